@@ -1,0 +1,2 @@
+# RTL sources in compile order (package first, leaves, then nic_top). Used by every tool.
+rtl/nic_pkg.sv
