@@ -21,8 +21,47 @@ namespace ringlib {
 
 enum class QueueKind { Tx, Rx };
 
-/// Stable failure codes, numbered as NetAdapterCx numbers its own (see ringlib/VERIFIER.md).
-enum class FailureCode : std::uint32_t;
+/// Stable failure codes. Codes NetAdapterCx also has carry its number and its name (from its
+/// FailureCode enum, current numbering: the ring codes run 0x32..0x4e); rules NetCx does not check
+/// get a number from 0x1000 up, outside anything NetCx uses. ringlib/VERIFIER.md has the table.
+enum class FailureCode : std::uint32_t {
+    // --- NetAdapterCx numbers ---
+    NotPowerOfTwo = 0x1a,                         // capabilities: a ring size hint
+    InvalidRingImmutable = 0x32,                  // header bytes before BeginIndex changed
+    InvalidRingImmutableFrameworkElement = 0x33,  // an OS-owned element changed
+    InvalidRingImmutableDriverTxPacket = 0x34,    // TX packet changed beyond Scratch
+    InvalidRingImmutableDriverTxFragment = 0x35,  // TX fragment changed beyond Scratch
+    InvalidRingImmutableDriverRxPacketIgnore = 0x36,  // an Ignore RX packet changed otherwise
+    InvalidRingModifiedRxPacket = 0x37,               // RX packet reserved bits changed
+    InvalidRingModifiedRxFragment = 0x38,     // NetCx's name; raised when ValidLength was NOT written
+    InvalidRingUnmodifiedRxPacket = 0x39,     // returned RX packet left (partly) unwritten
+    InvalidRingUnmodifiedRxFragment = 0x3a,   // NetCx's name; raised when Capacity/Bounced DID change
+    InvalidRingBeginIndex = 0x3b,             // BeginIndex backward, past EndIndex or out of range
+    InvalidRingRxPacketFragmentCountZero = 0x3c,
+    InvalidRingRxPacketFragmentCountOutOfRange = 0x3d,
+    InvalidRingRxPacketFragmentIndexOutOfPreRange = 0x3e,
+    InvalidRingRxPacketFragmentCountOutOfPreRange = 0x3f,
+    InvalidRingRxPacketFragmentIndexOutOfPostRange = 0x40,
+    InvalidRingRxPacketFragmentCountOutOfPostRange = 0x41,
+    InvalidRingRxPacketLayer2Type = 0x42,
+    InvalidRingRxPacketLayer2TypeNullLengthNonZero = 0x43,
+    InvalidRingRxPacketLayer2TypeEthernetLengthInvalid = 0x44,
+    InvalidRingRxPacketLayer3TypeIPv4LengthInvalid = 0x45,
+    InvalidRingRxPacketLayer3TypeIPv6LengthInvalid = 0x46,
+    InvalidRingRxPacketLayer4TypeTcpLengthInvalid = 0x47,
+    InvalidRingRxPacketLayer4TypeUdpLengthInvalid = 0x48,
+    InvalidRingRxPacketLayer3Type = 0x49,
+    InvalidRingRxPacketLayer4Type = 0x4a,
+    InvalidRingRxPacketFragmentIndexOverlap = 0x4b,
+    InvalidRingRxPacketFragmentCountOverlap = 0x4c,
+    InvalidRingRxPacketFragmentOffsetInvalid = 0x4d,
+    InvalidRingRxPacketFragmentLengthInvalid = 0x4e,
+
+    // --- ringlib only: NetCx has no such check ---
+    InvalidRingNextIndex = 0x1001,      // NextIndex >= NumberOfElements
+    InvalidRingRxPacketChecksum = 0x1002,  // checksum extension field outside its enum
+    InvalidRingRxPacketHash = 0x1003,      // hash extension ProtocolType has unknown flags
+};
 
 /// Human-readable name of a code ("BeginIndexOutOfRange"), for reports.
 char const* failure_code_name(FailureCode code);
@@ -36,6 +75,7 @@ struct Violation {
     std::uint32_t index;   // element index (or the ring index value for header rules)
     std::string before;    // value(s) before the call
     std::string after;     // value(s) after the call
+    std::string detail{};  // where the element sits, e.g. "fragment 2 of 3 of packet 7" (may be empty)
 
     /// One multi-line report: "ring verifier: <rule> [code 0x.. Name] queue=..., ring=..., index=..."
     std::string report() const;
