@@ -1,2 +1,3 @@
 # RTL sources in compile order (package first, leaves, then nic_top). Used by every tool.
 rtl/nic_pkg.sv
+rtl/nic_fifo.sv
