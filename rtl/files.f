@@ -1,3 +1,4 @@
 # RTL sources in compile order (package first, leaves, then nic_top). Used by every tool.
 rtl/nic_pkg.sv
 rtl/nic_fifo.sv
+rtl/nic_skid.sv
