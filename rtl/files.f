@@ -2,3 +2,5 @@
 rtl/nic_pkg.sv
 rtl/nic_fifo.sv
 rtl/nic_skid.sv
+rtl/nic_csum_pkg.sv
+rtl/nic_csum_beat.sv
