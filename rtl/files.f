@@ -4,3 +4,4 @@ rtl/nic_fifo.sv
 rtl/nic_skid.sv
 rtl/nic_csum_pkg.sv
 rtl/nic_csum_beat.sv
+rtl/nic_toeplitz.sv
