@@ -5,3 +5,4 @@ rtl/nic_skid.sv
 rtl/nic_csum_pkg.sv
 rtl/nic_csum_beat.sv
 rtl/nic_toeplitz.sv
+rtl/nic_byte_packer.sv
