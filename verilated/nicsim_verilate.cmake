@@ -1,0 +1,111 @@
+# nicsim_verilate_block: turn one RTL block into a static C++ model library for a unit test.
+#
+#   nicsim_verilate_block(<target>
+#       TOP <module>                    # top module of the model
+#       SOURCES <file.sv> ...           # relative paths resolve against the project root
+#                                       # (like rtl/files.f); rtl/nic_pkg.sv is prepended for you
+#       [PARAMS -GNAME=VALUE ...]       # top-level parameter overrides
+#       [ARGS <verilator args> ...]     # extra Verilator arguments (never -Wno-fatal)
+#       [TRACE_FST])                    # build with FST tracing (VerilatedFstC)
+#
+# Produces STATIC library <target> holding the model class V<target> (characters that are not
+# valid in a C++ identifier become '_'), header "V<target>.h"; the variable <target>_PREFIX is
+# set in the caller's scope to that class name. Several models (other blocks, or the same block
+# with other PARAMS) coexist in one executable: each has its own prefix, and the Verilator
+# runtime (verilated.cpp, threads, FST writer) is one shared library, nicsim_verilated_runtime,
+# linked by every model.
+#
+# Every model is verilated with `--assert -Wall -O3 --x-assign fast --x-initial fast`: lint
+# warnings are errors (no -Wno-fatal on our RTL), so a block that does not lint does not
+# configure/build. The generated C++ is compiled WITHOUT nicsim::warnings (it is not ours);
+# your test .cpp files link nicsim::warnings themselves. Example (rtl/tests/CMakeLists.txt):
+#
+#   nicsim_verilate_block(rtl_fifo_model TOP nic_fifo SOURCES rtl/nic_fifo.sv
+#                         PARAMS -GWIDTH=72 -GDEPTH=16)
+#   add_executable(rtl_fifo_test fifo_test.cpp)
+#   target_link_libraries(rtl_fifo_test PRIVATE rtl_fifo_model nicsim::warnings nicsim_catch_main)
+#   catch_discover_tests(rtl_fifo_test TEST_PREFIX "rtl fifo: ")
+#
+#   // fifo_test.cpp
+#   #include "Vrtl_fifo_model.h"
+#
+# Note: verilate() runs Verilator once at configure time to learn the generated file names
+# (and again at build time whenever a source changes), so a lint error in a block shows up as
+# a configure error naming the Verilator command and its output.
+include_guard(GLOBAL)
+
+find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
+find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)
+
+# Flags every nicsim model is verilated with.
+set(NICSIM_VERILATOR_ARGS --assert -Wall -O3 --x-assign fast --x-initial fast
+    CACHE INTERNAL "Verilator arguments of every nicsim model")
+
+# The Verilator runtime, built once and shared by every model (generated code: no -Werror).
+function(_nicsim_verilated_runtime)
+  if(TARGET nicsim_verilated_runtime)
+    return()
+  endif()
+  find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
+  add_library(nicsim_verilated_runtime STATIC
+    ${VERILATOR_ROOT}/include/verilated.cpp
+    ${VERILATOR_ROOT}/include/verilated_threads.cpp
+    ${VERILATOR_ROOT}/include/verilated_fst_c.cpp)
+  target_include_directories(nicsim_verilated_runtime SYSTEM PUBLIC
+    ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
+  target_compile_definitions(nicsim_verilated_runtime PRIVATE VM_TRACE_FST=1)
+  target_link_libraries(nicsim_verilated_runtime PUBLIC Threads::Threads ZLIB::ZLIB)
+endfunction()
+
+function(nicsim_verilate_block target)
+  cmake_parse_arguments(NVB "TRACE_FST" "TOP" "SOURCES;PARAMS;ARGS" ${ARGN})
+  if(NVB_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "nicsim_verilate_block(${target}): unknown arguments: ${NVB_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT NVB_TOP OR NOT NVB_SOURCES)
+    message(FATAL_ERROR "nicsim_verilate_block(${target}): TOP and SOURCES are required")
+  endif()
+  foreach(arg IN LISTS NVB_ARGS)
+    if(arg MATCHES "^-Wno-fatal$|^-Wno-lint$|^-Wno-style$")
+      message(FATAL_ERROR "nicsim_verilate_block(${target}): ${arg} is not allowed on nicsim RTL")
+    endif()
+  endforeach()
+
+  # Verilator sees the variables find_package sets only in this scope: look it up here.
+  find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
+  _nicsim_verilated_runtime()
+
+  set(pkg ${PROJECT_SOURCE_DIR}/rtl/nic_pkg.sv)
+  set(sources ${pkg})
+  foreach(src IN LISTS NVB_SOURCES)
+    get_filename_component(abs "${src}" ABSOLUTE BASE_DIR "${PROJECT_SOURCE_DIR}")
+    if(NOT abs STREQUAL pkg)
+      list(APPEND sources "${abs}")
+    endif()
+  endforeach()
+
+  string(MAKE_C_IDENTIFIER "V${target}" prefix)
+  set(trace_opt)
+  if(NVB_TRACE_FST)
+    set(trace_opt TRACE_FST)
+  endif()
+
+  add_library(${target} STATIC)
+  verilate(${target} ${trace_opt}
+    PREFIX ${prefix}
+    TOP_MODULE ${NVB_TOP}
+    SOURCES ${sources}
+    VERILATOR_ARGS ${NICSIM_VERILATOR_ARGS} ${NVB_PARAMS} ${NVB_ARGS}
+    OPT_SLOW -O1)
+
+  # verilate() compiles the runtime into every model; keep one copy (nicsim_verilated_runtime).
+  get_target_property(srcs ${target} SOURCES)
+  list(FILTER srcs EXCLUDE REGEX "^${VERILATOR_ROOT}/include/.*\\.cpp$")
+  set_property(TARGET ${target} PROPERTY SOURCES ${srcs})
+  target_link_libraries(${target} PUBLIC nicsim_verilated_runtime)
+  # Generated headers are not ours: tests including them must not see their warnings.
+  get_target_property(incs ${target} INTERFACE_INCLUDE_DIRECTORIES)
+  set_property(TARGET ${target} APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
+  set(${target}_PREFIX ${prefix} PARENT_SCOPE)
+endfunction()
