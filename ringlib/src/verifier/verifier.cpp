@@ -685,14 +685,17 @@ struct RingVerifier::State {
         check_layout(p, i, before, pkt);
 
         if (previous) {
-            auto const prev_text = fmt::format("packet {}: FragmentIndex={} FragmentCount={}", previous->packet,
-                                               previous->value.FragmentIndex, previous->value.FragmentCount);
-            auto const this_text = fmt::format("packet {}: {}", i, packet_fragments());
+            auto const overlap = [&](FailureCode code) {
+                fail(code, p, i,
+                     fmt::format("packet {}: FragmentIndex={} FragmentCount={}", previous->packet,
+                                 previous->value.FragmentIndex, previous->value.FragmentCount),
+                     fmt::format("packet {}: {}", i, packet_fragments()));
+            };
             if (first <= previous->first) {
-                fail(FailureCode::InvalidRingRxPacketFragmentIndexOverlap, p, i, prev_text, this_text);
+                overlap(FailureCode::InvalidRingRxPacketFragmentIndexOverlap);
             }
             if (first <= previous->last) {
-                fail(FailureCode::InvalidRingRxPacketFragmentCountOverlap, p, i, prev_text, this_text);
+                overlap(FailureCode::InvalidRingRxPacketFragmentCountOverlap);
             }
         }
         previous = Span{i, first, last, pkt};
