@@ -159,7 +159,7 @@ TEST_CASE("TX: changing a packet the driver owns breaks the TX packet rule (0x34
     }
 }
 
-TEST_CASE("TX: Ignore is read-only; flipping it breaks the TX packet rule (0x34)")
+TEST_CASE("TX: Ignore is read-only, flipping it breaks the TX packet rule (0x34)")
 {
     Queue q(QueueKind::Tx);
     q.os_send(3);

@@ -56,7 +56,7 @@ TEST_CASE("a TX driver that posts, then drains over many wrap-arounds is never f
     (void)completed;
 }
 
-TEST_CASE("TX cancel that does nothing is fine; the OS keeps calling Advance")
+TEST_CASE("TX cancel that does nothing is fine, the OS keeps calling Advance")
 {
     Queue q(QueueKind::Tx);
     q.os_send(3, 2);

@@ -3,6 +3,8 @@
 // free packet slot and fragment, and the verifier poisoned them) and breaks exactly one rule.
 #include "verifier_fixture.hpp"
 
+#include <iostream>
+
 using namespace verifier_test;
 
 namespace {
@@ -503,4 +505,35 @@ TEST_CASE("RX: extension values are only checked when the extension is enabled")
     return_packets(q, 1, 1);
     CHECK_NOTHROW(bare.after("EvtAdvance"));
     CHECK(bare.checks_run() == 1);
+}
+
+TEST_CASE("print example reports (for ringlib/VERIFIER.md)", "[.report]")
+{
+    for (int example = 0; example < 2; ++example) {
+        Queue q(QueueKind::Rx);
+        for (int round = 0; round < 2; ++round) {  // move the rings off index 0 first
+            q.os_give_rx();
+            q.advance([](Queue& d) { rx_indicate(d, 3); });
+            q.os_reclaim();
+        }
+        q.os_give_rx();
+        try {
+            q.advance([example](Queue& d) {
+                auto const pi = d.packets()->BeginIndex;
+                auto const fi = d.fragments()->BeginIndex;
+                auto const as_handed_over = d.packet(pi)->Layout;
+                fill_packet(d, pi, fi, 2);
+                if (example == 0) {
+                    d.packet(pi)->Layout = as_handed_over;  // the RX path never wrote Layout
+                } else {
+                    d.fragment(NetRingIncrementIndex(d.fragments(), fi))->ValidLength = 2100;
+                }
+                return_packets(d, 1, 2);
+            });
+            FAIL("no violation");
+        } catch (VerifierViolation const& e) {
+            std::cout << e.what() << "\n\n";
+            SUCCEED();
+        }
+    }
 }
