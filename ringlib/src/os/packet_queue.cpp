@@ -165,6 +165,7 @@ PacketQueue::DriverIndices PacketQueue::driver_indices() const noexcept
 
 bool PacketQueue::advance_step(bool hand_over_first)
 {
+    os_wake_pending_ = false;  // whatever woke the queue is handed over now
     bool const handed_over = hand_over_first && hand_over();
     DriverIndices const before = driver_indices();
     verifier_->before("EvtAdvance");
