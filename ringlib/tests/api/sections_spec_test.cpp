@@ -87,7 +87,7 @@ TEST_CASE("sections span the ranges of the 2019 iterators, wrapping")
     CHECK(ringlib::post_fragments(rings).size() == 5);
 }
 
-TEST_CASE("a range-for yields the elements themselves; indexed() adds their ring index")
+TEST_CASE("a range-for yields the elements themselves and indexed() adds their ring index")
 {
     WrappedQueue q;
     std::vector<unsigned char*> addresses;
@@ -128,7 +128,7 @@ TEST_CASE("an empty section yields nothing")
     CHECK(section.begin() == section.end());
 }
 
-TEST_CASE("walking a section never writes the ring; only commit does")
+TEST_CASE("walking a section never writes the ring, only commit does")
 {
     WrappedQueue q;
     NET_RING before_packets = *q.rings.packets.get();
