@@ -39,8 +39,9 @@ TEST_CASE("loopback: frames out == frames in, byte-exact and in order, under the
                                 RingSizes{8, 64, 16, 32}, RingSizes{64, 8, 32, 16}, RingSizes{256, 1024, 512, 4096},
                                 RingSizes{4096, 4096, 4096, 4096});
     std::uint32_t const seed = seed_for_this_run();
-    std::string const replay = fmt::format("{} --rng-seed {} \"ringlib os: {}\"", "ringlib/tests/os/ringlib_os_tests",
-                                           seed, Catch::getResultCapture().getCurrentTestName());
+    std::string const replay =
+        fmt::format("(from the build directory) ringlib/tests/os/ringlib_os_tests --rng-seed {} \"{}\"", seed,
+                    Catch::getResultCapture().getCurrentTestName());
     INFO("seed " << seed << "; replay with: " << replay);
     CAPTURE(sizes.tx_packets, sizes.tx_fragments, sizes.rx_packets, sizes.rx_fragments);
 
