@@ -63,7 +63,7 @@ enum class FailureCode : std::uint32_t {
     InvalidRingRxPacketHash = 0x1003,      // hash extension ProtocolType has unknown flags
 };
 
-/// Human-readable name of a code ("BeginIndexOutOfRange"), for reports.
+/// The code's name as NetCx spells it (without "FailureCode_"), e.g. "InvalidRingBeginIndex".
 char const* failure_code_name(FailureCode code);
 
 struct Violation {
@@ -77,7 +77,8 @@ struct Violation {
     std::string after;     // value(s) after the call
     std::string detail{};  // where the element sits, e.g. "fragment 2 of 3 of packet 7" (may be empty)
 
-    /// One multi-line report: "ring verifier: <rule> [code 0x.. Name] queue=..., ring=..., index=..."
+    /// One multi-line report: "ring verifier: <rule> [code 0x.. Name] queue=..., callback=..., ring=...,
+    /// index=...", then "  where: <detail>" if any, "  before: ..." and "  after:  ...".
     std::string report() const;
 };
 
