@@ -100,6 +100,22 @@ private:
     UINT32 index_ = 0;
 };
 
+/// The walk of a section that yields {index, element}; a plain pair of iterators into the ring.
+template <RingElement Element>
+class indexed_range {
+public:
+    using iterator = ring_iterator<Element, true>;
+
+    indexed_range(iterator first, iterator last) noexcept : first_(first), last_(last) {}
+
+    [[nodiscard]] iterator begin() const noexcept { return first_; }
+    [[nodiscard]] iterator end() const noexcept { return last_; }
+
+private:
+    iterator first_;
+    iterator last_;
+};
+
 /// The run [begin_index, end_index) of one ring, both indices snapshotted when the section is made
 /// (as the 2019 iterators snapshot End). With WriteBack the section knows the one ring index it
 /// may write (NextIndex for post, BeginIndex for drain and all) and commit*() writes it; walking
@@ -125,7 +141,7 @@ public:
     [[nodiscard]] iterator end() const noexcept { return iterator(ring_, end_index_); }
 
     /// The same walk, yielding {index, element}: `for (auto [index, packet] : section.indexed())`.
-    [[nodiscard]] std::ranges::subrange<indexed_iterator> indexed() const noexcept
+    [[nodiscard]] indexed_range<Element> indexed() const noexcept
     {
         return {indexed_iterator(ring_, begin_index_), indexed_iterator(ring_, end_index_)};
     }
@@ -257,3 +273,5 @@ inline packet_fragment_section packet_fragments(NET_RING_COLLECTION const& rings
 // temporary section returns a usable iterator).
 template <ringlib::RingElement Element, bool WriteBack>
 inline constexpr bool std::ranges::enable_borrowed_range<ringlib::ring_section<Element, WriteBack>> = true;
+template <ringlib::RingElement Element>
+inline constexpr bool std::ranges::enable_borrowed_range<ringlib::indexed_range<Element>> = true;
