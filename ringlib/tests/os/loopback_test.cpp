@@ -33,7 +33,7 @@ std::uint32_t buffer_bytes_for(std::uint32_t fragment_ring_size)
 
 }  // namespace
 
-TEST_CASE("loopback: frames out == frames in, byte-exact and in order, under the verifier")
+TEST_CASE("loopback: frames out == frames in byte-exact and in order under the verifier")
 {
     auto const sizes = GENERATE(RingSizes{2, 2, 2, 2}, RingSizes{2, 4096, 4096, 2}, RingSizes{4096, 2, 2, 4096},
                                 RingSizes{8, 64, 16, 32}, RingSizes{64, 8, 32, 16}, RingSizes{256, 1024, 512, 4096},
