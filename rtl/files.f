@@ -9,3 +9,9 @@ rtl/nic_byte_packer.sv
 rtl/nic_dma_rd.sv
 rtl/nic_dma_wr.sv
 rtl/nic_dma.sv
+rtl/nic_tx_pkg.sv
+rtl/nic_tx_qfifo.sv
+rtl/nic_tx_csum.sv
+rtl/nic_tx_out.sv
+rtl/nic_tx_cpl.sv
+rtl/nic_tx_engine.sv

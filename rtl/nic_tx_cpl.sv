@@ -1,0 +1,276 @@
+// nic_tx_cpl: writes TX completions and advances the consumer indices.
+//
+// Takes one job per packet that left on the wire (in wire order, so in order per queue), writes
+// its tx_cpl_t to txq_cpl_base + cpl_index * 16 through its DMA write client (one 16-byte request:
+// 16/B beats when B < 16, else one beat with the record on its lanes; the completion ring base is
+// assumed 16-byte aligned), and keeps several writes in flight. Each write's response (in order)
+// advances txq_cons past the packet's descriptors and pulses pkt_valid; an error response reports
+// cpl_err_valid/queue instead (the engine stops the queue and kills its later jobs). Per-queue
+// completion index and phase: index wraps at the ring size, phase starts at 1 and flips at each
+// wrap. txq_reset[q] returns queue q to index 0, phase 1, cons 0; a write of q already issued
+// still lands but no longer counts.
+`default_nettype none
+
+module nic_tx_cpl #(
+  parameter int DATA_WIDTH = 64,  // DMA data width in bits
+  parameter int NUM_QUEUES = 4,   // queues, 1..16
+  parameter int JOBS       = 4,   // completion jobs buffered (power of two)
+  parameter int WRITES     = 8    // completion writes in flight (power of two)
+) (
+  input  wire                          clk,
+  input  wire                          rst_n,
+  input  wire  [NUM_QUEUES-1:0]        kill,
+  input  wire  [NUM_QUEUES*64-1:0]     txq_cpl_base,
+  input  wire  [NUM_QUEUES*5-1:0]      txq_size_log2,
+  input  wire  [NUM_QUEUES-1:0]        txq_reset,
+  output logic [NUM_QUEUES*16-1:0]     txq_cons,
+  // jobs
+  input  wire                          job_valid,
+  output logic                         job_room,
+  input  nic_tx_pkg::tx_job_t          job_data,
+  input  wire  [3:0]                   job_queue,
+  // DMA write client
+  output logic                         wr_req_valid,
+  input  wire                          wr_req_ready,
+  output logic [63:0]                  wr_req_addr,
+  output logic [15:0]                  wr_req_len,
+  output logic                         wr_data_valid,
+  input  wire                          wr_data_ready,
+  output logic [DATA_WIDTH-1:0]        wr_data,
+  output logic [DATA_WIDTH/8-1:0]      wr_data_strb,
+  output logic                         wr_data_last,
+  input  wire                          wr_resp_valid,
+  input  wire                          wr_resp_err,
+  // events
+  output logic                         pkt_valid,
+  output logic [3:0]                   pkt_queue,
+  output logic [15:0]                  pkt_bytes,
+  output logic                         cpl_err_valid,
+  output logic [3:0]                   cpl_err_queue
+);
+
+  localparam int B   = DATA_WIDTH / 8;
+  localparam int LW  = $clog2(B);
+  localparam int NB  = (B < 16) ? 16 / B : 1;  // beats per completion record
+  localparam int NBW = (NB > 1) ? $clog2(NB) : 1;
+
+  // Job FIFO.
+  logic                jf_valid, jf_ready, jf_killed, jf_dead, jf_s_ready;
+  nic_tx_pkg::tx_job_t jf_data;
+  logic [3:0]          jf_queue;
+  logic [$clog2(JOBS):0] jf_count;
+
+  // In-flight FIFO.
+  logic        fl_s_valid, fl_s_ready, fl_valid, fl_killed, fl_dead;
+  nic_tx_pkg::tx_flight_t     fl_s_data, fl_data;
+  logic [3:0]  fl_queue;
+  logic [$clog2(WRITES):0] fl_count;
+
+  // Per-queue state.
+  logic [15:0] cpl_idx_q [NUM_QUEUES];
+  logic [15:0] cpl_idx_d [NUM_QUEUES];
+  logic [15:0] cons_q    [NUM_QUEUES];
+  logic [15:0] cons_d    [NUM_QUEUES];
+  logic [NUM_QUEUES-1:0] phase_q, phase_d;
+
+  // Writer.
+  logic            req_valid_q, req_valid_d;
+  logic [63:0]     req_addr_q, req_addr_d;
+  logic            dat_valid_q, dat_valid_d;
+  logic [NBW-1:0]  dat_beat_q, dat_beat_d;
+  logic [127:0]    rec_q, rec_d;
+  logic [LW-1:0]   lane_q, lane_d;
+
+  logic            pkt_valid_q, pkt_valid_d;
+  logic [3:0]      pkt_queue_q, pkt_queue_d;
+  logic [15:0]     pkt_bytes_q, pkt_bytes_d;
+
+  nic_pkg::tx_cpl_t rec;
+  logic [15:0]      idx, mask, next_idx;
+  logic [16:0]      mask17;
+  logic [63:0]      base, addr;
+  logic [4:0]       slog2;
+  logic             start;
+
+  function automatic logic qbit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
+    qbit = 1'b0;
+    for (int i = 0; i < NUM_QUEUES; i++) begin
+      if ({28'd0, q} == i) qbit = v[i];
+    end
+  endfunction
+
+  nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_JOB_BITS), .DEPTH(JOBS), .NUM_QUEUES(NUM_QUEUES)) u_jobs (
+    .clk(clk), .rst_n(rst_n), .kill(kill),
+    .s_valid(job_valid), .s_ready(jf_s_ready), .s_data(job_data), .s_queue(job_queue), .s_kill(1'b0),
+    .m_valid(jf_valid), .m_ready(jf_ready), .m_data(jf_data), .m_queue(jf_queue),
+    .m_killed(jf_killed), .count(jf_count));
+
+  nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_FLIGHT_BITS), .DEPTH(WRITES), .NUM_QUEUES(NUM_QUEUES)) u_flight (
+    .clk(clk), .rst_n(rst_n), .kill(kill),
+    .s_valid(fl_s_valid), .s_ready(fl_s_ready), .s_data(fl_s_data), .s_queue(jf_queue), .s_kill(1'b0),
+    .m_valid(fl_valid), .m_ready(wr_resp_valid), .m_data(fl_data), .m_queue(fl_queue),
+    .m_killed(fl_killed), .count(fl_count));
+
+  always_comb begin
+    job_room = jf_s_ready;
+
+    // The head job's slot.
+    base  = '0;
+    slog2 = '0;
+    idx   = '0;
+    for (int q = 0; q < NUM_QUEUES; q++) begin
+      if ({28'd0, jf_queue} == q) begin
+        base  = txq_cpl_base[q*64 +: 64];
+        slog2 = txq_size_log2[q*5 +: 5];
+        idx   = cpl_idx_q[q];
+      end
+    end
+    mask17   = (17'd1 << slog2) - 17'd1;
+    mask     = mask17[15:0];
+    next_idx = (idx + 16'd1) & mask;
+    addr     = base + {44'd0, idx, 4'b0000};
+
+    rec            = '0;
+    rec.last_desc  = jf_data.last_desc;
+    rec.desc_count = jf_data.desc_count;
+    rec.status     = nic_pkg::CPL_OK;
+    rec.len        = jf_data.len;
+    rec.phase      = qbit(phase_q, jf_queue);
+
+    // Start a write when the writer is idle; killed jobs are just dropped.
+    jf_dead    = jf_killed || qbit(kill, jf_queue);
+    start      = jf_valid && !jf_dead && !req_valid_q && !dat_valid_q && fl_s_ready;
+    jf_ready   = (jf_valid && jf_dead) || start;
+    fl_s_valid = start;
+    fl_s_data.next_cons = (jf_data.last_desc + 16'd1) & mask;
+    fl_s_data.len       = jf_data.len;
+
+    req_valid_d = req_valid_q && !wr_req_ready;
+    req_addr_d  = req_addr_q;
+    dat_valid_d = dat_valid_q;
+    dat_beat_d  = dat_beat_q;
+    rec_d       = rec_q;
+    lane_d      = lane_q;
+    if (dat_valid_q && wr_data_ready) begin
+      if ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1) begin
+        dat_valid_d = 1'b0;
+        dat_beat_d  = '0;
+      end else begin
+        dat_beat_d = dat_beat_q + 1'b1;
+      end
+    end
+    if (start) begin
+      req_valid_d = 1'b1;
+      req_addr_d  = addr;
+      dat_valid_d = 1'b1;
+      dat_beat_d  = '0;
+      rec_d       = rec;
+      lane_d      = addr[LW-1:0];
+    end
+
+    for (int q = 0; q < NUM_QUEUES; q++) begin
+      cpl_idx_d[q] = cpl_idx_q[q];
+      cons_d[q]    = cons_q[q];
+    end
+    phase_d = phase_q;
+    if (start) begin
+      for (int q = 0; q < NUM_QUEUES; q++) begin
+        if ({28'd0, jf_queue} == q) begin
+          cpl_idx_d[q] = next_idx;
+          if (next_idx == 16'd0) phase_d[q] = !phase_q[q];
+        end
+      end
+    end
+
+    // Responses, in request order.
+    pkt_valid_d = 1'b0;
+    pkt_queue_d = pkt_queue_q;
+    pkt_bytes_d = pkt_bytes_q;
+    fl_dead       = fl_killed || qbit(txq_reset, fl_queue);
+    cpl_err_valid = wr_resp_valid && fl_valid && !fl_dead && wr_resp_err;
+    cpl_err_queue = fl_queue;
+    if (wr_resp_valid && fl_valid && !fl_dead) begin
+      if (!wr_resp_err) begin
+        pkt_valid_d = 1'b1;
+        pkt_queue_d = fl_queue;
+        pkt_bytes_d = fl_data.len;
+        for (int q = 0; q < NUM_QUEUES; q++) begin
+          if ({28'd0, fl_queue} == q) cons_d[q] = fl_data.next_cons;
+        end
+      end
+    end
+
+    for (int q = 0; q < NUM_QUEUES; q++) begin
+      if (txq_reset[q]) begin
+        cpl_idx_d[q] = '0;
+        cons_d[q]    = '0;
+        phase_d[q]   = 1'b1;
+      end
+      txq_cons[q*16 +: 16] = cons_q[q];
+    end
+
+    wr_req_valid  = req_valid_q;
+    wr_req_addr   = req_addr_q;
+    wr_req_len    = 16'd16;
+    wr_data_valid = dat_valid_q;
+    wr_data_last  = ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1);
+  end
+
+  // Record bytes onto the beat: B < 16 sends 16/B full beats, else one beat at the slot's lanes.
+  generate
+    if (B < 16) begin : g_narrow
+      always_comb begin
+        wr_data      = rec_q[dat_beat_q*DATA_WIDTH +: DATA_WIDTH];
+        wr_data_strb = '1;
+      end
+      logic unused_lane;
+      assign unused_lane = ^lane_q;
+    end else begin : g_wide
+      always_comb begin
+        wr_data      = {{(DATA_WIDTH-128){1'b0}}, rec_q} << {lane_q, 3'b000};
+        wr_data_strb = {{(B-16){1'b0}}, 16'hFFFF} << lane_q;
+      end
+    end
+  endgenerate
+
+  always_comb begin
+    pkt_valid     = pkt_valid_q;
+    pkt_queue     = pkt_queue_q;
+    pkt_bytes     = pkt_bytes_q;
+  end
+
+  logic unused_ok;
+  assign unused_ok = ^{jf_count, fl_count, mask17[16]};
+
+  always_ff @(posedge clk) begin
+    req_addr_q  <= req_addr_d;
+    rec_q       <= rec_d;
+    lane_q      <= lane_d;
+    pkt_queue_q <= pkt_queue_d;
+    pkt_bytes_q <= pkt_bytes_d;
+    if (!rst_n) begin
+      req_valid_q <= 1'b0;
+      dat_valid_q <= 1'b0;
+      dat_beat_q  <= '0;
+      pkt_valid_q <= 1'b0;
+      phase_q     <= '1;
+      for (int q = 0; q < NUM_QUEUES; q++) begin
+        cpl_idx_q[q] <= '0;
+        cons_q[q]    <= '0;
+      end
+    end else begin
+      req_valid_q <= req_valid_d;
+      dat_valid_q <= dat_valid_d;
+      dat_beat_q  <= dat_beat_d;
+      pkt_valid_q <= pkt_valid_d;
+      phase_q     <= phase_d;
+      for (int q = 0; q < NUM_QUEUES; q++) begin
+        cpl_idx_q[q] <= cpl_idx_d[q];
+        cons_q[q]    <= cons_d[q];
+      end
+    end
+  end
+
+endmodule
+
+`default_nettype wire

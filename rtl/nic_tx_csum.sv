@@ -1,0 +1,135 @@
+// nic_tx_csum: IPv4 header and TCP/UDP checksums of a packet, accumulated beat by beat as the
+// packed packet (byte 0 on lane 0 of its first beat) enters the packet FIFO.
+//
+// cfg is the packet's checksum request and must be stable from its first beat to its last;
+// pkt_len is needed on the last beat only. On the last accepted beat (beat_valid && beat_last)
+// ip_csum and l4_csum hold the field values to insert (combinational, including that beat).
+// IPv4 header: IHL*4 bytes at l3_off (IHL from the byte at l3_off), its checksum field counted as
+// zero. TCP/UDP: l4_off to the end of the packet, checksum field (+16 TCP, +6 UDP) counted as
+// zero, plus the pseudo header (addresses from the IP header, protocol 6/17 from l4_udp, L4
+// length = pkt_len - l4_off); a UDP result of 0 is sent as 0xFFFF.
+`default_nettype none
+
+module nic_tx_csum #(
+  parameter int DATA_WIDTH = 64  // beat width in bits, 64..512
+) (
+  input  wire                      clk,
+  input  wire                      rst_n,
+  input  wire                      beat_valid,  // a beat enters the FIFO this cycle
+  input  wire  [DATA_WIDTH-1:0]    beat_data,
+  input  wire  [DATA_WIDTH/8-1:0]  beat_keep,
+  input  wire                      beat_last,
+  input  nic_tx_pkg::tx_cfg_t      cfg,
+  input  wire  [15:0]              pkt_len,
+  output logic [15:0]              ip_csum,
+  output logic [15:0]              l4_csum
+);
+
+  localparam int B  = DATA_WIDTH / 8;
+  localparam int LW = $clog2(B);
+
+  logic [15:0] beat_idx_q, beat_idx_d;  // beats of the packet already accepted
+  logic [3:0]  ihl_q, ihl_d;            // IHL once its byte went by
+  logic [15:0] acc_ip_q, acc_ip_d, acc_addr_q, acc_addr_d, acc_l4_q, acc_l4_d;
+
+  logic [B-1:0] m_ip, m_addr, m_l4;
+  logic [15:0]  s_ip, s_addr, s_l4;
+  logic [15:0]  tot_ip, tot_addr, tot_l4, l4_sum, l4_len, l4_val;
+  logic [15:0]  base, off, l3, l4, ip_end, addr_lo, addr_hi, l4_fld;
+  logic [3:0]   ihl;
+  logic         unused_cfg;
+
+  assign unused_cfg = ^{cfg.ip_en, cfg.l4_en};  // the output stage uses these
+
+  nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_ip (
+    .data(beat_data), .mask(m_ip), .sum(s_ip));
+  nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_addr (
+    .data(beat_data), .mask(m_addr), .sum(s_addr));
+  nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_l4 (
+    .data(beat_data), .mask(m_l4), .sum(s_l4));
+
+  always_comb begin
+    base    = beat_idx_q << LW;
+    l3      = {6'd0, cfg.l3_off};
+    l4      = {6'd0, cfg.l4_off};
+    addr_lo = cfg.l3_ipv6 ? l3 + 16'd8 : l3 + 16'd12;
+    addr_hi = cfg.l3_ipv6 ? l3 + 16'd40 : l3 + 16'd20;
+    l4_fld  = cfg.l4_udp ? l4 + 16'd6 : l4 + 16'd16;
+
+    // IHL comes from the low nibble of the first IP header byte, possibly in this very beat.
+    ihl = ihl_q;
+    for (int i = 0; i < B; i++) begin
+      off = base + i[15:0];
+      if (off == l3) ihl = beat_data[8*i +: 4];
+    end
+    ip_end = l3 + {10'd0, ihl, 2'b00};
+
+    for (int i = 0; i < B; i++) begin
+      off       = base + i[15:0];
+      m_ip[i]   = beat_keep[i] && off >= l3 && off < ip_end &&
+                  off != l3 + 16'd10 && off != l3 + 16'd11;
+      m_addr[i] = beat_keep[i] && off >= addr_lo && off < addr_hi;
+      m_l4[i]   = beat_keep[i] && off >= l4 && off != l4_fld && off != l4_fld + 16'd1;
+    end
+
+  end
+
+  always_comb begin
+    tot_ip   = nic_csum_pkg::csum_add16(acc_ip_q, s_ip);
+    tot_addr = nic_csum_pkg::csum_add16(acc_addr_q, s_addr);
+    tot_l4   = nic_csum_pkg::csum_add16(acc_l4_q, s_l4);
+
+    // A range starting at an odd offset pairs its bytes the other way round.
+    ip_csum = nic_csum_pkg::csum_final(l3[0] ? nic_csum_pkg::csum_swap16(tot_ip) : tot_ip);
+    l4_len  = pkt_len - l4;
+    l4_sum  = nic_csum_pkg::csum_add16(l4[0] ? nic_csum_pkg::csum_swap16(tot_l4) : tot_l4,
+                                       l3[0] ? nic_csum_pkg::csum_swap16(tot_addr) : tot_addr);
+    l4_sum  = nic_csum_pkg::csum_add16(l4_sum, cfg.l4_udp ? 16'd17 : 16'd6);
+    l4_sum  = nic_csum_pkg::csum_add16(l4_sum, l4_len);
+    l4_val  = nic_csum_pkg::csum_final(l4_sum);
+    l4_csum = (cfg.l4_udp && l4_val == 16'd0) ? 16'hFFFF : l4_val;
+  end
+
+  always_comb begin
+
+    beat_idx_d = beat_idx_q;
+    ihl_d      = ihl_q;
+    acc_ip_d   = acc_ip_q;
+    acc_addr_d = acc_addr_q;
+    acc_l4_d   = acc_l4_q;
+    if (beat_valid) begin
+      if (beat_last) begin
+        beat_idx_d = '0;
+        ihl_d      = '0;
+        acc_ip_d   = '0;
+        acc_addr_d = '0;
+        acc_l4_d   = '0;
+      end else begin
+        beat_idx_d = beat_idx_q + 16'd1;
+        ihl_d      = ihl;
+        acc_ip_d   = tot_ip;
+        acc_addr_d = tot_addr;
+        acc_l4_d   = tot_l4;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      beat_idx_q <= '0;
+      ihl_q      <= '0;
+      acc_ip_q   <= '0;
+      acc_addr_q <= '0;
+      acc_l4_q   <= '0;
+    end else begin
+      beat_idx_q <= beat_idx_d;
+      ihl_q      <= ihl_d;
+      acc_ip_q   <= acc_ip_d;
+      acc_addr_q <= acc_addr_d;
+      acc_l4_q   <= acc_l4_d;
+    end
+  end
+
+endmodule
+
+`default_nettype wire
