@@ -15,3 +15,6 @@ rtl/nic_tx_csum.sv
 rtl/nic_tx_out.sv
 rtl/nic_tx_cpl.sv
 rtl/nic_tx_engine.sv
+rtl/nic_rx_parse.sv
+rtl/nic_rx_desc_cache.sv
+rtl/nic_rx_engine.sv
