@@ -18,3 +18,5 @@ rtl/nic_tx_engine.sv
 rtl/nic_rx_parse.sv
 rtl/nic_rx_desc_cache.sv
 rtl/nic_rx_engine.sv
+rtl/nic_irq.sv
+rtl/nic_regs.sv
