@@ -454,13 +454,13 @@ public:
 
 std::vector<Scenario> scenarios() {
     return {
-        {"latency 0, no stalls", Latency::fixed(0), Latency::fixed(0), 0.0, false, 40, false},
-        {"latency 200 fixed", Latency::fixed(200), Latency::fixed(200), 0.0, false, 30, false},
-        {"latency 0..500 random, reordered", Latency::uniform(0, 500), Latency::uniform(0, 500), 0.0, true, 30,
+        {"latency 0, no stalls", Latency::fixed(0), Latency::fixed(0), 0.0, false, 80, false},
+        {"latency 200 fixed", Latency::fixed(200), Latency::fixed(200), 0.0, false, 60, false},
+        {"latency 0..500 random, reordered", Latency::uniform(0, 500), Latency::uniform(0, 500), 0.0, true, 60,
          false},
         {"heavy stalls on every channel, reordered", Latency::uniform(0, 40), Latency::uniform(0, 40), 0.6, true,
-         20, false},
-        {"error responses, stalls, reordered", Latency::uniform(0, 100), Latency::uniform(0, 100), 0.3, true, 40,
+         40, false},
+        {"error responses, stalls, reordered", Latency::uniform(0, 100), Latency::uniform(0, 100), 0.3, true, 80,
          true},
     };
 }
