@@ -1,0 +1,166 @@
+// The nicsim NIC client driver: one Adapter per NIC, written the way a NetAdapterCx driver is.
+//
+// How the testbench drives it:
+//
+//   nicsim::driver::Adapter adapter(bus, arena, config);   // bus: RegisterBus over AXI4-Lite
+//   adapter.start();                                       // reset, ID check, rings, RSS, IRQs
+//   auto tx = ringlib::os::TxQueue::create(tx_cfg, arena, adapter.handle(),
+//                                          nicsim::driver::EvtCreateTxQueue);
+//   auto rx = ringlib::os::RxQueue::create(rx_cfg, arena, adapter.handle(),
+//                                          nicsim::driver::EvtCreateRxQueue);
+//   tx->start(); rx->start();
+//   loop: clock the model; on irq_queue[q]: adapter.on_interrupt(q);
+//         on irq_error: adapter.on_error_interrupt();  then adapter.run_dpc();
+//         tx->poll(); rx->poll();
+//   tx->stop(); rx->stop(); poll until Stopped; adapter.stop();
+//
+// The queue id of NET*QUEUE_INIT (TxQueueConfig::queue_id) selects the hardware queue pair.
+// Everything the device reads or writes (descriptor and completion rings) comes from `arena`.
+#pragma once
+
+#include <nicsim/driver/identity.hpp>
+#include <nicsim/driver/register_bus.hpp>
+
+#include <netadaptercx.h>
+#include <nic_contract.hpp>
+#include <ringlib/dma_arena.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace nicsim::driver {
+
+/// Fault injection for negative tests of the checkers: known driver bugs, each off by default.
+struct DriverFaults {
+    bool rx_leaves_layout_unwritten = false;  // RX indicates packets without writing Layout
+    bool tx_forgets_fragment_begin = false;   // TX returns packets without moving the fragment BeginIndex
+};
+
+struct AdapterConfig {
+    std::uint32_t queues_in_use = 1;               // queue pairs the driver runs (<= NUM_QUEUES)
+    std::uint32_t expected_data_width_bits = 64;   // DATA_WIDTH of the NIC this driver is built for
+    std::uint32_t tx_ring_log2 = 8;                // hardware TX descriptor/completion ring entries
+    std::uint32_t rx_ring_log2 = 8;                // hardware RX descriptor/completion ring entries
+    std::uint16_t irq_holdoff_cycles = 0;          // IRQ_MOD_CYCLES
+    std::uint16_t irq_packet_threshold = 1;        // IRQ_MOD_PKTS
+    bool rss_enabled = true;                       // with one queue in use RSS stays off
+    std::array<std::uint8_t, contract::RSS_KEY_BYTES> rss_key = default_rss_key();
+    // Error recovery and TX cancel wait for the ring to go quiet: RING_CONS unchanged for
+    // quiesce_stable_reads consecutive reads (or equal to the producer index), at most
+    // quiesce_max_reads reads.
+    std::uint32_t quiesce_stable_reads = 16;
+    std::uint32_t quiesce_max_reads = 4096;
+    // A ring that errors again this many times without completing anything in between is given up.
+    std::uint32_t max_recoveries_without_progress = 3;
+    DriverFaults faults{};
+
+    /// The widely published RSS verification key (40 bytes).
+    static std::array<std::uint8_t, contract::RSS_KEY_BYTES> default_rss_key() noexcept;
+};
+
+/// The NIC does not match what the driver was built for, or the configuration is impossible.
+class AdapterStartError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Hardware and driver disagree (a completion names an unexpected descriptor, a ring cannot be
+/// recovered): the run must stop, with a message naming the queue and both views.
+class DriverError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct QueueStats {
+    std::uint64_t tx_packets = 0;            // completed by the hardware
+    std::uint64_t tx_bytes = 0;
+    std::uint64_t tx_ignored = 0;            // Ignore packets completed without hardware
+    std::uint64_t tx_unsupported = 0;        // LSO requested or too many fragments: returned unsent
+    std::uint64_t tx_vlan_not_inserted = 0;  // 802.1Q insertion requested: sent as is (no such offload)
+    std::uint64_t tx_cancelled = 0;          // returned unsent because the queue was cancelled
+    std::uint64_t tx_dropped_by_error = 0;   // the packet a descriptor error named, returned unsent
+    std::uint64_t tx_reposted = 0;           // packets posted again after a ring reset
+    std::uint64_t rx_packets = 0;
+    std::uint64_t rx_bytes = 0;
+    std::uint64_t rx_bad_frames = 0;         // CPL_BAD_FRAME: buffers returned, no packet
+    std::uint64_t rx_truncated = 0;          // CPL_TRUNCATED: buffers returned, no packet
+    std::uint64_t rx_buffers_reposted = 0;   // buffers posted again after a ring reset
+    std::uint64_t tx_errors = 0;             // TX ring entered error (each one recovered)
+    std::uint64_t rx_errors = 0;
+    std::array<std::uint64_t, 256> errors_by_code{};  // indexed by err_e
+    std::uint64_t interrupts = 0;            // ISR calls that found a cause
+    std::uint64_t tx_notifications = 0;      // NetTxQueueNotifyMoreCompletedPacketsAvailable calls
+    std::uint64_t rx_notifications = 0;
+};
+
+/// Where one hardware ring lives (for checkers and waves).
+struct HwRingInfo {
+    std::uint64_t descriptor_base = 0;
+    std::uint64_t completion_base = 0;  // the active one of the two completion rings
+    std::uint32_t entries = 0;
+};
+
+namespace detail {
+struct QueuePair;
+}
+
+class Adapter {
+public:
+    Adapter(RegisterBus& bus, ringlib::DmaArena& arena, AdapterConfig config = {});
+    ~Adapter();
+    Adapter(Adapter const&) = delete;
+    Adapter& operator=(Adapter const&) = delete;
+
+    /// Reset every queue, check the ID block (throws AdapterStartError naming every mismatch),
+    /// allocate and program the rings, RSS key and table, interrupt moderation, enable the rings
+    /// and the error interrupt.
+    void start();
+    /// Disable every ring and interrupt (after the OS stopped the queues).
+    void stop();
+
+    NETADAPTER handle() noexcept { return reinterpret_cast<NETADAPTER>(this); }
+    static Adapter& from_handle(NETADAPTER adapter) noexcept { return *reinterpret_cast<Adapter*>(adapter); }
+
+    /// ISR of queue pair `queue`'s interrupt line: reads and acknowledges IRQ_CAUSE, schedules
+    /// the DPC. Returns false when no cause was pending (a spurious interrupt).
+    bool on_interrupt(std::uint32_t queue);
+    /// ISR of irq_error: reads REG_ERR_QUEUES and schedules recovery of every ring in error.
+    void on_error_interrupt();
+    /// DPC: NotifyMore for each armed queue with news (at most once per arm), hands errors to
+    /// the queues' next Advance for recovery.
+    void run_dpc();
+
+    NicIdentity const& identity() const noexcept { return identity_; }
+    AdapterConfig const& config() const noexcept { return config_; }
+    QueueStats const& stats(std::uint32_t queue) const;
+    HwRingInfo tx_ring(std::uint32_t queue) const;
+    HwRingInfo rx_ring(std::uint32_t queue) const;
+    bool started() const noexcept { return started_; }
+
+    // ---- for the driver's own callbacks ----
+    RegisterBus& bus() noexcept { return bus_; }
+    ringlib::DmaArena& arena() noexcept { return arena_; }
+    detail::QueuePair& pair(std::uint32_t queue);
+
+private:
+    void validate_config() const;
+    void program_rss();
+    void program_interrupts();
+
+    RegisterBus& bus_;
+    ringlib::DmaArena& arena_;
+    AdapterConfig config_;
+    NicIdentity identity_{};
+    std::vector<std::unique_ptr<detail::QueuePair>> pairs_;
+    bool started_ = false;
+};
+
+/// EVT_NET_ADAPTER_CREATE_TXQUEUE / _RXQUEUE: pass these to TxQueue::create / RxQueue::create
+/// with adapter.handle(). They create the queue with its WDF context and query the extensions.
+EVT_NET_ADAPTER_CREATE_TXQUEUE EvtCreateTxQueue;
+EVT_NET_ADAPTER_CREATE_RXQUEUE EvtCreateRxQueue;
+
+}  // namespace nicsim::driver

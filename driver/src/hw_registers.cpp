@@ -1,0 +1,131 @@
+#include "hw_registers.hpp"
+
+#include <cstring>
+
+namespace nicsim::driver::detail {
+
+namespace c = nicsim::contract;
+
+namespace {
+std::uint32_t low_word(std::uint64_t address) { return static_cast<std::uint32_t>(c::RING_BASE_LO_ADDR.get(address)); }
+std::uint32_t high_word(std::uint64_t address) { return static_cast<std::uint32_t>(address >> c::RING_BASE_LO_ADDR.width); }
+}  // namespace
+
+std::uint16_t ring_register(HwRing const& ring, std::uint8_t offset) noexcept
+{
+    return c::queue_reg(ring.queue, ring.direction == Direction::Tx ? c::QREG_TX : c::QREG_RX, offset);
+}
+
+std::uint16_t irq_register(std::uint32_t queue, std::uint8_t offset) noexcept
+{
+    return c::queue_reg(queue, c::QREG_IRQ, offset);
+}
+
+void reset_ring(RegisterBus& bus, HwRing const& ring)
+{
+    bus.write32(ring_register(ring, c::RING_CTRL), static_cast<std::uint32_t>(c::RING_CTRL_RESET.put(0, 1)));
+}
+
+void program_ring(RegisterBus& bus, HwRing const& ring)
+{
+    bus.write32(ring_register(ring, c::RING_BASE_LO), low_word(ring.descriptors.logical_address));
+    bus.write32(ring_register(ring, c::RING_BASE_HI), high_word(ring.descriptors.logical_address));
+    bus.write32(ring_register(ring, c::RING_CPL_BASE_LO), low_word(ring.active_completion_base()));
+    bus.write32(ring_register(ring, c::RING_CPL_BASE_HI), high_word(ring.active_completion_base()));
+    bus.write32(ring_register(ring, c::RING_SIZE_LOG2), static_cast<std::uint32_t>(c::RING_SIZE_LOG2_LOG2.put(0, ring.log2)));
+}
+
+void enable_ring(RegisterBus& bus, HwRing const& ring)
+{
+    bus.write32(ring_register(ring, c::RING_CTRL), static_cast<std::uint32_t>(c::RING_CTRL_ENABLE.put(0, 1)));
+}
+
+void disable_ring(RegisterBus& bus, HwRing const& ring)
+{
+    bus.write32(ring_register(ring, c::RING_CTRL), 0);
+}
+
+void restart_ring(RegisterBus& bus, HwRing& ring)
+{
+    reset_ring(bus, ring);
+    ring.forget_software_state();
+    program_ring(bus, ring);
+    enable_ring(bus, ring);
+}
+
+void ring_doorbell(RegisterBus& bus, HwRing const& ring)
+{
+    bus.write_barrier();
+    bus.write32(ring_register(ring, c::RING_PROD),
+                static_cast<std::uint32_t>(c::RING_PROD_INDEX.put(0, ring.space.produce_index())));
+}
+
+contract::err_e read_ring_error(RegisterBus& bus, HwRing const& ring)
+{
+    return static_cast<c::err_e>(c::RING_ERR_CODE.get(bus.read32(ring_register(ring, c::RING_ERR))));
+}
+
+std::uint32_t wait_for_ring_quiet(RegisterBus& bus, HwRing const& ring, AdapterConfig const& config)
+{
+    auto read_cons = [&] {
+        return static_cast<std::uint32_t>(c::RING_CONS_INDEX.get(bus.read32(ring_register(ring, c::RING_CONS))));
+    };
+    std::uint32_t cons = read_cons();
+    std::uint32_t unchanged = 0;
+    for (std::uint32_t reads = 1; reads < config.quiesce_max_reads; ++reads) {
+        if (cons == ring.space.produce_index() || unchanged >= config.quiesce_stable_reads) {
+            break;
+        }
+        std::uint32_t const again = read_cons();
+        unchanged = again == cons ? unchanged + 1 : 0;
+        cons = again;
+    }
+    return cons;
+}
+
+void set_irq_arm(RegisterBus& bus, std::uint32_t queue, bool armed)
+{
+    bus.write32(irq_register(queue, c::IRQ_ARM), static_cast<std::uint32_t>(c::IRQ_ARM_ARMED.put(0, armed ? 1 : 0)));
+}
+
+void acknowledge_irq_causes(RegisterBus& bus, std::uint32_t queue, std::uint32_t causes)
+{
+    bus.write32(irq_register(queue, c::IRQ_CAUSE), causes);
+}
+
+// ---- HwRing ----
+
+HwRing& ring_of(QueuePair& pair, Direction direction) noexcept
+{
+    return direction == Direction::Tx ? pair.tx : pair.rx;
+}
+
+void* HwRing::descriptor_slot(std::uint32_t index) const noexcept
+{
+    return static_cast<unsigned char*>(descriptors.virtual_address) + std::size_t{index} * c::DESC_BYTES;
+}
+
+void const* HwRing::completion_slot() const noexcept
+{
+    return static_cast<unsigned char const*>(completions[active_completions].virtual_address) +
+           std::size_t{completion_head} * c::CPL_BYTES;
+}
+
+void HwRing::advance_completion_head() noexcept
+{
+    completion_head = space.index_after(completion_head, 1);
+    if (completion_head == 0) {
+        completion_phase = !completion_phase;
+    }
+}
+
+void HwRing::forget_software_state() noexcept
+{
+    active_completions ^= 1u;
+    std::memset(completions[active_completions].virtual_address, 0, completions[active_completions].size_bytes);
+    space.reset();
+    completion_head = 0;
+    completion_phase = true;
+}
+
+}  // namespace nicsim::driver::detail

@@ -1,0 +1,110 @@
+// Interrupts: the OS arms a queue (EvtSetNotificationEnabled), the NIC fires once per arm, the
+// ISR reads and acknowledges the cause over MMIO, and the DPC tells the OS (NotifyMore) at most
+// once per arm. TX and RX of a queue pair share one IRQ block, so the hardware arm bit is on
+// while either side waits.
+#include "datapath.hpp"
+#include "hw_registers.hpp"
+
+namespace nicsim::driver {
+
+namespace c = nicsim::contract;
+using detail::QueuePair;
+
+namespace detail {
+
+void UpdateInterruptArm(Adapter& adapter, QueuePair& pair, std::uint32_t stale_causes_to_clear)
+{
+    bool const armed = pair.tx_notification_armed || pair.rx_notification_armed;
+    if (armed && stale_causes_to_clear != 0) {
+        // A cause latched while the OS was polling is old news (the OS's extra poll after arming
+        // sees that work in host memory); clearing it avoids a pointless interrupt.
+        acknowledge_irq_causes(adapter.bus(), pair.index, stale_causes_to_clear);
+    }
+    set_irq_arm(adapter.bus(), pair.index, armed);
+}
+
+void EvtTxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
+{
+    TxState& tx = *GetNicTxQueueContext(queue)->tx;
+    tx.pair->tx_notification_armed = enabled != FALSE;
+    UpdateInterruptArm(*tx.adapter, *tx.pair, static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask()));
+}
+
+void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
+{
+    RxState& rx = *GetNicRxQueueContext(queue)->rx;
+    rx.pair->rx_notification_armed = enabled != FALSE;
+    UpdateInterruptArm(*rx.adapter, *rx.pair, static_cast<std::uint32_t>(c::IRQ_CAUSE_RX_CPL.mask()));
+}
+
+}  // namespace detail
+
+bool Adapter::on_interrupt(std::uint32_t queue)
+{
+    QueuePair& p = pair(queue);
+    std::uint32_t const known = static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask() | c::IRQ_CAUSE_RX_CPL.mask() |
+                                                           c::IRQ_CAUSE_ERROR.mask());
+    std::uint32_t const causes = bus_.read32(detail::irq_register(queue, c::IRQ_CAUSE)) & known;
+    if (causes == 0) {
+        return false;
+    }
+    detail::acknowledge_irq_causes(bus_, queue, causes);
+    p.pending_causes |= causes;
+    p.dpc_pending = true;
+    ++p.stats.interrupts;
+    return true;
+}
+
+void Adapter::on_error_interrupt()
+{
+    std::uint32_t const in_error = bus_.read32(c::REG_ERR_QUEUES);
+    std::uint64_t const tx_bits = c::REG_ERR_QUEUES_TX.get(in_error);
+    std::uint64_t const rx_bits = c::REG_ERR_QUEUES_RX.get(in_error);
+    for (std::uint32_t q = 0; q < pairs_.size(); ++q) {
+        QueuePair& p = *pairs_[q];
+        if ((tx_bits >> q) & 1u) {
+            p.tx.error_pending = true;
+            p.dpc_pending = true;
+        }
+        if ((rx_bits >> q) & 1u) {
+            p.rx.error_pending = true;
+            p.dpc_pending = true;
+        }
+    }
+}
+
+void Adapter::run_dpc()
+{
+    for (auto& owned : pairs_) {
+        QueuePair& p = *owned;
+        if (!p.dpc_pending) {
+            continue;
+        }
+        std::uint32_t const causes = p.pending_causes;
+        p.pending_causes = 0;
+        p.dpc_pending = false;
+        if (c::IRQ_CAUSE_ERROR.get(causes) != 0) {
+            // The queue's cause does not say which ring: recovery reads RING_ERR of both.
+            p.tx.error_pending = true;
+            p.rx.error_pending = true;
+        }
+        bool const tx_news = c::IRQ_CAUSE_TX_CPL.get(causes) != 0 || p.tx.error_pending;
+        bool const rx_news = c::IRQ_CAUSE_RX_CPL.get(causes) != 0 || p.rx.error_pending;
+        if (tx_news && p.txq.active && p.tx_notification_armed) {
+            p.tx_notification_armed = false;
+            ++p.stats.tx_notifications;
+            NetTxQueueNotifyMoreCompletedPacketsAvailable(p.txq.queue);
+        }
+        if (rx_news && p.rxq.active && p.rx_notification_armed) {
+            p.rx_notification_armed = false;
+            ++p.stats.rx_notifications;
+            NetRxQueueNotifyMoreReceivedPacketsAvailable(p.rxq.queue);
+        }
+        // Firing cleared the hardware arm bit; the side that was not notified still waits.
+        if (p.tx_notification_armed || p.rx_notification_armed) {
+            detail::set_irq_arm(bus_, p.index, true);
+        }
+    }
+}
+
+}  // namespace nicsim::driver
