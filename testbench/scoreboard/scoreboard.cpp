@@ -1,0 +1,307 @@
+// Scoreboard: see scoreboard.hpp for the contract.
+#include "scoreboard/scoreboard.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace nicsim::scoreboard {
+
+char const* to_string(DropReason r) {
+    switch (r) {
+    case DropReason::no_buffer: return "no_buffer";
+    case DropReason::bad_frame: return "bad_frame";
+    case DropReason::runt: return "runt";
+    case DropReason::oversize: return "oversize";
+    case DropReason::queue_disabled: return "queue_disabled";
+    case DropReason::other: return "other";
+    }
+    return "?";
+}
+
+static char const* to_string(model::CsumVerdict v) {
+    switch (v) {
+    case model::CsumVerdict::not_checked: return "not_checked";
+    case model::CsumVerdict::good: return "good";
+    case model::CsumVerdict::bad: return "bad";
+    }
+    return "?";
+}
+
+Bytes expected_tx_bytes(std::span<std::uint8_t const> posted, TxCsumRequest req) {
+    Bytes b(posted.begin(), posted.end());
+    model::FrameLayout const lay = model::parse_frame(b);
+    std::span<std::uint8_t> f(b);
+    if (req.ip && lay.l3 == model::L3::ipv4) {
+        auto hdr = f.subspan(lay.l3_offset, lay.l3_len_bytes);
+        model::store_be16(hdr, model::kIpv4ChecksumOffset, model::ipv4_header_checksum(hdr));
+    }
+    if (req.l4 && lay.l4 != model::L4::other) {
+        auto seg = f.subspan(lay.l4_offset, lay.l4_total_bytes);
+        std::size_t const off = model::l4_checksum_offset(lay.l4);
+        model::store_be16(seg, off,
+                          model::l4_checksum(model::pseudo_header_sum(f, lay), seg, off, lay.l4 == model::L4::udp));
+    }
+    return b;
+}
+
+RssConfig RssConfig::spread(std::uint16_t queues, model::RssKey const& key) {
+    RssConfig r;
+    r.enabled = true;
+    r.key = key;
+    for (std::size_t i = 0; i < r.table.size(); ++i) r.table[i] = static_cast<std::uint8_t>(i % std::max<std::uint16_t>(queues, 1));
+    return r;
+}
+
+RxExpectation expect_rx(RssConfig const& rss, std::span<std::uint8_t const> bytes, bool bad) {
+    RxExpectation e;
+    e.bad = bad;
+    auto const v = model::verify_checksums(bytes);
+    e.ip = v.ip;
+    e.l4 = v.l4;
+    if (auto const in = model::rss_input_of_frame(bytes)) {
+        e.hash = model::toeplitz_hash(rss.key, in->span());
+        if (rss.enabled) e.queue = rss.table[*e.hash % kRssTableEntries];
+    }
+    return e;
+}
+
+Scoreboard::Scoreboard(std::string name, RssConfig rss) : name_(std::move(name)), rss_(rss) {}
+
+std::string Scoreboard::name_of(std::optional<FrameTag> const& tag, std::size_t bytes) {
+    return tag ? fmt::format("frame [{}] ({} bytes)", wire::to_string(*tag), bytes)
+               : fmt::format("untagged frame ({} bytes)", bytes);
+}
+
+void Scoreboard::error(std::string msg) {
+    errors_.push_back(fmt::format("{}: {}", name_, msg));
+    if (throw_) throw ScoreboardError(errors_.back());
+}
+
+std::size_t Scoreboard::add_entry(Ledger& l, std::uint16_t queue, Bytes expected, std::optional<FrameTag> tag) {
+    Entry e;
+    e.queue = queue;
+    e.pos = l.next_pos[queue]++;
+    e.expected = std::move(expected);
+    e.tag = tag;
+    l.entries.push_back(std::move(e));
+    std::size_t const idx = l.entries.size() - 1;
+    if (tag) l.by_tag.emplace(*tag, idx);
+    ++l.outstanding;
+    return idx;
+}
+
+void Scoreboard::tx_posted(std::uint16_t queue, Frame const& posted, TxCsumRequest req) {
+    auto tag = posted.tag ? posted.tag : wire::decode_tag(posted.bytes);
+    add_entry(tx_, queue, expected_tx_bytes(posted.bytes, req), tag);
+    sum_.tx_posted[queue].add(posted.bytes.size());
+}
+
+void Scoreboard::rx_put(Frame const& f, std::optional<DropReason> must_drop) {
+    RxExpectation const exp = expect_rx(rss_, f.bytes, f.bad);
+    std::size_t const idx = add_entry(rx_, exp.queue, f.bytes, f.tag ? f.tag : wire::decode_tag(f.bytes));
+    rx_.entries[idx].rx = exp;
+    rx_.entries[idx].must_drop = must_drop;
+    sum_.rx_put[exp.queue].add(f.bytes.size());
+}
+
+std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::optional<std::uint16_t> queue,
+                                             std::span<std::uint8_t const> bytes) {
+    std::string const where = queue ? fmt::format(" on queue {}", *queue) : std::string{};
+    if (auto const tag = wire::decode_tag(bytes)) {
+        auto [lo, hi] = l.by_tag.equal_range(*tag);
+        if (lo == hi) {
+            error(fmt::format("{} {}{}: unexpected (no such frame was {})", dir, name_of(tag, bytes.size()), where,
+                              &l == &tx_ ? "posted" : "put on the wire"));
+            return std::nullopt;
+        }
+        for (auto it = lo; it != hi; ++it)
+            if (!l.entries[it->second].done) return it->second;
+        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(tag, bytes.size()), where));
+        return std::nullopt;
+    }
+    // Untagged (foreign, or corrupted inside its tag): by bytes, the expected queue first.
+    std::optional<std::size_t> exact, exact_elsewhere, closest, exact_done;
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < l.entries.size(); ++i) {
+        Entry const& e = l.entries[i];
+        bool const same = std::ranges::equal(e.expected, bytes);
+        if (e.done) {
+            if (same && !exact_done) exact_done = i;
+            continue;
+        }
+        if (queue && e.queue != *queue) {
+            if (same && !exact_elsewhere) exact_elsewhere = i;
+            continue;
+        }
+        if (same) {
+            exact = i;
+            break;
+        }
+        auto const d = wire::first_difference(e.expected, bytes).value_or(bytes.size());
+        if (!closest || d > best) closest = i, best = d;
+    }
+    if (exact) return exact;
+    if (exact_elsewhere) return exact_elsewhere;  // complete() reports the wrong queue
+    if (exact_done) {
+        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(std::nullopt, bytes.size()), where));
+        return std::nullopt;
+    }
+    if (closest && best > 0) return closest;  // corrupt: complete() reports the difference
+    error(fmt::format("{} {}{}: unexpected (matches nothing outstanding)", dir, name_of(std::nullopt, bytes.size()), where));
+    return std::nullopt;
+}
+
+void Scoreboard::complete(Ledger& l, char const* dir, std::size_t idx, std::uint16_t queue,
+                          std::span<std::uint8_t const> got) {
+    Entry& e = l.entries[idx];
+    std::string const who = name_of(e.tag, e.expected.size());
+    if (e.queue != queue)
+        error(fmt::format("{} {}: delivered on queue {}, expected queue {}", dir, who, queue, e.queue));
+    auto& last = l.last_done_pos[e.queue];
+    if (last && e.pos < *last) {
+        error(fmt::format("{} {} on queue {}: out of order (it is #{} in its queue, but #{} came already)", dir, who,
+                          e.queue, e.pos, *last));
+    } else {
+        last = e.pos;
+    }
+    if (auto const diff = wire::describe_difference(e.expected, got); !diff.empty())
+        error(fmt::format("{} {} on queue {}: corrupt: {}", dir, who, e.queue, diff));
+    if (e.must_drop)
+        error(fmt::format("{} {} on queue {}: delivered, but the NIC had to drop it ({})", dir, who, e.queue,
+                          to_string(*e.must_drop)));
+    e.done = true;
+    --l.outstanding;
+}
+
+void Scoreboard::tx_seen(Frame const& f) {
+    auto const idx = match(tx_, "TX", std::nullopt, f.bytes);
+    if (!idx) return;
+    std::uint16_t const q = tx_.entries[*idx].queue;
+    if (f.tx_queue && *f.tx_queue != q)
+        error(fmt::format("TX {}: reported from queue {}, posted to queue {}",
+                          name_of(tx_.entries[*idx].tag, f.bytes.size()), *f.tx_queue, q));
+    complete(tx_, "TX", *idx, q, f.bytes);
+    sum_.tx_seen[q].add(f.bytes.size());
+}
+
+void Scoreboard::rx_delivered(RxDelivery const& d) {
+    sum_.rx_delivered[d.queue].add(d.bytes.size());
+    auto const idx = match(rx_, "RX", d.queue, d.bytes);
+    if (!idx) return;
+    Entry const& e = rx_.entries[*idx];
+    std::string const who = fmt::format("RX {} on queue {}", name_of(e.tag, e.expected.size()), d.queue);
+    if (d.bad && *d.bad != e.rx.bad) error(fmt::format("{}: bad-frame flag {}, expected {}", who, *d.bad, e.rx.bad));
+    if (d.hash && e.rx.hash && *d.hash != *e.rx.hash)
+        error(fmt::format("{}: RSS hash {:#010x}, expected {:#010x}", who, *d.hash, *e.rx.hash));
+    if (d.ip && *d.ip != e.rx.ip)
+        error(fmt::format("{}: IPv4 checksum verdict {}, expected {}", who, to_string(*d.ip), to_string(e.rx.ip)));
+    if (d.l4 && *d.l4 != e.rx.l4)
+        error(fmt::format("{}: L4 checksum verdict {}, expected {}", who, to_string(*d.l4), to_string(e.rx.l4)));
+    complete(rx_, "RX", *idx, d.queue, d.bytes);
+}
+
+void Scoreboard::nic_dropped(DropReason reason, std::uint64_t count) { sum_.rx_drops[reason] += count; }
+
+Summary Scoreboard::finish() {
+    Summary s = sum_;
+    std::vector<std::string> final_errors;
+    constexpr std::size_t kListed = 10;
+
+    s.tx_missing = tx_.outstanding;
+    std::size_t listed = 0;
+    for (auto const& e : tx_.entries) {
+        if (e.done || listed == kListed) continue;
+        final_errors.push_back(fmt::format("TX {} posted to queue {} (#{}) never seen on the wire",
+                                           name_of(e.tag, e.expected.size()), e.queue, e.pos));
+        ++listed;
+    }
+    if (s.tx_missing > listed)
+        final_errors.push_back(fmt::format("... and {} more TX frames never seen", s.tx_missing - listed));
+
+    // RX: reported drops cover first the frames that had to be dropped for that reason, then
+    // (for accepted reasons) any undelivered frame.
+    std::map<DropReason, std::uint64_t> must;
+    std::uint64_t plain_undelivered = 0;
+    for (auto const& e : rx_.entries) {
+        if (e.done) continue;
+        if (e.must_drop) ++must[*e.must_drop];
+        else ++plain_undelivered;
+    }
+    s.rx_undelivered = rx_.outstanding;
+    std::uint64_t covered = 0, spare = 0, reported = 0;
+    for (auto const& [reason, n] : s.rx_drops) {
+        reported += n;
+        std::uint64_t const for_must = std::min(n, must[reason]);
+        covered += for_must;
+        std::uint64_t const rest = n - for_must;
+        if (rest == 0) continue;
+        if (accepted_drops_[static_cast<std::size_t>(reason)])
+            spare += rest;
+        else
+            final_errors.push_back(fmt::format("the NIC dropped {} RX frame(s) for reason {}, which the test did "
+                                               "not declare expected", rest, to_string(reason)));
+    }
+    covered += std::min(spare, plain_undelivered);
+    s.lost = s.rx_undelivered - std::min(covered, s.rx_undelivered);
+    if (reported > s.rx_undelivered)
+        final_errors.push_back(fmt::format("the NIC reports {} RX drops but only {} frames are missing", reported,
+                                           s.rx_undelivered));
+    if (s.lost > 0) {
+        std::string names;
+        listed = 0;
+        for (auto const& e : rx_.entries) {
+            if (e.done || listed == kListed) continue;
+            names += fmt::format("{}{} (queue {} #{}{}{})", listed ? ", " : "", name_of(e.tag, e.expected.size()),
+                                 e.queue, e.pos, e.must_drop ? ", must drop: " : "",
+                                 e.must_drop ? to_string(*e.must_drop) : "");
+            ++listed;
+        }
+        final_errors.push_back(fmt::format("{} RX frame(s) lost (neither delivered nor counted as expected drops); "
+                                           "undelivered: {}{}", s.lost, names,
+                                           s.rx_undelivered > listed ? ", ..." : ""));
+    }
+    for (auto& m : final_errors) m = fmt::format("{}: {}", name_, m);
+    final_errors_ = std::move(final_errors);
+    s.errors = errors_.size() + final_errors_.size();
+    s.passed = s.errors == 0 && s.lost == 0 && s.tx_missing == 0;
+    return s;
+}
+
+std::vector<std::string> Scoreboard::errors() {
+    finish();
+    std::vector<std::string> all = errors_;
+    all.insert(all.end(), final_errors_.begin(), final_errors_.end());
+    return all;
+}
+
+std::string Scoreboard::report() {
+    Summary const s = finish();
+    std::string r = fmt::format("scoreboard {}: {}\n", name_, s.passed ? "PASS" : "FAIL");
+    std::map<std::uint16_t, bool> tq, rq;
+    for (auto const& [q, c] : s.tx_posted) tq[q] = true;
+    for (auto const& [q, c] : s.tx_seen) tq[q] = true;
+    for (auto const& [q, c] : s.rx_put) rq[q] = true;
+    for (auto const& [q, c] : s.rx_delivered) rq[q] = true;
+    auto get = [](std::map<std::uint16_t, Counters> const& m, std::uint16_t q) {
+        auto it = m.find(q);
+        return it == m.end() ? Counters{} : it->second;
+    };
+    for (auto const& [q, _] : tq) {
+        auto const p = get(s.tx_posted, q), w = get(s.tx_seen, q);
+        r += fmt::format("  TX queue {}: posted {} ({} bytes), seen on the wire {} ({} bytes)\n", q, p.packets,
+                         p.bytes, w.packets, w.bytes);
+    }
+    for (auto const& [q, _] : rq) {
+        auto const p = get(s.rx_put, q), d = get(s.rx_delivered, q);
+        r += fmt::format("  RX queue {}: expected {} ({} bytes), delivered {} ({} bytes)\n", q, p.packets, p.bytes,
+                         d.packets, d.bytes);
+    }
+    for (auto const& [reason, n] : s.rx_drops) r += fmt::format("  RX dropped by the NIC, {}: {}\n", to_string(reason), n);
+    r += fmt::format("  TX missing {}, RX undelivered {}, lost {}, errors {}\n", s.tx_missing, s.rx_undelivered,
+                     s.lost, s.errors);
+    for (auto const& e : errors()) r += fmt::format("  error: {}\n", e);
+    return r;
+}
+
+}  // namespace nicsim::scoreboard

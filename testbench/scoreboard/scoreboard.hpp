@@ -1,0 +1,171 @@
+// Scoreboard: accounts for every frame that crosses the NIC, in both directions.
+//
+// TX (host -> wire): tx_posted(queue, frame, csum request) when the OS side hands a frame to a
+// TX queue; tx_seen(frame) when the TX sink completes it on m_axis_tx. The expected wire bytes
+// are the posted bytes after the requested checksum insertion (model/checksum.hpp). Each
+// posted frame must be seen exactly once, byte-exact, in post order within its queue.
+// RX (wire -> host): rx_put(frame) when the RX source put it on s_axis_rx; rx_delivered(...)
+// when the OS side receives it from a queue. Expected: the queue from RSS (Toeplitz hash of
+// the frame's addresses/ports with the key, then table[hash % 128]) when enabled and the frame
+// is IP, else queue 0; the bytes unchanged; the bad flag as put; the hash and checksum verdicts
+// as the reference gives them (checked when the delivery reports them). In put order within a
+// queue (frames the NIC dropped leave gaps, which are fine).
+// Drops: the NIC reports drops by reason (nic_dropped). A reason must be declared acceptable
+// (expect_drops(reason)); frames put with a required drop reason (rx_put(f, reason)) must not
+// be delivered and are accounted by drops of that reason. After finish(), `lost` = RX frames
+// neither delivered nor covered by reported drops; a passing run has lost == 0, every posted TX
+// frame seen, and no error.
+// Frames are identified by their FrameTag when they carry one (decode_tag), else by their
+// bytes. Errors (wrong queue, reordering, duplicate, unexpected, corrupt with the first
+// differing byte and hex context, verdict/hash mismatch, undeclared drops) are collected with
+// the frame's tag and queue; with throw_on_error(true) the first one throws ScoreboardError.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/checksum.hpp"
+#include "model/toeplitz.hpp"
+#include "wire/frame.hpp"
+
+namespace nicsim::scoreboard {
+
+using wire::Bytes;
+using wire::Frame;
+using wire::FrameTag;
+
+inline constexpr std::size_t kRssTableEntries = 128;
+
+enum class DropReason : std::uint8_t { no_buffer, bad_frame, runt, oversize, queue_disabled, other };
+char const* to_string(DropReason r);
+
+struct TxCsumRequest {
+    bool ip = false;  // fill the IPv4 header checksum
+    bool l4 = false;  // fill the TCP/UDP checksum (pseudo header included)
+};
+
+/// The wire bytes the NIC should send for `posted` with `req` applied.
+Bytes expected_tx_bytes(std::span<std::uint8_t const> posted, TxCsumRequest req);
+
+struct RssConfig {
+    bool enabled = false;
+    model::RssKey key = model::kRssVerificationKey;
+    std::array<std::uint8_t, kRssTableEntries> table{};  // queue per entry
+
+    /// table[i] = i % queues.
+    static RssConfig spread(std::uint16_t queues, model::RssKey const& key = model::kRssVerificationKey);
+};
+
+struct RxExpectation {
+    std::uint16_t queue = 0;
+    std::optional<std::uint32_t> hash;     // IP frames only
+    model::CsumVerdict ip = model::CsumVerdict::not_checked;
+    model::CsumVerdict l4 = model::CsumVerdict::not_checked;
+    bool bad = false;
+};
+
+/// What the reference says about an RX frame.
+RxExpectation expect_rx(RssConfig const& rss, std::span<std::uint8_t const> bytes, bool bad);
+
+/// An RX frame as the OS side received it; optional fields are checked when given.
+struct RxDelivery {
+    std::uint16_t queue = 0;
+    Bytes bytes;
+    std::optional<bool> bad;
+    std::optional<std::uint32_t> hash;
+    std::optional<model::CsumVerdict> ip, l4;
+};
+
+struct Counters {
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    void add(std::size_t n) { ++packets, bytes += n; }
+};
+
+struct Summary {
+    std::map<std::uint16_t, Counters> tx_posted, tx_seen;       // per TX queue
+    std::map<std::uint16_t, Counters> rx_put, rx_delivered;     // per (expected / actual) RX queue
+    std::map<DropReason, std::uint64_t> rx_drops;               // as the NIC reported
+    std::uint64_t tx_missing = 0;     // posted, never seen on the wire
+    std::uint64_t rx_undelivered = 0; // put, never delivered
+    std::uint64_t lost = 0;           // undelivered and not covered by reported drops
+    std::uint64_t errors = 0;
+    bool passed = false;
+};
+
+class ScoreboardError : public std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class Scoreboard {
+public:
+    explicit Scoreboard(std::string name = "nic", RssConfig rss = {});
+
+    void set_rss(RssConfig const& rss) { rss_ = rss; }
+    RssConfig const& rss() const noexcept { return rss_; }
+    void throw_on_error(bool enable) noexcept { throw_ = enable; }
+    /// Drops for `reason` are acceptable in this test.
+    void expect_drops(DropReason reason) { accepted_drops_[static_cast<std::size_t>(reason)] = true; }
+
+    // ---- TX ----
+    void tx_posted(std::uint16_t queue, Frame const& posted, TxCsumRequest req = {});
+    void tx_seen(Frame const& wire_frame);
+
+    // ---- RX ----
+    /// `must_drop`: the NIC must drop this frame for that reason (it is then an expected drop).
+    void rx_put(Frame const& wire_frame, std::optional<DropReason> must_drop = std::nullopt);
+    void rx_delivered(RxDelivery const& d);
+    /// The NIC says it dropped `count` RX frames for `reason` (from its counters or events).
+    void nic_dropped(DropReason reason, std::uint64_t count = 1);
+
+    // ---- results ----
+    /// Closes the books (counts missing/lost frames); further events still update them.
+    Summary finish();
+    bool passed() { return finish().passed; }
+    /// Every error so far, those of finish() included.
+    std::vector<std::string> errors();
+    std::string report();
+
+private:
+    struct Entry {
+        std::uint16_t queue = 0;
+        std::uint64_t pos = 0;            // position in its queue's order
+        Bytes expected;
+        std::optional<FrameTag> tag;
+        bool done = false;
+        std::optional<DropReason> must_drop;
+        RxExpectation rx;                 // RX only
+    };
+    struct Ledger {
+        std::vector<Entry> entries;
+        std::map<std::uint16_t, std::uint64_t> next_pos;        // per queue
+        std::map<std::uint16_t, std::optional<std::uint64_t>> last_done_pos;
+        std::multimap<FrameTag, std::size_t> by_tag;
+        std::size_t outstanding = 0;
+    };
+
+    std::size_t add_entry(Ledger& l, std::uint16_t queue, Bytes expected, std::optional<FrameTag> tag);
+    /// The entry a received frame belongs to, or nullopt after reporting why there is none.
+    std::optional<std::size_t> match(Ledger& l, char const* dir, std::optional<std::uint16_t> queue,
+                                     std::span<std::uint8_t const> bytes);
+    void complete(Ledger& l, char const* dir, std::size_t idx, std::uint16_t queue, std::span<std::uint8_t const> got);
+    void error(std::string msg);
+    static std::string name_of(std::optional<FrameTag> const& tag, std::size_t bytes);
+
+    std::string name_;
+    RssConfig rss_;
+    bool throw_ = false;
+    std::array<bool, 6> accepted_drops_{};
+    Ledger tx_, rx_;
+    Summary sum_;
+    std::vector<std::string> errors_;        // from events
+    std::vector<std::string> final_errors_;  // from the last finish()
+};
+
+}  // namespace nicsim::scoreboard

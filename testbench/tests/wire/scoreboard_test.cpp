@@ -1,0 +1,272 @@
+// The scoreboard: a clean run passes; reordering, duplicates, corruption, wrong queues, wrong
+// verdicts, undeclared drops and lost frames fail with messages that name the frame.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "model/toeplitz.hpp"
+#include "scoreboard/scoreboard.hpp"
+#include "test_util.hpp"
+#include "wire/traffic_gen.hpp"
+
+using namespace nicsim;
+using namespace nicsim::scoreboard;
+using wire::Frame;
+using nicsim::wiretest::test_rng;
+
+namespace {
+
+std::string all_errors(Scoreboard& sb) {
+    std::string s;
+    for (auto const& e : sb.errors()) s += e + "\n";
+    return s;
+}
+
+RxDelivery deliver(Frame const& f, RssConfig const& rss) {
+    auto const exp = expect_rx(rss, f.bytes, f.bad);
+    RxDelivery d;
+    d.queue = exp.queue;
+    d.bytes = f.bytes;
+    d.bad = f.bad;
+    d.hash = exp.hash;
+    d.ip = exp.ip;
+    d.l4 = exp.l4;
+    return d;
+}
+
+struct Fixture {
+    std::mt19937_64 rng = test_rng(0x5C0);
+    wire::TrafficConfig cfg = [] {
+        wire::TrafficConfig c;
+        c.flow_count = 32;
+        c.sizes = wire::SizeDist::uniform(60, 300);
+        return c;
+    }();
+    wire::TrafficGenerator gen{cfg, rng};
+};
+
+}  // namespace
+
+TEST_CASE("scoreboard: every frame delivered in order per queue passes", "[scoreboard]") {
+    NICSIM_REPLAY_INFO();
+    Fixture fx;
+    auto const rss = RssConfig::spread(4);
+    Scoreboard sb("clean", rss);
+    // TX on two queues, interleaved on the wire.
+    std::vector<Frame> q0, q1;
+    for (int i = 0; i < 10; ++i) {
+        q0.push_back(fx.gen.next());
+        sb.tx_posted(0, q0.back());
+        q1.push_back(fx.gen.next());
+        sb.tx_posted(1, q1.back());
+    }
+    for (int i = 0; i < 10; ++i) {
+        sb.tx_seen(q1[static_cast<std::size_t>(i)]);
+        sb.tx_seen(q0[static_cast<std::size_t>(i)]);
+    }
+    // RX spread by RSS; delivered queue by queue (order across queues is free).
+    std::vector<Frame> rx;
+    for (int i = 0; i < 40; ++i) {
+        rx.push_back(fx.gen.next());
+        sb.rx_put(rx.back());
+    }
+    std::set<std::uint16_t> used;
+    for (std::uint16_t q = 4; q-- > 0;)
+        for (auto const& f : rx) {
+            auto const d = deliver(f, rss);
+            if (d.queue == q) sb.rx_delivered(d), used.insert(q);
+        }
+    INFO(sb.report());
+    CHECK(used.size() > 1);
+    auto const s = sb.finish();
+    CHECK(s.passed);
+    CHECK(s.lost == 0);
+    CHECK(s.tx_seen.at(0).packets == 10);
+    CHECK(s.tx_seen.at(1).packets == 10);
+    CHECK(sb.report().rfind("scoreboard clean: PASS", 0) == 0);
+}
+
+TEST_CASE("scoreboard: RSS off sends everything to queue 0, non-IP always to queue 0", "[scoreboard]") {
+    Fixture fx;
+    auto const f = fx.gen.next();
+    CHECK(expect_rx(RssConfig{}, f.bytes, false).queue == 0);
+    CHECK(expect_rx(RssConfig{}, f.bytes, false).hash.has_value());
+    auto rss = RssConfig::spread(4);
+    auto const in = model::rss_input_of_frame(f.bytes);
+    std::uint32_t const h = model::toeplitz_hash(rss.key, in->span());
+    CHECK(expect_rx(rss, f.bytes, false).queue == rss.table[h % 128]);
+    wire::Bytes non_ip(60, 0);
+    model::store_be16(non_ip, 12, wire::kEtherTypeTest);
+    CHECK(expect_rx(rss, non_ip, false).queue == 0);
+    CHECK_FALSE(expect_rx(rss, non_ip, false).hash.has_value());
+}
+
+TEST_CASE("scoreboard: reordering within a queue fails", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    auto const a = fx.gen.next(), b = fx.gen.next();
+    sb.tx_posted(2, a);
+    sb.tx_posted(2, b);
+    sb.tx_seen(b);
+    sb.tx_seen(a);
+    auto const e = all_errors(sb);
+    CHECK_THAT(e, Catch::Contains("out of order") && Catch::Contains(wire::to_string(*a.tag)) &&
+                      Catch::Contains("queue 2"));
+    CHECK_FALSE(sb.passed());
+}
+
+TEST_CASE("scoreboard: a duplicate fails", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    auto const a = fx.gen.next();
+    sb.rx_put(a);
+    sb.rx_delivered(deliver(a, sb.rss()));
+    sb.rx_delivered(deliver(a, sb.rss()));
+    CHECK_THAT(all_errors(sb), Catch::Contains("duplicate") && Catch::Contains(wire::to_string(*a.tag)));
+    CHECK_FALSE(sb.passed());
+}
+
+TEST_CASE("scoreboard: corruption reports the first differing byte", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    auto const a = fx.gen.next();
+    sb.tx_posted(1, a);
+    Frame bad = a;
+    bad.bytes[50] ^= 0xFF;
+    sb.tx_seen(bad);
+    auto const e = all_errors(sb);
+    INFO(e);
+    CHECK_THAT(e, Catch::Contains("corrupt") && Catch::Contains("first difference at byte 50") &&
+                      Catch::Contains(fmt::format("[{:02x}]", a.bytes[50])) &&
+                      Catch::Contains(fmt::format("[{:02x}]", bad.bytes[50])) && Catch::Contains("queue 1"));
+    CHECK_FALSE(sb.passed());
+}
+
+TEST_CASE("scoreboard: a frame corrupted inside its tag is still matched by its bytes", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    auto const a = fx.gen.next();
+    sb.tx_posted(0, a);
+    Frame bad = a;
+    bad.bytes[*wire::tag_offset(a.bytes) + 9] ^= 1;
+    sb.tx_seen(bad);
+    CHECK_THAT(all_errors(sb), Catch::Contains("corrupt") && Catch::Contains(wire::to_string(*a.tag)));
+}
+
+TEST_CASE("scoreboard: TX expected bytes include the requested checksum insertion", "[scoreboard]") {
+    std::mt19937_64 rng = test_rng(0x7C5);
+    wire::TrafficConfig cfg;
+    cfg.fill_checksums = false;
+    cfg.ipv6_fraction = 0.0;
+    wire::TrafficGenerator gen(cfg, rng);
+    Scoreboard sb;
+    auto const posted = gen.next();
+    sb.tx_posted(0, posted, TxCsumRequest{true, true});
+    Frame on_wire = posted;
+    model::fill_checksums(on_wire.bytes);
+    sb.tx_seen(on_wire);
+    CHECK(sb.passed());
+    // Without the request the NIC must leave the bytes alone.
+    auto const posted2 = gen.next();
+    sb.tx_posted(0, posted2);
+    Frame filled = posted2;
+    model::fill_checksums(filled.bytes);
+    sb.tx_seen(filled);
+    CHECK_THAT(all_errors(sb), Catch::Contains("corrupt"));
+}
+
+TEST_CASE("scoreboard: wrong queue, wrong verdict, wrong hash", "[scoreboard]") {
+    Fixture fx;
+    auto const rss = RssConfig::spread(4);
+    Scoreboard sb("checks", rss);
+    auto const a = fx.gen.next();
+    sb.rx_put(a);
+    auto d = deliver(a, rss);
+    d.queue = static_cast<std::uint16_t>((d.queue + 1) % 4);
+    d.l4 = model::CsumVerdict::bad;
+    d.hash = *d.hash ^ 1;
+    sb.rx_delivered(d);
+    auto const e = all_errors(sb);
+    INFO(e);
+    CHECK_THAT(e, Catch::Contains("expected queue") && Catch::Contains("L4 checksum verdict bad, expected good") &&
+                      Catch::Contains("RSS hash"));
+}
+
+TEST_CASE("scoreboard: drops the test declared are accounted, others are errors, the rest is lost", "[scoreboard]") {
+    Fixture fx;
+    std::vector<Frame> rx;
+    for (int i = 0; i < 10; ++i) rx.push_back(fx.gen.next());
+    auto run = [&](bool declare, std::uint64_t reported) {
+        Scoreboard sb;
+        if (declare) sb.expect_drops(DropReason::no_buffer);
+        for (auto const& f : rx) sb.rx_put(f);
+        for (std::size_t i = 0; i < 10; ++i)
+            if (i % 4 != 1) sb.rx_delivered(deliver(rx[i], sb.rss()));  // 1, 5, 9 never arrive
+        sb.nic_dropped(DropReason::no_buffer, reported);
+        return std::pair{sb.finish(), all_errors(sb)};
+    };
+    SECTION("declared and fully counted: pass") {
+        auto [s, e] = run(true, 3);
+        INFO(e);
+        CHECK(s.passed);
+        CHECK(s.lost == 0);
+        CHECK(s.rx_undelivered == 3);
+        CHECK(s.rx_drops.at(DropReason::no_buffer) == 3);
+    }
+    SECTION("not declared: fail") {
+        auto [s, e] = run(false, 3);
+        CHECK_FALSE(s.passed);
+        CHECK_THAT(e, Catch::Contains("no_buffer, which the test did not declare expected"));
+    }
+    SECTION("partly counted: the rest is lost, by name") {
+        auto [s, e] = run(true, 1);
+        CHECK_FALSE(s.passed);
+        CHECK(s.lost == 2);
+        CHECK_THAT(e, Catch::Contains("2 RX frame(s) lost") && Catch::Contains(wire::to_string(*rx[1].tag)));
+    }
+    SECTION("more drops reported than frames missing: fail") {
+        auto [s, e] = run(true, 4);
+        CHECK_FALSE(s.passed);
+        CHECK_THAT(e, Catch::Contains("reports 4 RX drops but only 3 frames are missing"));
+    }
+}
+
+TEST_CASE("scoreboard: a frame that must be dropped", "[scoreboard]") {
+    Fixture fx;
+    auto const a = fx.gen.next(), b = fx.gen.next();
+    SECTION("dropped and counted: pass") {
+        Scoreboard sb;
+        sb.rx_put(a, DropReason::runt);
+        sb.rx_put(b);
+        sb.rx_delivered(deliver(b, sb.rss()));
+        sb.nic_dropped(DropReason::runt);
+        CHECK(sb.passed());
+    }
+    SECTION("delivered: fail") {
+        Scoreboard sb;
+        sb.rx_put(a, DropReason::runt);
+        sb.rx_delivered(deliver(a, sb.rss()));
+        CHECK_THAT(all_errors(sb), Catch::Contains("the NIC had to drop it (runt)"));
+    }
+}
+
+TEST_CASE("scoreboard: a TX frame never seen and an unexpected one fail", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    auto const a = fx.gen.next(), b = fx.gen.next();
+    sb.tx_posted(3, a);
+    sb.tx_seen(b);
+    auto const s = sb.finish();
+    CHECK(s.tx_missing == 1);
+    auto const e = all_errors(sb);
+    CHECK_THAT(e, Catch::Contains("unexpected") && Catch::Contains(wire::to_string(*b.tag)));
+    CHECK_THAT(e, Catch::Contains("never seen on the wire") && Catch::Contains("queue 3"));
+}
+
+TEST_CASE("scoreboard: throw_on_error throws at the first error", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    sb.throw_on_error(true);
+    auto const a = fx.gen.next();
+    CHECK_THROWS_AS(sb.tx_seen(a), ScoreboardError);
+}
