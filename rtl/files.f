@@ -20,3 +20,4 @@ rtl/nic_rx_desc_cache.sv
 rtl/nic_rx_engine.sv
 rtl/nic_irq.sv
 rtl/nic_regs.sv
+rtl/nic_top.sv

@@ -143,6 +143,14 @@ module nic_dma_wr #(
   logic                  b_err;
   int                    idx;
 
+  // The client-facing readies depend on state only; computed apart from the main block so that
+  // no client's ready appears to depend on any client's valid (which would be a false loop).
+  always_comb begin
+    wr_req_ready  = ~active_q;
+    head_hot      = (wq_count_q != '0) ? wq_hot_q[wq_rptr_q*N +: N] : '0;
+    wr_data_ready = wskid_valid_q ? '0 : head_hot;
+  end
+
   always_comb begin
     active_d     = active_q;
     addr_d       = addr_q;
@@ -176,7 +184,6 @@ module nic_dma_wr #(
     wskid_last_d = wskid_last_q;
 
     // ---- accept requests while the client's splitter is idle ----
-    wr_req_ready = ~active_q;
     for (int i = 0; i < N; i++) begin
       req_off = '0;
       req_off[BEAT_LOG2-1:0] = wr_req_addr[i*64 +: BEAT_LOG2];
@@ -248,10 +255,8 @@ module nic_dma_wr #(
     end
 
     // ---- W: take the head burst's beats from its client ----
-    head_hot = (wq_count_q != '0) ? wq_hot_q[wq_rptr_q*N +: N] : '0;
     head_len = wq_len_q[wq_rptr_q*8 +: 8];
     head_end = wq_end_q[wq_rptr_q];
-    wr_data_ready = wskid_valid_q ? '0 : head_hot;
     in_fire = (wr_data_valid & wr_data_ready) != '0;
     in_last = (wbeat_q == head_len);
     in_data = '0;

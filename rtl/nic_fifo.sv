@@ -37,12 +37,17 @@ module nic_fifo #(
 
   logic full, empty, push, pop;
 
+  // Outputs that depend on state only, in a block of their own: m_valid must not appear to
+  // depend on m_ready, or a consumer whose ready looks at our valid forms a false loop.
   always_comb begin
     count   = wr_q - rd_q;
     empty   = (wr_q == rd_q);
     full    = (wr_q[AW-1:0] == rd_q[AW-1:0]) && (wr_q[AW] != rd_q[AW]);
     m_valid = !empty;
     m_data  = mem[rd_q[AW-1:0]];
+  end
+
+  always_comb begin
     s_ready = !full || m_ready;
     push    = s_valid && s_ready;
     pop     = m_valid && m_ready;
