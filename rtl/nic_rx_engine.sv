@@ -27,10 +27,12 @@
 module nic_rx_engine #(
   parameter int DATA_WIDTH   = 64,  // AXI-Stream and DMA data width in bits: 64, 128, 256, 512
   parameter int NUM_QUEUES   = 4,   // RX queues, 1..16
-  parameter int CACHE_DEPTH  = 8,   // buffer descriptors cached per queue (power of two)
+  parameter int CACHE_DEPTH  = 32,  // buffer descriptors cached per queue (power of two)
   parameter int META_DEPTH   = 32,  // frames waiting in the frame FIFO (power of two)
   parameter int WR_INFLIGHT  = 32,  // data write requests awaiting their response (power of two)
-  parameter int CPL_INFLIGHT = 16   // completion writes awaiting their response (power of two)
+  parameter int CPL_INFLIGHT = 16,  // completion writes awaiting their response (power of two)
+  parameter int FIFO_BYTES   = 2 * nic_pkg::MAX_FRAME_BYTES  // frame FIFO; at least two maximum
+                                                              // frames (less: synthesis checks)
 ) (
   input  wire                        clk,
   input  wire                        rst_n,
@@ -144,7 +146,7 @@ module nic_rx_engine #(
   logic [3:0]            meta_queue;
   logic [127:0]          meta_cpl;
 
-  nic_rx_parse #(.DATA_WIDTH(DATA_WIDTH), .META_DEPTH(META_DEPTH)) u_parse (
+  nic_rx_parse #(.DATA_WIDTH(DATA_WIDTH), .META_DEPTH(META_DEPTH), .FIFO_BYTES(FIFO_BYTES)) u_parse (
     .clk, .rst_n,
     .s_axis_rx_tdata, .s_axis_rx_tkeep, .s_axis_rx_tlast, .s_axis_rx_tuser,
     .s_axis_rx_tvalid, .s_axis_rx_tready,

@@ -28,7 +28,10 @@
 
 module nic_rx_parse #(
   parameter int DATA_WIDTH = 64,  // AXI-Stream width in bits: 64, 128, 256 or 512
-  parameter int META_DEPTH = 32   // frames the metadata FIFO holds (power of two, >= 8)
+  parameter int META_DEPTH = 32,  // frames the metadata FIFO holds (power of two, >= 8)
+  parameter int FIFO_BYTES = 2 * nic_pkg::MAX_FRAME_BYTES  // frame FIFO size, rounded up to a
+                                                            // power of two (smaller only for
+                                                            // synthesis checks)
 ) (
   input  wire                       clk,
   input  wire                       rst_n,
@@ -60,7 +63,7 @@ module nic_rx_parse #(
   localparam int NBW       = BL + 1;                     // 0..B
   localparam int HDR_BYTES = 96;                         // covers 18 + 60 + 14 header bytes
   localparam int MAXB      = nic_pkg::MAX_FRAME_BYTES;
-  localparam int DDEPTH    = 2 ** $clog2(2 * MAXB / B);  // two maximum frames at least
+  localparam int DDEPTH    = 2 ** $clog2(FIFO_BYTES / B);
   localparam int MW        = 4 + 128;
   localparam int PIPE_FRAMES = 5;                        // frame ends in flight before the push
   localparam logic [15:0] MAXB16 = MAXB[15:0];
