@@ -52,7 +52,7 @@ TEST_CASE("completion phase is the top bit of the last byte") {
   CHECK(c::rx_cpl_t::decode(raw) == r);
 }
 
-TEST_CASE("random descriptors and completions survive encode/decode; reserved bytes are zero") {
+TEST_CASE("random descriptors and completions survive encode/decode - reserved bytes are zero") {
   const auto seed = seed_from_env();
   INFO(fmt::format("seed {} (replay: NICSIM_SEED={} contract_test)", seed, seed));
   std::mt19937_64 rng(seed);
@@ -75,7 +75,7 @@ TEST_CASE("random descriptors and completions survive encode/decode; reserved by
   }
 }
 
-TEST_CASE("register table: unique, aligned, inside its block; queue addresses compose") {
+TEST_CASE("register table: unique - aligned - inside its block - queue addresses compose") {
   std::set<std::pair<int, int>> words;
   for (const auto& r : c::registers) {
     INFO(r.name);

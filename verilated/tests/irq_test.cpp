@@ -23,7 +23,7 @@ struct IrqBench {
 
 }  // namespace
 
-TEST_CASE("nic_irq alone: an armed queue fires once, two cycles after a completion event") {
+TEST_CASE("nic_irq alone: an armed queue fires once - two cycles after a completion event") {
   IrqBench b;
   b.m.reg_wr_valid = 1;
   b.m.reg_wr_queue = 2;

@@ -171,7 +171,7 @@ TEST_CASE("every register reads its reset value after reset") {
     CHECK(b.rd(c::REG_ID_VERSION) == c::CONTRACT_VERSION);
 }
 
-TEST_CASE("RW registers keep what is written inside their fields; reserved bits read 0") {
+TEST_CASE("RW registers keep what is written inside their fields - reserved bits read 0") {
     RegsBench b;
     for (const auto& r : all_registers()) {
         if (r.reg->access != c::reg_access::RW) continue;
@@ -224,7 +224,7 @@ TEST_CASE("undefined addresses and absent queues answer SLVERR and change nothin
     CHECK(snapshot(b) == before);
 }
 
-TEST_CASE("address bits [1:0] are ignored; byte strobes select the bytes written") {
+TEST_CASE("address bits 1:0 are ignored - byte strobes select the bytes written") {
     RegsBench b;
     b.wr(txr(0, c::RING_BASE_LO), 0x11223340);
     CHECK(b.rd(txr(0, c::RING_BASE_LO) + 2) == 0x11223340);
@@ -367,7 +367,7 @@ TEST_CASE("the RING_CTRL reset bit pulses _reset once and clears the error and t
     CHECK(b.tx_reset_count[0] == 2);
 }
 
-TEST_CASE("RSS: table values >= NUM_QUEUES are SLVERR; key and table reach the outputs in order") {
+TEST_CASE("RSS: table values >= NUM_QUEUES are SLVERR - key and table reach the outputs in order") {
     RegsBench b;
     b.wr(c::REG_RSS_TABLE0 + 4 * 5, 3);
     CHECK(b.axil.write(c::REG_RSS_TABLE0 + 4 * 5, kQueues) == SLVERR);
@@ -394,7 +394,7 @@ TEST_CASE("RSS: table values >= NUM_QUEUES are SLVERR; key and table reach the o
     CHECK(entry(6) == 0);
 }
 
-TEST_CASE("statistics count engine events per ring; consumer indices read through") {
+TEST_CASE("statistics count engine events per ring - consumer indices read through") {
     RegsBench b;
     b.tx_pkt(1, 60);
     b.tx_pkt(1, 1514);
@@ -426,7 +426,7 @@ TEST_CASE("statistics count engine events per ring; consumer indices read throug
     CHECK(b.rd(rxr(3, c::RING_CONS)) == 0xFFFF);
 }
 
-TEST_CASE("AW and W may arrive in either order, together or apart") {
+TEST_CASE("AW and W may arrive in either order - together or apart") {
     const auto seed = seed_from_env();
     INFO(fmt::format("seed {} (replay: NICSIM_SEED={} rtl_regs_test)", seed, seed));
     RegsBench b(seed);
@@ -452,7 +452,7 @@ TEST_CASE("AW and W may arrive in either order, together or apart") {
     CHECK(b.axil.write_responses().size() == 200);
 }
 
-TEST_CASE("a stalled B response holds, and the next write waits for it") {
+TEST_CASE("a stalled B response holds - and the next write waits for it") {
     RegsBench b;
     b.axil.b_pause.set_probability(1.0);  // bready low
     b.axil.reads_wait_for_writes = false;  // reads go past the stalled writes
@@ -472,7 +472,7 @@ TEST_CASE("a stalled B response holds, and the next write waits for it") {
     CHECK(b.axil.write_responses().size() == 2);
 }
 
-TEST_CASE("a stalled R response holds its data; random ready stalls lose nothing") {
+TEST_CASE("a stalled R response holds its data - random ready stalls lose nothing") {
     RegsBench b;
     b.wr(c::REG_RSS_KEY0 + 8, 0xCAFEF00D);
     b.axil.r_pause.set_probability(1.0);
@@ -523,7 +523,7 @@ TEST_CASE("a read costs its round trip in cycles") {
 
 // ---- interrupts ----
 
-TEST_CASE("interrupt: fires once when armed, not again until re-armed; ARM reads back") {
+TEST_CASE("interrupt: fires once when armed - not again until re-armed - ARM reads back") {
     RegsBench b;
     b.tx_pkt(1, 64);  // not armed: cause set, no interrupt
     b.ticks(5);
@@ -563,7 +563,7 @@ TEST_CASE("interrupt: writing 0 to ARM disarms") {
     CHECK(b.irq_count[0] == 0);
 }
 
-TEST_CASE("interrupt: CAUSE is write-1-to-clear, per bit") {
+TEST_CASE("interrupt: CAUSE is write-1-to-clear - per bit") {
     RegsBench b;
     b.tx_pkt(3, 64);
     b.rx_pkt(3, 64);
@@ -596,7 +596,7 @@ TEST_CASE("interrupt: MOD_PKTS waits for that many completions") {
     CHECK(b.irq_count[0] == 1);
 }
 
-TEST_CASE("interrupt: MOD_CYCLES fires a threshold that is not reached, that many cycles after the first event") {
+TEST_CASE("interrupt: MOD_CYCLES fires a threshold that is not reached - that many cycles after the first event") {
     const unsigned holdoff = GENERATE(1u, 10u, 100u);
     INFO(fmt::format("MOD_CYCLES {}", holdoff));
     RegsBench b;
@@ -624,7 +624,7 @@ TEST_CASE("interrupt: without a timer an unreached threshold never fires") {
     CHECK(b.irq_count[1] == 1);
 }
 
-TEST_CASE("interrupt: a ring entering error fires its queue regardless of moderation, and irq_error if enabled") {
+TEST_CASE("interrupt: a ring entering error fires its queue regardless of moderation - and irq_error if enabled") {
     RegsBench b;
     b.wr(irqr(2, c::IRQ_MOD_PKTS), 100);
     b.wr(irqr(2, c::IRQ_ARM), 1);
