@@ -15,7 +15,7 @@ module nic_tx_cpl #(
   parameter int DATA_WIDTH = 64,  // DMA data width in bits
   parameter int NUM_QUEUES = 4,   // queues, 1..16
   parameter int JOBS       = 4,   // completion jobs buffered (power of two)
-  parameter int WRITES     = 8    // completion writes in flight (power of two)
+  parameter int WRITES     = 32   // completion writes in flight (power of two)
 ) (
   input  wire                          clk,
   input  wire                          rst_n,
@@ -26,7 +26,7 @@ module nic_tx_cpl #(
   output logic [NUM_QUEUES*16-1:0]     txq_cons,
   // jobs
   input  wire                          job_valid,
-  output logic                         job_room,
+  output logic                         job_room,    // room for two more jobs
   input  nic_tx_pkg::tx_job_t          job_data,
   input  wire  [3:0]                   job_queue,
   // DMA write client
@@ -112,7 +112,7 @@ module nic_tx_cpl #(
     .m_killed(fl_killed), .count(fl_count));
 
   always_comb begin
-    job_room = jf_s_ready;
+    job_room = ({{(31-$clog2(JOBS)){1'b0}}, jf_count} <= JOBS - 2);  // two free slots
 
     // The head job's slot.
     base  = '0;
@@ -138,8 +138,11 @@ module nic_tx_cpl #(
     rec.phase      = qbit(phase_q, jf_queue);
 
     // Start a write when the writer is idle; killed jobs are just dropped.
+    wr_data_last = ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1);
     jf_dead    = jf_killed || qbit(kill, jf_queue);
-    start      = jf_valid && !jf_dead && !req_valid_q && !dat_valid_q && fl_s_ready;
+    // Back to back: the next write may load while the current one's last transfers happen.
+    start      = jf_valid && !jf_dead && fl_s_ready && (!req_valid_q || wr_req_ready) &&
+                 (!dat_valid_q || (wr_data_ready && wr_data_last));
     jf_ready   = (jf_valid && jf_dead) || start;
     fl_s_valid = start;
     fl_s_data.next_cons = (jf_data.last_desc + 16'd1) & mask;
@@ -213,7 +216,6 @@ module nic_tx_cpl #(
     wr_req_addr   = req_addr_q;
     wr_req_len    = 16'd16;
     wr_data_valid = dat_valid_q;
-    wr_data_last  = ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1);
   end
 
   // Record bytes onto the beat: B < 16 sends 16/B full beats, else one beat at the slot's lanes.
@@ -240,7 +242,7 @@ module nic_tx_cpl #(
   end
 
   logic unused_ok;
-  assign unused_ok = ^{jf_count, fl_count, mask17[16]};
+  assign unused_ok = ^{jf_s_ready, fl_count, mask17[16]};
 
   always_ff @(posedge clk) begin
     req_addr_q  <= req_addr_d;

@@ -37,7 +37,7 @@ module nic_tx_engine #(
   parameter int DESC_READS = 4,      // descriptor reads in flight (power of two)
   parameter int DATA_READS = 32,     // data reads in flight (power of two)
   parameter int PKTS       = 32,     // packets between issue and the output stage (power of two)
-  parameter int CPL_WRITES = 8       // completion writes in flight (power of two)
+  parameter int CPL_WRITES = 32      // completion writes in flight (power of two)
 ) (
   input  wire                          clk,
   input  wire                          rst_n,

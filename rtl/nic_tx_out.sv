@@ -1,14 +1,16 @@
 // nic_tx_out: streams whole packets from the packet FIFO onto m_axis_tx and hands each sent
-// packet's completion job on.
+// packet's completion job on once its last beat has left.
 //
 // A packet's meta record is pushed only after its last beat entered the FIFO (store and
 // forward), so once its first beat goes out every further beat is already there: no bubbles
 // caused by the engine. Checksums from the meta record replace the bytes at their frame
 // offsets on the way out (they may straddle two beats). A packet whose meta says !send is read
-// out and discarded. A packet starts only when the job FIFO has room, so its last beat never
-// waits for it. The output goes through nic_skid (registered tvalid/tdata, held under
-// back-pressure). Kills of the packet's queue (reset, failed completion write) only cancel its
-// completion: a packet already in the FIFO still leaves whole.
+// out and discarded. The output is one register (tvalid/tdata held under back-pressure, full
+// throughput; tready reaches the FIFO's pop combinationally). The job is pushed in the cycle the
+// last beat is taken by the sink; a packet starts only when the job FIFO has room for its job
+// and the one possibly still waiting in the output register (job_room). Kills of the packet's
+// queue (reset, failed completion write) only cancel its completion: a packet already in the
+// FIFO still leaves whole.
 `default_nettype none
 
 module nic_tx_out #(
@@ -32,7 +34,7 @@ module nic_tx_out #(
   input  wire                         meta_killed,
   // completion jobs
   output logic                        job_valid,
-  input  wire                         job_room,   // the job FIFO can take one more
+  input  wire                         job_room,   // the job FIFO can take two more
   output nic_tx_pkg::tx_job_t         job_data,
   output logic [3:0]                  job_queue,
   // wire
@@ -46,20 +48,26 @@ module nic_tx_out #(
 
   localparam int B  = DATA_WIDTH / 8;
   localparam int LW = $clog2(B);
-  localparam int SW = DATA_WIDTH + B + 1;
-
   logic                 busy_q, busy_d;      // inside a packet (its first beat went)
   nic_tx_pkg::tx_meta_t cur_q, cur_d;
   logic [3:0]           cur_queue_q, cur_queue_d;
   logic                 cur_nocpl_q, cur_nocpl_d;
   logic [15:0]          beat_idx_q, beat_idx_d;
 
+  // Output register, with the completion job riding on a packet's last beat.
+  logic                  ov_q, ov_d;
+  logic [DATA_WIDTH-1:0] od_q, od_d;
+  logic [B-1:0]          ok_q, ok_d;
+  logic                  ol_q, ol_d;
+  logic                  oj_q, oj_d;        // the beat carries a job
+  logic [3:0]            ojq_q, ojq_d;
+  nic_tx_pkg::tx_job_t   ojob_q, ojob_d;
+
   nic_tx_pkg::tx_meta_t meta;
   logic [3:0]           queue;
-  logic                 nocpl, active, go, skid_valid, skid_ready;
+  logic                 nocpl, active, load, go, send_beat;
   logic [15:0]          base, off;
   logic [DATA_WIDTH-1:0] data;
-  logic [SW-1:0]        skid_in, skid_out;
 
   function automatic logic qbit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
     qbit = 1'b0;
@@ -68,24 +76,19 @@ module nic_tx_out #(
     end
   endfunction
 
-  nic_skid #(.WIDTH(SW)) u_skid (
-    .clk(clk), .rst_n(rst_n),
-    .s_valid(skid_valid), .s_ready(skid_ready), .s_data(skid_in),
-    .m_valid(m_axis_tx_tvalid), .m_ready(m_axis_tx_tready), .m_data(skid_out));
-
   always_comb begin
     meta   = busy_q ? cur_q : meta_data;
     queue  = busy_q ? cur_queue_q : meta_queue;
     nocpl  = busy_q ? cur_nocpl_q : meta_killed || qbit(kill, meta_queue);
     active = busy_q || (meta_valid && job_room);
+    load   = !ov_q || m_axis_tx_tready;
     // Not a function of fifo_valid (nic_fifo computes m_valid in the block that reads m_ready).
-    fifo_ready = active && (skid_ready || !meta.send);
+    fifo_ready = active && (load || !meta.send);
   end
 
   always_comb begin
-    // meta.send never changes while presented, so skid_valid only falls after a transfer.
-    skid_valid = active && fifo_valid && meta.send;
     go         = fifo_ready && fifo_valid;
+    send_beat  = go && meta.send;
     meta_ready = go && !busy_q;
 
     // Checksum substitution by frame offset.
@@ -98,13 +101,30 @@ module nic_tx_out #(
       if (meta.l4_en && off == meta.l4_pos)         data[8*i +: 8] = meta.l4_csum[15:8];
       if (meta.l4_en && off == meta.l4_pos + 16'd1) data[8*i +: 8] = meta.l4_csum[7:0];
     end
-    skid_in = {fifo_last, fifo_keep, data};
 
-    job_valid           = go && fifo_last && meta.send && !nocpl && !qbit(kill, queue);
-    job_queue           = queue;
-    job_data.len        = meta.len;
-    job_data.desc_count = meta.desc_count;
-    job_data.last_desc  = meta.last_desc;
+    // The job leaves with the last beat.
+    job_valid = ov_q && m_axis_tx_tready && ol_q && oj_q && !qbit(kill, ojq_q);
+    job_queue = ojq_q;
+    job_data  = ojob_q;
+
+    ov_d   = ov_q && !m_axis_tx_tready;
+    od_d   = od_q;
+    ok_d   = ok_q;
+    ol_d   = ol_q;
+    oj_d   = oj_q && !qbit(kill, ojq_q);
+    ojq_d  = ojq_q;
+    ojob_d = ojob_q;
+    if (send_beat) begin
+      ov_d              = 1'b1;
+      od_d              = data;
+      ok_d              = fifo_keep;
+      ol_d              = fifo_last;
+      oj_d              = fifo_last && !nocpl && !qbit(kill, queue);
+      ojq_d             = queue;
+      ojob_d.len        = meta.len;
+      ojob_d.desc_count = meta.desc_count;
+      ojob_d.last_desc  = meta.last_desc;
+    end
 
     busy_d      = busy_q;
     cur_d       = cur_q;
@@ -121,23 +141,33 @@ module nic_tx_out #(
       beat_idx_d = fifo_last ? 16'd0 : beat_idx_q + 16'd1;
     end
 
-    m_axis_tx_tdata = skid_out[DATA_WIDTH-1:0];
-    m_axis_tx_tkeep = skid_out[DATA_WIDTH +: B];
-    m_axis_tx_tlast = skid_out[SW-1];
-    m_axis_tx_tuser = 1'b0;
+    m_axis_tx_tdata  = od_q;
+    m_axis_tx_tkeep  = ok_q;
+    m_axis_tx_tlast  = ol_q;
+    m_axis_tx_tuser  = 1'b0;
+    m_axis_tx_tvalid = ov_q;
   end
 
   always_ff @(posedge clk) begin
     cur_q       <= cur_d;
     cur_queue_q <= cur_queue_d;
+    od_q        <= od_d;
+    ok_q        <= ok_d;
+    ol_q        <= ol_d;
+    ojq_q       <= ojq_d;
+    ojob_q      <= ojob_d;
     if (!rst_n) begin
       busy_q      <= 1'b0;
       cur_nocpl_q <= 1'b0;
       beat_idx_q  <= '0;
+      ov_q        <= 1'b0;
+      oj_q        <= 1'b0;
     end else begin
       busy_q      <= busy_d;
       cur_nocpl_q <= cur_nocpl_d;
       beat_idx_q  <= beat_idx_d;
+      ov_q        <= ov_d;
+      oj_q        <= oj_d;
     end
   end
 
