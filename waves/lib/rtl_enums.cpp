@@ -1,0 +1,174 @@
+#include "lib/rtl_enums.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include "lib/nic_layout.hpp"
+
+namespace nicsim::waves {
+
+namespace {
+
+std::string strip_comments(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.substr(i, 2) == "//") {
+      while (i < text.size() && text[i] != '\n') ++i;
+      out += '\n';
+    } else if (text.substr(i, 2) == "/*") {
+      auto const end = text.find("*/", i + 2);
+      i = end == std::string_view::npos ? text.size() : end + 1;
+      out += ' ';
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> parse_number(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), '_'), s.end());
+  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+          s.end());
+  if (s.empty()) return std::nullopt;
+  auto const tick = s.find('\'');
+  int base = 10;
+  std::string digits = s;
+  if (tick != std::string::npos) {
+    std::string rest = s.substr(tick + 1);
+    if (!rest.empty() && (rest[0] == 's' || rest[0] == 'S')) rest.erase(0, 1);
+    if (rest.empty()) return std::nullopt;
+    switch (std::tolower(static_cast<unsigned char>(rest[0]))) {
+      case 'h': base = 16; break;
+      case 'd': base = 10; break;
+      case 'b': base = 2; break;
+      case 'o': base = 8; break;
+      default: return std::nullopt;
+    }
+    digits = rest.substr(1);
+  }
+  if (digits.empty()) return std::nullopt;
+  try {
+    std::size_t used = 0;
+    std::uint64_t const v = std::stoull(digits, &used, base);
+    if (used != digits.size()) return std::nullopt;
+    return v;
+  } catch (std::exception const&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+const std::string* EnumType::literal(std::uint64_t value) const {
+  for (auto const& [v, name] : values)
+    if (v == value) return &name;
+  return nullptr;
+}
+
+std::vector<EnumType> parse_enums(std::string_view sv_text, std::string_view source) {
+  std::string const text = strip_comments(sv_text);
+  // typedef enum [base type] [packed range] { body } name ;
+  static const std::regex re(
+      R"(typedef\s+enum\s*(logic|bit|reg|int|integer|byte|shortint|longint)?\s*(unsigned\s*)?(\[\s*(\d+)\s*:\s*(\d+)\s*\])?\s*\{([^}]*)\}\s*(\w+)\s*;)");
+  std::vector<EnumType> out;
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
+    auto const& m = *it;
+    EnumType e;
+    e.name = m[7].str();
+    e.source = std::string(source);
+    std::string const base = m[1].str();
+    if (m[3].matched) {
+      int const msb = std::stoi(m[4].str());
+      int const lsb = std::stoi(m[5].str());
+      e.width = static_cast<unsigned>(std::abs(msb - lsb) + 1);
+    } else if (base == "logic" || base == "bit" || base == "reg") {
+      e.width = 1;
+    } else if (base == "byte") {
+      e.width = 8;
+    } else if (base == "shortint") {
+      e.width = 16;
+    } else if (base == "longint") {
+      e.width = 64;
+    }
+    std::uint64_t next = 0;
+    std::stringstream body(m[6].str());
+    std::string item;
+    while (std::getline(body, item, ',')) {
+      auto const eq = item.find('=');
+      std::string name = item.substr(0, eq);
+      name.erase(std::remove_if(name.begin(), name.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+                 name.end());
+      if (name.empty()) continue;
+      std::uint64_t value = next;
+      if (eq != std::string::npos) {
+        auto const v = parse_number(item.substr(eq + 1));
+        if (!v) continue;  // an expression we do not evaluate: leave the literal out
+        value = *v;
+      }
+      e.values.emplace_back(value, name);
+      next = value + 1;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<EnumType> parse_enum_dir(std::filesystem::path const& dir) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (auto const& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".sv") files.push_back(entry.path());
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot list RTL files: {}", dir.string(), ec.message()));
+  std::sort(files.begin(), files.end());
+  std::vector<EnumType> out;
+  for (auto const& f : files) {
+    std::ifstream in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    for (auto& e : parse_enums(ss.str(), f.string())) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+const EnumType* enum_for(Signal const& signal, std::span<const EnumType> enums) {
+  if (!signal.enum_table.empty()) {
+    // Dumpers may qualify the type (pkg::type_e, module.type_e): compare the last component.
+    std::string_view t = signal.enum_table;
+    auto const cut = t.find_last_of(".:");
+    if (cut != std::string_view::npos) t = t.substr(cut + 1);
+    for (auto const& e : enums)
+      if (e.name == t) return &e;
+  }
+  static const std::vector<std::regex> compiled = [] {
+    std::vector<std::regex> v;
+    for (auto const& rule : enum_rules()) v.emplace_back(std::string(rule.pattern));
+    return v;
+  }();
+  std::string const base(signal.base_name());
+  for (std::size_t i = 0; i < enum_rules().size(); ++i) {
+    auto const& rule = enum_rules()[i];
+    if (!std::regex_match(base, compiled[i])) continue;
+    for (auto const& e : enums)
+      if (e.name == rule.enum_type && e.width == signal.width) return &e;
+  }
+  return nullptr;
+}
+
+std::optional<std::uint64_t> bits_value(std::string_view bits) {
+  if (bits.empty() || bits.size() > 64) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : bits) {
+    if (c != '0' && c != '1') return std::nullopt;
+    v = (v << 1) | static_cast<std::uint64_t>(c == '1');
+  }
+  return v;
+}
+
+}  // namespace nicsim::waves

@@ -1,0 +1,18 @@
+# cmake -DNM=nm -DOBJCOPY=objcopy -DIN=in.o -DOUT=out.o -P weaken_defined.cmake
+# Copies IN to OUT with every global symbol IN defines made weak; undefined references stay strong.
+execute_process(COMMAND ${NM} -g --defined-only ${IN} OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} ${IN} failed")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${listing}")
+set(symbols "")
+foreach(line IN LISTS lines)
+  string(REGEX REPLACE "^.* " "" sym "${line}")
+  string(APPEND symbols "${sym}\n")
+endforeach()
+file(WRITE ${OUT}.syms "${symbols}")
+execute_process(COMMAND ${OBJCOPY} --weaken-symbols=${OUT}.syms ${IN} ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${OBJCOPY} --weaken-symbols failed")
+endif()
+file(REMOVE ${IN} ${OUT}.syms)
