@@ -44,7 +44,7 @@ std::string fst() { return fmt::format("'{}'", t::demo_run().fst.string()); }
 
 }  // namespace
 
-TEST_CASE("a bad option or value: one line naming it, exit status 2") {
+TEST_CASE("a bad option or value gives one line naming it and exit status 2") {
   struct Case {
     std::string args, names;
   };
@@ -66,7 +66,7 @@ TEST_CASE("a bad option or value: one line naming it, exit status 2") {
   }
 }
 
-TEST_CASE("--help documents every option") {
+TEST_CASE("the help text documents every option") {
   auto const r = run("--help");
   CHECK(r.status == 0);
   for (auto const* opt : {"--around", "--before", "--after", "--from", "--to", "--clock", "--period",
@@ -75,7 +75,7 @@ TEST_CASE("--help documents every option") {
     CHECK(r.out.find(opt) != std::string::npos);
 }
 
-TEST_CASE("a file that cannot be read: exit status 1 naming the file") {
+TEST_CASE("a file that cannot be read gives exit status 1 naming the file") {
   auto const r = run("/nonexistent/run.fst '*'");
   CHECK(r.status == 1);
   CHECK(r.err == "nicsim-waves: /nonexistent/run.fst: no such file\n");
@@ -102,7 +102,7 @@ TEST_CASE("the command shows the window around a cycle and lists signals") {
   CHECK(l.out == "TOP.waves_demo.state_q[1:0]  2  logic enum state_e\n");
 }
 
-TEST_CASE("--gtkw writes the layout and its filters") {
+TEST_CASE("the gtkw option writes the layout and its filters") {
   auto const out = t::work_dir() / "cli.gtkw";
   auto const r = run(fmt::format("{} --gtkw '{}' --marker 17", fst(), out.string()));
   CHECK(r.status == 0);

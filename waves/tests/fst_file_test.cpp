@@ -53,7 +53,7 @@ TEST_CASE("the dump validates with gtkwave's own fst2vcd and mentions the signal
     CHECK(text.find(name) != std::string::npos);
 }
 
-TEST_CASE("FstFile lists the hierarchy with full dotted names, widths and types") {
+TEST_CASE("FstFile lists the hierarchy with full dotted names and widths and types") {
   FstFile const f(t::demo_run().fst);
   CHECK(f.timescale_unit() == "1ps");
   CHECK(f.start_time() == 0);
@@ -92,7 +92,7 @@ TEST_CASE("FstFile lists the hierarchy with full dotted names, widths and types"
   CHECK(f.find("TOP.waves_demo.nothing") == nullptr);
 }
 
-TEST_CASE("FstFile reads the values the test drove and saw, cycle by cycle") {
+TEST_CASE("FstFile reads the values the test drove and saw cycle by cycle") {
   auto const& run = t::demo_run();
   FstFile const f(run.fst);
   std::vector<const Signal*> sigs;
@@ -120,7 +120,7 @@ TEST_CASE("FstFile reads the values the test drove and saw, cycle by cycle") {
   CHECK(run.cycles[17].err_code == 1);
 }
 
-TEST_CASE("FstFile reads a window: the value at its start, then only its changes") {
+TEST_CASE("FstFile reads a window as the value at its start and then only its changes") {
   FstFile const f(t::demo_run().fst);
   std::array<const Signal*, 1> const sig{f.find("TOP.waves_demo.state_q")};
   auto const tr = f.read(sig, 160, 200).front();
@@ -133,7 +133,7 @@ TEST_CASE("FstFile reads a window: the value at its start, then only its changes
   CHECK(tr.value_at(200) == "11");
 }
 
-TEST_CASE("FstFile refuses missing, non-FST and truncated files with a clear message") {
+TEST_CASE("FstFile refuses missing or non-FST or truncated files with a clear message") {
   auto const dir = t::work_dir();
   auto const expect_error = [](fs::path const& p, std::string const& what) {
     try {

@@ -36,7 +36,7 @@ const EnumType* by_name(std::vector<EnumType> const& enums, std::string const& n
 
 }  // namespace
 
-TEST_CASE("typedef enums parse with sized, unsized and implicit values; comments ignored") {
+TEST_CASE("typedef enums parse with sized or unsized or implicit values and comments ignored") {
   auto const enums = parse_enums(R"(
     typedef enum logic [2:0] {
       A = 3'd0,   // first, {braces} in comments do not matter
@@ -68,7 +68,7 @@ TEST_CASE("the RTL's enums are found in rtl/*.sv") {
   CHECK(by_name(enums, "cpl_status_e") != nullptr);
 }
 
-TEST_CASE("translate filters map enum values, as GTKWave shows them in hex, to names") {
+TEST_CASE("translate filters map enum values as GTKWave shows them in hex to names") {
   EnumType const e{"err_e", 8, {{0, "ERR_NONE"}, {0x0A, "ERR_RING_CONFIG"}}, "nic_pkg.sv"};
   CHECK(translate_filter_text(e) ==
         "# err_e (8 bits) from nic_pkg.sv: GTKWave translate filter written by nicsim-waves\n"
@@ -78,7 +78,7 @@ TEST_CASE("translate filters map enum values, as GTKWave shows them in hex, to n
         "A ERR_RING_CONFIG\n");
 }
 
-TEST_CASE("the .gtkw names only signals of the FST, groups them, and wires the filters") {
+TEST_CASE("the .gtkw names only signals of the FST and groups them and wires the filters") {
   FstFile const f(t::demo_run().fst);
   GtkwOptions o;
   o.save_file = t::work_dir() / "demo.gtkw";

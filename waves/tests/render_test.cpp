@@ -29,7 +29,7 @@ std::vector<EnumType> demo_enums() {
 
 }  // namespace
 
-TEST_CASE("globs match whole names; * crosses dots, ? and classes match one character") {
+TEST_CASE("globs match whole names where * crosses dots and ? or a class match one character") {
   CHECK(glob_match("*m_axis_tx_t*", "TOP.nic_top.m_axis_tx_tvalid"));
   CHECK_FALSE(glob_match("*m_axis_tx_t*", "TOP.nic_top.s_axis_rx_tvalid"));
   CHECK(glob_match("TOP.*.clk", "TOP.nic_top.tx.clk"));
@@ -42,7 +42,7 @@ TEST_CASE("globs match whole names; * crosses dots, ? and classes match one char
   CHECK(glob_match("*", ""));
 }
 
-TEST_CASE("patterns select the right signals, one per net") {
+TEST_CASE("patterns select the right signals with one per net") {
   FstFile const f(t::demo_run().fst);
   std::vector<std::string> const glob{"*out_*"};
   CHECK(names(select_signals(f, glob, PatternKind::glob)) ==
@@ -73,7 +73,7 @@ TEST_CASE("the clock period and phase are measured from the clock") {
   CHECK_THROWS_AS(detect_clock(f, "TOP.rst_n"), FstError);  // one rising edge only
 }
 
-TEST_CASE("values are shown as bits, hex with x/z nibbles, or enum names") {
+TEST_CASE("values are shown as bits or hex with x/z nibbles or enum names") {
   Signal bus;
   bus.width = 12;
   CHECK(format_value(bus, "000110101111", nullptr) == "1af");
