@@ -1,0 +1,344 @@
+// axi4_master_checker: protocol checker for an AXI4 master port (nic_top's DMA master m_axi_*)
+// and for the slave that answers it. Test-only (Verilator 5.006 with --assert; yosys never
+// reads it). Every rule is one labelled assertion whose failure message starts with the rule
+// name; see testbench/checkers/README.md for the rule table and how a failure stops a run.
+//
+// Message format: "[rule] port=<%m: instance path + assertion label> cycle=<n> side=<master|slave>
+// <signal values>", where cycle counts the rising clk edges since time 0 (the first edge is
+// cycle 0; the counter is never reset). The same text goes to nicsim_checker_violation (DPI,
+// assertions.hpp turns it into a C++ ProtocolViolation) and then to $error.
+//
+// What it assumes of the bus (nicsim's DMA): INCR bursts only, no exclusive access, AxSIZE at
+// most the bus width. W has no ID in AXI4, so W bursts pair with accepted AWs in order; W may
+// lead AW by at most ONE burst (beats of the burst whose AW is not yet accepted are counted and
+// checked against its AWLEN when the AW arrives; a further W beat before that AW fires
+// axi4.w.ahead_of_aw). A slave answers a read burst with ARLEN+1 R beats and a write burst with
+// one B, only after the AR (resp. the AW and the last W beat) handshakes, in order per ID.
+`default_nettype none
+
+module axi4_master_checker #(
+  parameter int DATA_WIDTH      = 64,  // WDATA/RDATA width in bits (power of two, 8..1024)
+  parameter int ID_WIDTH        = 4,   // AxID / BID / RID width
+  parameter int ADDR_WIDTH      = 64,  // AxADDR width (>= 12)
+  parameter int MAX_OUTSTANDING = 32,  // read bursts per ID the checker can track (power of two >= 2)
+  parameter int W_QUEUE_DEPTH   = 64   // accepted AWs whose W data is incomplete it can track (power of two >= 2)
+) (
+  input wire                  clk,
+  input wire                  rst_n,
+  // AW (master drives valid and payload)
+  input wire [ID_WIDTH-1:0]   awid,
+  input wire [ADDR_WIDTH-1:0] awaddr,
+  input wire [7:0]            awlen,
+  input wire [2:0]            awsize,
+  input wire [1:0]            awburst,
+  input wire                  awlock,
+  input wire [3:0]            awcache,
+  input wire [2:0]            awprot,
+  input wire                  awvalid,
+  input wire                  awready,
+  // W
+  input wire [DATA_WIDTH-1:0]   wdata,
+  input wire [DATA_WIDTH/8-1:0] wstrb,
+  input wire                    wlast,
+  input wire                    wvalid,
+  input wire                    wready,
+  // B (slave drives valid and payload)
+  input wire [ID_WIDTH-1:0]   bid,
+  input wire [1:0]            bresp,
+  input wire                  bvalid,
+  input wire                  bready,
+  // AR
+  input wire [ID_WIDTH-1:0]   arid,
+  input wire [ADDR_WIDTH-1:0] araddr,
+  input wire [7:0]            arlen,
+  input wire [2:0]            arsize,
+  input wire [1:0]            arburst,
+  input wire                  arlock,
+  input wire [3:0]            arcache,
+  input wire [2:0]            arprot,
+  input wire                  arvalid,
+  input wire                  arready,
+  // R (slave drives valid and payload)
+  input wire [ID_WIDTH-1:0]   rid,
+  input wire [DATA_WIDTH-1:0] rdata,
+  input wire [1:0]            rresp,
+  input wire                  rlast,
+  input wire                  rvalid,
+  input wire                  rready
+);
+
+  import "DPI-C" function void nicsim_checker_violation(input string msg);
+
+  localparam int NID      = 1 << ID_WIDTH;
+  localparam int MAX_SIZE = $clog2(DATA_WIDTH / 8);  // largest legal AxSIZE
+  localparam int PW       = $clog2(MAX_OUTSTANDING);
+  localparam int QW       = $clog2(W_QUEUE_DEPTH);
+  localparam logic [1:0] BURST_INCR = 2'b01;
+
+  // One violation: to C++ first (it may throw out of eval()), then to Verilator's $error.
+  function automatic void fail(input string msg);
+    nicsim_checker_violation(msg);
+    $error("%s", msg);
+  endfunction
+
+  // Does an INCR burst starting at addr (low 12 bits) with len/size leave its 4 KiB page?
+  function automatic logic crosses_4k(input logic [11:0] addr, input logic [7:0] len, input logic [2:0] size);
+    logic [16:0] start;
+    logic [16:0] bytes;
+    start = {5'b0, addr} & ~((17'd1 << size) - 17'd1);
+    bytes = ({9'b0, len} + 17'd1) << size;
+    crosses_4k = (start + bytes) > 17'd4096;
+  endfunction
+
+  logic [63:0] cycle_q;
+  initial cycle_q = '0;
+  always_ff @(posedge clk) cycle_q <= cycle_q + 64'd1;
+
+  wire aw_fire = awvalid && awready;
+  wire w_fire  = wvalid && wready;
+  wire b_fire  = bvalid && bready;
+  wire ar_fire = arvalid && arready;
+  wire r_fire  = rvalid && rready;
+
+  // Properties below use only ports (and functions of them), never nets of this module: the
+  // operands of a property are sampled by Verilator 5.006 at the start of eval(), before nets
+  // derived from inputs are recomputed, so a net would be one eval stale when a harness changes inputs
+  // in the same eval as the rising edge. Immediate assertions in always_ff see settled values.
+
+  // ------------------------------------------------------------------------------------------
+  // Reset: no valid while rst_n is low, nor at the first rising edge after it went high.
+  // ------------------------------------------------------------------------------------------
+  aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
+    else fail($sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, awvalid, rst_n, $past(rst_n)));
+  w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
+    else fail($sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, wvalid, rst_n, $past(rst_n)));
+  b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
+    else fail($sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, bvalid, rst_n, $past(rst_n)));
+  ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
+    else fail($sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, arvalid, rst_n, $past(rst_n)));
+  r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
+    else fail($sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, rvalid, rst_n, $past(rst_n)));
+
+  // ------------------------------------------------------------------------------------------
+  // Handshake: once valid is high it stays high, with its payload unchanged, until ready.
+  // (The payload rule only looks at cycles where valid is still high, so a dropped valid is
+  // reported once, by the valid rule.)
+  // ------------------------------------------------------------------------------------------
+  aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                    $past(rst_n && awvalid && !awready) |-> awvalid)
+    else fail($sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
+                        cycle_q, awvalid, awready, $past(awid), $past(awaddr)));
+  aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                      $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot}))
+    else fail($sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
+                        cycle_q, $past(awid), awid, $past(awaddr), awaddr, $past(awlen), awlen, $past(awsize), awsize,
+                        $past(awburst), awburst, $past(awlock), awlock, $past(awcache), awcache, $past(awprot), awprot));
+  w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                   $past(rst_n && wvalid && !wready) |-> wvalid)
+    else fail($sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
+                        cycle_q, wvalid, wready, $past(wlast)));
+  w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                     $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb, wlast}))
+    else fail($sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
+                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb, $past(wlast), wlast));
+  b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                   $past(rst_n && bvalid && !bready) |-> bvalid)
+    else fail($sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
+                        cycle_q, bvalid, bready, $past(bid)));
+  b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                     $past(rst_n && bvalid && !bready) && bvalid |-> $stable({bid, bresp}))
+    else fail($sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
+                        cycle_q, $past(bid), bid, $past(bresp), bresp));
+  ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                    $past(rst_n && arvalid && !arready) |-> arvalid)
+    else fail($sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
+                        cycle_q, arvalid, arready, $past(arid), $past(araddr)));
+  ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                      $past(rst_n && arvalid && !arready) && arvalid |-> $stable({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot}))
+    else fail($sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
+                        cycle_q, $past(arid), arid, $past(araddr), araddr, $past(arlen), arlen, $past(arsize), arsize,
+                        $past(arburst), arburst, $past(arlock), arlock, $past(arcache), arcache, $past(arprot), arprot));
+  r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                   $past(rst_n && rvalid && !rready) |-> rvalid)
+    else fail($sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
+                        cycle_q, rvalid, rready, $past(rid)));
+  r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                     $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rid, rdata, rresp, rlast}))
+    else fail($sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
+                        cycle_q, $past(rid), rid, $past(rdata), rdata, $past(rresp), rresp, $past(rlast), rlast));
+
+  // ------------------------------------------------------------------------------------------
+  // Burst attributes, checked whenever AxVALID is high: INCR only (any AxLEN 0..255 is legal for
+  // INCR), AxSIZE at most the bus width, never crossing a 4 KiB boundary.
+  // ------------------------------------------------------------------------------------------
+  aw_burst_type: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awburst == BURST_INCR)
+    else fail($sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
+                        cycle_q, awburst, awid, awaddr, awlen));
+  aw_size: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awsize <= 3'(MAX_SIZE))
+    else fail($sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
+                        cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr));
+  aw_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> !crosses_4k(awaddr[11:0], awlen, awsize))
+    else fail($sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
+                        cycle_q, awaddr, awlen, awsize));
+  ar_burst_type: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arburst == BURST_INCR)
+    else fail($sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
+                        cycle_q, arburst, arid, araddr, arlen));
+  ar_size: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arsize <= 3'(MAX_SIZE))
+    else fail($sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
+                        cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr));
+  ar_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> !crosses_4k(araddr[11:0], arlen, arsize))
+    else fail($sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
+                        cycle_q, araddr, arlen, arsize));
+
+  // ------------------------------------------------------------------------------------------
+  // Reads: per ID, a FIFO of the ARLENs of outstanding bursts and the beat count of the oldest.
+  // ------------------------------------------------------------------------------------------
+  logic [7:0]    rlen_q    [NID][MAX_OUTSTANDING];
+  logic [PW-1:0] rd_head_q [NID];
+  logic [PW-1:0] rd_tail_q [NID];
+  logic [PW:0]   rd_cnt_q  [NID];
+  logic [8:0]    r_beat_q  [NID];   // beats of the oldest burst of that ID seen so far
+
+  wire       ar_full  = rd_cnt_q[arid] == (PW+1)'(MAX_OUTSTANDING);
+  wire       r_known  = rd_cnt_q[rid] != '0;
+  wire [7:0] r_len    = rlen_q[rid][rd_head_q[rid]];
+  wire [8:0] r_beat   = r_beat_q[rid];
+  logic [NID-1:0] rd_push, rd_pop, r_beat_upd;
+  always_comb begin
+    for (int i = 0; i < NID; i++) begin
+      rd_push[i]    = ar_fire && arid == ID_WIDTH'(i) && !ar_full;
+      rd_pop[i]     = r_fire && rid == ID_WIDTH'(i) && r_known && rlast;
+      r_beat_upd[i] = r_fire && rid == ID_WIDTH'(i) && r_known;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    for (int i = 0; i < NID; i++) begin
+      if (!rst_n) begin
+        rd_head_q[i] <= '0;
+        rd_tail_q[i] <= '0;
+        rd_cnt_q[i]  <= '0;
+        r_beat_q[i]  <= '0;
+      end else begin
+        if (rd_push[i]) begin
+          rlen_q[i][rd_tail_q[i]] <= arlen;
+          rd_tail_q[i] <= rd_tail_q[i] + 1'b1;
+        end
+        if (rd_pop[i]) rd_head_q[i] <= rd_head_q[i] + 1'b1;
+        rd_cnt_q[i] <= rd_cnt_q[i] + (PW+1)'(rd_push[i]) - (PW+1)'(rd_pop[i]);
+        if (r_beat_upd[i]) r_beat_q[i] <= rlast ? 9'd0 : (r_beat_q[i] == 9'h1ff ? 9'h1ff : r_beat_q[i] + 9'd1);
+      end
+    end
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Writes: a FIFO of accepted AWs (len, id) whose W data is incomplete; W bursts pair with it in
+  // order. A W burst that completes before its AW (W leading by one burst) is remembered and
+  // checked when that AW arrives. b_due counts, per ID, bursts with AW and last W accepted.
+  // ------------------------------------------------------------------------------------------
+  logic [7:0]          awq_len_q [W_QUEUE_DEPTH];
+  logic [ID_WIDTH-1:0] awq_id_q  [W_QUEUE_DEPTH];
+  logic [QW-1:0]       awq_head_q, awq_tail_q;
+  logic [QW:0]         awq_cnt_q;
+  logic [8:0]          w_beat_q;            // beats of the current W burst seen so far
+  logic                w_ahead_done_q;      // a whole W burst went before its AW
+  logic [8:0]          w_ahead_beats_q;     // and had this many beats
+  logic [15:0]         b_due_q [NID];
+
+  wire                awq_empty    = awq_cnt_q == '0;
+  wire                awq_full     = awq_cnt_q == (QW+1)'(W_QUEUE_DEPTH);
+  wire                w_head_valid = !awq_empty || (aw_fire && !w_ahead_done_q);
+  wire [7:0]          w_head_len   = !awq_empty ? awq_len_q[awq_head_q] : awlen;
+  wire [ID_WIDTH-1:0] w_head_id    = !awq_empty ? awq_id_q[awq_head_q] : awid;
+  wire                awq_push     = aw_fire && !w_ahead_done_q && !awq_full;
+  wire                awq_pop      = w_fire && wlast && w_head_valid;
+  wire                w_done_ahead = w_fire && wlast && !w_head_valid;
+  wire                b_known      = b_due_q[bid] != '0;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      awq_head_q      <= '0;
+      awq_tail_q      <= '0;
+      awq_cnt_q       <= '0;
+      w_beat_q        <= '0;
+      w_ahead_done_q  <= 1'b0;
+      w_ahead_beats_q <= '0;
+      for (int i = 0; i < NID; i++) b_due_q[i] <= '0;
+    end else begin
+      if (awq_push) begin
+        awq_len_q[awq_tail_q] <= awlen;
+        awq_id_q[awq_tail_q]  <= awid;
+        awq_tail_q <= awq_tail_q + 1'b1;
+      end
+      if (awq_pop) awq_head_q <= awq_head_q + 1'b1;
+      awq_cnt_q <= awq_cnt_q + (QW+1)'(awq_push) - (QW+1)'(awq_pop);
+      if (w_fire) w_beat_q <= wlast ? 9'd0 : (w_beat_q == 9'h1ff ? 9'h1ff : w_beat_q + 9'd1);
+      w_ahead_done_q <= (w_ahead_done_q && !aw_fire) || w_done_ahead;
+      if (w_done_ahead) w_ahead_beats_q <= w_beat_q + 9'd1;
+      for (int i = 0; i < NID; i++) begin
+        b_due_q[i] <= b_due_q[i]
+                      + 16'((awq_pop && w_head_id == ID_WIDTH'(i)) || (aw_fire && w_ahead_done_q && awid == ID_WIDTH'(i)))
+                      - 16'(b_fire && bid == ID_WIDTH'(i) && b_known);
+      end
+    end
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Stateful rules (immediate assertions, sampled at the edge like the properties above).
+  // ------------------------------------------------------------------------------------------
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (ar_fire) begin
+        ar_capacity: assert (!ar_full)
+          else fail($sformatf("[axi4.capacity] port=%m cycle=%0d side=master arid=%h: more than MAX_OUTSTANDING=%0d read bursts outstanding for one ID (checker limit)",
+                              cycle_q, arid, MAX_OUTSTANDING));
+      end
+      if (aw_fire && !w_ahead_done_q) begin
+        aw_capacity: assert (!awq_full)
+          else fail($sformatf("[axi4.capacity] port=%m cycle=%0d side=master awid=%h: more than W_QUEUE_DEPTH=%0d AWs waiting for their W data (checker limit)",
+                              cycle_q, awid, W_QUEUE_DEPTH));
+      end
+      if (r_fire) begin
+        r_unexpected: assert (r_known)
+          else fail($sformatf("[axi4.r.unexpected] port=%m cycle=%0d side=slave rid=%h rlast=%b rresp=%0d: no read burst with this ID is outstanding",
+                              cycle_q, rid, rlast, rresp));
+        if (r_known) begin
+          r_rlast: assert (rlast == (r_beat == {1'b0, r_len}))
+            else fail($sformatf("[axi4.r.rlast] port=%m cycle=%0d side=slave rid=%h beat=%0d arlen=%0d rlast=%b: RLAST must be set exactly on beat ARLEN (0-based)",
+                                cycle_q, rid, r_beat, r_len, rlast));
+        end
+      end
+      if (w_fire && w_ahead_done_q && !aw_fire) begin
+        w_ahead_of_aw: assert (1'b0)
+          else fail($sformatf("[axi4.w.ahead_of_aw] port=%m cycle=%0d side=master wlast=%b ahead_beats=%0d: a W beat of a second burst before the AW of a completed W burst (W may lead AW by one burst)",
+                              cycle_q, wlast, w_ahead_beats_q));
+      end else if (w_fire && w_head_valid) begin
+        w_wlast: assert (wlast == (w_beat_q == {1'b0, w_head_len}))
+          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h beat=%0d awlen=%0d wlast=%b: WLAST must be set exactly on beat AWLEN (0-based)",
+                              cycle_q, w_head_id, w_beat_q, w_head_len, wlast));
+      end else if (w_fire) begin
+        w_wlast_ahead: assert (wlast || w_beat_q != 9'd255)
+          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master beat=%0d wlast=%b: W burst (before its AW) longer than 256 beats",
+                              cycle_q, w_beat_q, wlast));
+      end
+      if (aw_fire && w_ahead_done_q) begin
+        w_wlast_late_aw: assert (w_ahead_beats_q == {1'b0, awlen} + 9'd1)
+          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h awlen=%0d: its W burst went ahead with %0d beats, not AWLEN+1",
+                              cycle_q, awid, awlen, w_ahead_beats_q));
+      end
+      if (b_fire) begin
+        b_unexpected: assert (b_known)
+          else fail($sformatf("[axi4.b.unexpected] port=%m cycle=%0d side=slave bid=%h bresp=%0d: no write burst with this ID has its AW and last W beat accepted",
+                              cycle_q, bid, bresp));
+      end
+    end
+  end
+
+endmodule
+
+`default_nettype wire

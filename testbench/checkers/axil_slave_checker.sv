@@ -1,0 +1,156 @@
+// axil_slave_checker: protocol checker for an AXI4-Lite slave port (nic_top's register port
+// s_axil_*) and the master driving it. Test-only (Verilator 5.006 with --assert). Every rule is
+// one labelled assertion; message format and reporting as in axi4_master_checker.sv
+// ("[rule] port=%m cycle=<n> side=<master|slave> <values>", cycle = rising edges since time 0).
+//
+// Requests (AW, W, AR) come from the master, responses (B, R) from the slave. A B needs an
+// accepted AW and an accepted W that no earlier B answered; an R needs an accepted AR that no
+// earlier R answered (one response per request). AXI4-Lite has no exclusive access, so
+// EXOKAY (1) is not a legal BRESP/RRESP.
+`default_nettype none
+
+module axil_slave_checker #(
+  parameter int ADDR_WIDTH = 16,  // AWADDR/ARADDR width
+  parameter int DATA_WIDTH = 32   // WDATA/RDATA width (32 or 64)
+) (
+  input wire                    clk,
+  input wire                    rst_n,
+  input wire [ADDR_WIDTH-1:0]   awaddr,
+  input wire [2:0]              awprot,
+  input wire                    awvalid,
+  input wire                    awready,
+  input wire [DATA_WIDTH-1:0]   wdata,
+  input wire [DATA_WIDTH/8-1:0] wstrb,
+  input wire                    wvalid,
+  input wire                    wready,
+  input wire [1:0]              bresp,
+  input wire                    bvalid,
+  input wire                    bready,
+  input wire [ADDR_WIDTH-1:0]   araddr,
+  input wire [2:0]              arprot,
+  input wire                    arvalid,
+  input wire                    arready,
+  input wire [DATA_WIDTH-1:0]   rdata,
+  input wire [1:0]              rresp,
+  input wire                    rvalid,
+  input wire                    rready
+);
+
+  import "DPI-C" function void nicsim_checker_violation(input string msg);
+
+  localparam logic [1:0] RESP_EXOKAY = 2'b01;
+
+  function automatic void fail(input string msg);
+    nicsim_checker_violation(msg);
+    $error("%s", msg);
+  endfunction
+
+  logic [63:0] cycle_q;
+  initial cycle_q = '0;
+  always_ff @(posedge clk) cycle_q <= cycle_q + 64'd1;
+
+  wire aw_fire = awvalid && awready;
+  wire w_fire  = wvalid && wready;
+  wire b_fire  = bvalid && bready;
+  wire ar_fire = arvalid && arready;
+  wire r_fire  = rvalid && rready;
+
+  // ---- reset: no valid while rst_n is low, nor at the first rising edge after it ----
+  aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
+    else fail($sformatf("[axil.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, awvalid, rst_n, $past(rst_n)));
+  w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
+    else fail($sformatf("[axil.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, wvalid, rst_n, $past(rst_n)));
+  b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
+    else fail($sformatf("[axil.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, bvalid, rst_n, $past(rst_n)));
+  ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
+    else fail($sformatf("[axil.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, arvalid, rst_n, $past(rst_n)));
+  r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
+    else fail($sformatf("[axil.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, rvalid, rst_n, $past(rst_n)));
+
+  // ---- handshake: valid stays high, payload unchanged, until ready ----
+  aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && awvalid && !awready) |-> awvalid)
+    else fail($sformatf("[axil.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awaddr=%h",
+                        cycle_q, awvalid, awready, $past(awaddr)));
+  aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                      $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awaddr, awprot}))
+    else fail($sformatf("[axil.aw.payload_stable] port=%m cycle=%0d side=master awaddr=%h->%h awprot=%h->%h",
+                        cycle_q, $past(awaddr), awaddr, $past(awprot), awprot));
+  w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && wvalid && !wready) |-> wvalid)
+    else fail($sformatf("[axil.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wdata=%h",
+                        cycle_q, wvalid, wready, $past(wdata)));
+  w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                     $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb}))
+    else fail($sformatf("[axil.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h",
+                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb));
+  b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && bvalid && !bready) |-> bvalid)
+    else fail($sformatf("[axil.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bresp=%0d",
+                        cycle_q, bvalid, bready, $past(bresp)));
+  b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                     $past(rst_n && bvalid && !bready) && bvalid |-> $stable(bresp))
+    else fail($sformatf("[axil.b.payload_stable] port=%m cycle=%0d side=slave bresp=%0d->%0d",
+                        cycle_q, $past(bresp), bresp));
+  ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && arvalid && !arready) |-> arvalid)
+    else fail($sformatf("[axil.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b araddr=%h",
+                        cycle_q, arvalid, arready, $past(araddr)));
+  ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                      $past(rst_n && arvalid && !arready) && arvalid |-> $stable({araddr, arprot}))
+    else fail($sformatf("[axil.ar.payload_stable] port=%m cycle=%0d side=master araddr=%h->%h arprot=%h->%h",
+                        cycle_q, $past(araddr), araddr, $past(arprot), arprot));
+  r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && rvalid && !rready) |-> rvalid)
+    else fail($sformatf("[axil.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rdata=%h",
+                        cycle_q, rvalid, rready, $past(rdata)));
+  r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                     $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rdata, rresp}))
+    else fail($sformatf("[axil.r.payload_stable] port=%m cycle=%0d side=slave rdata=%h->%h rresp=%0d->%0d",
+                        cycle_q, $past(rdata), rdata, $past(rresp), rresp));
+
+  // ---- response codes ----
+  b_resp: assert property (@(posedge clk) disable iff (!rst_n) bvalid |-> bresp != RESP_EXOKAY)
+    else fail($sformatf("[axil.b.resp] port=%m cycle=%0d side=slave bresp=%0d: EXOKAY is not legal on AXI4-Lite",
+                        cycle_q, bresp));
+  r_resp: assert property (@(posedge clk) disable iff (!rst_n) rvalid |-> rresp != RESP_EXOKAY)
+    else fail($sformatf("[axil.r.resp] port=%m cycle=%0d side=slave rresp=%0d: EXOKAY is not legal on AXI4-Lite",
+                        cycle_q, rresp));
+
+  // ---- one response per request ----
+  logic [15:0] aw_pend_q, w_pend_q, ar_pend_q;  // accepted requests not answered yet
+  wire b_known = aw_pend_q != '0 && w_pend_q != '0;
+  wire r_known = ar_pend_q != '0;
+  wire b_take  = b_fire && b_known;
+  wire r_take  = r_fire && r_known;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      aw_pend_q <= '0;
+      w_pend_q  <= '0;
+      ar_pend_q <= '0;
+    end else begin
+      aw_pend_q <= aw_pend_q + 16'(aw_fire) - 16'(b_take);
+      w_pend_q  <= w_pend_q + 16'(w_fire) - 16'(b_take);
+      ar_pend_q <= ar_pend_q + 16'(ar_fire) - 16'(r_take);
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (b_fire) begin
+        b_unexpected: assert (b_known)
+          else fail($sformatf("[axil.b.unexpected] port=%m cycle=%0d side=slave bresp=%0d aw_pending=%0d w_pending=%0d: B without an accepted AW and W",
+                              cycle_q, bresp, aw_pend_q, w_pend_q));
+      end
+      if (r_fire) begin
+        r_unexpected: assert (r_known)
+          else fail($sformatf("[axil.r.unexpected] port=%m cycle=%0d side=slave rdata=%h rresp=%0d: R without an accepted AR",
+                              cycle_q, rdata, rresp));
+      end
+    end
+  end
+
+endmodule
+
+`default_nettype wire

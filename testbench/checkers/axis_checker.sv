@@ -1,0 +1,100 @@
+// axis_checker: protocol checker for one AXI-Stream port (nic_top's m_axis_tx and s_axis_rx).
+// Test-only (Verilator 5.006 with --assert). Every rule is one labelled assertion; message
+// format and reporting as in axi4_master_checker.sv ("[rule] port=%m cycle=<n> side=<side>
+// <values>", cycle = rising edges since time 0). The source drives tvalid and the payload,
+// the sink drives tready; every rule here is about the source (side=source).
+//
+// Frames as nicsim uses them: tkeep is contiguous from lane 0 and non-zero on every beat, all
+// ones on every beat but the last. tuser is part of the payload (stable until the handshake)
+// and otherwise not checked: on s_axis_rx it is only meaningful on the last beat (bad frame),
+// on m_axis_tx it is always 0. A frame longer than MAX_FRAME_BYTES (counted over the accepted
+// beats' tkeep) fires axis.frame_length at the beat that crosses the bound, once per frame.
+`default_nettype none
+
+module axis_checker #(
+  parameter int DATA_WIDTH      = 64,    // tdata width in bits (multiple of 8)
+  parameter int USER_WIDTH      = 1,     // tuser width
+  parameter int MAX_FRAME_BYTES = 9216   // longest legal frame in bytes
+) (
+  input wire                    clk,
+  input wire                    rst_n,
+  input wire [DATA_WIDTH-1:0]   tdata,
+  input wire [DATA_WIDTH/8-1:0] tkeep,
+  input wire                    tlast,
+  input wire [USER_WIDTH-1:0]   tuser,
+  input wire                    tvalid,
+  input wire                    tready
+);
+
+  import "DPI-C" function void nicsim_checker_violation(input string msg);
+
+  function automatic void fail(input string msg);
+    nicsim_checker_violation(msg);
+    $error("%s", msg);
+  endfunction
+
+  logic [63:0] cycle_q;
+  initial cycle_q = '0;
+  always_ff @(posedge clk) cycle_q <= cycle_q + 64'd1;
+
+  wire fire = tvalid && tready;
+
+  // Properties use only ports, never nets of this module (see axi4_master_checker.sv: Verilator
+  // 5.006 samples property operands before input-derived nets settle). Contiguous from lane 0:
+  // tkeep of the form 0..01..1, i.e. (tkeep & (tkeep + 1)) == 0.
+
+  reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !tvalid)
+    else fail($sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, tvalid, rst_n, $past(rst_n)));
+
+  valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && tvalid && !tready) |-> tvalid)
+    else fail($sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
+                        cycle_q, tvalid, tready, $past(tlast)));
+  payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
+                                   $past(rst_n && tvalid && !tready) && tvalid |-> $stable({tdata, tkeep, tlast, tuser}))
+    else fail($sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
+                        cycle_q, $past(tdata), tdata, $past(tkeep), tkeep, $past(tlast), tlast, $past(tuser), tuser));
+
+  tkeep_zero: assert property (@(posedge clk) disable iff (!rst_n) tvalid |-> tkeep != '0)
+    else fail($sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
+                        cycle_q, tkeep, tlast));
+  tkeep_contiguous: assert property (@(posedge clk) disable iff (!rst_n) tvalid && tkeep != '0 |-> (tkeep & (tkeep + 1'b1)) == '0)
+    else fail($sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
+                        cycle_q, tkeep, tlast));
+  tkeep_full: assert property (@(posedge clk) disable iff (!rst_n)
+                               tvalid && !tlast && tkeep != '0 && (tkeep & (tkeep + 1'b1)) == '0 |-> &tkeep)
+    else fail($sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
+                        cycle_q, tkeep));
+
+  // ---- frame length ----
+  logic [31:0] bytes_q;   // bytes of the current frame accepted so far
+  logic        over_q;    // the current frame already fired axis.frame_length
+  logic [31:0] beat_bytes;
+  // A loop, not $countones: Verilator 5.006's DFG optimizer hits an internal error on the latter here.
+  always_comb begin
+    beat_bytes = '0;
+    for (int i = 0; i < DATA_WIDTH / 8; i++) beat_bytes = beat_bytes + {31'b0, tkeep[i]};
+  end
+  wire  [31:0] total      = bytes_q + beat_bytes;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      bytes_q <= '0;
+      over_q  <= 1'b0;
+    end else if (fire) begin
+      bytes_q <= tlast ? 32'd0 : total;
+      over_q  <= !tlast && (over_q || total > 32'(MAX_FRAME_BYTES));
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst_n && fire && !over_q) begin
+      frame_length: assert (total <= 32'(MAX_FRAME_BYTES))
+        else fail($sformatf("[axis.frame_length] port=%m cycle=%0d side=source bytes=%0d max=%0d tlast=%b: frame longer than MAX_FRAME_BYTES",
+                            cycle_q, total, MAX_FRAME_BYTES, tlast));
+    end
+  end
+
+endmodule
+
+`default_nettype wire
