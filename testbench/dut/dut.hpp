@@ -1,0 +1,102 @@
+// Dut: one verilated nic_top, whatever its configuration, behind one interface.
+//
+// Tests, the kernel and the `nicsim` command are written once against Dut; each verilated
+// configuration (verilated/configs.cmake) gets a DutModel<V...> adapter (dut_model.hpp) and an
+// entry in the registry (make_dut(name)).
+//
+// Contract:
+// - ports() binds every nic_top port as a SigRef, grouped per interface; the SigRefs stay valid
+//   for the Dut's life. BFMs bind to these, never to the model class.
+// - eval() evaluates the model with the current inputs (no time passes). Clocking is the
+//   kernel's job (sim/kernel.hpp): it toggles ports().clk and calls eval().
+// - Tracing is compiled into every configuration but off until open_trace(); dump(time) is a
+//   no-op while no trace is open, so the per-cycle path pays one branch for it.
+// - A Dut owns its VerilatedContext: two Duts (even of different configurations) coexist in one
+//   process and never share state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bfm/axi4_slave_mem.hpp"
+#include "bfm/axil_master_bfm.hpp"
+#include "bfm/sig_ref.hpp"
+
+namespace nicsim::dut {
+
+/// An AXI-Stream port (m_axis_tx or s_axis_rx).
+struct AxisPort {
+    bfm::SigRef tdata, tkeep, tlast, tuser, tvalid, tready;
+};
+
+/// The interrupt outputs: irq_queue (NUM_QUEUES one-cycle pulses) and irq_error.
+struct IrqPort {
+    bfm::SigRef queue, error;
+};
+
+/// Every nic_top port.
+struct DutPorts {
+    bfm::SigRef clk, rst_n;
+    bfm::AxilPort s_axil;   // registers (DUT is the slave)
+    bfm::Axi4Port m_axi;    // DMA (DUT is the master)
+    AxisPort m_axis_tx;     // to the wire
+    AxisPort s_axis_rx;     // from the wire
+    IrqPort irq;
+
+    /// Every DUT input except clk and rst_n (what "all inputs idle" zeroes).
+    std::vector<bfm::SigRef> inputs() const;
+    /// Every port, inputs and outputs, clk included, in a fixed order (for hashing a cycle).
+    std::vector<bfm::SigRef> all() const;
+};
+
+/// The facts of one configuration.
+struct DutConfig {
+    std::string name;               // e.g. "dw64_q4"
+    unsigned data_width_bits = 0;   // DATA_WIDTH: AXI4 DMA and AXI-Stream data width
+    unsigned num_queues = 0;        // NUM_QUEUES
+    unsigned data_bytes() const noexcept { return data_width_bits / 8; }
+};
+
+class Dut {
+public:
+    virtual ~Dut() = default;
+    Dut(Dut const&) = delete;
+    Dut& operator=(Dut const&) = delete;
+
+    DutConfig const& config() const noexcept { return config_; }
+    DutPorts& ports() noexcept { return ports_; }
+    DutPorts const& ports() const noexcept { return ports_; }
+
+    /// Evaluate the model with its current inputs.
+    virtual void eval() = 0;
+    /// Run final blocks (end of simulation); called by the destructor if not called before.
+    virtual void finalize() = 0;
+
+    /// Start writing an FST file (every signal of the hierarchy, `depth` levels, 0 = all).
+    virtual void open_trace(std::string const& path, int depth = 0) = 0;
+    virtual void close_trace() = 0;
+    bool tracing() const noexcept { return tracing_; }
+    /// Record the current values at `time` (trace time units) if a trace is open.
+    void dump(std::uint64_t time) {
+        if (tracing_) dump_now(time);
+    }
+
+protected:
+    Dut() = default;
+    virtual void dump_now(std::uint64_t time) = 0;
+    DutConfig config_;
+    DutPorts ports_;
+    bool tracing_ = false;
+};
+
+/// Names of every configuration built into this binary, in build order.
+std::vector<std::string> dut_config_names();
+/// A fresh model of configuration `name`; throws std::invalid_argument naming the valid
+/// configurations when there is none of that name.
+std::unique_ptr<Dut> make_dut(std::string_view name);
+
+}  // namespace nicsim::dut

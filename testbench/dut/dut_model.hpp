@@ -1,0 +1,94 @@
+// DutModel<Model>: the Dut adapter for one verilated nic_top class (Vnic_<config>). Included
+// only by the per-configuration adapter files that testbench/dut/CMakeLists.txt generates, so the
+// model headers stay out of everything else.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include "dut/dut.hpp"
+
+namespace nicsim::dut {
+
+template <class Model>
+class DutModel final : public Dut {
+public:
+    DutModel(std::string name, unsigned data_width_bits, unsigned num_queues)
+        : context_(std::make_unique<VerilatedContext>()) {
+        config_ = DutConfig{std::move(name), data_width_bits, num_queues};
+        context_->traceEverOn(true);  // must precede the model; costs nothing while no trace is open
+        context_->fatalOnError(false); // an assertion failure throws (see eval()), not abort()
+        Verilated::threadContextp(context_.get());
+        model_ = std::make_unique<Model>(context_.get(), "nic_top");
+        bind(*model_);
+    }
+    ~DutModel() override {
+        // The runtime reaches "the" context through a per-thread pointer (assertion reports, scope
+        // teardown): point it at ours while ours exists, and never leave it dangling.
+        Verilated::threadContextp(context_.get());
+        close_trace();
+        if (!finalized_) model_->final();
+        model_.reset();
+        context_.reset();
+        Verilated::threadContextp(Verilated::defaultContextp());
+    }
+
+    void eval() override {
+        Verilated::threadContextp(context_.get());  // another Dut may have run on this thread
+        model_->eval();
+        if (context_->gotError()) [[unlikely]]
+            throw std::runtime_error(fmt::format("{}: the model reported an error (assertion failed?)",
+                                                 config_.name));
+    }
+    void finalize() override {
+        Verilated::threadContextp(context_.get());
+        if (!finalized_) model_->final();
+        finalized_ = true;
+    }
+
+    void open_trace(std::string const& path, int depth) override {
+        Verilated::threadContextp(context_.get());
+        close_trace();
+        fst_ = std::make_unique<VerilatedFstC>();
+        model_->trace(fst_.get(), depth > 0 ? depth : 99);
+        fst_->open(path.c_str());
+        if (!fst_->isOpen()) {
+            fst_.reset();
+            throw std::runtime_error(fmt::format("{}: cannot open trace file '{}'", config_.name, path));
+        }
+        tracing_ = true;
+    }
+    void close_trace() override {
+        if (fst_) fst_->close();
+        fst_.reset();
+        tracing_ = false;
+    }
+
+private:
+    void dump_now(std::uint64_t time) override { fst_->dump(time); }
+
+    void bind(Model& m) {
+        ports_.clk = m.clk;
+        ports_.rst_n = m.rst_n;
+        ports_.s_axil = bfm::AxilPort::of_slave(m);
+        ports_.m_axi = bfm::Axi4Port::of_master(m);
+        ports_.m_axis_tx = AxisPort{m.m_axis_tx_tdata, m.m_axis_tx_tkeep, m.m_axis_tx_tlast,
+                                    m.m_axis_tx_tuser, m.m_axis_tx_tvalid, m.m_axis_tx_tready};
+        ports_.s_axis_rx = AxisPort{m.s_axis_rx_tdata, m.s_axis_rx_tkeep, m.s_axis_rx_tlast,
+                                    m.s_axis_rx_tuser, m.s_axis_rx_tvalid, m.s_axis_rx_tready};
+        ports_.irq = IrqPort{m.irq_queue, m.irq_error};
+    }
+
+    std::unique_ptr<VerilatedContext> context_;
+    std::unique_ptr<Model> model_;
+    std::unique_ptr<VerilatedFstC> fst_;
+    bool finalized_ = false;
+};
+
+}  // namespace nicsim::dut

@@ -1,0 +1,94 @@
+// HostMemory: the host's DMA-able memory, shared by the NIC, ringlib's OS side and the driver.
+//
+// Contract:
+// - One contiguous region (a std::vector, 4 KiB-aligned inside it) of size_bytes, known to
+//   software as a ringlib::DmaArena (virtual = the vector's bytes, logical = logical_base) and
+//   mapped into the AXI4 slave memory model at logical_base. A byte written by the OS side,
+//   the driver or the NIC is the same byte for the other two, with no copy.
+// - The NIC's m_axi port is served by an Axi4SlaveMem of the DUT's data width (latency,
+//   back-pressure, reordering and error injection through config().axi), registered with the
+//   kernel as an agent.
+// - A DMA burst that touches bytes outside the region is recorded (out_of_region()) and, with
+//   OutOfRegion::error_response (the default), answered DECERR without touching memory; with
+//   OutOfRegion::record_only it is served from sparse memory (reads of never-written bytes
+//   return the fill pattern) and only recorded.
+// - Diagnostic provider "host dma": bursts in flight, totals, out-of-region accesses.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ringlib/dma_arena.hpp>
+
+#include "bfm/axi4_slave_mem.hpp"
+#include "bfm/sparse_memory.hpp"
+#include "sim/kernel.hpp"
+
+namespace nicsim::host {
+
+enum class OutOfRegion { error_response, record_only };
+
+struct HostMemoryConfig {
+    std::uint64_t logical_base = 0x1'0000'0000;  // above 4 GiB: exercises 64-bit DMA addresses
+    std::size_t size_bytes = 16u << 20;
+    OutOfRegion out_of_region = OutOfRegion::error_response;
+    bfm::Axi4SlaveMemConfig axi;                 // latency, pauses, reorder, injected errors
+};
+
+/// One DMA burst that left the region.
+struct OutOfRegionAccess {
+    bool write = false;
+    std::uint64_t addr = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t cycle = 0;
+};
+
+/// The AXI4 slave of the DUT's data width, behind one interface.
+class DmaSlave : public sim::Agent {
+public:
+    virtual bfm::Axi4SlaveMemConfig& config() noexcept = 0;
+    virtual bfm::Axi4SlaveStats const& stats() const noexcept = 0;
+    virtual std::size_t reads_in_flight() const noexcept = 0;
+    virtual std::size_t writes_in_flight() const noexcept = 0;
+    bool idle() const noexcept { return reads_in_flight() == 0 && writes_in_flight() == 0; }
+    /// Called at every completed burst (after the edge), after HostMemory's own checks.
+    std::function<void(bfm::Axi4Burst const&)> on_read_burst, on_write_burst;
+};
+
+class HostMemory {
+public:
+    HostMemory(sim::Kernel& kernel, HostMemoryConfig config = {});
+    HostMemory(HostMemory const&) = delete;
+    HostMemory& operator=(HostMemory const&) = delete;
+
+    ringlib::DmaArena& arena() noexcept { return *arena_; }
+    bfm::SparseMemory& memory() noexcept { return memory_; }
+    DmaSlave& dma() noexcept { return *dma_; }
+    std::uint64_t logical_base() const noexcept { return cfg_.logical_base; }
+    std::size_t size_bytes() const noexcept { return cfg_.size_bytes; }
+
+    std::vector<OutOfRegionAccess> const& out_of_region() const noexcept { return out_of_region_; }
+    std::uint64_t out_of_region_count() const noexcept { return out_of_region_count_; }
+
+    std::string describe() const;
+
+private:
+    void check_burst(bfm::Axi4Burst const& b);
+
+    sim::Kernel& kernel_;
+    HostMemoryConfig cfg_;
+    std::vector<std::uint8_t> storage_;
+    std::uint8_t* region_ = nullptr;
+    std::unique_ptr<ringlib::DmaArena> arena_;
+    bfm::SparseMemory memory_;
+    std::unique_ptr<DmaSlave> dma_;
+    std::vector<OutOfRegionAccess> out_of_region_;  // the first max_recorded
+    std::uint64_t out_of_region_count_ = 0;
+    static constexpr std::size_t max_recorded = 64;
+};
+
+}  // namespace nicsim::host

@@ -1,0 +1,83 @@
+// MmioBus: the driver's RegisterBus (driver/include/nicsim/driver/register_bus.hpp) over the
+// AXI4-Lite master BFM on the DUT's s_axil port.
+//
+// Contract:
+// - write32 is posted: it queues a write in the master and returns at once (no cycle passes).
+//   Only when the master's queue is full does it stall, stepping the clock until there is room,
+//   like a CPU whose write buffer is full.
+// - read32 blocks: it queues the read behind every earlier write (reads never pass posted
+//   writes) and steps the kernel until the R handshake. The clock and every BFM keep running;
+//   the driver does not re-enter (the steps are taken inside Kernel::software_scope()), and
+//   interrupts raised meanwhile are delivered after the read returns. The cycles a read took
+//   are recorded (last_read_cycles(), stats()).
+// - An error response (SLVERR/DECERR) to a read returns 0xFFFFFFFF (what a CPU sees from a
+//   failed PCIe read), or throws MmioError when config().throw_on_error. Error responses to
+//   writes are counted; throw_on_error makes the next MMIO call throw.
+// - A read unanswered after read_timeout_cycles throws MmioError with the kernel's diagnosis.
+// - write_barrier orders host-memory writes before later MMIO writes. Host memory writes are
+//   immediate in this simulation, so it only counts.
+// - Reports progress to the kernel watchdog at each read answered.
+// - Diagnostic provider "mmio": operations pending, the last read and its cost.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "bfm/axil_master_bfm.hpp"
+#include "nicsim/driver/register_bus.hpp"
+#include "sim/kernel.hpp"
+
+namespace nicsim::host {
+
+class MmioError : public sim::SimError {
+    using sim::SimError::SimError;
+};
+
+struct MmioConfig {
+    bfm::AxilMasterConfig axil;
+    std::uint64_t read_timeout_cycles = 10'000;
+    bool throw_on_error = false;
+};
+
+struct MmioStats {
+    std::uint64_t writes = 0;
+    std::uint64_t reads = 0;
+    std::uint64_t barriers = 0;
+    std::uint64_t read_cycles_total = 0;  // summed over reads: cycles from read32's call to its return
+    std::uint64_t read_cycles_max = 0;
+    std::uint64_t write_stall_cycles = 0; // cycles write32 waited for room in the master's queue
+    std::uint64_t error_responses = 0;
+};
+
+class MmioBus final : public driver::RegisterBus {
+public:
+    explicit MmioBus(sim::Kernel& kernel, MmioConfig config = {});
+
+    void write32(std::uint16_t offset, std::uint32_t value) override;
+    std::uint32_t read32(std::uint16_t offset) override;
+    void write_barrier() override { ++stats_.barriers; }
+
+    /// Steps until every posted write has its response (tests; the driver never needs it).
+    void flush();
+
+    bfm::AxilMasterBfm& master() noexcept { return master_; }
+    MmioConfig& config() noexcept { return cfg_; }
+    MmioStats const& stats() const noexcept { return stats_; }
+    std::uint64_t last_read_cycles() const noexcept { return last_read_cycles_; }
+
+    std::string describe() const;
+
+private:
+    void check_errors();
+
+    sim::Kernel& kernel_;
+    MmioConfig cfg_;
+    bfm::AxilMasterBfm master_;
+    MmioStats stats_;
+    std::uint64_t last_read_cycles_ = 0;
+    std::uint64_t pending_write_errors_ = 0;
+    bfm::AxilResult last_error_;
+};
+
+}  // namespace nicsim::host

@@ -1,0 +1,66 @@
+#include "sim/kernel.hpp"
+
+#include <fmt/format.h>
+
+namespace nicsim::sim {
+
+Kernel::Kernel(dut::Dut& dut, KernelConfig config)
+    : dut_(dut), cfg_(config), rng_(config.seed), clk_(dut.ports().clk), rst_n_(dut.ports().rst_n),
+      inputs_(dut.ports().inputs()) {
+    clk_.set(0);
+    rst_n_.set(0);
+    for (auto& in : inputs_) in.set(0);
+    dut_.eval();
+}
+
+void Kernel::reset() { reset(cfg_.reset_cycles); }
+
+void Kernel::reset(std::uint32_t cycles) {
+    for (auto& in : inputs_) in.set(0);
+    rst_n_.set(0);
+    for (std::uint32_t i = 0; i < cycles; ++i) edge();
+    rst_n_.set(1);
+    for (Agent* a : agents_) a->reset();
+    report_progress();
+}
+
+void Kernel::run_software() {
+    SoftwareScope scope(*this);
+    for (auto& hook : hooks_) hook();
+}
+
+std::string Kernel::diagnosis() const {
+    std::string out = fmt::format("  {} at cycle {}, seed {}, last progress at cycle {} ({} cycles ago)\n",
+                                  dut_.config().name, cycle_, cfg_.seed, last_progress_cycle_,
+                                  cycle_ - last_progress_cycle_);
+    for (auto const& d : diagnostics_) {
+        std::string text;
+        try {
+            text = d.describe();
+        } catch (std::exception const& e) {
+            text = fmt::format("(diagnostic failed: {})", e.what());
+        }
+        // indent continuation lines under the provider's name
+        std::string indented;
+        for (char c : text) {
+            indented += c;
+            if (c == '\n') indented += "      ";
+        }
+        while (!indented.empty() && (indented.back() == ' ' || indented.back() == '\n')) indented.pop_back();
+        out += fmt::format("  {}: {}\n", d.name, indented);
+    }
+    return out;
+}
+
+void Kernel::watchdog_expired() {
+    throw WatchdogExpired(fmt::format("watchdog: no progress for {} cycles (cycle {}, seed {})",
+                                      cycle_ - last_progress_cycle_, cycle_, cfg_.seed),
+                          diagnosis());
+}
+
+void Kernel::cycle_limit_reached() {
+    throw CycleLimitReached(fmt::format("run reached its limit of {} cycles (seed {})", cfg_.max_cycles, cfg_.seed),
+                            diagnosis());
+}
+
+}  // namespace nicsim::sim

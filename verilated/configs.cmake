@@ -1,0 +1,136 @@
+# configs.cmake: the NIC configurations the co-simulation builds, all in ONE library.
+#
+#   NICSIM_DUT_CONFIGS   cache list of configuration names dw<DATA_WIDTH>_q<NUM_QUEUES>
+#                        (default: every configuration below). Trim it while iterating, e.g.
+#                        -DNICSIM_DUT_CONFIGS=dw64_q4, to verilate and compile only one.
+#
+# Produces:
+#   nicsim_models        STATIC library: one verilated nic_top per configuration (model class
+#                        Vnic_<name>, header "Vnic_<name>.h"), FST tracing compiled in (off until
+#                        a run opens a trace file), linked once against nicsim_verilated_runtime.
+#   global property NICSIM_DUT_CONFIGS_BUILT
+#                        the configurations actually in nicsim_models; testbench/dut generates one
+#                        adapter per entry. Empty while rtl/nic_top.sv does not exist, and when a
+#                        configuration does not verilate cleanly (see below).
+#   test "testbench sim: models built"
+#                        fails while nic_top.sv exists but no configuration could be built.
+#
+# A nic_top that does not lint cleanly under -Wall (warnings are errors) must not stop everybody's
+# configure while the design is in flux: each configuration is first checked with
+# `verilator --lint-only` (only when its sources changed since the last check); on failure a
+# WARNING shows Verilator's output, NO configuration is built, and "testbench sim: models built"
+# fails. NICSIM_DUT_EXTRA_VERILATOR_ARGS (cache, empty) adds arguments for a local experiment in
+# one's own build directory; never set it in a shared build or CI.
+#
+# Every configuration is verilated from rtl/files.f with top nic_top and the flags of every nicsim
+# model (NICSIM_VERILATOR_ARGS: --assert -Wall -O3 --x-assign fast --x-initial fast) plus its
+# parameters. The generated C++ is not ours and gets no -Werror (it does not link nicsim::warnings).
+include_guard(GLOBAL)
+
+set(NICSIM_DUT_CONFIGS "dw64_q1;dw64_q4;dw128_q4;dw256_q4;dw512_q4"
+    CACHE STRING "NIC configurations (dw<DATA_WIDTH>_q<NUM_QUEUES>) built into nicsim_models")
+
+set(NICSIM_DUT_EXTRA_VERILATOR_ARGS "" CACHE STRING
+    "local experiments only: extra Verilator arguments for the nic_top configurations")
+
+set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "")
+
+# Lint one configuration unless its command and sources are unchanged since the last clean
+# check. Sets <ok_var> TRUE/FALSE in the caller's scope.
+function(_nicsim_dut_lint cfg ok_var)
+  set(cmd ${VERILATOR_BIN} --lint-only --top nic_top ${ARGN})
+  set(digest "${cmd}")
+  foreach(src IN LISTS ARGN)
+    if(EXISTS "${src}")
+      file(SHA256 "${src}" h)
+      string(APPEND digest " ${h}")
+    endif()
+  endforeach()
+  string(SHA256 digest "${digest}")
+  set(stamp ${CMAKE_BINARY_DIR}/verilated/nicsim_models_lint_${cfg}.ok)
+  if(EXISTS ${stamp})
+    file(READ ${stamp} previous)
+    if(previous STREQUAL digest)
+      set(${ok_var} TRUE PARENT_SCOPE)
+      return()
+    endif()
+  endif()
+  execute_process(COMMAND ${cmd} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(rc)
+    string(REPLACE ";" " " readable "${cmd}")
+    message(WARNING "nicsim_models: configuration ${cfg} does not verilate cleanly, so NO NIC configuration "
+                    "is built ("testbench sim: models built" fails until it does).\n${readable}\n${out}")
+    file(REMOVE ${stamp})
+    set(${ok_var} FALSE PARENT_SCOPE)
+    return()
+  endif()
+  file(WRITE ${stamp} "${digest}")
+  set(${ok_var} TRUE PARENT_SCOPE)
+endfunction()
+
+function(_nicsim_dut_models)
+  set(top_sv ${PROJECT_SOURCE_DIR}/rtl/nic_top.sv)
+  if(NOT EXISTS ${top_sv})
+    message(STATUS "nicsim_models: rtl/nic_top.sv does not exist yet; no NIC configuration is built")
+    return()
+  endif()
+
+  # rtl/files.f: one path per line relative to the project root, '#' comments.
+  file(STRINGS ${PROJECT_SOURCE_DIR}/rtl/files.f lines)
+  set(sources)
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "#.*$" "" line "${line}")
+    string(STRIP "${line}" line)
+    if(line)
+      list(APPEND sources ${PROJECT_SOURCE_DIR}/${line})
+    endif()
+  endforeach()
+  if(NOT top_sv IN_LIST sources)
+    list(APPEND sources ${top_sv})  # until nic_top.sv is listed in files.f
+  endif()
+
+  find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
+  foreach(cfg IN LISTS NICSIM_DUT_CONFIGS)
+    if(NOT cfg MATCHES "^dw([0-9]+)_q([0-9]+)$")
+      message(FATAL_ERROR "NICSIM_DUT_CONFIGS: '${cfg}' is not named dw<DATA_WIDTH>_q<NUM_QUEUES>")
+    endif()
+    set(args_${cfg} ${NICSIM_VERILATOR_ARGS} -GDATA_WIDTH=${CMAKE_MATCH_1} -GNUM_QUEUES=${CMAKE_MATCH_2}
+        ${NICSIM_DUT_EXTRA_VERILATOR_ARGS})
+    _nicsim_dut_lint(${cfg} ok ${args_${cfg}} ${sources})
+    if(NOT ok)
+      return()
+    endif()
+  endforeach()
+
+  _nicsim_verilated_runtime()
+  add_library(nicsim_models STATIC)
+  set(built)
+  foreach(cfg IN LISTS NICSIM_DUT_CONFIGS)
+    verilate(nicsim_models TRACE_FST
+      PREFIX Vnic_${cfg}
+      TOP_MODULE nic_top
+      SOURCES ${sources}
+      VERILATOR_ARGS ${args_${cfg}}
+      OPT_SLOW -O1)
+    list(APPEND built ${cfg})
+  endforeach()
+
+  # verilate() adds the runtime to the target on every call; keep the one shared copy instead.
+  get_target_property(srcs nicsim_models SOURCES)
+  list(FILTER srcs EXCLUDE REGEX "^${VERILATOR_ROOT}/include/.*\\.cpp$")
+  set_property(TARGET nicsim_models PROPERTY SOURCES ${srcs})
+  target_link_libraries(nicsim_models PUBLIC nicsim_verilated_runtime)
+  # Generated headers are not ours: code including them must not see their warnings.
+  get_target_property(incs nicsim_models INTERFACE_INCLUDE_DIRECTORIES)
+  set_property(TARGET nicsim_models APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
+  set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "${built}")
+endfunction()
+
+_nicsim_dut_models()
+
+get_property(_nicsim_built GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT)
+if(EXISTS ${PROJECT_SOURCE_DIR}/rtl/nic_top.sv AND NOT _nicsim_built)
+  add_test(NAME "testbench sim: models built" COMMAND sh -c
+           "echo 'no nic_top configuration was built: see the nicsim_models WARNING of the last cmake configure'; exit 1")
+endif()
