@@ -10,6 +10,8 @@
 // - The slave's outputs (AWREADY, WREADY, BVALID/BRESP, ARREADY, RVALID/RDATA/RRESP) are
 //   sampled in drive(), before the edge: they must be registers (true of nic_regs) or the
 //   harness must settle the model after setting its inputs.
+// - issue_delay_cycles: an operation starts no earlier than that many cycles after it was
+//   queued (the trip from the CPU to the device, e.g. across PCIe).
 // - Randomness: an optional pause before starting each operation and on BREADY / RREADY, drawn
 //   from the run's generator only when enabled (so a disabled pause shifts nothing).
 // - The queue is a fixed-capacity ring allocated at construction; nothing allocates per cycle.
@@ -69,6 +71,7 @@ struct AxilMasterConfig {
     PauseGenerator bready_pause;  // BREADY held low
     PauseGenerator rready_pause;  // RREADY held low
     std::size_t queue_capacity = 256;  // operations queued and not yet started
+    std::uint32_t issue_delay_cycles = 0;  // queued -> may start (CPU-to-device trip)
 };
 
 /// One finished operation.
@@ -97,10 +100,10 @@ public:
 
     /// Queue a write (posted); returns its ticket.
     std::uint64_t write(std::uint32_t addr, std::uint32_t data, std::uint8_t strb = 0xF) {
-        return push({true, addr, data, strb});
+        return push({true, addr, data, strb, 0});
     }
     /// Queue a read; returns its ticket. The value arrives in the AxilResult of that ticket.
-    std::uint64_t read(std::uint32_t addr) { return push({false, addr, 0, 0}); }
+    std::uint64_t read(std::uint32_t addr) { return push({false, addr, 0, 0, 0}); }
 
     bool done(std::uint64_t ticket) const noexcept { return ticket < completed_; }
     /// Nothing queued and nothing in progress.
@@ -138,7 +141,9 @@ public:
             rdata_ = static_cast<std::uint32_t>(port_.rdata.get());
         }
 
-        if (!busy_ && head_ != tail_ && !cfg_.start_pause.pause(rng_)) start();
+        if (!busy_ && head_ != tail_ && queue_[head_ & (queue_.size() - 1)].ready_cycle <= cycle_ &&
+            !cfg_.start_pause.pause(rng_))
+            start();
 
         bready_ = busy_ && cur_.write && resp_pending_ && !aw_pending_ && !w_pending_ &&
                   !cfg_.bready_pause.pause(rng_);
@@ -167,6 +172,7 @@ private:
         std::uint32_t addr = 0;
         std::uint32_t data = 0;
         std::uint8_t strb = 0;
+        std::uint64_t ready_cycle = 0;  // may start at this cycle
     };
 
     static std::size_t round_up_pow2(std::size_t n) {
@@ -178,6 +184,7 @@ private:
     std::uint64_t push(Op op) {
         if (full())
             throw std::length_error(fmt::format("AxilMasterBfm: queue full ({} operations)", queue_.size()));
+        op.ready_cycle = cycle_ + cfg_.issue_delay_cycles;
         queue_[tail_++ & (queue_.size() - 1)] = op;
         return issued_++;
     }

@@ -5,7 +5,11 @@
 namespace nicsim::host {
 
 MmioBus::MmioBus(sim::Kernel& kernel, MmioConfig config)
-    : kernel_(kernel), cfg_(config), master_(kernel.dut().ports().s_axil, kernel.rng(), config.axil) {
+    : kernel_(kernel), cfg_(config), master_(kernel.dut().ports().s_axil, kernel.rng(), [&] {
+          auto axil = config.axil;
+          axil.issue_delay_cycles = config.request_latency_cycles;
+          return axil;
+      }()) {
     kernel_.add_bfm(master_);
     master_.on_complete = [this](bfm::AxilResult const& r) {
         if (r.resp == 0) return;
@@ -48,6 +52,7 @@ std::uint32_t MmioBus::read32(std::uint16_t offset) {
                             kernel_.diagnosis());
         kernel_.step();
     }
+    kernel_.step(cfg_.response_latency_cycles);
     last_read_cycles_ = kernel_.cycle() - start;
     ++stats_.reads;
     stats_.read_cycles_total += last_read_cycles_;

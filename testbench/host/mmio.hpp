@@ -5,8 +5,12 @@
 // - write32 is posted: it queues a write in the master and returns at once (no cycle passes).
 //   Only when the master's queue is full does it stall, stepping the clock until there is room,
 //   like a CPU whose write buffer is full.
+// - The path between CPU and NIC has a latency each way, like PCIe (defaults: 60 cycles each
+//   way, ~0.5 us round trip at 250 MHz): an operation reaches the AXI4-Lite port
+//   request_latency_cycles after write32/read32 queued it, and read data reaches the CPU
+//   response_latency_cycles after the R handshake.
 // - read32 blocks: it queues the read behind every earlier write (reads never pass posted
-//   writes) and steps the kernel until the R handshake. The clock and every BFM keep running;
+//   writes) and steps the kernel until the R handshake plus the response latency. The clock and every BFM keep running;
 //   the driver does not re-enter (the steps are taken inside Kernel::software_scope()), and
 //   interrupts raised meanwhile are delivered after the read returns. The cycles a read took
 //   are recorded (last_read_cycles(), stats()).
@@ -35,7 +39,9 @@ class MmioError : public sim::SimError {
 };
 
 struct MmioConfig {
-    bfm::AxilMasterConfig axil;
+    bfm::AxilMasterConfig axil;              // its issue_delay_cycles is set from request_latency_cycles
+    std::uint32_t request_latency_cycles = 60;
+    std::uint32_t response_latency_cycles = 60;
     std::uint64_t read_timeout_cycles = 10'000;
     bool throw_on_error = false;
 };
