@@ -4,8 +4,12 @@
 // descriptors it has not fetched (prod != fetch index) gets a read of up to CACHE_DEPTH
 // descriptors from rxq_base + index * 16, never past the producer index, the ring's end or its
 // free slots (slots already reserved by reads in flight count as used). Reads are issued in
-// bursts: a queue waits for half its slots to free up unless it has no read in flight or can
-// take everything posted. Queues are served round-robin; up to TRACK_DEPTH reads are in flight.
+// chunks of CACHE_DEPTH/4 descriptors: as soon as a quarter of the slots is free (cache below
+// three quarters, counting reads in flight), the queue gets another read, so several reads per
+// queue are in flight and the memory latency is hidden as long as CACHE_DEPTH covers
+// (latency + read time) x buffer consumption rate. A smaller read goes out only when it takes
+// everything posted or the queue has no read in flight. Queues are served round-robin; up to
+// TRACK_DEPTH reads are in flight in total.
 //
 // Responses (in request order) are split into descriptors, one per cycle, and validated: an
 // address not aligned to RX_BUF_ALIGN_BYTES or a capacity that is zero or not a multiple of it
@@ -23,7 +27,7 @@ module nic_rx_desc_cache #(
   parameter int DATA_WIDTH  = 64,  // DMA data width in bits: 64, 128, 256 or 512
   parameter int NUM_QUEUES  = 4,   // RX queues, 1..16
   parameter int CACHE_DEPTH = 8,   // buffer descriptors cached per queue (power of two, >= 2)
-  parameter int TRACK_DEPTH = 8    // descriptor reads in flight (power of two, >= 2)
+  parameter int TRACK_DEPTH = 16   // descriptor reads in flight (power of two, >= 2)
 ) (
   input  wire                         clk,
   input  wire                         rst_n,
@@ -71,7 +75,8 @@ module nic_rx_desc_cache #(
   localparam int EW   = 58 + 8;              // cache entry: addr[63:6], cap[13:6]
   localparam int TW   = 4 + 8 + CNW + SW;    // track entry: queue, generation, count, first slot
   localparam logic [CNW-1:0] CD_N  = CD[CNW-1:0];
-  localparam logic [CNW-1:0] HALF  = CD_N >> 1;
+  localparam int CHUNK_I = (CD >= 4) ? CD / 4 : 1;
+  localparam logic [CNW-1:0] CHUNK = CHUNK_I[CNW-1:0];  // descriptors per read (at most)
   localparam logic [31:0] LAST_SLOT32 = SLOTS - 1;
 
   // ---------------------------------------------------------------- per-queue state
@@ -90,7 +95,7 @@ module nic_rx_desc_cache #(
   logic [NQ-1:0]  elig;
   logic [CNW-1:0] nfetch [QN];
   logic [16:0]    size17, avail17, toend17, lim17;
-  logic [CNW-1:0] freeslots;
+  logic [CNW-1:0] freeslots, nmax;
   logic [15:0]    mask16;
   logic [15:0]    rmask [QN];    // ring size - 1
 
@@ -108,9 +113,10 @@ module nic_rx_desc_cache #(
       toend17  = size17 - {1'b0, fidx_q[q]};
       lim17    = (avail17 < toend17) ? avail17 : toend17;
       freeslots = CD_N - cnt_q[q] - infl_q[q];
-      nfetch[q] = ({{(17-CNW){1'b0}}, freeslots} < lim17) ? freeslots : lim17[CNW-1:0];
+      nmax      = (freeslots < CHUNK) ? freeslots : CHUNK;
+      nfetch[q] = ({{(17-CNW){1'b0}}, nmax} < lim17) ? nmax : lim17[CNW-1:0];
       elig[q]  = rxq_enable[q] && !q_stop[q] && !rxq_reset[q] && (nfetch[q] != '0)
-                 && ((freeslots >= HALF) || (infl_q[q] == '0)
+                 && ((nfetch[q] == CHUNK) || (infl_q[q] == '0)
                      || ({{(17-CNW){1'b0}}, nfetch[q]} == lim17));
     end
   end

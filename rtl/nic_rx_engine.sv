@@ -6,12 +6,27 @@
 //     queue), wait (more buffers are on their way from memory: bounded by memory latency, never by
 //     software) or drop (drain the frame, rx_drop event); an admitted frame gets one write request
 //     per buffer, each buffer taking whole beats (buffers are 64-byte aligned, capacities multiples
-//     of 64), strobes trimmed on the frame's last beat                (DMA wr client: data_wr_*)
-//   data streamer: moves each request's beats from the frame FIFO (or discards a dropped frame)
+//     of 64), strobes trimmed on the frame's last beat                (DMA wr client: data_wr_*).
+//     Pipelined: one write request per cycle; a one-buffer frame is admitted and requested in one
+//     cycle, so short frames go through at one frame per cycle.
+//   data streamer: moves each request's beats from the frame FIFO (or discards a dropped frame);
+//     its data valid may rise before the request is accepted (the DMA takes beats only for
+//     accepted requests, in request order)
 //   completion stage: after every data write response of a frame, writes its rx_cpl_t to
-//     rxq_cpl_base + cpl_index * 16                                   (DMA wr client: cpl_wr_*)
+//     rxq_cpl_base + cpl_index * 16, adjacent completions of one queue coalesced into one
+//     write of up to CPL_BATCH records                                (DMA wr client: cpl_wr_*)
 //     and, on that write's response, advances rxq_cons and raises rx_pkt (and rx_bad) events.
-// Writes of several frames are in flight at once; order per queue (in fact globally) is kept.
+// Writes of many frames are in flight at once; order per queue (in fact globally) is kept.
+//
+// Throughput on ONE AXI4 write channel (nic_dma shares W between data and completions): a frame
+// of L bytes costs ceil(L / B) data beats plus 16 bytes of completion, i.e. 16 / B beats when
+// completions are coalesced by (at least) B / 16 (2 beats at 64 bits: a record never shares a
+// beat there). The wire side needs ceil(L / B) cycles, so the input duty cycle is at most
+// ceil(L/B) / (ceil(L/B) + 16/B): 64 B frames 0.80 at 64 and at 512 bits (0.5 at 512 bits
+// without coalescing), 256 B 0.94, 1518 B 0.99. Buffering for a memory latency of T cycles:
+// the descriptor cache must cover T x buffers per cycle (CACHE_DEPTH), and data writes
+// awaiting their response T x requests per cycle (WR_INFLIGHT); the defaults cover T = 200 with
+// 64-byte frames at every width.
 //
 // Errors (descriptor read/validation, data or completion write response) stop only their queue
 // (rx_err event; rxq_in_error from the registers or the local flag); its frames are dropped from
@@ -27,10 +42,17 @@
 module nic_rx_engine #(
   parameter int DATA_WIDTH   = 64,  // AXI-Stream and DMA data width in bits: 64, 128, 256, 512
   parameter int NUM_QUEUES   = 4,   // RX queues, 1..16
-  parameter int CACHE_DEPTH  = 32,  // buffer descriptors cached per queue (power of two)
+  parameter int CACHE_DEPTH  = (DATA_WIDTH >= 512) ? 256 : ((DATA_WIDTH >= 256) ? 128 : 64),
+                                    // buffer descriptors cached per queue (power of two, >= 4)
   parameter int META_DEPTH   = 32,  // frames waiting in the frame FIFO (power of two)
-  parameter int WR_INFLIGHT  = 32,  // data write requests awaiting their response (power of two)
-  parameter int CPL_INFLIGHT = 16,  // completion writes awaiting their response (power of two)
+  parameter int WR_INFLIGHT  = (DATA_WIDTH >= 256) ? 256 : 128,
+                                    // data write requests awaiting their response (power of two)
+  parameter int CPL_INFLIGHT = (DATA_WIDTH >= 256) ? 256 : 128,
+                                    // completion writes awaiting their response (power of two)
+  parameter int CPL_BATCH    = 8,   // completions coalesced into one write at most (power of
+                                    // two, 2..16)
+  parameter int CPL_HOLD     = 16,  // cycles a batch that ends inside a beat may wait for more
+                                    // records (wide datapaths only; 1..255)
   parameter int FIFO_BYTES   = 2 * nic_pkg::MAX_FRAME_BYTES  // frame FIFO; at least two maximum
                                                               // frames (less: synthesis checks)
 ) (
@@ -110,7 +132,12 @@ module nic_rx_engine #(
   localparam int QN  = 2 ** QW;
   localparam int CNW = $clog2(CACHE_DEPTH) + 1;
   localparam int JOB_DEPTH = 16;
-  localparam int REC_DEPTH = 16;
+  localparam int REC_DEPTH = WR_INFLIGHT;          // records waiting for their data responses
+  localparam int CT_DEPTH  = WR_INFLIGHT;          // records waiting for their completion write
+  localparam int CBW = $clog2(CPL_BATCH);
+  localparam int BM1_I = B - 1;
+  localparam logic [7:0] CPL_HOLD8 = CPL_HOLD[7:0];
+  localparam logic [15:0] BM1 = BM1_I[15:0];
   localparam int JW  = 1 + 15 + NBW;              // job: discard, beats, bytes in last beat
   localparam int RW  = 4 + 8 + 128;               // record: queue, generation, completion
   localparam int TW  = 4 + 8 + 8 + 16 + 1;        // completion in flight: q, gen, bufs, len, bad
@@ -183,6 +210,11 @@ module nic_rx_engine #(
   );
 
   // ---------------------------------------------------------------- dispatcher
+  // One decision per cycle, one write request per cycle: a frame whose queue holds enough
+  // buffers is admitted AND gets its first buffer's request in the same cycle (a one-buffer
+  // frame is then done, and the next metadata word is decided on the next cycle); the request
+  // register is reloaded in the cycle its request is accepted. Each request pushes its write job
+  // (streamer) when it is loaded; the frame's last request also pushes its completion record.
   // metadata head register (the pop decision never looks at the FIFO's own outputs)
   logic             mv_q;
   logic [3:0]       mq_q;
@@ -191,7 +223,7 @@ module nic_rx_engine #(
   logic             meta_take;
 
   localparam logic D_IDLE = 1'b0, D_ISSUE = 1'b1;
-  logic             dstate_q;
+  logic             dstate_q, idle;
   logic [3:0]       cur_q;
   logic [7:0]       cur_gen;
   logic [127:0]     cur_cpl;
@@ -199,11 +231,9 @@ module nic_rx_engine #(
   logic [7:0]       nbuf_q;
   logic [15:0]      first_buf_q;
   // write request register
-  logic             dreq_valid_q, dreq_lastbuf_q;
+  logic             dreq_valid_q;
   logic [63:0]      dreq_addr_q;
   logic [15:0]      dreq_len_q;
-  logic [14:0]      dreq_beats_q;
-  logic [NBW-1:0]   dreq_lastbytes_q;
   // FIFOs fed by the dispatcher
   logic             job_s_valid, job_s_ready, job_m_valid, job_m_ready;
   logic [JW-1:0]    job_s_data, job_m_data;
@@ -211,34 +241,42 @@ module nic_rx_engine #(
   logic             rec_s_valid, rec_s_ready, rec_m_valid, rec_m_ready;
   logic [RW-1:0]    rec_s_data, rec_m_data;
   logic [$clog2(REC_DEPTH):0] rec_count;
-  logic [$clog2(WR_INFLIGHT):0] out_cnt_q;  // data requests issued, response not yet consumed
+  logic [$clog2(WR_INFLIGHT):0] out_cnt_q;  // data requests loaded, response not yet consumed
   logic             resp_take;
 
-  logic             mq_ok, cur_ok, job_room, rec_room, out_room;
+  logic             mq_ok, cur_ok, job_room, rec_room, out_room, dreq_free, room;
   logic [7:0]       mq_gen, cq_gen;
   logic             cq_reset;
   logic [15:0]      mlen;
   logic [14:0]      mbeats, rbeats;
-  logic             do_drop, do_admit, do_abort, do_load, dreq_fire;
-  logic [15:0]      wlen;
+  logic             do_drop, do_admit, do_abort, do_load, dreq_fire, f_last;
+  logic [15:0]      wlen, wlen_m1;
   logic [15:0]      cap16;
+  // context of the frame that gets this cycle's request: the head frame (idle) or the current one
+  logic [3:0]       f_q;
+  logic [7:0]       f_gen;
+  logic [127:0]     f_cpl;
+  logic [15:0]      f_rem, f_first;
+  logic [7:0]       f_nbuf;
   nic_pkg::rx_cpl_t rec_cpl;
+
+  // the cache view of the frame's queue, apart from the decision logic that reads it
+  assign sel_q = (dstate_q == D_IDLE) ? mq_q : cur_q;
 
   function automatic logic [14:0] beats_of(input logic [15:0] bytes);
     beats_of = {{(BL-1){1'b0}}, bytes[15:BL]} + {14'd0, (bytes[BL-1:0] != '0)};
   endfunction
 
   always_comb begin
+    idle     = (dstate_q == D_IDLE);
     mcpl     = mc_q;
     mlen     = mcpl.len;
     mbeats   = beats_of(mlen);
     rbeats   = beats_of(rem_q);
-    sel_q    = (dstate_q == D_ISSUE) ? cur_q : mq_q;
     mq_ok    = 1'b0;
     mq_gen   = '0;
     cq_gen   = '0;
     cq_reset = 1'b0;
-    cur_ok   = 1'b0;
     for (int q = 0; q < NQ; q++) begin
       if ({28'd0, mq_q} == q) begin
         mq_ok  = rxq_enable[q] && !stop[q] && !rxq_reset[q];
@@ -249,47 +287,58 @@ module nic_rx_engine #(
         cq_reset = rxq_reset[q];
       end
     end
-    cur_ok   = !cq_reset && (cq_gen == cur_gen) && (sel_count != '0);
-    job_room = {{(31-$clog2(JOB_DEPTH)){1'b0}}, job_count} < JOB_DEPTH;
-    rec_room = {{(31-$clog2(REC_DEPTH)){1'b0}}, rec_count} < REC_DEPTH;
-    out_room = {{(31-$clog2(WR_INFLIGHT)){1'b0}}, out_cnt_q} < WR_INFLIGHT;
+    cur_ok    = !cq_reset && (cq_gen == cur_gen) && (sel_count != '0);
+    job_room  = {{(31-$clog2(JOB_DEPTH)){1'b0}}, job_count} < JOB_DEPTH;
+    rec_room  = {{(31-$clog2(REC_DEPTH)){1'b0}}, rec_count} < REC_DEPTH;
+    out_room  = {{(31-$clog2(WR_INFLIGHT)){1'b0}}, out_cnt_q} < WR_INFLIGHT;
+    dreq_fire = dreq_valid_q && data_wr_req_ready;
+    dreq_free = !dreq_valid_q || data_wr_req_ready;
+    room      = dreq_free && job_room && rec_room && out_room;
+
+    f_q     = idle ? mq_q : cur_q;
+    f_gen   = idle ? mq_gen : cur_gen;
+    f_cpl   = idle ? mc_q : cur_cpl;
+    f_rem   = idle ? mlen : rem_q;
+    f_first = idle ? sel_head_idx : first_buf_q;
+    f_nbuf  = idle ? 8'd0 : nbuf_q;
+    cap16   = {2'b00, sel_head_cap};
+    wlen    = (f_rem < cap16) ? f_rem : cap16;
+    wlen_m1 = wlen - 16'd1;
+    f_last  = (wlen == f_rem);
 
     do_drop  = 1'b0;
     do_admit = 1'b0;
     do_abort = 1'b0;
     do_load  = 1'b0;
-    if (!dreq_valid_q) begin
-      if (dstate_q == D_IDLE) begin
-        if (mv_q && job_room) begin
-          if (mlen == 16'd0 || !mq_ok) begin
-            do_drop = 1'b1;
-          end else if ({8'd0, mlen} <= sel_cap_sum) begin
-            do_admit = 1'b1;
-          end else if (!sel_more) begin
-            do_drop = 1'b1;
-          end
+    if (idle) begin
+      // a drop waits for the previous request's handshake: decisions stay visible in order
+      if (mv_q && job_room && dreq_free) begin
+        if (mlen == 16'd0 || !mq_ok) begin
+          do_drop = 1'b1;
+        end else if ({8'd0, mlen} <= sel_cap_sum) begin
+          do_admit = room;
+          do_load  = room;
+        end else if (!sel_more) begin
+          do_drop = 1'b1;
         end
+      end
+    end else begin
+      if (!cur_ok) begin
+        do_abort = job_room && rec_room;
       end else begin
-        if (!cur_ok) begin
-          do_abort = job_room && rec_room;
-        end else begin
-          do_load = job_room && rec_room && out_room;
-        end
+        do_load = room;
       end
     end
     meta_take  = do_drop || do_admit;
     meta_ready = !mv_q || meta_take;
     cache_pop  = do_load;
-    cap16      = {2'b00, sel_head_cap};
-    wlen       = (rem_q < cap16) ? rem_q : cap16;
-    dreq_fire  = dreq_valid_q && data_wr_req_ready;
 
-    // job FIFO: a write job at each request handshake, a discard job for a drop or an abort
+    // job FIFO: a write job per loaded request, a discard job for a drop or an abort
     job_s_valid = 1'b0;
     job_s_data  = '0;
-    if (dreq_fire) begin
+    if (do_load) begin
       job_s_valid = 1'b1;
-      job_s_data  = {1'b0, dreq_beats_q, dreq_lastbytes_q};
+      job_s_data  = {1'b0, beats_of(wlen), {1'b0, wlen_m1[BL-1:0]} + 1'b1};
     end else if (do_drop && mlen != 16'd0) begin
       job_s_valid = 1'b1;
       job_s_data  = {1'b1, mbeats, {NBW{1'b0}}};
@@ -298,12 +347,12 @@ module nic_rx_engine #(
       job_s_data  = {1'b1, rbeats, {NBW{1'b0}}};
     end
 
-    // completion record: after the frame's last request handshake, or an abort that issued some
-    rec_cpl = cur_cpl;
-    rec_cpl.first_buf = first_buf_q;
-    rec_cpl.buf_count = nbuf_q;
-    rec_s_valid = (dreq_fire && dreq_lastbuf_q) || (do_abort && nbuf_q != 8'd0);
-    rec_s_data  = {cur_q, cur_gen, rec_cpl};
+    // completion record: with the frame's last request, or an abort that issued some
+    rec_cpl = f_cpl;
+    rec_cpl.first_buf = f_first;
+    rec_cpl.buf_count = do_load ? f_nbuf + 8'd1 : nbuf_q;
+    rec_s_valid = (do_load && f_last) || (do_abort && nbuf_q != 8'd0);
+    rec_s_data  = {f_q, f_gen, rec_cpl};
 
     data_wr_req_valid = dreq_valid_q;
     data_wr_req_addr  = dreq_addr_q;
@@ -322,60 +371,43 @@ module nic_rx_engine #(
     .m_valid(rec_m_valid), .m_ready(rec_m_ready), .m_data(rec_m_data), .count(rec_count)
   );
 
-  logic [15:0] wlen_m1;
-  assign wlen_m1 = wlen - 16'd1;
-
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      mv_q             <= 1'b0;
-      mq_q             <= '0;
-      mc_q             <= '0;
-      dstate_q         <= D_IDLE;
-      cur_q            <= '0;
-      cur_gen          <= '0;
-      cur_cpl          <= '0;
-      rem_q            <= '0;
-      nbuf_q           <= '0;
-      first_buf_q      <= '0;
-      dreq_valid_q     <= 1'b0;
-      dreq_lastbuf_q   <= 1'b0;
-      dreq_addr_q      <= '0;
-      dreq_len_q       <= '0;
-      dreq_beats_q     <= '0;
-      dreq_lastbytes_q <= '0;
+      mv_q         <= 1'b0;
+      mq_q         <= '0;
+      mc_q         <= '0;
+      dstate_q     <= D_IDLE;
+      cur_q        <= '0;
+      cur_gen      <= '0;
+      cur_cpl      <= '0;
+      rem_q        <= '0;
+      nbuf_q       <= '0;
+      first_buf_q  <= '0;
+      dreq_valid_q <= 1'b0;
+      dreq_addr_q  <= '0;
+      dreq_len_q   <= '0;
     end else begin
       if (meta_ready) begin
         mv_q <= meta_valid;
         mq_q <= meta_queue;
         mc_q <= meta_cpl;
       end
-      if (dreq_fire) begin
-        dreq_valid_q <= 1'b0;
-      end
-      if (do_admit) begin
-        dstate_q    <= D_ISSUE;
-        cur_q       <= mq_q;
-        cur_gen     <= mq_gen;
-        cur_cpl     <= mc_q;
-        rem_q       <= mlen;
-        nbuf_q      <= '0;
-        first_buf_q <= sel_head_idx;
-      end
       if (do_abort) begin
         dstate_q <= D_IDLE;
       end
       if (do_load) begin
-        dreq_valid_q     <= 1'b1;
-        dreq_addr_q      <= sel_head_addr;
-        dreq_len_q       <= wlen;
-        dreq_beats_q     <= beats_of(wlen);
-        dreq_lastbytes_q <= {1'b0, wlen_m1[BL-1:0]} + 1'b1;
-        dreq_lastbuf_q   <= (wlen == rem_q);
-        rem_q            <= rem_q - wlen;
-        nbuf_q           <= nbuf_q + 8'd1;
-        if (wlen == rem_q) begin
-          dstate_q <= D_IDLE;
-        end
+        dreq_valid_q <= 1'b1;
+        dreq_addr_q  <= sel_head_addr;
+        dreq_len_q   <= wlen;
+        dstate_q     <= f_last ? D_IDLE : D_ISSUE;
+        cur_q        <= f_q;
+        cur_gen      <= f_gen;
+        cur_cpl      <= f_cpl;
+        first_buf_q  <= f_first;
+        rem_q        <= f_rem - wlen;
+        nbuf_q       <= f_nbuf + 8'd1;
+      end else if (dreq_fire) begin
+        dreq_valid_q <= 1'b0;
       end
     end
   end
@@ -419,9 +451,31 @@ module nic_rx_engine #(
     end
   end
 
+
   // ---------------------------------------------------------------- completion stage
+  // Record head: counts the data write responses of its frame (consuming the last one in the
+  // same cycle it appends the record), then appends the completion to the open batch.
+  //
+  // Coalescing. Completions of one queue go to consecutive ring slots, so several of them are
+  // written as ONE write request (one burst): a batch holds up to CPL_BATCH records of one queue
+  // (same generation), never crosses a CPL_BATCH-slot boundary of the ring nor its wrap. The
+  // batch is handed to the completion writer once the writer is free and the batch is closed,
+  // or it ends on a beat boundary (a further record would start a new beat anyway: always the
+  // case at 64 and 128 bits), or the next record belongs elsewhere (another queue), or no
+  // record joins in this cycle and either no further record is on its way (none waits for its
+  // data) or none joined for CPL_HOLD cycles. So at 256/512 bits, under load, the records of
+  // one beat are gathered (four per 512-bit beat: 0.25 W beats per completion instead of 1);
+  // a lone completion is not delayed; while the writer is busy, records accumulate at every
+  // width. Records of different queues interleaved by RSS are not coalesced (one open batch).
+  // Ordering (the phase-bit rule): a record joins a batch only after EVERY data write response
+  // of its frame came back (the DMA reports a response once all its bursts are answered), so
+  // each completion record, and its phase bit, becomes visible no earlier than its frame's
+  // data; a batch write carries only such records. The driver polls records one by one by
+  // phase bit, so records written together in one burst are compatible with the contract (a
+  // record is 16 aligned bytes inside the burst; at 64 bits its phase bit is in its second
+  // beat, as before). rxq_cons and the rx_pkt events advance per record, one per cycle, after
+  // the batch's write response.
   logic             resp_m_valid, resp_m_err, resp_s_ready, resp_want;
-  assign resp_take = resp_want && resp_m_valid;
   logic [$clog2(WR_INFLIGHT):0] resp_count;
   logic             rv_q, rerr_q;
   logic [3:0]       rq_q;
@@ -429,12 +483,12 @@ module nic_rx_engine #(
   logic [127:0]     rcpl_q;
   nic_pkg::rx_cpl_t rcpl;
   logic [7:0]       rc_q;
-  logic             all_in, r_live, rq_stop, r_retire, r_issue, r_data_err;
+  logic             all_in, err_all, r_live, rq_stop, r_retire, r_want, r_issue, r_data_err;
   logic [7:0]       rq_gen;
   logic             rq_reset;
   logic [63:0]      rq_cpl_base;
-  logic [15:0]      rq_cidx;
-  logic             rq_phase;
+  logic [15:0]      rq_cidx, rq_mask, rq_next;
+  logic             rq_phase, r_close;
 
   nic_fifo #(.WIDTH(1), .DEPTH(WR_INFLIGHT)) u_data_resp (
     .clk, .rst_n,
@@ -442,27 +496,47 @@ module nic_rx_engine #(
     .m_valid(resp_m_valid), .m_ready(resp_want), .m_data(resp_m_err), .count(resp_count)
   );
 
-  // completion write register
-  logic             cbusy_q, creq_done_q;
-  logic [0:0]       cbeat_q;
-  logic [63:0]      caddr_q;
-  logic [127:0]     cdata_q;
-  logic             creq_fire, cdata_fire, cdone;
-  // completions in flight
-  logic             ct_s_ready, ct_m_valid;
+  // open batch
+  logic [CBW:0]     bn_q;
+  logic [3:0]       bq_q;
+  logic [7:0]       bgen_q;
+  logic [63:0]      baddr_q;
+  logic             bclosed_q, bend_q, r_bend;
+  logic [7:0]       bage_q;
+  logic [15:0]      rq_next16;
+  logic [127:0]     bbuf_q [CPL_BATCH];
+  logic             can_join, join_now, flush, more_recs;
+  // completion writer
+  logic             wv_q, creq_done_q;
+  logic [63:0]      waddr_q;
+  logic [CBW:0]     wn_q;
+  logic [7:0]       wbeat_q, wbeats_q;
+  logic [127:0]     wbuf_q [CPL_BATCH];
+  logic             wfree, creq_fire, cdata_fire, cdone;
+  logic [15:0]      btot;
+  // records in flight (one entry each) and batches in flight (records per batch)
+  logic             ct_s_ready, ct_m_valid, ct_pop;
   logic [TW-1:0]    ct_s_data, ct_m_data;
-  logic [$clog2(CPL_INFLIGHT):0] ct_count;
+  logic [$clog2(CT_DEPTH):0] ct_count;
   logic             ct_room;
+  logic             cb_s_ready, cb_m_valid, cb_pop;
+  logic [CBW:0]     cb_m_data;
+  logic [$clog2(CPL_INFLIGHT):0] cb_count, cr_count;
+  logic             cb_room;
+  logic             cr_s_ready, cr_m_valid, cr_m_err;
 
   always_comb begin
-    rcpl     = rcpl_q;
-    all_in   = rv_q && (rc_q == rcpl.buf_count);
+    rcpl      = rcpl_q;
     resp_want = rv_q && (rc_q != rcpl.buf_count);
+    resp_take = resp_want && resp_m_valid;
+    all_in    = rv_q && ((rc_q == rcpl.buf_count) || (resp_take && (rc_q + 8'd1 == rcpl.buf_count)));
+    err_all   = rerr_q || (resp_take && resp_m_err);
     rq_gen   = '0;
     rq_reset = 1'b0;
     rq_stop  = 1'b0;
     rq_cpl_base = '0;
     rq_cidx  = '0;
+    rq_mask  = '0;
     rq_phase = 1'b0;
     for (int q = 0; q < NQ; q++) begin
       if ({28'd0, rq_q} == q) begin
@@ -471,64 +545,106 @@ module nic_rx_engine #(
         rq_stop     = stop[q];
         rq_cpl_base = rxq_cpl_base[q*64 +: 64];
         rq_cidx     = cidx_q[q];
+        rq_mask     = rmask[q];
         rq_phase    = phase_q[q];
       end
     end
+    rq_next    = (rq_cidx + 16'd1) & rq_mask;
+    r_close    = (rq_next == 16'd0) || (rq_next[CBW-1:0] == '0);
+    rq_next16  = {rq_next[11:0], 4'd0};
+    r_bend     = ((rq_cpl_base[BL-1:0] + rq_next16[BL-1:0]) == '0);
     r_live     = (rgen_q == rq_gen) && !rq_reset && !rq_stop;
-    ct_room    = {{(31-$clog2(CPL_INFLIGHT)){1'b0}}, ct_count} < CPL_INFLIGHT;
-    r_data_err = all_in && r_live && rerr_q;
-    r_issue    = all_in && r_live && !rerr_q && !cbusy_q && ct_room;
-    r_retire   = (all_in && (!r_live || rerr_q)) || r_issue;
+    ct_room    = {{(31-$clog2(CT_DEPTH)){1'b0}}, ct_count} < CT_DEPTH;
+    cb_room    = {{(31-$clog2(CPL_INFLIGHT)){1'b0}}, cb_count} < CPL_INFLIGHT;
+    r_data_err = all_in && r_live && err_all;
+    r_want     = all_in && r_live && !err_all && ct_room;
+    can_join   = (bn_q != '0) && !bclosed_q && (bq_q == rq_q) && (bgen_q == rgen_q);
+    wfree      = !wv_q || cdone;
+    more_recs  = rv_q || (rec_count != '0);
+    flush      = (bn_q != '0) && wfree && cb_room
+                 && (bclosed_q || bend_q || (r_want && !can_join)
+                     || (!(r_want && can_join) && ((bage_q >= CPL_HOLD8) || !more_recs)));
+    join_now   = can_join && !flush;   // else the record starts a new batch
+    r_issue    = r_want && (join_now || (bn_q == '0) || flush);
+    r_retire   = (all_in && (!r_live || err_all)) || r_issue;
     rec_m_ready = !rv_q || r_retire;
     ct_s_data  = {rq_q, rgen_q, rcpl.buf_count, rcpl.len, rcpl.status == nic_pkg::CPL_BAD_FRAME};
+    // beats of the batch being handed over: (address % B + records * 16) rounded up to beats
+    btot       = {{(16-BL){1'b0}}, baddr_q[BL-1:0]} + {{(11-CBW){1'b0}}, bn_q, 4'd0} + BM1;
   end
 
-  nic_fifo #(.WIDTH(TW), .DEPTH(CPL_INFLIGHT)) u_cpl_track (
+  nic_fifo #(.WIDTH(TW), .DEPTH(CT_DEPTH)) u_cpl_track (
     .clk, .rst_n,
     .s_valid(r_issue), .s_ready(ct_s_ready), .s_data(ct_s_data),
-    .m_valid(ct_m_valid), .m_ready(cpl_wr_resp_valid), .m_data(ct_m_data), .count(ct_count)
+    .m_valid(ct_m_valid), .m_ready(ct_pop), .m_data(ct_m_data), .count(ct_count)
+  );
+
+  nic_fifo #(.WIDTH(CBW + 1), .DEPTH(CPL_INFLIGHT)) u_cpl_batches (
+    .clk, .rst_n,
+    .s_valid(flush), .s_ready(cb_s_ready), .s_data(bn_q),
+    .m_valid(cb_m_valid), .m_ready(cb_pop), .m_data(cb_m_data), .count(cb_count)
+  );
+
+  nic_fifo #(.WIDTH(1), .DEPTH(CPL_INFLIGHT)) u_cpl_resp (
+    .clk, .rst_n,
+    .s_valid(cpl_wr_resp_valid), .s_ready(cr_s_ready), .s_data(cpl_wr_resp_err),
+    .m_valid(cr_m_valid), .m_ready(cb_pop), .m_data(cr_m_err), .count(cr_count)
   );
 
   generate
     if (B >= 16) begin : g_cpl_wide
-      logic [BL-1:0] lane;
+      // beat k holds bytes [k*B, (k+1)*B) of the burst's beat-aligned span; record j of the
+      // batch starts at byte (address % B) + j*16 of that span
+      logic [BL-1:0] offs;
+      logic [31:0]   pos;
       always_comb begin
-        lane = caddr_q[BL-1:0];
+        offs = waddr_q[BL-1:0];
         cpl_wr_data      = '0;
         cpl_wr_data_strb = '0;
+        pos = '0;
         for (int i = 0; i < B / 16; i++) begin
-          if ({{(32-BL){1'b0}}, lane} == i * 16) begin
-            cpl_wr_data[i*128 +: 128]    = cdata_q;
-            cpl_wr_data_strb[i*16 +: 16] = 16'hFFFF;
+          pos = {{(24-BL){1'b0}}, wbeat_q, {BL{1'b0}}} + i * 16;
+          for (int j = 0; j < CPL_BATCH; j++) begin
+            if ((pos == {{(32-BL){1'b0}}, offs} + j * 16) && (j < {{(31-CBW){1'b0}}, wn_q})) begin
+              cpl_wr_data[i*128 +: 128]    = wbuf_q[j];
+              cpl_wr_data_strb[i*16 +: 16] = 16'hFFFF;
+            end
           end
         end
-        cpl_wr_data_last = 1'b1;
+        cpl_wr_data_last = (wbeat_q + 8'd1 == wbeats_q);
       end
     end else begin : g_cpl_narrow
+      // 8-byte beats: record j is beats 2j (low half) and 2j+1 (high half)
       always_comb begin
-        cpl_wr_data      = cbeat_q[0] ? cdata_q[127:64] : cdata_q[63:0];
+        cpl_wr_data = '0;
+        for (int j = 0; j < CPL_BATCH; j++) begin
+          if ({25'd0, wbeat_q[7:1]} == j) begin
+            cpl_wr_data = wbeat_q[0] ? wbuf_q[j][127:64] : wbuf_q[j][63:0];
+          end
+        end
         cpl_wr_data_strb = '1;
-        cpl_wr_data_last = cbeat_q[0];
+        cpl_wr_data_last = (wbeat_q + 8'd1 == wbeats_q);
       end
     end
   endgenerate
 
   always_comb begin
-    cpl_wr_req_valid  = cbusy_q && !creq_done_q;
-    cpl_wr_req_addr   = caddr_q;
-    cpl_wr_req_len    = 16'd16;
-    cpl_wr_data_valid = cbusy_q;
+    cpl_wr_req_valid  = wv_q && !creq_done_q;
+    cpl_wr_req_addr   = waddr_q;
+    cpl_wr_req_len    = {{(11-CBW){1'b0}}, wn_q, 4'd0};
+    cpl_wr_data_valid = wv_q;
     creq_fire  = cpl_wr_req_valid && cpl_wr_req_ready;
     cdata_fire = cpl_wr_data_valid && cpl_wr_data_ready;
     cdone      = cdata_fire && cpl_wr_data_last && (creq_done_q || creq_fire);
   end
 
-  // completion write responses
+  // completion write responses: one record per cycle of the oldest answered batch
   logic [3:0]  t_q;
   logic [7:0]  t_gen, t_nbuf;
   logic [15:0] t_len;
-  logic        t_bad, t_live, t_stop, t_reset;
+  logic        t_bad, t_live, t_stop, t_reset, e_go, e_last;
   logic [7:0]  tq_gen;
+  logic [CBW:0] ecnt_q;
   logic        cresp_ok, cresp_err;
 
   always_comb begin
@@ -543,9 +659,13 @@ module nic_rx_engine #(
         t_reset = rxq_reset[q];
       end
     end
-    t_live    = cpl_wr_resp_valid && (t_gen == tq_gen) && !t_reset && !t_stop;
-    cresp_ok  = t_live && !cpl_wr_resp_err;
-    cresp_err = t_live && cpl_wr_resp_err;
+    e_go      = ct_m_valid && cb_m_valid && cr_m_valid;
+    e_last    = (ecnt_q + 1'b1 == cb_m_data);
+    ct_pop    = e_go;
+    cb_pop    = e_go && e_last;
+    t_live    = e_go && (t_gen == tq_gen) && !t_reset && !t_stop;
+    cresp_ok  = t_live && !cr_m_err;
+    cresp_err = t_live && cr_m_err;
   end
 
   // error sources (at most one event per source per cycle)
@@ -589,6 +709,22 @@ module nic_rx_engine #(
     end
   end
 
+  // batch and writer storage (no reset: qualified by bn_q / wn_q)
+  always_ff @(posedge clk) begin
+    if (r_issue) begin
+      for (int j = 0; j < CPL_BATCH; j++) begin
+        if ((join_now && {{(31-CBW){1'b0}}, bn_q} == j) || (!join_now && j == 0)) begin
+          bbuf_q[j] <= {rq_phase, rcpl_q[126:0]};
+        end
+      end
+    end
+    if (flush) begin
+      for (int j = 0; j < CPL_BATCH; j++) begin
+        wbuf_q[j] <= bbuf_q[j];
+      end
+    end
+  end
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       rv_q        <= 1'b0;
@@ -598,11 +734,20 @@ module nic_rx_engine #(
       rc_q        <= '0;
       rerr_q      <= 1'b0;
       out_cnt_q   <= '0;
-      cbusy_q     <= 1'b0;
+      bn_q        <= '0;
+      bq_q        <= '0;
+      bgen_q      <= '0;
+      baddr_q     <= '0;
+      bclosed_q   <= 1'b0;
+      bend_q      <= 1'b0;
+      bage_q      <= '0;
+      wv_q        <= 1'b0;
       creq_done_q <= 1'b0;
-      cbeat_q     <= '0;
-      caddr_q     <= '0;
-      cdata_q     <= '0;
+      waddr_q     <= '0;
+      wn_q        <= '0;
+      wbeat_q     <= '0;
+      wbeats_q    <= '0;
+      ecnt_q      <= '0;
       rx_pkt_valid  <= 1'b0;
       rx_pkt_queue  <= '0;
       rx_pkt_bytes  <= '0;
@@ -633,25 +778,50 @@ module nic_rx_engine #(
         rc_q   <= rc_q + 8'd1;
         rerr_q <= rerr_q || resp_m_err;
       end
-      out_cnt_q <= out_cnt_q + {{$clog2(WR_INFLIGHT){1'b0}}, dreq_fire} - {{$clog2(WR_INFLIGHT){1'b0}}, resp_take};
+      out_cnt_q <= out_cnt_q + {{$clog2(WR_INFLIGHT){1'b0}}, do_load} - {{$clog2(WR_INFLIGHT){1'b0}}, resp_take};
 
-      // completion write register
+      // open batch
       if (r_issue) begin
-        cbusy_q     <= 1'b1;
+        bage_q    <= '0;
+      end else if (bage_q != 8'hFF) begin
+        bage_q    <= bage_q + 8'd1;
+      end
+      if (r_issue) begin
+        bclosed_q <= r_close;
+        bend_q    <= r_bend;
+        if (join_now) begin
+          bn_q <= bn_q + 1'b1;
+        end else begin
+          bn_q    <= {{CBW{1'b0}}, 1'b1};
+          bq_q    <= rq_q;
+          bgen_q  <= rgen_q;
+          baddr_q <= rq_cpl_base + {44'd0, rq_cidx, 4'd0};
+        end
+      end else if (flush) begin
+        bn_q <= '0;
+      end
+
+      // completion writer
+      if (flush) begin
+        wv_q        <= 1'b1;
         creq_done_q <= 1'b0;
-        cbeat_q     <= '0;
-        caddr_q     <= rq_cpl_base + {44'd0, rq_cidx, 4'd0};
-        cdata_q     <= {rq_phase, rcpl_q[126:0]};
+        waddr_q     <= baddr_q;
+        wn_q        <= bn_q;
+        wbeat_q     <= '0;
+        wbeats_q    <= btot[BL+7:BL];
       end else begin
         if (creq_fire) begin
           creq_done_q <= 1'b1;
         end
         if (cdata_fire) begin
-          cbeat_q <= cbeat_q + 1'b1;
+          wbeat_q <= wbeat_q + 8'd1;
         end
         if (cdone) begin
-          cbusy_q <= 1'b0;
+          wv_q <= 1'b0;
         end
+      end
+      if (e_go) begin
+        ecnt_q <= e_last ? '0 : ecnt_q + 1'b1;
       end
 
       // events
@@ -688,8 +858,8 @@ module nic_rx_engine #(
             epend_q[q] <= 1'b0;
           end
           if (r_issue && {28'd0, rq_q} == q) begin
-            cidx_q[q] <= (cidx_q[q] + 16'd1) & rmask[q];
-            if (((cidx_q[q] + 16'd1) & rmask[q]) == 16'd0) begin
+            cidx_q[q] <= rq_next;
+            if (rq_next == 16'd0) begin
               phase_q[q] <= !phase_q[q];
             end
           end
@@ -703,8 +873,8 @@ module nic_rx_engine #(
 
   logic unused_engine;
   assign unused_engine = ^{job_s_ready, rec_s_ready, resp_s_ready, resp_count, ct_s_ready,
-                           ct_m_valid, qv[31:4], rcpl_q[127], cbeat_q, size17[16], mcpl[127:48], mcpl[31:0],
-                           wlen_m1, rcpl[127:48], rcpl[15:0]};
+                           cb_s_ready, cr_s_ready, cr_count, qv[31:4], rcpl_q[127], size17[16],
+                           mcpl[127:48], mcpl[31:0], wlen_m1, rq_next16, rcpl[127:48], rcpl[15:0], btot};
 
 endmodule
 
