@@ -17,6 +17,40 @@ void validate_ring_size(std::string const& queue, char const* what, std::uint32_
     }
 }
 
+std::vector<ExtensionDeclaration> fragment_extensions(bool virtual_address, bool logical_address)
+{
+    std::vector<ExtensionDeclaration> declarations;
+    if (virtual_address) declarations.push_back(extension::fragment_virtual_address);
+    if (logical_address) declarations.push_back(extension::fragment_logical_address);
+    return declarations;
+}
+
+FragmentBuffers::FragmentBuffers(DmaArena& arena, std::string const& queue, char const* what, std::uint32_t count,
+                                 std::uint32_t size_bytes, std::uint32_t alignment_bytes)
+    : arena_(arena)
+{
+    blocks_.reserve(count);
+    try {
+        for (std::uint32_t slot = 0; slot < count; ++slot) {
+            blocks_.push_back(arena_.allocate(size_bytes, alignment_bytes));
+        }
+    } catch (DmaArenaError const& error) {
+        free_all();
+        throw QueueCreationError(
+            fmt::format("{}: cannot allocate {} {} of {} bytes: {}", queue, count, what, size_bytes, error.what()));
+    }
+}
+
+FragmentBuffers::~FragmentBuffers() { free_all(); }
+
+void FragmentBuffers::free_all() noexcept
+{
+    for (auto const& block : blocks_) {
+        arena_.free(block);
+    }
+    blocks_.clear();
+}
+
 PacketQueue::PacketQueue(QueueKind kind, std::uint32_t queue_id, std::string name, QueueOptions options,
                          std::uint32_t packet_ring_size, RingLayout packet_layout, std::uint32_t fragment_ring_size,
                          RingLayout fragment_layout)
@@ -38,6 +72,8 @@ PacketQueue::PacketQueue(QueueKind kind, std::uint32_t queue_id, std::string nam
     verified.hash = make_extension(packet_ring_.get(), extension_offset(extension::packet_hash));
     verifier_ = std::make_unique<RingVerifier>(VerifiedQueue{name_, kind_, &collection_, verified});
     verifier_->set_enabled(options_.verifier_enabled);
+    virtual_address_ = make_extension(fragment_ring_.get(), extension_offset(extension::fragment_virtual_address));
+    logical_address_ = make_extension(fragment_ring_.get(), extension_offset(extension::fragment_logical_address));
 }
 
 PacketQueue::~PacketQueue() { magic_ = 0; }
@@ -311,6 +347,16 @@ void PacketQueue::zero_returned(NET_RING* ring) noexcept
         index = NetRingIncrementIndex(ring, index);
     }
     ring->OSReserved0 = ring->BeginIndex;
+}
+
+void PacketQueue::set_fragment_addresses(std::uint32_t index, DmaBlock const& buffer) noexcept
+{
+    if (virtual_address_.Enabled) {
+        NetExtensionGetFragmentVirtualAddress(&virtual_address_, index)->VirtualAddress = buffer.virtual_address;
+    }
+    if (logical_address_.Enabled) {
+        NetExtensionGetFragmentLogicalAddress(&logical_address_, index)->LogicalAddress = buffer.logical_address;
+    }
 }
 
 std::string PacketQueue::describe() const

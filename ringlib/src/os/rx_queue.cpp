@@ -20,14 +20,6 @@ std::vector<ExtensionDeclaration> rx_packet_extensions(RxExtensionSet const& set
     return declarations;
 }
 
-std::vector<ExtensionDeclaration> rx_fragment_extensions(RxExtensionSet const& set)
-{
-    std::vector<ExtensionDeclaration> declarations;
-    if (set.virtual_address) declarations.push_back(extension::fragment_virtual_address);
-    if (set.logical_address) declarations.push_back(extension::fragment_logical_address);
-    return declarations;
-}
-
 RxQueueConfig const& validated(RxQueueConfig const& config)
 {
     validate_ring_size(config.name, "packet ring size", config.packet_ring_size);
@@ -55,57 +47,27 @@ RxQueue::RxQueue(RxQueueConfig const& config, DmaArena& arena)
     : PacketQueue(QueueKind::Rx, validated(config).queue_id, config.name, config.options, config.packet_ring_size,
                   RingLayout(sizeof(NET_PACKET), alignof(NET_PACKET), rx_packet_extensions(config.extensions)),
                   config.fragment_ring_size,
-                  RingLayout(sizeof(NET_FRAGMENT), alignof(NET_FRAGMENT), rx_fragment_extensions(config.extensions))),
+                  RingLayout(sizeof(NET_FRAGMENT), alignof(NET_FRAGMENT),
+                             fragment_extensions(config.extensions.virtual_address,
+                                                 config.extensions.logical_address))),
       config_(config),
-      arena_(arena)
+      fragment_buffers_(arena, config.name, "receive buffers", config.fragment_ring_size,
+                        config.buffer_capacity_bytes, config.buffer_alignment_bytes)
 {
     NET_RING const* packets = packet_ring_.get();
-    NET_RING const* fragments = fragment_ring_.get();
     checksum_ = make_extension(packets, extension_offset(extension::packet_checksum));
     hash_ = make_extension(packets, extension_offset(extension::packet_hash));
     ieee8021q_ = make_extension(packets, extension_offset(extension::packet_ieee8021q));
-    virtual_address_ = make_extension(fragments, extension_offset(extension::fragment_virtual_address));
-    logical_address_ = make_extension(fragments, extension_offset(extension::fragment_logical_address));
-
-    fragment_buffers_.reserve(config.fragment_ring_size);
-    try {
-        for (std::uint32_t slot = 0; slot < config.fragment_ring_size; ++slot) {
-            fragment_buffers_.push_back(arena_.allocate(config.buffer_capacity_bytes, config.buffer_alignment_bytes));
-        }
-    } catch (DmaArenaError const& error) {
-        for (auto const& block : fragment_buffers_) {
-            arena_.free(block);
-        }
-        throw QueueCreationError(fmt::format("{}: cannot allocate {} receive buffers of {} bytes: {}", config.name,
-                                             config.fragment_ring_size, config.buffer_capacity_bytes, error.what()));
-    }
 }
 
-RxQueue::~RxQueue()
-{
-    for (auto const& block : fragment_buffers_) {
-        arena_.free(block);
-    }
-}
+RxQueue::~RxQueue() = default;
 
 std::unique_ptr<RxQueue> RxQueue::create(RxQueueConfig const& config, DmaArena& arena, NETADAPTER adapter,
                                          PFN_NET_ADAPTER_CREATE_RXQUEUE create_rxqueue)
 {
     std::unique_ptr<RxQueue> queue(new RxQueue(config, arena));
-    if (create_rxqueue == nullptr) {
-        throw QueueCreationError(fmt::format("{}: no EVT_NET_ADAPTER_CREATE_RXQUEUE callback given", config.name));
-    }
-    NETRXQUEUE_INIT init{queue.get()};
-    NTSTATUS const status = create_rxqueue(adapter, &init);
-    if (!NT_SUCCESS(status)) {
-        throw QueueCreationError(
-            fmt::format("{}: the driver's create callback failed with status 0x{:08x}", config.name,
-                        static_cast<std::uint32_t>(status)));
-    }
-    if (!queue->driver_attached()) {
-        throw QueueCreationError(fmt::format(
-            "{}: the driver's create callback returned success without calling NetRxQueueCreate", config.name));
-    }
+    run_create_callback<NETRXQUEUE_INIT>(*queue, adapter, create_rxqueue, "EVT_NET_ADAPTER_CREATE_RXQUEUE",
+                                         "NetRxQueueCreate");
     return queue;
 }
 
@@ -128,12 +90,7 @@ bool RxQueue::hand_over()
         fragment->ValidLength = 0;
         fragment->Capacity = config_.buffer_capacity_bytes;
         fragment->Offset = config_.backfill_offset_bytes;
-        if (virtual_address_.Enabled) {
-            NetExtensionGetFragmentVirtualAddress(&virtual_address_, index)->VirtualAddress = buffer.virtual_address;
-        }
-        if (logical_address_.Enabled) {
-            NetExtensionGetFragmentLogicalAddress(&logical_address_, index)->LogicalAddress = buffer.logical_address;
-        }
+        set_fragment_addresses(index, buffer);
     }
     hand_over_range(NetRingTypeFragment, fragment_limit);
     hand_over_range(NetRingTypePacket, packet_limit);  // empty slots (zeroed at reclaim)
@@ -226,10 +183,7 @@ ULONG NetRxQueueInitGetQueueId(NETRXQUEUE_INIT* RxQueueInit)
 NTSTATUS NetRxQueueCreate(NETRXQUEUE_INIT* RxQueueInit, WDF_OBJECT_ATTRIBUTES* RxQueueAttributes,
                           NET_PACKET_QUEUE_CONFIG* Configuration, NETPACKETQUEUE* RxQueue)
 {
-    NT_ASSERT(RxQueueInit != nullptr && RxQueueInit->queue != nullptr && RxQueue != nullptr);
-    RxQueueInit->queue->attach_driver(RxQueueAttributes, Configuration);
-    *RxQueue = RxQueueInit->queue->handle();
-    return STATUS_SUCCESS;
+    return ringlib::os::attach_driver_from(RxQueueInit, RxQueueAttributes, Configuration, RxQueue);
 }
 
 NET_RING_COLLECTION const* NetRxQueueGetRingCollection(NETPACKETQUEUE RxQueue)

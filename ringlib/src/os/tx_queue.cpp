@@ -22,14 +22,6 @@ std::vector<ExtensionDeclaration> tx_packet_extensions(TxExtensionSet const& set
     return declarations;
 }
 
-std::vector<ExtensionDeclaration> fragment_extensions(bool virtual_address, bool logical_address)
-{
-    std::vector<ExtensionDeclaration> declarations;
-    if (virtual_address) declarations.push_back(extension::fragment_virtual_address);
-    if (logical_address) declarations.push_back(extension::fragment_logical_address);
-    return declarations;
-}
-
 TxQueueConfig const& validated(TxQueueConfig const& config)
 {
     validate_ring_size(config.name, "packet ring size", config.packet_ring_size);
@@ -62,58 +54,24 @@ TxQueue::TxQueue(TxQueueConfig const& config, DmaArena& arena)
                              fragment_extensions(config.extensions.virtual_address,
                                                  config.extensions.logical_address))),
       config_(config),
-      arena_(arena),
+      fragment_buffers_(arena, config.name, "fragment buffers", config.fragment_ring_size,
+                        config.fragment_buffer_bytes, 64),
       packet_records_(config.packet_ring_size)
 {
     NET_RING const* packets = packet_ring_.get();
-    NET_RING const* fragments = fragment_ring_.get();
     checksum_ = make_extension(packets, extension_offset(extension::packet_checksum));
     lso_ = make_extension(packets, extension_offset(extension::packet_lso));
     ieee8021q_ = make_extension(packets, extension_offset(extension::packet_ieee8021q));
-    virtual_address_ = make_extension(fragments, extension_offset(extension::fragment_virtual_address));
-    logical_address_ = make_extension(fragments, extension_offset(extension::fragment_logical_address));
-
-    // One buffer per fragment slot, allocated up front: translation never allocates, and the
-    // addresses a run sees depend only on the configuration.
-    fragment_buffers_.reserve(config.fragment_ring_size);
-    try {
-        for (std::uint32_t slot = 0; slot < config.fragment_ring_size; ++slot) {
-            fragment_buffers_.push_back(arena_.allocate(config.fragment_buffer_bytes, 64));
-        }
-    } catch (DmaArenaError const& error) {
-        for (auto const& block : fragment_buffers_) {
-            arena_.free(block);
-        }
-        throw QueueCreationError(fmt::format("{}: cannot allocate {} fragment buffers of {} bytes: {}", config.name,
-                                             config.fragment_ring_size, config.fragment_buffer_bytes, error.what()));
-    }
 }
 
-TxQueue::~TxQueue()
-{
-    for (auto const& block : fragment_buffers_) {
-        arena_.free(block);
-    }
-}
+TxQueue::~TxQueue() = default;
 
 std::unique_ptr<TxQueue> TxQueue::create(TxQueueConfig const& config, DmaArena& arena, NETADAPTER adapter,
                                          PFN_NET_ADAPTER_CREATE_TXQUEUE create_txqueue)
 {
     std::unique_ptr<TxQueue> queue(new TxQueue(config, arena));
-    if (create_txqueue == nullptr) {
-        throw QueueCreationError(fmt::format("{}: no EVT_NET_ADAPTER_CREATE_TXQUEUE callback given", config.name));
-    }
-    NETTXQUEUE_INIT init{queue.get()};
-    NTSTATUS const status = create_txqueue(adapter, &init);
-    if (!NT_SUCCESS(status)) {
-        throw QueueCreationError(
-            fmt::format("{}: the driver's create callback failed with status 0x{:08x}", config.name,
-                        static_cast<std::uint32_t>(status)));
-    }
-    if (!queue->driver_attached()) {
-        throw QueueCreationError(fmt::format(
-            "{}: the driver's create callback returned success without calling NetTxQueueCreate", config.name));
-    }
+    run_create_callback<NETTXQUEUE_INIT>(*queue, adapter, create_txqueue, "EVT_NET_ADAPTER_CREATE_TXQUEUE",
+                                         "NetTxQueueCreate");
     return queue;
 }
 
@@ -202,12 +160,7 @@ void TxQueue::fill_packet(std::uint32_t packet_index, std::uint32_t fragment_ind
         fragment->ValidLength = chunk;
         fragment->Capacity = config_.fragment_buffer_bytes;
         fragment->Offset = 0;
-        if (virtual_address_.Enabled) {
-            NetExtensionGetFragmentVirtualAddress(&virtual_address_, index)->VirtualAddress = buffer.virtual_address;
-        }
-        if (logical_address_.Enabled) {
-            NetExtensionGetFragmentLogicalAddress(&logical_address_, index)->LogicalAddress = buffer.logical_address;
-        }
+        set_fragment_addresses(index, buffer);
         index = NetRingIncrementIndex(fragments, index);
     }
 
@@ -314,10 +267,7 @@ ULONG NetTxQueueInitGetQueueId(NETTXQUEUE_INIT* TxQueueInit)
 NTSTATUS NetTxQueueCreate(NETTXQUEUE_INIT* TxQueueInit, WDF_OBJECT_ATTRIBUTES* TxQueueAttributes,
                           NET_PACKET_QUEUE_CONFIG* Configuration, NETPACKETQUEUE* TxQueue)
 {
-    NT_ASSERT(TxQueueInit != nullptr && TxQueueInit->queue != nullptr && TxQueue != nullptr);
-    TxQueueInit->queue->attach_driver(TxQueueAttributes, Configuration);
-    *TxQueue = TxQueueInit->queue->handle();
-    return STATUS_SUCCESS;
+    return ringlib::os::attach_driver_from(TxQueueInit, TxQueueAttributes, Configuration, TxQueue);
 }
 
 NET_RING_COLLECTION const* NetTxQueueGetRingCollection(NETPACKETQUEUE TxQueue)

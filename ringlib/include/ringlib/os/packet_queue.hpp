@@ -23,6 +23,7 @@
 // else it sleeps.
 #pragma once
 
+#include <ringlib/dma_arena.hpp>
 #include <ringlib/os/queue_state.hpp>
 #include <ringlib/os/ring_layout.hpp>
 #include <ringlib/verifier.hpp>
@@ -45,6 +46,31 @@ struct QueueOptions {
 
 /// Validates a ring size the way the OS does: verify_ring_size_hint (a power of two) and 2..65536.
 void validate_ring_size(std::string const& queue, char const* what, std::uint32_t size);
+
+/// The fragment extensions a queue registers: virtual address, logical address, each if wanted.
+std::vector<ExtensionDeclaration> fragment_extensions(bool virtual_address, bool logical_address);
+
+/// One DmaArena buffer per fragment ring slot, allocated when the queue is built (translation
+/// never allocates, and the addresses a run sees depend only on the configuration), freed with it.
+class FragmentBuffers {
+public:
+    /// Throws QueueCreationError ("<queue>: cannot allocate <count> <what> of <size> bytes: ...")
+    /// when the arena runs out, having freed what it took.
+    FragmentBuffers(DmaArena& arena, std::string const& queue, char const* what, std::uint32_t count,
+                    std::uint32_t size_bytes, std::uint32_t alignment_bytes);
+    FragmentBuffers(FragmentBuffers const&) = delete;
+    FragmentBuffers& operator=(FragmentBuffers const&) = delete;
+    ~FragmentBuffers();
+
+    DmaBlock const& operator[](std::uint32_t index) const noexcept { return blocks_[index]; }
+    DmaBlock const& at(std::uint32_t index) const { return blocks_.at(index); }
+
+private:
+    void free_all() noexcept;
+
+    DmaArena& arena_;
+    std::vector<DmaBlock> blocks_;
+};
 
 class PacketQueue {
 public:
@@ -103,6 +129,8 @@ protected:
     void hand_over_range(NET_RING_TYPE type, std::uint32_t new_end);
     /// Zeroes the whole stride of [OSReserved0, BeginIndex) and moves OSReserved0 to BeginIndex.
     static void zero_returned(NET_RING* ring) noexcept;
+    /// Writes `buffer`'s addresses into fragment `index`'s VA / LA extensions (those registered).
+    void set_fragment_addresses(std::uint32_t index, DmaBlock const& buffer) noexcept;
     std::optional<std::size_t> extension_offset(ExtensionDeclaration const& declaration) const;
 
     OwnedRing packet_ring_;
@@ -132,6 +160,8 @@ private:
     RingLayout fragment_layout_;
     NET_RING_COLLECTION collection_{};
     std::unique_ptr<RingVerifier> verifier_;
+    NET_EXTENSION virtual_address_{};  // fragment extensions, when registered
+    NET_EXTENSION logical_address_{};
 
     NET_PACKET_QUEUE_CONFIG config_{};
     WDF_OBJECT_CONTEXT_TYPE_INFO const* context_type_ = nullptr;

@@ -82,8 +82,7 @@ private:
     RxFrame gather(std::uint32_t packet_index, NET_PACKET const& packet) const;
 
     RxQueueConfig config_;
-    DmaArena& arena_;
-    std::vector<DmaBlock> fragment_buffers_;
+    FragmentBuffers fragment_buffers_;
     RxFrameHandler frame_handler_;
     std::uint64_t frames_delivered_ = 0;
     std::uint64_t packets_ignored_ = 0;
@@ -92,8 +91,6 @@ private:
     NET_EXTENSION checksum_{};
     NET_EXTENSION hash_{};
     NET_EXTENSION ieee8021q_{};
-    NET_EXTENSION virtual_address_{};
-    NET_EXTENSION logical_address_{};
 };
 
 }  // namespace ringlib::os

@@ -118,8 +118,7 @@ private:
     [[noreturn]] void throw_stall() const;
 
     TxQueueConfig config_;
-    DmaArena& arena_;
-    std::vector<DmaBlock> fragment_buffers_;
+    FragmentBuffers fragment_buffers_;
     std::vector<SlotRecord> packet_records_;
     std::deque<WaitingFrame> waiting_;
     TxCompletionHandler completion_handler_;
@@ -130,8 +129,6 @@ private:
     NET_EXTENSION checksum_{};
     NET_EXTENSION lso_{};
     NET_EXTENSION ieee8021q_{};
-    NET_EXTENSION virtual_address_{};
-    NET_EXTENSION logical_address_{};
 };
 
 }  // namespace ringlib::os
