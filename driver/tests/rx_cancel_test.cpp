@@ -1,8 +1,8 @@
 // The RX path against a real ringlib OS RxQueue, with its verifier on: buffers posted with one
 // doorbell, a completed frame indicated with Layout and extensions, and the 2018 cancel idiom
 // returning everything the driver owns. The "hardware" here is the test writing completions into
-// host memory by hand (see fake_register_bus.hpp): it checks the driver's logic, not a NIC.
-#include "fake_register_bus.hpp"
+// host memory by hand (see adapter_rig.hpp): it checks the driver's logic, not a NIC.
+#include "adapter_rig.hpp"
 
 #include <nicsim/driver/adapter.hpp>
 
@@ -18,16 +18,7 @@ namespace c = nicsim::contract;
 
 namespace {
 
-struct HostMemory {
-    std::vector<unsigned char> bytes = std::vector<unsigned char>((16u << 20) + 4096);
-    unsigned char* base = bytes.data() + (4096 - reinterpret_cast<std::uintptr_t>(bytes.data()) % 4096) % 4096;
-    ringlib::DmaArena arena{base, 0x2'0000'0000ull, 16u << 20};
-};
-
-struct RxRig {
-    HostMemory memory;
-    drivertest::FakeRegisterBus bus;
-    Adapter adapter;
+struct RxRig : drivertest::AdapterRig {
     std::unique_ptr<ringlib::os::RxQueue> rx;
     std::vector<ringlib::os::RxFrame> frames;
 
@@ -39,9 +30,8 @@ struct RxRig {
         return config;
     }
 
-    explicit RxRig(DriverFaults faults = {}) : adapter(bus, memory.arena, rig_config(faults))
+    explicit RxRig(DriverFaults faults = {}) : AdapterRig(0x2'0000'0000ull, rig_config(faults))
     {
-        adapter.start();
         ringlib::os::RxQueueConfig rx_config;
         rx_config.packet_ring_size = 8;
         rx_config.fragment_ring_size = 32;
@@ -55,9 +45,7 @@ struct RxRig {
 
     c::rx_desc_t descriptor(std::uint32_t slot)
     {
-        auto const* bytes = static_cast<std::uint8_t const*>(memory.arena.to_virtual(adapter.rx_ring(0).descriptor_base)) +
-                            slot * c::DESC_BYTES;
-        return c::rx_desc_t::decode(std::span<std::uint8_t const, c::rx_desc_t::bytes>(bytes, c::rx_desc_t::bytes));
+        return descriptor_at<c::rx_desc_t>(adapter.rx_ring(0).descriptor_base, slot);
     }
 
     /// Plays the NIC receiving `frame` into buffers starting at `first_buf`, completion `slot`.
@@ -84,10 +72,7 @@ struct RxRig {
         cpl.l4_csum = c::csum_verdict_e::CSUM_GOOD;
         cpl.rss_hash = 0xabcd'0123;
         cpl.phase = true;
-        auto const raw = cpl.encode();
-        std::memcpy(static_cast<unsigned char*>(memory.arena.to_virtual(adapter.rx_ring(0).completion_base)) +
-                        cpl_slot * c::CPL_BYTES,
-                    raw.data(), raw.size());
+        write_completion(adapter.rx_ring(0).completion_base, cpl_slot, cpl.encode());
     }
 };
 

@@ -1,7 +1,7 @@
 // The TX path against a real ringlib OS TxQueue, with its verifier on. The "hardware" is the
-// test writing completions into host memory by hand (see fake_register_bus.hpp): these tests
+// test writing completions into host memory by hand (see adapter_rig.hpp): these tests
 // check the driver's own logic (descriptors, matching on the last descriptor, cancel), not a NIC.
-#include "fake_register_bus.hpp"
+#include "adapter_rig.hpp"
 
 #include <nicsim/driver/adapter.hpp>
 
@@ -18,16 +18,7 @@ namespace c = nicsim::contract;
 
 namespace {
 
-struct HostMemory {
-    std::vector<unsigned char> bytes = std::vector<unsigned char>((16u << 20) + 4096);
-    unsigned char* base = bytes.data() + (4096 - reinterpret_cast<std::uintptr_t>(bytes.data()) % 4096) % 4096;
-    ringlib::DmaArena arena{base, 0x3'0000'0000ull, 16u << 20};
-};
-
-struct TxRig {
-    HostMemory memory;
-    drivertest::FakeRegisterBus bus;
-    Adapter adapter;
+struct TxRig : drivertest::AdapterRig {
     std::unique_ptr<ringlib::os::TxQueue> tx;
     std::vector<ringlib::os::TxCompletion> completions;
     std::uint32_t completions_written = 0;
@@ -40,9 +31,8 @@ struct TxRig {
         return config;
     }
 
-    explicit TxRig(DriverFaults faults = {}) : adapter(bus, memory.arena, rig_config(faults))
+    explicit TxRig(DriverFaults faults = {}) : AdapterRig(0x3'0000'0000ull, rig_config(faults))
     {
-        adapter.start();
         ringlib::os::TxQueueConfig tx_config;
         tx_config.packet_ring_size = 16;
         tx_config.fragment_ring_size = 32;
@@ -56,9 +46,7 @@ struct TxRig {
 
     c::tx_desc_t descriptor(std::uint32_t slot)
     {
-        auto const* bytes = static_cast<std::uint8_t const*>(memory.arena.to_virtual(adapter.tx_ring(0).descriptor_base)) +
-                            slot * c::DESC_BYTES;
-        return c::tx_desc_t::decode(std::span<std::uint8_t const, c::tx_desc_t::bytes>(bytes, c::tx_desc_t::bytes));
+        return descriptor_at<c::tx_desc_t>(adapter.tx_ring(0).descriptor_base, slot);
     }
 
     /// Plays the NIC completing the packet whose last descriptor is `last_desc` (the phase flips
@@ -71,10 +59,7 @@ struct TxRig {
         cpl.desc_count = desc_count;
         cpl.len = length;
         cpl.phase = (completions_written / entries) % 2 == 0;
-        auto const raw = cpl.encode();
-        std::memcpy(static_cast<unsigned char*>(memory.arena.to_virtual(adapter.tx_ring(0).completion_base)) +
-                        (completions_written % entries) * c::CPL_BYTES,
-                    raw.data(), raw.size());
+        write_completion(adapter.tx_ring(0).completion_base, completions_written % entries, cpl.encode());
         ++completions_written;
     }
 };
