@@ -16,6 +16,7 @@
 namespace {
 
 using nicsim::checkers::test::Bench;
+using nicsim::checkers::test::Channel;
 using nicsim::checkers::test::expect_fires;
 using M = Vcheckers_axi4_model;
 
@@ -137,16 +138,7 @@ void legal_prefix(Bench<M>& b) {
     b.edge();
 }
 
-// A channel: its rule-name prefix, how to raise its valid with ready low, its valid, how to change
-// its payload.
-struct Channel {
-    const char* name;
-    std::function<void(M&)> raise;
-    std::function<void(M&)> drop;
-    std::function<void(M&)> change;
-};
-
-std::vector<Channel> channels() {
+std::vector<Channel<M>> channels() {
     return {
         {"aw", [](M& m) { set_aw(m, {1, 0x100, 3}); m.awready = 0; }, [](M& m) { m.awvalid = 0; },
          [](M& m) { m.awaddr = 0x108; }},
@@ -170,52 +162,15 @@ TEST_CASE("axi4: legal sequence is silent", "[axi4]") {
 }
 
 TEST_CASE("axi4.<ch>.reset_valid fires for valid in reset and at the first edge after it", "[axi4]") {
-    for (auto const& ch : channels()) {
-        std::string const rule = std::string("axi4.") + ch.name + ".reset_valid";
-        DYNAMIC_SECTION(rule << " during reset") {
-            Bench<M> b;
-            legal_prefix(b);
-            b.m->rst_n = 0;
-            b.edge();
-            ch.raise(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-        DYNAMIC_SECTION(rule << " first edge after reset") {
-            Bench<M> b;
-            legal_prefix(b);
-            b.reset(2);
-            ch.raise(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    nicsim::checkers::test::check_reset_valid<M>("axi4", channels(), legal_prefix);
 }
 
 TEST_CASE("axi4.<ch>.valid_stable fires when valid drops before ready", "[axi4]") {
-    for (auto const& ch : channels()) {
-        std::string const rule = std::string("axi4.") + ch.name + ".valid_stable";
-        DYNAMIC_SECTION(rule) {
-            Bench<M> b;
-            legal_prefix(b);
-            ch.raise(*b.m);
-            b.edges(2);  // waiting is legal
-            ch.drop(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    nicsim::checkers::test::check_valid_stable<M>("axi4", channels(), legal_prefix);
 }
 
 TEST_CASE("axi4.<ch>.payload_stable fires when the payload changes before ready", "[axi4]") {
-    for (auto const& ch : channels()) {
-        std::string const rule = std::string("axi4.") + ch.name + ".payload_stable";
-        DYNAMIC_SECTION(rule) {
-            Bench<M> b;
-            legal_prefix(b);
-            ch.raise(*b.m);
-            b.edges(2);
-            ch.change(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    nicsim::checkers::test::check_payload_stable<M>("axi4", channels(), legal_prefix);
 }
 
 TEST_CASE("axi4.aw.burst_type and axi4.ar.burst_type fire on a non-INCR burst", "[axi4]") {

@@ -14,6 +14,7 @@
 namespace {
 
 using nicsim::checkers::test::Bench;
+using nicsim::checkers::test::Channel;
 using nicsim::checkers::test::expect_fires;
 using M = Vcheckers_axil_model;
 
@@ -98,14 +99,7 @@ void legal_prefix(Bench<M>& b) {
     b.edge();
 }
 
-struct Channel {
-    const char* name;
-    std::function<void(M&)> raise;
-    std::function<void(M&)> drop;
-    std::function<void(M&)> change;
-};
-
-std::vector<Channel> channels() {
+std::vector<Channel<M>> channels() {
     return {
         {"aw", [](M& m) { set_aw(m, 0x30); m.awready = 0; }, [](M& m) { m.awvalid = 0; },
          [](M& m) { m.awaddr = 0x34; }},
@@ -129,52 +123,15 @@ TEST_CASE("axil: legal sequence is silent", "[axil]") {
 }
 
 TEST_CASE("axil.<ch>.reset_valid fires for valid in reset and at the first edge after it", "[axil]") {
-    for (auto const& ch : channels()) {
-        std::string const rule = std::string("axil.") + ch.name + ".reset_valid";
-        DYNAMIC_SECTION(rule << " during reset") {
-            Bench<M> b;
-            legal_prefix(b);
-            b.m->rst_n = 0;
-            b.edge();
-            ch.raise(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-        DYNAMIC_SECTION(rule << " first edge after reset") {
-            Bench<M> b;
-            legal_prefix(b);
-            b.reset(2);
-            ch.raise(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    nicsim::checkers::test::check_reset_valid<M>("axil", channels(), legal_prefix);
 }
 
 TEST_CASE("axil.<ch>.valid_stable fires when valid drops before ready", "[axil]") {
-    for (auto const& ch : channels()) {
-        std::string const rule = std::string("axil.") + ch.name + ".valid_stable";
-        DYNAMIC_SECTION(rule) {
-            Bench<M> b;
-            legal_prefix(b);
-            ch.raise(*b.m);
-            b.edges(2);
-            ch.drop(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    nicsim::checkers::test::check_valid_stable<M>("axil", channels(), legal_prefix);
 }
 
 TEST_CASE("axil.<ch>.payload_stable fires when the payload changes before ready", "[axil]") {
-    for (auto const& ch : channels()) {
-        std::string const rule = std::string("axil.") + ch.name + ".payload_stable";
-        DYNAMIC_SECTION(rule) {
-            Bench<M> b;
-            legal_prefix(b);
-            ch.raise(*b.m);
-            b.edges(2);
-            ch.change(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    nicsim::checkers::test::check_payload_stable<M>("axil", channels(), legal_prefix);
 }
 
 TEST_CASE("axil.b.resp and axil.r.resp fire on EXOKAY", "[axil]") {

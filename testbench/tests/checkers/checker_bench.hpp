@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -59,6 +61,77 @@ void expect_fires(std::string_view rule, std::uint64_t cycle, Step&& step) {
         return;
     }
     FAIL("no violation; expected [" << rule << "] at cycle " << cycle);
+}
+
+/// A handshake channel of the port under test, for the rules every channel has: its name in the
+/// rule ("aw" in "axi4.aw.valid_stable"), how to raise its valid with ready low, how to drop its
+/// valid, and how to change its payload.
+template <class Model>
+struct Channel {
+    const char* name;
+    std::function<void(Model&)> raise;
+    std::function<void(Model&)> drop;
+    std::function<void(Model&)> change;
+};
+
+/// The three rules of every channel, one DYNAMIC_SECTION per channel (and case), each on a fresh
+/// bench brought to a legal idle state by `legal_prefix`:
+///  - <protocol>.<ch>.reset_valid: valid raised during reset, and at the first edge after it;
+///  - <protocol>.<ch>.valid_stable: valid held two cycles without ready (legal), then dropped;
+///  - <protocol>.<ch>.payload_stable: the same, with the payload changed instead.
+template <class Model, class LegalPrefix>
+void check_reset_valid(std::string_view protocol, std::vector<Channel<Model>> const& channels,
+                       LegalPrefix legal_prefix) {
+    for (auto const& ch : channels) {
+        std::string const rule = std::string(protocol) + "." + ch.name + ".reset_valid";
+        DYNAMIC_SECTION(rule << " during reset") {
+            Bench<Model> b;
+            legal_prefix(b);
+            b.m->rst_n = 0;
+            b.edge();
+            ch.raise(*b.m);
+            expect_fires(rule, b.cycle, [&] { b.edge(); });
+        }
+        DYNAMIC_SECTION(rule << " first edge after reset") {
+            Bench<Model> b;
+            legal_prefix(b);
+            b.reset(2);
+            ch.raise(*b.m);
+            expect_fires(rule, b.cycle, [&] { b.edge(); });
+        }
+    }
+}
+
+template <class Model, class LegalPrefix>
+void check_valid_stable(std::string_view protocol, std::vector<Channel<Model>> const& channels,
+                        LegalPrefix legal_prefix) {
+    for (auto const& ch : channels) {
+        std::string const rule = std::string(protocol) + "." + ch.name + ".valid_stable";
+        DYNAMIC_SECTION(rule) {
+            Bench<Model> b;
+            legal_prefix(b);
+            ch.raise(*b.m);
+            b.edges(2);  // waiting is legal
+            ch.drop(*b.m);
+            expect_fires(rule, b.cycle, [&] { b.edge(); });
+        }
+    }
+}
+
+template <class Model, class LegalPrefix>
+void check_payload_stable(std::string_view protocol, std::vector<Channel<Model>> const& channels,
+                          LegalPrefix legal_prefix) {
+    for (auto const& ch : channels) {
+        std::string const rule = std::string(protocol) + "." + ch.name + ".payload_stable";
+        DYNAMIC_SECTION(rule) {
+            Bench<Model> b;
+            legal_prefix(b);
+            ch.raise(*b.m);
+            b.edges(2);
+            ch.change(*b.m);
+            expect_fires(rule, b.cycle, [&] { b.edge(); });
+        }
+    }
 }
 
 }  // namespace nicsim::checkers::test
