@@ -102,36 +102,35 @@ void check_reset_valid(std::string_view protocol, std::vector<Channel<Model>> co
     }
 }
 
+/// Raises each channel's valid with ready low, waits two cycles (legal), then breaks the rule
+/// with `violate` (Channel::drop or Channel::change): <protocol>.<ch>.<rule> must fire.
 template <class Model, class LegalPrefix>
-void check_valid_stable(std::string_view protocol, std::vector<Channel<Model>> const& channels,
-                        LegalPrefix legal_prefix) {
+void check_held_until_ready(std::string_view protocol, char const* rule_name,
+                            std::vector<Channel<Model>> const& channels, LegalPrefix legal_prefix,
+                            std::function<void(Model&)> Channel<Model>::*violate) {
     for (auto const& ch : channels) {
-        std::string const rule = std::string(protocol) + "." + ch.name + ".valid_stable";
+        std::string const rule = std::string(protocol) + "." + ch.name + "." + rule_name;
         DYNAMIC_SECTION(rule) {
             Bench<Model> b;
             legal_prefix(b);
             ch.raise(*b.m);
             b.edges(2);  // waiting is legal
-            ch.drop(*b.m);
+            (ch.*violate)(*b.m);
             expect_fires(rule, b.cycle, [&] { b.edge(); });
         }
     }
 }
 
 template <class Model, class LegalPrefix>
+void check_valid_stable(std::string_view protocol, std::vector<Channel<Model>> const& channels,
+                        LegalPrefix legal_prefix) {
+    check_held_until_ready(protocol, "valid_stable", channels, legal_prefix, &Channel<Model>::drop);
+}
+
+template <class Model, class LegalPrefix>
 void check_payload_stable(std::string_view protocol, std::vector<Channel<Model>> const& channels,
                           LegalPrefix legal_prefix) {
-    for (auto const& ch : channels) {
-        std::string const rule = std::string(protocol) + "." + ch.name + ".payload_stable";
-        DYNAMIC_SECTION(rule) {
-            Bench<Model> b;
-            legal_prefix(b);
-            ch.raise(*b.m);
-            b.edges(2);
-            ch.change(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
-        }
-    }
+    check_held_until_ready(protocol, "payload_stable", channels, legal_prefix, &Channel<Model>::change);
 }
 
 }  // namespace nicsim::checkers::test
