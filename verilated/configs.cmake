@@ -24,7 +24,10 @@
 #
 # Every configuration is verilated from rtl/files.f with top nic_top and the flags of every nicsim
 # model (NICSIM_VERILATOR_ARGS: --assert -Wall -O3 --x-assign fast --x-initial fast) plus its
-# parameters. The generated C++ is not ours and gets no -Werror (it does not link nicsim::warnings).
+# parameters, with the protocol checkers bound (testbench/checkers: ${NICSIM_CHECKER_SOURCES} after
+# rtl/files.f, the library links nicsim::checkers): checkers are always on in the co-simulation,
+# the first violation throws nicsim::checkers::ProtocolViolation out of eval(). The generated C++
+# is not ours and gets no -Werror (it does not link nicsim::warnings).
 include_guard(GLOBAL)
 
 set(NICSIM_DUT_CONFIGS "dw64_q1;dw64_q4;dw128_q4;dw256_q4;dw512_q4"
@@ -89,6 +92,8 @@ function(_nicsim_dut_models)
   if(NOT top_sv IN_LIST sources)
     list(APPEND sources ${top_sv})  # until nic_top.sv is listed in files.f
   endif()
+  include(${PROJECT_SOURCE_DIR}/testbench/checkers/sources.cmake)
+  list(APPEND sources ${NICSIM_CHECKER_SOURCES})  # protocol checkers bound into nic_top, always on
 
   find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
   foreach(cfg IN LISTS NICSIM_DUT_CONFIGS)
@@ -120,7 +125,7 @@ function(_nicsim_dut_models)
   get_target_property(srcs nicsim_models SOURCES)
   list(FILTER srcs EXCLUDE REGEX "^${VERILATOR_ROOT}/include/.*\\.cpp$")
   set_property(TARGET nicsim_models PROPERTY SOURCES ${srcs})
-  target_link_libraries(nicsim_models PUBLIC nicsim_verilated_runtime)
+  target_link_libraries(nicsim_models PUBLIC nicsim_verilated_runtime nicsim::checkers)
   # Generated headers are not ours: code including them must not see their warnings.
   get_target_property(incs nicsim_models INTERFACE_INCLUDE_DIRECTORIES)
   set_property(TARGET nicsim_models APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
