@@ -53,7 +53,15 @@ void FreeRingMemory(ringlib::DmaArena& arena, detail::HwRing& ring)
 
 HwRingInfo DescribeRing(detail::HwRing const& ring)
 {
-    return HwRingInfo{ring.descriptors.logical_address, ring.active_completion_base(), ring.entries()};
+    return HwRingInfo{ring.descriptors.logical_address,
+                      ring.active_completion_base(),
+                      ring.entries(),
+                      ring.space.produce_index(),
+                      ring.space.consume_index(),
+                      ring.space.outstanding(),
+                      ring.completion_head,
+                      ring.completion_phase,
+                      ring.error_pending};
 }
 
 // Every ring and interrupt of the NIC back to its reset state, used or not, so that nothing a

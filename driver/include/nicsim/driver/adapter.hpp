@@ -96,11 +96,18 @@ struct QueueStats {
     std::uint64_t rx_notifications = 0;
 };
 
-/// Where one hardware ring lives (for checkers and waves).
+/// Where one hardware ring lives (for checkers and waves), and the driver's own bookkeeping of
+/// it (no register is read: RING_PROD as last written, RING_CONS as learnt from completions).
 struct HwRingInfo {
     std::uint64_t descriptor_base = 0;
     std::uint64_t completion_base = 0;  // the active one of the two completion rings
     std::uint32_t entries = 0;
+    std::uint32_t produce_index = 0;    // next slot the driver fills (RING_PROD after the doorbell)
+    std::uint32_t consume_index = 0;    // oldest slot not yet given back by a completion
+    std::uint32_t outstanding = 0;      // descriptors posted and not completed
+    std::uint32_t completion_head = 0;  // next completion slot the driver reads
+    bool completion_phase = true;       // phase the driver expects there
+    bool error_pending = false;         // an error waits for recovery in the next Advance
 };
 
 namespace detail {
