@@ -30,7 +30,7 @@ void RxRecoverRing(RxState& rx);
 // interrupt.cpp
 EVT_PACKET_QUEUE_SET_NOTIFICATION_ENABLED EvtTxSetNotificationEnabled;
 EVT_PACKET_QUEUE_SET_NOTIFICATION_ENABLED EvtRxSetNotificationEnabled;
-void UpdateInterruptArm(Adapter& adapter, QueuePair& pair, std::uint32_t stale_causes_to_clear);
+void UpdateInterruptArm(Adapter& adapter, QueuePair& pair);
 // queue_create.cpp
 EVT_PACKET_QUEUE_ADVANCE EvtTxAdvance;
 EVT_PACKET_QUEUE_ADVANCE EvtRxAdvance;

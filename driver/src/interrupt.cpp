@@ -12,14 +12,15 @@ using detail::QueuePair;
 
 namespace detail {
 
-void UpdateInterruptArm(Adapter& adapter, QueuePair& pair, std::uint32_t stale_causes_to_clear)
+void UpdateInterruptArm(Adapter& adapter, QueuePair& pair)
 {
+    // Causes latched while the OS was polling are NOT cleared here. The write would be posted and
+    // reach the NIC only after the OS's extra poll read host memory: a completion written in
+    // between would have its cause cleared and never interrupt, and the queue would sleep with
+    // work pending (seen end to end: TX packets completed in memory, queue asleep forever). A
+    // stale cause costs at most one spurious interrupt per arm (the ISR acknowledges it), as the
+    // contract's loop has it: clear, drain, re-arm; a completion that raced the re-arm fires.
     bool const armed = pair.tx_notification_armed || pair.rx_notification_armed;
-    if (armed && stale_causes_to_clear != 0) {
-        // A cause latched while the OS was polling is old news (the OS's extra poll after arming
-        // sees that work in host memory); clearing it avoids a pointless interrupt.
-        acknowledge_irq_causes(adapter.bus(), pair.index, stale_causes_to_clear);
-    }
     set_irq_arm(adapter.bus(), pair.index, armed);
 }
 
@@ -27,14 +28,14 @@ void EvtTxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
 {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     tx.pair->tx_notification_armed = enabled != FALSE;
-    UpdateInterruptArm(*tx.adapter, *tx.pair, static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask()));
+    UpdateInterruptArm(*tx.adapter, *tx.pair);
 }
 
 void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
 {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     rx.pair->rx_notification_armed = enabled != FALSE;
-    UpdateInterruptArm(*rx.adapter, *rx.pair, static_cast<std::uint32_t>(c::IRQ_CAUSE_RX_CPL.mask()));
+    UpdateInterruptArm(*rx.adapter, *rx.pair);
 }
 
 }  // namespace detail

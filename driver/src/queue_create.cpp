@@ -176,7 +176,7 @@ void EvtTxStop(NETPACKETQUEUE queue)
     disable_ring(tx.adapter->bus(), tx.pair->tx);
     tx.active = false;
     tx.pair->tx_notification_armed = false;
-    UpdateInterruptArm(*tx.adapter, *tx.pair, 0);
+    UpdateInterruptArm(*tx.adapter, *tx.pair);
 }
 
 void EvtRxStop(NETPACKETQUEUE queue)
@@ -185,7 +185,7 @@ void EvtRxStop(NETPACKETQUEUE queue)
     disable_ring(rx.adapter->bus(), rx.pair->rx);
     rx.active = false;
     rx.pair->rx_notification_armed = false;
-    UpdateInterruptArm(*rx.adapter, *rx.pair, 0);
+    UpdateInterruptArm(*rx.adapter, *rx.pair);
 }
 
 }  // namespace detail

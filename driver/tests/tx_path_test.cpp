@@ -184,3 +184,27 @@ TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue")
     };
     CHECK_THROWS_AS(run(), ringlib::os::QueueStall);
 }
+
+TEST_CASE("arming a sleeping TX queue never clears an interrupt cause")
+{
+    // Regression (found end to end in the co-simulation): arming used to write IRQ_CAUSE to clear
+    // a "stale" TX cause. That write is posted and reaches the NIC after the OS's extra poll, so
+    // the cause of a completion written in between was erased, no interrupt fired and the queue
+    // slept forever with a completed packet in host memory.
+    TxRig rig;
+    std::uint16_t const cause = c::queue_reg(0, c::QREG_IRQ, c::IRQ_CAUSE);
+    std::uint16_t const arm = c::queue_reg(0, c::QREG_IRQ, c::IRQ_ARM);
+    std::size_t const causes_cleared_at_start = rig.bus.writes_to(cause).size();  // adapter start resets them
+    rig.tx->submit(udp_frame(200));
+    rig.tx->poll();
+    rig.complete(0, 1, 200);
+    for (int i = 0; i < 4 && rig.tx->state() != ringlib::os::QueueState::Sleeping; ++i) {
+        rig.tx->poll();
+    }
+    REQUIRE(rig.tx->state() == ringlib::os::QueueState::Sleeping);
+    CHECK(rig.completions.size() == 1);
+    auto const arms = rig.bus.writes_to(arm);
+    REQUIRE(!arms.empty());
+    CHECK(arms.back().value == 1);
+    CHECK(rig.bus.writes_to(cause).size() == causes_cleared_at_start);
+}
