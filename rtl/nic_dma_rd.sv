@@ -117,6 +117,22 @@ module nic_dma_rd #(
   logic [N-1:0]  done_burst;                         // client got the last beat of a burst
   int            idx;
 
+  // Every client-facing output and m_axi_rready depend on state only. They are computed apart
+  // from the next-state block, which reads the AXI inputs: in a block of their own they are not
+  // seen as functions of top-level inputs, so the clients' logic downstream of them is evaluated
+  // once per clock edge instead of again with every input change (simulation speed only).
+  always_comb begin
+    rd_req_ready = ~active_q;
+    m_axi_rready = !skid_valid_q;
+    for (int i = 0; i < N; i++) begin
+      head_tag[i]      = tag_q[i*MAX_BURSTS + {{(32-PW){1'b0}}, tag_rptr_q[i*PW +: PW]}];
+      rd_resp_valid[i] = out_valid_q && out_hot_q[i];
+      rd_resp_data[i*DATA_WIDTH +: DATA_WIDTH] = out_data_q;
+      rd_resp_last[i]  = out_valid_q && out_hot_q[i] && out_last_q && head_tag[i];
+      rd_resp_err[i]   = out_valid_q && out_hot_q[i] && out_err_q;
+    end
+  end
+
   always_comb begin
     active_d    = active_q;
     addr_d      = addr_q;
@@ -140,9 +156,9 @@ module nic_dma_rd #(
     skid_data_d = skid_data_q;
     skid_last_d = skid_last_q;
     skid_err_d  = skid_err_q;
+    tag_row     = '0;
 
     // ---- accept requests: a client's request is taken when its splitter is idle ----
-    rd_req_ready = ~active_q;
     for (int i = 0; i < N; i++) begin
       req_off = '0;
       req_off[BEAT_LOG2-1:0] = rd_req_addr[i*64 +: BEAT_LOG2];
@@ -211,17 +227,10 @@ module nic_dma_rd #(
 
     // ---- R: route by RID through the register slice ----
     for (int i = 0; i < N; i++) r_hot[i] = (m_axi_rid == i[AXI_ID_WIDTH-1:0]);
-    m_axi_rready = !skid_valid_q;
     r_fire = m_axi_rvalid && !skid_valid_q;
     out_fire = out_valid_q && (((out_hot_q & rd_resp_ready) != '0) || (out_hot_q == '0));
 
     for (int i = 0; i < N; i++) begin
-      tag_row          = tag_q[i*MAX_BURSTS +: MAX_BURSTS];
-      head_tag[i]      = tag_row[tag_rptr_q[i*PW +: PW]];
-      rd_resp_valid[i] = out_valid_q && out_hot_q[i];
-      rd_resp_data[i*DATA_WIDTH +: DATA_WIDTH] = out_data_q;
-      rd_resp_last[i]  = out_valid_q && out_hot_q[i] && out_last_q && head_tag[i];
-      rd_resp_err[i]   = out_valid_q && out_hot_q[i] && out_err_q;
       done_burst[i]    = out_fire && out_hot_q[i] && out_last_q;
       if (done_burst[i]) begin
         tag_rptr_d[i*PW +: PW] = (tag_rptr_q[i*PW +: PW] == PTR_LAST) ? '0

@@ -149,6 +149,15 @@ module nic_dma_wr #(
     wr_req_ready  = ~active_q;
     head_hot      = (wq_count_q != '0) ? wq_hot_q[wq_rptr_q*N +: N] : '0;
     wr_data_ready = wskid_valid_q ? '0 : head_hot;
+    // like the readies, the responses and the W channel are registers (kept out of the block
+    // below, which reads the AXI inputs, so their consumers are not re-evaluated per input change)
+    wr_resp_valid = resp_valid_q;
+    wr_resp_err   = resp_err_q;
+    m_axi_wvalid  = wout_valid_q;
+    m_axi_wdata   = wout_data_q;
+    m_axi_wstrb   = wout_strb_q;
+    m_axi_wlast   = wout_last_q;
+    m_axi_bready  = 1'b1;
   end
 
   always_comb begin
@@ -275,10 +284,6 @@ module nic_dma_wr #(
     if (aw_issue && !wq_pop) wq_count_d = wq_count_q + 1'b1;
     else if (wq_pop && !aw_issue) wq_count_d = wq_count_q - 1'b1;
 
-    m_axi_wvalid = wout_valid_q;
-    m_axi_wdata  = wout_data_q;
-    m_axi_wstrb  = wout_strb_q;
-    m_axi_wlast  = wout_last_q;
     wout_fire = wout_valid_q && m_axi_wready;
     if (wout_fire || !wout_valid_q) begin
       if (wskid_valid_q) begin
@@ -303,7 +308,6 @@ module nic_dma_wr #(
     end
 
     // ---- B: always accepted; one response pulse per request ----
-    m_axi_bready = 1'b1;
     b_err = (m_axi_bresp != 2'b00);
     for (int i = 0; i < N; i++) begin
       b_hot[i] = m_axi_bvalid && (m_axi_bid == i[AXI_ID_WIDTH-1:0]);
@@ -325,8 +329,6 @@ module nic_dma_wr #(
         cnt_d[i*NW +: NW] = cnt_q[i*NW +: NW] - 1'b1;
       end
     end
-    wr_resp_valid = resp_valid_q;
-    wr_resp_err   = resp_err_q;
   end
 
   always_ff @(posedge clk) begin
