@@ -292,9 +292,12 @@ module nic_regs #(
   end
 
   // ---------------------------------------------------------------- reads
+  // Only a read in its AR handshake uses rd_data/rd_err; without arvalid the (input-driven,
+  // hence evaluated on every eval) mux is skipped, which saves simulation time only.
   always_comb begin
     rd_data = 32'd0;
     rd_err  = 1'b0;
+    if (s_axil_arvalid) begin
     unique case (rd_kind)
       K_ID: begin
         if (rd_word == nic_pkg::REG_ID_MAGIC)      rd_data = nic_pkg::NIC_MAGIC;
@@ -357,6 +360,7 @@ module nic_regs #(
       end
       default: rd_err = 1'b1;
     endcase
+    end
   end
 
   // ---------------------------------------------------------------- writes, events, statistics

@@ -137,7 +137,6 @@ module nic_rx_parse #(
   logic [15:0]  et0, et;
   logic         vlan, is4, is6, frag, udp_zero;
   logic [6:0]   l3_off, l3len, l4_off;
-  logic [60*8-1:0] h3;
   logic [14*8-1:0] h4;
   logic [3:0]   ihl, ver;
   logic [16:0]  ip_end;
@@ -148,70 +147,77 @@ module nic_rx_parse #(
   logic [15:0]  w16;
   logic [36*8-1:0] tuple;
 
+  // Only the S2 load (s1_valid_q) reads the decode: an empty S1 skips it (simulation time).
   always_comb begin
-    et0  = {hdr_q[12*8 +: 8], hdr_q[13*8 +: 8]};
-    vlan = (et0 == 16'h8100) && (s1_n_q >= 16'd18);
-    et   = vlan ? {hdr_q[16*8 +: 8], hdr_q[17*8 +: 8]} : et0;
-    l3_off = vlan ? 7'd18 : 7'd14;
-    for (int j = 0; j < 60; j++) begin
-      h3[j*8 +: 8] = vlan ? hdr_q[(18+j)*8 +: 8] : hdr_q[(14+j)*8 +: 8];
-    end
-    ver  = h3[7:4];
-    ihl  = h3[3:0];
-    is4  = (et == 16'h0800) && (ver == 4'd4) && (ihl >= 4'd5);
-    is6  = (et == 16'h86DD) && (ver == 4'd6);
-    l3len  = is6 ? 7'd40 : {1'b0, ihl, 2'b00};
-    l4_off = l3_off + l3len;
-    ip_end = is6 ? {10'd0, l3_off} + 17'd40 + {1'b0, h3[4*8 +: 8], h3[5*8 +: 8]}
-                 : {10'd0, l3_off} + {1'b0, h3[2*8 +: 8], h3[3*8 +: 8]};
-    ip_end_known = (is4 || is6) && (s1_n_q >= {9'd0, l3_off} + 16'd6);
-    proto = is6 ? h3[6*8 +: 8] : h3[9*8 +: 8];
-    frag  = is4 && (h3[6*8+5] || ({h3[6*8 +: 5], h3[7*8 +: 8]} != 13'd0));
-    h4 = '0;
-    for (int o = 14; o <= 78; o += 2) begin
-      if ({25'd0, l4_off} == o) begin
-        h4 = hdr_q[o*8 +: 14*8];
+    logic [60*8-1:0] h3;  // the L3 header (block local)
+    et0 = '0; vlan = 1'b0; et = '0; l3_off = '0; h3 = '0; ver = '0; ihl = '0; is4 = 1'b0; is6 = 1'b0;
+    l3len = '0; l4_off = '0; ip_end = '0; ip_end_known = 1'b0; proto = '0; frag = 1'b0; h4 = '0;
+    udp_zero = 1'b0; seg_len = '0; pacc = '0; iacc = '0; lacc = '0; w16 = '0; tuple = '0;
+    if (s1_valid_q) begin
+      et0  = {hdr_q[12*8 +: 8], hdr_q[13*8 +: 8]};
+      vlan = (et0 == 16'h8100) && (s1_n_q >= 16'd18);
+      et   = vlan ? {hdr_q[16*8 +: 8], hdr_q[17*8 +: 8]} : et0;
+      l3_off = vlan ? 7'd18 : 7'd14;
+      for (int j = 0; j < 60; j++) begin
+        h3[j*8 +: 8] = vlan ? hdr_q[(18+j)*8 +: 8] : hdr_q[(14+j)*8 +: 8];
       end
-    end
-    udp_zero = ({h4[6*8 +: 8], h4[7*8 +: 8]} == 16'd0);
-    seg_len  = ip_end[15:0] - {9'd0, l4_off};
-    // pseudo header
-    pacc = {16'd0, seg_len} + {24'd0, proto};
-    if (is6) begin
-      for (int w = 0; w < 16; w++) begin
-        pacc = pacc + {16'd0, h3[(8+2*w)*8 +: 8], h3[(9+2*w)*8 +: 8]};
+      ver  = h3[7:4];
+      ihl  = h3[3:0];
+      is4  = (et == 16'h0800) && (ver == 4'd4) && (ihl >= 4'd5);
+      is6  = (et == 16'h86DD) && (ver == 4'd6);
+      l3len  = is6 ? 7'd40 : {1'b0, ihl, 2'b00};
+      l4_off = l3_off + l3len;
+      ip_end = is6 ? {10'd0, l3_off} + 17'd40 + {1'b0, h3[4*8 +: 8], h3[5*8 +: 8]}
+                   : {10'd0, l3_off} + {1'b0, h3[2*8 +: 8], h3[3*8 +: 8]};
+      ip_end_known = (is4 || is6) && (s1_n_q >= {9'd0, l3_off} + 16'd6);
+      proto = is6 ? h3[6*8 +: 8] : h3[9*8 +: 8];
+      frag  = is4 && (h3[6*8+5] || ({h3[6*8 +: 5], h3[7*8 +: 8]} != 13'd0));
+      h4 = '0;
+      for (int o = 14; o <= 78; o += 2) begin
+        if ({25'd0, l4_off} == o) begin
+          h4 = hdr_q[o*8 +: 14*8];
+        end
       end
-    end else begin
-      for (int w = 0; w < 4; w++) begin
-        pacc = pacc + {16'd0, h3[(12+2*w)*8 +: 8], h3[(13+2*w)*8 +: 8]};
-      end
-    end
-    // IPv4 header sum and the prefix sum up to the L4 header
-    iacc = '0;
-    lacc = '0;
-    for (int w = 0; w < 39; w++) begin
-      w16 = {hdr_q[(2*w)*8 +: 8], hdr_q[(2*w+1)*8 +: 8]};
-      if ((2*w >= {25'd0, l3_off}) && (2*w < {25'd0, l4_off})) begin
-        iacc = iacc + {16'd0, w16};
-      end
-      if (2*w < {25'd0, l4_off}) begin
-        lacc = lacc + {16'd0, w16};
-      end
-    end
-    // RSS tuple, byte 0 in the most significant byte
-    tuple = '0;
-    for (int j = 0; j < 32; j++) begin
+      udp_zero = ({h4[6*8 +: 8], h4[7*8 +: 8]} == 16'd0);
+      seg_len  = ip_end[15:0] - {9'd0, l4_off};
+      // pseudo header
+      pacc = {16'd0, seg_len} + {24'd0, proto};
       if (is6) begin
-        tuple[(35-j)*8 +: 8] = h3[(8+j)*8 +: 8];
-      end else if (j < 8) begin
-        tuple[(35-j)*8 +: 8] = h3[(12+j)*8 +: 8];
-      end
-    end
-    for (int j = 0; j < 4; j++) begin
-      if (is6) begin
-        tuple[(3-j)*8 +: 8] = h4[j*8 +: 8];
+        for (int w = 0; w < 16; w++) begin
+          pacc = pacc + {16'd0, h3[(8+2*w)*8 +: 8], h3[(9+2*w)*8 +: 8]};
+        end
       end else begin
-        tuple[(27-j)*8 +: 8] = h4[j*8 +: 8];
+        for (int w = 0; w < 4; w++) begin
+          pacc = pacc + {16'd0, h3[(12+2*w)*8 +: 8], h3[(13+2*w)*8 +: 8]};
+        end
+      end
+      // IPv4 header sum and the prefix sum up to the L4 header
+      iacc = '0;
+      lacc = '0;
+      for (int w = 0; w < 39; w++) begin
+        w16 = {hdr_q[(2*w)*8 +: 8], hdr_q[(2*w+1)*8 +: 8]};
+        if ((2*w >= {25'd0, l3_off}) && (2*w < {25'd0, l4_off})) begin
+          iacc = iacc + {16'd0, w16};
+        end
+        if (2*w < {25'd0, l4_off}) begin
+          lacc = lacc + {16'd0, w16};
+        end
+      end
+      // RSS tuple, byte 0 in the most significant byte
+      tuple = '0;
+      for (int j = 0; j < 32; j++) begin
+        if (is6) begin
+          tuple[(35-j)*8 +: 8] = h3[(8+j)*8 +: 8];
+        end else if (j < 8) begin
+          tuple[(35-j)*8 +: 8] = h3[(12+j)*8 +: 8];
+        end
+      end
+      for (int j = 0; j < 4; j++) begin
+        if (is6) begin
+          tuple[(3-j)*8 +: 8] = h4[j*8 +: 8];
+        end else begin
+          tuple[(27-j)*8 +: 8] = h4[j*8 +: 8];
+        end
       end
     end
   end
@@ -237,9 +243,10 @@ module nic_rx_parse #(
 
   always_comb begin
     end_rel = f_ip_end_q - {1'b0, s2_start_q};
+    // the sums are used only with s2_valid_q: empty masks let the adders skip (simulation time)
     for (int i = 0; i < B; i++) begin
-      mask_keep[i] = (i < {{(32-NBW){1'b0}}, s2_nb_q});
-      mask_end[i]  = (i < {15'd0, end_rel});
+      mask_keep[i] = s2_valid_q && (i < {{(32-NBW){1'b0}}, s2_nb_q});
+      mask_end[i]  = s2_valid_q && (i < {15'd0, end_rel});
     end
   end
 
@@ -324,7 +331,7 @@ module nic_rx_parse #(
   logic [6:0]      tbl_idx;
 
   nic_toeplitz #(.INPUT_BYTES(36)) u_toeplitz (
-    .key(rss_key), .data(s4_tuple_q), .len_bytes(s4_tuple_len_q), .hash(hash)
+    .key(rss_key), .data(s4_tuple_q), .len_bytes(s4_valid_q ? s4_tuple_len_q : 6'd0), .hash(hash)
   );
 
   always_comb begin
