@@ -50,6 +50,12 @@ bool Adapter::on_interrupt(std::uint32_t queue)
         return false;
     }
     detail::acknowledge_irq_causes(bus_, queue, causes);
+    // Flush the acknowledgement (a read never passes a posted write) before the DPC lets the OS
+    // drain host memory. Unflushed, the clear lands up to a PCIe write latency later and erases the
+    // cause of a completion written in that window, after a queue's last poll: that queue then
+    // never fires again and sleeps with work pending. Flushed, a completion either is in memory
+    // before the OS's next drain or sets its cause after the clear and fires when armed.
+    static_cast<void>(bus_.read32(detail::irq_register(queue, c::IRQ_CAUSE)));
     p.pending_causes |= causes;
     p.dpc_pending = true;
     ++p.stats.interrupts;

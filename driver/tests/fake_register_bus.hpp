@@ -39,12 +39,14 @@ struct FakeRegisterBus final : nicsim::driver::RegisterBus {
     void write32(std::uint16_t offset, std::uint32_t value) override
     {
         writes.push_back({offset, value, barrier_pending});
+        log.push_back({false, offset});
         barrier_pending = false;
         last_written[offset] = value;
     }
     std::uint32_t read32(std::uint16_t offset) override
     {
         ++reads;
+        log.push_back({true, offset});
         auto const it = registers.find(offset);
         return it == registers.end() ? 0 : it->second;
     }
@@ -64,6 +66,11 @@ struct FakeRegisterBus final : nicsim::driver::RegisterBus {
     std::map<std::uint16_t, std::uint32_t> registers;  // what reads return (0 if absent)
     std::map<std::uint16_t, std::uint32_t> last_written;
     std::vector<Write> writes;
+    struct Access {
+        bool read;
+        std::uint16_t offset;
+    };
+    std::vector<Access> log;  // every read and write, in order
     std::uint64_t reads = 0;
     bool barrier_pending = false;
 };

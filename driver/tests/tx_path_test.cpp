@@ -208,3 +208,21 @@ TEST_CASE("arming a sleeping TX queue never clears an interrupt cause")
     CHECK(arms.back().value == 1);
     CHECK(rig.bus.writes_to(cause).size() == causes_cleared_at_start);
 }
+
+TEST_CASE("the ISR flushes its IRQ_CAUSE acknowledgement with a read before the DPC runs")
+{
+    // Regression (found end to end): the acknowledgement is a posted write. Unflushed, it landed
+    // after the OS's next drain and erased the cause of a completion written in between; the
+    // queue then slept forever with a completed packet in host memory.
+    TxRig rig;
+    std::uint16_t const cause = c::queue_reg(0, c::QREG_IRQ, c::IRQ_CAUSE);
+    rig.bus.registers[cause] = static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask());
+    rig.bus.log.clear();
+    REQUIRE(rig.adapter.on_interrupt(0));
+    REQUIRE(rig.bus.log.size() == 3);
+    CHECK(rig.bus.log[0].read);
+    CHECK(rig.bus.log[0].offset == cause);
+    CHECK_FALSE(rig.bus.log[1].read);  // the acknowledgement (write 1 to clear)
+    CHECK(rig.bus.log[1].offset == cause);
+    CHECK(rig.bus.log[2].read);        // the flush: a read never passes a posted write
+}
