@@ -7,9 +7,18 @@
 //     descriptor responses are never back-pressured. It only switches queue at a packet
 //     boundary of the descriptor stream (all reads returned and the last descriptor had EOP);
 //     while other queues wait it stops issuing follow-up reads for the current one.
-//  2. Descriptor stage: validates each descriptor (zero length, fragment or packet longer than
-//     MAX_FRAME_BYTES, MAX_TX_FRAGS fragments without EOP), reserves room for the fragment's
-//     bytes in the packet FIFO and issues one data read per fragment (DATA_READS in flight).
+//     Partial chains: when the current queue's published descriptors end inside a packet
+//     (fetch == prod, all reads returned, no EOP in the buffer, fewer than MAX_TX_FRAGS of
+//     them), the queue parks: its buffered descriptors of that packet are dropped, its fetch
+//     index rewinds to the packet's first descriptor, and it is not eligible until its
+//     producer index moves; then the chain is fetched again from its start. The other queues
+//     are served meanwhile; nothing of the partial packet was issued, so nothing is undone.
+//  2. Descriptor stage: starts a packet only once its EOP descriptor is in the descriptor
+//     buffer (or MAX_TX_FRAGS descriptors without one are, which is ERR_DESC_CHAIN_LONG), so it
+//     never waits inside a packet for the fetch. Validates each descriptor (zero length,
+//     fragment or packet longer than MAX_FRAME_BYTES, MAX_TX_FRAGS fragments without EOP),
+//     reserves room for the fragment's bytes in the packet FIFO and issues one data read per
+//     fragment (DATA_READS in flight).
 //  3. Data return: feeds the beat-aligned responses, in request order, to nic_byte_packer; the
 //     packed beats enter the packet FIFO while nic_tx_csum sums them. When a packet's last beat
 //     enters, its meta record (length, completion info, checksums) is pushed: the commit point.
@@ -25,15 +34,15 @@
 // of q) kills every in-flight record of q: reads still drain into the void, packets already
 // committed still leave whole but get no completion.
 // Assumes: ring and completion bases 16-byte aligned, size_log2 in 1..16 and prod < ring size
-// (nic_regs checks these and raises txq_in_error otherwise), and that the driver publishes whole
-// packets (the scheduler waits on a queue whose published descriptors end without EOP).
+// (nic_regs checks these and raises txq_in_error otherwise). The driver may publish a chain in
+// pieces (doorbells inside a packet); descriptors between cons and prod must not change.
 `default_nettype none
 
 module nic_tx_engine #(
   parameter int DATA_WIDTH = 64,     // DMA and stream width in bits: 64, 128, 256 or 512
   parameter int NUM_QUEUES = 4,      // TX queues, 1..16
   parameter int FIFO_BYTES = 16384,  // packet FIFO bytes (power of two, > MAX_FRAME_BYTES + B)
-  parameter int DESC_BUF   = 32,     // descriptor buffer entries (power of two, >= 8)
+  parameter int DESC_BUF   = 32,     // descriptor buffer entries (power of two, >= MAX_TX_FRAGS)
   parameter int DESC_READS = 4,      // descriptor reads in flight (power of two)
   parameter int DATA_READS = 32,     // data reads in flight (power of two)
   parameter int PKTS       = 32,     // packets between issue and the output stage (power of two)
@@ -111,6 +120,7 @@ module nic_tx_engine #(
   localparam int MAXF       = nic_pkg::MAX_FRAME_BYTES;
   localparam int MAXD       = nic_pkg::MAX_TX_FRAGS;
   localparam int BM1        = B - 1;
+  localparam int EW         = $clog2(DESC_BUF);          // eop_cnt_q is EW + 1 bits
 
   function automatic logic qbit(input logic [NQ-1:0] v, input logic [3:0] q);
     qbit = 1'b0;
@@ -143,6 +153,12 @@ module nic_tx_engine #(
   logic [7:0]  code_d [NQ];
   logic [NQ-1:0] err_q, err_d, pend_q, pend_d;
   logic [NQ-1:0] stopped, eligible, kill;
+  // Parked queues: their published descriptors end inside a packet. fetch_q was rewound to the
+  // packet's first descriptor; the queue waits until prod moves away from park_end_q (the
+  // fetch position when it parked).
+  logic [NQ-1:0] park_q, park_d;
+  logic [15:0] park_end_q [NQ];
+  logic [15:0] park_end_d [NQ];
 
   // Error sources of this cycle.
   logic        e1_valid, e2_valid, e3_valid, e4_valid;
@@ -158,6 +174,14 @@ module nic_tx_engine #(
     end
     stopped = err_q | txq_in_error;
     kill    = txq_reset | (e4_valid ? qhot(e4_q) : '0);
+  end
+
+  // Kept apart from the scheduler block: park (section 2) reads it, the scheduler reads park.
+  always_comb begin
+    for (int q = 0; q < NQ; q++) begin
+      eligible[q] = txq_enable[q] && !stopped[q] && !txq_reset[q] && (fetch_q[q] != q_prod[q]) &&
+                    !(park_q[q] && q_prod[q] == park_end_q[q]);
+    end
   end
 
   // ------------------------------------------------------------------------------------------
@@ -185,6 +209,16 @@ module nic_tx_engine #(
   logic        issue;
   int          qi;
 
+  // Descriptor buffer head and descriptor stage state (driven in section 2), read here to park.
+  logic                 dh_valid, dh_ready, dh_killed;
+  nic_tx_pkg::tx_dent_t dh;
+  logic [3:0]           dh_queue;
+  logic [$clog2(DESC_BUF):0] dbuf_count;
+  logic        pkt_open_q, pkt_open_d;
+  logic [$clog2(DESC_BUF):0] eop_cnt_q, eop_cnt_d;  // descriptor buffer entries with EOP
+  logic        park;                                 // park cur_q in this cycle
+  logic [NQ-1:0] dbuf_kill;
+
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_TAG_BITS), .DEPTH(DESC_READS), .NUM_QUEUES(NQ)) u_tags (
     .clk(clk), .rst_n(rst_n), .kill(kill),
     .s_valid(tag_s_valid), .s_ready(tag_s_ready), .s_data(tag_s_data), .s_queue(pick),
@@ -193,9 +227,6 @@ module nic_tx_engine #(
     .m_killed(tag_killed), .count(tag_count));
 
   always_comb begin
-    for (int q = 0; q < NQ; q++) begin
-      eligible[q] = txq_enable[q] && !stopped[q] && !txq_reset[q] && (fetch_q[q] != q_prod[q]);
-    end
     others   = |(eligible & ~qhot(cur_q));
     boundary = (tag_count == '0) && (seop_q || qbit(stopped, cur_q) || qbit(kill, cur_q));
 
@@ -252,7 +283,19 @@ module nic_tx_engine #(
     dreq_len_d   = dreq_len_q;
     cur_d        = cur_q;
     for (int q = 0; q < NQ; q++) begin
-      fetch_d[q] = fetch_q[q];
+      fetch_d[q]    = fetch_q[q];
+      park_d[q]     = park_q[q];
+      park_end_d[q] = park_end_q[q];
+    end
+    // Park: everything fetched of cur_q is in the buffer, the stage holds back its head packet
+    // for want of EOP, and nothing more is published. Drop those descriptors (dbuf_kill),
+    // rewind to the packet's first one and let round robin move on (seop_d is set).
+    for (int q = 0; q < NQ; q++) begin
+      if (park && {28'd0, cur_q} == q) begin
+        fetch_d[q]    = dh.idx;
+        park_d[q]     = 1'b1;
+        park_end_d[q] = fetch_q[q];
+      end
     end
     if (issue) begin
       dreq_valid_d = 1'b1;
@@ -260,11 +303,17 @@ module nic_tx_engine #(
       dreq_len_d   = {8'd0, p_cnt, 4'b0000};
       cur_d        = pick;
       for (int q = 0; q < NQ; q++) begin
-        if ({28'd0, pick} == q) fetch_d[q] = (fetch_q[q] + {12'd0, p_cnt}) & q_mask[q];
+        if ({28'd0, pick} == q) begin
+          fetch_d[q] = (fetch_q[q] + {12'd0, p_cnt}) & q_mask[q];
+          park_d[q]  = 1'b0;
+        end
       end
     end
     for (int q = 0; q < NQ; q++) begin
-      if (txq_reset[q]) fetch_d[q] = '0;
+      if (txq_reset[q]) begin
+        fetch_d[q] = '0;
+        park_d[q]  = 1'b0;
+      end
     end
 
     desc_rd_req_valid = dreq_valid_q;
@@ -349,19 +398,15 @@ module nic_tx_engine #(
 
     seop_d = seop_q;
     if (push_alive) seop_d = ext_d.eop;
-    if (qbit(kill, cur_q)) seop_d = 1'b1;
+    if (qbit(kill, cur_q) || park) seop_d = 1'b1;
   end
 
   // ------------------------------------------------------------------------------------------
   // 2. Descriptor stage: validate, reserve, issue data reads
   // ------------------------------------------------------------------------------------------
-  logic                 dh_valid, dh_ready, dh_killed;
-  nic_tx_pkg::tx_dent_t dh;
-  logic [3:0]           dh_queue;
-  logic [$clog2(DESC_BUF):0] dbuf_count;
   nic_pkg::tx_desc_t    d;
 
-  logic        pkt_open_q, pkt_open_d, pkt_kill_q, pkt_kill_d;
+  logic        pkt_kill_q, pkt_kill_d;
   logic [3:0]  pkt_q_q, pkt_q_d;
   logic [15:0] pkt_len_q, pkt_len_d, pkt_last_q, pkt_last_d;
   logic [7:0]  pkt_frags_q, pkt_frags_d;
@@ -379,18 +424,31 @@ module nic_tx_engine #(
   nic_tx_pkg::tx_info_t info_s_data;
   logic [3:0]           info_s_queue;
 
-  logic        abort, dead, first, e_zero, e_over, e_chain, can_issue, do_issue, do_abort;
+  logic        hold, abort, dead, first, e_zero, e_over, e_chain, can_issue, do_issue, do_abort;
   logic [16:0] len_prev, new_len, res_add, res_room;
   logic [31:0] room32;
   logic [7:0]  nfr;
   logic        df_pop;
 
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_DENT_BITS), .DEPTH(DESC_BUF), .NUM_QUEUES(NQ)) u_dbuf (
-    .clk(clk), .rst_n(rst_n), .kill(kill),
+    .clk(clk), .rst_n(rst_n), .kill(dbuf_kill),
     .s_valid(dbuf_s_valid), .s_ready(dbuf_s_ready), .s_data(dbuf_s_data), .s_queue(tag_queue),
     .s_kill(dbuf_s_kill),
     .m_valid(dh_valid), .m_ready(dh_ready), .m_data(dh), .m_queue(dh_queue),
     .m_killed(dh_killed), .count(dbuf_count));
+
+  // A packet starts (its first data read is issued) only once its EOP descriptor is in the
+  // buffer, or once MAX_TX_FRAGS descriptors without EOP are (ERR_DESC_CHAIN_LONG follows), so
+  // the stage never waits inside a packet and never commits FIFO room to a partial chain. With
+  // EOP-less descriptors at the head and nothing else in flight, cur_q parks. Entries behind a
+  // live head without EOP in the buffer are all of the head's packet: the stream changes queue
+  // only at a packet boundary, on a kill/stop (those entries are dead) or on a park (killed).
+  always_comb begin
+    hold = !pkt_open_q && (eop_cnt_q == '0) && ({{(31-EW){1'b0}}, dbuf_count} < MAXD);
+    park = !seop_q && (tag_count == '0) && !qbit(eligible, cur_q) && !qbit(stopped, cur_q) &&
+           !qbit(kill, cur_q) && hold && dh_valid && !dh_killed && (dh_queue == cur_q);
+    dbuf_kill = kill | (park ? qhot(cur_q) : '0);
+  end
 
   always_comb begin
     d        = dh.desc;
@@ -412,9 +470,9 @@ module nic_tx_engine #(
     can_issue = (!rreq_valid_q || data_rd_req_ready) && rec_s_ready && (res_add <= res_room) &&
                 (!first || cfg_s_ready) && (!d.eop || info_s_ready);
     do_abort  = abort && rec_s_ready && info_s_ready && (res_add <= res_room);
-    do_issue  = !abort && dh_valid && !dead && !e_zero && !e_over && !e_chain && can_issue;
+    do_issue  = !abort && dh_valid && !dead && !hold && !e_zero && !e_over && !e_chain && can_issue;
 
-    e2_valid = !abort && dh_valid && !dead && (e_zero || e_over || e_chain);
+    e2_valid = !abort && dh_valid && !dead && !hold && (e_zero || e_over || e_chain);
     e2_q     = dh_queue;
     e2_code  = e_zero ? nic_pkg::ERR_DESC_ZERO_LEN :
                e_over ? nic_pkg::ERR_DESC_LEN_OVER : nic_pkg::ERR_DESC_CHAIN_LONG;
@@ -476,6 +534,8 @@ module nic_tx_engine #(
                  (df_pop ? 16'd1 : 16'd0);
     dbuf_used_d = dbuf_used_q + (issue ? {12'd0, p_cnt} : 16'd0) -
                   ((dh_valid && dh_ready) ? 16'd1 : 16'd0);
+    eop_cnt_d   = eop_cnt_q + {{EW{1'b0}}, dbuf_s_valid && ext_d.eop} -
+                  {{EW{1'b0}}, dh_valid && dh_ready && d.eop};
   end
 
   // ------------------------------------------------------------------------------------------
@@ -737,6 +797,8 @@ module nic_tx_engine #(
       dreq_valid_q <= 1'b0;
       ext_n_q      <= '0;
       pkt_open_q   <= 1'b0;
+      eop_cnt_q    <= '0;
+      park_q       <= '0;
       pkt_kill_q   <= 1'b0;
       res_used_q   <= '0;
       rreq_valid_q <= 1'b0;
@@ -745,8 +807,9 @@ module nic_tx_engine #(
       pend_q       <= '0;
       errv_q       <= 1'b0;
       for (int q = 0; q < NQ; q++) begin
-        fetch_q[q] <= '0;
-        code_q[q]  <= '0;
+        fetch_q[q]    <= '0;
+        code_q[q]     <= '0;
+        park_end_q[q] <= '0;
       end
     end else begin
       cur_q        <= cur_d;
@@ -755,6 +818,8 @@ module nic_tx_engine #(
       dreq_valid_q <= dreq_valid_d;
       ext_n_q      <= ext_n_d;
       pkt_open_q   <= pkt_open_d;
+      eop_cnt_q    <= eop_cnt_d;
+      park_q       <= park_d;
       pkt_kill_q   <= pkt_kill_d;
       res_used_q   <= res_used_d;
       rreq_valid_q <= rreq_valid_d;
@@ -763,8 +828,9 @@ module nic_tx_engine #(
       pend_q       <= pend_d;
       errv_q       <= errv_d;
       for (int q = 0; q < NQ; q++) begin
-        fetch_q[q] <= fetch_d[q];
-        code_q[q]  <= code_d[q];
+        fetch_q[q]    <= fetch_d[q];
+        code_q[q]     <= code_d[q];
+        park_end_q[q] <= park_end_d[q];
       end
     end
   end
