@@ -1,0 +1,159 @@
+// CoSimulation: the product's main job in one object. A verilated nic_top (any configuration of
+// nicsim_models, protocol checkers bound), the simulation kernel, the host (DMA memory with
+// latency/stalls, MMIO, interrupts), the wire (AXI-Stream sink on m_axis_tx, source on s_axis_rx,
+// a peer: loopback, generator or pcap replay), the scoreboard, the driver Adapter and, per queue
+// pair, a ringlib TxQueue and RxQueue created through the driver's EvtCreate callbacks. Frames
+// are submitted to the OS TX queues between cycles and the OS queues are polled; the run ends
+// when every frame is accounted for (scoreboard) and the queues are idle, then the queues are
+// stopped (cancel, drain, EvtStop) and the adapter.
+//
+//   nicsim::cosim::Scenario s;             // plain struct: config, seed, packets, sizes, mode...
+//   s.packets = 200;
+//   nicsim::cosim::CoSimulation sim(s);    // throws ScenarioError for a bad scenario / input file
+//   nicsim::cosim::RunSummary r = sim.run();
+//   fmt::print("{}", format_summary(r));   // r.passed: scoreboard passed, lost == 0, no violation
+//
+// Everything random comes from the kernel's generator seeded with Scenario::seed: a seed replays
+// the run cycle for cycle (replay_command() says how).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "wire/traffic_gen.hpp"
+
+namespace nicsim::cosim {
+
+enum class Mode : std::uint8_t { loopback, generate, pcap };
+char const* to_string(Mode m);
+
+/// A bad scenario or an unusable input: names the option or the file. Nothing was simulated.
+class ScenarioError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Scenario {
+    std::string config = "dw64_q4";          // a name of nicsim::dut::dut_config_names()
+    std::uint64_t seed = 1;
+    std::uint32_t queues = 0;                // queue pairs in use; 0 = the configuration's NUM_QUEUES
+    std::uint64_t packets = 2000;            // TX frames the OS sends (every mode); generate mode:
+                                             // as many frames again come in from the wire
+    std::size_t min_size = 60;               // frame bytes without FCS (uniform between min and max)
+    std::size_t max_size = 1514;
+    std::optional<wire::SizeDist> sizes;     // overrides min/max_size (e.g. SizeDist::imix())
+    Mode mode = Mode::loopback;
+    std::string pcap_in;                     // pcap mode: frames replayed into RX
+    std::string pcap_out;                    // every wire frame, both directions (.pcap or .pcapng)
+    std::uint32_t mem_latency_min = 0;       // host memory read/write latency, cycles (uniform)
+    std::uint32_t mem_latency_max = 0;
+    double mem_stall_percent = 0;            // AXI4 slave: each channel stalls this % of cycles
+    double tx_stall_percent = 0;             // TX wire sink: tready low this % of cycles
+    double rx_stall_percent = 0;             // RX wire source: tvalid low this % of cycles
+    std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
+    std::uint64_t max_cycles = 0;            // 0: 1'000'000 + 20'000 per packet
+    std::uint64_t watchdog_cycles = 200'000; // cycles without progress before the run is declared stuck
+    std::string trace_path;                  // FST of the whole run
+    std::uint64_t clock_hz = 250'000'000;    // for throughput and pcap time stamps
+    bool rss = true;                         // RSS over the queues in use (when more than one)
+    double csum_offload_fraction = 0.5;      // of TX IP frames: checksums zeroed, NIC inserts them
+    std::uint32_t tx_fragment_bytes = 0;     // OS TX fragment buffer; 0: chosen so frames of
+                                             // max_size take up to 4 fragments (>= 256 bytes)
+    std::uint32_t wire_latency_cycles = 16;  // loopback: TX last beat -> RX first beat
+    // Progress: called every progress_interval_cycles (0 = never) and once at the end.
+    std::uint64_t progress_interval_cycles = 0;
+};
+
+struct Progress {
+    std::uint64_t packets_done = 0;     // TX completed + RX delivered or dropped
+    std::uint64_t packets_total = 0;    // what the run waits for (RX total known when put)
+    std::uint64_t cycles = 0;
+    double wall_seconds = 0;
+};
+
+struct LatencyStats {
+    std::uint64_t count = 0;
+    std::uint64_t p50 = 0, p99 = 0, max = 0;  // cycles
+};
+
+struct QueueCounts {
+    std::uint64_t tx_packets = 0, tx_bytes = 0;  // seen on the wire, by the queue that sent them
+    std::uint64_t rx_packets = 0, rx_bytes = 0;  // delivered by the OS RX queue
+};
+
+struct RunSummary {
+    // what ran
+    std::string config;
+    unsigned data_width_bits = 0;
+    unsigned num_queues = 0;       // the configuration's NUM_QUEUES
+    unsigned queues = 0;           // in use
+    std::uint64_t seed = 0;
+    Mode mode = Mode::loopback;
+    std::uint64_t clock_hz = 0;
+    // verdict
+    bool passed = false;
+    std::string failure;                       // why not (first reason), empty when passed
+    std::vector<std::string> error_messages;   // scoreboard errors and the run's exception
+    // counts
+    std::uint64_t tx_packets = 0, tx_bytes = 0;   // seen on the wire
+    std::uint64_t rx_packets = 0, rx_bytes = 0;   // delivered to the OS
+    std::uint64_t tx_posted = 0;                  // submitted to the OS TX queues
+    std::uint64_t rx_injected = 0;                // put on the RX wire
+    std::uint64_t tx_offloaded = 0;               // TX frames with checksum insertion requested
+    std::uint64_t tx_multi_fragment = 0;          // TX frames of more than one fragment
+    std::uint64_t rx_multi_buffer = 0;            // RX frames delivered in more than one buffer
+    std::vector<QueueCounts> per_queue;
+    std::map<std::string, std::uint64_t> drops;   // by reason
+    std::uint64_t dropped = 0;
+    std::uint64_t errors = 0;                     // scoreboard errors + ring errors + run errors
+    std::uint64_t ring_errors = 0;                // hardware rings that entered error (driver stats)
+    std::uint64_t lost = 0;
+    std::uint64_t tx_missing = 0;
+    std::uint64_t verifier_violations = 0;
+    std::uint64_t protocol_violations = 0;        // bus checkers (SVA) and BFM checks
+    std::uint64_t interrupts = 0;
+    std::uint64_t mmio_reads = 0, mmio_writes = 0;
+    // time
+    std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included
+    std::uint64_t traffic_cycles = 0;  // first frame submitted .. last frame accounted for
+    double wall_seconds = 0;
+    double sim_cycles_per_second = 0;
+    double packets_per_second = 0;     // (tx + rx packets) per wall second
+    double tx_gbit_per_second = 0;     // at clock_hz over traffic_cycles
+    double rx_gbit_per_second = 0;
+    LatencyStats tx_latency;           // TxQueue::submit -> TX completion callback
+    LatencyStats rx_latency;           // first beat on the RX wire -> OS RX delivery
+};
+
+class CoSimulation {
+public:
+    explicit CoSimulation(Scenario scenario);
+    ~CoSimulation();
+    CoSimulation(CoSimulation const&) = delete;
+    CoSimulation& operator=(CoSimulation const&) = delete;
+
+    Scenario const& scenario() const noexcept;
+    /// Called with progress (see Scenario::progress_interval_cycles).
+    void on_progress(std::function<void(Progress const&)> cb);
+    /// Runs to the end; never throws for a failing run (the summary says why).
+    RunSummary run();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The human-readable summary (several lines, ends with a newline).
+std::string format_summary(RunSummary const& s);
+/// The summary as one JSON object.
+std::string to_json(RunSummary const& s);
+/// `nicsim run ...` with every option that differs from the defaults, seed included.
+std::string replay_command(Scenario const& s);
+
+}  // namespace nicsim::cosim

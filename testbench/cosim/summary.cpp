@@ -1,0 +1,173 @@
+// RunSummary as text and JSON, and the replay command of a scenario (see cosim.hpp).
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cosim/cosim.hpp"
+
+namespace nicsim::cosim {
+
+namespace {
+
+std::string json_string(std::string_view s) {
+    std::string o = "\"";
+    for (char ch : s) {
+        auto const u = static_cast<unsigned char>(ch);
+        switch (ch) {
+        case '"': o += "\\\""; break;
+        case '\\': o += "\\\\"; break;
+        case '\n': o += "\\n"; break;
+        case '\t': o += "\\t"; break;
+        default:
+            if (u < 0x20) o += fmt::format("\\u{:04x}", u);
+            else o += ch;
+        }
+    }
+    return o + "\"";
+}
+
+std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : "0"; }
+
+std::string latency_json(LatencyStats const& l) {
+    return fmt::format("{{\"count\": {}, \"p50\": {}, \"p99\": {}, \"max\": {}}}", l.count, l.p50, l.p99, l.max);
+}
+
+std::string latency_text(LatencyStats const& l) {
+    if (l.count == 0) return "n/a";
+    return fmt::format("p50 {} / p99 {} / max {} cycles ({} packets)", l.p50, l.p99, l.max, l.count);
+}
+
+}  // namespace
+
+std::string format_summary(RunSummary const& s) {
+    std::string o;
+    double const mhz = static_cast<double>(s.clock_hz) / 1e6;
+    o += fmt::format("nicsim run: {} ({} bits, {} of {} queues), mode {}, seed {}: {}\n", s.config, s.data_width_bits,
+                     s.queues, s.num_queues, to_string(s.mode), s.seed, s.passed ? "PASSED" : "FAILED");
+    o += fmt::format("  TX  {:>8} packets {:>12} bytes (posted {}, checksum offload {}, multi-fragment {})\n",
+                     s.tx_packets, s.tx_bytes, s.tx_posted, s.tx_offloaded, s.tx_multi_fragment);
+    o += fmt::format("  RX  {:>8} packets {:>12} bytes (put on the wire {}, multi-buffer {})\n", s.rx_packets,
+                     s.rx_bytes, s.rx_injected, s.rx_multi_buffer);
+    for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
+        auto const& c = s.per_queue[q];
+        o += fmt::format("    queue {:>2}: TX {:>8} packets {:>12} bytes | RX {:>8} packets {:>12} bytes\n", q,
+                         c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes);
+    }
+    std::string drops;
+    for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
+    o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {} (ring errors {}), verifier violations {}, "
+                     "protocol violations {}\n",
+                     s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
+                     s.verifier_violations, s.protocol_violations);
+    o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
+                     mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
+    o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
+    o += fmt::format("  latency RX (wire to OS delivery):       {}\n", latency_text(s.rx_latency));
+    o += fmt::format("  simulation: {} cycles in {:.2f} s wall: {:.0f} cycles/s, {:.0f} packets/s; {} interrupts, "
+                     "{} MMIO reads, {} MMIO writes\n",
+                     s.cycles, s.wall_seconds, s.sim_cycles_per_second, s.packets_per_second, s.interrupts,
+                     s.mmio_reads, s.mmio_writes);
+    if (!s.passed) {
+        o += fmt::format("  failure: {}\n", s.failure);
+        std::size_t shown = 0;
+        for (auto const& e : s.error_messages) {
+            if (e == s.failure) continue;
+            if (++shown > 10) {
+                o += fmt::format("  ... {} more error(s)\n", s.error_messages.size() - 10);
+                break;
+            }
+            o += fmt::format("  error: {}\n", e);
+        }
+    }
+    return o;
+}
+
+std::string to_json(RunSummary const& s) {
+    std::string o = "{\n";
+    auto field = [&](std::string_view k, std::string const& v) { o += fmt::format("  {}: {},\n", json_string(k), v); };
+    field("config", json_string(s.config));
+    field("data_width_bits", std::to_string(s.data_width_bits));
+    field("num_queues", std::to_string(s.num_queues));
+    field("queues", std::to_string(s.queues));
+    field("mode", json_string(to_string(s.mode)));
+    field("seed", std::to_string(s.seed));
+    field("passed", s.passed ? "true" : "false");
+    field("failure", json_string(s.failure));
+    field("cycles", std::to_string(s.cycles));
+    field("traffic_cycles", std::to_string(s.traffic_cycles));
+    field("tx_packets", std::to_string(s.tx_packets));
+    field("rx_packets", std::to_string(s.rx_packets));
+    field("tx_bytes", std::to_string(s.tx_bytes));
+    field("rx_bytes", std::to_string(s.rx_bytes));
+    field("tx_posted", std::to_string(s.tx_posted));
+    field("rx_injected", std::to_string(s.rx_injected));
+    field("tx_checksum_offloaded", std::to_string(s.tx_offloaded));
+    field("tx_multi_fragment", std::to_string(s.tx_multi_fragment));
+    field("rx_multi_buffer", std::to_string(s.rx_multi_buffer));
+    field("lost", std::to_string(s.lost));
+    field("tx_missing", std::to_string(s.tx_missing));
+    field("dropped", std::to_string(s.dropped));
+    std::string drops = "{";
+    for (auto const& [r, n] : s.drops) drops += fmt::format("{}{}: {}", drops.size() > 1 ? ", " : "", json_string(r), n);
+    field("drops", drops + "}");
+    field("errors", std::to_string(s.errors));
+    field("ring_errors", std::to_string(s.ring_errors));
+    field("verifier_violations", std::to_string(s.verifier_violations));
+    field("protocol_violations", std::to_string(s.protocol_violations));
+    std::string msgs = "[";
+    for (std::size_t i = 0; i < s.error_messages.size(); ++i) msgs += (i ? ", " : "") + json_string(s.error_messages[i]);
+    field("error_messages", msgs + "]");
+    std::string qs = "[";
+    for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
+        auto const& c = s.per_queue[q];
+        qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}}}",
+                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes);
+    }
+    field("per_queue", qs + "]");
+    field("interrupts", std::to_string(s.interrupts));
+    field("mmio_reads", std::to_string(s.mmio_reads));
+    field("mmio_writes", std::to_string(s.mmio_writes));
+    field("clock_hz", std::to_string(s.clock_hz));
+    field("tx_gbit_per_second", json_number(s.tx_gbit_per_second));
+    field("rx_gbit_per_second", json_number(s.rx_gbit_per_second));
+    field("tx_latency_cycles", latency_json(s.tx_latency));
+    field("rx_latency_cycles", latency_json(s.rx_latency));
+    field("wall_seconds", json_number(s.wall_seconds));
+    field("packets_per_second", json_number(s.packets_per_second));
+    o += fmt::format("  \"sim_cycles_per_second\": {}\n}}\n", json_number(s.sim_cycles_per_second));
+    return o;
+}
+
+std::string replay_command(Scenario const& s) {
+    Scenario const d;
+    std::string o = "nicsim run";
+    if (s.config != d.config) o += " --config " + s.config;
+    if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
+    o += fmt::format(" --packets {}", s.packets);
+    if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
+    else if (s.min_size != d.min_size || s.max_size != d.max_size)
+        o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
+    if (s.queues) o += fmt::format(" --queues {}", s.queues);
+    if (!s.pcap_in.empty()) o += " --pcap-in " + s.pcap_in;
+    if (!s.pcap_out.empty()) o += " --pcap-out " + s.pcap_out;
+    if (s.mem_latency_min || s.mem_latency_max) o += fmt::format(" --mem-latency {}:{}", s.mem_latency_min, s.mem_latency_max);
+    if (s.mem_stall_percent || s.tx_stall_percent || s.rx_stall_percent) {
+        if (s.mem_stall_percent == s.tx_stall_percent && s.tx_stall_percent == s.rx_stall_percent)
+            o += fmt::format(" --stall {:g}", s.mem_stall_percent);
+        else
+            o += fmt::format(" --mem-stall {:g} --tx-stall {:g} --rx-stall {:g}", s.mem_stall_percent,
+                             s.tx_stall_percent, s.rx_stall_percent);
+    }
+    if (s.ring_size != d.ring_size) o += fmt::format(" --ring-size {}", s.ring_size);
+    if (s.max_cycles) o += fmt::format(" --max-cycles {}", s.max_cycles);
+    if (!s.rss) o += " --no-rss";
+    if (s.csum_offload_fraction != d.csum_offload_fraction) o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
+    if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
+    if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
+    if (!s.trace_path.empty()) o += " --trace " + s.trace_path;
+    o += fmt::format(" --seed {}", s.seed);
+    return o;
+}
+
+}  // namespace nicsim::cosim

@@ -1,0 +1,44 @@
+// The `nicsim` command (testbench/nicsim/main.cpp is only a shell around run_nicsim_command).
+//
+//   nicsim run [options]      one co-simulation (cosim::CoSimulation); nicsim run --help
+//   nicsim waves ...          the waves tool (waves/lib/command.hpp)
+//   nicsim --help
+//
+// Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier or protocol violation);
+// 1 the run failed (summary and replay command printed); 2 a bad option or value, or an unusable
+// input/output file (one line on stderr naming it), nothing simulated.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cosim/cosim.hpp"
+
+namespace nicsim::cli {
+
+/// The options of `nicsim run` after parsing.
+struct RunOptions {
+    cosim::Scenario scenario;
+    bool seed_given = false;
+    std::string json_path;
+    bool help = false;
+};
+
+/// Thrown by parse_run_options: a one-line message naming the option or value.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+RunOptions parse_run_options(std::span<std::string const> args);
+std::string main_usage();
+std::string run_usage();
+
+/// The whole command on `args` (without the program name). `progress`: show the progress line
+/// (the caller passes isatty(stdout)).
+int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress);
+
+}  // namespace nicsim::cli
