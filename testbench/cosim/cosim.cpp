@@ -560,6 +560,12 @@ struct CoSimulation::Impl {
         return p;
     }
 
+    bool rx_rings_posted() const {
+        for (unsigned q = 0; q < queues; ++q)
+            if (adapter->rx_ring(q).outstanding == 0) return false;
+        return true;
+    }
+
     bool all_stopped() const {
         for (unsigned q = 0; q < queues; ++q)
             if (txq[q]->state() != ringlib::os::QueueState::Stopped || rxq[q]->state() != ringlib::os::QueueState::Stopped)
@@ -585,7 +591,13 @@ struct CoSimulation::Impl {
             start_driver();
             last_activity = kernel->cycle();
             kernel->add_between_cycles([this] { software(); });
-            ticker->peer = peer.get();  // the wire starts once the driver runs (never in or right after reset)
+            // The wire starts once every RX ring has buffers posted and the doorbell reached the
+            // NIC (until then a frame can only be dropped for want of buffers), never in reset.
+            // The OS queues keep polling meanwhile (between-cycle hooks).
+            kernel->run_until([this] { return rx_rings_posted(); }, 100'000, "RX buffers posted");
+            host->mmio.flush();  // bring-up writes (RSS table...) and the first doorbells have landed
+            ticker->peer = peer.get();
+            last_activity = kernel->cycle();
             kernel->run_until([this] { return traffic_done(); }, ~std::uint64_t{0} >> 1, "every frame accounted for");
             // Stop: cancel, drain, EvtStop, then the adapter.
             stopping = true;
