@@ -63,7 +63,7 @@ function(_nicsim_dut_lint cfg ok_var)
   if(rc)
     string(REPLACE ";" " " readable "${cmd}")
     message(WARNING "nicsim_models: configuration ${cfg} does not verilate cleanly, so NO NIC configuration "
-                    "is built ("testbench sim: models built" fails until it does).\n${readable}\n${out}")
+                    "is built ('testbench sim: models built' fails until it does).\n${readable}\n${out}")
     file(REMOVE ${stamp})
     set(${ok_var} FALSE PARENT_SCOPE)
     return()
