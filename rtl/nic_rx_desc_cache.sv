@@ -160,7 +160,8 @@ module nic_rx_desc_cache #(
         pick_addr = rxq_base[q*64 +: 64] + {44'd0, fidx_q[q], 4'd0};
       end
     end
-    pick_slot32 = {26'd0, pick_addr[5:0]} / 16;
+    // first descriptor's slot within its beat: 0 when a beat holds one descriptor (128 bits)
+    pick_slot32 = ({26'd0, pick_addr[5:0]} % B) / 16;
     rd_req_valid = req_valid_q;
     rd_req_addr  = req_addr_q;
     rd_req_len   = {{(12-CNW){1'b0}}, req_n_q, 4'd0};

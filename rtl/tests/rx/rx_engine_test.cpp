@@ -27,6 +27,7 @@
 #include "model/checksum.hpp"
 #include "model/toeplitz.hpp"
 
+#include "Vrtl_rx_engine_w128_q4.h"
 #include "Vrtl_rx_engine_w512_q1.h"
 #include "Vrtl_rx_engine_w512_q4.h"
 #include "Vrtl_rx_engine_w64_q1.h"
@@ -839,13 +840,17 @@ struct Cfg {
 };
 using C64q1 = Cfg<Vrtl_rx_engine_w64_q1, 64, 1>;
 using C64q4 = Cfg<Vrtl_rx_engine_w64_q4, 64, 4>;
+// 128 bits: one descriptor per beat (regression: the first slot of a descriptor read was taken
+// from address bit 4, so reads starting at an odd ring index skipped half a beat and the cache
+// hung holding a beat without a request, blocking the shared DMA read channel)
+using C128q4 = Cfg<Vrtl_rx_engine_w128_q4, 128, 4>;
 using C512q1 = Cfg<Vrtl_rx_engine_w512_q1, 512, 1>;
 using C512q4 = Cfg<Vrtl_rx_engine_w512_q4, 512, 4>;
 
 }  // namespace
 
 TEMPLATE_TEST_CASE("random frames land byte-exact with completions that match the reference",
-                   "[rx]", C64q1, C64q4, C512q1, C512q4) {
+                   "[rx]", C64q1, C64q4, C128q4, C512q1, C512q4) {
   using H = typename TestType::H;
   const u64 seed = test_seed();
   announce(fmt::format("random traffic {}b x{}q", TestType::kDW, TestType::kNQ).c_str(), seed);
