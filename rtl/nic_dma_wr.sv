@@ -71,9 +71,6 @@ module nic_dma_wr #(
   localparam int PW         = $clog2(MAX_BURSTS);    // FIFO pointer bits
   localparam int NW         = $clog2(MAX_BURSTS + 1);
   localparam int CW         = (N > 1) ? $clog2(N) : 1;
-  localparam logic [16:0]   BEATS_PER_PAGE  = 17'd4096 >> BEAT_LOG2;
-  localparam logic [16:0]   MAX_BURST_BEATS = 17'd256;
-  localparam logic [16:0]   BEAT_MASK       = BEAT_BYTES[16:0] - 17'd1;
   localparam logic [NW-1:0] CNT_MAX         = MAX_BURSTS[NW-1:0];
   localparam logic [PW-1:0] PTR_LAST        = MAX_BURSTS[PW-1:0] - 1'b1;
 
@@ -122,11 +119,7 @@ module nic_dma_wr #(
   logic                  aw_issue;
   logic [63:0]           sel_addr;
   logic [16:0]           sel_left;
-  logic [16:0]           page_off;
-  logic [16:0]           to_page;
   logic [16:0]           burst;
-  logic [16:0]           req_off;
-  logic [16:0]           req_len;
   logic [16:0]           req_beats;
   logic [MAX_BURSTS-1:0] tag_row;
   logic [N-1:0]          head_hot;
@@ -194,11 +187,8 @@ module nic_dma_wr #(
 
     // ---- accept requests while the client's splitter is idle ----
     for (int i = 0; i < N; i++) begin
-      req_off = '0;
-      req_off[BEAT_LOG2-1:0] = wr_req_addr[i*64 +: BEAT_LOG2];
-      req_len = {1'b0, wr_req_len[i*16 +: 16]};
-      if (req_len == 17'd0) req_len = 17'd1;
-      req_beats = (req_off + req_len + BEAT_MASK) >> BEAT_LOG2;
+      req_beats = nic_dma_pkg::request_beats(wr_req_addr[i*64 +: 12], wr_req_len[i*16 +: 16],
+                                              BEAT_LOG2[2:0]);
       if (wr_req_valid[i] && !active_q[i]) begin
         active_d[i] = 1'b1;
         addr_d[i*64 +: 64] = {wr_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
@@ -228,12 +218,7 @@ module nic_dma_wr #(
         sel_left = left_q[i*17 +: 17];
       end
     end
-    page_off = '0;
-    page_off[11-BEAT_LOG2:0] = sel_addr[11:BEAT_LOG2];
-    to_page = BEATS_PER_PAGE - page_off;
-    burst = sel_left;
-    if (to_page < burst) burst = to_page;
-    if (MAX_BURST_BEATS < burst) burst = MAX_BURST_BEATS;
+    burst = nic_dma_pkg::burst_beats(sel_addr[11:0], sel_left, BEAT_LOG2[2:0]);
 
     // ---- AW issue (needs room in the W order queue) ----
     if (m_axi_awready) awvalid_d = 1'b0;
