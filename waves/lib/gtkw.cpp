@@ -167,4 +167,27 @@ GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& o) {
   return result;
 }
 
+std::vector<std::string> read_gtkw_signals(fs::path const& save_file) {
+  std::ifstream in(save_file, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", save_file.string()));
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    // [section] settings, * zoom/markers, @ flags, - group begin/end and comments, ^ filters,
+    // # and / comments: everything else is a trace.
+    if (std::string_view("[*@-^#/").find(line[0]) != std::string_view::npos) continue;
+    names.push_back(line);
+  }
+  return names;
+}
+
+std::vector<std::string> gtkw_signals_missing(FstFile const& file, fs::path const& save_file) {
+  std::vector<std::string> missing;
+  for (auto const& name : read_gtkw_signals(save_file))
+    if (file.find(name) == nullptr) missing.push_back(name);
+  return missing;
+}
+
 }  // namespace nicsim::waves
