@@ -56,9 +56,12 @@ RunSummary run(Scenario const& s) {
 /// Packets for a default loopback run of about `cycles` cycles (one calibration run).
 std::uint64_t packets_for(Scenario s, std::uint64_t cycles) {
     s.packets = 200;
-    RunSummary const r = run(s);
-    double const per_packet = static_cast<double>(r.cycles) / 200.0;
-    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(cycles) / per_packet));
+    for (int pass = 0; pass < 2; ++pass) {  // bring-up costs a fixed number of cycles: refine once
+        RunSummary const r = run(s);
+        double const per_packet = static_cast<double>(r.cycles) / static_cast<double>(s.packets);
+        s.packets = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(cycles) / per_packet));
+    }
+    return s.packets;
 }
 
 }  // namespace
