@@ -32,6 +32,10 @@ sim::Kernel& CoSimulation::kernel() noexcept { return impl_->top.kernel(); }
 dut::Dut& CoSimulation::dut() noexcept { return impl_->top.dut(); }
 host::Host& CoSimulation::host() noexcept { return impl_->top.host(); }
 driver::Adapter* CoSimulation::adapter() noexcept { return impl_->workload.adapter(); }
-RunSummary CoSimulation::run() { return impl_->workload.run(); }
+RunSummary CoSimulation::run() {
+    RunSummary r = impl_->workload.run();
+    r.trace_file = impl_->top.trace_file();
+    return r;
+}
 
 }  // namespace nicsim::cosim

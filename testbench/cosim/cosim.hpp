@@ -77,7 +77,14 @@ struct Scenario {
     std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
     std::uint64_t max_cycles = 0;            // 0: 1'000'000 + 20'000 per packet
     std::uint64_t watchdog_cycles = 200'000; // cycles without progress before the run is declared stuck
-    std::string trace_path;                  // FST of the whole run
+    // FST trace: cycles trace_first_cycle..trace_last_cycle (default: the whole run) into
+    // trace_path ("" = none); the file is opened at the first cycle and closed after the last.
+    std::string trace_path;
+    std::uint64_t trace_first_cycle = 0;
+    std::uint64_t trace_last_cycle = ~std::uint64_t{0};
+    int trace_depth = 0;                     // $dumpvars levels below each scope (0 = all)
+    std::vector<std::string> trace_scopes;   // dotted scopes, e.g. "nic_top.nic_top.tx"; empty = all
+    std::optional<unsigned> trace_threads;   // must equal what the model was verilated with
     std::uint64_t clock_hz = 250'000'000;    // for throughput and pcap time stamps
     bool rss = true;                         // RSS over the queues in use (when more than one)
     double csum_offload_fraction = 0.5;      // of TX IP frames: checksums zeroed, NIC inserts them
@@ -117,6 +124,8 @@ struct RunSummary {
     // verdict
     bool passed = false;
     std::string failure;                       // why not (first reason), empty when passed
+    std::uint64_t failure_cycle = 0;           // when failed: the last rising edge simulated when
+                                               // the failure was found (waves cycle numbering)
     std::vector<std::string> error_messages;   // scoreboard errors and the run's exception
     // counts
     std::uint64_t tx_packets = 0, tx_bytes = 0;   // seen on the wire
@@ -147,6 +156,9 @@ struct RunSummary {
     double rx_gbit_per_second = 0;
     LatencyStats tx_latency;           // TxQueue::submit -> TX completion callback
     LatencyStats rx_latency;           // first beat on the RX wire -> OS RX delivery
+    // trace
+    std::string trace_file;            // the FST written (Scenario::trace_path), "" if the run
+                                       // never reached the window (or there was none)
 };
 
 class CoSimulation {

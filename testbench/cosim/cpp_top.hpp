@@ -28,6 +28,8 @@ public:
     sim::Kernel& kernel() noexcept { return *kernel_; }
     dut::Dut& dut() noexcept { return *dut_; }
     host::Host& host() noexcept { return *host_; }
+    /// The scenario's trace file, if the run reached its window ("" otherwise).
+    std::string trace_file() const;
 
     dut::DutConfig const& config() const override { return dut_->config(); }
     std::uint64_t cycle() const override { return kernel_->cycle(); }
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<bfm::AxisSource> rx_src_;
     std::unique_ptr<bfm::AxisSink> tx_sink_;
     std::unique_ptr<host::Host> host_;
+    std::string trace_path_;
 };
 
 }  // namespace nicsim::cosim

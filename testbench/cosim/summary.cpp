@@ -68,8 +68,9 @@ std::string format_summary(RunSummary const& s) {
                      "{} MMIO reads, {} MMIO writes\n",
                      s.cycles, s.wall_seconds, s.sim_cycles_per_second, s.packets_per_second, s.interrupts,
                      s.mmio_reads, s.mmio_writes);
+    if (!s.trace_file.empty()) o += fmt::format("  trace: {}\n", s.trace_file);
     if (!s.passed) {
-        o += fmt::format("  failure: {}\n", s.failure);
+        o += fmt::format("  failure at cycle {}: {}\n", s.failure_cycle, s.failure);
         std::size_t shown = 0;
         for (auto const& e : s.error_messages) {
             if (e == s.failure) continue;
@@ -94,6 +95,8 @@ std::string to_json(RunSummary const& s) {
     field("seed", std::to_string(s.seed));
     field("passed", s.passed ? "true" : "false");
     field("failure", json_string(s.failure));
+    field("failure_cycle", s.passed ? "null" : std::to_string(s.failure_cycle));
+    field("trace_file", json_string(s.trace_file));
     field("cycles", std::to_string(s.cycles));
     field("traffic_cycles", std::to_string(s.traffic_cycles));
     field("tx_packets", std::to_string(s.tx_packets));
@@ -165,7 +168,16 @@ std::string replay_command(Scenario const& s) {
     if (s.csum_offload_fraction != d.csum_offload_fraction) o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
     if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
     if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
-    if (!s.trace_path.empty()) o += " --trace " + s.trace_path;
+    if (!s.trace_path.empty()) {
+        o += " --trace " + s.trace_path;
+        if (s.trace_first_cycle != d.trace_first_cycle || s.trace_last_cycle != d.trace_last_cycle)
+            o += s.trace_last_cycle == d.trace_last_cycle ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
+                                                          : fmt::format(" --trace-window {}:{}", s.trace_first_cycle,
+                                                                        s.trace_last_cycle);
+        if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
+        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + scope;
+        if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
+    }
     o += fmt::format(" --seed {}", s.seed);
     return o;
 }

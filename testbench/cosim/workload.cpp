@@ -346,6 +346,7 @@ struct Workload::Impl {
     }
 
     std::vector<std::string> run_errors;
+    std::optional<std::uint64_t> first_error_cycle;  // the scoreboard's or the run's first error
     void board_error(std::string msg) { run_errors.push_back(std::move(msg)); }
 
     void delivered(unsigned q, ringlib::os::RxFrame&& f) {
@@ -484,6 +485,8 @@ struct Workload::Impl {
             throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
                                                      max_cycles, hw.cycle(), sc.seed),
                                          hw.diagnosis());
+        if (!first_error_cycle && (board.event_errors() || !run_errors.empty())) [[unlikely]]
+            first_error_cycle = last_edge();
         if (!stopping) submit_tx();
         for (unsigned q = 0; q < queues; ++q) {
             if (txq[q]->state() != ringlib::os::QueueState::Stopped) txq[q]->poll();
@@ -498,6 +501,9 @@ struct Workload::Impl {
             progress_cb(progress());
         }
     }
+
+    /// The last rising edge simulated (cycle() counts edges).
+    std::uint64_t last_edge() const { return hw.cycle() ? hw.cycle() - 1 : 0; }
 
     Progress progress() const {
         Progress p;
@@ -576,6 +582,7 @@ struct Workload::Impl {
             failure = fmt::format("{}\n{}", e.what(), hw.diagnosis());
         }
         (void)model_usable;
+        std::uint64_t const failure_cycle = !failure.empty() ? last_edge() : first_error_cycle.value_or(last_edge());
         auto const wall = std::chrono::duration<double>(Clock::now() - t0).count();
         if (progress_cb) progress_cb(progress());
         if (pcap_out) {
@@ -640,6 +647,7 @@ struct Workload::Impl {
         else if (ring_errors) out.failure = fmt::format("{} hardware ring error(s) (see the driver's stats)", ring_errors);
         out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0;
         if (!out.passed && out.failure.empty()) out.failure = "run failed";
+        if (!out.passed) out.failure_cycle = failure_cycle;
         return out;
     }
 };

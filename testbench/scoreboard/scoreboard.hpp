@@ -130,6 +130,8 @@ public:
     bool passed() { return finish().passed; }
     /// Every error so far, those of finish() included.
     std::vector<std::string> errors();
+    /// Errors found by the events so far (cheap: the books are not closed).
+    std::size_t event_errors() const noexcept { return errors_.size(); }
     std::string report();
 
 private:

@@ -17,6 +17,7 @@
 #include "cosim/cosim.hpp"
 #include "dut/dut.hpp"
 #include "nicsim/command.hpp"
+#include "run_traced.hpp"
 #include "wire/pcap.hpp"
 
 using nicsim::cosim::CoSimulation;
@@ -41,9 +42,10 @@ Scenario small(std::string config = "dw64_q4", std::uint64_t packets = 200, std:
 }
 
 RunSummary run_checked(Scenario const& s) {
-    CoSimulation sim(s);
-    RunSummary r = sim.run();
+    auto const traced = nicsim::test::run_traced(s, Catch::getResultCapture().getCurrentTestName());
+    RunSummary const& r = traced.summary;
     INFO(nicsim::cosim::format_summary(r));
+    INFO(traced.failure_report);
     INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
     CHECK(r.passed);
     CHECK(r.lost == 0);
