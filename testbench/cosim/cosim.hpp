@@ -19,7 +19,9 @@
 //
 // Monitors and tests reach the parts through kernel(), dut(), host() (valid from construction)
 // and adapter() (once started); on_started() runs once the adapter is up and the RX rings have
-// buffers, before the first frame.
+// buffers, before the first frame. The ownership monitor (testbench/monitor) is attached from
+// construction unless Scenario::ownership_monitor is off; a violation stops the run (failure
+// names the access, the owner and the cycle; RunSummary::ownership_violations counts it).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +46,10 @@ class Host;
 }
 namespace nicsim::driver {
 class Adapter;
+}
+namespace nicsim::monitor {
+class OwnershipMonitor;
+class PacketTimeline;
 }
 
 namespace nicsim::cosim {
@@ -93,6 +99,10 @@ struct Scenario {
     std::uint32_t wire_latency_cycles = 16;  // loopback: TX last beat -> RX first beat
     // Progress: called every progress_interval_cycles (0 = never) and once at the end.
     std::uint64_t progress_interval_cycles = 0;
+    // Views (testbench/monitor/README.md).
+    bool ownership_monitor = true;           // check every DMA access against the ownership contract
+    std::string timeline_json;               // packet timeline, Chrome/Perfetto trace-event JSON
+    std::string timeline_csv;                // packet timeline, one CSV row per packet
 };
 
 struct Progress {
@@ -144,6 +154,7 @@ struct RunSummary {
     std::uint64_t tx_missing = 0;
     std::uint64_t verifier_violations = 0;
     std::uint64_t protocol_violations = 0;        // bus checkers (SVA) and BFM checks
+    std::uint64_t ownership_violations = 0;       // DMA outside what the NIC owns (ownership monitor)
     std::uint64_t interrupts = 0;
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
     // time
@@ -179,6 +190,10 @@ public:
     host::Host& host() noexcept;
     /// The driver's adapter once started (from on_started on), else nullptr.
     driver::Adapter* adapter() noexcept;
+    /// The ownership monitor (nullptr when Scenario::ownership_monitor is off and no timeline).
+    monitor::OwnershipMonitor* ownership_monitor() noexcept;
+    /// The packet timeline (nullptr unless Scenario::timeline_json or timeline_csv is set).
+    monitor::PacketTimeline* timeline() noexcept;
     /// Runs to the end; never throws for a failing run (the summary says why).
     RunSummary run();
 

@@ -57,9 +57,9 @@ std::string format_summary(RunSummary const& s) {
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
     o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {} (ring errors {}), verifier violations {}, "
-                     "protocol violations {}\n",
+                     "protocol violations {}, ownership violations {}\n",
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
-                     s.verifier_violations, s.protocol_violations);
+                     s.verifier_violations, s.protocol_violations, s.ownership_violations);
     o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
                      mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
     o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
@@ -118,6 +118,7 @@ std::string to_json(RunSummary const& s) {
     field("ring_errors", std::to_string(s.ring_errors));
     field("verifier_violations", std::to_string(s.verifier_violations));
     field("protocol_violations", std::to_string(s.protocol_violations));
+    field("ownership_violations", std::to_string(s.ownership_violations));
     std::string msgs = "[";
     for (std::size_t i = 0; i < s.error_messages.size(); ++i) msgs += (i ? ", " : "") + json_string(s.error_messages[i]);
     field("error_messages", msgs + "]");
@@ -178,6 +179,9 @@ std::string replay_command(Scenario const& s) {
         for (auto const& scope : s.trace_scopes) o += " --trace-scope " + scope;
         if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
     }
+    if (!s.ownership_monitor) o += " --no-ownership-monitor";
+    if (!s.timeline_json.empty()) o += " --timeline " + s.timeline_json;
+    if (!s.timeline_csv.empty()) o += " --timeline-csv " + s.timeline_csv;
     o += fmt::format(" --seed {}", s.seed);
     return o;
 }

@@ -133,6 +133,7 @@ struct Workload::Impl {
     std::uint64_t max_cycles = 0;
     Clock::time_point t0;
     RunSummary out;
+    TrafficHooks hooks;
 
     Impl(Scenario const& s, Platform& platform)
         : sc(s), hw(platform), tx_rng(traffic_seed(s.seed, 0)), rx_rng(traffic_seed(s.seed, 1)) {
@@ -232,6 +233,7 @@ struct Workload::Impl {
             board.tx_seen(f);
             if (pcap_out) pcap_out->add_tx(f);
             peer->on_tx(f);
+            if (hooks.tx_on_wire) hooks.tx_on_wire(f);
             activity("TX frame on the wire");
         });
         hw.on_rx_sent([this](wire::Frame const& f) {
@@ -243,6 +245,7 @@ struct Workload::Impl {
             if (pcap_out) pcap_out->add_rx(f);
             auto const tag = f.tag ? f.tag : wire::decode_tag(f.bytes);
             if (tag && f.first_beat_cycle) rx_put_cycle[tag_key(*tag)] = *f.first_beat_cycle;
+            if (hooks.rx_on_wire) hooks.rx_on_wire(f);
             activity("RX frame put on the wire");
         });
 
@@ -322,6 +325,7 @@ struct Workload::Impl {
             auto tx = ringlib::os::TxQueue::create(tcfg, hw.arena(), adapter->handle(), driver::EvtCreateTxQueue);
             tx->on_completion([this, q](ringlib::os::TxCompletion const& comp) {
                 ++tx_completed;
+                if (hooks.tx_completed) hooks.tx_completed(q, comp.frame_id);
                 auto const& sub = submit_cycle[q];
                 if (comp.status == ringlib::os::TxCompletionStatus::Sent && comp.frame_id < sub.size())
                     tx_lat.push_back(hw.cycle() - sub[comp.frame_id]);
@@ -373,6 +377,7 @@ struct Workload::Impl {
         }
         out.rx_packets++;
         out.rx_bytes += f.bytes.size();
+        if (hooks.rx_delivered) hooks.rx_delivered(q, f.bytes);
         d.bytes = std::move(f.bytes);
         board.rx_delivered(d);
         activity("RX delivery");
@@ -425,6 +430,7 @@ struct Workload::Impl {
                 if (tx.fragments_needed(f.bytes.size()) > 1) ++out.tx_multi_fragment;
                 board.tx_posted(static_cast<std::uint16_t>(q), f, req);
                 auto const id = tx.submit(f.bytes, md);
+                if (hooks.tx_submitted) hooks.tx_submitted(q, id, f);
                 auto& sub = submit_cycle[q];
                 if (sub.size() <= id) sub.resize(id + 1, 0);
                 sub[id] = hw.cycle();
@@ -657,6 +663,7 @@ Workload::Workload(Scenario const& scenario, Platform& platform)
 Workload::~Workload() = default;
 void Workload::on_progress(std::function<void(Progress const&)> cb) { impl_->progress_cb = std::move(cb); }
 void Workload::on_started(std::function<void()> cb) { impl_->started_cb = std::move(cb); }
+void Workload::set_traffic_hooks(TrafficHooks hooks) { impl_->hooks = std::move(hooks); }
 driver::Adapter* Workload::adapter() noexcept { return impl_->adapter.get(); }
 RunSummary Workload::run() { return impl_->run(); }
 

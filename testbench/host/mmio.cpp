@@ -38,6 +38,7 @@ void MmioBus::write32(std::uint16_t offset, std::uint32_t value) {
     }
     master_.write(offset, value);
     ++stats_.writes;
+    if (on_write) on_write(offset, value);
 }
 
 std::uint32_t MmioBus::read32(std::uint16_t offset) {

@@ -112,11 +112,18 @@ std::string run_usage() {
         "                       failure) next to the --json file (NAME its stem), else ./nicsim-failure-SEED\n"
         "  --failure-trace-dir DIR   put those files in DIR instead\n"
         "  --no-failure-trace   do not replay a failed run\n"
+        "  --timeline FILE      packet timeline as Chrome/Perfetto trace JSON (open in ui.perfetto.dev): per\n"
+        "                       packet the cycles of OS hand-off, descriptor post, doorbell, descriptor fetch,\n"
+        "                       data read, wire beats, completion write and drain (testbench/monitor/README.md)\n"
+        "  --timeline-csv FILE  the same timeline, one CSV row per packet\n"
+        "  --no-ownership-monitor  do not check DMA accesses against the ownership contract (benchmarks;\n"
+        "                       by default a violation stops the run naming the address, owner and cycle)\n"
         "  -h, --help           this text\n"
         "\n"
         "On a terminal a progress line shows packets done/total, cycles and rate; otherwise nothing is\n"
         "printed until the summary.\n"
-        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier or protocol violation);\n"
+        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol or ownership\n"
+        "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
         "value, or an unreadable/unwritable file (one line naming it), nothing run.\n",
         configs);
@@ -241,6 +248,15 @@ RunOptions parse_run_options(std::span<std::string const> args) {
         } else if (opt == "--no-failure-trace") {
             flag();
             o.failure_trace = false;
+        } else if (opt == "--timeline") {
+            s.timeline_json = value();
+            if (s.timeline_json.empty()) throw UsageError("--timeline: needs a file name");
+        } else if (opt == "--timeline-csv") {
+            s.timeline_csv = value();
+            if (s.timeline_csv.empty()) throw UsageError("--timeline-csv: needs a file name");
+        } else if (opt == "--no-ownership-monitor") {
+            flag();
+            s.ownership_monitor = false;
         } else {
             throw UsageError(fmt::format("{}: unknown option (nicsim run --help lists them)", opt));
         }
@@ -315,7 +331,11 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             return 2;
         }
     }
-    for (auto const* path : {&o.scenario.pcap_out, &o.scenario.trace_path}) {
+    std::pair<std::string const*, char const*> const outputs[] = {{&o.scenario.pcap_out, "--pcap-out"},
+                                                                  {&o.scenario.trace_path, "--trace"},
+                                                                  {&o.scenario.timeline_json, "--timeline"},
+                                                                  {&o.scenario.timeline_csv, "--timeline-csv"}};
+    for (auto const& [path, option] : outputs) {
         if (path->empty()) continue;
         bool const existed = std::filesystem::exists(*path);
         std::ofstream probe(*path, std::ios::app);
@@ -323,8 +343,7 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         probe.close();
         if (ok && !existed) std::filesystem::remove(*path);  // a window never reached leaves no file
         if (!ok) {
-            err << fmt::format("nicsim run: {} {}: cannot open for writing\n",
-                               path == &o.scenario.pcap_out ? "--pcap-out" : "--trace", *path);
+            err << fmt::format("nicsim run: {} {}: cannot open for writing\n", option, *path);
             return 2;
         }
     }

@@ -51,6 +51,7 @@ RunSummary run_checked(Scenario const& s) {
     CHECK(r.lost == 0);
     CHECK(r.verifier_violations == 0);
     CHECK(r.protocol_violations == 0);
+    CHECK(r.ownership_violations == 0);  // the ownership monitor is on in every co-simulation
     CHECK(r.errors == 0);
     return r;
 }
