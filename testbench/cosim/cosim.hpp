@@ -93,6 +93,8 @@ struct Scenario {
     // The OS's TX hang check: a queue with frames in flight and no TX completion for this many
     // cycles is reset (Adapter::request_ring_reset). 0 = off.
     std::uint64_t hang_check_cycles = 40'000;
+    // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
+    driver::DriverFaults driver_faults;
 };
 
 struct Progress {

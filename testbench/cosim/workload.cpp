@@ -336,6 +336,7 @@ struct Workload::Impl {
         ac.tx_ring_log2 = hw_tx_log2;
         ac.rx_ring_log2 = hw_rx_log2;
         ac.rss_enabled = sc.rss;
+        ac.faults = sc.driver_faults;
         if (faults)
             ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
                 return faults->tx_descriptor_fault(q, seq);
