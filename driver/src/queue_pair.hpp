@@ -62,6 +62,9 @@ struct TxState {
     NET_EXTENSION logical_address{};
     bool active = false;
     bool cancelled = false;
+    // Fault injection: the malformed chain each packet slot was first posted with, so that a
+    // packet posted again after a ring reset is malformed the same way (by packet ring index).
+    std::vector<TxDescriptorFault> injected;
 };
 
 /// What the driver remembers of each posted RX buffer, by hardware ring slot.

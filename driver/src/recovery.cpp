@@ -123,7 +123,14 @@ bool TxRepostInFlightPackets(TxState& tx)
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
         if (TxPacketGoesToHardware(NetPacketIteratorGetPacket(&packets))) {
-            TxPostPacketDescriptors(tx, &packets);
+            // An injected malformed chain stays malformed (the hardware must still refuse it);
+            // an open chain is posted whole: that is what the reset was for.
+            UINT32 const index = NetPacketIteratorGetIndex(&packets);
+            TxDescriptorFault fault = index < tx.injected.size() ? tx.injected[index] : TxDescriptorFault::none;
+            if (fault == TxDescriptorFault::no_end_of_packet) {
+                fault = TxDescriptorFault::none;
+            }
+            TxPostPacketDescriptors(tx, &packets, fault);
             ++tx.pair->stats.tx_reposted;
             posted = true;
         }

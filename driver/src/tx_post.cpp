@@ -141,6 +141,10 @@ void TxPostPackets(TxState& tx)
             if (fault != TxDescriptorFault::none) {
                 ++stats.tx_descriptor_faults;
             }
+            if (inject) {
+                tx.injected.resize(NetRingCollectionGetPacketRing(tx.rings)->NumberOfElements);
+                tx.injected[packet_index] = fault;
+            }
             TxPostPacketDescriptors(tx, &packets, fault);
             ++ring.first_posts;
             posted = true;
