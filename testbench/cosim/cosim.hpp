@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "cosim/faults.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::sim {
@@ -103,6 +104,14 @@ struct Scenario {
     bool ownership_monitor = true;           // check every DMA access against the ownership contract
     std::string timeline_json;               // packet timeline, Chrome/Perfetto trace-event JSON
     std::string timeline_csv;                // packet timeline, one CSV row per packet
+    // Faults (docs/faults.md): each injected as its spec says, each outcome accounted for.
+    std::vector<FaultSpec> faults;
+    std::uint32_t rx_buffer_bytes = 2048;      // OS RX buffer capacity (multiple of 64, >= 128)
+    // The OS's TX hang check: a queue with frames in flight and no TX completion for this many
+    // cycles is reset (Adapter::request_ring_reset). 0 = off.
+    std::uint64_t hang_check_cycles = 40'000;
+    // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
+    driver::DriverFaults driver_faults;
 };
 
 struct Progress {
@@ -120,6 +129,7 @@ struct LatencyStats {
 struct QueueCounts {
     std::uint64_t tx_packets = 0, tx_bytes = 0;  // seen on the wire, by the queue that sent them
     std::uint64_t rx_packets = 0, rx_bytes = 0;  // delivered by the OS RX queue
+    std::uint64_t rx_expected = 0;               // put on the wire for this queue (RSS reference)
 };
 
 struct RunSummary {
@@ -157,6 +167,16 @@ struct RunSummary {
     std::uint64_t ownership_violations = 0;       // DMA outside what the NIC owns (ownership monitor)
     std::uint64_t interrupts = 0;
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
+    // faults (docs/faults.md)
+    std::map<std::string, std::uint64_t> faults_injected;     // by kind, injections that took effect
+    std::map<std::string, std::uint64_t> ring_errors_by_code; // err_e name -> entries into error
+    std::uint64_t expected_errors = 0;    // ring errors the faults explain + register refusals
+    std::uint64_t unexpected_errors = 0;  // ring errors beyond them + answers the contract forbids
+    std::map<std::string, std::uint64_t> tx_drops;            // TX frames returned unsent, by reason
+    std::uint64_t tx_dropped = 0;
+    std::uint64_t tx_duplicates = 0;      // TX frames seen twice (a lost completion), accepted
+    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check)
+    std::uint64_t hang_resets = 0;        // of which by the OS's TX hang check
     // time
     std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included
     std::uint64_t traffic_cycles = 0;  // first frame submitted .. last frame accounted for

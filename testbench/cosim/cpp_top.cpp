@@ -111,6 +111,27 @@ void CppTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
 
 std::string CppTop::trace_file() const { return kernel_->trace_window_opened() ? trace_path_ : std::string(); }
 
+Platform::RegisterProbe CppTop::probe_register(bool write, std::uint16_t offset, std::uint32_t value) {
+    auto& mmio = host_->mmio;
+    mmio.flush();  // earlier writes (and their errors, which are real) first
+    bool const throwing = mmio.config().throw_on_error;
+    mmio.config().throw_on_error = false;
+    auto const errors_before = mmio.stats().error_responses;
+    RegisterProbe p;
+    if (write) {
+        mmio.write32(offset, value);
+        mmio.flush();
+    } else {
+        p.data = mmio.read32(offset);
+    }
+    if (mmio.stats().error_responses != errors_before) {
+        p.resp = mmio.master().last_result().resp;
+        if (!write) p.data = mmio.master().last_result().data;  // the port's data, not the CPU's all ones
+    }
+    mmio.config().throw_on_error = throwing;
+    return p;
+}
+
 void CppTop::start_wire(wire::WirePeer& peer) { ticker_->peer = &peer; }
 
 void CppTop::finish() noexcept {

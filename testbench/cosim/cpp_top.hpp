@@ -59,6 +59,10 @@ public:
     std::string diagnosis() const override { return kernel_->diagnosis(); }
     void finish() noexcept override;
 
+    bool supports_faults() const override { return true; }
+    void set_dma_fault(DmaFaultHook hook) override { host_->memory.dma().config().error_hook = std::move(hook); }
+    RegisterProbe probe_register(bool write, std::uint16_t offset, std::uint32_t value) override;
+
 private:
     class PeerTicker;
 

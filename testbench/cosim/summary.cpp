@@ -60,6 +60,17 @@ std::string format_summary(RunSummary const& s) {
                      "protocol violations {}, ownership violations {}\n",
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
                      s.verifier_violations, s.protocol_violations, s.ownership_violations);
+    if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets) {
+        std::string inj, codes, txd;
+        for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
+        for (auto const& [k, n] : s.ring_errors_by_code) codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", k, n);
+        for (auto const& [k, n] : s.tx_drops) txd += fmt::format("{}{} {}", txd.empty() ? "" : ", ", k, n);
+        o += fmt::format("  faults injected: {}\n", inj.empty() ? "none" : inj);
+        o += fmt::format("  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
+                         "duplicates {}; ring resets {} (hang check {})\n",
+                         s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
+                         txd.empty() ? "none" : txd, s.tx_duplicates, s.queue_resets, s.hang_resets);
+    }
     o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
                      mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
     o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
@@ -125,10 +136,25 @@ std::string to_json(RunSummary const& s) {
     std::string qs = "[";
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
-        qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}}}",
-                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes);
+        qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}, "
+                          "\"rx_expected\": {}}}",
+                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes, c.rx_expected);
     }
     field("per_queue", qs + "]");
+    auto map_json = [](std::map<std::string, std::uint64_t> const& m) {
+        std::string j = "{";
+        for (auto const& [k, n] : m) j += fmt::format("{}{}: {}", j.size() > 1 ? ", " : "", json_string(k), n);
+        return j + "}";
+    };
+    field("faults_injected", map_json(s.faults_injected));
+    field("ring_errors_by_code", map_json(s.ring_errors_by_code));
+    field("expected_errors", std::to_string(s.expected_errors));
+    field("unexpected_errors", std::to_string(s.unexpected_errors));
+    field("tx_dropped", std::to_string(s.tx_dropped));
+    field("tx_drops", map_json(s.tx_drops));
+    field("tx_duplicates", std::to_string(s.tx_duplicates));
+    field("queue_resets", std::to_string(s.queue_resets));
+    field("hang_resets", std::to_string(s.hang_resets));
     field("interrupts", std::to_string(s.interrupts));
     field("mmio_reads", std::to_string(s.mmio_reads));
     field("mmio_writes", std::to_string(s.mmio_writes));
@@ -182,6 +208,10 @@ std::string replay_command(Scenario const& s) {
     if (!s.ownership_monitor) o += " --no-ownership-monitor";
     if (!s.timeline_json.empty()) o += " --timeline " + s.timeline_json;
     if (!s.timeline_csv.empty()) o += " --timeline-csv " + s.timeline_csv;
+    if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);
+    if (s.hang_check_cycles != d.hang_check_cycles) o += fmt::format(" --hang-check {}", s.hang_check_cycles);
+    if (s.watchdog_cycles != d.watchdog_cycles) o += fmt::format(" --watchdog {}", s.watchdog_cycles);
+    for (auto const& f : s.faults) o += " --fault " + to_string(f);
     o += fmt::format(" --seed {}", s.seed);
     return o;
 }

@@ -93,6 +93,18 @@ std::string run_usage() {
         "  --stall P            percent of cycles each bus model stalls: host memory (every AXI4 channel),\n"
         "                       TX wire sink (tready) and RX wire source (tvalid) (default 0)\n"
         "  --mem-stall P, --tx-stall P, --rx-stall P   the same per bus\n"
+        "faults (docs/faults.md: what each does and the outcome the run checks):\n"
+        "  --fault SPEC         inject a fault, repeatable. SPEC is KIND[:key=value,...] with KIND one of\n"
+        "                       {}\n"
+        "                       and keys queue=Q, dir=tx|rx, at=N (after N TX frames; default a third of\n"
+        "                       the run), count=K, every=E (frames apart), rate=P (per frame instead of\n"
+        "                       at/count), cycles=C (rx-starve). Example: --fault dma-desc-read:queue=1,at=100\n"
+        "  --soak               every fault kind at random (the soak's mix), and unless given:\n"
+        "                       --mem-latency 0:500 --stall 10\n"
+        "  --rx-buffer B        OS RX buffer bytes, multiple of 64 in 128..65536 (default 2048)\n"
+        "  --hang-check N       reset a TX ring whose frames saw no completion for N cycles (default\n"
+        "                       40000; 0 = off)\n"
+        "  --watchdog N         fail when no packet moved for N cycles (default 200000)\n"
         "run:\n"
         "  --seed S             random seed (default: a random one, printed); the seed replays the run\n"
         "  --max-cycles N       give up after N cycles (default 1000000 + 20000 per packet)\n"
@@ -126,14 +138,14 @@ std::string run_usage() {
         "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
         "value, or an unreadable/unwritable file (one line naming it), nothing run.\n",
-        configs);
+        configs, cosim::fault_kind_names());
 }
 
 RunOptions parse_run_options(std::span<std::string const> args) {
     RunOptions o;
     auto& s = o.scenario;
     std::optional<double> stall, mem_stall, tx_stall, rx_stall;
-    bool imix = false, window_given = false;
+    bool imix = false, window_given = false, soak = false, latency_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string opt = args[i];
         std::optional<std::string> inline_value;
@@ -183,6 +195,7 @@ RunOptions parse_run_options(std::span<std::string const> args) {
         } else if (opt == "--pcap-out") {
             s.pcap_out = value();
         } else if (opt == "--mem-latency") {
+            latency_given = true;
             auto const v = value();
             auto const colon = v.find(':');
             if (colon == std::string::npos) {
@@ -257,6 +270,23 @@ RunOptions parse_run_options(std::span<std::string const> args) {
         } else if (opt == "--no-ownership-monitor") {
             flag();
             s.ownership_monitor = false;
+        } else if (opt == "--fault") {
+            try {
+                s.faults.push_back(cosim::parse_fault(value()));
+            } catch (cosim::ScenarioError const& e) {
+                throw UsageError(e.what());
+            }
+        } else if (opt == "--soak") {
+            flag();
+            soak = true;
+        } else if (opt == "--rx-buffer") {
+            auto const v = value();
+            s.rx_buffer_bytes = static_cast<std::uint32_t>(parse_uint(opt, v, 128, 65536));
+            if (s.rx_buffer_bytes % 64) throw UsageError(fmt::format("--rx-buffer: {} is not a multiple of 64", v));
+        } else if (opt == "--hang-check") {
+            s.hang_check_cycles = parse_uint(opt, value(), 0, ~std::uint64_t{0});
+        } else if (opt == "--watchdog") {
+            s.watchdog_cycles = parse_uint(opt, value(), 1, ~std::uint64_t{0});
         } else {
             throw UsageError(fmt::format("{}: unknown option (nicsim run --help lists them)", opt));
         }
@@ -264,6 +294,11 @@ RunOptions parse_run_options(std::span<std::string const> args) {
     if (s.min_size > s.max_size)
         throw UsageError(fmt::format("--min-size: {} is larger than --max-size {}", s.min_size, s.max_size));
     if (imix) s.sizes = wire::SizeDist::imix();
+    if (soak) {
+        for (auto const& f : cosim::soak_faults()) s.faults.push_back(f);
+        if (!latency_given) s.mem_latency_min = 0, s.mem_latency_max = 500;
+        if (!stall) stall = 10;
+    }
     s.mem_stall_percent = mem_stall.value_or(stall.value_or(0));
     s.tx_stall_percent = tx_stall.value_or(stall.value_or(0));
     s.rx_stall_percent = rx_stall.value_or(stall.value_or(0));
