@@ -1,6 +1,8 @@
 // Workload: see workload.hpp.
 #include "cosim/workload.hpp"
 
+#include "cosim/latency_histogram.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -40,18 +42,12 @@ namespace c = nicsim::contract;
 std::uint32_t pow2_at_least(std::uint64_t n) { return static_cast<std::uint32_t>(std::bit_ceil(std::max<std::uint64_t>(n, 2))); }
 std::uint32_t log2_of(std::uint32_t pow2) { return static_cast<std::uint32_t>(std::countr_zero(pow2)); }
 
-LatencyStats latency_of(std::vector<std::uint64_t>& v) {
+LatencyStats latency_of(LatencyHistogram const& h) {
     LatencyStats s;
-    s.count = v.size();
-    if (v.empty()) return s;
-    std::sort(v.begin(), v.end());
-    auto at = [&](double q) {
-        auto const i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) ;
-        return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
-    };
-    s.p50 = at(0.50);
-    s.p99 = at(0.99);
-    s.max = v.back();
+    s.count = h.count();
+    s.p50 = h.quantile(0.50);
+    s.p99 = h.quantile(0.99);
+    s.max = h.max();
     return s;
 }
 
@@ -137,11 +133,11 @@ struct Workload::Impl {
         bool offload = false;  // checksum offload requested (drawn when generated)
     };
     std::vector<std::deque<PendingFrame>> pending;     // per queue: generated, not yet submitted
-    std::vector<std::vector<std::uint64_t>> submit_cycle;  // per queue, by frame id
+    std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> submit_cycle;  // per queue: frame id -> cycle, until completed
     std::uint64_t rx_put = 0, rx_delivered = 0;
     std::uint64_t rx_expected_total = 0;                // known up front (0 in loopback: = packets)
     std::unordered_map<std::uint64_t, std::uint64_t> rx_put_cycle;  // tag key -> first beat cycle
-    std::vector<std::uint64_t> tx_lat, rx_lat;
+    LatencyHistogram tx_lat, rx_lat;  // constant memory, whatever the run length
     std::map<scoreboard::DropReason, std::uint64_t> drops_reported;
     std::vector<std::uint64_t> hw_drops_seen;           // RING_STAT_DROPS read so far, per queue
     std::uint64_t last_activity = 0;
@@ -371,10 +367,14 @@ struct Workload::Impl {
             tx->on_completion([this, q](ringlib::os::TxCompletion const& comp) {
                 ++tx_completed;
                 if (hooks.tx_completed) hooks.tx_completed(q, comp.frame_id);
-                auto const& sub = submit_cycle[q];
+                auto& sub = submit_cycle[q];
+                auto const submitted = sub.find(comp.frame_id);
+                bool const known = submitted != sub.end();
+                std::uint64_t const at = known ? submitted->second : 0;
+                if (known) sub.erase(submitted);
                 tx_progress_cycle[q] = hw.cycle();
-                if (comp.status == ringlib::os::TxCompletionStatus::Sent && comp.frame_id < sub.size())
-                    tx_lat.push_back(hw.cycle() - sub[comp.frame_id]);
+                if (comp.status == ringlib::os::TxCompletionStatus::Sent && known)
+                    tx_lat.record(hw.cycle() - at);
                 else if (comp.status == ringlib::os::TxCompletionStatus::Cancelled && cancelled_run)
                     ++os_cancelled;  // never reached the driver: the OS returns it at stop
                 else if (comp.status != ringlib::os::TxCompletionStatus::Sent)
@@ -415,7 +415,7 @@ struct Workload::Impl {
         if (tag) {
             auto it = rx_put_cycle.find(tag_key(*tag));
             if (it != rx_put_cycle.end()) {
-                rx_lat.push_back(hw.cycle() - it->second);
+                rx_lat.record(hw.cycle() - it->second);
                 rx_put_cycle.erase(it);
             }
         }
@@ -483,9 +483,7 @@ struct Workload::Impl {
                 auto const id = tx.submit(f.bytes, md);
                 if (hooks.tx_submitted) hooks.tx_submitted(q, id, f);
                 ++submitted_on[q];
-                auto& sub = submit_cycle[q];
-                if (sub.size() <= id) sub.resize(id + 1, 0);
-                sub[id] = hw.cycle();
+                submit_cycle[q][id] = hw.cycle();
                 ++tx_submitted;
                 if (!traffic_started) {
                     traffic_started = true;

@@ -23,8 +23,10 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -158,13 +160,21 @@ private:
         std::optional<DropReason> must_drop;
         RxExpectation rx;                 // RX only
     };
+    // Books that stay flat over a long run: an entry lives until its frame is accounted for;
+    // then a tagged one is forgotten (its tag stays in a bounded window of recent tags, so a
+    // duplicate is still named as one), an untagged one (foreign frames, found by bytes) stays.
     struct Ledger {
-        std::vector<Entry> entries;
+        std::map<std::size_t, Entry> entries;                   // by arrival, outstanding first-class
+        std::size_t next_id = 0;
         std::map<std::uint16_t, std::uint64_t> next_pos;        // per queue
         std::map<std::uint16_t, std::optional<std::uint64_t>> last_done_pos;
-        std::multimap<FrameTag, std::size_t> by_tag;
+        std::multimap<FrameTag, std::size_t> by_tag;            // outstanding tagged entries
+        std::set<FrameTag> recent_done;                         // the last kRecentTags accounted for
+        std::deque<FrameTag> recent_order;
         std::size_t outstanding = 0;
     };
+    static constexpr std::size_t kRecentTags = 1u << 16;
+    void forget(Ledger& l, std::size_t idx);
 
     std::size_t add_entry(Ledger& l, std::uint16_t queue, Bytes expected, std::optional<FrameTag> tag);
     /// The entry a received frame belongs to, or nullopt after reporting why there is none.
