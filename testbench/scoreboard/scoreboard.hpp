@@ -173,7 +173,7 @@ private:
         std::deque<FrameTag> recent_order;
         std::size_t outstanding = 0;
     };
-    static constexpr std::size_t kRecentTags = 1u << 16;
+    static constexpr std::size_t kRecentTags = 4096;  // duplicates come within a ring or two of the original
     void forget(Ledger& l, std::size_t idx);
 
     std::size_t add_entry(Ledger& l, std::uint16_t queue, Bytes expected, std::optional<FrameTag> tag);
