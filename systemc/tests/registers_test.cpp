@@ -34,7 +34,7 @@ TEST_CASE("registers: the ID block read through the target socket holds the cont
     CHECK(p.nic.stats().register_accesses == 8);
 }
 
-TEST_CASE("registers: a RW register written through the socket reads back, byte enables as WSTRB") {
+TEST_CASE("registers: a RW register written through the socket reads back with byte enables as WSTRB") {
     TestPlatform p("tb");
     unsigned const q = NicModule::num_queues - 1;
     std::uint16_t const mod_cycles = c::queue_reg(q, c::QREG_IRQ, c::IRQ_MOD_CYCLES);
@@ -58,7 +58,7 @@ TEST_CASE("registers: a RW register written through the socket reads back, byte 
     CHECK(rss.value == q);
 }
 
-TEST_CASE("registers: bad accesses answer TLM errors, SLVERR mapped by direction") {
+TEST_CASE("registers: bad accesses answer TLM errors with SLVERR mapped by direction") {
     TestPlatform p("tb");
     RegResult undefined_read, ro_write, magic_after, absent_queue, rss_bad, too_far, misaligned, too_long,
         ignored, undefined_write;
@@ -92,7 +92,7 @@ TEST_CASE("registers: bad accesses answer TLM errors, SLVERR mapped by direction
     CHECK(accesses_after_local_checks == accesses_before_local_checks);  // none reached the bus
 }
 
-TEST_CASE("registers: an access takes its AXI4-Lite cycles in simulated time, after the annotated delay") {
+TEST_CASE("registers: an access takes its AXI4-Lite cycles in simulated time after the annotated delay") {
     TestPlatform p("tb");
     sc_core::sc_time t_plain, t_delayed;
     std::uint64_t cycles_plain = 0, cycles_delayed = 0;
