@@ -1,10 +1,11 @@
-// CoSimulation: the product's main job in one object. A verilated nic_top (any configuration of
-// nicsim_models, protocol checkers bound), the simulation kernel, the host (DMA memory with
-// latency/stalls, MMIO, interrupts), the wire (AXI-Stream sink on m_axis_tx, source on s_axis_rx,
-// a peer: loopback, generator or pcap replay), the scoreboard, the driver Adapter and, per queue
-// pair, a ringlib TxQueue and RxQueue created through the driver's EvtCreate callbacks. Frames
-// are submitted to the OS TX queues between cycles and the OS queues are polled; the run ends
-// when every frame is accounted for (scoreboard) and the queues are idle, then the queues are
+// CoSimulation: the product's main job in one object, on the C++ top. The hardware (CppTop,
+// cpp_top.hpp): a verilated nic_top (any configuration of nicsim_models, protocol checkers
+// bound), the simulation kernel, the host (DMA memory with latency/stalls, MMIO, interrupts) and
+// the wire's bus models. The workload (workload.hpp), the same on every top: the wire peer
+// (loopback, generator or pcap replay), the scoreboard, the driver Adapter and, per queue pair,
+// a ringlib TxQueue and RxQueue created through the driver's EvtCreate callbacks. Frames are
+// submitted to the OS TX queues between cycles and the OS queues are polled; the run ends when
+// every frame is accounted for (scoreboard) and the queues are idle, then the queues are
 // stopped (cancel, drain, EvtStop) and the adapter.
 //
 //   nicsim::cosim::Scenario s;             // plain struct: config, seed, packets, sizes, mode...
@@ -13,8 +14,12 @@
 //   nicsim::cosim::RunSummary r = sim.run();
 //   fmt::print("{}", format_summary(r));   // r.passed: scoreboard passed, lost == 0, no violation
 //
-// Everything random comes from the kernel's generator seeded with Scenario::seed: a seed replays
-// the run cycle for cycle (replay_command() says how).
+// Everything random derives from Scenario::seed (the bus models draw from the kernel's generator,
+// the traffic from its own streams): a seed replays the run cycle for cycle (replay_command()).
+//
+// Monitors and tests reach the parts through kernel(), dut(), host() (valid from construction)
+// and adapter() (once started); on_started() runs once the adapter is up and the RX rings have
+// buffers, before the first frame.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +32,19 @@
 #include <vector>
 
 #include "wire/traffic_gen.hpp"
+
+namespace nicsim::sim {
+class Kernel;
+}
+namespace nicsim::dut {
+class Dut;
+}
+namespace nicsim::host {
+class Host;
+}
+namespace nicsim::driver {
+class Adapter;
+}
 
 namespace nicsim::cosim {
 
@@ -141,6 +159,14 @@ public:
     Scenario const& scenario() const noexcept;
     /// Called with progress (see Scenario::progress_interval_cycles).
     void on_progress(std::function<void(Progress const&)> cb);
+    /// Called once, after bring-up and before the first frame.
+    void on_started(std::function<void()> cb);
+
+    sim::Kernel& kernel() noexcept;
+    dut::Dut& dut() noexcept;
+    host::Host& host() noexcept;
+    /// The driver's adapter once started (from on_started on), else nullptr.
+    driver::Adapter* adapter() noexcept;
     /// Runs to the end; never throws for a failing run (the summary says why).
     RunSummary run();
 
