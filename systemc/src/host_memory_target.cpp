@@ -90,7 +90,7 @@ void HostMemoryTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
         ++stats_.reads;
         stats_.read_bytes += trans.get_data_length();
     }
-    delay += write ? cfg_.write_latency : cfg_.read_latency;
+    delay += latency ? latency(trans) : write ? cfg_.write_latency : cfg_.read_latency;
     if (on_transport) on_transport(trans, call_time, delay);
 }
 

@@ -23,6 +23,7 @@ using sc_core::sc_time_stamp;
 
 const unsigned NicModule::data_width = kDataWidth;
 const unsigned NicModule::num_queues = kNumQueues;
+char const* const NicModule::config_name = kConfigName;
 
 namespace {
 
@@ -547,10 +548,13 @@ void NicModule::drive_wire() {
 void NicModule::sample_wire() {
     Pins& p = *pins_;
     if (p.s_axis_rx_tvalid.read() && p.s_axis_rx_tready.read() && rx_frame_) {
+        if (rx_offset_ == 0) rx_frame_->first_beat_cycle = stats_.cycles;
         rx_offset_ += std::min(kBusBytes, rx_frame_->bytes.size() - rx_offset_);
         if (rx_offset_ == rx_frame_->bytes.size()) {
-            rx_frame_.reset();
+            rx_frame_->last_beat_cycle = stats_.cycles;
             ++stats_.rx_frames;
+            if (on_rx_frame) on_rx_frame(*rx_frame_);
+            rx_frame_.reset();
         }
     }
     if (p.m_axis_tx_tready.read() && p.m_axis_tx_tvalid.read()) {

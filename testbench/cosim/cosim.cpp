@@ -1,6 +1,8 @@
 // CoSimulation: see cosim.hpp. The C++ top (CppTop) under the shared workload (Workload).
 #include "cosim/cosim.hpp"
 
+#include <fmt/format.h>
+
 #include "cosim/cpp_top.hpp"
 #include "cosim/workload.hpp"
 
@@ -20,7 +22,13 @@ struct CoSimulation::Impl {
     CppTop top;
     Workload workload;
 
-    explicit Impl(Scenario s) : sc((validate(s), std::move(s))), top(sc), workload(sc, top) {}
+    explicit Impl(Scenario s) : sc((validate(s), check_top(s), std::move(s))), top(sc), workload(sc, top) {}
+
+    static void check_top(Scenario const& s) {
+        if (s.top != "cpp")
+            throw ScenarioError(fmt::format("--top {}: CoSimulation is the C++ top (the SystemC top runs through "
+                                            "nicsim::systemc::run_on_systemc_top)", s.top));
+    }
 };
 
 CoSimulation::CoSimulation(Scenario scenario) : impl_(std::make_unique<Impl>(std::move(scenario))) {}

@@ -74,6 +74,10 @@ public:
     void inject_error(InjectedError e) { errors_.push_back(e); }
     void clear_injected_errors() { errors_.clear(); }
 
+    /// When set, the latency of each transaction (replaces read_latency / write_latency), e.g.
+    /// drawn from a seeded generator.
+    std::function<sc_core::sc_time(tlm::tlm_generic_payload const&)> latency;
+
     std::function<void(tlm::tlm_generic_payload const&, sc_core::sc_time const& call_time,
                        sc_core::sc_time const& delay)>
         on_transport;

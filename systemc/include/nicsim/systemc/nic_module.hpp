@@ -53,6 +53,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -90,6 +91,7 @@ public:
     /// The configuration the library was built for (NICSIM_SYSTEMC_CONFIG).
     static const unsigned data_width;
     static const unsigned num_queues;
+    static char const* const config_name;  // "dw<DATA_WIDTH>_q<NUM_QUEUES>"
 
     sc_core::sc_in<bool> clk;
     sc_core::sc_in<bool> rst_n;
@@ -109,6 +111,14 @@ public:
     NicModuleStats const& stats() const noexcept { return stats_; }
     /// Rising clk edges since the start of the simulation.
     std::uint64_t cycle() const noexcept { return stats_.cycles; }
+
+    /// Monitor: called at the rising edge that accepted the last beat of a frame taken from
+    /// rx_in, with first_beat_cycle/last_beat_cycle stamped (cycle() values); metadata kept.
+    std::function<void(wire::Frame const&)> on_rx_frame;
+    /// A frame taken from rx_in is being put on s_axis_rx.
+    bool rx_busy() const noexcept { return rx_frame_.has_value(); }
+    /// Bytes of a TX frame received from the RTL so far, not yet written to tx_out.
+    std::size_t tx_partial_bytes() const noexcept { return tx_in_frame_ ? tx_frame_.bytes.size() : 0; }
 
 private:
     struct Pins;          // the verilated model and the signals on its ports (nic_module.cpp)
