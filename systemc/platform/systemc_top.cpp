@@ -145,15 +145,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     explicit Impl(cosim::Scenario const& s) : sc(s), rng(s.seed) {
         if (g_top_built || sc_core::sc_get_status() != sc_core::SC_ELABORATION)
             throw cosim::ScenarioError("--top systemc: one SystemC top per process (SystemC elaborates once)");
-        if (s.config != NicModule::config_name)
-            throw cosim::ScenarioError(fmt::format(
-                "--config {}: the SystemC top is built for {} only (cmake -DNICSIM_SYSTEMC_CONFIG=... picks it)",
-                s.config, NicModule::config_name));
-        if (s.mem_stall_percent > 0)
-            throw cosim::ScenarioError("--mem-stall: AXI channel stalls are not modelled by the SystemC top "
-                                       "(its DMA is transaction-level: use --mem-latency)");
-        if (!s.trace_path.empty())
-            throw cosim::ScenarioError("--trace: the SystemC top does not write waves");
+        check_systemc_scenario(s);
         g_top_built = true;
         setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
         cfg.name = NicModule::config_name;
@@ -300,6 +292,17 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         return d;
     }
 };
+
+void check_systemc_scenario(cosim::Scenario const& s) {
+    if (s.config != NicModule::config_name)
+        throw cosim::ScenarioError(fmt::format(
+            "--config {}: the SystemC top is built for {} only (cmake -DNICSIM_SYSTEMC_CONFIG=... picks it)", s.config,
+            NicModule::config_name));
+    if (s.mem_stall_percent > 0)
+        throw cosim::ScenarioError("--mem-stall: AXI channel stalls are not modelled by the SystemC top "
+                                   "(its DMA is transaction-level: use --mem-latency)");
+    if (!s.trace_path.empty()) throw cosim::ScenarioError("--trace: the SystemC top does not write waves");
+}
 
 SystemcTop::SystemcTop(cosim::Scenario const& scenario) : impl_(std::make_unique<Impl>(scenario)) {}
 SystemcTop::~SystemcTop() = default;

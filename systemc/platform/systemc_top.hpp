@@ -64,6 +64,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// Throws ScenarioError naming the option when the scenario asks for what this top does not model.
+void check_systemc_scenario(cosim::Scenario const& scenario);
+
 /// A whole run on the SystemC top: validate, SystemcTop + cosim::Workload, run. Throws
 /// ScenarioError before anything runs for a scenario this top cannot run.
 cosim::RunSummary run_on_systemc_top(cosim::Scenario const& scenario,

@@ -104,3 +104,24 @@ TEST_CASE("equivalence: slow host memory on two queues delivers the same frames 
 TEST_CASE("equivalence: jumbo frames without RSS under wire stalls deliver the same frames on both tops") {
     check_equivalent("--no-rss --min-size 60 --max-size 9000 --tx-stall 30 --rx-stall 30 --packets 60 --seed 14");
 }
+
+TEST_CASE("equivalence: what the SystemC top does not model is refused with one line naming the option") {
+    fs::path const dir = fs::temp_directory_path() / fmt::format("nicsim_systemc_refusals_{}", ::getpid());
+    fs::create_directories(dir);
+    auto run = [&](std::string const& args) {
+        fs::path const log = dir / "out.txt";
+        int const status = std::system(fmt::format("'{}' run {} > '{}' 2>&1", NICSIM_BIN, args, log.string()).c_str());
+        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(log)};
+    };
+    auto const [stall_rc, stall_out] = run("--top systemc --mem-stall 5 --packets 10 --seed 1");
+    CHECK(stall_rc == 2);
+    CHECK_THAT(stall_out, Catch::Contains("--mem-stall"));
+    auto const [trace_rc, trace_out] = run(fmt::format("--top systemc --trace '{}' --packets 10 --seed 1",
+                                                       (dir / "t.fst").string()));
+    CHECK(trace_rc == 2);
+    CHECK_THAT(trace_out, Catch::Contains("--trace"));
+    auto const [top_rc, top_out] = run("--top verilog --packets 10");
+    CHECK(top_rc == 2);
+    CHECK_THAT(top_out, Catch::Contains("--top"));
+    fs::remove_all(dir);
+}

@@ -278,8 +278,9 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     try {
         if (o.scenario.top == "systemc") {
 #ifdef NICSIM_SYSTEMC_TOP_CONFIG
-            run = [&] { return systemc::run_on_systemc_top(o.scenario, progress); };
             cosim::validate(o.scenario);
+            systemc::check_systemc_scenario(o.scenario);
+            run = [&] { return systemc::run_on_systemc_top(o.scenario, progress); };
 #else
             throw cosim::ScenarioError("--top systemc: this build has no SystemC top (no SystemC model was built)");
 #endif
