@@ -302,6 +302,9 @@ void check_systemc_scenario(cosim::Scenario const& s) {
         throw cosim::ScenarioError("--mem-stall: AXI channel stalls are not modelled by the SystemC top "
                                    "(its DMA is transaction-level: use --mem-latency)");
     if (!s.trace_path.empty()) throw cosim::ScenarioError("--trace: the SystemC top does not write waves");
+    if (!s.timeline_json.empty() || !s.timeline_csv.empty())
+        throw cosim::ScenarioError("--timeline: the packet timeline watches the C++ top's ports (not the SystemC top)");
+    if (!s.faults.empty()) throw cosim::ScenarioError("--fault: the SystemC top has no fault injection");
 }
 
 SystemcTop::SystemcTop(cosim::Scenario const& scenario) : impl_(std::make_unique<Impl>(scenario)) {}

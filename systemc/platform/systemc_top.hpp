@@ -13,7 +13,10 @@
 // (NICSIM_SYSTEMC_CONFIG); --mem-latency is the host memory target's annotated delay, drawn per
 // transaction from a generator seeded with the run's seed; --tx-stall / --rx-stall hold frames
 // back at frame granularity (the TX fifo is not read / the next RX frame does not start, that %
-// of cycles); --mem-stall (AXI channel stalls) and --trace (FST) are not modelled: ScenarioError.
+// of cycles); --mem-stall (AXI channel stalls), --trace (FST) and --timeline are not modelled:
+// ScenarioError. Fault injection (--fault) is not supported (supports_faults() is false: the
+// workload refuses it), and the ownership monitor, which watches the C++ top's ports, is not
+// attached.
 //
 // One SystemcTop per process (SystemC elaborates once): the constructor throws ScenarioError
 // for a second one.
