@@ -9,8 +9,8 @@
 // 2. Where the time goes on the SystemC side: the same SystemC platform (NicModule, host memory,
 //    fifos) clocked idle after reset, advanced by one sc_start() per cycle (as SystemcTop does, to
 //    run software between cycles) and by one sc_start() for all cycles; each in its own process
-//    (this program re-runs itself with --idle-child). Compare with bare_model_bench (the C++
-//    model clocked bare) for the cost of the SystemC model and kernel themselves.
+//    (this program re-runs itself with --idle-child), alternating with the same configuration's
+//    C++ model clocked bare (as bare_model_bench): the cost of the SystemC model and kernel.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +29,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "../common/harness.hpp"
+#include "dut/dut.hpp"
 #include "nicsim/systemc/host_memory_target.hpp"
 #include "nicsim/systemc/nic_module.hpp"
 
@@ -139,6 +140,26 @@ double run_idle(char const* self, bool per_cycle, std::uint64_t cycles) {
     return std::strtod(out.c_str() + at + 14, nullptr);
 }
 
+// The same configuration as a C++ model, clocked bare with idle inputs (as bare_model_bench).
+[[gnu::noinline]] double bare_cpp_cycles_per_second(std::uint64_t cycles) {
+    auto dut = nicsim::dut::make_dut(nicsim::systemc::NicModule::config_name);
+    auto& p = dut->ports();
+    for (auto& in : p.inputs()) in.set(0);
+    p.rst_n.set(0);
+    auto edge = [&] {
+        p.clk.set(0);
+        dut->eval();
+        p.clk.set(1);
+        dut->eval();
+    };
+    for (int i = 0; i < 16; ++i) edge();
+    p.rst_n.set(1);
+    p.m_axis_tx.tready.set(1);
+    auto const t0 = Clock::now();
+    for (std::uint64_t i = 0; i < cycles; ++i) edge();
+    return static_cast<double>(cycles) / std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -188,19 +209,24 @@ int sc_main(int argc, char* argv[]) {
     fmt::print("SystemC / C++ wall time for the same scenario (paired median): {:.2f}\n", hb::median(wall_ratio));
     fmt::print("C++ / SystemC cycles per second (paired median): {:.2f}\n\n", hb::median(cps_ratio));
 
-    std::vector<double> per_cycle, at_once, step_ratio;
+    std::vector<double> per_cycle, at_once, bare, step_ratio, model_ratio;
     for (int r = 0; r < o.repetitions; ++r) {
         double const a = run_idle(argv[0], true, o.idle_cycles);
         double const b = run_idle(argv[0], false, o.idle_cycles);
+        double const c = bare_cpp_cycles_per_second(o.idle_cycles);
         per_cycle.push_back(a);
         at_once.push_back(b);
+        bare.push_back(c);
         step_ratio.push_back(b / a);
+        model_ratio.push_back(c / b);
     }
     fmt::print("SystemC platform idle after reset, {} cycles:\n\n", o.idle_cycles);
     fmt::print("| advanced by | cycles/s (median) |\n|---|---|\n");
     fmt::print("| one sc_start per cycle (SystemcTop) | {:.0f} |\n", hb::median(per_cycle));
-    fmt::print("| one sc_start for all cycles | {:.0f} |\n\n", hb::median(at_once));
+    fmt::print("| one sc_start for all cycles | {:.0f} |\n", hb::median(at_once));
+    fmt::print("| (the C++ model, bare, same configuration) | {:.0f} |\n\n", hb::median(bare));
     fmt::print("cost of returning to software every cycle (at once / per cycle, paired median): {:.2f}\n",
                hb::median(step_ratio));
+    fmt::print("C++ model bare / SystemC platform at once (paired median): {:.2f}\n", hb::median(model_ratio));
     return 0;
 }
