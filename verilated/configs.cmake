@@ -151,6 +151,8 @@ function(_nicsim_dut_models)
   get_target_property(incs nicsim_models INTERFACE_INCLUDE_DIRECTORIES)
   set_property(TARGET nicsim_models APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
   set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "${built}")
+  # The same sources for verilated/systemc.cmake (the SystemC model of one configuration).
+  set_property(GLOBAL PROPERTY NICSIM_DUT_SOURCES "${sources}")
 endfunction()
 
 _nicsim_dut_models()

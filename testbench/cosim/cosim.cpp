@@ -28,7 +28,15 @@ struct CoSimulation::Impl {
     std::unique_ptr<monitor::OwnershipMonitor> ownership;
     std::unique_ptr<monitor::PacketTimeline> timeline;
 
-    explicit Impl(Scenario s) : sc((validate(s), std::move(s))), top(sc), workload(sc, top) { attach_views(); }
+    explicit Impl(Scenario s) : sc((validate(s), check_top(s), std::move(s))), top(sc), workload(sc, top) {
+        attach_views();
+    }
+
+    static void check_top(Scenario const& s) {
+        if (s.top != "cpp")
+            throw ScenarioError(fmt::format("--top {}: CoSimulation is the C++ top (the SystemC top runs through "
+                                            "nicsim::systemc::run_on_systemc_top)", s.top));
+    }
 
     // The monitor watches the DUT's ports after the host's bus models drive them; the timeline
     // adds the software's and the wire's events (a monitor that only watches, when

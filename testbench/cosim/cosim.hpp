@@ -65,6 +65,8 @@ public:
 };
 
 struct Scenario {
+    std::string top = "cpp";                 // hardware top: cpp (CppTop, CoSimulation) or systemc
+                                             // (systemc/: nicsim::systemc::run_on_systemc_top)
     std::string config = "dw64_q4";          // a name of nicsim::dut::dut_config_names()
     std::uint64_t seed = 1;
     std::uint32_t queues = 0;                // queue pairs in use; 0 = the configuration's NUM_QUEUES

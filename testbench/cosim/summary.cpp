@@ -172,6 +172,7 @@ std::string to_json(RunSummary const& s) {
 std::string replay_command(Scenario const& s) {
     Scenario const d;
     std::string o = "nicsim run";
+    if (s.top != d.top) o += " --top " + s.top;
     if (s.config != d.config) o += " --config " + s.config;
     if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
     o += fmt::format(" --packets {}", s.packets);

@@ -62,6 +62,8 @@ model::CsumVerdict verdict_of(unsigned eval) {
 }  // namespace
 
 void validate(Scenario const& sc) {
+    if (sc.top != "cpp" && sc.top != "systemc")
+        throw ScenarioError(fmt::format("--top: '{}' is not cpp or systemc", sc.top));
 if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cast<std::size_t>(c::MAX_FRAME_BYTES) ||
                   sc.min_size > sc.max_size))
         throw ScenarioError(fmt::format("--min-size/--max-size: {}..{} bytes is not within {}..{} (min <= max)",

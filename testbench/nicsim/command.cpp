@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <regex>
 #include <unistd.h>
@@ -13,9 +14,13 @@
 #include <fmt/format.h>
 
 #include "dut/dut.hpp"
+#include "cosim/workload.hpp"
 #include "fst/fst_file.hpp"
 #include "lib/command.hpp"  // waves
 #include "replay/failure_waves.hpp"
+#ifdef NICSIM_SYSTEMC_TOP_CONFIG
+#include "systemc_top.hpp"
+#endif
 
 namespace nicsim::cli {
 
@@ -61,6 +66,12 @@ std::string main_usage() {
            run_usage();
 }
 
+#ifdef NICSIM_SYSTEMC_TOP_CONFIG
+constexpr char const* kSystemcTopConfig = NICSIM_SYSTEMC_TOP_CONFIG;
+#else
+constexpr char const* kSystemcTopConfig = "not in this build";
+#endif
+
 std::string run_usage() {
     std::string configs;
     for (auto const& n : dut::dut_config_names()) configs += (configs.empty() ? "" : ", ") + n;
@@ -84,6 +95,9 @@ std::string run_usage() {
         "                       requested (default 50)\n"
         "  --no-rss             every RX frame to queue 0 (default: RSS over the queues in use)\n"
         "NIC and host:\n"
+        "  --top T              hardware top: cpp (default: the C++ testbench) or systemc (the SystemC/TLM-2.0\n"
+        "                       module in a SystemC platform; configuration {}; no --mem-stall, no --trace;\n"
+        "                       --tx-stall/--rx-stall hold whole frames)\n"
         "  --config NAME        NIC configuration (default dw64_q4; in this build: {})\n"
         "  --queues Q           queue pairs in use, 1..NUM_QUEUES of the configuration (default: all)\n"
         "  --ring-size N        OS packet ring and hardware ring entries, power of two 2..65536 (default\n"
@@ -138,7 +152,7 @@ std::string run_usage() {
         "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
         "value, or an unreadable/unwritable file (one line naming it), nothing run.\n",
-        configs, cosim::fault_kind_names());
+        kSystemcTopConfig, configs, cosim::fault_kind_names());
 }
 
 RunOptions parse_run_options(std::span<std::string const> args) {
@@ -178,6 +192,10 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             imix = true;
         } else if (opt == "--queues") {
             s.queues = static_cast<std::uint32_t>(parse_uint(opt, value(), 1, 16));
+        } else if (opt == "--top") {
+            s.top = value();
+            if (s.top != "cpp" && s.top != "systemc")
+                throw UsageError(fmt::format("--top: '{}' is not cpp or systemc", s.top));
         } else if (opt == "--config") {
             s.config = value();
             auto const names = dut::dut_config_names();
@@ -389,24 +407,45 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         return 2;
     }
     if (show_progress) o.scenario.progress_interval_cycles = 20'000;
+    std::function<void(cosim::Progress const&)> progress;
+    if (show_progress) {
+        progress = [&out](cosim::Progress const& p) {
+            double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
+            out << fmt::format("\r\033[K  packets {}/{}  cycles {}  {:.0f} cycles/s", p.packets_done, p.packets_total,
+                               p.cycles, rate);
+            out.flush();
+        };
+    }
+    // The top: CoSimulation (C++), or the SystemC top (systemc/), which runs as a whole.
+    std::function<cosim::RunSummary()> run;
     std::unique_ptr<cosim::CoSimulation> sim;
     try {
-        sim = std::make_unique<cosim::CoSimulation>(o.scenario);
+        if (o.scenario.top == "systemc") {
+#ifdef NICSIM_SYSTEMC_TOP_CONFIG
+            cosim::validate(o.scenario);
+            systemc::check_systemc_scenario(o.scenario);
+            run = [&] { return systemc::run_on_systemc_top(o.scenario, progress); };
+#else
+            throw cosim::ScenarioError("--top systemc: this build has no SystemC top (no SystemC model was built)");
+#endif
+        } else {
+            sim = std::make_unique<cosim::CoSimulation>(o.scenario);
+            if (progress) sim->on_progress(progress);
+            run = [&] { return sim->run(); };
+        }
     } catch (cosim::ScenarioError const& e) {
         err << "nicsim run: " << e.what() << "\n";
         return 2;
     }
     out << fmt::format("nicsim run: seed {} (replay: {})\n", o.scenario.seed, cosim::replay_command(o.scenario));
     out.flush();
-    if (show_progress) {
-        sim->on_progress([&out](cosim::Progress const& p) {
-            double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
-            out << fmt::format("\r\033[K  packets {}/{}  cycles {}  {:.0f} cycles/s", p.packets_done, p.packets_total,
-                               p.cycles, rate);
-            out.flush();
-        });
+    cosim::RunSummary r;
+    try {
+        r = run();
+    } catch (cosim::ScenarioError const& e) {  // the SystemC top checks its part of the scenario here
+        err << "nicsim run: " << e.what() << "\n";
+        return 2;
     }
-    cosim::RunSummary const r = sim->run();
     if (show_progress) out << "\r\033[K";
     out << cosim::format_summary(r);
     if (json) {
