@@ -131,7 +131,7 @@ TEST_CASE("determinism: a Debug build (-O0, asserts on) gives the same trace has
     std::map<std::string, std::string> debug;
     std::istringstream lines(run_command(tool + " hash"));
     for (std::string name, hash; lines >> name >> hash;) debug[name] = hash;
-    int compared = 0;
+    std::size_t compared = 0;
     for (auto const& g : nicsim::golden::golden_scenarios()) {
         auto const it = debug.find(g.name);
         REQUIRE(it != debug.end());
@@ -140,6 +140,11 @@ TEST_CASE("determinism: a Debug build (-O0, asserts on) gives the same trace has
         CHECK(it->second == nicsim::monitor::hash_hex(nicsim::golden::run_golden(g).hash));
         ++compared;
     }
+    // Every dw64_q1 scenario was compared.
+    auto const& all = nicsim::golden::golden_scenarios();
+    CHECK(compared == static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](GoldenScenario const& g) {
+              return g.scenario.config == "dw64_q1";
+          })));
     CHECK(compared >= 4);
 }
 #endif
