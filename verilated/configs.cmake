@@ -44,6 +44,15 @@ set(NICSIM_DUT_CONFIGS "${_nicsim_known}"
 set(NICSIM_DUT_EXTRA_VERILATOR_ARGS "" CACHE STRING
     "local experiments only: extra Verilator arguments for the nic_top configurations")
 
+# FST writer threads compiled into every configuration (Verilator --trace-threads: 0 = the
+# simulation thread writes the trace, 1 = the FST writer's own thread, 2 = and the trace data is
+# rendered on another). The choice is made at verilation, not at run time; `nicsim run
+# --trace-threads N` checks it. See docs/performance.md "Tracing cost" for what each costs.
+set(NICSIM_DUT_TRACE_THREADS 0 CACHE STRING "FST trace threads of every nic_top configuration (0, 1 or 2)")
+if(NOT NICSIM_DUT_TRACE_THREADS MATCHES "^[012]$")
+  message(FATAL_ERROR "NICSIM_DUT_TRACE_THREADS: '${NICSIM_DUT_TRACE_THREADS}' is not 0, 1 or 2")
+endif()
+
 set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "")
 
 # Lint one configuration unless its command and sources are unchanged since the last clean
@@ -120,7 +129,11 @@ function(_nicsim_dut_models)
   add_library(nicsim_models STATIC)
   set(built)
   foreach(cfg IN LISTS NICSIM_DUT_CONFIGS)
-    verilate(nicsim_models TRACE_FST
+    set(trace_threads)
+    if(NICSIM_DUT_TRACE_THREADS GREATER 0)
+      set(trace_threads TRACE_THREADS ${NICSIM_DUT_TRACE_THREADS})
+    endif()
+    verilate(nicsim_models TRACE_FST ${trace_threads}
       PREFIX Vnic_${cfg}
       TOP_MODULE nic_top
       SOURCES ${sources}

@@ -1,8 +1,14 @@
 // CoSimulation: see cosim.hpp. The C++ top (CppTop) under the shared workload (Workload).
 #include "cosim/cosim.hpp"
 
+#include <exception>
+
+#include <fmt/format.h>
+
 #include "cosim/cpp_top.hpp"
 #include "cosim/workload.hpp"
+#include "monitor/ownership_monitor.hpp"
+#include "monitor/packet_timeline.hpp"
 
 namespace nicsim::cosim {
 
@@ -19,8 +25,68 @@ struct CoSimulation::Impl {
     Scenario sc;
     CppTop top;
     Workload workload;
+    std::unique_ptr<monitor::OwnershipMonitor> ownership;
+    std::unique_ptr<monitor::PacketTimeline> timeline;
 
-    explicit Impl(Scenario s) : sc((validate(s), std::move(s))), top(sc), workload(sc, top) {}
+    explicit Impl(Scenario s) : sc((validate(s), std::move(s))), top(sc), workload(sc, top) { attach_views(); }
+
+    // The monitor watches the DUT's ports after the host's bus models drive them; the timeline
+    // adds the software's and the wire's events (a monitor that only watches, when
+    // --no-ownership-monitor asked for a timeline).
+    void attach_views() {
+        bool const want_timeline = !sc.timeline_json.empty() || !sc.timeline_csv.empty();
+        if (!sc.ownership_monitor && !want_timeline) return;
+        auto& mem = top.host().memory;
+        monitor::OwnershipMonitorConfig mc;
+        mc.throw_on_violation = sc.ownership_monitor;
+        ownership = std::make_unique<monitor::OwnershipMonitor>(top.kernel(), top.dut(), mem.memory(),
+                                                                mem.logical_base(), mem.size_bytes(), mc);
+        if (!want_timeline) return;
+        timeline = std::make_unique<monitor::PacketTimeline>(*ownership, mem.memory(), sc.clock_hz);
+        top.host().mmio.on_write = [this](std::uint16_t offset, std::uint32_t value) {
+            timeline->register_write_issued(offset, value, top.cycle());
+        };
+        // Wire frames are reported at their last beat; the BFMs' stamps give the first.
+        auto first_beat = [this](wire::Frame const& f) {
+            std::uint64_t const span = f.first_beat_cycle && f.last_beat_cycle ? *f.last_beat_cycle - *f.first_beat_cycle : 0;
+            return top.cycle() - span;
+        };
+        TrafficHooks h;
+        h.tx_submitted = [this](unsigned q, std::uint64_t id, wire::Frame const& f) {
+            timeline->tx_submitted(q, id, f.bytes, top.cycle());
+        };
+        h.tx_completed = [this](unsigned q, std::uint64_t id) { timeline->tx_completed(q, id, top.cycle()); };
+        h.tx_on_wire = [this, first_beat](wire::Frame const& f) {
+            timeline->tx_on_wire(f.bytes, first_beat(f), top.cycle());
+        };
+        h.rx_on_wire = [this, first_beat](wire::Frame const& f) {
+            timeline->rx_on_wire(f.bytes, first_beat(f), top.cycle());
+        };
+        h.rx_delivered = [this](unsigned q, std::span<std::uint8_t const> bytes) {
+            timeline->rx_delivered(q, bytes, top.cycle());
+        };
+        workload.set_traffic_hooks(std::move(h));
+    }
+
+    RunSummary run() {
+        RunSummary r = workload.run();
+        r.trace_file = top.trace_file();
+        if (ownership && sc.ownership_monitor) r.ownership_violations = ownership->violations();
+        if (timeline) {
+            try {
+                timeline->write_files(sc.timeline_json, sc.timeline_csv);
+            } catch (std::exception const& e) {
+                std::string const msg = fmt::format("--timeline: {}", e.what());
+                r.error_messages.push_back(msg);
+                ++r.errors;
+                if (r.passed) {
+                    r.passed = false;
+                    r.failure = msg;
+                }
+            }
+        }
+        return r;
+    }
 };
 
 CoSimulation::CoSimulation(Scenario scenario) : impl_(std::make_unique<Impl>(std::move(scenario))) {}
@@ -32,6 +98,8 @@ sim::Kernel& CoSimulation::kernel() noexcept { return impl_->top.kernel(); }
 dut::Dut& CoSimulation::dut() noexcept { return impl_->top.dut(); }
 host::Host& CoSimulation::host() noexcept { return impl_->top.host(); }
 driver::Adapter* CoSimulation::adapter() noexcept { return impl_->workload.adapter(); }
-RunSummary CoSimulation::run() { return impl_->workload.run(); }
+monitor::OwnershipMonitor* CoSimulation::ownership_monitor() noexcept { return impl_->ownership.get(); }
+monitor::PacketTimeline* CoSimulation::timeline() noexcept { return impl_->timeline.get(); }
+RunSummary CoSimulation::run() { return impl_->run(); }
 
 }  // namespace nicsim::cosim

@@ -45,12 +45,29 @@ CppTop::CppTop(Scenario const& sc) {
         throw ScenarioError(fmt::format("--config: no configuration '{}' in this build (built: {})", sc.config,
                                         fmt::join(names, ", ")));
     dut_ = dut::make_dut(sc.config);
-    if (!sc.trace_path.empty()) dut_->open_trace(sc.trace_path);
+    if (sc.trace_threads && *sc.trace_threads != dut_->trace_threads())
+        throw ScenarioError(fmt::format("--trace-threads: {} is not what {} was verilated with ({}; see "
+                                        "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
+                                        *sc.trace_threads, sc.config, dut_->trace_threads()));
 
     sim::KernelConfig kc;
     kc.seed = sc.seed;
     kc.watchdog_cycles = sc.watchdog_cycles;
     kernel_ = std::make_unique<sim::Kernel>(*dut_, kc);
+    if (!sc.trace_path.empty()) {
+        trace_path_ = sc.trace_path;
+        sim::TraceWindow w;
+        w.path = sc.trace_path;
+        w.first_cycle = sc.trace_first_cycle;
+        w.last_cycle = sc.trace_last_cycle;
+        w.options.depth = sc.trace_depth;
+        w.options.scopes = sc.trace_scopes;
+        try {
+            kernel_->set_trace_window(std::move(w));
+        } catch (std::invalid_argument const& e) {
+            throw ScenarioError(fmt::format("--trace-window: {}", e.what()));
+        }
+    }
 
     ticker_ = std::make_unique<PeerTicker>(*kernel_);
     kernel_->add_agent(*ticker_);
@@ -90,6 +107,29 @@ void CppTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
         return isr(irq.error() ? 0u : irq.line, irq.error());
     };
     host_->interrupts.dpc = std::move(dpc);
+}
+
+std::string CppTop::trace_file() const { return kernel_->trace_window_opened() ? trace_path_ : std::string(); }
+
+Platform::RegisterProbe CppTop::probe_register(bool write, std::uint16_t offset, std::uint32_t value) {
+    auto& mmio = host_->mmio;
+    mmio.flush();  // earlier writes (and their errors, which are real) first
+    bool const throwing = mmio.config().throw_on_error;
+    mmio.config().throw_on_error = false;
+    auto const errors_before = mmio.stats().error_responses;
+    RegisterProbe p;
+    if (write) {
+        mmio.write32(offset, value);
+        mmio.flush();
+    } else {
+        p.data = mmio.read32(offset);
+    }
+    if (mmio.stats().error_responses != errors_before) {
+        p.resp = mmio.master().last_result().resp;
+        if (!write) p.data = mmio.master().last_result().data;  // the port's data, not the CPU's all ones
+    }
+    mmio.config().throw_on_error = throwing;
+    return p;
 }
 
 void CppTop::start_wire(wire::WirePeer& peer) { ticker_->peer = &peer; }

@@ -28,6 +28,8 @@ public:
     sim::Kernel& kernel() noexcept { return *kernel_; }
     dut::Dut& dut() noexcept { return *dut_; }
     host::Host& host() noexcept { return *host_; }
+    /// The scenario's trace file, if the run reached its window ("" otherwise).
+    std::string trace_file() const;
 
     dut::DutConfig const& config() const override { return dut_->config(); }
     std::uint64_t cycle() const override { return kernel_->cycle(); }
@@ -57,6 +59,10 @@ public:
     std::string diagnosis() const override { return kernel_->diagnosis(); }
     void finish() noexcept override;
 
+    bool supports_faults() const override { return true; }
+    void set_dma_fault(DmaFaultHook hook) override { host_->memory.dma().config().error_hook = std::move(hook); }
+    RegisterProbe probe_register(bool write, std::uint16_t offset, std::uint32_t value) override;
+
 private:
     class PeerTicker;
 
@@ -66,6 +72,7 @@ private:
     std::unique_ptr<bfm::AxisSource> rx_src_;
     std::unique_ptr<bfm::AxisSink> tx_sink_;
     std::unique_ptr<host::Host> host_;
+    std::string trace_path_;
 };
 
 }  // namespace nicsim::cosim

@@ -78,6 +78,22 @@ public:
     /// End of the run: close what is open (trace files). Never throws.
     virtual void finish() noexcept = 0;
 
+    // ---- fault injection (docs/faults.md); a top without it refuses a scenario that needs it ----
+    /// Asked for every DMA burst (write or read, bytes [lo, hi)); true answers it with SLVERR.
+    using DmaFaultHook = std::function<bool(bool write, std::uint64_t lo, std::uint64_t hi)>;
+    virtual bool supports_faults() const { return false; }
+    virtual void set_dma_fault(DmaFaultHook hook) { (void)hook; }
+    struct RegisterProbe {
+        std::uint8_t resp = 0;    // AXI response: 0 OKAY, 2 SLVERR
+        std::uint32_t data = 0;   // reads: the data returned
+    };
+    /// One register access that may be refused (SLVERR is then the expected answer, not a run
+    /// failure). Earlier posted writes complete first; a write is flushed before it returns.
+    virtual RegisterProbe probe_register(bool write, std::uint16_t offset, std::uint32_t value) {
+        (void)write, (void)offset, (void)value;
+        return {};
+    }
+
 protected:
     Platform() = default;
     Platform(Platform const&) = delete;

@@ -21,6 +21,7 @@
 #include <ringlib/verifier.hpp>
 
 #include "bfm/axi4_slave_mem.hpp"
+#include "cosim/faults.hpp"
 #include "bfm/axis_source.hpp"
 #include "checkers/assertions.hpp"
 #include "model/checksum.hpp"
@@ -77,7 +78,21 @@ if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cas
         if (!(p >= 0 && p < 100)) throw ScenarioError(fmt::format("--stall: {} is not a percentage in 0..99", p));
     if (sc.mode == Mode::pcap && sc.pcap_in.empty()) throw ScenarioError("--mode pcap needs --pcap-in FILE");
     if (sc.mode != Mode::pcap && !sc.pcap_in.empty()) throw ScenarioError("--pcap-in is only for --mode pcap");
+    if (sc.rx_buffer_bytes < 128 || sc.rx_buffer_bytes > 65536 || sc.rx_buffer_bytes % c::RX_BUF_ALIGN_BYTES != 0)
+        throw ScenarioError(fmt::format("--rx-buffer: {} bytes is not a multiple of {} in 128..65536", sc.rx_buffer_bytes,
+                                        c::RX_BUF_ALIGN_BYTES));
+    int cancels = 0;
+    for (auto const& f : sc.faults) cancels += f.kind == FaultKind::cancel;
+    if (cancels > 1) throw ScenarioError("--fault cancel: at most one cancel per run");
 }
+
+namespace {
+// RX frames one ring reset or error may take with it (in the engine, written but not completed):
+// the frame FIFO's frames waiting (META_DEPTH 32) and a completion batch (CPL_BATCH 8), rounded up.
+constexpr std::uint64_t kRxFramesLostPerRingReset = 64;
+// TX frames one ring reset may send twice (committed in the packet FIFO, completion killed).
+constexpr std::uint64_t kTxDuplicatesPerRingReset = 32;
+}  // namespace
 
 
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream) {
@@ -97,6 +112,12 @@ struct Workload::Impl {
     std::mt19937_64 tx_rng, rx_rng;   // the traffic's own streams (traffic_seed)
     std::unique_ptr<wire::TrafficGenerator> tx_gen, rx_gen;
     std::unique_ptr<wire::WirePeer> peer;
+    std::unique_ptr<FaultInjector> faults;
+    std::unique_ptr<FaultyRxWire> faulty_wire;
+    std::vector<std::uint64_t> tx_progress_cycle, hang_reset_cycle, submitted_on;  // per queue
+    std::uint64_t hang_resets = 0, os_cancelled = 0, tx_disruptions_seen = 0;
+    bool cancelled_run = false, settled = false;
+    unsigned settle_reads = 0;
     std::unique_ptr<wire::PcapWriter> pcap_out;
     wire::PcapCapture pcap_in;
     scoreboard::Scoreboard board;
@@ -133,6 +154,7 @@ struct Workload::Impl {
     std::uint64_t max_cycles = 0;
     Clock::time_point t0;
     RunSummary out;
+    TrafficHooks hooks;
 
     Impl(Scenario const& s, Platform& platform)
         : sc(s), hw(platform), tx_rng(traffic_seed(s.seed, 0)), rx_rng(traffic_seed(s.seed, 1)) {
@@ -145,6 +167,7 @@ struct Workload::Impl {
         last_activity = hw.cycle();
         last_activity_what = what;
         last_account_cycle = hw.cycle();
+        settle_reads = 0;
         hw.report_progress();
     }
 
@@ -173,8 +196,11 @@ struct Workload::Impl {
         if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
             throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
                                             frag_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
-        std::uint32_t const rx_buf = 2048;
-        std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_frame + rx_buf - 1) / rx_buf);
+        bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
+                                                 [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
+        std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
+        std::uint32_t const rx_buf = sc.rx_buffer_bytes;
+        std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_rx_frame + rx_buf - 1) / rx_buf);
         os_ring = sc.ring_size;
         tx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(frags_max, 2));
         rx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(bufs_max, 1));
@@ -185,6 +211,19 @@ struct Workload::Impl {
         // The RX wire's gap between frames: 20 bytes of preamble and IFG, at least one cycle.
         std::uint32_t const ifg = static_cast<std::uint32_t>(std::max<std::size_t>(1, 20 / cfg.data_bytes()));
         hw.rx_wire().set_inter_frame_gap(ifg);
+        if (!sc.faults.empty()) {
+            faults = std::make_unique<FaultInjector>(sc.faults, traffic_seed(sc.seed, 2), sc.packets, queues,
+                                                     1u << hw_tx_log2, hw);
+            faulty_wire = std::make_unique<FaultyRxWire>(hw.rx_wire(), *faults);
+            for (auto r : {scoreboard::DropReason::runt, scoreboard::DropReason::oversize,
+                           scoreboard::DropReason::bad_frame, scoreboard::DropReason::ring_reset,
+                           scoreboard::DropReason::cancelled})
+                board.expect_drops(r);
+        }
+        wire::RxWire& rx_wire = faulty_wire ? static_cast<wire::RxWire&>(*faulty_wire) : hw.rx_wire();
+        tx_progress_cycle.assign(queues, 0);
+        hang_reset_cycle.assign(queues, 0);
+        submitted_on.assign(queues, 0);
 
         // Traffic.
         wire::TrafficConfig tc;
@@ -199,19 +238,19 @@ struct Workload::Impl {
 
         switch (sc.mode) {
         case Mode::loopback:
-            peer = std::make_unique<wire::LoopbackPeer>(hw.rx_wire(), sc.wire_latency_cycles, ifg);
+            peer = std::make_unique<wire::LoopbackPeer>(rx_wire, sc.wire_latency_cycles, ifg);
             rx_expected_total = sc.packets;
             break;
         case Mode::generate: {
             wire::TrafficConfig rc = tc;
             rc.stream_id = 1;
             rx_gen = std::make_unique<wire::TrafficGenerator>(rc, rx_rng);
-            peer = std::make_unique<wire::GeneratorPeer>(hw.rx_wire(), *rx_gen, sc.packets);
+            peer = std::make_unique<wire::GeneratorPeer>(rx_wire, *rx_gen, sc.packets);
             rx_expected_total = sc.packets;
             break;
         }
         case Mode::pcap:
-            peer = std::make_unique<wire::PcapReplayPeer>(hw.rx_wire(), pcap_in);
+            peer = std::make_unique<wire::PcapReplayPeer>(rx_wire, pcap_in);
             for (auto const& p : pcap_in.packets) rx_expected_total += p.bytes.empty() ? 0 : 1;
             board.expect_drops(scoreboard::DropReason::bad_frame);
             board.expect_drops(scoreboard::DropReason::oversize);
@@ -232,6 +271,7 @@ struct Workload::Impl {
             board.tx_seen(f);
             if (pcap_out) pcap_out->add_tx(f);
             peer->on_tx(f);
+            if (hooks.tx_on_wire) hooks.tx_on_wire(f);
             activity("TX frame on the wire");
         });
         hw.on_rx_sent([this](wire::Frame const& f) {
@@ -239,10 +279,12 @@ struct Workload::Impl {
             std::optional<scoreboard::DropReason> must;
             if (f.bytes.size() > static_cast<std::size_t>(c::MAX_FRAME_BYTES)) must = scoreboard::DropReason::oversize;
             else if (f.bad) must = scoreboard::DropReason::bad_frame;
+            else if (faults && f.bytes.size() < driver::kMinRxFrameBytes) must = scoreboard::DropReason::runt;
             board.rx_put(f, must);
             if (pcap_out) pcap_out->add_rx(f);
             auto const tag = f.tag ? f.tag : wire::decode_tag(f.bytes);
             if (tag && f.first_beat_cycle) rx_put_cycle[tag_key(*tag)] = *f.first_beat_cycle;
+            if (hooks.rx_on_wire) hooks.rx_on_wire(f);
             activity("RX frame put on the wire");
         });
 
@@ -297,8 +339,14 @@ struct Workload::Impl {
         ac.tx_ring_log2 = hw_tx_log2;
         ac.rx_ring_log2 = hw_rx_log2;
         ac.rss_enabled = sc.rss;
+        ac.faults = sc.driver_faults;
+        if (faults)
+            ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
+                return faults->tx_descriptor_fault(q, seq);
+            };
         adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.arena(), ac);
         adapter->start();
+        if (faults) faults->attach(*adapter);
         hw.set_interrupt_handlers(
             [this](unsigned queue, bool error) {
                 if (error) {
@@ -322,9 +370,13 @@ struct Workload::Impl {
             auto tx = ringlib::os::TxQueue::create(tcfg, hw.arena(), adapter->handle(), driver::EvtCreateTxQueue);
             tx->on_completion([this, q](ringlib::os::TxCompletion const& comp) {
                 ++tx_completed;
+                if (hooks.tx_completed) hooks.tx_completed(q, comp.frame_id);
                 auto const& sub = submit_cycle[q];
+                tx_progress_cycle[q] = hw.cycle();
                 if (comp.status == ringlib::os::TxCompletionStatus::Sent && comp.frame_id < sub.size())
                     tx_lat.push_back(hw.cycle() - sub[comp.frame_id]);
+                else if (comp.status == ringlib::os::TxCompletionStatus::Cancelled && cancelled_run)
+                    ++os_cancelled;  // never reached the driver: the OS returns it at stop
                 else if (comp.status != ringlib::os::TxCompletionStatus::Sent)
                     board_error(fmt::format("tx{}: frame {} completed {} instead of Sent", q, comp.frame_id,
                                             comp.status == ringlib::os::TxCompletionStatus::Ignored ? "Ignored" : "Cancelled"));
@@ -335,7 +387,7 @@ struct Workload::Impl {
             rcfg.name = fmt::format("rx{}", q);
             rcfg.packet_ring_size = os_ring;
             rcfg.fragment_ring_size = rx_frag_ring;
-            rcfg.buffer_capacity_bytes = 2048;
+            rcfg.buffer_capacity_bytes = sc.rx_buffer_bytes;
             auto rx = ringlib::os::RxQueue::create(rcfg, hw.arena(), adapter->handle(), driver::EvtCreateRxQueue);
             rx->on_frame([this, q](ringlib::os::RxFrame&& f) { delivered(q, std::move(f)); });
             tx->start();
@@ -346,6 +398,7 @@ struct Workload::Impl {
     }
 
     std::vector<std::string> run_errors;
+    std::optional<std::uint64_t> first_error_cycle;  // the scoreboard's or the run's first error
     void board_error(std::string msg) { run_errors.push_back(std::move(msg)); }
 
     void delivered(unsigned q, ringlib::os::RxFrame&& f) {
@@ -372,6 +425,7 @@ struct Workload::Impl {
         }
         out.rx_packets++;
         out.rx_bytes += f.bytes.size();
+        if (hooks.rx_delivered) hooks.rx_delivered(q, f.bytes);
         d.bytes = std::move(f.bytes);
         board.rx_delivered(d);
         activity("RX delivery");
@@ -422,8 +476,13 @@ struct Workload::Impl {
                     ++out.tx_offloaded;
                 }
                 if (tx.fragments_needed(f.bytes.size()) > 1) ++out.tx_multi_fragment;
-                board.tx_posted(static_cast<std::uint16_t>(q), f, req);
+                std::optional<scoreboard::DropReason> must;
+                if (faults) must = faults->on_tx_submitted(q, submitted_on[q]);
+                if (tx.frames_in_flight() == 0) tx_progress_cycle[q] = hw.cycle();  // the hang check starts now
+                board.tx_posted(static_cast<std::uint16_t>(q), f, req, must);
                 auto const id = tx.submit(f.bytes, md);
+                if (hooks.tx_submitted) hooks.tx_submitted(q, id, f);
+                ++submitted_on[q];
                 auto& sub = submit_cycle[q];
                 if (sub.size() <= id) sub.resize(id + 1, 0);
                 sub[id] = hw.cycle();
@@ -437,13 +496,59 @@ struct Workload::Impl {
     }
 
     void collect_driver_drops() {
-        std::uint64_t bad = 0, trunc = 0;
+        std::uint64_t bad = 0, trunc = 0, runts = 0;
         for (unsigned q = 0; q < queues; ++q) {
             bad += adapter->stats(q).rx_bad_frames;
             trunc += adapter->stats(q).rx_truncated;
+            runts += adapter->stats(q).rx_runts;
         }
         report_drop(scoreboard::DropReason::bad_frame, bad);
         report_drop(scoreboard::DropReason::oversize, trunc);
+        report_drop(scoreboard::DropReason::runt, runts);
+    }
+    std::uint64_t tx_unsent() const {
+        std::uint64_t n = 0;
+        for (unsigned q = 0; q < queues; ++q) n += adapter->stats(q).tx_dropped_by_error;
+        return n;
+    }
+    /// TX ring errors and resets so far: each may send committed frames twice (their completion
+    /// was killed); the scoreboard accepts that many duplicates.
+    void allow_tx_duplicates() {
+        std::uint64_t n = 0;
+        for (unsigned q = 0; q < queues; ++q) n += adapter->stats(q).tx_errors + adapter->stats(q).tx_resets;
+        if (n > tx_disruptions_seen) {
+            board.accept_tx_duplicates((n - tx_disruptions_seen) * kTxDuplicatesPerRingReset);
+            tx_disruptions_seen = n;
+        }
+    }
+    /// RX frames neither delivered nor counted, once nothing moves any more: those an RX ring
+    /// reset, error or cancel took with it (ring_reset), at most kRxFramesLostPerRingReset each.
+    void account_rx_ring_resets() {
+        std::uint64_t disruptions = cancelled_run ? queues : 0;
+        for (unsigned q = 0; q < queues; ++q) disruptions += adapter->stats(q).rx_errors + adapter->stats(q).rx_resets;
+        std::uint64_t const missing = rx_put > rx_accounted() ? rx_put - rx_accounted() : 0;
+        std::uint64_t const n = std::min(missing, disruptions * kRxFramesLostPerRingReset);
+        report_drop(scoreboard::DropReason::ring_reset, drops_reported[scoreboard::DropReason::ring_reset] + n);
+    }
+    void hang_check() {
+        if (!sc.hang_check_cycles) return;
+        for (unsigned q = 0; q < queues; ++q) {
+            if (txq[q]->frames_in_flight() == 0) continue;
+            std::uint64_t const since = std::max(tx_progress_cycle[q], hang_reset_cycle[q]);
+            if (hw.cycle() - since <= sc.hang_check_cycles) continue;
+            hang_reset_cycle[q] = hw.cycle();
+            ++hang_resets;
+            adapter->request_ring_reset(q, true, false);
+            adapter->run_dpc();
+        }
+    }
+    void begin_cancel() {
+        stopping = true;
+        cancelled_run = true;
+        for (unsigned q = 0; q < queues; ++q) {
+            txq[q]->stop();
+            rxq[q]->stop();
+        }
     }
     void report_drop(scoreboard::DropReason r, std::uint64_t total) {
         auto& seen = drops_reported[r];
@@ -465,13 +570,17 @@ struct Workload::Impl {
         last_stat_read_cycle = hw.cycle();
     }
 
-    bool tx_done() const { return tx_submitted == sc.packets && tx_completed == sc.packets && tx_seen == sc.packets; }
+    bool tx_done() const {
+        return tx_submitted == sc.packets && tx_completed == sc.packets && tx_seen + tx_unsent() >= sc.packets;
+    }
     bool rx_wire_done() const { return peer->done() && hw.rx_wire_idle(); }
     std::uint64_t rx_accounted() const { return rx_delivered + total_drops(); }
     bool traffic_done() const {
         if (!tx_done() || !rx_wire_done()) return false;
-        std::uint64_t const expect = sc.mode == Mode::loopback ? sc.packets : rx_expected_total;
-        return rx_put == expect && rx_accounted() >= rx_put;
+        // Loopback: every frame the NIC sent comes back (frames returned unsent do not, and a frame
+        // sent twice comes back twice).
+        std::uint64_t const expect = sc.mode == Mode::loopback ? tx_seen : rx_expected_total;
+        return rx_put == expect && (rx_accounted() >= rx_put || settled);
     }
 
     void software() {
@@ -484,20 +593,39 @@ struct Workload::Impl {
             throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
                                                      max_cycles, hw.cycle(), sc.seed),
                                          hw.diagnosis());
+        if (!first_error_cycle && (board.event_errors() || !run_errors.empty())) [[unlikely]]
+            first_error_cycle = last_edge();
         if (!stopping) submit_tx();
+        if (faults && !stopping) {
+            faults->tick(tx_submitted);
+            if (faults->cancel_due()) begin_cancel();
+        }
         for (unsigned q = 0; q < queues; ++q) {
             if (txq[q]->state() != ringlib::os::QueueState::Stopped) txq[q]->poll();
-            if (rxq[q]->state() != ringlib::os::QueueState::Stopped) rxq[q]->poll();
+            bool const starved = faults && !stopping && faults->rx_starved(q);
+            if (rxq[q]->state() != ringlib::os::QueueState::Stopped && !starved) rxq[q]->poll();
         }
         collect_driver_drops();
+        allow_tx_duplicates();
+        if (!stopping) hang_check();
+        // Quiet with RX frames unaccounted for: read the drop counters; still short after a second
+        // quiet read, the rest went with ring resets (bounded) or is lost: the run settles.
         if (!stopping && tx_done() && rx_wire_done() && rx_accounted() < rx_put &&
-            hw.cycle() - last_activity > 2000 && hw.cycle() - last_stat_read_cycle > 2000)
+            hw.cycle() - last_activity > 2000 && hw.cycle() - last_stat_read_cycle > 2000) {
             read_hw_drops();
+            if (rx_accounted() < rx_put && ++settle_reads >= 2) {
+                account_rx_ring_resets();
+                settled = true;
+            }
+        }
         if (sc.progress_interval_cycles && progress_cb && hw.cycle() >= next_progress) {
             next_progress = hw.cycle() + sc.progress_interval_cycles;
             progress_cb(progress());
         }
     }
+
+    /// The last rising edge simulated (cycle() counts edges).
+    std::uint64_t last_edge() const { return hw.cycle() ? hw.cycle() - 1 : 0; }
 
     Progress progress() const {
         Progress p;
@@ -547,16 +675,28 @@ struct Workload::Impl {
             if (started_cb) started_cb();
             hw.start_wire(*peer);
             last_activity = hw.cycle();
-            hw.run_until([this] { return traffic_done(); }, ~std::uint64_t{0} >> 1, "every frame accounted for");
+            hw.run_until([this] { return traffic_done() || cancelled_run; }, ~std::uint64_t{0} >> 1,
+                         "every frame accounted for");
             // Stop: cancel, drain, EvtStop, then the adapter.
-            stopping = true;
-            for (unsigned q = 0; q < queues; ++q) {
-                txq[q]->stop();
-                rxq[q]->stop();
+            if (!cancelled_run) {
+                stopping = true;
+                for (unsigned q = 0; q < queues; ++q) {
+                    txq[q]->stop();
+                    rxq[q]->stop();
+                }
             }
             hw.run_until([this] { return all_stopped(); }, 200'000, "the queues to stop");
             adapter->stop();
             hw.flush_registers();
+            if (cancelled_run) {
+                // What was on its way still arrives (and is dropped by the disabled rings).
+                hw.run_until([this] {
+                    return hw.rx_wire_idle() && hw.tx_partial_bytes() == 0 && hw.cycle() - last_activity > 2000;
+                }, 200'000, "the wire to go quiet after the cancel");
+                collect_driver_drops();
+                read_hw_drops();
+                account_rx_ring_resets();
+            }
         } catch (ringlib::VerifierViolation const& e) {
             ++out.verifier_violations;
             failure = fmt::format("ring verifier: {}", e.what());
@@ -576,6 +716,7 @@ struct Workload::Impl {
             failure = fmt::format("{}\n{}", e.what(), hw.diagnosis());
         }
         (void)model_usable;
+        std::uint64_t const failure_cycle = !failure.empty() ? last_edge() : first_error_cycle.value_or(last_edge());
         auto const wall = std::chrono::duration<double>(Clock::now() - t0).count();
         if (progress_cb) progress_cb(progress());
         if (pcap_out) {
@@ -587,7 +728,17 @@ struct Workload::Impl {
         }
         hw.finish();
 
-        // Books.
+        // Books. TX frames the driver returned unsent, by reason (NetAdapterCx has no per-packet
+        // TX status: the OS sees them completed; docs/faults.md).
+        if (adapter) {
+            std::uint64_t by_error = 0, cancelled = os_cancelled;
+            for (unsigned q = 0; q < queues; ++q) {
+                by_error += adapter->stats(q).tx_dropped_by_error;
+                cancelled += adapter->stats(q).tx_cancelled;
+            }
+            if (by_error) board.tx_dropped(scoreboard::DropReason::desc_error, by_error);
+            if (cancelled) board.tx_dropped(scoreboard::DropReason::cancelled, cancelled);
+        }
         scoreboard::Summary const sb = board.finish();
         out.cycles = hw.cycle();
         out.traffic_cycles = traffic_started ? std::max<std::uint64_t>(1, last_account_cycle - first_submit_cycle) : 0;
@@ -606,22 +757,48 @@ struct Workload::Impl {
             out.drops[scoreboard::to_string(r)] = n;
             out.dropped += n;
         }
+        for (auto const& [r, n] : sb.tx_drops) {
+            out.tx_drops[scoreboard::to_string(r)] = n;
+            out.tx_dropped += n;
+        }
+        out.tx_duplicates = sb.tx_duplicates;
+        for (auto const& [q, cnt] : sb.rx_put)
+            if (q < out.per_queue.size()) out.per_queue[q].rx_expected = cnt.packets;
         out.lost = sb.lost;
         out.tx_missing = sb.tx_missing;
-        std::uint64_t ring_errors = 0, interrupts = 0;
+        std::uint64_t ring_errors = 0, interrupts = 0, unexpected = 0;
         if (adapter) {
+            std::array<std::uint64_t, 256> by_code{};
             for (unsigned q = 0; q < queues; ++q) {
-                ring_errors += adapter->stats(q).tx_errors + adapter->stats(q).rx_errors;
-                interrupts += adapter->stats(q).interrupts;
+                auto const& st = adapter->stats(q);
+                ring_errors += st.tx_errors + st.rx_errors;
+                interrupts += st.interrupts;
+                out.queue_resets += st.tx_resets + st.rx_resets;
+                for (std::size_t code = 0; code < by_code.size(); ++code) by_code[code] += st.errors_by_code[code];
+            }
+            for (std::size_t code = 1; code < by_code.size(); ++code) {
+                if (!by_code[code]) continue;
+                auto const e = static_cast<c::err_e>(code);
+                out.ring_errors_by_code[std::string(c::to_string(e))] = by_code[code];
+                std::uint64_t const explained = faults ? std::min(by_code[code], faults->expected_ring_errors(e)) : 0;
+                out.expected_errors += explained;
+                unexpected += by_code[code] - explained;
             }
         }
+        out.hang_resets = hang_resets;
+        if (faults) {
+            out.faults_injected = faults->injected();
+            out.expected_errors += faults->register_refusals();
+            for (auto const& p : faults->problems()) run_errors.push_back(p);
+        }
+        out.unexpected_errors = unexpected + (faults ? faults->problems().size() : 0);
         out.ring_errors = ring_errors;
         out.interrupts = interrupts;
         out.mmio_reads = hw.register_stats().reads;
         out.mmio_writes = hw.register_stats().writes;
         out.error_messages = board.errors();
         for (auto& m : run_errors) out.error_messages.push_back(m);
-        out.errors = out.error_messages.size() + ring_errors + (failure.empty() ? 0 : 1);
+        out.errors = out.error_messages.size() + unexpected + (failure.empty() ? 0 : 1);
         if (!failure.empty()) out.error_messages.push_back(failure);
         out.sim_cycles_per_second = wall > 0 ? static_cast<double>(out.cycles) / wall : 0;
         out.packets_per_second = wall > 0 ? static_cast<double>(out.tx_packets + out.rx_packets) / wall : 0;
@@ -637,9 +814,10 @@ struct Workload::Impl {
         else if (!sb.passed) out.failure = fmt::format("scoreboard failed: {} error(s), {} TX frame(s) missing, {} RX frame(s) lost",
                                                        board.errors().size(), sb.tx_missing, sb.lost);
         else if (!run_errors.empty()) out.failure = run_errors.front();
-        else if (ring_errors) out.failure = fmt::format("{} hardware ring error(s) (see the driver's stats)", ring_errors);
+        else if (unexpected) out.failure = fmt::format("{} unexpected hardware ring error(s) (see the driver's stats)", unexpected);
         out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0;
         if (!out.passed && out.failure.empty()) out.failure = "run failed";
+        if (!out.passed) out.failure_cycle = failure_cycle;
         return out;
     }
 };
@@ -649,6 +827,7 @@ Workload::Workload(Scenario const& scenario, Platform& platform)
 Workload::~Workload() = default;
 void Workload::on_progress(std::function<void(Progress const&)> cb) { impl_->progress_cb = std::move(cb); }
 void Workload::on_started(std::function<void()> cb) { impl_->started_cb = std::move(cb); }
+void Workload::set_traffic_hooks(TrafficHooks hooks) { impl_->hooks = std::move(hooks); }
 driver::Adapter* Workload::adapter() noexcept { return impl_->adapter.get(); }
 RunSummary Workload::run() { return impl_->run(); }
 

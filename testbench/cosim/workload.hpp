@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 
 #include "cosim/cosim.hpp"
 #include "cosim/platform.hpp"
@@ -28,6 +29,15 @@ void validate(Scenario const& s);
 /// The seed of traffic stream `stream` (0: TX frames, 1: generated RX frames) of a run.
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream);
 
+/// Software and wire events of the traffic, for views such as the packet timeline (each optional;
+/// called at the current cycle, Platform::cycle()).
+struct TrafficHooks {
+    std::function<void(unsigned queue, std::uint64_t frame_id, wire::Frame const&)> tx_submitted;
+    std::function<void(unsigned queue, std::uint64_t frame_id)> tx_completed;  // the OS completion
+    std::function<void(wire::Frame const&)> tx_on_wire, rx_on_wire;            // at the last beat
+    std::function<void(unsigned queue, std::span<std::uint8_t const> bytes)> rx_delivered;
+};
+
 class Workload {
 public:
     /// Reads --pcap-in and opens --pcap-out (ScenarioError if unusable); nothing runs yet.
@@ -39,6 +49,7 @@ public:
     void on_progress(std::function<void(Progress const&)> cb);
     /// Called once the adapter is up and every RX ring has buffers, before the first frame.
     void on_started(std::function<void()> cb);
+    void set_traffic_hooks(TrafficHooks hooks);
     /// The driver's adapter, once started (nullptr before).
     driver::Adapter* adapter() noexcept;
 
