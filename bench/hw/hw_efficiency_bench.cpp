@@ -83,6 +83,7 @@ struct Result {
     std::uint64_t beats = 0;          // beats in the window
     std::uint64_t bytes = 0;          // payload bytes in the window
     std::uint64_t frames = 0;         // frames in the window
+    bool absorbed = false;            // RX: never back-pressured, the frame FIFO took the difference
 };
 
 std::vector<std::string> split(std::string_view s) {
@@ -442,15 +443,16 @@ Result run_rx(std::string const& config, std::uint32_t size, std::uint32_t laten
                                                   "(--frames) for a steady-state window", index, frames));
     }
     Result r = t.window(start, size);
+    r.absorbed = !b.rx_stall().first_stall().has_value();
     require(r.beats == std::uint64_t{r.frames} * beats_per_frame,
             fmt::format("RX: {} beats for {} frames of {} beats", r.beats, r.frames, beats_per_frame));
     return r;
 }
 
-/// Frames per run: at least 512 KiB of them (the RX frame FIFO holds 18 KiB, the TX one 16 KiB,
-/// so the measured window is many FIFOs long), 256 to 8192.
+/// Frames per run: 2 MiB of them, 256 to 32767 (the RX frame FIFO holds 18 KiB, the TX one 32 KiB,
+/// so the measured window is many FIFOs long; RX at 64 bytes back-pressures within 100 KiB).
 std::uint32_t frames_for(std::uint32_t size) {
-    return std::clamp<std::uint32_t>((512u << 10) / size, 256, 8192);
+    return std::clamp<std::uint32_t>((2u << 20) / size, 256, 32767);
 }
 
 /// The targets: 95% from 256 bytes up, 85% at 64 bytes (stated at latency 200; applied
@@ -477,6 +479,7 @@ int main(int argc, char** argv) {
     fmt::print("{:<9} {:<3} {:>6} {:>7} {:>6} {:>9} {:>7} {:>7} {:>7}  {}\n", "config", "dir", "bytes", "latency",
                "frames", "cycles", "duty", "bytes", "target", "verdict");
     int missed = 0;
+    int absorbed = 0;
     for (auto const& config : o.configs) {
         for (Direction dir : {Direction::tx, Direction::rx}) {
             if ((dir == Direction::tx && !o.tx) || (dir == Direction::rx && !o.rx)) continue;
@@ -503,6 +506,10 @@ int main(int argc, char** argv) {
                         verdict = duty >= *target ? "met" : "MISSED";
                         if (duty < *target) ++missed;
                     }
+                    if (r.absorbed) {
+                        verdict += " (never back-pressured)";
+                        ++absorbed;
+                    }
                     fmt::print("{:<9} {:<3} {:>6} {:>7} {:>6} {:>9} {:>7.3f} {:>7.3f} {:>7}  {}\n", config,
                                dir == Direction::tx ? "tx" : "rx", size, latency, r.frames, r.window_cycles, duty,
                                byte_eff,
@@ -513,5 +520,9 @@ int main(int argc, char** argv) {
         }
     }
     fmt::print("every frame arrived intact; {} cell(s) below target\n", missed);
+    if (absorbed)
+        fmt::print("never back-pressured: the RX frame FIFO absorbed what memory did not drain within the run, so\n"
+                   "the figure is the run's, not a steady state (the steady state is at most the shared-channel\n"
+                   "bound ceil(L/B) / (ceil(L/B) + 16/B); run more --frames to see it)\n");
     return 0;
 }
