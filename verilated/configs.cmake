@@ -12,6 +12,11 @@
 #                        the configurations actually in nicsim_models; testbench/dut generates one
 #                        adapter per entry. Empty while rtl/nic_top.sv does not exist, and when a
 #                        configuration does not verilate cleanly (see below).
+#   nicsim_config_test_spec(<out-var>)
+#                        a Catch2 test spec that leaves out tests tagged with a configuration
+#                        this build does not have (tag them [dw512_q4] etc. and pass the spec as
+#                        catch_discover_tests' TEST_SPEC): such a test is not registered at all,
+#                        so it never "passes" without running.
 #   test "testbench sim: models built"
 #                        fails while nic_top.sv exists but no configuration could be built.
 #
@@ -30,11 +35,23 @@
 # is not ours and gets no -Werror (it does not link nicsim::warnings).
 include_guard(GLOBAL)
 
-set(NICSIM_DUT_CONFIGS "dw64_q1;dw64_q4;dw128_q4;dw256_q4;dw512_q4"
+# Every configuration we ship (a global property, so functions called from any directory see it).
+set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_KNOWN "dw64_q1;dw64_q4;dw128_q4;dw256_q4;dw512_q4")
+get_property(_nicsim_known GLOBAL PROPERTY NICSIM_DUT_CONFIGS_KNOWN)
+set(NICSIM_DUT_CONFIGS "${_nicsim_known}"
     CACHE STRING "NIC configurations (dw<DATA_WIDTH>_q<NUM_QUEUES>) built into nicsim_models")
 
 set(NICSIM_DUT_EXTRA_VERILATOR_ARGS "" CACHE STRING
     "local experiments only: extra Verilator arguments for the nic_top configurations")
+
+# FST writer threads compiled into every configuration (Verilator --trace-threads: 0 = the
+# simulation thread writes the trace, 1 = the FST writer's own thread, 2 = and the trace data is
+# rendered on another). The choice is made at verilation, not at run time; `nicsim run
+# --trace-threads N` checks it. See docs/performance.md "Tracing cost" for what each costs.
+set(NICSIM_DUT_TRACE_THREADS 0 CACHE STRING "FST trace threads of every nic_top configuration (0, 1 or 2)")
+if(NOT NICSIM_DUT_TRACE_THREADS MATCHES "^[012]$")
+  message(FATAL_ERROR "NICSIM_DUT_TRACE_THREADS: '${NICSIM_DUT_TRACE_THREADS}' is not 0, 1 or 2")
+endif()
 
 set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "")
 
@@ -112,7 +129,11 @@ function(_nicsim_dut_models)
   add_library(nicsim_models STATIC)
   set(built)
   foreach(cfg IN LISTS NICSIM_DUT_CONFIGS)
-    verilate(nicsim_models TRACE_FST
+    set(trace_threads)
+    if(NICSIM_DUT_TRACE_THREADS GREATER 0)
+      set(trace_threads TRACE_THREADS ${NICSIM_DUT_TRACE_THREADS})
+    endif()
+    verilate(nicsim_models TRACE_FST ${trace_threads}
       PREFIX Vnic_${cfg}
       TOP_MODULE nic_top
       SOURCES ${sources}
@@ -130,6 +151,8 @@ function(_nicsim_dut_models)
   get_target_property(incs nicsim_models INTERFACE_INCLUDE_DIRECTORIES)
   set_property(TARGET nicsim_models APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
   set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "${built}")
+  # The same sources for verilated/systemc.cmake (the SystemC model of one configuration).
+  set_property(GLOBAL PROPERTY NICSIM_DUT_SOURCES "${sources}")
 endfunction()
 
 _nicsim_dut_models()
@@ -139,3 +162,19 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/rtl/nic_top.sv AND NOT _nicsim_built)
   add_test(NAME "testbench sim: models built" COMMAND sh -c
            "echo 'no nic_top configuration was built: see the nicsim_models WARNING of the last cmake configure'; exit 1")
 endif()
+
+function(nicsim_config_test_spec out_var)
+  get_property(built GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT)
+  # Every configuration name a test may be tagged with: the ones we ship and any chosen here.
+  get_property(known GLOBAL PROPERTY NICSIM_DUT_CONFIGS_KNOWN)
+  get_property(chosen CACHE NICSIM_DUT_CONFIGS PROPERTY VALUE)
+  list(APPEND known ${chosen})
+  list(REMOVE_DUPLICATES known)
+  set(spec "")
+  foreach(cfg IN LISTS known)
+    if(NOT cfg IN_LIST built)
+      string(APPEND spec "~[${cfg}]")
+    endif()
+  endforeach()
+  set(${out_var} "${spec}" PARENT_SCOPE)
+endfunction()

@@ -10,7 +10,9 @@ namespace nicsim::driver::detail {
 // tx_post.cpp
 bool TxPacketGoesToHardware(NET_PACKET const* packet) noexcept;
 void TxPostPackets(TxState& tx);
-std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets);
+/// Writes the packet's descriptors (malformed as `fault` says: fault injection).
+std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets,
+                                      TxDescriptorFault fault = TxDescriptorFault::none);
 // tx_drain.cpp
 void TxCompletePackets(TxState& tx);
 // tx_cancel.cpp
@@ -27,6 +29,8 @@ EVT_PACKET_QUEUE_CANCEL EvtRxCancel;
 // recovery.cpp
 void TxRecoverRing(TxState& tx);
 void RxRecoverRing(RxState& rx);
+void TxResetRing(TxState& tx);
+void RxResetRing(RxState& rx);
 // interrupt.cpp
 EVT_PACKET_QUEUE_SET_NOTIFICATION_ENABLED EvtTxSetNotificationEnabled;
 EVT_PACKET_QUEUE_SET_NOTIFICATION_ENABLED EvtRxSetNotificationEnabled;

@@ -80,6 +80,14 @@ void Adapter::on_error_interrupt()
     }
 }
 
+void Adapter::request_ring_reset(std::uint32_t queue, bool tx, bool rx)
+{
+    QueuePair& p = pair(queue);
+    p.tx.reset_requested = p.tx.reset_requested || tx;
+    p.rx.reset_requested = p.rx.reset_requested || rx;
+    p.dpc_pending = p.dpc_pending || tx || rx;
+}
+
 void Adapter::run_dpc()
 {
     for (auto& owned : pairs_) {
@@ -95,8 +103,8 @@ void Adapter::run_dpc()
             p.tx.error_pending = true;
             p.rx.error_pending = true;
         }
-        bool const tx_news = c::IRQ_CAUSE_TX_CPL.get(causes) != 0 || p.tx.error_pending;
-        bool const rx_news = c::IRQ_CAUSE_RX_CPL.get(causes) != 0 || p.rx.error_pending;
+        bool const tx_news = c::IRQ_CAUSE_TX_CPL.get(causes) != 0 || p.tx.error_pending || p.tx.reset_requested;
+        bool const rx_news = c::IRQ_CAUSE_RX_CPL.get(causes) != 0 || p.rx.error_pending || p.rx.reset_requested;
         if (tx_news && p.txq.active && p.tx_notification_armed) {
             p.tx_notification_armed = false;
             ++p.stats.tx_notifications;

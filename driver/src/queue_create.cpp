@@ -130,6 +130,9 @@ namespace detail {
 void EvtTxAdvance(NETPACKETQUEUE queue)
 {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
+    if (tx.pair->tx.reset_requested && !tx.cancelled) {
+        TxResetRing(tx);
+    }
     if (tx.pair->tx.error_pending && !tx.cancelled) {
         TxRecoverRing(tx);
     }
@@ -144,6 +147,9 @@ void EvtRxAdvance(NETPACKETQUEUE queue)
         RxReturnEverythingToOs(rx);  // anything handed over after the cancel goes straight back
         return;
     }
+    if (rx.pair->rx.reset_requested) {
+        RxResetRing(rx);
+    }
     if (rx.pair->rx.error_pending) {
         RxRecoverRing(rx);
     }
@@ -157,6 +163,8 @@ void EvtTxStart(NETPACKETQUEUE queue)
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     restart_ring(tx.adapter->bus(), tx.pair->tx);
     tx.pair->tx.error_pending = false;
+    tx.pair->tx.reset_requested = false;
+    tx.pair->tx.chain_left_open = false;
     tx.pair->tx.recoveries_without_progress = 0;
     tx.cancelled = false;
 }
@@ -166,6 +174,7 @@ void EvtRxStart(NETPACKETQUEUE queue)
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     restart_ring(rx.adapter->bus(), rx.pair->rx);
     rx.pair->rx.error_pending = false;
+    rx.pair->rx.reset_requested = false;
     rx.pair->rx.recoveries_without_progress = 0;
     rx.cancelled = false;
 }

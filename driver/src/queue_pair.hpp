@@ -34,6 +34,9 @@ struct HwRing {
     bool completion_phase = true;  // the contract's phase starts at 1 and flips at each wrap
 
     bool error_pending = false;  // set by the ISR/DPC, handled by the queue's next Advance
+    bool reset_requested = false;  // Adapter::request_ring_reset, handled by the queue's next Advance
+    bool chain_left_open = false;  // TX: an injected no_end_of_packet chain; nothing more is posted
+    std::uint64_t first_posts = 0; // TX: packets posted for the first time (fault injection's sequence)
     std::uint32_t recoveries_without_progress = 0;
 
     std::uint32_t entries() const noexcept { return space.entries(); }
@@ -59,6 +62,9 @@ struct TxState {
     NET_EXTENSION logical_address{};
     bool active = false;
     bool cancelled = false;
+    // Fault injection: the malformed chain each packet slot was first posted with, so that a
+    // packet posted again after a ring reset is malformed the same way (by packet ring index).
+    std::vector<TxDescriptorFault> injected;
 };
 
 /// What the driver remembers of each posted RX buffer, by hardware ring slot.

@@ -4,10 +4,13 @@
 //
 // TX, packet by packet:
 //  - completions already written (host memory) are real: those packets return as sent;
-//  - the packet at the hardware's consumer index is the one the error stopped. After a descriptor
-//    error (zero length, too long, chain too long) posting it again would fail again: it is
-//    returned unsent and counted (tx_dropped_by_error). After a DMA error it is posted again,
-//    unless the ring already failed max_recoveries_without_progress times in a row;
+//  - after a descriptor error (zero length, too long, chain too long) posting the offending packet
+//    again would fail again: it is returned unsent and counted (tx_dropped_by_error). The error
+//    does not say which descriptor, and the engine aborts every packet not yet committed, so the
+//    offender need not be the packet at RING_CONS: the driver reads its own descriptors from
+//    RING_CONS on and takes the first chain that breaks the rule the error code names. After a
+//    DMA error the packet at RING_CONS is posted again, unless the ring already failed
+//    max_recoveries_without_progress times in a row (then it is returned unsent);
 //  - every other packet in the drain section is posted again from descriptor 0 of the reset
 //    ring, in order (tx_reposted). Post-section packets were never posted and just wait.
 // RX, buffer by buffer:
@@ -16,6 +19,10 @@
 //    that was being received when the ring failed is lost on the wire side, as on real hardware).
 //    A ring that keeps failing without receiving anything is given up with a DriverError.
 //
+// A requested reset (Adapter::request_ring_reset: the OS's hang check, a test) takes the same path
+// without an error to read: the ring is first disabled so that it fetches nothing new, nothing is
+// dropped, and an injected open chain (DriverFaults) is forgotten: its packet is posted again whole.
+//
 // Known limit: the contract has no "ring idle" status, so the driver waits until RING_CONS stops
 // moving (wait_for_ring_quiet). A packet the TX engine commits after that wait would go out
 // twice (its old completion lands in the completion ring the driver no longer reads).
@@ -23,6 +30,8 @@
 #include "hw_registers.hpp"
 
 #include <fmt/format.h>
+
+#include <span>
 
 namespace nicsim::driver::detail {
 
@@ -61,13 +70,67 @@ NET_PACKET* TxFirstInFlightPacket(TxState& tx)
     return nullptr;
 }
 
+// The k-th packet of the drain section that went to hardware.
+NET_PACKET* TxInFlightPacket(TxState& tx, std::uint32_t k)
+{
+    NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
+    for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
+        NET_PACKET* packet = NetPacketIteratorGetPacket(&packets);
+        if (TxPacketGoesToHardware(packet) && k-- == 0) {
+            return packet;
+        }
+    }
+    return nullptr;
+}
+
+// The in-flight packet whose descriptors (as the driver wrote them, from the consume index on)
+// break the rule `error` names; nullptr if none does.
+NET_PACKET* TxPacketNamedByDescriptorError(TxState& tx, c::err_e error)
+{
+    HwRing const& ring = tx.pair->tx;
+    std::uint32_t index = ring.space.consume_index();
+    std::uint32_t const end = ring.space.produce_index();
+    for (std::uint32_t k = 0; index != end; ++k) {
+        std::uint32_t count = 0;
+        std::uint64_t total = 0;
+        bool broken = false;
+        while (index != end) {
+            auto const* raw = static_cast<std::uint8_t const*>(ring.descriptor_slot(index));
+            auto const d = c::tx_desc_t::decode(std::span<std::uint8_t const, c::DESC_BYTES>(raw, c::DESC_BYTES));
+            index = ring.space.index_after(index, 1);
+            ++count;
+            total += d.len;
+            broken = broken || (error == c::err_e::ERR_DESC_ZERO_LEN && d.len == 0) ||
+                     (error == c::err_e::ERR_DESC_LEN_OVER && total > static_cast<std::uint64_t>(c::MAX_FRAME_BYTES));
+            if (d.eop) {
+                break;
+            }
+            if (count == static_cast<std::uint32_t>(c::MAX_TX_FRAGS)) {
+                broken = broken || error == c::err_e::ERR_DESC_CHAIN_LONG;
+                break;
+            }
+        }
+        if (broken) {
+            return TxInFlightPacket(tx, k);
+        }
+    }
+    return nullptr;
+}
+
 bool TxRepostInFlightPackets(TxState& tx)
 {
     bool posted = false;
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
         if (TxPacketGoesToHardware(NetPacketIteratorGetPacket(&packets))) {
-            TxPostPacketDescriptors(tx, &packets);
+            // An injected malformed chain stays malformed (the hardware must still refuse it);
+            // an open chain is posted whole: that is what the reset was for.
+            UINT32 const index = NetPacketIteratorGetIndex(&packets);
+            TxDescriptorFault fault = index < tx.injected.size() ? tx.injected[index] : TxDescriptorFault::none;
+            if (fault == TxDescriptorFault::no_end_of_packet) {
+                fault = TxDescriptorFault::none;
+            }
+            TxPostPacketDescriptors(tx, &packets, fault);
             ++tx.pair->stats.tx_reposted;
             posted = true;
         }
@@ -102,8 +165,15 @@ void TxRecoverRing(TxState& tx)
     wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
     TxCompletePackets(tx);
     bool const giving_up_on_head = ring.recoveries_without_progress > adapter.config().max_recoveries_without_progress;
-    if (NET_PACKET* head = TxFirstInFlightPacket(tx); head != nullptr && (IsDescriptorError(error) || giving_up_on_head)) {
-        head->Scratch = 1;  // returned unsent by the drain path
+    NET_PACKET* culprit = nullptr;
+    if (IsDescriptorError(error)) {
+        culprit = TxPacketNamedByDescriptorError(tx, error);
+    }
+    if (culprit == nullptr && (IsDescriptorError(error) || giving_up_on_head)) {
+        culprit = TxFirstInFlightPacket(tx);
+    }
+    if (culprit != nullptr) {
+        culprit->Scratch = 1;  // returned unsent by the drain path
         ++tx.pair->stats.tx_dropped_by_error;
         ring.recoveries_without_progress = 0;
     }
@@ -129,6 +199,39 @@ void RxRecoverRing(RxState& rx)
     wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
     RxIndicateReceives(rx);
     restart_ring(adapter.bus(), ring);
+    if (RxRepostOwnedBuffers(rx)) {
+        ring_doorbell(adapter.bus(), ring);
+    }
+}
+
+void TxResetRing(TxState& tx)
+{
+    Adapter& adapter = *tx.adapter;
+    HwRing& ring = tx.pair->tx;
+    ring.reset_requested = false;
+    ++tx.pair->stats.tx_resets;
+    disable_ring(adapter.bus(), ring);
+    wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
+    TxCompletePackets(tx);
+    restart_ring(adapter.bus(), ring);
+    ring.error_pending = false;  // the reset cleared any error too
+    ring.chain_left_open = false;
+    if (TxRepostInFlightPackets(tx)) {
+        ring_doorbell(adapter.bus(), ring);
+    }
+}
+
+void RxResetRing(RxState& rx)
+{
+    Adapter& adapter = *rx.adapter;
+    HwRing& ring = rx.pair->rx;
+    ring.reset_requested = false;
+    ++rx.pair->stats.rx_resets;
+    disable_ring(adapter.bus(), ring);
+    wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
+    RxIndicateReceives(rx);
+    restart_ring(adapter.bus(), ring);
+    ring.error_pending = false;
     if (RxRepostOwnedBuffers(rx)) {
         ring_doorbell(adapter.bus(), ring);
     }

@@ -2,8 +2,8 @@
 //
 // One completion per frame; a frame fills consecutive buffers from the oldest posted one
 // (first_buf must be the driver's consume index). Good frames take the next packet slot of the
-// "all" range and their buffers from the fragment drain range; bad or truncated frames give their
-// buffers back without a packet. Both rings' BeginIndex move once, at the end.
+// "all" range and their buffers from the fragment drain range; bad, truncated and runt frames
+// give their buffers back without a packet. Both rings' BeginIndex move once, at the end.
 #include "datapath.hpp"
 
 #include <nicsim/driver/descriptors.hpp>
@@ -92,7 +92,8 @@ void RxIndicateReceives(RxState& rx)
             break;
         }
         RxCheckCompletionMatchesRing(rx, *completion, &fragments);
-        if (completion->status == c::cpl_status_e::CPL_OK) {
+        bool const runt = completion->status == c::cpl_status_e::CPL_OK && completion->len < kMinRxFrameBytes;
+        if (completion->status == c::cpl_status_e::CPL_OK && !runt) {
             if (!NetPacketIteratorHasAny(&packets)) {
                 break;  // no packet slot left: the frame waits for the OS to give some back
             }
@@ -106,7 +107,11 @@ void RxIndicateReceives(RxState& rx)
             for (std::uint32_t i = 0; i < completion->buf_count; ++i) {
                 NetFragmentIteratorAdvance(&fragments);
             }
-            RxCountDroppedFrame(stats, completion->status);
+            if (runt) {
+                ++stats.rx_runts;
+            } else {
+                RxCountDroppedFrame(stats, completion->status);
+            }
         }
         ring.advance_completion_head();
         ring.space.consume(completion->buf_count);

@@ -54,7 +54,13 @@ void TxAdvanceFragmentNext(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
 
 }  // namespace
 
-std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
+std::uint32_t TxDescriptorsFor(NET_PACKET const* packet, TxDescriptorFault fault) noexcept
+{
+    return fault == TxDescriptorFault::chain_too_long ? static_cast<std::uint32_t>(c::MAX_TX_FRAGS)
+                                                      : packet->FragmentCount;
+}
+
+std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets, TxDescriptorFault fault)
 {
     HwRing& ring = tx.pair->tx;
     UINT32 const packet_index = NetPacketIteratorGetIndex(packets);
@@ -71,12 +77,28 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
         std::uint64_t const address =
             NetExtensionGetFragmentLogicalAddress(&tx.logical_address, fragment_index)->LogicalAddress + fragment->Offset;
         NetFragmentIteratorAdvance(&fragments);
-        bool const end_of_packet = !NetFragmentIteratorHasAny(&fragments);
-        store_descriptor(ring.descriptor_slot(ring.space.produce_index()),
-                         make_tx_descriptor(address, static_cast<std::uint32_t>(fragment->ValidLength), end_of_packet,
-                                            written == 0 ? &offload : nullptr));
+        bool const last = !NetFragmentIteratorHasAny(&fragments);
+        bool const end_of_packet =
+            last && fault != TxDescriptorFault::chain_too_long && fault != TxDescriptorFault::no_end_of_packet;
+        auto length = static_cast<std::uint32_t>(fragment->ValidLength);
+        if (written == 0 && fault == TxDescriptorFault::zero_length) {
+            length = 0;
+        } else if (written == 0 && fault == TxDescriptorFault::length_over_max) {
+            length = static_cast<std::uint32_t>(c::MAX_FRAME_BYTES) + 1;
+        }
+        auto const descriptor = make_tx_descriptor(address, length, end_of_packet, written == 0 ? &offload : nullptr);
+        store_descriptor(ring.descriptor_slot(ring.space.produce_index()), descriptor);
         ring.space.produce(1);
         ++written;
+        // A chain too long: the last fragment's descriptor again (no eop) up to MAX_TX_FRAGS.
+        while (last && written < TxDescriptorsFor(packet, fault)) {
+            store_descriptor(ring.descriptor_slot(ring.space.produce_index()), descriptor);
+            ring.space.produce(1);
+            ++written;
+        }
+    }
+    if (fault == TxDescriptorFault::no_end_of_packet) {
+        ring.chain_left_open = true;
     }
     return written;
 }
@@ -102,13 +124,29 @@ void TxPostPackets(TxState& tx)
             // The NIC has no segmentation offload and no descriptor chains past MAX_TX_FRAGS.
             TxMarkCompletedInSoftware(packet);
             ++stats.tx_unsupported;
-        } else if (packet->FragmentCount > ring.space.free()) {
-            break;  // the hardware ring is full: the rest waits for completions
+        } else if (ring.chain_left_open) {
+            break;  // an injected open chain: this broken driver never publishes anything more
         } else {
+            TxDescriptorFault fault = TxDescriptorFault::none;
+            auto const& inject = tx.adapter->config().faults.tx_descriptor_fault;
+            if (inject) {
+                fault = inject(ring.queue, ring.first_posts);
+            }
+            if (TxDescriptorsFor(packet, fault) > ring.space.free()) {
+                break;  // the hardware ring is full: the rest waits for completions (asked again then)
+            }
             if (TxPacketAsksForVlanInsertion(tx, packet_index)) {
                 ++stats.tx_vlan_not_inserted;  // no tag insertion offload: the frame goes as the OS built it
             }
-            TxPostPacketDescriptors(tx, &packets);
+            if (fault != TxDescriptorFault::none) {
+                ++stats.tx_descriptor_faults;
+            }
+            if (inject) {
+                tx.injected.resize(NetRingCollectionGetPacketRing(tx.rings)->NumberOfElements);
+                tx.injected[packet_index] = fault;
+            }
+            TxPostPacketDescriptors(tx, &packets, fault);
+            ++ring.first_posts;
             posted = true;
         }
         TxAdvanceFragmentNext(tx, &packets);

@@ -130,6 +130,9 @@ struct Axi4SlaveMemConfig {
     std::vector<ErrorRange> error_ranges;
     double error_probability = 0.0;  // per burst, in addition to the ranges
     std::uint8_t error_resp = axi4::resp_slverr;
+    // Asked for every burst the ranges and the probability left OKAY (write, bytes [lo, hi)):
+    // true answers it with error_resp (targeted fault injection, e.g. one burst of one ring).
+    std::function<bool(bool write, std::uint64_t lo, std::uint64_t hi)> error_hook;
     bool check = true;             // throw Axi4ProtocolError on master misuse
 
     /// The same stall probability on all five channels.
@@ -344,13 +347,14 @@ private:
         return {lo, (lo & ~(size - 1)) + size};
     }
 
-    std::uint8_t decide_resp(AddrSnap const& a) {
+    std::uint8_t decide_resp(AddrSnap const& a, bool write) {
         std::uint64_t const size = std::uint64_t{1} << a.size;
         std::uint64_t const lo = a.addr & ~(size - 1);
         std::uint64_t const hi = lo + std::uint64_t{a.len + 1} * size;
         for (auto const& r : cfg_.error_ranges)
             if (lo < r.end && r.begin < hi) return r.resp;
         if (cfg_.error_probability > 0.0 && unit_draw(rng_) < cfg_.error_probability) return cfg_.error_resp;
+        if (cfg_.error_hook && cfg_.error_hook(write, lo, hi)) return cfg_.error_resp;
         return axi4::resp_okay;
     }
 
@@ -368,7 +372,7 @@ private:
         Txn t;
         t.seq = next_seq_++;
         t.a = ar_;
-        t.resp = decide_resp(ar_);
+        t.resp = decide_resp(ar_, false);
         t.accept_cycle = cycle_;
         t.ready_cycle = cycle_ + 1 + draw_latency(cfg_.read_latency);
         reads_.push_back(t);
@@ -381,7 +385,7 @@ private:
         Txn t;
         t.seq = next_seq_++;
         t.a = aw_;
-        t.resp = decide_resp(aw_);
+        t.resp = decide_resp(aw_, true);
         t.accept_cycle = cycle_;
         w_pending_.push_back(t);
         stats_.max_writes_in_flight = std::max(stats_.max_writes_in_flight, writes_in_flight());

@@ -35,6 +35,7 @@
 #include "bfm/sig_ref.hpp"
 #include "wire/axis_port.hpp"
 #include "wire/frame.hpp"
+#include "wire/rx_wire.hpp"
 
 namespace nicsim::bfm {
 
@@ -44,7 +45,7 @@ struct AxisSourceConfig {
     bool scramble_unkept_lanes = false;
 };
 
-class AxisSource {
+class AxisSource final : public wire::RxWire {
 public:
     using FrameCallback = std::function<void(wire::Frame const&)>;
 
@@ -56,10 +57,11 @@ public:
 
     AxisSourceConfig& config() noexcept { return cfg_; }
     std::size_t lanes() const noexcept { return lanes_; }
-    std::uint64_t cycle() const noexcept { return cycle_; }
+    std::uint64_t cycle() const noexcept override { return cycle_; }
+    void set_inter_frame_gap(std::uint32_t cycles) override { cfg_.ifg_cycles = cycles; }
 
     /// Queues a frame; it starts no earlier than `not_before_cycle`. Frames go out in send order.
-    void send(wire::Frame frame, std::uint64_t not_before_cycle = 0) {
+    void send(wire::Frame frame, std::uint64_t not_before_cycle = 0) override {
         if (frame.bytes.empty())
             throw std::invalid_argument(fmt::format("AxisSource {}: an empty frame cannot be sent", port_.name));
         queue_.push_back({std::move(frame), not_before_cycle});
@@ -72,7 +74,7 @@ public:
     void keep_sent(bool keep) noexcept { keep_sent_ = keep; }
 
     /// Frames queued or in progress.
-    std::size_t pending() const noexcept { return queue_.size(); }
+    std::size_t pending() const noexcept override { return queue_.size(); }
     bool idle() const noexcept { return queue_.empty() && !valid_; }
     std::uint64_t frames_sent() const noexcept { return frames_sent_; }
     std::uint64_t beats_sent() const noexcept { return beats_sent_; }

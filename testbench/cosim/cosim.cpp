@@ -1,33 +1,14 @@
-// CoSimulation: see cosim.hpp.
+// CoSimulation: see cosim.hpp. The C++ top (CppTop) under the shared workload (Workload).
 #include "cosim/cosim.hpp"
 
-#include <algorithm>
-#include <bit>
-#include <chrono>
-#include <cmath>
-#include <deque>
 #include <exception>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
-#include <nic_contract.hpp>
-#include <nicsim/driver/adapter.hpp>
-#include <ringlib/os/errors.hpp>
-#include <ringlib/os/rx_queue.hpp>
-#include <ringlib/os/tx_queue.hpp>
-#include <ringlib/verifier.hpp>
-
-#include "bfm/axis_sink.hpp"
-#include "bfm/axis_source.hpp"
-#include "checkers/assertions.hpp"
-#include "dut/dut.hpp"
-#include "host/host.hpp"
-#include "model/checksum.hpp"
-#include "scoreboard/scoreboard.hpp"
-#include "sim/kernel.hpp"
-#include "wire/pcap.hpp"
-#include "wire/peers.hpp"
+#include "cosim/cpp_top.hpp"
+#include "cosim/workload.hpp"
+#include "monitor/ownership_monitor.hpp"
+#include "monitor/packet_timeline.hpp"
 
 namespace nicsim::cosim {
 
@@ -40,665 +21,93 @@ char const* to_string(Mode m) {
     return "?";
 }
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-namespace c = nicsim::contract;
-
-std::uint32_t pow2_at_least(std::uint64_t n) { return static_cast<std::uint32_t>(std::bit_ceil(std::max<std::uint64_t>(n, 2))); }
-std::uint32_t log2_of(std::uint32_t pow2) { return static_cast<std::uint32_t>(std::countr_zero(pow2)); }
-
-LatencyStats latency_of(std::vector<std::uint64_t>& v) {
-    LatencyStats s;
-    s.count = v.size();
-    if (v.empty()) return s;
-    std::sort(v.begin(), v.end());
-    auto at = [&](double q) {
-        auto const i = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) ;
-        return v[std::min(v.size() - 1, i == 0 ? 0 : i - 1)];
-    };
-    s.p50 = at(0.50);
-    s.p99 = at(0.99);
-    s.max = v.back();
-    return s;
-}
-
-bfm::AxisPort axis_port(char const* name, dut::AxisPort const& p, bfm::SigRef rst_n, std::size_t lanes) {
-    bfm::AxisPort a;
-    a.name = name;
-    a.tdata = p.tdata;
-    a.tkeep = p.tkeep;
-    a.tlast = p.tlast;
-    a.tuser = p.tuser;
-    a.tvalid = p.tvalid;
-    a.tready = p.tready;
-    a.rst_n = rst_n;
-    a.lanes = lanes;
-    return a;
-}
-
-/// Runs the wire peer's tick before every other agent drives.
-class PeerTicker final : public sim::Agent {
-public:
-    explicit PeerTicker(sim::Kernel& k) : k_(k) {}
-    wire::WirePeer* peer = nullptr;
-    void drive() override {
-        if (peer) peer->tick(k_.cycle());
-    }
-    void observe() override {}
-
-private:
-    sim::Kernel& k_;
-};
-
-model::CsumVerdict verdict_of(unsigned eval) {
-    switch (eval) {
-    case NetPacketRxChecksumEvaluationValid: return model::CsumVerdict::good;
-    case NetPacketRxChecksumEvaluationInvalid: return model::CsumVerdict::bad;
-    default: return model::CsumVerdict::not_checked;
-    }
-}
-
-}  // namespace
-
 struct CoSimulation::Impl {
     Scenario sc;
-    std::function<void(Progress const&)> progress_cb;
+    CppTop top;
+    Workload workload;
+    std::unique_ptr<monitor::OwnershipMonitor> ownership;
+    std::unique_ptr<monitor::PacketTimeline> timeline;
 
-    std::unique_ptr<dut::Dut> dut;
-    std::unique_ptr<sim::Kernel> kernel;
-    std::unique_ptr<PeerTicker> ticker;
-    std::unique_ptr<bfm::AxisSource> rx_src;
-    std::unique_ptr<bfm::AxisSink> tx_sink;
-    std::unique_ptr<host::Host> host;
-    std::unique_ptr<wire::TrafficGenerator> tx_gen, rx_gen;
-    std::unique_ptr<wire::WirePeer> peer;
-    std::unique_ptr<wire::PcapWriter> pcap_out;
-    wire::PcapCapture pcap_in;
-    scoreboard::Scoreboard board;
-    std::unique_ptr<driver::Adapter> adapter;
-    std::vector<std::unique_ptr<ringlib::os::TxQueue>> txq;
-    std::vector<std::unique_ptr<ringlib::os::RxQueue>> rxq;
-
-    unsigned queues = 1;
-    std::uint32_t os_ring = 256, tx_frag_ring = 1024, rx_frag_ring = 512, frag_bytes = 512;
-    std::uint32_t hw_tx_log2 = 8, hw_rx_log2 = 8;
-    bool rss_on = false;
-
-    // traffic state
-    std::uint64_t tx_generated = 0, tx_submitted = 0, tx_completed = 0, tx_seen = 0;
-    std::vector<std::deque<wire::Frame>> pending;      // per queue: generated, not yet submitted
-    std::vector<std::vector<std::uint64_t>> submit_cycle;  // per queue, by frame id
-    std::uint64_t rx_put = 0, rx_delivered = 0;
-    std::uint64_t rx_expected_total = 0;                // known up front (0 in loopback: = packets)
-    std::unordered_map<std::uint64_t, std::uint64_t> rx_put_cycle;  // tag key -> first beat cycle
-    std::vector<std::uint64_t> tx_lat, rx_lat;
-    std::map<scoreboard::DropReason, std::uint64_t> drops_reported;
-    std::vector<std::uint64_t> hw_drops_seen;           // RING_STAT_DROPS read so far, per queue
-    std::uint64_t last_activity = 0;
-    std::string last_activity_what = "none";
-    std::uint64_t first_submit_cycle = 0, last_account_cycle = 0;
-    bool traffic_started = false;
-    std::uint64_t last_stat_read_cycle = 0;
-    bool stopping = false;
-    std::uint64_t next_progress = 0;
-    Clock::time_point t0;
-    RunSummary out;
-
-    explicit Impl(Scenario s) : sc(std::move(s)) { build(); }
-
-    static std::uint64_t tag_key(wire::FrameTag t) { return (std::uint64_t{t.stream_id} << 32) | t.seq; }
-
-    void activity(char const* what) {
-        last_activity = kernel->cycle();
-        last_activity_what = what;
-        last_account_cycle = kernel->cycle();
-        kernel->report_progress();
+    explicit Impl(Scenario s) : sc((validate(s), check_top(s), std::move(s))), top(sc), workload(sc, top) {
+        attach_views();
     }
 
-    void validate() {
-        auto const names = dut::dut_config_names();
-        if (std::find(names.begin(), names.end(), sc.config) == names.end())
-            throw ScenarioError(fmt::format("--config: no configuration '{}' in this build (built: {})", sc.config,
-                                            fmt::join(names, ", ")));
-        if (sc.sizes) return;
-        if (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cast<std::size_t>(c::MAX_FRAME_BYTES) ||
-            sc.min_size > sc.max_size)
-            throw ScenarioError(fmt::format("--min-size/--max-size: {}..{} bytes is not within {}..{} (min <= max)",
-                                            sc.min_size, sc.max_size, wire::kMinFrameBytes, c::MAX_FRAME_BYTES));
-        if (sc.ring_size < 2 || sc.ring_size > 65536 || !std::has_single_bit(sc.ring_size))
-            throw ScenarioError(fmt::format("--ring-size: {} is not a power of two in 2..65536", sc.ring_size));
-        if (sc.mem_latency_min > sc.mem_latency_max)
-            throw ScenarioError(fmt::format("--mem-latency: {}:{} has min > max", sc.mem_latency_min, sc.mem_latency_max));
-        for (double p : {sc.mem_stall_percent, sc.tx_stall_percent, sc.rx_stall_percent})
-            if (!(p >= 0 && p < 100)) throw ScenarioError(fmt::format("--stall: {} is not a percentage in 0..99", p));
-        if (sc.mode == Mode::pcap && sc.pcap_in.empty()) throw ScenarioError("--mode pcap needs --pcap-in FILE");
-        if (sc.mode != Mode::pcap && !sc.pcap_in.empty()) throw ScenarioError("--pcap-in is only for --mode pcap");
+    static void check_top(Scenario const& s) {
+        if (s.top != "cpp")
+            throw ScenarioError(fmt::format("--top {}: CoSimulation is the C++ top (the SystemC top runs through "
+                                            "nicsim::systemc::run_on_systemc_top)", s.top));
     }
 
-    void build() {
-        validate();
-        if (sc.mode == Mode::pcap) {
-            try {
-                pcap_in = wire::read_pcap(sc.pcap_in);
-            } catch (wire::PcapError const& e) {
-                throw ScenarioError(fmt::format("--pcap-in: {}", e.what()));
-            } catch (std::exception const& e) {
-                throw ScenarioError(fmt::format("--pcap-in {}: {}", sc.pcap_in, e.what()));
-            }
-        }
-        dut = dut::make_dut(sc.config);
-        auto const& cfg = dut->config();
-        queues = sc.queues == 0 ? cfg.num_queues : sc.queues;
-        if (queues < 1 || queues > cfg.num_queues)
-            throw ScenarioError(fmt::format("--queues: {} is not in 1..{} (NUM_QUEUES of {})", sc.queues,
-                                            cfg.num_queues, sc.config));
-        if (!sc.trace_path.empty()) dut->open_trace(sc.trace_path);
-
-        std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
-        // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
-        frag_bytes = sc.tx_fragment_bytes ? sc.tx_fragment_bytes
-                                          : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
-        std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + frag_bytes - 1) / frag_bytes);
-        if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
-            throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
-                                            frag_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
-        std::uint32_t const rx_buf = 2048;
-        std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_frame + rx_buf - 1) / rx_buf);
-        os_ring = sc.ring_size;
-        tx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(frags_max, 2));
-        rx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(bufs_max, 1));
-        // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
-        hw_tx_log2 = log2_of(std::max(os_ring, pow2_at_least(frags_max + 1)));
-        hw_rx_log2 = log2_of(std::max(os_ring, pow2_at_least(bufs_max + 1)));
-
-        sim::KernelConfig kc;
-        kc.seed = sc.seed;
-        kc.watchdog_cycles = sc.watchdog_cycles;
-        kc.max_cycles = sc.max_cycles ? sc.max_cycles : 1'000'000 + 20'000 * (sc.packets + pcap_in.packets.size());
-        kernel = std::make_unique<sim::Kernel>(*dut, kc);
-
-        // Agents in drive order: wire peer tick, RX source, TX sink, then the host's.
-        ticker = std::make_unique<PeerTicker>(*kernel);
-        kernel->add_agent(*ticker);
-        auto& ports = dut->ports();
-        std::size_t const lanes = cfg.data_bytes();
-        bfm::AxisSourceConfig src_cfg;
-        src_cfg.pause.set_probability(sc.rx_stall_percent / 100.0);
-        src_cfg.ifg_cycles = static_cast<std::uint32_t>(std::max<std::size_t>(1, 20 / lanes));
-        rx_src = std::make_unique<bfm::AxisSource>(axis_port("s_axis_rx", ports.s_axis_rx, ports.rst_n, lanes),
-                                                   kernel->rng(), src_cfg);
-        bfm::AxisSinkConfig sink_cfg;
-        sink_cfg.pause.set_probability(sc.tx_stall_percent / 100.0);
-        tx_sink = std::make_unique<bfm::AxisSink>(axis_port("m_axis_tx", ports.m_axis_tx, ports.rst_n, lanes),
-                                                  kernel->rng(), sink_cfg);
-        rx_src->keep_sent(false);
-        tx_sink->keep(false);
-        kernel->add_bfm(*rx_src);
-        kernel->add_bfm(*tx_sink);
-
-        host::HostConfig hc;
-        hc.memory.size_bytes = 64u << 20;
-        hc.memory.axi.read_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
-        hc.memory.axi.write_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
-        hc.memory.axi.set_all_pauses(sc.mem_stall_percent / 100.0);
-        hc.mmio.throw_on_error = true;
-        host = std::make_unique<host::Host>(*kernel, hc);
-
-        // Traffic.
-        wire::TrafficConfig tc;
-        tc.stream_id = 0;
-        tc.sizes = sc.sizes ? *sc.sizes : wire::SizeDist::uniform(sc.min_size, sc.max_size);
-        tx_gen = std::make_unique<wire::TrafficGenerator>(tc, kernel->rng());
-        pending.resize(queues);
-        submit_cycle.resize(queues);
-        rss_on = sc.rss && queues > 1;
-        board.set_rss(rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues)) : scoreboard::RssConfig{});
-        board.expect_drops(scoreboard::DropReason::no_buffer);  // the wire cannot wait for a slow host
-
-        switch (sc.mode) {
-        case Mode::loopback:
-            peer = std::make_unique<wire::LoopbackPeer>(*rx_src, sc.wire_latency_cycles, src_cfg.ifg_cycles);
-            rx_expected_total = sc.packets;
-            break;
-        case Mode::generate: {
-            wire::TrafficConfig rc = tc;
-            rc.stream_id = 1;
-            rx_gen = std::make_unique<wire::TrafficGenerator>(rc, kernel->rng());
-            peer = std::make_unique<wire::GeneratorPeer>(*rx_src, *rx_gen, sc.packets);
-            rx_expected_total = sc.packets;
-            break;
-        }
-        case Mode::pcap:
-            peer = std::make_unique<wire::PcapReplayPeer>(*rx_src, pcap_in);
-            for (auto const& p : pcap_in.packets) rx_expected_total += p.bytes.empty() ? 0 : 1;
-            board.expect_drops(scoreboard::DropReason::bad_frame);
-            board.expect_drops(scoreboard::DropReason::oversize);
-            break;
-        }
-        if (!sc.pcap_out.empty()) {
-            wire::PcapWriterOptions po;
-            po.clock_hz = sc.clock_hz;
-            try {
-                pcap_out = std::make_unique<wire::PcapWriter>(sc.pcap_out, po);
-            } catch (std::exception const& e) {
-                throw ScenarioError(fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what()));
-            }
-        }
-
-        tx_sink->on_frame([this](wire::Frame const& f) {
-            ++tx_seen;
-            board.tx_seen(f);
-            if (pcap_out) pcap_out->add_tx(f);
-            peer->on_tx(f);
-            activity("TX frame on the wire");
-        });
-        rx_src->on_sent([this](wire::Frame const& f) {
-            ++rx_put;
-            std::optional<scoreboard::DropReason> must;
-            if (f.bytes.size() > static_cast<std::size_t>(c::MAX_FRAME_BYTES)) must = scoreboard::DropReason::oversize;
-            else if (f.bad) must = scoreboard::DropReason::bad_frame;
-            board.rx_put(f, must);
-            if (pcap_out) pcap_out->add_rx(f);
-            auto const tag = f.tag ? f.tag : wire::decode_tag(f.bytes);
-            if (tag && f.first_beat_cycle) rx_put_cycle[tag_key(*tag)] = *f.first_beat_cycle;
-            activity("RX frame put on the wire");
-        });
-
-        // Diagnostics for stalls: OS rings, the driver's view of the hardware rings, activity.
-        for (unsigned q = 0; q < queues; ++q) {
-            kernel->add_diagnostic(fmt::format("queue {}", q), [this, q] { return describe_queue(q); });
-        }
-        kernel->add_diagnostic("traffic", [this] {
-            return fmt::format("TX generated {} submitted {} completed {} seen {} of {}; RX put {} delivered {} "
-                               "dropped {} of {}; wire: RX source pending {}, TX sink partial {} bytes; last activity "
-                               "cycle {} ({})",
-                               tx_generated, tx_submitted, tx_completed, tx_seen, sc.packets, rx_put, rx_delivered,
-                               total_drops(), rx_expected_total, rx_src->pending(), tx_sink->partial_bytes(),
-                               last_activity, last_activity_what);
-        });
-    }
-
-    std::string describe_queue(unsigned q) const {
-        std::string s;
-        if (q < txq.size() && txq[q]) s += fmt::format("OS {} state {}; ", txq[q]->describe(), static_cast<int>(txq[q]->state()));
-        if (q < rxq.size() && rxq[q]) s += fmt::format("OS {} state {}; ", rxq[q]->describe(), static_cast<int>(rxq[q]->state()));
-        if (adapter && adapter->started()) {
-            for (bool tx : {true, false}) {
-                auto const r = tx ? adapter->tx_ring(q) : adapter->rx_ring(q);
-                // The completion slot the driver waits on, as host memory holds it (no MMIO).
-                std::string slot;
-                auto const addr = r.completion_base + std::uint64_t{r.completion_head} * c::CPL_BYTES;
-                if (host->memory.arena().contains_logical(addr, c::CPL_BYTES)) {
-                    auto const* b = static_cast<std::uint8_t const*>(host->memory.arena().to_virtual(addr));
-                    for (int i = c::CPL_BYTES - 1; i >= 0; --i) slot += fmt::format("{:02x}", b[i]);
-                }
-                s += fmt::format("hw {} ring (driver's view): RING_PROD {} RING_CONS {} outstanding {} of {}, "
-                                 "completion head {} phase {}{} (slot there: 0x{}); ",
-                                 tx ? "TX" : "RX", r.produce_index, r.consume_index, r.outstanding, r.entries,
-                                 r.completion_head, r.completion_phase ? 1 : 0, r.error_pending ? ", error pending" : "",
-                                 slot);
-            }
-        }
-        return s;
-    }
-
-    std::uint64_t total_drops() const {
-        std::uint64_t n = 0;
-        for (auto const& [r, v] : drops_reported) n += v;
-        return n;
-    }
-
-    void start_driver() {
-        driver::AdapterConfig ac;
-        ac.queues_in_use = queues;
-        ac.expected_data_width_bits = dut->config().data_width_bits;
-        ac.tx_ring_log2 = hw_tx_log2;
-        ac.rx_ring_log2 = hw_rx_log2;
-        ac.rss_enabled = sc.rss;
-        adapter = std::make_unique<driver::Adapter>(host->mmio, host->memory.arena(), ac);
-        adapter->start();
-        host->interrupts.isr = [this](host::Interrupt const& irq) {
-            if (irq.error()) {
-                adapter->on_error_interrupt();
-                return true;
-            }
-            return adapter->on_interrupt(irq.line);
+    // The monitor watches the DUT's ports after the host's bus models drive them; the timeline
+    // adds the software's and the wire's events (a monitor that only watches, when
+    // --no-ownership-monitor asked for a timeline).
+    void attach_views() {
+        bool const want_timeline = !sc.timeline_json.empty() || !sc.timeline_csv.empty();
+        if (!sc.ownership_monitor && !want_timeline) return;
+        auto& mem = top.host().memory;
+        monitor::OwnershipMonitorConfig mc;
+        mc.throw_on_violation = sc.ownership_monitor;
+        ownership = std::make_unique<monitor::OwnershipMonitor>(top.kernel(), top.dut(), mem.memory(),
+                                                                mem.logical_base(), mem.size_bytes(), mc);
+        if (!want_timeline) return;
+        timeline = std::make_unique<monitor::PacketTimeline>(*ownership, mem.memory(), sc.clock_hz);
+        top.host().mmio.on_write = [this](std::uint16_t offset, std::uint32_t value) {
+            timeline->register_write_issued(offset, value, top.cycle());
         };
-        host->interrupts.dpc = [this] { adapter->run_dpc(); };
-        hw_drops_seen.assign(queues, 0);
-
-        for (unsigned q = 0; q < queues; ++q) {
-            ringlib::os::TxQueueConfig tcfg;
-            tcfg.queue_id = q;
-            tcfg.name = fmt::format("tx{}", q);
-            tcfg.packet_ring_size = os_ring;
-            tcfg.fragment_ring_size = tx_frag_ring;
-            tcfg.fragment_buffer_bytes = frag_bytes;
-            tcfg.max_fragments_per_packet = static_cast<std::uint32_t>(c::MAX_TX_FRAGS);
-            tcfg.extensions.lso = false;  // this NIC has no segmentation offload: never advertised
-            auto tx = ringlib::os::TxQueue::create(tcfg, host->memory.arena(), adapter->handle(), driver::EvtCreateTxQueue);
-            tx->on_completion([this, q](ringlib::os::TxCompletion const& comp) {
-                ++tx_completed;
-                auto const& sub = submit_cycle[q];
-                if (comp.status == ringlib::os::TxCompletionStatus::Sent && comp.frame_id < sub.size())
-                    tx_lat.push_back(kernel->cycle() - sub[comp.frame_id]);
-                else if (comp.status != ringlib::os::TxCompletionStatus::Sent)
-                    board_error(fmt::format("tx{}: frame {} completed {} instead of Sent", q, comp.frame_id,
-                                            comp.status == ringlib::os::TxCompletionStatus::Ignored ? "Ignored" : "Cancelled"));
-                activity("TX completion");
-            });
-            ringlib::os::RxQueueConfig rcfg;
-            rcfg.queue_id = q;
-            rcfg.name = fmt::format("rx{}", q);
-            rcfg.packet_ring_size = os_ring;
-            rcfg.fragment_ring_size = rx_frag_ring;
-            rcfg.buffer_capacity_bytes = 2048;
-            auto rx = ringlib::os::RxQueue::create(rcfg, host->memory.arena(), adapter->handle(), driver::EvtCreateRxQueue);
-            rx->on_frame([this, q](ringlib::os::RxFrame&& f) { delivered(q, std::move(f)); });
-            tx->start();
-            rx->start();
-            txq.push_back(std::move(tx));
-            rxq.push_back(std::move(rx));
-        }
-    }
-
-    std::vector<std::string> run_errors;
-    void board_error(std::string msg) { run_errors.push_back(std::move(msg)); }
-
-    void delivered(unsigned q, ringlib::os::RxFrame&& f) {
-        ++rx_delivered;
-        scoreboard::RxDelivery d;
-        d.queue = static_cast<std::uint16_t>(q);
-        if (f.checksum) {
-            d.ip = verdict_of(f.checksum->Layer3);
-            d.l4 = verdict_of(f.checksum->Layer4);
-        }
-        if (rss_on && f.hash && f.hash->ProtocolType != NetPacketHashProtocolTypeNone) d.hash = f.hash->HashValue;
-        if (f.fragment_count > 1) ++out.rx_multi_buffer;
-        auto const tag = wire::decode_tag(f.bytes);
-        if (tag) {
-            auto it = rx_put_cycle.find(tag_key(*tag));
-            if (it != rx_put_cycle.end()) {
-                rx_lat.push_back(kernel->cycle() - it->second);
-                rx_put_cycle.erase(it);
-            }
-        }
-        if (q < out.per_queue.size()) {
-            ++out.per_queue[q].rx_packets;
-            out.per_queue[q].rx_bytes += f.bytes.size();
-        }
-        out.rx_packets++;
-        out.rx_bytes += f.bytes.size();
-        d.bytes = std::move(f.bytes);
-        board.rx_delivered(d);
-        activity("RX delivery");
-    }
-
-    // ---- per cycle (software) ----
-    void generate_tx() {
-        std::size_t queued = 0;
-        for (auto const& p : pending) queued += p.size();
-        while (tx_generated < sc.packets && queued < 4 * queues) {
-            wire::Frame f = tx_gen->next();
-            unsigned q = 0;
-            if (queues > 1) {
-                bool const ip = f.gen && f.gen->kind == wire::FrameKind::ip;
-                q = static_cast<unsigned>((ip ? f.gen->flow_idx : tx_generated) % queues);
-            }
-            f.tx_queue = static_cast<std::uint16_t>(q);
-            pending[q].push_back(std::move(f));
-            ++tx_generated;
-            ++queued;
-        }
-    }
-
-    void submit_tx() {
-        generate_tx();
-        for (unsigned q = 0; q < queues; ++q) {
-            auto& tx = *txq[q];
-            while (!pending[q].empty() &&
-                   tx.frames_waiting() + tx.frames_in_flight() + 1 < os_ring) {
-                wire::Frame f = std::move(pending[q].front());
-                pending[q].pop_front();
-                ringlib::os::TxFrameMetadata md;
-                scoreboard::TxCsumRequest req;
-                model::FrameLayout const lay = model::parse_frame(f.bytes);
-                bool const offload = lay.l3 != model::L3::other && lay.l4 != model::L4::other &&
-                                     bfm::unit_draw(kernel->rng()) < sc.csum_offload_fraction;
-                if (offload) {
-                    // The OS hands the frame with zeroed checksums and asks the NIC for them.
-                    std::span<std::uint8_t> b(f.bytes);
-                    if (lay.l3 == model::L3::ipv4) {
-                        model::store_be16(b, lay.l3_offset + model::kIpv4ChecksumOffset, 0);
-                        md.ipv4_header_checksum = req.ip = true;
-                    }
-                    model::store_be16(b, lay.l4_offset + model::l4_checksum_offset(lay.l4), 0);
-                    md.tcp_udp_checksum = req.l4 = true;
-                    ++out.tx_offloaded;
-                }
-                if (tx.fragments_needed(f.bytes.size()) > 1) ++out.tx_multi_fragment;
-                board.tx_posted(static_cast<std::uint16_t>(q), f, req);
-                auto const id = tx.submit(f.bytes, md);
-                auto& sub = submit_cycle[q];
-                if (sub.size() <= id) sub.resize(id + 1, 0);
-                sub[id] = kernel->cycle();
-                ++tx_submitted;
-                if (!traffic_started) {
-                    traffic_started = true;
-                    first_submit_cycle = kernel->cycle();
-                }
-            }
-        }
-    }
-
-    void collect_driver_drops() {
-        std::uint64_t bad = 0, trunc = 0;
-        for (unsigned q = 0; q < queues; ++q) {
-            bad += adapter->stats(q).rx_bad_frames;
-            trunc += adapter->stats(q).rx_truncated;
-        }
-        report_drop(scoreboard::DropReason::bad_frame, bad);
-        report_drop(scoreboard::DropReason::oversize, trunc);
-    }
-    void report_drop(scoreboard::DropReason r, std::uint64_t total) {
-        auto& seen = drops_reported[r];
-        if (total > seen) {
-            board.nic_dropped(r, total - seen);
-            seen = total;
-            activity("RX drop");
-        }
-    }
-    /// RING_STAT_DROPS of every RX ring (a statistics query: MMIO reads, only when traffic is quiet).
-    void read_hw_drops() {
-        std::uint64_t total = 0;
-        for (unsigned q = 0; q < queues; ++q) {
-            std::uint32_t const v = host->mmio.read32(c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS));
-            hw_drops_seen[q] = v;
-            total += v;
-        }
-        report_drop(scoreboard::DropReason::no_buffer, total);
-        last_stat_read_cycle = kernel->cycle();
-    }
-
-    bool tx_done() const { return tx_submitted == sc.packets && tx_completed == sc.packets && tx_seen == sc.packets; }
-    bool rx_wire_done() const { return peer->done() && rx_src->idle(); }
-    std::uint64_t rx_accounted() const { return rx_delivered + total_drops(); }
-    bool traffic_done() const {
-        if (!tx_done() || !rx_wire_done()) return false;
-        std::uint64_t const expect = sc.mode == Mode::loopback ? sc.packets : rx_expected_total;
-        return rx_put == expect && rx_accounted() >= rx_put;
-    }
-
-    void software() {
-        // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
-        if (sc.watchdog_cycles && kernel->cycle() - last_activity > sc.watchdog_cycles)
-            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles (cycle {}, seed {})",
-                                                   sc.watchdog_cycles, kernel->cycle(), sc.seed),
-                                       kernel->diagnosis());
-        if (!stopping) submit_tx();
-        for (unsigned q = 0; q < queues; ++q) {
-            if (txq[q]->state() != ringlib::os::QueueState::Stopped) txq[q]->poll();
-            if (rxq[q]->state() != ringlib::os::QueueState::Stopped) rxq[q]->poll();
-        }
-        collect_driver_drops();
-        if (!stopping && tx_done() && rx_wire_done() && rx_accounted() < rx_put &&
-            kernel->cycle() - last_activity > 2000 && kernel->cycle() - last_stat_read_cycle > 2000)
-            read_hw_drops();
-        if (sc.progress_interval_cycles && progress_cb && kernel->cycle() >= next_progress) {
-            next_progress = kernel->cycle() + sc.progress_interval_cycles;
-            progress_cb(progress());
-        }
-    }
-
-    Progress progress() const {
-        Progress p;
-        p.packets_done = tx_completed + rx_accounted();
-        p.packets_total = sc.packets + (sc.mode == Mode::loopback ? sc.packets : rx_expected_total);
-        p.cycles = kernel->cycle();
-        p.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-        return p;
-    }
-
-    bool rx_rings_posted() const {
-        for (unsigned q = 0; q < queues; ++q)
-            if (adapter->rx_ring(q).outstanding == 0) return false;
-        return true;
-    }
-
-    bool all_stopped() const {
-        for (unsigned q = 0; q < queues; ++q)
-            if (txq[q]->state() != ringlib::os::QueueState::Stopped || rxq[q]->state() != ringlib::os::QueueState::Stopped)
-                return false;
-        return true;
+        // Wire frames are reported at their last beat; the BFMs' stamps give the first.
+        auto first_beat = [this](wire::Frame const& f) {
+            std::uint64_t const span = f.first_beat_cycle && f.last_beat_cycle ? *f.last_beat_cycle - *f.first_beat_cycle : 0;
+            return top.cycle() - span;
+        };
+        TrafficHooks h;
+        h.tx_submitted = [this](unsigned q, std::uint64_t id, wire::Frame const& f) {
+            timeline->tx_submitted(q, id, f.bytes, top.cycle());
+        };
+        h.tx_completed = [this](unsigned q, std::uint64_t id) { timeline->tx_completed(q, id, top.cycle()); };
+        h.tx_on_wire = [this, first_beat](wire::Frame const& f) {
+            timeline->tx_on_wire(f.bytes, first_beat(f), top.cycle());
+        };
+        h.rx_on_wire = [this, first_beat](wire::Frame const& f) {
+            timeline->rx_on_wire(f.bytes, first_beat(f), top.cycle());
+        };
+        h.rx_delivered = [this](unsigned q, std::span<std::uint8_t const> bytes) {
+            timeline->rx_delivered(q, bytes, top.cycle());
+        };
+        workload.set_traffic_hooks(std::move(h));
     }
 
     RunSummary run() {
-        t0 = Clock::now();
-        auto const& cfg = dut->config();
-        out.config = sc.config;
-        out.data_width_bits = cfg.data_width_bits;
-        out.num_queues = cfg.num_queues;
-        out.queues = queues;
-        out.seed = sc.seed;
-        out.mode = sc.mode;
-        out.clock_hz = sc.clock_hz;
-        out.per_queue.assign(queues, {});
-        std::string failure;
-        bool model_usable = true;
-        try {
-            kernel->reset();
-            start_driver();
-            last_activity = kernel->cycle();
-            kernel->add_between_cycles([this] { software(); });
-            // The wire starts once every RX ring has buffers posted and the doorbell reached the
-            // NIC (until then a frame can only be dropped for want of buffers), never in reset.
-            // The OS queues keep polling meanwhile (between-cycle hooks).
-            kernel->run_until([this] { return rx_rings_posted(); }, 100'000, "RX buffers posted");
-            host->mmio.flush();  // bring-up writes (RSS table...) and the first doorbells have landed
-            ticker->peer = peer.get();
-            last_activity = kernel->cycle();
-            kernel->run_until([this] { return traffic_done(); }, ~std::uint64_t{0} >> 1, "every frame accounted for");
-            // Stop: cancel, drain, EvtStop, then the adapter.
-            stopping = true;
-            for (unsigned q = 0; q < queues; ++q) {
-                txq[q]->stop();
-                rxq[q]->stop();
-            }
-            kernel->run_until([this] { return all_stopped(); }, 200'000, "the queues to stop");
-            adapter->stop();
-            host->mmio.flush();
-        } catch (ringlib::VerifierViolation const& e) {
-            ++out.verifier_violations;
-            failure = fmt::format("ring verifier: {}", e.what());
-        } catch (checkers::ProtocolViolation const& e) {
-            ++out.protocol_violations;
-            model_usable = false;
-            failure = fmt::format("protocol checker: {}", e.what());
-        } catch (bfm::AxisProtocolError const& e) {
-            ++out.protocol_violations;
-            failure = e.what();
-        } catch (bfm::Axi4ProtocolError const& e) {
-            ++out.protocol_violations;
-            failure = e.what();
-        } catch (sim::SimError const& e) {
-            failure = e.what();
-        } catch (std::exception const& e) {
-            failure = fmt::format("{}\n{}", e.what(), kernel->diagnosis());
-        }
-        (void)model_usable;
-        auto const wall = std::chrono::duration<double>(Clock::now() - t0).count();
-        if (progress_cb) progress_cb(progress());
-        if (pcap_out) {
+        RunSummary r = workload.run();
+        r.trace_file = top.trace_file();
+        if (ownership && sc.ownership_monitor) r.ownership_violations = ownership->violations();
+        if (timeline) {
             try {
-                pcap_out->write();
+                timeline->write_files(sc.timeline_json, sc.timeline_csv);
             } catch (std::exception const& e) {
-                if (failure.empty()) failure = fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what());
+                std::string const msg = fmt::format("--timeline: {}", e.what());
+                r.error_messages.push_back(msg);
+                ++r.errors;
+                if (r.passed) {
+                    r.passed = false;
+                    r.failure = msg;
+                }
             }
         }
-        if (dut->tracing()) dut->close_trace();
-
-        // Books.
-        scoreboard::Summary const sb = board.finish();
-        out.cycles = kernel->cycle();
-        out.traffic_cycles = traffic_started ? std::max<std::uint64_t>(1, last_account_cycle - first_submit_cycle) : 0;
-        out.wall_seconds = wall;
-        out.tx_posted = tx_submitted;
-        out.rx_injected = rx_put;
-        for (auto const& [q, cnt] : sb.tx_seen) {
-            out.tx_packets += cnt.packets;
-            out.tx_bytes += cnt.bytes;
-            if (q < out.per_queue.size()) {
-                out.per_queue[q].tx_packets = cnt.packets;
-                out.per_queue[q].tx_bytes = cnt.bytes;
-            }
-        }
-        for (auto const& [r, n] : sb.rx_drops) {
-            out.drops[scoreboard::to_string(r)] = n;
-            out.dropped += n;
-        }
-        out.lost = sb.lost;
-        out.tx_missing = sb.tx_missing;
-        std::uint64_t ring_errors = 0, interrupts = 0;
-        if (adapter) {
-            for (unsigned q = 0; q < queues; ++q) {
-                ring_errors += adapter->stats(q).tx_errors + adapter->stats(q).rx_errors;
-                interrupts += adapter->stats(q).interrupts;
-            }
-        }
-        out.ring_errors = ring_errors;
-        out.interrupts = interrupts;
-        out.mmio_reads = host->mmio.stats().reads;
-        out.mmio_writes = host->mmio.stats().writes;
-        out.error_messages = board.errors();
-        for (auto& m : run_errors) out.error_messages.push_back(m);
-        out.errors = out.error_messages.size() + ring_errors + (failure.empty() ? 0 : 1);
-        if (!failure.empty()) out.error_messages.push_back(failure);
-        out.sim_cycles_per_second = wall > 0 ? static_cast<double>(out.cycles) / wall : 0;
-        out.packets_per_second = wall > 0 ? static_cast<double>(out.tx_packets + out.rx_packets) / wall : 0;
-        if (out.traffic_cycles) {
-            double const secs = static_cast<double>(out.traffic_cycles) / static_cast<double>(sc.clock_hz);
-            out.tx_gbit_per_second = static_cast<double>(out.tx_bytes) * 8 / secs / 1e9;
-            out.rx_gbit_per_second = static_cast<double>(out.rx_bytes) * 8 / secs / 1e9;
-        }
-        out.tx_latency = latency_of(tx_lat);
-        out.rx_latency = latency_of(rx_lat);
-
-        if (!failure.empty()) out.failure = failure;
-        else if (!sb.passed) out.failure = fmt::format("scoreboard failed: {} error(s), {} TX frame(s) missing, {} RX frame(s) lost",
-                                                       board.errors().size(), sb.tx_missing, sb.lost);
-        else if (!run_errors.empty()) out.failure = run_errors.front();
-        else if (ring_errors) out.failure = fmt::format("{} hardware ring error(s) (see the driver's stats)", ring_errors);
-        out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0;
-        if (!out.passed && out.failure.empty()) out.failure = "run failed";
-        return out;
+        return r;
     }
 };
 
 CoSimulation::CoSimulation(Scenario scenario) : impl_(std::make_unique<Impl>(std::move(scenario))) {}
 CoSimulation::~CoSimulation() = default;
 Scenario const& CoSimulation::scenario() const noexcept { return impl_->sc; }
-void CoSimulation::on_progress(std::function<void(Progress const&)> cb) { impl_->progress_cb = std::move(cb); }
+void CoSimulation::on_progress(std::function<void(Progress const&)> cb) { impl_->workload.on_progress(std::move(cb)); }
+void CoSimulation::on_started(std::function<void()> cb) { impl_->workload.on_started(std::move(cb)); }
+sim::Kernel& CoSimulation::kernel() noexcept { return impl_->top.kernel(); }
+dut::Dut& CoSimulation::dut() noexcept { return impl_->top.dut(); }
+host::Host& CoSimulation::host() noexcept { return impl_->top.host(); }
+driver::Adapter* CoSimulation::adapter() noexcept { return impl_->workload.adapter(); }
+monitor::OwnershipMonitor* CoSimulation::ownership_monitor() noexcept { return impl_->ownership.get(); }
+monitor::PacketTimeline* CoSimulation::timeline() noexcept { return impl_->timeline.get(); }
 RunSummary CoSimulation::run() { return impl_->run(); }
 
 }  // namespace nicsim::cosim

@@ -1,10 +1,11 @@
-// CoSimulation: the product's main job in one object. A verilated nic_top (any configuration of
-// nicsim_models, protocol checkers bound), the simulation kernel, the host (DMA memory with
-// latency/stalls, MMIO, interrupts), the wire (AXI-Stream sink on m_axis_tx, source on s_axis_rx,
-// a peer: loopback, generator or pcap replay), the scoreboard, the driver Adapter and, per queue
-// pair, a ringlib TxQueue and RxQueue created through the driver's EvtCreate callbacks. Frames
-// are submitted to the OS TX queues between cycles and the OS queues are polled; the run ends
-// when every frame is accounted for (scoreboard) and the queues are idle, then the queues are
+// CoSimulation: the product's main job in one object, on the C++ top. The hardware (CppTop,
+// cpp_top.hpp): a verilated nic_top (any configuration of nicsim_models, protocol checkers
+// bound), the simulation kernel, the host (DMA memory with latency/stalls, MMIO, interrupts) and
+// the wire's bus models. The workload (workload.hpp), the same on every top: the wire peer
+// (loopback, generator or pcap replay), the scoreboard, the driver Adapter and, per queue pair,
+// a ringlib TxQueue and RxQueue created through the driver's EvtCreate callbacks. Frames are
+// submitted to the OS TX queues between cycles and the OS queues are polled; the run ends when
+// every frame is accounted for (scoreboard) and the queues are idle, then the queues are
 // stopped (cancel, drain, EvtStop) and the adapter.
 //
 //   nicsim::cosim::Scenario s;             // plain struct: config, seed, packets, sizes, mode...
@@ -13,8 +14,14 @@
 //   nicsim::cosim::RunSummary r = sim.run();
 //   fmt::print("{}", format_summary(r));   // r.passed: scoreboard passed, lost == 0, no violation
 //
-// Everything random comes from the kernel's generator seeded with Scenario::seed: a seed replays
-// the run cycle for cycle (replay_command() says how).
+// Everything random derives from Scenario::seed (the bus models draw from the kernel's generator,
+// the traffic from its own streams): a seed replays the run cycle for cycle (replay_command()).
+//
+// Monitors and tests reach the parts through kernel(), dut(), host() (valid from construction)
+// and adapter() (once started); on_started() runs once the adapter is up and the RX rings have
+// buffers, before the first frame. The ownership monitor (testbench/monitor) is attached from
+// construction unless Scenario::ownership_monitor is off; a violation stops the run (failure
+// names the access, the owner and the cycle; RunSummary::ownership_violations counts it).
 #pragma once
 
 #include <cstdint>
@@ -26,7 +33,25 @@
 #include <string>
 #include <vector>
 
+#include "cosim/faults.hpp"
 #include "wire/traffic_gen.hpp"
+
+namespace nicsim::sim {
+class Kernel;
+}
+namespace nicsim::dut {
+class Dut;
+}
+namespace nicsim::host {
+class Host;
+}
+namespace nicsim::driver {
+class Adapter;
+}
+namespace nicsim::monitor {
+class OwnershipMonitor;
+class PacketTimeline;
+}
 
 namespace nicsim::cosim {
 
@@ -40,6 +65,8 @@ public:
 };
 
 struct Scenario {
+    std::string top = "cpp";                 // hardware top: cpp (CppTop, CoSimulation) or systemc
+                                             // (systemc/: nicsim::systemc::run_on_systemc_top)
     std::string config = "dw64_q4";          // a name of nicsim::dut::dut_config_names()
     std::uint64_t seed = 1;
     std::uint32_t queues = 0;                // queue pairs in use; 0 = the configuration's NUM_QUEUES
@@ -59,7 +86,14 @@ struct Scenario {
     std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
     std::uint64_t max_cycles = 0;            // 0: 1'000'000 + 20'000 per packet
     std::uint64_t watchdog_cycles = 200'000; // cycles without progress before the run is declared stuck
-    std::string trace_path;                  // FST of the whole run
+    // FST trace: cycles trace_first_cycle..trace_last_cycle (default: the whole run) into
+    // trace_path ("" = none); the file is opened at the first cycle and closed after the last.
+    std::string trace_path;
+    std::uint64_t trace_first_cycle = 0;
+    std::uint64_t trace_last_cycle = ~std::uint64_t{0};
+    int trace_depth = 0;                     // $dumpvars levels below each scope (0 = all)
+    std::vector<std::string> trace_scopes;   // dotted scopes, e.g. "nic_top.nic_top.tx"; empty = all
+    std::optional<unsigned> trace_threads;   // must equal what the model was verilated with
     std::uint64_t clock_hz = 250'000'000;    // for throughput and pcap time stamps
     bool rss = true;                         // RSS over the queues in use (when more than one)
     double csum_offload_fraction = 0.5;      // of TX IP frames: checksums zeroed, NIC inserts them
@@ -68,6 +102,18 @@ struct Scenario {
     std::uint32_t wire_latency_cycles = 16;  // loopback: TX last beat -> RX first beat
     // Progress: called every progress_interval_cycles (0 = never) and once at the end.
     std::uint64_t progress_interval_cycles = 0;
+    // Views (testbench/monitor/README.md).
+    bool ownership_monitor = true;           // check every DMA access against the ownership contract
+    std::string timeline_json;               // packet timeline, Chrome/Perfetto trace-event JSON
+    std::string timeline_csv;                // packet timeline, one CSV row per packet
+    // Faults (docs/faults.md): each injected as its spec says, each outcome accounted for.
+    std::vector<FaultSpec> faults;
+    std::uint32_t rx_buffer_bytes = 2048;      // OS RX buffer capacity (multiple of 64, >= 128)
+    // The OS's TX hang check: a queue with frames in flight and no TX completion for this many
+    // cycles is reset (Adapter::request_ring_reset). 0 = off.
+    std::uint64_t hang_check_cycles = 40'000;
+    // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
+    driver::DriverFaults driver_faults;
 };
 
 struct Progress {
@@ -85,6 +131,7 @@ struct LatencyStats {
 struct QueueCounts {
     std::uint64_t tx_packets = 0, tx_bytes = 0;  // seen on the wire, by the queue that sent them
     std::uint64_t rx_packets = 0, rx_bytes = 0;  // delivered by the OS RX queue
+    std::uint64_t rx_expected = 0;               // put on the wire for this queue (RSS reference)
 };
 
 struct RunSummary {
@@ -99,6 +146,8 @@ struct RunSummary {
     // verdict
     bool passed = false;
     std::string failure;                       // why not (first reason), empty when passed
+    std::uint64_t failure_cycle = 0;           // when failed: the last rising edge simulated when
+                                               // the failure was found (waves cycle numbering)
     std::vector<std::string> error_messages;   // scoreboard errors and the run's exception
     // counts
     std::uint64_t tx_packets = 0, tx_bytes = 0;   // seen on the wire
@@ -117,8 +166,19 @@ struct RunSummary {
     std::uint64_t tx_missing = 0;
     std::uint64_t verifier_violations = 0;
     std::uint64_t protocol_violations = 0;        // bus checkers (SVA) and BFM checks
+    std::uint64_t ownership_violations = 0;       // DMA outside what the NIC owns (ownership monitor)
     std::uint64_t interrupts = 0;
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
+    // faults (docs/faults.md)
+    std::map<std::string, std::uint64_t> faults_injected;     // by kind, injections that took effect
+    std::map<std::string, std::uint64_t> ring_errors_by_code; // err_e name -> entries into error
+    std::uint64_t expected_errors = 0;    // ring errors the faults explain + register refusals
+    std::uint64_t unexpected_errors = 0;  // ring errors beyond them + answers the contract forbids
+    std::map<std::string, std::uint64_t> tx_drops;            // TX frames returned unsent, by reason
+    std::uint64_t tx_dropped = 0;
+    std::uint64_t tx_duplicates = 0;      // TX frames seen twice (a lost completion), accepted
+    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check)
+    std::uint64_t hang_resets = 0;        // of which by the OS's TX hang check
     // time
     std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included
     std::uint64_t traffic_cycles = 0;  // first frame submitted .. last frame accounted for
@@ -129,6 +189,9 @@ struct RunSummary {
     double rx_gbit_per_second = 0;
     LatencyStats tx_latency;           // TxQueue::submit -> TX completion callback
     LatencyStats rx_latency;           // first beat on the RX wire -> OS RX delivery
+    // trace
+    std::string trace_file;            // the FST written (Scenario::trace_path), "" if the run
+                                       // never reached the window (or there was none)
 };
 
 class CoSimulation {
@@ -141,6 +204,18 @@ public:
     Scenario const& scenario() const noexcept;
     /// Called with progress (see Scenario::progress_interval_cycles).
     void on_progress(std::function<void(Progress const&)> cb);
+    /// Called once, after bring-up and before the first frame.
+    void on_started(std::function<void()> cb);
+
+    sim::Kernel& kernel() noexcept;
+    dut::Dut& dut() noexcept;
+    host::Host& host() noexcept;
+    /// The driver's adapter once started (from on_started on), else nullptr.
+    driver::Adapter* adapter() noexcept;
+    /// The ownership monitor (nullptr when Scenario::ownership_monitor is off and no timeline).
+    monitor::OwnershipMonitor* ownership_monitor() noexcept;
+    /// The packet timeline (nullptr unless Scenario::timeline_json or timeline_csv is set).
+    monitor::PacketTimeline* timeline() noexcept;
     /// Runs to the end; never throws for a failing run (the summary says why).
     RunSummary run();
 

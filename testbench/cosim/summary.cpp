@@ -57,9 +57,20 @@ std::string format_summary(RunSummary const& s) {
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
     o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {} (ring errors {}), verifier violations {}, "
-                     "protocol violations {}\n",
+                     "protocol violations {}, ownership violations {}\n",
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
-                     s.verifier_violations, s.protocol_violations);
+                     s.verifier_violations, s.protocol_violations, s.ownership_violations);
+    if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets) {
+        std::string inj, codes, txd;
+        for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
+        for (auto const& [k, n] : s.ring_errors_by_code) codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", k, n);
+        for (auto const& [k, n] : s.tx_drops) txd += fmt::format("{}{} {}", txd.empty() ? "" : ", ", k, n);
+        o += fmt::format("  faults injected: {}\n", inj.empty() ? "none" : inj);
+        o += fmt::format("  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
+                         "duplicates {}; ring resets {} (hang check {})\n",
+                         s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
+                         txd.empty() ? "none" : txd, s.tx_duplicates, s.queue_resets, s.hang_resets);
+    }
     o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
                      mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
     o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
@@ -68,8 +79,9 @@ std::string format_summary(RunSummary const& s) {
                      "{} MMIO reads, {} MMIO writes\n",
                      s.cycles, s.wall_seconds, s.sim_cycles_per_second, s.packets_per_second, s.interrupts,
                      s.mmio_reads, s.mmio_writes);
+    if (!s.trace_file.empty()) o += fmt::format("  trace: {}\n", s.trace_file);
     if (!s.passed) {
-        o += fmt::format("  failure: {}\n", s.failure);
+        o += fmt::format("  failure at cycle {}: {}\n", s.failure_cycle, s.failure);
         std::size_t shown = 0;
         for (auto const& e : s.error_messages) {
             if (e == s.failure) continue;
@@ -94,6 +106,8 @@ std::string to_json(RunSummary const& s) {
     field("seed", std::to_string(s.seed));
     field("passed", s.passed ? "true" : "false");
     field("failure", json_string(s.failure));
+    field("failure_cycle", s.passed ? "null" : std::to_string(s.failure_cycle));
+    field("trace_file", json_string(s.trace_file));
     field("cycles", std::to_string(s.cycles));
     field("traffic_cycles", std::to_string(s.traffic_cycles));
     field("tx_packets", std::to_string(s.tx_packets));
@@ -115,16 +129,32 @@ std::string to_json(RunSummary const& s) {
     field("ring_errors", std::to_string(s.ring_errors));
     field("verifier_violations", std::to_string(s.verifier_violations));
     field("protocol_violations", std::to_string(s.protocol_violations));
+    field("ownership_violations", std::to_string(s.ownership_violations));
     std::string msgs = "[";
     for (std::size_t i = 0; i < s.error_messages.size(); ++i) msgs += (i ? ", " : "") + json_string(s.error_messages[i]);
     field("error_messages", msgs + "]");
     std::string qs = "[";
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
-        qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}}}",
-                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes);
+        qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}, "
+                          "\"rx_expected\": {}}}",
+                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes, c.rx_expected);
     }
     field("per_queue", qs + "]");
+    auto map_json = [](std::map<std::string, std::uint64_t> const& m) {
+        std::string j = "{";
+        for (auto const& [k, n] : m) j += fmt::format("{}{}: {}", j.size() > 1 ? ", " : "", json_string(k), n);
+        return j + "}";
+    };
+    field("faults_injected", map_json(s.faults_injected));
+    field("ring_errors_by_code", map_json(s.ring_errors_by_code));
+    field("expected_errors", std::to_string(s.expected_errors));
+    field("unexpected_errors", std::to_string(s.unexpected_errors));
+    field("tx_dropped", std::to_string(s.tx_dropped));
+    field("tx_drops", map_json(s.tx_drops));
+    field("tx_duplicates", std::to_string(s.tx_duplicates));
+    field("queue_resets", std::to_string(s.queue_resets));
+    field("hang_resets", std::to_string(s.hang_resets));
     field("interrupts", std::to_string(s.interrupts));
     field("mmio_reads", std::to_string(s.mmio_reads));
     field("mmio_writes", std::to_string(s.mmio_writes));
@@ -142,6 +172,7 @@ std::string to_json(RunSummary const& s) {
 std::string replay_command(Scenario const& s) {
     Scenario const d;
     std::string o = "nicsim run";
+    if (s.top != d.top) o += " --top " + s.top;
     if (s.config != d.config) o += " --config " + s.config;
     if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
     o += fmt::format(" --packets {}", s.packets);
@@ -165,7 +196,23 @@ std::string replay_command(Scenario const& s) {
     if (s.csum_offload_fraction != d.csum_offload_fraction) o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
     if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
     if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
-    if (!s.trace_path.empty()) o += " --trace " + s.trace_path;
+    if (!s.trace_path.empty()) {
+        o += " --trace " + s.trace_path;
+        if (s.trace_first_cycle != d.trace_first_cycle || s.trace_last_cycle != d.trace_last_cycle)
+            o += s.trace_last_cycle == d.trace_last_cycle ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
+                                                          : fmt::format(" --trace-window {}:{}", s.trace_first_cycle,
+                                                                        s.trace_last_cycle);
+        if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
+        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + scope;
+        if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
+    }
+    if (!s.ownership_monitor) o += " --no-ownership-monitor";
+    if (!s.timeline_json.empty()) o += " --timeline " + s.timeline_json;
+    if (!s.timeline_csv.empty()) o += " --timeline-csv " + s.timeline_csv;
+    if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);
+    if (s.hang_check_cycles != d.hang_check_cycles) o += fmt::format(" --hang-check {}", s.hang_check_cycles);
+    if (s.watchdog_cycles != d.watchdog_cycles) o += fmt::format(" --watchdog {}", s.watchdog_cycles);
+    for (auto const& f : s.faults) o += " --fault " + to_string(f);
     o += fmt::format(" --seed {}", s.seed);
     return o;
 }

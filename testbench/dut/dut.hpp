@@ -10,7 +10,9 @@
 // - eval() evaluates the model with the current inputs (no time passes). Clocking is the
 //   kernel's job (sim/kernel.hpp): it toggles ports().clk and calls eval().
 // - Tracing is compiled into every configuration but off until open_trace(); dump(time) is a
-//   no-op while no trace is open, so the per-cycle path pays one branch for it.
+//   no-op while no trace is open, so the per-cycle path pays one branch for it. TraceOptions
+//   limit what is dumped (Verilator's $dumpvars filter: scopes and depth); which cycles are dumped
+//   is the kernel's business (sim::Kernel::set_trace_window).
 // - A Dut owns its VerilatedContext: two Duts (even of different configurations) coexist in one
 //   process and never share state.
 #pragma once
@@ -53,6 +55,18 @@ struct DutPorts {
     std::vector<bfm::SigRef> all() const;
 };
 
+/// What an FST trace holds. Scope names are dotted, from the model's root scope (root_scope(),
+/// "nic_top"; the design's top instance is "nic_top.nic_top"), as the FST shows them.
+struct TraceOptions {
+    /// Scopes to dump (each with everything below it, up to `depth`); empty = the whole model.
+    std::vector<std::string> scopes;
+    /// Levels dumped below each scope, $dumpvars style: 1 = the scope's own signals only, 2 = and
+    /// those of its direct sub-scopes... Without scopes, counted from the root scope (1 = the
+    /// model's ports, 2 = and nic_top's own signals, 3 = and its engines'). 0 = no limit.
+    int depth = 0;
+    // A filtered trace always holds the root scope's clk as well (see DutModel::open_trace).
+};
+
 /// The facts of one configuration.
 struct DutConfig {
     std::string name;               // e.g. "dw64_q4"
@@ -76,9 +90,16 @@ public:
     /// Run final blocks (end of simulation); called by the destructor if not called before.
     virtual void finalize() = 0;
 
-    /// Start writing an FST file (every signal of the hierarchy, `depth` levels, 0 = all).
-    virtual void open_trace(std::string const& path, int depth = 0) = 0;
+    /// Start writing an FST file (closes one already open); the first dump() holds every value.
+    /// Throws std::runtime_error naming the file if it cannot be opened.
+    virtual void open_trace(std::string const& path, TraceOptions const& options = {}) = 0;
+    /// Finish the file (a no-op when none is open).
     virtual void close_trace() = 0;
+    /// The root scope of every traced name (the model instance's name).
+    virtual std::string root_scope() const = 0;
+    /// Threads the FST writer uses besides the caller's, as the model was verilated
+    /// (`--trace-threads`: 0 = none, 1 = the FST writer's own thread, 2 = and trace offloading).
+    virtual unsigned trace_threads() const = 0;
     bool tracing() const noexcept { return tracing_; }
     /// Record the current values at `time` (trace time units) if a trace is open.
     void dump(std::uint64_t time) {

@@ -52,11 +52,22 @@ public:
         finalized_ = true;
     }
 
-    void open_trace(std::string const& path, int depth) override {
+    void open_trace(std::string const& path, TraceOptions const& options) override {
         Verilated::threadContextp(context_.get());
         close_trace();
         fst_ = std::make_unique<VerilatedFstC>();
-        model_->trace(fst_.get(), depth > 0 ? depth : 99);
+        // The filter is Verilator's $dumpvars (VerilatedFstC::dumpvars, read when open() declares
+        // the signals); the `levels` argument of Model::trace() is ignored by Verilator 5.
+        int const levels = options.depth > 0 ? options.depth : kAllLevels;
+        if (!options.scopes.empty()) {
+            for (auto const& scope : options.scopes) fst_->dumpvars(levels, scope);
+        } else if (options.depth > 0) {
+            fst_->dumpvars(levels, root_scope());
+        }
+        // A filtered dump always holds the root clk: the waves tools count cycles from it, and
+        // Verilator 5.006 crashes in dump() when a filter enables no signal at all.
+        if (!options.scopes.empty() || options.depth > 0) fst_->dumpvars(1, root_scope() + ".clk");
+        model_->trace(fst_.get(), levels);
         fst_->open(path.c_str());
         if (!fst_->isOpen()) {
             fst_.reset();
@@ -69,8 +80,14 @@ public:
         fst_.reset();
         tracing_ = false;
     }
+    std::string root_scope() const override { return model_->name(); }
+    unsigned trace_threads() const override {
+        auto const c = model_->traceConfig();
+        return c->m_useOffloading ? 2u : c->m_useFstWriterThread ? 1u : 0u;
+    }
 
 private:
+    static constexpr int kAllLevels = 1 << 20;
     void dump_now(std::uint64_t time) override { fst_->dump(time); }
 
     void bind(Model& m) {

@@ -21,8 +21,10 @@ MmioBus::MmioBus(sim::Kernel& kernel, MmioConfig config)
 }
 
 void MmioBus::check_errors() {
-    if (!cfg_.throw_on_error || pending_write_errors_ == 0) return;
-    pending_write_errors_ = 0;
+    if (pending_write_errors_ == 0) return;
+    bool const throwing = cfg_.throw_on_error;
+    pending_write_errors_ = 0;  // errors answered while not throwing are only counted
+    if (!throwing) return;
     throw MmioError(fmt::format("MMIO write of {:#010x} to {:#06x} answered with response {}", last_error_.data,
                                 last_error_.addr, last_error_.resp),
                     kernel_.diagnosis());
@@ -38,6 +40,7 @@ void MmioBus::write32(std::uint16_t offset, std::uint32_t value) {
     }
     master_.write(offset, value);
     ++stats_.writes;
+    if (on_write) on_write(offset, value);
 }
 
 std::uint32_t MmioBus::read32(std::uint16_t offset) {

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -63,6 +64,10 @@ public:
     void write32(std::uint16_t offset, std::uint32_t value) override;
     std::uint32_t read32(std::uint16_t offset) override;
     void write_barrier() override { ++stats_.barriers; }
+
+    /// Called at each write32, when the CPU issues it (before it crosses to the NIC): views that
+    /// need the software's side of a register write (the packet timeline's descriptor post).
+    std::function<void(std::uint16_t offset, std::uint32_t value)> on_write;
 
     /// Steps until every posted write has its response (tests; the driver never needs it).
     void flush();

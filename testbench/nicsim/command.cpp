@@ -6,12 +6,21 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <random>
+#include <regex>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "dut/dut.hpp"
+#include "cosim/workload.hpp"
+#include "fst/fst_file.hpp"
 #include "lib/command.hpp"  // waves
+#include "replay/failure_waves.hpp"
+#ifdef NICSIM_SYSTEMC_TOP_CONFIG
+#include "systemc_top.hpp"
+#endif
 
 namespace nicsim::cli {
 
@@ -57,6 +66,12 @@ std::string main_usage() {
            run_usage();
 }
 
+#ifdef NICSIM_SYSTEMC_TOP_CONFIG
+constexpr char const* kSystemcTopConfig = NICSIM_SYSTEMC_TOP_CONFIG;
+#else
+constexpr char const* kSystemcTopConfig = "not in this build";
+#endif
+
 std::string run_usage() {
     std::string configs;
     for (auto const& n : dut::dut_config_names()) configs += (configs.empty() ? "" : ", ") + n;
@@ -80,6 +95,9 @@ std::string run_usage() {
         "                       requested (default 50)\n"
         "  --no-rss             every RX frame to queue 0 (default: RSS over the queues in use)\n"
         "NIC and host:\n"
+        "  --top T              hardware top: cpp (default: the C++ testbench) or systemc (the SystemC/TLM-2.0\n"
+        "                       module in a SystemC platform; configuration {}; no --mem-stall, no --trace;\n"
+        "                       --tx-stall/--rx-stall hold whole frames)\n"
         "  --config NAME        NIC configuration (default dw64_q4; in this build: {})\n"
         "  --queues Q           queue pairs in use, 1..NUM_QUEUES of the configuration (default: all)\n"
         "  --ring-size N        OS packet ring and hardware ring entries, power of two 2..65536 (default\n"
@@ -89,27 +107,59 @@ std::string run_usage() {
         "  --stall P            percent of cycles each bus model stalls: host memory (every AXI4 channel),\n"
         "                       TX wire sink (tready) and RX wire source (tvalid) (default 0)\n"
         "  --mem-stall P, --tx-stall P, --rx-stall P   the same per bus\n"
+        "faults (docs/faults.md: what each does and the outcome the run checks):\n"
+        "  --fault SPEC         inject a fault, repeatable. SPEC is KIND[:key=value,...] with KIND one of\n"
+        "                       {}\n"
+        "                       and keys queue=Q, dir=tx|rx, at=N (after N TX frames; default a third of\n"
+        "                       the run), count=K, every=E (frames apart), rate=P (per frame instead of\n"
+        "                       at/count), cycles=C (rx-starve). Example: --fault dma-desc-read:queue=1,at=100\n"
+        "  --soak               every fault kind at random (the soak's mix), and unless given:\n"
+        "                       --mem-latency 0:500 --stall 10\n"
+        "  --rx-buffer B        OS RX buffer bytes, multiple of 64 in 128..65536 (default 2048)\n"
+        "  --hang-check N       reset a TX ring whose frames saw no completion for N cycles (default\n"
+        "                       40000; 0 = off)\n"
+        "  --watchdog N         fail when no packet moved for N cycles (default 200000)\n"
         "run:\n"
         "  --seed S             random seed (default: a random one, printed); the seed replays the run\n"
         "  --max-cycles N       give up after N cycles (default 1000000 + 20000 per packet)\n"
         "  --clock-mhz F        clock frequency for throughput and pcap time stamps (default 250)\n"
         "  --json FILE          write the summary as JSON\n"
-        "  --trace FILE         FST waveform of the whole run (slow; open with nicsim waves or GTKWave)\n"
+        "waves:\n"
+        "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave)\n"
+        "  --trace-window S:E   trace only cycles S..E ('S:' from S to the end, ':E' from 0): the file is\n"
+        "                       opened at cycle S and closed after cycle E, so the rest runs at full speed\n"
+        "  --trace-depth N      dump N scope levels ($dumpvars): 1 the model's ports, 2 and nic_top's own\n"
+        "                       signals, 3 and its engines'; below each --trace-scope when given (default: all)\n"
+        "  --trace-scope S      dump only scope S and below (dotted, e.g. nic_top.nic_top.tx); repeatable\n"
+        "  --trace-threads N    FST writer threads the model was verilated with (0, 1 or 2); an error if\n"
+        "                       this build differs (NICSIM_DUT_TRACE_THREADS)\n"
+        "  --failure-trace-cycles N  on failure, replay the same seed with a trace of the N cycles up to\n"
+        "                       the failing one (default 4000) and write NAME.fst + NAME.gtkw (marker at the\n"
+        "                       failure) next to the --json file (NAME its stem), else ./nicsim-failure-SEED\n"
+        "  --failure-trace-dir DIR   put those files in DIR instead\n"
+        "  --no-failure-trace   do not replay a failed run\n"
+        "  --timeline FILE      packet timeline as Chrome/Perfetto trace JSON (open in ui.perfetto.dev): per\n"
+        "                       packet the cycles of OS hand-off, descriptor post, doorbell, descriptor fetch,\n"
+        "                       data read, wire beats, completion write and drain (testbench/monitor/README.md)\n"
+        "  --timeline-csv FILE  the same timeline, one CSV row per packet\n"
+        "  --no-ownership-monitor  do not check DMA accesses against the ownership contract (benchmarks;\n"
+        "                       by default a violation stops the run naming the address, owner and cycle)\n"
         "  -h, --help           this text\n"
         "\n"
         "On a terminal a progress line shows packets done/total, cycles and rate; otherwise nothing is\n"
         "printed until the summary.\n"
-        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier or protocol violation);\n"
+        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol or ownership\n"
+        "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
         "value, or an unreadable/unwritable file (one line naming it), nothing run.\n",
-        configs);
+        kSystemcTopConfig, configs, cosim::fault_kind_names());
 }
 
 RunOptions parse_run_options(std::span<std::string const> args) {
     RunOptions o;
     auto& s = o.scenario;
     std::optional<double> stall, mem_stall, tx_stall, rx_stall;
-    bool imix = false;
+    bool imix = false, window_given = false, soak = false, latency_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string opt = args[i];
         std::optional<std::string> inline_value;
@@ -142,6 +192,10 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             imix = true;
         } else if (opt == "--queues") {
             s.queues = static_cast<std::uint32_t>(parse_uint(opt, value(), 1, 16));
+        } else if (opt == "--top") {
+            s.top = value();
+            if (s.top != "cpp" && s.top != "systemc")
+                throw UsageError(fmt::format("--top: '{}' is not cpp or systemc", s.top));
         } else if (opt == "--config") {
             s.config = value();
             auto const names = dut::dut_config_names();
@@ -159,6 +213,7 @@ RunOptions parse_run_options(std::span<std::string const> args) {
         } else if (opt == "--pcap-out") {
             s.pcap_out = value();
         } else if (opt == "--mem-latency") {
+            latency_given = true;
             auto const v = value();
             auto const colon = v.find(':');
             if (colon == std::string::npos) {
@@ -196,6 +251,60 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             o.json_path = value();
         } else if (opt == "--trace") {
             s.trace_path = value();
+        } else if (opt == "--trace-window") {
+            auto const v = value();
+            auto const colon = v.find(':');
+            if (colon == std::string::npos) throw UsageError(fmt::format("--trace-window: '{}' is not START:END", v));
+            auto const a = v.substr(0, colon), b = v.substr(colon + 1);
+            s.trace_first_cycle = a.empty() ? 0 : parse_uint(opt, a, 0, ~std::uint64_t{0} - 1);
+            s.trace_last_cycle = b.empty() ? ~std::uint64_t{0} : parse_uint(opt, b, 0, ~std::uint64_t{0} - 1);
+            if (s.trace_first_cycle > s.trace_last_cycle)
+                throw UsageError(fmt::format("--trace-window: {} has START > END", v));
+            window_given = true;
+        } else if (opt == "--trace-depth") {
+            s.trace_depth = static_cast<int>(parse_uint(opt, value(), 1, 1000));
+        } else if (opt == "--trace-scope") {
+            auto const v = value();
+            static std::regex const dotted(R"([A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*)");
+            if (!std::regex_match(v, dotted))
+                throw UsageError(fmt::format("--trace-scope: '{}' is not a dotted scope name (e.g. nic_top.nic_top.tx)", v));
+            s.trace_scopes.push_back(v);
+        } else if (opt == "--trace-threads") {
+            s.trace_threads = static_cast<unsigned>(parse_uint(opt, value(), 0, 2));
+        } else if (opt == "--failure-trace-cycles") {
+            o.failure_trace_cycles = parse_uint(opt, value(), 1, 100'000'000);
+        } else if (opt == "--failure-trace-dir") {
+            o.failure_trace_dir = value();
+            if (o.failure_trace_dir.empty()) throw UsageError("--failure-trace-dir: empty");
+        } else if (opt == "--no-failure-trace") {
+            flag();
+            o.failure_trace = false;
+        } else if (opt == "--timeline") {
+            s.timeline_json = value();
+            if (s.timeline_json.empty()) throw UsageError("--timeline: needs a file name");
+        } else if (opt == "--timeline-csv") {
+            s.timeline_csv = value();
+            if (s.timeline_csv.empty()) throw UsageError("--timeline-csv: needs a file name");
+        } else if (opt == "--no-ownership-monitor") {
+            flag();
+            s.ownership_monitor = false;
+        } else if (opt == "--fault") {
+            try {
+                s.faults.push_back(cosim::parse_fault(value()));
+            } catch (cosim::ScenarioError const& e) {
+                throw UsageError(e.what());
+            }
+        } else if (opt == "--soak") {
+            flag();
+            soak = true;
+        } else if (opt == "--rx-buffer") {
+            auto const v = value();
+            s.rx_buffer_bytes = static_cast<std::uint32_t>(parse_uint(opt, v, 128, 65536));
+            if (s.rx_buffer_bytes % 64) throw UsageError(fmt::format("--rx-buffer: {} is not a multiple of 64", v));
+        } else if (opt == "--hang-check") {
+            s.hang_check_cycles = parse_uint(opt, value(), 0, ~std::uint64_t{0});
+        } else if (opt == "--watchdog") {
+            s.watchdog_cycles = parse_uint(opt, value(), 1, ~std::uint64_t{0});
         } else {
             throw UsageError(fmt::format("{}: unknown option (nicsim run --help lists them)", opt));
         }
@@ -203,15 +312,55 @@ RunOptions parse_run_options(std::span<std::string const> args) {
     if (s.min_size > s.max_size)
         throw UsageError(fmt::format("--min-size: {} is larger than --max-size {}", s.min_size, s.max_size));
     if (imix) s.sizes = wire::SizeDist::imix();
+    if (soak) {
+        for (auto const& f : cosim::soak_faults()) s.faults.push_back(f);
+        if (!latency_given) s.mem_latency_min = 0, s.mem_latency_max = 500;
+        if (!stall) stall = 10;
+    }
     s.mem_stall_percent = mem_stall.value_or(stall.value_or(0));
     s.tx_stall_percent = tx_stall.value_or(stall.value_or(0));
     s.rx_stall_percent = rx_stall.value_or(stall.value_or(0));
+    if (s.trace_path.empty()) {
+        if (window_given) throw UsageError("--trace-window: needs --trace FILE");
+        if (s.trace_depth) throw UsageError("--trace-depth: needs --trace FILE");
+        if (!s.trace_scopes.empty()) throw UsageError("--trace-scope: needs --trace FILE");
+    }
     if (s.mode == cosim::Mode::pcap && s.pcap_in.empty()) throw UsageError("--mode pcap: needs --pcap-in FILE");
     if (s.mode != cosim::Mode::pcap && !s.pcap_in.empty()) throw UsageError("--pcap-in: only with --mode pcap");
     return o;
 }
 
 namespace {
+
+/// Each --trace-scope must name a scope of the model: a throwaway trace of only that scope (at
+/// --trace-depth) must hold a signal. Costs one model instance and a few small files.
+void check_trace_scopes(cosim::Scenario const& s) {
+    if (s.trace_scopes.empty()) return;
+    auto dut = dut::make_dut(s.config);
+    auto const probe = std::filesystem::temp_directory_path() / fmt::format("nicsim_scope_probe_{}.fst", ::getpid());
+    for (auto const& scope : s.trace_scopes) {
+        dut::TraceOptions t;
+        t.scopes = {scope};
+        t.depth = s.trace_depth;
+        dut->open_trace(probe.string(), t);
+        dut->dump(0);
+        dut->close_trace();
+        std::size_t signals = 0;  // below `scope` (the root clk is always there)
+        try {
+            waves::FstFile const traced(probe);
+            for (auto const& sig : traced.signals())
+                signals += sig.scope == scope || sig.scope.rfind(scope + ".", 0) == 0;
+        } catch (waves::FstError const&) {
+            signals = 0;
+        }
+        std::filesystem::remove(probe);
+        if (signals == 0)
+            throw UsageError(fmt::format("--trace-scope: '{}' holds no signal of {}{} (scopes look like {}.{}, {}.{}.tx)",
+                                         scope, s.config,
+                                         s.trace_depth ? fmt::format(" within --trace-depth {}", s.trace_depth) : "",
+                                         dut->root_scope(), "nic_top", dut->root_scope(), "nic_top"));
+    }
+}
 
 int run_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool show_progress) {
     RunOptions o;
@@ -235,34 +384,68 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             return 2;
         }
     }
-    for (auto const* path : {&o.scenario.pcap_out, &o.scenario.trace_path}) {
+    std::pair<std::string const*, char const*> const outputs[] = {{&o.scenario.pcap_out, "--pcap-out"},
+                                                                  {&o.scenario.trace_path, "--trace"},
+                                                                  {&o.scenario.timeline_json, "--timeline"},
+                                                                  {&o.scenario.timeline_csv, "--timeline-csv"}};
+    for (auto const& [path, option] : outputs) {
         if (path->empty()) continue;
+        bool const existed = std::filesystem::exists(*path);
         std::ofstream probe(*path, std::ios::app);
-        if (!probe) {
-            err << fmt::format("nicsim run: {} {}: cannot open for writing\n",
-                               path == &o.scenario.pcap_out ? "--pcap-out" : "--trace", *path);
+        bool const ok = static_cast<bool>(probe);
+        probe.close();
+        if (ok && !existed) std::filesystem::remove(*path);  // a window never reached leaves no file
+        if (!ok) {
+            err << fmt::format("nicsim run: {} {}: cannot open for writing\n", option, *path);
             return 2;
         }
     }
+    try {
+        check_trace_scopes(o.scenario);
+    } catch (UsageError const& e) {
+        err << "nicsim run: " << e.what() << "\n";
+        return 2;
+    }
     if (show_progress) o.scenario.progress_interval_cycles = 20'000;
+    std::function<void(cosim::Progress const&)> progress;
+    if (show_progress) {
+        progress = [&out](cosim::Progress const& p) {
+            double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
+            out << fmt::format("\r\033[K  packets {}/{}  cycles {}  {:.0f} cycles/s", p.packets_done, p.packets_total,
+                               p.cycles, rate);
+            out.flush();
+        };
+    }
+    // The top: CoSimulation (C++), or the SystemC top (systemc/), which runs as a whole.
+    std::function<cosim::RunSummary()> run;
     std::unique_ptr<cosim::CoSimulation> sim;
     try {
-        sim = std::make_unique<cosim::CoSimulation>(o.scenario);
+        if (o.scenario.top == "systemc") {
+#ifdef NICSIM_SYSTEMC_TOP_CONFIG
+            cosim::validate(o.scenario);
+            systemc::check_systemc_scenario(o.scenario);
+            run = [&] { return systemc::run_on_systemc_top(o.scenario, progress); };
+#else
+            throw cosim::ScenarioError("--top systemc: this build has no SystemC top (no SystemC model was built)");
+#endif
+        } else {
+            sim = std::make_unique<cosim::CoSimulation>(o.scenario);
+            if (progress) sim->on_progress(progress);
+            run = [&] { return sim->run(); };
+        }
     } catch (cosim::ScenarioError const& e) {
         err << "nicsim run: " << e.what() << "\n";
         return 2;
     }
     out << fmt::format("nicsim run: seed {} (replay: {})\n", o.scenario.seed, cosim::replay_command(o.scenario));
     out.flush();
-    if (show_progress) {
-        sim->on_progress([&out](cosim::Progress const& p) {
-            double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
-            out << fmt::format("\r\033[K  packets {}/{}  cycles {}  {:.0f} cycles/s", p.packets_done, p.packets_total,
-                               p.cycles, rate);
-            out.flush();
-        });
+    cosim::RunSummary r;
+    try {
+        r = run();
+    } catch (cosim::ScenarioError const& e) {  // the SystemC top checks its part of the scenario here
+        err << "nicsim run: " << e.what() << "\n";
+        return 2;
     }
-    cosim::RunSummary const r = sim->run();
     if (show_progress) out << "\r\033[K";
     out << cosim::format_summary(r);
     if (json) {
@@ -270,8 +453,30 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         json->flush();
         if (!*json) err << fmt::format("nicsim run: --json {}: write failed\n", o.json_path);
     }
+    if (!o.scenario.trace_path.empty() && r.trace_file.empty())
+        out << fmt::format("trace: the run ended at cycle {} before the trace window opened: {} was not written\n",
+                           r.cycles, o.scenario.trace_path);
     if (!r.passed) {
-        out << fmt::format("FAILED (seed {}). Replay with: {}\n", r.seed, cosim::replay_command(o.scenario));
+        out << fmt::format("FAILED at cycle {} (seed {}). Replay with: {}\n", r.failure_cycle, r.seed,
+                           cosim::replay_command(o.scenario));
+        if (o.failure_trace) {
+            out.flush();
+            replay::FailureTraceOptions fo;
+            std::filesystem::path const json_path(o.json_path);
+            fo.dir = !o.failure_trace_dir.empty() ? std::filesystem::path(o.failure_trace_dir)
+                     : !o.json_path.empty()       ? json_path.parent_path()
+                                                  : std::filesystem::path(".");
+            if (fo.dir.empty()) fo.dir = ".";
+            fo.name = !o.json_path.empty() ? json_path.stem().string() : fmt::format("nicsim-failure-{}", r.seed);
+            fo.cycles = o.failure_trace_cycles;
+            cosim::Scenario sc = o.scenario;
+            sc.progress_interval_cycles = 0;
+            try {
+                out << replay::trace_failure(sc, r, fo).report;
+            } catch (std::exception const& e) {
+                err << fmt::format("nicsim run: failure trace: {}\n", e.what());
+            }
+        }
         return 1;
     }
     return 0;

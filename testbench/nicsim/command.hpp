@@ -25,6 +25,10 @@ struct RunOptions {
     bool seed_given = false;
     std::string json_path;
     bool help = false;
+    // On failure: replay with a trace window ending at the failing cycle (replay/failure_waves.hpp).
+    bool failure_trace = true;
+    std::uint64_t failure_trace_cycles = 4000;
+    std::string failure_trace_dir;   // "" = the --json file's folder, else the current folder
 };
 
 /// Thrown by parse_run_options: a one-line message naming the option or value.

@@ -23,8 +23,10 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -42,7 +44,13 @@ using wire::FrameTag;
 
 inline constexpr std::size_t kRssTableEntries = 128;
 
-enum class DropReason : std::uint8_t { no_buffer, bad_frame, runt, oversize, queue_disabled, other };
+// RX: no_buffer .. other, ring_reset (in flight when an RX ring was reset or stopped in error);
+// TX (frames returned to the OS unsent): desc_error (the packet a descriptor error named),
+// cancelled (the queue was cancelled before the frame left).
+enum class DropReason : std::uint8_t {
+    no_buffer, bad_frame, runt, oversize, queue_disabled, other, ring_reset, desc_error, cancelled
+};
+inline constexpr std::size_t kDropReasons = 9;
 char const* to_string(DropReason r);
 
 struct TxCsumRequest {
@@ -92,6 +100,8 @@ struct Summary {
     std::map<std::uint16_t, Counters> tx_posted, tx_seen;       // per TX queue
     std::map<std::uint16_t, Counters> rx_put, rx_delivered;     // per (expected / actual) RX queue
     std::map<DropReason, std::uint64_t> rx_drops;               // as the NIC reported
+    std::map<DropReason, std::uint64_t> tx_drops;               // TX frames returned unsent, as reported
+    std::uint64_t tx_duplicates = 0;  // TX frames seen again, within the accepted budget
     std::uint64_t tx_missing = 0;     // posted, never seen on the wire
     std::uint64_t rx_undelivered = 0; // put, never delivered
     std::uint64_t lost = 0;           // undelivered and not covered by reported drops
@@ -112,10 +122,16 @@ public:
     void throw_on_error(bool enable) noexcept { throw_ = enable; }
     /// Drops for `reason` are acceptable in this test.
     void expect_drops(DropReason reason) { accepted_drops_[static_cast<std::size_t>(reason)] = true; }
+    /// Up to `n` more TX frames may be seen twice on the wire (a lost completion: docs/faults.md).
+    void accept_tx_duplicates(std::uint64_t n) { tx_duplicate_budget_ += n; }
 
     // ---- TX ----
-    void tx_posted(std::uint16_t queue, Frame const& posted, TxCsumRequest req = {});
+    /// `must_drop`: the frame must come back unsent for that reason (never be seen on the wire).
+    void tx_posted(std::uint16_t queue, Frame const& posted, TxCsumRequest req = {},
+                   std::optional<DropReason> must_drop = std::nullopt);
     void tx_seen(Frame const& wire_frame);
+    /// `count` TX frames were returned to the OS unsent for `reason` (driver counters).
+    void tx_dropped(DropReason reason, std::uint64_t count = 1) { sum_.tx_drops[reason] += count; }
 
     // ---- RX ----
     /// `must_drop`: the NIC must drop this frame for that reason (it is then an expected drop).
@@ -130,6 +146,8 @@ public:
     bool passed() { return finish().passed; }
     /// Every error so far, those of finish() included.
     std::vector<std::string> errors();
+    /// Errors found by the events so far (cheap: the books are not closed).
+    std::size_t event_errors() const noexcept { return errors_.size(); }
     std::string report();
 
 private:
@@ -142,13 +160,21 @@ private:
         std::optional<DropReason> must_drop;
         RxExpectation rx;                 // RX only
     };
+    // Books that stay flat over a long run: an entry lives until its frame is accounted for;
+    // then a tagged one is forgotten (its tag stays in a bounded window of recent tags, so a
+    // duplicate is still named as one), an untagged one (foreign frames, found by bytes) stays.
     struct Ledger {
-        std::vector<Entry> entries;
+        std::map<std::size_t, Entry> entries;                   // by arrival, outstanding first-class
+        std::size_t next_id = 0;
         std::map<std::uint16_t, std::uint64_t> next_pos;        // per queue
         std::map<std::uint16_t, std::optional<std::uint64_t>> last_done_pos;
-        std::multimap<FrameTag, std::size_t> by_tag;
+        std::multimap<FrameTag, std::size_t> by_tag;            // outstanding tagged entries
+        std::set<FrameTag> recent_done;                         // the last kRecentTags accounted for
+        std::deque<FrameTag> recent_order;
         std::size_t outstanding = 0;
     };
+    static constexpr std::size_t kRecentTags = 4096;  // duplicates come within a ring or two of the original
+    void forget(Ledger& l, std::size_t idx);
 
     std::size_t add_entry(Ledger& l, std::uint16_t queue, Bytes expected, std::optional<FrameTag> tag);
     /// The entry a received frame belongs to, or nullopt after reporting why there is none.
@@ -161,7 +187,8 @@ private:
     std::string name_;
     RssConfig rss_;
     bool throw_ = false;
-    std::array<bool, 6> accepted_drops_{};
+    std::array<bool, kDropReasons> accepted_drops_{};
+    std::uint64_t tx_duplicate_budget_ = 0;
     Ledger tx_, rx_;
     Summary sum_;
     std::vector<std::string> errors_;        // from events

@@ -15,6 +15,32 @@ Kernel::Kernel(dut::Dut& dut, KernelConfig config)
 
 void Kernel::reset() { reset(cfg_.reset_cycles); }
 
+void Kernel::set_trace_window(TraceWindow window) {
+    if (window.first_cycle > window.last_cycle)
+        throw std::invalid_argument(fmt::format("trace window {}:{}: the first cycle is after the last",
+                                                window.first_cycle, window.last_cycle));
+    if (window.first_cycle < cycle_)
+        throw std::invalid_argument(fmt::format("trace window {}:{}: cycle {} has already been simulated",
+                                                window.first_cycle, window.last_cycle, window.first_cycle));
+    if (dut_.tracing()) throw std::invalid_argument("trace window: a trace is already open");
+    trace_window_ = std::move(window);
+    trace_open_cycle_ = trace_window_.first_cycle;
+    trace_close_cycle_ = TraceWindow::kEnd;
+    trace_opened_ = false;
+}
+
+void Kernel::open_trace_window() {
+    trace_open_cycle_ = TraceWindow::kEnd;
+    dut_.open_trace(trace_window_.path, trace_window_.options);
+    trace_opened_ = true;
+    trace_close_cycle_ = trace_window_.last_cycle;
+}
+
+void Kernel::close_trace_window() {
+    trace_close_cycle_ = TraceWindow::kEnd;
+    dut_.close_trace();
+}
+
 void Kernel::reset(std::uint32_t cycles) {
     for (auto& in : inputs_) in.set(0);
     rst_n_.set(0);

@@ -21,11 +21,17 @@
 // max_cycles bounds the whole run the same way (CycleLimitReached). Both unwind through nested
 // steps, so a stalled run ends instead of hanging.
 //
+// Trace window (set_trace_window): the FST file is opened just before cycle `first_cycle`'s
+// clock-low sample and closed just after cycle `last_cycle`'s rising-edge sample, so the file
+// holds times first*trace_period .. last*trace_period + trace_period/2 and nothing else; outside
+// the window tracing costs two compares per cycle.
+//
 // Cost: the per-cycle path allocates nothing, takes two virtual calls per agent and two evals.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -74,6 +80,15 @@ class WatchdogExpired : public SimError {
 /// The run reached max_cycles, or a bounded wait (run_until) its limit.
 class CycleLimitReached : public SimError {
     using SimError::SimError;
+};
+
+/// Which cycles go to which FST file (see the header comment).
+struct TraceWindow {
+    static constexpr std::uint64_t kEnd = std::numeric_limits<std::uint64_t>::max();
+    std::string path;
+    std::uint64_t first_cycle = 0;
+    std::uint64_t last_cycle = kEnd;  // kEnd: until the run ends (the owner closes the trace)
+    dut::TraceOptions options;
 };
 
 class Kernel {
@@ -136,6 +151,13 @@ public:
     SoftwareScope software_scope() { return SoftwareScope(*this); }
     bool in_software() const noexcept { return software_depth_ > 0; }
 
+    /// Trace cycles first_cycle..last_cycle of the run into window.path (see the header comment).
+    /// Replaces a window not yet open; throws std::invalid_argument if first_cycle > last_cycle
+    /// or first_cycle has already been simulated, or a trace is open.
+    void set_trace_window(TraceWindow window);
+    /// Whether the window's file has been opened (and possibly closed again) in this run.
+    bool trace_window_opened() const noexcept { return trace_opened_; }
+
     /// The report of every diagnostic provider, headed by the cycle, seed and last progress.
     std::string diagnosis() const;
 
@@ -151,14 +173,18 @@ private:
     };
 
     void edge() {
+        if (cycle_ == trace_open_cycle_) [[unlikely]] open_trace_window();
         clk_.set(0);
         dut_.eval();
         dut_.dump(cycle_ * trace_period);
         clk_.set(1);
         dut_.eval();
         dut_.dump(cycle_ * trace_period + trace_period / 2);
+        if (cycle_ == trace_close_cycle_) [[unlikely]] close_trace_window();
         ++cycle_;
     }
+    void open_trace_window();
+    void close_trace_window();
     [[noreturn]] void watchdog_expired();
     [[noreturn]] void cycle_limit_reached();
     void run_software();
@@ -175,6 +201,10 @@ private:
     std::uint64_t cycle_ = 0;
     std::uint64_t last_progress_cycle_ = 0;
     int software_depth_ = 0;
+    TraceWindow trace_window_;
+    std::uint64_t trace_open_cycle_ = TraceWindow::kEnd;   // kEnd: nothing to open
+    std::uint64_t trace_close_cycle_ = TraceWindow::kEnd;  // kEnd: nothing to close
+    bool trace_opened_ = false;
 };
 
 // ---- inline parts ----

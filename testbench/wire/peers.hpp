@@ -1,8 +1,8 @@
-// Wire peers: what sits at the far end of the NIC's Ethernet-side AXI-Stream ports, at frame
-// level. A peer feeds the RX AxisSource (s_axis_rx) and hears the frames the TX AxisSink
-// (m_axis_tx) completed. The harness calls tick(cycle) once per clock before the BFMs' drive(),
-// and forwards each frame the TX sink completes to on_tx(). The frames a peer put on the RX
-// wire are reported by the AxisSource's on_sent callback (hook the scoreboard there).
+// Wire peers: what sits at the far end of the NIC's Ethernet-side ports, at frame level. A peer
+// feeds the receive wire (RxWire: on the C++ top the AxisSource on s_axis_rx) and hears the frames
+// the NIC transmitted. The harness calls tick(cycle) once per clock before the bus models drive,
+// and forwards each frame the NIC completed on its TX port to on_tx(). The frames a peer put on
+// the RX wire are reported by the top (the AxisSource's on_sent: hook the scoreboard there).
 #pragma once
 
 #include <cstdint>
@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "bfm/axis_source.hpp"
 #include "wire/pcap.hpp"
+#include "wire/rx_wire.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::wire {
@@ -32,9 +32,9 @@ public:
 /// idle cycles between RX frames (the RX source's inter-frame gap is set to it).
 class LoopbackPeer : public WirePeer {
 public:
-    LoopbackPeer(bfm::AxisSource& rx, std::uint64_t wire_latency_cycles, std::uint32_t ifg_cycles = 0)
+    LoopbackPeer(RxWire& rx, std::uint64_t wire_latency_cycles, std::uint32_t ifg_cycles = 0)
         : rx_(rx), latency_cycles_(wire_latency_cycles) {
-        rx_.config().ifg_cycles = ifg_cycles;
+        rx_.set_inter_frame_gap(ifg_cycles);
     }
     void on_tx(Frame const& f) override {
         Frame back;
@@ -48,7 +48,7 @@ public:
     std::uint64_t frames_looped() const noexcept { return looped_; }
 
 private:
-    bfm::AxisSource& rx_;
+    RxWire& rx_;
     std::uint64_t latency_cycles_;
     std::uint64_t looped_ = 0;
 };
@@ -57,7 +57,7 @@ private:
 /// in the RX source so frames are generated shortly before they go out.
 class GeneratorPeer : public WirePeer {
 public:
-    GeneratorPeer(bfm::AxisSource& rx, TrafficGenerator& gen, std::uint64_t count, std::size_t max_queued = 2)
+    GeneratorPeer(RxWire& rx, TrafficGenerator& gen, std::uint64_t count, std::size_t max_queued = 2)
         : rx_(rx), gen_(gen), remaining_(count), max_queued_(max_queued) {}
     void tick(std::uint64_t cycle) override {
         (void)cycle;
@@ -69,7 +69,7 @@ public:
     bool done() const override { return remaining_ == 0; }
 
 private:
-    bfm::AxisSource& rx_;
+    RxWire& rx_;
     TrafficGenerator& gen_;
     std::uint64_t remaining_;
     std::size_t max_queued_;
@@ -87,7 +87,7 @@ public:
         std::uint64_t start_cycle = 0;
         std::optional<Direction> only_direction;
     };
-    PcapReplayPeer(bfm::AxisSource& rx, PcapCapture const& cap, Options opt) : rx_(rx) {
+    PcapReplayPeer(RxWire& rx, PcapCapture const& cap, Options opt) : rx_(rx) {
         std::uint64_t const t0 = cap.packets.empty() ? 0 : cap.packets.front().ts_ns;
         for (auto const& p : cap.packets) {
             if (opt.only_direction && p.direction != *opt.only_direction) continue;
@@ -102,7 +102,7 @@ public:
             pending_.emplace_back(std::move(f), at);
         }
     }
-    PcapReplayPeer(bfm::AxisSource& rx, PcapCapture const& cap) : PcapReplayPeer(rx, cap, Options{}) {}
+    PcapReplayPeer(RxWire& rx, PcapCapture const& cap) : PcapReplayPeer(rx, cap, Options{}) {}
     void tick(std::uint64_t cycle) override {
         (void)cycle;
         for (auto& [f, at] : pending_) rx_.send(std::move(f), at);
@@ -111,7 +111,7 @@ public:
     bool done() const override { return pending_.empty(); }
 
 private:
-    bfm::AxisSource& rx_;
+    RxWire& rx_;
     std::vector<std::pair<Frame, std::uint64_t>> pending_;
 };
 

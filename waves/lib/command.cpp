@@ -33,7 +33,7 @@ struct Options {
   std::vector<std::string> patterns;
   PatternKind kind = PatternKind::glob;
   std::optional<std::uint64_t> around, before, after, from, to, period, marker;
-  std::optional<std::string> list, gtkw;
+  std::optional<std::string> list, gtkw, check_gtkw;
   std::string clock;
   std::string rtl = NICSIM_RTL_DIR;
   std::vector<std::string> extra_rtl;
@@ -107,6 +107,7 @@ Options parse(std::span<const std::string> args) {
     }
     else if (arg == "--list") o.list = value();
     else if (arg == "--gtkw") o.gtkw = value();
+    else if (arg == "--check-gtkw") o.check_gtkw = value();
     else if (arg == "--clock") o.clock = value();
     else if (arg == "--rtl") o.rtl = value();
     else if (arg == "--rtl-file") o.extra_rtl.push_back(value());
@@ -121,7 +122,7 @@ Options parse(std::span<const std::string> args) {
     throw UsageError(fmt::format("option '{}' needs '--around'", o.before ? "--before" : "--after"));
   if (o.from && o.to && *o.from > *o.to)
     throw UsageError(fmt::format("option '--from' ({}) is after '--to' ({})", *o.from, *o.to));
-  if (!o.list && !o.gtkw && o.patterns.empty())
+  if (!o.list && !o.gtkw && !o.check_gtkw && o.patterns.empty())
     throw UsageError("no signal pattern given (try --list '*' to see the signals)");
   return o;
 }
@@ -156,6 +157,18 @@ int run(std::string_view program, Options const& o, std::ostream& out) {
                          s->direction.empty() ? "" : " " + s->direction, e ? " enum " + e->name : "");
     }
     return 0;
+  }
+
+  if (o.check_gtkw) {
+    auto const names = read_gtkw_signals(*o.check_gtkw);
+    auto const missing = gtkw_signals_missing(file, *o.check_gtkw);
+    for (auto const& m : missing) out << fmt::format("{}: not in {}\n", m, file.path().string());
+    if (!missing.empty())
+      throw std::runtime_error(fmt::format("{}: {} of {} signals are not in {}", *o.check_gtkw, missing.size(),
+                                           names.size(), file.path().string()));
+    if (names.empty()) throw std::runtime_error(fmt::format("{}: names no signal", *o.check_gtkw));
+    out << fmt::format("{}: all {} signals exist in {}\n", *o.check_gtkw, names.size(), file.path().string());
+    if (o.patterns.empty() && !o.gtkw) return 0;
   }
 
   std::optional<CycleClock> clock;
@@ -240,6 +253,8 @@ GTKWave:
                       buses in hex, enum registers by name through translate filter files
                       written next to OUT.gtkw; open with: gtkwave FILE.fst OUT.gtkw
   --marker CYCLE      marker at CYCLE in the save file and the view (default: --around)
+  --check-gtkw FILE   check that every signal FILE.gtkw names exists in FILE.fst (exit 1 and
+                      list the missing ones if not)
   --rtl DIR           RTL folder whose typedef enums become filters (default: {1})
   --rtl-file FILE     one more .sv file to take enums from (repeatable)
   --top SCOPE         top instance scope for the groups (default: the shallowest scope below

@@ -123,10 +123,20 @@ GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& o) {
     marker_time = o.clock->time_of(*o.marker_cycle);
   }
   std::uint64_t period = o.clock ? o.clock->period : 1;
+  // GTKWave's zoom z shows 2^-z time units per "frame", the 200-pixel spacing of its major ticks
+  // (checked in a GTKWave 3.3.118 window: z = -7 puts 10 time units on 15 pixels): aim at 16
+  // pixels per cycle.
+  constexpr double pixels_per_frame = 200, pixels_per_cycle = 16;
+  double const zoom = -std::log2(static_cast<double>(period) * pixels_per_frame / pixels_per_cycle);
+  // Start 20 cycles before the marker; but GTKWave moves a view that would run past the end of
+  // the dump back to its start, so leave 100 cycles (1600 pixels, wider than any wave pane) to
+  // the end when the marker is near it (the failing cycle is the last one of a failure trace).
   std::uint64_t timestart = file.start_time();
-  if (marker_time && *marker_time > timestart + 20 * period) timestart = *marker_time - 20 * period;
-  // GTKWave shows 2^-zoom time units per pixel: aim at 16 pixels per cycle.
-  double const zoom = -std::log2(static_cast<double>(period) / 16.0);
+  if (marker_time) {
+    std::uint64_t want = *marker_time > 20 * period ? *marker_time - 20 * period : 0;
+    if (file.end_time() >= 100 * period) want = std::min(want, file.end_time() - 100 * period);
+    timestart = std::max(timestart, want);
+  }
 
   std::string out;
   out += fmt::format("[*] GTKWave save file written by nicsim-waves for {}\n", file.path().filename().string());
@@ -165,6 +175,29 @@ GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& o) {
   out += "[pattern_trace] 1\n[pattern_trace] 0\n";
   write_file(result.save_file, out);
   return result;
+}
+
+std::vector<std::string> read_gtkw_signals(fs::path const& save_file) {
+  std::ifstream in(save_file, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", save_file.string()));
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    // [section] settings, * zoom/markers, @ flags, - group begin/end and comments, ^ filters,
+    // # and / comments: everything else is a trace.
+    if (std::string_view("[*@-^#/").find(line[0]) != std::string_view::npos) continue;
+    names.push_back(line);
+  }
+  return names;
+}
+
+std::vector<std::string> gtkw_signals_missing(FstFile const& file, fs::path const& save_file) {
+  std::vector<std::string> missing;
+  for (auto const& name : read_gtkw_signals(save_file))
+    if (file.find(name) == nullptr) missing.push_back(name);
+  return missing;
 }
 
 }  // namespace nicsim::waves

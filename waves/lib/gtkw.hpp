@@ -44,4 +44,11 @@ std::string translate_filter_text(EnumType const& e);
 // be written, FstError for a marker without a clock.
 GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& options);
 
+// The signal names a save file lists (its trace lines; not groups, comments, flags, filters),
+// in order. Throws std::runtime_error if the file cannot be read.
+std::vector<std::string> read_gtkw_signals(std::filesystem::path const& save_file);
+
+// The names of read_gtkw_signals(save_file) that `file` does not hold (empty: all exist).
+std::vector<std::string> gtkw_signals_missing(FstFile const& file, std::filesystem::path const& save_file);
+
 }  // namespace nicsim::waves

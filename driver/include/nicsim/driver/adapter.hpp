@@ -27,17 +27,36 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
 namespace nicsim::driver {
 
+/// A malformed TX descriptor chain the driver writes on purpose (fault injection, docs/faults.md).
+enum class TxDescriptorFault : std::uint8_t {
+    none,
+    zero_length,       // the first descriptor's len is 0                       -> ERR_DESC_ZERO_LEN
+    length_over_max,   // the first descriptor's len is MAX_FRAME_BYTES + 1    -> ERR_DESC_LEN_OVER
+    chain_too_long,    // MAX_TX_FRAGS descriptors, none with eop               -> ERR_DESC_CHAIN_LONG
+    no_end_of_packet,  // the last descriptor has no eop and the driver publishes nothing more on the
+                       // ring (a chain published in pieces whose rest is forgotten): the ring waits
+};
+char const* to_string(TxDescriptorFault f) noexcept;
+
 /// Fault injection for negative tests of the checkers: known driver bugs, each off by default.
 struct DriverFaults {
     bool rx_leaves_layout_unwritten = false;  // RX indicates packets without writing Layout
     bool tx_forgets_fragment_begin = false;   // TX returns packets without moving the fragment BeginIndex
+    // Asked once per packet the driver posts to TX ring `queue` for the first time (never for a
+    // repost after a ring reset), with the number of packets first posted there before it.
+    std::function<TxDescriptorFault(std::uint32_t queue, std::uint64_t post_sequence)> tx_descriptor_fault;
 };
+
+/// Frames shorter than this (the Ethernet minimum without FCS) are runts: the driver does not
+/// indicate them (the NIC delivers frames of any length; docs/contract.md, Errors and recovery).
+inline constexpr std::uint32_t kMinRxFrameBytes = 60;
 
 struct AdapterConfig {
     std::uint32_t queues_in_use = 1;               // queue pairs the driver runs (<= NUM_QUEUES)
@@ -87,6 +106,10 @@ struct QueueStats {
     std::uint64_t rx_bytes = 0;
     std::uint64_t rx_bad_frames = 0;         // CPL_BAD_FRAME: buffers returned, no packet
     std::uint64_t rx_truncated = 0;          // CPL_TRUNCATED: buffers returned, no packet
+    std::uint64_t rx_runts = 0;              // shorter than kMinRxFrameBytes: buffers returned, no packet
+    std::uint64_t tx_descriptor_faults = 0;  // malformed chains written on purpose (DriverFaults)
+    std::uint64_t tx_resets = 0;             // requested ring resets (request_ring_reset) carried out
+    std::uint64_t rx_resets = 0;
     std::uint64_t rx_buffers_reposted = 0;   // buffers posted again after a ring reset
     std::uint64_t tx_errors = 0;             // TX ring entered error (each one recovered)
     std::uint64_t rx_errors = 0;
@@ -139,6 +162,11 @@ public:
     /// DPC: NotifyMore for each armed queue with news (at most once per arm), hands errors to
     /// the queues' next Advance for recovery.
     void run_dpc();
+    /// Queue reset (the OS's hang check, or a test): at the queue's next Advance the ring is
+    /// disabled, allowed to go quiet, reset and given its work again exactly as after an error
+    /// (recovery.cpp), without dropping anything. Schedules the DPC: call run_dpc() (or let the
+    /// next interrupt) so that an armed queue is told to advance.
+    void request_ring_reset(std::uint32_t queue, bool tx, bool rx);
 
     NicIdentity const& identity() const noexcept { return identity_; }
     AdapterConfig const& config() const noexcept { return config_; }

@@ -1,0 +1,145 @@
+// CppTop: see cpp_top.hpp.
+#include "cosim/cpp_top.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace nicsim::cosim {
+
+namespace {
+
+bfm::AxisPort axis_port(char const* name, dut::AxisPort const& p, bfm::SigRef rst_n, std::size_t lanes) {
+    bfm::AxisPort a;
+    a.name = name;
+    a.tdata = p.tdata;
+    a.tkeep = p.tkeep;
+    a.tlast = p.tlast;
+    a.tuser = p.tuser;
+    a.tvalid = p.tvalid;
+    a.tready = p.tready;
+    a.rst_n = rst_n;
+    a.lanes = lanes;
+    return a;
+}
+
+}  // namespace
+
+/// Ticks the wire peer before every other agent drives.
+class CppTop::PeerTicker final : public sim::Agent {
+public:
+    explicit PeerTicker(sim::Kernel& k) : k_(k) {}
+    wire::WirePeer* peer = nullptr;
+    void drive() override {
+        if (peer) peer->tick(k_.cycle());
+    }
+    void observe() override {}
+
+private:
+    sim::Kernel& k_;
+};
+
+CppTop::CppTop(Scenario const& sc) {
+    auto const names = dut::dut_config_names();
+    if (std::find(names.begin(), names.end(), sc.config) == names.end())
+        throw ScenarioError(fmt::format("--config: no configuration '{}' in this build (built: {})", sc.config,
+                                        fmt::join(names, ", ")));
+    dut_ = dut::make_dut(sc.config);
+    if (sc.trace_threads && *sc.trace_threads != dut_->trace_threads())
+        throw ScenarioError(fmt::format("--trace-threads: {} is not what {} was verilated with ({}; see "
+                                        "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
+                                        *sc.trace_threads, sc.config, dut_->trace_threads()));
+
+    sim::KernelConfig kc;
+    kc.seed = sc.seed;
+    kc.watchdog_cycles = sc.watchdog_cycles;
+    kernel_ = std::make_unique<sim::Kernel>(*dut_, kc);
+    if (!sc.trace_path.empty()) {
+        trace_path_ = sc.trace_path;
+        sim::TraceWindow w;
+        w.path = sc.trace_path;
+        w.first_cycle = sc.trace_first_cycle;
+        w.last_cycle = sc.trace_last_cycle;
+        w.options.depth = sc.trace_depth;
+        w.options.scopes = sc.trace_scopes;
+        try {
+            kernel_->set_trace_window(std::move(w));
+        } catch (std::invalid_argument const& e) {
+            throw ScenarioError(fmt::format("--trace-window: {}", e.what()));
+        }
+    }
+
+    ticker_ = std::make_unique<PeerTicker>(*kernel_);
+    kernel_->add_agent(*ticker_);
+    auto& ports = dut_->ports();
+    std::size_t const lanes = dut_->config().data_bytes();
+    bfm::AxisSourceConfig src_cfg;
+    src_cfg.pause.set_probability(sc.rx_stall_percent / 100.0);
+    rx_src_ = std::make_unique<bfm::AxisSource>(axis_port("s_axis_rx", ports.s_axis_rx, ports.rst_n, lanes),
+                                                kernel_->rng(), src_cfg);
+    bfm::AxisSinkConfig sink_cfg;
+    sink_cfg.pause.set_probability(sc.tx_stall_percent / 100.0);
+    tx_sink_ = std::make_unique<bfm::AxisSink>(axis_port("m_axis_tx", ports.m_axis_tx, ports.rst_n, lanes),
+                                               kernel_->rng(), sink_cfg);
+    rx_src_->keep_sent(false);
+    tx_sink_->keep(false);
+    kernel_->add_bfm(*rx_src_);
+    kernel_->add_bfm(*tx_sink_);
+
+    host::HostConfig hc;
+    hc.memory.size_bytes = 64u << 20;
+    hc.memory.axi.read_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
+    hc.memory.axi.write_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
+    hc.memory.axi.set_all_pauses(sc.mem_stall_percent / 100.0);
+    hc.mmio.throw_on_error = true;
+    host_ = std::make_unique<host::Host>(*kernel_, hc);
+}
+
+CppTop::~CppTop() = default;
+
+RegisterStats CppTop::register_stats() const {
+    auto const& s = host_->mmio.stats();
+    return {s.reads, s.writes};
+}
+
+void CppTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
+    host_->interrupts.isr = [isr = std::move(isr)](host::Interrupt const& irq) {
+        return isr(irq.error() ? 0u : irq.line, irq.error());
+    };
+    host_->interrupts.dpc = std::move(dpc);
+}
+
+std::string CppTop::trace_file() const { return kernel_->trace_window_opened() ? trace_path_ : std::string(); }
+
+Platform::RegisterProbe CppTop::probe_register(bool write, std::uint16_t offset, std::uint32_t value) {
+    auto& mmio = host_->mmio;
+    mmio.flush();  // earlier writes (and their errors, which are real) first
+    bool const throwing = mmio.config().throw_on_error;
+    mmio.config().throw_on_error = false;
+    auto const errors_before = mmio.stats().error_responses;
+    RegisterProbe p;
+    if (write) {
+        mmio.write32(offset, value);
+        mmio.flush();
+    } else {
+        p.data = mmio.read32(offset);
+    }
+    if (mmio.stats().error_responses != errors_before) {
+        p.resp = mmio.master().last_result().resp;
+        if (!write) p.data = mmio.master().last_result().data;  // the port's data, not the CPU's all ones
+    }
+    mmio.config().throw_on_error = throwing;
+    return p;
+}
+
+void CppTop::start_wire(wire::WirePeer& peer) { ticker_->peer = &peer; }
+
+void CppTop::finish() noexcept {
+    try {
+        if (dut_->tracing()) dut_->close_trace();
+    } catch (...) {
+        // A trace that cannot be closed is reported by the file being short; nothing else to do.
+    }
+}
+
+}  // namespace nicsim::cosim

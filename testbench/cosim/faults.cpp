@@ -1,0 +1,379 @@
+// Faults: see faults.hpp and docs/faults.md.
+#include "cosim/faults.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "cosim/cosim.hpp"
+#include "wire/frame.hpp"
+
+namespace nicsim::cosim {
+
+namespace {
+
+namespace c = nicsim::contract;
+
+constexpr std::array<char const*, kFaultKinds> kNames = {
+    "dma-desc-read", "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over",
+    "tx-chain-long", "tx-no-eop",     "rx-runt",      "rx-oversize",   "rx-bad",      "rx-starve",
+    "doorbell-range", "reg-undefined", "reg-readonly", "queue-reset",  "cancel"};
+
+bool is_wire_kind(FaultKind k) { return k == FaultKind::rx_runt || k == FaultKind::rx_oversize || k == FaultKind::rx_bad; }
+bool has_direction(FaultKind k) {
+    return k == FaultKind::dma_desc_read || k == FaultKind::dma_cpl_write || k == FaultKind::doorbell_range ||
+           k == FaultKind::queue_reset;
+}
+
+std::optional<c::err_e> error_of(FaultKind k) {
+    switch (k) {
+    case FaultKind::dma_desc_read: return c::err_e::ERR_DMA_DESC_READ;
+    case FaultKind::dma_data_read: return c::err_e::ERR_DMA_DATA_READ;
+    case FaultKind::dma_rx_write: return c::err_e::ERR_DMA_DATA_WRITE;
+    case FaultKind::dma_cpl_write: return c::err_e::ERR_DMA_CPL_WRITE;
+    case FaultKind::tx_zero_len: return c::err_e::ERR_DESC_ZERO_LEN;
+    case FaultKind::tx_len_over: return c::err_e::ERR_DESC_LEN_OVER;
+    case FaultKind::tx_chain_long: return c::err_e::ERR_DESC_CHAIN_LONG;
+    case FaultKind::doorbell_range: return c::err_e::ERR_DOORBELL_RANGE;
+    default: return std::nullopt;
+    }
+}
+
+driver::TxDescriptorFault descriptor_fault_of(FaultKind k) {
+    switch (k) {
+    case FaultKind::tx_zero_len: return driver::TxDescriptorFault::zero_length;
+    case FaultKind::tx_len_over: return driver::TxDescriptorFault::length_over_max;
+    case FaultKind::tx_chain_long: return driver::TxDescriptorFault::chain_too_long;
+    case FaultKind::tx_no_eop: return driver::TxDescriptorFault::no_end_of_packet;
+    default: return driver::TxDescriptorFault::none;
+    }
+}
+
+std::uint64_t parse_number(std::string_view spec, std::string_view key, std::string_view v) {
+    std::uint64_t n = 0;
+    auto const [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || p != v.data() + v.size())
+        throw ScenarioError(fmt::format("--fault {}: {}={} is not a whole number", spec, key, v));
+    return n;
+}
+
+bool overlaps(std::uint64_t lo, std::uint64_t hi, std::uint64_t base, std::uint64_t bytes) {
+    return lo < base + bytes && base < hi;
+}
+
+}  // namespace
+
+char const* to_string(FaultKind k) { return kNames[static_cast<std::size_t>(k)]; }
+
+std::string fault_kind_names() { return fmt::format("{}", fmt::join(kNames, ", ")); }
+
+FaultSpec parse_fault(std::string_view spec) {
+    FaultSpec f;
+    auto const colon = spec.find(':');
+    std::string_view const kind = spec.substr(0, colon);
+    auto const it = std::find(kNames.begin(), kNames.end(), kind);
+    if (it == kNames.end())
+        throw ScenarioError(fmt::format("--fault {}: no fault kind '{}' (kinds: {})", spec, kind, fault_kind_names()));
+    f.kind = static_cast<FaultKind>(it - kNames.begin());
+    std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
+    bool timed = false;
+    while (!rest.empty()) {
+        auto const comma = rest.find(',');
+        std::string_view const item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        auto const eq = item.find('=');
+        if (eq == std::string_view::npos)
+            throw ScenarioError(fmt::format("--fault {}: '{}' is not key=value", spec, item));
+        std::string_view const key = item.substr(0, eq), value = item.substr(eq + 1);
+        if (key == "queue") {
+            f.queue = static_cast<unsigned>(parse_number(spec, key, value));
+            if (*f.queue >= c::MAX_QUEUES)
+                throw ScenarioError(fmt::format("--fault {}: queue={} is not below {}", spec, value, c::MAX_QUEUES));
+        } else if (key == "dir") {
+            if (value != "tx" && value != "rx")
+                throw ScenarioError(fmt::format("--fault {}: dir={} is not tx or rx", spec, value));
+            if (!has_direction(f.kind))
+                throw ScenarioError(fmt::format("--fault {}: {} has no dir", spec, kind));
+            f.tx = value == "tx";
+        } else if (key == "at") {
+            f.at = parse_number(spec, key, value);
+            timed = true;
+        } else if (key == "count") {
+            f.count = parse_number(spec, key, value);
+            if (f.count == 0) throw ScenarioError(fmt::format("--fault {}: count=0 injects nothing", spec));
+            timed = true;
+        } else if (key == "every") {
+            f.every = parse_number(spec, key, value);
+            if (*f.every == 0) throw ScenarioError(fmt::format("--fault {}: every=0 is not a distance", spec));
+            timed = true;
+        } else if (key == "rate") {
+            std::string const v(value);
+            char* end = nullptr;
+            f.rate = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !(f.rate > 0 && f.rate <= 1))
+                throw ScenarioError(fmt::format("--fault {}: rate={} is not a probability in (0, 1]", spec, value));
+        } else if (key == "cycles") {
+            if (f.kind != FaultKind::rx_starve)
+                throw ScenarioError(fmt::format("--fault {}: cycles= is only for rx-starve", spec));
+            f.cycles = parse_number(spec, key, value);
+        } else {
+            throw ScenarioError(fmt::format("--fault {}: unknown key '{}' (queue, dir, at, count, every, rate, cycles)",
+                                            spec, key));
+        }
+    }
+    if (f.rate > 0 && timed)
+        throw ScenarioError(fmt::format("--fault {}: rate= excludes at=, count= and every=", spec));
+    if (f.kind == FaultKind::cancel && (f.rate > 0 || f.count != 1))
+        throw ScenarioError(fmt::format("--fault {}: cancel happens once (at=N only)", spec));
+    return f;
+}
+
+std::string to_string(FaultSpec const& f) {
+    std::vector<std::string> kv;
+    if (f.queue) kv.push_back(fmt::format("queue={}", *f.queue));
+    if (f.tx) kv.push_back(*f.tx ? "dir=tx" : "dir=rx");
+    if (f.at) kv.push_back(fmt::format("at={}", *f.at));
+    if (f.count != 1) kv.push_back(fmt::format("count={}", f.count));
+    if (f.every) kv.push_back(fmt::format("every={}", *f.every));
+    if (f.rate > 0) kv.push_back(fmt::format("rate={}", f.rate));
+    if (f.kind == FaultKind::rx_starve && f.cycles != 20'000) kv.push_back(fmt::format("cycles={}", f.cycles));
+    if (kv.empty()) return to_string(f.kind);
+    return fmt::format("{}:{}", to_string(f.kind), fmt::join(kv, ","));
+}
+
+std::vector<FaultSpec> soak_faults() {
+    // Rates per TX frame (wire kinds: per RX frame). Ring-stopping faults are rarer than frame
+    // damage: each costs a recovery (MMIO reads, a quiet wait) and, on RX, the frames in flight.
+    std::vector<std::pair<FaultKind, double>> const rates = {
+        {FaultKind::dma_desc_read, 2e-4}, {FaultKind::dma_data_read, 2e-4}, {FaultKind::dma_rx_write, 2e-4},
+        {FaultKind::dma_cpl_write, 2e-4}, {FaultKind::tx_zero_len, 2e-4},   {FaultKind::tx_len_over, 2e-4},
+        {FaultKind::tx_chain_long, 2e-4}, {FaultKind::tx_no_eop, 5e-5},     {FaultKind::rx_runt, 2e-3},
+        {FaultKind::rx_oversize, 5e-4},   {FaultKind::rx_bad, 2e-3},        {FaultKind::rx_starve, 1e-4},
+        {FaultKind::doorbell_range, 1e-4}, {FaultKind::reg_undefined, 2e-4}, {FaultKind::reg_readonly, 2e-4},
+        {FaultKind::queue_reset, 1e-4},
+    };
+    std::vector<FaultSpec> out;
+    for (auto const& [k, r] : rates) {
+        FaultSpec f;
+        f.kind = k;
+        f.rate = r;
+        if (k == FaultKind::rx_starve) f.cycles = 5'000;
+        out.push_back(f);
+    }
+    return out;
+}
+
+// ---- FaultInjector ----
+
+FaultInjector::FaultInjector(std::vector<FaultSpec> specs, std::uint64_t seed, std::uint64_t packets, unsigned queues,
+                             std::uint32_t hw_tx_ring_entries, Platform& hw)
+    : rng_(seed), queues_(queues), hw_tx_entries_(hw_tx_ring_entries), hw_(hw), pending_desc_(queues),
+      starved_until_(queues, 0) {
+    if (!specs.empty() && !hw.supports_faults())
+        throw ScenarioError("--fault: this hardware top has no fault injection");
+    for (auto& f : specs) {
+        if (f.queue && *f.queue >= queues)
+            throw ScenarioError(fmt::format("--fault {}: queue={} is not in use (queues 0..{})", to_string(f), *f.queue,
+                                            queues - 1));
+        if (f.kind == FaultKind::tx_chain_long && hw_tx_ring_entries <= static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
+            throw ScenarioError(fmt::format("--fault {}: a chain of {} descriptors needs TX rings of more than {} entries "
+                                            "(--ring-size)", to_string(f), c::MAX_TX_FRAGS, c::MAX_TX_FRAGS));
+        Schedule s{f, {}, 0, 0};
+        if (f.rate == 0) {
+            std::uint64_t const at = f.at.value_or(std::max<std::uint64_t>(1, packets / 3));
+            std::uint64_t const every =
+                f.every.value_or(std::max<std::uint64_t>(1, (packets > at ? packets - at : 1) / (f.count + 1)));
+            for (std::uint64_t i = 0; i < f.count; ++i) s.points.push_back(at + i * every);
+        }
+        schedules_.push_back(std::move(s));
+    }
+    hw_.set_dma_fault([this](bool write, std::uint64_t lo, std::uint64_t hi) { return dma_hook(write, lo, hi); });
+}
+
+bool FaultInjector::has(FaultKind k) const {
+    return std::any_of(schedules_.begin(), schedules_.end(), [k](Schedule const& s) { return s.spec.kind == k; });
+}
+
+void FaultInjector::attach(driver::Adapter& adapter) { adapter_ = &adapter; }
+
+void FaultInjector::count(FaultKind k) {
+    ++injected_[to_string(k)];
+    ++fired_[k];
+}
+
+std::uint64_t FaultInjector::expected_ring_errors(c::err_e code) const {
+    std::uint64_t n = 0;
+    for (auto const& [k, v] : fired_)
+        if (error_of(k) == code) n += v;
+    return n;
+}
+
+driver::TxDescriptorFault FaultInjector::tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence) {
+    auto const key = std::make_pair(queue, post_sequence);
+    auto const it = desc_faults_.find(key);
+    if (it == desc_faults_.end()) return driver::TxDescriptorFault::none;
+    if (desc_applied_.insert(key).second) count(it->second);
+    return descriptor_fault_of(it->second);
+}
+
+std::optional<scoreboard::DropReason> FaultInjector::on_tx_submitted(unsigned queue, std::uint64_t frame_id) {
+    for (auto& s : schedules_)
+        if (s.spec.rate > 0 && !is_wire_kind(s.spec.kind) && std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
+            ++s.due;
+    auto& pending = pending_desc_[queue];
+    if (pending.empty()) return std::nullopt;
+    FaultKind const k = pending.front();
+    pending.erase(pending.begin());
+    desc_faults_[{queue, frame_id}] = k;
+    if (k == FaultKind::tx_no_eop) return std::nullopt;  // sent once the hang check resets the ring
+    return scoreboard::DropReason::desc_error;
+}
+
+void FaultInjector::on_rx_frame(wire::Frame& f) {
+    for (auto& s : schedules_)
+        if (s.spec.rate > 0 && is_wire_kind(s.spec.kind) && std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
+            ++pending_wire_[s.spec.kind];
+    for (FaultKind k : {FaultKind::rx_runt, FaultKind::rx_oversize, FaultKind::rx_bad}) {
+        auto it = pending_wire_.find(k);
+        if (it == pending_wire_.end() || it->second == 0) continue;
+        --it->second;
+        if (!f.tag) f.tag = wire::decode_tag(f.bytes);  // the frame is still known once damaged
+        switch (k) {
+        case FaultKind::rx_runt:
+            f.bytes.resize(std::uniform_int_distribution<std::size_t>(14, driver::kMinRxFrameBytes - 1)(rng_));
+            break;
+        case FaultKind::rx_oversize:
+            f.bytes.resize(static_cast<std::size_t>(c::MAX_FRAME_BYTES) +
+                               std::uniform_int_distribution<std::size_t>(1, 300)(rng_),
+                           0x5a);
+            break;
+        default: f.bad = true; break;
+        }
+        count(k);
+        return;  // one damage per frame
+    }
+}
+
+bool FaultInjector::rx_starved(unsigned queue) const { return hw_.cycle() < starved_until_[queue]; }
+
+void FaultInjector::tick(std::uint64_t tx_submitted) {
+    if (!adapter_) return;
+    for (auto& s : schedules_) {
+        while (s.next < s.points.size() && s.points[s.next] <= tx_submitted) {
+            ++s.next;
+            if (is_wire_kind(s.spec.kind)) ++pending_wire_[s.spec.kind];
+            else fire(s.spec);
+        }
+        for (; s.due > 0; --s.due) fire(s.spec);
+    }
+}
+
+void FaultInjector::fire(FaultSpec const& spec) {
+    unsigned const q = spec.queue.value_or(std::uniform_int_distribution<unsigned>(0, queues_ - 1)(rng_));
+    bool const tx = spec.tx.value_or(spec.rate > 0 ? std::uniform_int_distribution<int>(0, 1)(rng_) == 0 : true);
+    switch (spec.kind) {
+    case FaultKind::dma_desc_read:
+    case FaultKind::dma_data_read:
+    case FaultKind::dma_rx_write:
+    case FaultKind::dma_cpl_write:
+        armed_.push_back({spec.kind, q, tx});  // counted when a burst takes it
+        break;
+    case FaultKind::tx_zero_len:
+    case FaultKind::tx_len_over:
+    case FaultKind::tx_chain_long:
+    case FaultKind::tx_no_eop:
+        pending_desc_[q].push_back(spec.kind);  // counted when the driver writes it
+        break;
+    case FaultKind::rx_starve:
+        starved_until_[q] = std::max(starved_until_[q], hw_.cycle() + spec.cycles);
+        count(spec.kind);
+        break;
+    case FaultKind::doorbell_range: {
+        auto const entries = tx ? adapter_->tx_ring(q).entries : adapter_->rx_ring(q).entries;
+        hw_.registers().write32(c::queue_reg(q, tx ? c::QREG_TX : c::QREG_RX, c::RING_PROD), entries);
+        count(spec.kind);
+        break;
+    }
+    case FaultKind::reg_undefined: {
+        auto const nq = hw_.config().num_queues;
+        probe_refused(true, 0x001C, 0x1234, "undefined ID-block address");
+        probe_refused(true, 0x0300, 0xFFFF'FFFFu, "undefined global address");
+        probe_refused(true, c::queue_reg(nq, c::QREG_TX, c::RING_PROD), 1, "a queue block past NUM_QUEUES");
+        probe_refused(true, c::queue_reg(q, c::QREG_IRQ, 0x30), 1, "undefined address in an IRQ block");
+        probe_refused(false, 0x0120, 0, "read of an undefined address");
+        count(spec.kind);
+        break;
+    }
+    case FaultKind::reg_readonly: {
+        probe_refused(true, c::REG_ID_MAGIC, 0, "REG_ID_MAGIC (RO)");
+        probe_refused(true, c::REG_ERR_QUEUES, 0xFFFF'FFFFu, "REG_ERR_QUEUES (RO)");
+        probe_refused(true, c::queue_reg(q, tx ? c::QREG_TX : c::QREG_RX, c::RING_CONS), 3, "RING_CONS (RO)");
+        probe_refused(true, c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS), 0, "RING_STAT_DROPS (RO)");
+        auto const magic = hw_.probe_register(false, c::REG_ID_MAGIC, 0);
+        if (magic.resp != 0 || magic.data != static_cast<std::uint32_t>(c::NIC_MAGIC))
+            problems_.push_back(fmt::format("reg-readonly: REG_ID_MAGIC reads {:#010x} (response {}) after the refused "
+                                            "write, expected {:#010x}", magic.data, magic.resp, c::NIC_MAGIC));
+        count(spec.kind);
+        break;
+    }
+    case FaultKind::queue_reset: {
+        bool const both = !spec.tx;
+        adapter_->request_ring_reset(q, both || tx, both || !tx);
+        adapter_->run_dpc();
+        count(spec.kind);
+        break;
+    }
+    case FaultKind::cancel:
+        cancel_due_ = true;
+        count(spec.kind);
+        break;
+    case FaultKind::rx_runt:
+    case FaultKind::rx_oversize:
+    case FaultKind::rx_bad: break;  // on the wire (on_rx_frame)
+    }
+}
+
+void FaultInjector::probe_refused(bool write, std::uint16_t offset, std::uint32_t value, char const* what) {
+    auto const r = hw_.probe_register(write, offset, value);
+    if (r.resp == 0 || (!write && r.data != 0))
+        problems_.push_back(fmt::format("register {} of {:#06x} ({}): answered response {} data {:#x}, the contract says "
+                                        "SLVERR{}", write ? "write" : "read", offset, what, r.resp, r.data,
+                                        write ? "" : " with data 0"));
+    else
+        ++register_refusals_;
+}
+
+bool FaultInjector::in_any_ring(std::uint64_t lo, std::uint64_t hi, bool completions) const {
+    for (unsigned q = 0; q < queues_; ++q)
+        for (auto const& r : {adapter_->tx_ring(q), adapter_->rx_ring(q)}) {
+            std::uint64_t const base = completions ? r.completion_base : r.descriptor_base;
+            if (overlaps(lo, hi, base, std::uint64_t{r.entries} * c::DESC_BYTES)) return true;
+        }
+    return false;
+}
+
+bool FaultInjector::dma_hook(bool write, std::uint64_t lo, std::uint64_t hi) {
+    if (armed_.empty() || !adapter_) return false;
+    for (auto it = armed_.begin(); it != armed_.end(); ++it) {
+        auto const ring = it->tx ? adapter_->tx_ring(it->queue) : adapter_->rx_ring(it->queue);
+        std::uint64_t const ring_bytes = std::uint64_t{ring.entries} * c::DESC_BYTES;
+        bool hit = false;
+        switch (it->kind) {
+        case FaultKind::dma_desc_read: hit = !write && overlaps(lo, hi, ring.descriptor_base, ring_bytes); break;
+        case FaultKind::dma_cpl_write: hit = write && overlaps(lo, hi, ring.completion_base, ring_bytes); break;
+        case FaultKind::dma_data_read: hit = !write && !in_any_ring(lo, hi, false); break;
+        case FaultKind::dma_rx_write: hit = write && !in_any_ring(lo, hi, true); break;
+        default: break;
+        }
+        if (hit) {
+            count(it->kind);
+            armed_.erase(it);
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace nicsim::cosim

@@ -1,0 +1,834 @@
+// Workload: see workload.hpp.
+#include "cosim/workload.hpp"
+
+#include "cosim/latency_histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <exception>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include <nic_contract.hpp>
+#include <nicsim/driver/adapter.hpp>
+#include <ringlib/os/errors.hpp>
+#include <ringlib/os/rx_queue.hpp>
+#include <ringlib/os/tx_queue.hpp>
+#include <ringlib/verifier.hpp>
+
+#include "bfm/axi4_slave_mem.hpp"
+#include "cosim/faults.hpp"
+#include "bfm/axis_source.hpp"
+#include "checkers/assertions.hpp"
+#include "model/checksum.hpp"
+#include "scoreboard/scoreboard.hpp"
+#include "sim/kernel.hpp"
+#include "wire/pcap.hpp"
+#include "wire/peers.hpp"
+
+namespace nicsim::cosim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace c = nicsim::contract;
+
+std::uint32_t pow2_at_least(std::uint64_t n) { return static_cast<std::uint32_t>(std::bit_ceil(std::max<std::uint64_t>(n, 2))); }
+std::uint32_t log2_of(std::uint32_t pow2) { return static_cast<std::uint32_t>(std::countr_zero(pow2)); }
+
+LatencyStats latency_of(LatencyHistogram const& h) {
+    LatencyStats s;
+    s.count = h.count();
+    s.p50 = h.quantile(0.50);
+    s.p99 = h.quantile(0.99);
+    s.max = h.max();
+    return s;
+}
+
+model::CsumVerdict verdict_of(unsigned eval) {
+    switch (eval) {
+    case NetPacketRxChecksumEvaluationValid: return model::CsumVerdict::good;
+    case NetPacketRxChecksumEvaluationInvalid: return model::CsumVerdict::bad;
+    default: return model::CsumVerdict::not_checked;
+    }
+}
+
+}  // namespace
+
+void validate(Scenario const& sc) {
+    if (sc.top != "cpp" && sc.top != "systemc")
+        throw ScenarioError(fmt::format("--top: '{}' is not cpp or systemc", sc.top));
+if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cast<std::size_t>(c::MAX_FRAME_BYTES) ||
+                  sc.min_size > sc.max_size))
+        throw ScenarioError(fmt::format("--min-size/--max-size: {}..{} bytes is not within {}..{} (min <= max)",
+                                        sc.min_size, sc.max_size, wire::kMinFrameBytes, c::MAX_FRAME_BYTES));
+    if (sc.ring_size < 2 || sc.ring_size > 65536 || !std::has_single_bit(sc.ring_size))
+        throw ScenarioError(fmt::format("--ring-size: {} is not a power of two in 2..65536", sc.ring_size));
+    if (sc.mem_latency_min > sc.mem_latency_max)
+        throw ScenarioError(fmt::format("--mem-latency: {}:{} has min > max", sc.mem_latency_min, sc.mem_latency_max));
+    for (double p : {sc.mem_stall_percent, sc.tx_stall_percent, sc.rx_stall_percent})
+        if (!(p >= 0 && p < 100)) throw ScenarioError(fmt::format("--stall: {} is not a percentage in 0..99", p));
+    if (sc.mode == Mode::pcap && sc.pcap_in.empty()) throw ScenarioError("--mode pcap needs --pcap-in FILE");
+    if (sc.mode != Mode::pcap && !sc.pcap_in.empty()) throw ScenarioError("--pcap-in is only for --mode pcap");
+    if (sc.rx_buffer_bytes < 128 || sc.rx_buffer_bytes > 65536 || sc.rx_buffer_bytes % c::RX_BUF_ALIGN_BYTES != 0)
+        throw ScenarioError(fmt::format("--rx-buffer: {} bytes is not a multiple of {} in 128..65536", sc.rx_buffer_bytes,
+                                        c::RX_BUF_ALIGN_BYTES));
+    int cancels = 0;
+    for (auto const& f : sc.faults) cancels += f.kind == FaultKind::cancel;
+    if (cancels > 1) throw ScenarioError("--fault cancel: at most one cancel per run");
+}
+
+namespace {
+// RX frames one ring reset or error may take with it (in the engine, written but not completed):
+// the frame FIFO's frames waiting (META_DEPTH 32) and a completion batch (CPL_BATCH 8), rounded up.
+constexpr std::uint64_t kRxFramesLostPerRingReset = 64;
+// TX frames one ring reset may send twice (committed in the packet FIFO, completion killed).
+constexpr std::uint64_t kTxDuplicatesPerRingReset = 32;
+}  // namespace
+
+
+std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream) {
+    // SplitMix64 of (seed, stream): distinct, well-mixed seeds for each stream of one run.
+    std::uint64_t z = run_seed + 0x9e3779b97f4a7c15ull * (std::uint64_t{stream} + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+struct Workload::Impl {
+    Scenario sc;
+    std::function<void(Progress const&)> progress_cb;
+    std::function<void()> started_cb;
+
+    Platform& hw;
+    std::mt19937_64 tx_rng, rx_rng;   // the traffic's own streams (traffic_seed)
+    std::unique_ptr<wire::TrafficGenerator> tx_gen, rx_gen;
+    std::unique_ptr<wire::WirePeer> peer;
+    std::unique_ptr<FaultInjector> faults;
+    std::unique_ptr<FaultyRxWire> faulty_wire;
+    std::vector<std::uint64_t> tx_progress_cycle, hang_reset_cycle, submitted_on;  // per queue
+    std::uint64_t hang_resets = 0, os_cancelled = 0, tx_disruptions_seen = 0;
+    bool cancelled_run = false, settled = false;
+    unsigned settle_reads = 0;
+    std::unique_ptr<wire::PcapWriter> pcap_out;
+    wire::PcapCapture pcap_in;
+    scoreboard::Scoreboard board;
+    std::unique_ptr<driver::Adapter> adapter;
+    std::vector<std::unique_ptr<ringlib::os::TxQueue>> txq;
+    std::vector<std::unique_ptr<ringlib::os::RxQueue>> rxq;
+
+    unsigned queues = 1;
+    std::uint32_t os_ring = 256, tx_frag_ring = 1024, rx_frag_ring = 512, frag_bytes = 512;
+    std::uint32_t hw_tx_log2 = 8, hw_rx_log2 = 8;
+    bool rss_on = false;
+
+    // traffic state
+    std::uint64_t tx_generated = 0, tx_submitted = 0, tx_completed = 0, tx_seen = 0;
+    struct PendingFrame {
+        wire::Frame frame;
+        bool offload = false;  // checksum offload requested (drawn when generated)
+    };
+    std::vector<std::deque<PendingFrame>> pending;     // per queue: generated, not yet submitted
+    std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> submit_cycle;  // per queue: frame id -> cycle, until completed
+    std::uint64_t rx_put = 0, rx_delivered = 0;
+    std::uint64_t rx_expected_total = 0;                // known up front (0 in loopback: = packets)
+    std::unordered_map<std::uint64_t, std::uint64_t> rx_put_cycle;  // tag key -> first beat cycle
+    LatencyHistogram tx_lat, rx_lat;  // constant memory, whatever the run length
+    std::map<scoreboard::DropReason, std::uint64_t> drops_reported;
+    std::vector<std::uint64_t> hw_drops_seen;           // RING_STAT_DROPS read so far, per queue
+    std::uint64_t last_activity = 0;
+    std::string last_activity_what = "none";
+    std::uint64_t first_submit_cycle = 0, last_account_cycle = 0;
+    bool traffic_started = false;
+    std::uint64_t last_stat_read_cycle = 0;
+    bool stopping = false;
+    std::uint64_t next_progress = 0;
+    std::uint64_t max_cycles = 0;
+    Clock::time_point t0;
+    RunSummary out;
+    TrafficHooks hooks;
+
+    Impl(Scenario const& s, Platform& platform)
+        : sc(s), hw(platform), tx_rng(traffic_seed(s.seed, 0)), rx_rng(traffic_seed(s.seed, 1)) {
+        build();
+    }
+
+    static std::uint64_t tag_key(wire::FrameTag t) { return (std::uint64_t{t.stream_id} << 32) | t.seq; }
+
+    void activity(char const* what) {
+        last_activity = hw.cycle();
+        last_activity_what = what;
+        last_account_cycle = hw.cycle();
+        settle_reads = 0;
+        hw.report_progress();
+    }
+
+    void build() {
+        if (sc.mode == Mode::pcap) {
+            try {
+                pcap_in = wire::read_pcap(sc.pcap_in);
+            } catch (wire::PcapError const& e) {
+                throw ScenarioError(fmt::format("--pcap-in: {}", e.what()));
+            } catch (std::exception const& e) {
+                throw ScenarioError(fmt::format("--pcap-in {}: {}", sc.pcap_in, e.what()));
+            }
+        }
+        auto const& cfg = hw.config();
+        queues = sc.queues == 0 ? cfg.num_queues : sc.queues;
+        if (queues < 1 || queues > cfg.num_queues)
+            throw ScenarioError(fmt::format("--queues: {} is not in 1..{} (NUM_QUEUES of {})", sc.queues,
+                                            cfg.num_queues, sc.config));
+        max_cycles = sc.max_cycles ? sc.max_cycles : 1'000'000 + 20'000 * (sc.packets + pcap_in.packets.size());
+
+        std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
+        // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
+        frag_bytes = sc.tx_fragment_bytes ? sc.tx_fragment_bytes
+                                          : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
+        std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + frag_bytes - 1) / frag_bytes);
+        if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
+            throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
+                                            frag_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
+        bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
+                                                 [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
+        std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
+        std::uint32_t const rx_buf = sc.rx_buffer_bytes;
+        std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_rx_frame + rx_buf - 1) / rx_buf);
+        os_ring = sc.ring_size;
+        tx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(frags_max, 2));
+        rx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(bufs_max, 1));
+        // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
+        hw_tx_log2 = log2_of(std::max(os_ring, pow2_at_least(frags_max + 1)));
+        hw_rx_log2 = log2_of(std::max(os_ring, pow2_at_least(bufs_max + 1)));
+
+        // The RX wire's gap between frames: 20 bytes of preamble and IFG, at least one cycle.
+        std::uint32_t const ifg = static_cast<std::uint32_t>(std::max<std::size_t>(1, 20 / cfg.data_bytes()));
+        hw.rx_wire().set_inter_frame_gap(ifg);
+        if (!sc.faults.empty()) {
+            faults = std::make_unique<FaultInjector>(sc.faults, traffic_seed(sc.seed, 2), sc.packets, queues,
+                                                     1u << hw_tx_log2, hw);
+            faulty_wire = std::make_unique<FaultyRxWire>(hw.rx_wire(), *faults);
+            for (auto r : {scoreboard::DropReason::runt, scoreboard::DropReason::oversize,
+                           scoreboard::DropReason::bad_frame, scoreboard::DropReason::ring_reset,
+                           scoreboard::DropReason::cancelled})
+                board.expect_drops(r);
+        }
+        wire::RxWire& rx_wire = faulty_wire ? static_cast<wire::RxWire&>(*faulty_wire) : hw.rx_wire();
+        tx_progress_cycle.assign(queues, 0);
+        hang_reset_cycle.assign(queues, 0);
+        submitted_on.assign(queues, 0);
+
+        // Traffic.
+        wire::TrafficConfig tc;
+        tc.stream_id = 0;
+        tc.sizes = sc.sizes ? *sc.sizes : wire::SizeDist::uniform(sc.min_size, sc.max_size);
+        tx_gen = std::make_unique<wire::TrafficGenerator>(tc, tx_rng);
+        pending.resize(queues);
+        submit_cycle.resize(queues);
+        rss_on = sc.rss && queues > 1;
+        board.set_rss(rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues)) : scoreboard::RssConfig{});
+        board.expect_drops(scoreboard::DropReason::no_buffer);  // the wire cannot wait for a slow host
+
+        switch (sc.mode) {
+        case Mode::loopback:
+            peer = std::make_unique<wire::LoopbackPeer>(rx_wire, sc.wire_latency_cycles, ifg);
+            rx_expected_total = sc.packets;
+            break;
+        case Mode::generate: {
+            wire::TrafficConfig rc = tc;
+            rc.stream_id = 1;
+            rx_gen = std::make_unique<wire::TrafficGenerator>(rc, rx_rng);
+            peer = std::make_unique<wire::GeneratorPeer>(rx_wire, *rx_gen, sc.packets);
+            rx_expected_total = sc.packets;
+            break;
+        }
+        case Mode::pcap:
+            peer = std::make_unique<wire::PcapReplayPeer>(rx_wire, pcap_in);
+            for (auto const& p : pcap_in.packets) rx_expected_total += p.bytes.empty() ? 0 : 1;
+            board.expect_drops(scoreboard::DropReason::bad_frame);
+            board.expect_drops(scoreboard::DropReason::oversize);
+            break;
+        }
+        if (!sc.pcap_out.empty()) {
+            wire::PcapWriterOptions po;
+            po.clock_hz = sc.clock_hz;
+            try {
+                pcap_out = std::make_unique<wire::PcapWriter>(sc.pcap_out, po);
+            } catch (std::exception const& e) {
+                throw ScenarioError(fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what()));
+            }
+        }
+
+        hw.on_tx_frame([this](wire::Frame const& f) {
+            ++tx_seen;
+            board.tx_seen(f);
+            if (pcap_out) pcap_out->add_tx(f);
+            peer->on_tx(f);
+            if (hooks.tx_on_wire) hooks.tx_on_wire(f);
+            activity("TX frame on the wire");
+        });
+        hw.on_rx_sent([this](wire::Frame const& f) {
+            ++rx_put;
+            std::optional<scoreboard::DropReason> must;
+            if (f.bytes.size() > static_cast<std::size_t>(c::MAX_FRAME_BYTES)) must = scoreboard::DropReason::oversize;
+            else if (f.bad) must = scoreboard::DropReason::bad_frame;
+            else if (faults && f.bytes.size() < driver::kMinRxFrameBytes) must = scoreboard::DropReason::runt;
+            board.rx_put(f, must);
+            if (pcap_out) pcap_out->add_rx(f);
+            auto const tag = f.tag ? f.tag : wire::decode_tag(f.bytes);
+            if (tag && f.first_beat_cycle) rx_put_cycle[tag_key(*tag)] = *f.first_beat_cycle;
+            if (hooks.rx_on_wire) hooks.rx_on_wire(f);
+            activity("RX frame put on the wire");
+        });
+
+        // Diagnostics for stalls: OS rings, the driver's view of the hardware rings, activity.
+        for (unsigned q = 0; q < queues; ++q) {
+            hw.add_diagnostic(fmt::format("queue {}", q), [this, q] { return describe_queue(q); });
+        }
+        hw.add_diagnostic("traffic", [this] {
+            return fmt::format("TX generated {} submitted {} completed {} seen {} of {}; RX put {} delivered {} "
+                               "dropped {} of {}; wire: RX source pending {}, TX sink partial {} bytes; last activity "
+                               "cycle {} ({})",
+                               tx_generated, tx_submitted, tx_completed, tx_seen, sc.packets, rx_put, rx_delivered,
+                               total_drops(), rx_expected_total, hw.rx_wire().pending(), hw.tx_partial_bytes(),
+                               last_activity, last_activity_what);
+        });
+    }
+
+    std::string describe_queue(unsigned q) const {
+        std::string s;
+        if (q < txq.size() && txq[q]) s += fmt::format("OS {} state {}; ", txq[q]->describe(), static_cast<int>(txq[q]->state()));
+        if (q < rxq.size() && rxq[q]) s += fmt::format("OS {} state {}; ", rxq[q]->describe(), static_cast<int>(rxq[q]->state()));
+        if (adapter && adapter->started()) {
+            for (bool tx : {true, false}) {
+                auto const r = tx ? adapter->tx_ring(q) : adapter->rx_ring(q);
+                // The completion slot the driver waits on, as host memory holds it (no MMIO).
+                std::string slot;
+                auto const addr = r.completion_base + std::uint64_t{r.completion_head} * c::CPL_BYTES;
+                if (hw.arena().contains_logical(addr, c::CPL_BYTES)) {
+                    auto const* b = static_cast<std::uint8_t const*>(hw.arena().to_virtual(addr));
+                    for (int i = c::CPL_BYTES - 1; i >= 0; --i) slot += fmt::format("{:02x}", b[i]);
+                }
+                s += fmt::format("hw {} ring (driver's view): RING_PROD {} RING_CONS {} outstanding {} of {}, "
+                                 "completion head {} phase {}{} (slot there: 0x{}); ",
+                                 tx ? "TX" : "RX", r.produce_index, r.consume_index, r.outstanding, r.entries,
+                                 r.completion_head, r.completion_phase ? 1 : 0, r.error_pending ? ", error pending" : "",
+                                 slot);
+            }
+        }
+        return s;
+    }
+
+    std::uint64_t total_drops() const {
+        std::uint64_t n = 0;
+        for (auto const& [r, v] : drops_reported) n += v;
+        return n;
+    }
+
+    void start_driver() {
+        driver::AdapterConfig ac;
+        ac.queues_in_use = queues;
+        ac.expected_data_width_bits = hw.config().data_width_bits;
+        ac.tx_ring_log2 = hw_tx_log2;
+        ac.rx_ring_log2 = hw_rx_log2;
+        ac.rss_enabled = sc.rss;
+        ac.faults = sc.driver_faults;
+        if (faults)
+            ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
+                return faults->tx_descriptor_fault(q, seq);
+            };
+        adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.arena(), ac);
+        adapter->start();
+        if (faults) faults->attach(*adapter);
+        hw.set_interrupt_handlers(
+            [this](unsigned queue, bool error) {
+                if (error) {
+                    adapter->on_error_interrupt();
+                    return true;
+                }
+                return adapter->on_interrupt(queue);
+            },
+            [this] { adapter->run_dpc(); });
+        hw_drops_seen.assign(queues, 0);
+
+        for (unsigned q = 0; q < queues; ++q) {
+            ringlib::os::TxQueueConfig tcfg;
+            tcfg.queue_id = q;
+            tcfg.name = fmt::format("tx{}", q);
+            tcfg.packet_ring_size = os_ring;
+            tcfg.fragment_ring_size = tx_frag_ring;
+            tcfg.fragment_buffer_bytes = frag_bytes;
+            tcfg.max_fragments_per_packet = static_cast<std::uint32_t>(c::MAX_TX_FRAGS);
+            tcfg.extensions.lso = false;  // this NIC has no segmentation offload: never advertised
+            auto tx = ringlib::os::TxQueue::create(tcfg, hw.arena(), adapter->handle(), driver::EvtCreateTxQueue);
+            tx->on_completion([this, q](ringlib::os::TxCompletion const& comp) {
+                ++tx_completed;
+                if (hooks.tx_completed) hooks.tx_completed(q, comp.frame_id);
+                auto& sub = submit_cycle[q];
+                auto const submitted = sub.find(comp.frame_id);
+                bool const known = submitted != sub.end();
+                std::uint64_t const at = known ? submitted->second : 0;
+                if (known) sub.erase(submitted);
+                tx_progress_cycle[q] = hw.cycle();
+                if (comp.status == ringlib::os::TxCompletionStatus::Sent && known)
+                    tx_lat.record(hw.cycle() - at);
+                else if (comp.status == ringlib::os::TxCompletionStatus::Cancelled && cancelled_run)
+                    ++os_cancelled;  // never reached the driver: the OS returns it at stop
+                else if (comp.status != ringlib::os::TxCompletionStatus::Sent)
+                    board_error(fmt::format("tx{}: frame {} completed {} instead of Sent", q, comp.frame_id,
+                                            comp.status == ringlib::os::TxCompletionStatus::Ignored ? "Ignored" : "Cancelled"));
+                activity("TX completion");
+            });
+            ringlib::os::RxQueueConfig rcfg;
+            rcfg.queue_id = q;
+            rcfg.name = fmt::format("rx{}", q);
+            rcfg.packet_ring_size = os_ring;
+            rcfg.fragment_ring_size = rx_frag_ring;
+            rcfg.buffer_capacity_bytes = sc.rx_buffer_bytes;
+            auto rx = ringlib::os::RxQueue::create(rcfg, hw.arena(), adapter->handle(), driver::EvtCreateRxQueue);
+            rx->on_frame([this, q](ringlib::os::RxFrame&& f) { delivered(q, std::move(f)); });
+            tx->start();
+            rx->start();
+            txq.push_back(std::move(tx));
+            rxq.push_back(std::move(rx));
+        }
+    }
+
+    std::vector<std::string> run_errors;
+    std::optional<std::uint64_t> first_error_cycle;  // the scoreboard's or the run's first error
+    void board_error(std::string msg) { run_errors.push_back(std::move(msg)); }
+
+    void delivered(unsigned q, ringlib::os::RxFrame&& f) {
+        ++rx_delivered;
+        scoreboard::RxDelivery d;
+        d.queue = static_cast<std::uint16_t>(q);
+        if (f.checksum) {
+            d.ip = verdict_of(f.checksum->Layer3);
+            d.l4 = verdict_of(f.checksum->Layer4);
+        }
+        if (rss_on && f.hash && f.hash->ProtocolType != NetPacketHashProtocolTypeNone) d.hash = f.hash->HashValue;
+        if (f.fragment_count > 1) ++out.rx_multi_buffer;
+        auto const tag = wire::decode_tag(f.bytes);
+        if (tag) {
+            auto it = rx_put_cycle.find(tag_key(*tag));
+            if (it != rx_put_cycle.end()) {
+                rx_lat.record(hw.cycle() - it->second);
+                rx_put_cycle.erase(it);
+            }
+        }
+        if (q < out.per_queue.size()) {
+            ++out.per_queue[q].rx_packets;
+            out.per_queue[q].rx_bytes += f.bytes.size();
+        }
+        out.rx_packets++;
+        out.rx_bytes += f.bytes.size();
+        if (hooks.rx_delivered) hooks.rx_delivered(q, f.bytes);
+        d.bytes = std::move(f.bytes);
+        board.rx_delivered(d);
+        activity("RX delivery");
+    }
+
+    // ---- per cycle (software) ----
+    void generate_tx() {
+        std::size_t queued = 0;
+        for (auto const& p : pending) queued += p.size();
+        while (tx_generated < sc.packets && queued < 4 * queues) {
+            wire::Frame f = tx_gen->next();
+            unsigned q = 0;
+            if (queues > 1) {
+                bool const ip = f.gen && f.gen->kind == wire::FrameKind::ip;
+                q = static_cast<unsigned>((ip ? f.gen->flow_idx : tx_generated) % queues);
+            }
+            f.tx_queue = static_cast<std::uint16_t>(q);
+            model::FrameLayout const lay = model::parse_frame(f.bytes);
+            bool const offload = lay.l3 != model::L3::other && lay.l4 != model::L4::other &&
+                                 bfm::unit_draw(tx_rng) < sc.csum_offload_fraction;
+            pending[q].push_back({std::move(f), offload});
+            ++tx_generated;
+            ++queued;
+        }
+    }
+
+    void submit_tx() {
+        generate_tx();
+        for (unsigned q = 0; q < queues; ++q) {
+            auto& tx = *txq[q];
+            while (!pending[q].empty() &&
+                   tx.frames_waiting() + tx.frames_in_flight() + 1 < os_ring) {
+                wire::Frame f = std::move(pending[q].front().frame);
+                bool const offload = pending[q].front().offload;
+                pending[q].pop_front();
+                ringlib::os::TxFrameMetadata md;
+                scoreboard::TxCsumRequest req;
+                if (offload) {
+                    model::FrameLayout const lay = model::parse_frame(f.bytes);
+                    // The OS hands the frame with zeroed checksums and asks the NIC for them.
+                    std::span<std::uint8_t> b(f.bytes);
+                    if (lay.l3 == model::L3::ipv4) {
+                        model::store_be16(b, lay.l3_offset + model::kIpv4ChecksumOffset, 0);
+                        md.ipv4_header_checksum = req.ip = true;
+                    }
+                    model::store_be16(b, lay.l4_offset + model::l4_checksum_offset(lay.l4), 0);
+                    md.tcp_udp_checksum = req.l4 = true;
+                    ++out.tx_offloaded;
+                }
+                if (tx.fragments_needed(f.bytes.size()) > 1) ++out.tx_multi_fragment;
+                std::optional<scoreboard::DropReason> must;
+                if (faults) must = faults->on_tx_submitted(q, submitted_on[q]);
+                if (tx.frames_in_flight() == 0) tx_progress_cycle[q] = hw.cycle();  // the hang check starts now
+                board.tx_posted(static_cast<std::uint16_t>(q), f, req, must);
+                auto const id = tx.submit(f.bytes, md);
+                if (hooks.tx_submitted) hooks.tx_submitted(q, id, f);
+                ++submitted_on[q];
+                submit_cycle[q][id] = hw.cycle();
+                ++tx_submitted;
+                if (!traffic_started) {
+                    traffic_started = true;
+                    first_submit_cycle = hw.cycle();
+                }
+            }
+        }
+    }
+
+    void collect_driver_drops() {
+        std::uint64_t bad = 0, trunc = 0, runts = 0;
+        for (unsigned q = 0; q < queues; ++q) {
+            bad += adapter->stats(q).rx_bad_frames;
+            trunc += adapter->stats(q).rx_truncated;
+            runts += adapter->stats(q).rx_runts;
+        }
+        report_drop(scoreboard::DropReason::bad_frame, bad);
+        report_drop(scoreboard::DropReason::oversize, trunc);
+        report_drop(scoreboard::DropReason::runt, runts);
+    }
+    std::uint64_t tx_unsent() const {
+        std::uint64_t n = 0;
+        for (unsigned q = 0; q < queues; ++q) n += adapter->stats(q).tx_dropped_by_error;
+        return n;
+    }
+    /// TX ring errors and resets so far: each may send committed frames twice (their completion
+    /// was killed); the scoreboard accepts that many duplicates.
+    void allow_tx_duplicates() {
+        std::uint64_t n = 0;
+        for (unsigned q = 0; q < queues; ++q) n += adapter->stats(q).tx_errors + adapter->stats(q).tx_resets;
+        if (n > tx_disruptions_seen) {
+            board.accept_tx_duplicates((n - tx_disruptions_seen) * kTxDuplicatesPerRingReset);
+            tx_disruptions_seen = n;
+        }
+    }
+    /// RX frames neither delivered nor counted, once nothing moves any more: those an RX ring
+    /// reset, error or cancel took with it (ring_reset), at most kRxFramesLostPerRingReset each.
+    void account_rx_ring_resets() {
+        std::uint64_t disruptions = cancelled_run ? queues : 0;
+        for (unsigned q = 0; q < queues; ++q) disruptions += adapter->stats(q).rx_errors + adapter->stats(q).rx_resets;
+        std::uint64_t const missing = rx_put > rx_accounted() ? rx_put - rx_accounted() : 0;
+        std::uint64_t const n = std::min(missing, disruptions * kRxFramesLostPerRingReset);
+        report_drop(scoreboard::DropReason::ring_reset, drops_reported[scoreboard::DropReason::ring_reset] + n);
+    }
+    void hang_check() {
+        if (!sc.hang_check_cycles) return;
+        for (unsigned q = 0; q < queues; ++q) {
+            if (txq[q]->frames_in_flight() == 0) continue;
+            std::uint64_t const since = std::max(tx_progress_cycle[q], hang_reset_cycle[q]);
+            if (hw.cycle() - since <= sc.hang_check_cycles) continue;
+            hang_reset_cycle[q] = hw.cycle();
+            ++hang_resets;
+            adapter->request_ring_reset(q, true, false);
+            adapter->run_dpc();
+        }
+    }
+    void begin_cancel() {
+        stopping = true;
+        cancelled_run = true;
+        for (unsigned q = 0; q < queues; ++q) {
+            txq[q]->stop();
+            rxq[q]->stop();
+        }
+    }
+    void report_drop(scoreboard::DropReason r, std::uint64_t total) {
+        auto& seen = drops_reported[r];
+        if (total > seen) {
+            board.nic_dropped(r, total - seen);
+            seen = total;
+            activity("RX drop");
+        }
+    }
+    /// RING_STAT_DROPS of every RX ring (a statistics query: MMIO reads, only when traffic is quiet).
+    void read_hw_drops() {
+        std::uint64_t total = 0;
+        for (unsigned q = 0; q < queues; ++q) {
+            std::uint32_t const v = hw.registers().read32(c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS));
+            hw_drops_seen[q] = v;
+            total += v;
+        }
+        report_drop(scoreboard::DropReason::no_buffer, total);
+        last_stat_read_cycle = hw.cycle();
+    }
+
+    bool tx_done() const {
+        return tx_submitted == sc.packets && tx_completed == sc.packets && tx_seen + tx_unsent() >= sc.packets;
+    }
+    bool rx_wire_done() const { return peer->done() && hw.rx_wire_idle(); }
+    std::uint64_t rx_accounted() const { return rx_delivered + total_drops(); }
+    bool traffic_done() const {
+        if (!tx_done() || !rx_wire_done()) return false;
+        // Loopback: every frame the NIC sent comes back (frames returned unsent do not, and a frame
+        // sent twice comes back twice).
+        std::uint64_t const expect = sc.mode == Mode::loopback ? tx_seen : rx_expected_total;
+        return rx_put == expect && (rx_accounted() >= rx_put || settled);
+    }
+
+    void software() {
+        // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
+        if (sc.watchdog_cycles && hw.cycle() - last_activity > sc.watchdog_cycles)
+            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles (cycle {}, seed {})",
+                                                   sc.watchdog_cycles, hw.cycle(), sc.seed),
+                                       hw.diagnosis());
+        if (hw.cycle() >= max_cycles)
+            throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
+                                                     max_cycles, hw.cycle(), sc.seed),
+                                         hw.diagnosis());
+        if (!first_error_cycle && (board.event_errors() || !run_errors.empty())) [[unlikely]]
+            first_error_cycle = last_edge();
+        if (!stopping) submit_tx();
+        if (faults && !stopping) {
+            faults->tick(tx_submitted);
+            if (faults->cancel_due()) begin_cancel();
+        }
+        for (unsigned q = 0; q < queues; ++q) {
+            if (txq[q]->state() != ringlib::os::QueueState::Stopped) txq[q]->poll();
+            bool const starved = faults && !stopping && faults->rx_starved(q);
+            if (rxq[q]->state() != ringlib::os::QueueState::Stopped && !starved) rxq[q]->poll();
+        }
+        collect_driver_drops();
+        allow_tx_duplicates();
+        if (!stopping) hang_check();
+        // Quiet with RX frames unaccounted for: read the drop counters; still short after a second
+        // quiet read, the rest went with ring resets (bounded) or is lost: the run settles.
+        if (!stopping && tx_done() && rx_wire_done() && rx_accounted() < rx_put &&
+            hw.cycle() - last_activity > 2000 && hw.cycle() - last_stat_read_cycle > 2000) {
+            read_hw_drops();
+            if (rx_accounted() < rx_put && ++settle_reads >= 2) {
+                account_rx_ring_resets();
+                settled = true;
+            }
+        }
+        if (sc.progress_interval_cycles && progress_cb && hw.cycle() >= next_progress) {
+            next_progress = hw.cycle() + sc.progress_interval_cycles;
+            progress_cb(progress());
+        }
+    }
+
+    /// The last rising edge simulated (cycle() counts edges).
+    std::uint64_t last_edge() const { return hw.cycle() ? hw.cycle() - 1 : 0; }
+
+    Progress progress() const {
+        Progress p;
+        p.packets_done = tx_completed + rx_accounted();
+        p.packets_total = sc.packets + (sc.mode == Mode::loopback ? sc.packets : rx_expected_total);
+        p.cycles = hw.cycle();
+        p.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        return p;
+    }
+
+    bool rx_rings_posted() const {
+        for (unsigned q = 0; q < queues; ++q)
+            if (adapter->rx_ring(q).outstanding == 0) return false;
+        return true;
+    }
+
+    bool all_stopped() const {
+        for (unsigned q = 0; q < queues; ++q)
+            if (txq[q]->state() != ringlib::os::QueueState::Stopped || rxq[q]->state() != ringlib::os::QueueState::Stopped)
+                return false;
+        return true;
+    }
+
+    RunSummary run() {
+        t0 = Clock::now();
+        auto const& cfg = hw.config();
+        out.config = sc.config;
+        out.data_width_bits = cfg.data_width_bits;
+        out.num_queues = cfg.num_queues;
+        out.queues = queues;
+        out.seed = sc.seed;
+        out.mode = sc.mode;
+        out.clock_hz = sc.clock_hz;
+        out.per_queue.assign(queues, {});
+        std::string failure;
+        bool model_usable = true;
+        try {
+            hw.reset();
+            start_driver();
+            last_activity = hw.cycle();
+            hw.add_between_cycles([this] { software(); });
+            // The wire starts once every RX ring has buffers posted and the doorbell reached the
+            // NIC (until then a frame can only be dropped for want of buffers), never in reset.
+            // The OS queues keep polling meanwhile (between-cycle hooks).
+            hw.run_until([this] { return rx_rings_posted(); }, 100'000, "RX buffers posted");
+            hw.flush_registers();  // bring-up writes (RSS table...) and the first doorbells have landed
+            if (started_cb) started_cb();
+            hw.start_wire(*peer);
+            last_activity = hw.cycle();
+            hw.run_until([this] { return traffic_done() || cancelled_run; }, ~std::uint64_t{0} >> 1,
+                         "every frame accounted for");
+            // Stop: cancel, drain, EvtStop, then the adapter.
+            if (!cancelled_run) {
+                stopping = true;
+                for (unsigned q = 0; q < queues; ++q) {
+                    txq[q]->stop();
+                    rxq[q]->stop();
+                }
+            }
+            hw.run_until([this] { return all_stopped(); }, 200'000, "the queues to stop");
+            adapter->stop();
+            hw.flush_registers();
+            if (cancelled_run) {
+                // What was on its way still arrives (and is dropped by the disabled rings).
+                hw.run_until([this] {
+                    return hw.rx_wire_idle() && hw.tx_partial_bytes() == 0 && hw.cycle() - last_activity > 2000;
+                }, 200'000, "the wire to go quiet after the cancel");
+                collect_driver_drops();
+                read_hw_drops();
+                account_rx_ring_resets();
+            }
+        } catch (ringlib::VerifierViolation const& e) {
+            ++out.verifier_violations;
+            failure = fmt::format("ring verifier: {}", e.what());
+        } catch (checkers::ProtocolViolation const& e) {
+            ++out.protocol_violations;
+            model_usable = false;
+            failure = fmt::format("protocol checker: {}", e.what());
+        } catch (bfm::AxisProtocolError const& e) {
+            ++out.protocol_violations;
+            failure = e.what();
+        } catch (bfm::Axi4ProtocolError const& e) {
+            ++out.protocol_violations;
+            failure = e.what();
+        } catch (sim::SimError const& e) {
+            failure = e.what();
+        } catch (std::exception const& e) {
+            failure = fmt::format("{}\n{}", e.what(), hw.diagnosis());
+        }
+        (void)model_usable;
+        std::uint64_t const failure_cycle = !failure.empty() ? last_edge() : first_error_cycle.value_or(last_edge());
+        auto const wall = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (progress_cb) progress_cb(progress());
+        if (pcap_out) {
+            try {
+                pcap_out->write();
+            } catch (std::exception const& e) {
+                if (failure.empty()) failure = fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what());
+            }
+        }
+        hw.finish();
+
+        // Books. TX frames the driver returned unsent, by reason (NetAdapterCx has no per-packet
+        // TX status: the OS sees them completed; docs/faults.md).
+        if (adapter) {
+            std::uint64_t by_error = 0, cancelled = os_cancelled;
+            for (unsigned q = 0; q < queues; ++q) {
+                by_error += adapter->stats(q).tx_dropped_by_error;
+                cancelled += adapter->stats(q).tx_cancelled;
+            }
+            if (by_error) board.tx_dropped(scoreboard::DropReason::desc_error, by_error);
+            if (cancelled) board.tx_dropped(scoreboard::DropReason::cancelled, cancelled);
+        }
+        scoreboard::Summary const sb = board.finish();
+        out.cycles = hw.cycle();
+        out.traffic_cycles = traffic_started ? std::max<std::uint64_t>(1, last_account_cycle - first_submit_cycle) : 0;
+        out.wall_seconds = wall;
+        out.tx_posted = tx_submitted;
+        out.rx_injected = rx_put;
+        for (auto const& [q, cnt] : sb.tx_seen) {
+            out.tx_packets += cnt.packets;
+            out.tx_bytes += cnt.bytes;
+            if (q < out.per_queue.size()) {
+                out.per_queue[q].tx_packets = cnt.packets;
+                out.per_queue[q].tx_bytes = cnt.bytes;
+            }
+        }
+        for (auto const& [r, n] : sb.rx_drops) {
+            out.drops[scoreboard::to_string(r)] = n;
+            out.dropped += n;
+        }
+        for (auto const& [r, n] : sb.tx_drops) {
+            out.tx_drops[scoreboard::to_string(r)] = n;
+            out.tx_dropped += n;
+        }
+        out.tx_duplicates = sb.tx_duplicates;
+        for (auto const& [q, cnt] : sb.rx_put)
+            if (q < out.per_queue.size()) out.per_queue[q].rx_expected = cnt.packets;
+        out.lost = sb.lost;
+        out.tx_missing = sb.tx_missing;
+        std::uint64_t ring_errors = 0, interrupts = 0, unexpected = 0;
+        if (adapter) {
+            std::array<std::uint64_t, 256> by_code{};
+            for (unsigned q = 0; q < queues; ++q) {
+                auto const& st = adapter->stats(q);
+                ring_errors += st.tx_errors + st.rx_errors;
+                interrupts += st.interrupts;
+                out.queue_resets += st.tx_resets + st.rx_resets;
+                for (std::size_t code = 0; code < by_code.size(); ++code) by_code[code] += st.errors_by_code[code];
+            }
+            for (std::size_t code = 1; code < by_code.size(); ++code) {
+                if (!by_code[code]) continue;
+                auto const e = static_cast<c::err_e>(code);
+                out.ring_errors_by_code[std::string(c::to_string(e))] = by_code[code];
+                std::uint64_t const explained = faults ? std::min(by_code[code], faults->expected_ring_errors(e)) : 0;
+                out.expected_errors += explained;
+                unexpected += by_code[code] - explained;
+            }
+        }
+        out.hang_resets = hang_resets;
+        if (faults) {
+            out.faults_injected = faults->injected();
+            out.expected_errors += faults->register_refusals();
+            for (auto const& p : faults->problems()) run_errors.push_back(p);
+        }
+        out.unexpected_errors = unexpected + (faults ? faults->problems().size() : 0);
+        out.ring_errors = ring_errors;
+        out.interrupts = interrupts;
+        out.mmio_reads = hw.register_stats().reads;
+        out.mmio_writes = hw.register_stats().writes;
+        out.error_messages = board.errors();
+        for (auto& m : run_errors) out.error_messages.push_back(m);
+        out.errors = out.error_messages.size() + unexpected + (failure.empty() ? 0 : 1);
+        if (!failure.empty()) out.error_messages.push_back(failure);
+        out.sim_cycles_per_second = wall > 0 ? static_cast<double>(out.cycles) / wall : 0;
+        out.packets_per_second = wall > 0 ? static_cast<double>(out.tx_packets + out.rx_packets) / wall : 0;
+        if (out.traffic_cycles) {
+            double const secs = static_cast<double>(out.traffic_cycles) / static_cast<double>(sc.clock_hz);
+            out.tx_gbit_per_second = static_cast<double>(out.tx_bytes) * 8 / secs / 1e9;
+            out.rx_gbit_per_second = static_cast<double>(out.rx_bytes) * 8 / secs / 1e9;
+        }
+        out.tx_latency = latency_of(tx_lat);
+        out.rx_latency = latency_of(rx_lat);
+
+        if (!failure.empty()) out.failure = failure;
+        else if (!sb.passed) out.failure = fmt::format("scoreboard failed: {} error(s), {} TX frame(s) missing, {} RX frame(s) lost",
+                                                       board.errors().size(), sb.tx_missing, sb.lost);
+        else if (!run_errors.empty()) out.failure = run_errors.front();
+        else if (unexpected) out.failure = fmt::format("{} unexpected hardware ring error(s) (see the driver's stats)", unexpected);
+        out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0;
+        if (!out.passed && out.failure.empty()) out.failure = "run failed";
+        if (!out.passed) out.failure_cycle = failure_cycle;
+        return out;
+    }
+};
+
+Workload::Workload(Scenario const& scenario, Platform& platform)
+    : impl_(std::make_unique<Impl>(scenario, platform)) {}
+Workload::~Workload() = default;
+void Workload::on_progress(std::function<void(Progress const&)> cb) { impl_->progress_cb = std::move(cb); }
+void Workload::on_started(std::function<void()> cb) { impl_->started_cb = std::move(cb); }
+void Workload::set_traffic_hooks(TrafficHooks hooks) { impl_->hooks = std::move(hooks); }
+driver::Adapter* Workload::adapter() noexcept { return impl_->adapter.get(); }
+RunSummary Workload::run() { return impl_->run(); }
+
+}  // namespace nicsim::cosim

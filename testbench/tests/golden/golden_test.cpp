@@ -1,0 +1,150 @@
+// Golden traces and determinism (README.md in this folder):
+// - each golden scenario's trace equals its committed file data/<name>.trace; on a difference
+//   the failure names the first divergent line and cycle with context and the regenerate command;
+// - one file per scenario, none stale, each small;
+// - the same seed twice in a row gives the identical trace;
+// - a Debug build (-O0, asserts on) of the same sources gives the same trace hashes as this build.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cosim/cosim.hpp"
+#include "dut/dut.hpp"
+#include "golden_scenarios.hpp"
+#include "monitor/transaction_recorder.hpp"
+
+namespace fs = std::filesystem;
+using nicsim::golden::GoldenScenario;
+
+namespace {
+
+fs::path const golden_dir = NICSIM_GOLDEN_DIR;
+
+std::string read_file(fs::path const& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) FAIL(fmt::format("cannot read {} (new scenario? run `{}`)", p.string(), nicsim::golden::regen_command));
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+GoldenScenario const& scenario(std::string const& name) {
+    auto const* g = nicsim::golden::find_golden(name);
+    if (!g) FAIL("no golden scenario " << name);
+    auto const names = nicsim::dut::dut_config_names();
+    if (std::find(names.begin(), names.end(), g->scenario.config) == names.end())
+        FAIL(fmt::format("{} needs configuration {}, not in this build (NICSIM_DUT_CONFIGS)", name, g->scenario.config));
+    return *g;
+}
+
+void check_golden(std::string const& name) {
+    auto const& g = scenario(name);
+    INFO(fmt::format("seed {}; replay the run: {}; print the trace: golden_trace print {}", g.scenario.seed,
+                     nicsim::cosim::replay_command(g.scenario), name));
+    auto const want = read_file(golden_dir / (name + ".trace"));
+    auto const run = nicsim::golden::run_golden(g);
+    CHECK(run.lines > 0);
+    if (auto const diff = nicsim::golden::compare_traces(want, run.trace)) {
+        // Printed as is (Catch would re-wrap the long lines of the context).
+        fmt::print(stderr, "golden trace {} differs from {}:\n{}", name, (golden_dir / (name + ".trace")).string(), *diff);
+        FAIL(fmt::format("golden trace {} differs (first divergent line and context above)", name));
+    }
+}
+
+/// Runs a command, returns its standard output; FAILs on a nonzero exit.
+std::string run_command(std::string const& cmd) {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    if (!p) FAIL("cannot run " << cmd);
+    std::string out;
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
+    int const rc = pclose(p.release());
+    if (rc != 0) FAIL(fmt::format("`{}` exited with {}:\n{}", cmd, rc, out));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("golden trace: loopback_single", "[dw64_q1]") { check_golden("loopback_single"); }
+TEST_CASE("golden trace: multi_fragment", "[dw64_q1]") { check_golden("multi_fragment"); }
+TEST_CASE("golden trace: ring_wrap", "[dw64_q1]") { check_golden("ring_wrap"); }
+TEST_CASE("golden trace: multi_queue_rss", "[dw64_q4]") { check_golden("multi_queue_rss"); }
+TEST_CASE("golden trace: error_tx_desc_read", "[dw64_q1]") { check_golden("error_tx_desc_read"); }
+TEST_CASE("golden trace: error_rx_cpl_write", "[dw64_q1]") { check_golden("error_rx_cpl_write"); }
+
+TEST_CASE("golden traces: one small file per scenario, every scenario tested, no stale file") {
+    std::set<std::string> scenarios, files;
+    for (auto const& g : nicsim::golden::golden_scenarios()) scenarios.insert(g.name);
+    for (auto const& e : fs::directory_iterator(golden_dir)) {
+        if (e.path().extension() != ".trace") continue;
+        files.insert(e.path().stem().string());
+        INFO(e.path().string());
+        CHECK(fs::file_size(e.path()) <= 64u * 1024);  // reviewable: tens of KB at most
+    }
+    CHECK(files == scenarios);
+    // Every scenario has its TEST_CASE above (a new scenario must add one).
+    auto const& tests = Catch::getAllTestCasesSorted(*Catch::getCurrentContext().getConfig());
+    std::set<std::string> tested;
+    for (auto const& t : tests)
+        if (t.name.rfind("golden trace: ", 0) == 0) tested.insert(t.name.substr(14));
+    CHECK(tested == scenarios);
+}
+
+TEST_CASE("determinism: the same seed twice in a row gives the identical trace", "[dw64_q4]") {
+    auto const& g = scenario("multi_queue_rss");
+    auto const first = nicsim::golden::run_golden(g);
+    auto const second = nicsim::golden::run_golden(g);
+    INFO("seed " << g.scenario.seed << "; " << nicsim::cosim::replay_command(g.scenario));
+    CHECK(first.hash == second.hash);
+    CHECK(first.lines == second.lines);
+    if (auto const diff = nicsim::golden::compare_traces(first.trace, second.trace)) {
+        fmt::print(stderr, "the second run differs from the first:\n{}", *diff);
+        FAIL("the same seed gave two different traces (first divergent line and context above)");
+    }
+}
+
+#ifdef NICSIM_GOLDEN_DEBUG_TOOL
+TEST_CASE("determinism: a Debug build (-O0, asserts on) gives the same trace hashes as this build", "[dw64_q1]") {
+    std::string const tool = NICSIM_GOLDEN_DEBUG_TOOL;
+    REQUIRE(fs::exists(tool));
+    // The other binary really is unoptimized with asserts, and this one optimized.
+    CHECK(run_command(tool + " build") == "optimized no asserts on\n");
+#ifdef __OPTIMIZE__
+    bool const optimized_here = true;
+#else
+    bool const optimized_here = false;
+#endif
+    CHECK(optimized_here);
+
+    std::map<std::string, std::string> debug;
+    std::istringstream lines(run_command(tool + " hash"));
+    for (std::string name, hash; lines >> name >> hash;) debug[name] = hash;
+    std::size_t compared = 0;
+    for (auto const& g : nicsim::golden::golden_scenarios()) {
+        auto const it = debug.find(g.name);
+        REQUIRE(it != debug.end());
+        if (it->second == "not-built") continue;  // the Debug build has dw64_q1 only
+        INFO(g.name << ", seed " << g.scenario.seed);
+        CHECK(it->second == nicsim::monitor::hash_hex(nicsim::golden::run_golden(g).hash));
+        ++compared;
+    }
+    // Every dw64_q1 scenario was compared.
+    auto const& all = nicsim::golden::golden_scenarios();
+    CHECK(compared == static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](GoldenScenario const& g) {
+              return g.scenario.config == "dw64_q1";
+          })));
+    CHECK(compared >= 4);
+}
+#endif
