@@ -5,7 +5,9 @@
 // 256 beats; the first burst starts at the request address aligned down to the beat, so the
 // byte at address A arrives on lane A % BEAT_BYTES. Clients are served round-robin one burst
 // at a time; client i uses ARID i and may have up to MAX_BURSTS bursts in flight (counted from
-// AR issue until the burst's last beat is handed to the client).
+// AR issue until the burst's last beat is handed to the client). Behind the request being split
+// each client has one pending slot (rd_req_ready = slot empty), so single-burst requests are
+// taken and issued at one per cycle.
 //
 // R beats are routed to the client named by RID through a two-entry register slice (so
 // m_axi_rready and every client-side output are registers). Beats of different clients may
@@ -68,6 +70,12 @@ module nic_dma_rd #(
 
   // ---- per-client splitter state (flattened, client i at [i*W +: W]) ----
   logic [N-1:0]            active_q, active_d;       // request being split into bursts
+  // one request waiting behind the one being split, so a request is taken every cycle: a
+  // single-burst request moves into the splitter in the cycle the previous one's last burst
+  // issues (directly from the client, or from here when it arrived while the splitter was busy)
+  logic [N-1:0]            pend_valid_q, pend_valid_d;
+  logic [N*64-1:0]         pend_addr_q, pend_addr_d;  // beat aligned
+  logic [N*17-1:0]         pend_left_q, pend_left_d;
   logic [N*64-1:0]         addr_q, addr_d;           // next burst address, beat aligned
   logic [N*17-1:0]         left_q, left_d;           // beats not yet requested
   logic [N*NW-1:0]         cnt_q, cnt_d;             // bursts in flight
@@ -109,13 +117,14 @@ module nic_dma_rd #(
   logic [N-1:0]  head_tag;
   logic [N-1:0]  done_burst;                         // client got the last beat of a burst
   int            idx;
+  logic [N-1:0]  finishing;
 
   // Every client-facing output and m_axi_rready depend on state only. They are computed apart
   // from the next-state block, which reads the AXI inputs: in a block of their own they are not
   // seen as functions of top-level inputs, so the clients' logic downstream of them is evaluated
   // once per clock edge instead of again with every input change (simulation speed only).
   always_comb begin
-    rd_req_ready = ~active_q;
+    rd_req_ready = ~pend_valid_q;
     m_axi_rready = !skid_valid_q;
     for (int i = 0; i < N; i++) begin
       head_tag[i]      = tag_q[i*MAX_BURSTS + {{(32-PW){1'b0}}, tag_rptr_q[i*PW +: PW]}];
@@ -128,6 +137,10 @@ module nic_dma_rd #(
 
   always_comb begin
     active_d    = active_q;
+    pend_valid_d = pend_valid_q;
+    pend_addr_d  = pend_addr_q;
+    pend_left_d  = pend_left_q;
+    finishing    = '0;
     addr_d      = addr_q;
     left_d      = left_q;
     cnt_d       = cnt_q;
@@ -150,17 +163,6 @@ module nic_dma_rd #(
     skid_last_d = skid_last_q;
     skid_err_d  = skid_err_q;
     tag_row     = '0;
-
-    // ---- accept requests: a client's request is taken when its splitter is idle ----
-    for (int i = 0; i < N; i++) begin
-      req_beats = nic_dma_pkg::request_beats(rd_req_addr[i*64 +: 12], rd_req_len[i*16 +: 16],
-                                              BEAT_LOG2[2:0]);
-      if (rd_req_valid[i] && !active_q[i]) begin
-        active_d[i] = 1'b1;
-        addr_d[i*64 +: 64] = {rd_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
-        left_d[i*17 +: 17] = req_beats;
-      end
-    end
 
     // ---- round-robin grant among clients with work and room for another burst ----
     gnt   = '0;
@@ -200,13 +202,40 @@ module nic_dma_rd #(
         if (gnt[i]) begin
           addr_d[i*64 +: 64] = sel_addr + ({47'd0, burst} << BEAT_LOG2);
           left_d[i*17 +: 17] = sel_left - burst;
-          if (sel_left == burst) active_d[i] = 1'b0;
+          if (sel_left == burst) begin
+            active_d[i]  = 1'b0;
+            finishing[i] = 1'b1;
+          end
           tag_row = tag_d[i*MAX_BURSTS +: MAX_BURSTS];
           tag_row[tag_wptr_q[i*PW +: PW]] = (sel_left == burst);
           tag_d[i*MAX_BURSTS +: MAX_BURSTS] = tag_row;
           tag_wptr_d[i*PW +: PW] = (tag_wptr_q[i*PW +: PW] == PTR_LAST) ? '0
                                    : tag_wptr_q[i*PW +: PW] + 1'b1;
         end
+      end
+    end
+
+    // ---- accept requests: into the splitter when it is idle or issuing its last burst, else
+    // into the pending slot (ready is ~pend_valid, so a request is never refused for a busy
+    // splitter alone) ----
+    for (int i = 0; i < N; i++) begin
+      req_beats = nic_dma_pkg::request_beats(rd_req_addr[i*64 +: 12], rd_req_len[i*16 +: 16],
+                                              BEAT_LOG2[2:0]);
+      if (!active_q[i] || finishing[i]) begin
+        if (pend_valid_q[i]) begin
+          active_d[i]        = 1'b1;
+          addr_d[i*64 +: 64] = pend_addr_q[i*64 +: 64];
+          left_d[i*17 +: 17] = pend_left_q[i*17 +: 17];
+          pend_valid_d[i]    = 1'b0;
+        end else if (rd_req_valid[i]) begin
+          active_d[i]        = 1'b1;
+          addr_d[i*64 +: 64] = {rd_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
+          left_d[i*17 +: 17] = req_beats;
+        end
+      end else if (rd_req_valid[i] && !pend_valid_q[i]) begin
+        pend_valid_d[i]         = 1'b1;
+        pend_addr_d[i*64 +: 64] = {rd_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
+        pend_left_d[i*17 +: 17] = req_beats;
       end
     end
 
@@ -257,6 +286,9 @@ module nic_dma_rd #(
 
   always_ff @(posedge clk) begin
     active_q     <= active_d;
+    pend_valid_q <= pend_valid_d;
+    pend_addr_q  <= pend_addr_d;
+    pend_left_q  <= pend_left_d;
     addr_q       <= addr_d;
     left_q       <= left_d;
     cnt_q        <= cnt_d;
@@ -280,6 +312,7 @@ module nic_dma_rd #(
     skid_err_q   <= skid_err_d;
     if (!rst_n) begin
       active_q     <= '0;
+      pend_valid_q <= '0;
       cnt_q        <= '0;
       tag_wptr_q   <= '0;
       tag_rptr_q   <= '0;

@@ -5,7 +5,8 @@
 // strobes marking the bytes to write). A request is split into INCR bursts that never cross a
 // 4 KiB page and never exceed 256 beats, exactly like reads. Clients are served round-robin one
 // burst at a time; client i uses AWID i and may have up to MAX_BURSTS bursts in flight (from AW
-// issue until the burst's B response).
+// issue until the burst's B response). Behind the request being split each client has one
+// pending slot (wr_req_ready = slot empty), so single-burst requests are taken at one per cycle.
 //
 // AXI4 has no write interleaving, so W beats follow AW order: every issued AW pushes
 // (client, beats) into an order queue, and the W mux takes that many beats from that client,
@@ -75,7 +76,13 @@ module nic_dma_wr #(
   localparam logic [PW-1:0] PTR_LAST        = MAX_BURSTS[PW-1:0] - 1'b1;
 
   // ---- per-client splitter and response state (flattened, client i at [i*W +: W]) ----
-  logic [N-1:0]            active_q, active_d;
+  logic [N-1:0]            active_q, active_d;       // request being split into bursts
+  // one request waiting behind the one being split, so a request is taken every cycle: a
+  // single-burst request moves into the splitter in the cycle the previous one's last burst
+  // issues (directly from the client, or from here when it arrived while the splitter was busy)
+  logic [N-1:0]            pend_valid_q, pend_valid_d;
+  logic [N*64-1:0]         pend_addr_q, pend_addr_d;  // beat aligned
+  logic [N*17-1:0]         pend_left_q, pend_left_d;
   logic [N*64-1:0]         addr_q, addr_d;           // next burst address, beat aligned
   logic [N*17-1:0]         left_q, left_d;           // beats not yet covered by an AW
   logic [N*NW-1:0]         cnt_q, cnt_d;             // bursts in flight (AW issued, no B yet)
@@ -135,11 +142,12 @@ module nic_dma_wr #(
   logic [N-1:0]          b_hot;
   logic                  b_err;
   int                    idx;
+  logic [N-1:0]          finishing;
 
   // The client-facing readies depend on state only; computed apart from the main block so that
   // no client's ready appears to depend on any client's valid (which would be a false loop).
   always_comb begin
-    wr_req_ready  = ~active_q;
+    wr_req_ready  = ~pend_valid_q;
     head_hot      = (wq_count_q != '0) ? wq_hot_q[wq_rptr_q*N +: N] : '0;
     wr_data_ready = wskid_valid_q ? '0 : head_hot;
     // like the readies, the responses and the W channel are registers (kept out of the block
@@ -155,6 +163,10 @@ module nic_dma_wr #(
 
   always_comb begin
     active_d     = active_q;
+    pend_valid_d = pend_valid_q;
+    pend_addr_d  = pend_addr_q;
+    pend_left_d  = pend_left_q;
+    finishing    = '0;
     addr_d       = addr_q;
     left_d       = left_q;
     cnt_d        = cnt_q;
@@ -184,17 +196,6 @@ module nic_dma_wr #(
     wskid_data_d = wskid_data_q;
     wskid_strb_d = wskid_strb_q;
     wskid_last_d = wskid_last_q;
-
-    // ---- accept requests while the client's splitter is idle ----
-    for (int i = 0; i < N; i++) begin
-      req_beats = nic_dma_pkg::request_beats(wr_req_addr[i*64 +: 12], wr_req_len[i*16 +: 16],
-                                              BEAT_LOG2[2:0]);
-      if (wr_req_valid[i] && !active_q[i]) begin
-        active_d[i] = 1'b1;
-        addr_d[i*64 +: 64] = {wr_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
-        left_d[i*17 +: 17] = req_beats;
-      end
-    end
 
     // ---- round-robin grant among clients with work and room for another burst ----
     gnt   = '0;
@@ -238,13 +239,40 @@ module nic_dma_wr #(
         if (gnt[i]) begin
           addr_d[i*64 +: 64] = sel_addr + ({47'd0, burst} << BEAT_LOG2);
           left_d[i*17 +: 17] = sel_left - burst;
-          if (sel_left == burst) active_d[i] = 1'b0;
+          if (sel_left == burst) begin
+            active_d[i]  = 1'b0;
+            finishing[i] = 1'b1;
+          end
           tag_row = tag_d[i*MAX_BURSTS +: MAX_BURSTS];
           tag_row[tag_wptr_q[i*PW +: PW]] = (sel_left == burst);
           tag_d[i*MAX_BURSTS +: MAX_BURSTS] = tag_row;
           tag_wptr_d[i*PW +: PW] = (tag_wptr_q[i*PW +: PW] == PTR_LAST) ? '0
                                    : tag_wptr_q[i*PW +: PW] + 1'b1;
         end
+      end
+    end
+
+    // ---- accept requests: into the splitter when it is idle or issuing its last burst, else
+    // into the pending slot (ready is ~pend_valid, so a request is never refused for a busy
+    // splitter alone) ----
+    for (int i = 0; i < N; i++) begin
+      req_beats = nic_dma_pkg::request_beats(wr_req_addr[i*64 +: 12], wr_req_len[i*16 +: 16],
+                                              BEAT_LOG2[2:0]);
+      if (!active_q[i] || finishing[i]) begin
+        if (pend_valid_q[i]) begin
+          active_d[i]        = 1'b1;
+          addr_d[i*64 +: 64] = pend_addr_q[i*64 +: 64];
+          left_d[i*17 +: 17] = pend_left_q[i*17 +: 17];
+          pend_valid_d[i]    = 1'b0;
+        end else if (wr_req_valid[i]) begin
+          active_d[i]        = 1'b1;
+          addr_d[i*64 +: 64] = {wr_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
+          left_d[i*17 +: 17] = req_beats;
+        end
+      end else if (wr_req_valid[i] && !pend_valid_q[i]) begin
+        pend_valid_d[i]         = 1'b1;
+        pend_addr_d[i*64 +: 64] = {wr_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
+        pend_left_d[i*17 +: 17] = req_beats;
       end
     end
 
@@ -318,6 +346,9 @@ module nic_dma_wr #(
 
   always_ff @(posedge clk) begin
     active_q      <= active_d;
+    pend_valid_q <= pend_valid_d;
+    pend_addr_q  <= pend_addr_d;
+    pend_left_q  <= pend_left_d;
     addr_q        <= addr_d;
     left_q        <= left_d;
     cnt_q         <= cnt_d;
@@ -349,6 +380,7 @@ module nic_dma_wr #(
     wskid_last_q  <= wskid_last_d;
     if (!rst_n) begin
       active_q      <= '0;
+      pend_valid_q <= '0;
       cnt_q         <= '0;
       tag_wptr_q    <= '0;
       tag_rptr_q    <= '0;

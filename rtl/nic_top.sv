@@ -114,6 +114,19 @@ module nic_top #(
   // ---- DMA clients (see the header comment for the numbering) ----
   localparam int RD_CLIENTS = 3;
   localparam int WR_CLIENTS = 3;
+  // Sized for a 200-cycle memory round trip (docs/performance.md, "Hardware efficiency"): at one
+  // burst per cycle (one-beat frames at 512 bits) a client needs ~200 bursts in flight; a burst
+  // costs one tag bit per client (plus one W-order entry for writes).
+  localparam int DMA_MAX_BURSTS = 256;
+  // Two maximum frames plus a latency's worth of reads: a 9000-byte frame's data is read while
+  // the previous one streams out (16 KiB held one such frame at a time: 0.73 of the wire).
+  localparam int TX_FIFO_BYTES = 32768;
+  // Descriptors fetched ahead of the data reads: a descriptor read is answered after every data
+  // read issued before it (one R channel, in order), so the buffer must hold more than the data
+  // reads in flight (DATA_READS = 32) plus a read's worth; with 32 the data stage waited for
+  // descriptors (512-byte frames at 512 bits: 0.89 of the wire).
+  localparam int TX_DESC_BUF   = 64;
+  localparam int TX_DESC_READS = 8;
   logic [RD_CLIENTS-1:0]      rd_req_valid, rd_req_ready, rd_resp_valid, rd_resp_ready, rd_resp_last, rd_resp_err;
   logic [RD_CLIENTS*64-1:0]   rd_req_addr;
   logic [RD_CLIENTS*16-1:0]   rd_req_len;
@@ -146,7 +159,10 @@ module nic_top #(
 
   nic_tx_engine #(
     .DATA_WIDTH (DW),
-    .NUM_QUEUES (NQ)
+    .NUM_QUEUES (NQ),
+    .FIFO_BYTES (TX_FIFO_BYTES),
+    .DESC_BUF   (TX_DESC_BUF),
+    .DESC_READS (TX_DESC_READS)
   ) tx (
     .clk, .rst_n,
     .txq_base, .txq_cpl_base, .txq_size_log2, .txq_enable, .txq_reset, .txq_prod, .txq_in_error,
@@ -239,7 +255,8 @@ module nic_top #(
     .DATA_WIDTH   (DW),
     .AXI_ID_WIDTH (AXI_ID_WIDTH),
     .RD_CLIENTS   (RD_CLIENTS),
-    .WR_CLIENTS   (WR_CLIENTS)
+    .WR_CLIENTS   (WR_CLIENTS),
+    .MAX_BURSTS   (DMA_MAX_BURSTS)
   ) dma (
     .clk, .rst_n,
     .rd_req_valid, .rd_req_ready, .rd_req_addr, .rd_req_len,

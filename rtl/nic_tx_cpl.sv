@@ -3,7 +3,9 @@
 // Takes one job per packet that left on the wire (in wire order, so in order per queue), writes
 // its tx_cpl_t to txq_cpl_base + cpl_index * 16 through its DMA write client (one 16-byte request:
 // 16/B beats when B < 16, else one beat with the record on its lanes; the completion ring base is
-// assumed 16-byte aligned), and keeps several writes in flight. Each write's response (in order)
+// assumed 16-byte aligned), and keeps several writes in flight. Requests run ahead of their data
+// by up to RQ records (the DMA takes a write's data only once its AW issued, two cycles after the
+// request), so a job is taken every cycle at 512 bits and every NB cycles below. Each write's response (in order)
 // advances txq_cons past the packet's descriptors and pulses pkt_valid; an error response reports
 // cpl_err_valid/queue instead (the engine stops the queue and kills its later jobs). Per-queue
 // completion index and phase: index wraps at the ring size, phase starts at 1 and flips at each
@@ -73,13 +75,18 @@ module nic_tx_cpl #(
   logic [15:0] cons_d    [NUM_QUEUES];
   logic [NUM_QUEUES-1:0] phase_q, phase_d;
 
-  // Writer.
+  // Writer: the request register, and the records requested whose data has not gone (rq_*).
+  localparam int RQ = 4;
   logic            req_valid_q, req_valid_d;
   logic [63:0]     req_addr_q, req_addr_d;
-  logic            dat_valid_q, dat_valid_d;
   logic [NBW-1:0]  dat_beat_q, dat_beat_d;
-  logic [127:0]    rec_q, rec_d;
-  logic [LW-1:0]   lane_q, lane_d;
+  logic [127:0]    rq_rec_q  [RQ];
+  logic [LW-1:0]   rq_lane_q [RQ];
+  logic [1:0]      rq_wptr_q, rq_wptr_d, rq_rptr_q, rq_rptr_d;
+  logic [2:0]      rq_count_q, rq_count_d;
+  logic            rq_pop;
+  logic [127:0]    rec_q;
+  logic [LW-1:0]   lane_q;
 
   logic            pkt_valid_q, pkt_valid_d;
   logic [3:0]      pkt_queue_q, pkt_queue_d;
@@ -140,9 +147,9 @@ module nic_tx_cpl #(
     // Start a write when the writer is idle; killed jobs are just dropped.
     wr_data_last = ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1);
     jf_dead    = jf_killed || qbit(kill, jf_queue);
-    // Back to back: the next write may load while the current one's last transfers happen.
+    // Back to back: a request per cycle while the record queue has room.
     start      = jf_valid && !jf_dead && fl_s_ready && (!req_valid_q || wr_req_ready) &&
-                 (!dat_valid_q || (wr_data_ready && wr_data_last));
+                 (rq_count_q != 3'(RQ));
     jf_ready   = (jf_valid && jf_dead) || start;
     fl_s_valid = start;
     fl_s_data.next_cons = (jf_data.last_desc + 16'd1) & mask;
@@ -150,14 +157,12 @@ module nic_tx_cpl #(
 
     req_valid_d = req_valid_q && !wr_req_ready;
     req_addr_d  = req_addr_q;
-    dat_valid_d = dat_valid_q;
     dat_beat_d  = dat_beat_q;
-    rec_d       = rec_q;
-    lane_d      = lane_q;
-    if (dat_valid_q && wr_data_ready) begin
+    rq_pop      = 1'b0;
+    if (rq_count_q != '0 && wr_data_ready) begin
       if ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1) begin
-        dat_valid_d = 1'b0;
-        dat_beat_d  = '0;
+        rq_pop     = 1'b1;
+        dat_beat_d = '0;
       end else begin
         dat_beat_d = dat_beat_q + 1'b1;
       end
@@ -165,11 +170,10 @@ module nic_tx_cpl #(
     if (start) begin
       req_valid_d = 1'b1;
       req_addr_d  = addr;
-      dat_valid_d = 1'b1;
-      dat_beat_d  = '0;
-      rec_d       = rec;
-      lane_d      = addr[LW-1:0];
     end
+    rq_wptr_d  = start ? rq_wptr_q + 2'd1 : rq_wptr_q;
+    rq_rptr_d  = rq_pop ? rq_rptr_q + 2'd1 : rq_rptr_q;
+    rq_count_d = rq_count_q + {2'd0, start} - {2'd0, rq_pop};
 
     for (int q = 0; q < NUM_QUEUES; q++) begin
       cpl_idx_d[q] = cpl_idx_q[q];
@@ -215,7 +219,9 @@ module nic_tx_cpl #(
     wr_req_valid  = req_valid_q;
     wr_req_addr   = req_addr_q;
     wr_req_len    = 16'd16;
-    wr_data_valid = dat_valid_q;
+    wr_data_valid = (rq_count_q != '0);
+    rec_q         = rq_rec_q[rq_rptr_q];
+    lane_q        = rq_lane_q[rq_rptr_q];
   end
 
   // Record bytes onto the beat: B < 16 sends 16/B full beats, else one beat at the slot's lanes.
@@ -246,14 +252,18 @@ module nic_tx_cpl #(
 
   always_ff @(posedge clk) begin
     req_addr_q  <= req_addr_d;
-    rec_q       <= rec_d;
-    lane_q      <= lane_d;
+    if (start) begin
+      rq_rec_q[rq_wptr_q]  <= rec;
+      rq_lane_q[rq_wptr_q] <= addr[LW-1:0];
+    end
     pkt_queue_q <= pkt_queue_d;
     pkt_bytes_q <= pkt_bytes_d;
     if (!rst_n) begin
       req_valid_q <= 1'b0;
-      dat_valid_q <= 1'b0;
       dat_beat_q  <= '0;
+      rq_wptr_q   <= '0;
+      rq_rptr_q   <= '0;
+      rq_count_q  <= '0;
       pkt_valid_q <= 1'b0;
       phase_q     <= '1;
       for (int q = 0; q < NUM_QUEUES; q++) begin
@@ -262,8 +272,10 @@ module nic_tx_cpl #(
       end
     end else begin
       req_valid_q <= req_valid_d;
-      dat_valid_q <= dat_valid_d;
       dat_beat_q  <= dat_beat_d;
+      rq_wptr_q   <= rq_wptr_d;
+      rq_rptr_q   <= rq_rptr_d;
+      rq_count_q  <= rq_count_d;
       pkt_valid_q <= pkt_valid_d;
       phase_q     <= phase_d;
       for (int q = 0; q < NUM_QUEUES; q++) begin

@@ -2,7 +2,8 @@
 //
 // Pipeline (in order; packets never interleave after the descriptor stage):
 //  1. Scheduler/fetch: round-robin over queues that are enabled, not stopped, and have
-//     fetch != prod; reads up to 8 descriptors per request (never past prod or the ring end),
+//     fetch != prod; reads up to 8 descriptors per request (never past prod or the ring end;
+//     a read waits for room for all of them, as short reads waste the shared R channel),
 //     up to DESC_READS requests in flight, each with room reserved in the descriptor buffer so
 //     descriptor responses are never back-pressured. It only switches queue at a packet
 //     boundary of the descriptor stream (all reads returned and the last descriptor had EOP);
@@ -13,6 +14,8 @@
 //     index rewinds to the packet's first descriptor, and it is not eligible until its
 //     producer index moves; then the chain is fetched again from its start. The other queues
 //     are served meanwhile; nothing of the partial packet was issued, so nothing is undone.
+//     Descriptor response beats of 256/512 bits (several descriptors each, extracted one per
+//     cycle) wait in a small beat FIFO, so extraction never holds the shared R channel.
 //  2. Descriptor stage: starts a packet only once its EOP descriptor is in the descriptor
 //     buffer (or MAX_TX_FRAGS descriptors without one are, which is ERR_DESC_CHAIN_LONG), so it
 //     never waits inside a packet for the fetch. Validates each descriptor (zero length,
@@ -42,7 +45,7 @@ module nic_tx_engine #(
   parameter int DATA_WIDTH = 64,     // DMA and stream width in bits: 64, 128, 256 or 512
   parameter int NUM_QUEUES = 4,      // TX queues, 1..16
   parameter int FIFO_BYTES = 16384,  // packet FIFO bytes (power of two, > MAX_FRAME_BYTES + B)
-  parameter int DESC_BUF   = 32,     // descriptor buffer entries (power of two, >= MAX_TX_FRAGS)
+  parameter int DESC_BUF   = 32,     // descriptor buffer entries (power of two, >= MAX_TX_FRAGS + 8)
   parameter int DESC_READS = 4,      // descriptor reads in flight (power of two)
   parameter int DATA_READS = 32,     // data reads in flight (power of two)
   parameter int PKTS       = 32,     // packets between issue and the output stage (power of two)
@@ -268,7 +271,10 @@ module nic_tx_engine #(
     p_cnt   = 4'd8;
     if (p_avail < {12'd0, p_cnt}) p_cnt = p_avail[3:0];
     if (p_to_end < {13'd0, p_cnt}) p_cnt = p_to_end[3:0];
-    if (credits < {12'd0, p_cnt}) p_cnt = credits[3:0];
+    // Wait for room for the whole read rather than fetch what fits: a short read costs nearly as
+    // many R beats as a full one (at 512 bits one beat for 1..4 descriptors), and the R channel
+    // is shared with the data. DESC_BUF >= MAX_TX_FRAGS + 8, so room always comes.
+    if (credits < {12'd0, p_cnt}) p_cnt = 4'd0;
 
     issue = pick_valid && (!dreq_valid_q || desc_rd_req_ready) && tag_s_ready &&
             (p_cnt != 4'd0);
@@ -369,14 +375,35 @@ module nic_tx_engine #(
       assign unused_lane = ^tag.lane;
     end else begin : g_ext_wide
       // DPB descriptors per beat: extract one per cycle, release the beat after its last one.
-      logic [5:0] slot;
+      logic [5:0]            slot;
+      logic                  db_valid, db_ready, db_err;
+      logic [DATA_WIDTH-1:0] db_data;
+      if (DPB > 1) begin : g_beats
+        // A beat is held DPB cycles while its descriptors are extracted: buffer the beats of two
+        // reads, so the R channel it shares with the data reads is not held meanwhile (holding
+        // it cost 3 cycles per 4 descriptors at 512 bits: 512-byte frames at 0.89 of the wire).
+        localparam int DESC_BEATS = 2 * 8 * 16 / B;
+        logic [$clog2(DESC_BEATS):0] db_count;
+        nic_fifo #(.WIDTH(DATA_WIDTH + 1), .DEPTH(DESC_BEATS)) u_desc_beats (
+          .clk(clk), .rst_n(rst_n),
+          .s_valid(desc_rd_resp_valid), .s_ready(desc_rd_resp_ready),
+          .s_data({desc_rd_resp_err, desc_rd_resp_data}),
+          .m_valid(db_valid), .m_ready(db_ready), .m_data({db_err, db_data}), .count(db_count));
+        logic unused_db;
+        assign unused_db = ^db_count;
+      end else begin : g_direct
+        assign db_valid           = desc_rd_resp_valid;
+        assign desc_rd_resp_ready = db_ready;
+        assign db_data            = desc_rd_resp_data;
+        assign db_err             = desc_rd_resp_err;
+      end
       always_comb begin
-        slot               = ((tag.lane >> 4) + {2'b00, ext_n_q}) & DPB_M[5:0];
-        ext_go             = tag_valid && desc_rd_resp_valid && dbuf_s_ready;
-        desc_rd_resp_ready = ext_go && (slot == DPB_M[5:0] || ext_last);
-        ext_desc           = desc_rd_resp_data[slot*128 +: 128];
-        ext_err            = desc_rd_resp_err;
-        dbuf_s_valid       = ext_go;
+        slot         = ((tag.lane >> 4) + {2'b00, ext_n_q}) & DPB_M[5:0];
+        ext_go       = tag_valid && db_valid && dbuf_s_ready;
+        db_ready     = ext_go && (slot == DPB_M[5:0] || ext_last);
+        ext_desc     = db_data[slot*128 +: 128];
+        ext_err      = db_err;
+        dbuf_s_valid = ext_go;
       end
     end
   endgenerate

@@ -38,9 +38,11 @@ bind nic_top axil_slave_checker #(
 );
 
 bind nic_top axi4_master_checker #(
-  .DATA_WIDTH (DATA_WIDTH),
-  .ID_WIDTH   (AXI_ID_WIDTH),
-  .ADDR_WIDTH (64)
+  .DATA_WIDTH      (DATA_WIDTH),
+  .ID_WIDTH        (AXI_ID_WIDTH),
+  .ADDR_WIDTH      (64),
+  .MAX_OUTSTANDING (DMA_MAX_BURSTS),  // nic_dma keeps up to this many bursts in flight per ID
+  .W_QUEUE_DEPTH   (DMA_MAX_BURSTS)   // and as many AWs ahead of their W data
 ) chk_m_axi (
   .clk     (clk),
   .rst_n   (rst_n),
