@@ -162,20 +162,6 @@ Options parse_options(int argc, char** argv) {
     return o;
 }
 
-bfm::AxisPort axis_port(char const* name, dut::AxisPort const& p, bfm::SigRef rst_n, std::size_t lanes) {
-    bfm::AxisPort a;
-    a.name = name;
-    a.tdata = p.tdata;
-    a.tkeep = p.tkeep;
-    a.tlast = p.tlast;
-    a.tuser = p.tuser;
-    a.tvalid = p.tvalid;
-    a.tready = p.tready;
-    a.rst_n = rst_n;
-    a.lanes = lanes;
-    return a;
-}
-
 std::uint32_t round_up(std::uint64_t v, std::uint64_t to) { return static_cast<std::uint32_t>((v + to - 1) / to * to); }
 
 unsigned ring_log2_for(std::uint32_t entries) {
@@ -210,9 +196,9 @@ public:
           kernel_(*dut_, sim::KernelConfig{.seed = seed, .watchdog_cycles = 0}),
           lanes_(dut_->config().data_bytes()) {
         auto& ports = dut_->ports();
-        source_ = std::make_unique<bfm::AxisSource>(axis_port("s_axis_rx", ports.s_axis_rx, ports.rst_n, lanes_),
+        source_ = std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"),
                                                     kernel_.rng(), bfm::AxisSourceConfig{});
-        sink_ = std::make_unique<bfm::AxisSink>(axis_port("m_axis_tx", ports.m_axis_tx, ports.rst_n, lanes_),
+        sink_ = std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"),
                                                 kernel_.rng(), bfm::AxisSinkConfig{});
         source_->keep_sent(false);
         sink_->keep(false);

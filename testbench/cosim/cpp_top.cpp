@@ -7,24 +7,6 @@
 
 namespace nicsim::cosim {
 
-namespace {
-
-bfm::AxisPort axis_port(char const* name, dut::AxisPort const& p, bfm::SigRef rst_n, std::size_t lanes) {
-    bfm::AxisPort a;
-    a.name = name;
-    a.tdata = p.tdata;
-    a.tkeep = p.tkeep;
-    a.tlast = p.tlast;
-    a.tuser = p.tuser;
-    a.tvalid = p.tvalid;
-    a.tready = p.tready;
-    a.rst_n = rst_n;
-    a.lanes = lanes;
-    return a;
-}
-
-}  // namespace
-
 /// Ticks the wire peer before every other agent drives.
 class CppTop::PeerTicker final : public sim::Agent {
 public:
@@ -72,14 +54,13 @@ CppTop::CppTop(Scenario const& sc) {
     ticker_ = std::make_unique<PeerTicker>(*kernel_);
     kernel_->add_agent(*ticker_);
     auto& ports = dut_->ports();
-    std::size_t const lanes = dut_->config().data_bytes();
     bfm::AxisSourceConfig src_cfg;
     src_cfg.pause.set_probability(sc.rx_stall_percent / 100.0);
-    rx_src_ = std::make_unique<bfm::AxisSource>(axis_port("s_axis_rx", ports.s_axis_rx, ports.rst_n, lanes),
+    rx_src_ = std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"),
                                                 kernel_->rng(), src_cfg);
     bfm::AxisSinkConfig sink_cfg;
     sink_cfg.pause.set_probability(sc.tx_stall_percent / 100.0);
-    tx_sink_ = std::make_unique<bfm::AxisSink>(axis_port("m_axis_tx", ports.m_axis_tx, ports.rst_n, lanes),
+    tx_sink_ = std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"),
                                                kernel_->rng(), sink_cfg);
     rx_src_->keep_sent(false);
     tx_sink_->keep(false);

@@ -54,4 +54,18 @@ std::unique_ptr<Dut> make_dut(std::string_view name) {
                       : fmt::format("{}", fmt::join(names, ", "))));
 }
 
+bfm::AxisPort Dut::stream_port(AxisPort const& stream, char const* name) const {
+    bfm::AxisPort a;
+    a.name = name;
+    a.tdata = stream.tdata;
+    a.tkeep = stream.tkeep;
+    a.tlast = stream.tlast;
+    a.tuser = stream.tuser;
+    a.tvalid = stream.tvalid;
+    a.tready = stream.tready;
+    a.rst_n = ports_.rst_n;
+    a.lanes = config_.data_bytes();
+    return a;
+}
+
 }  // namespace nicsim::dut

@@ -27,6 +27,7 @@
 #include "bfm/axi4_slave_mem.hpp"
 #include "bfm/axil_master_bfm.hpp"
 #include "bfm/sig_ref.hpp"
+#include "wire/axis_port.hpp"
 
 namespace nicsim::dut {
 
@@ -84,6 +85,10 @@ public:
     DutConfig const& config() const noexcept { return config_; }
     DutPorts& ports() noexcept { return ports_; }
     DutPorts const& ports() const noexcept { return ports_; }
+
+    /// One of this NIC's streams (ports().m_axis_tx or ports().s_axis_rx) as the AXI-Stream
+    /// BFMs bind it: its signals, the reset, and this configuration's bytes per beat.
+    bfm::AxisPort stream_port(AxisPort const& stream, char const* name) const;
 
     /// Evaluate the model with its current inputs.
     virtual void eval() = 0;

@@ -24,6 +24,7 @@
 #include "lib/gtkw.hpp"
 #include "replay/failure_waves.hpp"
 #include "sim/kernel.hpp"
+#include "tests/common/run_command.hpp"
 
 namespace fs = std::filesystem;
 using nicsim::sim::Kernel;
@@ -47,21 +48,8 @@ std::string value_at(FstFile const& f, std::string const& name, std::uint64_t t)
     return f.read(sigs, t, t)[0].value_at(t);
 }
 
-struct Exec {
-    int status = -1;
-    std::string output;
-};
-Exec exec(std::string const& cmd) {
-    Exec e;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) e.output.append(buf, n);
-    int const st = ::pclose(p);
-    e.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return e;
-}
+using Exec = nicsim::test::CommandResult;
+inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
 
 /// A run that fails deterministically: 100 packets cannot finish in 12,000 cycles.
 nicsim::cosim::Scenario cycle_limited() {

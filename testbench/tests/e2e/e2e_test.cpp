@@ -19,6 +19,7 @@
 #include "nicsim/command.hpp"
 #include "run_traced.hpp"
 #include "wire/pcap.hpp"
+#include "tests/common/run_command.hpp"
 
 using nicsim::cosim::CoSimulation;
 using nicsim::cosim::Mode;
@@ -62,21 +63,8 @@ std::filesystem::path temp_path(std::string const& name) {
     return dir / name;
 }
 
-struct Exec {
-    int status = -1;
-    std::string output;
-};
-Exec exec(std::string const& cmd) {
-    Exec e;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) e.output.append(buf, n);
-    int const st = ::pclose(p);
-    e.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return e;
-}
+using Exec = nicsim::test::CommandResult;
+inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
 
 }  // namespace
 

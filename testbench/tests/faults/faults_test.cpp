@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "cosim/cosim.hpp"
+#include "tests/common/run_command.hpp"
 
 using nicsim::cosim::CoSimulation;
 using nicsim::cosim::FaultKind;
@@ -328,21 +329,8 @@ TEST_CASE("A broken driver is caught by the ring verifier with rule, ring and in
 // ---- the command line ----
 
 namespace {
-struct Exec {
-    int status = -1;
-    std::string output;
-};
-Exec exec(std::string const& cmd) {
-    Exec e;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) e.output.append(buf, n);
-    int const st = ::pclose(p);
-    e.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return e;
-}
+using Exec = nicsim::test::CommandResult;
+inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
 }  // namespace
 
 TEST_CASE("nicsim run --fault: a bad spec exits 2 with one line naming it") {

@@ -31,19 +31,6 @@ namespace ct = nicsim::contract;
 using monitor::Channel;
 using monitor::Handshake;
 
-inline bfm::AxisPort axis_of(char const* name, dut::AxisPort const& p, std::size_t lanes) {
-    bfm::AxisPort a;
-    a.name = name;
-    a.tdata = p.tdata;
-    a.tkeep = p.tkeep;
-    a.tlast = p.tlast;
-    a.tuser = p.tuser;
-    a.tvalid = p.tvalid;
-    a.tready = p.tready;
-    a.lanes = lanes;
-    return a;
-}
-
 class IdleNic {
 public:
     static constexpr std::uint32_t ring_log2 = 4;  // 16 entries, both rings of every queue
@@ -52,8 +39,8 @@ public:
     explicit IdleNic(std::string const& config, std::uint64_t seed = 1)
         : dut_(dut::make_dut(config)), kernel_(*dut_, {.seed = seed}), host_(kernel_),
           lanes_(dut_->config().data_bytes()),
-          sink_(axis_of("m_axis_tx", dut_->ports().m_axis_tx, lanes_), kernel_.rng()),
-          source_(axis_of("s_axis_rx", dut_->ports().s_axis_rx, lanes_), kernel_.rng()), rec_(kernel_, *dut_) {
+          sink_(dut_->stream_port(dut_->ports().m_axis_tx, "m_axis_tx"), kernel_.rng()),
+          source_(dut_->stream_port(dut_->ports().s_axis_rx, "s_axis_rx"), kernel_.rng()), rec_(kernel_, *dut_) {
         kernel_.add_bfm(sink_);
         kernel_.add_bfm(source_);
         rec_.on_line([this](Handshake const& h, std::string_view line) {
