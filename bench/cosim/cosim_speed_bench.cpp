@@ -12,7 +12,6 @@
 // per eval, nothing else); an idle model evaluates less logic than a busy one, so the ratio
 // bounds from above what the testbench costs on top of the model's own work under traffic.
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -21,12 +20,12 @@
 
 #include <fmt/format.h>
 
+#include "../common/bare_model.hpp"
 #include "../common/harness.hpp"
 #include "cosim/cosim.hpp"
 #include "dut/dut.hpp"
 
 namespace hb = nicsim::bench;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -103,26 +102,6 @@ CosimSample run_cosim(std::string const& config, Options const& o) {
     return {r.sim_cycles_per_second, r.packets_per_second, r.cycles};
 }
 
-[[gnu::noinline]] double bare_cycles_per_second(std::string const& config, std::uint64_t cycles) {
-    auto dut = nicsim::dut::make_dut(config);
-    auto& p = dut->ports();
-    for (auto& in : p.inputs()) in.set(0);
-    p.rst_n.set(0);
-    auto edge = [&] {
-        p.clk.set(0);
-        dut->eval();
-        p.clk.set(1);
-        dut->eval();
-    };
-    for (int i = 0; i < 16; ++i) edge();
-    p.rst_n.set(1);
-    p.m_axis_tx.tready.set(1);
-    auto const t0 = Clock::now();
-    for (std::uint64_t i = 0; i < cycles; ++i) edge();
-    double const wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    return static_cast<double>(cycles) / wall;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,9 +121,9 @@ int main(int argc, char** argv) {
             double b = 0;
             if (r % 2 == 0) {
                 c = run_cosim(config, o);
-                b = bare_cycles_per_second(config, c.cycles);
+                b = hb::bare_model_cycles_per_second(config, c.cycles);
             } else {
-                b = bare_cycles_per_second(config, cycles);
+                b = hb::bare_model_cycles_per_second(config, cycles);
                 c = run_cosim(config, o);
             }
             cycles = c.cycles;

@@ -28,6 +28,7 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "../common/bare_model.hpp"
 #include "../common/harness.hpp"
 #include "dut/dut.hpp"
 #include "nicsim/systemc/host_memory_target.hpp"
@@ -140,26 +141,6 @@ double run_idle(char const* self, bool per_cycle, std::uint64_t cycles) {
     return std::strtod(out.c_str() + at + 14, nullptr);
 }
 
-// The same configuration as a C++ model, clocked bare with idle inputs (as bare_model_bench).
-[[gnu::noinline]] double bare_cpp_cycles_per_second(std::uint64_t cycles) {
-    auto dut = nicsim::dut::make_dut(nicsim::systemc::NicModule::config_name);
-    auto& p = dut->ports();
-    for (auto& in : p.inputs()) in.set(0);
-    p.rst_n.set(0);
-    auto edge = [&] {
-        p.clk.set(0);
-        dut->eval();
-        p.clk.set(1);
-        dut->eval();
-    };
-    for (int i = 0; i < 16; ++i) edge();
-    p.rst_n.set(1);
-    p.m_axis_tx.tready.set(1);
-    auto const t0 = Clock::now();
-    for (std::uint64_t i = 0; i < cycles; ++i) edge();
-    return static_cast<double>(cycles) / std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -213,7 +194,8 @@ int sc_main(int argc, char* argv[]) {
     for (int r = 0; r < o.repetitions; ++r) {
         double const a = run_idle(argv[0], true, o.idle_cycles);
         double const b = run_idle(argv[0], false, o.idle_cycles);
-        double const c = bare_cpp_cycles_per_second(o.idle_cycles);
+        double const c =
+            nicsim::bench::bare_model_cycles_per_second(nicsim::systemc::NicModule::config_name, o.idle_cycles);
         per_cycle.push_back(a);
         at_once.push_back(b);
         bare.push_back(c);
