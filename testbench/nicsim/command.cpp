@@ -51,6 +51,26 @@ double parse_double(std::string const& opt, std::string const& v, double lo, dou
     return x;
 }
 
+/// A ", "-separated list broken into lines of at most `width` columns, each continuation line
+/// indented by `indent` spaces (the help text's value column).
+std::string wrap_list(std::string const& list, std::size_t indent, std::size_t width) {
+    std::string out, line;
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+        std::size_t const comma = list.find(", ", pos);
+        std::string const item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos) +
+                                 (comma == std::string::npos ? "" : ",");
+        if (!line.empty() && indent + line.size() + 1 + item.size() > width) {
+            out += line + "\n" + std::string(indent, ' ');
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + item;
+        if (comma == std::string::npos) break;
+        pos = comma + 2;
+    }
+    return out + line;
+}
+
 }  // namespace
 
 std::string main_usage() {
@@ -152,7 +172,7 @@ std::string run_usage() {
         "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
         "value, or an unreadable/unwritable file (one line naming it), nothing run.\n",
-        kSystemcTopConfig, configs, cosim::fault_kind_names());
+        kSystemcTopConfig, configs, wrap_list(cosim::fault_kind_names(), 23, 100));
 }
 
 RunOptions parse_run_options(std::span<std::string const> args) {
