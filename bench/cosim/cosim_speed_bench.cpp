@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "../common/bare_model.hpp"
+#include "../common/cli.hpp"
 #include "../common/harness.hpp"
 #include "cosim/cosim.hpp"
 #include "dut/dut.hpp"
@@ -29,6 +30,7 @@ namespace hb = nicsim::bench;
 
 namespace {
 
+
 struct Options {
     std::vector<std::string> configs;
     std::uint64_t packets = 3000;
@@ -36,18 +38,11 @@ struct Options {
     std::uint64_t seed = 1;
 };
 
-[[noreturn]] void usage_error(std::string const& msg) {
-    fmt::print(stderr, "cosim_speed_bench: {}\nusage: cosim_speed_bench [--configs a,b,...] [--packets N] "
-                       "[--repetitions R] [--seed S]\n", msg);
-    std::exit(2);
-}
+constexpr std::string_view kProgram = "cosim_speed_bench";
+constexpr std::string_view kUsage = "cosim_speed_bench [--configs a,b,...] [--packets N] [--repetitions R] [--seed S]";
 
-std::uint64_t parse_count(std::string_view opt, char const* v) {
-    char* end = nullptr;
-    unsigned long long const x = std::strtoull(v, &end, 10);
-    if (end == v || *end != '\0' || x == 0) usage_error(fmt::format("{}: '{}' is not a positive integer", opt, v));
-    return x;
-}
+[[noreturn]] void usage_error(std::string const& msg) { hb::usage_error(kProgram, kUsage, msg); }
+std::uint64_t parse_count(std::string_view opt, char const* v) { return hb::parse_count(kProgram, kUsage, opt, v); }
 
 Options parse(int argc, char** argv) {
     Options o;

@@ -29,6 +29,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "../common/bare_model.hpp"
+#include "../common/cli.hpp"
 #include "../common/harness.hpp"
 #include "dut/dut.hpp"
 #include "nicsim/systemc/host_memory_target.hpp"
@@ -40,6 +41,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+
 struct Options {
     std::uint64_t packets = 3000;
     int repetitions = 3;
@@ -47,18 +49,11 @@ struct Options {
     std::uint64_t idle_cycles = 200'000;
 };
 
-[[noreturn]] void usage_error(std::string const& msg) {
-    fmt::print(stderr, "systemc_top_bench: {}\nusage: systemc_top_bench [--packets N] [--repetitions R] [--seed S] "
-                       "[--idle-cycles C]\n", msg);
-    std::exit(2);
-}
+constexpr std::string_view kProgram = "systemc_top_bench";
+constexpr std::string_view kUsage = "systemc_top_bench [--packets N] [--repetitions R] [--seed S] [--idle-cycles C]";
 
-std::uint64_t parse_count(std::string_view opt, char const* v) {
-    char* end = nullptr;
-    unsigned long long const x = std::strtoull(v, &end, 10);
-    if (end == v || *end != '\0' || x == 0) usage_error(fmt::format("{}: '{}' is not a positive integer", opt, v));
-    return x;
-}
+[[noreturn]] void usage_error(std::string const& msg) { hb::usage_error(kProgram, kUsage, msg); }
+std::uint64_t parse_count(std::string_view opt, char const* v) { return hb::parse_count(kProgram, kUsage, opt, v); }
 
 double json_number(std::string const& json, std::string const& key) {
     auto const at = json.find("\"" + key + "\": ");
