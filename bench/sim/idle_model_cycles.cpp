@@ -1,0 +1,58 @@
+// idle_model_cycles: clocks one verilated nic_top configuration out of reset for N cycles with
+// every input idle (the TX stream ready), two evals per cycle like the kernel, and nothing else.
+// It exists to be measured from outside: bench/instructions-per-cycle runs it under callgrind
+// twice (N and 2N cycles) and divides the difference, so start-up cancels.
+//
+//   idle_model_cycles --config dw64_q4 --cycles N
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "../common/cli.hpp"
+#include "dut/dut.hpp"
+
+namespace {
+
+constexpr char const* kUsage = "idle_model_cycles --config NAME --cycles N";
+
+[[gnu::noinline]] void idle_cycles(nicsim::dut::Dut& dut, std::uint64_t cycles) {
+    auto& p = dut.ports();
+    for (std::uint64_t i = 0; i < cycles; ++i) {
+        p.clk.set(0);
+        dut.eval();
+        p.clk.set(1);
+        dut.eval();
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    namespace nb = nicsim::bench;
+    std::string config = "dw64_q4";
+    std::uint64_t cycles = 10'000;
+    for (int i = 1; i < argc; i += 2) {
+        if (i + 1 >= argc) nb::usage_error("idle_model_cycles", kUsage, fmt::format("{}: missing value", argv[i]));
+        if (!std::strcmp(argv[i], "--config")) config = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--cycles")) cycles = nb::parse_count("idle_model_cycles", kUsage, "--cycles", argv[i + 1]);
+        else nb::usage_error("idle_model_cycles", kUsage, fmt::format("unknown option '{}'", argv[i]));
+    }
+    auto const names = nicsim::dut::dut_config_names();
+    if (std::find(names.begin(), names.end(), config) == names.end())
+        nb::usage_error("idle_model_cycles", kUsage,
+                        fmt::format("--config: no configuration '{}' in this build (built: {})", config,
+                                    fmt::join(names, ", ")));
+    auto dut = nicsim::dut::make_dut(config);
+    auto& p = dut->ports();
+    for (auto& in : p.inputs()) in.set(0);
+    p.rst_n.set(0);
+    idle_cycles(*dut, 16);
+    p.rst_n.set(1);
+    p.m_axis_tx.tready.set(1);
+    idle_cycles(*dut, cycles);
+    fmt::print("simulation: {} cycles (idle {} after reset)\n", cycles + 16, config);
+    return 0;
+}
