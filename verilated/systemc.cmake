@@ -4,6 +4,10 @@
 #                          --sc for the SystemC top (default dw64_q4). Any name configs.cmake
 #                          accepts; it need not be in NICSIM_DUT_CONFIGS.
 #
+#   NICSIM_SYSTEMC         option (ON): build the SystemC model and top at all. tools/run turns it
+#                          off in its lean build (the default run needs neither); a nicsim without
+#                          it refuses `--top systemc` with one line.
+#
 # Produces:
 #   nicsim::systemc_lib    INTERFACE: SystemC and TLM-2.0 headers and libsystemc (pkg-config), with
 #                          SC_CPLUSPLUS set to the C++ standard libsystemc was built for (see below).
@@ -92,5 +96,10 @@ function(_nicsim_systemc_model)
   set(NICSIM_SC_NUM_QUEUES ${queues} CACHE INTERNAL "NUM_QUEUES of the SystemC NIC model")
 endfunction()
 
-_nicsim_systemc_lib()
-_nicsim_systemc_model()
+option(NICSIM_SYSTEMC "build the SystemC model and the SystemC top" ON)
+if(NICSIM_SYSTEMC)
+  _nicsim_systemc_lib()
+  _nicsim_systemc_model()
+else()
+  message(STATUS "NICSIM_SYSTEMC is OFF: no SystemC model and no SystemC top in this build")
+endif()
