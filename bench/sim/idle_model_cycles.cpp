@@ -1,10 +1,12 @@
 // idle_model_cycles: clocks one verilated nic_top configuration out of reset for N cycles with
 // every input idle (the TX stream ready), two evals per cycle like the kernel, and nothing else.
 // It exists to be measured from outside: bench/instructions-per-cycle runs it under callgrind
-// twice (N and 2N cycles) and divides the difference, so start-up cancels.
+// twice (N and 2N cycles) and divides the difference, so start-up cancels; bench/compare-builds
+// runs it from two builds in turn and compares the wall-clock rate it prints.
 //
 //   idle_model_cycles --config dw64_q4 --cycles N
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -52,7 +54,10 @@ int main(int argc, char** argv) {
     idle_cycles(*dut, 16);
     p.rst_n.set(1);
     p.m_axis_tx.tready.set(1);
+    auto const t0 = std::chrono::steady_clock::now();
     idle_cycles(*dut, cycles);
-    fmt::print("simulation: {} cycles (idle {} after reset)\n", cycles + 16, config);
+    double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fmt::print("simulation: {} cycles (idle {} after reset), {:.0f} cycles/s\n", cycles + 16, config,
+               static_cast<double>(cycles) / seconds);
     return 0;
 }
