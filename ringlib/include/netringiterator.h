@@ -176,7 +176,7 @@ FORCEINLINE void NetFragmentIteratorSet(_In_ NET_RING_FRAGMENT_ITERATOR const* I
     ringlib::detail::set_index(&Iterator->Iterator);
 }
 
-// ---- 2018 API: the original names (NETRING.md §5) -----------------------------------------
+// ---- 2018 API: the original names (docs/netring.md §5) -----------------------------------------
 
 FORCEINLINE NET_RING_PACKET_ITERATOR NetRingGetAllPacketIterator(_In_ NET_RING_COLLECTION const* Rings)
 {

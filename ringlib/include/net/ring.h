@@ -1,5 +1,5 @@
 // NET_RING: the ring buffer shared by NetAdapterCx and its client driver (NetAdapterCx 2.x layout).
-// See NETRING.md §1-§3 for who owns which index.
+// See docs/netring.md §1-§3 for who owns which index.
 #pragma once
 
 #include <ringlib/wdk_base.h>

@@ -1,4 +1,4 @@
-// ringlib::sections: C++20 ranges over the sections of a net ring (NETRING.md §2, §4).
+// ringlib::sections: C++20 ranges over the sections of a net ring (docs/netring.md §2, §4).
 //
 //   auto post = ringlib::post_packets(rings);        // [NextIndex, EndIndex) of the packet ring
 //   for (auto [index, packet] : post.indexed()) {     // index: for NetExtensionGetData(ext, index)

@@ -1,5 +1,5 @@
 // The ring verifier: the checks NetAdapterCx runs around every driver Advance and Cancel
-// (NETRING.md §7). The OS side (ringlib::os) owns one RingVerifier per queue and calls it:
+// (docs/netring.md §7). The OS side (ringlib::os) owns one RingVerifier per queue and calls it:
 //
 //   on_os_handoff(ring, from, to)   right after the OS moved EndIndex (RX: poisons the new elements)
 //   before(callback)                just before EvtAdvance / EvtCancel (snapshot)

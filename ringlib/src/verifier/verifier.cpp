@@ -1,4 +1,4 @@
-// The ring verifier (NETRING.md §7; rule table in ringlib/VERIFIER.md).
+// The ring verifier (docs/netring.md §7; rule table in ringlib/VERIFIER.md).
 //
 // How it stays cheap around every EvtAdvance, even with 65536-element rings:
 //   before(): one memcpy per ring of header + every element into a buffer that is reused

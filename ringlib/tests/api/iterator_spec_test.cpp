@@ -1,4 +1,4 @@
-// Specification of netringiterator.h: the 2019 iterator API (NETRING.md §4) and every 2018 name
+// Specification of netringiterator.h: the 2019 iterator API (docs/netring.md §4) and every 2018 name
 // of §5, on rings whose sections wrap.
 #include "ring_fixture.hpp"
 
@@ -92,7 +92,7 @@ std::vector<UINT32> walk(NET_RING_FRAGMENT_ITERATOR it)
 
 // ---- 2019 ----------------------------------------------------------------------------------
 
-TEST_CASE("2019 section constructors start, end and set the indices of NETRING.md §4")
+TEST_CASE("2019 section constructors start, end and set the indices of docs/netring.md §4")
 {
     WrappedQueue q;
     NET_RING* p = q.packet_ring();

@@ -1,6 +1,6 @@
 // Real net rings in memory for tests: a 64-byte-aligned block holding the NET_RING header and
 // NumberOfElements * ElementStride bytes of elements, with the OS-written fields filled in as
-// NetAdapterCx fills them when a queue starts (NETRING.md §1, §2: every index 0).
+// NetAdapterCx fills them when a queue starts (docs/netring.md §1, §2: every index 0).
 //
 // Header-only and free of Catch2 so that other test folders (os, verifier) can reuse it.
 #pragma once

@@ -1,5 +1,5 @@
 // Specification of net/ring.h, the element accessors of net/packet.h and net/fragment.h, and the
-// collection accessors (NETRING.md §1-§3), against rings built in memory.
+// collection accessors (docs/netring.md §1-§3), against rings built in memory.
 #include "ring_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -47,7 +47,7 @@ TEST_CASE("NetRingIncrementIndex steps by one and wraps from the last element to
     CHECK(NetRingIncrementIndex(smallest.get(), 1) == 0);
 }
 
-TEST_CASE("NetRingGetRangeCount counts a half-open range in ring order (NETRING.md §2 examples)")
+TEST_CASE("NetRingGetRangeCount counts a half-open range in ring order (docs/netring.md §2 examples)")
 {
     InMemoryRing ring(8, 8);
     CHECK(NetRingGetRangeCount(ring.get(), 1, 4) == 3);

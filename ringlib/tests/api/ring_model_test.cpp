@@ -2,7 +2,7 @@
 // 2018 names, and ringlib/sections.hpp.
 //
 // A reference model tracks ownership of a packet ring and a fragment ring of different sizes as
-// unbounded positions (NETRING.md §2): reclaim <= begin <= next <= end <= reclaim + N - 1, ring
+// unbounded positions (docs/netring.md §2): reclaim <= begin <= next <= end <= reclaim + N - 1, ring
 // index = position & (N - 1). Random OS and driver steps move both the model and real in-memory
 // rings; after every step each generation must see exactly the model's sections (counts, indices,
 // element addresses and contents) and the ring's indices must equal the model's.

@@ -300,7 +300,7 @@ inline void LoopbackEvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN en
 }
 
 // RX cancel: stop the hardware receiving into our buffers, then hand everything back, every
-// packet marked Ignore (NETRING.md §6: otherwise the queue can never be deleted).
+// packet marked Ignore (docs/netring.md §6: otherwise the queue can never be deleted).
 inline void LoopbackEvtRxCancel(NETPACKETQUEUE queue)
 {
     LoopbackRxQueueContext* rx = GetLoopbackRxQueueContext(queue);

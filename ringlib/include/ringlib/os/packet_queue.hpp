@@ -16,7 +16,7 @@
 //    QueueOptions::stop_poll_limit polls;
 //  - ringlib::VerifierViolation, ringlib::ApiMisuse and QueueStall propagate out of poll().
 //
-// Polling model (NETRING.md §6): a poll hands new elements to the driver, calls EvtAdvance and
+// Polling model (docs/netring.md §6): a poll hands new elements to the driver, calls EvtAdvance and
 // reclaims what came back; it "made progress" when EndIndex moved or any driver index moved.
 // A poll without progress arms (SetNotificationEnabled(TRUE)) and the next poll is the extra
 // one; if that finds work, or a NotifyMore arrived, the OS disarms (FALSE) and keeps polling,
