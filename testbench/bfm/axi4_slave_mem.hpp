@@ -221,14 +221,14 @@ public:
                           port_.arburst);
         aw_ = sample_addr(port_.awvalid, port_.awid, port_.awaddr, port_.awlen, port_.awsize,
                           port_.awburst);
-        w_.valid = port_.wvalid.get() & 1u;
+        w_.valid = port_.wvalid.high();
         if (w_.valid) {
             port_.wdata.read_bytes(0, w_.data);
             port_.wstrb.read_bytes(0, w_.strb);
-            w_.last = port_.wlast.get() & 1u;
+            w_.last = port_.wlast.high();
         }
-        rready_ = port_.rready.get() & 1u;
-        bready_ = port_.bready.get() & 1u;
+        rready_ = port_.rready.high();
+        bready_ = port_.bready.high();
         if (cfg_.check) check_stable();
 
         arready_ = reads_.size() < cfg_.max_reads && !cfg_.ar_pause.pause(rng_);
@@ -291,7 +291,7 @@ private:
     static AddrSnap sample_addr(SigRef const& valid, SigRef const& id, SigRef const& addr,
                                 SigRef const& len, SigRef const& size, SigRef const& burst) {
         AddrSnap s;
-        s.valid = valid.get() & 1u;
+        s.valid = valid.high();
         if (s.valid) {
             s.id = static_cast<std::uint32_t>(id.get());
             s.addr = addr.get();

@@ -163,11 +163,11 @@ public:
 
     /// Phase 1, before the edge: sample the slave's outputs, set the master's.
     void drive() {
-        awready_ = port_.awready.get() & 1u;
-        wready_ = port_.wready.get() & 1u;
-        arready_ = port_.arready.get() & 1u;
-        bvalid_ = port_.bvalid.get() & 1u;
-        rvalid_ = port_.rvalid.get() & 1u;
+        awready_ = port_.awready.high();
+        wready_ = port_.wready.high();
+        arready_ = port_.arready.high();
+        bvalid_ = port_.bvalid.high();
+        rvalid_ = port_.rvalid.high();
         if (bvalid_) bresp_ = static_cast<std::uint8_t>(port_.bresp.get() & 3u);
         if (rvalid_) {
             rresp_ = static_cast<std::uint8_t>(port_.rresp.get() & 3u);

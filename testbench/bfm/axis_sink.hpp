@@ -75,7 +75,7 @@ public:
     }
 
     void sample() {
-        valid_ = (port_.tvalid.get() & 1u) != 0;
+        valid_ = port_.tvalid.high();
         port_.tdata.read_bytes(0, data_);
         if (port_.tkeep.bound()) {
             port_.tkeep.read_bytes(0, keep_);
@@ -83,9 +83,9 @@ public:
             std::fill(keep_.begin(), keep_.end(), 0xFF);
         }
         if (lanes_ % 8) keep_.back() &= static_cast<std::uint8_t>((1u << (lanes_ % 8)) - 1);
-        last_ = (port_.tlast.get() & 1u) != 0;
-        user_ = (port_.tuser.get() & 1u) != 0;
-        in_reset_ = port_.rst_n.bound() ? (port_.rst_n.get() & 1u) == 0 : manual_reset_;
+        last_ = port_.tlast.high();
+        user_ = port_.tuser.high();
+        in_reset_ = port_.rst_n.bound() ? !port_.rst_n.high() : manual_reset_;
     }
 
     void observe() {

@@ -111,7 +111,7 @@ public:
         sample();
     }
 
-    void sample() { ready_ = port_.tready.bound() ? (port_.tready.get() & 1u) != 0 : true; }
+    void sample() { ready_ = port_.tready.bound() ? port_.tready.high() : true; }
 
     void observe() {
         if (valid_ && ready_) {
