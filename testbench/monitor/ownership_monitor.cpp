@@ -170,6 +170,8 @@ void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t
             e.len = d.capacity;
         }
         e.published_cycle = cycle;
+        m.published_lo = std::min(m.published_lo, e.addr);
+        m.published_hi = std::max(m.published_hi, e.addr + e.len);
     }
     m.prod = new_prod;
     if (listener_) listener_->doorbell(ref(r), old, new_prod, cycle);
@@ -214,6 +216,7 @@ bool OwnershipMonitor::check_descriptor_read(unsigned r, RingModel const& m, Dma
 
 std::optional<std::uint32_t> OwnershipMonitor::fragment_of(RingModel const& m, DmaBurst const& b) const {
     std::uint64_t const bb = b.beat_bytes;
+    if (!m.may_hold(b.lo(), b.hi(), bb)) return std::nullopt;
     std::uint32_t const n = (m.whole_end - m.released) & m.mask();
     for (std::uint32_t k = 0; k < n; ++k) {
         std::uint32_t const slot = (m.released + k) & m.mask();
@@ -326,7 +329,7 @@ bool OwnershipMonitor::write_request(DmaBurst const& b) {
         unsigned const r = index({q, Direction::rx});
         for (bool retired : {false, true}) {
             RingModel& m = retired ? retired_[r] : rings_[r];
-            if (!usable(m, now, retired)) continue;
+            if (!usable(m, now, retired) || !m.may_hold(b.lo(), b.hi())) continue;
             for (std::uint32_t k = 0, n = m.owned(); k < n; ++k) {
                 std::uint32_t const slot = (m.released + k) & m.mask();
                 PublishedEntry& e = m.entries[slot];
