@@ -410,9 +410,11 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             if (x >= aligned && x < end && strobes[x - aligned]) ++strobed;
         if (strobed == 0) continue;
         auto const slot = static_cast<std::uint32_t>((a - m.cpl_base) / cpl_bytes);
-        std::string const access = fmt::format("completion write (slot {} of the {})", slot, ring_name(r));
+        auto const access = [&] {  // formatted only for a violation
+            return fmt::format("completion write (slot {} of the {})", slot, ring_name(r));
+        };
         if (strobed != cpl_bytes)
-            violation(b, access, fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)",
+            violation(b, access(), fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)",
                                              strobed),
                       a);
         std::array<std::uint8_t, 16> rec{};
@@ -422,13 +424,13 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                                ring_name(r), m.cpl_slot);
         };
         if (slot != m.cpl_slot)
-            violation(b, access,
+            violation(b, access(),
                       fmt::format("out of order: the next completion goes to slot {} ({} written so far)", m.cpl_slot,
                                   m.completions),
                       owner_here());
         bool const phase = (rec[15] >> 7) & 1u;
         if (phase != m.phase)
-            violation(b, access,
+            violation(b, access(),
                       fmt::format("phase bit {}, expected {} (pass {} over the {}-slot completion ring: 1 on the "
                                   "first pass, flipping at each wrap)",
                                   phase ? 1 : 0, m.phase ? 1 : 0, m.completions / m.size() + 1, m.size()),
@@ -440,20 +442,20 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             count = cpl.desc_count;
             std::uint32_t const expect_last = (m.released + count - 1) & m.mask();
             if (count == 0 || count > owned || cpl.last_desc != expect_last)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("describes descriptors ending at slot {} ({} of them), but the NIC owns {} "
                                       "(the next packet starts at slot {})",
                                       cpl.last_desc, count, owned_text(m), m.released),
                           owner_here());
             if (!m.in_whole_packet(cpl.last_desc) || !m.entries[cpl.last_desc].eop)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("its last descriptor, slot {}, is not the end (eop) of a published packet",
                                       cpl.last_desc),
                           owner_here());
             for (std::uint32_t k = 0; k + 1 < count; ++k) {
                 std::uint32_t const s = (m.released + k) & m.mask();
                 if (m.entries[s].eop)
-                    violation(b, access,
+                    violation(b, access(),
                               fmt::format("covers {} descriptors from slot {}, but slot {} already ends a packet",
                                           count, m.released, s),
                               owner_here());
@@ -462,7 +464,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             auto const cpl = c::rx_cpl_t::decode(rec);
             count = cpl.buf_count;
             if (count == 0 || count > owned || cpl.first_buf != m.released)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("describes buffers from slot {} ({} of them), but the NIC owns {}",
                                       cpl.first_buf, count, owned_text(m)),
                           owner_here());
@@ -472,7 +474,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                 PublishedEntry const& e = m.entries[s];
                 capacity += e.len;
                 if (e.writes_in_flight != 0 || e.last_write_response_cycle >= b.cycle)
-                    violation(b, access,
+                    violation(b, access(),
                               fmt::format("requested at cycle {}, before the write response of the frame's data in "
                                           "the buffer of slot {} ({})",
                                           b.cycle, s,
@@ -481,7 +483,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                               owner_here());
             }
             if (cpl.len > capacity)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("frame length {} exceeds the {} bytes of its {} buffers", cpl.len, capacity, count),
                           owner_here());
         }
