@@ -142,10 +142,13 @@ private:
         std::memcpy(beat_data_.data(), f.bytes.data() + offset_, n);
         for (std::size_t i = n; i < lanes_; ++i)
             beat_data_[i] = cfg_.scramble_unkept_lanes ? static_cast<std::uint8_t>(rng_()) : 0;
+        bool const was_full = full_beat_;
         full_beat_ = n == lanes_;
-        std::fill(keep_bytes_.begin(), keep_bytes_.end(), 0);
-        std::fill_n(keep_bytes_.begin(), n / 8, std::uint8_t{0xFF});
-        if (n % 8) keep_bytes_[n / 8] = static_cast<std::uint8_t>((1u << (n % 8)) - 1);
+        if (!(full_beat_ && was_full)) {  // tkeep: n lanes from lane 0 (unchanged between full beats)
+            std::fill(keep_bytes_.begin(), keep_bytes_.end(), 0);
+            std::fill_n(keep_bytes_.begin(), n / 8, std::uint8_t{0xFF});
+            if (n % 8) keep_bytes_[n / 8] = static_cast<std::uint8_t>((1u << (n % 8)) - 1);
+        }
         last_ = offset_ + n == f.bytes.size();
         user_ = last_ && f.bad;
     }
