@@ -48,6 +48,7 @@ public:
     std::uint64_t lost() const noexcept { return lost_; }
 
     void drive() override {}
+    bool drives() const noexcept override { return false; }
     void observe() override {
         auto const q = static_cast<std::uint32_t>(queue_line_.get()) & queue_mask_;
         bool const e = error_line_.high();
