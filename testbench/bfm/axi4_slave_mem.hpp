@@ -255,12 +255,10 @@ public:
         if (w_.valid && wready_) accept_write_beat();
         if (r_valid_ && rready_) complete_read_beat();
         if (b_valid_ && bready_) complete_write_response();
-        ar_prev_ = ar_;
-        ar_prev_.valid = ar_.valid && !arready_;  // still owed: must stay unchanged
-        aw_prev_ = aw_;
-        aw_prev_.valid = aw_.valid && !awready_;
-        w_prev_ = w_;
-        w_prev_.valid = w_.valid && !wready_;
+        // A payload still owed (valid, not taken) must stay unchanged; only then is it kept.
+        owe(ar_prev_, ar_, ar_.valid && !arready_);
+        owe(aw_prev_, aw_, aw_.valid && !awready_);
+        owe(w_prev_, w_, w_.valid && !wready_);
         ++cycle_;
     }
 
@@ -302,6 +300,12 @@ private:
             s.burst = static_cast<std::uint8_t>(burst.get() & 3);
         }
         return s;
+    }
+
+    template <class Snap>
+    static void owe(Snap& prev, Snap const& now, bool stalled) {
+        if (stalled) prev = now;
+        else prev.valid = false;  // nothing owed: the rest of prev is never read
     }
 
     [[noreturn]] void violation(std::string_view rule, std::uint64_t addr, std::uint32_t id) const {
