@@ -26,6 +26,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <random>
@@ -205,6 +206,7 @@ public:
     /// Forget every transaction and drive all slave outputs low (call while the model is in reset).
     void reset() {
         reads_.clear();
+        reads_started_ = 0;
         w_pending_.clear();
         b_pending_.clear();
         in_flight_reads_by_id_.clear();
@@ -221,14 +223,14 @@ public:
                           port_.arburst);
         aw_ = sample_addr(port_.awvalid, port_.awid, port_.awaddr, port_.awlen, port_.awsize,
                           port_.awburst);
-        w_.valid = port_.wvalid.get() & 1u;
+        w_.valid = port_.wvalid.high();
         if (w_.valid) {
             port_.wdata.read_bytes(0, w_.data);
             port_.wstrb.read_bytes(0, w_.strb);
-            w_.last = port_.wlast.get() & 1u;
+            w_.last = port_.wlast.high();
         }
-        rready_ = port_.rready.get() & 1u;
-        bready_ = port_.bready.get() & 1u;
+        rready_ = port_.rready.high();
+        bready_ = port_.bready.high();
         if (cfg_.check) check_stable();
 
         arready_ = reads_.size() < cfg_.max_reads && !cfg_.ar_pause.pause(rng_);
@@ -253,12 +255,10 @@ public:
         if (w_.valid && wready_) accept_write_beat();
         if (r_valid_ && rready_) complete_read_beat();
         if (b_valid_ && bready_) complete_write_response();
-        ar_prev_ = ar_;
-        ar_prev_.valid = ar_.valid && !arready_;  // still owed: must stay unchanged
-        aw_prev_ = aw_;
-        aw_prev_.valid = aw_.valid && !awready_;
-        w_prev_ = w_;
-        w_prev_.valid = w_.valid && !wready_;
+        // A payload still owed (valid, not taken) must stay unchanged; only then is it kept.
+        owe(ar_prev_, ar_, ar_.valid && !arready_);
+        owe(aw_prev_, aw_, aw_.valid && !awready_);
+        owe(w_prev_, w_, w_.valid && !wready_);
         ++cycle_;
     }
 
@@ -291,7 +291,7 @@ private:
     static AddrSnap sample_addr(SigRef const& valid, SigRef const& id, SigRef const& addr,
                                 SigRef const& len, SigRef const& size, SigRef const& burst) {
         AddrSnap s;
-        s.valid = valid.get() & 1u;
+        s.valid = valid.high();
         if (s.valid) {
             s.id = static_cast<std::uint32_t>(id.get());
             s.addr = addr.get();
@@ -300,6 +300,12 @@ private:
             s.burst = static_cast<std::uint8_t>(burst.get() & 3);
         }
         return s;
+    }
+
+    template <class Snap>
+    static void owe(Snap& prev, Snap const& now, bool stalled) {
+        if (stalled) prev = now;
+        else prev.valid = false;  // nothing owed: the rest of prev is never read
     }
 
     [[noreturn]] void violation(std::string_view rule, std::uint64_t addr, std::uint32_t id) const {
@@ -402,26 +408,8 @@ private:
                       lo, t.a.id);
         std::size_t const lane0 = lo % DataBytes;
         std::size_t const lanes = hi - lo;
-        auto strobe = [&](std::size_t lane) { return (w_.strb[lane / 8] >> (lane % 8)) & 1u; };
-        if (cfg_.check) {
-            for (std::size_t lane = 0; lane < DataBytes; ++lane)
-                if (strobe(lane) && (lane < lane0 || lane >= lane0 + lanes))
-                    violation(fmt::format("WSTRB lane {} outside the beat's bytes", lane), lo, t.a.id);
-        }
-        if (t.resp == axi4::resp_okay) {
-            // write each run of strobed lanes in one go
-            std::size_t lane = lane0;
-            while (lane < lane0 + lanes) {
-                if (!strobe(lane)) {
-                    ++lane;
-                    continue;
-                }
-                std::size_t end = lane;
-                while (end < lane0 + lanes && strobe(end)) ++end;
-                mem_.write(lo - lane0 + lane, std::span(w_.data.data() + lane, end - lane));
-                lane = end;
-            }
-        }
+        if (!write_whole_beat(lo, lane0, lanes, t.resp == axi4::resp_okay))
+            write_strobed_lanes(lo, lane0, lanes, t.a.id, t.resp == axi4::resp_okay);
         ++stats_.write_beats;
         ++t.beat;
         if (last) {
@@ -431,9 +419,48 @@ private:
         }
     }
 
+    // The common beat: every lane of [lane0, lane0 + lanes) strobed and no other. Writes it (when
+    // `store`) and returns true; false leaves the beat to write_strobed_lanes().
+    bool write_whole_beat(std::uint64_t lo, std::size_t lane0, std::size_t lanes, bool store) {
+        if constexpr (strb_bytes > 8) {
+            return false;
+        } else {
+            std::uint64_t strb = 0;
+            std::memcpy(&strb, w_.strb.data(), strb_bytes);
+            std::uint64_t const beat = (lanes >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes) - 1) << lane0;
+            if (strb != beat) return false;
+            if (store) mem_.write(lo, std::span(w_.data.data() + lane0, lanes));
+            return true;
+        }
+    }
+
+    // Any other beat, lane by lane: checks WSTRB against the beat's bytes (with `check`) and
+    // writes each run of strobed lanes in one go (when `store`).
+    void write_strobed_lanes(std::uint64_t lo, std::size_t lane0, std::size_t lanes, std::uint32_t id, bool store) {
+        auto strobe = [&](std::size_t lane) { return (w_.strb[lane / 8] >> (lane % 8)) & 1u; };
+        if (cfg_.check) {
+            for (std::size_t lane = 0; lane < DataBytes; ++lane)
+                if (strobe(lane) && (lane < lane0 || lane >= lane0 + lanes))
+                    violation(fmt::format("WSTRB lane {} outside the beat's bytes", lane), lo, id);
+        }
+        if (!store) return;
+        std::size_t lane = lane0;
+        while (lane < lane0 + lanes) {
+            if (!strobe(lane)) {
+                ++lane;
+                continue;
+            }
+            std::size_t end = lane;
+            while (end < lane0 + lanes && strobe(end)) ++end;
+            mem_.write(lo - lane0 + lane, std::span(w_.data.data() + lane, end - lane));
+            lane = end;
+        }
+    }
+
     // Index into `list` of the transaction to answer next, or -1. Only the oldest transaction
     // of each ID is a candidate (in order within an ID).
     long pick(std::vector<Txn> const& list) {
+        if (list.empty()) return -1;
         candidates_.clear();
         seen_ids_.clear();
         for (std::size_t i = 0; i < list.size(); ++i) {
@@ -452,9 +479,13 @@ private:
 
     void offer_read() {
         long idx = -1;
-        if (!cfg_.interleave_reads || !cfg_.reorder) {
-            for (std::size_t i = 0; i < reads_.size(); ++i)
-                if (reads_[i].beat > 0) idx = static_cast<long>(i);  // finish the burst in progress
+        if (!cfg_.interleave_reads || !cfg_.reorder) {  // finish the (last) burst in progress
+            std::size_t seen = 0;
+            for (std::size_t i = 0; i < reads_.size() && seen < reads_started_; ++i)
+                if (reads_[i].beat > 0) {
+                    idx = static_cast<long>(i);
+                    ++seen;
+                }
         }
         if (idx < 0) idx = pick(reads_);
         if (idx < 0) return;
@@ -476,7 +507,9 @@ private:
         auto it = std::find_if(reads_.begin(), reads_.end(), [&](Txn const& t) { return t.seq == r_seq_; });
         ++stats_.read_beats;
         r_valid_ = false;
+        if (it->beat == 0) ++reads_started_;
         if (it->beat++ < it->a.len) return;
+        --reads_started_;
         ++stats_.read_bursts;
         if (it->resp != axi4::resp_okay) ++stats_.error_bursts;
         --in_flight_reads_by_id_[it->a.id];
@@ -540,6 +573,7 @@ private:
     std::uint64_t r_seq_ = 0, b_seq_ = 0;
 
     std::vector<Txn> reads_;      // accepted, not fully answered, in acceptance order
+    std::size_t reads_started_ = 0;  // of reads_, those with beats answered (beat > 0)
     std::vector<Txn> w_pending_;  // AW accepted, W incomplete, in AW order
     std::vector<Txn> b_pending_;  // W complete, B not yet handshaken
     std::map<std::uint32_t, std::size_t> in_flight_reads_by_id_, in_flight_writes_by_id_;

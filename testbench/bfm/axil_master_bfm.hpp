@@ -23,6 +23,8 @@
 //   queued (the trip from the CPU to the device, e.g. across PCIe).
 // - Randomness: an optional pause before starting each operation and on BREADY / RREADY, drawn
 //   from the run's generator only when enabled (so a disabled pause shifts nothing).
+// - While nothing is in progress and nothing may start yet, drive() samples and writes nothing
+//   (the port's valids and readies are already low): an idle register port costs a few compares.
 // - The queue is a fixed-capacity ring allocated at construction; nothing allocates per cycle.
 //   Pushing into a full queue throws (callers that model a CPU stall wait for !full()).
 #pragma once
@@ -163,11 +165,15 @@ public:
 
     /// Phase 1, before the edge: sample the slave's outputs, set the master's.
     void drive() {
-        awready_ = port_.awready.get() & 1u;
-        wready_ = port_.wready.get() & 1u;
-        arready_ = port_.arready.get() & 1u;
-        bvalid_ = port_.bvalid.get() & 1u;
-        rvalid_ = port_.rvalid.get() & 1u;
+        if (quiet()) [[likely]] {
+            drive_quiet();
+            return;
+        }
+        awready_ = port_.awready.high();
+        wready_ = port_.wready.high();
+        arready_ = port_.arready.high();
+        bvalid_ = port_.bvalid.high();
+        rvalid_ = port_.rvalid.high();
         if (bvalid_) bresp_ = static_cast<std::uint8_t>(port_.bresp.get() & 3u);
         if (rvalid_) {
             rresp_ = static_cast<std::uint8_t>(port_.rresp.get() & 3u);
@@ -200,6 +206,7 @@ public:
         port_.arvalid.set(ar_pending_);
         port_.bready.set(bready_);
         port_.rready.set(rready_);
+        outputs_idle_ = false;
     }
 
     /// Phase 2, after the edge: record the handshakes that happened at it.
@@ -243,6 +250,18 @@ private:
         op.ticket = issued_;
         queue_[tail_++ & (queue_.size() - 1)] = op;
         return issued_++;
+    }
+
+    /// Nothing in progress and nothing that may start this cycle: every valid and ready stays
+    /// low, nothing is sampled and nothing is drawn (a pause is drawn only for an operation).
+    bool quiet() const noexcept {
+        return writes_count_ == 0 && !read_busy_ &&
+               (head_ == tail_ || queue_[head_ & (queue_.size() - 1)].ready_cycle > cycle_);
+    }
+    void drive_quiet() noexcept {
+        awvalid_ = wvalid_ = bready_ = rready_ = false;
+        aw_slot_ = w_slot_ = no_slot;
+        if (!outputs_idle_) drive_idle();
     }
 
     /// Nothing starts while a read is outstanding; see the contract for writes_in_flight and
@@ -306,6 +325,7 @@ private:
         port_.arvalid.set(0);
         port_.bready.set(0);
         port_.rready.set(0);
+        outputs_idle_ = true;
     }
 
     AxilPort port_;
@@ -329,6 +349,7 @@ private:
     std::uint32_t rdata_ = 0;
     // driven in drive()
     bool awvalid_ = false, wvalid_ = false, bready_ = false, rready_ = false;
+    bool outputs_idle_ = false;  // every valid and ready low on the port since drive_idle()
     AxilResult last_;
     AxilMasterStats stats_;
     std::uint64_t cycle_ = 0;

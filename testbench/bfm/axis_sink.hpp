@@ -19,6 +19,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -75,7 +76,9 @@ public:
     }
 
     void sample() {
-        valid_ = (port_.tvalid.get() & 1u) != 0;
+        valid_ = port_.tvalid.high();
+        in_reset_ = port_.rst_n.bound() ? !port_.rst_n.high() : manual_reset_;
+        if (!valid_) return;  // no beat: the payload means nothing (a stall's is kept in prev_*)
         port_.tdata.read_bytes(0, data_);
         if (port_.tkeep.bound()) {
             port_.tkeep.read_bytes(0, keep_);
@@ -83,9 +86,8 @@ public:
             std::fill(keep_.begin(), keep_.end(), 0xFF);
         }
         if (lanes_ % 8) keep_.back() &= static_cast<std::uint8_t>((1u << (lanes_ % 8)) - 1);
-        last_ = (port_.tlast.get() & 1u) != 0;
-        user_ = (port_.tuser.get() & 1u) != 0;
-        in_reset_ = port_.rst_n.bound() ? (port_.rst_n.get() & 1u) == 0 : manual_reset_;
+        last_ = port_.tlast.high();
+        user_ = port_.tuser.high();
     }
 
     void observe() {
@@ -137,6 +139,26 @@ private:
             }
         }
         if (!valid_) return;
+        // tkeep a byte at a time: the lanes kept from lane 0, and whether any lane above is kept
+        // (lanes past lanes_ are masked off in sample()).
+        std::size_t byte = 0;
+        kept_ = 0;
+        while (byte < keep_.size() && keep_[byte] == 0xFF) {
+            kept_ += 8;
+            ++byte;
+        }
+        bool contiguous = true;
+        if (byte < keep_.size()) {
+            auto const run = std::countr_one(keep_[byte]);
+            kept_ += static_cast<std::size_t>(run);
+            contiguous = (keep_[byte] >> run) == 0;  // this byte is not 0xFF: run < 8
+            for (std::size_t i = byte + 1; i < keep_.size(); ++i) contiguous = contiguous && keep_[i] == 0;
+        }
+        if (kept_ == 0 || !contiguous || (!last_ && kept_ != lanes_)) check_keep_slowly();
+    }
+
+    // The rules on tkeep one lane at a time, naming the first one broken.
+    void check_keep_slowly() {
         std::size_t kept = 0;
         while (kept < lanes_ && keep_bit(kept)) ++kept;
         if (kept == 0 && std::all_of(keep_.begin(), keep_.end(), [](std::uint8_t b) { return b == 0; }))
@@ -146,15 +168,20 @@ private:
         if (!last_ && kept != lanes_) fail(AxisRule::keep_partial_not_last, fmt::format("tkeep {}", keep_hex()));
     }
 
+    // The beat's kept lanes (kept_, from check_beat()) are the frame's next bytes.
     void take_beat() {
-        if (current_.bytes.empty()) current_.first_beat_cycle = cycle_;
-        for (std::size_t i = 0; i < lanes_ && keep_bit(i); ++i) current_.bytes.push_back(data_[i]);
+        if (current_.bytes.empty()) {
+            current_.first_beat_cycle = cycle_;
+            current_.bytes.reserve(longest_frame_);  // one allocation per frame, not one per doubling
+        }
+        current_.bytes.insert(current_.bytes.end(), data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>(kept_));
         ++beats_received_;
         if (cfg_.check && current_.bytes.size() > cfg_.max_frame_bytes)
             throw AxisProtocolError(AxisRule::frame_too_long, port_.name, cycle_,
                                     fmt::format("no tlast within {} bytes", cfg_.max_frame_bytes));
         if (!last_) return;
         current_.bad = user_;
+        longest_frame_ = std::max(longest_frame_, current_.bytes.size());
         current_.last_beat_cycle = cycle_;
         ++frames_received_;
         wire::Frame done = std::move(current_);
@@ -175,6 +202,8 @@ private:
     bool valid_ = false, ready_ = false, last_ = false, user_ = false;
     bool prev_last_ = false, prev_user_ = false;
     bool stalled_ = false;
+    std::size_t kept_ = 0;  // lanes kept from lane 0 in the beat sampled (check_beat())
+    std::size_t longest_frame_ = 0;
     bool in_reset_ = false, was_in_reset_ = false, manual_reset_ = false;
     wire::Frame current_;
     std::deque<wire::Frame> frames_;

@@ -4,6 +4,8 @@
 // Contract per clock (testbench/README "two-phase"):
 //   drive()   before the edge: decides this cycle's beat and writes tdata/tkeep/tlast/tuser/
 //             tvalid; then samples tready (correct when the model's tready is a register).
+//             The port is written only when it changes (a new beat, or going idle), so the
+//             source owns its signals: nothing else may write them (reset() re-drives idle).
 //   sample()  optional, after the harness settled the model (eval with the clock low) and
 //             before the edge: re-reads tready, for models whose tready depends
 //             combinationally on other inputs (e.g. nic_fifo when full).
@@ -22,6 +24,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <random>
@@ -85,6 +88,7 @@ public:
         offset_ = 0;
         valid_ = false;
         ready_ = false;
+        full_keep_on_port_ = false;  // the kernel's reset zeroed the inputs
         if (!queue_.empty()) queue_.front().frame.first_beat_cycle.reset();
         drive_idle();
     }
@@ -96,22 +100,15 @@ public:
             if (can_start && !cfg_.pause.pause(rng_)) {
                 load_beat(queue_.front().frame);
                 valid_ = true;
+                present_beat();
+            } else if (presenting_) {
+                drive_idle();
             }
-        }
-        if (valid_) {
-            port_.tdata.write_bytes(0, beat_data_);
-            port_.tkeep.set(0);
-            port_.tkeep.write_bytes(0, keep_bytes_);
-            port_.tlast.set(last_);
-            port_.tuser.set(user_);
-            port_.tvalid.set(1);
-        } else {
-            drive_idle();
         }
         sample();
     }
 
-    void sample() { ready_ = port_.tready.bound() ? (port_.tready.get() & 1u) != 0 : true; }
+    void sample() { ready_ = port_.tready.bound() ? port_.tready.high() : true; }
 
     void observe() {
         if (valid_ && ready_) {
@@ -142,22 +139,39 @@ private:
 
     void load_beat(wire::Frame const& f) {
         std::size_t const n = std::min(lanes_, f.bytes.size() - offset_);
-        for (std::size_t i = 0; i < lanes_; ++i) {
-            if (i < n)
-                beat_data_[i] = f.bytes[offset_ + i];
-            else
-                beat_data_[i] = cfg_.scramble_unkept_lanes ? static_cast<std::uint8_t>(rng_()) : 0;
+        std::memcpy(beat_data_.data(), f.bytes.data() + offset_, n);
+        for (std::size_t i = n; i < lanes_; ++i)
+            beat_data_[i] = cfg_.scramble_unkept_lanes ? static_cast<std::uint8_t>(rng_()) : 0;
+        bool const was_full = full_beat_;
+        full_beat_ = n == lanes_;
+        if (!(full_beat_ && was_full)) {  // tkeep: n lanes from lane 0 (unchanged between full beats)
+            std::fill(keep_bytes_.begin(), keep_bytes_.end(), 0);
+            std::fill_n(keep_bytes_.begin(), n / 8, std::uint8_t{0xFF});
+            if (n % 8) keep_bytes_[n / 8] = static_cast<std::uint8_t>((1u << (n % 8)) - 1);
         }
-        std::fill(keep_bytes_.begin(), keep_bytes_.end(), 0);
-        for (std::size_t i = 0; i < n; ++i) keep_bytes_[i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
         last_ = offset_ + n == f.bytes.size();
         user_ = last_ && f.bad;
+    }
+
+    // A beat's signals are written once, when it is loaded: they stay until it is taken.
+    void present_beat() {
+        port_.tdata.write_bytes(0, beat_data_);
+        if (!(full_beat_ && full_keep_on_port_)) {  // tkeep changes only around a frame's last beat
+            port_.tkeep.set(0);
+            port_.tkeep.write_bytes(0, keep_bytes_);
+            full_keep_on_port_ = full_beat_;
+        }
+        port_.tlast.set(last_);
+        port_.tuser.set(user_);
+        port_.tvalid.set(1);
+        presenting_ = true;
     }
 
     void drive_idle() {
         port_.tvalid.set(0);
         port_.tlast.set(0);
         port_.tuser.set(0);
+        presenting_ = false;
     }
 
     AxisPort port_;
@@ -173,6 +187,9 @@ private:
     std::size_t offset_ = 0;             // bytes of the front frame already transferred
     bool valid_ = false, last_ = false, user_ = false;
     bool ready_ = false;
+    bool presenting_ = false;            // tvalid is high on the port (else every signal idle)
+    bool full_beat_ = false;             // the loaded beat keeps every lane
+    bool full_keep_on_port_ = false;     // tkeep on the port keeps every lane
     std::uint64_t cycle_ = 0;
     std::uint64_t gap_until_cycle_ = 0;  // the next frame may start at this cycle
     std::uint64_t frames_sent_ = 0, beats_sent_ = 0;

@@ -38,13 +38,37 @@ public:
     bool bound() const noexcept { return bytes_ != nullptr; }
     std::size_t size_bytes() const noexcept { return size_bytes_; }
 
-    /// The low 64 bits (0 when unbound).
-    std::uint64_t get() const noexcept { return field(0, std::min<std::size_t>(size_bytes_, 8)); }
+    /// The low 64 bits (0 when unbound). Verilator's storage is 1, 2, 4 or 8 bytes, or a
+    /// multiple of 4 above 8: each is one typed load, never a copy of a runtime size, and the
+    /// one-byte signals (every valid, ready and flag) take the first branch. get(), high() and
+    /// set() are forced inline: a call would cost more than they do.
+    [[gnu::always_inline]] std::uint64_t get() const noexcept {
+        if (size_bytes_ == 1) [[likely]]
+            return *bytes_;
+        switch (size_bytes_) {
+        case 0: return 0;
+        case 2: return load<std::uint16_t>();
+        case 4: return load<std::uint32_t>();
+        default: return load<std::uint64_t>();  // 8, or a wide signal's low 64 bits
+        }
+    }
+    /// Bit 0 (false when unbound): a valid, ready or flag, whatever the storage.
+    [[gnu::always_inline]] bool high() const noexcept { return bytes_ != nullptr && (*bytes_ & 1u) != 0; }
     /// Writes the low 64 bits and clears the rest of the storage (no-op when unbound).
-    void set(std::uint64_t value) noexcept {
-        if (!bytes_) return;
-        std::memset(bytes_, 0, size_bytes_);
-        set_field(0, std::min<std::size_t>(size_bytes_, 8), value);
+    [[gnu::always_inline]] void set(std::uint64_t value) noexcept {
+        if (size_bytes_ == 1) [[likely]] {
+            *bytes_ = static_cast<std::uint8_t>(value);
+            return;
+        }
+        switch (size_bytes_) {
+        case 0: return;
+        case 2: store(static_cast<std::uint16_t>(value)); return;
+        case 4: store(static_cast<std::uint32_t>(value)); return;
+        case 8: store(value); return;
+        default:  // wide
+            store(value);
+            std::memset(bytes_ + 8, 0, size_bytes_ - 8);
+        }
     }
 
     bool bit(std::size_t index) const noexcept {
@@ -69,16 +93,35 @@ public:
             std::memcpy(bytes_ + offset, &value, std::min(n_bytes, size_bytes_ - offset));
     }
 
+    /// Bytes [offset, offset + out.size()) (nothing when they are not all there). A 64-bit
+    /// beat (the narrowest data bus) is one move, not a library call.
     void read_bytes(std::size_t offset, std::span<std::uint8_t> out) const noexcept {
-        if (bytes_ && offset + out.size() <= size_bytes_)
+        if (!bytes_ || offset + out.size() > size_bytes_) return;
+        if (out.size() == 8)
+            std::memcpy(out.data(), bytes_ + offset, 8);
+        else
             std::memcpy(out.data(), bytes_ + offset, out.size());
     }
     void write_bytes(std::size_t offset, std::span<std::uint8_t const> in) noexcept {
-        if (bytes_ && offset + in.size() <= size_bytes_)
+        if (!bytes_ || offset + in.size() > size_bytes_) return;
+        if (in.size() == 8)
+            std::memcpy(bytes_ + offset, in.data(), 8);
+        else
             std::memcpy(bytes_ + offset, in.data(), in.size());
     }
 
 private:
+    template <class T>
+    T load() const noexcept {
+        T v;
+        std::memcpy(&v, bytes_, sizeof(T));  // a fixed size: one move
+        return v;
+    }
+    template <class T>
+    void store(T v) noexcept {
+        std::memcpy(bytes_, &v, sizeof(T));
+    }
+
     std::uint8_t* bytes_ = nullptr;
     std::size_t size_bytes_ = 0;
 };

@@ -47,6 +47,10 @@ public:
     }
 
     void write(std::uint64_t addr, std::span<std::uint8_t const> bytes) {
+        if (auto* host = mapped(addr, bytes.size())) {  // the common case: one mapped region
+            std::memcpy(host, bytes.data(), bytes.size());
+            return;
+        }
         std::size_t done = 0;
         while (done < bytes.size()) {
             auto const a = addr + done;
@@ -64,6 +68,10 @@ public:
     }
 
     void read(std::uint64_t addr, std::span<std::uint8_t> out) const {
+        if (auto const* host = mapped(addr, out.size())) {  // the common case: one mapped region
+            std::memcpy(out.data(), host, out.size());
+            return;
+        }
         std::size_t done = 0;
         while (done < out.size()) {
             auto const a = addr + done;

@@ -16,6 +16,7 @@ public:
         if (peer) peer->tick(k_.cycle());
     }
     void observe() override {}
+    bool observes() const noexcept override { return false; }
 
 private:
     sim::Kernel& k_;

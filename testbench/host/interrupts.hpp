@@ -48,9 +48,10 @@ public:
     std::uint64_t lost() const noexcept { return lost_; }
 
     void drive() override {}
+    bool drives() const noexcept override { return false; }
     void observe() override {
         auto const q = static_cast<std::uint32_t>(queue_line_.get()) & queue_mask_;
-        bool const e = error_line_.get() & 1u;
+        bool const e = error_line_.high();
         if (q == 0 && !e) [[likely]]
             return;
         record(q, e);

@@ -24,15 +24,15 @@ DmaBurst DmaObserver::sample(bool write) const {
 void DmaObserver::drive() {
     // Every input of the model is set by now (the slave drove before us): these are the
     // handshakes of the coming edge.
-    ar_ = (port_.arvalid.get() & 1) && (port_.arready.get() & 1);
-    aw_ = (port_.awvalid.get() & 1) && (port_.awready.get() & 1);
-    w_ = (port_.wvalid.get() & 1) && (port_.wready.get() & 1);
-    r_ = (port_.rvalid.get() & 1) && (port_.rready.get() & 1);
-    b_ = (port_.bvalid.get() & 1) && (port_.bready.get() & 1);
+    ar_ = port_.arvalid.high() && port_.arready.high();
+    aw_ = port_.awvalid.high() && port_.awready.high();
+    w_ = port_.wvalid.high() && port_.wready.high();
+    r_ = port_.rvalid.high() && port_.rready.high();
+    b_ = port_.bvalid.high() && port_.bready.high();
     if (ar_) ar_burst_ = sample(false);
     if (aw_) aw_burst_ = sample(true);
     if (w_) {
-        w_last_ = port_.wlast.get() & 1;
+        w_last_ = port_.wlast.high();
         if (w_pending_.empty() || w_pending_.front().capture) {  // empty: its AW is at this edge too
             port_.wdata.read_bytes(0, w_data_);
             port_.wstrb.read_bytes(0, w_strb_);
@@ -40,7 +40,7 @@ void DmaObserver::drive() {
     }
     if (r_) {
         r_id_ = static_cast<std::uint32_t>(port_.rid.get());
-        r_last_ = port_.rlast.get() & 1;
+        r_last_ = port_.rlast.high();
         r_resp_ = static_cast<std::uint8_t>(port_.rresp.get() & 3);
     }
     if (b_) {

@@ -170,6 +170,8 @@ void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t
             e.len = d.capacity;
         }
         e.published_cycle = cycle;
+        m.published_lo = std::min(m.published_lo, e.addr);
+        m.published_hi = std::max(m.published_hi, e.addr + e.len);
     }
     m.prod = new_prod;
     if (listener_) listener_->doorbell(ref(r), old, new_prod, cycle);
@@ -214,6 +216,7 @@ bool OwnershipMonitor::check_descriptor_read(unsigned r, RingModel const& m, Dma
 
 std::optional<std::uint32_t> OwnershipMonitor::fragment_of(RingModel const& m, DmaBurst const& b) const {
     std::uint64_t const bb = b.beat_bytes;
+    if (!m.may_hold(b.lo(), b.hi(), bb)) return std::nullopt;
     std::uint32_t const n = (m.whole_end - m.released) & m.mask();
     for (std::uint32_t k = 0; k < n; ++k) {
         std::uint32_t const slot = (m.released + k) & m.mask();
@@ -326,7 +329,7 @@ bool OwnershipMonitor::write_request(DmaBurst const& b) {
         unsigned const r = index({q, Direction::rx});
         for (bool retired : {false, true}) {
             RingModel& m = retired ? retired_[r] : rings_[r];
-            if (!usable(m, now, retired)) continue;
+            if (!usable(m, now, retired) || !m.may_hold(b.lo(), b.hi())) continue;
             for (std::uint32_t k = 0, n = m.owned(); k < n; ++k) {
                 std::uint32_t const slot = (m.released + k) & m.mask();
                 PublishedEntry& e = m.entries[slot];
@@ -407,9 +410,11 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             if (x >= aligned && x < end && strobes[x - aligned]) ++strobed;
         if (strobed == 0) continue;
         auto const slot = static_cast<std::uint32_t>((a - m.cpl_base) / cpl_bytes);
-        std::string const access = fmt::format("completion write (slot {} of the {})", slot, ring_name(r));
+        auto const access = [&] {  // formatted only for a violation
+            return fmt::format("completion write (slot {} of the {})", slot, ring_name(r));
+        };
         if (strobed != cpl_bytes)
-            violation(b, access, fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)",
+            violation(b, access(), fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)",
                                              strobed),
                       a);
         std::array<std::uint8_t, 16> rec{};
@@ -419,13 +424,13 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                                ring_name(r), m.cpl_slot);
         };
         if (slot != m.cpl_slot)
-            violation(b, access,
+            violation(b, access(),
                       fmt::format("out of order: the next completion goes to slot {} ({} written so far)", m.cpl_slot,
                                   m.completions),
                       owner_here());
         bool const phase = (rec[15] >> 7) & 1u;
         if (phase != m.phase)
-            violation(b, access,
+            violation(b, access(),
                       fmt::format("phase bit {}, expected {} (pass {} over the {}-slot completion ring: 1 on the "
                                   "first pass, flipping at each wrap)",
                                   phase ? 1 : 0, m.phase ? 1 : 0, m.completions / m.size() + 1, m.size()),
@@ -437,20 +442,20 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             count = cpl.desc_count;
             std::uint32_t const expect_last = (m.released + count - 1) & m.mask();
             if (count == 0 || count > owned || cpl.last_desc != expect_last)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("describes descriptors ending at slot {} ({} of them), but the NIC owns {} "
                                       "(the next packet starts at slot {})",
                                       cpl.last_desc, count, owned_text(m), m.released),
                           owner_here());
             if (!m.in_whole_packet(cpl.last_desc) || !m.entries[cpl.last_desc].eop)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("its last descriptor, slot {}, is not the end (eop) of a published packet",
                                       cpl.last_desc),
                           owner_here());
             for (std::uint32_t k = 0; k + 1 < count; ++k) {
                 std::uint32_t const s = (m.released + k) & m.mask();
                 if (m.entries[s].eop)
-                    violation(b, access,
+                    violation(b, access(),
                               fmt::format("covers {} descriptors from slot {}, but slot {} already ends a packet",
                                           count, m.released, s),
                               owner_here());
@@ -459,7 +464,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             auto const cpl = c::rx_cpl_t::decode(rec);
             count = cpl.buf_count;
             if (count == 0 || count > owned || cpl.first_buf != m.released)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("describes buffers from slot {} ({} of them), but the NIC owns {}",
                                       cpl.first_buf, count, owned_text(m)),
                           owner_here());
@@ -469,7 +474,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                 PublishedEntry const& e = m.entries[s];
                 capacity += e.len;
                 if (e.writes_in_flight != 0 || e.last_write_response_cycle >= b.cycle)
-                    violation(b, access,
+                    violation(b, access(),
                               fmt::format("requested at cycle {}, before the write response of the frame's data in "
                                           "the buffer of slot {} ({})",
                                           b.cycle, s,
@@ -478,7 +483,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                               owner_here());
             }
             if (cpl.len > capacity)
-                violation(b, access,
+                violation(b, access(),
                           fmt::format("frame length {} exceeds the {} bytes of its {} buffers", cpl.len, capacity, count),
                           owner_here());
         }

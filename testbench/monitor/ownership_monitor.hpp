@@ -88,6 +88,9 @@ struct RingModel {
     std::uint64_t generation = 0;  // ring resets so far
     std::uint64_t grace_until = 0; // disabled or retired: accesses under way tolerated until then
     std::vector<PublishedEntry> entries;
+    // Bytes [published_lo, published_hi) cover every buffer ever published to this model (a
+    // superset of those it holds now): a burst outside them is in none, found without a scan.
+    std::uint64_t published_lo = ~std::uint64_t{0}, published_hi = 0;
 
     std::uint32_t size() const noexcept { return 1u << size_log2; }
     std::uint32_t mask() const noexcept { return size() - 1; }
@@ -99,6 +102,14 @@ struct RingModel {
     }
     std::uint64_t desc_end() const noexcept { return base + std::uint64_t{size()} * 16; }
     std::uint64_t cpl_end() const noexcept { return cpl_base + std::uint64_t{size()} * 16; }
+    /// Whether [lo, hi) may overlap a buffer of this model, with the buffers widened to whole
+    /// `align`-byte units (a power of two).
+    bool may_hold(std::uint64_t lo, std::uint64_t hi, std::uint64_t align = 1) const noexcept {
+        std::uint64_t const top = published_hi > ~std::uint64_t{0} - (align - 1)
+                                      ? ~std::uint64_t{0}
+                                      : (published_hi + align - 1) & ~(align - 1);
+        return lo < top && (published_lo & ~(align - 1)) < hi;
+    }
 };
 
 /// Contract-level events, for views such as the packet timeline. Cycles are kernel cycles.

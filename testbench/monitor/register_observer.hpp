@@ -36,8 +36,8 @@ public:
         : kernel_(kernel), port_(port), listener_(listener) {}
 
     void drive() override {
-        aw_now_ = (port_.awvalid.get() & 1) && (port_.awready.get() & 1);
-        w_now_ = (port_.wvalid.get() & 1) && (port_.wready.get() & 1);
+        aw_now_ = port_.awvalid.high() && port_.awready.high();
+        w_now_ = port_.wvalid.high() && port_.wready.high();
         if (aw_now_) aw_addr_next_ = static_cast<std::uint16_t>(port_.awaddr.get() & 0xFFFC);
         if (w_now_) {
             w_data_next_ = static_cast<std::uint32_t>(port_.wdata.get());

@@ -113,11 +113,11 @@ void Scoreboard::rx_put(Frame const& f, std::optional<DropReason> must_drop) {
 
 std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::optional<std::uint16_t> queue,
                                              std::span<std::uint8_t const> bytes) {
-    std::string const where = queue ? fmt::format(" on queue {}", *queue) : std::string{};
+    auto const where = [&] { return queue ? fmt::format(" on queue {}", *queue) : std::string{}; };  // for errors
     if (auto const tag = wire::decode_tag(bytes)) {
         auto [lo, hi] = l.by_tag.equal_range(*tag);
         if (lo == hi && !l.recent_done.contains(*tag)) {
-            error(fmt::format("{} {}{}: unexpected (no such frame was {})", dir, name_of(tag, bytes.size()), where,
+            error(fmt::format("{} {}{}: unexpected (no such frame was {})", dir, name_of(tag, bytes.size()), where(),
                               &l == &tx_ ? "posted" : "put on the wire"));
             return std::nullopt;
         }
@@ -128,7 +128,7 @@ std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::op
             ++sum_.tx_duplicates;
             return std::nullopt;
         }
-        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(tag, bytes.size()), where));
+        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(tag, bytes.size()), where()));
         return std::nullopt;
     }
     // Untagged (foreign, or corrupted inside its tag): by bytes, the expected queue first.
@@ -154,31 +154,31 @@ std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::op
     if (exact) return exact;
     if (exact_elsewhere) return exact_elsewhere;  // complete() reports the wrong queue
     if (exact_done) {
-        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(std::nullopt, bytes.size()), where));
+        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(std::nullopt, bytes.size()), where()));
         return std::nullopt;
     }
     if (closest && best > 0) return closest;  // corrupt: complete() reports the difference
-    error(fmt::format("{} {}{}: unexpected (matches nothing outstanding)", dir, name_of(std::nullopt, bytes.size()), where));
+    error(fmt::format("{} {}{}: unexpected (matches nothing outstanding)", dir, name_of(std::nullopt, bytes.size()), where()));
     return std::nullopt;
 }
 
 void Scoreboard::complete(Ledger& l, char const* dir, std::size_t idx, std::uint16_t queue,
                           std::span<std::uint8_t const> got) {
     Entry& e = l.entries.at(idx);
-    std::string const who = name_of(e.tag, e.expected.size());
+    auto const who = [&] { return name_of(e.tag, e.expected.size()); };  // formatted only for an error
     if (e.queue != queue)
-        error(fmt::format("{} {}: delivered on queue {}, expected queue {}", dir, who, queue, e.queue));
+        error(fmt::format("{} {}: delivered on queue {}, expected queue {}", dir, who(), queue, e.queue));
     auto& last = l.last_done_pos[e.queue];
     if (last && e.pos < *last) {
-        error(fmt::format("{} {} on queue {}: out of order (it is #{} in its queue, but #{} came already)", dir, who,
+        error(fmt::format("{} {} on queue {}: out of order (it is #{} in its queue, but #{} came already)", dir, who(),
                           e.queue, e.pos, *last));
     } else {
         last = e.pos;
     }
     if (auto const diff = wire::describe_difference(e.expected, got); !diff.empty())
-        error(fmt::format("{} {} on queue {}: corrupt: {}", dir, who, e.queue, diff));
+        error(fmt::format("{} {} on queue {}: corrupt: {}", dir, who(), e.queue, diff));
     if (e.must_drop)
-        error(fmt::format("{} {} on queue {}: delivered, but the NIC had to drop it ({})", dir, who, e.queue,
+        error(fmt::format("{} {} on queue {}: delivered, but the NIC had to drop it ({})", dir, who(), e.queue,
                           to_string(*e.must_drop)));
     e.done = true;
     --l.outstanding;
@@ -221,14 +221,16 @@ void Scoreboard::rx_delivered(RxDelivery const& d) {
     auto const idx = match(rx_, "RX", d.queue, d.bytes);
     if (!idx) return;
     Entry const& e = rx_.entries.at(*idx);
-    std::string const who = fmt::format("RX {} on queue {}", name_of(e.tag, e.expected.size()), d.queue);
-    if (d.bad && *d.bad != e.rx.bad) error(fmt::format("{}: bad-frame flag {}, expected {}", who, *d.bad, e.rx.bad));
+    auto const who = [&] {  // formatted only for an error
+        return fmt::format("RX {} on queue {}", name_of(e.tag, e.expected.size()), d.queue);
+    };
+    if (d.bad && *d.bad != e.rx.bad) error(fmt::format("{}: bad-frame flag {}, expected {}", who(), *d.bad, e.rx.bad));
     if (d.hash && e.rx.hash && *d.hash != *e.rx.hash)
-        error(fmt::format("{}: RSS hash {:#010x}, expected {:#010x}", who, *d.hash, *e.rx.hash));
+        error(fmt::format("{}: RSS hash {:#010x}, expected {:#010x}", who(), *d.hash, *e.rx.hash));
     if (d.ip && *d.ip != e.rx.ip)
-        error(fmt::format("{}: IPv4 checksum verdict {}, expected {}", who, to_string(*d.ip), to_string(e.rx.ip)));
+        error(fmt::format("{}: IPv4 checksum verdict {}, expected {}", who(), to_string(*d.ip), to_string(e.rx.ip)));
     if (d.l4 && *d.l4 != e.rx.l4)
-        error(fmt::format("{}: L4 checksum verdict {}, expected {}", who, to_string(*d.l4), to_string(e.rx.l4)));
+        error(fmt::format("{}: L4 checksum verdict {}, expected {}", who(), to_string(*d.l4), to_string(e.rx.l4)));
     complete(rx_, "RX", *idx, d.queue, d.bytes);
 }
 

@@ -26,7 +26,8 @@
 // holds times first*trace_period .. last*trace_period + trace_period/2 and nothing else; outside
 // the window tracing costs two compares per cycle.
 //
-// Cost: the per-cycle path allocates nothing, takes two virtual calls per agent and two evals.
+// Cost: the per-cycle path allocates nothing, takes one virtual call per agent and phase it
+// takes part in (Agent::drives(), observes()) and two evals.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,10 @@ public:
     /// At the end of Kernel::reset(), before the first cycle out of reset: forget all
     /// transactions and drive idle.
     virtual void reset() {}
+    /// Whether drive() / observe() do anything: asked once, by add_agent(); the kernel calls
+    /// only the phases an agent takes part in (an interrupt monitor only observes).
+    virtual bool drives() const noexcept { return true; }
+    virtual bool observes() const noexcept { return true; }
 };
 
 struct KernelConfig {
@@ -106,7 +111,11 @@ public:
 
     /// Register an agent (not owned; it must outlive the kernel's use). Drive and observe run in
     /// registration order.
-    void add_agent(Agent& agent) { agents_.push_back(&agent); }
+    void add_agent(Agent& agent) {
+        agents_.push_back(&agent);
+        if (agent.drives()) drivers_.push_back(&agent);
+        if (agent.observes()) observers_.push_back(&agent);
+    }
     /// Register any object with drive() and observe() (and optionally reset()), e.g. a BFM from
     /// testbench/bfm; the kernel owns the small wrapper, not the object.
     template <class Bfm>
@@ -195,6 +204,7 @@ private:
     bfm::SigRef clk_, rst_n_;
     std::vector<bfm::SigRef> inputs_;
     std::vector<Agent*> agents_;
+    std::vector<Agent*> drivers_, observers_;  // of agents_, those taking part in each phase
     std::vector<std::unique_ptr<Agent>> owned_agents_;
     std::vector<std::function<void()>> hooks_;
     std::vector<Diagnostic> diagnostics_;
@@ -231,9 +241,9 @@ Agent& Kernel::add_bfm(Bfm& bfm) {
 }
 
 inline void Kernel::step() {
-    for (Agent* a : agents_) a->drive();
+    for (Agent* a : drivers_) a->drive();
     edge();
-    for (Agent* a : agents_) a->observe();
+    for (Agent* a : observers_) a->observe();
     if (cfg_.watchdog_cycles != 0 && cycle_ - last_progress_cycle_ >= cfg_.watchdog_cycles) [[unlikely]]
         watchdog_expired();
     if (cfg_.max_cycles != 0 && cycle_ >= cfg_.max_cycles) [[unlikely]]

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -127,6 +128,8 @@ inline std::string describe(Frame const& f) {
 inline std::optional<std::size_t> first_difference(std::span<std::uint8_t const> a,
                                                    std::span<std::uint8_t const> b) {
     std::size_t const n = std::min(a.size(), b.size());
+    if (a.size() == b.size() && (n == 0 || std::memcmp(a.data(), b.data(), n) == 0))  // the common case
+        return std::nullopt;
     for (std::size_t i = 0; i < n; ++i)
         if (a[i] != b[i]) return i;
     if (a.size() != b.size()) return n;

@@ -2,6 +2,8 @@
 #include "wire/traffic_gen.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -93,10 +95,10 @@ TrafficGenerator::TrafficGenerator(TrafficConfig cfg, std::mt19937_64& rng) : cf
 }
 
 void TrafficGenerator::fill_random(std::span<std::uint8_t> out) {
-    std::size_t i = 0;
-    while (i < out.size()) {
-        std::uint64_t r = rng_();
-        for (int k = 0; k < 8 && i < out.size(); ++k, r >>= 8) out[i++] = static_cast<std::uint8_t>(r);
+    static_assert(std::endian::native == std::endian::little, "byte k of a draw is its bits 8k..8k+7");
+    for (std::size_t i = 0; i < out.size(); i += 8) {
+        std::uint64_t const r = rng_();
+        std::memcpy(out.data() + i, &r, std::min<std::size_t>(8, out.size() - i));
     }
 }
 
