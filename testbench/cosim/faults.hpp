@@ -87,7 +87,8 @@ public:
                   std::uint32_t hw_tx_ring_entries, Platform& hw);
 
     bool has(FaultKind k) const;
-    /// Once the adapter is up: DMA faults find the rings through it.
+    /// At the start of traffic (the adapter up, RX buffers posted, the wire about to start): no
+    /// injection happens before (tick() waits for it), DMA faults find the rings through it.
     void attach(driver::Adapter& adapter);
     /// DriverFaults::tx_descriptor_fault.
     driver::TxDescriptorFault tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence);

@@ -344,7 +344,6 @@ struct Workload::Impl {
             };
         adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.arena(), ac);
         adapter->start();
-        if (faults) faults->attach(*adapter);
         hw.set_interrupt_handlers(
             [this](unsigned queue, bool error) {
                 if (error) {
@@ -673,6 +672,10 @@ struct Workload::Impl {
             hw.run_until([this] { return rx_rings_posted(); }, 100'000, "RX buffers posted");
             hw.flush_registers();  // bring-up writes (RSS table...) and the first doorbells have landed
             if (started_cb) started_cb();
+            // Faults strike from the start of traffic on, never during bring-up: TX frames are
+            // submitted from the first cycle, and a fault due at a few of them (a cancel at=1)
+            // would otherwise hit an adapter still posting its first buffers.
+            if (faults) faults->attach(*adapter);
             hw.start_wire(*peer);
             last_activity = hw.cycle();
             hw.run_until([this] { return traffic_done() || cancelled_run; }, ~std::uint64_t{0} >> 1,
@@ -741,7 +744,10 @@ struct Workload::Impl {
         }
         scoreboard::Summary const sb = board.finish();
         out.cycles = hw.cycle();
-        out.traffic_cycles = traffic_started ? std::max<std::uint64_t>(1, last_account_cycle - first_submit_cycle) : 0;
+        // From the first frame to the last accounted for (none accounted: the traffic took no time).
+        out.traffic_cycles = traffic_started && last_account_cycle > first_submit_cycle
+                                 ? last_account_cycle - first_submit_cycle
+                                 : traffic_started;
         out.wall_seconds = wall;
         out.tx_posted = tx_submitted;
         out.rx_injected = rx_put;
