@@ -1,6 +1,8 @@
 // CppTop: see cpp_top.hpp.
 #include "cosim/cpp_top.hpp"
 
+#include "cosim/workload.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -68,7 +70,7 @@ CppTop::CppTop(Scenario const& sc) {
     kernel_->add_bfm(*tx_sink_);
 
     host::HostConfig hc;
-    hc.memory.size_bytes = 64u << 20;
+    hc.memory.size_bytes = plan_rings(sc, dut_->config()).host_memory_bytes;  // what the scenario's rings take
     hc.memory.axi.read_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
     hc.memory.axi.write_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
     hc.memory.axi.set_all_pauses(sc.mem_stall_percent / 100.0);

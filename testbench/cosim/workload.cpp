@@ -93,6 +93,51 @@ constexpr std::uint64_t kTxDuplicatesPerRingReset = 32;
 }  // namespace
 
 
+RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
+    RingPlan p;
+    std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
+    // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
+    p.tx_fragment_bytes = sc.tx_fragment_bytes
+                              ? sc.tx_fragment_bytes
+                              : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
+    std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + p.tx_fragment_bytes - 1) / p.tx_fragment_bytes);
+    if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
+        throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
+                                        p.tx_fragment_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
+    bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
+                                             [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
+    std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
+    std::uint32_t const rx_buf = sc.rx_buffer_bytes;
+    std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_rx_frame + rx_buf - 1) / rx_buf);
+    p.os_ring = sc.ring_size;
+    // Fragment rings: enough fragments for a full packet ring of maximal frames, but never more
+    // than a net ring holds (65536): the OS then hands over frames as fragments come back.
+    p.tx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(frags_max, 2)));
+    p.rx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(bufs_max, 1)));
+    // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
+    p.hw_tx_log2 = log2_of(std::max(p.os_ring, pow2_at_least(frags_max + 1)));
+    p.hw_rx_log2 = log2_of(std::max(p.os_ring, pow2_at_least(bufs_max + 1)));
+
+    // Host memory (the DMA arena): every queue pair's OS fragment buffers (each rounded to its
+    // 64-byte alignment, plus one alignment of padding) and hardware descriptor and completion
+    // rings (the driver keeps two completion rings), 64 KiB of ring alignment; then a quarter
+    // more and 8 MiB for the rest. (The OS's net rings themselves are not DMA memory.)
+    std::uint64_t const queues = sc.queues ? sc.queues : cfg.num_queues;
+    auto buffers = [](std::uint64_t count, std::uint64_t bytes) { return count * ((bytes + 63) / 64 * 64 + 64); };
+    std::uint64_t const per_queue =
+        buffers(p.tx_fragment_ring, p.tx_fragment_bytes) + buffers(p.rx_fragment_ring, sc.rx_buffer_bytes) +
+        ((std::uint64_t{1} << p.hw_tx_log2) + (std::uint64_t{1} << p.hw_rx_log2)) * (c::DESC_BYTES + 2 * c::CPL_BYTES) +
+        (64u << 10);
+    std::uint64_t const needed = queues * per_queue / 4 * 5 + (8u << 20);
+    p.host_memory_bytes = std::max<std::uint64_t>(kDefaultHostMemoryBytes, (needed + (1u << 20) - 1) >> 20 << 20);
+    if (p.host_memory_bytes > kMaxHostMemoryBytes)
+        throw ScenarioError(fmt::format(
+            "--ring-size {} with --rx-buffer {} on {} queue pair(s) needs {} MiB of host memory for buffers, more than "
+            "the limit of {} MiB: use smaller rings, smaller RX buffers or fewer --queues",
+            sc.ring_size, sc.rx_buffer_bytes, queues, p.host_memory_bytes >> 20, kMaxHostMemoryBytes >> 20));
+    return p;
+}
+
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream) {
     // SplitMix64 of (seed, stream): distinct, well-mixed seeds for each stream of one run.
     std::uint64_t z = run_seed + 0x9e3779b97f4a7c15ull * (std::uint64_t{stream} + 1);
@@ -186,25 +231,13 @@ struct Workload::Impl {
                                             cfg.num_queues, sc.config));
         max_cycles = sc.max_cycles ? sc.max_cycles : 1'000'000 + 20'000 * (sc.packets + pcap_in.packets.size());
 
-        std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
-        // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
-        frag_bytes = sc.tx_fragment_bytes ? sc.tx_fragment_bytes
-                                          : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
-        std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + frag_bytes - 1) / frag_bytes);
-        if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
-            throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
-                                            frag_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
-        bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
-                                                 [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
-        std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
-        std::uint32_t const rx_buf = sc.rx_buffer_bytes;
-        std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_rx_frame + rx_buf - 1) / rx_buf);
-        os_ring = sc.ring_size;
-        tx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(frags_max, 2));
-        rx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(bufs_max, 1));
-        // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
-        hw_tx_log2 = log2_of(std::max(os_ring, pow2_at_least(frags_max + 1)));
-        hw_rx_log2 = log2_of(std::max(os_ring, pow2_at_least(bufs_max + 1)));
+        RingPlan const rings = plan_rings(sc, cfg);
+        frag_bytes = rings.tx_fragment_bytes;
+        os_ring = rings.os_ring;
+        tx_frag_ring = rings.tx_fragment_ring;
+        rx_frag_ring = rings.rx_fragment_ring;
+        hw_tx_log2 = rings.hw_tx_log2;
+        hw_rx_log2 = rings.hw_rx_log2;
 
         // The RX wire's gap between frames: 20 bytes of preamble and IFG, at least one cycle.
         std::uint32_t const ifg = static_cast<std::uint32_t>(std::max<std::size_t>(1, 20 / cfg.data_bytes()));

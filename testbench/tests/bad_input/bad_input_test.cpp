@@ -121,3 +121,22 @@ TEST_CASE("cancel at the first frames ends the run cleanly, with sane traffic cy
         CHECK(json_uint(j, "lost") == 0);
     }
 }
+
+// ---- item 4: big rings ----
+
+TEST_CASE("the largest ring sizes run: host memory is sized from the scenario") {
+    for (int ring : {8192, 65536}) {
+        auto const e = exec(fmt::format("{} run --packets 40 --seed 4 --queues 2 --ring-size {}", nicsim_bin(), ring));
+        INFO("--ring-size " << ring << "\n" << e.output);
+        CHECK(e.status == 0);
+        CHECK(e.output.find("PASSED") != std::string::npos);
+        CHECK(e.output.find("exhausted") == std::string::npos);
+    }
+    // Rings whose buffers would not fit any sensible host memory are refused up front.
+    auto const e = exec(fmt::format("{} run --packets 1 --ring-size 65536 --rx-buffer 65536", nicsim_bin()));
+    INFO(e.output);
+    CHECK(e.status == 2);
+    CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
+    CHECK(e.output.find("--ring-size 65536 with --rx-buffer 65536 on 4 queue pair(s) needs") != std::string::npos);
+    CHECK(e.output.find("more than the limit of 4096 MiB") != std::string::npos);
+}
