@@ -154,6 +154,7 @@ struct RunSummary {
     std::uint64_t rx_packets = 0, rx_bytes = 0;   // delivered to the OS
     std::uint64_t tx_posted = 0;                  // submitted to the OS TX queues
     std::uint64_t rx_injected = 0;                // put on the RX wire
+    std::uint64_t rx_padded = 0;                  // pcap records under 60 bytes padded to 60
     std::uint64_t tx_offloaded = 0;               // TX frames with checksum insertion requested
     std::uint64_t tx_multi_fragment = 0;          // TX frames of more than one fragment
     std::uint64_t rx_multi_buffer = 0;            // RX frames delivered in more than one buffer

@@ -49,6 +49,8 @@ std::string format_summary(RunSummary const& s) {
                      s.tx_packets, s.tx_bytes, s.tx_posted, s.tx_offloaded, s.tx_multi_fragment);
     o += fmt::format("  RX  {:>8} packets {:>12} bytes (put on the wire {}, multi-buffer {})\n", s.rx_packets,
                      s.rx_bytes, s.rx_injected, s.rx_multi_buffer);
+    if (s.rx_padded)
+        o += fmt::format("      ({} pcap records under 60 bytes padded to 60, as the sending MAC does)\n", s.rx_padded);
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
         o += fmt::format("    queue {:>2}: TX {:>8} packets {:>12} bytes | RX {:>8} packets {:>12} bytes\n", q,
@@ -116,6 +118,7 @@ std::string to_json(RunSummary const& s) {
     field("rx_bytes", std::to_string(s.rx_bytes));
     field("tx_posted", std::to_string(s.tx_posted));
     field("rx_injected", std::to_string(s.rx_injected));
+    field("rx_padded", std::to_string(s.rx_padded));
     field("tx_checksum_offloaded", std::to_string(s.tx_offloaded));
     field("tx_multi_fragment", std::to_string(s.tx_multi_fragment));
     field("rx_multi_buffer", std::to_string(s.rx_multi_buffer));

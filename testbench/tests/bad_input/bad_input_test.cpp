@@ -140,3 +140,67 @@ TEST_CASE("the largest ring sizes run: host memory is sized from the scenario") 
     CHECK(e.output.find("--ring-size 65536 with --rx-buffer 65536 on 4 queue pair(s) needs") != std::string::npos);
     CHECK(e.output.find("more than the limit of 4096 MiB") != std::string::npos);
 }
+
+// ---- item 5: pcap replay ----
+
+TEST_CASE("pcap replay: short records are padded like a MAC does and delivered, all frames replayed") {
+    auto const d = fresh_dir("pcap_short");
+    std::string pcap = pcap_header();
+    std::vector<std::size_t> const sizes = {42, 59, 60, 14, 1514, 64, 33, 300};
+    for (std::size_t i = 0; i < sizes.size(); ++i) pcap += pcap_record(sizes[i], static_cast<std::uint32_t>(i));
+    auto const in = write_pcap(d / "short.pcap", pcap);
+    auto const json = d / "run.json";
+    auto const e = exec(fmt::format("{} run --mode pcap --pcap-in {} --packets 0 --seed 5 --json {}", nicsim_bin(),
+                                    in.string(), json.string()));
+    INFO(e.output);
+    CHECK(e.status == 0);
+    CHECK(e.output.find("4 pcap records under 60 bytes padded to 60") != std::string::npos);
+    auto const j = slurp(json);
+    CHECK(json_uint(j, "rx_packets") == 8);
+    CHECK(json_uint(j, "lost") == 0);
+    CHECK(json_uint(j, "dropped") == 0);
+    CHECK(json_uint(j, "rx_padded") == 4);
+    // --packets 0: the traffic is the replay; throughput and latency cover every frame.
+    CHECK(json_uint(j, "traffic_cycles") > 0);
+    CHECK(j.find("\"rx_gbit_per_second\": 0,") == std::string::npos);
+    CHECK(j.find("\"rx_latency_cycles\": {\"count\": 8,") != std::string::npos);
+}
+
+TEST_CASE("pcap replay: every frame of a capture with repeated frames gets its RX latency") {
+    // A nicsim capture of both directions holds every frame twice (TX out, RX back in).
+    auto const d = fresh_dir("pcap_twice");
+    auto const cap = d / "both.pcapng";
+    auto const first = exec(fmt::format("{} run --packets 20 --seed 6 --pcap-out {}", nicsim_bin(), cap.string()));
+    REQUIRE(first.status == 0);
+    auto const json = d / "replay.json";
+    auto const e = exec(fmt::format("{} run --mode pcap --pcap-in {} --packets 0 --seed 6 --json {}", nicsim_bin(),
+                                    cap.string(), json.string()));
+    INFO(e.output);
+    CHECK(e.status == 0);
+    auto const j = slurp(json);
+    CHECK(json_uint(j, "rx_packets") == 40);
+    CHECK(j.find("\"rx_latency_cycles\": {\"count\": 40,") != std::string::npos);
+}
+
+TEST_CASE("pcap replay: records no wire delivers are refused, naming the record and the file") {
+    auto const d = fresh_dir("pcap_bad");
+    struct Case {
+        std::string name, contents, expect;
+    };
+    std::vector<Case> const cases = {
+        {"empty_record.pcap", pcap_header() + pcap_record(100, 0) + pcap_record(0, 1), "record 2: 0 bytes captured"},
+        {"giant.pcap", pcap_header() + pcap_record(70000, 0), "record 1: 70000 bytes, longer than the NIC's largest frame"},
+        {"jumbo.pcap", pcap_header() + pcap_record(60, 0) + pcap_record(60, 1) + pcap_record(9217, 2),
+         "record 3: 9217 bytes, longer than the NIC's largest frame"},
+        {"snaplen.pcap", pcap_header(128) + pcap_record(200, 0), "record 1: 200 bytes, longer than the capture's snap length 128"},
+    };
+    for (auto const& c : cases) {
+        auto const in = write_pcap(d / c.name, c.contents);
+        auto const e = exec(fmt::format("{} run --mode pcap --pcap-in {} --packets 0", nicsim_bin(), in.string()));
+        INFO(c.name << ": " << e.output);
+        CHECK(e.status == 2);
+        CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
+        CHECK(e.output.find(in.string()) != std::string::npos);
+        CHECK(e.output.find(c.expect) != std::string::npos);
+    }
+}
