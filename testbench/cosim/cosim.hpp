@@ -193,6 +193,10 @@ struct RunSummary {
     // trace
     std::string trace_file;            // the FST written (Scenario::trace_path), "" if the run
                                        // never reached the window (or there was none)
+    // outputs (--trace, --pcap-out, --timeline, --timeline-csv) that could not be written, one
+    // line each naming the option and the file; they do not change the verdict
+    std::vector<std::string> output_errors;
+    int interrupted_by = 0;            // the signal that ended the run early (stop_request.hpp), or 0
 };
 
 class CoSimulation {
@@ -225,6 +229,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// "SIGINT", "SIGTERM", else "signal N".
+std::string signal_name(int signal);
 /// The human-readable summary (several lines, ends with a newline).
 std::string format_summary(RunSummary const& s);
 /// The summary as one JSON object.

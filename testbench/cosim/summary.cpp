@@ -1,5 +1,6 @@
 // RunSummary as text and JSON, and the replay command of a scenario (see cosim.hpp).
 #include <cmath>
+#include <csignal>
 #include <string>
 
 #include <fmt/format.h>
@@ -39,6 +40,14 @@ std::string latency_text(LatencyStats const& l) {
 }
 
 }  // namespace
+
+std::string signal_name(int signal) {
+    switch (signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return fmt::format("signal {}", signal);
+    }
+}
 
 std::string format_summary(RunSummary const& s) {
     std::string o;
@@ -110,6 +119,10 @@ std::string to_json(RunSummary const& s) {
     field("failure", json_string(s.failure));
     field("failure_cycle", s.passed ? "null" : std::to_string(s.failure_cycle));
     field("trace_file", json_string(s.trace_file));
+    field("interrupted", s.interrupted_by ? json_string(signal_name(s.interrupted_by)) : "null");
+    std::string outs = "[";
+    for (std::size_t i = 0; i < s.output_errors.size(); ++i) outs += (i ? ", " : "") + json_string(s.output_errors[i]);
+    field("output_errors", outs + "]");
     field("cycles", std::to_string(s.cycles));
     field("traffic_cycles", std::to_string(s.traffic_cycles));
     field("tx_packets", std::to_string(s.tx_packets));

@@ -24,6 +24,7 @@
 
 #include "bfm/axi4_slave_mem.hpp"
 #include "cosim/faults.hpp"
+#include "cosim/stop_request.hpp"
 #include "bfm/axis_source.hpp"
 #include "checkers/assertions.hpp"
 #include "model/checksum.hpp"
@@ -85,6 +86,10 @@ if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cas
 }
 
 namespace {
+/// Thrown between cycles when stop_requested() (a signal): ends the run where it is.
+struct RunInterrupted {
+    int signal = 0;
+};
 // RX frames one ring reset or error may take with it (in the engine, written but not completed):
 // the frame FIFO's frames waiting (META_DEPTH 32) and a completion batch (CPL_BATCH 8), rounded up.
 constexpr std::uint64_t kRxFramesLostPerRingReset = 64;
@@ -640,6 +645,7 @@ struct Workload::Impl {
     }
 
     void software() {
+        if (int const sig = stop_requested()) [[unlikely]] throw RunInterrupted{sig};
         // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
         if (sc.watchdog_cycles && hw.cycle() - last_activity > sc.watchdog_cycles)
             throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles (cycle {}, seed {})",
@@ -772,6 +778,9 @@ struct Workload::Impl {
             failure = e.what();
         } catch (sim::SimError const& e) {
             failure = e.what();
+        } catch (RunInterrupted const& e) {
+            out.interrupted_by = e.signal;
+            failure = fmt::format("interrupted by {} at cycle {}", signal_name(e.signal), last_edge());
         } catch (std::exception const& e) {
             failure = fmt::format("{}\n{}", e.what(), hw.diagnosis());
         }
@@ -782,8 +791,8 @@ struct Workload::Impl {
         if (pcap_out) {
             try {
                 pcap_out->write();
-            } catch (std::exception const& e) {
-                if (failure.empty()) failure = fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what());
+            } catch (std::exception const& e) {  // names the file: io::OutputFileError
+                out.output_errors.push_back(fmt::format("--pcap-out {}", e.what()));
             }
         }
         hw.finish();

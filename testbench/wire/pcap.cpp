@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "io/output_file.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::wire {
@@ -413,10 +414,10 @@ void PcapWriter::write() {
             block(out, kBlockEpb, b);
         }
     }
-    std::ofstream f(path_, std::ios::binary | std::ios::trunc);
-    if (!f) throw PcapError(path_.string(), 0, "cannot create the file");
-    f.write(reinterpret_cast<char const*>(out.data()), static_cast<std::streamsize>(out.size()));
-    if (!f) throw PcapError(path_.string(), 0, "write failed");
+    // Through a temporary renamed into place (a device written in place): io/output_file.hpp.
+    io::OutputFile f(path_);
+    f.write(std::as_bytes(std::span(out)));
+    f.commit();
     written_ = true;
 }
 

@@ -114,7 +114,8 @@ public:
     void add_rx(Frame const& f) { add(Direction::inbound, f.bytes, f.first_beat_cycle.value_or(0)); }
     std::size_t size() const noexcept { return packets_.size(); }
 
-    /// Writes the file (time order); later add()s are kept for the next write().
+    /// Writes the file (time order) through io::OutputFile: the old file stays whole until the new
+    /// one is; throws io::OutputFileError naming the path. Later add()s are kept for the next write().
     void write();
 
     std::uint64_t cycle_to_ns(std::uint64_t cycle) const noexcept;

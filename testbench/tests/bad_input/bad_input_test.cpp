@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,5 +203,124 @@ TEST_CASE("pcap replay: records no wire delivers are refused, naming the record 
         CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
         CHECK(e.output.find(in.string()) != std::string::npos);
         CHECK(e.output.find(c.expect) != std::string::npos);
+    }
+}
+
+// ---- item 7: output files ----
+
+TEST_CASE("an empty output file name is a usage error, not 'no output'") {
+    for (std::string const opt : {"--json", "--trace", "--pcap-out", "--timeline", "--timeline-csv", "--pcap-in"}) {
+        auto const e = exec(fmt::format("{} run --packets 1 {} ''", nicsim_bin(), opt));
+        INFO(e.output);
+        CHECK(e.status == 2);
+        CHECK(e.output == fmt::format("nicsim run: {}: needs a file name (got '')\n", opt));
+    }
+}
+
+TEST_CASE("an output that cannot be written is exit 2 naming it, before anything runs") {
+    auto const e = exec(fmt::format("{} run --packets 1 --json /proc/version", nicsim_bin()));
+    INFO(e.output);
+    CHECK(e.status == 2);
+    CHECK(e.output.rfind("nicsim run: --json /proc/version: ", 0) == 0);
+    CHECK(e.output.find("seed") == std::string::npos);  // nothing ran
+    auto const d = fresh_dir("unwritable");
+    auto const e2 = exec(fmt::format("{} run --packets 1 --pcap-out {}", nicsim_bin(), d.string()));
+    CHECK(e2.status == 2);
+    CHECK(e2.output == fmt::format("nicsim run: --pcap-out {}: is a directory, not a regular file\n", d.string()));
+}
+
+TEST_CASE("a usage error leaves every existing output file as it was") {
+    auto const d = fresh_dir("usage_error");
+    for (std::string const f : {"old.json", "old.pcap", "old.fst", "old.csv"}) std::ofstream(d / f) << "previous " << f;
+    for (std::string const bad : {"--queues 9", "--trace-scope nic_top.nosuch", "--mode pcap --pcap-in /nonexistent"}) {
+        auto const e = exec(fmt::format("{} run --packets 5 {} --json {} --pcap-out {} --trace {} --timeline-csv {}",
+                                        nicsim_bin(), bad, (d / "old.json").string(), (d / "old.pcap").string(),
+                                        (d / "old.fst").string(), (d / "old.csv").string()));
+        INFO(bad << ": " << e.output);
+        CHECK(e.status == 2);
+        for (std::string const f : {"old.json", "old.pcap", "old.fst", "old.csv"}) CHECK(slurp(d / f) == "previous " + f);
+        CHECK(entries(d) == std::vector<std::string>{"old.csv", "old.fst", "old.json", "old.pcap"});
+    }
+}
+
+TEST_CASE("outputs through symlinks update the target; a device is written in place or refused") {
+    auto const d = fresh_dir("links");
+    // A private null device: if nicsim replaced a device, it would replace this node, never the
+    // system's /dev/null (the old nicsim did that to /dev/null with --trace, as root).
+    auto const dev = d / "null";
+    bool const have_dev = ::mknod(dev.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) == 0;
+    if (!have_dev) REQUIRE(::mkfifo(dev.c_str(), 0666) == 0);  // not root: a FIFO stands in for --trace
+    fs::create_directories(d / "real");
+    std::ofstream(d / "real" / "run.json") << "old";
+    fs::create_symlink("real/run.json", d / "run.json");
+    fs::create_symlink("real/run.pcap", d / "run.pcap");  // dangling: names the file to create
+    auto const e = exec(fmt::format("{} run --packets 5 --seed 1 --json {} --pcap-out {}{}", nicsim_bin(),
+                                    (d / "run.json").string(), (d / "run.pcap").string(),
+                                    have_dev ? " --timeline " + dev.string() : std::string()));
+    INFO(e.output);
+    CHECK(e.status == 0);
+    CHECK(fs::is_symlink(d / "run.json"));
+    CHECK(fs::is_symlink(d / "run.pcap"));
+    CHECK(valid_json(d / "real" / "run.json"));
+    CHECK(fs::file_size(d / "real" / "run.pcap") > 24);
+    CHECK(entries(d / "real") == std::vector<std::string>{"run.json", "run.pcap"});
+    struct stat st{};
+    REQUIRE(::stat(dev.c_str(), &st) == 0);
+    CHECK((have_dev ? S_ISCHR(st.st_mode) : S_ISFIFO(st.st_mode)));
+    // An FST is written through a temporary and renamed: never into a device or FIFO.
+    auto const t = exec(fmt::format("{} run --packets 1 --trace {}", nicsim_bin(), dev.string()));
+    CHECK(t.status == 2);
+    CHECK(t.output.rfind(fmt::format("nicsim run: --trace {}: is a {}, not a regular file", dev.string(),
+                                     have_dev ? "character device" : "FIFO"),
+                         0) == 0);
+    REQUIRE(::stat(dev.c_str(), &st) == 0);
+    CHECK((have_dev ? S_ISCHR(st.st_mode) : S_ISFIFO(st.st_mode)));
+}
+
+TEST_CASE("SIGINT and SIGTERM end the run cleanly: a readable FST, the JSON, no temporaries") {
+    for (int sig : {SIGINT, SIGTERM}) {
+        auto const d = fresh_dir(fmt::format("signal{}", sig));
+        auto const fst = d / "run.fst", json = d / "run.json";
+        int out_pipe[2];
+        REQUIRE(::pipe(out_pipe) == 0);
+        pid_t const child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            ::dup2(out_pipe[1], STDOUT_FILENO);
+            ::dup2(out_pipe[1], STDERR_FILENO);
+            ::close(out_pipe[0]);
+            ::execl(NICSIM_BIN, NICSIM_BIN, "run", "--packets", "100000", "--seed", "7", "--trace", fst.c_str(), "--json",
+                    json.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        ::close(out_pipe[1]);
+        // The run has started once it printed its seed line (flushed before the first cycle).
+        std::string output;
+        char ch;
+        while (::read(out_pipe[0], &ch, 1) == 1) {
+            output += ch;
+            if (ch == '\n') break;
+        }
+        REQUIRE(output.rfind("nicsim run: seed 7", 0) == 0);
+        ::kill(child, sig);
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(out_pipe[0], buf, sizeof buf)) > 0) output.append(buf, static_cast<std::size_t>(n));
+        ::close(out_pipe[0]);
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        INFO(output);
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 128 + sig);
+        CHECK(output.find(fmt::format("interrupted by {}", sig == SIGINT ? "SIGINT" : "SIGTERM")) != std::string::npos);
+        CHECK(valid_json(json));
+        CHECK(slurp(json).find(fmt::format("\"interrupted\": \"{}\"", sig == SIGINT ? "SIGINT" : "SIGTERM")) !=
+              std::string::npos);
+        nicsim::waves::FstFile const f(fst);  // throws if unreadable
+        CHECK(f.end_time() > 0);
+        for (auto const& name : entries(d)) {  // no temporary left (ours: ".NAME.tmp-*", fstapi's: "*.hier")
+            CHECK(name[0] != '.');
+            CHECK(name.find(".hier") == std::string::npos);
+        }
     }
 }
