@@ -233,9 +233,23 @@ private:
 std::string signal_name(int signal);
 /// The human-readable summary (several lines, ends with a newline).
 std::string format_summary(RunSummary const& s);
-/// The summary as one JSON object.
-std::string to_json(RunSummary const& s);
-/// `nicsim run ...` with every option that differs from the defaults, seed included.
+/// What a JSON report holds beyond the summary: how to run it again and what else was written.
+struct RunRecord {
+    Scenario const* scenario = nullptr;  // "scenario" (every option) and "replay_command"
+    std::string tool_version;            // "nicsim_version"
+    std::string failure_trace_fst;       // "failure_trace": {"fst", "gtkw"}, null when none
+    std::string failure_trace_gtkw;
+};
+/// The summary as one JSON object. 64-bit numbers that JSON readers may round (the seed) are
+/// also given as strings ("seed_string").
+std::string to_json(RunSummary const& s, RunRecord const& record = {});
+/// The scenario's options as one JSON object (to_json's "scenario").
+std::string scenario_json(Scenario const& s);
+/// `nicsim run ...` with every option that differs from the defaults, seed included; paths and
+/// other values quoted for a POSIX shell where needed (shell_quote).
 std::string replay_command(Scenario const& s);
+/// `word` as one word for a POSIX shell: as is when it holds only safe characters, else in
+/// single quotes.
+std::string shell_quote(std::string_view word);
 
 }  // namespace nicsim::cosim

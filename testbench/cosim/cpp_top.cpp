@@ -37,6 +37,10 @@ CppTop::CppTop(Scenario const& sc) {
     sim::KernelConfig kc;
     kc.seed = sc.seed;
     kc.watchdog_cycles = sc.watchdog_cycles;
+    // The kernel checks the limit after every cycle, inside blocking register reads too: the run
+    // simulates at most --max-cycles cycles, exactly (the workload's own check runs between
+    // cycles only, and guards the default limit).
+    kc.max_cycles = sc.max_cycles;
     kernel_ = std::make_unique<sim::Kernel>(*dut_, kc);
     if (!sc.trace_path.empty()) {
         trace_path_ = sc.trace_path;

@@ -1,4 +1,6 @@
 // RunSummary as text and JSON, and the replay command of a scenario (see cosim.hpp).
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <csignal>
 #include <string>
@@ -106,15 +108,74 @@ std::string format_summary(RunSummary const& s) {
     return o;
 }
 
-std::string to_json(RunSummary const& s) {
+std::string scenario_json(Scenario const& s) {
+    std::string o = "{";
+    auto field = [&](std::string_view k, std::string const& v) {
+        o += fmt::format("{}{}: {}", o.size() > 1 ? ", " : "", json_string(k), v);
+    };
+    auto str = [](std::string const& v) { return json_string(v); };
+    auto num = [](auto v) { return fmt::format("{}", v); };
+    field("top", str(s.top));
+    field("config", str(s.config));
+    field("seed", num(s.seed));
+    field("seed_string", str(std::to_string(s.seed)));
+    field("mode", str(to_string(s.mode)));
+    field("packets", num(s.packets));
+    field("sizes", str(s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix ? "imix" : "uniform"));
+    field("min_size", num(s.sizes ? s.sizes->min_bytes() : s.min_size));
+    field("max_size", num(s.sizes ? s.sizes->max_bytes() : s.max_size));
+    field("queues", num(s.queues));
+    field("pcap_in", str(s.pcap_in));
+    field("pcap_out", str(s.pcap_out));
+    field("mem_latency_min", num(s.mem_latency_min));
+    field("mem_latency_max", num(s.mem_latency_max));
+    field("mem_stall_percent", json_number(s.mem_stall_percent));
+    field("tx_stall_percent", json_number(s.tx_stall_percent));
+    field("rx_stall_percent", json_number(s.rx_stall_percent));
+    field("ring_size", num(s.ring_size));
+    field("max_cycles", num(s.max_cycles));
+    field("watchdog_cycles", num(s.watchdog_cycles));
+    field("hang_check_cycles", num(s.hang_check_cycles));
+    field("clock_hz", num(s.clock_hz));
+    field("rss", s.rss ? "true" : "false");
+    field("csum_offload_percent", json_number(s.csum_offload_fraction * 100));
+    field("tx_fragment_bytes", num(s.tx_fragment_bytes));
+    field("rx_buffer_bytes", num(s.rx_buffer_bytes));
+    field("trace", str(s.trace_path));
+    field("trace_first_cycle", num(s.trace_first_cycle));
+    field("trace_last_cycle", s.trace_last_cycle == ~std::uint64_t{0} ? "null" : num(s.trace_last_cycle));
+    field("trace_depth", num(s.trace_depth));
+    std::string scopes = "[";
+    for (std::size_t i = 0; i < s.trace_scopes.size(); ++i) scopes += (i ? ", " : "") + json_string(s.trace_scopes[i]);
+    field("trace_scopes", scopes + "]");
+    field("timeline", str(s.timeline_json));
+    field("timeline_csv", str(s.timeline_csv));
+    field("ownership_monitor", s.ownership_monitor ? "true" : "false");
+    std::string faults = "[";
+    for (std::size_t i = 0; i < s.faults.size(); ++i) faults += (i ? ", " : "") + json_string(to_string(s.faults[i]));
+    field("faults", faults + "]");
+    return o + "}";
+}
+
+std::string to_json(RunSummary const& s, RunRecord const& record) {
     std::string o = "{\n";
     auto field = [&](std::string_view k, std::string const& v) { o += fmt::format("  {}: {},\n", json_string(k), v); };
+    if (!record.tool_version.empty()) field("nicsim_version", json_string(record.tool_version));
+    if (record.scenario) {
+        field("replay_command", json_string(replay_command(*record.scenario)));
+        field("scenario", scenario_json(*record.scenario));
+    }
+    field("failure_trace", record.failure_trace_fst.empty()
+                               ? std::string("null")
+                               : fmt::format("{{\"fst\": {}, \"gtkw\": {}}}", json_string(record.failure_trace_fst),
+                                             json_string(record.failure_trace_gtkw)));
     field("config", json_string(s.config));
     field("data_width_bits", std::to_string(s.data_width_bits));
     field("num_queues", std::to_string(s.num_queues));
     field("queues", std::to_string(s.queues));
     field("mode", json_string(to_string(s.mode)));
     field("seed", std::to_string(s.seed));
+    field("seed_string", json_string(std::to_string(s.seed)));  // exact in every JSON reader
     field("passed", s.passed ? "true" : "false");
     field("failure", json_string(s.failure));
     field("failure_cycle", s.passed ? "null" : std::to_string(s.failure_cycle));
@@ -185,19 +246,31 @@ std::string to_json(RunSummary const& s) {
     return o;
 }
 
+std::string shell_quote(std::string_view word) {
+    bool const plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || std::string_view("_@%+=:,./-").find(ch) != std::string_view::npos;
+    });
+    if (plain) return std::string(word);
+    std::string o = "'";
+    for (char ch : word) o += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return o + "'";
+}
+
 std::string replay_command(Scenario const& s) {
     Scenario const d;
+    auto const q = [](std::string const& word) { return shell_quote(word); };
     std::string o = "nicsim run";
     if (s.top != d.top) o += " --top " + s.top;
     if (s.config != d.config) o += " --config " + s.config;
     if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
     o += fmt::format(" --packets {}", s.packets);
-    if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
+    if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix) o += " --imix";
+    else if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
     else if (s.min_size != d.min_size || s.max_size != d.max_size)
         o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
     if (s.queues) o += fmt::format(" --queues {}", s.queues);
-    if (!s.pcap_in.empty()) o += " --pcap-in " + s.pcap_in;
-    if (!s.pcap_out.empty()) o += " --pcap-out " + s.pcap_out;
+    if (!s.pcap_in.empty()) o += " --pcap-in " + q(s.pcap_in);
+    if (!s.pcap_out.empty()) o += " --pcap-out " + q(s.pcap_out);
     if (s.mem_latency_min || s.mem_latency_max) o += fmt::format(" --mem-latency {}:{}", s.mem_latency_min, s.mem_latency_max);
     if (s.mem_stall_percent || s.tx_stall_percent || s.rx_stall_percent) {
         if (s.mem_stall_percent == s.tx_stall_percent && s.tx_stall_percent == s.rx_stall_percent)
@@ -213,22 +286,22 @@ std::string replay_command(Scenario const& s) {
     if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
     if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
     if (!s.trace_path.empty()) {
-        o += " --trace " + s.trace_path;
+        o += " --trace " + q(s.trace_path);
         if (s.trace_first_cycle != d.trace_first_cycle || s.trace_last_cycle != d.trace_last_cycle)
             o += s.trace_last_cycle == d.trace_last_cycle ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
                                                           : fmt::format(" --trace-window {}:{}", s.trace_first_cycle,
                                                                         s.trace_last_cycle);
         if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
-        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + scope;
+        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + q(scope);
         if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
     }
     if (!s.ownership_monitor) o += " --no-ownership-monitor";
-    if (!s.timeline_json.empty()) o += " --timeline " + s.timeline_json;
-    if (!s.timeline_csv.empty()) o += " --timeline-csv " + s.timeline_csv;
+    if (!s.timeline_json.empty()) o += " --timeline " + q(s.timeline_json);
+    if (!s.timeline_csv.empty()) o += " --timeline-csv " + q(s.timeline_csv);
     if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);
     if (s.hang_check_cycles != d.hang_check_cycles) o += fmt::format(" --hang-check {}", s.hang_check_cycles);
     if (s.watchdog_cycles != d.watchdog_cycles) o += fmt::format(" --watchdog {}", s.watchdog_cycles);
-    for (auto const& f : s.faults) o += " --fault " + to_string(f);
+    for (auto const& f : s.faults) o += " --fault " + q(to_string(f));
     o += fmt::format(" --seed {}", s.seed);
     return o;
 }

@@ -151,9 +151,9 @@ std::string run_usage() {
         "  --watchdog N         fail when no packet moved for N cycles (default 200000)\n"
         "run:\n"
         "  --seed S             random seed (default: a random one, printed); the seed replays the run\n"
-        "  --max-cycles N       give up after N cycles (default 1000000 + 20000 per packet)\n"
+        "  --max-cycles N       fail after exactly N cycles (default 1000000 + 20000 per packet)\n"
         "  --clock-mhz F        clock frequency for throughput and pcap time stamps (default 250)\n"
-        "  --json FILE          write the summary as JSON\n"
+        "  --json FILE          write the summary as JSON, with the options and the replay command\n"
         "waves:\n"
         "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave)\n"
         "  --trace-window S:E   trace only cycles S..E ('S:' from S to the end, ':E' from 0): the file is\n"
@@ -474,11 +474,14 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     }
     if (show_progress) out << "\r\033[K";
     out << cosim::format_summary(r);
-    // The JSON report is written last, whole (io/output_file.hpp), whatever the outcome.
+    // The JSON report is written last, once the failure trace (whose files it names) exists.
+    cosim::RunRecord record;
+    record.scenario = &o.scenario;
+    record.tool_version = NICSIM_VERSION;
     auto finish = [&](int status) {
         if (!o.json_path.empty()) {
             try {
-                io::write_output_file(o.json_path, cosim::to_json(r));
+                io::write_output_file(o.json_path, cosim::to_json(r, record));
             } catch (io::OutputFileError const& e) {
                 r.output_errors.push_back(fmt::format("--json {}", e.what()));
             }
@@ -511,7 +514,10 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             cosim::Scenario sc = o.scenario;
             sc.progress_interval_cycles = 0;
             try {
-                out << replay::trace_failure(sc, r, fo).report;
+                auto const ft = replay::trace_failure(sc, r, fo);
+                out << ft.report;
+                record.failure_trace_fst = ft.fst.string();
+                record.failure_trace_gtkw = ft.gtkw.string();
             } catch (std::exception const& e) {
                 err << fmt::format("nicsim run: failure trace: {}\n", e.what());
             }

@@ -85,7 +85,8 @@ void Kernel::watchdog_expired() {
 }
 
 void Kernel::cycle_limit_reached() {
-    throw CycleLimitReached(fmt::format("run reached its limit of {} cycles (seed {})", cfg_.max_cycles, cfg_.seed),
+    throw CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})", cfg_.max_cycles, cycle_,
+                                        cfg_.seed),
                             diagnosis());
 }
 

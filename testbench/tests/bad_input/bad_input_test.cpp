@@ -324,3 +324,63 @@ TEST_CASE("SIGINT and SIGTERM end the run cleanly: a readable FST, the JSON, no 
         }
     }
 }
+
+// ---- item 8: replay and records ----
+
+TEST_CASE("the replay command of a failed run repeats it exactly, quoted for the shell") {
+    auto const d = fresh_dir("replay");
+    fs::create_directories(d / "with space");
+    auto const pcap = d / "with space" / "it's.pcap";
+    auto const json = d / "fail.json";
+    auto const e = exec(fmt::format("{} run --packets 30 --imix --seed 9 --max-cycles 3000 --no-failure-trace "
+                                    "--pcap-out \"{}\" --json {}",
+                                    nicsim_bin(), pcap.string(), json.string()));
+    INFO(e.output);
+    REQUIRE(e.status == 1);
+    std::smatch m;
+    REQUIRE(std::regex_search(e.output, m, std::regex("Replay with: (nicsim run [^\n]*)")));
+    std::string const replay = m[1];
+    CHECK(replay.find(" --imix") != std::string::npos);
+    CHECK(replay.find("--min-size") == std::string::npos);
+    // The command as printed, through a shell: the same failure at the same cycle.
+    std::string const again = std::regex_replace(replay, std::regex("^nicsim"), nicsim_bin()) + " --no-failure-trace";
+    auto const r = exec(again);
+    INFO(again << "\n" << r.output);
+    CHECK(r.status == 1);
+    CHECK(r.output.find("FAILED at cycle 2999 (seed 9)") != std::string::npos);
+    CHECK(fs::exists(pcap));
+    // The JSON holds the replay command and the options.
+    auto const j = slurp(json);
+    CHECK(valid_json(json));
+    CHECK(j.find("\"replay_command\": ") != std::string::npos);
+    CHECK(j.find("\"sizes\": \"imix\"") != std::string::npos);
+    CHECK(j.find("\"nicsim_version\": ") != std::string::npos);
+}
+
+TEST_CASE("the cycle limit of --max-cycles holds exactly") {
+    auto const e = exec(fmt::format("{} run --packets 100 --seed 5 --max-cycles 12000 --no-failure-trace", nicsim_bin()));
+    INFO(e.output);
+    CHECK(e.status == 1);
+    CHECK(e.output.find("FAILED at cycle 11999 (seed 5)") != std::string::npos);
+    CHECK(e.output.find("simulation: 12000 cycles") != std::string::npos);
+}
+
+TEST_CASE("the JSON's seed survives readers with double-precision numbers; failure trace named") {
+    auto const d = fresh_dir("seed");
+    auto const json = d / "big.json";
+    std::string const seed = "18446744073709551557";  // not a double
+    auto const e = exec(fmt::format("{} run --packets 5 --seed {} --max-cycles 2000 --failure-trace-cycles 100 --json {}",
+                                    nicsim_bin(), seed, json.string()));
+    INFO(e.output);
+    CHECK(e.status == 1);
+    auto const j = slurp(json);
+    CHECK(valid_json(json));
+    CHECK(j.find("\"seed_string\": \"" + seed + "\"") != std::string::npos);
+    CHECK(j.find(fmt::format("\"failure_trace\": {{\"fst\": \"{}\", \"gtkw\": \"{}\"}}", (d / "big.fst").string(),
+                             (d / "big.gtkw").string())) != std::string::npos);
+    CHECK(exec(fmt::format("python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+                           "sys.exit(0 if d[\"seed_string\"] == sys.argv[2] and d[\"scenario\"][\"max_cycles\"] == 2000 else 1)' "
+                           "'{}' {}",
+                           json.string(), seed))
+              .status == 0);
+}
