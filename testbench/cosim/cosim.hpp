@@ -117,8 +117,12 @@ struct Scenario {
 };
 
 struct Progress {
-    std::uint64_t packets_done = 0;     // TX completed + RX delivered or dropped
-    std::uint64_t packets_total = 0;    // what the run waits for (RX total known when put)
+    std::uint64_t packets_done = 0;     // tx_done + rx_done
+    std::uint64_t packets_total = 0;    // tx_total + rx_total
+    std::uint64_t tx_done = 0;          // TX frames completed to the OS
+    std::uint64_t tx_total = 0;         // TX frames the run sends (Scenario::packets)
+    std::uint64_t rx_done = 0;          // RX frames delivered or dropped
+    std::uint64_t rx_total = 0;         // RX frames the run waits for
     std::uint64_t cycles = 0;
     double wall_seconds = 0;
 };
@@ -161,8 +165,10 @@ struct RunSummary {
     std::vector<QueueCounts> per_queue;
     std::map<std::string, std::uint64_t> drops;   // by reason
     std::uint64_t dropped = 0;
-    std::uint64_t errors = 0;                     // scoreboard errors + ring errors + run errors
-    std::uint64_t ring_errors = 0;                // hardware rings that entered error (driver stats)
+    std::uint64_t errors = 0;                     // scoreboard errors + run errors + unexpected ring errors
+    std::uint64_t ring_errors = 0;                // hardware rings that entered error (driver stats); each
+                                                  // one recovered by a ring reset
+    std::uint64_t unexpected_ring_errors = 0;     // of ring_errors, those no fault explains
     std::uint64_t lost = 0;
     std::uint64_t tx_missing = 0;
     std::uint64_t verifier_violations = 0;
@@ -172,13 +178,15 @@ struct RunSummary {
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
     // faults (docs/faults.md)
     std::map<std::string, std::uint64_t> faults_injected;     // by kind, injections that took effect
+    std::map<std::string, std::uint64_t> faults_not_fired;    // by spec, injections that never did
     std::map<std::string, std::uint64_t> ring_errors_by_code; // err_e name -> entries into error
     std::uint64_t expected_errors = 0;    // ring errors the faults explain + register refusals
     std::uint64_t unexpected_errors = 0;  // ring errors beyond them + answers the contract forbids
     std::map<std::string, std::uint64_t> tx_drops;            // TX frames returned unsent, by reason
     std::uint64_t tx_dropped = 0;
     std::uint64_t tx_duplicates = 0;      // TX frames seen twice (a lost completion), accepted
-    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check)
+    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check);
+                                          // ring resets in all: ring_errors + queue_resets
     std::uint64_t hang_resets = 0;        // of which by the OS's TX hang check
     // time
     std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included

@@ -110,6 +110,9 @@ public:
     std::uint64_t expected_ring_errors(contract::err_e code) const;
     /// Register accesses refused as the contract says (SLVERR, nothing changed).
     std::uint64_t register_refusals() const noexcept { return register_refusals_; }
+    /// Injections that never took effect, by spec (or kind): scheduled past the end of the run,
+    /// or armed and never met by the burst, descriptor or frame they wait for.
+    std::map<std::string, std::uint64_t> not_fired() const;
     /// Answers the contract does not allow (a run error each).
     std::vector<std::string> const& problems() const noexcept { return problems_; }
 

@@ -69,10 +69,11 @@ std::string format_summary(RunSummary const& s) {
     }
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
-    o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {} (ring errors {}), verifier violations {}, "
-                     "protocol violations {}, ownership violations {}\n",
+    o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {}, ring errors {} ({} expected from faults), "
+                     "verifier violations {}, protocol violations {}, ownership violations {}\n",
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
-                     s.verifier_violations, s.protocol_violations, s.ownership_violations);
+                     s.ring_errors - std::min(s.ring_errors, s.unexpected_ring_errors), s.verifier_violations,
+                     s.protocol_violations, s.ownership_violations);
     if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets) {
         std::string inj, codes, txd;
         for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
@@ -80,9 +81,18 @@ std::string format_summary(RunSummary const& s) {
         for (auto const& [k, n] : s.tx_drops) txd += fmt::format("{}{} {}", txd.empty() ? "" : ", ", k, n);
         o += fmt::format("  faults injected: {}\n", inj.empty() ? "none" : inj);
         o += fmt::format("  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
-                         "duplicates {}; ring resets {} (hang check {})\n",
+                         "duplicates {}; ring resets {} ({} to recover from ring errors, {} on request of which "
+                         "hang check {})\n",
                          s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
-                         txd.empty() ? "none" : txd, s.tx_duplicates, s.queue_resets, s.hang_resets);
+                         txd.empty() ? "none" : txd, s.tx_duplicates, s.ring_errors + s.queue_resets, s.ring_errors,
+                         s.queue_resets, s.hang_resets);
+    }
+    if (!s.faults_not_fired.empty()) {
+        std::string nf;
+        for (auto const& [spec, n] : s.faults_not_fired) nf += fmt::format("{}{} ({})", nf.empty() ? "" : ", ", spec, n);
+        o += fmt::format("  warning: faults that never took effect: {}: the run ended before their time came (at= "
+                         "counts TX frames submitted: {}), or nothing came by for them to strike\n",
+                         nf, s.tx_posted);
     }
     o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
                      mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
@@ -224,6 +234,7 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
         return j + "}";
     };
     field("faults_injected", map_json(s.faults_injected));
+    field("faults_not_fired", map_json(s.faults_not_fired));
     field("ring_errors_by_code", map_json(s.ring_errors_by_code));
     field("expected_errors", std::to_string(s.expected_errors));
     field("unexpected_errors", std::to_string(s.unexpected_errors));
@@ -232,6 +243,7 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     field("tx_duplicates", std::to_string(s.tx_duplicates));
     field("queue_resets", std::to_string(s.queue_resets));
     field("hang_resets", std::to_string(s.hang_resets));
+    field("ring_resets", std::to_string(s.ring_errors + s.queue_resets));  // recoveries + requested
     field("interrupts", std::to_string(s.interrupts));
     field("mmio_reads", std::to_string(s.mmio_reads));
     field("mmio_writes", std::to_string(s.mmio_writes));

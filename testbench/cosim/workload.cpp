@@ -648,8 +648,10 @@ struct Workload::Impl {
         if (int const sig = stop_requested()) [[unlikely]] throw RunInterrupted{sig};
         // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
         if (sc.watchdog_cycles && hw.cycle() - last_activity > sc.watchdog_cycles)
-            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles (cycle {}, seed {})",
-                                                   sc.watchdog_cycles, hw.cycle(), sc.seed),
+            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles: the last packet event "
+                                                   "was at cycle {} ({}) (cycle {}, seed {})",
+                                                   sc.watchdog_cycles, last_activity, last_activity_what, hw.cycle(),
+                                                   sc.seed),
                                        hw.diagnosis());
         if (hw.cycle() >= max_cycles)
             throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
@@ -691,8 +693,12 @@ struct Workload::Impl {
 
     Progress progress() const {
         Progress p;
-        p.packets_done = tx_completed + rx_accounted();
-        p.packets_total = sc.packets + (sc.mode == Mode::loopback ? sc.packets : rx_expected_total);
+        p.tx_done = tx_completed;
+        p.tx_total = sc.packets;
+        p.rx_done = rx_accounted();
+        p.rx_total = sc.mode == Mode::loopback ? sc.packets : rx_expected_total;
+        p.packets_done = p.tx_done + p.rx_done;
+        p.packets_total = p.tx_total + p.rx_total;
         p.cycles = hw.cycle();
         p.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         return p;
@@ -864,6 +870,8 @@ struct Workload::Impl {
             for (auto const& p : faults->problems()) run_errors.push_back(p);
         }
         out.unexpected_errors = unexpected + (faults ? faults->problems().size() : 0);
+        out.unexpected_ring_errors = unexpected;
+        if (faults) out.faults_not_fired = faults->not_fired();
         out.ring_errors = ring_errors;
         out.interrupts = interrupts;
         out.mmio_reads = hw.register_stats().reads;

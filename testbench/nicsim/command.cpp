@@ -155,7 +155,8 @@ std::string run_usage() {
         "  --clock-mhz F        clock frequency for throughput and pcap time stamps (default 250)\n"
         "  --json FILE          write the summary as JSON, with the options and the replay command\n"
         "waves:\n"
-        "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave)\n"
+        "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave), and its GTKWave\n"
+        "                       layout next to it (FILE's stem .gtkw)\n"
         "  --trace-window S:E   trace only cycles S..E ('S:' from S to the end, ':E' from 0): the file is\n"
         "                       opened at cycle S and closed after cycle E, so the rest runs at full speed\n"
         "  --trace-depth N      dump N scope levels ($dumpvars): 1 the model's ports, 2 and nic_top's own\n"
@@ -176,8 +177,8 @@ std::string run_usage() {
         "                       by default a violation stops the run naming the address, owner and cycle)\n"
         "  -h, --help           this text\n"
         "\n"
-        "On a terminal a progress line shows packets done/total, cycles and rate; otherwise nothing is\n"
-        "printed until the summary.\n"
+        "On a terminal a progress line shows TX frames completed and RX frames accounted for, each of\n"
+        "what the run waits for, cycles and rate; otherwise nothing is printed until the summary.\n"
         "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol or ownership\n"
         "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
@@ -437,8 +438,8 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     if (show_progress) {
         progress = [&out](cosim::Progress const& p) {
             double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
-            out << fmt::format("\r\033[K  packets {}/{}  cycles {}  {:.0f} cycles/s", p.packets_done, p.packets_total,
-                               p.cycles, rate);
+            out << fmt::format("\r\033[K  TX frames completed {}/{}  RX frames accounted {}/{}  cycles {}  {:.0f} cycles/s",
+                               p.tx_done, p.tx_total, p.rx_done, p.rx_total, p.cycles, rate);
             out.flush();
         };
     }
@@ -490,6 +491,21 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         // An output that could not be written is exit status 2, unless the run itself failed.
         return status == 0 && !r.output_errors.empty() ? 2 : status;
     };
+    if (!r.trace_file.empty()) {
+        // Every FST comes with its layout: NAME.gtkw next to it, the marker at a failure it holds.
+        std::filesystem::path gtkw = std::filesystem::path(r.trace_file).replace_extension(".gtkw");
+        if (gtkw == std::filesystem::path(r.trace_file)) gtkw += ".gtkw";
+        std::optional<std::uint64_t> marker;
+        if (!r.passed && o.scenario.trace_first_cycle <= r.failure_cycle && r.failure_cycle <= o.scenario.trace_last_cycle)
+            marker = r.failure_cycle;
+        try {
+            auto const layout = replay::write_trace_layout(r.trace_file, gtkw, marker);
+            out << fmt::format("  trace layout: {} ({}); open: gtkwave {} {}\n", layout.gtkw.string(),
+                               layout.description, r.trace_file, layout.gtkw.string());
+        } catch (std::exception const& e) {
+            r.output_errors.push_back(fmt::format("--trace {}: its layout: {}", r.trace_file, e.what()));
+        }
+    }
     if (r.interrupted_by) {
         out << fmt::format("nicsim run: interrupted by {} at cycle {}: the run ended there (no failure trace); "
                            "its outputs were written\n", cosim::signal_name(r.interrupted_by), r.failure_cycle);

@@ -384,3 +384,68 @@ TEST_CASE("the JSON's seed survives readers with double-precision numbers; failu
                            json.string(), seed))
               .status == 0);
 }
+
+// ---- item 9: summary wording that misled ----
+
+TEST_CASE("ring errors are not mistaken for errors, and error recoveries count as ring resets") {
+    auto const e = exec(fmt::format("{} run --packets 100 --seed 2 --fault dma-desc-read:dir=tx,queue=1,at=30", nicsim_bin()));
+    INFO(e.output);
+    CHECK(e.status == 0);
+    CHECK(e.output.find("errors 0, ring errors 1 (1 expected from faults)") != std::string::npos);
+    CHECK(e.output.find("ring resets 1 (1 to recover from ring errors, 0 on request of which hang check 0)") !=
+          std::string::npos);
+}
+
+TEST_CASE("a fault that never fires is a warning in the summary and counted in the JSON") {
+    auto const d = fresh_dir("not_fired");
+    auto const json = d / "run.json";
+    auto const e = exec(fmt::format("{} run --packets 20 --seed 2 --fault rx-bad:at=100000 --json {}", nicsim_bin(),
+                                    json.string()));
+    INFO(e.output);
+    CHECK(e.status == 0);
+    CHECK(e.output.find("warning: faults that never took effect: rx-bad:at=100000 (1)") != std::string::npos);
+    CHECK(slurp(json).find("\"faults_not_fired\": {\"rx-bad:at=100000\": 1}") != std::string::npos);
+    auto const fine = exec(fmt::format("{} run --packets 20 --seed 2 --fault rx-bad:at=5", nicsim_bin()));
+    CHECK(fine.status == 0);
+    CHECK(fine.output.find("never took effect") == std::string::npos);
+}
+
+TEST_CASE("the watchdog and the diagnosis say what they count") {
+    auto const e = exec(fmt::format("{} run --packets 20 --seed 2 --watchdog 300 --no-failure-trace", nicsim_bin()));
+    INFO(e.output);
+    CHECK(e.status == 1);
+    // Two watchdogs may fire: the workload's counts packets, the kernel's any report_progress().
+    // Each says what it counts, and so does the diagnosis's "last progress".
+    CHECK(std::regex_search(e.output, std::regex("failure at cycle \\d+: watchdog: no (packet moved for 300 cycles: the "
+                                                 "last packet event was at cycle \\d+|progress for 300 cycles \\(progress: "
+                                                 "a packet moved or a register read was answered)")));
+    CHECK(e.output.find("last progress (a packet moved or a register read was answered) at cycle") != std::string::npos);
+}
+
+TEST_CASE("every --trace comes with its layout, and nicsim waves shows the key handshakes by default") {
+    auto const d = fresh_dir("layout");
+    auto const fst = d / "run.fst";
+    auto const e = exec(fmt::format("{} run --packets 10 --seed 2 --trace {}", nicsim_bin(), fst.string()));
+    INFO(e.output);
+    REQUIRE(e.status == 0);
+    CHECK(fs::exists(d / "run.gtkw"));
+    CHECK(e.output.find(fmt::format("trace layout: {}", (d / "run.gtkw").string())) != std::string::npos);
+    auto const check = exec(fmt::format("{} waves {} --check-gtkw {}", nicsim_bin(), fst.string(), (d / "run.gtkw").string()));
+    CHECK(check.status == 0);
+    auto const w = exec(fmt::format("{} waves {} --around 900", nicsim_bin(), fst.string()));
+    INFO(w.output);
+    CHECK(w.status == 0);
+    for (std::string const sig : {"s_axil_awvalid", "m_axi_arvalid", "m_axis_tx_tvalid", "s_axis_rx_tvalid", "irq_error"})
+        CHECK(w.output.find(sig) != std::string::npos);
+}
+
+TEST_CASE("the progress line says what it counts, each against what the run waits for") {
+    std::vector<std::string> const args = {"run", "--packets", "300", "--seed", "2"};
+    std::ostringstream out, err;
+    int const status = nicsim::cli::run_nicsim_command(args, out, err, true);
+    INFO(out.str() << err.str());
+    CHECK(status == 0);
+    // Loopback: 300 TX frames, and the same 300 back as RX frames (not "0/600 packets").
+    CHECK(out.str().find("TX frames completed 300/300  RX frames accounted 300/300") != std::string::npos);
+    CHECK(out.str().find("TX frames completed 0/300  RX frames accounted 0/300") != std::string::npos);
+}
