@@ -154,7 +154,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         period = sc_time(1e12 / static_cast<double>(s.clock_hz), sc_core::SC_PS);
 
         HostMemoryTargetConfig hc;
-        hc.size_bytes = 64u << 20;
+        hc.size_bytes = cosim::plan_rings(s, cfg).host_memory_bytes;  // what the scenario's rings take
         p = std::make_unique<ScPlatform>("nicsim", period, hc);
         if (s.mem_latency_max > 0) {
             p->host.latency = [this](tlm::tlm_generic_payload const&) {

@@ -79,19 +79,20 @@ struct CoSimulation::Impl {
     RunSummary run() {
         RunSummary r = workload.run();
         r.trace_file = top.trace_file();
+        if (!top.trace_error().empty()) r.output_errors.push_back(top.trace_error());
         if (ownership && sc.ownership_monitor) r.ownership_violations = ownership->violations();
         if (timeline) {
-            try {
-                timeline->write_files(sc.timeline_json, sc.timeline_csv);
-            } catch (std::exception const& e) {
-                std::string const msg = fmt::format("--timeline: {}", e.what());
-                r.error_messages.push_back(msg);
-                ++r.errors;
-                if (r.passed) {
-                    r.passed = false;
-                    r.failure = msg;
+            // One file at a time, so that one that cannot be written does not hide the other.
+            auto write = [&](char const* option, std::string const& json, std::string const& csv) {
+                if (json.empty() && csv.empty()) return;
+                try {
+                    timeline->write_files(json, csv);
+                } catch (std::exception const& e) {  // names the file: io::OutputFileError
+                    r.output_errors.push_back(fmt::format("{} {}", option, e.what()));
                 }
-            }
+            };
+            write("--timeline", sc.timeline_json, "");
+            write("--timeline-csv", "", sc.timeline_csv);
         }
         return r;
     }

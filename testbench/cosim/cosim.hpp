@@ -117,8 +117,12 @@ struct Scenario {
 };
 
 struct Progress {
-    std::uint64_t packets_done = 0;     // TX completed + RX delivered or dropped
-    std::uint64_t packets_total = 0;    // what the run waits for (RX total known when put)
+    std::uint64_t packets_done = 0;     // tx_done + rx_done
+    std::uint64_t packets_total = 0;    // tx_total + rx_total
+    std::uint64_t tx_done = 0;          // TX frames completed to the OS
+    std::uint64_t tx_total = 0;         // TX frames the run sends (Scenario::packets)
+    std::uint64_t rx_done = 0;          // RX frames delivered or dropped
+    std::uint64_t rx_total = 0;         // RX frames the run waits for
     std::uint64_t cycles = 0;
     double wall_seconds = 0;
 };
@@ -154,14 +158,17 @@ struct RunSummary {
     std::uint64_t rx_packets = 0, rx_bytes = 0;   // delivered to the OS
     std::uint64_t tx_posted = 0;                  // submitted to the OS TX queues
     std::uint64_t rx_injected = 0;                // put on the RX wire
+    std::uint64_t rx_padded = 0;                  // pcap records under 60 bytes padded to 60
     std::uint64_t tx_offloaded = 0;               // TX frames with checksum insertion requested
     std::uint64_t tx_multi_fragment = 0;          // TX frames of more than one fragment
     std::uint64_t rx_multi_buffer = 0;            // RX frames delivered in more than one buffer
     std::vector<QueueCounts> per_queue;
     std::map<std::string, std::uint64_t> drops;   // by reason
     std::uint64_t dropped = 0;
-    std::uint64_t errors = 0;                     // scoreboard errors + ring errors + run errors
-    std::uint64_t ring_errors = 0;                // hardware rings that entered error (driver stats)
+    std::uint64_t errors = 0;                     // scoreboard errors + run errors + unexpected ring errors
+    std::uint64_t ring_errors = 0;                // hardware rings that entered error (driver stats); each
+                                                  // one recovered by a ring reset
+    std::uint64_t unexpected_ring_errors = 0;     // of ring_errors, those no fault explains
     std::uint64_t lost = 0;
     std::uint64_t tx_missing = 0;
     std::uint64_t verifier_violations = 0;
@@ -171,13 +178,15 @@ struct RunSummary {
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
     // faults (docs/faults.md)
     std::map<std::string, std::uint64_t> faults_injected;     // by kind, injections that took effect
+    std::map<std::string, std::uint64_t> faults_not_fired;    // by spec, injections that never did
     std::map<std::string, std::uint64_t> ring_errors_by_code; // err_e name -> entries into error
     std::uint64_t expected_errors = 0;    // ring errors the faults explain + register refusals
     std::uint64_t unexpected_errors = 0;  // ring errors beyond them + answers the contract forbids
     std::map<std::string, std::uint64_t> tx_drops;            // TX frames returned unsent, by reason
     std::uint64_t tx_dropped = 0;
     std::uint64_t tx_duplicates = 0;      // TX frames seen twice (a lost completion), accepted
-    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check)
+    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check);
+                                          // ring resets in all: ring_errors + queue_resets
     std::uint64_t hang_resets = 0;        // of which by the OS's TX hang check
     // time
     std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included
@@ -192,6 +201,10 @@ struct RunSummary {
     // trace
     std::string trace_file;            // the FST written (Scenario::trace_path), "" if the run
                                        // never reached the window (or there was none)
+    // outputs (--trace, --pcap-out, --timeline, --timeline-csv) that could not be written, one
+    // line each naming the option and the file; they do not change the verdict
+    std::vector<std::string> output_errors;
+    int interrupted_by = 0;            // the signal that ended the run early (stop_request.hpp), or 0
 };
 
 class CoSimulation {
@@ -224,11 +237,27 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// "SIGINT", "SIGTERM", else "signal N".
+std::string signal_name(int signal);
 /// The human-readable summary (several lines, ends with a newline).
 std::string format_summary(RunSummary const& s);
-/// The summary as one JSON object.
-std::string to_json(RunSummary const& s);
-/// `nicsim run ...` with every option that differs from the defaults, seed included.
+/// What a JSON report holds beyond the summary: how to run it again and what else was written.
+struct RunRecord {
+    Scenario const* scenario = nullptr;  // "scenario" (every option) and "replay_command"
+    std::string tool_version;            // "nicsim_version"
+    std::string failure_trace_fst;       // "failure_trace": {"fst", "gtkw"}, null when none
+    std::string failure_trace_gtkw;
+};
+/// The summary as one JSON object. 64-bit numbers that JSON readers may round (the seed) are
+/// also given as strings ("seed_string").
+std::string to_json(RunSummary const& s, RunRecord const& record = {});
+/// The scenario's options as one JSON object (to_json's "scenario").
+std::string scenario_json(Scenario const& s);
+/// `nicsim run ...` with every option that differs from the defaults, seed included; paths and
+/// other values quoted for a POSIX shell where needed (shell_quote).
 std::string replay_command(Scenario const& s);
+/// `word` as one word for a POSIX shell: as is when it holds only safe characters, else in
+/// single quotes.
+std::string shell_quote(std::string_view word);
 
 }  // namespace nicsim::cosim

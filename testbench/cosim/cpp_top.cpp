@@ -1,6 +1,8 @@
 // CppTop: see cpp_top.hpp.
 #include "cosim/cpp_top.hpp"
 
+#include "cosim/workload.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -36,11 +38,20 @@ CppTop::CppTop(Scenario const& sc) {
     sim::KernelConfig kc;
     kc.seed = sc.seed;
     kc.watchdog_cycles = sc.watchdog_cycles;
+    // The kernel checks the limit after every cycle, inside blocking register reads too: the run
+    // simulates at most --max-cycles cycles, exactly (the workload's own check runs between
+    // cycles only, and guards the default limit).
+    kc.max_cycles = sc.max_cycles;
     kernel_ = std::make_unique<sim::Kernel>(*dut_, kc);
     if (!sc.trace_path.empty()) {
         trace_path_ = sc.trace_path;
+        try {
+            trace_out_ = std::make_unique<io::OutputFile>(sc.trace_path, io::OutputOptions{.regular_only = true});
+        } catch (io::OutputFileError const& e) {
+            throw ScenarioError(fmt::format("--trace {}", e.what()));
+        }
         sim::TraceWindow w;
-        w.path = sc.trace_path;
+        w.path = trace_out_->write_path().string();
         w.first_cycle = sc.trace_first_cycle;
         w.last_cycle = sc.trace_last_cycle;
         w.options.depth = sc.trace_depth;
@@ -69,7 +80,7 @@ CppTop::CppTop(Scenario const& sc) {
     kernel_->add_bfm(*tx_sink_);
 
     host::HostConfig hc;
-    hc.memory.size_bytes = 64u << 20;
+    hc.memory.size_bytes = plan_rings(sc, dut_->config()).host_memory_bytes;  // what the scenario's rings take
     hc.memory.axi.read_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
     hc.memory.axi.write_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
     hc.memory.axi.set_all_pauses(sc.mem_stall_percent / 100.0);
@@ -91,7 +102,9 @@ void CppTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
     host_->interrupts.dpc = std::move(dpc);
 }
 
-std::string CppTop::trace_file() const { return kernel_->trace_window_opened() ? trace_path_ : std::string(); }
+std::string CppTop::trace_file() const {
+    return kernel_->trace_window_opened() && trace_out_ && trace_out_->committed() ? trace_path_ : std::string();
+}
 
 Platform::RegisterProbe CppTop::probe_register(bool write, std::uint16_t offset, std::uint32_t value) {
     auto& mmio = host_->mmio;
@@ -121,6 +134,16 @@ void CppTop::finish() noexcept {
         if (dut_->tracing()) dut_->close_trace();
     } catch (...) {
         // A trace that cannot be closed is reported by the file being short; nothing else to do.
+    }
+    if (!trace_out_ || trace_out_->committed()) return;
+    if (!kernel_->trace_window_opened()) {
+        trace_out_.reset();  // the window never opened: no file, the temporary goes
+        return;
+    }
+    try {
+        trace_out_->commit();
+    } catch (std::exception const& e) {
+        trace_error_ = fmt::format("--trace {}", e.what());
     }
 }
 

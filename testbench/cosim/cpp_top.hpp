@@ -15,6 +15,7 @@
 #include "cosim/platform.hpp"
 #include "dut/dut.hpp"
 #include "host/host.hpp"
+#include "io/output_file.hpp"
 #include "sim/kernel.hpp"
 
 namespace nicsim::cosim {
@@ -28,8 +29,10 @@ public:
     sim::Kernel& kernel() noexcept { return *kernel_; }
     dut::Dut& dut() noexcept { return *dut_; }
     host::Host& host() noexcept { return *host_; }
-    /// The scenario's trace file, if the run reached its window ("" otherwise).
+    /// The scenario's trace file, if the run reached its window and it was written ("" otherwise).
     std::string trace_file() const;
+    /// Why the trace file could not be put in place at finish() ("" if it was, or there was none).
+    std::string const& trace_error() const noexcept { return trace_error_; }
 
     dut::DutConfig const& config() const override { return dut_->config(); }
     std::uint64_t cycle() const override { return kernel_->cycle(); }
@@ -73,6 +76,10 @@ private:
     std::unique_ptr<bfm::AxisSink> tx_sink_;
     std::unique_ptr<host::Host> host_;
     std::string trace_path_;
+    // The FST is written to a temporary next to trace_path_ (fstapi opens files by name and seeks
+    // in them) and renamed into place at finish(); never into a device (io/output_file.hpp).
+    std::unique_ptr<io::OutputFile> trace_out_;
+    std::string trace_error_;
 };
 
 }  // namespace nicsim::cosim

@@ -210,6 +210,21 @@ std::uint64_t FaultInjector::expected_ring_errors(c::err_e code) const {
     return n;
 }
 
+std::map<std::string, std::uint64_t> FaultInjector::not_fired() const {
+    std::map<std::string, std::uint64_t> out;
+    for (auto const& s : schedules_)
+        if (s.next < s.points.size()) out[to_string(s.spec)] += s.points.size() - s.next;
+    // Fired, but what they strike never came by.
+    for (auto const& a : armed_) ++out[to_string(a.kind)];
+    for (auto const& queue : pending_desc_)
+        for (FaultKind k : queue) ++out[to_string(k)];
+    for (auto const& [key, k] : desc_faults_)
+        if (!desc_applied_.contains(key)) ++out[to_string(k)];
+    for (auto const& [k, n] : pending_wire_)
+        if (n) out[to_string(k)] += n;
+    return out;
+}
+
 driver::TxDescriptorFault FaultInjector::tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence) {
     auto const key = std::make_pair(queue, post_sequence);
     auto const it = desc_faults_.find(key);

@@ -87,7 +87,8 @@ public:
                   std::uint32_t hw_tx_ring_entries, Platform& hw);
 
     bool has(FaultKind k) const;
-    /// Once the adapter is up: DMA faults find the rings through it.
+    /// At the start of traffic (the adapter up, RX buffers posted, the wire about to start): no
+    /// injection happens before (tick() waits for it), DMA faults find the rings through it.
     void attach(driver::Adapter& adapter);
     /// DriverFaults::tx_descriptor_fault.
     driver::TxDescriptorFault tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence);
@@ -109,6 +110,9 @@ public:
     std::uint64_t expected_ring_errors(contract::err_e code) const;
     /// Register accesses refused as the contract says (SLVERR, nothing changed).
     std::uint64_t register_refusals() const noexcept { return register_refusals_; }
+    /// Injections that never took effect, by spec (or kind): scheduled past the end of the run,
+    /// or armed and never met by the burst, descriptor or frame they wait for.
+    std::map<std::string, std::uint64_t> not_fired() const;
     /// Answers the contract does not allow (a run error each).
     std::vector<std::string> const& problems() const noexcept { return problems_; }
 

@@ -1,5 +1,8 @@
 // RunSummary as text and JSON, and the replay command of a scenario (see cosim.hpp).
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <csignal>
 #include <string>
 
 #include <fmt/format.h>
@@ -40,6 +43,14 @@ std::string latency_text(LatencyStats const& l) {
 
 }  // namespace
 
+std::string signal_name(int signal) {
+    switch (signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return fmt::format("signal {}", signal);
+    }
+}
+
 std::string format_summary(RunSummary const& s) {
     std::string o;
     double const mhz = static_cast<double>(s.clock_hz) / 1e6;
@@ -49,6 +60,8 @@ std::string format_summary(RunSummary const& s) {
                      s.tx_packets, s.tx_bytes, s.tx_posted, s.tx_offloaded, s.tx_multi_fragment);
     o += fmt::format("  RX  {:>8} packets {:>12} bytes (put on the wire {}, multi-buffer {})\n", s.rx_packets,
                      s.rx_bytes, s.rx_injected, s.rx_multi_buffer);
+    if (s.rx_padded)
+        o += fmt::format("      ({} pcap records under 60 bytes padded to 60, as the sending MAC does)\n", s.rx_padded);
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
         o += fmt::format("    queue {:>2}: TX {:>8} packets {:>12} bytes | RX {:>8} packets {:>12} bytes\n", q,
@@ -56,10 +69,11 @@ std::string format_summary(RunSummary const& s) {
     }
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
-    o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {} (ring errors {}), verifier violations {}, "
-                     "protocol violations {}, ownership violations {}\n",
+    o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {}, ring errors {} ({} expected from faults), "
+                     "verifier violations {}, protocol violations {}, ownership violations {}\n",
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
-                     s.verifier_violations, s.protocol_violations, s.ownership_violations);
+                     s.ring_errors - std::min(s.ring_errors, s.unexpected_ring_errors), s.verifier_violations,
+                     s.protocol_violations, s.ownership_violations);
     if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets) {
         std::string inj, codes, txd;
         for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
@@ -67,9 +81,18 @@ std::string format_summary(RunSummary const& s) {
         for (auto const& [k, n] : s.tx_drops) txd += fmt::format("{}{} {}", txd.empty() ? "" : ", ", k, n);
         o += fmt::format("  faults injected: {}\n", inj.empty() ? "none" : inj);
         o += fmt::format("  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
-                         "duplicates {}; ring resets {} (hang check {})\n",
+                         "duplicates {}; ring resets {} ({} to recover from ring errors, {} on request of which "
+                         "hang check {})\n",
                          s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
-                         txd.empty() ? "none" : txd, s.tx_duplicates, s.queue_resets, s.hang_resets);
+                         txd.empty() ? "none" : txd, s.tx_duplicates, s.ring_errors + s.queue_resets, s.ring_errors,
+                         s.queue_resets, s.hang_resets);
+    }
+    if (!s.faults_not_fired.empty()) {
+        std::string nf;
+        for (auto const& [spec, n] : s.faults_not_fired) nf += fmt::format("{}{} ({})", nf.empty() ? "" : ", ", spec, n);
+        o += fmt::format("  warning: faults that never took effect: {}: the run ended before their time came (at= "
+                         "counts TX frames submitted: {}), or nothing came by for them to strike\n",
+                         nf, s.tx_posted);
     }
     o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
                      mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
@@ -95,19 +118,82 @@ std::string format_summary(RunSummary const& s) {
     return o;
 }
 
-std::string to_json(RunSummary const& s) {
+std::string scenario_json(Scenario const& s) {
+    std::string o = "{";
+    auto field = [&](std::string_view k, std::string const& v) {
+        o += fmt::format("{}{}: {}", o.size() > 1 ? ", " : "", json_string(k), v);
+    };
+    auto str = [](std::string const& v) { return json_string(v); };
+    auto num = [](auto v) { return fmt::format("{}", v); };
+    field("top", str(s.top));
+    field("config", str(s.config));
+    field("seed", num(s.seed));
+    field("seed_string", str(std::to_string(s.seed)));
+    field("mode", str(to_string(s.mode)));
+    field("packets", num(s.packets));
+    field("sizes", str(s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix ? "imix" : "uniform"));
+    field("min_size", num(s.sizes ? s.sizes->min_bytes() : s.min_size));
+    field("max_size", num(s.sizes ? s.sizes->max_bytes() : s.max_size));
+    field("queues", num(s.queues));
+    field("pcap_in", str(s.pcap_in));
+    field("pcap_out", str(s.pcap_out));
+    field("mem_latency_min", num(s.mem_latency_min));
+    field("mem_latency_max", num(s.mem_latency_max));
+    field("mem_stall_percent", json_number(s.mem_stall_percent));
+    field("tx_stall_percent", json_number(s.tx_stall_percent));
+    field("rx_stall_percent", json_number(s.rx_stall_percent));
+    field("ring_size", num(s.ring_size));
+    field("max_cycles", num(s.max_cycles));
+    field("watchdog_cycles", num(s.watchdog_cycles));
+    field("hang_check_cycles", num(s.hang_check_cycles));
+    field("clock_hz", num(s.clock_hz));
+    field("rss", s.rss ? "true" : "false");
+    field("csum_offload_percent", json_number(s.csum_offload_fraction * 100));
+    field("tx_fragment_bytes", num(s.tx_fragment_bytes));
+    field("rx_buffer_bytes", num(s.rx_buffer_bytes));
+    field("trace", str(s.trace_path));
+    field("trace_first_cycle", num(s.trace_first_cycle));
+    field("trace_last_cycle", s.trace_last_cycle == ~std::uint64_t{0} ? "null" : num(s.trace_last_cycle));
+    field("trace_depth", num(s.trace_depth));
+    std::string scopes = "[";
+    for (std::size_t i = 0; i < s.trace_scopes.size(); ++i) scopes += (i ? ", " : "") + json_string(s.trace_scopes[i]);
+    field("trace_scopes", scopes + "]");
+    field("timeline", str(s.timeline_json));
+    field("timeline_csv", str(s.timeline_csv));
+    field("ownership_monitor", s.ownership_monitor ? "true" : "false");
+    std::string faults = "[";
+    for (std::size_t i = 0; i < s.faults.size(); ++i) faults += (i ? ", " : "") + json_string(to_string(s.faults[i]));
+    field("faults", faults + "]");
+    return o + "}";
+}
+
+std::string to_json(RunSummary const& s, RunRecord const& record) {
     std::string o = "{\n";
     auto field = [&](std::string_view k, std::string const& v) { o += fmt::format("  {}: {},\n", json_string(k), v); };
+    if (!record.tool_version.empty()) field("nicsim_version", json_string(record.tool_version));
+    if (record.scenario) {
+        field("replay_command", json_string(replay_command(*record.scenario)));
+        field("scenario", scenario_json(*record.scenario));
+    }
+    field("failure_trace", record.failure_trace_fst.empty()
+                               ? std::string("null")
+                               : fmt::format("{{\"fst\": {}, \"gtkw\": {}}}", json_string(record.failure_trace_fst),
+                                             json_string(record.failure_trace_gtkw)));
     field("config", json_string(s.config));
     field("data_width_bits", std::to_string(s.data_width_bits));
     field("num_queues", std::to_string(s.num_queues));
     field("queues", std::to_string(s.queues));
     field("mode", json_string(to_string(s.mode)));
     field("seed", std::to_string(s.seed));
+    field("seed_string", json_string(std::to_string(s.seed)));  // exact in every JSON reader
     field("passed", s.passed ? "true" : "false");
     field("failure", json_string(s.failure));
     field("failure_cycle", s.passed ? "null" : std::to_string(s.failure_cycle));
     field("trace_file", json_string(s.trace_file));
+    field("interrupted", s.interrupted_by ? json_string(signal_name(s.interrupted_by)) : "null");
+    std::string outs = "[";
+    for (std::size_t i = 0; i < s.output_errors.size(); ++i) outs += (i ? ", " : "") + json_string(s.output_errors[i]);
+    field("output_errors", outs + "]");
     field("cycles", std::to_string(s.cycles));
     field("traffic_cycles", std::to_string(s.traffic_cycles));
     field("tx_packets", std::to_string(s.tx_packets));
@@ -116,6 +202,7 @@ std::string to_json(RunSummary const& s) {
     field("rx_bytes", std::to_string(s.rx_bytes));
     field("tx_posted", std::to_string(s.tx_posted));
     field("rx_injected", std::to_string(s.rx_injected));
+    field("rx_padded", std::to_string(s.rx_padded));
     field("tx_checksum_offloaded", std::to_string(s.tx_offloaded));
     field("tx_multi_fragment", std::to_string(s.tx_multi_fragment));
     field("rx_multi_buffer", std::to_string(s.rx_multi_buffer));
@@ -147,6 +234,7 @@ std::string to_json(RunSummary const& s) {
         return j + "}";
     };
     field("faults_injected", map_json(s.faults_injected));
+    field("faults_not_fired", map_json(s.faults_not_fired));
     field("ring_errors_by_code", map_json(s.ring_errors_by_code));
     field("expected_errors", std::to_string(s.expected_errors));
     field("unexpected_errors", std::to_string(s.unexpected_errors));
@@ -155,6 +243,7 @@ std::string to_json(RunSummary const& s) {
     field("tx_duplicates", std::to_string(s.tx_duplicates));
     field("queue_resets", std::to_string(s.queue_resets));
     field("hang_resets", std::to_string(s.hang_resets));
+    field("ring_resets", std::to_string(s.ring_errors + s.queue_resets));  // recoveries + requested
     field("interrupts", std::to_string(s.interrupts));
     field("mmio_reads", std::to_string(s.mmio_reads));
     field("mmio_writes", std::to_string(s.mmio_writes));
@@ -169,19 +258,31 @@ std::string to_json(RunSummary const& s) {
     return o;
 }
 
+std::string shell_quote(std::string_view word) {
+    bool const plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || std::string_view("_@%+=:,./-").find(ch) != std::string_view::npos;
+    });
+    if (plain) return std::string(word);
+    std::string o = "'";
+    for (char ch : word) o += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return o + "'";
+}
+
 std::string replay_command(Scenario const& s) {
     Scenario const d;
+    auto const q = [](std::string const& word) { return shell_quote(word); };
     std::string o = "nicsim run";
     if (s.top != d.top) o += " --top " + s.top;
     if (s.config != d.config) o += " --config " + s.config;
     if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
     o += fmt::format(" --packets {}", s.packets);
-    if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
+    if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix) o += " --imix";
+    else if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
     else if (s.min_size != d.min_size || s.max_size != d.max_size)
         o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
     if (s.queues) o += fmt::format(" --queues {}", s.queues);
-    if (!s.pcap_in.empty()) o += " --pcap-in " + s.pcap_in;
-    if (!s.pcap_out.empty()) o += " --pcap-out " + s.pcap_out;
+    if (!s.pcap_in.empty()) o += " --pcap-in " + q(s.pcap_in);
+    if (!s.pcap_out.empty()) o += " --pcap-out " + q(s.pcap_out);
     if (s.mem_latency_min || s.mem_latency_max) o += fmt::format(" --mem-latency {}:{}", s.mem_latency_min, s.mem_latency_max);
     if (s.mem_stall_percent || s.tx_stall_percent || s.rx_stall_percent) {
         if (s.mem_stall_percent == s.tx_stall_percent && s.tx_stall_percent == s.rx_stall_percent)
@@ -197,22 +298,22 @@ std::string replay_command(Scenario const& s) {
     if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
     if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
     if (!s.trace_path.empty()) {
-        o += " --trace " + s.trace_path;
+        o += " --trace " + q(s.trace_path);
         if (s.trace_first_cycle != d.trace_first_cycle || s.trace_last_cycle != d.trace_last_cycle)
             o += s.trace_last_cycle == d.trace_last_cycle ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
                                                           : fmt::format(" --trace-window {}:{}", s.trace_first_cycle,
                                                                         s.trace_last_cycle);
         if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
-        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + scope;
+        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + q(scope);
         if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
     }
     if (!s.ownership_monitor) o += " --no-ownership-monitor";
-    if (!s.timeline_json.empty()) o += " --timeline " + s.timeline_json;
-    if (!s.timeline_csv.empty()) o += " --timeline-csv " + s.timeline_csv;
+    if (!s.timeline_json.empty()) o += " --timeline " + q(s.timeline_json);
+    if (!s.timeline_csv.empty()) o += " --timeline-csv " + q(s.timeline_csv);
     if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);
     if (s.hang_check_cycles != d.hang_check_cycles) o += fmt::format(" --hang-check {}", s.hang_check_cycles);
     if (s.watchdog_cycles != d.watchdog_cycles) o += fmt::format(" --watchdog {}", s.watchdog_cycles);
-    for (auto const& f : s.faults) o += " --fault " + to_string(f);
+    for (auto const& f : s.faults) o += " --fault " + q(to_string(f));
     o += fmt::format(" --seed {}", s.seed);
     return o;
 }

@@ -24,6 +24,7 @@
 
 #include "bfm/axi4_slave_mem.hpp"
 #include "cosim/faults.hpp"
+#include "cosim/stop_request.hpp"
 #include "bfm/axis_source.hpp"
 #include "checkers/assertions.hpp"
 #include "model/checksum.hpp"
@@ -85,6 +86,10 @@ if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cas
 }
 
 namespace {
+/// Thrown between cycles when stop_requested() (a signal): ends the run where it is.
+struct RunInterrupted {
+    int signal = 0;
+};
 // RX frames one ring reset or error may take with it (in the engine, written but not completed):
 // the frame FIFO's frames waiting (META_DEPTH 32) and a completion batch (CPL_BATCH 8), rounded up.
 constexpr std::uint64_t kRxFramesLostPerRingReset = 64;
@@ -92,6 +97,51 @@ constexpr std::uint64_t kRxFramesLostPerRingReset = 64;
 constexpr std::uint64_t kTxDuplicatesPerRingReset = 32;
 }  // namespace
 
+
+RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
+    RingPlan p;
+    std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
+    // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
+    p.tx_fragment_bytes = sc.tx_fragment_bytes
+                              ? sc.tx_fragment_bytes
+                              : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
+    std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + p.tx_fragment_bytes - 1) / p.tx_fragment_bytes);
+    if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
+        throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
+                                        p.tx_fragment_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
+    bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
+                                             [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
+    std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
+    std::uint32_t const rx_buf = sc.rx_buffer_bytes;
+    std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_rx_frame + rx_buf - 1) / rx_buf);
+    p.os_ring = sc.ring_size;
+    // Fragment rings: enough fragments for a full packet ring of maximal frames, but never more
+    // than a net ring holds (65536): the OS then hands over frames as fragments come back.
+    p.tx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(frags_max, 2)));
+    p.rx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(bufs_max, 1)));
+    // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
+    p.hw_tx_log2 = log2_of(std::max(p.os_ring, pow2_at_least(frags_max + 1)));
+    p.hw_rx_log2 = log2_of(std::max(p.os_ring, pow2_at_least(bufs_max + 1)));
+
+    // Host memory (the DMA arena): every queue pair's OS fragment buffers (each rounded to its
+    // 64-byte alignment, plus one alignment of padding) and hardware descriptor and completion
+    // rings (the driver keeps two completion rings), 64 KiB of ring alignment; then a quarter
+    // more and 8 MiB for the rest. (The OS's net rings themselves are not DMA memory.)
+    std::uint64_t const queues = sc.queues ? sc.queues : cfg.num_queues;
+    auto buffers = [](std::uint64_t count, std::uint64_t bytes) { return count * ((bytes + 63) / 64 * 64 + 64); };
+    std::uint64_t const per_queue =
+        buffers(p.tx_fragment_ring, p.tx_fragment_bytes) + buffers(p.rx_fragment_ring, sc.rx_buffer_bytes) +
+        ((std::uint64_t{1} << p.hw_tx_log2) + (std::uint64_t{1} << p.hw_rx_log2)) * (c::DESC_BYTES + 2 * c::CPL_BYTES) +
+        (64u << 10);
+    std::uint64_t const needed = queues * per_queue / 4 * 5 + (8u << 20);
+    p.host_memory_bytes = std::max<std::uint64_t>(kDefaultHostMemoryBytes, (needed + (1u << 20) - 1) >> 20 << 20);
+    if (p.host_memory_bytes > kMaxHostMemoryBytes)
+        throw ScenarioError(fmt::format(
+            "--ring-size {} with --rx-buffer {} on {} queue pair(s) needs {} MiB of host memory for buffers, more than "
+            "the limit of {} MiB: use smaller rings, smaller RX buffers or fewer --queues",
+            sc.ring_size, sc.rx_buffer_bytes, queues, p.host_memory_bytes >> 20, kMaxHostMemoryBytes >> 20));
+    return p;
+}
 
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream) {
     // SplitMix64 of (seed, stream): distinct, well-mixed seeds for each stream of one run.
@@ -138,7 +188,13 @@ struct Workload::Impl {
     std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> submit_cycle;  // per queue: frame id -> cycle, until completed
     std::uint64_t rx_put = 0, rx_delivered = 0;
     std::uint64_t rx_expected_total = 0;                // known up front (0 in loopback: = packets)
-    std::unordered_map<std::uint64_t, std::uint64_t> rx_put_cycle;  // tag key -> first beat cycle
+    // RX latency: latency_key -> first beat cycles of the frames put and not yet delivered, in
+    // wire order (a capture may hold one frame several times); no allocation for the usual one.
+    struct PutCycles {
+        std::uint64_t first = 0;
+        std::vector<std::uint64_t> more;
+    };
+    std::unordered_map<std::uint64_t, PutCycles> rx_put_cycle;
     LatencyHistogram tx_lat, rx_lat;  // constant memory, whatever the run length
     std::map<scoreboard::DropReason, std::uint64_t> drops_reported;
     std::vector<std::uint64_t> hw_drops_seen;           // RING_STAT_DROPS read so far, per queue
@@ -160,6 +216,15 @@ struct Workload::Impl {
     }
 
     static std::uint64_t tag_key(wire::FrameTag t) { return (std::uint64_t{t.stream_id} << 32) | t.seq; }
+    /// A frame's identity for its RX latency: its tag, or (frames of a capture carry none) a hash
+    /// of its bytes with the top bit set (tag keys never have it: the stream id is 16 bits).
+    static std::uint64_t latency_key(std::span<std::uint8_t const> bytes) {
+        if (auto const tag = wire::decode_tag(bytes)) return tag_key(*tag);
+        std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+        for (std::uint8_t b : bytes) h = (h ^ b) * 0x100000001b3ull;
+        return h | (std::uint64_t{1} << 63);
+    }
+    static std::uint64_t latency_key(wire::Frame const& f) { return f.tag ? tag_key(*f.tag) : latency_key(f.bytes); }
 
     void activity(char const* what) {
         last_activity = hw.cycle();
@@ -173,6 +238,7 @@ struct Workload::Impl {
         if (sc.mode == Mode::pcap) {
             try {
                 pcap_in = wire::read_pcap(sc.pcap_in);
+                out.rx_padded = wire::prepare_for_replay(pcap_in, sc.pcap_in, static_cast<std::size_t>(c::MAX_FRAME_BYTES));
             } catch (wire::PcapError const& e) {
                 throw ScenarioError(fmt::format("--pcap-in: {}", e.what()));
             } catch (std::exception const& e) {
@@ -186,25 +252,13 @@ struct Workload::Impl {
                                             cfg.num_queues, sc.config));
         max_cycles = sc.max_cycles ? sc.max_cycles : 1'000'000 + 20'000 * (sc.packets + pcap_in.packets.size());
 
-        std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
-        // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
-        frag_bytes = sc.tx_fragment_bytes ? sc.tx_fragment_bytes
-                                          : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
-        std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + frag_bytes - 1) / frag_bytes);
-        if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
-            throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
-                                            frag_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
-        bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
-                                                 [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
-        std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
-        std::uint32_t const rx_buf = sc.rx_buffer_bytes;
-        std::uint32_t const bufs_max = static_cast<std::uint32_t>((max_rx_frame + rx_buf - 1) / rx_buf);
-        os_ring = sc.ring_size;
-        tx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(frags_max, 2));
-        rx_frag_ring = pow2_at_least(std::uint64_t{os_ring} * std::max<std::uint32_t>(bufs_max, 1));
-        // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
-        hw_tx_log2 = log2_of(std::max(os_ring, pow2_at_least(frags_max + 1)));
-        hw_rx_log2 = log2_of(std::max(os_ring, pow2_at_least(bufs_max + 1)));
+        RingPlan const rings = plan_rings(sc, cfg);
+        frag_bytes = rings.tx_fragment_bytes;
+        os_ring = rings.os_ring;
+        tx_frag_ring = rings.tx_fragment_ring;
+        rx_frag_ring = rings.rx_fragment_ring;
+        hw_tx_log2 = rings.hw_tx_log2;
+        hw_rx_log2 = rings.hw_rx_log2;
 
         // The RX wire's gap between frames: 20 bytes of preamble and IFG, at least one cycle.
         std::uint32_t const ifg = static_cast<std::uint32_t>(std::max<std::size_t>(1, 20 / cfg.data_bytes()));
@@ -249,9 +303,9 @@ struct Workload::Impl {
         }
         case Mode::pcap:
             peer = std::make_unique<wire::PcapReplayPeer>(rx_wire, pcap_in);
-            for (auto const& p : pcap_in.packets) rx_expected_total += p.bytes.empty() ? 0 : 1;
-            board.expect_drops(scoreboard::DropReason::bad_frame);
-            board.expect_drops(scoreboard::DropReason::oversize);
+            // Every record is a frame of 60..MAX_FRAME_BYTES (prepare_for_replay): delivered, or
+            // dropped for want of buffers like any other.
+            rx_expected_total = pcap_in.packets.size();
             break;
         }
         if (!sc.pcap_out.empty()) {
@@ -280,8 +334,14 @@ struct Workload::Impl {
             else if (faults && f.bytes.size() < driver::kMinRxFrameBytes) must = scoreboard::DropReason::runt;
             board.rx_put(f, must);
             if (pcap_out) pcap_out->add_rx(f);
-            auto const tag = f.tag ? f.tag : wire::decode_tag(f.bytes);
-            if (tag && f.first_beat_cycle) rx_put_cycle[tag_key(*tag)] = *f.first_beat_cycle;
+            if (f.first_beat_cycle) {
+                auto const [it, fresh] = rx_put_cycle.try_emplace(latency_key(f), PutCycles{*f.first_beat_cycle, {}});
+                if (!fresh) it->second.more.push_back(*f.first_beat_cycle);  // the same frame again (a replay)
+                if (!traffic_started) {  // an RX-only run (pcap replay, --packets 0): the traffic starts here
+                    traffic_started = true;
+                    first_submit_cycle = *f.first_beat_cycle;
+                }
+            }
             if (hooks.rx_on_wire) hooks.rx_on_wire(f);
             activity("RX frame put on the wire");
         });
@@ -344,7 +404,6 @@ struct Workload::Impl {
             };
         adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.arena(), ac);
         adapter->start();
-        if (faults) faults->attach(*adapter);
         hw.set_interrupt_handlers(
             [this](unsigned queue, bool error) {
                 if (error) {
@@ -413,12 +472,14 @@ struct Workload::Impl {
         }
         if (rss_on && f.hash && f.hash->ProtocolType != NetPacketHashProtocolTypeNone) d.hash = f.hash->HashValue;
         if (f.fragment_count > 1) ++out.rx_multi_buffer;
-        auto const tag = wire::decode_tag(f.bytes);
-        if (tag) {
-            auto it = rx_put_cycle.find(tag_key(*tag));
-            if (it != rx_put_cycle.end()) {
-                rx_lat.record(hw.cycle() - it->second);
+        if (auto it = rx_put_cycle.find(latency_key(f.bytes)); it != rx_put_cycle.end()) {
+            auto& put = it->second;
+            rx_lat.record(hw.cycle() - put.first);
+            if (put.more.empty()) {
                 rx_put_cycle.erase(it);
+            } else {  // the next copy of the same frame, in wire order
+                put.first = put.more.front();
+                put.more.erase(put.more.begin());
             }
         }
         if (q < out.per_queue.size()) {
@@ -584,10 +645,13 @@ struct Workload::Impl {
     }
 
     void software() {
+        if (int const sig = stop_requested()) [[unlikely]] throw RunInterrupted{sig};
         // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
         if (sc.watchdog_cycles && hw.cycle() - last_activity > sc.watchdog_cycles)
-            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles (cycle {}, seed {})",
-                                                   sc.watchdog_cycles, hw.cycle(), sc.seed),
+            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles: the last packet event "
+                                                   "was at cycle {} ({}) (cycle {}, seed {})",
+                                                   sc.watchdog_cycles, last_activity, last_activity_what, hw.cycle(),
+                                                   sc.seed),
                                        hw.diagnosis());
         if (hw.cycle() >= max_cycles)
             throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
@@ -629,8 +693,12 @@ struct Workload::Impl {
 
     Progress progress() const {
         Progress p;
-        p.packets_done = tx_completed + rx_accounted();
-        p.packets_total = sc.packets + (sc.mode == Mode::loopback ? sc.packets : rx_expected_total);
+        p.tx_done = tx_completed;
+        p.tx_total = sc.packets;
+        p.rx_done = rx_accounted();
+        p.rx_total = sc.mode == Mode::loopback ? sc.packets : rx_expected_total;
+        p.packets_done = p.tx_done + p.rx_done;
+        p.packets_total = p.tx_total + p.rx_total;
         p.cycles = hw.cycle();
         p.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         return p;
@@ -673,6 +741,10 @@ struct Workload::Impl {
             hw.run_until([this] { return rx_rings_posted(); }, 100'000, "RX buffers posted");
             hw.flush_registers();  // bring-up writes (RSS table...) and the first doorbells have landed
             if (started_cb) started_cb();
+            // Faults strike from the start of traffic on, never during bring-up: TX frames are
+            // submitted from the first cycle, and a fault due at a few of them (a cancel at=1)
+            // would otherwise hit an adapter still posting its first buffers.
+            if (faults) faults->attach(*adapter);
             hw.start_wire(*peer);
             last_activity = hw.cycle();
             hw.run_until([this] { return traffic_done() || cancelled_run; }, ~std::uint64_t{0} >> 1,
@@ -712,6 +784,9 @@ struct Workload::Impl {
             failure = e.what();
         } catch (sim::SimError const& e) {
             failure = e.what();
+        } catch (RunInterrupted const& e) {
+            out.interrupted_by = e.signal;
+            failure = fmt::format("interrupted by {} at cycle {}", signal_name(e.signal), last_edge());
         } catch (std::exception const& e) {
             failure = fmt::format("{}\n{}", e.what(), hw.diagnosis());
         }
@@ -722,8 +797,8 @@ struct Workload::Impl {
         if (pcap_out) {
             try {
                 pcap_out->write();
-            } catch (std::exception const& e) {
-                if (failure.empty()) failure = fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what());
+            } catch (std::exception const& e) {  // names the file: io::OutputFileError
+                out.output_errors.push_back(fmt::format("--pcap-out {}", e.what()));
             }
         }
         hw.finish();
@@ -741,7 +816,10 @@ struct Workload::Impl {
         }
         scoreboard::Summary const sb = board.finish();
         out.cycles = hw.cycle();
-        out.traffic_cycles = traffic_started ? std::max<std::uint64_t>(1, last_account_cycle - first_submit_cycle) : 0;
+        // From the first frame to the last accounted for (none accounted: the traffic took no time).
+        out.traffic_cycles = traffic_started && last_account_cycle > first_submit_cycle
+                                 ? last_account_cycle - first_submit_cycle
+                                 : traffic_started;
         out.wall_seconds = wall;
         out.tx_posted = tx_submitted;
         out.rx_injected = rx_put;
@@ -792,6 +870,8 @@ struct Workload::Impl {
             for (auto const& p : faults->problems()) run_errors.push_back(p);
         }
         out.unexpected_errors = unexpected + (faults ? faults->problems().size() : 0);
+        out.unexpected_ring_errors = unexpected;
+        if (faults) out.faults_not_fired = faults->not_fired();
         out.ring_errors = ring_errors;
         out.interrupts = interrupts;
         out.mmio_reads = hw.register_stats().reads;

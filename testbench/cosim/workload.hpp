@@ -26,6 +26,26 @@ namespace nicsim::cosim {
 /// Checks the parts of a scenario every top shares; throws ScenarioError naming the option.
 void validate(Scenario const& s);
 
+/// The ring and buffer sizes of a scenario's OS queues and hardware rings (README: --ring-size)
+/// and the host memory they take, so that a top sizes its DMA memory from the scenario.
+struct RingPlan {
+    std::uint32_t os_ring = 0;            // OS packet rings (Scenario::ring_size)
+    std::uint32_t tx_fragment_ring = 0;   // OS fragment rings: os_ring * fragments of a maximal
+    std::uint32_t rx_fragment_ring = 0;   //   frame, at most kMaxNetRingEntries
+    std::uint32_t tx_fragment_bytes = 0;  // OS TX fragment buffer size
+    std::uint32_t hw_tx_log2 = 0, hw_rx_log2 = 0;  // hardware rings: at least one maximal packet
+    std::uint64_t host_memory_bytes = 0;  // DMA memory for all of it, at least kDefaultHostMemoryBytes
+};
+/// The most entries a net ring (and a hardware ring, MAX_RING_LOG2) has.
+inline constexpr std::uint32_t kMaxNetRingEntries = 65536;
+/// Host memory of a run whose rings need less (every default-sized run).
+inline constexpr std::uint64_t kDefaultHostMemoryBytes = 64u << 20;
+/// The most host memory a run may take (it is allocated and zeroed whole).
+inline constexpr std::uint64_t kMaxHostMemoryBytes = std::uint64_t{4} << 30;
+/// Throws ScenarioError when a maximal frame needs more TX fragments than the NIC takes, or the
+/// rings more host memory than kMaxHostMemoryBytes (naming the options and the limit).
+RingPlan plan_rings(Scenario const& s, dut::DutConfig const& config);
+
 /// The seed of traffic stream `stream` (0: TX frames, 1: generated RX frames) of a run.
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream);
 

@@ -2,11 +2,12 @@
 #include "monitor/packet_timeline.hpp"
 
 #include <algorithm>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "io/output_file.hpp"
 #include "nic_contract.hpp"
 #include "wire/frame.hpp"
 
@@ -327,12 +328,11 @@ void PacketTimeline::write_json(std::ostream& out) const {
 }
 
 void PacketTimeline::write_files(std::string const& json_path, std::string const& csv_path) const {
+    // Rendered, then written through a temporary renamed into place (io/output_file.hpp).
     auto write = [](std::string const& path, auto&& body) {
-        std::ofstream f(path, std::ios::binary | std::ios::trunc);
-        if (!f) throw std::runtime_error(fmt::format("{}: cannot open for writing", path));
-        body(f);
-        f.flush();
-        if (!f) throw std::runtime_error(fmt::format("{}: write failed", path));
+        std::ostringstream text;
+        body(text);
+        io::write_output_file(path, text.view());
     };
     if (!json_path.empty()) write(json_path, [this](std::ostream& o) { write_json(o); });
     if (!csv_path.empty()) write(csv_path, [this](std::ostream& o) { write_csv(o); });

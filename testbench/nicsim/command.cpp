@@ -9,12 +9,15 @@
 #include <functional>
 #include <random>
 #include <regex>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "dut/dut.hpp"
+#include "cosim/stop_request.hpp"
 #include "cosim/workload.hpp"
+#include "io/output_file.hpp"
 #include "fst/fst_file.hpp"
 #include "lib/command.hpp"  // waves
 #include "replay/failure_waves.hpp"
@@ -49,6 +52,12 @@ double parse_double(std::string const& opt, std::string const& v, double lo, dou
         throw UsageError(fmt::format("{}: '{}' is not a number", opt, v));
     if (x < lo || x > hi) throw UsageError(fmt::format("{}: {} is not in {:g}..{:g}", opt, v, lo, hi));
     return x;
+}
+
+/// A file name option's value: an empty one is a mistake, never "no file".
+std::string file_name(std::string const& opt, std::string v) {
+    if (v.empty()) throw UsageError(fmt::format("{}: needs a file name (got '')", opt));
+    return v;
 }
 
 /// A ", "-separated list broken into lines of at most `width` columns, each continuation line
@@ -109,7 +118,8 @@ std::string run_usage() {
         "  --mode M             loopback (default: every TX frame comes back as RX), generate (RX frames from\n"
         "                       a traffic generator, TX frames go to the wire), pcap (RX frames replayed\n"
         "                       from --pcap-in)\n"
-        "  --pcap-in FILE       pcap/pcapng file replayed into RX (--mode pcap)\n"
+        "  --pcap-in FILE       pcap/pcapng file replayed into RX (--mode pcap); records under 60 bytes are\n"
+        "                       padded to 60, empty ones or longer than the NIC's largest frame refused\n"
         "  --pcap-out FILE      write every wire frame of both directions (.pcapng: with direction; else .pcap)\n"
         "  --csum-offload P     percent of TX IP frames sent with zeroed checksums and checksum offload\n"
         "                       requested (default 50)\n"
@@ -141,11 +151,12 @@ std::string run_usage() {
         "  --watchdog N         fail when no packet moved for N cycles (default 200000)\n"
         "run:\n"
         "  --seed S             random seed (default: a random one, printed); the seed replays the run\n"
-        "  --max-cycles N       give up after N cycles (default 1000000 + 20000 per packet)\n"
+        "  --max-cycles N       fail after exactly N cycles (default 1000000 + 20000 per packet)\n"
         "  --clock-mhz F        clock frequency for throughput and pcap time stamps (default 250)\n"
-        "  --json FILE          write the summary as JSON\n"
+        "  --json FILE          write the summary as JSON, with the options and the replay command\n"
         "waves:\n"
-        "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave)\n"
+        "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave), and its GTKWave\n"
+        "                       layout next to it (FILE's stem .gtkw)\n"
         "  --trace-window S:E   trace only cycles S..E ('S:' from S to the end, ':E' from 0): the file is\n"
         "                       opened at cycle S and closed after cycle E, so the rest runs at full speed\n"
         "  --trace-depth N      dump N scope levels ($dumpvars): 1 the model's ports, 2 and nic_top's own\n"
@@ -166,12 +177,14 @@ std::string run_usage() {
         "                       by default a violation stops the run naming the address, owner and cycle)\n"
         "  -h, --help           this text\n"
         "\n"
-        "On a terminal a progress line shows packets done/total, cycles and rate; otherwise nothing is\n"
-        "printed until the summary.\n"
+        "On a terminal a progress line shows TX frames completed and RX frames accounted for, each of\n"
+        "what the run waits for, cycles and rate; otherwise nothing is printed until the summary.\n"
         "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol or ownership\n"
         "violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
-        "value, or an unreadable/unwritable file (one line naming it), nothing run.\n",
+        "value, or an unreadable/unwritable file (one line naming it), nothing run; 130/143 ended by\n"
+        "SIGINT/SIGTERM (the outputs are written). Output files replace a regular file only once complete;\n"
+        "devices (/dev/null) are written in place.\n",
         kSystemcTopConfig, configs, wrap_list(cosim::fault_kind_names(), 23, 100));
 }
 
@@ -229,9 +242,9 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             else if (v == "pcap") s.mode = cosim::Mode::pcap;
             else throw UsageError(fmt::format("--mode: '{}' is not loopback, generate or pcap", v));
         } else if (opt == "--pcap-in") {
-            s.pcap_in = value();
+            s.pcap_in = file_name(opt, value());
         } else if (opt == "--pcap-out") {
-            s.pcap_out = value();
+            s.pcap_out = file_name(opt, value());
         } else if (opt == "--mem-latency") {
             latency_given = true;
             auto const v = value();
@@ -268,9 +281,9 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             flag();
             s.rss = false;
         } else if (opt == "--json") {
-            o.json_path = value();
+            o.json_path = file_name(opt, value());
         } else if (opt == "--trace") {
-            s.trace_path = value();
+            s.trace_path = file_name(opt, value());
         } else if (opt == "--trace-window") {
             auto const v = value();
             auto const colon = v.find(':');
@@ -300,11 +313,9 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             flag();
             o.failure_trace = false;
         } else if (opt == "--timeline") {
-            s.timeline_json = value();
-            if (s.timeline_json.empty()) throw UsageError("--timeline: needs a file name");
+            s.timeline_json = file_name(opt, value());
         } else if (opt == "--timeline-csv") {
-            s.timeline_csv = value();
-            if (s.timeline_csv.empty()) throw UsageError("--timeline-csv: needs a file name");
+            s.timeline_csv = file_name(opt, value());
         } else if (opt == "--no-ownership-monitor") {
             flag();
             s.ownership_monitor = false;
@@ -395,28 +406,24 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         return 0;
     }
     if (!o.seed_given) o.scenario.seed = std::random_device{}() | (std::uint64_t{std::random_device{}()} << 32);
-    // Output files must be writable before anything runs.
-    std::unique_ptr<std::ofstream> json;
-    if (!o.json_path.empty()) {
-        json = std::make_unique<std::ofstream>(o.json_path);
-        if (!*json) {
-            err << fmt::format("nicsim run: --json {}: cannot open for writing\n", o.json_path);
-            return 2;
-        }
-    }
-    std::pair<std::string const*, char const*> const outputs[] = {{&o.scenario.pcap_out, "--pcap-out"},
-                                                                  {&o.scenario.trace_path, "--trace"},
-                                                                  {&o.scenario.timeline_json, "--timeline"},
-                                                                  {&o.scenario.timeline_csv, "--timeline-csv"}};
-    for (auto const& [path, option] : outputs) {
-        if (path->empty()) continue;
-        bool const existed = std::filesystem::exists(*path);
-        std::ofstream probe(*path, std::ios::app);
-        bool const ok = static_cast<bool>(probe);
-        probe.close();
-        if (ok && !existed) std::filesystem::remove(*path);  // a window never reached leaves no file
-        if (!ok) {
-            err << fmt::format("nicsim run: {} {}: cannot open for writing\n", option, *path);
+    // Output files must be writable before anything runs; none is touched until it is written
+    // whole at the end (io/output_file.hpp: a temporary renamed into place, devices in place).
+    struct Output {
+        std::string const& path;
+        char const* option;
+        io::OutputOptions options;
+    };
+    Output const outputs[] = {{o.json_path, "--json", {}},
+                              {o.scenario.pcap_out, "--pcap-out", {}},
+                              {o.scenario.trace_path, "--trace", {.regular_only = true}},
+                              {o.scenario.timeline_json, "--timeline", {}},
+                              {o.scenario.timeline_csv, "--timeline-csv", {}}};
+    for (auto const& output : outputs) {
+        if (output.path.empty()) continue;
+        try {
+            io::check_output(output.path, output.options);
+        } catch (io::OutputFileError const& e) {
+            err << fmt::format("nicsim run: {} {}\n", output.option, e.what());
             return 2;
         }
     }
@@ -431,8 +438,8 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     if (show_progress) {
         progress = [&out](cosim::Progress const& p) {
             double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
-            out << fmt::format("\r\033[K  packets {}/{}  cycles {}  {:.0f} cycles/s", p.packets_done, p.packets_total,
-                               p.cycles, rate);
+            out << fmt::format("\r\033[K  TX frames completed {}/{}  RX frames accounted {}/{}  cycles {}  {:.0f} cycles/s",
+                               p.tx_done, p.tx_total, p.rx_done, p.rx_total, p.cycles, rate);
             out.flush();
         };
     }
@@ -468,12 +475,43 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     }
     if (show_progress) out << "\r\033[K";
     out << cosim::format_summary(r);
-    if (json) {
-        *json << cosim::to_json(r);
-        json->flush();
-        if (!*json) err << fmt::format("nicsim run: --json {}: write failed\n", o.json_path);
+    // The JSON report is written last, once the failure trace (whose files it names) exists.
+    cosim::RunRecord record;
+    record.scenario = &o.scenario;
+    record.tool_version = NICSIM_VERSION;
+    auto finish = [&](int status) {
+        if (!o.json_path.empty()) {
+            try {
+                io::write_output_file(o.json_path, cosim::to_json(r, record));
+            } catch (io::OutputFileError const& e) {
+                r.output_errors.push_back(fmt::format("--json {}", e.what()));
+            }
+        }
+        for (auto const& e : r.output_errors) err << fmt::format("nicsim run: {}\n", e);
+        // An output that could not be written is exit status 2, unless the run itself failed.
+        return status == 0 && !r.output_errors.empty() ? 2 : status;
+    };
+    if (!r.trace_file.empty()) {
+        // Every FST comes with its layout: NAME.gtkw next to it, the marker at a failure it holds.
+        std::filesystem::path gtkw = std::filesystem::path(r.trace_file).replace_extension(".gtkw");
+        if (gtkw == std::filesystem::path(r.trace_file)) gtkw += ".gtkw";
+        std::optional<std::uint64_t> marker;
+        if (!r.passed && o.scenario.trace_first_cycle <= r.failure_cycle && r.failure_cycle <= o.scenario.trace_last_cycle)
+            marker = r.failure_cycle;
+        try {
+            auto const layout = replay::write_trace_layout(r.trace_file, gtkw, marker);
+            out << fmt::format("  trace layout: {} ({}); open: gtkwave {} {}\n", layout.gtkw.string(),
+                               layout.description, r.trace_file, layout.gtkw.string());
+        } catch (std::exception const& e) {
+            r.output_errors.push_back(fmt::format("--trace {}: its layout: {}", r.trace_file, e.what()));
+        }
     }
-    if (!o.scenario.trace_path.empty() && r.trace_file.empty())
+    if (r.interrupted_by) {
+        out << fmt::format("nicsim run: interrupted by {} at cycle {}: the run ended there (no failure trace); "
+                           "its outputs were written\n", cosim::signal_name(r.interrupted_by), r.failure_cycle);
+        return finish(128 + r.interrupted_by);
+    }
+    if (!o.scenario.trace_path.empty() && r.trace_file.empty() && r.output_errors.empty())
         out << fmt::format("trace: the run ended at cycle {} before the trace window opened: {} was not written\n",
                            r.cycles, o.scenario.trace_path);
     if (!r.passed) {
@@ -492,17 +530,33 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             cosim::Scenario sc = o.scenario;
             sc.progress_interval_cycles = 0;
             try {
-                out << replay::trace_failure(sc, r, fo).report;
+                auto const ft = replay::trace_failure(sc, r, fo);
+                out << ft.report;
+                record.failure_trace_fst = ft.fst.string();
+                record.failure_trace_gtkw = ft.gtkw.string();
             } catch (std::exception const& e) {
                 err << fmt::format("nicsim run: failure trace: {}\n", e.what());
             }
+            if (int const sig = cosim::stop_requested()) {
+                out << fmt::format("nicsim run: interrupted by {} during the failure trace\n", cosim::signal_name(sig));
+                return finish(128 + sig);
+            }
         }
-        return 1;
+        return finish(1);
     }
-    return 0;
+    return finish(0);
 }
 
 }  // namespace
+
+void stop_runs_on_signals() {
+    struct sigaction sa{};
+    sa.sa_handler = [](int sig) { cosim::request_stop(sig); };
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+}
 
 int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress) {
     if (args.empty()) {

@@ -6,7 +6,9 @@
 //
 // Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier or protocol violation);
 // 1 the run failed (summary and replay command printed); 2 a bad option or value, or an unusable
-// input/output file (one line on stderr naming it), nothing simulated.
+// input/output file (one line on stderr naming it), nothing simulated; also 2 when the run
+// passed but an output file could not be written at the end (one line each); 128 + N: ended
+// early by signal N (130 SIGINT, 143 SIGTERM) after stop_runs_on_signals(), outputs written.
 #pragma once
 
 #include <optional>
@@ -40,6 +42,11 @@ public:
 RunOptions parse_run_options(std::span<std::string const> args);
 std::string main_usage();
 std::string run_usage();
+
+/// From now on SIGINT and SIGTERM end a running `nicsim run` cleanly at its next cycle
+/// (cosim/stop_request.hpp): summary, JSON, trace and pcap written, exit status 128 + signal
+/// (130, 143). A second signal ends the process at once. For main(), before `run`.
+void stop_runs_on_signals();
 
 /// The whole command on `args` (without the program name). `progress`: show the progress line
 /// (the caller passes isatty(stdout)).

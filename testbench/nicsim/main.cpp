@@ -9,5 +9,6 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "run") nicsim::cli::stop_runs_on_signals();  // Ctrl-C: end cleanly
     return nicsim::cli::run_nicsim_command(args, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
 }

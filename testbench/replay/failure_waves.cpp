@@ -9,6 +9,7 @@
 #include "fst/fst_file.hpp"
 #include "lib/cycles.hpp"
 #include "lib/gtkw.hpp"
+#include "lib/nic_layout.hpp"
 #include "lib/render.hpp"
 #include "lib/rtl_enums.hpp"
 #include "sim/kernel.hpp"
@@ -21,13 +22,7 @@ namespace nicsim::replay {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> key_handshake_signals() {
-    return {"s_axil_awvalid",  "s_axil_awready",  "s_axil_arvalid",   "s_axil_rvalid",    "m_axi_arvalid",
-            "m_axi_arready",   "m_axi_rvalid",    "m_axi_rready",     "m_axi_rlast",      "m_axi_awvalid",
-            "m_axi_awready",   "m_axi_wvalid",    "m_axi_wready",     "m_axi_wlast",      "m_axi_bvalid",
-            "m_axi_bready",    "m_axis_tx_tvalid", "m_axis_tx_tready", "m_axis_tx_tlast", "s_axis_rx_tvalid",
-            "s_axis_rx_tready", "s_axis_rx_tlast", "irq_queue",        "irq_error"};
-}
+std::vector<std::string> key_handshake_signals() { return waves::key_handshake_signals(); }
 
 namespace {
 
@@ -55,6 +50,19 @@ std::string render_key_waves(waves::FstFile const& file, std::vector<waves::Enum
 }
 
 }  // namespace
+
+TraceLayout write_trace_layout(fs::path const& fst, fs::path const& gtkw, std::optional<std::uint64_t> marker_cycle,
+                               fs::path const& rtl_dir) {
+    waves::FstFile const file(fst);
+    fs::path const rtl = rtl_dir.empty() ? fs::path(NICSIM_RTL_DIR) : rtl_dir;
+    waves::GtkwOptions g;
+    g.save_file = gtkw;
+    if (fs::is_directory(rtl)) g.enums = waves::parse_enum_dir(rtl);
+    g.clock = waves::CycleClock{sim::Kernel::trace_period, sim::Kernel::trace_period / 2, "nicsim kernel"};
+    g.marker_cycle = marker_cycle;
+    auto const layout = waves::write_gtkw(file, g);
+    return {layout.save_file, fmt::format("{} signals in {} groups", layout.signals.size(), layout.groups.size())};
+}
 
 FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary const& failed,
                            FailureTraceOptions const& o) {
@@ -91,6 +99,8 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
                                                  ft.fst.string(), ft.replay.cycles, ft.first_cycle, ft.last_cycle));
     }
 
+    auto const layout = write_trace_layout(ft.fst, ft.gtkw, fail, o.rtl_dir);
+    ft.gtkw = layout.gtkw;
     waves::FstFile const file(ft.fst);
     fs::path const rtl = o.rtl_dir.empty() ? fs::path(NICSIM_RTL_DIR) : o.rtl_dir;
     std::vector<waves::EnumType> enums;
@@ -98,13 +108,6 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
     // The kernel's convention (sim::Kernel::trace_period): no need to find a clock in the dump,
     // which a --trace-scope may have left out.
     waves::CycleClock const clock{sim::Kernel::trace_period, sim::Kernel::trace_period / 2, "nicsim kernel"};
-    waves::GtkwOptions g;
-    g.save_file = ft.gtkw;
-    g.enums = enums;
-    g.clock = clock;
-    g.marker_cycle = fail;
-    auto const layout = waves::write_gtkw(file, g);
-    ft.gtkw = layout.save_file;
     ft.terminal_waves = render_key_waves(file, enums, clock, ft.first_cycle, fail, o);
 
     std::string& r = ft.report;
@@ -117,8 +120,8 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
     } else {
         r += fmt::format("failure trace: the run's own trace holds cycle {}\n", fail);
     }
-    r += fmt::format("  FST:    {}\n  layout: {} ({} signals in {} groups, marker at cycle {})\n", ft.fst.string(),
-                     ft.gtkw.string(), layout.signals.size(), layout.groups.size(), fail);
+    r += fmt::format("  FST:    {}\n  layout: {} ({}, marker at cycle {})\n", ft.fst.string(), ft.gtkw.string(),
+                     layout.description, fail);
     r += fmt::format("  open:   gtkwave {} {}\n", ft.fst.string(), ft.gtkw.string());
     r += fmt::format("key handshakes up to the failing cycle {} (▼):\n{}", fail, ft.terminal_waves);
     return ft;

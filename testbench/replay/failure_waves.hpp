@@ -46,6 +46,17 @@ struct FailureTrace {
 /// Key nic_top handshakes for the terminal view, relative to the top instance scope.
 std::vector<std::string> key_handshake_signals();
 
+/// The layout every FST of a run comes with: `gtkw` (GTKWave save file, waves/lib/gtkw.hpp) and
+/// its translate filters from the RTL's enums (`rtl_dir`, "" = this tree's rtl/), cycles numbered
+/// as the kernel does, the marker at `marker_cycle` if given. Throws std::runtime_error naming
+/// the file that cannot be read or written.
+struct TraceLayout {
+    std::filesystem::path gtkw;  // absolute
+    std::string description;     // "N signals in G groups"
+};
+TraceLayout write_trace_layout(std::filesystem::path const& fst, std::filesystem::path const& gtkw,
+                               std::optional<std::uint64_t> marker_cycle, std::filesystem::path const& rtl_dir = {});
+
 /// Replays `scenario` (which produced `failed`, a failing run) with a trace window ending at
 /// failed.failure_cycle; see the header comment. Throws std::runtime_error (naming the file) if
 /// the trace or the layout cannot be written or read back; never for the replay failing again.

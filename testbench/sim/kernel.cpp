@@ -56,7 +56,10 @@ void Kernel::run_software() {
 }
 
 std::string Kernel::diagnosis() const {
-    std::string out = fmt::format("  {} at cycle {}, seed {}, last progress at cycle {} ({} cycles ago)\n",
+    // "Progress" is whatever called report_progress(): in a co-simulation a packet moving or a
+    // register read answered; say so, beside a watchdog that may count packets only.
+    std::string out = fmt::format("  {} at cycle {}, seed {}, last progress (a packet moved or a register read "
+                                  "was answered) at cycle {} ({} cycles ago)\n",
                                   dut_.config().name, cycle_, cfg_.seed, last_progress_cycle_,
                                   cycle_ - last_progress_cycle_);
     for (auto const& d : diagnostics_) {
@@ -79,13 +82,15 @@ std::string Kernel::diagnosis() const {
 }
 
 void Kernel::watchdog_expired() {
-    throw WatchdogExpired(fmt::format("watchdog: no progress for {} cycles (cycle {}, seed {})",
+    throw WatchdogExpired(fmt::format("watchdog: no progress for {} cycles (progress: a packet moved or a register "
+                                      "read was answered; cycle {}, seed {})",
                                       cycle_ - last_progress_cycle_, cycle_, cfg_.seed),
                           diagnosis());
 }
 
 void Kernel::cycle_limit_reached() {
-    throw CycleLimitReached(fmt::format("run reached its limit of {} cycles (seed {})", cfg_.max_cycles, cfg_.seed),
+    throw CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})", cfg_.max_cycles, cycle_,
+                                        cfg_.seed),
                             diagnosis());
 }
 

@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "io/output_file.hpp"
+#include "wire/traffic_gen.hpp"
+
 namespace nicsim::wire {
 
 PcapError::PcapError(std::string file, std::uint64_t offset, std::string const& what)
@@ -79,9 +82,10 @@ void check_linktype(Cursor const& c, std::size_t at, std::uint32_t linktype) {
         c.fail(at, fmt::format("unsupported link type {} (only {} = Ethernet)", linktype & 0xFFFF, kLinktypeEthernet));
 }
 
-void check_cut(Cursor const& c, std::size_t at, std::uint32_t caplen, std::uint32_t origlen, PcapReadOptions const& opt) {
+void check_cut(Cursor const& c, std::size_t at, std::uint32_t caplen, std::uint32_t origlen, PcapReadOptions const& opt,
+               std::size_t record) {
     if (caplen < origlen && !opt.allow_snaplen_cut)
-        c.fail(at, fmt::format("frame cut by the snap length: {} of {} bytes captured", caplen, origlen));
+        c.fail(at, fmt::format("record {}: frame cut by the snap length: {} of {} bytes captured", record, caplen, origlen));
 }
 
 PcapCapture parse_classic(Cursor& c, PcapReadOptions const& opt) {
@@ -114,8 +118,9 @@ PcapCapture parse_classic(Cursor& c, PcapReadOptions const& opt) {
         if (caplen > opt.max_packet_bytes)
             c.fail(at + 8, fmt::format("captured length {} exceeds the limit of {} bytes", caplen, opt.max_packet_bytes));
         c.need(at + 16, caplen, "pcap record");
-        check_cut(c, at, caplen, origlen, opt);
+        check_cut(c, at, caplen, origlen, opt, cap.packets.size() + 1);
         PcapPacket p;
+        p.file_offset = at;
         p.ts_ns = std::uint64_t{sec} * 1'000'000'000 + std::uint64_t{frac} * (cap.nanosecond ? 1 : 1000);
         p.bytes = c.bytes(at + 16, caplen);
         p.orig_len_bytes = origlen;
@@ -203,8 +208,9 @@ PcapCapture parse_ng(Cursor& c, PcapReadOptions const& opt) {
             std::size_t const padded = (std::size_t{caplen} + 3) & ~std::size_t{3};
             if (body + 20 + padded > end)
                 c.fail(body + 12, fmt::format("captured length {} runs past the end of its block", caplen));
-            check_cut(c, at, caplen, origlen, opt);
+            check_cut(c, at, caplen, origlen, opt, cap.packets.size() + 1);
             PcapPacket p;
+            p.file_offset = at;
             p.interface_idx = static_cast<std::uint32_t>(section_first_ifc + ifc);
             p.ts_ns = units_to_ns(ts, cap.interfaces[p.interface_idx].ts_units_per_s);
             p.bytes = c.bytes(body + 20, caplen);
@@ -226,8 +232,9 @@ PcapCapture parse_ng(Cursor& c, PcapReadOptions const& opt) {
             if (i0.snaplen_bytes != 0) caplen = std::min<std::size_t>(caplen, i0.snaplen_bytes);
             if (caplen > opt.max_packet_bytes)
                 c.fail(body, fmt::format("packet length {} exceeds the limit of {} bytes", caplen, opt.max_packet_bytes));
-            check_cut(c, at, static_cast<std::uint32_t>(caplen), origlen, opt);
+            check_cut(c, at, static_cast<std::uint32_t>(caplen), origlen, opt, cap.packets.size() + 1);
             PcapPacket p;
+            p.file_offset = at;
             p.interface_idx = static_cast<std::uint32_t>(section_first_ifc);
             p.bytes = c.bytes(body + 4, caplen);
             p.orig_len_bytes = origlen;
@@ -258,6 +265,29 @@ PcapCapture read_pcap(std::filesystem::path const& path, PcapReadOptions const& 
     if (!in) throw PcapError(path.string(), 0, "cannot open the file");
     Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     return parse_pcap(data, path.string(), opt);
+}
+
+std::size_t prepare_for_replay(PcapCapture& cap, std::string const& file, std::size_t max_frame_bytes) {
+    std::size_t padded = 0;
+    for (std::size_t i = 0; i < cap.packets.size(); ++i) {
+        PcapPacket& p = cap.packets[i];
+        std::size_t const n = p.bytes.size();
+        auto bad = [&](std::string const& why) {
+            throw PcapError(file, p.file_offset, fmt::format("record {}: {}", i + 1, why));
+        };
+        if (n == 0) bad("0 bytes captured: not a frame (remove the record)");
+        std::uint32_t const snaplen =
+            p.interface_idx < cap.interfaces.size() ? cap.interfaces[p.interface_idx].snaplen_bytes : 0;
+        if (snaplen != 0 && n > snaplen)
+            bad(fmt::format("{} bytes, longer than the capture's snap length {}", n, snaplen));
+        if (n > max_frame_bytes)
+            bad(fmt::format("{} bytes, longer than the NIC's largest frame ({} bytes without FCS)", n, max_frame_bytes));
+        if (n < kMinFrameBytes) {
+            p.bytes.resize(kMinFrameBytes, 0);  // the sending MAC's padding
+            ++padded;
+        }
+    }
+    return padded;
 }
 
 std::vector<Frame> frames_of(PcapCapture const& cap) {
@@ -384,10 +414,10 @@ void PcapWriter::write() {
             block(out, kBlockEpb, b);
         }
     }
-    std::ofstream f(path_, std::ios::binary | std::ios::trunc);
-    if (!f) throw PcapError(path_.string(), 0, "cannot create the file");
-    f.write(reinterpret_cast<char const*>(out.data()), static_cast<std::streamsize>(out.size()));
-    if (!f) throw PcapError(path_.string(), 0, "write failed");
+    // Through a temporary renamed into place (a device written in place): io/output_file.hpp.
+    io::OutputFile f(path_);
+    f.write(std::as_bytes(std::span(out)));
+    f.commit();
     written_ = true;
 }
 

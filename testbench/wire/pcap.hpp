@@ -59,6 +59,7 @@ struct PcapPacket {
     Direction direction = Direction::unknown;
     Bytes bytes;                            // captured bytes
     std::uint32_t orig_len_bytes = 0;       // length on the wire
+    std::uint64_t file_offset = 0;          // where its record (header) starts in the file
 };
 
 struct PcapCapture {
@@ -77,6 +78,15 @@ struct PcapReadOptions {
 PcapCapture read_pcap(std::filesystem::path const& path, PcapReadOptions const& opt = {});
 /// Parses a file already in memory; `name` is used in error messages.
 PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& name, PcapReadOptions const& opt = {});
+
+/// Makes a capture's records the frames a wire hands a NIC's RX port (README: "pcap replay"):
+///   - a record of 1..59 bytes is padded with zeros to 60 (kMinFrameBytes): the sending MAC pads
+///     short frames, and a capture taken on the sending host shows them before that;
+///   - a record of 0 bytes, longer than its interface's snap length, or longer than
+///     max_frame_bytes (the NIC's largest frame) is not a frame a wire delivers: PcapError naming
+///     the file, the record's byte offset and its number (1-based, in file order).
+/// Returns how many records were padded.
+std::size_t prepare_for_replay(PcapCapture& cap, std::string const& file, std::size_t max_frame_bytes);
 
 /// Frame-level view of a capture (bytes only; cycles and metadata are not stored in pcap).
 std::vector<Frame> frames_of(PcapCapture const& cap);
@@ -104,7 +114,8 @@ public:
     void add_rx(Frame const& f) { add(Direction::inbound, f.bytes, f.first_beat_cycle.value_or(0)); }
     std::size_t size() const noexcept { return packets_.size(); }
 
-    /// Writes the file (time order); later add()s are kept for the next write().
+    /// Writes the file (time order) through io::OutputFile: the old file stays whole until the new
+    /// one is; throws io::OutputFileError naming the path. Later add()s are kept for the next write().
     void write();
 
     std::uint64_t cycle_to_ns(std::uint64_t cycle) const noexcept;

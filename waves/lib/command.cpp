@@ -12,6 +12,7 @@
 #include "fst/fst_file.hpp"
 #include "lib/cycles.hpp"
 #include "lib/gtkw.hpp"
+#include "lib/nic_layout.hpp"
 #include "lib/render.hpp"
 #include "lib/rtl_enums.hpp"
 #include "lib/select.hpp"
@@ -122,8 +123,6 @@ Options parse(std::span<const std::string> args) {
     throw UsageError(fmt::format("option '{}' needs '--around'", o.before ? "--before" : "--after"));
   if (o.from && o.to && *o.from > *o.to)
     throw UsageError(fmt::format("option '--from' ({}) is after '--to' ({})", *o.from, *o.to));
-  if (!o.list && !o.gtkw && !o.check_gtkw && o.patterns.empty())
-    throw UsageError("no signal pattern given (try --list '*' to see the signals)");
   return o;
 }
 
@@ -172,7 +171,7 @@ int run(std::string_view program, Options const& o, std::ostream& out) {
   }
 
   std::optional<CycleClock> clock;
-  bool const needs_clock = !o.patterns.empty() || o.marker || o.around;
+  bool const needs_clock = !o.patterns.empty() || o.marker || o.around || !(o.list || o.gtkw || o.check_gtkw);
   if (needs_clock) clock = clock_of(file, o);
 
   if (o.gtkw) {
@@ -188,11 +187,19 @@ int run(std::string_view program, Options const& o, std::ostream& out) {
                        r.filter_files.size() == 1 ? "" : "s");
     out << fmt::format("open with: gtkwave {} {}\n", file.path().string(), r.save_file.string());
   }
-  if (o.patterns.empty()) return 0;
+  if (o.patterns.empty() && (o.list || o.gtkw || o.check_gtkw)) return 0;
 
-  auto const sigs = select_signals(file, o.patterns, o.kind);
+  // No pattern: the key handshakes of the top instance, as a failure report shows them.
+  std::vector<std::string> patterns = o.patterns;
+  PatternKind kind = o.kind;
+  if (patterns.empty()) {
+    std::string const top = o.top.empty() ? find_top_scope(file) : o.top;
+    for (auto const& name : key_handshake_signals()) patterns.push_back(top + "." + name);
+    kind = PatternKind::glob;
+  }
+  auto const sigs = select_signals(file, patterns, kind);
   if (sigs.empty())
-    throw std::runtime_error(fmt::format("no signal matches {}", fmt::join(o.patterns, " ")));
+    throw std::runtime_error(fmt::format("no signal matches {}", fmt::join(patterns, " ")));
   std::uint64_t const last_in_dump = clock->cycle_at(file.end_time());
   std::uint64_t const first_in_dump =
       file.start_time() <= clock->phase ? 0 : clock->cycle_at(file.start_time() + clock->period - 1);
@@ -229,7 +236,9 @@ std::string waves_usage(std::string_view p) {
 Shows chosen signals of an FST dump around a cycle, in the terminal, and writes GTKWave layouts.
 PATTERN selects signals by full dotted name (TOP.nic_top.m_axis_tx_tvalid): a glob ('*' any
 run of characters, dots included; '?' one character; [abc] a class) matched against the whole
-name, or with --regex an ECMAScript regex found anywhere in it.
+name, or with --regex an ECMAScript regex found anywhere in it. Without a PATTERN (and without
+--list, --gtkw, --check-gtkw) the key handshakes of the top instance are shown: every bus's
+valid/ready/last and the interrupts, as the failure report of nicsim run prints them.
 
 Window (cycle c is the rising clock edge at time phase + c * period):
   --around CYCLE      centre the view on CYCLE and mark it

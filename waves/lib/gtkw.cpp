@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "io/output_file.hpp"
 #include "lib/nic_layout.hpp"
 
 namespace nicsim::waves {
@@ -28,12 +29,9 @@ constexpr unsigned tr_closed = 1u << 22;
 constexpr unsigned tr_grp_begin = 1u << 23;
 constexpr unsigned tr_grp_end = 1u << 24;
 
-void write_file(fs::path const& path, std::string const& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw std::runtime_error(fmt::format("{}: cannot write", path.string()));
-}
+// Through a temporary renamed into place: never replaces what is not a regular file
+// (io/output_file.hpp); io::OutputFileError is a std::runtime_error naming the path.
+void write_file(fs::path const& path, std::string const& text) { io::write_output_file(path, text); }
 
 std::string hex_digits(std::uint64_t v, unsigned width) {
   unsigned const digits = std::max(1u, (width + 3) / 4);

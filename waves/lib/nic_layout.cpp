@@ -33,4 +33,12 @@ constexpr std::array<EnumRule, 3> rules{{
 std::span<const GroupRule> nic_top_groups() { return groups; }
 std::span<const EnumRule> enum_rules() { return rules; }
 
+std::vector<std::string> key_handshake_signals() {
+  return {"s_axil_awvalid",   "s_axil_awready",   "s_axil_arvalid",  "s_axil_rvalid",    "m_axi_arvalid",
+          "m_axi_arready",    "m_axi_rvalid",     "m_axi_rready",    "m_axi_rlast",      "m_axi_awvalid",
+          "m_axi_awready",    "m_axi_wvalid",     "m_axi_wready",    "m_axi_wlast",      "m_axi_bvalid",
+          "m_axi_bready",     "m_axis_tx_tvalid", "m_axis_tx_tready", "m_axis_tx_tlast", "s_axis_rx_tvalid",
+          "s_axis_rx_tready", "s_axis_rx_tlast",  "irq_queue",       "irq_error"};
+}
+
 }  // namespace nicsim::waves

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace nicsim::waves {
 
@@ -27,5 +29,9 @@ struct EnumRule {
 
 // Registers that hold an enum value in plain `logic` (the dumper cannot know their type).
 std::span<const EnumRule> enum_rules();
+
+// The key nic_top handshakes (valid/ready/last of every bus, the interrupts), relative to the top
+// instance scope: what a failure report shows, and what `nicsim waves FILE` shows by default.
+std::vector<std::string> key_handshake_signals();
 
 }  // namespace nicsim::waves
