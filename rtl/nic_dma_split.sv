@@ -51,16 +51,18 @@ module nic_dma_split #(
   localparam logic [NW-1:0] CNT_MAX  = MAX_BURSTS[NW-1:0];
   localparam logic [PW-1:0] PTR_LAST = MAX_BURSTS[PW-1:0] - 1'b1;
 
-  logic [N-1:0]  active_q;                 // request being split into bursts
-  logic [N-1:0]  pend_valid_q;             // pending slot full
-  logic [63:0]   pend_addr_q [N];          // beat aligned
-  logic [16:0]   pend_left_q [N];
-  logic [63:0]   addr_q [N];               // next burst address, beat aligned
-  logic [16:0]   left_q [N];               // beats not yet in a burst
-  logic [NW-1:0] cnt_q [N];                // bursts in flight
-  logic          tag_q [N*MAX_BURSTS];     // per burst in flight: last burst of its request
-  logic [PW-1:0] tag_wptr_q [N];
-  logic [PW-1:0] tag_rptr_q [N];
+  // Per-client state is flattened (client i at [i*W +: W]): a few words, cheaper to simulate than
+  // unpacked arrays with an update flag per write. The tag table is indexed (N*MAX_BURSTS bits).
+  logic [N-1:0]    active_q;               // request being split into bursts
+  logic [N-1:0]    pend_valid_q;           // pending slot full
+  logic [N*64-1:0] pend_addr_q;            // beat aligned
+  logic [N*17-1:0] pend_left_q;
+  logic [N*64-1:0] addr_q;                 // next burst address, beat aligned
+  logic [N*17-1:0] left_q;                 // beats not yet in a burst
+  logic [N*NW-1:0] cnt_q;                  // bursts in flight
+  logic            tag_q [N*MAX_BURSTS];   // per burst in flight: last burst of its request
+  logic [N*PW-1:0] tag_wptr_q;
+  logic [N*PW-1:0] tag_rptr_q;
 
   logic [N-1:0]  room;                     // active with room for another burst
   logic [63:0]   sel_addr;
@@ -70,8 +72,8 @@ module nic_dma_split #(
   always_comb begin
     req_ready = ~pend_valid_q;
     for (int i = 0; i < N; i++) begin
-      room[i]     = active_q[i] && (cnt_q[i] != CNT_MAX);
-      done_end[i] = tag_q[i*MAX_BURSTS + {{(32-PW){1'b0}}, tag_rptr_q[i]}];
+      room[i]     = active_q[i] && (cnt_q[i*NW +: NW] != CNT_MAX);
+      done_end[i] = tag_q[i*MAX_BURSTS + {{(32-PW){1'b0}}, tag_rptr_q[i*PW +: PW]}];
     end
   end
 
@@ -91,11 +93,12 @@ module nic_dma_split #(
   always_comb begin
     sel_addr = '0;
     sel_left = '0;
+    burst    = '0;  // burst_beats of nothing left
     if (burst_valid) begin
-      sel_addr = addr_q[burst_client];
-      sel_left = left_q[burst_client];
+      sel_addr = addr_q[burst_client*64 +: 64];
+      sel_left = left_q[burst_client*17 +: 17];
+      burst    = nic_dma_pkg::burst_beats(sel_addr[11:0], sel_left, BEAT_LOG2[2:0]);
     end
-    burst      = nic_dma_pkg::burst_beats(sel_addr[11:0], sel_left, BEAT_LOG2[2:0]);
     burst_addr = sel_addr;
     burst_len  = burst[7:0] - 8'd1;
     burst_end  = (sel_left == burst);
@@ -104,12 +107,12 @@ module nic_dma_split #(
   always_ff @(posedge clk) begin
     // ---- the offered burst is taken: advance its client's splitter, push its tag ----
     if (burst_take) begin
-      addr_q[burst_client] <= sel_addr + ({47'd0, burst} << BEAT_LOG2);
-      left_q[burst_client] <= sel_left - burst;
+      addr_q[burst_client*64 +: 64] <= sel_addr + ({47'd0, burst} << BEAT_LOG2);
+      left_q[burst_client*17 +: 17] <= sel_left - burst;
       if (burst_end) active_q[burst_client] <= 1'b0;
-      tag_q[burst_client*MAX_BURSTS + {{(32-PW){1'b0}}, tag_wptr_q[burst_client]}] <= burst_end;
-      tag_wptr_q[burst_client] <= (tag_wptr_q[burst_client] == PTR_LAST) ? '0
-                                  : tag_wptr_q[burst_client] + 1'b1;
+      tag_q[burst_client*MAX_BURSTS + {{(32-PW){1'b0}}, tag_wptr_q[burst_client*PW +: PW]}] <= burst_end;
+      tag_wptr_q[burst_client*PW +: PW] <= (tag_wptr_q[burst_client*PW +: PW] == PTR_LAST) ? '0
+                                           : tag_wptr_q[burst_client*PW +: PW] + 1'b1;
     end
 
     // ---- accept requests: into the splitter when it is idle or issuing its last burst, else
@@ -121,20 +124,20 @@ module nic_dma_split #(
         if (!active_q[i] || (burst_take && burst_end && burst_hot[i])) begin
           if (pend_valid_q[i]) begin
             active_q[i]     <= 1'b1;
-            addr_q[i]       <= pend_addr_q[i];
-            left_q[i]       <= pend_left_q[i];
+            addr_q[i*64 +: 64] <= pend_addr_q[i*64 +: 64];
+            left_q[i*17 +: 17] <= pend_left_q[i*17 +: 17];
             pend_valid_q[i] <= 1'b0;
           end else if (req_valid[i]) begin
             active_q[i] <= 1'b1;
-            addr_q[i]   <= {req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
-            left_q[i]   <= nic_dma_pkg::request_beats(req_addr[i*64 +: 12], req_len[i*16 +: 16],
-                                                      BEAT_LOG2[2:0]);
+            addr_q[i*64 +: 64] <= {req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
+            left_q[i*17 +: 17] <= nic_dma_pkg::request_beats(req_addr[i*64 +: 12],
+                                                              req_len[i*16 +: 16], BEAT_LOG2[2:0]);
           end
         end else if (req_valid[i] && !pend_valid_q[i]) begin
           pend_valid_q[i] <= 1'b1;
-          pend_addr_q[i]  <= {req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
-          pend_left_q[i]  <= nic_dma_pkg::request_beats(req_addr[i*64 +: 12], req_len[i*16 +: 16],
-                                                        BEAT_LOG2[2:0]);
+          pend_addr_q[i*64 +: 64] <= {req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
+          pend_left_q[i*17 +: 17] <= nic_dma_pkg::request_beats(req_addr[i*64 +: 12],
+                                                                 req_len[i*16 +: 16], BEAT_LOG2[2:0]);
         end
       end
     end
@@ -143,12 +146,13 @@ module nic_dma_split #(
     if (burst_take || (done != '0)) begin
       for (int i = 0; i < N; i++) begin
         if (done[i]) begin
-          tag_rptr_q[i] <= (tag_rptr_q[i] == PTR_LAST) ? '0 : tag_rptr_q[i] + 1'b1;
+          tag_rptr_q[i*PW +: PW] <= (tag_rptr_q[i*PW +: PW] == PTR_LAST) ? '0
+                                    : tag_rptr_q[i*PW +: PW] + 1'b1;
         end
         if (burst_hot[i] && burst_take && !done[i]) begin
-          cnt_q[i] <= cnt_q[i] + 1'b1;
+          cnt_q[i*NW +: NW] <= cnt_q[i*NW +: NW] + 1'b1;
         end else if (done[i] && !(burst_hot[i] && burst_take)) begin
-          cnt_q[i] <= cnt_q[i] - 1'b1;
+          cnt_q[i*NW +: NW] <= cnt_q[i*NW +: NW] - 1'b1;
         end
       end
     end
@@ -156,11 +160,9 @@ module nic_dma_split #(
     if (!rst_n) begin
       active_q     <= '0;
       pend_valid_q <= '0;
-      for (int i = 0; i < N; i++) begin
-        cnt_q[i]      <= '0;
-        tag_wptr_q[i] <= '0;
-        tag_rptr_q[i] <= '0;
-      end
+      cnt_q        <= '0;
+      tag_wptr_q   <= '0;
+      tag_rptr_q   <= '0;
     end
   end
 
