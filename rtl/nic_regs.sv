@@ -123,7 +123,7 @@ module nic_regs #(
   // ---------------------------------------------------------------- register state
   logic                  rss_en_q;
   logic                  err_irq_en_q;
-  logic [31:0]           rss_key_q [10];
+  logic [319:0]          rss_key_q;    // key word k (bytes 4k..4k+3) in [(9-k)*32 +: 32], like rss_key
   logic [128*4-1:0]      rss_table_q;  // entry e in [e*4 +: 4]
 
   logic [31:0]           base_lo_q [RINGS];
@@ -270,7 +270,7 @@ module nic_regs #(
       unique case (wr_kind)
         K_CTRL:       wr_merged = merge({31'd0, rss_en_q}, w_data_q, w_strb_q);
         K_ERR_IRQ_EN: wr_merged = merge({31'd0, err_irq_en_q}, w_data_q, w_strb_q);
-        K_RSS_KEY:    wr_merged = merge(rss_key_q[wr_word[5:2]], w_data_q, w_strb_q);
+        K_RSS_KEY:    wr_merged = merge(rss_key_q[(9 - {28'd0, wr_word[5:2]})*32 +: 32], w_data_q, w_strb_q);
         K_RSS_TABLE: begin
           wr_merged = merge({28'd0, rss_table_q[{wr_word[8:2], 2'b00} +: 4]}, w_data_q, w_strb_q);
           if (wr_merged >= NUM_QUEUES) wr_err = 1'b1;
@@ -376,7 +376,7 @@ module nic_regs #(
         K_CTRL:       rdata_q <= {31'd0, rss_en_q};
         K_ERR_QUEUES: rdata_q <= err_queues(in_error_q);
         K_ERR_IRQ_EN: rdata_q <= {31'd0, err_irq_en_q};
-        K_RSS_KEY:    rdata_q <= rss_key_q[s_axil_araddr[5:2]];
+        K_RSS_KEY:    rdata_q <= rss_key_q[(9 - {28'd0, s_axil_araddr[5:2]})*32 +: 32];
         K_RSS_TABLE:  rdata_q <= {28'd0, rss_table_q[{s_axil_araddr[8:2], 2'b00} +: 4]};
         K_RING: begin
           unique case ({s_axil_araddr[5:2], 2'b00})
@@ -421,7 +421,7 @@ module nic_regs #(
       unique case (wr_kind)
         K_CTRL:       rss_en_q     <= wr_merged[nic_pkg::REG_CTRL_RSS_EN_LSB];
         K_ERR_IRQ_EN: err_irq_en_q <= wr_merged[nic_pkg::REG_ERR_IRQ_EN_EN_LSB];
-        K_RSS_KEY:    rss_key_q[wr_word[5:2]] <= wr_merged;
+        K_RSS_KEY:    rss_key_q[(9 - {28'd0, wr_word[5:2]})*32 +: 32] <= wr_merged;
         K_RSS_TABLE:  rss_table_q[{wr_word[8:2], 2'b00} +: 4] <= wr_merged[3:0];
         K_RING: begin
           unique case (wr_off)
@@ -499,7 +499,7 @@ module nic_regs #(
       enable_q     <= '0;
       reset_q      <= '0;
       in_error_q   <= '0;
-      for (int k = 0; k < 10; k++) rss_key_q[k] <= 32'd0;
+      rss_key_q    <= '0;
       rss_table_q  <= '0;
       for (int r = 0; r < RINGS; r++) begin
         base_lo_q[r]    <= 32'd0;
@@ -535,10 +535,11 @@ module nic_regs #(
     rxq_reset    = reset_q[RINGS-1:NUM_QUEUES];
     txq_in_error = in_error_q[NUM_QUEUES-1:0];
     rxq_in_error = in_error_q[RINGS-1:NUM_QUEUES];
-    rss_enable   = rss_en_q;
-    for (int k = 0; k < 10; k++) rss_key[(9 - k)*32 +: 32] = rss_key_q[k];
-    rss_table    = rss_table_q;
   end
+  // whole registers: plain assigns, so the simulator uses the registers themselves
+  assign rss_enable = rss_en_q;
+  assign rss_key    = rss_key_q;
+  assign rss_table  = rss_table_q;
 
   // ---------------------------------------------------------------- interrupts
   nic_irq #(
