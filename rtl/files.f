@@ -6,7 +6,9 @@ rtl/nic_csum_pkg.sv
 rtl/nic_csum_beat.sv
 rtl/nic_toeplitz.sv
 rtl/nic_byte_packer.sv
+rtl/nic_rr_arbiter.sv
 rtl/nic_dma_pkg.sv
+rtl/nic_dma_split.sv
 rtl/nic_dma_rd.sv
 rtl/nic_dma_wr.sv
 rtl/nic_dma.sv

@@ -7,6 +7,8 @@
 // burst at a time; client i uses AWID i and may have up to MAX_BURSTS bursts in flight (from AW
 // issue until the burst's B response). Behind the request being split each client has one
 // pending slot (wr_req_ready = slot empty), so single-burst requests are taken at one per cycle.
+// The request side (pending slots, splitters, round-robin, per-client FIFO of bursts in flight)
+// is nic_dma_split, shared with nic_dma_rd.
 //
 // AXI4 has no write interleaving, so W beats follow AW order: every issued AW pushes
 // (client, beats) into an order queue, and the W mux takes that many beats from that client,
@@ -75,83 +77,87 @@ module nic_dma_wr #(
   localparam logic [NW-1:0] CNT_MAX         = MAX_BURSTS[NW-1:0];
   localparam logic [PW-1:0] PTR_LAST        = MAX_BURSTS[PW-1:0] - 1'b1;
 
-  // ---- per-client splitter and response state (flattened, client i at [i*W +: W]) ----
-  logic [N-1:0]            active_q, active_d;       // request being split into bursts
-  // one request waiting behind the one being split, so a request is taken every cycle: a
-  // single-burst request moves into the splitter in the cycle the previous one's last burst
-  // issues (directly from the client, or from here when it arrived while the splitter was busy)
-  logic [N-1:0]            pend_valid_q, pend_valid_d;
-  logic [N*64-1:0]         pend_addr_q, pend_addr_d;  // beat aligned
-  logic [N*17-1:0]         pend_left_q, pend_left_d;
-  logic [N*64-1:0]         addr_q, addr_d;           // next burst address, beat aligned
-  logic [N*17-1:0]         left_q, left_d;           // beats not yet covered by an AW
-  logic [N*NW-1:0]         cnt_q, cnt_d;             // bursts in flight (AW issued, no B yet)
-  logic [N*MAX_BURSTS-1:0] tag_q, tag_d;             // per burst: last burst of its request
-  logic [N*PW-1:0]         tag_wptr_q, tag_wptr_d;
-  logic [N*PW-1:0]         tag_rptr_q, tag_rptr_d;
-  logic [N-1:0]            err_acc_q, err_acc_d;     // error seen in this request's bursts
-  logic [N-1:0]            resp_valid_q, resp_valid_d;
-  logic [N-1:0]            resp_err_q, resp_err_d;
-  logic [CW-1:0]           rr_q, rr_d;
+  // ---- request side: pending slots, splitters, round-robin, bursts in flight ----
+  logic                    burst_valid;
+  logic [N-1:0]            burst_hot;
+  logic [CW-1:0]           burst_client;
+  logic [63:0]             burst_addr;
+  logic [7:0]              burst_len;
+  logic                    burst_end;
+  logic                    aw_issue;                 // the offered burst issues on AW
+  logic [N-1:0]            b_hot;                    // B response of the client's oldest burst
+  logic [N-1:0]            b_end;                    // client's oldest burst is its request's last
+
+  // ---- per-client response state ----
+  logic [N-1:0]            err_acc_q;                // error seen in this request's bursts
+  logic [N-1:0]            resp_valid_q;
+  logic [N-1:0]            resp_err_q;
 
   // ---- AW output register ----
-  logic                    awvalid_q, awvalid_d;
-  logic [63:0]             awaddr_q, awaddr_d;
-  logic [7:0]              awlen_q, awlen_d;
-  logic [AXI_ID_WIDTH-1:0] awid_q, awid_d;
+  logic                    awvalid_q;
+  logic [63:0]             awaddr_q;
+  logic [7:0]              awlen_q;
+  logic [AXI_ID_WIDTH-1:0] awid_q;
 
-  // ---- W order queue: one entry per issued AW (one-hot client, AWLEN) ----
-  logic [MAX_BURSTS*N-1:0] wq_hot_q, wq_hot_d;
-  logic [MAX_BURSTS*8-1:0] wq_len_q, wq_len_d;
-  logic [MAX_BURSTS-1:0]   wq_end_q, wq_end_d;       // last burst of its request
-  logic [PW-1:0]           wq_wptr_q, wq_wptr_d;
-  logic [PW-1:0]           wq_rptr_q, wq_rptr_d;
-  logic [NW-1:0]           wq_count_q, wq_count_d;
-  logic [7:0]              wbeat_q, wbeat_d;         // beats of the head burst already taken
+  // ---- W order queue: one entry per issued AW (client, AWLEN, last burst of its request) ----
+  logic [CW-1:0]           wq_client_q [MAX_BURSTS];
+  logic [7:0]              wq_len_q [MAX_BURSTS];
+  logic                    wq_end_q [MAX_BURSTS];
+  logic [PW-1:0]           wq_wptr_q;
+  logic [PW-1:0]           wq_rptr_q;
+  logic [NW-1:0]           wq_count_q;
+  logic [7:0]              wbeat_q;                  // beats of the head burst already taken
 
   // ---- W register slice ----
-  logic                  wout_valid_q, wout_valid_d;
-  logic [DATA_WIDTH-1:0] wout_data_q, wout_data_d;
-  logic [SW-1:0]         wout_strb_q, wout_strb_d;
-  logic                  wout_last_q, wout_last_d;
-  logic                  wskid_valid_q, wskid_valid_d;
-  logic [DATA_WIDTH-1:0] wskid_data_q, wskid_data_d;
-  logic [SW-1:0]         wskid_strb_q, wskid_strb_d;
-  logic                  wskid_last_q, wskid_last_d;
+  logic                  wout_valid_q;
+  logic [DATA_WIDTH-1:0] wout_data_q;
+  logic [SW-1:0]         wout_strb_q;
+  logic                  wout_last_q;
+  logic                  wskid_valid_q;
+  logic [DATA_WIDTH-1:0] wskid_data_q;
+  logic [SW-1:0]         wskid_strb_q;
+  logic                  wskid_last_q;
 
-  // ---- combinational helpers ----
-  logic [N-1:0]          gnt;
-  logic [CW-1:0]         sel;
-  logic                  found;
-  logic                  aw_issue;
-  logic [63:0]           sel_addr;
-  logic [16:0]           sel_left;
-  logic [16:0]           burst;
-  logic [16:0]           req_beats;
-  logic [MAX_BURSTS-1:0] tag_row;
+  // ---- head of the W order queue (registers only) and the W handshake ----
+  logic [CW-1:0]         head_client;
   logic [N-1:0]          head_hot;
-  logic [7:0]            head_len;
   logic                  head_end;
-  logic                  in_fire;
-  logic                  in_last;
-  logic [DATA_WIDTH-1:0] in_data;
-  logic [SW-1:0]         in_strb;
-  logic                  in_client_last;
-  logic                  wout_fire;
+  logic                  in_last;                  // the next beat taken is the head burst's last
+  logic                  in_fire;                  // a client's beat is taken
   logic                  wq_pop;
-  logic [N-1:0]          b_hot;
+  logic                  wout_fire;
   logic                  b_err;
-  int                    idx;
-  logic [N-1:0]          finishing;
 
-  // The client-facing readies depend on state only; computed apart from the main block so that
-  // no client's ready appears to depend on any client's valid (which would be a false loop).
+  nic_dma_split #(
+    .BEAT_LOG2 (BEAT_LOG2),
+    .CLIENTS   (N),
+    .MAX_BURSTS(MAX_BURSTS)
+  ) u_split (
+    .clk         (clk),
+    .rst_n       (rst_n),
+    .req_valid   (wr_req_valid),
+    .req_ready   (wr_req_ready),
+    .req_addr    (wr_req_addr),
+    .req_len     (wr_req_len),
+    .burst_valid (burst_valid),
+    .burst_hot   (burst_hot),
+    .burst_client(burst_client),
+    .burst_addr  (burst_addr),
+    .burst_len   (burst_len),
+    .burst_end   (burst_end),
+    .burst_take  (aw_issue),
+    .done        (b_hot),
+    .done_end    (b_end)
+  );
+
+  // The client-facing readies, the responses and the W channel come from registers.
   always_comb begin
-    wr_req_ready  = ~pend_valid_q;
-    head_hot      = (wq_count_q != '0) ? wq_hot_q[wq_rptr_q*N +: N] : '0;
+    head_client = wq_client_q[wq_rptr_q];
+    head_end    = wq_end_q[wq_rptr_q];
+    in_last     = (wbeat_q == wq_len_q[wq_rptr_q]);
+    head_hot    = '0;
+    if (wq_count_q != '0) head_hot[head_client] = 1'b1;
     wr_data_ready = wskid_valid_q ? '0 : head_hot;
-    // like the readies, the responses and the W channel are registers (kept out of the block
-    // below, which reads the AXI inputs, so their consumers are not re-evaluated per input change)
     wr_resp_valid = resp_valid_q;
     wr_resp_err   = resp_err_q;
     m_axi_wvalid  = wout_valid_q;
@@ -161,233 +167,82 @@ module nic_dma_wr #(
     m_axi_bready  = 1'b1;
   end
 
+  // The few handshake terms that read inputs; everything wider is computed on the clock edge.
+  assign aw_issue  = (!awvalid_q || m_axi_awready) && burst_valid && (wq_count_q != CNT_MAX);
+  assign in_fire   = (wr_data_valid & wr_data_ready) != '0;
+  assign wq_pop    = in_fire && in_last;
+  assign wout_fire = wout_valid_q && m_axi_wready;
+  assign b_err     = (m_axi_bresp != 2'b00);
   always_comb begin
-    active_d     = active_q;
-    pend_valid_d = pend_valid_q;
-    pend_addr_d  = pend_addr_q;
-    pend_left_d  = pend_left_q;
-    finishing    = '0;
-    addr_d       = addr_q;
-    left_d       = left_q;
-    cnt_d        = cnt_q;
-    tag_d        = tag_q;
-    tag_wptr_d   = tag_wptr_q;
-    tag_rptr_d   = tag_rptr_q;
-    err_acc_d    = err_acc_q;
-    resp_valid_d = '0;
-    resp_err_d   = '0;
-    rr_d         = rr_q;
-    awvalid_d    = awvalid_q;
-    awaddr_d     = awaddr_q;
-    awlen_d      = awlen_q;
-    awid_d       = awid_q;
-    wq_hot_d     = wq_hot_q;
-    wq_len_d     = wq_len_q;
-    wq_end_d     = wq_end_q;
-    wq_wptr_d    = wq_wptr_q;
-    wq_rptr_d    = wq_rptr_q;
-    wq_count_d   = wq_count_q;
-    wbeat_d      = wbeat_q;
-    wout_valid_d = wout_valid_q;
-    wout_data_d  = wout_data_q;
-    wout_strb_d  = wout_strb_q;
-    wout_last_d  = wout_last_q;
-    wskid_valid_d = wskid_valid_q;
-    wskid_data_d = wskid_data_q;
-    wskid_strb_d = wskid_strb_q;
-    wskid_last_d = wskid_last_q;
-
-    // ---- round-robin grant among clients with work and room for another burst ----
-    gnt   = '0;
-    sel   = '0;
-    found = 1'b0;
-    for (int k = 1; k <= N; k++) begin
-      idx = k + {{(32-CW){1'b0}}, rr_q};
-      if (idx >= N) idx = idx - N;
-      if (!found && active_q[idx] && (cnt_q[idx*NW +: NW] != CNT_MAX)) begin
-        found    = 1'b1;
-        gnt[idx] = 1'b1;
-        sel      = idx[CW-1:0];
-      end
-    end
-
-    sel_addr = '0;
-    sel_left = '0;
-    for (int i = 0; i < N; i++) begin
-      if (gnt[i]) begin
-        sel_addr = addr_q[i*64 +: 64];
-        sel_left = left_q[i*17 +: 17];
-      end
-    end
-    burst = nic_dma_pkg::burst_beats(sel_addr[11:0], sel_left, BEAT_LOG2[2:0]);
-
-    // ---- AW issue (needs room in the W order queue) ----
-    if (m_axi_awready) awvalid_d = 1'b0;
-    aw_issue = (!awvalid_q || m_axi_awready) && found && (wq_count_q != CNT_MAX);
-    if (aw_issue) begin
-      awvalid_d = 1'b1;
-      awaddr_d  = sel_addr;
-      awlen_d   = burst[7:0] - 8'd1;
-      awid_d    = '0;
-      awid_d[CW-1:0] = sel;
-      rr_d      = sel;
-      wq_hot_d[wq_wptr_q*N +: N] = gnt;
-      wq_len_d[wq_wptr_q*8 +: 8] = burst[7:0] - 8'd1;
-      wq_end_d[wq_wptr_q] = (sel_left == burst);
-      wq_wptr_d = (wq_wptr_q == PTR_LAST) ? '0 : wq_wptr_q + 1'b1;
-      for (int i = 0; i < N; i++) begin
-        if (gnt[i]) begin
-          addr_d[i*64 +: 64] = sel_addr + ({47'd0, burst} << BEAT_LOG2);
-          left_d[i*17 +: 17] = sel_left - burst;
-          if (sel_left == burst) begin
-            active_d[i]  = 1'b0;
-            finishing[i] = 1'b1;
-          end
-          tag_row = tag_d[i*MAX_BURSTS +: MAX_BURSTS];
-          tag_row[tag_wptr_q[i*PW +: PW]] = (sel_left == burst);
-          tag_d[i*MAX_BURSTS +: MAX_BURSTS] = tag_row;
-          tag_wptr_d[i*PW +: PW] = (tag_wptr_q[i*PW +: PW] == PTR_LAST) ? '0
-                                   : tag_wptr_q[i*PW +: PW] + 1'b1;
-        end
-      end
-    end
-
-    // ---- accept requests: into the splitter when it is idle or issuing its last burst, else
-    // into the pending slot (ready is ~pend_valid, so a request is never refused for a busy
-    // splitter alone) ----
-    for (int i = 0; i < N; i++) begin
-      req_beats = nic_dma_pkg::request_beats(wr_req_addr[i*64 +: 12], wr_req_len[i*16 +: 16],
-                                              BEAT_LOG2[2:0]);
-      if (!active_q[i] || finishing[i]) begin
-        if (pend_valid_q[i]) begin
-          active_d[i]        = 1'b1;
-          addr_d[i*64 +: 64] = pend_addr_q[i*64 +: 64];
-          left_d[i*17 +: 17] = pend_left_q[i*17 +: 17];
-          pend_valid_d[i]    = 1'b0;
-        end else if (wr_req_valid[i]) begin
-          active_d[i]        = 1'b1;
-          addr_d[i*64 +: 64] = {wr_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
-          left_d[i*17 +: 17] = req_beats;
-        end
-      end else if (wr_req_valid[i] && !pend_valid_q[i]) begin
-        pend_valid_d[i]         = 1'b1;
-        pend_addr_d[i*64 +: 64] = {wr_req_addr[i*64 + BEAT_LOG2 +: 64 - BEAT_LOG2], {BEAT_LOG2{1'b0}}};
-        pend_left_d[i*17 +: 17] = req_beats;
-      end
-    end
-
-    // ---- W: take the head burst's beats from its client ----
-    head_len = wq_len_q[wq_rptr_q*8 +: 8];
-    head_end = wq_end_q[wq_rptr_q];
-    in_fire = (wr_data_valid & wr_data_ready) != '0;
-    in_last = (wbeat_q == head_len);
-    in_data = '0;
-    in_strb = '0;
-    in_client_last = 1'b0;
-    for (int i = 0; i < N; i++) begin
-      if (head_hot[i]) begin
-        in_data        = wr_data[i*DATA_WIDTH +: DATA_WIDTH];
-        in_strb        = wr_data_strb[i*SW +: SW];
-        in_client_last = wr_data_last[i];
-      end
-    end
-    wq_pop = in_fire && in_last;
-    if (in_fire) wbeat_d = in_last ? 8'd0 : wbeat_q + 8'd1;
-    if (wq_pop) wq_rptr_d = (wq_rptr_q == PTR_LAST) ? '0 : wq_rptr_q + 1'b1;
-    if (aw_issue && !wq_pop) wq_count_d = wq_count_q + 1'b1;
-    else if (wq_pop && !aw_issue) wq_count_d = wq_count_q - 1'b1;
-
-    wout_fire = wout_valid_q && m_axi_wready;
-    if (wout_fire || !wout_valid_q) begin
-      if (wskid_valid_q) begin
-        wout_valid_d  = 1'b1;
-        wout_data_d   = wskid_data_q;
-        wout_strb_d   = wskid_strb_q;
-        wout_last_d   = wskid_last_q;
-        wskid_valid_d = 1'b0;
-      end else begin
-        wout_valid_d = in_fire;
-        if (in_fire) begin
-          wout_data_d = in_data;
-          wout_strb_d = in_strb;
-          wout_last_d = in_last;
-        end
-      end
-    end else if (in_fire) begin
-      wskid_valid_d = 1'b1;
-      wskid_data_d  = in_data;
-      wskid_strb_d  = in_strb;
-      wskid_last_d  = in_last;
-    end
-
-    // ---- B: always accepted; one response pulse per request ----
-    b_err = (m_axi_bresp != 2'b00);
-    for (int i = 0; i < N; i++) begin
-      b_hot[i] = m_axi_bvalid && (m_axi_bid == i[AXI_ID_WIDTH-1:0]);
-      tag_row  = tag_q[i*MAX_BURSTS +: MAX_BURSTS];
-      if (b_hot[i]) begin
-        tag_rptr_d[i*PW +: PW] = (tag_rptr_q[i*PW +: PW] == PTR_LAST) ? '0
-                                 : tag_rptr_q[i*PW +: PW] + 1'b1;
-        if (tag_row[tag_rptr_q[i*PW +: PW]]) begin
-          resp_valid_d[i] = 1'b1;
-          resp_err_d[i]   = err_acc_q[i] || b_err;
-          err_acc_d[i]    = 1'b0;
-        end else begin
-          err_acc_d[i]    = err_acc_q[i] || b_err;
-        end
-      end
-      if (gnt[i] && aw_issue && !b_hot[i]) begin
-        cnt_d[i*NW +: NW] = cnt_q[i*NW +: NW] + 1'b1;
-      end else if (b_hot[i] && !(gnt[i] && aw_issue)) begin
-        cnt_d[i*NW +: NW] = cnt_q[i*NW +: NW] - 1'b1;
-      end
-    end
+    for (int i = 0; i < N; i++) b_hot[i] = m_axi_bvalid && (m_axi_bid == i[AXI_ID_WIDTH-1:0]);
   end
 
   always_ff @(posedge clk) begin
-    active_q      <= active_d;
-    pend_valid_q <= pend_valid_d;
-    pend_addr_q  <= pend_addr_d;
-    pend_left_q  <= pend_left_d;
-    addr_q        <= addr_d;
-    left_q        <= left_d;
-    cnt_q         <= cnt_d;
-    tag_q         <= tag_d;
-    tag_wptr_q    <= tag_wptr_d;
-    tag_rptr_q    <= tag_rptr_d;
-    err_acc_q     <= err_acc_d;
-    resp_valid_q  <= resp_valid_d;
-    resp_err_q    <= resp_err_d;
-    rr_q          <= rr_d;
-    awvalid_q     <= awvalid_d;
-    awaddr_q      <= awaddr_d;
-    awlen_q       <= awlen_d;
-    awid_q        <= awid_d;
-    wq_hot_q      <= wq_hot_d;
-    wq_len_q      <= wq_len_d;
-    wq_end_q      <= wq_end_d;
-    wq_wptr_q     <= wq_wptr_d;
-    wq_rptr_q     <= wq_rptr_d;
-    wq_count_q    <= wq_count_d;
-    wbeat_q       <= wbeat_d;
-    wout_valid_q  <= wout_valid_d;
-    wout_data_q   <= wout_data_d;
-    wout_strb_q   <= wout_strb_d;
-    wout_last_q   <= wout_last_d;
-    wskid_valid_q <= wskid_valid_d;
-    wskid_data_q  <= wskid_data_d;
-    wskid_strb_q  <= wskid_strb_d;
-    wskid_last_q  <= wskid_last_d;
+    // ---- AW issue (needs room in the W order queue) ----
+    if (m_axi_awready) awvalid_q <= 1'b0;
+    if (aw_issue) begin
+      awvalid_q <= 1'b1;
+      awaddr_q  <= burst_addr;
+      awlen_q   <= burst_len;
+      awid_q    <= '0;
+      awid_q[CW-1:0] <= burst_client;
+      wq_client_q[wq_wptr_q] <= burst_client;
+      wq_len_q[wq_wptr_q]    <= burst_len;
+      wq_end_q[wq_wptr_q]    <= burst_end;
+      wq_wptr_q <= (wq_wptr_q == PTR_LAST) ? '0 : wq_wptr_q + 1'b1;
+    end
+
+    // ---- W: take the head burst's beats from its client ----
+    if (in_fire) wbeat_q <= in_last ? 8'd0 : wbeat_q + 8'd1;
+    if (wq_pop) wq_rptr_q <= (wq_rptr_q == PTR_LAST) ? '0 : wq_rptr_q + 1'b1;
+    if (aw_issue && !wq_pop) wq_count_q <= wq_count_q + 1'b1;
+    else if (wq_pop && !aw_issue) wq_count_q <= wq_count_q - 1'b1;
+
+    if (wout_valid_q || wskid_valid_q || in_fire) begin
+      if (wout_fire || !wout_valid_q) begin
+        if (wskid_valid_q) begin
+          wout_valid_q  <= 1'b1;
+          wout_data_q   <= wskid_data_q;
+          wout_strb_q   <= wskid_strb_q;
+          wout_last_q   <= wskid_last_q;
+          wskid_valid_q <= 1'b0;
+        end else begin
+          wout_valid_q <= in_fire;
+          if (in_fire) begin
+            wout_data_q <= wr_data[head_client*DATA_WIDTH +: DATA_WIDTH];
+            wout_strb_q <= wr_data_strb[head_client*SW +: SW];
+            wout_last_q <= in_last;
+          end
+        end
+      end else if (in_fire) begin
+        wskid_valid_q <= 1'b1;
+        wskid_data_q  <= wr_data[head_client*DATA_WIDTH +: DATA_WIDTH];
+        wskid_strb_q  <= wr_data_strb[head_client*SW +: SW];
+        wskid_last_q  <= in_last;
+      end
+    end
+
+    // ---- B: always accepted; one response pulse per request ----
+    resp_valid_q <= '0;
+    resp_err_q   <= '0;
+    if (m_axi_bvalid) begin
+      for (int i = 0; i < N; i++) begin
+        if (b_hot[i]) begin
+          if (b_end[i]) begin
+            resp_valid_q[i] <= 1'b1;
+            resp_err_q[i]   <= err_acc_q[i] || b_err;
+            err_acc_q[i]    <= 1'b0;
+          end else begin
+            err_acc_q[i]    <= err_acc_q[i] || b_err;
+          end
+        end
+      end
+    end
+
     if (!rst_n) begin
-      active_q      <= '0;
-      pend_valid_q <= '0;
-      cnt_q         <= '0;
-      tag_wptr_q    <= '0;
-      tag_rptr_q    <= '0;
       err_acc_q     <= '0;
       resp_valid_q  <= '0;
       resp_err_q    <= '0;
-      rr_q          <= '0;
       awvalid_q     <= 1'b0;
       wq_wptr_q     <= '0;
       wq_rptr_q     <= '0;
@@ -398,10 +253,14 @@ module nic_dma_wr #(
     end
   end
 
+  // The burst's one-hot client matters only to the splitter.
+  logic unused_hot;
+  assign unused_hot = ^burst_hot;
+
 `ifndef SYNTHESIS
   // A client must mark exactly the last beat of its request; a mismatch is a client bug.
   always_ff @(posedge clk) begin
-    if (rst_n && in_fire && (in_client_last != (in_last && head_end))) begin
+    if (rst_n && in_fire && (wr_data_last[head_client] != (in_last && head_end))) begin
       $error("nic_dma_wr: client wr_data_last does not match the request's beat count");
     end
   end

@@ -105,55 +105,41 @@ module nic_regs #(
   localparam logic [1:0] RESP_SLVERR = 2'b10;
 
   // ---------------------------------------------------------------- AXI4-Lite channel state
-  logic        aw_held_q, aw_held_d;
-  logic [15:0] aw_addr_q, aw_addr_d;
-  logic        w_held_q, w_held_d;
-  logic [31:0] w_data_q, w_data_d;
-  logic [3:0]  w_strb_q, w_strb_d;
-  logic        bvalid_q, bvalid_d;
-  logic [1:0]  bresp_q, bresp_d;
-  logic        rvalid_q, rvalid_d;
-  logic [1:0]  rresp_q, rresp_d;
-  logic [31:0] rdata_q, rdata_d;
+  logic        aw_held_q;
+  logic [15:0] aw_addr_q;
+  logic        w_held_q;
+  logic [31:0] w_data_q;
+  logic [3:0]  w_strb_q;
+  logic        bvalid_q;
+  logic [1:0]  bresp_q;
+  logic        rvalid_q;
+  logic [1:0]  rresp_q;
+  logic [31:0] rdata_q;
 
   logic        do_write;   // the held write is performed this cycle
   logic        wr_err;     // ... and answers SLVERR
   logic        do_read;    // AR handshake: the read is performed this cycle
-  logic        rd_err;
-  logic [31:0] rd_data;
 
   // ---------------------------------------------------------------- register state
-  logic                  rss_en_q, rss_en_d;
-  logic                  err_irq_en_q, err_irq_en_d;
-  logic [31:0]           rss_key_q [10];
-  logic [31:0]           rss_key_d [10];
-  logic [128*4-1:0]      rss_table_q, rss_table_d;  // entry e in [e*4 +: 4]
+  logic                  rss_en_q;
+  logic                  err_irq_en_q;
+  logic [319:0]          rss_key_q;    // key word k (bytes 4k..4k+3) in [(9-k)*32 +: 32], like rss_key
+  logic [128*4-1:0]      rss_table_q;  // entry e in [e*4 +: 4]
 
   logic [31:0]           base_lo_q [RINGS];
-  logic [31:0]           base_lo_d [RINGS];
   logic [31:0]           base_hi_q [RINGS];
-  logic [31:0]           base_hi_d [RINGS];
   logic [31:0]           cpl_lo_q [RINGS];
-  logic [31:0]           cpl_lo_d [RINGS];
   logic [31:0]           cpl_hi_q [RINGS];
-  logic [31:0]           cpl_hi_d [RINGS];
   logic [4:0]            size_log2_q [RINGS];
-  logic [4:0]            size_log2_d [RINGS];
-  logic [RINGS-1:0]      enable_q, enable_d;
-  logic [RINGS-1:0]      reset_q, reset_d;
+  logic [RINGS-1:0]      enable_q;
+  logic [RINGS-1:0]      reset_q;
   logic [15:0]           prod_q [RINGS];
-  logic [15:0]           prod_d [RINGS];
-  logic [RINGS-1:0]      in_error_q, in_error_d;
+  logic [RINGS-1:0]      in_error_q;
   logic [7:0]            err_code_q [RINGS];
-  logic [7:0]            err_code_d [RINGS];
   logic [31:0]           stat_pkts_q [RINGS];
-  logic [31:0]           stat_pkts_d [RINGS];
   logic [31:0]           stat_bytes_q [RINGS];
-  logic [31:0]           stat_bytes_d [RINGS];
   logic [31:0]           stat_drops_q [RINGS];
-  logic [31:0]           stat_drops_d [RINGS];
   logic [31:0]           stat_errs_q [RINGS];
-  logic [31:0]           stat_errs_d [RINGS];
   logic [RINGS-1:0]      err_entry;  // ring enters error this cycle
 
   // nic_irq read-back and write port
@@ -211,40 +197,141 @@ module nic_regs #(
     end
   endfunction
 
+  // the ring a K_RING address names: its queue's TX ring, or NUM_QUEUES + queue for the RX ring
+  function automatic int ring_of(input logic [11:6] a);
+    ring_of = {28'd0, a[11:8]} + ((a[7:6] == nic_pkg::QREG_RX[7:6]) ? NUM_QUEUES : 0);
+  endfunction
+
+  // the value of a K_ID register
+  function automatic logic [31:0] id_value(input logic [15:2] a);
+    logic [15:0] w;
+    w = {a, 2'b00};
+    id_value = 32'd0;
+    if (w == nic_pkg::REG_ID_MAGIC)      id_value = nic_pkg::NIC_MAGIC;
+    if (w == nic_pkg::REG_ID_VERSION)    id_value = (nic_pkg::CONTRACT_MAJOR << 16) | nic_pkg::CONTRACT_MINOR;
+    if (w == nic_pkg::REG_ID_DATA_WIDTH) id_value = DATA_WIDTH;
+    if (w == nic_pkg::REG_ID_NUM_QUEUES) id_value = NUM_QUEUES;
+    if (w == nic_pkg::REG_ID_MAX_FRAME)  id_value = nic_pkg::MAX_FRAME_BYTES;
+    if (w == nic_pkg::REG_ID_MAX_FRAGS)  id_value = nic_pkg::MAX_TX_FRAGS;
+    if (w == nic_pkg::REG_ID_RX_ALIGN)   id_value = nic_pkg::RX_BUF_ALIGN_BYTES;
+  endfunction
+
+  // ERR_QUEUES: bit q = TX ring of queue q in error, bit 16 + q = its RX ring
+  function automatic logic [31:0] err_queues(input logic [RINGS-1:0] in_error);
+    err_queues = 32'd0;
+    for (int q = 0; q < NUM_QUEUES; q++) begin
+      err_queues[q]      = in_error[q];
+      err_queues[16 + q] = in_error[NUM_QUEUES + q];
+    end
+  endfunction
+
   // `old` with the byte lanes enabled in `strb` replaced by `data`
   function automatic logic [31:0] merge(input logic [31:0] old, input logic [31:0] data, input logic [3:0] strb);
     merge = {strb[3] ? data[31:24] : old[31:24], strb[2] ? data[23:16] : old[23:16],
              strb[1] ? data[15:8] : old[15:8], strb[0] ? data[7:0] : old[7:0]};
   endfunction
 
+  // ---------------------------------------------------------------- the held write (registers only)
+  // Decoded only in the cycle it is performed; the register updates are in the state block.
   logic [3:0]  wr_kind;
-  logic [15:0] wr_word;     // word address of the held write
+  logic [15:0] wr_word;      // word address of the held write
   logic [3:0]  wr_queue;
-  logic        wr_rx;       // ring register of the RX side
   logic [5:0]  wr_off;
-  logic [3:0]  rd_kind;
-  logic [15:0] rd_word;
-  logic [3:0]  rd_queue;
-  logic        rd_rx;
-  logic [5:0]  rd_off;
+  int          wr_ring;      // K_RING: the ring written
+  logic [31:0] wr_merged;    // the written register's value with the write's lanes merged in
+  logic        wr_ring_hit;  // a ring register is written (no SLVERR)
+  logic        wr_ring_reset; // ... RING_CTRL with the reset bit
+  logic        wr_ring_err;  // ... and the write puts the ring in error (wr_ring_code)
+  logic [7:0]  wr_ring_code;
+  logic        wr_config_ok; // the ring's base/size may be enabled
+  logic        wr_prod_ok;   // a RING_PROD value within the ring
 
-  always_comb begin
-    wr_word  = {aw_addr_q[15:2], 2'b00};
-    wr_kind  = decode_kind(aw_addr_q[15:2]);
-    wr_queue = wr_word[11:8];
-    wr_rx    = (wr_word[7:0] & 8'hC0) == nic_pkg::QREG_RX;
-    wr_off   = wr_word[5:0];
-    rd_word  = {s_axil_araddr[15:2], 2'b00};
-    rd_kind  = decode_kind(s_axil_araddr[15:2]);
-    rd_queue = rd_word[11:8];
-    rd_rx    = (rd_word[7:0] & 8'hC0) == nic_pkg::QREG_RX;
-    rd_off   = rd_word[5:0];
-  end
-
-  // ---------------------------------------------------------------- AXI4-Lite handshakes
   assign do_write = aw_held_q && w_held_q && !bvalid_q;
   assign do_read  = s_axil_arvalid && !rvalid_q;
 
+  always_comb begin
+    wr_word       = {aw_addr_q[15:2], 2'b00};
+    wr_queue      = wr_word[11:8];
+    wr_off        = wr_word[5:0];
+    wr_kind       = K_NONE;
+    wr_ring       = 0;
+    wr_merged     = 32'd0;
+    wr_err        = 1'b0;
+    irq_wr_valid  = 1'b0;
+    wr_ring_hit   = 1'b0;
+    wr_ring_reset = 1'b0;
+    wr_ring_err   = 1'b0;
+    wr_ring_code  = nic_pkg::ERR_NONE;
+    wr_config_ok  = 1'b0;
+    wr_prod_ok    = 1'b0;
+    if (do_write) begin
+      wr_kind = decode_kind(aw_addr_q[15:2]);
+      wr_ring = ring_of(aw_addr_q[11:6]);
+      unique case (wr_kind)
+        K_CTRL:       wr_merged = merge({31'd0, rss_en_q}, w_data_q, w_strb_q);
+        K_ERR_IRQ_EN: wr_merged = merge({31'd0, err_irq_en_q}, w_data_q, w_strb_q);
+        K_RSS_KEY:    wr_merged = merge(rss_key_q[(9 - {28'd0, wr_word[5:2]})*32 +: 32], w_data_q, w_strb_q);
+        K_RSS_TABLE: begin
+          wr_merged = merge({28'd0, rss_table_q[{wr_word[8:2], 2'b00} +: 4]}, w_data_q, w_strb_q);
+          if (wr_merged >= NUM_QUEUES) wr_err = 1'b1;
+        end
+        K_RING: begin
+          unique case (wr_off)
+            nic_pkg::RING_BASE_LO:     wr_merged = merge(base_lo_q[wr_ring], w_data_q, w_strb_q);
+            nic_pkg::RING_BASE_HI:     wr_merged = merge(base_hi_q[wr_ring], w_data_q, w_strb_q);
+            nic_pkg::RING_CPL_BASE_LO: wr_merged = merge(cpl_lo_q[wr_ring], w_data_q, w_strb_q);
+            nic_pkg::RING_CPL_BASE_HI: wr_merged = merge(cpl_hi_q[wr_ring], w_data_q, w_strb_q);
+            nic_pkg::RING_PROD:        wr_merged = merge({16'd0, prod_q[wr_ring]}, w_data_q, w_strb_q);
+            default: ;
+          endcase
+          // RO registers; base/size while enabled
+          if (wr_off == nic_pkg::RING_CONS || wr_off == nic_pkg::RING_ERR || wr_off == nic_pkg::RING_STAT_PKTS
+              || wr_off == nic_pkg::RING_STAT_BYTES || wr_off == nic_pkg::RING_STAT_DROPS
+              || wr_off == nic_pkg::RING_STAT_ERRS) begin
+            wr_err = 1'b1;
+          end
+          if (enable_q[wr_ring] && wr_off <= nic_pkg::RING_SIZE_LOG2) wr_err = 1'b1;
+          wr_ring_hit  = !wr_err;
+          wr_config_ok = size_log2_q[wr_ring] >= 5'd1
+                         && {27'd0, size_log2_q[wr_ring]} <= nic_pkg::MAX_RING_LOG2
+                         && base_lo_q[wr_ring][3:0] == 4'd0 && cpl_lo_q[wr_ring][3:0] == 4'd0;
+          wr_prod_ok   = wr_merged[31:16] == 16'd0 && wr_merged < (32'd1 << size_log2_q[wr_ring]);
+          if (wr_ring_hit && wr_off == nic_pkg::RING_CTRL && w_strb_q[0]) begin
+            wr_ring_reset = w_data_q[nic_pkg::RING_CTRL_RESET_LSB];
+            if (w_data_q[nic_pkg::RING_CTRL_ENABLE_LSB] && !wr_config_ok) begin
+              wr_ring_err  = 1'b1;
+              wr_ring_code = nic_pkg::ERR_RING_CONFIG;
+            end
+          end
+          if (wr_ring_hit && wr_off == nic_pkg::RING_PROD && !wr_prod_ok) begin
+            wr_ring_err  = 1'b1;
+            wr_ring_code = nic_pkg::ERR_DOORBELL_RANGE;
+          end
+        end
+        K_IRQ:   irq_wr_valid = 1'b1;
+        default: wr_err = 1'b1;  // undefined, ID (RO), ERR_QUEUES (RO)
+      endcase
+    end
+  end
+
+  // ---------------------------------------------------------------- rings entering error
+  // The write's own error wins over an engine error in the same cycle; a reset in this cycle makes
+  // the engine forget the queue, so its error is dropped; a ring already in error stays as it is.
+  always_comb begin
+    err_entry = '0;
+    if (wr_ring_err || tx_err_valid || rx_err_valid) begin
+      for (int r = 0; r < RINGS; r++) begin
+        err_entry[r] = ((wr_ring_err && wr_ring == r)
+                        || (!(wr_ring_reset && wr_ring == r)
+                            && (r < NUM_QUEUES ? tx_err_valid && {28'd0, tx_err_queue} == r
+                                               : rx_err_valid && {28'd0, rx_err_queue} == r - NUM_QUEUES)))
+                       && ((wr_ring_reset && wr_ring == r) || !in_error_q[r]);
+      end
+    end
+  end
+  assign irq_err_event = err_entry[NUM_QUEUES-1:0] | err_entry[RINGS-1:NUM_QUEUES];
+
+  // ---------------------------------------------------------------- AXI4-Lite outputs
   always_comb begin
     s_axil_awready = !aw_held_q;
     s_axil_wready  = !w_held_q;
@@ -254,305 +341,154 @@ module nic_regs #(
     s_axil_rvalid  = rvalid_q;
     s_axil_rresp   = rresp_q;
     s_axil_rdata   = rdata_q;
-
-    aw_held_d = aw_held_q;
-    aw_addr_d = aw_addr_q;
-    if (s_axil_awvalid && s_axil_awready) begin
-      aw_held_d = 1'b1;
-      aw_addr_d = s_axil_awaddr;
-    end
-    w_held_d = w_held_q;
-    w_data_d = w_data_q;
-    w_strb_d = w_strb_q;
-    if (s_axil_wvalid && s_axil_wready) begin
-      w_held_d = 1'b1;
-      w_data_d = s_axil_wdata;
-      w_strb_d = s_axil_wstrb;
-    end
-    if (do_write) begin
-      aw_held_d = 1'b0;
-      w_held_d  = 1'b0;
-    end
-
-    bvalid_d = bvalid_q && !s_axil_bready;
-    bresp_d  = bresp_q;
-    if (do_write) begin
-      bvalid_d = 1'b1;
-      bresp_d  = wr_err ? RESP_SLVERR : RESP_OKAY;
-    end
-
-    rvalid_d = rvalid_q && !s_axil_rready;
-    rresp_d  = rresp_q;
-    rdata_d  = rdata_q;
-    if (do_read) begin
-      rvalid_d = 1'b1;
-      rresp_d  = rd_err ? RESP_SLVERR : RESP_OKAY;
-      rdata_d  = rd_err ? 32'd0 : rd_data;
-    end
-  end
-
-  // ---------------------------------------------------------------- reads
-  // Only a read in its AR handshake uses rd_data/rd_err; without arvalid the (input-driven,
-  // hence evaluated on every eval) mux is skipped, which saves simulation time only.
-  always_comb begin
-    rd_data = 32'd0;
-    rd_err  = 1'b0;
-    if (s_axil_arvalid) begin
-    unique case (rd_kind)
-      K_ID: begin
-        if (rd_word == nic_pkg::REG_ID_MAGIC)      rd_data = nic_pkg::NIC_MAGIC;
-        if (rd_word == nic_pkg::REG_ID_VERSION)    rd_data = (nic_pkg::CONTRACT_MAJOR << 16) | nic_pkg::CONTRACT_MINOR;
-        if (rd_word == nic_pkg::REG_ID_DATA_WIDTH) rd_data = DATA_WIDTH;
-        if (rd_word == nic_pkg::REG_ID_NUM_QUEUES) rd_data = NUM_QUEUES;
-        if (rd_word == nic_pkg::REG_ID_MAX_FRAME)  rd_data = nic_pkg::MAX_FRAME_BYTES;
-        if (rd_word == nic_pkg::REG_ID_MAX_FRAGS)  rd_data = nic_pkg::MAX_TX_FRAGS;
-        if (rd_word == nic_pkg::REG_ID_RX_ALIGN)   rd_data = nic_pkg::RX_BUF_ALIGN_BYTES;
-      end
-      K_CTRL:       rd_data = {31'd0, rss_en_q};
-      K_ERR_QUEUES: begin
-        for (int q = 0; q < NUM_QUEUES; q++) begin
-          rd_data[q]      = in_error_q[q];
-          rd_data[16 + q] = in_error_q[NUM_QUEUES + q];
-        end
-      end
-      K_ERR_IRQ_EN: rd_data = {31'd0, err_irq_en_q};
-      K_RSS_KEY: begin
-        for (int k = 0; k < 10; k++) begin
-          if ({28'd0, rd_word[5:2]} == k) rd_data = rss_key_q[k];
-        end
-      end
-      K_RSS_TABLE:  rd_data = {28'd0, rss_table_q[{rd_word[8:2], 2'b00} +: 4]};
-      K_RING: begin
-        for (int r = 0; r < RINGS; r++) begin
-          if ({28'd0, rd_queue} == r % NUM_QUEUES && rd_rx == (r >= NUM_QUEUES)) begin
-            unique case (rd_off)
-              nic_pkg::RING_BASE_LO:     rd_data = base_lo_q[r];
-              nic_pkg::RING_BASE_HI:     rd_data = base_hi_q[r];
-              nic_pkg::RING_CPL_BASE_LO: rd_data = cpl_lo_q[r];
-              nic_pkg::RING_CPL_BASE_HI: rd_data = cpl_hi_q[r];
-              nic_pkg::RING_SIZE_LOG2:   rd_data = {27'd0, size_log2_q[r]};
-              nic_pkg::RING_CTRL:        rd_data = {31'd0, enable_q[r]};
-              nic_pkg::RING_PROD:        rd_data = {16'd0, prod_q[r]};
-              nic_pkg::RING_CONS:        rd_data = {16'd0, r < NUM_QUEUES ? txq_cons[(r % NUM_QUEUES)*16 +: 16]
-                                                                          : rxq_cons[(r % NUM_QUEUES)*16 +: 16]};
-              nic_pkg::RING_ERR:         rd_data = {24'd0, err_code_q[r]};
-              nic_pkg::RING_STAT_PKTS:   rd_data = stat_pkts_q[r];
-              nic_pkg::RING_STAT_BYTES:  rd_data = stat_bytes_q[r];
-              nic_pkg::RING_STAT_DROPS:  rd_data = stat_drops_q[r];
-              nic_pkg::RING_STAT_ERRS:   rd_data = stat_errs_q[r];
-              default:                   rd_err  = 1'b1;
-            endcase
-          end
-        end
-      end
-      K_IRQ: begin
-        for (int q = 0; q < NUM_QUEUES; q++) begin
-          if ({28'd0, rd_queue} == q) begin
-            unique case (rd_off)
-              nic_pkg::IRQ_ARM:        rd_data = {31'd0, irq_arm[q]};
-              nic_pkg::IRQ_CAUSE:      rd_data = {29'd0, irq_cause[q*3 +: 3]};
-              nic_pkg::IRQ_MOD_CYCLES: rd_data = {16'd0, irq_mod_cycles[q*16 +: 16]};
-              nic_pkg::IRQ_MOD_PKTS:   rd_data = {16'd0, irq_mod_pkts[q*16 +: 16]};
-              default:                 rd_err  = 1'b1;
-            endcase
-          end
-        end
-      end
-      default: rd_err = 1'b1;
-    endcase
-    end
-  end
-
-  // ---------------------------------------------------------------- writes, events, statistics
-  always_comb begin
-    logic [31:0] merged;
-    logic [31:0] ring_size;
-    logic        config_ok;
-    logic        hit;
-    logic        pkt_hit;
-    logic        bad_hit;
-    logic        drop_hit;
-    logic        eng_err;
-    logic [7:0]  eng_code;
-    logic        new_err;
-    logic [7:0]  new_code;
-
-    rss_en_d     = rss_en_q;
-    err_irq_en_d = err_irq_en_q;
-    for (int k = 0; k < 10; k++) rss_key_d[k] = rss_key_q[k];
-    rss_table_d  = rss_table_q;
-    wr_err       = 1'b0;
-    irq_wr_valid = 1'b0;
-    merged       = merge(32'd0, w_data_q, w_strb_q);
-
-    if (do_write) begin
-      unique case (wr_kind)
-        K_CTRL: begin
-          merged   = merge({31'd0, rss_en_q}, w_data_q, w_strb_q);
-          rss_en_d = merged[nic_pkg::REG_CTRL_RSS_EN_LSB];
-        end
-        K_ERR_IRQ_EN: begin
-          merged       = merge({31'd0, err_irq_en_q}, w_data_q, w_strb_q);
-          err_irq_en_d = merged[nic_pkg::REG_ERR_IRQ_EN_EN_LSB];
-        end
-        K_RSS_KEY: begin
-          for (int k = 0; k < 10; k++) begin
-            if ({28'd0, wr_word[5:2]} == k) rss_key_d[k] = merge(rss_key_q[k], w_data_q, w_strb_q);
-          end
-        end
-        K_RSS_TABLE: begin
-          merged = merge({28'd0, rss_table_q[{wr_word[8:2], 2'b00} +: 4]}, w_data_q, w_strb_q);
-          if (merged < NUM_QUEUES) begin
-            rss_table_d[{wr_word[8:2], 2'b00} +: 4] = merged[3:0];
-          end else begin
-            wr_err = 1'b1;
-          end
-        end
-        K_RING: begin
-          // RO registers; base/size while enabled; offsets between registers (none today)
-          if (wr_off == nic_pkg::RING_CONS || wr_off == nic_pkg::RING_ERR || wr_off == nic_pkg::RING_STAT_PKTS
-              || wr_off == nic_pkg::RING_STAT_BYTES || wr_off == nic_pkg::RING_STAT_DROPS
-              || wr_off == nic_pkg::RING_STAT_ERRS) begin
-            wr_err = 1'b1;
-          end
-          for (int r = 0; r < RINGS; r++) begin
-            if ({28'd0, wr_queue} == r % NUM_QUEUES && wr_rx == (r >= NUM_QUEUES) && enable_q[r]
-                && wr_off <= nic_pkg::RING_SIZE_LOG2) begin
-              wr_err = 1'b1;
-            end
-          end
-        end
-        K_IRQ:   irq_wr_valid = 1'b1;
-        default: wr_err = 1'b1;  // undefined, ID (RO), ERR_QUEUES (RO)
-      endcase
-    end
-
-    for (int r = 0; r < RINGS; r++) begin
-      base_lo_d[r]    = base_lo_q[r];
-      base_hi_d[r]    = base_hi_q[r];
-      cpl_lo_d[r]     = cpl_lo_q[r];
-      cpl_hi_d[r]     = cpl_hi_q[r];
-      size_log2_d[r]  = size_log2_q[r];
-      enable_d[r]     = enable_q[r];
-      reset_d[r]      = 1'b0;
-      prod_d[r]       = prod_q[r];
-      in_error_d[r]   = in_error_q[r];
-      err_code_d[r]   = err_code_q[r];
-      new_err         = 1'b0;
-      new_code        = nic_pkg::ERR_NONE;
-
-      hit       = do_write && wr_kind == K_RING && !wr_err
-                  && {28'd0, wr_queue} == r % NUM_QUEUES && wr_rx == (r >= NUM_QUEUES);
-      ring_size = 32'd1 << size_log2_q[r];
-      config_ok = size_log2_q[r] >= 5'd1 && {27'd0, size_log2_q[r]} <= nic_pkg::MAX_RING_LOG2
-                  && base_lo_q[r][3:0] == 4'd0 && cpl_lo_q[r][3:0] == 4'd0;
-
-      if (hit) begin
-        unique case (wr_off)
-          nic_pkg::RING_BASE_LO:     base_lo_d[r] = merge(base_lo_q[r], w_data_q, w_strb_q);
-          nic_pkg::RING_BASE_HI:     base_hi_d[r] = merge(base_hi_q[r], w_data_q, w_strb_q);
-          nic_pkg::RING_CPL_BASE_LO: cpl_lo_d[r]  = merge(cpl_lo_q[r], w_data_q, w_strb_q);
-          nic_pkg::RING_CPL_BASE_HI: cpl_hi_d[r]  = merge(cpl_hi_q[r], w_data_q, w_strb_q);
-          nic_pkg::RING_SIZE_LOG2: begin
-            if (w_strb_q[0]) size_log2_d[r] = w_data_q[4:0];
-          end
-          nic_pkg::RING_CTRL: begin
-            if (w_strb_q[0]) begin
-              if (w_data_q[nic_pkg::RING_CTRL_RESET_LSB]) begin
-                reset_d[r]    = 1'b1;
-                prod_d[r]     = 16'd0;
-                in_error_d[r] = 1'b0;
-                err_code_d[r] = nic_pkg::ERR_NONE;
-              end
-              enable_d[r] = w_data_q[nic_pkg::RING_CTRL_ENABLE_LSB] && config_ok;
-              if (w_data_q[nic_pkg::RING_CTRL_ENABLE_LSB] && !config_ok) begin
-                new_err  = 1'b1;
-                new_code = nic_pkg::ERR_RING_CONFIG;
-              end
-            end
-          end
-          nic_pkg::RING_PROD: begin
-            merged = merge({16'd0, prod_q[r]}, w_data_q, w_strb_q);
-            if (merged[31:16] == 16'd0 && merged < ring_size) begin
-              prod_d[r] = merged[15:0];
-            end else begin
-              new_err  = 1'b1;
-              new_code = nic_pkg::ERR_DOORBELL_RANGE;
-            end
-          end
-          default: ;
-        endcase
-      end
-
-      // engine events of this ring
-      if (r < NUM_QUEUES) begin
-        pkt_hit  = tx_pkt_valid && {28'd0, tx_pkt_queue} == r;
-        eng_err  = tx_err_valid && {28'd0, tx_err_queue} == r;
-        eng_code = tx_err_code;
-        bad_hit  = 1'b0;
-        drop_hit = 1'b0;
-      end else begin
-        pkt_hit  = rx_pkt_valid && {28'd0, rx_pkt_queue} == r - NUM_QUEUES;
-        eng_err  = rx_err_valid && {28'd0, rx_err_queue} == r - NUM_QUEUES;
-        eng_code = rx_err_code;
-        bad_hit  = rx_bad_valid && {28'd0, rx_bad_queue} == r - NUM_QUEUES;
-        drop_hit = rx_drop_valid && {28'd0, rx_drop_queue} == r - NUM_QUEUES;
-      end
-      // the write's own error wins over an engine error in the same cycle; a reset in this
-      // cycle makes the engine forget the queue, so its error is dropped
-      if (!new_err && eng_err && !reset_d[r]) begin
-        new_err  = 1'b1;
-        new_code = eng_code;
-      end
-      err_entry[r] = new_err && !in_error_d[r];
-      if (err_entry[r]) begin
-        in_error_d[r] = 1'b1;
-        err_code_d[r] = new_code;
-      end
-
-      stat_pkts_d[r]  = stat_pkts_q[r] + {31'd0, pkt_hit};
-      stat_bytes_d[r] = stat_bytes_q[r] + (pkt_hit ? {16'd0, r < NUM_QUEUES ? tx_pkt_bytes : rx_pkt_bytes} : 32'd0);
-      stat_drops_d[r] = stat_drops_q[r] + {31'd0, drop_hit};
-      stat_errs_d[r]  = stat_errs_q[r] + {31'd0, bad_hit} + {31'd0, err_entry[r]};
-    end
-
-    for (int q = 0; q < NUM_QUEUES; q++) begin
-      irq_err_event[q] = err_entry[q] || err_entry[NUM_QUEUES + q];
-    end
   end
 
   // ---------------------------------------------------------------- state
+  // Every update is guarded by its event (handshake, performed write, engine event), so a cycle
+  // without any costs next to nothing in simulation.
   always_ff @(posedge clk) begin
-    aw_held_q    <= aw_held_d;
-    aw_addr_q    <= aw_addr_d;
-    w_held_q     <= w_held_d;
-    w_data_q     <= w_data_d;
-    w_strb_q     <= w_strb_d;
-    bvalid_q     <= bvalid_d;
-    bresp_q      <= bresp_d;
-    rvalid_q     <= rvalid_d;
-    rresp_q      <= rresp_d;
-    rdata_q      <= rdata_d;
-    rss_en_q     <= rss_en_d;
-    err_irq_en_q <= err_irq_en_d;
-    enable_q     <= enable_d;
-    reset_q      <= reset_d;
-    in_error_q   <= in_error_d;
-    for (int k = 0; k < 10; k++) rss_key_q[k] <= rss_key_d[k];
-    rss_table_q  <= rss_table_d;
-    for (int r = 0; r < RINGS; r++) begin
-      base_lo_q[r]    <= base_lo_d[r];
-      base_hi_q[r]    <= base_hi_d[r];
-      cpl_lo_q[r]     <= cpl_lo_d[r];
-      cpl_hi_q[r]     <= cpl_hi_d[r];
-      size_log2_q[r]  <= size_log2_d[r];
-      prod_q[r]       <= prod_d[r];
-      err_code_q[r]   <= err_code_d[r];
-      stat_pkts_q[r]  <= stat_pkts_d[r];
-      stat_bytes_q[r] <= stat_bytes_d[r];
-      stat_drops_q[r] <= stat_drops_d[r];
-      stat_errs_q[r]  <= stat_errs_d[r];
+    // ---- AXI4-Lite: AW and W held until the write is performed, B and R held until taken ----
+    if (s_axil_awvalid && !aw_held_q) begin
+      aw_held_q <= 1'b1;
+      aw_addr_q <= s_axil_awaddr;
     end
+    if (s_axil_wvalid && !w_held_q) begin
+      w_held_q <= 1'b1;
+      w_data_q <= s_axil_wdata;
+      w_strb_q <= s_axil_wstrb;
+    end
+    if (bvalid_q && s_axil_bready) bvalid_q <= 1'b0;
+    if (do_write) begin
+      aw_held_q <= 1'b0;
+      w_held_q  <= 1'b0;
+      bvalid_q  <= 1'b1;
+      bresp_q   <= wr_err ? RESP_SLVERR : RESP_OKAY;
+    end
+
+    // ---- reads: the register state in the AR handshake cycle ----
+    if (rvalid_q && s_axil_rready) rvalid_q <= 1'b0;
+    if (do_read) begin
+      rvalid_q <= 1'b1;
+      rresp_q  <= RESP_OKAY;
+      rdata_q  <= 32'd0;
+      unique case (decode_kind(s_axil_araddr[15:2]))
+        K_ID:         rdata_q <= id_value(s_axil_araddr[15:2]);
+        K_CTRL:       rdata_q <= {31'd0, rss_en_q};
+        K_ERR_QUEUES: rdata_q <= err_queues(in_error_q);
+        K_ERR_IRQ_EN: rdata_q <= {31'd0, err_irq_en_q};
+        K_RSS_KEY:    rdata_q <= rss_key_q[(9 - {28'd0, s_axil_araddr[5:2]})*32 +: 32];
+        K_RSS_TABLE:  rdata_q <= {28'd0, rss_table_q[{s_axil_araddr[8:2], 2'b00} +: 4]};
+        K_RING: begin
+          unique case ({s_axil_araddr[5:2], 2'b00})
+            nic_pkg::RING_BASE_LO:     rdata_q <= base_lo_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_BASE_HI:     rdata_q <= base_hi_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_CPL_BASE_LO: rdata_q <= cpl_lo_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_CPL_BASE_HI: rdata_q <= cpl_hi_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_SIZE_LOG2:   rdata_q <= {27'd0, size_log2_q[ring_of(s_axil_araddr[11:6])]};
+            nic_pkg::RING_CTRL:        rdata_q <= {31'd0, enable_q[ring_of(s_axil_araddr[11:6])]};
+            nic_pkg::RING_PROD:        rdata_q <= {16'd0, prod_q[ring_of(s_axil_araddr[11:6])]};
+            nic_pkg::RING_CONS: begin
+              if (ring_of(s_axil_araddr[11:6]) < NUM_QUEUES) begin
+                rdata_q <= {16'd0, txq_cons[s_axil_araddr[11:8]*16 +: 16]};
+              end else begin
+                rdata_q <= {16'd0, rxq_cons[s_axil_araddr[11:8]*16 +: 16]};
+              end
+            end
+            nic_pkg::RING_ERR:         rdata_q <= {24'd0, err_code_q[ring_of(s_axil_araddr[11:6])]};
+            nic_pkg::RING_STAT_PKTS:   rdata_q <= stat_pkts_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_STAT_BYTES:  rdata_q <= stat_bytes_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_STAT_DROPS:  rdata_q <= stat_drops_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_STAT_ERRS:   rdata_q <= stat_errs_q[ring_of(s_axil_araddr[11:6])];
+            default:                   rresp_q <= RESP_SLVERR;
+          endcase
+        end
+        K_IRQ: begin
+          unique case ({s_axil_araddr[5:2], 2'b00})
+            nic_pkg::IRQ_ARM:        rdata_q <= {31'd0, irq_arm[{28'd0, s_axil_araddr[11:8]}]};
+            nic_pkg::IRQ_CAUSE:      rdata_q <= {29'd0, irq_cause[s_axil_araddr[11:8]*3 +: 3]};
+            nic_pkg::IRQ_MOD_CYCLES: rdata_q <= {16'd0, irq_mod_cycles[s_axil_araddr[11:8]*16 +: 16]};
+            nic_pkg::IRQ_MOD_PKTS:   rdata_q <= {16'd0, irq_mod_pkts[s_axil_araddr[11:8]*16 +: 16]};
+            default:                 rresp_q <= RESP_SLVERR;
+          endcase
+        end
+        default: rresp_q <= RESP_SLVERR;
+      endcase
+    end
+
+    // ---- the performed write ----
+    reset_q <= '0;
+    if (do_write && !wr_err) begin
+      unique case (wr_kind)
+        K_CTRL:       rss_en_q     <= wr_merged[nic_pkg::REG_CTRL_RSS_EN_LSB];
+        K_ERR_IRQ_EN: err_irq_en_q <= wr_merged[nic_pkg::REG_ERR_IRQ_EN_EN_LSB];
+        K_RSS_KEY:    rss_key_q[(9 - {28'd0, wr_word[5:2]})*32 +: 32] <= wr_merged;
+        K_RSS_TABLE:  rss_table_q[{wr_word[8:2], 2'b00} +: 4] <= wr_merged[3:0];
+        K_RING: begin
+          unique case (wr_off)
+            nic_pkg::RING_BASE_LO:     base_lo_q[wr_ring] <= wr_merged;
+            nic_pkg::RING_BASE_HI:     base_hi_q[wr_ring] <= wr_merged;
+            nic_pkg::RING_CPL_BASE_LO: cpl_lo_q[wr_ring]  <= wr_merged;
+            nic_pkg::RING_CPL_BASE_HI: cpl_hi_q[wr_ring]  <= wr_merged;
+            nic_pkg::RING_SIZE_LOG2: begin
+              if (w_strb_q[0]) size_log2_q[wr_ring] <= w_data_q[4:0];
+            end
+            nic_pkg::RING_CTRL: begin
+              if (w_strb_q[0]) begin
+                if (wr_ring_reset) begin
+                  reset_q[wr_ring]    <= 1'b1;
+                  prod_q[wr_ring]     <= 16'd0;
+                  in_error_q[wr_ring] <= 1'b0;
+                  err_code_q[wr_ring] <= nic_pkg::ERR_NONE;
+                end
+                enable_q[wr_ring] <= w_data_q[nic_pkg::RING_CTRL_ENABLE_LSB] && wr_config_ok;
+              end
+            end
+            nic_pkg::RING_PROD: begin
+              if (wr_prod_ok) prod_q[wr_ring] <= wr_merged[15:0];
+            end
+            default: ;
+          endcase
+        end
+        default: ;
+      endcase
+    end
+
+    // ---- rings entering error (after the write: an error wins over the reset's clear; the write's
+    // own error code last, as it wins over an engine's) ----
+    if (err_entry != '0) begin
+      for (int r = 0; r < RINGS; r++) begin
+        if (err_entry[r]) in_error_q[r] <= 1'b1;
+      end
+      if (tx_err_valid && {28'd0, tx_err_queue} < NUM_QUEUES && err_entry[{28'd0, tx_err_queue}]) begin
+        err_code_q[{28'd0, tx_err_queue}] <= tx_err_code;
+      end
+      if (rx_err_valid && {28'd0, rx_err_queue} < NUM_QUEUES && err_entry[NUM_QUEUES + {28'd0, rx_err_queue}]) begin
+        err_code_q[NUM_QUEUES + {28'd0, rx_err_queue}] <= rx_err_code;
+      end
+      if (wr_ring_err && err_entry[wr_ring]) err_code_q[wr_ring] <= wr_ring_code;
+    end
+
+    // ---- statistics (one write per event, by index) ----
+    if (tx_pkt_valid && {28'd0, tx_pkt_queue} < NUM_QUEUES) begin
+      stat_pkts_q[{28'd0, tx_pkt_queue}]  <= stat_pkts_q[{28'd0, tx_pkt_queue}] + 32'd1;
+      stat_bytes_q[{28'd0, tx_pkt_queue}] <= stat_bytes_q[{28'd0, tx_pkt_queue}] + {16'd0, tx_pkt_bytes};
+    end
+    if (rx_pkt_valid && {28'd0, rx_pkt_queue} < NUM_QUEUES) begin
+      stat_pkts_q[NUM_QUEUES + {28'd0, rx_pkt_queue}]  <= stat_pkts_q[NUM_QUEUES + {28'd0, rx_pkt_queue}] + 32'd1;
+      stat_bytes_q[NUM_QUEUES + {28'd0, rx_pkt_queue}] <= stat_bytes_q[NUM_QUEUES + {28'd0, rx_pkt_queue}]
+                                                          + {16'd0, rx_pkt_bytes};
+    end
+    if (rx_drop_valid && {28'd0, rx_drop_queue} < NUM_QUEUES) begin
+      stat_drops_q[NUM_QUEUES + {28'd0, rx_drop_queue}] <= stat_drops_q[NUM_QUEUES + {28'd0, rx_drop_queue}] + 32'd1;
+    end
+    if (rx_bad_valid || err_entry != '0) begin
+      for (int r = 0; r < RINGS; r++) begin
+        stat_errs_q[r] <= stat_errs_q[r]
+                          + {31'd0, r >= NUM_QUEUES && rx_bad_valid && {28'd0, rx_bad_queue} == r - NUM_QUEUES}
+                          + {31'd0, err_entry[r]};
+      end
+    end
+
     if (!rst_n) begin
       aw_held_q    <= 1'b0;
       w_held_q     <= 1'b0;
@@ -563,7 +499,7 @@ module nic_regs #(
       enable_q     <= '0;
       reset_q      <= '0;
       in_error_q   <= '0;
-      for (int k = 0; k < 10; k++) rss_key_q[k] <= 32'd0;
+      rss_key_q    <= '0;
       rss_table_q  <= '0;
       for (int r = 0; r < RINGS; r++) begin
         base_lo_q[r]    <= 32'd0;
@@ -599,10 +535,11 @@ module nic_regs #(
     rxq_reset    = reset_q[RINGS-1:NUM_QUEUES];
     txq_in_error = in_error_q[NUM_QUEUES-1:0];
     rxq_in_error = in_error_q[RINGS-1:NUM_QUEUES];
-    rss_enable   = rss_en_q;
-    for (int k = 0; k < 10; k++) rss_key[(9 - k)*32 +: 32] = rss_key_q[k];
-    rss_table    = rss_table_q;
   end
+  // whole registers: plain assigns, so the simulator uses the registers themselves
+  assign rss_enable = rss_en_q;
+  assign rss_key    = rss_key_q;
+  assign rss_table  = rss_table_q;
 
   // ---------------------------------------------------------------- interrupts
   nic_irq #(
