@@ -38,22 +38,19 @@ module nic_byte_packer #(
 
   // Residue: res_cnt_q bytes (0..B-1) on lanes 0..res_cnt_q-1, zero above. flush_q: the residue
   // is the tail of a finished packet and leaves as its last beat before the next chunk is taken.
-  logic [DATA_WIDTH-1:0] res_data_q, res_data_d;
-  logic [LW-1:0]         res_cnt_q, res_cnt_d;
-  logic                  flush_q, flush_d;
+  logic [DATA_WIDTH-1:0] res_data_q;
+  logic [LW-1:0]         res_cnt_q;
+  logic                  flush_q;
 
-  logic                  out_valid_q, out_valid_d;
-  logic [DATA_WIDTH-1:0] out_data_q, out_data_d;
-  logic [B-1:0]          out_keep_q, out_keep_d;
-  logic                  out_last_q, out_last_d;
+  logic                  out_valid_q;
+  logic [DATA_WIDTH-1:0] out_data_q;
+  logic [B-1:0]          out_keep_q;
+  logic                  out_last_q;
 
-  logic                    load;      // the output register takes a new beat (or empties)
-  logic [DATA_WIDTH-1:0]   chunk;     // the chunk's bytes moved down to lane 0, zero above
-  logic [2*DATA_WIDTH-1:0] window;    // residue followed by the chunk, 2B lanes
-  logic [LW:0]             total;     // bytes in window, 1..2B-1
-  logic [31:0]             bytes_ext;
-  logic [31:0]             total_ext;
-  logic [31:0]             res_ext;
+  logic                  load;      // the output register takes a new beat (or empties)
+  logic [LW:0]           total;     // bytes in residue and chunk, 1..2B-1
+  logic [31:0]           total_ext;
+  logic [31:0]           res_ext;
 
   // Lanes 0..n-1 set.
   function automatic logic [B-1:0] keep_of(input logic [31:0] n);
@@ -62,68 +59,37 @@ module nic_byte_packer #(
     end
   endfunction
 
-  always_comb begin
-    load     = !out_valid_q || out_ready;
-    in_ready = load && !flush_q;
-
-    // Datapath of an accepted chunk.
-    chunk     = in_data >> {in_first, 3'b000};
-    bytes_ext = {{(31 - LW){1'b0}}, in_bytes};
+  // The residue followed by the chunk's bytes (moved down to lane 0, zero above) make a window
+  // of 2B lanes; returns its upper half if hi, else its lower half. Computed on the edge only,
+  // in the cycles a chunk is taken.
+  function automatic logic [DATA_WIDTH-1:0] window_of(input logic hi,
+                                                        input logic [DATA_WIDTH-1:0] data,
+                                                        input logic [LW-1:0] first,
+                                                        input logic [LW:0] bytes,
+                                                        input logic [DATA_WIDTH-1:0] res,
+                                                        input logic [LW-1:0] cnt);
+    logic [DATA_WIDTH-1:0]   chunk;
+    logic [31:0]             bytes_ext;
+    logic [2*DATA_WIDTH-1:0] window;
+    chunk     = data >> {first, 3'b000};
+    bytes_ext = {{(31 - LW){1'b0}}, bytes};
     for (int l = 0; l < B; l++) begin
       if (!(l < bytes_ext)) begin
         chunk[8*l +: 8] = 8'd0;
       end
     end
-    window    = {{DATA_WIDTH{1'b0}}, chunk} << {res_cnt_q, 3'b000};
-    window    = window | {{DATA_WIDTH{1'b0}}, res_data_q};
+    window    = {{DATA_WIDTH{1'b0}}, chunk} << {cnt, 3'b000};
+    window    = window | {{DATA_WIDTH{1'b0}}, res};
+    window_of = hi ? window[2*DATA_WIDTH-1:DATA_WIDTH] : window[DATA_WIDTH-1:0];
+  endfunction
+
+  // Handshake only; the datapath runs on the edge.
+  always_comb begin
+    load      = !out_valid_q || out_ready;
+    in_ready  = load && !flush_q;
     total     = {1'b0, res_cnt_q} + in_bytes;
     total_ext = {{(31 - LW){1'b0}}, total};
     res_ext   = {{(32 - LW){1'b0}}, res_cnt_q};
-
-    res_data_d  = res_data_q;
-    res_cnt_d   = res_cnt_q;
-    flush_d     = flush_q;
-    out_valid_d = out_valid_q;
-    out_data_d  = out_data_q;
-    out_keep_d  = out_keep_q;
-    out_last_d  = out_last_q;
-
-    if (load) begin
-      out_valid_d = 1'b0;
-      if (flush_q) begin
-        // The spilled tail of the last chunk.
-        out_valid_d = 1'b1;
-        out_data_d  = res_data_q;
-        out_keep_d  = keep_of(res_ext);
-        out_last_d  = 1'b1;
-        res_data_d  = '0;
-        res_cnt_d   = '0;
-        flush_d     = 1'b0;
-      end else if (in_valid) begin
-        if (total_ext >= B) begin
-          // A full beat; the rest stays, and leaves next cycle if the packet ends here.
-          out_valid_d = 1'b1;
-          out_data_d  = window[DATA_WIDTH-1:0];
-          out_keep_d  = '1;
-          out_last_d  = in_last && (total_ext == B);
-          res_data_d  = window[2*DATA_WIDTH-1:DATA_WIDTH];
-          res_cnt_d   = total[LW-1:0];  // total - B, as B is a power of two
-          flush_d     = in_last && (total_ext != B);
-        end else if (in_last) begin
-          // The packet ends within this beat.
-          out_valid_d = 1'b1;
-          out_data_d  = window[DATA_WIDTH-1:0];
-          out_keep_d  = keep_of(total_ext);
-          out_last_d  = 1'b1;
-          res_data_d  = '0;
-          res_cnt_d   = '0;
-        end else begin
-          // Not a beat yet: keep collecting.
-          res_data_d = window[DATA_WIDTH-1:0];
-          res_cnt_d  = total[LW-1:0];
-        end
-      end
-    end
   end
 
   always_comb begin
@@ -133,20 +99,59 @@ module nic_byte_packer #(
     out_last  = out_last_q;
   end
 
+  // Output beat (not reset).
   always_ff @(posedge clk) begin
-    out_data_q <= out_data_d;
-    out_keep_q <= out_keep_d;
-    out_last_q <= out_last_d;
+    if (load) begin
+      if (flush_q) begin
+        // The spilled tail of the last chunk.
+        out_data_q <= res_data_q;
+        out_keep_q <= keep_of(res_ext);
+        out_last_q <= 1'b1;
+      end else if (in_valid) begin
+        if (total_ext >= B) begin
+          // A full beat; the rest stays, and leaves next cycle if the packet ends here.
+          out_data_q <= window_of(1'b0, in_data, in_first, in_bytes, res_data_q, res_cnt_q);
+          out_keep_q <= '1;
+          out_last_q <= in_last && (total_ext == B);
+        end else if (in_last) begin
+          // The packet ends within this beat.
+          out_data_q <= window_of(1'b0, in_data, in_first, in_bytes, res_data_q, res_cnt_q);
+          out_keep_q <= keep_of(total_ext);
+          out_last_q <= 1'b1;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
     if (!rst_n) begin
       res_data_q  <= '0;
       res_cnt_q   <= '0;
       flush_q     <= 1'b0;
       out_valid_q <= 1'b0;
-    end else begin
-      res_data_q  <= res_data_d;
-      res_cnt_q   <= res_cnt_d;
-      flush_q     <= flush_d;
-      out_valid_q <= out_valid_d;
+    end else if (load) begin
+      out_valid_q <= 1'b0;
+      if (flush_q) begin
+        out_valid_q <= 1'b1;
+        res_data_q  <= '0;
+        res_cnt_q   <= '0;
+        flush_q     <= 1'b0;
+      end else if (in_valid) begin
+        if (total_ext >= B) begin
+          out_valid_q <= 1'b1;
+          res_data_q  <= window_of(1'b1, in_data, in_first, in_bytes, res_data_q, res_cnt_q);
+          res_cnt_q   <= total[LW-1:0];  // total - B, as B is a power of two
+          flush_q     <= in_last && (total_ext != B);
+        end else if (in_last) begin
+          out_valid_q <= 1'b1;
+          res_data_q  <= '0;
+          res_cnt_q   <= '0;
+        end else begin
+          // Not a beat yet: keep collecting.
+          res_data_q <= window_of(1'b0, in_data, in_first, in_bytes, res_data_q, res_cnt_q);
+          res_cnt_q  <= total[LW-1:0];
+        end
+      end
     end
   end
 

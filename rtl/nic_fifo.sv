@@ -32,8 +32,7 @@ module nic_fifo #(
   logic [WIDTH-1:0] mem [DEPTH];
 
   // Pointers carry one wrap bit so full and empty differ and count = wr - rd.
-  logic [AW:0] wr_q, wr_d;
-  logic [AW:0] rd_q, rd_d;
+  logic [AW:0] wr_q, rd_q;
 
   logic full, empty, push, pop;
 
@@ -47,12 +46,12 @@ module nic_fifo #(
     m_data  = mem[rd_q[AW-1:0]];
   end
 
+  // Only the handshakes here (they may follow m_ready, a top-level input for some users): the
+  // pointers move on the edge.
   always_comb begin
     s_ready = !full || m_ready;
     push    = s_valid && s_ready;
     pop     = m_valid && m_ready;
-    wr_d    = push ? wr_q + 1'b1 : wr_q;
-    rd_d    = pop  ? rd_q + 1'b1 : rd_q;
   end
 
   // Memory write: no reset, so it maps onto RAM.
@@ -67,8 +66,8 @@ module nic_fifo #(
       wr_q <= '0;
       rd_q <= '0;
     end else begin
-      wr_q <= wr_d;
-      rd_q <= rd_d;
+      if (push) wr_q <= wr_q + 1'b1;
+      if (pop)  rd_q <= rd_q + 1'b1;
     end
   end
 

@@ -21,34 +21,10 @@ module nic_skid #(
   output logic [WIDTH-1:0] m_data
 );
 
-  logic             out_valid_q, out_valid_d;
-  logic [WIDTH-1:0] out_data_q, out_data_d;
-  logic             skid_valid_q, skid_valid_d;
-  logic [WIDTH-1:0] skid_data_q, skid_data_d;
-
-  always_comb begin
-    out_valid_d  = out_valid_q;
-    out_data_d   = out_data_q;
-    skid_valid_d = skid_valid_q;
-    skid_data_d  = skid_data_q;
-
-    if (!skid_valid_q) begin
-      // s_ready is high: an arriving word goes to the output register if it is free or being
-      // taken this cycle, else to the skid entry.
-      if (!out_valid_q || m_ready) begin
-        out_valid_d = s_valid;
-        out_data_d  = s_data;
-      end else if (s_valid) begin
-        skid_valid_d = 1'b1;
-        skid_data_d  = s_data;
-      end
-    end else if (m_ready) begin
-      // The skid entry is full, so the output register is too: refill it from the skid.
-      out_valid_d  = 1'b1;
-      out_data_d   = skid_data_q;
-      skid_valid_d = 1'b0;
-    end
-  end
+  logic             out_valid_q;
+  logic [WIDTH-1:0] out_data_q;
+  logic             skid_valid_q;
+  logic [WIDTH-1:0] skid_data_q;
 
   always_comb begin
     s_ready = !skid_valid_q;
@@ -56,15 +32,32 @@ module nic_skid #(
     m_data  = out_data_q;
   end
 
+  // Next state on the edge only.
   always_ff @(posedge clk) begin
-    out_data_q  <= out_data_d;
-    skid_data_q <= skid_data_d;
+    if (!skid_valid_q) begin
+      // s_ready is high: an arriving word goes to the output register if it is free or being
+      // taken this cycle, else to the skid entry.
+      if (!out_valid_q || m_ready) begin
+        out_data_q <= s_data;
+      end else if (s_valid) begin
+        skid_data_q <= s_data;
+      end
+    end else if (m_ready) begin
+      // The skid entry is full, so the output register is too: refill it from the skid.
+      out_data_q <= skid_data_q;
+    end
     if (!rst_n) begin
       out_valid_q  <= 1'b0;
       skid_valid_q <= 1'b0;
-    end else begin
-      out_valid_q  <= out_valid_d;
-      skid_valid_q <= skid_valid_d;
+    end else if (!skid_valid_q) begin
+      if (!out_valid_q || m_ready) begin
+        out_valid_q <= s_valid;
+      end else if (s_valid) begin
+        skid_valid_q <= 1'b1;
+      end
+    end else if (m_ready) begin
+      out_valid_q  <= 1'b1;
+      skid_valid_q <= 1'b0;
     end
   end
 

@@ -68,36 +68,30 @@ module nic_tx_cpl #(
   logic [3:0]  fl_queue;
   logic [$clog2(WRITES):0] fl_count;
 
-  // Per-queue state.
+  // Per-queue state (cons_q flattened: it is the txq_cons output).
   logic [15:0] cpl_idx_q [NUM_QUEUES];
-  logic [15:0] cpl_idx_d [NUM_QUEUES];
-  logic [15:0] cons_q    [NUM_QUEUES];
-  logic [15:0] cons_d    [NUM_QUEUES];
-  logic [NUM_QUEUES-1:0] phase_q, phase_d;
+  logic [NUM_QUEUES*16-1:0] cons_q;
+  logic [NUM_QUEUES-1:0] phase_q;
 
   // Writer: the request register, and the records requested whose data has not gone (rq_*).
   localparam int RQ = 4;
-  logic            req_valid_q, req_valid_d;
-  logic [63:0]     req_addr_q, req_addr_d;
-  logic [NBW-1:0]  dat_beat_q, dat_beat_d;
-  logic [127:0]    rq_rec_q  [RQ];
-  logic [LW-1:0]   rq_lane_q [RQ];
-  logic [1:0]      rq_wptr_q, rq_wptr_d, rq_rptr_q, rq_rptr_d;
-  logic [2:0]      rq_count_q, rq_count_d;
+  logic            req_valid_q;
+  logic [63:0]     req_addr_q;
+  logic [NBW-1:0]  dat_beat_q;
+  logic [1:0]      rq_wptr_q, rq_rptr_q;
+  logic [2:0]      rq_count_q;
   logic            rq_pop;
-  logic [127:0]    rec_q;
-  logic [LW-1:0]   lane_q;
 
-  logic            pkt_valid_q, pkt_valid_d;
-  logic [3:0]      pkt_queue_q, pkt_queue_d;
-  logic [15:0]     pkt_bytes_q, pkt_bytes_d;
+  logic            pkt_valid_q;
+  logic [3:0]      pkt_queue_q;
+  logic [15:0]     pkt_bytes_q;
 
   nic_pkg::tx_cpl_t rec;
   logic [15:0]      idx, mask, next_idx;
   logic [16:0]      mask17;
   logic [63:0]      base, addr;
   logic [4:0]       slog2;
-  logic             start;
+  logic             start, resp_ok;
 
   function automatic logic qbit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
     qbit = 1'b0;
@@ -118,146 +112,104 @@ module nic_tx_cpl #(
     .m_valid(fl_valid), .m_ready(wr_resp_valid), .m_data(fl_data), .m_queue(fl_queue),
     .m_killed(fl_killed), .count(fl_count));
 
+  // The head job's slot and record: only with a head job (they matter only then).
   always_comb begin
-    job_room = ({{(31-$clog2(JOBS)){1'b0}}, jf_count} <= JOBS - 2);  // two free slots
-
-    // The head job's slot.
     base  = '0;
     slog2 = '0;
     idx   = '0;
-    for (int q = 0; q < NUM_QUEUES; q++) begin
-      if ({28'd0, jf_queue} == q) begin
-        base  = txq_cpl_base[q*64 +: 64];
-        slog2 = txq_size_log2[q*5 +: 5];
-        idx   = cpl_idx_q[q];
+    rec   = '0;
+    if (jf_valid) begin
+      for (int q = 0; q < NUM_QUEUES; q++) begin
+        if ({28'd0, jf_queue} == q) begin
+          base  = txq_cpl_base[q*64 +: 64];
+          slog2 = txq_size_log2[q*5 +: 5];
+          idx   = cpl_idx_q[q];
+        end
       end
+      rec.last_desc  = jf_data.last_desc;
+      rec.desc_count = jf_data.desc_count;
+      rec.status     = nic_pkg::CPL_OK;
+      rec.len        = jf_data.len;
+      rec.phase      = qbit(phase_q, jf_queue);
     end
     mask17   = (17'd1 << slog2) - 17'd1;
     mask     = mask17[15:0];
     next_idx = (idx + 16'd1) & mask;
     addr     = base + {44'd0, idx, 4'b0000};
+  end
 
-    rec            = '0;
-    rec.last_desc  = jf_data.last_desc;
-    rec.desc_count = jf_data.desc_count;
-    rec.status     = nic_pkg::CPL_OK;
-    rec.len        = jf_data.len;
-    rec.phase      = qbit(phase_q, jf_queue);
+  always_comb begin
+    job_room = ({{(31-$clog2(JOBS)){1'b0}}, jf_count} <= JOBS - 2);  // two free slots
 
     // Start a write when the writer is idle; killed jobs are just dropped.
     wr_data_last = ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1);
-    jf_dead    = jf_killed || qbit(kill, jf_queue);
+    jf_dead    = jf_valid && (jf_killed || qbit(kill, jf_queue));
     // Back to back: a request per cycle while the record queue has room.
     start      = jf_valid && !jf_dead && fl_s_ready && (!req_valid_q || wr_req_ready) &&
                  (rq_count_q != 3'(RQ));
-    jf_ready   = (jf_valid && jf_dead) || start;
+    jf_ready   = jf_dead || start;
     fl_s_valid = start;
     fl_s_data.next_cons = (jf_data.last_desc + 16'd1) & mask;
     fl_s_data.len       = jf_data.len;
-
-    req_valid_d = req_valid_q && !wr_req_ready;
-    req_addr_d  = req_addr_q;
-    dat_beat_d  = dat_beat_q;
-    rq_pop      = 1'b0;
-    if (rq_count_q != '0 && wr_data_ready) begin
-      if ({{(32-NBW){1'b0}}, dat_beat_q} == NB - 1) begin
-        rq_pop     = 1'b1;
-        dat_beat_d = '0;
-      end else begin
-        dat_beat_d = dat_beat_q + 1'b1;
-      end
-    end
-    if (start) begin
-      req_valid_d = 1'b1;
-      req_addr_d  = addr;
-    end
-    rq_wptr_d  = start ? rq_wptr_q + 2'd1 : rq_wptr_q;
-    rq_rptr_d  = rq_pop ? rq_rptr_q + 2'd1 : rq_rptr_q;
-    rq_count_d = rq_count_q + {2'd0, start} - {2'd0, rq_pop};
-
-    for (int q = 0; q < NUM_QUEUES; q++) begin
-      cpl_idx_d[q] = cpl_idx_q[q];
-      cons_d[q]    = cons_q[q];
-    end
-    phase_d = phase_q;
-    if (start) begin
-      for (int q = 0; q < NUM_QUEUES; q++) begin
-        if ({28'd0, jf_queue} == q) begin
-          cpl_idx_d[q] = next_idx;
-          if (next_idx == 16'd0) phase_d[q] = !phase_q[q];
-        end
-      end
-    end
+    rq_pop     = (rq_count_q != '0) && wr_data_ready && wr_data_last;
 
     // Responses, in request order.
-    pkt_valid_d = 1'b0;
-    pkt_queue_d = pkt_queue_q;
-    pkt_bytes_d = pkt_bytes_q;
-    fl_dead       = fl_killed || qbit(txq_reset, fl_queue);
+    fl_dead       = wr_resp_valid && fl_valid && (fl_killed || qbit(txq_reset, fl_queue));
+    resp_ok       = wr_resp_valid && fl_valid && !fl_dead && !wr_resp_err;
     cpl_err_valid = wr_resp_valid && fl_valid && !fl_dead && wr_resp_err;
     cpl_err_queue = fl_queue;
-    if (wr_resp_valid && fl_valid && !fl_dead) begin
-      if (!wr_resp_err) begin
-        pkt_valid_d = 1'b1;
-        pkt_queue_d = fl_queue;
-        pkt_bytes_d = fl_data.len;
-        for (int q = 0; q < NUM_QUEUES; q++) begin
-          if ({28'd0, fl_queue} == q) cons_d[q] = fl_data.next_cons;
-        end
-      end
-    end
 
-    for (int q = 0; q < NUM_QUEUES; q++) begin
-      if (txq_reset[q]) begin
-        cpl_idx_d[q] = '0;
-        cons_d[q]    = '0;
-        phase_d[q]   = 1'b1;
-      end
-      txq_cons[q*16 +: 16] = cons_q[q];
-    end
-
+    txq_cons      = cons_q;
     wr_req_valid  = req_valid_q;
     wr_req_addr   = req_addr_q;
     wr_req_len    = 16'd16;
     wr_data_valid = (rq_count_q != '0);
-    rec_q         = rq_rec_q[rq_rptr_q];
-    lane_q        = rq_lane_q[rq_rptr_q];
-  end
-
-  // Record bytes onto the beat: B < 16 sends 16/B full beats, else one beat at the slot's lanes.
-  generate
-    if (B < 16) begin : g_narrow
-      always_comb begin
-        wr_data      = rec_q[dat_beat_q*DATA_WIDTH +: DATA_WIDTH];
-        wr_data_strb = '1;
-      end
-      logic unused_lane;
-      assign unused_lane = ^lane_q;
-    end else begin : g_wide
-      always_comb begin
-        wr_data      = {{(DATA_WIDTH-128){1'b0}}, rec_q} << {lane_q, 3'b000};
-        wr_data_strb = {{(B-16){1'b0}}, 16'hFFFF} << lane_q;
-      end
-    end
-  endgenerate
-
-  always_comb begin
     pkt_valid     = pkt_valid_q;
     pkt_queue     = pkt_queue_q;
     pkt_bytes     = pkt_bytes_q;
   end
 
+  // Record bytes onto the beat: B < 16 sends 16/B full beats, else one beat at the slot's lanes
+  // (placed when the record is queued, so the output is a plain read).
+  generate
+    if (B < 16) begin : g_narrow
+      logic [127:0] rq_rec_q [RQ];
+      always_ff @(posedge clk) begin
+        if (start) rq_rec_q[rq_wptr_q] <= rec;
+      end
+      always_comb begin
+        wr_data      = rq_rec_q[rq_rptr_q][dat_beat_q*DATA_WIDTH +: DATA_WIDTH];
+        wr_data_strb = '1;
+      end
+    end else begin : g_wide
+      logic [DATA_WIDTH-1:0] rq_data_q [RQ];
+      logic [B-1:0]          rq_strb_q [RQ];
+      always_ff @(posedge clk) begin
+        if (start) begin
+          rq_data_q[rq_wptr_q] <= {{(DATA_WIDTH-128){1'b0}}, rec} << {addr[LW-1:0], 3'b000};
+          rq_strb_q[rq_wptr_q] <= {{(B-16){1'b0}}, 16'hFFFF} << addr[LW-1:0];
+        end
+      end
+      always_comb begin
+        wr_data      = rq_data_q[rq_rptr_q];
+        wr_data_strb = rq_strb_q[rq_rptr_q];
+      end
+    end
+  endgenerate
+
   logic unused_ok;
   assign unused_ok = ^{jf_s_ready, fl_count, mask17[16]};
 
+  // Payload registers (not reset).
   always_ff @(posedge clk) begin
-    req_addr_q  <= req_addr_d;
-    if (start) begin
-      rq_rec_q[rq_wptr_q]  <= rec;
-      rq_lane_q[rq_wptr_q] <= addr[LW-1:0];
+    if (start) req_addr_q <= addr;
+    if (resp_ok) begin
+      pkt_queue_q <= fl_queue;
+      pkt_bytes_q <= fl_data.len;
     end
-    pkt_queue_q <= pkt_queue_d;
-    pkt_bytes_q <= pkt_bytes_d;
+  end
+
+  always_ff @(posedge clk) begin
     if (!rst_n) begin
       req_valid_q <= 1'b0;
       dat_beat_q  <= '0;
@@ -266,21 +218,37 @@ module nic_tx_cpl #(
       rq_count_q  <= '0;
       pkt_valid_q <= 1'b0;
       phase_q     <= '1;
+      cons_q      <= '0;
       for (int q = 0; q < NUM_QUEUES; q++) begin
         cpl_idx_q[q] <= '0;
-        cons_q[q]    <= '0;
       end
     end else begin
-      req_valid_q <= req_valid_d;
-      dat_beat_q  <= dat_beat_d;
-      rq_wptr_q   <= rq_wptr_d;
-      rq_rptr_q   <= rq_rptr_d;
-      rq_count_q  <= rq_count_d;
-      pkt_valid_q <= pkt_valid_d;
-      phase_q     <= phase_d;
-      for (int q = 0; q < NUM_QUEUES; q++) begin
-        cpl_idx_q[q] <= cpl_idx_d[q];
-        cons_q[q]    <= cons_d[q];
+      if (start) begin
+        req_valid_q <= 1'b1;
+      end else if (wr_req_ready) begin
+        req_valid_q <= 1'b0;
+      end
+      if (rq_count_q != '0 && wr_data_ready) begin
+        dat_beat_q <= wr_data_last ? '0 : dat_beat_q + 1'b1;
+      end
+      if (start) rq_wptr_q <= rq_wptr_q + 2'd1;
+      if (rq_pop) rq_rptr_q <= rq_rptr_q + 2'd1;
+      if (start != rq_pop) rq_count_q <= start ? rq_count_q + 3'd1 : rq_count_q - 3'd1;
+      pkt_valid_q <= resp_ok;
+      if (start || resp_ok || txq_reset != '0) begin
+        for (int q = 0; q < NUM_QUEUES; q++) begin
+          if (txq_reset[q]) begin
+            cpl_idx_q[q]          <= '0;
+            cons_q[q*16 +: 16]    <= '0;
+            phase_q[q]            <= 1'b1;
+          end else begin
+            if (start && {28'd0, jf_queue} == q) begin
+              cpl_idx_q[q] <= next_idx;
+              if (next_idx == 16'd0) phase_q[q] <= !phase_q[q];
+            end
+            if (resp_ok && {28'd0, fl_queue} == q) cons_q[q*16 +: 16] <= fl_data.next_cons;
+          end
+        end
       end
     end
   end

@@ -2,8 +2,11 @@
 // packed packet (byte 0 on lane 0 of its first beat) enters the packet FIFO.
 //
 // cfg is the packet's checksum request and must be stable from its first beat to its last;
-// pkt_len is needed on the last beat only. On the last accepted beat (beat_valid && beat_last)
-// ip_csum and l4_csum hold the field values to insert (combinational, including that beat).
+// pkt_len is needed on the last beat only. beat_here says a beat is offered on beat_data (it
+// must not depend on the sink's ready: it gates the per-lane work, so idle cycles cost nothing);
+// beat_valid says it is taken (beat_valid implies beat_here). While the offered beat is the last
+// (beat_here && beat_last) ip_csum and l4_csum hold the field values to insert (combinational,
+// including that beat); otherwise they are meaningless.
 // IPv4 header: IHL*4 bytes at l3_off (IHL from the byte at l3_off), its checksum field counted as
 // zero. TCP/UDP: l4_off to the end of the packet, checksum field (+16 TCP, +6 UDP) counted as
 // zero, plus the pseudo header (addresses from the IP header, protocol 6/17 from l4_udp, L4
@@ -15,7 +18,8 @@ module nic_tx_csum #(
 ) (
   input  wire                      clk,
   input  wire                      rst_n,
-  input  wire                      beat_valid,  // a beat enters the FIFO this cycle
+  input  wire                      beat_here,   // a beat is offered on beat_* (state only)
+  input  wire                      beat_valid,  // it enters the FIFO this cycle
   input  wire  [DATA_WIDTH-1:0]    beat_data,
   input  wire  [DATA_WIDTH/8-1:0]  beat_keep,
   input  wire                      beat_last,
@@ -28,14 +32,14 @@ module nic_tx_csum #(
   localparam int B  = DATA_WIDTH / 8;
   localparam int LW = $clog2(B);
 
-  logic [15:0] beat_idx_q, beat_idx_d;  // beats of the packet already accepted
-  logic [3:0]  ihl_q, ihl_d;            // IHL once its byte went by
-  logic [15:0] acc_ip_q, acc_ip_d, acc_addr_q, acc_addr_d, acc_l4_q, acc_l4_d;
+  logic [15:0] beat_idx_q;               // beats of the packet already accepted
+  logic [3:0]  ihl_q;                    // IHL once its byte went by
+  logic [15:0] acc_ip_q, acc_addr_q, acc_l4_q;
 
   logic [B-1:0] m_ip, m_addr, m_l4;
   logic [15:0]  s_ip, s_addr, s_l4;
   logic [15:0]  tot_ip, tot_addr, tot_l4, l4_sum, l4_len, l4_val;
-  logic [15:0]  base, off, l3, l4, ip_end, addr_lo, addr_hi, l4_fld;
+  logic [15:0]  base, off, l3, l4, ip_end, addr_lo, addr_hi, l4_fld, rel;
   logic [3:0]   ihl;
   logic         unused_cfg;
 
@@ -48,6 +52,7 @@ module nic_tx_csum #(
   nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_l4 (
     .data(beat_data), .mask(m_l4), .sum(s_l4));
 
+  // State only (beat_here, not beat_valid): evaluated once per cycle, and only with a beat.
   always_comb begin
     base    = beat_idx_q << LW;
     l3      = {6'd0, cfg.l3_off};
@@ -58,20 +63,23 @@ module nic_tx_csum #(
 
     // IHL comes from the low nibble of the first IP header byte, possibly in this very beat.
     ihl = ihl_q;
-    for (int i = 0; i < B; i++) begin
-      off = base + i[15:0];
-      if (off == l3) ihl = beat_data[8*i +: 4];
-    end
+    rel = l3 - base;
+    if ({16'd0, rel} < B) ihl = beat_data[{rel[LW-1:0], 3'b000} +: 4];
     ip_end = l3 + {10'd0, ihl, 2'b00};
 
-    for (int i = 0; i < B; i++) begin
-      off       = base + i[15:0];
-      m_ip[i]   = beat_keep[i] && off >= l3 && off < ip_end &&
-                  off != l3 + 16'd10 && off != l3 + 16'd11;
-      m_addr[i] = beat_keep[i] && off >= addr_lo && off < addr_hi;
-      m_l4[i]   = beat_keep[i] && off >= l4 && off != l4_fld && off != l4_fld + 16'd1;
+    off    = base;
+    m_ip   = '0;
+    m_addr = '0;
+    m_l4   = '0;
+    if (beat_here) begin
+      for (int i = 0; i < B; i++) begin
+        off       = base + i[15:0];
+        m_ip[i]   = beat_keep[i] && off >= l3 && off < ip_end &&
+                    off != l3 + 16'd10 && off != l3 + 16'd11;
+        m_addr[i] = beat_keep[i] && off >= addr_lo && off < addr_hi;
+        m_l4[i]   = beat_keep[i] && off >= l4 && off != l4_fld && off != l4_fld + 16'd1;
+      end
     end
-
   end
 
   always_comb begin
@@ -90,30 +98,7 @@ module nic_tx_csum #(
     l4_csum = (cfg.l4_udp && l4_val == 16'd0) ? 16'hFFFF : l4_val;
   end
 
-  always_comb begin
-
-    beat_idx_d = beat_idx_q;
-    ihl_d      = ihl_q;
-    acc_ip_d   = acc_ip_q;
-    acc_addr_d = acc_addr_q;
-    acc_l4_d   = acc_l4_q;
-    if (beat_valid) begin
-      if (beat_last) begin
-        beat_idx_d = '0;
-        ihl_d      = '0;
-        acc_ip_d   = '0;
-        acc_addr_d = '0;
-        acc_l4_d   = '0;
-      end else begin
-        beat_idx_d = beat_idx_q + 16'd1;
-        ihl_d      = ihl;
-        acc_ip_d   = tot_ip;
-        acc_addr_d = tot_addr;
-        acc_l4_d   = tot_l4;
-      end
-    end
-  end
-
+  // Accumulation on the edge of an accepted beat only.
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       beat_idx_q <= '0;
@@ -121,12 +106,20 @@ module nic_tx_csum #(
       acc_ip_q   <= '0;
       acc_addr_q <= '0;
       acc_l4_q   <= '0;
-    end else begin
-      beat_idx_q <= beat_idx_d;
-      ihl_q      <= ihl_d;
-      acc_ip_q   <= acc_ip_d;
-      acc_addr_q <= acc_addr_d;
-      acc_l4_q   <= acc_l4_d;
+    end else if (beat_valid) begin
+      if (beat_last) begin
+        beat_idx_q <= '0;
+        ihl_q      <= '0;
+        acc_ip_q   <= '0;
+        acc_addr_q <= '0;
+        acc_l4_q   <= '0;
+      end else begin
+        beat_idx_q <= beat_idx_q + 16'd1;
+        ihl_q      <= ihl;
+        acc_ip_q   <= tot_ip;
+        acc_addr_q <= tot_addr;
+        acc_l4_q   <= tot_l4;
+      end
     end
   end
 

@@ -143,25 +143,27 @@ module nic_tx_engine #(
     beats_of = (n + BM1[16:0]) >> LW;
   endfunction
 
+  // The lowest set bit of v (valid in bit 4).
+  function automatic logic [4:0] first_set(input logic [NQ-1:0] v);
+    first_set = '0;
+    for (int q = NQ - 1; q >= 0; q--) begin
+      if (v[q]) first_set = {1'b1, q[3:0]};
+    end
+  endfunction
+
   // ------------------------------------------------------------------------------------------
-  // Per-queue configuration and state
+  // Per-queue state
   // ------------------------------------------------------------------------------------------
-  logic [63:0] q_base [NQ];
-  logic [15:0] q_prod [NQ];
-  logic [15:0] q_mask [NQ];
-  logic [16:0] q_size [NQ];
   logic [15:0] fetch_q [NQ];
-  logic [15:0] fetch_d [NQ];
   logic [7:0]  code_q [NQ];
-  logic [7:0]  code_d [NQ];
-  logic [NQ-1:0] err_q, err_d, pend_q, pend_d;
+  logic [NQ-1:0] err_q, pend_q;
   logic [NQ-1:0] stopped, eligible, kill;
+  logic          kill_cur, stop_cur, elig_cur;   // bit cur_q of kill, stopped, eligible
   // Parked queues: their published descriptors end inside a packet. fetch_q was rewound to the
   // packet's first descriptor; the queue waits until prod moves away from park_end_q (the
   // fetch position when it parked).
-  logic [NQ-1:0] park_q, park_d;
+  logic [NQ-1:0] park_q;
   logic [15:0] park_end_q [NQ];
-  logic [15:0] park_end_d [NQ];
 
   // Error sources of this cycle.
   logic        e1_valid, e2_valid, e3_valid, e4_valid;
@@ -169,33 +171,39 @@ module nic_tx_engine #(
   logic [7:0]  e2_code;
 
   always_comb begin
-    for (int q = 0; q < NQ; q++) begin
-      q_base[q] = txq_base[q*64 +: 64];
-      q_prod[q] = txq_prod[q*16 +: 16];
-      q_size[q] = 17'd1 << txq_size_log2[q*5 +: 5];
-      q_mask[q] = q_size[q][15:0] - 16'd1;
-    end
     stopped = err_q | txq_in_error;
-    kill    = txq_reset | (e4_valid ? qhot(e4_q) : '0);
+    kill    = txq_reset;
+    if (e4_valid) kill = kill | qhot(e4_q);
   end
 
   // Kept apart from the scheduler block: park (section 2) reads it, the scheduler reads park.
   always_comb begin
     for (int q = 0; q < NQ; q++) begin
-      eligible[q] = txq_enable[q] && !stopped[q] && !txq_reset[q] && (fetch_q[q] != q_prod[q]) &&
-                    !(park_q[q] && q_prod[q] == park_end_q[q]);
+      eligible[q] = txq_enable[q] && !stopped[q] && !txq_reset[q] &&
+                    (fetch_q[q] != txq_prod[q*16 +: 16]) &&
+                    !(park_q[q] && txq_prod[q*16 +: 16] == park_end_q[q]);
     end
+  end
+
+  logic [3:0] cur_q;  // queue the descriptor stream currently belongs to
+
+  always_comb begin
+    kill_cur = 1'b0;
+    stop_cur = 1'b0;
+    elig_cur = 1'b0;
+    if (kill != '0)     kill_cur = qbit(kill, cur_q);
+    if (stopped != '0)  stop_cur = qbit(stopped, cur_q);
+    if (eligible != '0) elig_cur = qbit(eligible, cur_q);
   end
 
   // ------------------------------------------------------------------------------------------
   // 1. Scheduler and descriptor fetch
   // ------------------------------------------------------------------------------------------
-  logic [3:0]  cur_q, cur_d;          // queue the descriptor stream currently belongs to
-  logic        seop_q, seop_d;        // the stream's last live descriptor had EOP
-  logic [15:0] dbuf_used_q, dbuf_used_d;  // descriptor buffer entries reserved
-  logic        dreq_valid_q, dreq_valid_d;
-  logic [63:0] dreq_addr_q, dreq_addr_d;
-  logic [15:0] dreq_len_q, dreq_len_d;
+  logic        seop_q;                // the stream's last live descriptor had EOP
+  logic [15:0] dbuf_used_q;           // descriptor buffer entries reserved
+  logic        dreq_valid_q;
+  logic [63:0] dreq_addr_q;
+  logic [15:0] dreq_len_q;
 
   logic                tag_s_valid, tag_s_ready, tag_valid, tag_ready, tag_killed;
   nic_tx_pkg::tx_tag_t tag_s_data, tag;
@@ -204,9 +212,10 @@ module nic_tx_engine #(
 
   logic        boundary, others, pick_valid;
   logic [3:0]  pick;
-  logic [15:0] p_fetch, p_avail, credits;
+  logic [15:0] elig16;
+  logic [15:0] p_fetch, p_avail, p_mask, credits;
   logic [31:0] credits32;
-  logic [16:0] p_to_end;
+  logic [16:0] p_to_end, p_size;
   logic [3:0]  p_cnt;
   logic [63:0] p_addr;
   logic        issue;
@@ -217,9 +226,9 @@ module nic_tx_engine #(
   nic_tx_pkg::tx_dent_t dh;
   logic [3:0]           dh_queue;
   logic [$clog2(DESC_BUF):0] dbuf_count;
-  logic        pkt_open_q, pkt_open_d;
-  logic [$clog2(DESC_BUF):0] eop_cnt_q, eop_cnt_d;  // descriptor buffer entries with EOP
-  logic        park;                                 // park cur_q in this cycle
+  logic        pkt_open_q;
+  logic [$clog2(DESC_BUF):0] eop_cnt_q;  // descriptor buffer entries with EOP
+  logic        park;                      // park cur_q in this cycle
   logic [NQ-1:0] dbuf_kill;
 
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_TAG_BITS), .DEPTH(DESC_READS), .NUM_QUEUES(NQ)) u_tags (
@@ -229,41 +238,51 @@ module nic_tx_engine #(
     .m_valid(tag_valid), .m_ready(tag_ready), .m_data(tag), .m_queue(tag_queue),
     .m_killed(tag_killed), .count(tag_count));
 
+  // The pick and its read: computed only while some queue is eligible (idle costs nothing).
   always_comb begin
-    others   = |(eligible & ~qhot(cur_q));
-    boundary = (tag_count == '0) && (seop_q || qbit(stopped, cur_q) || qbit(kill, cur_q));
+    boundary = (tag_count == '0) && (seop_q || stop_cur || kill_cur);
 
     pick_valid = 1'b0;
     pick       = cur_q;
+    others     = 1'b0;
+    elig16     = '0;
+    elig16[NQ-1:0] = eligible;
     qi         = 0;
-    if (boundary) begin
-      // Round robin: the first eligible queue after the current one (itself last).
-      for (int k = NQ; k >= 1; k--) begin
-        qi = {28'd0, cur_q} + k;
-        if (qi >= NQ) qi = qi - NQ;
-        for (int q = 0; q < NQ; q++) begin
-          if (qi == q && eligible[q]) begin
+    if (eligible != '0) begin
+      if (boundary) begin
+        // Round robin: the first eligible queue after the current one (itself last).
+        for (int k = NQ; k >= 1; k--) begin
+          qi = {28'd0, cur_q} + k;
+          if (qi >= NQ) qi = qi - NQ;
+          if (elig16[qi[3:0]]) begin
             pick_valid = 1'b1;
-            pick       = q[3:0];
+            pick       = qi[3:0];
           end
         end
+      end else begin
+        // Mid-stream: continue the current queue (a packet may be open), but let the reads
+        // drain instead when others wait and the stream might already be at a boundary.
+        others     = |(eligible & ~qhot(cur_q));
+        pick_valid = elig_cur && (!others || tag_count == '0);
       end
-    end else begin
-      // Mid-stream: continue the current queue (a packet may be open), but let the reads
-      // drain instead when others wait and the stream might already be at a boundary.
-      pick_valid = qbit(eligible, cur_q) && (!others || tag_count == '0);
     end
 
     p_fetch  = '0;
     p_avail  = '0;
+    p_mask   = '0;
+    p_size   = '0;
     p_to_end = '0;
     p_addr   = '0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, pick} == q) begin
-        p_fetch  = fetch_q[q];
-        p_avail  = (q_prod[q] - fetch_q[q]) & q_mask[q];
-        p_to_end = q_size[q] - {1'b0, fetch_q[q]};
-        p_addr   = q_base[q] + {44'd0, fetch_q[q], 4'b0000};
+    if (pick_valid) begin
+      for (int q = 0; q < NQ; q++) begin
+        if ({28'd0, pick} == q) begin
+          p_fetch  = fetch_q[q];
+          p_size   = 17'd1 << txq_size_log2[q*5 +: 5];
+          p_mask   = p_size[15:0] - 16'd1;
+          p_avail  = (txq_prod[q*16 +: 16] - fetch_q[q]) & p_mask;
+          p_to_end = p_size - {1'b0, fetch_q[q]};
+          p_addr   = txq_base[q*64 +: 64] + {44'd0, fetch_q[q], 4'b0000};
+        end
       end
     end
     credits32 = DESC_BUF - {16'd0, dbuf_used_q};
@@ -279,52 +298,56 @@ module nic_tx_engine #(
     issue = pick_valid && (!dreq_valid_q || desc_rd_req_ready) && tag_s_ready &&
             (p_cnt != 4'd0);
 
-    tag_s_valid     = issue;
-    tag_s_data.idx  = p_fetch;
+    tag_s_valid      = issue;
+    tag_s_data.idx   = p_fetch;
     tag_s_data.count = p_cnt;
-    tag_s_data.lane = {{(6-LW){1'b0}}, p_addr[LW-1:0]};
-
-    dreq_valid_d = dreq_valid_q && !desc_rd_req_ready;
-    dreq_addr_d  = dreq_addr_q;
-    dreq_len_d   = dreq_len_q;
-    cur_d        = cur_q;
-    for (int q = 0; q < NQ; q++) begin
-      fetch_d[q]    = fetch_q[q];
-      park_d[q]     = park_q[q];
-      park_end_d[q] = park_end_q[q];
-    end
-    // Park: everything fetched of cur_q is in the buffer, the stage holds back its head packet
-    // for want of EOP, and nothing more is published. Drop those descriptors (dbuf_kill),
-    // rewind to the packet's first one and let round robin move on (seop_d is set).
-    for (int q = 0; q < NQ; q++) begin
-      if (park && {28'd0, cur_q} == q) begin
-        fetch_d[q]    = dh.idx;
-        park_d[q]     = 1'b1;
-        park_end_d[q] = fetch_q[q];
-      end
-    end
-    if (issue) begin
-      dreq_valid_d = 1'b1;
-      dreq_addr_d  = p_addr;
-      dreq_len_d   = {8'd0, p_cnt, 4'b0000};
-      cur_d        = pick;
-      for (int q = 0; q < NQ; q++) begin
-        if ({28'd0, pick} == q) begin
-          fetch_d[q] = (fetch_q[q] + {12'd0, p_cnt}) & q_mask[q];
-          park_d[q]  = 1'b0;
-        end
-      end
-    end
-    for (int q = 0; q < NQ; q++) begin
-      if (txq_reset[q]) begin
-        fetch_d[q] = '0;
-        park_d[q]  = 1'b0;
-      end
-    end
+    tag_s_data.lane  = {{(6-LW){1'b0}}, p_addr[LW-1:0]};
 
     desc_rd_req_valid = dreq_valid_q;
     desc_rd_req_addr  = dreq_addr_q;
     desc_rd_req_len   = dreq_len_q;
+  end
+
+  // Scheduler state, on its events. Park: everything fetched of cur_q is in the buffer, the
+  // stage holds back its head packet for want of EOP, and nothing more is published: drop those
+  // descriptors (dbuf_kill), rewind to the packet's first one and let round robin move on
+  // (seop_q is set).
+  always_ff @(posedge clk) begin
+    if (issue) begin
+      dreq_addr_q <= p_addr;
+      dreq_len_q  <= {8'd0, p_cnt, 4'b0000};
+    end
+    if (!rst_n) begin
+      cur_q        <= '0;
+      dreq_valid_q <= 1'b0;
+      park_q       <= '0;
+      for (int q = 0; q < NQ; q++) begin
+        fetch_q[q]    <= '0;
+        park_end_q[q] <= '0;
+      end
+    end else begin
+      if (issue) begin
+        dreq_valid_q <= 1'b1;
+        cur_q        <= pick;
+      end else if (desc_rd_req_ready) begin
+        dreq_valid_q <= 1'b0;
+      end
+      if (park || issue || txq_reset != '0) begin
+        for (int q = 0; q < NQ; q++) begin
+          if (park && {28'd0, cur_q} == q) park_end_q[q] <= fetch_q[q];
+          if (txq_reset[q]) begin
+            fetch_q[q] <= '0;
+            park_q[q]  <= 1'b0;
+          end else if (issue && {28'd0, pick} == q) begin
+            fetch_q[q] <= (fetch_q[q] + {12'd0, p_cnt}) & p_mask;
+            park_q[q]  <= 1'b0;
+          end else if (park && {28'd0, cur_q} == q) begin
+            fetch_q[q] <= dh.idx;
+            park_q[q]  <= 1'b1;
+          end
+        end
+      end
+    end
   end
 
   // ------------------------------------------------------------------------------------------
@@ -332,7 +355,7 @@ module nic_tx_engine #(
   // ------------------------------------------------------------------------------------------
   logic                 dbuf_s_valid, dbuf_s_ready, dbuf_s_kill;
   nic_tx_pkg::tx_dent_t dbuf_s_data;
-  logic [3:0]           ext_n_q, ext_n_d;   // descriptors of the head tag already extracted
+  logic [3:0]           ext_n_q;            // descriptors of the head tag already extracted
   logic                 ext_go, ext_last;
   logic [127:0]         ext_desc;
   logic                 ext_err;            // the descriptor came (partly) with an error beat
@@ -342,33 +365,23 @@ module nic_tx_engine #(
   generate
     if (B < 16) begin : g_ext_narrow
       // Two beats per descriptor: hold the low half.
-      logic [DATA_WIDTH-1:0] lo_q, lo_d;
-      logic                  half_q, half_d, lo_err_q, lo_err_d;
+      logic [DATA_WIDTH-1:0] lo_q;
+      logic                  half_q, lo_err_q;
       always_comb begin
         ext_go             = tag_valid && desc_rd_resp_valid && dbuf_s_ready;
         desc_rd_resp_ready = ext_go;
         ext_desc           = {desc_rd_resp_data, lo_q};
         ext_err            = desc_rd_resp_err || lo_err_q;
         dbuf_s_valid       = ext_go && half_q;
-        half_d             = half_q;
-        lo_d               = lo_q;
-        lo_err_d           = lo_err_q;
-        if (ext_go) begin
-          half_d = !half_q;
-          if (!half_q) begin
-            lo_d     = desc_rd_resp_data;
-            lo_err_d = desc_rd_resp_err;
-          end
-        end
       end
       always_ff @(posedge clk) begin
-        lo_q <= lo_d;
+        if (ext_go && !half_q) lo_q <= desc_rd_resp_data;
         if (!rst_n) begin
           half_q   <= 1'b0;
           lo_err_q <= 1'b0;
-        end else begin
-          half_q   <= half_d;
-          lo_err_q <= lo_err_d;
+        end else if (ext_go) begin
+          half_q <= !half_q;
+          if (!half_q) lo_err_q <= desc_rd_resp_err;
         end
       end
       logic unused_lane;
@@ -416,16 +429,24 @@ module nic_tx_engine #(
     dbuf_s_data.idx   = tag.idx + {12'd0, ext_n_q};
     dbuf_s_kill       = tag_killed || ext_err;
     tag_ready         = dbuf_s_valid && ext_last;
-    ext_n_d           = ext_n_q;
-    if (dbuf_s_valid) ext_n_d = ext_last ? 4'd0 : ext_n_q + 4'd1;
     push_alive        = dbuf_s_valid && !dbuf_s_kill;
 
     e1_valid = ext_go && desc_rd_resp_err && !tag_killed;
     e1_q     = tag_queue;
+  end
 
-    seop_d = seop_q;
-    if (push_alive) seop_d = ext_d.eop;
-    if (qbit(kill, cur_q) || park) seop_d = 1'b1;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      ext_n_q <= '0;
+      seop_q  <= 1'b1;
+    end else begin
+      if (dbuf_s_valid) ext_n_q <= ext_last ? 4'd0 : ext_n_q + 4'd1;
+      if (kill_cur || park) begin
+        seop_q <= 1'b1;
+      end else if (push_alive) begin
+        seop_q <= ext_d.eop;
+      end
+    end
   end
 
   // ------------------------------------------------------------------------------------------
@@ -433,14 +454,14 @@ module nic_tx_engine #(
   // ------------------------------------------------------------------------------------------
   nic_pkg::tx_desc_t    d;
 
-  logic        pkt_kill_q, pkt_kill_d;
-  logic [3:0]  pkt_q_q, pkt_q_d;
-  logic [15:0] pkt_len_q, pkt_len_d, pkt_last_q, pkt_last_d;
-  logic [7:0]  pkt_frags_q, pkt_frags_d;
-  logic [15:0] res_used_q, res_used_d;     // packet FIFO beats reserved
-  logic        rreq_valid_q, rreq_valid_d;
-  logic [63:0] rreq_addr_q, rreq_addr_d;
-  logic [15:0] rreq_len_q, rreq_len_d;
+  logic        pkt_kill_q;
+  logic [3:0]  pkt_q_q;
+  logic [15:0] pkt_len_q, pkt_last_q;
+  logic [7:0]  pkt_frags_q;
+  logic [15:0] res_used_q;     // packet FIFO beats reserved
+  logic        rreq_valid_q;
+  logic [63:0] rreq_addr_q;
+  logic [15:0] rreq_len_q;
 
   logic                 rec_s_valid, rec_s_ready;
   nic_tx_pkg::tx_rec_t  rec_s_data;
@@ -472,34 +493,56 @@ module nic_tx_engine #(
   // only at a packet boundary, on a kill/stop (those entries are dead) or on a park (killed).
   always_comb begin
     hold = !pkt_open_q && (eop_cnt_q == '0) && ({{(31-EW){1'b0}}, dbuf_count} < MAXD);
-    park = !seop_q && (tag_count == '0) && !qbit(eligible, cur_q) && !qbit(stopped, cur_q) &&
-           !qbit(kill, cur_q) && hold && dh_valid && !dh_killed && (dh_queue == cur_q);
-    dbuf_kill = kill | (park ? qhot(cur_q) : '0);
+    park = !seop_q && (tag_count == '0) && !elig_cur && !stop_cur && !kill_cur && hold &&
+           dh_valid && !dh_killed && (dh_queue == cur_q);
+    dbuf_kill = kill;
+    if (park) dbuf_kill = dbuf_kill | qhot(cur_q);
   end
 
+  // Only with a descriptor at the head or a packet open (idle costs nothing).
   always_comb begin
     d        = dh.desc;
-    abort    = pkt_open_q && (qbit(stopped, pkt_q_q) || qbit(kill, pkt_q_q) || pkt_kill_q);
-    dead     = dh_killed || qbit(stopped, dh_queue) || qbit(kill, dh_queue);
     first    = !pkt_open_q;
-    len_prev = first ? 17'd0 : {1'b0, pkt_len_q};
-    new_len  = len_prev + {1'b0, d.len};
-    nfr      = (first ? 8'd0 : pkt_frags_q) + 8'd1;
-    e_zero   = (d.len == 16'd0);
-    e_over   = ({16'd0, d.len} > MAXF) || ({15'd0, new_len} > MAXF);
-    e_chain  = ({24'd0, nfr} >= MAXD) && !d.eop;
-    room32   = FIFO_DEPTH - {16'd0, res_used_q};
-    res_room = room32[16:0];
+    abort    = 1'b0;
+    dead     = 1'b0;
+    len_prev = '0;
+    new_len  = '0;
+    nfr      = '0;
+    e_zero   = 1'b0;
+    e_over   = 1'b0;
+    e_chain  = 1'b0;
+    room32   = '0;
+    res_room = '0;
+    res_add  = '0;
+    can_issue = 1'b0;
+    do_abort  = 1'b0;
+    do_issue  = 1'b0;
+    e2_valid  = 1'b0;
+    if (pkt_open_q || dh_valid) begin
+      if (pkt_open_q) begin
+        abort = pkt_kill_q || qbit(stopped | kill, pkt_q_q);
+      end
+      dead     = dh_killed || qbit(stopped | kill, dh_queue);
+      len_prev = first ? 17'd0 : {1'b0, pkt_len_q};
+      new_len  = len_prev + {1'b0, d.len};
+      nfr      = (first ? 8'd0 : pkt_frags_q) + 8'd1;
+      e_zero   = (d.len == 16'd0);
+      e_over   = ({16'd0, d.len} > MAXF) || ({15'd0, new_len} > MAXF);
+      e_chain  = ({24'd0, nfr} >= MAXD) && !d.eop;
+      room32   = FIFO_DEPTH - {16'd0, res_used_q};
+      res_room = room32[16:0];
 
-    // Room for a fragment: its bytes may need new beats; an abort's filler byte too.
-    res_add = abort ? beats_of({1'b0, pkt_len_q} + 17'd1) - beats_of({1'b0, pkt_len_q})
-                    : beats_of(new_len) - beats_of(len_prev);
-    can_issue = (!rreq_valid_q || data_rd_req_ready) && rec_s_ready && (res_add <= res_room) &&
-                (!first || cfg_s_ready) && (!d.eop || info_s_ready);
-    do_abort  = abort && rec_s_ready && info_s_ready && (res_add <= res_room);
-    do_issue  = !abort && dh_valid && !dead && !hold && !e_zero && !e_over && !e_chain && can_issue;
+      // Room for a fragment: its bytes may need new beats; an abort's filler byte too.
+      res_add = abort ? beats_of({1'b0, pkt_len_q} + 17'd1) - beats_of({1'b0, pkt_len_q})
+                      : beats_of(new_len) - beats_of(len_prev);
+      can_issue = (!rreq_valid_q || data_rd_req_ready) && rec_s_ready && (res_add <= res_room) &&
+                  (!first || cfg_s_ready) && (!d.eop || info_s_ready);
+      do_abort  = abort && rec_s_ready && info_s_ready && (res_add <= res_room);
+      do_issue  = !abort && dh_valid && !dead && !hold && !e_zero && !e_over && !e_chain &&
+                  can_issue;
+      e2_valid  = !abort && dh_valid && !dead && !hold && (e_zero || e_over || e_chain);
+    end
 
-    e2_valid = !abort && dh_valid && !dead && !hold && (e_zero || e_over || e_chain);
     e2_q     = dh_queue;
     e2_code  = e_zero ? nic_pkg::ERR_DESC_ZERO_LEN :
                e_over ? nic_pkg::ERR_DESC_LEN_OVER : nic_pkg::ERR_DESC_CHAIN_LONG;
@@ -527,42 +570,56 @@ module nic_tx_engine #(
     info_s_data.last_desc  = do_abort ? pkt_last_q : dh.idx;
     info_s_data.drop       = do_abort;
 
-    pkt_open_d  = pkt_open_q;
-    pkt_kill_d  = pkt_kill_q || (pkt_open_q && qbit(kill, pkt_q_q));
-    pkt_q_d     = pkt_q_q;
-    pkt_len_d   = pkt_len_q;
-    pkt_last_d  = pkt_last_q;
-    pkt_frags_d = pkt_frags_q;
-    if (do_abort) begin
-      pkt_open_d = 1'b0;
-      pkt_kill_d = 1'b0;
-    end else if (do_issue) begin
-      pkt_open_d  = !d.eop;
-      pkt_kill_d  = 1'b0;
-      pkt_q_d     = dh_queue;
-      pkt_len_d   = new_len[15:0];
-      pkt_last_d  = dh.idx;
-      pkt_frags_d = nfr;
-    end
-
-    rreq_valid_d = rreq_valid_q && !data_rd_req_ready;
-    rreq_addr_d  = rreq_addr_q;
-    rreq_len_d   = rreq_len_q;
-    if (do_issue) begin
-      rreq_valid_d = 1'b1;
-      rreq_addr_d  = d.addr;
-      rreq_len_d   = d.len;
-    end
     data_rd_req_valid = rreq_valid_q;
     data_rd_req_addr  = rreq_addr_q;
     data_rd_req_len   = rreq_len_q;
+  end
 
-    res_used_d = res_used_q + ((do_issue || do_abort) ? res_add[15:0] : 16'd0) -
-                 (df_pop ? 16'd1 : 16'd0);
-    dbuf_used_d = dbuf_used_q + (issue ? {12'd0, p_cnt} : 16'd0) -
-                  ((dh_valid && dh_ready) ? 16'd1 : 16'd0);
-    eop_cnt_d   = eop_cnt_q + {{EW{1'b0}}, dbuf_s_valid && ext_d.eop} -
-                  {{EW{1'b0}}, dh_valid && dh_ready && d.eop};
+  // Descriptor stage state, on its events.
+  always_ff @(posedge clk) begin
+    if (do_issue) begin
+      pkt_q_q     <= dh_queue;
+      pkt_len_q   <= new_len[15:0];
+      pkt_last_q  <= dh.idx;
+      pkt_frags_q <= nfr;
+      rreq_addr_q <= d.addr;
+      rreq_len_q  <= d.len;
+    end
+    if (!rst_n) begin
+      pkt_open_q   <= 1'b0;
+      pkt_kill_q   <= 1'b0;
+      eop_cnt_q    <= '0;
+      res_used_q   <= '0;
+      dbuf_used_q  <= '0;
+      rreq_valid_q <= 1'b0;
+    end else begin
+      if (do_abort) begin
+        pkt_open_q <= 1'b0;
+        pkt_kill_q <= 1'b0;
+      end else if (do_issue) begin
+        pkt_open_q <= !d.eop;
+        pkt_kill_q <= 1'b0;
+      end else if (pkt_open_q && kill != '0) begin
+        if (qbit(kill, pkt_q_q)) pkt_kill_q <= 1'b1;
+      end
+      if (do_issue) begin
+        rreq_valid_q <= 1'b1;
+      end else if (data_rd_req_ready) begin
+        rreq_valid_q <= 1'b0;
+      end
+      if (do_issue || do_abort || df_pop) begin
+        res_used_q <= res_used_q + ((do_issue || do_abort) ? res_add[15:0] : 16'd0) -
+                      (df_pop ? 16'd1 : 16'd0);
+      end
+      if (issue || dh_ready) begin
+        dbuf_used_q <= dbuf_used_q + (issue ? {12'd0, p_cnt} : 16'd0) -
+                       ((dh_valid && dh_ready) ? 16'd1 : 16'd0);
+      end
+      if (dbuf_s_valid || dh_ready) begin
+        eop_cnt_q <= eop_cnt_q + {{EW{1'b0}}, dbuf_s_valid && ext_d.eop} -
+                     {{EW{1'b0}}, dh_valid && dh_ready && d.eop};
+      end
+    end
   end
 
   // ------------------------------------------------------------------------------------------
@@ -572,8 +629,8 @@ module nic_tx_engine #(
   nic_tx_pkg::tx_rec_t rec;
   logic [3:0]          rec_queue;
   logic [$clog2(DATA_READS):0] rec_count;
-  logic                rfirst_q, rfirst_d;
-  logic [15:0]         rrem_q, rrem_d;
+  logic                rfirst_q;
+  logic [15:0]         rrem_q;
   logic [LW-1:0]       lane_in;
   logic [LW:0]         avail_b, in_bytes;
   logic [31:0]         avail32;
@@ -635,15 +692,17 @@ module nic_tx_engine #(
     pk_fire            = pk_in_valid && pk_in_ready;
     rec_ready          = pk_fire && (rec.synth || rdone);
 
-    rfirst_d = rfirst_q;
-    rrem_d   = rrem_q;
-    if (pk_fire) begin
-      rfirst_d = rec.synth || rdone;
-      rrem_d   = rem - {{(15-LW){1'b0}}, in_bytes};
-    end
-
     e3_valid = pk_fire && !rec.synth && data_rd_resp_err && !rec_killed;
     e3_q     = rec_queue;
+  end
+
+  always_ff @(posedge clk) begin
+    if (pk_fire) rrem_q <= rem - {{(15-LW){1'b0}}, in_bytes};
+    if (!rst_n) begin
+      rfirst_q <= 1'b1;
+    end else if (pk_fire) begin
+      rfirst_q <= rec.synth || rdone;
+    end
   end
 
   nic_byte_packer #(.DATA_WIDTH(DATA_WIDTH)) u_packer (
@@ -675,8 +734,8 @@ module nic_tx_engine #(
 
   nic_tx_csum #(.DATA_WIDTH(DATA_WIDTH)) u_csum (
     .clk(clk), .rst_n(rst_n),
-    .beat_valid(fin_accept), .beat_data(pk_out_data), .beat_keep(pk_out_keep),
-    .beat_last(pk_out_last), .cfg(cfg), .pkt_len(info.len),
+    .beat_here(pk_out_valid), .beat_valid(fin_accept), .beat_data(pk_out_data),
+    .beat_keep(pk_out_keep), .beat_last(pk_out_last), .cfg(cfg), .pkt_len(info.len),
     .ip_csum(ip_csum), .l4_csum(l4_csum));
 
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_META_BITS), .DEPTH(PKTS), .NUM_QUEUES(NQ)) u_meta (
@@ -695,19 +754,24 @@ module nic_tx_engine #(
     meta_s_valid = fin_accept && pk_out_last;
     cfg_ready    = meta_s_valid;
     info_ready   = meta_s_valid;
+  end
 
-    // The commit point: a packet of a queue stopped or killed by now is discarded.
-    meta_s_data.len        = info.len;
-    meta_s_data.desc_count = info.desc_count;
-    meta_s_data.last_desc  = info.last_desc;
-    meta_s_data.send       = !info.drop && !info_killed && !qbit(stopped, info_queue) &&
-                             !qbit(kill, info_queue);
-    meta_s_data.ip_en      = cfg.ip_en;
-    meta_s_data.ip_pos     = {6'd0, cfg.l3_off} + 16'd10;
-    meta_s_data.ip_csum    = ip_csum;
-    meta_s_data.l4_en      = cfg.l4_en;
-    meta_s_data.l4_pos     = {6'd0, cfg.l4_off} + (cfg.l4_udp ? 16'd6 : 16'd16);
-    meta_s_data.l4_csum    = l4_csum;
+  // The commit point: a packet of a queue stopped or killed by now is discarded. State only;
+  // assembled only while a packet's last beat is offered (it is pushed only then).
+  always_comb begin
+    meta_s_data = '0;
+    if (pk_out_valid && pk_out_last) begin
+      meta_s_data.len        = info.len;
+      meta_s_data.desc_count = info.desc_count;
+      meta_s_data.last_desc  = info.last_desc;
+      meta_s_data.send       = !info.drop && !info_killed && !qbit(stopped | kill, info_queue);
+      meta_s_data.ip_en      = cfg.ip_en;
+      meta_s_data.ip_pos     = {6'd0, cfg.l3_off} + 16'd10;
+      meta_s_data.ip_csum    = ip_csum;
+      meta_s_data.l4_en      = cfg.l4_en;
+      meta_s_data.l4_pos     = {6'd0, cfg.l4_off} + (cfg.l4_udp ? 16'd6 : 16'd16);
+      meta_s_data.l4_csum    = l4_csum;
+    end
   end
 
   // ------------------------------------------------------------------------------------------
@@ -746,51 +810,79 @@ module nic_tx_engine #(
   // ------------------------------------------------------------------------------------------
   // Error state and the error event port (one report per cycle, lowest queue first)
   // ------------------------------------------------------------------------------------------
-  logic       errv_q, errv_d;
-  logic [3:0] errq_q, errq_d;
-  logic [7:0] errc_q, errc_d;
-  logic       hit;
-  logic [7:0] hcode;
+  logic       errv_q;
+  logic [3:0] errq_q;
+  logic [7:0] errc_q;
+  logic [4:0] rep;     // the queue reported next ({valid, queue})
+  logic       err_ev;  // some error source or reset this cycle
+
+  // Whether queue q gets an error from one of this cycle's sources, and its code (the
+  // descriptor stage's first, then descriptor read, data read, completion write).
+  function automatic logic err_hit(input int q, input logic v1, input logic [3:0] q1,
+                                   input logic v2, input logic [3:0] q2, input logic v3,
+                                   input logic [3:0] q3, input logic v4, input logic [3:0] q4);
+    err_hit = (v1 && {28'd0, q1} == q) || (v2 && {28'd0, q2} == q) ||
+              (v3 && {28'd0, q3} == q) || (v4 && {28'd0, q4} == q);
+  endfunction
+
+  function automatic logic [7:0] err_code(input int q, input logic v1, input logic [3:0] q1,
+                                          input logic v2, input logic [3:0] q2,
+                                          input logic [7:0] c2, input logic v3,
+                                          input logic [3:0] q3, input logic v4,
+                                          input logic [3:0] q4);
+    err_code = nic_pkg::ERR_NONE;
+    if (v4 && {28'd0, q4} == q) err_code = nic_pkg::ERR_DMA_CPL_WRITE;
+    if (v3 && {28'd0, q3} == q) err_code = nic_pkg::ERR_DMA_DATA_READ;
+    if (v1 && {28'd0, q1} == q) err_code = nic_pkg::ERR_DMA_DESC_READ;
+    if (v2 && {28'd0, q2} == q) err_code = c2;
+  endfunction
 
   always_comb begin
-    err_d  = err_q;
-    pend_d = pend_q;
-    for (int q = 0; q < NQ; q++) begin
-      code_d[q] = code_q[q];
-      hit   = 1'b0;
-      hcode = nic_pkg::ERR_NONE;
-      if (e4_valid && {28'd0, e4_q} == q) begin hit = 1'b1; hcode = nic_pkg::ERR_DMA_CPL_WRITE; end
-      if (e3_valid && {28'd0, e3_q} == q) begin hit = 1'b1; hcode = nic_pkg::ERR_DMA_DATA_READ; end
-      if (e1_valid && {28'd0, e1_q} == q) begin hit = 1'b1; hcode = nic_pkg::ERR_DMA_DESC_READ; end
-      if (e2_valid && {28'd0, e2_q} == q) begin hit = 1'b1; hcode = e2_code; end
-      if (txq_reset[q]) begin
-        err_d[q]  = 1'b0;
-        pend_d[q] = 1'b0;
-        code_d[q] = nic_pkg::ERR_NONE;
-      end else if (hit && !err_q[q]) begin
-        err_d[q]  = 1'b1;
-        pend_d[q] = !txq_in_error[q];
-        code_d[q] = hcode;
-      end
-    end
-
-    errv_d = 1'b0;
-    errq_d = errq_q;
-    errc_d = errc_q;
-    for (int q = NQ - 1; q >= 0; q--) begin
-      if (pend_q[q] && !txq_reset[q]) begin
-        errv_d = 1'b1;
-        errq_d = q[3:0];
-        errc_d = code_q[q];
-      end
-    end
-    for (int q = 0; q < NQ; q++) begin
-      if (errv_d && {28'd0, errq_d} == q) pend_d[q] = 1'b0;
-    end
+    err_ev = e1_valid || e2_valid || e3_valid || e4_valid || (txq_reset != '0);
+    rep    = '0;
+    if (pend_q != '0) rep = first_set(pend_q & ~txq_reset);
 
     tx_err_valid = errv_q;
     tx_err_queue = errq_q;
     tx_err_code  = errc_q;
+  end
+
+  always_ff @(posedge clk) begin
+    if (rep[4]) begin
+      errq_q <= rep[3:0];
+      for (int q = 0; q < NQ; q++) begin
+        if ({28'd0, rep[3:0]} == q) errc_q <= code_q[q];
+      end
+    end
+    if (!rst_n) begin
+      err_q  <= '0;
+      pend_q <= '0;
+      errv_q <= 1'b0;
+      for (int q = 0; q < NQ; q++) begin
+        code_q[q] <= '0;
+      end
+    end else begin
+      errv_q <= rep[4];
+      if (err_ev || rep[4]) begin
+        for (int q = 0; q < NQ; q++) begin
+          if (txq_reset[q]) begin
+            err_q[q]  <= 1'b0;
+            pend_q[q] <= 1'b0;
+            code_q[q] <= nic_pkg::ERR_NONE;
+          end else begin
+            if (!err_q[q] && err_hit(q, e1_valid, e1_q, e2_valid, e2_q, e3_valid, e3_q,
+                                     e4_valid, e4_q)) begin
+              err_q[q]  <= 1'b1;
+              pend_q[q] <= !txq_in_error[q];
+              code_q[q] <= err_code(q, e1_valid, e1_q, e2_valid, e2_q, e2_code, e3_valid, e3_q,
+                                    e4_valid, e4_q);
+            end
+            // The queue reported this cycle (never one being reset).
+            if (rep[4] && {28'd0, rep[3:0]} == q) pend_q[q] <= 1'b0;
+          end
+        end
+      end
+    end
   end
 
   // Signals read only in part (reserved descriptor bits, counts kept for debug).
@@ -800,67 +892,7 @@ module nic_tx_engine #(
                        cfg_valid, info_valid, rec.lane, ext_d.addr, ext_d.len, ext_d.rsvd1,
                        ext_d.rsvd2, ext_d.rsvd3, ext_d.csum_ip, ext_d.csum_l4, ext_d.l4_udp,
                        ext_d.l3_ipv6, ext_d.l3_offset, ext_d.l4_offset, res_add[16], new_len[16],
-                       credits32[31:16], room32[31:17], avail32[31:LW+1]};
-
-  // ------------------------------------------------------------------------------------------
-  // Registers
-  // ------------------------------------------------------------------------------------------
-  always_ff @(posedge clk) begin
-    dreq_addr_q <= dreq_addr_d;
-    dreq_len_q  <= dreq_len_d;
-    rreq_addr_q <= rreq_addr_d;
-    rreq_len_q  <= rreq_len_d;
-    pkt_q_q     <= pkt_q_d;
-    pkt_len_q   <= pkt_len_d;
-    pkt_last_q  <= pkt_last_d;
-    pkt_frags_q <= pkt_frags_d;
-    rrem_q      <= rrem_d;
-    errq_q      <= errq_d;
-    errc_q      <= errc_d;
-    if (!rst_n) begin
-      cur_q        <= '0;
-      seop_q       <= 1'b1;
-      dbuf_used_q  <= '0;
-      dreq_valid_q <= 1'b0;
-      ext_n_q      <= '0;
-      pkt_open_q   <= 1'b0;
-      eop_cnt_q    <= '0;
-      park_q       <= '0;
-      pkt_kill_q   <= 1'b0;
-      res_used_q   <= '0;
-      rreq_valid_q <= 1'b0;
-      rfirst_q     <= 1'b1;
-      err_q        <= '0;
-      pend_q       <= '0;
-      errv_q       <= 1'b0;
-      for (int q = 0; q < NQ; q++) begin
-        fetch_q[q]    <= '0;
-        code_q[q]     <= '0;
-        park_end_q[q] <= '0;
-      end
-    end else begin
-      cur_q        <= cur_d;
-      seop_q       <= seop_d;
-      dbuf_used_q  <= dbuf_used_d;
-      dreq_valid_q <= dreq_valid_d;
-      ext_n_q      <= ext_n_d;
-      pkt_open_q   <= pkt_open_d;
-      eop_cnt_q    <= eop_cnt_d;
-      park_q       <= park_d;
-      pkt_kill_q   <= pkt_kill_d;
-      res_used_q   <= res_used_d;
-      rreq_valid_q <= rreq_valid_d;
-      rfirst_q     <= rfirst_d;
-      err_q        <= err_d;
-      pend_q       <= pend_d;
-      errv_q       <= errv_d;
-      for (int q = 0; q < NQ; q++) begin
-        fetch_q[q]    <= fetch_d[q];
-        code_q[q]     <= code_d[q];
-        park_end_q[q] <= park_end_d[q];
-      end
-    end
-  end
+                       credits32[31:16], room32[31:17], avail32[31:LW+1], p_size[16]};
 
 endmodule
 

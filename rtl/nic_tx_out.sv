@@ -48,26 +48,24 @@ module nic_tx_out #(
 
   localparam int B  = DATA_WIDTH / 8;
   localparam int LW = $clog2(B);
-  logic                 busy_q, busy_d;      // inside a packet (its first beat went)
-  nic_tx_pkg::tx_meta_t cur_q, cur_d;
-  logic [3:0]           cur_queue_q, cur_queue_d;
-  logic                 cur_nocpl_q, cur_nocpl_d;
-  logic [15:0]          beat_idx_q, beat_idx_d;
+  logic                 busy_q;       // inside a packet (its first beat went)
+  nic_tx_pkg::tx_meta_t cur_q;
+  logic [3:0]           cur_queue_q;
+  logic                 cur_nocpl_q;
+  logic [15:0]          beat_idx_q;
 
   // Output register, with the completion job riding on a packet's last beat.
-  logic                  ov_q, ov_d;
-  logic [DATA_WIDTH-1:0] od_q, od_d;
-  logic [B-1:0]          ok_q, ok_d;
-  logic                  ol_q, ol_d;
-  logic                  oj_q, oj_d;        // the beat carries a job
-  logic [3:0]            ojq_q, ojq_d;
-  nic_tx_pkg::tx_job_t   ojob_q, ojob_d;
+  logic                  ov_q;
+  logic [DATA_WIDTH-1:0] od_q;
+  logic [B-1:0]          ok_q;
+  logic                  ol_q;
+  logic                  oj_q;              // the beat carries a job
+  logic [3:0]            ojq_q;
+  nic_tx_pkg::tx_job_t   ojob_q;
 
   nic_tx_pkg::tx_meta_t meta;
   logic [3:0]           queue;
   logic                 nocpl, active, load, go, send_beat;
-  logic [15:0]          base, off;
-  logic [DATA_WIDTH-1:0] data;
 
   function automatic logic qbit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
     qbit = 1'b0;
@@ -76,12 +74,48 @@ module nic_tx_out #(
     end
   endfunction
 
+  // Byte `byte_val` replaces lane (pos - base) of data if pos falls in the beat starting at
+  // frame offset base (a multiple of B).
+  function automatic logic [DATA_WIDTH-1:0] put_byte(input logic [DATA_WIDTH-1:0] data,
+                                                     input logic [15:0] base,
+                                                     input logic [15:0] pos,
+                                                     input logic [7:0] byte_val);
+    logic [15:0] rel;
+    put_byte = data;
+    rel      = pos - base;
+    if ({16'd0, rel} < B) put_byte[{rel[LW-1:0], 3'b000} +: 8] = byte_val;
+  endfunction
+
+  // Checksum substitution by frame offset (a field may straddle two beats); on the edge only.
+  function automatic logic [DATA_WIDTH-1:0] subst(input logic [DATA_WIDTH-1:0] data,
+                                                  input logic [15:0] beat_idx,
+                                                  input logic ip_en, input logic [15:0] ip_pos,
+                                                  input logic [15:0] ip_csum,
+                                                  input logic l4_en, input logic [15:0] l4_pos,
+                                                  input logic [15:0] l4_csum);
+    logic [15:0] base;
+    base  = beat_idx << LW;
+    subst = data;
+    if (ip_en) begin
+      subst = put_byte(subst, base, ip_pos, ip_csum[15:8]);
+      subst = put_byte(subst, base, ip_pos + 16'd1, ip_csum[7:0]);
+    end
+    if (l4_en) begin
+      subst = put_byte(subst, base, l4_pos, l4_csum[15:8]);
+      subst = put_byte(subst, base, l4_pos + 16'd1, l4_csum[7:0]);
+    end
+  endfunction
+
   always_comb begin
     meta   = busy_q ? cur_q : meta_data;
     queue  = busy_q ? cur_queue_q : meta_queue;
     nocpl  = busy_q ? cur_nocpl_q : meta_killed || qbit(kill, meta_queue);
     active = busy_q || (meta_valid && job_room);
-    load   = !ov_q || m_axis_tx_tready;
+  end
+
+  // The handshakes (m_axis_tx_tready reaches the FIFO's pop and the job push combinationally).
+  always_comb begin
+    load = !ov_q || m_axis_tx_tready;
     // Not a function of fifo_valid (nic_fifo computes m_valid in the block that reads m_ready).
     fifo_ready = active && (load || !meta.send);
   end
@@ -90,56 +124,13 @@ module nic_tx_out #(
     go         = fifo_ready && fifo_valid;
     send_beat  = go && meta.send;
     meta_ready = go && !busy_q;
-
-    // Checksum substitution by frame offset.
-    base = beat_idx_q << LW;
-    data = fifo_data;
-    for (int i = 0; i < B; i++) begin
-      off = base + i[15:0];
-      if (meta.ip_en && off == meta.ip_pos)         data[8*i +: 8] = meta.ip_csum[15:8];
-      if (meta.ip_en && off == meta.ip_pos + 16'd1) data[8*i +: 8] = meta.ip_csum[7:0];
-      if (meta.l4_en && off == meta.l4_pos)         data[8*i +: 8] = meta.l4_csum[15:8];
-      if (meta.l4_en && off == meta.l4_pos + 16'd1) data[8*i +: 8] = meta.l4_csum[7:0];
-    end
-
     // The job leaves with the last beat.
-    job_valid = ov_q && m_axis_tx_tready && ol_q && oj_q && !qbit(kill, ojq_q);
+    job_valid  = ov_q && m_axis_tx_tready && ol_q && oj_q && !qbit(kill, ojq_q);
+  end
+
+  always_comb begin
     job_queue = ojq_q;
     job_data  = ojob_q;
-
-    ov_d   = ov_q && !m_axis_tx_tready;
-    od_d   = od_q;
-    ok_d   = ok_q;
-    ol_d   = ol_q;
-    oj_d   = oj_q && !qbit(kill, ojq_q);
-    ojq_d  = ojq_q;
-    ojob_d = ojob_q;
-    if (send_beat) begin
-      ov_d              = 1'b1;
-      od_d              = data;
-      ok_d              = fifo_keep;
-      ol_d              = fifo_last;
-      oj_d              = fifo_last && !nocpl && !qbit(kill, queue);
-      ojq_d             = queue;
-      ojob_d.len        = meta.len;
-      ojob_d.desc_count = meta.desc_count;
-      ojob_d.last_desc  = meta.last_desc;
-    end
-
-    busy_d      = busy_q;
-    cur_d       = cur_q;
-    cur_queue_d = cur_queue_q;
-    cur_nocpl_d = cur_nocpl_q || qbit(kill, cur_queue_q);
-    beat_idx_d  = beat_idx_q;
-    if (go) begin
-      if (!busy_q) begin
-        cur_d       = meta_data;
-        cur_queue_d = meta_queue;
-        cur_nocpl_d = meta_killed || qbit(kill, meta_queue);
-      end
-      busy_d     = !fifo_last;
-      beat_idx_d = fifo_last ? 16'd0 : beat_idx_q + 16'd1;
-    end
 
     m_axis_tx_tdata  = od_q;
     m_axis_tx_tkeep  = ok_q;
@@ -148,14 +139,25 @@ module nic_tx_out #(
     m_axis_tx_tvalid = ov_q;
   end
 
+  // Payload registers (not reset): on their events only.
   always_ff @(posedge clk) begin
-    cur_q       <= cur_d;
-    cur_queue_q <= cur_queue_d;
-    od_q        <= od_d;
-    ok_q        <= ok_d;
-    ol_q        <= ol_d;
-    ojq_q       <= ojq_d;
-    ojob_q      <= ojob_d;
+    if (send_beat) begin
+      od_q              <= subst(fifo_data, beat_idx_q, meta.ip_en, meta.ip_pos, meta.ip_csum,
+                                 meta.l4_en, meta.l4_pos, meta.l4_csum);
+      ok_q              <= fifo_keep;
+      ol_q              <= fifo_last;
+      ojq_q             <= queue;
+      ojob_q.len        <= meta.len;
+      ojob_q.desc_count <= meta.desc_count;
+      ojob_q.last_desc  <= meta.last_desc;
+    end
+    if (go && !busy_q) begin
+      cur_q       <= meta_data;
+      cur_queue_q <= meta_queue;
+    end
+  end
+
+  always_ff @(posedge clk) begin
     if (!rst_n) begin
       busy_q      <= 1'b0;
       cur_nocpl_q <= 1'b0;
@@ -163,11 +165,24 @@ module nic_tx_out #(
       ov_q        <= 1'b0;
       oj_q        <= 1'b0;
     end else begin
-      busy_q      <= busy_d;
-      cur_nocpl_q <= cur_nocpl_d;
-      beat_idx_q  <= beat_idx_d;
-      ov_q        <= ov_d;
-      oj_q        <= oj_d;
+      if (send_beat) begin
+        ov_q <= 1'b1;
+        oj_q <= fifo_last && !nocpl && !qbit(kill, queue);
+      end else begin
+        if (ov_q && m_axis_tx_tready) ov_q <= 1'b0;
+        if (oj_q && kill != '0 && qbit(kill, ojq_q)) oj_q <= 1'b0;
+      end
+      if (go) begin
+        if (!busy_q) begin
+          cur_nocpl_q <= meta_killed || qbit(kill, meta_queue);
+        end else if (kill != '0 && qbit(kill, cur_queue_q)) begin
+          cur_nocpl_q <= 1'b1;
+        end
+        busy_q     <= !fifo_last;
+        beat_idx_q <= fifo_last ? 16'd0 : beat_idx_q + 16'd1;
+      end else if (kill != '0 && qbit(kill, cur_queue_q)) begin
+        cur_nocpl_q <= 1'b1;
+      end
     end
   end
 

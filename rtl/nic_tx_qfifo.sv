@@ -5,7 +5,15 @@
 // Killed entries still come out in order (m_killed set): the consumer discards them, so counts
 // and in-flight bookkeeping stay exact while a queue is reset or fails. m_killed is registered:
 // a consumer that must honour a kill pulse of the current cycle checks kill[m_queue] itself.
-// Flop-based: meant for small depths. No push while full.
+// No push while full.
+//
+// RAM-style: payload, queue and s_kill are written at the write pointer and read at the read
+// pointer; nothing loops over the entries. A kill of q covers every entry of q held, and later
+// entries of q are younger, so the killed entries of a queue are always its oldest ones: per
+// queue the FIFO counts the entries it holds (held_q) and how many of the oldest of them are
+// killed (dead_q). The head is the oldest entry of its queue, so it is killed iff its own s_kill
+// bit is set or dead_q of its queue is non-zero. (Counts rather than generation numbers: a
+// generation number stored with an entry would wrap after enough kills of a long-held entry.)
 `default_nettype none
 
 module nic_tx_qfifo #(
@@ -35,58 +43,70 @@ module nic_tx_qfifo #(
 
   logic [WIDTH-1:0] mem   [DEPTH];
   logic [3:0]       qmem  [DEPTH];
-  logic [DEPTH-1:0] killed_q, killed_d;
-  logic [AW:0]      wr_q, wr_d, rd_q, rd_d;
-  logic             push, pop, full, empty;
-
-  // Bit q of v.
-  function automatic logic qbit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
-    qbit = 1'b0;
-    for (int i = 0; i < NUM_QUEUES; i++) begin
-      if ({28'd0, q} == i) qbit = v[i];
-    end
-  endfunction
+  logic [DEPTH-1:0] kmem;                       // s_kill of each entry
+  logic [AW:0]      wr_q, rd_q;
+  logic [AW:0]      held_q [NUM_QUEUES];        // entries of queue q held
+  logic [AW:0]      dead_q [NUM_QUEUES];        // how many of the oldest of them are killed
+  logic [15:0]      dead_nz;                    // bit q: dead_q[q] != 0 (16 bits: m_queue indexes it)
+  logic             push, pop;
 
   // Outputs depend on state only (no path from s_* or kill to m_* or s_ready).
   always_comb begin
-    empty    = (wr_q == rd_q);
-    full     = (wr_q[AW-1:0] == rd_q[AW-1:0]) && (wr_q[AW] != rd_q[AW]);
     count    = wr_q - rd_q;
-    s_ready  = !full;
-    m_valid  = !empty;
+    s_ready  = !((wr_q[AW-1:0] == rd_q[AW-1:0]) && (wr_q[AW] != rd_q[AW]));
+    m_valid  = (wr_q != rd_q);
     m_data   = mem[rd_q[AW-1:0]];
     m_queue  = qmem[rd_q[AW-1:0]];
-    m_killed = killed_q[rd_q[AW-1:0]];
+    m_killed = kmem[rd_q[AW-1:0]] || dead_nz[m_queue];
   end
 
   always_comb begin
-    push     = s_valid && s_ready;
-    pop      = m_valid && m_ready;
-    wr_d     = push ? wr_q + 1'b1 : wr_q;
-    rd_d     = pop ? rd_q + 1'b1 : rd_q;
-    killed_d = killed_q;
-    for (int e = 0; e < DEPTH; e++) begin
-      if (qbit(kill, qmem[e])) killed_d[e] = 1'b1;
-    end
-    if (push) killed_d[wr_q[AW-1:0]] = s_kill || qbit(kill, s_queue);
+    push = s_valid && s_ready;
+    pop  = m_valid && m_ready;
   end
 
+  // Memory write: no reset, so it maps onto RAM.
   always_ff @(posedge clk) begin
     if (push) begin
       mem[wr_q[AW-1:0]]  <= s_data;
       qmem[wr_q[AW-1:0]] <= s_queue;
+      kmem[wr_q[AW-1:0]] <= s_kill;
     end
   end
 
+  // Entries of a queue held after an edge that pushes (in) and pops (out) one of its entries.
+  function automatic logic [AW:0] held_after(input logic [AW:0] held, input logic in,
+                                             input logic out);
+    held_after = held + {{AW{1'b0}}, in} - {{AW{1'b0}}, out};
+  endfunction
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      wr_q     <= '0;
-      rd_q     <= '0;
-      killed_q <= '0;
+      wr_q    <= '0;
+      rd_q    <= '0;
+      dead_nz <= '0;
+      for (int q = 0; q < NUM_QUEUES; q++) begin
+        held_q[q] <= '0;
+        dead_q[q] <= '0;
+      end
     end else begin
-      wr_q     <= wr_d;
-      rd_q     <= rd_d;
-      killed_q <= killed_d;
+      if (push) wr_q <= wr_q + 1'b1;
+      if (pop)  rd_q <= rd_q + 1'b1;
+      if (push || pop || kill != '0) begin
+        for (int q = 0; q < NUM_QUEUES; q++) begin
+          held_q[q] <= held_after(held_q[q], push && {28'd0, s_queue} == q,
+                                  pop && {28'd0, m_queue} == q);
+          if (kill[q]) begin
+            dead_q[q]  <= held_after(held_q[q], push && {28'd0, s_queue} == q,
+                                     pop && {28'd0, m_queue} == q);
+            dead_nz[q] <= (held_after(held_q[q], push && {28'd0, s_queue} == q,
+                                      pop && {28'd0, m_queue} == q) != '0);
+          end else if (pop && {28'd0, m_queue} == q && dead_q[q] != '0) begin
+            dead_q[q]  <= dead_q[q] - 1'b1;
+            dead_nz[q] <= (dead_q[q] != {{AW{1'b0}}, 1'b1});
+          end
+        end
+      end
     end
   end
 
