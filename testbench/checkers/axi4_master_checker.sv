@@ -76,9 +76,13 @@ module axi4_master_checker #(
   localparam logic [1:0] BURST_INCR = 2'b01;
 
   // One violation: to C++ first (it may throw out of eval()), then to Verilator's $error.
-  function automatic void fail(input string msg);
-    nicsim_checker_violation(msg);
-    $error("%s", msg);
+  // The message is built (only on failure) into this member, not passed as an argument:
+  // Verilator 5.006 declares every inlined call's string argument as a local of the evaluation
+  // function, constructed and destroyed on every eval even when nothing fails.
+  string fail_msg;
+  function automatic void fail();
+    nicsim_checker_violation(fail_msg);
+    $error("%s", fail_msg);
   endfunction
 
   // Does an INCR burst starting at addr (low 12 bits) with len/size leave its 4 KiB page?
@@ -109,20 +113,20 @@ module axi4_master_checker #(
   // Reset: no valid while rst_n is low, nor at the first rising edge after it went high.
   // ------------------------------------------------------------------------------------------
   aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
-    else fail($sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, awvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, awvalid, rst_n, $past(rst_n)); fail(); end
   w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
-    else fail($sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, wvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, wvalid, rst_n, $past(rst_n)); fail(); end
   b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
-    else fail($sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, bvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, bvalid, rst_n, $past(rst_n)); fail(); end
   ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
-    else fail($sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, arvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, arvalid, rst_n, $past(rst_n)); fail(); end
   r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
-    else fail($sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, rvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, rvalid, rst_n, $past(rst_n)); fail(); end
 
   // ------------------------------------------------------------------------------------------
   // Handshake: once valid is high it stays high, with its payload unchanged, until ready.
@@ -131,69 +135,69 @@ module axi4_master_checker #(
   // ------------------------------------------------------------------------------------------
   aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                     $past(rst_n && awvalid && !awready) |-> awvalid)
-    else fail($sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
-                        cycle_q, awvalid, awready, $past(awid), $past(awaddr)));
+    else begin fail_msg = $sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
+                        cycle_q, awvalid, awready, $past(awid), $past(awaddr)); fail(); end
   aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot}))
-    else fail($sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
+    else begin fail_msg = $sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
                         cycle_q, $past(awid), awid, $past(awaddr), awaddr, $past(awlen), awlen, $past(awsize), awsize,
-                        $past(awburst), awburst, $past(awlock), awlock, $past(awcache), awcache, $past(awprot), awprot));
+                        $past(awburst), awburst, $past(awlock), awlock, $past(awcache), awcache, $past(awprot), awprot); fail(); end
   w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && wvalid && !wready) |-> wvalid)
-    else fail($sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
-                        cycle_q, wvalid, wready, $past(wlast)));
+    else begin fail_msg = $sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
+                        cycle_q, wvalid, wready, $past(wlast)); fail(); end
   w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb, wlast}))
-    else fail($sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
-                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb, $past(wlast), wlast));
+    else begin fail_msg = $sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
+                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb, $past(wlast), wlast); fail(); end
   b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && bvalid && !bready) |-> bvalid)
-    else fail($sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
-                        cycle_q, bvalid, bready, $past(bid)));
+    else begin fail_msg = $sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
+                        cycle_q, bvalid, bready, $past(bid)); fail(); end
   b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && bvalid && !bready) && bvalid |-> $stable({bid, bresp}))
-    else fail($sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
-                        cycle_q, $past(bid), bid, $past(bresp), bresp));
+    else begin fail_msg = $sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
+                        cycle_q, $past(bid), bid, $past(bresp), bresp); fail(); end
   ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                     $past(rst_n && arvalid && !arready) |-> arvalid)
-    else fail($sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
-                        cycle_q, arvalid, arready, $past(arid), $past(araddr)));
+    else begin fail_msg = $sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
+                        cycle_q, arvalid, arready, $past(arid), $past(araddr)); fail(); end
   ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && arvalid && !arready) && arvalid |-> $stable({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot}))
-    else fail($sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
+    else begin fail_msg = $sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
                         cycle_q, $past(arid), arid, $past(araddr), araddr, $past(arlen), arlen, $past(arsize), arsize,
-                        $past(arburst), arburst, $past(arlock), arlock, $past(arcache), arcache, $past(arprot), arprot));
+                        $past(arburst), arburst, $past(arlock), arlock, $past(arcache), arcache, $past(arprot), arprot); fail(); end
   r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && rvalid && !rready) |-> rvalid)
-    else fail($sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
-                        cycle_q, rvalid, rready, $past(rid)));
+    else begin fail_msg = $sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
+                        cycle_q, rvalid, rready, $past(rid)); fail(); end
   r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rid, rdata, rresp, rlast}))
-    else fail($sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
-                        cycle_q, $past(rid), rid, $past(rdata), rdata, $past(rresp), rresp, $past(rlast), rlast));
+    else begin fail_msg = $sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
+                        cycle_q, $past(rid), rid, $past(rdata), rdata, $past(rresp), rresp, $past(rlast), rlast); fail(); end
 
   // ------------------------------------------------------------------------------------------
   // Burst attributes, checked whenever AxVALID is high: INCR only (any AxLEN 0..255 is legal for
   // INCR), AxSIZE at most the bus width, never crossing a 4 KiB boundary.
   // ------------------------------------------------------------------------------------------
   aw_burst_type: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awburst == BURST_INCR)
-    else fail($sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
-                        cycle_q, awburst, awid, awaddr, awlen));
+    else begin fail_msg = $sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
+                        cycle_q, awburst, awid, awaddr, awlen); fail(); end
   aw_size: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awsize <= 3'(MAX_SIZE))
-    else fail($sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
-                        cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr));
+    else begin fail_msg = $sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
+                        cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr); fail(); end
   aw_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> !crosses_4k(awaddr[11:0], awlen, awsize))
-    else fail($sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
-                        cycle_q, awaddr, awlen, awsize));
+    else begin fail_msg = $sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
+                        cycle_q, awaddr, awlen, awsize); fail(); end
   ar_burst_type: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arburst == BURST_INCR)
-    else fail($sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
-                        cycle_q, arburst, arid, araddr, arlen));
+    else begin fail_msg = $sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
+                        cycle_q, arburst, arid, araddr, arlen); fail(); end
   ar_size: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arsize <= 3'(MAX_SIZE))
-    else fail($sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
-                        cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr));
+    else begin fail_msg = $sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
+                        cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr); fail(); end
   ar_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> !crosses_4k(araddr[11:0], arlen, arsize))
-    else fail($sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
-                        cycle_q, araddr, arlen, arsize));
+    else begin fail_msg = $sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
+                        cycle_q, araddr, arlen, arsize); fail(); end
 
   // ------------------------------------------------------------------------------------------
   // Reads: per ID, a FIFO of the ARLENs of outstanding bursts and the beat count of the oldest.
@@ -208,31 +212,35 @@ module axi4_master_checker #(
   wire       r_known  = rd_cnt_q[rid] != '0;
   wire [7:0] r_len    = rlen_q[rid][rd_head_q[rid]];
   wire [8:0] r_beat   = r_beat_q[rid];
-  logic [NID-1:0] rd_push, rd_pop, r_beat_upd;
-  always_comb begin
-    for (int i = 0; i < NID; i++) begin
-      rd_push[i]    = ar_fire && arid == ID_WIDTH'(i) && !ar_full;
-      rd_pop[i]     = r_fire && rid == ID_WIDTH'(i) && r_known && rlast;
-      r_beat_upd[i] = r_fire && rid == ID_WIDTH'(i) && r_known;
-    end
-  end
+  wire       rd_push  = ar_fire && !ar_full;        // an ARLEN enters the FIFO of arid
+  wire       r_take   = r_fire && r_known;          // a beat of the oldest burst of rid
+  wire       rd_pop   = r_take && rlast;            // which leaves the FIFO of rid
+
+  // Count of ID x after this edge (push and pop may hit the same ID). Only the IDs of this
+  // cycle's handshakes are written: no per-ID loop runs in an idle cycle.
+  function automatic logic [PW:0] rd_cnt_next(input logic [ID_WIDTH-1:0] x);
+    rd_cnt_next = rd_cnt_q[x] + (PW+1)'(rd_push && arid == x) - (PW+1)'(rd_pop && rid == x);
+  endfunction
 
   always_ff @(posedge clk) begin
-    for (int i = 0; i < NID; i++) begin
-      if (!rst_n) begin
+    if (!rst_n) begin
+      for (int i = 0; i < NID; i++) begin
         rd_head_q[i] <= '0;
         rd_tail_q[i] <= '0;
         rd_cnt_q[i]  <= '0;
         r_beat_q[i]  <= '0;
-      end else begin
-        if (rd_push[i]) begin
-          rlen_q[i][rd_tail_q[i]] <= arlen;
-          rd_tail_q[i] <= rd_tail_q[i] + 1'b1;
-        end
-        if (rd_pop[i]) rd_head_q[i] <= rd_head_q[i] + 1'b1;
-        rd_cnt_q[i] <= rd_cnt_q[i] + (PW+1)'(rd_push[i]) - (PW+1)'(rd_pop[i]);
-        if (r_beat_upd[i]) r_beat_q[i] <= rlast ? 9'd0 : (r_beat_q[i] == 9'h1ff ? 9'h1ff : r_beat_q[i] + 9'd1);
       end
+    end else begin
+      if (rd_push) begin
+        rlen_q[arid][rd_tail_q[arid]] <= arlen;
+        rd_tail_q[arid] <= rd_tail_q[arid] + 1'b1;
+        rd_cnt_q[arid]  <= rd_cnt_next(arid);
+      end
+      if (rd_pop) begin
+        rd_head_q[rid] <= rd_head_q[rid] + 1'b1;
+        rd_cnt_q[rid]  <= rd_cnt_next(rid);
+      end
+      if (r_take) r_beat_q[rid] <= rlast ? 9'd0 : (r_beat_q[rid] == 9'h1ff ? 9'h1ff : r_beat_q[rid] + 9'd1);
     end
   end
 
@@ -260,6 +268,14 @@ module axi4_master_checker #(
   wire                w_done_ahead = w_fire && wlast && !w_head_valid;
   wire                b_known      = b_due_q[bid] != '0;
 
+  // b_due of ID x after this edge; written only for the IDs of this cycle's events (equal IDs
+  // get the same value), so an idle cycle runs no per-ID loop.
+  function automatic logic [15:0] b_due_next(input logic [ID_WIDTH-1:0] x);
+    b_due_next = b_due_q[x]
+                 + 16'((awq_pop && w_head_id == x) || (aw_fire && w_ahead_done_q && awid == x))
+                 - 16'(b_fire && bid == x && b_known);
+  endfunction
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       awq_head_q      <= '0;
@@ -280,11 +296,9 @@ module axi4_master_checker #(
       if (w_fire) w_beat_q <= wlast ? 9'd0 : (w_beat_q == 9'h1ff ? 9'h1ff : w_beat_q + 9'd1);
       w_ahead_done_q <= (w_ahead_done_q && !aw_fire) || w_done_ahead;
       if (w_done_ahead) w_ahead_beats_q <= w_beat_q + 9'd1;
-      for (int i = 0; i < NID; i++) begin
-        b_due_q[i] <= b_due_q[i]
-                      + 16'((awq_pop && w_head_id == ID_WIDTH'(i)) || (aw_fire && w_ahead_done_q && awid == ID_WIDTH'(i)))
-                      - 16'(b_fire && bid == ID_WIDTH'(i) && b_known);
-      end
+      if (awq_pop)                   b_due_q[w_head_id] <= b_due_next(w_head_id);
+      if (aw_fire && w_ahead_done_q) b_due_q[awid]      <= b_due_next(awid);
+      if (b_fire && b_known)         b_due_q[bid]       <= b_due_next(bid);
     end
   end
 
@@ -295,46 +309,46 @@ module axi4_master_checker #(
     if (rst_n) begin
       if (ar_fire) begin
         ar_capacity: assert (!ar_full)
-          else fail($sformatf("[axi4.capacity] port=%m cycle=%0d side=master arid=%h: more than MAX_OUTSTANDING=%0d read bursts outstanding for one ID (checker limit)",
-                              cycle_q, arid, MAX_OUTSTANDING));
+          else begin fail_msg = $sformatf("[axi4.capacity] port=%m cycle=%0d side=master arid=%h: more than MAX_OUTSTANDING=%0d read bursts outstanding for one ID (checker limit)",
+                              cycle_q, arid, MAX_OUTSTANDING); fail(); end
       end
       if (aw_fire && !w_ahead_done_q) begin
         aw_capacity: assert (!awq_full)
-          else fail($sformatf("[axi4.capacity] port=%m cycle=%0d side=master awid=%h: more than W_QUEUE_DEPTH=%0d AWs waiting for their W data (checker limit)",
-                              cycle_q, awid, W_QUEUE_DEPTH));
+          else begin fail_msg = $sformatf("[axi4.capacity] port=%m cycle=%0d side=master awid=%h: more than W_QUEUE_DEPTH=%0d AWs waiting for their W data (checker limit)",
+                              cycle_q, awid, W_QUEUE_DEPTH); fail(); end
       end
       if (r_fire) begin
         r_unexpected: assert (r_known)
-          else fail($sformatf("[axi4.r.unexpected] port=%m cycle=%0d side=slave rid=%h rlast=%b rresp=%0d: no read burst with this ID is outstanding",
-                              cycle_q, rid, rlast, rresp));
+          else begin fail_msg = $sformatf("[axi4.r.unexpected] port=%m cycle=%0d side=slave rid=%h rlast=%b rresp=%0d: no read burst with this ID is outstanding",
+                              cycle_q, rid, rlast, rresp); fail(); end
         if (r_known) begin
           r_rlast: assert (rlast == (r_beat == {1'b0, r_len}))
-            else fail($sformatf("[axi4.r.rlast] port=%m cycle=%0d side=slave rid=%h beat=%0d arlen=%0d rlast=%b: RLAST must be set exactly on beat ARLEN (0-based)",
-                                cycle_q, rid, r_beat, r_len, rlast));
+            else begin fail_msg = $sformatf("[axi4.r.rlast] port=%m cycle=%0d side=slave rid=%h beat=%0d arlen=%0d rlast=%b: RLAST must be set exactly on beat ARLEN (0-based)",
+                                cycle_q, rid, r_beat, r_len, rlast); fail(); end
         end
       end
       if (w_fire && w_ahead_done_q && !aw_fire) begin
         w_ahead_of_aw: assert (1'b0)
-          else fail($sformatf("[axi4.w.ahead_of_aw] port=%m cycle=%0d side=master wlast=%b ahead_beats=%0d: a W beat of a second burst before the AW of a completed W burst (W may lead AW by one burst)",
-                              cycle_q, wlast, w_ahead_beats_q));
+          else begin fail_msg = $sformatf("[axi4.w.ahead_of_aw] port=%m cycle=%0d side=master wlast=%b ahead_beats=%0d: a W beat of a second burst before the AW of a completed W burst (W may lead AW by one burst)",
+                              cycle_q, wlast, w_ahead_beats_q); fail(); end
       end else if (w_fire && w_head_valid) begin
         w_wlast: assert (wlast == (w_beat_q == {1'b0, w_head_len}))
-          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h beat=%0d awlen=%0d wlast=%b: WLAST must be set exactly on beat AWLEN (0-based)",
-                              cycle_q, w_head_id, w_beat_q, w_head_len, wlast));
+          else begin fail_msg = $sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h beat=%0d awlen=%0d wlast=%b: WLAST must be set exactly on beat AWLEN (0-based)",
+                              cycle_q, w_head_id, w_beat_q, w_head_len, wlast); fail(); end
       end else if (w_fire) begin
         w_wlast_ahead: assert (wlast || w_beat_q != 9'd255)
-          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master beat=%0d wlast=%b: W burst (before its AW) longer than 256 beats",
-                              cycle_q, w_beat_q, wlast));
+          else begin fail_msg = $sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master beat=%0d wlast=%b: W burst (before its AW) longer than 256 beats",
+                              cycle_q, w_beat_q, wlast); fail(); end
       end
       if (aw_fire && w_ahead_done_q) begin
         w_wlast_late_aw: assert (w_ahead_beats_q == {1'b0, awlen} + 9'd1)
-          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h awlen=%0d: its W burst went ahead with %0d beats, not AWLEN+1",
-                              cycle_q, awid, awlen, w_ahead_beats_q));
+          else begin fail_msg = $sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h awlen=%0d: its W burst went ahead with %0d beats, not AWLEN+1",
+                              cycle_q, awid, awlen, w_ahead_beats_q); fail(); end
       end
       if (b_fire) begin
         b_unexpected: assert (b_known)
-          else fail($sformatf("[axi4.b.unexpected] port=%m cycle=%0d side=slave bid=%h bresp=%0d: no write burst with this ID has its AW and last W beat accepted",
-                              cycle_q, bid, bresp));
+          else begin fail_msg = $sformatf("[axi4.b.unexpected] port=%m cycle=%0d side=slave bid=%h bresp=%0d: no write burst with this ID has its AW and last W beat accepted",
+                              cycle_q, bid, bresp); fail(); end
       end
     end
   end

@@ -40,9 +40,13 @@ module axil_slave_checker #(
 
   localparam logic [1:0] RESP_EXOKAY = 2'b01;
 
-  function automatic void fail(input string msg);
-    nicsim_checker_violation(msg);
-    $error("%s", msg);
+  // The message is built (only on failure) into this member, not passed as an argument:
+  // Verilator 5.006 declares every inlined call's string argument as a local of the evaluation
+  // function, constructed and destroyed on every eval even when nothing fails.
+  string fail_msg;
+  function automatic void fail();
+    nicsim_checker_violation(fail_msg);
+    $error("%s", fail_msg);
   endfunction
 
   logic [63:0] cycle_q;
@@ -57,65 +61,65 @@ module axil_slave_checker #(
 
   // ---- reset: no valid while rst_n is low, nor at the first rising edge after it ----
   aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
-    else fail($sformatf("[axil.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, awvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axil.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, awvalid, rst_n, $past(rst_n)); fail(); end
   w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
-    else fail($sformatf("[axil.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, wvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axil.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, wvalid, rst_n, $past(rst_n)); fail(); end
   b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
-    else fail($sformatf("[axil.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, bvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axil.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, bvalid, rst_n, $past(rst_n)); fail(); end
   ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
-    else fail($sformatf("[axil.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, arvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axil.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, arvalid, rst_n, $past(rst_n)); fail(); end
   r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
-    else fail($sformatf("[axil.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, rvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axil.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, rvalid, rst_n, $past(rst_n)); fail(); end
 
   // ---- handshake: valid stays high, payload unchanged, until ready ----
   aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && awvalid && !awready) |-> awvalid)
-    else fail($sformatf("[axil.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awaddr=%h",
-                        cycle_q, awvalid, awready, $past(awaddr)));
+    else begin fail_msg = $sformatf("[axil.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awaddr=%h",
+                        cycle_q, awvalid, awready, $past(awaddr)); fail(); end
   aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awaddr, awprot}))
-    else fail($sformatf("[axil.aw.payload_stable] port=%m cycle=%0d side=master awaddr=%h->%h awprot=%h->%h",
-                        cycle_q, $past(awaddr), awaddr, $past(awprot), awprot));
+    else begin fail_msg = $sformatf("[axil.aw.payload_stable] port=%m cycle=%0d side=master awaddr=%h->%h awprot=%h->%h",
+                        cycle_q, $past(awaddr), awaddr, $past(awprot), awprot); fail(); end
   w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && wvalid && !wready) |-> wvalid)
-    else fail($sformatf("[axil.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wdata=%h",
-                        cycle_q, wvalid, wready, $past(wdata)));
+    else begin fail_msg = $sformatf("[axil.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wdata=%h",
+                        cycle_q, wvalid, wready, $past(wdata)); fail(); end
   w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb}))
-    else fail($sformatf("[axil.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h",
-                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb));
+    else begin fail_msg = $sformatf("[axil.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h",
+                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb); fail(); end
   b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && bvalid && !bready) |-> bvalid)
-    else fail($sformatf("[axil.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bresp=%0d",
-                        cycle_q, bvalid, bready, $past(bresp)));
+    else begin fail_msg = $sformatf("[axil.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bresp=%0d",
+                        cycle_q, bvalid, bready, $past(bresp)); fail(); end
   b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && bvalid && !bready) && bvalid |-> $stable(bresp))
-    else fail($sformatf("[axil.b.payload_stable] port=%m cycle=%0d side=slave bresp=%0d->%0d",
-                        cycle_q, $past(bresp), bresp));
+    else begin fail_msg = $sformatf("[axil.b.payload_stable] port=%m cycle=%0d side=slave bresp=%0d->%0d",
+                        cycle_q, $past(bresp), bresp); fail(); end
   ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && arvalid && !arready) |-> arvalid)
-    else fail($sformatf("[axil.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b araddr=%h",
-                        cycle_q, arvalid, arready, $past(araddr)));
+    else begin fail_msg = $sformatf("[axil.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b araddr=%h",
+                        cycle_q, arvalid, arready, $past(araddr)); fail(); end
   ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && arvalid && !arready) && arvalid |-> $stable({araddr, arprot}))
-    else fail($sformatf("[axil.ar.payload_stable] port=%m cycle=%0d side=master araddr=%h->%h arprot=%h->%h",
-                        cycle_q, $past(araddr), araddr, $past(arprot), arprot));
+    else begin fail_msg = $sformatf("[axil.ar.payload_stable] port=%m cycle=%0d side=master araddr=%h->%h arprot=%h->%h",
+                        cycle_q, $past(araddr), araddr, $past(arprot), arprot); fail(); end
   r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && rvalid && !rready) |-> rvalid)
-    else fail($sformatf("[axil.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rdata=%h",
-                        cycle_q, rvalid, rready, $past(rdata)));
+    else begin fail_msg = $sformatf("[axil.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rdata=%h",
+                        cycle_q, rvalid, rready, $past(rdata)); fail(); end
   r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rdata, rresp}))
-    else fail($sformatf("[axil.r.payload_stable] port=%m cycle=%0d side=slave rdata=%h->%h rresp=%0d->%0d",
-                        cycle_q, $past(rdata), rdata, $past(rresp), rresp));
+    else begin fail_msg = $sformatf("[axil.r.payload_stable] port=%m cycle=%0d side=slave rdata=%h->%h rresp=%0d->%0d",
+                        cycle_q, $past(rdata), rdata, $past(rresp), rresp); fail(); end
 
   // ---- response codes ----
   b_resp: assert property (@(posedge clk) disable iff (!rst_n) bvalid |-> bresp != RESP_EXOKAY)
-    else fail($sformatf("[axil.b.resp] port=%m cycle=%0d side=slave bresp=%0d: EXOKAY is not legal on AXI4-Lite",
-                        cycle_q, bresp));
+    else begin fail_msg = $sformatf("[axil.b.resp] port=%m cycle=%0d side=slave bresp=%0d: EXOKAY is not legal on AXI4-Lite",
+                        cycle_q, bresp); fail(); end
   r_resp: assert property (@(posedge clk) disable iff (!rst_n) rvalid |-> rresp != RESP_EXOKAY)
-    else fail($sformatf("[axil.r.resp] port=%m cycle=%0d side=slave rresp=%0d: EXOKAY is not legal on AXI4-Lite",
-                        cycle_q, rresp));
+    else begin fail_msg = $sformatf("[axil.r.resp] port=%m cycle=%0d side=slave rresp=%0d: EXOKAY is not legal on AXI4-Lite",
+                        cycle_q, rresp); fail(); end
 
   // ---- one response per request ----
   logic [15:0] aw_pend_q, w_pend_q, ar_pend_q;  // accepted requests not answered yet
@@ -130,9 +134,9 @@ module axil_slave_checker #(
       w_pend_q  <= '0;
       ar_pend_q <= '0;
     end else begin
-      aw_pend_q <= aw_pend_q + 16'(aw_fire) - 16'(b_take);
-      w_pend_q  <= w_pend_q + 16'(w_fire) - 16'(b_take);
-      ar_pend_q <= ar_pend_q + 16'(ar_fire) - 16'(r_take);
+      if (aw_fire || b_take) aw_pend_q <= aw_pend_q + 16'(aw_fire) - 16'(b_take);
+      if (w_fire || b_take)  w_pend_q  <= w_pend_q + 16'(w_fire) - 16'(b_take);
+      if (ar_fire || r_take) ar_pend_q <= ar_pend_q + 16'(ar_fire) - 16'(r_take);
     end
   end
 
@@ -140,13 +144,13 @@ module axil_slave_checker #(
     if (rst_n) begin
       if (b_fire) begin
         b_unexpected: assert (b_known)
-          else fail($sformatf("[axil.b.unexpected] port=%m cycle=%0d side=slave bresp=%0d aw_pending=%0d w_pending=%0d: B without an accepted AW and W",
-                              cycle_q, bresp, aw_pend_q, w_pend_q));
+          else begin fail_msg = $sformatf("[axil.b.unexpected] port=%m cycle=%0d side=slave bresp=%0d aw_pending=%0d w_pending=%0d: B without an accepted AW and W",
+                              cycle_q, bresp, aw_pend_q, w_pend_q); fail(); end
       end
       if (r_fire) begin
         r_unexpected: assert (r_known)
-          else fail($sformatf("[axil.r.unexpected] port=%m cycle=%0d side=slave rdata=%h rresp=%0d: R without an accepted AR",
-                              cycle_q, rdata, rresp));
+          else begin fail_msg = $sformatf("[axil.r.unexpected] port=%m cycle=%0d side=slave rdata=%h rresp=%0d: R without an accepted AR",
+                              cycle_q, rdata, rresp); fail(); end
       end
     end
   end

@@ -28,9 +28,13 @@ module axis_checker #(
 
   import "DPI-C" function void nicsim_checker_violation(input string msg);
 
-  function automatic void fail(input string msg);
-    nicsim_checker_violation(msg);
-    $error("%s", msg);
+  // The message is built (only on failure) into this member, not passed as an argument:
+  // Verilator 5.006 declares every inlined call's string argument as a local of the evaluation
+  // function, constructed and destroyed on every eval even when nothing fails.
+  string fail_msg;
+  function automatic void fail();
+    nicsim_checker_violation(fail_msg);
+    $error("%s", fail_msg);
   endfunction
 
   logic [63:0] cycle_q;
@@ -44,54 +48,54 @@ module axis_checker #(
   // tkeep of the form 0..01..1, i.e. (tkeep & (tkeep + 1)) == 0.
 
   reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !tvalid)
-    else fail($sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, tvalid, rst_n, $past(rst_n)));
+    else begin fail_msg = $sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, tvalid, rst_n, $past(rst_n)); fail(); end
 
   valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && tvalid && !tready) |-> tvalid)
-    else fail($sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
-                        cycle_q, tvalid, tready, $past(tlast)));
+    else begin fail_msg = $sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
+                        cycle_q, tvalid, tready, $past(tlast)); fail(); end
   payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && tvalid && !tready) && tvalid |-> $stable({tdata, tkeep, tlast, tuser}))
-    else fail($sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
-                        cycle_q, $past(tdata), tdata, $past(tkeep), tkeep, $past(tlast), tlast, $past(tuser), tuser));
+    else begin fail_msg = $sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
+                        cycle_q, $past(tdata), tdata, $past(tkeep), tkeep, $past(tlast), tlast, $past(tuser), tuser); fail(); end
 
   tkeep_zero: assert property (@(posedge clk) disable iff (!rst_n) tvalid |-> tkeep != '0)
-    else fail($sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
-                        cycle_q, tkeep, tlast));
+    else begin fail_msg = $sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
+                        cycle_q, tkeep, tlast); fail(); end
   tkeep_contiguous: assert property (@(posedge clk) disable iff (!rst_n) tvalid && tkeep != '0 |-> (tkeep & (tkeep + 1'b1)) == '0)
-    else fail($sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
-                        cycle_q, tkeep, tlast));
+    else begin fail_msg = $sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
+                        cycle_q, tkeep, tlast); fail(); end
   tkeep_full: assert property (@(posedge clk) disable iff (!rst_n)
                                tvalid && !tlast && tkeep != '0 && (tkeep & (tkeep + 1'b1)) == '0 |-> &tkeep)
-    else fail($sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
-                        cycle_q, tkeep));
+    else begin fail_msg = $sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
+                        cycle_q, tkeep); fail(); end
 
   // ---- frame length ----
   logic [31:0] bytes_q;   // bytes of the current frame accepted so far
   logic        over_q;    // the current frame already fired axis.frame_length
-  logic [31:0] beat_bytes;
-  // A loop, not $countones: Verilator 5.006's DFG optimizer hits an internal error on the latter here.
-  always_comb begin
-    beat_bytes = '0;
-    for (int i = 0; i < DATA_WIDTH / 8; i++) beat_bytes = beat_bytes + {31'b0, tkeep[i]};
-  end
-  wire  [31:0] total      = bytes_q + beat_bytes;
+  // Bytes of the frame up to and including this beat. A loop, not $countones: Verilator
+  // 5.006's DFG optimizer hits an internal error on the latter here. Called only on an accepted
+  // beat (inside always_ff), so an idle cycle does not count tkeep bits.
+  function automatic logic [31:0] total_with(input logic [DATA_WIDTH/8-1:0] keep);
+    total_with = bytes_q;
+    for (int i = 0; i < DATA_WIDTH / 8; i++) total_with = total_with + {31'b0, keep[i]};
+  endfunction
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       bytes_q <= '0;
       over_q  <= 1'b0;
     end else if (fire) begin
-      bytes_q <= tlast ? 32'd0 : total;
-      over_q  <= !tlast && (over_q || total > 32'(MAX_FRAME_BYTES));
+      bytes_q <= tlast ? 32'd0 : total_with(tkeep);
+      over_q  <= !tlast && (over_q || total_with(tkeep) > 32'(MAX_FRAME_BYTES));
     end
   end
 
   always_ff @(posedge clk) begin
     if (rst_n && fire && !over_q) begin
-      frame_length: assert (total <= 32'(MAX_FRAME_BYTES))
-        else fail($sformatf("[axis.frame_length] port=%m cycle=%0d side=source bytes=%0d max=%0d tlast=%b: frame longer than MAX_FRAME_BYTES",
-                            cycle_q, total, MAX_FRAME_BYTES, tlast));
+      frame_length: assert (total_with(tkeep) <= 32'(MAX_FRAME_BYTES))
+        else begin fail_msg = $sformatf("[axis.frame_length] port=%m cycle=%0d side=source bytes=%0d max=%0d tlast=%b: frame longer than MAX_FRAME_BYTES",
+                            cycle_q, total_with(tkeep), MAX_FRAME_BYTES, tlast); fail(); end
     end
   end
 
