@@ -76,9 +76,9 @@ module axi4_master_checker #(
   localparam logic [1:0] BURST_INCR = 2'b01;
 
   // One violation: to C++ first (it may throw out of eval()), then to Verilator's $error.
-  // The message is built (only on failure) into this member, not passed as an argument:
-  // Verilator 5.006 declares every inlined call's string argument as a local of the evaluation
-  // function, constructed and destroyed on every eval even when nothing fails.
+  // The message is built (only on failure) into this member, not passed as an argument: an
+  // inlined call's string argument becomes a local of Verilator 5.006's evaluation function,
+  // constructed and destroyed on every eval even when nothing fails.
   string fail_msg;
   function automatic void fail();
     nicsim_checker_violation(fail_msg);

@@ -40,9 +40,9 @@ module axil_slave_checker #(
 
   localparam logic [1:0] RESP_EXOKAY = 2'b01;
 
-  // The message is built (only on failure) into this member, not passed as an argument:
-  // Verilator 5.006 declares every inlined call's string argument as a local of the evaluation
-  // function, constructed and destroyed on every eval even when nothing fails.
+  // The message is built (only on failure) into this member, not passed as an argument: an
+  // inlined call's string argument becomes a local of Verilator 5.006's evaluation function,
+  // constructed and destroyed on every eval even when nothing fails.
   string fail_msg;
   function automatic void fail();
     nicsim_checker_violation(fail_msg);

@@ -28,9 +28,9 @@ module axis_checker #(
 
   import "DPI-C" function void nicsim_checker_violation(input string msg);
 
-  // The message is built (only on failure) into this member, not passed as an argument:
-  // Verilator 5.006 declares every inlined call's string argument as a local of the evaluation
-  // function, constructed and destroyed on every eval even when nothing fails.
+  // The message is built (only on failure) into this member, not passed as an argument: an
+  // inlined call's string argument becomes a local of Verilator 5.006's evaluation function,
+  // constructed and destroyed on every eval even when nothing fails.
   string fail_msg;
   function automatic void fail();
     nicsim_checker_violation(fail_msg);
