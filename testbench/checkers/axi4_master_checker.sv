@@ -76,13 +76,13 @@ module axi4_master_checker #(
   localparam logic [1:0] BURST_INCR = 2'b01;
 
   // One violation: to C++ first (it may throw out of eval()), then to Verilator's $error.
-  // The message is built (only on failure) into this member, not passed as an argument: an
-  // inlined call's string argument becomes a local of Verilator 5.006's evaluation function,
-  // constructed and destroyed on every eval even when nothing fails.
-  string fail_msg;
-  function automatic void fail();
-    nicsim_checker_violation(fail_msg);
-    $error("%s", fail_msg);
+  // Not inlined: an inlined call's string argument becomes a local of Verilator 5.006's
+  // evaluation function, constructed and destroyed on every eval even when nothing fails; a
+  // call builds its message only when the assertion fails.
+  function automatic void fail(input string msg);
+    /*verilator no_inline_task*/
+    nicsim_checker_violation(msg);
+    $error("%s", msg);
   endfunction
 
   // Does an INCR burst starting at addr (low 12 bits) with len/size leave its 4 KiB page?
@@ -113,20 +113,20 @@ module axi4_master_checker #(
   // Reset: no valid while rst_n is low, nor at the first rising edge after it went high.
   // ------------------------------------------------------------------------------------------
   aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
-    else begin fail_msg = $sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, awvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, awvalid, rst_n, $past(rst_n)));
   w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
-    else begin fail_msg = $sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, wvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, wvalid, rst_n, $past(rst_n)));
   b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
-    else begin fail_msg = $sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, bvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, bvalid, rst_n, $past(rst_n)));
   ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
-    else begin fail_msg = $sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, arvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, arvalid, rst_n, $past(rst_n)));
   r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
-    else begin fail_msg = $sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, rvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, rvalid, rst_n, $past(rst_n)));
 
   // ------------------------------------------------------------------------------------------
   // Handshake: once valid is high it stays high, with its payload unchanged, until ready.
@@ -135,69 +135,69 @@ module axi4_master_checker #(
   // ------------------------------------------------------------------------------------------
   aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                     $past(rst_n && awvalid && !awready) |-> awvalid)
-    else begin fail_msg = $sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
-                        cycle_q, awvalid, awready, $past(awid), $past(awaddr)); fail(); end
+    else fail($sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
+                        cycle_q, awvalid, awready, $past(awid), $past(awaddr)));
   aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot}))
-    else begin fail_msg = $sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
+    else fail($sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
                         cycle_q, $past(awid), awid, $past(awaddr), awaddr, $past(awlen), awlen, $past(awsize), awsize,
-                        $past(awburst), awburst, $past(awlock), awlock, $past(awcache), awcache, $past(awprot), awprot); fail(); end
+                        $past(awburst), awburst, $past(awlock), awlock, $past(awcache), awcache, $past(awprot), awprot));
   w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && wvalid && !wready) |-> wvalid)
-    else begin fail_msg = $sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
-                        cycle_q, wvalid, wready, $past(wlast)); fail(); end
+    else fail($sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
+                        cycle_q, wvalid, wready, $past(wlast)));
   w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb, wlast}))
-    else begin fail_msg = $sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
-                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb, $past(wlast), wlast); fail(); end
+    else fail($sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
+                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb, $past(wlast), wlast));
   b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && bvalid && !bready) |-> bvalid)
-    else begin fail_msg = $sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
-                        cycle_q, bvalid, bready, $past(bid)); fail(); end
+    else fail($sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
+                        cycle_q, bvalid, bready, $past(bid)));
   b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && bvalid && !bready) && bvalid |-> $stable({bid, bresp}))
-    else begin fail_msg = $sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
-                        cycle_q, $past(bid), bid, $past(bresp), bresp); fail(); end
+    else fail($sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
+                        cycle_q, $past(bid), bid, $past(bresp), bresp));
   ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                     $past(rst_n && arvalid && !arready) |-> arvalid)
-    else begin fail_msg = $sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
-                        cycle_q, arvalid, arready, $past(arid), $past(araddr)); fail(); end
+    else fail($sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
+                        cycle_q, arvalid, arready, $past(arid), $past(araddr)));
   ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && arvalid && !arready) && arvalid |-> $stable({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot}))
-    else begin fail_msg = $sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
+    else fail($sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
                         cycle_q, $past(arid), arid, $past(araddr), araddr, $past(arlen), arlen, $past(arsize), arsize,
-                        $past(arburst), arburst, $past(arlock), arlock, $past(arcache), arcache, $past(arprot), arprot); fail(); end
+                        $past(arburst), arburst, $past(arlock), arlock, $past(arcache), arcache, $past(arprot), arprot));
   r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && rvalid && !rready) |-> rvalid)
-    else begin fail_msg = $sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
-                        cycle_q, rvalid, rready, $past(rid)); fail(); end
+    else fail($sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
+                        cycle_q, rvalid, rready, $past(rid)));
   r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rid, rdata, rresp, rlast}))
-    else begin fail_msg = $sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
-                        cycle_q, $past(rid), rid, $past(rdata), rdata, $past(rresp), rresp, $past(rlast), rlast); fail(); end
+    else fail($sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
+                        cycle_q, $past(rid), rid, $past(rdata), rdata, $past(rresp), rresp, $past(rlast), rlast));
 
   // ------------------------------------------------------------------------------------------
   // Burst attributes, checked whenever AxVALID is high: INCR only (any AxLEN 0..255 is legal for
   // INCR), AxSIZE at most the bus width, never crossing a 4 KiB boundary.
   // ------------------------------------------------------------------------------------------
   aw_burst_type: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awburst == BURST_INCR)
-    else begin fail_msg = $sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
-                        cycle_q, awburst, awid, awaddr, awlen); fail(); end
+    else fail($sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
+                        cycle_q, awburst, awid, awaddr, awlen));
   aw_size: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awsize <= 3'(MAX_SIZE))
-    else begin fail_msg = $sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
-                        cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr); fail(); end
+    else fail($sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
+                        cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr));
   aw_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> !crosses_4k(awaddr[11:0], awlen, awsize))
-    else begin fail_msg = $sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
-                        cycle_q, awaddr, awlen, awsize); fail(); end
+    else fail($sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
+                        cycle_q, awaddr, awlen, awsize));
   ar_burst_type: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arburst == BURST_INCR)
-    else begin fail_msg = $sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
-                        cycle_q, arburst, arid, araddr, arlen); fail(); end
+    else fail($sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
+                        cycle_q, arburst, arid, araddr, arlen));
   ar_size: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arsize <= 3'(MAX_SIZE))
-    else begin fail_msg = $sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
-                        cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr); fail(); end
+    else fail($sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
+                        cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr));
   ar_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> !crosses_4k(araddr[11:0], arlen, arsize))
-    else begin fail_msg = $sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
-                        cycle_q, araddr, arlen, arsize); fail(); end
+    else fail($sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
+                        cycle_q, araddr, arlen, arsize));
 
   // ------------------------------------------------------------------------------------------
   // Reads: per ID, a FIFO of the ARLENs of outstanding bursts and the beat count of the oldest.
@@ -309,46 +309,46 @@ module axi4_master_checker #(
     if (rst_n) begin
       if (ar_fire) begin
         ar_capacity: assert (!ar_full)
-          else begin fail_msg = $sformatf("[axi4.capacity] port=%m cycle=%0d side=master arid=%h: more than MAX_OUTSTANDING=%0d read bursts outstanding for one ID (checker limit)",
-                              cycle_q, arid, MAX_OUTSTANDING); fail(); end
+          else fail($sformatf("[axi4.capacity] port=%m cycle=%0d side=master arid=%h: more than MAX_OUTSTANDING=%0d read bursts outstanding for one ID (checker limit)",
+                              cycle_q, arid, MAX_OUTSTANDING));
       end
       if (aw_fire && !w_ahead_done_q) begin
         aw_capacity: assert (!awq_full)
-          else begin fail_msg = $sformatf("[axi4.capacity] port=%m cycle=%0d side=master awid=%h: more than W_QUEUE_DEPTH=%0d AWs waiting for their W data (checker limit)",
-                              cycle_q, awid, W_QUEUE_DEPTH); fail(); end
+          else fail($sformatf("[axi4.capacity] port=%m cycle=%0d side=master awid=%h: more than W_QUEUE_DEPTH=%0d AWs waiting for their W data (checker limit)",
+                              cycle_q, awid, W_QUEUE_DEPTH));
       end
       if (r_fire) begin
         r_unexpected: assert (r_known)
-          else begin fail_msg = $sformatf("[axi4.r.unexpected] port=%m cycle=%0d side=slave rid=%h rlast=%b rresp=%0d: no read burst with this ID is outstanding",
-                              cycle_q, rid, rlast, rresp); fail(); end
+          else fail($sformatf("[axi4.r.unexpected] port=%m cycle=%0d side=slave rid=%h rlast=%b rresp=%0d: no read burst with this ID is outstanding",
+                              cycle_q, rid, rlast, rresp));
         if (r_known) begin
           r_rlast: assert (rlast == (r_beat == {1'b0, r_len}))
-            else begin fail_msg = $sformatf("[axi4.r.rlast] port=%m cycle=%0d side=slave rid=%h beat=%0d arlen=%0d rlast=%b: RLAST must be set exactly on beat ARLEN (0-based)",
-                                cycle_q, rid, r_beat, r_len, rlast); fail(); end
+            else fail($sformatf("[axi4.r.rlast] port=%m cycle=%0d side=slave rid=%h beat=%0d arlen=%0d rlast=%b: RLAST must be set exactly on beat ARLEN (0-based)",
+                                cycle_q, rid, r_beat, r_len, rlast));
         end
       end
       if (w_fire && w_ahead_done_q && !aw_fire) begin
         w_ahead_of_aw: assert (1'b0)
-          else begin fail_msg = $sformatf("[axi4.w.ahead_of_aw] port=%m cycle=%0d side=master wlast=%b ahead_beats=%0d: a W beat of a second burst before the AW of a completed W burst (W may lead AW by one burst)",
-                              cycle_q, wlast, w_ahead_beats_q); fail(); end
+          else fail($sformatf("[axi4.w.ahead_of_aw] port=%m cycle=%0d side=master wlast=%b ahead_beats=%0d: a W beat of a second burst before the AW of a completed W burst (W may lead AW by one burst)",
+                              cycle_q, wlast, w_ahead_beats_q));
       end else if (w_fire && w_head_valid) begin
         w_wlast: assert (wlast == (w_beat_q == {1'b0, w_head_len}))
-          else begin fail_msg = $sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h beat=%0d awlen=%0d wlast=%b: WLAST must be set exactly on beat AWLEN (0-based)",
-                              cycle_q, w_head_id, w_beat_q, w_head_len, wlast); fail(); end
+          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h beat=%0d awlen=%0d wlast=%b: WLAST must be set exactly on beat AWLEN (0-based)",
+                              cycle_q, w_head_id, w_beat_q, w_head_len, wlast));
       end else if (w_fire) begin
         w_wlast_ahead: assert (wlast || w_beat_q != 9'd255)
-          else begin fail_msg = $sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master beat=%0d wlast=%b: W burst (before its AW) longer than 256 beats",
-                              cycle_q, w_beat_q, wlast); fail(); end
+          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master beat=%0d wlast=%b: W burst (before its AW) longer than 256 beats",
+                              cycle_q, w_beat_q, wlast));
       end
       if (aw_fire && w_ahead_done_q) begin
         w_wlast_late_aw: assert (w_ahead_beats_q == {1'b0, awlen} + 9'd1)
-          else begin fail_msg = $sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h awlen=%0d: its W burst went ahead with %0d beats, not AWLEN+1",
-                              cycle_q, awid, awlen, w_ahead_beats_q); fail(); end
+          else fail($sformatf("[axi4.w.wlast] port=%m cycle=%0d side=master awid=%h awlen=%0d: its W burst went ahead with %0d beats, not AWLEN+1",
+                              cycle_q, awid, awlen, w_ahead_beats_q));
       end
       if (b_fire) begin
         b_unexpected: assert (b_known)
-          else begin fail_msg = $sformatf("[axi4.b.unexpected] port=%m cycle=%0d side=slave bid=%h bresp=%0d: no write burst with this ID has its AW and last W beat accepted",
-                              cycle_q, bid, bresp); fail(); end
+          else fail($sformatf("[axi4.b.unexpected] port=%m cycle=%0d side=slave bid=%h bresp=%0d: no write burst with this ID has its AW and last W beat accepted",
+                              cycle_q, bid, bresp));
       end
     end
   end

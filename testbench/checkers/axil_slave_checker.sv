@@ -40,13 +40,13 @@ module axil_slave_checker #(
 
   localparam logic [1:0] RESP_EXOKAY = 2'b01;
 
-  // The message is built (only on failure) into this member, not passed as an argument: an
-  // inlined call's string argument becomes a local of Verilator 5.006's evaluation function,
-  // constructed and destroyed on every eval even when nothing fails.
-  string fail_msg;
-  function automatic void fail();
-    nicsim_checker_violation(fail_msg);
-    $error("%s", fail_msg);
+  // Not inlined: an inlined call's string argument becomes a local of Verilator 5.006's
+  // evaluation function, constructed and destroyed on every eval even when nothing fails; a
+  // call builds its message only when the assertion fails.
+  function automatic void fail(input string msg);
+    /*verilator no_inline_task*/
+    nicsim_checker_violation(msg);
+    $error("%s", msg);
   endfunction
 
   logic [63:0] cycle_q;
@@ -61,65 +61,65 @@ module axil_slave_checker #(
 
   // ---- reset: no valid while rst_n is low, nor at the first rising edge after it ----
   aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
-    else begin fail_msg = $sformatf("[axil.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, awvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axil.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, awvalid, rst_n, $past(rst_n)));
   w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
-    else begin fail_msg = $sformatf("[axil.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, wvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axil.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, wvalid, rst_n, $past(rst_n)));
   b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
-    else begin fail_msg = $sformatf("[axil.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, bvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axil.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, bvalid, rst_n, $past(rst_n)));
   ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
-    else begin fail_msg = $sformatf("[axil.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, arvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axil.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, arvalid, rst_n, $past(rst_n)));
   r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
-    else begin fail_msg = $sformatf("[axil.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, rvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axil.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, rvalid, rst_n, $past(rst_n)));
 
   // ---- handshake: valid stays high, payload unchanged, until ready ----
   aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && awvalid && !awready) |-> awvalid)
-    else begin fail_msg = $sformatf("[axil.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awaddr=%h",
-                        cycle_q, awvalid, awready, $past(awaddr)); fail(); end
+    else fail($sformatf("[axil.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awaddr=%h",
+                        cycle_q, awvalid, awready, $past(awaddr)));
   aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awaddr, awprot}))
-    else begin fail_msg = $sformatf("[axil.aw.payload_stable] port=%m cycle=%0d side=master awaddr=%h->%h awprot=%h->%h",
-                        cycle_q, $past(awaddr), awaddr, $past(awprot), awprot); fail(); end
+    else fail($sformatf("[axil.aw.payload_stable] port=%m cycle=%0d side=master awaddr=%h->%h awprot=%h->%h",
+                        cycle_q, $past(awaddr), awaddr, $past(awprot), awprot));
   w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && wvalid && !wready) |-> wvalid)
-    else begin fail_msg = $sformatf("[axil.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wdata=%h",
-                        cycle_q, wvalid, wready, $past(wdata)); fail(); end
+    else fail($sformatf("[axil.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wdata=%h",
+                        cycle_q, wvalid, wready, $past(wdata)));
   w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb}))
-    else begin fail_msg = $sformatf("[axil.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h",
-                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb); fail(); end
+    else fail($sformatf("[axil.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h",
+                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb));
   b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && bvalid && !bready) |-> bvalid)
-    else begin fail_msg = $sformatf("[axil.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bresp=%0d",
-                        cycle_q, bvalid, bready, $past(bresp)); fail(); end
+    else fail($sformatf("[axil.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bresp=%0d",
+                        cycle_q, bvalid, bready, $past(bresp)));
   b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && bvalid && !bready) && bvalid |-> $stable(bresp))
-    else begin fail_msg = $sformatf("[axil.b.payload_stable] port=%m cycle=%0d side=slave bresp=%0d->%0d",
-                        cycle_q, $past(bresp), bresp); fail(); end
+    else fail($sformatf("[axil.b.payload_stable] port=%m cycle=%0d side=slave bresp=%0d->%0d",
+                        cycle_q, $past(bresp), bresp));
   ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && arvalid && !arready) |-> arvalid)
-    else begin fail_msg = $sformatf("[axil.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b araddr=%h",
-                        cycle_q, arvalid, arready, $past(araddr)); fail(); end
+    else fail($sformatf("[axil.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b araddr=%h",
+                        cycle_q, arvalid, arready, $past(araddr)));
   ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                       $past(rst_n && arvalid && !arready) && arvalid |-> $stable({araddr, arprot}))
-    else begin fail_msg = $sformatf("[axil.ar.payload_stable] port=%m cycle=%0d side=master araddr=%h->%h arprot=%h->%h",
-                        cycle_q, $past(araddr), araddr, $past(arprot), arprot); fail(); end
+    else fail($sformatf("[axil.ar.payload_stable] port=%m cycle=%0d side=master araddr=%h->%h arprot=%h->%h",
+                        cycle_q, $past(araddr), araddr, $past(arprot), arprot));
   r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && rvalid && !rready) |-> rvalid)
-    else begin fail_msg = $sformatf("[axil.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rdata=%h",
-                        cycle_q, rvalid, rready, $past(rdata)); fail(); end
+    else fail($sformatf("[axil.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rdata=%h",
+                        cycle_q, rvalid, rready, $past(rdata)));
   r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                      $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rdata, rresp}))
-    else begin fail_msg = $sformatf("[axil.r.payload_stable] port=%m cycle=%0d side=slave rdata=%h->%h rresp=%0d->%0d",
-                        cycle_q, $past(rdata), rdata, $past(rresp), rresp); fail(); end
+    else fail($sformatf("[axil.r.payload_stable] port=%m cycle=%0d side=slave rdata=%h->%h rresp=%0d->%0d",
+                        cycle_q, $past(rdata), rdata, $past(rresp), rresp));
 
   // ---- response codes ----
   b_resp: assert property (@(posedge clk) disable iff (!rst_n) bvalid |-> bresp != RESP_EXOKAY)
-    else begin fail_msg = $sformatf("[axil.b.resp] port=%m cycle=%0d side=slave bresp=%0d: EXOKAY is not legal on AXI4-Lite",
-                        cycle_q, bresp); fail(); end
+    else fail($sformatf("[axil.b.resp] port=%m cycle=%0d side=slave bresp=%0d: EXOKAY is not legal on AXI4-Lite",
+                        cycle_q, bresp));
   r_resp: assert property (@(posedge clk) disable iff (!rst_n) rvalid |-> rresp != RESP_EXOKAY)
-    else begin fail_msg = $sformatf("[axil.r.resp] port=%m cycle=%0d side=slave rresp=%0d: EXOKAY is not legal on AXI4-Lite",
-                        cycle_q, rresp); fail(); end
+    else fail($sformatf("[axil.r.resp] port=%m cycle=%0d side=slave rresp=%0d: EXOKAY is not legal on AXI4-Lite",
+                        cycle_q, rresp));
 
   // ---- one response per request ----
   logic [15:0] aw_pend_q, w_pend_q, ar_pend_q;  // accepted requests not answered yet
@@ -144,13 +144,13 @@ module axil_slave_checker #(
     if (rst_n) begin
       if (b_fire) begin
         b_unexpected: assert (b_known)
-          else begin fail_msg = $sformatf("[axil.b.unexpected] port=%m cycle=%0d side=slave bresp=%0d aw_pending=%0d w_pending=%0d: B without an accepted AW and W",
-                              cycle_q, bresp, aw_pend_q, w_pend_q); fail(); end
+          else fail($sformatf("[axil.b.unexpected] port=%m cycle=%0d side=slave bresp=%0d aw_pending=%0d w_pending=%0d: B without an accepted AW and W",
+                              cycle_q, bresp, aw_pend_q, w_pend_q));
       end
       if (r_fire) begin
         r_unexpected: assert (r_known)
-          else begin fail_msg = $sformatf("[axil.r.unexpected] port=%m cycle=%0d side=slave rdata=%h rresp=%0d: R without an accepted AR",
-                              cycle_q, rdata, rresp); fail(); end
+          else fail($sformatf("[axil.r.unexpected] port=%m cycle=%0d side=slave rdata=%h rresp=%0d: R without an accepted AR",
+                              cycle_q, rdata, rresp));
       end
     end
   end

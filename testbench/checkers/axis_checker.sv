@@ -28,13 +28,13 @@ module axis_checker #(
 
   import "DPI-C" function void nicsim_checker_violation(input string msg);
 
-  // The message is built (only on failure) into this member, not passed as an argument: an
-  // inlined call's string argument becomes a local of Verilator 5.006's evaluation function,
-  // constructed and destroyed on every eval even when nothing fails.
-  string fail_msg;
-  function automatic void fail();
-    nicsim_checker_violation(fail_msg);
-    $error("%s", fail_msg);
+  // Not inlined: an inlined call's string argument becomes a local of Verilator 5.006's
+  // evaluation function, constructed and destroyed on every eval even when nothing fails; a
+  // call builds its message only when the assertion fails.
+  function automatic void fail(input string msg);
+    /*verilator no_inline_task*/
+    nicsim_checker_violation(msg);
+    $error("%s", msg);
   endfunction
 
   logic [63:0] cycle_q;
@@ -48,27 +48,27 @@ module axis_checker #(
   // tkeep of the form 0..01..1, i.e. (tkeep & (tkeep + 1)) == 0.
 
   reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !tvalid)
-    else begin fail_msg = $sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, tvalid, rst_n, $past(rst_n)); fail(); end
+    else fail($sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
+                        cycle_q, tvalid, rst_n, $past(rst_n)));
 
   valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && tvalid && !tready) |-> tvalid)
-    else begin fail_msg = $sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
-                        cycle_q, tvalid, tready, $past(tlast)); fail(); end
+    else fail($sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
+                        cycle_q, tvalid, tready, $past(tlast)));
   payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
                                    $past(rst_n && tvalid && !tready) && tvalid |-> $stable({tdata, tkeep, tlast, tuser}))
-    else begin fail_msg = $sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
-                        cycle_q, $past(tdata), tdata, $past(tkeep), tkeep, $past(tlast), tlast, $past(tuser), tuser); fail(); end
+    else fail($sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
+                        cycle_q, $past(tdata), tdata, $past(tkeep), tkeep, $past(tlast), tlast, $past(tuser), tuser));
 
   tkeep_zero: assert property (@(posedge clk) disable iff (!rst_n) tvalid |-> tkeep != '0)
-    else begin fail_msg = $sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
-                        cycle_q, tkeep, tlast); fail(); end
+    else fail($sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
+                        cycle_q, tkeep, tlast));
   tkeep_contiguous: assert property (@(posedge clk) disable iff (!rst_n) tvalid && tkeep != '0 |-> (tkeep & (tkeep + 1'b1)) == '0)
-    else begin fail_msg = $sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
-                        cycle_q, tkeep, tlast); fail(); end
+    else fail($sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
+                        cycle_q, tkeep, tlast));
   tkeep_full: assert property (@(posedge clk) disable iff (!rst_n)
                                tvalid && !tlast && tkeep != '0 && (tkeep & (tkeep + 1'b1)) == '0 |-> &tkeep)
-    else begin fail_msg = $sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
-                        cycle_q, tkeep); fail(); end
+    else fail($sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
+                        cycle_q, tkeep));
 
   // ---- frame length ----
   logic [31:0] bytes_q;   // bytes of the current frame accepted so far
@@ -94,8 +94,8 @@ module axis_checker #(
   always_ff @(posedge clk) begin
     if (rst_n && fire && !over_q) begin
       frame_length: assert (total_with(tkeep) <= 32'(MAX_FRAME_BYTES))
-        else begin fail_msg = $sformatf("[axis.frame_length] port=%m cycle=%0d side=source bytes=%0d max=%0d tlast=%b: frame longer than MAX_FRAME_BYTES",
-                            cycle_q, total_with(tkeep), MAX_FRAME_BYTES, tlast); fail(); end
+        else fail($sformatf("[axis.frame_length] port=%m cycle=%0d side=source bytes=%0d max=%0d tlast=%b: frame longer than MAX_FRAME_BYTES",
+                            cycle_q, total_with(tkeep), MAX_FRAME_BYTES, tlast));
     end
   end
 
