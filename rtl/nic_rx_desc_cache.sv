@@ -96,28 +96,41 @@ module nic_rx_desc_cache #(
   logic [CNW-1:0] nfetch [QN];
   logic [16:0]    size17, avail17, toend17, lim17;
   logic [CNW-1:0] freeslots, nmax;
-  logic [15:0]    mask16;
-  logic [15:0]    rmask [QN];    // ring size - 1
+  logic [15:0]    mask16, avail16;
 
+  // ring size - 1 of a queue
+  function automatic logic [15:0] ring_mask(input logic [QW-1:0] q);
+    ring_mask = (16'd1 << rxq_size_log2[q*5 +: 5]) - 16'd1;
+  endfunction
+
+  // queue number q is a configured queue (the loops this replaces ignored the others)
+  function automatic logic q_in(input logic [3:0] q);
+    q_in = ({28'd0, q} < NQ);
+  endfunction
+
+  // A queue with nothing posted beyond its fetch index fetches 0 (lim17 = 0): only queues with
+  // posted descriptors go through the sizing arithmetic.
   always_comb begin
     for (int q = 0; q < QN; q++) begin
       nfetch[q] = '0;
-      rmask[q]  = '0;
     end
     elig = '0;
+    size17 = '0; avail17 = '0; toend17 = '0; lim17 = '0; freeslots = '0; nmax = '0;
     for (int q = 0; q < NQ; q++) begin
-      size17   = 17'd1 << rxq_size_log2[q*5 +: 5];
-      mask16   = size17[15:0] - 16'd1;
-      rmask[q] = mask16;
-      avail17  = {1'b0, (rxq_prod[q*16 +: 16] - fidx_q[q]) & mask16};
-      toend17  = size17 - {1'b0, fidx_q[q]};
-      lim17    = (avail17 < toend17) ? avail17 : toend17;
-      freeslots = CD_N - cnt_q[q] - infl_q[q];
-      nmax      = (freeslots < CHUNK) ? freeslots : CHUNK;
-      nfetch[q] = ({{(17-CNW){1'b0}}, nmax} < lim17) ? nmax : lim17[CNW-1:0];
-      elig[q]  = rxq_enable[q] && !q_stop[q] && !rxq_reset[q] && (nfetch[q] != '0)
-                 && ((nfetch[q] == CHUNK) || (infl_q[q] == '0)
-                     || ({{(17-CNW){1'b0}}, nfetch[q]} == lim17));
+      mask16  = (16'd1 << rxq_size_log2[q*5 +: 5]) - 16'd1;
+      avail16 = (rxq_prod[q*16 +: 16] - fidx_q[q]) & mask16;
+      if (avail16 != '0) begin
+        size17   = 17'd1 << rxq_size_log2[q*5 +: 5];
+        avail17  = {1'b0, avail16};
+        toend17  = size17 - {1'b0, fidx_q[q]};
+        lim17    = (avail17 < toend17) ? avail17 : toend17;
+        freeslots = CD_N - cnt_q[q] - infl_q[q];
+        nmax      = (freeslots < CHUNK) ? freeslots : CHUNK;
+        nfetch[q] = ({{(17-CNW){1'b0}}, nmax} < lim17) ? nmax : lim17[CNW-1:0];
+        elig[q]  = rxq_enable[q] && !q_stop[q] && !rxq_reset[q] && (nfetch[q] != '0)
+                   && ((nfetch[q] == CHUNK) || (infl_q[q] == '0)
+                       || ({{(17-CNW){1'b0}}, nfetch[q]} == lim17));
+      end
     end
   end
 
@@ -130,11 +143,14 @@ module nic_rx_desc_cache #(
   always_comb begin
     pick_valid = 1'b0;
     pick_q     = '0;
-    for (int k = NQ - 1; k >= 0; k--) begin
-      qi = ({28'd0, rr_q} + k + 1) % NQ;
-      if (elig[qi]) begin
-        pick_valid = 1'b1;
-        pick_q     = qi[3:0];
+    qi         = '0;
+    if (elig != '0) begin
+      for (int k = NQ - 1; k >= 0; k--) begin
+        qi = ({28'd0, rr_q} + k + 1) % NQ;
+        if (elig[qi]) begin
+          pick_valid = 1'b1;
+          pick_q     = qi[3:0];
+        end
       end
     end
   end
@@ -154,12 +170,8 @@ module nic_rx_desc_cache #(
   always_comb begin
     load_req  = !req_valid_q && pick_valid
                 && ({{(31-$clog2(TRACK_DEPTH)){1'b0}}, trk_count} < TRACK_DEPTH);
-    pick_addr = '0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, pick_q} == q) begin
-        pick_addr = rxq_base[q*64 +: 64] + {44'd0, fidx_q[q], 4'd0};
-      end
-    end
+    // pick_q < NQ (the round robin above only picks configured queues)
+    pick_addr = rxq_base[pick_q[QW-1:0]*64 +: 64] + {44'd0, fidx_q[pick_q[QW-1:0]], 4'd0};
     // first descriptor's slot within its beat: 0 when a beat holds one descriptor (128 bits)
     pick_slot32 = ({26'd0, pick_addr[5:0]} % B) / 16;
     rd_req_valid = req_valid_q;
@@ -285,16 +297,9 @@ module nic_rx_desc_cache #(
 
   always_comb begin
     d = dsc;
-    tq_gen = '0;
-    tq_stop = 1'b0;
-    tq_reset = 1'b0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, t_q} == q) begin
-        tq_gen   = gen_q[q];
-        tq_stop  = q_stop[q];
-        tq_reset = rxq_reset[q];
-      end
-    end
+    tq_gen   = q_in(t_q) ? gen_q[t_q[QW-1:0]] : '0;
+    tq_stop  = q_in(t_q) && q_stop[t_q[QW-1:0]];
+    tq_reset = q_in(t_q) && rxq_reset[t_q[QW-1:0]];
     d_live  = dsc_valid && (t_gen == tq_gen) && !tq_reset;
     d_bad   = (d.addr[5:0] != 6'd0) || (d.capacity == 32'd0) || (d.capacity[5:0] != 6'd0);
     d_push  = d_live && !tq_stop && !dsc_err && !d_bad;
@@ -307,22 +312,17 @@ module nic_rx_desc_cache #(
   // ---------------------------------------------------------------- consumer view
   logic [QW+CW-1:0] rd_index, wr_index;
   logic [EW-1:0]    head;
+  logic             sel_in;
 
   always_comb begin
-    sel_count = '0;
-    sel_cap_sum = '0;
-    sel_more = 1'b0;
-    sel_head_idx = '0;
-    rd_index = '0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, sel_q} == q) begin
-        sel_count    = cnt_q[q];
-        sel_cap_sum  = csum_q[q];
-        sel_more     = (infl_q[q] != '0) || ((nfetch[q] != '0) && rxq_enable[q] && !q_stop[q]);
-        sel_head_idx = aidx_q[q];
-        rd_index     = {sel_q[QW-1:0], rptr_q[q]};
-      end
-    end
+    sel_in       = q_in(sel_q);
+    sel_count    = sel_in ? cnt_q[sel_q[QW-1:0]] : '0;
+    sel_cap_sum  = sel_in ? csum_q[sel_q[QW-1:0]] : '0;
+    sel_more     = sel_in && ((infl_q[sel_q[QW-1:0]] != '0)
+                              || ((nfetch[sel_q[QW-1:0]] != '0) && rxq_enable[sel_q[QW-1:0]]
+                                  && !q_stop[sel_q[QW-1:0]]));
+    sel_head_idx = sel_in ? aidx_q[sel_q[QW-1:0]] : '0;
+    rd_index     = sel_in ? {sel_q[QW-1:0], rptr_q[sel_q[QW-1:0]]} : '0;
     wr_index = {t_q[QW-1:0], wptr_q[t_q[QW-1:0]]};
     head = cmem[rd_index];
     sel_head_addr = {head[EW-1:8], 6'd0};
@@ -336,6 +336,29 @@ module nic_rx_desc_cache #(
   end
 
   // ---------------------------------------------------------------- state update
+  // queues named by this cycle's events: the pick (< NQ), the head read's, the consumer's
+  logic [QW-1:0] pk, tk, sk;
+  assign pk = pick_q[QW-1:0];
+  assign tk = t_q[QW-1:0];
+  assign sk = sel_q[QW-1:0];
+
+  // the counters of queue x after this cycle's events (x < NQ)
+  function automatic logic [CNW-1:0] infl_next(input logic [QW-1:0] x);
+    infl_next = infl_q[x]
+                + ((load_req && pk == x) ? nfetch[x] : '0)
+                - ((d_live && q_in(t_q) && tk == x) ? {{(CNW-1){1'b0}}, 1'b1} : '0);
+  endfunction
+  function automatic logic [CNW-1:0] cnt_next(input logic [QW-1:0] x);
+    cnt_next = cnt_q[x]
+               + ((d_push && q_in(t_q) && tk == x) ? {{(CNW-1){1'b0}}, 1'b1} : '0)
+               - ((pop && sel_in && sk == x) ? {{(CNW-1){1'b0}}, 1'b1} : '0);
+  endfunction
+  function automatic logic [23:0] csum_next(input logic [QW-1:0] x);
+    csum_next = csum_q[x]
+                + ((d_push && q_in(t_q) && tk == x) ? {10'd0, d_cap14[13:6], 6'd0} : 24'd0)
+                - ((pop && sel_in && sk == x) ? {10'd0, sel_head_cap} : 24'd0);
+  endfunction
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       for (int q = 0; q < QN; q++) begin
@@ -366,35 +389,38 @@ module nic_rx_desc_cache #(
         req_track_q <= {pick_q, gen_q[pick_q[QW-1:0]], nfetch[pick_q[QW-1:0]], pick_slot32[SW-1:0]};
         rr_q        <= pick_q;
       end
-      for (int q = 0; q < NQ; q++) begin
-        if (rxq_reset[q]) begin
-          fidx_q[q] <= '0;
-          aidx_q[q] <= '0;
-          cnt_q[q]  <= '0;
-          infl_q[q] <= '0;
-          wptr_q[q] <= '0;
-          rptr_q[q] <= '0;
-          csum_q[q] <= '0;
-          gen_q[q]  <= gen_q[q] + 8'd1;
-        end else begin
-          if (load_req && {28'd0, pick_q} == q) begin
-            fidx_q[q] <= (fidx_q[q] + {{(16-CNW){1'b0}}, nfetch[q]}) & rmask[q];
-          end
-          infl_q[q] <= infl_q[q]
-                       + ((load_req && {28'd0, pick_q} == q) ? nfetch[q] : '0)
-                       - ((d_live && {28'd0, t_q} == q) ? {{(CNW-1){1'b0}}, 1'b1} : '0);
-          cnt_q[q]  <= cnt_q[q]
-                       + ((d_push && {28'd0, t_q} == q) ? {{(CNW-1){1'b0}}, 1'b1} : '0)
-                       - ((pop && {28'd0, sel_q} == q) ? {{(CNW-1){1'b0}}, 1'b1} : '0);
-          csum_q[q] <= csum_q[q]
-                       + ((d_push && {28'd0, t_q} == q) ? {10'd0, d_cap14[13:6], 6'd0} : 24'd0)
-                       - ((pop && {28'd0, sel_q} == q) ? {10'd0, sel_head_cap} : 24'd0);
-          if (d_push && {28'd0, t_q} == q) begin
-            wptr_q[q] <= wptr_q[q] + 1'b1;
-          end
-          if (pop && {28'd0, sel_q} == q) begin
-            rptr_q[q] <= rptr_q[q] + 1'b1;
-            aidx_q[q] <= (aidx_q[q] + 16'd1) & rmask[q];
+      // per-queue state, written by index for this cycle's events (the counters of a queue
+      // named by two events get the same value twice); a queue reset (last: it wins) forgets
+      // the queue
+      if (load_req) begin
+        fidx_q[pk] <= (fidx_q[pk] + {{(16-CNW){1'b0}}, nfetch[pk]}) & ring_mask(pk);
+        infl_q[pk] <= infl_next(pk);
+      end
+      if (d_live && q_in(t_q)) begin
+        infl_q[tk] <= infl_next(tk);
+      end
+      if (d_push && q_in(t_q)) begin
+        cnt_q[tk]  <= cnt_next(tk);
+        csum_q[tk] <= csum_next(tk);
+        wptr_q[tk] <= wptr_q[tk] + 1'b1;
+      end
+      if (pop && sel_in) begin
+        cnt_q[sk]  <= cnt_next(sk);
+        csum_q[sk] <= csum_next(sk);
+        rptr_q[sk] <= rptr_q[sk] + 1'b1;
+        aidx_q[sk] <= (aidx_q[sk] + 16'd1) & ring_mask(sk);
+      end
+      if (rxq_reset != '0) begin
+        for (int q = 0; q < NQ; q++) begin
+          if (rxq_reset[q]) begin
+            fidx_q[q] <= '0;
+            aidx_q[q] <= '0;
+            cnt_q[q]  <= '0;
+            infl_q[q] <= '0;
+            wptr_q[q] <= '0;
+            rptr_q[q] <= '0;
+            csum_q[q] <= '0;
+            gen_q[q]  <= gen_q[q] + 8'd1;
           end
         end
       end

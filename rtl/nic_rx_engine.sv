@@ -143,25 +143,30 @@ module nic_rx_engine #(
   localparam int TW  = 4 + 8 + 8 + 16 + 1;        // completion in flight: q, gen, bufs, len, bad
 
   // ---------------------------------------------------------------- per-queue state
+  // Written by index on events only (an idle cycle runs no per-queue loop); a queue's lookups
+  // below read by index, qualified by "queue number < NQ" exactly like the loops they replace.
   logic [7:0]  gen_q   [QN];
-  logic        err_q   [QN];
-  logic        epend_q [QN];
+  logic [NQ-1:0] err_q;
+  logic [NQ-1:0] epend_q;
   logic [7:0]  ecode_q [QN];
   logic [15:0] cidx_q  [QN];    // next completion slot
   logic        phase_q [QN];
   logic [15:0] cons_q  [QN];
-  logic [15:0] rmask   [QN];    // ring size - 1
   logic [NQ-1:0] stop;
-  logic [16:0] size17;
+
+  // ring size - 1 of a queue
+  function automatic logic [15:0] ring_mask(input logic [QW-1:0] q);
+    ring_mask = (16'd1 << rxq_size_log2[q*5 +: 5]) - 16'd1;
+  endfunction
+
+  // queue number q is a configured queue (the loops this replaces ignored the others)
+  function automatic logic q_in(input logic [3:0] q);
+    q_in = ({28'd0, q} < NQ);
+  endfunction
 
   always_comb begin
-    for (int q = 0; q < QN; q++) begin
-      rmask[q] = '0;
-    end
+    stop = rxq_in_error | err_q;
     for (int q = 0; q < NQ; q++) begin
-      size17   = 17'd1 << rxq_size_log2[q*5 +: 5];
-      rmask[q] = size17[15:0] - 16'd1;
-      stop[q]  = rxq_in_error[q] || err_q[q];
       rxq_cons[q*16 +: 16] = cons_q[q];
     end
   end
@@ -273,20 +278,11 @@ module nic_rx_engine #(
     mlen     = mcpl.len;
     mbeats   = beats_of(mlen);
     rbeats   = beats_of(rem_q);
-    mq_ok    = 1'b0;
-    mq_gen   = '0;
-    cq_gen   = '0;
-    cq_reset = 1'b0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, mq_q} == q) begin
-        mq_ok  = rxq_enable[q] && !stop[q] && !rxq_reset[q];
-        mq_gen = gen_q[q];
-      end
-      if ({28'd0, cur_q} == q) begin
-        cq_gen   = gen_q[q];
-        cq_reset = rxq_reset[q];
-      end
-    end
+    mq_ok    = q_in(mq_q) && rxq_enable[mq_q[QW-1:0]] && !stop[mq_q[QW-1:0]]
+               && !rxq_reset[mq_q[QW-1:0]];
+    mq_gen   = q_in(mq_q) ? gen_q[mq_q[QW-1:0]] : '0;
+    cq_gen   = q_in(cur_q) ? gen_q[cur_q[QW-1:0]] : '0;
+    cq_reset = q_in(cur_q) && rxq_reset[cur_q[QW-1:0]];
     cur_ok    = !cq_reset && (cq_gen == cur_gen) && (sel_count != '0);
     job_room  = {{(31-$clog2(JOB_DEPTH)){1'b0}}, job_count} < JOB_DEPTH;
     rec_room  = {{(31-$clog2(REC_DEPTH)){1'b0}}, rec_count} < REC_DEPTH;
@@ -420,9 +416,7 @@ module nic_rx_engine #(
   logic [B-1:0]     last_strb;
 
   always_comb begin
-    for (int i = 0; i < B; i++) begin
-      last_strb[i] = (i < {{(32-NBW){1'b0}}, jlast_q});
-    end
+    last_strb = ~({B{1'b1}} << jlast_q);   // lanes below jlast_q
     data_wr_data_last  = (jbeats_q == 15'd1);
     data_wr_data_strb  = (jbeats_q == 15'd1) ? last_strb : {B{1'b1}};
     fd_ready    = jv_q && (jdisc_q || data_wr_data_ready);
@@ -488,7 +482,7 @@ module nic_rx_engine #(
   logic             rq_reset;
   logic [63:0]      rq_cpl_base;
   logic [15:0]      rq_cidx, rq_mask, rq_next;
-  logic             rq_phase, r_close;
+  logic             rq_phase, r_close, rq_in;
 
   nic_fifo #(.WIDTH(1), .DEPTH(WR_INFLIGHT)) u_data_resp (
     .clk, .rst_n,
@@ -531,24 +525,14 @@ module nic_rx_engine #(
     resp_take = resp_want && resp_m_valid;
     all_in    = rv_q && ((rc_q == rcpl.buf_count) || (resp_take && (rc_q + 8'd1 == rcpl.buf_count)));
     err_all   = rerr_q || (resp_take && resp_m_err);
-    rq_gen   = '0;
-    rq_reset = 1'b0;
-    rq_stop  = 1'b0;
-    rq_cpl_base = '0;
-    rq_cidx  = '0;
-    rq_mask  = '0;
-    rq_phase = 1'b0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, rq_q} == q) begin
-        rq_gen      = gen_q[q];
-        rq_reset    = rxq_reset[q];
-        rq_stop     = stop[q];
-        rq_cpl_base = rxq_cpl_base[q*64 +: 64];
-        rq_cidx     = cidx_q[q];
-        rq_mask     = rmask[q];
-        rq_phase    = phase_q[q];
-      end
-    end
+    rq_in       = q_in(rq_q);
+    rq_gen      = rq_in ? gen_q[rq_q[QW-1:0]] : '0;
+    rq_reset    = rq_in && rxq_reset[rq_q[QW-1:0]];
+    rq_stop     = rq_in && stop[rq_q[QW-1:0]];
+    rq_cpl_base = rq_in ? rxq_cpl_base[rq_q[QW-1:0]*64 +: 64] : '0;
+    rq_cidx     = rq_in ? cidx_q[rq_q[QW-1:0]] : '0;
+    rq_mask     = rq_in ? ring_mask(rq_q[QW-1:0]) : '0;
+    rq_phase    = rq_in && phase_q[rq_q[QW-1:0]];
     rq_next    = (rq_cidx + 16'd1) & rq_mask;
     r_close    = (rq_next == 16'd0) || (rq_next[CBW-1:0] == '0);
     rq_next16  = {rq_next[11:0], 4'd0};
@@ -615,13 +599,10 @@ module nic_rx_engine #(
       end
     end else begin : g_cpl_narrow
       // 8-byte beats: record j is beats 2j (low half) and 2j+1 (high half)
+      logic [127:0] wrec;
       always_comb begin
-        cpl_wr_data = '0;
-        for (int j = 0; j < CPL_BATCH; j++) begin
-          if ({25'd0, wbeat_q[7:1]} == j) begin
-            cpl_wr_data = wbeat_q[0] ? wbuf_q[j][127:64] : wbuf_q[j][63:0];
-          end
-        end
+        wrec = ({25'd0, wbeat_q[7:1]} < CPL_BATCH) ? wbuf_q[wbeat_q[CBW:1]] : '0;
+        cpl_wr_data = wbeat_q[0] ? wrec[127:64] : wrec[63:0];
         cpl_wr_data_strb = '1;
         cpl_wr_data_last = (wbeat_q + 8'd1 == wbeats_q);
       end
@@ -649,16 +630,9 @@ module nic_rx_engine #(
 
   always_comb begin
     {t_q, t_gen, t_nbuf, t_len, t_bad} = ct_m_data;
-    tq_gen  = '0;
-    t_stop  = 1'b0;
-    t_reset = 1'b0;
-    for (int q = 0; q < NQ; q++) begin
-      if ({28'd0, t_q} == q) begin
-        tq_gen  = gen_q[q];
-        t_stop  = stop[q];
-        t_reset = rxq_reset[q];
-      end
-    end
+    tq_gen  = q_in(t_q) ? gen_q[t_q[QW-1:0]] : '0;
+    t_stop  = q_in(t_q) && stop[t_q[QW-1:0]];
+    t_reset = q_in(t_q) && rxq_reset[t_q[QW-1:0]];
     e_go      = ct_m_valid && cb_m_valid && cr_m_valid;
     e_last    = (ecnt_q + 1'b1 == cb_m_data);
     ct_pop    = e_go;
@@ -668,43 +642,32 @@ module nic_rx_engine #(
     cresp_err = t_live && cr_m_err;
   end
 
-  // error sources (at most one event per source per cycle)
-  logic       new_err  [QN];
-  logic [7:0] new_code [QN];
+  // error sources (at most one event per source per cycle): queue q enters error when one of
+  // them names it and it is neither stopped nor being reset; the code of the last source in
+  // this order wins: completion write, data write, descriptor cache.
   logic       pick_err;
   logic [3:0] pick_errq;
   logic [31:0] qv;
 
+  function automatic logic err_new(input logic [3:0] q);
+    err_new = q_in(q) && !stop[q[QW-1:0]] && !rxq_reset[q[QW-1:0]];
+  endfunction
+
+  function automatic logic [7:0] err_code_of(input logic [3:0] q);
+    err_code_of = (cerr_valid && cerr_queue == q) ? cerr_code
+                : ((r_data_err && rq_q == q) ? nic_pkg::ERR_DMA_DATA_WRITE : nic_pkg::ERR_DMA_CPL_WRITE);
+  endfunction
+
   always_comb begin
-    for (int q = 0; q < QN; q++) begin
-      new_err[q]  = 1'b0;
-      new_code[q] = '0;
-    end
-    for (int q = 0; q < NQ; q++) begin
-      if (cresp_err && {28'd0, t_q} == q) begin
-        new_err[q]  = 1'b1;
-        new_code[q] = nic_pkg::ERR_DMA_CPL_WRITE;
-      end
-      if (r_data_err && {28'd0, rq_q} == q) begin
-        new_err[q]  = 1'b1;
-        new_code[q] = nic_pkg::ERR_DMA_DATA_WRITE;
-      end
-      if (cerr_valid && {28'd0, cerr_queue} == q) begin
-        new_err[q]  = 1'b1;
-        new_code[q] = cerr_code;
-      end
-      if (stop[q] || rxq_reset[q]) begin
-        new_err[q] = 1'b0;
-      end
-    end
-    pick_err  = 1'b0;
+    pick_err  = |epend_q;
     pick_errq = '0;
     qv        = '0;
-    for (int q = NQ - 1; q >= 0; q--) begin
-      if (epend_q[q]) begin
-        pick_err  = 1'b1;
-        qv        = q;
-        pick_errq = qv[3:0];
+    if (pick_err) begin
+      for (int q = NQ - 1; q >= 0; q--) begin
+        if (epend_q[q]) begin
+          qv        = q;
+          pick_errq = qv[3:0];
+        end
       end
     end
   end
@@ -758,10 +721,10 @@ module nic_rx_engine #(
       rx_err_valid  <= 1'b0;
       rx_err_queue  <= '0;
       rx_err_code   <= '0;
+      err_q   <= '0;
+      epend_q <= '0;
       for (int q = 0; q < QN; q++) begin
         gen_q[q]   <= '0;
-        err_q[q]   <= 1'b0;
-        epend_q[q] <= 1'b0;
         ecode_q[q] <= '0;
         cidx_q[q]  <= '0;
         phase_q[q] <= 1'b1;
@@ -778,7 +741,9 @@ module nic_rx_engine #(
         rc_q   <= rc_q + 8'd1;
         rerr_q <= rerr_q || resp_m_err;
       end
-      out_cnt_q <= out_cnt_q + {{$clog2(WR_INFLIGHT){1'b0}}, do_load} - {{$clog2(WR_INFLIGHT){1'b0}}, resp_take};
+      if (do_load != resp_take) begin
+        out_cnt_q <= out_cnt_q + {{$clog2(WR_INFLIGHT){1'b0}}, do_load} - {{$clog2(WR_INFLIGHT){1'b0}}, resp_take};
+      end
 
       // open batch
       if (r_issue) begin
@@ -834,37 +799,47 @@ module nic_rx_engine #(
       rx_drop_queue <= mq_q;
       rx_err_valid  <= pick_err;
       rx_err_queue  <= pick_errq;
-      rx_err_code   <= '0;
-      for (int q = 0; q < NQ; q++) begin
-        if (pick_err && {28'd0, pick_errq} == q) begin
-          rx_err_code <= ecode_q[q];
+      rx_err_code   <= pick_err ? ecode_q[pick_errq[QW-1:0]] : '0;
+
+      // per-queue state, written by index for this cycle's events; a queue reset (last: it
+      // wins) forgets the queue, an error raised in the same cycle overrides the pending
+      // error's clear
+      if (pick_err) begin
+        epend_q[pick_errq[QW-1:0]] <= 1'b0;
+      end
+      if (cresp_err && err_new(t_q)) begin
+        err_q[t_q[QW-1:0]]   <= 1'b1;
+        epend_q[t_q[QW-1:0]] <= 1'b1;
+        ecode_q[t_q[QW-1:0]] <= err_code_of(t_q);
+      end
+      if (r_data_err && err_new(rq_q)) begin
+        err_q[rq_q[QW-1:0]]   <= 1'b1;
+        epend_q[rq_q[QW-1:0]] <= 1'b1;
+        ecode_q[rq_q[QW-1:0]] <= err_code_of(rq_q);
+      end
+      if (cerr_valid && err_new(cerr_queue)) begin
+        err_q[cerr_queue[QW-1:0]]   <= 1'b1;
+        epend_q[cerr_queue[QW-1:0]] <= 1'b1;
+        ecode_q[cerr_queue[QW-1:0]] <= err_code_of(cerr_queue);
+      end
+      if (r_issue && rq_in) begin
+        cidx_q[rq_q[QW-1:0]] <= rq_next;
+        if (rq_next == 16'd0) begin
+          phase_q[rq_q[QW-1:0]] <= !rq_phase;
         end
       end
-
-      for (int q = 0; q < NQ; q++) begin
-        if (rxq_reset[q]) begin
-          gen_q[q]   <= gen_q[q] + 8'd1;
-          err_q[q]   <= 1'b0;
-          epend_q[q] <= 1'b0;
-          cidx_q[q]  <= '0;
-          phase_q[q] <= 1'b1;
-          cons_q[q]  <= '0;
-        end else begin
-          if (new_err[q]) begin
-            err_q[q]   <= 1'b1;
-            epend_q[q] <= 1'b1;
-            ecode_q[q] <= new_code[q];
-          end else if (pick_err && {28'd0, pick_errq} == q) begin
+      if (cresp_ok && q_in(t_q)) begin
+        cons_q[t_q[QW-1:0]] <= (cons_q[t_q[QW-1:0]] + {8'd0, t_nbuf}) & ring_mask(t_q[QW-1:0]);
+      end
+      if (rxq_reset != '0) begin
+        for (int q = 0; q < NQ; q++) begin
+          if (rxq_reset[q]) begin
+            gen_q[q]   <= gen_q[q] + 8'd1;
+            err_q[q]   <= 1'b0;
             epend_q[q] <= 1'b0;
-          end
-          if (r_issue && {28'd0, rq_q} == q) begin
-            cidx_q[q] <= rq_next;
-            if (rq_next == 16'd0) begin
-              phase_q[q] <= !phase_q[q];
-            end
-          end
-          if (cresp_ok && {28'd0, t_q} == q) begin
-            cons_q[q] <= (cons_q[q] + {8'd0, t_nbuf}) & rmask[q];
+            cidx_q[q]  <= '0;
+            phase_q[q] <= 1'b1;
+            cons_q[q]  <= '0;
           end
         end
       end
@@ -873,7 +848,7 @@ module nic_rx_engine #(
 
   logic unused_engine;
   assign unused_engine = ^{job_s_ready, rec_s_ready, resp_s_ready, resp_count, ct_s_ready,
-                           cb_s_ready, cr_s_ready, cr_count, qv[31:4], rcpl_q[127], size17[16],
+                           cb_s_ready, cr_s_ready, cr_count, qv[31:4], rcpl_q[127],
                            mcpl[127:48], mcpl[31:0], wlen_m1, rq_next16, rcpl[127:48], rcpl[15:0], btot};
 
 endmodule

@@ -69,55 +69,42 @@ module nic_rx_parse #(
   localparam logic [15:0] MAXB16 = MAXB[15:0];
 
   // ---------------------------------------------------------------- accept stage
-  logic [15:0]           off_q, off_d;       // kept bytes of the current frame so far
-  logic                  first_q, first_d;   // the next beat starts a frame
+  // s_axis_rx_* are top-level inputs: only the handshake is combinational; what an accepted
+  // beat changes (offset, header bytes, S1) is computed at the edge, inside always_ff.
+  logic [15:0]           off_q;              // kept bytes of the current frame so far
+  logic                  first_q;            // the next beat starts a frame
   logic                  disc;               // beat beyond MAX_FRAME_BYTES
-  logic [NBW-1:0]        nb;                 // bytes in this beat
   logic                  kept, accept;
   logic                  dfifo_s_ready, meta_s_ready;
   logic [$clog2(DDEPTH):0] dfifo_count;
   logic [$clog2(META_DEPTH):0] meta_count;
   logic                  meta_room;
-  logic [HDR_BYTES*8-1:0] hdr_q, hdr_d;
+  logic [HDR_BYTES*8-1:0] hdr_q;
   logic [15:0]           beat_idx;
 
-  logic [31:0] nb32;
-  always_comb begin
-    nb32 = '0;
+  // bytes in a beat: 1 + the highest lane with tkeep set (0 if none)
+  function automatic logic [NBW-1:0] nb_of(input logic [B-1:0] keep);
+    logic [NBW-1:0] n;   // i + 1
+    n     = '0;
+    nb_of = '0;
     for (int i = 0; i < B; i++) begin
-      if (s_axis_rx_tkeep[i]) begin
-        nb32 = i + 1;
+      n = n + 1'b1;
+      if (keep[i]) begin
+        nb_of = n;
       end
     end
-    nb = nb32[NBW-1:0];
-  end
+  endfunction
 
   always_comb begin
     disc      = (off_q >= MAXB16);
     kept      = !disc && s_axis_rx_tkeep[0];
     meta_room = ({{(31-$clog2(META_DEPTH)){1'b0}}, meta_count} + PIPE_FRAMES) <= META_DEPTH;
+    beat_idx  = off_q >> BL;
   end
 
   always_comb begin
     s_axis_rx_tready = meta_room && (disc || dfifo_s_ready);
     accept    = s_axis_rx_tvalid && s_axis_rx_tready;
-    beat_idx  = off_q >> BL;
-    off_d     = off_q;
-    first_d   = first_q;
-    hdr_d     = hdr_q;
-    if (accept) begin
-      first_d = s_axis_rx_tlast;
-      off_d   = s_axis_rx_tlast ? 16'd0 : (kept ? off_q + {{(16-NBW){1'b0}}, nb} : off_q);
-      if (kept) begin
-        for (int i = 0; i < HDR_BYTES; i++) begin
-          if ({16'd0, beat_idx} == i / B) begin
-            hdr_d[i*8 +: 8] = s_axis_rx_tdata[(i % B)*8 +: 8];
-          end else if (first_q) begin
-            hdr_d[i*8 +: 8] = 8'd0;
-          end
-        end
-      end
-    end
   end
 
   nic_fifo #(.WIDTH(DATA_WIDTH), .DEPTH(DDEPTH)) u_data_fifo (
@@ -243,11 +230,10 @@ module nic_rx_parse #(
 
   always_comb begin
     end_rel = f_ip_end_q - {1'b0, s2_start_q};
-    // the sums are used only with s2_valid_q: empty masks let the adders skip (simulation time)
-    for (int i = 0; i < B; i++) begin
-      mask_keep[i] = s2_valid_q && (i < {{(32-NBW){1'b0}}, s2_nb_q});
-      mask_end[i]  = s2_valid_q && (i < {15'd0, end_rel});
-    end
+    // the sums are used only with s2_valid_q: empty masks let the adders skip (simulation time);
+    // lanes below s2_nb_q / end_rel (a shift by B or more leaves all lanes set)
+    mask_keep = s2_valid_q ? ~({B{1'b1}} << s2_nb_q) : '0;
+    mask_end  = s2_valid_q ? ~({B{1'b1}} << end_rel) : '0;
   end
 
   nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_keep (.data(s2_data_q), .mask(mask_keep), .sum(sum_keep));
@@ -288,7 +274,12 @@ module nic_rx_parse #(
   logic [16:0]     len17, l4_off17, l4_hdr_end;
   logic [5:0]      tuple_len;
 
+  // Read only with s3_valid_q (a frame end): an empty S3 skips it (simulation time).
   always_comb begin
+    len17 = '0; l4_off17 = '0; tcp = 1'b0; udp = 1'b0; l4_hdr_end = '0; l3ok = 1'b0;
+    l4ok = 1'b0; l4sum = '0; hashable = 1'b0; tuple_len = '0;
+    s3_cpl = '0;
+    if (s3_valid_q) begin
     len17    = {1'b0, s3_len_q};
     l4_off17 = {10'd0, s3_l4_off_q};
     tcp      = (s3_proto_q == 8'd6);
@@ -303,7 +294,6 @@ module nic_rx_parse #(
     hashable = l3ok;
     tuple_len = s3_is4_q ? (l4ok ? 6'd12 : 6'd8) : (l4ok ? 6'd36 : 6'd32);
 
-    s3_cpl = '0;
     s3_cpl.len    = s3_len_q;
     s3_cpl.status = s3_user_q ? nic_pkg::CPL_BAD_FRAME
                   : (s3_trunc_q ? nic_pkg::CPL_TRUNCATED : nic_pkg::CPL_OK);
@@ -318,6 +308,7 @@ module nic_rx_parse #(
     s3_cpl.l4_csum = (!l4ok || (udp && s3_is4_q && s3_udp_zero_q)) ? nic_pkg::CSUM_NOT_CHECKED
                    : (((l4sum == 16'hFFFF) || (l4sum == 16'h0000)) ? nic_pkg::CSUM_GOOD
                                                                    : nic_pkg::CSUM_BAD);
+    end
   end
 
   // ---------------------------------------------------------------- S4 (hash, queue, push)
@@ -349,9 +340,11 @@ module nic_rx_parse #(
   );
 
   // ---------------------------------------------------------------- registers
-  always_ff @(posedge clk) begin
+  always_ff @(posedge clk) begin : data_regs
+    logic [NBW-1:0] nb;   // bytes in the accepted beat
     // data path registers (no reset needed: qualified by the valid bits)
     if (accept) begin
+      nb = nb_of(s_axis_rx_tkeep);
       s1_data_q  <= s_axis_rx_tdata;
       s1_nb_q    <= kept ? nb : '0;
       s1_start_q <= off_q;
@@ -415,7 +408,8 @@ module nic_rx_parse #(
     end
   end
 
-  always_ff @(posedge clk) begin
+  always_ff @(posedge clk) begin : ctrl_regs
+    logic [NBW-1:0] nb;   // bytes in the accepted beat
     if (!rst_n) begin
       off_q      <= '0;
       first_q    <= 1'b1;
@@ -429,9 +423,20 @@ module nic_rx_parse #(
       have_end_q <= 1'b0;
       trunc_q    <= 1'b0;
     end else begin
-      off_q      <= off_d;
-      first_q    <= first_d;
-      hdr_q      <= hdr_d;
+      if (accept) begin
+        nb      = nb_of(s_axis_rx_tkeep);
+        first_q <= s_axis_rx_tlast;
+        off_q   <= s_axis_rx_tlast ? 16'd0 : (kept ? off_q + {{(16-NBW){1'b0}}, nb} : off_q);
+        if (kept) begin
+          for (int i = 0; i < HDR_BYTES; i++) begin
+            if ({16'd0, beat_idx} == i / B) begin
+              hdr_q[i*8 +: 8] <= s_axis_rx_tdata[(i % B)*8 +: 8];
+            end else if (first_q) begin
+              hdr_q[i*8 +: 8] <= 8'd0;
+            end
+          end
+        end
+      end
       s1_valid_q <= accept;
       s2_valid_q <= s1_valid_q;
       s3_valid_q <= s2_valid_q && s2_last_q;
@@ -453,7 +458,7 @@ module nic_rx_parse #(
   end
 
   logic unused_parse;
-  assign unused_parse = ^{nb32, dfifo_count, h4[13*8 +: 8], h4[12*8 +: 4], h4[8*8 +: 32],
+  assign unused_parse = ^{dfifo_count, h4[13*8 +: 8], h4[12*8 +: 4], h4[8*8 +: 32],
                           f_tuple_q[0], hash[31:7], s3_is6_q};
 
 endmodule

@@ -76,7 +76,11 @@ module axi4_master_checker #(
   localparam logic [1:0] BURST_INCR = 2'b01;
 
   // One violation: to C++ first (it may throw out of eval()), then to Verilator's $error.
+  // Not inlined: an inlined call's string argument becomes a local of Verilator 5.006's
+  // evaluation function, constructed and destroyed on every eval even when nothing fails; a
+  // call builds its message only when the assertion fails.
   function automatic void fail(input string msg);
+    /*verilator no_inline_task*/
     nicsim_checker_violation(msg);
     $error("%s", msg);
   endfunction
@@ -208,31 +212,35 @@ module axi4_master_checker #(
   wire       r_known  = rd_cnt_q[rid] != '0;
   wire [7:0] r_len    = rlen_q[rid][rd_head_q[rid]];
   wire [8:0] r_beat   = r_beat_q[rid];
-  logic [NID-1:0] rd_push, rd_pop, r_beat_upd;
-  always_comb begin
-    for (int i = 0; i < NID; i++) begin
-      rd_push[i]    = ar_fire && arid == ID_WIDTH'(i) && !ar_full;
-      rd_pop[i]     = r_fire && rid == ID_WIDTH'(i) && r_known && rlast;
-      r_beat_upd[i] = r_fire && rid == ID_WIDTH'(i) && r_known;
-    end
-  end
+  wire       rd_push  = ar_fire && !ar_full;        // an ARLEN enters the FIFO of arid
+  wire       r_take   = r_fire && r_known;          // a beat of the oldest burst of rid
+  wire       rd_pop   = r_take && rlast;            // which leaves the FIFO of rid
+
+  // Count of ID x after this edge (push and pop may hit the same ID). Only the IDs of this
+  // cycle's handshakes are written: no per-ID loop runs in an idle cycle.
+  function automatic logic [PW:0] rd_cnt_next(input logic [ID_WIDTH-1:0] x);
+    rd_cnt_next = rd_cnt_q[x] + (PW+1)'(rd_push && arid == x) - (PW+1)'(rd_pop && rid == x);
+  endfunction
 
   always_ff @(posedge clk) begin
-    for (int i = 0; i < NID; i++) begin
-      if (!rst_n) begin
+    if (!rst_n) begin
+      for (int i = 0; i < NID; i++) begin
         rd_head_q[i] <= '0;
         rd_tail_q[i] <= '0;
         rd_cnt_q[i]  <= '0;
         r_beat_q[i]  <= '0;
-      end else begin
-        if (rd_push[i]) begin
-          rlen_q[i][rd_tail_q[i]] <= arlen;
-          rd_tail_q[i] <= rd_tail_q[i] + 1'b1;
-        end
-        if (rd_pop[i]) rd_head_q[i] <= rd_head_q[i] + 1'b1;
-        rd_cnt_q[i] <= rd_cnt_q[i] + (PW+1)'(rd_push[i]) - (PW+1)'(rd_pop[i]);
-        if (r_beat_upd[i]) r_beat_q[i] <= rlast ? 9'd0 : (r_beat_q[i] == 9'h1ff ? 9'h1ff : r_beat_q[i] + 9'd1);
       end
+    end else begin
+      if (rd_push) begin
+        rlen_q[arid][rd_tail_q[arid]] <= arlen;
+        rd_tail_q[arid] <= rd_tail_q[arid] + 1'b1;
+        rd_cnt_q[arid]  <= rd_cnt_next(arid);
+      end
+      if (rd_pop) begin
+        rd_head_q[rid] <= rd_head_q[rid] + 1'b1;
+        rd_cnt_q[rid]  <= rd_cnt_next(rid);
+      end
+      if (r_take) r_beat_q[rid] <= rlast ? 9'd0 : (r_beat_q[rid] == 9'h1ff ? 9'h1ff : r_beat_q[rid] + 9'd1);
     end
   end
 
@@ -260,6 +268,14 @@ module axi4_master_checker #(
   wire                w_done_ahead = w_fire && wlast && !w_head_valid;
   wire                b_known      = b_due_q[bid] != '0;
 
+  // b_due of ID x after this edge; written only for the IDs of this cycle's events (equal IDs
+  // get the same value), so an idle cycle runs no per-ID loop.
+  function automatic logic [15:0] b_due_next(input logic [ID_WIDTH-1:0] x);
+    b_due_next = b_due_q[x]
+                 + 16'((awq_pop && w_head_id == x) || (aw_fire && w_ahead_done_q && awid == x))
+                 - 16'(b_fire && bid == x && b_known);
+  endfunction
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       awq_head_q      <= '0;
@@ -280,11 +296,9 @@ module axi4_master_checker #(
       if (w_fire) w_beat_q <= wlast ? 9'd0 : (w_beat_q == 9'h1ff ? 9'h1ff : w_beat_q + 9'd1);
       w_ahead_done_q <= (w_ahead_done_q && !aw_fire) || w_done_ahead;
       if (w_done_ahead) w_ahead_beats_q <= w_beat_q + 9'd1;
-      for (int i = 0; i < NID; i++) begin
-        b_due_q[i] <= b_due_q[i]
-                      + 16'((awq_pop && w_head_id == ID_WIDTH'(i)) || (aw_fire && w_ahead_done_q && awid == ID_WIDTH'(i)))
-                      - 16'(b_fire && bid == ID_WIDTH'(i) && b_known);
-      end
+      if (awq_pop)                   b_due_q[w_head_id] <= b_due_next(w_head_id);
+      if (aw_fire && w_ahead_done_q) b_due_q[awid]      <= b_due_next(awid);
+      if (b_fire && b_known)         b_due_q[bid]       <= b_due_next(bid);
     end
   end
 

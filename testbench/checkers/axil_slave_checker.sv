@@ -40,7 +40,11 @@ module axil_slave_checker #(
 
   localparam logic [1:0] RESP_EXOKAY = 2'b01;
 
+  // Not inlined: an inlined call's string argument becomes a local of Verilator 5.006's
+  // evaluation function, constructed and destroyed on every eval even when nothing fails; a
+  // call builds its message only when the assertion fails.
   function automatic void fail(input string msg);
+    /*verilator no_inline_task*/
     nicsim_checker_violation(msg);
     $error("%s", msg);
   endfunction
@@ -130,9 +134,9 @@ module axil_slave_checker #(
       w_pend_q  <= '0;
       ar_pend_q <= '0;
     end else begin
-      aw_pend_q <= aw_pend_q + 16'(aw_fire) - 16'(b_take);
-      w_pend_q  <= w_pend_q + 16'(w_fire) - 16'(b_take);
-      ar_pend_q <= ar_pend_q + 16'(ar_fire) - 16'(r_take);
+      if (aw_fire || b_take) aw_pend_q <= aw_pend_q + 16'(aw_fire) - 16'(b_take);
+      if (w_fire || b_take)  w_pend_q  <= w_pend_q + 16'(w_fire) - 16'(b_take);
+      if (ar_fire || r_take) ar_pend_q <= ar_pend_q + 16'(ar_fire) - 16'(r_take);
     end
   end
 

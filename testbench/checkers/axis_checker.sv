@@ -28,7 +28,11 @@ module axis_checker #(
 
   import "DPI-C" function void nicsim_checker_violation(input string msg);
 
+  // Not inlined: an inlined call's string argument becomes a local of Verilator 5.006's
+  // evaluation function, constructed and destroyed on every eval even when nothing fails; a
+  // call builds its message only when the assertion fails.
   function automatic void fail(input string msg);
+    /*verilator no_inline_task*/
     nicsim_checker_violation(msg);
     $error("%s", msg);
   endfunction
@@ -69,29 +73,29 @@ module axis_checker #(
   // ---- frame length ----
   logic [31:0] bytes_q;   // bytes of the current frame accepted so far
   logic        over_q;    // the current frame already fired axis.frame_length
-  logic [31:0] beat_bytes;
-  // A loop, not $countones: Verilator 5.006's DFG optimizer hits an internal error on the latter here.
-  always_comb begin
-    beat_bytes = '0;
-    for (int i = 0; i < DATA_WIDTH / 8; i++) beat_bytes = beat_bytes + {31'b0, tkeep[i]};
-  end
-  wire  [31:0] total      = bytes_q + beat_bytes;
+  // Bytes of the frame up to and including this beat. A loop, not $countones: Verilator
+  // 5.006's DFG optimizer hits an internal error on the latter here. Called only on an accepted
+  // beat (inside always_ff), so an idle cycle does not count tkeep bits.
+  function automatic logic [31:0] total_with(input logic [DATA_WIDTH/8-1:0] keep);
+    total_with = bytes_q;
+    for (int i = 0; i < DATA_WIDTH / 8; i++) total_with = total_with + {31'b0, keep[i]};
+  endfunction
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       bytes_q <= '0;
       over_q  <= 1'b0;
     end else if (fire) begin
-      bytes_q <= tlast ? 32'd0 : total;
-      over_q  <= !tlast && (over_q || total > 32'(MAX_FRAME_BYTES));
+      bytes_q <= tlast ? 32'd0 : total_with(tkeep);
+      over_q  <= !tlast && (over_q || total_with(tkeep) > 32'(MAX_FRAME_BYTES));
     end
   end
 
   always_ff @(posedge clk) begin
     if (rst_n && fire && !over_q) begin
-      frame_length: assert (total <= 32'(MAX_FRAME_BYTES))
+      frame_length: assert (total_with(tkeep) <= 32'(MAX_FRAME_BYTES))
         else fail($sformatf("[axis.frame_length] port=%m cycle=%0d side=source bytes=%0d max=%0d tlast=%b: frame longer than MAX_FRAME_BYTES",
-                            cycle_q, total, MAX_FRAME_BYTES, tlast));
+                            cycle_q, total_with(tkeep), MAX_FRAME_BYTES, tlast));
     end
   end
 
