@@ -125,8 +125,11 @@ module nic_top #(
   // read issued before it (one R channel, in order), so the buffer must hold more than the data
   // reads in flight (DATA_READS = 32) plus a read's worth; with 32 the data stage waited for
   // descriptors (512-byte frames at 512 bits: 0.89 of the wire).
-  localparam int TX_DESC_BUF   = 64;
-  localparam int TX_DESC_READS = 8;
+  localparam int TX_DESC_BUF   = 512;
+  localparam int TX_DESC_READS = 32;
+  // Packets in flight (data reads, packets between issue and output, completion writes): at a
+  // 200-cycle round trip one-beat frames at 512 bits need ~165 (0.8 per cycle x ~206 cycles).
+  localparam int TX_INFLIGHT   = 256;
   logic [RD_CLIENTS-1:0]      rd_req_valid, rd_req_ready, rd_resp_valid, rd_resp_ready, rd_resp_last, rd_resp_err;
   logic [RD_CLIENTS*64-1:0]   rd_req_addr;
   logic [RD_CLIENTS*16-1:0]   rd_req_len;
@@ -162,7 +165,10 @@ module nic_top #(
     .NUM_QUEUES (NQ),
     .FIFO_BYTES (TX_FIFO_BYTES),
     .DESC_BUF   (TX_DESC_BUF),
-    .DESC_READS (TX_DESC_READS)
+    .DESC_READS (TX_DESC_READS),
+    .DATA_READS (TX_INFLIGHT),
+    .PKTS       (TX_INFLIGHT),
+    .CPL_WRITES (TX_INFLIGHT)
   ) tx (
     .clk, .rst_n,
     .txq_base, .txq_cpl_base, .txq_size_log2, .txq_enable, .txq_reset, .txq_prod, .txq_in_error,
