@@ -121,15 +121,16 @@ module nic_top #(
   // Two maximum frames plus a latency's worth of reads: a 9000-byte frame's data is read while
   // the previous one streams out (16 KiB held one such frame at a time: 0.73 of the wire).
   localparam int TX_FIFO_BYTES = 32768;
+  // TX packets in flight (data reads, packets between issue and output, completion writes): at
+  // a 200-cycle round trip, one-beat frames at 512 bits need ~165 (0.8 frames per cycle over
+  // ~206 cycles). The queue FIFOs are RAMs, so the depth costs storage, not logic.
+  localparam int TX_INFLIGHT   = 256;
   // Descriptors fetched ahead of the data reads: a descriptor read is answered after every data
   // read issued before it (one R channel, in order), so the buffer must hold more than the data
-  // reads in flight (DATA_READS = 32) plus a read's worth; with 32 the data stage waited for
-  // descriptors (512-byte frames at 512 bits: 0.89 of the wire).
+  // reads in flight (TX_INFLIGHT) plus what the descriptor reads in flight bring; with 64 the
+  // data stage waited for descriptors (64-byte frames at 512 bits: 0.155 of the wire).
   localparam int TX_DESC_BUF   = 512;
   localparam int TX_DESC_READS = 32;
-  // Packets in flight (data reads, packets between issue and output, completion writes): at a
-  // 200-cycle round trip one-beat frames at 512 bits need ~165 (0.8 per cycle x ~206 cycles).
-  localparam int TX_INFLIGHT   = 256;
   logic [RD_CLIENTS-1:0]      rd_req_valid, rd_req_ready, rd_resp_valid, rd_resp_ready, rd_resp_last, rd_resp_err;
   logic [RD_CLIENTS*64-1:0]   rd_req_addr;
   logic [RD_CLIENTS*16-1:0]   rd_req_len;
