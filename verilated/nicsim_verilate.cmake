@@ -18,7 +18,8 @@
 # Every model is verilated with `--assert -Wall -O3 --x-assign fast --x-initial fast`: lint
 # warnings are errors (no -Wno-fatal on our RTL), so a block that does not lint does not
 # configure/build. The generated C++ is compiled WITHOUT nicsim::warnings (it is not ours);
-# your test .cpp files link nicsim::warnings themselves. Example (rtl/tests/CMakeLists.txt):
+# your test .cpp files link nicsim::warnings themselves. Example (rtl/tests/common/CMakeLists.txt
+# does the same for each common block):
 #
 #   nicsim_verilate_block(rtl_fifo_model TOP nic_fifo SOURCES rtl/nic_fifo.sv
 #                         PARAMS -GWIDTH=72 -GDEPTH=16)
