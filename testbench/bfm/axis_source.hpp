@@ -1,7 +1,7 @@
 // AxisSource: an AXI-Stream master BFM that plays frames (wire::Frame) into a verilated model's
 // slave port, like cocotbext-axi's AxiStreamSource.
 //
-// Contract per clock (testbench/README "two-phase"):
+// Contract per clock (testbench/bfm/README.md, "The two-phase stepping contract"):
 //   drive()   before the edge: decides this cycle's beat and writes tdata/tkeep/tlast/tuser/
 //             tvalid; then samples tready (correct when the model's tready is a register).
 //             The port is written only when it changes (a new beat, or going idle), so the
