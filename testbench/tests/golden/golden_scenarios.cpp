@@ -2,8 +2,11 @@
 #include "golden_scenarios.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <set>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -189,6 +192,51 @@ std::optional<std::string> compare_traces(std::string_view expected, std::string
                        "testbench/tests/golden/data as part of the change.\n",
                        regen_command);
     return out;
+}
+
+std::vector<CyclePin> parse_cycle_pins(std::string_view text, std::string const& source) {
+    std::vector<CyclePin> pins;
+    std::set<std::string> seen;
+    std::size_t line_number = 0;
+    for (auto const line : split_lines(text)) {
+        ++line_number;
+        std::istringstream fields{std::string(line)};
+        std::string name, count, extra;
+        if (!(fields >> name) || name.front() == '#') continue;
+        auto fail = [&](std::string const& what) {
+            throw std::invalid_argument(fmt::format("{}:{}: {}", source, line_number, what));
+        };
+        if (!(fields >> count) || (fields >> extra)) fail("expected two fields: scenario cycles");
+        CyclePin pin{.scenario = name, .cycles = 0};
+        auto const [end, ec] = std::from_chars(count.data(), count.data() + count.size(), pin.cycles);
+        if (ec != std::errc{} || end != count.data() + count.size() || pin.cycles == 0)
+            fail(fmt::format("cycles '{}' is not a positive number", count));
+        if (!seen.insert(name).second) fail(fmt::format("{} pinned twice", name));
+        pins.push_back(std::move(pin));
+    }
+    return pins;
+}
+
+std::string format_cycle_pins(std::vector<CyclePin> const& pins) {
+    std::string out = fmt::format(
+        "# Cycle-count pins of the golden scenarios (README.md \"Cycle-count pins\"): each run's kernel cycles\n"
+        "# (reset, bring-up, traffic, the driver's stop), held within {:.0f} % by golden_test. Written by\n"
+        "# `{}`; a change that moves a count beyond the margin updates it in the same commit.\n"
+        "# scenario\tcycles\n",
+        cycle_margin * 100, regen_cycles_command);
+    for (auto const& p : pins) out += fmt::format("{}\t{}\n", p.scenario, p.cycles);
+    return out;
+}
+
+std::optional<std::string> check_cycles(CyclePin const& pin, std::uint64_t measured) {
+    bool const slower = measured > pin.cycles;
+    std::uint64_t const difference = slower ? measured - pin.cycles : pin.cycles - measured;
+    if (static_cast<double>(difference) <= static_cast<double>(pin.cycles) * cycle_margin) return std::nullopt;
+    double const ratio = static_cast<double>(measured) / static_cast<double>(pin.cycles);
+    return fmt::format("golden scenario {}: the run took {} cycles, pinned {} ({:+.2f} %, margin {:.0f} %): {}; if "
+                       "intended, `{}` rewrites testbench/tests/golden/golden_cycles.tsv: commit it with the change",
+                       pin.scenario, measured, pin.cycles, (ratio - 1) * 100, cycle_margin * 100,
+                       slower ? "SLOWER than the pin" : "faster than the pin: update the table", regen_cycles_command);
 }
 
 }  // namespace nicsim::golden

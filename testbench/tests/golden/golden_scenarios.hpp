@@ -49,4 +49,30 @@ std::optional<std::string> compare_traces(std::string_view expected, std::string
 /// The command that regenerates every golden file.
 inline constexpr std::string_view regen_command = "tools/regen-golden";
 
+// Cycle-count pins (golden_cycles.tsv, README.md "Cycle-count pins"): each scenario's whole run
+// (RunSummary::cycles: reset, bring-up, traffic, the driver's stop) within a relative margin, so
+// regenerating the traces after a timing change cannot make a scenario slower (or faster) by
+// more than the margin without the table changing in the same commit.
+
+/// Relative margin around a pinned cycle count (counts repeat exactly: it only absorbs intended
+/// small changes).
+inline constexpr double cycle_margin = 0.01;
+
+struct CyclePin {
+    std::string scenario;
+    std::uint64_t cycles = 0;
+};
+
+/// The pins from the table's text (`scenario cycles` per line, '#' comments); throws
+/// std::invalid_argument "<source>:<line>: what is wrong".
+std::vector<CyclePin> parse_cycle_pins(std::string_view text, std::string const& source);
+/// The table's text: header comment and one line per pin.
+std::string format_cycle_pins(std::vector<CyclePin> const& pins);
+/// nullopt when `measured` is within the margin of the pin; else a report naming the scenario,
+/// the pinned and measured counts, the margin and what to do.
+std::optional<std::string> check_cycles(CyclePin const& pin, std::uint64_t measured);
+
+/// The command that regenerates the traces and the cycle-count pins.
+inline constexpr std::string_view regen_cycles_command = "tools/regen-golden --cycles";
+
 }  // namespace nicsim::golden

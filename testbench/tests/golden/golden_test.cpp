@@ -3,7 +3,9 @@
 //   the failure names the first divergent line and cycle with context and the regenerate command;
 // - one file per scenario, none stale, each small;
 // - the same seed twice in a row gives the identical trace;
-// - a Debug build (-O0, asserts on) of the same sources gives the same trace hashes as this build.
+// - a Debug build (-O0, asserts on) of the same sources gives the same trace hashes as this build;
+// - each scenario's run takes its pinned cycle count (golden_cycles.tsv) within the margin, and
+//   every scenario has exactly one pin.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -30,6 +33,7 @@ using nicsim::golden::GoldenScenario;
 namespace {
 
 fs::path const golden_dir = NICSIM_GOLDEN_DIR;
+fs::path const cycles_file = NICSIM_GOLDEN_CYCLES;
 
 std::string read_file(fs::path const& p) {
     std::ifstream in(p, std::ios::binary);
@@ -48,13 +52,31 @@ GoldenScenario const& scenario(std::string const& name) {
     return *g;
 }
 
+std::vector<nicsim::golden::CyclePin> cycle_pins() {
+    try {
+        return nicsim::golden::parse_cycle_pins(read_file(cycles_file), cycles_file.string());
+    } catch (std::invalid_argument const& e) {
+        FAIL(e.what());
+    }
+    return {};
+}
+
 void check_golden(std::string const& name) {
     auto const& g = scenario(name);
     INFO(fmt::format("seed {}; replay the run: {}; print the trace: golden_trace print {}", g.scenario.seed,
                      nicsim::cosim::replay_command(g.scenario), name));
     auto const want = read_file(golden_dir / (name + ".trace"));
+    auto const pins = cycle_pins();
+    auto const pin = std::find_if(pins.begin(), pins.end(), [&](auto const& p) { return p.scenario == name; });
     auto const run = nicsim::golden::run_golden(g);
     CHECK(run.lines > 0);
+    // Before the trace comparison (which ends the test): a slowdown is reported with the diff.
+    if (pin == pins.end()) {
+        FAIL_CHECK(fmt::format("{} has no cycle-count pin in {} (run `{}`)", name, cycles_file.string(),
+                               nicsim::golden::regen_cycles_command));
+    } else if (auto const miss = nicsim::golden::check_cycles(*pin, run.summary.cycles)) {
+        FAIL_CHECK(*miss);
+    }
     if (auto const diff = nicsim::golden::compare_traces(want, run.trace)) {
         // Printed as is (Catch would re-wrap the long lines of the context).
         fmt::print(stderr, "golden trace {} differs from {}:\n{}", name, (golden_dir / (name + ".trace")).string(), *diff);
@@ -100,6 +122,34 @@ TEST_CASE("golden traces: one small file per scenario, every scenario tested, no
     for (auto const& t : tests)
         if (t.name.rfind("golden trace: ", 0) == 0) tested.insert(t.name.substr(14));
     CHECK(tested == scenarios);
+}
+
+TEST_CASE("golden cycles: every scenario pinned once, no pin without a scenario") {
+    std::set<std::string> scenarios, pinned;
+    for (auto const& g : nicsim::golden::golden_scenarios()) scenarios.insert(g.name);
+    for (auto const& p : cycle_pins()) pinned.insert(p.scenario);
+    CHECK(pinned == scenarios);
+}
+
+TEST_CASE("golden cycles: a run beyond the margin fails, naming the scenario, both counts and what to do") {
+    nicsim::golden::CyclePin const pin{.scenario = "loopback_single", .cycles = 4000};
+    CHECK_FALSE(nicsim::golden::check_cycles(pin, 4000));
+    CHECK_FALSE(nicsim::golden::check_cycles(pin, 4040));  // +1 %: the margin
+    CHECK_FALSE(nicsim::golden::check_cycles(pin, 3960));
+    auto const slower = nicsim::golden::check_cycles(pin, 4100);
+    REQUIRE(slower);
+    CHECK(*slower == "golden scenario loopback_single: the run took 4100 cycles, pinned 4000 (+2.50 %, margin 1 %): "
+                     "SLOWER than the pin; if intended, `tools/regen-golden --cycles` rewrites "
+                     "testbench/tests/golden/golden_cycles.tsv: commit it with the change");
+    auto const faster = nicsim::golden::check_cycles(pin, 3900);
+    REQUIRE(faster);
+    CHECK(faster->find("faster than the pin: update the table") != std::string::npos);
+    // The table's format is strict, with the file and line of what is wrong.
+    CHECK(nicsim::golden::parse_cycle_pins("# c\n\nring_wrap\t5000\n", "t").size() == 1);
+    CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("ring_wrap 5000 7\n", "t"),
+                      "t:1: expected two fields: scenario cycles");
+    CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("a 1\nring_wrap 5k\n", "t"), "t:2: cycles '5k' is not a positive number");
+    CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("a 1\na 2\n", "t"), "t:2: a pinned twice");
 }
 
 TEST_CASE("determinism: the same seed twice in a row gives the identical trace", "[dw64_q4]") {

@@ -6,6 +6,8 @@
 //   golden_trace hash [NAME...]          "NAME HASH" per scenario (all by default)
 //   golden_trace regen DIR               writes DIR/NAME.trace for every scenario
 //   golden_trace check DIR [NAME...]     compares with DIR/NAME.trace; exit 1 on a difference
+//   golden_trace cycles                  every scenario's cycle-count pin (whole run), as golden_cycles.tsv holds it
+//   golden_trace regen-cycles FILE       writes FILE (golden_cycles.tsv) from every scenario's run
 //   golden_trace build                   how this binary was compiled ("optimized yes|no asserts on|off"),
 //                                        for the Debug-vs-Release test
 #include <algorithm>
@@ -29,7 +31,7 @@ using nicsim::golden::GoldenScenario;
 
 int usage() {
     std::fputs("usage: golden_trace list | build | print NAME | summary NAME | hash [NAME...] | regen DIR |\n"
-               "                    check DIR [NAME...]\n",
+               "                    check DIR [NAME...] | cycles | regen-cycles FILE\n",
                stderr);
     return 2;
 }
@@ -122,6 +124,25 @@ int main(int argc, char** argv) {
                 fmt::print("{}: {} lines, {} bytes, hash {}\n", path.string(), run.lines, run.trace.size(),
                            nicsim::monitor::hash_hex(run.hash));
             }
+            return 0;
+        }
+        if ((cmd == "cycles" && args.empty()) || (cmd == "regen-cycles" && args.size() == 1)) {
+            std::vector<nicsim::golden::CyclePin> pins;
+            for (auto const* g : pick({})) {
+                if (!built(*g))
+                    throw std::runtime_error(fmt::format("golden_trace: {} needs configuration {}, not in this build "
+                                                         "(NICSIM_DUT_CONFIGS)", g->name, g->scenario.config));
+                pins.push_back({.scenario = g->name, .cycles = nicsim::golden::run_golden(*g).summary.cycles});
+            }
+            std::string const table = nicsim::golden::format_cycle_pins(pins);
+            if (cmd == "cycles") {
+                fmt::print("{}", table);
+                return 0;
+            }
+            std::ofstream out(args.front(), std::ios::binary);
+            out << table;
+            if (!out) throw std::runtime_error(fmt::format("golden_trace: cannot write {}", args.front()));
+            fmt::print("{}: {} scenarios\n", args.front(), pins.size());
             return 0;
         }
         if (cmd == "check" && !args.empty()) {
