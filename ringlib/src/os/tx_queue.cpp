@@ -154,7 +154,11 @@ void TxQueue::fill_packet(std::uint32_t packet_index, std::uint32_t fragment_ind
     for (std::uint32_t i = 0; i < fragment_count; ++i) {
         DmaBlock const& buffer = fragment_buffers_[index];
         std::size_t const chunk = std::min<std::size_t>(config_.fragment_buffer_bytes, frame.bytes.size() - copied);
-        std::memcpy(buffer.virtual_address, frame.bytes.data() + copied, chunk);
+        if (config_.store_frame_bytes) {
+            config_.store_frame_bytes(buffer.virtual_address, frame.bytes.data() + copied, chunk);
+        } else {
+            std::memcpy(buffer.virtual_address, frame.bytes.data() + copied, chunk);
+        }
         copied += chunk;
         NET_FRAGMENT* const fragment = NetRingGetFragmentAtIndex(fragments, index);
         fragment->ValidLength = chunk;

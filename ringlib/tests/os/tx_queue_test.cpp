@@ -101,6 +101,40 @@ TEST_CASE("TX splits a frame into fragments and fills layout, addresses and offl
     CHECK(NetExtensionGetPacketIeee8021Q(&vlan, 0)->TxTagging == 3);
 }
 
+TEST_CASE("TX stores frame bytes through store_frame_bytes when set, one store per fragment")
+{
+    ostest::HostMemory memory;
+    ostest::ScriptedDriver driver;
+    TxQueueConfig config;
+    config.fragment_buffer_bytes = 256;
+    struct Store {
+        void* destination;
+        std::size_t size_bytes;
+    };
+    std::vector<Store> stores;
+    config.store_frame_bytes = [&](void* destination, void const* source, std::size_t size_bytes) {
+        stores.push_back({destination, size_bytes});
+        std::memcpy(destination, source, size_bytes);
+    };
+    auto tx = ostest::make_tx(driver, memory.arena, config);
+    tx->start();
+    ostest::FrameSpec spec;
+    spec.payload_bytes = 600 - 14 - 20 - 20;
+    auto const frame = ostest::build_frame(spec);
+    tx->submit(frame, {});
+    tx->poll();
+    REQUIRE(stores.size() == 3);
+    std::size_t const expected[] = {256, 256, 88};
+    std::vector<std::uint8_t> gathered;
+    for (UINT32 i = 0; i < 3; ++i) {
+        CHECK(stores[i].destination == tx->fragment_buffer(i).virtual_address);
+        CHECK(stores[i].size_bytes == expected[i]);
+        auto const bytes = fragment_bytes(*tx, i);
+        gathered.insert(gathered.end(), bytes.begin(), bytes.end());
+    }
+    CHECK(gathered == frame);
+}
+
 TEST_CASE("TX layouts for IPv4/IPv6 and TCP/UDP frames reach the packets")
 {
     ostest::HostMemory memory;

@@ -2,7 +2,8 @@
 //
 // The user submits frames (bytes + offload metadata). On each poll the OS translates waiting
 // frames, in order, into packets and fragments: it copies each frame into the fragment buffers
-// pre-allocated from the DmaArena (one buffer of fragment_buffer_bytes per fragment ring slot),
+// pre-allocated from the DmaArena (one buffer of fragment_buffer_bytes per fragment ring slot:
+// CPU stores, made through TxQueueConfig::store_frame_bytes when set),
 // fills Layout by parsing the headers and fills the checksum / LSO / 802.1Q extensions, keeps
 // one slot of each ring free, and moves EndIndex. After each EvtAdvance it reclaims what the
 // driver returned, zeroes those elements and reports one TxCompletion per frame.
@@ -20,6 +21,7 @@
 #include <ringlib/dma_arena.hpp>
 #include <ringlib/os/packet_queue.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -47,6 +49,10 @@ struct TxQueueConfig {
     std::uint32_t fragment_buffer_bytes = 2048;  // frames are split into fragments of this size
     TxExtensionSet extensions{};
     QueueOptions options{};
+    // How the OS's CPU stores a frame's bytes into a fragment buffer (DMA memory). Empty: memcpy.
+    // A host model with weakly ordered stores (the testbench's) sets it, so that the NIC sees the
+    // frame only once the driver's write barrier made it visible.
+    std::function<void(void* destination, void const* source, std::size_t size_bytes)> store_frame_bytes;
 };
 
 /// What the sender asks of the NIC for one frame.
