@@ -20,6 +20,8 @@
 //   beat, WSTRB outside the beat's bytes.
 // - The master's outputs are sampled in drive(): they must be registers (true of every nicsim
 //   master), or the harness must eval() the model after setting its other inputs.
+// - set_view(): a DmaMemoryView sees every beat served (after_read may change the bytes the
+//   master gets) and every write (before_write), e.g. a weakly ordered host; none by default.
 #pragma once
 
 #include <algorithm>
@@ -38,6 +40,7 @@
 
 #include <fmt/format.h>
 
+#include "dma_memory_view.hpp"
 #include "pause.hpp"
 #include "sig_ref.hpp"
 #include "sparse_memory.hpp"
@@ -199,6 +202,8 @@ public:
     std::size_t reads_in_flight() const noexcept { return reads_.size(); }
     std::size_t writes_in_flight() const noexcept { return w_pending_.size() + b_pending_.size(); }
     bool idle() const noexcept { return reads_.empty() && writes_in_flight() == 0; }
+    /// The view between memory and the master (not owned; nullptr: memory as it is).
+    void set_view(DmaMemoryView* view) noexcept { view_ = view; }
 
     std::function<void(Axi4Burst const&)> on_read_burst;
     std::function<void(Axi4Burst const&)> on_write_burst;
@@ -429,7 +434,7 @@ private:
             std::memcpy(&strb, w_.strb.data(), strb_bytes);
             std::uint64_t const beat = (lanes >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << lanes) - 1) << lane0;
             if (strb != beat) return false;
-            if (store) mem_.write(lo, std::span(w_.data.data() + lane0, lanes));
+            if (store) write_memory(lo, std::span(w_.data.data() + lane0, lanes));
             return true;
         }
     }
@@ -452,9 +457,14 @@ private:
             }
             std::size_t end = lane;
             while (end < lane0 + lanes && strobe(end)) ++end;
-            mem_.write(lo - lane0 + lane, std::span(w_.data.data() + lane, end - lane));
+            write_memory(lo - lane0 + lane, std::span(w_.data.data() + lane, end - lane));
             lane = end;
         }
+    }
+
+    void write_memory(std::uint64_t addr, std::span<std::uint8_t const> bytes) {
+        if (view_) [[unlikely]] view_->before_write(addr, bytes.size());
+        mem_.write(addr, bytes);
     }
 
     // Index into `list` of the transaction to answer next, or -1. Only the oldest transaction
@@ -494,7 +504,9 @@ private:
         Beat data{};
         if (t.resp == axi4::resp_okay) {
             auto const [lo, hi] = beat_span(t.a, t.beat);
-            mem_.read(lo, std::span(data.data() + lo % DataBytes, hi - lo));
+            std::span const bytes(data.data() + lo % DataBytes, hi - lo);
+            mem_.read(lo, bytes);
+            if (view_) [[unlikely]] view_->after_read(lo, bytes);
         }
         port_.rid.set(t.a.id);
         port_.rdata.write_bytes(0, data);
@@ -554,6 +566,7 @@ private:
 
     Axi4Port port_;
     SparseMemory& mem_;
+    DmaMemoryView* view_ = nullptr;
     std::mt19937_64& rng_;
     Axi4SlaveMemConfig cfg_;
     Axi4SlaveStats stats_;

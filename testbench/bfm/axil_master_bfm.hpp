@@ -151,6 +151,9 @@ public:
 
     /// Called at every completion, after the clock edge (observe phase).
     std::function<void(AxilResult const&)> on_complete;
+    /// Called with a write's ticket at the edge the slave has taken both its AW and its W (observe
+    /// phase): the write has reached the device, its response may still be owed.
+    std::function<void(std::uint64_t ticket)> on_write_taken;
 
     /// Drop every queued and in-progress operation (counted as completed) and drive idle.
     void reset() {
@@ -211,10 +214,13 @@ public:
 
     /// Phase 2, after the edge: record the handshakes that happened at it.
     void observe() {
-        if (awvalid_ && awready_) writes_[aw_slot_].aw_done = true;
+        bool const aw_taken = awvalid_ && awready_;
+        bool const w_taken = wvalid_ && wready_;
+        if (aw_taken) writes_[aw_slot_].aw_done = true;
         else if (aw_slot_ != no_slot && writes_[aw_slot_].opt.aw_delay_cycles > 0) --writes_[aw_slot_].opt.aw_delay_cycles;
-        if (wvalid_ && wready_) writes_[w_slot_].w_done = true;
+        if (w_taken) writes_[w_slot_].w_done = true;
         else if (w_slot_ != no_slot && writes_[w_slot_].opt.w_delay_cycles > 0) --writes_[w_slot_].opt.w_delay_cycles;
+        if (on_write_taken && (aw_taken || w_taken)) [[unlikely]] report_writes_taken(aw_taken, w_taken);
         if (ar_pending_ && arready_) ar_pending_ = false;
         if (bready_ && bvalid_) finish_write();
         if (rready_ && rvalid_) finish_read();
@@ -294,6 +300,13 @@ private:
             if (!(writes_[slot].*done)) return slot;
         }
         return no_slot;
+    }
+
+    // A write whose AW or W was taken at this edge and now has both.
+    void report_writes_taken(bool aw_taken, bool w_taken) {
+        auto const whole = [&](std::uint32_t slot) { return writes_[slot].aw_done && writes_[slot].w_done; };
+        if (aw_taken && whole(aw_slot_)) on_write_taken(writes_[aw_slot_].ticket);
+        if (w_taken && w_slot_ != (aw_taken ? aw_slot_ : no_slot) && whole(w_slot_)) on_write_taken(writes_[w_slot_].ticket);
     }
 
     void finish_write() {
