@@ -89,6 +89,9 @@ public:
     bfm::AxisSink& sink() { return *sink_; }
     RxStallMonitor const& rx_stall() const { return *stall_; }
 
+    /// The CPU's loads and stores of host memory (strongly ordered here: plain memory).
+    driver::HostMemoryAccess& cpu() { return host_->memory.cpu(); }
+
     ringlib::DmaBlock allocate(std::size_t bytes, std::size_t align = 64) {
         auto block = host_->memory.arena().allocate(bytes, align);
         std::memset(block.virtual_address, 0, bytes);
@@ -106,7 +109,7 @@ public:
         mmio.write32(reg(c::RING_CPL_BASE_HI), static_cast<std::uint32_t>(cpls.logical_address >> 32));
         mmio.write32(reg(c::RING_SIZE_LOG2), static_cast<std::uint32_t>(c::RING_SIZE_LOG2_LOG2.put(0, log2)));
         mmio.write32(reg(c::RING_CTRL), static_cast<std::uint32_t>(c::RING_CTRL_ENABLE.put(0, 1)));
-        mmio.write_barrier();
+        cpu().write_barrier();  // descriptors before the doorbell (a formality on this strong host)
         mmio.write32(reg(c::RING_PROD), static_cast<std::uint32_t>(c::RING_PROD_INDEX.put(0, prod)));
         mmio.flush();
     }
@@ -165,6 +168,7 @@ Result run_tx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     std::size_t const ring_bytes = std::size_t{c::DESC_BYTES} << log2;
     Bench b(cell.config, latency, std::size_t{stride} * frames + 2 * ring_bytes, o.seed, o.trace_path);
     std::uint32_t const beats_per_frame = (size + b.lanes() - 1) / b.lanes();
+    driver::HostMemoryAccess& cpu = b.cpu();
 
     auto descs = b.allocate(ring_bytes, 4096);
     auto cpls = b.allocate(ring_bytes, 4096);
@@ -177,7 +181,7 @@ Result run_tx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
         std::size_t const at = std::size_t{stride} * i + o.tx_offset_bytes;
         std::memcpy(static_cast<std::uint8_t*>(data.virtual_address) + at, sent.back().data(), size);
         auto const d = driver::make_tx_descriptor(data.logical_address + at, size, true, nullptr);
-        driver::store_descriptor(slots + std::size_t{i} * c::DESC_BYTES, d);
+        driver::store_descriptor(cpu, slots + std::size_t{i} * c::DESC_BYTES, d);
     }
 
     FrameTimes t;
@@ -196,7 +200,7 @@ Result run_tx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
 
     auto const* cpl_slots = static_cast<std::uint8_t const*>(cpls.virtual_address);
     auto last_cpl_written = [&] {
-        return driver::read_tx_completion(cpl_slots + std::size_t{frames - 1} * c::CPL_BYTES, true).has_value();
+        return driver::read_tx_completion(cpu, cpl_slots + std::size_t{frames - 1} * c::CPL_BYTES, true).has_value();
     };
     b.kernel().run_until([&] { return seen >= frames && last_cpl_written(); },
                          wait_limit(frames, beats_per_frame, latency), "every TX frame and its completion");
@@ -205,7 +209,7 @@ Result run_tx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     require(mismatch.empty(), mismatch);
     require(seen == frames, fmt::format("TX: {} frames on the wire, {} posted", seen, frames));
     for (std::uint32_t i = 0; i < frames; ++i) {
-        auto const cpl = driver::read_tx_completion(cpl_slots + std::size_t{i} * c::CPL_BYTES, true);
+        auto const cpl = driver::read_tx_completion(cpu, cpl_slots + std::size_t{i} * c::CPL_BYTES, true);
         require(cpl.has_value(), fmt::format("TX completion {} not written", i));
         require(cpl->status == c::cpl_status_e::CPL_OK && cpl->len == size && cpl->last_desc == i && cpl->desc_count == 1,
                 fmt::format("TX completion {}: status {} len {} last_desc {} desc_count {}", i,
@@ -228,6 +232,7 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     std::size_t const ring_bytes = std::size_t{c::DESC_BYTES} << log2;
     Bench b(cell.config, latency, std::size_t{capacity} * frames + 2 * ring_bytes, o.seed, o.trace_path);
     std::uint32_t const beats_per_frame = (size + b.lanes() - 1) / b.lanes();
+    driver::HostMemoryAccess& cpu = b.cpu();
 
     auto descs = b.allocate(ring_bytes, 4096);
     auto cpls = b.allocate(ring_bytes, 4096);
@@ -237,7 +242,7 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
         auto const placement =
             driver::rx_buffer_placement(data.logical_address + std::size_t{capacity} * i, 0, capacity);
         require(placement.usable_bytes == capacity, "RX buffer placement lost bytes");
-        driver::store_descriptor(slots + std::size_t{i} * c::DESC_BYTES, driver::make_rx_descriptor(placement));
+        driver::store_descriptor(cpu, slots + std::size_t{i} * c::DESC_BYTES, driver::make_rx_descriptor(placement));
     }
     b.start_ring(c::QREG_RX, descs, cpls, log2, frames);
     b.kernel().step(std::uint64_t{2} * latency + 200);  // the NIC fetched its first buffers: it is running
@@ -260,14 +265,14 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     b.kernel().run_until(
         [&] {
             return b.source().idle() &&
-                   driver::read_rx_completion(cpl_slots + std::size_t{frames - 1} * c::CPL_BYTES, true).has_value();
+                   driver::read_rx_completion(cpu, cpl_slots + std::size_t{frames - 1} * c::CPL_BYTES, true).has_value();
         },
         wait_limit(frames, beats_per_frame, latency), "every RX frame offered and its completion");
     b.kernel().step(64);
 
     require(t.first.size() == frames, fmt::format("RX: {} frames offered of {}", t.first.size(), frames));
     for (std::uint32_t i = 0; i < frames; ++i) {
-        auto const cpl = driver::read_rx_completion(cpl_slots + std::size_t{i} * c::CPL_BYTES, true);
+        auto const cpl = driver::read_rx_completion(cpu, cpl_slots + std::size_t{i} * c::CPL_BYTES, true);
         require(cpl.has_value(), fmt::format("RX completion {} not written", i));
         require(cpl->status == c::cpl_status_e::CPL_OK && cpl->len == size && cpl->first_buf == i && cpl->buf_count == 1,
                 fmt::format("RX completion {}: status {} len {} first_buf {} buf_count {}", i,

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
-
 namespace nicsim::driver {
 
 namespace c = nicsim::contract;
@@ -32,23 +30,23 @@ std::array<std::uint8_t, contract::RSS_KEY_BYTES> AdapterConfig::default_rss_key
 
 namespace {
 
-ringlib::DmaBlock AllocateZeroed(ringlib::DmaArena& arena, std::size_t bytes)
+ringlib::DmaBlock AllocateZeroed(ringlib::DmaArena& arena, HostMemoryAccess& memory, std::size_t bytes)
 {
     // Ring bases need RING_BASE_ALIGN_BYTES; a cache line keeps rings from sharing lines.
     constexpr std::size_t alignment = std::max<std::size_t>(c::RING_BASE_ALIGN_BYTES, 64);
     ringlib::DmaBlock block = arena.allocate(bytes, alignment);
-    std::memset(block.virtual_address, 0, block.size_bytes);
+    memory.zero(block.virtual_address, block.size_bytes);
     return block;
 }
 
-void AllocateRingMemory(ringlib::DmaArena& arena, detail::HwRing& ring)
+void AllocateRingMemory(ringlib::DmaArena& arena, HostMemoryAccess& memory, detail::HwRing& ring)
 {
     if (ring.descriptors.virtual_address != nullptr) {
         return;  // allocated by an earlier start
     }
-    ring.descriptors = AllocateZeroed(arena, std::size_t{ring.entries()} * c::DESC_BYTES);
+    ring.descriptors = AllocateZeroed(arena, memory, std::size_t{ring.entries()} * c::DESC_BYTES);
     for (auto& completions : ring.completions) {
-        completions = AllocateZeroed(arena, std::size_t{ring.entries()} * c::CPL_BYTES);
+        completions = AllocateZeroed(arena, memory, std::size_t{ring.entries()} * c::CPL_BYTES);
     }
 }
 
@@ -93,8 +91,8 @@ void ResetEveryQueue(RegisterBus& bus, std::uint32_t num_queues)
 
 }  // namespace
 
-Adapter::Adapter(RegisterBus& bus, ringlib::DmaArena& arena, AdapterConfig config)
-    : bus_(bus), arena_(arena), config_(std::move(config))
+Adapter::Adapter(RegisterBus& bus, HostMemoryAccess& memory, ringlib::DmaArena& arena, AdapterConfig config)
+    : bus_(bus), memory_(memory), arena_(arena), config_(std::move(config))
 {
     validate_config();
     for (std::uint32_t q = 0; q < config_.queues_in_use; ++q) {
@@ -138,10 +136,10 @@ void Adapter::start()
 
     ResetEveryQueue(bus_, identity_.num_queues);
     for (auto& p : pairs_) {
-        AllocateRingMemory(arena_, p->tx);
-        AllocateRingMemory(arena_, p->rx);
-        detail::restart_ring(bus_, p->tx);  // program bases and sizes, enable
-        detail::restart_ring(bus_, p->rx);
+        AllocateRingMemory(arena_, memory_, p->tx);
+        AllocateRingMemory(arena_, memory_, p->rx);
+        detail::restart_ring(bus_, memory_, p->tx);  // program bases and sizes, enable
+        detail::restart_ring(bus_, memory_, p->rx);
     }
     program_rss();
     program_interrupts();

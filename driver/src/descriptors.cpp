@@ -3,8 +3,8 @@
 // to agree today.
 #include <nicsim/driver/descriptors.hpp>
 
-#include <atomic>
-#include <cstring>
+#include <array>
+#include <span>
 
 namespace nicsim::driver {
 
@@ -130,19 +130,22 @@ UINT8 evaluation(c::csum_verdict_e verdict)
 }
 
 template <typename Completion>
-std::optional<Completion> read_completion(void const* slot, bool expected_phase)
+std::optional<Completion> read_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase)
 {
-    auto const* bytes = static_cast<unsigned char const*>(slot);
     constexpr auto phase = Completion::bits::phase;
     // The phase bit lives in the completion's last byte, which the hardware writes with the rest
-    // in one burst; read it first and only then the rest (acquire), as a real driver must.
-    bool const written = ((bytes[phase.lsb / 8] >> (phase.lsb % 8)) & 1u) == (expected_phase ? 1u : 0u);
+    // in one burst. Load it alone first; only once it says "written" may the rest be loaded, and
+    // only after a read barrier: without it the CPU may satisfy the later loads before the phase
+    // load and see the record's previous fields.
+    std::uint8_t phase_byte = 0;
+    memory.load(&phase_byte, static_cast<unsigned char const*>(slot) + phase.lsb / 8, 1);
+    bool const written = ((phase_byte >> (phase.lsb % 8)) & 1u) == (expected_phase ? 1u : 0u);
     if (!written) {
         return std::nullopt;
     }
-    std::atomic_thread_fence(std::memory_order_acquire);
+    memory.read_barrier();
     std::array<std::uint8_t, Completion::bytes> raw;
-    std::memcpy(raw.data(), bytes, raw.size());
+    memory.load(raw.data(), slot, raw.size());
     return Completion::decode(std::span<std::uint8_t const, Completion::bytes>(raw));
 }
 
@@ -190,26 +193,26 @@ NET_PACKET_HASH rx_hash_from(c::rx_cpl_t const& cpl)
     return hash;
 }
 
-std::optional<c::tx_cpl_t> read_tx_completion(void const* slot, bool expected_phase)
+std::optional<c::tx_cpl_t> read_tx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase)
 {
-    return read_completion<c::tx_cpl_t>(slot, expected_phase);
+    return read_completion<c::tx_cpl_t>(memory, slot, expected_phase);
 }
 
-std::optional<c::rx_cpl_t> read_rx_completion(void const* slot, bool expected_phase)
+std::optional<c::rx_cpl_t> read_rx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase)
 {
-    return read_completion<c::rx_cpl_t>(slot, expected_phase);
+    return read_completion<c::rx_cpl_t>(memory, slot, expected_phase);
 }
 
-void store_descriptor(void* slot, c::tx_desc_t const& descriptor)
+void store_descriptor(HostMemoryAccess& memory, void* slot, c::tx_desc_t const& descriptor)
 {
     auto const raw = descriptor.encode();
-    std::memcpy(slot, raw.data(), raw.size());
+    memory.store(slot, raw.data(), raw.size());
 }
 
-void store_descriptor(void* slot, c::rx_desc_t const& descriptor)
+void store_descriptor(HostMemoryAccess& memory, void* slot, c::rx_desc_t const& descriptor)
 {
     auto const raw = descriptor.encode();
-    std::memcpy(slot, raw.data(), raw.size());
+    memory.store(slot, raw.data(), raw.size());
 }
 
 }  // namespace nicsim::driver

@@ -1,7 +1,5 @@
 #include "hw_registers.hpp"
 
-#include <cstring>
-
 namespace nicsim::driver::detail {
 
 namespace c = nicsim::contract;
@@ -45,17 +43,17 @@ void disable_ring(RegisterBus& bus, HwRing const& ring)
     bus.write32(ring_register(ring, c::RING_CTRL), 0);
 }
 
-void restart_ring(RegisterBus& bus, HwRing& ring)
+void restart_ring(RegisterBus& bus, HostMemoryAccess& memory, HwRing& ring)
 {
     reset_ring(bus, ring);
-    ring.forget_software_state();
+    ring.forget_software_state(memory);
     program_ring(bus, ring);
     enable_ring(bus, ring);
 }
 
-void ring_doorbell(RegisterBus& bus, HwRing const& ring)
+void ring_doorbell(RegisterBus& bus, HostMemoryAccess& memory, HwRing const& ring)
 {
-    bus.write_barrier();
+    memory.write_barrier();
     bus.write32(ring_register(ring, c::RING_PROD),
                 static_cast<std::uint32_t>(c::RING_PROD_INDEX.put(0, ring.space.produce_index())));
 }
@@ -119,10 +117,10 @@ void HwRing::advance_completion_head() noexcept
     }
 }
 
-void HwRing::forget_software_state() noexcept
+void HwRing::forget_software_state(HostMemoryAccess& memory)
 {
     active_completions ^= 1u;
-    std::memset(completions[active_completions].virtual_address, 0, completions[active_completions].size_bytes);
+    memory.zero(completions[active_completions].virtual_address, completions[active_completions].size_bytes);
     space.reset();
     completion_head = 0;
     completion_phase = true;

@@ -4,6 +4,7 @@
 
 #include "queue_pair.hpp"
 
+#include <nicsim/driver/host_memory_access.hpp>
 #include <nicsim/driver/register_bus.hpp>
 #include <nic_contract.hpp>
 
@@ -20,10 +21,14 @@ void reset_ring(RegisterBus& bus, HwRing const& ring);
 void program_ring(RegisterBus& bus, HwRing const& ring);
 void enable_ring(RegisterBus& bus, HwRing const& ring);
 void disable_ring(RegisterBus& bus, HwRing const& ring);
-/// Reset the hardware ring, switch completion rings, program and enable it: a clean ring at 0.
-void restart_ring(RegisterBus& bus, HwRing& ring);
-/// Barrier (descriptors before the doorbell), then RING_PROD = the next free slot.
-void ring_doorbell(RegisterBus& bus, HwRing const& ring);
+/// Reset the hardware ring, switch completion rings (the new one zeroed through `memory`), program
+/// and enable it: a clean ring at 0. The zeroing needs no barrier of its own: the NIC never reads
+/// completions, and the write barrier of the ring's next doorbell orders it before the first
+/// completion the NIC can write there.
+void restart_ring(RegisterBus& bus, HostMemoryAccess& memory, HwRing& ring);
+/// Write barrier (descriptors and the frames they point to visible before the doorbell: rule O1),
+/// then RING_PROD = the next free slot.
+void ring_doorbell(RegisterBus& bus, HostMemoryAccess& memory, HwRing const& ring);
 contract::err_e read_ring_error(RegisterBus& bus, HwRing const& ring);
 /// Slow path: waits (by reading RING_CONS) until the ring stopped moving; returns RING_CONS.
 std::uint32_t wait_for_ring_quiet(RegisterBus& bus, HwRing const& ring, AdapterConfig const& config);

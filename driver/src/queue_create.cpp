@@ -161,7 +161,7 @@ void EvtRxAdvance(NETPACKETQUEUE queue)
 void EvtTxStart(NETPACKETQUEUE queue)
 {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
-    restart_ring(tx.adapter->bus(), tx.pair->tx);
+    restart_ring(tx.adapter->bus(), tx.adapter->memory(), tx.pair->tx);
     tx.pair->tx.error_pending = false;
     tx.pair->tx.reset_requested = false;
     tx.pair->tx.chain_left_open = false;
@@ -172,7 +172,7 @@ void EvtTxStart(NETPACKETQUEUE queue)
 void EvtRxStart(NETPACKETQUEUE queue)
 {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
-    restart_ring(rx.adapter->bus(), rx.pair->rx);
+    restart_ring(rx.adapter->bus(), rx.adapter->memory(), rx.pair->rx);
     rx.pair->rx.error_pending = false;
     rx.pair->rx.reset_requested = false;
     rx.pair->rx.recoveries_without_progress = 0;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nicsim/driver/adapter.hpp>
+#include <nicsim/driver/host_memory_access.hpp>
 #include <nicsim/driver/ring_space.hpp>
 
 #include <array>
@@ -44,8 +45,9 @@ struct HwRing {
     void const* completion_slot() const noexcept;
     void advance_completion_head() noexcept;
     std::uint64_t active_completion_base() const noexcept { return completions[active_completions].logical_address; }
-    /// After the hardware forgot the ring: switch completion rings, zero the new one, indices 0.
-    void forget_software_state() noexcept;
+    /// After the hardware forgot the ring: switch completion rings, zero the new one (CPU stores
+    /// through `memory`), indices 0.
+    void forget_software_state(HostMemoryAccess& memory);
 };
 
 struct QueuePair;

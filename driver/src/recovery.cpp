@@ -177,9 +177,9 @@ void TxRecoverRing(TxState& tx)
         ++tx.pair->stats.tx_dropped_by_error;
         ring.recoveries_without_progress = 0;
     }
-    restart_ring(adapter.bus(), ring);
+    restart_ring(adapter.bus(), adapter.memory(), ring);
     if (TxRepostInFlightPackets(tx)) {
-        ring_doorbell(adapter.bus(), ring);
+        ring_doorbell(adapter.bus(), adapter.memory(), ring);
     }
 }
 
@@ -198,9 +198,9 @@ void RxRecoverRing(RxState& rx)
     }
     wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
     RxIndicateReceives(rx);
-    restart_ring(adapter.bus(), ring);
+    restart_ring(adapter.bus(), adapter.memory(), ring);
     if (RxRepostOwnedBuffers(rx)) {
-        ring_doorbell(adapter.bus(), ring);
+        ring_doorbell(adapter.bus(), adapter.memory(), ring);
     }
 }
 
@@ -213,11 +213,11 @@ void TxResetRing(TxState& tx)
     disable_ring(adapter.bus(), ring);
     wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
     TxCompletePackets(tx);
-    restart_ring(adapter.bus(), ring);
+    restart_ring(adapter.bus(), adapter.memory(), ring);
     ring.error_pending = false;  // the reset cleared any error too
     ring.chain_left_open = false;
     if (TxRepostInFlightPackets(tx)) {
-        ring_doorbell(adapter.bus(), ring);
+        ring_doorbell(adapter.bus(), adapter.memory(), ring);
     }
 }
 
@@ -230,10 +230,10 @@ void RxResetRing(RxState& rx)
     disable_ring(adapter.bus(), ring);
     wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
     RxIndicateReceives(rx);
-    restart_ring(adapter.bus(), ring);
+    restart_ring(adapter.bus(), adapter.memory(), ring);
     ring.error_pending = false;
     if (RxRepostOwnedBuffers(rx)) {
-        ring_doorbell(adapter.bus(), ring);
+        ring_doorbell(adapter.bus(), adapter.memory(), ring);
     }
 }
 

@@ -34,7 +34,7 @@ void EvtRxCancel(NETPACKETQUEUE queue)
     disable_ring(bus, ring);
     wait_for_ring_quiet(bus, ring, rx.adapter->config());
     reset_ring(bus, ring);
-    ring.forget_software_state();
+    ring.forget_software_state(rx.adapter->memory());
     ring.error_pending = false;
 
     RxReturnEverythingToOs(rx);

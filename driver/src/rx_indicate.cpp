@@ -87,7 +87,7 @@ void RxIndicateReceives(RxState& rx)
     NET_RING_PACKET_ITERATOR packets = NetRingGetAllPackets(rx.rings);
     NET_RING_FRAGMENT_ITERATOR fragments = NetRingGetDrainFragments(rx.rings);
     while (true) {
-        auto const completion = read_rx_completion(ring.completion_slot(), ring.completion_phase);
+        auto const completion = read_rx_completion(rx.adapter->memory(), ring.completion_slot(), ring.completion_phase);
         if (!completion) {
             break;
         }

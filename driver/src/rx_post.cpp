@@ -23,7 +23,7 @@ void RxPostBuffer(RxState& rx, std::uint64_t logical_address, NET_FRAGMENT const
                                       contract::RX_BUF_ALIGN_BYTES));
     }
     std::uint32_t const slot = ring.space.produce_index();
-    store_descriptor(ring.descriptor_slot(slot), make_rx_descriptor(placement));
+    store_descriptor(rx.adapter->memory(), ring.descriptor_slot(slot), make_rx_descriptor(placement));
     rx.slots[slot] = RxSlot{placement.offset_bytes, placement.usable_bytes};
     ring.space.produce(1);
 }
@@ -42,7 +42,7 @@ void RxPostBuffers(RxState& rx)
     }
     NetFragmentIteratorSet(&fragments);
     if (posted) {
-        ring_doorbell(rx.adapter->bus(), ring);
+        ring_doorbell(rx.adapter->bus(), rx.adapter->memory(), ring);
     }
 }
 

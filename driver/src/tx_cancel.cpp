@@ -41,7 +41,7 @@ void EvtTxCancel(NETPACKETQUEUE queue)
     TxCompletePackets(tx);
     TxAbandonInFlightPackets(tx);
     reset_ring(bus, ring);
-    ring.forget_software_state();
+    ring.forget_software_state(tx.adapter->memory());
     ring.error_pending = false;  // the reset cleared any error too
 }
 

@@ -18,7 +18,7 @@ namespace {
 bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet)
 {
     HwRing& ring = tx.pair->tx;
-    auto const completion = read_tx_completion(ring.completion_slot(), ring.completion_phase);
+    auto const completion = read_tx_completion(tx.adapter->memory(), ring.completion_slot(), ring.completion_phase);
     if (!completion) {
         return false;
     }

@@ -63,6 +63,7 @@ std::uint32_t TxDescriptorsFor(NET_PACKET const* packet, TxDescriptorFault fault
 std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets, TxDescriptorFault fault)
 {
     HwRing& ring = tx.pair->tx;
+    HostMemoryAccess& memory = tx.adapter->memory();
     UINT32 const packet_index = NetPacketIteratorGetIndex(packets);
     NET_PACKET const* packet = NetPacketIteratorGetPacket(packets);
     NET_PACKET_CHECKSUM const* checksum =
@@ -87,12 +88,12 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
             length = static_cast<std::uint32_t>(c::MAX_FRAME_BYTES) + 1;
         }
         auto const descriptor = make_tx_descriptor(address, length, end_of_packet, written == 0 ? &offload : nullptr);
-        store_descriptor(ring.descriptor_slot(ring.space.produce_index()), descriptor);
+        store_descriptor(memory, ring.descriptor_slot(ring.space.produce_index()), descriptor);
         ring.space.produce(1);
         ++written;
         // A chain too long: the last fragment's descriptor again (no eop) up to MAX_TX_FRAGS.
         while (last && written < TxDescriptorsFor(packet, fault)) {
-            store_descriptor(ring.descriptor_slot(ring.space.produce_index()), descriptor);
+            store_descriptor(memory, ring.descriptor_slot(ring.space.produce_index()), descriptor);
             ring.space.produce(1);
             ++written;
         }
@@ -155,7 +156,7 @@ void TxPostPackets(TxState& tx)
     NetPacketIteratorSet(&packets);
 
     if (posted) {
-        ring_doorbell(tx.adapter->bus(), ring);
+        ring_doorbell(tx.adapter->bus(), tx.adapter->memory(), ring);
     }
 }
 

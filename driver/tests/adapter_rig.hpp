@@ -1,9 +1,9 @@
-// What the RX and TX path tests share: host memory managed by a DmaArena, a FakeRegisterBus and a
-// started Adapter, plus reading the driver's descriptors and writing completions into host memory
+// What the RX and TX path tests share: host memory managed by a DmaArena, a FakePlatform (registers
+// and the driver's host-memory accesses, logged) and a started Adapter, plus reading the driver's descriptors and writing completions into host memory
 // by hand. The test plays the NIC: these rigs check the driver's logic, not a NIC.
 #pragma once
 
-#include "fake_register_bus.hpp"
+#include "fake_platform.hpp"
 
 #include <nicsim/driver/adapter.hpp>
 
@@ -29,14 +29,14 @@ struct HostMemory {
     ringlib::DmaArena arena;
 };
 
-/// An Adapter started on host memory and a FakeRegisterBus.
+/// An Adapter started on host memory and a FakePlatform.
 struct AdapterRig {
     HostMemory memory;
-    FakeRegisterBus bus;
+    FakePlatform platform;
     nicsim::driver::Adapter adapter;
 
     AdapterRig(std::uint64_t logical_base, nicsim::driver::AdapterConfig const& config)
-        : memory(logical_base), adapter(bus, memory.arena, config)
+        : memory(logical_base), adapter(platform, platform, memory.arena, config)
     {
         adapter.start();
     }

@@ -168,11 +168,12 @@ TEST_CASE("a completion is only taken when its phase bit matches the current pas
     written.phase = true;
     auto const raw = written.encode();
     CHECK(field_of(raw, c::tx_cpl_t::bits::phase) == 1);
-    auto const taken = read_tx_completion(raw.data(), true);
+    DirectHostMemoryAccess memory;
+    auto const taken = read_tx_completion(memory, raw.data(), true);
     REQUIRE(taken.has_value());
     CHECK(*taken == written);
-    CHECK_FALSE(read_tx_completion(raw.data(), false).has_value());
+    CHECK_FALSE(read_tx_completion(memory, raw.data(), false).has_value());
 
     std::array<std::uint8_t, c::CPL_BYTES> zeroed{};
-    CHECK_FALSE(read_rx_completion(zeroed.data(), true).has_value());
+    CHECK_FALSE(read_rx_completion(memory, zeroed.data(), true).has_value());
 }

@@ -1,6 +1,6 @@
 // The ID check at adapter start: a NIC that does not speak this driver's contract is refused
 // with a message naming each mismatch, before the driver writes anything to it.
-#include "fake_register_bus.hpp"
+#include "fake_platform.hpp"
 
 #include <nicsim/driver/adapter.hpp>
 
@@ -17,7 +17,7 @@ namespace {
 
 NicIdentity contract_identity()
 {
-    drivertest::FakeRegisterBus bus;
+    drivertest::FakePlatform bus;  // registers and host memory
     return read_identity(bus);
 }
 
@@ -78,11 +78,11 @@ TEST_CASE("ID check failures say what was expected and what was found")
 TEST_CASE("adapter start refuses a mismatching NIC without writing a register")
 {
     HostMemory memory;
-    drivertest::FakeRegisterBus bus;
+    drivertest::FakePlatform bus;  // registers and host memory
     bus.registers[c::REG_ID_DATA_WIDTH] = 128;
     AdapterConfig config;
     config.expected_data_width_bits = 64;
-    Adapter adapter(bus, memory.arena, config);
+    Adapter adapter(bus, bus, memory.arena, config);
     CHECK_THROWS_WITH(adapter.start(), Contains("the NIC does not match this driver") &&
                                            Contains("configured for a 64-bit NIC, found 128 bits"));
     CHECK(bus.writes.empty());
@@ -92,14 +92,14 @@ TEST_CASE("adapter start refuses a mismatching NIC without writing a register")
 TEST_CASE("adapter start resets every queue, programs rings, RSS and interrupts, enables the rings")
 {
     HostMemory memory;
-    drivertest::FakeRegisterBus bus;
+    drivertest::FakePlatform bus;  // registers and host memory
     AdapterConfig config;
     config.queues_in_use = 3;
     config.tx_ring_log2 = 6;
     config.rx_ring_log2 = 7;
     config.irq_holdoff_cycles = 100;
     config.irq_packet_threshold = 8;
-    Adapter adapter(bus, memory.arena, config);
+    Adapter adapter(bus, bus, memory.arena, config);
     adapter.start();
     REQUIRE(adapter.started());
 

@@ -10,7 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 using namespace nicsim::driver;
@@ -91,9 +93,22 @@ TEST_CASE("RX posts as many buffers as the hardware ring holds, with one doorbel
 {
     RxRig rig;
     rig.rx->poll();
-    auto const doorbells = rig.bus.writes_to(rig.prod_register());
+    auto const doorbells = rig.platform.writes_to(rig.prod_register());
     REQUIRE(doorbells.size() == 1);
-    CHECK(doorbells[0].after_barrier);
+    CHECK(doorbells[0].stores_ordered);  // every store (15 descriptors) before the write barrier
+    CHECK(doorbells[0].stores_before >= 15);
+    // The last thing before the doorbell is the write barrier, right after the last descriptor.
+    using Kind = drivertest::FakePlatform::Kind;
+    auto const& log = rig.platform.log;
+    auto const doorbell = std::find_if(log.rbegin(), log.rend(), [&](auto const& e) {
+        return e.kind == Kind::register_write && e.address == rig.prod_register();
+    });
+    REQUIRE(std::distance(doorbell, log.rend()) >= 3);
+    CHECK(std::next(doorbell)->kind == Kind::write_barrier);
+    CHECK(std::next(doorbell, 2)->kind == Kind::store);
+    auto const last_slot = static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.rx_ring(0).descriptor_base)) +
+                           14 * c::DESC_BYTES;
+    CHECK(std::next(doorbell, 2)->address == reinterpret_cast<std::uintptr_t>(last_slot));
     CHECK(doorbells[0].value == 15);  // 16 entries, one kept empty
     CHECK(rig.descriptor(0).capacity == 1024);
     CHECK(rig.descriptor(0).addr % c::RX_BUF_ALIGN_BYTES == 0);
@@ -119,7 +134,35 @@ TEST_CASE("RX indicates a frame spanning two buffers with Layout, checksum and h
     CHECK(rig.adapter.stats(0).rx_packets == 1);
     // The two buffers were given back: the next post refills them (15 outstanding again).
     rig.rx->poll();
-    CHECK(rig.bus.writes_to(rig.prod_register()).back().value == 1);  // (15 + 2) & 15
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 1);  // (15 + 2) & 15
+}
+
+TEST_CASE("RX loads a completion's phase byte, then a read barrier, then the record (rule O2)")
+{
+    RxRig rig;
+    rig.rx->poll();
+    rig.receive(frame_of(200), 0, 1, 0);
+    rig.platform.log.clear();
+    rig.rx->poll();
+    REQUIRE(rig.frames.size() == 1);
+    using Kind = drivertest::FakePlatform::Kind;
+    auto const slot = static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.rx_ring(0).completion_base));
+    auto const events = rig.platform.events_from_access(slot, c::CPL_BYTES);
+    REQUIRE(events.size() >= 3);
+    CHECK(events[0].kind == Kind::load);
+    CHECK(events[0].address == reinterpret_cast<std::uintptr_t>(slot + c::CPL_BYTES - 1));
+    CHECK(events[0].size_bytes == 1);
+    CHECK(events[1].kind == Kind::read_barrier);
+    CHECK(events[2].kind == Kind::load);
+    CHECK(events[2].address == reinterpret_cast<std::uintptr_t>(slot));
+    CHECK(events[2].size_bytes == c::CPL_BYTES);
+    // The next slot is empty: its phase byte is loaded alone, with no barrier after it.
+    auto const next = rig.platform.events_from_access(slot + c::CPL_BYTES, c::CPL_BYTES);
+    REQUIRE_FALSE(next.empty());
+    CHECK(next[0].size_bytes == 1);
+    for (auto const& e : next) {
+        CHECK(e.kind != Kind::read_barrier);
+    }
 }
 
 TEST_CASE("RX cancel stops the hardware queue and returns every packet and fragment, all Ignore")
@@ -131,7 +174,7 @@ TEST_CASE("RX cancel stops the hardware queue and returns every packet and fragm
     REQUIRE(rig.frames.size() == 1);
     // A second frame completes but is not indicated before the stop: a cancelled queue drops it.
     rig.receive(frame_of(300), 1, 1, 1);
-    std::size_t const writes_before = rig.bus.writes.size();
+    std::size_t const writes_before = rig.platform.writes.size();
 
     rig.rx->stop();
     auto state = rig.rx->state();
@@ -149,9 +192,9 @@ TEST_CASE("RX cancel stops the hardware queue and returns every packet and fragm
     // The hardware ring was disabled, then reset, before the buffers went back.
     std::uint16_t const ctrl = c::queue_reg(0, c::QREG_RX, c::RING_CTRL);
     std::vector<std::uint32_t> ctrl_writes;
-    for (std::size_t i = writes_before; i < rig.bus.writes.size(); ++i) {
-        if (rig.bus.writes[i].offset == ctrl) {
-            ctrl_writes.push_back(rig.bus.writes[i].value);
+    for (std::size_t i = writes_before; i < rig.platform.writes.size(); ++i) {
+        if (rig.platform.writes[i].offset == ctrl) {
+            ctrl_writes.push_back(rig.platform.writes[i].value);
         }
     }
     REQUIRE(ctrl_writes.size() >= 2);

@@ -85,9 +85,9 @@ TEST_CASE("TX writes one descriptor per fragment, EOP and offloads where they be
     offloads.tcp_udp_checksum = true;
     rig.tx->submit(udp_frame(1200), offloads);
     rig.tx->poll();
-    auto const doorbells = rig.bus.writes_to(rig.prod_register());
+    auto const doorbells = rig.platform.writes_to(rig.prod_register());
     REQUIRE(doorbells.size() == 1);
-    CHECK(doorbells[0].after_barrier);
+    CHECK(doorbells[0].stores_ordered);
     CHECK(doorbells[0].value == 3);
     CHECK(rig.descriptor(0).len == 512);
     CHECK_FALSE(rig.descriptor(0).eop);
@@ -98,6 +98,68 @@ TEST_CASE("TX writes one descriptor per fragment, EOP and offloads where they be
     CHECK_FALSE(rig.descriptor(1).csum_l4);  // offloads ride on the first descriptor only
     CHECK(rig.descriptor(2).eop);
     CHECK(rig.descriptor(2).len == 1200 - 1024);
+}
+
+TEST_CASE("TX stores every descriptor, then a write barrier, then rings the doorbell (rule O1)")
+{
+    TxRig rig;
+    rig.tx->submit(udp_frame(1200));  // descriptors 0..2
+    rig.tx->submit(udp_frame(100));   // descriptor 3
+    rig.platform.log.clear();         // forget the ring memory zeroed at start
+    rig.tx->poll();
+    using Kind = drivertest::FakePlatform::Kind;
+    auto const descriptors = rig.memory.arena.to_virtual(rig.adapter.tx_ring(0).descriptor_base);
+    auto events = rig.platform.events_from_access(descriptors, 4 * c::DESC_BYTES);
+    REQUIRE(events.size() >= 6);
+    events.resize(6);  // then the drain looks for completions
+    // Four descriptor stores, one write barrier, the doorbell: nothing stored in between.
+    std::vector<Kind> kinds;
+    for (auto const& e : events) {
+        kinds.push_back(e.kind);
+    }
+    std::vector<Kind> const expected{Kind::store, Kind::store, Kind::store, Kind::store, Kind::write_barrier,
+                                     Kind::register_write};
+    CHECK(kinds == expected);
+    CHECK(events.back().address == rig.prod_register());
+    CHECK(events.back().value == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(events[i].address == reinterpret_cast<std::uintptr_t>(descriptors) + i * c::DESC_BYTES);
+        CHECK(events[i].size_bytes == c::DESC_BYTES);
+    }
+}
+
+TEST_CASE("TX drain loads a completion's phase byte, then a read barrier, then the record (rule O2)")
+{
+    TxRig rig;
+    rig.tx->submit(udp_frame(100));
+    rig.tx->poll();
+    using Kind = drivertest::FakePlatform::Kind;
+    auto const slot = static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.tx_ring(0).completion_base));
+    rig.platform.log.clear();
+    rig.tx->poll();  // nothing written yet: the phase byte alone, no barrier
+    auto const waiting = rig.platform.events_from_access(slot, c::CPL_BYTES);
+    REQUIRE_FALSE(waiting.empty());
+    CHECK(waiting[0].kind == Kind::load);
+    CHECK(waiting[0].address == reinterpret_cast<std::uintptr_t>(slot + c::CPL_BYTES - 1));
+    CHECK(waiting[0].size_bytes == 1);
+    for (auto const& e : waiting) {
+        CHECK(e.kind != Kind::read_barrier);
+        CHECK(e.size_bytes <= 1);
+    }
+
+    rig.complete(0, 1, 100);
+    rig.platform.log.clear();
+    rig.tx->poll();
+    auto const events = rig.platform.events_from_access(slot, c::CPL_BYTES);
+    REQUIRE(events.size() >= 3);
+    CHECK(events[0].kind == Kind::load);
+    CHECK(events[0].address == reinterpret_cast<std::uintptr_t>(slot + c::CPL_BYTES - 1));
+    CHECK(events[0].size_bytes == 1);
+    CHECK(events[1].kind == Kind::read_barrier);
+    CHECK(events[2].kind == Kind::load);
+    CHECK(events[2].address == reinterpret_cast<std::uintptr_t>(slot));
+    CHECK(events[2].size_bytes == c::CPL_BYTES);
+    CHECK(rig.completions.size() == 1);
 }
 
 TEST_CASE("a TX packet completes when the completion names its LAST descriptor, never earlier")
@@ -133,12 +195,12 @@ TEST_CASE("TX never posts more descriptors than the hardware ring holds")
         rig.tx->submit(udp_frame(1200));  // 3 descriptors each; the ring holds 7
     }
     rig.tx->poll();
-    CHECK(rig.bus.writes_to(rig.prod_register()).back().value == 6);
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 6);
     rig.complete(2, 3, 1200);
     rig.tx->poll();  // post (still full), then drain frees 3 descriptors
-    CHECK(rig.bus.writes_to(rig.prod_register()).back().value == 6);
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 6);
     rig.tx->poll();
-    CHECK(rig.bus.writes_to(rig.prod_register()).back().value == 1);  // (6 + 3) & 7
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 1);  // (6 + 3) & 7
 }
 
 TEST_CASE("TX cancel returns completed packets as sent and every other packet exactly once")
@@ -174,7 +236,7 @@ TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue")
     auto run = [&] {
         for (int round = 0; round < 40; ++round) {
             rig.tx->poll();
-            std::uint32_t const outstanding = (rig.bus.writes_to(rig.prod_register()).back().value -
+            std::uint32_t const outstanding = (rig.platform.writes_to(rig.prod_register()).back().value -
                                                rig.adapter.stats(0).tx_packets * 3) & 7;
             if (outstanding >= 3) {
                 std::uint16_t const last = static_cast<std::uint16_t>((rig.adapter.stats(0).tx_packets * 3 + 2) & 7);
@@ -194,7 +256,7 @@ TEST_CASE("arming a sleeping TX queue never clears an interrupt cause")
     TxRig rig;
     std::uint16_t const cause = c::queue_reg(0, c::QREG_IRQ, c::IRQ_CAUSE);
     std::uint16_t const arm = c::queue_reg(0, c::QREG_IRQ, c::IRQ_ARM);
-    std::size_t const causes_cleared_at_start = rig.bus.writes_to(cause).size();  // adapter start resets them
+    std::size_t const causes_cleared_at_start = rig.platform.writes_to(cause).size();  // adapter start resets them
     rig.tx->submit(udp_frame(200));
     rig.tx->poll();
     rig.complete(0, 1, 200);
@@ -203,10 +265,10 @@ TEST_CASE("arming a sleeping TX queue never clears an interrupt cause")
     }
     REQUIRE(rig.tx->state() == ringlib::os::QueueState::Sleeping);
     CHECK(rig.completions.size() == 1);
-    auto const arms = rig.bus.writes_to(arm);
+    auto const arms = rig.platform.writes_to(arm);
     REQUIRE(!arms.empty());
     CHECK(arms.back().value == 1);
-    CHECK(rig.bus.writes_to(cause).size() == causes_cleared_at_start);
+    CHECK(rig.platform.writes_to(cause).size() == causes_cleared_at_start);
 }
 
 TEST_CASE("the ISR flushes its IRQ_CAUSE acknowledgement with a read before the DPC runs")
@@ -216,13 +278,14 @@ TEST_CASE("the ISR flushes its IRQ_CAUSE acknowledgement with a read before the 
     // queue then slept forever with a completed packet in host memory.
     TxRig rig;
     std::uint16_t const cause = c::queue_reg(0, c::QREG_IRQ, c::IRQ_CAUSE);
-    rig.bus.registers[cause] = static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask());
-    rig.bus.log.clear();
+    rig.platform.registers[cause] = static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask());
+    rig.platform.log.clear();
     REQUIRE(rig.adapter.on_interrupt(0));
-    REQUIRE(rig.bus.log.size() == 3);
-    CHECK(rig.bus.log[0].read);
-    CHECK(rig.bus.log[0].offset == cause);
-    CHECK_FALSE(rig.bus.log[1].read);  // the acknowledgement (write 1 to clear)
-    CHECK(rig.bus.log[1].offset == cause);
-    CHECK(rig.bus.log[2].read);        // the flush: a read never passes a posted write
+    using Kind = drivertest::FakePlatform::Kind;
+    REQUIRE(rig.platform.log.size() == 3);
+    CHECK(rig.platform.log[0].kind == Kind::register_read);
+    CHECK(rig.platform.log[0].address == cause);
+    CHECK(rig.platform.log[1].kind == Kind::register_write);  // the acknowledgement (write 1 to clear)
+    CHECK(rig.platform.log[1].address == cause);
+    CHECK(rig.platform.log[2].kind == Kind::register_read);   // the flush: a read never passes a posted write
 }

@@ -15,6 +15,7 @@
 
 #include "checkers/assertions.hpp"
 #include "cosim/workload.hpp"
+#include "host/memory_order.hpp"
 #include "nicsim/systemc/host_memory_target.hpp"
 #include "nicsim/systemc/nic_module.hpp"
 #include "sim/kernel.hpp"
@@ -67,6 +68,7 @@ public:
 
     std::deque<std::shared_ptr<RegOp>> reg_ops;  // posted by software, served in order
     sc_core::sc_event reg_kick{"reg_kick"};
+    std::function<void()> on_write_taken;        // a posted write reached the NIC's registers
     std::vector<std::pair<unsigned, bool>> irq_pending;  // (queue, error) per pulse
 
     ScPlatform(sc_core::sc_module_name name, sc_time period, HostMemoryTargetConfig host_cfg)
@@ -102,6 +104,7 @@ private:
             t.set_streaming_width(4);
             t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
             cpu->b_transport(t, delay);
+            if (op.write && on_write_taken) on_write_taken();
             if (delay != sc_core::SC_ZERO_TIME) wait(delay);
             op.status = t.get_response_status();
             op.value = data;
@@ -135,6 +138,8 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     std::uint64_t last_progress = 0;
     cosim::RegisterStats reg_stats;
     std::string posted_write_error;
+    driver::DirectHostMemoryAccess direct_memory;
+    std::unique_ptr<host::WeakOrdering> ordering;  // Scenario::memory_order weak
 
     // RX wire
     std::deque<std::pair<wire::Frame, std::uint64_t>> rx_queue;  // frame, not before cycle
@@ -161,6 +166,16 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
                 std::uniform_int_distribution<std::uint32_t> d(sc.mem_latency_min, sc.mem_latency_max);
                 return static_cast<double>(d(rng)) * period;
             };
+        }
+        if (s.memory_order == host::MemoryOrder::weak) {
+            // No ownership monitor here: hazards are described by the model (rule, address, values, cycle).
+            ordering = std::make_unique<host::WeakOrdering>(
+                p->host.bytes(p->host.logical_base(), p->host.size_bytes()).data(), p->host.logical_base(),
+                p->host.size_bytes(), [this] { return now_cycle(); }, cosim::traffic_seed(s.seed, 2));
+            ordering->set_diagnosis([this] { return diagnosis(); });
+            p->host.view = ordering.get();
+            p->on_write_taken = [this] { ordering->mmio_write_arrived(); };
+            diagnostics.emplace_back("host memory ordering", [this] { return ordering->describe(); });
         }
         p->nic.on_rx_frame = [this](wire::Frame const& f) {
             rx_next_start = *f.last_beat_cycle + ifg_cycles;
@@ -244,12 +259,14 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     // ---- driver::RegisterBus ----
     void write32(std::uint16_t offset, std::uint32_t value) override {
         ++reg_stats.writes;
+        if (ordering) ordering->mmio_write_issued(offset, value);
         auto op = post(true, offset, value);
         // Checked when served: a failed posted write ends the run at the next cycle boundary.
         pending_writes.push_back(op);
     }
     std::uint32_t read32(std::uint16_t offset) override {
         ++reg_stats.reads;
+        if (ordering) ordering->mmio_read_issued();
         auto op = post(false, offset, 0);
         while (!op->done) step(false);
         check_writes();
@@ -258,7 +275,6 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
             throw std::runtime_error(fmt::format("MMIO read {:#06x}: {}", offset, response_string(op->status)));
         return op->value;
     }
-    void write_barrier() override {}  // host memory writes are immediate
 
     std::deque<std::shared_ptr<RegOp>> pending_writes;
     void check_writes() {
@@ -322,6 +338,13 @@ void SystemcTop::flush_registers() {
 
 cosim::RegisterStats SystemcTop::register_stats() const { return impl_->reg_stats; }
 ringlib::DmaArena& SystemcTop::arena() { return impl_->p->host.arena(); }
+driver::HostMemoryAccess& SystemcTop::host_memory() {
+    if (impl_->ordering) return *impl_->ordering;
+    return impl_->direct_memory;
+}
+std::uint64_t SystemcTop::ordering_violations() const {
+    return impl_->ordering ? impl_->ordering->stats().violations : 0;
+}
 
 void SystemcTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
     impl_->isr = std::move(isr);

@@ -16,7 +16,10 @@
 // of cycles); --mem-stall (AXI channel stalls), --trace (FST) and --timeline are not modelled:
 // ScenarioError. Fault injection (--fault) is not supported (supports_faults() is false: the
 // workload refuses it), and the ownership monitor, which watches the C++ top's ports, is not
-// attached.
+// attached. --memory-order weak (the default) puts the weak host model (host/memory_order.hpp)
+// between HostMemoryTarget and the NIC and under the driver's loads and stores, as on the C++ top;
+// its violations name the rule, the address, both values and the cycle, not the ring (that takes
+// the ownership monitor).
 //
 // One SystemcTop per process (SystemC elaborates once): the constructor throws ScenarioError
 // for a second one.
@@ -45,6 +48,8 @@ public:
     void flush_registers() override;
     cosim::RegisterStats register_stats() const override;
     ringlib::DmaArena& arena() override;
+    driver::HostMemoryAccess& host_memory() override;
+    std::uint64_t ordering_violations() const override;
     void set_interrupt_handlers(Isr isr, std::function<void()> dpc) override;
 
     wire::RxWire& rx_wire() override;

@@ -62,6 +62,8 @@ tlm::tlm_response_status HostMemoryTarget::serve(tlm::tlm_generic_payload& trans
     unsigned char const* be = debug ? nullptr : trans.get_byte_enable_ptr();
     unsigned const be_len = trans.get_byte_enable_length();
     if (be && be_len == 0) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
+    bfm::DmaMemoryView* const seen_by = debug ? nullptr : view;
+    if (seen_by && write) seen_by->before_write(addr, len);
     if (!be) {
         if (write) std::memcpy(mem, data, len);
         else std::memcpy(data, mem, len);
@@ -72,6 +74,7 @@ tlm::tlm_response_status HostMemoryTarget::serve(tlm::tlm_generic_payload& trans
             else data[i] = mem[i];
         }
     }
+    if (seen_by && !write) seen_by->after_read(addr, std::span(data, len));
     return tlm::TLM_OK_RESPONSE;
 }
 

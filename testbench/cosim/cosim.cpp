@@ -49,6 +49,8 @@ struct CoSimulation::Impl {
         mc.throw_on_violation = sc.ownership_monitor;
         ownership = std::make_unique<monitor::OwnershipMonitor>(top.kernel(), top.dut(), mem.memory(),
                                                                 mem.logical_base(), mem.size_bytes(), mc);
+        // Weak ordering: the monitor names the ring and slot of every hazard (else the model's own words).
+        if (auto* ordering = mem.ordering()) ownership->watch_ordering(*ordering);
         if (!want_timeline) return;
         timeline = std::make_unique<monitor::PacketTimeline>(*ownership, mem.memory(), sc.clock_hz);
         top.host().mmio.on_write = [this](std::uint16_t offset, std::uint32_t value) {

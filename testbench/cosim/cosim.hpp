@@ -22,6 +22,10 @@
 // buffers, before the first frame. The ownership monitor (testbench/monitor) is attached from
 // construction unless Scenario::ownership_monitor is off; a violation stops the run (failure
 // names the access, the owner and the cycle; RunSummary::ownership_violations counts it).
+// With Scenario::memory_order weak (what the e2e, fault and soak tests run; host/memory_order.hpp)
+// a driver barrier missing or misplaced makes the NIC or the driver see stale memory, and the run
+// stops with an ordering violation naming the rule, the ring and the cycle (the monitor explains
+// it; RunSummary::ordering_violations counts it). Strong, the default, models no reordering.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +37,9 @@
 #include <string>
 #include <vector>
 
+#include "cosim/barrier_bugs.hpp"
 #include "cosim/faults.hpp"
+#include "host/memory_order.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::sim {
@@ -114,6 +120,12 @@ struct Scenario {
     std::uint64_t hang_check_cycles = 40'000;
     // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
     driver::DriverFaults driver_faults;
+    // Host memory ordering (host/memory_order.hpp): strong (every store visible at once: the
+    // default, the golden traces) or weak (catches missing and misplaced driver barriers: the
+    // e2e, fault and soak tests).
+    host::MemoryOrder memory_order = host::MemoryOrder::strong;
+    // A driver whose barriers are misplaced on purpose (barrier_bugs.hpp): weak ordering must catch it.
+    BarrierBug barrier_bug = BarrierBug::none;
 };
 
 struct Progress {
@@ -174,6 +186,8 @@ struct RunSummary {
     std::uint64_t verifier_violations = 0;
     std::uint64_t protocol_violations = 0;        // bus checkers (SVA) and BFM checks
     std::uint64_t ownership_violations = 0;       // DMA outside what the NIC owns (ownership monitor)
+    host::MemoryOrder memory_order = host::MemoryOrder::strong;
+    std::uint64_t ordering_violations = 0;        // stale memory seen for a missing barrier (weak ordering)
     std::uint64_t interrupts = 0;
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
     // faults (docs/faults.md)

@@ -85,7 +85,14 @@ CppTop::CppTop(Scenario const& sc) {
     hc.memory.axi.write_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
     hc.memory.axi.set_all_pauses(sc.mem_stall_percent / 100.0);
     hc.mmio.throw_on_error = true;
+    hc.memory.memory_order = sc.memory_order;
+    hc.memory.ordering_seed = traffic_seed(sc.seed, 2);
     host_ = std::make_unique<host::Host>(*kernel_, hc);
+}
+
+std::uint64_t CppTop::ordering_violations() const {
+    auto const* ordering = host_->memory.ordering();
+    return ordering ? ordering->stats().violations : 0;
 }
 
 CppTop::~CppTop() = default;

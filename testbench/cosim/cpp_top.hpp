@@ -4,7 +4,9 @@
 // monitor) and the wire's (AxisSource on s_axis_rx, AxisSink on m_axis_tx). Implements Platform.
 //
 // Agents drive in this order every cycle: wire peer tick, RX source, TX sink, then the host's.
-// Everything random is drawn from the kernel's generator, seeded with the scenario's seed.
+// Everything random is drawn from the kernel's generator, seeded with the scenario's seed, except
+// the weak memory model's delays (their own generator, traffic_seed(seed, 2)), so that a weak and
+// a strong run of one seed see the same bus stalls.
 #pragma once
 
 #include <memory>
@@ -41,6 +43,8 @@ public:
     void flush_registers() override { host_->mmio.flush(); }
     RegisterStats register_stats() const override;
     ringlib::DmaArena& arena() override { return host_->memory.arena(); }
+    driver::HostMemoryAccess& host_memory() override { return host_->memory.cpu(); }
+    std::uint64_t ordering_violations() const override;
     void set_interrupt_handlers(Isr isr, std::function<void()> dpc) override;
 
     wire::RxWire& rx_wire() override { return *rx_src_; }

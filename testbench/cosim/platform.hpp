@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include <nicsim/driver/host_memory_access.hpp>
 #include <nicsim/driver/register_bus.hpp>
 #include <ringlib/dma_arena.hpp>
 
@@ -46,6 +47,11 @@ public:
     virtual RegisterStats register_stats() const = 0;
     /// Host memory the NIC reaches by DMA (rings, buffers).
     virtual ringlib::DmaArena& arena() = 0;
+    /// How the CPU stores to and loads from that memory, with its barriers (strong or weakly
+    /// ordered, as the scenario's memory_order says).
+    virtual driver::HostMemoryAccess& host_memory() = 0;
+    /// Ordering violations found so far (weak ordering; 0 when strong).
+    virtual std::uint64_t ordering_violations() const = 0;
     /// Interrupts are delivered between cycles: isr per interrupt in order, then dpc once if any
     /// isr asked for it.
     virtual void set_interrupt_handlers(Isr isr, std::function<void()> dpc) = 0;

@@ -54,8 +54,9 @@ std::string signal_name(int signal) {
 std::string format_summary(RunSummary const& s) {
     std::string o;
     double const mhz = static_cast<double>(s.clock_hz) / 1e6;
-    o += fmt::format("nicsim run: {} ({} bits, {} of {} queues), mode {}, seed {}: {}\n", s.config, s.data_width_bits,
-                     s.queues, s.num_queues, to_string(s.mode), s.seed, s.passed ? "PASSED" : "FAILED");
+    o += fmt::format("nicsim run: {} ({} bits, {} of {} queues), mode {}, {} memory order, seed {}: {}\n", s.config,
+                     s.data_width_bits, s.queues, s.num_queues, to_string(s.mode), host::to_string(s.memory_order),
+                     s.seed, s.passed ? "PASSED" : "FAILED");
     o += fmt::format("  TX  {:>8} packets {:>12} bytes (posted {}, checksum offload {}, multi-fragment {})\n",
                      s.tx_packets, s.tx_bytes, s.tx_posted, s.tx_offloaded, s.tx_multi_fragment);
     o += fmt::format("  RX  {:>8} packets {:>12} bytes (put on the wire {}, multi-buffer {})\n", s.rx_packets,
@@ -70,10 +71,10 @@ std::string format_summary(RunSummary const& s) {
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
     o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {}, ring errors {} ({} expected from faults), "
-                     "verifier violations {}, protocol violations {}, ownership violations {}\n",
+                     "verifier violations {}, protocol violations {}, ownership violations {}, ordering violations {}\n",
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
                      s.ring_errors - std::min(s.ring_errors, s.unexpected_ring_errors), s.verifier_violations,
-                     s.protocol_violations, s.ownership_violations);
+                     s.protocol_violations, s.ownership_violations, s.ordering_violations);
     if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets) {
         std::string inj, codes, txd;
         for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
@@ -161,6 +162,8 @@ std::string scenario_json(Scenario const& s) {
     field("timeline", str(s.timeline_json));
     field("timeline_csv", str(s.timeline_csv));
     field("ownership_monitor", s.ownership_monitor ? "true" : "false");
+    field("memory_order", str(host::to_string(s.memory_order)));
+    field("barrier_bug", str(to_string(s.barrier_bug)));
     std::string faults = "[";
     for (std::size_t i = 0; i < s.faults.size(); ++i) faults += (i ? ", " : "") + json_string(to_string(s.faults[i]));
     field("faults", faults + "]");
@@ -217,6 +220,8 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     field("verifier_violations", std::to_string(s.verifier_violations));
     field("protocol_violations", std::to_string(s.protocol_violations));
     field("ownership_violations", std::to_string(s.ownership_violations));
+    field("memory_order", json_string(host::to_string(s.memory_order)));
+    field("ordering_violations", std::to_string(s.ordering_violations));
     std::string msgs = "[";
     for (std::size_t i = 0; i < s.error_messages.size(); ++i) msgs += (i ? ", " : "") + json_string(s.error_messages[i]);
     field("error_messages", msgs + "]");
@@ -308,6 +313,8 @@ std::string replay_command(Scenario const& s) {
         if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
     }
     if (!s.ownership_monitor) o += " --no-ownership-monitor";
+    if (s.memory_order != d.memory_order) o += fmt::format(" --memory-order {}", host::to_string(s.memory_order));
+    if (s.barrier_bug != d.barrier_bug) o += fmt::format(" --barrier-bug {}", to_string(s.barrier_bug));
     if (!s.timeline_json.empty()) o += " --timeline " + q(s.timeline_json);
     if (!s.timeline_csv.empty()) o += " --timeline-csv " + q(s.timeline_csv);
     if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);

@@ -169,6 +169,7 @@ struct Workload::Impl {
     std::unique_ptr<wire::PcapWriter> pcap_out;
     wire::PcapCapture pcap_in;
     scoreboard::Scoreboard board;
+    std::unique_ptr<MisplacedBarriers> misplaced_barriers;  // Scenario::barrier_bug
     std::unique_ptr<driver::Adapter> adapter;
     std::vector<std::unique_ptr<ringlib::os::TxQueue>> txq;
     std::vector<std::unique_ptr<ringlib::os::RxQueue>> rxq;
@@ -402,7 +403,12 @@ struct Workload::Impl {
             ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
                 return faults->tx_descriptor_fault(q, seq);
             };
-        adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.arena(), ac);
+        if (sc.barrier_bug != BarrierBug::none) {
+            misplaced_barriers = std::make_unique<MisplacedBarriers>(hw.registers(), hw.host_memory(), sc.barrier_bug);
+            adapter = std::make_unique<driver::Adapter>(*misplaced_barriers, *misplaced_barriers, hw.arena(), ac);
+        } else {
+            adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.host_memory(), hw.arena(), ac);
+        }
         adapter->start();
         hw.set_interrupt_handlers(
             [this](unsigned queue, bool error) {
@@ -424,6 +430,12 @@ struct Workload::Impl {
             tcfg.fragment_buffer_bytes = frag_bytes;
             tcfg.max_fragments_per_packet = static_cast<std::uint32_t>(c::MAX_TX_FRAGS);
             tcfg.extensions.lso = false;  // this NIC has no segmentation offload: never advertised
+            if (sc.memory_order == host::MemoryOrder::weak) {
+                // The OS's frame copies are CPU stores too: the driver's barrier must cover them.
+                tcfg.store_frame_bytes = [&memory = hw.host_memory()](void* to, void const* from, std::size_t n) {
+                    memory.store(to, from, n);
+                };
+            }
             auto tx = ringlib::os::TxQueue::create(tcfg, hw.arena(), adapter->handle(), driver::EvtCreateTxQueue);
             tx->on_completion([this, q](ringlib::os::TxCompletion const& comp) {
                 ++tx_completed;
@@ -727,6 +739,7 @@ struct Workload::Impl {
         out.seed = sc.seed;
         out.mode = sc.mode;
         out.clock_hz = sc.clock_hz;
+        out.memory_order = sc.memory_order;
         out.per_queue.assign(queues, {});
         std::string failure;
         bool model_usable = true;
@@ -874,6 +887,7 @@ struct Workload::Impl {
         if (faults) out.faults_not_fired = faults->not_fired();
         out.ring_errors = ring_errors;
         out.interrupts = interrupts;
+        out.ordering_violations = hw.ordering_violations();
         out.mmio_reads = hw.register_stats().reads;
         out.mmio_writes = hw.register_stats().writes;
         out.error_messages = board.errors();
@@ -895,7 +909,8 @@ struct Workload::Impl {
                                                        board.errors().size(), sb.tx_missing, sb.lost);
         else if (!run_errors.empty()) out.failure = run_errors.front();
         else if (unexpected) out.failure = fmt::format("{} unexpected hardware ring error(s) (see the driver's stats)", unexpected);
-        out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0;
+        out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0 &&
+                     out.ordering_violations == 0;
         if (!out.passed && out.failure.empty()) out.failure = "run failed";
         if (!out.passed) out.failure_cycle = failure_cycle;
         return out;

@@ -46,7 +46,8 @@ inline constexpr std::uint64_t kMaxHostMemoryBytes = std::uint64_t{4} << 30;
 /// rings more host memory than kMaxHostMemoryBytes (naming the options and the limit).
 RingPlan plan_rings(Scenario const& s, dut::DutConfig const& config);
 
-/// The seed of traffic stream `stream` (0: TX frames, 1: generated RX frames) of a run.
+/// The seed of stream `stream` of a run (0: TX frames, 1: generated RX frames, 2: the weak memory
+/// model's delays).
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream);
 
 /// Software and wire events of the traffic, for views such as the packet timeline (each optional;

@@ -33,6 +33,7 @@ public:
     bfm::Axi4SlaveStats const& stats() const noexcept override { return mem_.stats(); }
     std::size_t reads_in_flight() const noexcept override { return mem_.reads_in_flight(); }
     std::size_t writes_in_flight() const noexcept override { return mem_.writes_in_flight(); }
+    void set_view(bfm::DmaMemoryView* view) noexcept override { mem_.set_view(view); }
 
 private:
     bfm::Axi4SlaveMem<DataBytes> mem_;
@@ -77,6 +78,19 @@ HostMemory::HostMemory(sim::Kernel& kernel, HostMemoryConfig config)
                           [this](bfm::Axi4Burst const& b) { check_burst(b); });
     kernel_.add_agent(*dma_);
     kernel_.add_diagnostic("host dma", [this] { return describe(); });
+    if (cfg_.memory_order == MemoryOrder::weak) {
+        ordering_ = std::make_unique<WeakOrdering>(
+            region_, cfg_.logical_base, cfg_.size_bytes, [this] { return kernel_.cycle(); }, cfg_.ordering_seed,
+            cfg_.ordering);
+        ordering_->set_diagnosis([this] { return kernel_.diagnosis(); });
+        dma_->set_view(ordering_.get());
+        kernel_.add_diagnostic("host memory ordering", [this] { return ordering_->describe(); });
+    }
+}
+
+driver::HostMemoryAccess& HostMemory::cpu() noexcept {
+    if (ordering_) return *ordering_;
+    return direct_;
 }
 
 void HostMemory::check_burst(bfm::Axi4Burst const& b) {

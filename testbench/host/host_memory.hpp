@@ -12,7 +12,11 @@
 //   OutOfRegion::error_response (the default), answered DECERR without touching memory; with
 //   OutOfRegion::record_only it is served from sparse memory (reads of never-written bytes
 //   return the fill pattern) and only recorded.
-// - Diagnostic provider "host dma": bursts in flight, totals, out-of-region accesses.
+// - Memory ordering (config.memory_order, host/memory_order.hpp): strong, the CPU (cpu()) stores
+//   and loads plain memory; weak, cpu() is a WeakOrdering, which also sits between memory and the
+//   NIC's DMA slave (stale reads while CPU stores are pending). Seeded with config.ordering_seed.
+// - Diagnostic provider "host dma": bursts in flight, totals, out-of-region accesses; with weak
+//   ordering also "host memory ordering".
 #pragma once
 
 #include <cstddef>
@@ -26,6 +30,8 @@
 
 #include "bfm/axi4_slave_mem.hpp"
 #include "bfm/sparse_memory.hpp"
+#include "host/memory_order.hpp"
+#include "nicsim/driver/host_memory_access.hpp"
 #include "sim/kernel.hpp"
 
 namespace nicsim::host {
@@ -37,6 +43,9 @@ struct HostMemoryConfig {
     std::size_t size_bytes = 16u << 20;
     OutOfRegion out_of_region = OutOfRegion::error_response;
     bfm::Axi4SlaveMemConfig axi;                 // latency, pauses, reorder, injected errors
+    MemoryOrder memory_order = MemoryOrder::strong;
+    std::uint64_t ordering_seed = 0;             // the weak model's delays (derive it from the run's seed)
+    WeakOrderingConfig ordering;
 };
 
 /// One DMA burst that left the region.
@@ -55,6 +64,8 @@ public:
     virtual std::size_t reads_in_flight() const noexcept = 0;
     virtual std::size_t writes_in_flight() const noexcept = 0;
     bool idle() const noexcept { return reads_in_flight() == 0 && writes_in_flight() == 0; }
+    /// See Axi4SlaveMem::set_view.
+    virtual void set_view(bfm::DmaMemoryView* view) noexcept = 0;
     /// Called at every completed burst (after the edge), after HostMemory's own checks.
     std::function<void(bfm::Axi4Burst const&)> on_read_burst, on_write_burst;
 };
@@ -68,6 +79,11 @@ public:
     ringlib::DmaArena& arena() noexcept { return *arena_; }
     bfm::SparseMemory& memory() noexcept { return memory_; }
     DmaSlave& dma() noexcept { return *dma_; }
+    /// How the CPU (driver, OS) stores to and loads from this memory, with its barriers.
+    driver::HostMemoryAccess& cpu() noexcept;
+    /// The weak model (nullptr with strong ordering).
+    WeakOrdering* ordering() noexcept { return ordering_.get(); }
+    MemoryOrder memory_order() const noexcept { return cfg_.memory_order; }
     std::uint64_t logical_base() const noexcept { return cfg_.logical_base; }
     std::size_t size_bytes() const noexcept { return cfg_.size_bytes; }
 
@@ -86,6 +102,8 @@ private:
     std::unique_ptr<ringlib::DmaArena> arena_;
     bfm::SparseMemory memory_;
     std::unique_ptr<DmaSlave> dma_;
+    driver::DirectHostMemoryAccess direct_;
+    std::unique_ptr<WeakOrdering> ordering_;
     std::vector<OutOfRegionAccess> out_of_region_;  // the first max_recorded
     std::uint64_t out_of_region_count_ = 0;
     static constexpr std::size_t max_recorded = 64;

@@ -1,5 +1,7 @@
 #include "host/mmio.hpp"
 
+#include "host/memory_order.hpp"
+
 #include <fmt/format.h>
 
 namespace nicsim::host {
@@ -20,6 +22,15 @@ MmioBus::MmioBus(sim::Kernel& kernel, MmioConfig config)
     kernel_.add_diagnostic("mmio", [this] { return describe(); });
 }
 
+void MmioBus::set_ordering(WeakOrdering* ordering) {
+    ordering_ = ordering;
+    if (ordering_ == nullptr) {
+        master_.on_write_taken = nullptr;
+        return;
+    }
+    master_.on_write_taken = [this](std::uint64_t) { ordering_->mmio_write_arrived(); };
+}
+
 void MmioBus::check_errors() {
     if (pending_write_errors_ == 0) return;
     bool const throwing = cfg_.throw_on_error;
@@ -38,6 +49,7 @@ void MmioBus::write32(std::uint16_t offset, std::uint32_t value) {
         while (master_.full()) kernel_.step();
         stats_.write_stall_cycles += kernel_.cycle() - start;
     }
+    if (ordering_) ordering_->mmio_write_issued(offset, value);
     master_.write(offset, value);
     ++stats_.writes;
     if (on_write) on_write(offset, value);
@@ -47,6 +59,7 @@ std::uint32_t MmioBus::read32(std::uint16_t offset) {
     check_errors();
     auto scope = kernel_.software_scope();
     std::uint64_t const start = kernel_.cycle();
+    if (ordering_) ordering_->mmio_read_issued();
     std::uint64_t const ticket = master_.read(offset);
     while (!master_.done(ticket)) {
         if (kernel_.cycle() - start >= cfg_.read_timeout_cycles)
@@ -85,9 +98,9 @@ void MmioBus::flush() {
 
 std::string MmioBus::describe() const {
     return fmt::format("{} operations pending; {} writes, {} reads (last took {} cycles, max {}), "
-                       "{} barriers, {} error responses",
+                       "{} error responses",
                        master_.pending(), stats_.writes, stats_.reads, last_read_cycles_, stats_.read_cycles_max,
-                       stats_.barriers, stats_.error_responses);
+                       stats_.error_responses);
 }
 
 }  // namespace nicsim::host

@@ -18,8 +18,10 @@
 //   failed PCIe read), or throws MmioError when config().throw_on_error. Error responses to
 //   writes are counted; throw_on_error makes the next MMIO call throw.
 // - A read unanswered after read_timeout_cycles throws MmioError with the kernel's diagnosis.
-// - write_barrier orders host-memory writes before later MMIO writes. Host memory writes are
-//   immediate in this simulation, so it only counts.
+// - With a weakly ordered host (set_ordering, host/memory_order.hpp) the bus tells the model of
+//   every MMIO write when the CPU issues it and when the NIC takes it (both halves handshaken), and
+//   of every MMIO read when issued (a full barrier). Barriers are the driver's HostMemoryAccess,
+//   not this bus: a posted write does not drain the CPU's store buffer.
 // - Reports progress to the kernel watchdog at each read answered.
 // - Diagnostic provider "mmio": operations pending, the last read and its cost.
 #pragma once
@@ -32,6 +34,10 @@
 #include "bfm/axil_master_bfm.hpp"
 #include "nicsim/driver/register_bus.hpp"
 #include "sim/kernel.hpp"
+
+namespace nicsim::host {
+class WeakOrdering;
+}
 
 namespace nicsim::host {
 
@@ -50,7 +56,6 @@ struct MmioConfig {
 struct MmioStats {
     std::uint64_t writes = 0;
     std::uint64_t reads = 0;
-    std::uint64_t barriers = 0;
     std::uint64_t read_cycles_total = 0;  // summed over reads: cycles from read32's call to its return
     std::uint64_t read_cycles_max = 0;
     std::uint64_t write_stall_cycles = 0; // cycles write32 waited for room in the master's queue
@@ -63,7 +68,9 @@ public:
 
     void write32(std::uint16_t offset, std::uint32_t value) override;
     std::uint32_t read32(std::uint16_t offset) override;
-    void write_barrier() override { ++stats_.barriers; }
+
+    /// The weakly ordered host this bus tells of MMIO writes and reads (not owned; nullptr: none).
+    void set_ordering(WeakOrdering* ordering);
 
     /// Called at each write32, when the CPU issues it (before it crosses to the NIC): views that
     /// need the software's side of a register write (the packet timeline's descriptor post).
@@ -89,6 +96,7 @@ private:
     std::uint64_t last_read_cycles_ = 0;
     std::uint64_t pending_write_errors_ = 0;
     bfm::AxilResult last_error_;
+    WeakOrdering* ordering_ = nullptr;
 };
 
 }  // namespace nicsim::host

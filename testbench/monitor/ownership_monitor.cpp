@@ -174,6 +174,17 @@ void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t
         m.published_hi = std::max(m.published_hi, e.addr + e.len);
     }
     m.prod = new_prod;
+    if (ordering_) {  // rule O1: what the doorbell publishes is visible to the NIC now
+        auto const slot_addr = [&](std::uint32_t i) { return m.base + std::uint64_t{i} * desc_bytes; };
+        if (old <= new_prod) {
+            ordering_->check_published(slot_addr(old), std::uint64_t{new_prod - old} * desc_bytes);
+        } else {
+            ordering_->check_published(slot_addr(old), m.desc_end() - slot_addr(old));
+            ordering_->check_published(m.base, std::uint64_t{new_prod} * desc_bytes);
+        }
+        for (std::uint32_t i = old; tx && i != new_prod; i = (i + 1) & m.mask())
+            if (m.entries[i].len != 0) ordering_->check_published(m.entries[i].addr, m.entries[i].len);
+    }
     if (listener_) listener_->doorbell(ref(r), old, new_prod, cycle);
 }
 
@@ -495,6 +506,72 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
         ++stats_.completions;
         if (listener_) listener_->completion(ref(r), slot, std::span<std::uint8_t const, 16>(rec), cycle);
     }
+}
+
+// ---- memory ordering (the weak host model's hazards) ----
+
+std::optional<std::string> OwnershipMonitor::explain(host::OrderingHazard const& h) {
+    using Kind = host::OrderingHazard::Kind;
+    std::uint64_t const at = h.addr;
+    auto inside = [at](std::uint64_t lo, std::uint64_t hi) { return at >= lo && at < hi; };
+    std::string where;  // the structure of the contract the bytes belong to
+    for (unsigned r = 0; r < rings_.size() && where.empty(); ++r) {
+        for (bool retired : {false, true}) {
+            RingModel const& m = retired ? retired_[r] : rings_[r];
+            if (!usable(m, h.cycle, retired)) continue;
+            bool const read = h.kind == Kind::stale_dma_read || h.kind == Kind::pending_at_publish;
+            if (read && inside(m.base, m.desc_end())) {
+                auto const slot = static_cast<std::uint32_t>((at - m.base) / desc_bytes);
+                if (!m.owns(slot)) continue;  // a neighbour in a wide beat: the NIC does not use it
+                where = fmt::format("descriptor slot {} of the {} (published at cycle {}; RING_PROD {})", slot,
+                                    ring_name(r), m.entries[slot].published_cycle, m.prod);
+            } else if (!read && inside(m.cpl_base, m.cpl_end())) {
+                where = fmt::format("completion slot {} of the {}{}", (at - m.cpl_base) / cpl_bytes, ring_name(r),
+                                    retired ? " (before the ring's reset)" : "");
+            } else {
+                bool const tx = ref(r).dir == Direction::tx;
+                bool const wanted = read == tx;  // TX data is read, RX data written
+                for (std::uint32_t k = 0, n = m.owned(); wanted && k < n && where.empty(); ++k) {
+                    std::uint32_t const slot = (m.released + k) & m.mask();
+                    PublishedEntry const& e = m.entries[slot];
+                    if (inside(e.addr, e.addr + e.len))
+                        where = fmt::format("the {} of the {} slot {} ([{:#x}, {:#x}))", tx ? "frame data" : "buffer",
+                                            ring_name(r), slot, e.addr, e.addr + e.len);
+                }
+            }
+            if (!where.empty()) break;
+        }
+    }
+    if (where.empty() && (h.kind == Kind::stale_dma_read || h.kind == Kind::pending_at_publish)) {
+        ++stats_.ordering_dismissed;  // bytes the NIC does not own: the ownership checks judge the access
+        return std::nullopt;
+    }
+    if (where.empty()) where = fmt::format("host memory outside every ring ({})", owner_of(at));
+    ++stats_.ordering_explained;
+    std::string const range = fmt::format("[{:#x}, {:#x})", at, at + h.stale.size());
+    std::string const rule = fmt::format("rule {} ({})", host::rule_of(h.kind), host::rule_text(h.kind));
+    switch (h.kind) {
+    case Kind::stale_dma_read:
+        return fmt::format("ordering violation at cycle {}: {}: the NIC read {} {} and got {}, but the CPU stored {} "
+                           "there at cycle {}; {}",
+                           h.cycle, rule, where, range, host::hex_bytes(h.stale), host::hex_bytes(h.fresh),
+                           h.earlier_cycle, h.cause);
+    case Kind::pending_at_publish:
+        return fmt::format("ordering violation at cycle {}: {}: the NIC took the doorbell publishing {} {} while the "
+                           "CPU's store there (cycle {}) was not yet visible: the NIC could read {} instead of {}; {}",
+                           h.cycle, rule, where, range, h.earlier_cycle, host::hex_bytes(h.stale),
+                           host::hex_bytes(h.fresh), h.cause);
+    case Kind::stale_cpu_load:
+        return fmt::format("ordering violation at cycle {}: {}: the driver's load of {} {} may return {} (the record "
+                           "before the NIC's last write) while the NIC wrote {}; {}",
+                           h.cycle, rule, where, range, host::hex_bytes(h.stale), host::hex_bytes(h.fresh), h.cause);
+    case Kind::dma_write_under_store:
+        return fmt::format("ordering violation at cycle {}: {}: the NIC writes {} {} while the CPU's store of {} there "
+                           "(cycle {}, replacing {}) is not yet visible and could land after it; {}",
+                           h.cycle, rule, where, range, host::hex_bytes(h.fresh), h.earlier_cycle,
+                           host::hex_bytes(h.stale), h.cause);
+    }
+    return std::nullopt;
 }
 
 // ---- messages ----

@@ -27,6 +27,18 @@
 // against the ring's state just before (completion content is not checked for those: the
 // engine drops them). After that window they are violations.
 //
+// Memory ordering (watch_ordering): with a weakly ordered host (host/memory_order.hpp) the monitor
+// checks rule O1 at every doorbell the NIC takes: the descriptors it publishes, and for TX the
+// frame data they point to, must hold no CPU store still pending in the host's store buffer
+// (WeakOrdering::check_published), whatever the timing of the NIC's reads. It explains each
+// ordering hazard the model finds in the contract's words: a doorbell taken over pending stores
+// or a DMA read that got bytes a CPU store still held is named by the descriptor slot or TX
+// fragment (rule O1), with the stale and the fresh bytes, the cycles and the missing barrier; a
+// stale CPU load by its completion slot (rule O2); a DMA write under a pending store by the
+// completion slot or RX buffer (rule O3). Stale bytes the NIC does not use (a descriptor it does
+// not own, carried in a wide beat with one it does) are dismissed. The model then throws
+// host::OrderingViolation.
+//
 // A violation throws OwnershipViolation (a sim::SimError, so the run stops with the kernel's
 // diagnosis) unless config.throw_on_violation is false, in which case violations are counted and
 // the first ones kept. Message:
@@ -43,6 +55,7 @@
 #include <vector>
 
 #include "bfm/sparse_memory.hpp"
+#include "host/memory_order.hpp"
 #include "monitor/dma_observer.hpp"
 #include "monitor/register_observer.hpp"
 #include "sim/kernel.hpp"
@@ -150,9 +163,10 @@ private:
 struct OwnershipStats {
     std::uint64_t descriptor_reads = 0, data_reads = 0, data_writes = 0, completions = 0;
     std::uint64_t doorbells = 0, ring_resets = 0, drained_accesses = 0;
+    std::uint64_t ordering_explained = 0, ordering_dismissed = 0;  // hazards of the weak host model
 };
 
-class OwnershipMonitor final : public DmaListener, public RegisterWriteListener {
+class OwnershipMonitor final : public DmaListener, public RegisterWriteListener, public host::OrderingListener {
 public:
     /// Watches `dut`'s m_axi and s_axil ports through two observers it registers with `kernel`
     /// (register it after the host's bus models). `memory` is host memory as the NIC sees it;
@@ -165,6 +179,11 @@ public:
 
     /// Another observer of contract events (not owned; nullptr to detach).
     void set_listener(ContractListener* l) noexcept { listener_ = l; }
+    /// Explain the hazards of this weakly ordered host model (it must outlive the monitor's use).
+    void watch_ordering(host::WeakOrdering& ordering) {
+        ordering_ = &ordering;
+        ordering.set_listener(this);
+    }
 
     std::uint64_t violations() const noexcept { return violations_; }
     std::vector<std::string> const& violation_messages() const noexcept { return messages_; }
@@ -184,6 +203,8 @@ public:
     // RegisterWriteListener
     void register_write(RegisterWrite const& w) override;
     void registers_reset() override;
+    // host::OrderingListener
+    std::optional<std::string> explain(host::OrderingHazard const& hazard) override;
 
 private:
     struct Target {             // what an accepted write burst was judged to be
@@ -224,6 +245,7 @@ private:
     std::unique_ptr<DmaObserver> dma_;
     std::unique_ptr<RegisterWriteObserver> regs_;
     ContractListener* listener_ = nullptr;
+    host::WeakOrdering* ordering_ = nullptr;
 
     std::unordered_map<std::uint64_t, Target> writes_;           // by write burst seq, until B
     std::unordered_map<std::uint64_t, std::pair<unsigned, std::uint32_t>> data_reads_;  // listener only

@@ -137,6 +137,11 @@ std::string run_usage() {
         "  --stall P            percent of cycles each bus model stalls: host memory (every AXI4 channel),\n"
         "                       TX wire sink (tready) and RX wire source (tvalid) (default 0)\n"
         "  --mem-stall P, --tx-stall P, --rx-stall P   the same per bus\n"
+        "  --memory-order O     host memory ordering: strong (default: every CPU store visible at once) or\n"
+        "                       weak (a CPU store reaches the NIC only after the driver's write barrier or\n"
+        "                       a bounded random delay, MMIO writes do not wait for it, completion fields\n"
+        "                       loaded before a read barrier may be stale; a missing barrier fails the run\n"
+        "                       naming rule, ring and cycle: docs/contract.md, Ordering rules)\n"
         "faults (docs/faults.md: what each does and the outcome the run checks):\n"
         "  --fault SPEC         inject a fault, repeatable. SPEC is KIND[:key=value,...] with KIND one of\n"
         "                       {}\n"
@@ -144,7 +149,9 @@ std::string run_usage() {
         "                       the run), count=K, every=E (frames apart), rate=P (per frame instead of\n"
         "                       at/count), cycles=C (rx-starve). Example: --fault dma-desc-read:queue=1,at=100\n"
         "  --soak               every fault kind at random (the soak's mix), and unless given:\n"
-        "                       --mem-latency 0:500 --stall 10\n"
+        "                       --mem-latency 0:500 --stall 10 --memory-order weak\n"
+        "  --barrier-bug KIND   a driver with its barriers misplaced on purpose, to see the ordering checks\n"
+        "                       catch it (weak order) or miss it (strong): {}\n"
         "  --rx-buffer B        OS RX buffer bytes, multiple of 64 in 128..65536 (default 2048)\n"
         "  --hang-check N       reset a TX ring whose frames saw no completion for N cycles (default\n"
         "                       40000; 0 = off)\n"
@@ -179,20 +186,21 @@ std::string run_usage() {
         "\n"
         "On a terminal a progress line shows TX frames completed and RX frames accounted for, each of\n"
         "what the run waits for, cycles and rate; otherwise nothing is printed until the summary.\n"
-        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol or ownership\n"
-        "violation);\n"
+        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol, ownership or\n"
+        "ordering violation);\n"
         "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
         "value, or an unreadable/unwritable file (one line naming it), nothing run; 130/143 ended by\n"
         "SIGINT/SIGTERM (the outputs are written). Output files replace a regular file only once complete;\n"
         "devices (/dev/null) are written in place.\n",
-        kSystemcTopConfig, configs, wrap_list(cosim::fault_kind_names(), 23, 100));
+        kSystemcTopConfig, configs, wrap_list(cosim::fault_kind_names(), 23, 100),
+        wrap_list(cosim::barrier_bug_names(), 23, 100));
 }
 
 RunOptions parse_run_options(std::span<std::string const> args) {
     RunOptions o;
     auto& s = o.scenario;
     std::optional<double> stall, mem_stall, tx_stall, rx_stall;
-    bool imix = false, window_given = false, soak = false, latency_given = false;
+    bool imix = false, window_given = false, soak = false, latency_given = false, order_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string opt = args[i];
         std::optional<std::string> inline_value;
@@ -325,6 +333,18 @@ RunOptions parse_run_options(std::span<std::string const> args) {
             } catch (cosim::ScenarioError const& e) {
                 throw UsageError(e.what());
             }
+        } else if (opt == "--memory-order") {
+            auto const v = value();
+            auto const order = host::memory_order_named(v);
+            if (!order) throw UsageError(fmt::format("--memory-order: '{}' is not strong or weak", v));
+            s.memory_order = *order;
+            order_given = true;
+        } else if (opt == "--barrier-bug") {
+            auto const v = value();
+            auto const bug = cosim::barrier_bug_named(v);
+            if (!bug)
+                throw UsageError(fmt::format("--barrier-bug: '{}' is not one of {}", v, cosim::barrier_bug_names()));
+            s.barrier_bug = *bug;
         } else if (opt == "--soak") {
             flag();
             soak = true;
@@ -346,6 +366,7 @@ RunOptions parse_run_options(std::span<std::string const> args) {
     if (soak) {
         for (auto const& f : cosim::soak_faults()) s.faults.push_back(f);
         if (!latency_given) s.mem_latency_min = 0, s.mem_latency_max = 500;
+        if (!order_given) s.memory_order = host::MemoryOrder::weak;
         if (!stall) stall = 10;
     }
     s.mem_stall_percent = mem_stall.value_or(stall.value_or(0));

@@ -2,7 +2,8 @@
 //
 // How the testbench drives it:
 //
-//   nicsim::driver::Adapter adapter(bus, arena, config);   // bus: RegisterBus over AXI4-Lite
+//   nicsim::driver::Adapter adapter(bus, memory, arena, config);  // bus: RegisterBus over AXI4-Lite,
+//                                              // memory: HostMemoryAccess (loads, stores, barriers)
 //   adapter.start();                                       // reset, ID check, rings, RSS, IRQs
 //   auto tx = ringlib::os::TxQueue::create(tx_cfg, arena, adapter.handle(),
 //                                          nicsim::driver::EvtCreateTxQueue);
@@ -18,6 +19,7 @@
 // Everything the device reads or writes (descriptor and completion rings) comes from `arena`.
 #pragma once
 
+#include <nicsim/driver/host_memory_access.hpp>
 #include <nicsim/driver/identity.hpp>
 #include <nicsim/driver/register_bus.hpp>
 
@@ -139,7 +141,8 @@ struct QueuePair;
 
 class Adapter {
 public:
-    Adapter(RegisterBus& bus, ringlib::DmaArena& arena, AdapterConfig config = {});
+    /// `memory` is how the driver's CPU reaches the ring memory it allocates from `arena`.
+    Adapter(RegisterBus& bus, HostMemoryAccess& memory, ringlib::DmaArena& arena, AdapterConfig config = {});
     ~Adapter();
     Adapter(Adapter const&) = delete;
     Adapter& operator=(Adapter const&) = delete;
@@ -177,6 +180,7 @@ public:
 
     // ---- for the driver's own callbacks ----
     RegisterBus& bus() noexcept { return bus_; }
+    HostMemoryAccess& memory() noexcept { return memory_; }
     ringlib::DmaArena& arena() noexcept { return arena_; }
     detail::QueuePair& pair(std::uint32_t queue);
 
@@ -186,6 +190,7 @@ private:
     void program_interrupts();
 
     RegisterBus& bus_;
+    HostMemoryAccess& memory_;
     ringlib::DmaArena& arena_;
     AdapterConfig config_;
     NicIdentity identity_{};

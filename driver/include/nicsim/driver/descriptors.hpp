@@ -3,6 +3,8 @@
 // position comes from nic_contract.hpp (the generated encode()/decode() and Field constants).
 #pragma once
 
+#include <nicsim/driver/host_memory_access.hpp>
+
 #include <nic_contract.hpp>
 #include <netadaptercx.h>
 
@@ -51,12 +53,14 @@ NET_PACKET_CHECKSUM rx_checksum_from(contract::rx_cpl_t const& completion);
 NET_PACKET_HASH rx_hash_from(contract::rx_cpl_t const& completion);
 
 /// The completion in `slot` (CPL_BYTES of host memory) if its phase bit says the hardware wrote
-/// it in the current pass of the ring, else nothing. Reads the phase first, then the rest.
-std::optional<contract::tx_cpl_t> read_tx_completion(void const* slot, bool expected_phase);
-std::optional<contract::rx_cpl_t> read_rx_completion(void const* slot, bool expected_phase);
+/// it in the current pass of the ring, else nothing. Loads the phase byte, and only when it is
+/// the expected one, a read barrier and then the whole record (docs/contract.md, rule O2).
+std::optional<contract::tx_cpl_t> read_tx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase);
+std::optional<contract::rx_cpl_t> read_rx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase);
 
-/// Writes a descriptor's bytes into its ring slot (DESC_BYTES of host memory).
-void store_descriptor(void* slot, contract::tx_desc_t const& descriptor);
-void store_descriptor(void* slot, contract::rx_desc_t const& descriptor);
+/// Stores a descriptor's bytes into its ring slot (DESC_BYTES of host memory). Visible to the
+/// NIC only after a write barrier: ring_doorbell issues it (rule O1).
+void store_descriptor(HostMemoryAccess& memory, void* slot, contract::tx_desc_t const& descriptor);
+void store_descriptor(HostMemoryAccess& memory, void* slot, contract::rx_desc_t const& descriptor);
 
 }  // namespace nicsim::driver

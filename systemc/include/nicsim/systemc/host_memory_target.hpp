@@ -16,6 +16,9 @@
 //   DMI is not offered, so every NIC access pays its latency and can be observed.
 // - on_transport, when set, sees every b_transport after it was served (status set), with the
 //   simulated time of the call and the delay it returned.
+// - view, when set (a weakly ordered host: testbench/host/memory_order.hpp), sees every
+//   b_transport it serves: before a write's bytes land, and after a read's bytes were copied (it
+//   may change them: CPU stores not yet visible to the NIC). transport_dbg bypasses it.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +30,8 @@
 
 #include <ringlib/dma_arena.hpp>
 #include <systemc>
+
+#include "bfm/dma_memory_view.hpp"
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -81,6 +86,9 @@ public:
     std::function<void(tlm::tlm_generic_payload const&, sc_core::sc_time const& call_time,
                        sc_core::sc_time const& delay)>
         on_transport;
+
+    /// Between memory and the NIC (not owned; nullptr: memory as it is).
+    bfm::DmaMemoryView* view = nullptr;
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
