@@ -4,9 +4,12 @@
 // the summary, the seed and the command that replays it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,12 +36,14 @@ bool has_config(std::string const& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+/// The e2e tests run on a weakly ordered host: a missing or misplaced driver barrier fails them.
 Scenario small(std::string config = "dw64_q4", std::uint64_t packets = 200, std::uint64_t seed = 1) {
     Scenario s;
     s.config = std::move(config);
     s.packets = packets;
     s.seed = seed;
     s.watchdog_cycles = 50'000;
+    s.memory_order = nicsim::host::MemoryOrder::weak;
     return s;
 }
 
@@ -53,6 +58,7 @@ RunSummary run_checked(Scenario const& s) {
     CHECK(r.verifier_violations == 0);
     CHECK(r.protocol_violations == 0);
     CHECK(r.ownership_violations == 0);  // the ownership monitor is on in every co-simulation
+    CHECK(r.ordering_violations == 0);
     CHECK(r.errors == 0);
     return r;
 }
@@ -232,13 +238,15 @@ TEST_CASE("nicsim help documents every option") {
     CHECK(nicsim::cli::run_nicsim_command(args, out, err, false) == 0);
     for (char const* opt : {"--packets", "--seed", "--min-size", "--max-size", "--queues", "--config", "--mode",
                             "--pcap-in", "--pcap-out", "--mem-latency", "--stall", "--ring-size", "--max-cycles",
-                            "--json", "--trace", "waves", "Exit status"})
+                            "--json", "--trace", "--memory-order", "--barrier-bug", "no-barriers", "waves",
+                            "Exit status"})
         CHECK(out.str().find(opt) != std::string::npos);
 }
 
 TEST_CASE("nicsim run writes the JSON summary and exits 0") {
     auto const json = temp_path("run.json");
-    auto const e = exec(fmt::format("{} run --packets 40 --seed 13 --json {}", NICSIM_BIN, json.string()));
+    auto const e =
+        exec(fmt::format("{} run --packets 40 --seed 13 --memory-order weak --json {}", NICSIM_BIN, json.string()));
     INFO(e.output);
     REQUIRE(e.status == 0);
     CHECK(e.output.find("seed 13") != std::string::npos);
@@ -248,7 +256,8 @@ TEST_CASE("nicsim run writes the JSON summary and exits 0") {
     auto const text = ss.str();
     for (char const* key : {"\"seed\": 13", "\"cycles\"", "\"tx_packets\": 40", "\"rx_packets\"", "\"tx_bytes\"",
                             "\"rx_bytes\"", "\"lost\": 0", "\"dropped\"", "\"errors\": 0", "\"verifier_violations\": 0",
-                            "\"sim_cycles_per_second\""})
+                            "\"sim_cycles_per_second\"", "\"memory_order\": \"weak\"", "\"ordering_violations\": 0",
+                            "\"barrier_bug\": \"none\"", "--memory-order weak"})
         CHECK(text.find(key) != std::string::npos);
 }
 
@@ -302,4 +311,112 @@ TEST_CASE("cancel in the middle of traffic returns every TX and RX packet") {
     CHECK(r.tx_drops.at("cancelled") > 0);
     CHECK(r.tx_packets + r.tx_drops.at("cancelled") >= r.tx_posted);
     CHECK(r.rx_packets + r.dropped == r.rx_injected);
+}
+
+// ---- memory ordering (docs/contract.md, Ordering rules): a driver with its barriers misplaced
+// fails on a weakly ordered host, naming the rule, the queue and the cycle, and passes on a strong
+// host (where the bug cannot show). Short runs: the first stale access ends them. ----
+
+namespace {
+
+using nicsim::cosim::BarrierBug;
+using nicsim::host::MemoryOrder;
+
+Scenario with_barrier_bug(BarrierBug bug, MemoryOrder order, std::uint64_t seed) {
+    auto s = small("dw64_q4", 60, seed);
+    s.barrier_bug = bug;
+    s.memory_order = order;
+    return s;
+}
+
+/// The number after "ordering violation at cycle " in `failure`, or nothing.
+std::optional<std::uint64_t> violation_cycle(std::string const& failure) {
+    std::smatch m;
+    if (!std::regex_search(failure, m, std::regex("ordering violation at cycle ([0-9]+)"))) return std::nullopt;
+    return std::stoull(m[1].str());
+}
+
+/// The run failed at the first stale access, one ordering violation naming one of `rules`, a
+/// ring (queue and direction) and the cycle it happened at.
+void check_caught(Scenario const& s, RunSummary const& r, std::vector<std::string> const& rules) {
+    INFO(nicsim::cosim::format_summary(r));
+    INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
+    CHECK_FALSE(r.passed);
+    CHECK(r.ordering_violations == 1);
+    CHECK(r.memory_order == MemoryOrder::weak);
+    CHECK(std::any_of(rules.begin(), rules.end(), [&](std::string const& rule) {
+        return r.failure.find("rule " + rule + " (") != std::string::npos;
+    }));
+    CHECK(std::regex_search(r.failure, std::regex("(TX|RX) ring of queue [0-3]")));
+    auto const cycle = violation_cycle(r.failure);
+    REQUIRE(cycle.has_value());
+    CHECK(*cycle + 1 >= r.failure_cycle);  // the message's cycle is the failure's (edge numbering may differ by one)
+    CHECK(*cycle <= r.failure_cycle + 1);
+    CHECK(r.tx_packets < 60);  // stopped at the violation
+}
+
+}  // namespace
+
+TEST_CASE("memory ordering: write barrier after the doorbell fails on a weak host (rule O1), passes on a strong one") {
+    auto const weak = with_barrier_bug(BarrierBug::doorbell_before_write_barrier, MemoryOrder::weak, 31);
+    RunSummary const r = CoSimulation(weak).run();
+    check_caught(weak, r, {"O1"});
+    // What the NIC read is named: a descriptor slot (or the frame data) and the late barrier.
+    CHECK((r.failure.find("descriptor slot") != std::string::npos || r.failure.find("frame data") != std::string::npos));
+    CHECK(r.failure.find("the write barrier came only after that write") != std::string::npos);
+    auto const strong = run_checked(with_barrier_bug(BarrierBug::doorbell_before_write_barrier, MemoryOrder::strong, 31));
+    CHECK(strong.tx_packets == 60);
+}
+
+TEST_CASE("memory ordering: completion fields read before the read barrier fail on a weak host (rule O2), pass on a strong one") {
+    auto const weak = with_barrier_bug(BarrierBug::fields_before_read_barrier, MemoryOrder::weak, 32);
+    RunSummary const r = CoSimulation(weak).run();
+    check_caught(weak, r, {"O2"});
+    CHECK(r.failure.find("completion slot") != std::string::npos);
+    CHECK(r.failure.find("no read barrier came between the two loads") != std::string::npos);
+    auto const strong = run_checked(with_barrier_bug(BarrierBug::fields_before_read_barrier, MemoryOrder::strong, 32));
+    CHECK(strong.tx_packets == 60);
+}
+
+TEST_CASE("memory ordering: a driver with no barrier at all fails on a weak host, passes on a strong one") {
+    auto const weak = with_barrier_bug(BarrierBug::no_barriers, MemoryOrder::weak, 33);
+    RunSummary const r = CoSimulation(weak).run();
+    check_caught(weak, r, {"O1", "O2"});
+    auto const strong = run_checked(with_barrier_bug(BarrierBug::no_barriers, MemoryOrder::strong, 33));
+    CHECK(strong.tx_packets == 60);
+}
+
+TEST_CASE("memory ordering: an ordering failure replays to the same cycle, with its waves") {
+    // The weak model draws from the run's seed alone: the replay the failure report makes (same
+    // seed, a trace window ending at the failing cycle) fails the same way.
+    auto const s = with_barrier_bug(BarrierBug::no_barriers, MemoryOrder::weak, 34);
+    auto const traced = nicsim::test::run_traced(s, "ordering_replay", 200);
+    INFO(traced.failure_report);
+    CHECK_FALSE(traced.summary.passed);
+    CHECK(traced.summary.ordering_violations == 1);
+    CHECK(traced.failure_report.find("gtkwave") != std::string::npos);
+    CHECK(traced.failure_report.find(".fst") != std::string::npos);
+    CHECK(traced.failure_report.find("same reason") != std::string::npos);
+}
+
+TEST_CASE("nicsim run --memory-order and --barrier-bug: bad values exit 2 with one line, the replay line repeats them") {
+    for (auto const& args : std::vector<std::vector<std::string>>{{"run", "--memory-order", "relaxed"},
+                                                                   {"run", "--barrier-bug", "sometimes"},
+                                                                   {"run", "--memory-order"}}) {
+        std::ostringstream out, err;
+        int const rc = nicsim::cli::run_nicsim_command(args, out, err, false);
+        INFO(fmt::format("{}: {}", fmt::join(args, " "), err.str()));
+        std::string const msg = err.str();
+        CHECK(rc == 2);
+        CHECK(std::count(msg.begin(), msg.end(), '\n') == 1);
+        CHECK(msg.find(args[1]) != std::string::npos);
+    }
+    auto const e = exec(fmt::format("{} run --packets 30 --seed 35 --memory-order weak --barrier-bug no-barriers "
+                                    "--no-failure-trace",
+                                    NICSIM_BIN));
+    INFO(e.output);
+    CHECK(e.status == 1);
+    CHECK(e.output.find("--memory-order weak --barrier-bug no-barriers") != std::string::npos);
+    CHECK(e.output.find("ordering violation at cycle") != std::string::npos);
+    CHECK(e.output.find("weak memory order") != std::string::npos);
 }

@@ -30,6 +30,7 @@ Scenario with_fault(std::string const& spec, std::uint64_t seed = 3) {
     s.packets = kPackets;
     s.seed = seed;
     s.watchdog_cycles = 60'000;
+    s.memory_order = nicsim::host::MemoryOrder::weak;  // the fault tests run on a weakly ordered host
     s.faults.push_back(parse_fault(spec));
     return s;
 }
@@ -53,6 +54,7 @@ RunSummary run_fault(Scenario const& s) {
     CHECK(r.protocol_violations == 0);
     CHECK(r.unexpected_errors == 0);
     CHECK(r.errors == 0);
+    CHECK(r.ordering_violations == 0);
     return r;
 }
 
@@ -309,6 +311,7 @@ TEST_CASE("A broken driver is caught by the ring verifier with rule, ring and in
     Scenario s;
     s.packets = 100;
     s.seed = 5;
+    s.memory_order = nicsim::host::MemoryOrder::weak;
     s.driver_faults.rx_leaves_layout_unwritten = true;
     CoSimulation sim(s);
     RunSummary const r = sim.run();

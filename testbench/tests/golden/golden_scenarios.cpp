@@ -24,7 +24,7 @@ namespace {
 namespace ct = nicsim::contract;
 
 /// Small, quiet defaults: zero-latency memory, no stalls, 16-entry rings (the RX prefetch stays
-/// short), fixed frame sizes.
+/// short), fixed frame sizes, strongly ordered host memory (Scenario's default).
 cosim::Scenario base(std::string config, std::uint64_t packets, std::size_t bytes) {
     cosim::Scenario s;
     s.config = std::move(config);

@@ -52,6 +52,7 @@ void soak(std::uint64_t packets, std::uint64_t seed) {
     s.packets = packets;
     s.seed = seed;
     s.faults = nicsim::cosim::soak_faults();
+    s.memory_order = nicsim::host::MemoryOrder::weak;  // a missing barrier anywhere in the mix fails the soak
     s.mem_latency_min = 0;
     s.mem_latency_max = 500;
     s.mem_stall_percent = s.tx_stall_percent = s.rx_stall_percent = 10;
@@ -71,6 +72,7 @@ void soak(std::uint64_t packets, std::uint64_t seed) {
     CHECK(r.unexpected_errors == 0);
     CHECK(r.verifier_violations == 0);
     CHECK(r.protocol_violations == 0);
+    CHECK(r.ordering_violations == 0);
     CHECK(r.tx_posted == packets);
     // Every fault kind of the mix struck at least once.
     for (auto const& f : s.faults) {
