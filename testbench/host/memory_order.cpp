@@ -143,6 +143,7 @@ void WeakOrdering::note_store(std::uint64_t logical, std::size_t size_bytes, std
     pending_.push_back(std::move(s));
     pending_lo_ = std::min(pending_lo_, logical);
     pending_hi_ = std::max(pending_hi_, logical + size_bytes);
+    next_visible_ = std::min(next_visible_, pending_.back().visible_cycle);
     ++stats_.stores;
     stats_.store_bytes += size_bytes;
     stats_.most_pending = std::max(stats_.most_pending, pending_.size());
@@ -150,7 +151,7 @@ void WeakOrdering::note_store(std::uint64_t logical, std::size_t size_bytes, std
 }
 
 void WeakOrdering::forget_records(std::uint64_t lo, std::uint64_t hi) {
-    if (records_.empty()) return;
+    if (hi <= records_lo_ || lo >= records_hi_) return;  // (frame data: never loaded as records)
     for (std::uint64_t rec = lo & ~std::uint64_t{cfg_.record_bytes - 1}; rec < hi; rec += cfg_.record_bytes)
         records_.erase(rec);  // the CPU's own store: its next load starts from what it stored
 }
@@ -167,7 +168,7 @@ void WeakOrdering::retire_if(auto&& pred, std::uint64_t& counter) {
 }
 
 void WeakOrdering::retire_due(std::uint64_t now) {
-    if (pending_.empty()) return;
+    if (now < next_visible_) return;  // nothing due (also: nothing pending)
     retire_if([now](PendingStore const& s) { return s.visible_cycle <= now && s.overtaken_by == 0; },
               stats_.retired_after_delay);
     retire_if([now](PendingStore const& s) { return s.visible_cycle <= now; }, stats_.retired_after_mmio);
@@ -176,9 +177,11 @@ void WeakOrdering::retire_due(std::uint64_t now) {
 void WeakOrdering::recompute_bounds() noexcept {
     pending_lo_ = kNever;
     pending_hi_ = 0;
+    next_visible_ = kNever;
     for (auto const& s : pending_) {
         pending_lo_ = std::min(pending_lo_, s.lo);
         pending_hi_ = std::max(pending_hi_, s.hi());
+        next_visible_ = std::min(next_visible_, s.visible_cycle);
     }
 }
 
@@ -225,25 +228,29 @@ void WeakOrdering::mmio_write_issued(std::uint16_t offset, std::uint32_t value) 
     std::uint64_t const seq = ++mmio_issued_;
     mmio_.push_back({seq, offset, value, now, kNever});
     while (mmio_.size() > kMmioWritesKept && mmio_.front().seq <= mmio_arrived_) mmio_.pop_front();
+    if (pending_.empty()) return;
     for (auto& s : pending_) {
         if (s.overtaken_by != 0) continue;
         s.overtaken_by = seq;  // posted past the store buffer: visible after the write reached the NIC
         s.visible_cycle = kNever;
         ++stats_.overtaken_stores;
     }
+    recompute_bounds();
 }
 
 void WeakOrdering::mmio_write_arrived() {
     if (mmio_arrived_ == mmio_issued_) return;  // a write the model was not told of
     std::uint64_t const now = now_();
     std::uint64_t const seq = ++mmio_arrived_;
-    for (auto& w : mmio_)
-        if (w.seq == seq) w.arrival_cycle = now;
+    if (MmioWrite* w = mmio_write(seq)) w->arrival_cycle = now;
     if (pending_.empty()) return;
     // d >= 1: an observer of the NIC's registers judges the doorbell against the stores still
     // pending when the NIC took it (check_published).
-    for (auto& s : pending_)
-        if (s.overtaken_by == seq) s.visible_cycle = now + s.delay_cycles;
+    for (auto& s : pending_) {
+        if (s.overtaken_by != seq) continue;
+        s.visible_cycle = now + s.delay_cycles;
+        next_visible_ = std::min(next_visible_, s.visible_cycle);
+    }
     retire_if([seq](PendingStore const& s) { return s.retire_at_mmio <= seq; }, stats_.retired_after_mmio);
     retire_due(now);
 }
@@ -276,6 +283,9 @@ std::string WeakOrdering::cause_of(PendingStore const& s) const {
 std::optional<OrderingHazard> WeakOrdering::stale_view(std::uint64_t addr, std::span<std::uint8_t> data,
                                                       std::uint64_t now) {
     std::uint64_t const hi = addr + data.size();
+    bool const overlaps = std::any_of(pending_.begin(), pending_.end(),
+                                      [&](PendingStore const& s) { return addr < s.hi() && s.lo < hi; });
+    if (!overlaps) return std::nullopt;  // the usual case: the bounds are wide, the stores few
     std::vector<std::uint8_t> const fresh(data.begin(), data.end());
     // Newest first, so that each byte ends with the bytes of the oldest store still pending.
     for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
@@ -335,6 +345,9 @@ void WeakOrdering::before_write(std::uint64_t addr, std::size_t size_bytes) {
     if (hi <= pending_lo_ || addr >= pending_hi_) return;
     std::uint64_t const now = now_();
     retire_due(now);
+    bool const overlaps = std::any_of(pending_.begin(), pending_.end(),
+                                      [&](PendingStore const& s) { return addr < s.hi() && s.lo < hi; });
+    if (!overlaps) return;
     std::optional<OrderingHazard> found;
     std::vector<PendingStore> kept;
     for (auto& s : pending_) {
@@ -389,6 +402,8 @@ void WeakOrdering::load(void* destination, void const* source, std::size_t size_
         RecordView& v = it->second;
         if (created) {  // the first load of this record: nothing to be stale against
             v.seen.assign(current, current + record_bytes);
+            records_lo_ = std::min(records_lo_, rec);
+            records_hi_ = std::max(records_hi_, rec + record_bytes);
             continue;
         }
         std::uint64_t const a = std::max(lo, rec) - rec, b = std::min(hi, rec + record_bytes) - rec;

@@ -223,6 +223,9 @@ private:
     /// Puts into `data` (memory's bytes at addr) what the NIC sees; a hazard if that differs.
     std::optional<OrderingHazard> stale_view(std::uint64_t addr, std::span<std::uint8_t> data, std::uint64_t now);
     MmioWrite const* mmio_write(std::uint64_t seq) const noexcept;
+    MmioWrite* mmio_write(std::uint64_t seq) noexcept {
+        return const_cast<MmioWrite*>(static_cast<WeakOrdering const*>(this)->mmio_write(seq));
+    }
     void report(OrderingHazard hazard);
 
     std::uint8_t* region_;
@@ -236,9 +239,11 @@ private:
 
     std::vector<PendingStore> pending_;       // in store order
     std::uint64_t pending_lo_ = kNever, pending_hi_ = 0;  // covers every pending store
+    std::uint64_t next_visible_ = kNever;     // the earliest visible_cycle of a pending store
     std::deque<MmioWrite> mmio_;              // issued, recent first-arrived kept for messages
     std::uint64_t mmio_issued_ = 0, mmio_arrived_ = 0;
     std::unordered_map<std::uint64_t, RecordView> records_;  // by record address (logical)
+    std::uint64_t records_lo_ = kNever, records_hi_ = 0;    // covers every record ever loaded
     std::uint64_t run_ = 1;                   // read-barrier runs (0: never)
     WeakOrderingStats stats_;
     std::vector<std::string> messages_;
