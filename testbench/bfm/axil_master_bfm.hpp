@@ -220,7 +220,7 @@ public:
         else if (aw_slot_ != no_slot && writes_[aw_slot_].opt.aw_delay_cycles > 0) --writes_[aw_slot_].opt.aw_delay_cycles;
         if (w_taken) writes_[w_slot_].w_done = true;
         else if (w_slot_ != no_slot && writes_[w_slot_].opt.w_delay_cycles > 0) --writes_[w_slot_].opt.w_delay_cycles;
-        if (on_write_taken && (aw_taken || w_taken)) [[unlikely]] report_writes_taken(aw_taken, w_taken);
+        if ((aw_taken || w_taken) && on_write_taken) [[unlikely]] report_writes_taken(aw_taken, w_taken);
         if (ar_pending_ && arready_) ar_pending_ = false;
         if (bready_ && bvalid_) finish_write();
         if (rready_ && rvalid_) finish_read();
