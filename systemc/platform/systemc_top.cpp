@@ -211,11 +211,15 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         if (peer) peer->tick(now_cycle());
         feed_rx();
         auto const violations_before = checkers::violation_count();
+        auto const ordering_before = ordering ? ordering->stats().violations : 0;
         try {
             sc_core::sc_start(period);
         } catch (sc_core::sc_report const& r) {
-            // A checker's ProtocolViolation thrown inside the model reaches us as an sc_report.
+            // A checker's ProtocolViolation or the host model's OrderingViolation thrown inside the
+            // model (a DMA read in a SystemC thread) reaches us as an sc_report.
             if (checkers::violation_count() != violations_before) throw checkers::ProtocolViolation({r.what()});
+            if (ordering && ordering->stats().violations != ordering_before)
+                throw host::OrderingViolation(ordering->violation_messages().back(), diagnosis());
             throw std::runtime_error(fmt::format("SystemC: {}", r.what()));
         }
         for (auto const& f : rx_sent_buffer)

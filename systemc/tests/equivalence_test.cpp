@@ -105,6 +105,27 @@ TEST_CASE("equivalence: jumbo frames without RSS under wire stalls deliver the s
     check_equivalent("--no-rss --min-size 60 --max-size 9000 --tx-stall 30 --rx-stall 30 --packets 60 --seed 14");
 }
 
+TEST_CASE("equivalence: a weakly ordered host delivers the same frames on both tops") {
+    check_equivalent("--memory-order weak --mem-latency 0:100 --packets 150 --seed 15");
+}
+
+TEST_CASE("equivalence: completion fields read before the read barrier fail on a weak host on both tops (rule O2)") {
+    fs::path const dir = fs::temp_directory_path() / fmt::format("nicsim_systemc_ordering_{}", ::getpid());
+    fs::create_directories(dir);
+    for (std::string const top : {"cpp", "systemc"}) {
+        fs::path const log = dir / (top + ".txt");
+        std::string const cmd = fmt::format("'{}' run --top {} --memory-order weak --barrier-bug fields-before-read-barrier "
+                                            "--packets 40 --seed 16 --no-failure-trace > '{}' 2>&1",
+                                            NICSIM_BIN, top, log.string());
+        int const status = std::system(cmd.c_str());
+        std::string const out = slurp(log);
+        INFO(top << ":\n" << out);
+        CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 1));
+        CHECK_THAT(out, Catch::Contains("ordering violation at cycle") && Catch::Contains("rule O2"));
+    }
+    fs::remove_all(dir);
+}
+
 TEST_CASE("equivalence: what the SystemC top does not model is refused with one line naming the option") {
     fs::path const dir = fs::temp_directory_path() / fmt::format("nicsim_systemc_refusals_{}", ::getpid());
     fs::create_directories(dir);

@@ -451,8 +451,8 @@ void WeakOrdering::report(OrderingHazard hazard) {
         return;
     }
     ++stats_.violations;
-    if (cfg_.throw_on_violation) throw OrderingViolation(*message, diagnosis_ ? diagnosis_() : std::string());
     if (messages_.size() < cfg_.max_recorded) messages_.push_back(*message);
+    if (cfg_.throw_on_violation) throw OrderingViolation(*message, diagnosis_ ? diagnosis_() : std::string());
 }
 
 std::string WeakOrdering::describe() const {

@@ -127,7 +127,7 @@ struct WeakOrderingConfig {
     std::uint32_t store_visibility_max_cycles = 128;  // N: a store's drain delay d is drawn in 1..N
     std::uint32_t record_bytes = 16;                  // the NIC writes records of this size (<= 64)
     bool throw_on_violation = true;
-    std::size_t max_recorded = 16;                    // violation messages kept (throw_on_violation off)
+    std::size_t max_recorded = 16;                    // violation messages kept (violation_messages())
 };
 
 struct WeakOrderingStats {

@@ -356,7 +356,7 @@ TEST_CASE("nicsim run --help documents --fault, every kind and --soak") {
 }
 
 TEST_CASE("nicsim run --fault runs and the replay command repeats the fault") {
-    auto const e = exec(fmt::format("{} run --packets 60 --seed 2 --fault rx-bad:count=2", NICSIM_BIN));
+    auto const e = exec(fmt::format("{} run --packets 60 --seed 2 --memory-order weak --fault rx-bad:count=2", NICSIM_BIN));
     INFO(e.output);
     CHECK(e.status == 0);
     CHECK(e.output.find("--fault rx-bad:count=2") != std::string::npos);
