@@ -1,16 +1,29 @@
 // FstFile over gtkwave's fstapi (reader side). See fst_file.hpp for the contract.
+//
+// Every fstapi call runs in a child process (run_isolated); the child sends what it read as
+// records, one tag byte and then fixed-size fields and length-prefixed strings:
+//   opening:   'O' start, end, timescale (opened) | 'N' (fstReaderOpen refused the file)
+//   hierarchy: 's' scope name | 'u' upscope | 'e' enum table (attribute argument, name, entries)
+//              | 'r' enum reference (attribute argument) | 'v' variable
+//   values:    'c' time, handle, value bytes | 'F' (fstReaderIterBlocks2 gave up)
 #include "fst/fst_file.hpp"
 
 #include <fmt/format.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
+#include <new>
+#include <system_error>
 #include <unordered_map>
 
+#include "fst/isolated_call.hpp"
 #include "fstapi.h"
 
 namespace nicsim::waves {
@@ -25,85 +38,163 @@ struct ReaderCloser {
 };
 using Reader = std::unique_ptr<void, ReaderCloser>;
 
-std::string_view block_name(int type) {
-  switch (type) {
-    case FST_BL_HDR: return "header";
-    case FST_BL_VCDATA:
-    case FST_BL_VCDATA_DYN_ALIAS:
-    case FST_BL_VCDATA_DYN_ALIAS2: return "value-change";
-    case FST_BL_BLACKOUT: return "dump-on/off";
-    case FST_BL_GEOM: return "geometry";
-    case FST_BL_HIER:
-    case FST_BL_HIER_LZ4:
-    case FST_BL_HIER_LZ4DUO: return "hierarchy";
-    default: return "unknown";
+// One record to the parent.
+class RecordBuilder {
+ public:
+  explicit RecordBuilder(char tag) { bytes_ += tag; }
+  RecordBuilder& u8(std::uint8_t v) { return raw(&v, 1); }
+  RecordBuilder& u32(std::uint32_t v) { return raw(&v, sizeof v); }
+  RecordBuilder& u64(std::uint64_t v) { return raw(&v, sizeof v); }
+  RecordBuilder& text(std::string_view v) {
+    u32(static_cast<std::uint32_t>(v.size()));
+    bytes_.append(v);
+    return *this;
   }
-}
+  RecordBuilder& rest(std::string_view v) {
+    bytes_.append(v);
+    return *this;
+  }
+  void send(RecordSink& out) const { out.send(bytes_); }
 
-// Walks the block chain (type byte, 8-byte big-endian section length counting itself) so a cut
-// or unfinished file is reported before fstapi sees it: fstapi trusts the lengths it reads.
-void validate_blocks(fs::path const& path) {
+ private:
+  RecordBuilder& raw(void const* p, std::size_t n) {
+    bytes_.append(static_cast<char const*>(p), n);
+    return *this;
+  }
+  std::string bytes_;
+};
+
+// One record from the child.
+class RecordParser {
+ public:
+  explicit RecordParser(std::string_view r) : r_(r) {}
+  char tag() { return static_cast<char>(u8()); }
+  std::uint8_t u8() { return take<std::uint8_t>(); }
+  std::uint32_t u32() { return take<std::uint32_t>(); }
+  std::uint64_t u64() { return take<std::uint64_t>(); }
+  std::string_view text() {
+    std::uint32_t const n = u32();
+    need(n);
+    auto const v = r_.substr(pos_, n);
+    pos_ += n;
+    return v;
+  }
+  std::string_view rest() {
+    auto const v = r_.substr(pos_);
+    pos_ = r_.size();
+    return v;
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (r_.size() - pos_ < n) throw std::logic_error("FstFile: a record from the reader process is cut short");
+  }
+  template <class T>
+  T take() {
+    need(sizeof(T));
+    T v{};
+    std::memcpy(&v, r_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+    return v;
+  }
+  std::string_view r_;
+  std::size_t pos_ = 0;
+};
+
+// What the reader process was doing, for the message when it fails.
+enum class Phase { opening, hierarchy, values };
+
+// Where the reader process is, in memory it shares with the parent: a record can still sit in
+// the child's buffer when it dies, this cannot.
+struct Progress {
+  std::atomic<Phase> phase{Phase::opening};
+  std::atomic<bool> has_time{false};
+  std::atomic<std::uint64_t> last_time{0};  // of the last value change reported
+};
+
+class SharedProgress {
+ public:
+  SharedProgress() {
+    void* p = ::mmap(nullptr, sizeof(Progress), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap");
+    progress_ = new (p) Progress;
+  }
+  SharedProgress(SharedProgress const&) = delete;
+  SharedProgress& operator=(SharedProgress const&) = delete;
+  ~SharedProgress() {
+    progress_->~Progress();
+    ::munmap(progress_, sizeof(Progress));
+  }
+  Progress& operator*() const { return *progress_; }
+
+ private:
+  Progress* progress_ = nullptr;
+};
+
+// Generous: a healthy read goes through many megabytes a second.
+unsigned cpu_seconds_for(fs::path const& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw FstError(fmt::format("{}: no such file", path.string()));
-  if (fs::is_directory(path, ec))
-    throw FstError(fmt::format("{}: is a directory, not an FST file", path.string()));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FstError(fmt::format("{}: cannot open for reading", path.string()));
-  std::uintmax_t const size = fs::file_size(path, ec);
-  if (ec) throw FstError(fmt::format("{}: cannot read its size: {}", path.string(), ec.message()));
-  if (size == 0) throw FstError(fmt::format("{}: empty file, not an FST file", path.string()));
-
-  int const first = in.peek();
-  if (first == FST_BL_ZWRAPPER) return;  // gzip-wrapped FST: fstapi unpacks and checks it
-  if (first != FST_BL_HDR)
-    throw FstError(fmt::format("{}: not an FST file (first byte 0x{:02x}, an FST file starts with "
-                               "its header block, 0x00)",
-                               path.string(), first & 0xff));
-
-  std::uintmax_t pos = 0;
-  bool hierarchy = false;
-  int index = 0;
-  while (pos < size) {
-    std::array<unsigned char, 9> head{};
-    in.seekg(static_cast<std::streamoff>(pos));
-    in.read(reinterpret_cast<char*>(head.data()), head.size());
-    if (in.gcount() != static_cast<std::streamsize>(head.size()))
-      throw FstError(fmt::format("{}: truncated FST file: block {} at byte {} is cut inside its "
-                                 "length field (file has {} bytes)",
-                                 path.string(), index, pos, size));
-    int const type = head[0];
-    std::uint64_t len = 0;
-    for (int i = 1; i < 9; ++i) len = (len << 8) | head[static_cast<std::size_t>(i)];
-    if (type == FST_BL_SKIP)
-      throw FstError(fmt::format("{}: unfinished FST file: block {} at byte {} was still being "
-                                 "written (was the simulation killed before it closed the dump?)",
-                                 path.string(), index, pos));
-    if (block_name(type) == "unknown" || len < 8)
-      throw FstError(fmt::format("{}: corrupt FST file: block {} at byte {} has type {} and "
-                                 "length {}",
-                                 path.string(), index, pos, type, len));
-    if (pos + 1 + len > size)
-      throw FstError(fmt::format("{}: truncated FST file: {} block {} at byte {} needs {} bytes, "
-                                 "the file ends after {}",
-                                 path.string(), block_name(type), index, pos, 1 + len,
-                                 size - pos));
-    if (block_name(type) == "hierarchy") hierarchy = true;
-    pos += 1 + len;
-    ++index;
-  }
-  if (!hierarchy)
-    throw FstError(fmt::format("{}: truncated FST file: no hierarchy block (the writer adds it "
-                               "when it closes the dump; was the simulation killed?)",
-                               path.string()));
+  auto const bytes = fs::file_size(path, ec);
+  return 30 + static_cast<unsigned>(ec ? 0 : bytes >> 20);
 }
 
-Reader open_reader(fs::path const& path) {
+// run_isolated, with "cannot start a process" as an FstError naming the file.
+std::optional<IsolatedFailure> isolated(fs::path const& path, std::function<void(RecordSink&)> const& work,
+                                        std::function<void(std::string_view)> const& on_record) {
+  try {
+    return run_isolated(work, on_record, cpu_seconds_for(path));
+  } catch (std::system_error const& e) {
+    throw FstError(fmt::format("{}: cannot start the process that reads it: {}", path.string(), e.what()));
+  }
+}
+
+// The reader process failed: name the block it was in. Reading values, that is the block of the
+// last time it reported (or of `from` when none came yet).
+[[noreturn]] void throw_damaged(fs::path const& path, FstStructure const& st, IsolatedFailure const& f,
+                                Progress const& progress, std::uint64_t from) {
+  FstBlockInfo const* block = nullptr;
+  std::string doing;
+  std::optional<std::uint64_t> last_time;
+  if (progress.has_time) last_time = progress.last_time.load();
+  switch (progress.phase.load()) {
+    case Phase::opening:
+      block = &st.blocks.front();
+      doing = "opening it (its header, geometry and dump-on/off blocks)";
+      break;
+    case Phase::hierarchy:
+      block = st.first_block({FST_BL_HIER, FST_BL_HIER_LZ4, FST_BL_HIER_LZ4DUO});
+      doing = fmt::format("reading its hierarchy block at byte {}", block->offset);
+      break;
+    case Phase::values:
+      block = st.value_block_at(last_time.value_or(from));
+      doing = fmt::format("reading value changes {} in the value-change block at byte {} (times {}..{})",
+                          last_time ? fmt::format("after time {}", *last_time) : fmt::format("from time {}", from),
+                          block->offset, block->begin_time, block->end_time);
+      break;
+  }
+  throw FstError(fmt::format("{}: damaged FST file at byte {}{}: the FST library {} {}{}", path.string(), block->offset,
+                             st.gzip_wrapped ? " of the gzip-unpacked data" : "", f.how, doing,
+                             f.said.empty() ? "" : fmt::format(" (it said: {})", f.said)));
+}
+
+// In the reader process: open the file, or say that fstapi refused it.
+Reader open_in_child(fs::path const& path, RecordSink& out, Progress& progress, Phase next) {
   Reader r(fstReaderOpen(path.c_str()));
-  if (!r)
-    throw FstError(fmt::format("{}: fstReaderOpen failed: not a readable FST file (corrupt or "
-                               "truncated)",
-                               path.string()));
+  if (!r) {
+    RecordBuilder('N').send(out);
+    return r;
+  }
+  progress.phase = next;
+  RecordBuilder('O')
+      .u64(fstReaderGetStartTime(r.get()))
+      .u64(fstReaderGetEndTime(r.get()))
+      .u8(static_cast<std::uint8_t>(fstReaderGetTimescale(r.get())))
+      .send(out);
   return r;
+}
+
+[[noreturn]] void throw_refused(fs::path const& path) {
+  throw FstError(fmt::format("{}: damaged FST file at byte 0: the FST library refused to open it", path.string()));
 }
 
 std::string_view type_name(unsigned char t) {
@@ -181,52 +272,103 @@ std::string const& Trace::value_at(std::uint64_t t) const {
   return std::prev(it)->value;
 }
 
-FstFile::FstFile(fs::path path) : path_(std::move(path)) {
-  validate_blocks(path_);
-  Reader r = open_reader(path_);
-  void* ctx = r.get();
-  start_time_ = fstReaderGetStartTime(ctx);
-  end_time_ = fstReaderGetEndTime(ctx);
-  timescale_ = fstReaderGetTimescale(ctx);
+namespace {
 
-  std::vector<std::string> scopes;
-  std::vector<bool> seen;
-  std::string pending_enum;
-  std::unordered_map<std::uint64_t, std::string> enum_by_handle;
+// In the reader process: the hierarchy as records (enum tables parsed here too: fstapi's parser
+// trusts the table's text).
+void send_hierarchy(void* ctx, RecordSink& out) {
   fstReaderIterateHierRewind(ctx);
   while (fstHier* h = fstReaderIterateHier(ctx)) {
     switch (h->htyp) {
       case FST_HT_SCOPE:
-        scopes.emplace_back(h->u.scope.name ? h->u.scope.name : "");
+        RecordBuilder('s').rest(h->u.scope.name ? h->u.scope.name : "").send(out);
         break;
       case FST_HT_UPSCOPE:
-        if (!scopes.empty()) scopes.pop_back();
+        RecordBuilder('u').send(out);
         break;
       case FST_HT_ATTRBEGIN:
-        if (h->u.attr.typ == FST_AT_MISC && h->u.attr.subtype == FST_MT_ENUMTABLE) {
-          if (h->u.attr.name != nullptr && h->u.attr.name_length > 0) {
-            // a table definition: "name count literals... values..."
-            fstETab* tab = fstUtilityExtractEnumTableFromString(h->u.attr.name);
-            if (tab != nullptr) {
-              FstEnumTable t;
-              t.name = tab->name ? tab->name : "";
-              for (std::uint32_t i = 0; i < tab->elem_count; ++i)
-                t.entries.emplace_back(tab->val_arr[i], tab->literal_arr[i]);
-              enum_by_handle[h->u.attr.arg] = t.name;
-              enum_tables_.push_back(std::move(t));
-              fstUtilityFreeEnumTable(tab);
-            }
-          } else {
-            // a reference: applies to the next variable
-            auto it = enum_by_handle.find(h->u.attr.arg);
-            pending_enum = it == enum_by_handle.end() ? std::string() : it->second;
-          }
+        if (h->u.attr.typ != FST_AT_MISC || h->u.attr.subtype != FST_MT_ENUMTABLE) break;
+        if (h->u.attr.name != nullptr && h->u.attr.name_length > 0) {
+          // a table definition: "name count literals... values..."
+          fstETab* tab = fstUtilityExtractEnumTableFromString(h->u.attr.name);
+          if (tab == nullptr) break;
+          RecordBuilder r('e');
+          r.u64(h->u.attr.arg).text(tab->name ? tab->name : "").u32(tab->elem_count);
+          for (std::uint32_t i = 0; i < tab->elem_count; ++i) r.text(tab->val_arr[i]).text(tab->literal_arr[i]);
+          r.send(out);
+          fstUtilityFreeEnumTable(tab);
+        } else {
+          RecordBuilder('r').u64(h->u.attr.arg).send(out);  // a reference: applies to the next variable
         }
         break;
-      case FST_HT_VAR: {
+      case FST_HT_VAR:
+        RecordBuilder('v')
+            .u8(h->u.var.typ)
+            .u8(h->u.var.direction)
+            .u32(h->u.var.length)
+            .u32(h->u.var.handle)
+            .u8(h->u.var.is_alias)
+            .rest(std::string_view(h->u.var.name, h->u.var.name_length))
+            .send(out);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+FstFile::FstFile(fs::path path) : path_(std::move(path)), structure_(check_fst_structure(path_)) {
+  SharedProgress progress;
+  bool refused = false;
+  std::vector<std::string> scopes;
+  std::vector<bool> seen;
+  std::string pending_enum;
+  std::unordered_map<std::uint64_t, std::string> enum_by_handle;
+  auto const on_record = [&](std::string_view record) {
+    RecordParser r(record);
+    switch (r.tag()) {
+      case 'N':
+        refused = true;
+        break;
+      case 'O':
+        start_time_ = r.u64();
+        end_time_ = r.u64();
+        timescale_ = static_cast<std::int8_t>(r.u8());
+        break;
+      case 's':
+        scopes.emplace_back(r.rest());
+        break;
+      case 'u':
+        if (!scopes.empty()) scopes.pop_back();
+        break;
+      case 'e': {
+        std::uint64_t const arg = r.u64();
+        FstEnumTable t;
+        t.name = r.text();
+        std::uint32_t const count = r.u32();
+        for (std::uint32_t i = 0; i < count; ++i) {
+          std::string bits(r.text());
+          t.entries.emplace_back(std::move(bits), r.text());
+        }
+        enum_by_handle[arg] = t.name;
+        enum_tables_.push_back(std::move(t));
+        break;
+      }
+      case 'r': {
+        auto it = enum_by_handle.find(r.u64());
+        pending_enum = it == enum_by_handle.end() ? std::string() : it->second;
+        break;
+      }
+      case 'v': {
         Signal s;
+        unsigned char const typ = r.u8(), direction = r.u8();
+        s.width = r.u32();
+        s.handle = r.u32();
+        bool const is_alias = r.u8() != 0;
         std::string base;
-        split_range(std::string_view(h->u.var.name, h->u.var.name_length), base, s.range);
+        split_range(r.rest(), base, s.range);
         std::string scope;
         for (auto const& part : scopes) {
           if (!scope.empty()) scope += '.';
@@ -234,14 +376,11 @@ FstFile::FstFile(fs::path path) : path_(std::move(path)) {
         }
         s.scope = scope;
         s.name = scope.empty() ? base : scope + "." + base;
-        s.gtkw_name = s.range ? fmt::format("{}[{}:{}]", s.name, s.range->first, s.range->second)
-                              : s.name;
-        s.width = h->u.var.length;
-        s.type = std::string(type_name(h->u.var.typ));
-        s.direction = std::string(direction_name(h->u.var.direction));
-        s.handle = h->u.var.handle;
+        s.gtkw_name = s.range ? fmt::format("{}[{}:{}]", s.name, s.range->first, s.range->second) : s.name;
+        s.type = std::string(type_name(typ));
+        s.direction = std::string(direction_name(direction));
         if (s.handle >= seen.size()) seen.resize(s.handle + 1, false);
-        s.alias = h->u.var.is_alias || seen[s.handle];
+        s.alias = is_alias || seen[s.handle];
         seen[s.handle] = true;
         s.enum_table = std::move(pending_enum);
         pending_enum.clear();
@@ -249,9 +388,18 @@ FstFile::FstFile(fs::path path) : path_(std::move(path)) {
         break;
       }
       default:
-        break;
+        throw std::logic_error("FstFile: unknown record from the reader process");
     }
-  }
+  };
+  auto const failure = isolated(
+      path_,
+      [&](RecordSink& out) {
+        Reader r = open_in_child(path_, out, *progress, Phase::hierarchy);
+        if (r) send_hierarchy(r.get(), out);
+      },
+      on_record);
+  if (failure) throw_damaged(path_, structure_, *failure, *progress, 0);
+  if (refused) throw_refused(path_);
   if (signals_.empty())
     throw FstError(fmt::format("{}: FST file declares no signals", path_.string()));
 }
@@ -299,20 +447,34 @@ void on_change(ReadState& st, std::uint64_t time, fstHandle handle, const unsign
   }
 }
 
-extern "C" void fst_value_cb(void* user, std::uint64_t time, fstHandle handle,
-                             const unsigned char* value) {
-  auto& st = *static_cast<ReadState*>(user);
-  auto it = st.by_handle.find(handle);
-  if (it == st.by_handle.end() || value == nullptr) return;
-  std::size_t const width = (*st.traces)[it->second.front()].signal->width;
-  on_change(st, time, handle, value,
-            ::strnlen(reinterpret_cast<const char*>(value), std::max<std::size_t>(width, 1)));
+// In the reader process: each change of a chosen signal goes to the parent.
+struct ChildReadState {
+  ReadState const* st = nullptr;
+  RecordSink* out = nullptr;
+  Progress* progress = nullptr;
+};
+
+void send_change(ChildReadState const& c, std::uint64_t time, fstHandle handle, const unsigned char* value,
+                 std::size_t len) {
+  c.progress->last_time.store(time, std::memory_order_relaxed);
+  c.progress->has_time.store(true, std::memory_order_relaxed);
+  RecordBuilder('c').u64(time).u32(handle).rest(std::string_view(reinterpret_cast<const char*>(value), len)).send(*c.out);
 }
 
-extern "C" void fst_varlen_cb(void* user, std::uint64_t time, fstHandle handle,
-                              const unsigned char* value, std::uint32_t len) {
-  if (value == nullptr) return;
-  on_change(*static_cast<ReadState*>(user), time, handle, value, len);
+extern "C" void fst_value_cb(void* user, std::uint64_t time, fstHandle handle, const unsigned char* value) {
+  auto const& c = *static_cast<ChildReadState const*>(user);
+  auto it = c.st->by_handle.find(handle);
+  if (it == c.st->by_handle.end() || value == nullptr) return;
+  std::size_t const width = (*c.st->traces)[it->second.front()].signal->width;
+  send_change(c, time, handle, value,
+              ::strnlen(reinterpret_cast<const char*>(value), std::max<std::size_t>(width, 1)));
+}
+
+extern "C" void fst_varlen_cb(void* user, std::uint64_t time, fstHandle handle, const unsigned char* value,
+                              std::uint32_t len) {
+  auto const& c = *static_cast<ChildReadState const*>(user);
+  if (value == nullptr || !c.st->by_handle.contains(handle)) return;
+  send_change(c, time, handle, value, len);
 }
 
 }  // namespace
@@ -332,14 +494,41 @@ std::vector<Trace> FstFile::read(std::span<const Signal* const> signals, std::ui
   }
   if (signals.empty()) return traces;
 
-  Reader r = open_reader(path_);
-  void* ctx = r.get();
-  fstReaderClrFacProcessMaskAll(ctx);
-  for (auto const& [handle, idx] : st.by_handle) fstReaderSetFacProcessMask(ctx, handle);
-  // Values before `from` are needed for the opening value; nothing after `to`.
-  fstReaderSetLimitTimeRange(ctx, 0, to);
-  if (fstReaderIterBlocks2(ctx, fst_value_cb, fst_varlen_cb, &st, nullptr) == 0)
-    throw FstError(fmt::format("{}: reading value changes failed", path_.string()));
+  SharedProgress progress;
+  bool refused = false, gave_up = false;
+  auto const on_record = [&](std::string_view record) {
+    RecordParser r(record);
+    switch (r.tag()) {
+      case 'N': refused = true; break;
+      case 'O': break;
+      case 'F': gave_up = true; break;
+      case 'c': {
+        std::uint64_t const time = r.u64();
+        fstHandle const handle = r.u32();
+        std::string_view const value = r.rest();
+        on_change(st, time, handle, reinterpret_cast<const unsigned char*>(value.data()), value.size());
+        break;
+      }
+      default: throw std::logic_error("FstFile: unknown record from the reader process");
+    }
+  };
+  auto const failure = isolated(
+      path_,
+      [&](RecordSink& out) {
+        Reader r = open_in_child(path_, out, *progress, Phase::values);
+        if (!r) return;
+        void* ctx = r.get();
+        fstReaderClrFacProcessMaskAll(ctx);
+        for (auto const& [handle, idx] : st.by_handle) fstReaderSetFacProcessMask(ctx, handle);
+        // Values before `from` are needed for the opening value; nothing after `to`.
+        fstReaderSetLimitTimeRange(ctx, 0, to);
+        ChildReadState child{&st, &out, &*progress};
+        if (fstReaderIterBlocks2(ctx, fst_value_cb, fst_varlen_cb, &child, nullptr) == 0) RecordBuilder('F').send(out);
+      },
+      on_record);
+  if (failure) throw_damaged(path_, structure_, *failure, *progress, from);
+  if (refused) throw_refused(path_);
+  if (gave_up) throw FstError(fmt::format("{}: reading value changes failed", path_.string()));
   return traces;
 }
 

@@ -1,8 +1,11 @@
 // FstFile: read-only view of an FST waveform file (hierarchy, enum tables, value changes).
 //
-// Opening never crashes on bad input: a missing file, a file that is not FST, and a file cut
-// short (a simulation killed before it closed its dump) each raise FstError with a message that
-// names the file and says what is wrong. Names are full dotted paths as the dumper wrote the
+// No file makes it crash, exit or hang: a missing file, a file that is not FST, a file cut short
+// (a simulation killed before it closed its dump) and a damaged file each raise FstError with a
+// one-line message that names the file, the byte offset and what is wrong. Opening checks the
+// file's structure first (fst_structure.hpp); every call into gtkwave's fstapi then runs in a
+// child process (isolated_call.hpp), so damage the check cannot see (inside a signal's packed
+// values) ends that child, and becomes an FstError naming the block it was reading. Names are full dotted paths as the dumper wrote the
 // scopes (`TOP.nic_top.s_axil_awvalid`); vectors also carry their range, and `gtkw_name` is the
 // spelling GTKWave save files use (`TOP.nic_top.s_axil_awaddr[15:0]`).
 //
@@ -19,6 +22,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "fst/fst_structure.hpp"
 
 namespace nicsim::waves {
 
@@ -66,7 +71,7 @@ struct Trace {
 
 class FstFile {
  public:
-  // Opens and validates `path`; throws FstError naming the file and the problem.
+  // Opens and checks `path`; throws FstError naming the file, the offset and the problem.
   explicit FstFile(std::filesystem::path path);
 
   std::filesystem::path const& path() const { return path_; }
@@ -80,12 +85,14 @@ class FstFile {
   // By `name` or `gtkw_name`; the first (non-alias) match, or nullptr.
   const Signal* find(std::string_view name) const;
 
-  // Values of the given signals over [from, to] (time units of the file).
+  // Values of the given signals over [from, to] (time units of the file). Throws FstError when
+  // the file's value data is damaged.
   std::vector<Trace> read(std::span<const Signal* const> signals, std::uint64_t from,
                           std::uint64_t to) const;
 
  private:
   std::filesystem::path path_;
+  FstStructure structure_;
   std::vector<Signal> signals_;
   std::vector<FstEnumTable> enum_tables_;
   std::uint64_t start_time_ = 0;

@@ -271,7 +271,9 @@ GTKWave:
 
   --help, -h          this text
 
-Exit status: 0 done; 1 the file cannot be read or nothing matches; 2 a bad option or value.
+Exit status: 0 done; 1 nothing matches, a window holds no cycle or a layout names missing signals;
+2 a bad option or value, or an FST file that cannot be used (missing, not FST, cut short or
+damaged: the message names the byte offset).
 )",
                      p, NICSIM_RTL_DIR);
 }
@@ -292,6 +294,9 @@ int run_waves_command(std::string_view program, std::span<const std::string> arg
   try {
     return run(program, o, out);
   } catch (std::invalid_argument const& e) {  // a bad regex
+    err << fmt::format("{}: {}\n", program, e.what());
+    return 2;
+  } catch (FstError const& e) {  // missing, not FST, cut short or damaged: an unusable input
     err << fmt::format("{}: {}\n", program, e.what());
     return 2;
   } catch (std::exception const& e) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -75,10 +76,23 @@ TEST_CASE("the help text documents every option") {
     CHECK(r.out.find(opt) != std::string::npos);
 }
 
-TEST_CASE("a file that cannot be read gives exit status 1 naming the file") {
+TEST_CASE("an FST file that cannot be used gives exit status 2 naming the file, no match gives 1") {
   auto const r = run("/nonexistent/run.fst '*'");
-  CHECK(r.status == 1);
+  CHECK(r.status == 2);
   CHECK(r.err == "nicsim-waves: /nonexistent/run.fst: no such file\n");
+  // A damaged dump: one line with the byte offset.
+  std::ifstream in(t::demo_run().fst, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto const damaged = t::work_dir() / "cli_damaged.fst";
+  bytes[1] ^= 0x40;  // the header block's length now runs far past the end of the file
+  std::ofstream(damaged, std::ios::binary) << bytes;
+  auto const d = run(fmt::format("'{}' '*'", damaged.string()));
+  INFO(d.err);
+  CHECK(d.status == 2);
+  CHECK(d.err.rfind(fmt::format("nicsim-waves: {}: ", damaged.string()), 0) == 0);
+  CHECK(d.err.find("at byte 0") != std::string::npos);
+  CHECK(std::count(d.err.begin(), d.err.end(), '\n') == 1);
+  CHECK(d.out.empty());
   auto const none = run(fmt::format("{} 'TOP.nothing*'", fst()));
   CHECK(none.status == 1);
   CHECK(none.err.find("no signal matches TOP.nothing*") != std::string::npos);

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 #include <array>
+#include <random>
+#include <regex>
+#include <vector>
 
 #include "demo_run.hpp"
 #include "fst/fst_file.hpp"
@@ -174,5 +177,142 @@ TEST_CASE("FstFile refuses missing or non-FST or truncated files with a clear me
     bytes[1 + len] = static_cast<char>(0xff);
     spit(dir / "skip.fst", bytes);
     expect_error(dir / "skip.fst", "unfinished");
+  }
+}
+
+// ---- damaged dumps (issue 13: a damaged FST is a one-line error with the offset, never a crash,
+// an exit inside the FST library or a hang) ----
+
+namespace {
+
+void put_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
+  for (std::size_t i = 0; i < 8; ++i) bytes[at + i] = static_cast<char>(v >> (8 * (7 - i)));
+}
+
+std::uint64_t get_u64(std::string const& bytes, std::size_t at) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+  return v;
+}
+
+std::uint64_t get_varint(std::string const& bytes, std::size_t& at) {
+  std::uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    auto const b = static_cast<unsigned char>(bytes[at++]);
+    v |= std::uint64_t{b & 0x7fu} << shift;
+    if ((b & 0x80) == 0) return v;
+  }
+}
+
+// Opens the file and reads every signal over the whole dump: "" when that worked, else the
+// FstError's message.
+std::string open_and_read(fs::path const& p) {
+  try {
+    FstFile const f(p);
+    std::vector<const Signal*> all;
+    for (auto const& s : f.signals()) all.push_back(&s);
+    f.read(all, f.start_time(), f.end_time());
+    return "";
+  } catch (FstError const& e) {
+    return e.what();
+  }
+}
+
+// The demo dump's value-change block: where its packing byte and its signals' data are.
+struct ValueBlock {
+  std::size_t offset = 0, packing = 0, index = 0;
+};
+
+ValueBlock value_block(std::string const& bytes) {
+  for (std::size_t at = 0; at < bytes.size(); at += 1 + get_u64(bytes, at + 1)) {
+    if (bytes[at] != 8) continue;  // FST_BL_VCDATA_DYN_ALIAS2, what Verilator writes
+    std::uint64_t const length = get_u64(bytes, at + 1), end = at + 1 + length;
+    std::uint64_t const time_packed = get_u64(bytes, end - 16);
+    std::uint64_t const index_length = get_u64(bytes, end - 24 - time_packed - 8);
+    std::size_t pos = at + 1 + 32;
+    get_varint(bytes, pos);
+    std::uint64_t const frame_packed = get_varint(bytes, pos);
+    get_varint(bytes, pos);
+    pos += frame_packed;
+    get_varint(bytes, pos);
+    return {at, pos, static_cast<std::size_t>(end - 24 - time_packed - 8 - index_length)};
+  }
+  FAIL("the demo dump has no value-change block");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("flipped bytes anywhere in a dump are read or refused with the byte offset, never a crash") {
+  std::string const whole = slurp(t::demo_run().fst);
+  auto const dir = t::work_dir();
+  int refused = 0;
+  for (unsigned seed = 0; seed < 200; ++seed) {
+    std::mt19937 rng(seed);
+    std::string bytes = whole;
+    for (unsigned i = 0; i <= seed % 3; ++i) bytes[rng() % bytes.size()] ^= static_cast<char>(1u << (rng() % 8));
+    auto const p = dir / fmt::format("flip{}.fst", seed);
+    spit(p, bytes);
+    std::string const msg = open_and_read(p);
+    fs::remove(p);
+    if (msg.empty()) continue;  // damage in a value that still decodes
+    INFO("seed " << seed << ": " << msg);
+    ++refused;
+    CHECK(msg.rfind(p.string() + ": ", 0) == 0);
+    CHECK(msg.find('\n') == std::string::npos);
+    CHECK(std::regex_search(msg, std::regex(R"(at byte \d+|not an FST file \(first byte)")));
+  }
+  CHECK(refused > 60);
+}
+
+TEST_CASE("damage is named by the block and field it is in") {
+  std::string const whole = slurp(t::demo_run().fst);
+  auto const dir = t::work_dir();
+  auto const expect = [&](std::string const& name, std::string const& bytes, std::vector<std::string> const& parts) {
+    auto const p = dir / name;
+    spit(p, bytes);
+    std::string const msg = open_and_read(p);
+    INFO(msg);
+    CHECK(msg.rfind(p.string() + ": damaged FST file at byte ", 0) == 0);
+    for (auto const& part : parts) CHECK(msg.find(part) != std::string::npos);
+  };
+  ValueBlock const vc = value_block(whole);
+  SECTION("the header's signal count against the geometry block") {
+    std::string bytes = whole;
+    std::uint64_t const signals = get_u64(bytes, 57);
+    put_u64(bytes, 57, signals + 1);
+    put_u64(bytes, 49, get_u64(bytes, 49) + 1);  // keep variables >= signals
+    expect("count.fst", bytes, {"geometry block at byte", fmt::format("{} signals, the header declares {}", signals, signals + 1)});
+  }
+  SECTION("an unknown packing of the value data") {
+    std::string bytes = whole;
+    bytes[vc.packing] = 'X';
+    expect("packing.fst", bytes,
+           {fmt::format("damaged FST file at byte {}: value-change block at byte {}: packing 0x58", vc.packing, vc.offset)});
+  }
+  SECTION("a time table that does not unpack") {
+    std::string bytes = whole;
+    std::size_t const end = vc.offset + 1 + get_u64(bytes, vc.offset + 1);
+    put_u64(bytes, end - 24, get_u64(bytes, end - 24) + 1);  // one byte more than it unpacks to
+    expect("times.fst", bytes, {fmt::format("value-change block at byte {}", vc.offset), "time table"});
+  }
+  SECTION("damage inside a signal's packed values: the FST library's failure, contained") {
+    // The structure check does not unpack the values; the library meets the damage in its own
+    // process, which exits or crashes, and the message names the block it was reading.
+    int library = 0;
+    for (std::size_t at = vc.packing + 1; at < vc.index && library == 0; ++at) {
+      std::string bytes = whole;
+      bytes[at] = static_cast<char>(~bytes[at]);
+      auto const p = dir / "values.fst";
+      spit(p, bytes);
+      std::string const msg = open_and_read(p);
+      if (msg.find("the FST library") == std::string::npos) continue;
+      INFO(msg);
+      ++library;
+      CHECK(msg.find(fmt::format("damaged FST file at byte {}: the FST library ", vc.offset)) != std::string::npos);
+      CHECK(std::regex_search(msg, std::regex("(exited with status \\d+|was killed by SIG[A-Z]+) reading value changes")));
+      CHECK(msg.find(fmt::format("in the value-change block at byte {}", vc.offset)) != std::string::npos);
+    }
+    CHECK(library == 1);
   }
 }
