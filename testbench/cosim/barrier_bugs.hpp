@@ -1,8 +1,8 @@
 // Barrier bugs: deliberately broken drivers for the memory ordering checks (docs/contract.md,
 // Ordering rules). A test-only seam, not a driver switch: the driver is unchanged and takes its
 // RegisterBus and HostMemoryAccess through MisplacedBarriers, which moves or drops the barriers
-// the driver asks for. Scenario::barrier_bug (`nicsim run --barrier-bug KIND`) selects one; with
-// weak memory ordering every kind fails the run naming the rule, the ring and the cycle, with
+// the driver asks for. Scenario::barrier_bug (`nicsim run --barrier-bug KIND`, barrier_bug.hpp)
+// selects one; with weak memory ordering every kind fails the run naming the rule, the ring and the cycle, with
 // strong ordering every kind passes (the bug is invisible on a strongly ordered host).
 //
 //   doorbell-before-write-barrier  each write barrier is issued after the next MMIO write, which
@@ -13,21 +13,13 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
 
 #include <nicsim/driver/host_memory_access.hpp>
 #include <nicsim/driver/register_bus.hpp>
 
-namespace nicsim::cosim {
+#include "cosim/barrier_bug.hpp"
 
-enum class BarrierBug : std::uint8_t { none, doorbell_before_write_barrier, fields_before_read_barrier, no_barriers };
-char const* to_string(BarrierBug bug) noexcept;
-/// A kind's name as to_string gives it ("none" included); nothing for anything else.
-std::optional<BarrierBug> barrier_bug_named(std::string_view name) noexcept;
-/// Every kind's name but "none", for --help and error messages.
-std::string barrier_bug_names();
+namespace nicsim::cosim {
 
 /// The driver's platform with its barriers misplaced as `bug` says; everything else passes through.
 class MisplacedBarriers final : public driver::RegisterBus, public driver::HostMemoryAccess {

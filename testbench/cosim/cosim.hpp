@@ -37,9 +37,10 @@
 #include <string>
 #include <vector>
 
-#include "cosim/barrier_bugs.hpp"
 #include "cosim/faults.hpp"
-#include "host/memory_order.hpp"
+#include "cosim/scenario.hpp"
+#include "cosim/scenario_error.hpp"
+#include "host/memory_order_mode.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::sim {
@@ -60,73 +61,6 @@ class PacketTimeline;
 }
 
 namespace nicsim::cosim {
-
-enum class Mode : std::uint8_t { loopback, generate, pcap };
-char const* to_string(Mode m);
-
-/// A bad scenario or an unusable input: names the option or the file. Nothing was simulated.
-class ScenarioError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-struct Scenario {
-    std::string top = "cpp";                 // hardware top: cpp (CppTop, CoSimulation) or systemc
-                                             // (systemc/: nicsim::systemc::run_on_systemc_top)
-    std::string config = "dw64_q4";          // a name of nicsim::dut::dut_config_names()
-    std::uint64_t seed = 1;
-    std::uint32_t queues = 0;                // queue pairs in use; 0 = the configuration's NUM_QUEUES
-    std::uint64_t packets = 2000;            // TX frames the OS sends (every mode); generate mode:
-                                             // as many frames again come in from the wire
-    std::size_t min_size = 60;               // frame bytes without FCS (uniform between min and max)
-    std::size_t max_size = 1514;
-    std::optional<wire::SizeDist> sizes;     // overrides min/max_size (e.g. SizeDist::imix())
-    Mode mode = Mode::loopback;
-    std::string pcap_in;                     // pcap mode: frames replayed into RX
-    std::string pcap_out;                    // every wire frame, both directions (.pcap or .pcapng)
-    std::uint32_t mem_latency_min = 0;       // host memory read/write latency, cycles (uniform)
-    std::uint32_t mem_latency_max = 0;
-    double mem_stall_percent = 0;            // AXI4 slave: each channel stalls this % of cycles
-    double tx_stall_percent = 0;             // TX wire sink: tready low this % of cycles
-    double rx_stall_percent = 0;             // RX wire source: tvalid low this % of cycles
-    std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
-    std::uint64_t max_cycles = 0;            // 0: 1'000'000 + 20'000 per packet
-    std::uint64_t watchdog_cycles = 200'000; // cycles without progress before the run is declared stuck
-    // FST trace: cycles trace_first_cycle..trace_last_cycle (default: the whole run) into
-    // trace_path ("" = none); the file is opened at the first cycle and closed after the last.
-    std::string trace_path;
-    std::uint64_t trace_first_cycle = 0;
-    std::uint64_t trace_last_cycle = ~std::uint64_t{0};
-    int trace_depth = 0;                     // $dumpvars levels below each scope (0 = all)
-    std::vector<std::string> trace_scopes;   // dotted scopes, e.g. "nic_top.nic_top.tx"; empty = all
-    std::optional<unsigned> trace_threads;   // must equal what the model was verilated with
-    std::uint64_t clock_hz = 250'000'000;    // for throughput and pcap time stamps
-    bool rss = true;                         // RSS over the queues in use (when more than one)
-    double csum_offload_fraction = 0.5;      // of TX IP frames: checksums zeroed, NIC inserts them
-    std::uint32_t tx_fragment_bytes = 0;     // OS TX fragment buffer; 0: chosen so frames of
-                                             // max_size take up to 4 fragments (>= 256 bytes)
-    std::uint32_t wire_latency_cycles = 16;  // loopback: TX last beat -> RX first beat
-    // Progress: called every progress_interval_cycles (0 = never) and once at the end.
-    std::uint64_t progress_interval_cycles = 0;
-    // Views (testbench/monitor/README.md).
-    bool ownership_monitor = true;           // check every DMA access against the ownership contract
-    std::string timeline_json;               // packet timeline, Chrome/Perfetto trace-event JSON
-    std::string timeline_csv;                // packet timeline, one CSV row per packet
-    // Faults (docs/faults.md): each injected as its spec says, each outcome accounted for.
-    std::vector<FaultSpec> faults;
-    std::uint32_t rx_buffer_bytes = 2048;      // OS RX buffer capacity (multiple of 64, >= 128)
-    // The OS's TX hang check: a queue with frames in flight and no TX completion for this many
-    // cycles is reset (Adapter::request_ring_reset). 0 = off.
-    std::uint64_t hang_check_cycles = 40'000;
-    // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
-    driver::DriverFaults driver_faults;
-    // Host memory ordering (host/memory_order.hpp): strong (every store visible at once: the
-    // default, the golden traces) or weak (catches missing and misplaced driver barriers: the
-    // e2e, fault and soak tests).
-    host::MemoryOrder memory_order = host::MemoryOrder::strong;
-    // A driver whose barriers are misplaced on purpose (barrier_bugs.hpp): weak ordering must catch it.
-    BarrierBug barrier_bug = BarrierBug::none;
-};
 
 struct Progress {
     std::uint64_t packets_done = 0;     // tx_done + rx_done

@@ -37,14 +37,6 @@ char const* rule_text(OrderingHazard::Kind kind) noexcept {
     return "?";
 }
 
-char const* to_string(MemoryOrder order) noexcept { return order == MemoryOrder::weak ? "weak" : "strong"; }
-
-std::optional<MemoryOrder> memory_order_named(std::string_view name) noexcept {
-    if (name == "strong") return MemoryOrder::strong;
-    if (name == "weak") return MemoryOrder::weak;
-    return std::nullopt;
-}
-
 char const* rule_of(OrderingHazard::Kind kind) noexcept {
     switch (kind) {
     case OrderingHazard::Kind::stale_dma_read:

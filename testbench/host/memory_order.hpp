@@ -70,15 +70,12 @@
 #include <vector>
 
 #include "bfm/dma_memory_view.hpp"
+#include "host/memory_order_mode.hpp"
 #include "nicsim/driver/host_memory_access.hpp"
 #include "sim/kernel.hpp"
 
 namespace nicsim::host {
 
-enum class MemoryOrder : std::uint8_t { strong, weak };
-char const* to_string(MemoryOrder order) noexcept;
-/// "strong" or "weak"; nothing for anything else.
-std::optional<MemoryOrder> memory_order_named(std::string_view name) noexcept;
 
 struct OrderingHazard {
     enum class Kind : std::uint8_t {

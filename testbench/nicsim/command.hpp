@@ -17,29 +17,10 @@
 #include <string>
 #include <string_view>
 
-#include "cosim/cosim.hpp"
+#include "nicsim/run_options.hpp"
 
 namespace nicsim::cli {
 
-/// The options of `nicsim run` after parsing.
-struct RunOptions {
-    cosim::Scenario scenario;
-    bool seed_given = false;
-    std::string json_path;
-    bool help = false;
-    // On failure: replay with a trace window ending at the failing cycle (replay/failure_waves.hpp).
-    bool failure_trace = true;
-    std::uint64_t failure_trace_cycles = 4000;
-    std::string failure_trace_dir;   // "" = the --json file's folder, else the current folder
-};
-
-/// Thrown by parse_run_options: a one-line message naming the option or value.
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-RunOptions parse_run_options(std::span<std::string const> args);
 std::string main_usage();
 std::string run_usage();
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -214,6 +215,17 @@ TEST_CASE("an empty output file name is a usage error, not 'no output'") {
         INFO(e.output);
         CHECK(e.status == 2);
         CHECK(e.output == fmt::format("nicsim run: {}: needs a file name (got '')\n", opt));
+    }
+}
+
+TEST_CASE("a bad value with a newline in it is still one line, the newline shown as \\x0a") {
+    // The shell's $'...' passes a real newline inside the argument.
+    for (std::string const bad : {"--mode $'pcap\\nx'", "--fault $'rx-bad:at=\\n1'", "--config $'dw64\\n_q4'"}) {
+        auto const e = exec(fmt::format("bash -c \"{} run --packets 1 {}\"", nicsim_bin(), bad));
+        INFO(bad << ": " << e.output);
+        CHECK(e.status == 2);
+        CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
+        CHECK(e.output.find("\\x0a") != std::string::npos);
     }
 }
 
@@ -448,4 +460,69 @@ TEST_CASE("the progress line says what it counts, each against what the run wait
     // Loopback: 300 TX frames, and the same 300 back as RX frames (not "0/600 packets").
     CHECK(out.str().find("TX frames completed 300/300  RX frames accounted 300/300") != std::string::npos);
     CHECK(out.str().find("TX frames completed 0/300  RX frames accounted 0/300") != std::string::npos);
+}
+
+// ---- item 6: damaged FST files ----
+
+TEST_CASE("nicsim waves on damaged traces: exit 2 with one line naming the byte offset, never a crash") {
+    // Issue 13: bytes of a real trace flipped made fstapi segfault, abort, print "exiting" and exit
+    // 255, or loop forever, under several seeds. Half the seeds damage bytes anywhere, half the
+    // signals' packed values, which only the FST library itself unpacks.
+    auto const d = fresh_dir("damaged_fst");
+    auto const fst = d / "run.fst";
+    auto const run = exec(fmt::format("{} run --packets 3 --seed 1 --config dw64_q1 --trace {} --trace-window 0:300",
+                                      nicsim_bin(), fst.string()));
+    REQUIRE(run.status == 0);
+    std::string const whole = slurp(fst);
+    // The signals' packed values inside the first value-change block: after the block's times,
+    // frame and packing byte, before its data index and time table (fstapi.c's layout).
+    auto u64 = [&](std::size_t at) {
+        std::uint64_t v = 0;
+        for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(whole[at + i]);
+        return v;
+    };
+    auto varint = [&](std::size_t& at) {
+        std::uint64_t v = 0;
+        for (int shift = 0;; shift += 7) {
+            auto const b = static_cast<unsigned char>(whole[at++]);
+            v |= std::uint64_t{b & 0x7fu} << shift;
+            if (!(b & 0x80)) return v;
+        }
+    };
+    std::size_t values_at = 0, values_end = 0;
+    for (std::size_t at = 0; at + 9 <= whole.size() && values_end == 0; at += 1 + u64(at + 1)) {
+        if (whole[at] != 1 && whole[at] != 5 && whole[at] != 8) continue;
+        std::size_t const end = at + 1 + u64(at + 1), time_packed = u64(end - 16);
+        std::size_t const index_at = end - 24 - time_packed - 8 - u64(end - 24 - time_packed - 8);
+        std::size_t pos = at + 33;
+        varint(pos);
+        std::size_t const frame_packed = varint(pos);
+        varint(pos);
+        pos += frame_packed;
+        varint(pos);
+        values_at = pos + 1, values_end = index_at;
+    }
+    REQUIRE(values_end > values_at + 100);
+    int refused = 0, in_library = 0;
+    for (unsigned seed = 0; seed < 80; ++seed) {
+        std::mt19937 rng(seed);
+        std::string bytes = whole;
+        std::size_t const from = seed % 2 ? values_at : 0, span = seed % 2 ? values_end - values_at : whole.size();
+        for (int i = 0; i < 3; ++i) bytes[from + rng() % span] = static_cast<char>(rng());
+        auto const p = d / fmt::format("flip{}.fst", seed);
+        std::ofstream(p, std::ios::binary) << bytes;
+        for (std::string const args : {"--around 20", "'*' --period 10 --from 0 --to 2 --table"}) {
+            auto const e = exec(fmt::format("{} waves {} {}", nicsim_bin(), p.string(), args));
+            INFO("seed " << seed << ", " << args << ": " << e.output.substr(0, 2000));
+            CHECK((e.status == 0 || e.status == 2));
+            if (e.status != 2) continue;
+            ++refused;
+            in_library += e.output.find("the FST library") != std::string::npos;
+            CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
+            CHECK(e.output.rfind(fmt::format("nicsim waves: {}: ", p.string()), 0) == 0);
+            CHECK(std::regex_search(e.output, std::regex(R"(at byte \d+|not an FST file \(first byte)")));
+        }
+    }
+    CHECK(refused > 40);
+    CHECK(in_library > 0);  // damage only the FST library meets: contained in its process
 }

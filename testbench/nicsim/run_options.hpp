@@ -1,0 +1,41 @@
+// The options of `nicsim run`: parse_run_options() turns the argument list into a RunOptions (a
+// cosim::Scenario and what the command does around the run), or throws UsageError naming the
+// option or value in one line. It only parses and checks: nothing is opened or simulated, so the
+// fuzz target fuzz/run_options calls it on any argument list. The configurations a build has are
+// passed in (dut::dut_config_names()), so the parser needs no verilated model.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "cosim/scenario.hpp"
+#include "cosim/scenario_error.hpp"
+
+namespace nicsim::cli {
+
+/// The options of `nicsim run` after parsing.
+struct RunOptions {
+    cosim::Scenario scenario;
+    bool seed_given = false;
+    std::string json_path;
+    bool help = false;
+    // On failure: replay with a trace window ending at the failing cycle (replay/failure_waves.hpp).
+    bool failure_trace = true;
+    std::uint64_t failure_trace_cycles = 4000;
+    std::string failure_trace_dir;   // "" = the --json file's folder, else the current folder
+};
+
+/// Thrown by parse_run_options: a one-line message naming the option or value (control
+/// characters of what the user gave escaped, cosim::one_line).
+class UsageError : public std::runtime_error {
+public:
+    explicit UsageError(std::string_view what) : std::runtime_error(cosim::one_line(what)) {}
+};
+
+/// `configs`: the NIC configurations --config may name.
+RunOptions parse_run_options(std::span<std::string const> args, std::span<std::string const> configs);
+
+}  // namespace nicsim::cli
