@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <nicsim/driver/adapter.hpp>  // DriverFaults
+#include <nicsim/driver/driver_faults.hpp>
 
 #include "cosim/barrier_bug.hpp"
 #include "cosim/fault_spec.hpp"
