@@ -64,6 +64,9 @@ class RecordBuilder {
   std::string bytes_;
 };
 
+// A record from the child that does not parse: its memory may have been damaged by fstapi.
+struct MalformedRecord {};
+
 // One record from the child.
 class RecordParser {
  public:
@@ -87,7 +90,7 @@ class RecordParser {
 
  private:
   void need(std::size_t n) const {
-    if (r_.size() - pos_ < n) throw std::logic_error("FstFile: a record from the reader process is cut short");
+    if (r_.size() - pos_ < n) throw MalformedRecord{};
   }
   template <class T>
   T take() {
@@ -138,13 +141,16 @@ unsigned cpu_seconds_for(fs::path const& path) {
   return 30 + static_cast<unsigned>(ec ? 0 : bytes >> 20);
 }
 
-// run_isolated, with "cannot start a process" as an FstError naming the file.
+// run_isolated, with "cannot start a process" and a malformed record as FstErrors naming the file.
 std::optional<IsolatedFailure> isolated(fs::path const& path, std::function<void(RecordSink&)> const& work,
                                         std::function<void(std::string_view)> const& on_record) {
   try {
     return run_isolated(work, on_record, cpu_seconds_for(path));
   } catch (std::system_error const& e) {
     throw FstError(fmt::format("{}: cannot start the process that reads it: {}", path.string(), e.what()));
+  } catch (MalformedRecord const&) {
+    throw FstError(fmt::format("{}: damaged FST file: the FST library's process sent back what it read garbled",
+                               path.string()));
   }
 }
 
@@ -367,6 +373,8 @@ FstFile::FstFile(fs::path path) : path_(std::move(path)), structure_(check_fst_s
         s.width = r.u32();
         s.handle = r.u32();
         bool const is_alias = r.u8() != 0;
+        // The structure check bounds both; beyond them the child's memory was damaged.
+        if (s.handle == 0 || s.handle > structure_.max_handle || s.width > structure_.max_width) throw MalformedRecord{};
         std::string base;
         split_range(r.rest(), base, s.range);
         std::string scope;
@@ -388,7 +396,7 @@ FstFile::FstFile(fs::path path) : path_(std::move(path)), structure_(check_fst_s
         break;
       }
       default:
-        throw std::logic_error("FstFile: unknown record from the reader process");
+        throw MalformedRecord{};
     }
   };
   auto const failure = isolated(
@@ -509,7 +517,7 @@ std::vector<Trace> FstFile::read(std::span<const Signal* const> signals, std::ui
         on_change(st, time, handle, reinterpret_cast<const unsigned char*>(value.data()), value.size());
         break;
       }
-      default: throw std::logic_error("FstFile: unknown record from the reader process");
+      default: throw MalformedRecord{};
     }
   };
   auto const failure = isolated(

@@ -284,7 +284,7 @@ class Checker {
   std::vector<FstBlockInfo> walk_blocks();
   void check_header(FstBlockInfo const& b, FstStructure& s);
   void check_geometry(FstBlockInfo const& b, FstStructure const& s);
-  void check_hierarchy(FstBlockInfo const& b, FstStructure const& s);
+  void check_hierarchy(FstBlockInfo const& b, FstStructure& s);
   void check_blackout(FstBlockInfo const& b);
   void check_value_block(FstBlockInfo& b, FstStructure const& s);
   std::uint64_t signal_bytes(std::uint64_t handle_index) const;
@@ -392,7 +392,7 @@ void Checker::check_geometry(FstBlockInfo const& b, FstStructure const& s) {
   });
 }
 
-void Checker::check_hierarchy(FstBlockInfo const& b, FstStructure const& s) {
+void Checker::check_hierarchy(FstBlockInfo const& b, FstStructure& s) {
   // FST_BL_HIER: unpacked length, gzip stream. FST_BL_HIER_LZ4: unpacked length, one LZ4 block.
   // FST_BL_HIER_LZ4DUO: unpacked length, the inner length (varint), LZ4 of LZ4.
   if (b.length < 16) fail_in(b, b.offset + 1, fmt::format("length {}, a hierarchy block has at least 16", b.length));
@@ -456,6 +456,7 @@ void Checker::check_hierarchy(FstBlockInfo const& b, FstStructure const& s) {
         if (length != expected)
           throw DataError{at, fmt::format("signal {} is {} wide here and {} in the geometry block", handle, length,
                                           expected)};
+        s.max_width = std::max(s.max_width, length);
       } else {
         throw DataError{at, fmt::format("entry type {} is none the hierarchy has", tag)};
       }

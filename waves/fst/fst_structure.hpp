@@ -35,6 +35,7 @@ struct FstStructure {
   bool gzip_wrapped = false;  // offsets count in the unpacked data
   std::vector<FstBlockInfo> blocks;  // in file order
   std::uint64_t max_handle = 0;      // signals with their own values (handles 1..max_handle)
+  std::uint64_t max_width = 0;       // the widest variable the hierarchy declares
   std::uint64_t start_time = 0, end_time = 0;
 
   bool is_value_block(FstBlockInfo const& b) const;
