@@ -127,6 +127,11 @@ function(_nicsim_dut_models)
     endif()
   endforeach()
 
+  if(NOT NICSIM_DUT_CONFIGS)
+    message(STATUS "NICSIM_DUT_CONFIGS is empty: no NIC model is built (enough for tools/fuzz, not for the "
+                   "co-simulation and its tests)")
+    return()
+  endif()
   _nicsim_verilated_runtime()
   add_library(nicsim_models STATIC)
   set(built)
