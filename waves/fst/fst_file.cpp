@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -158,6 +159,11 @@ std::optional<IsolatedFailure> isolated(fs::path const& path, std::function<void
 // last time it reported (or of `from` when none came yet).
 [[noreturn]] void throw_damaged(fs::path const& path, FstStructure const& st, IsolatedFailure const& f,
                                 Progress const& progress, std::uint64_t from) {
+  // Signals a crash does not send: the reader was stopped from outside (the OOM killer, a user).
+  if (f.signal == SIGKILL || f.signal == SIGTERM || f.signal == SIGINT || f.signal == SIGHUP || f.signal == SIGQUIT)
+    throw FstError(fmt::format("{}: reading it was stopped: the process running the FST library {} (from outside: "
+                               "out of memory, or a user)",
+                               path.string(), f.how));
   FstBlockInfo const* block = nullptr;
   std::string doing;
   std::optional<std::uint64_t> last_time;

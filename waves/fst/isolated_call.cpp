@@ -193,11 +193,12 @@ std::optional<IsolatedFailure> run_isolated(std::function<void(RecordSink&)> con
     if (pending.empty()) return std::nullopt;
     return IsolatedFailure{"ended in the middle of a record", last_line(err.get())};
   }
+  int const signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   std::string how;
-  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) how = fmt::format("used up its {} s of CPU time", cpu_seconds);
-  else if (WIFSIGNALED(status)) how = fmt::format("was killed by {}", signal_name(WTERMSIG(status)));
+  if (signal == SIGXCPU) how = fmt::format("used up its {} s of CPU time", cpu_seconds);
+  else if (signal != 0) how = fmt::format("was killed by {}", signal_name(signal));
   else how = fmt::format("exited with status {}", WEXITSTATUS(status));
-  return IsolatedFailure{how, last_line(err.get())};
+  return IsolatedFailure{how, last_line(err.get()), signal};
 }
 
 }  // namespace nicsim::waves

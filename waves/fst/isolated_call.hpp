@@ -47,6 +47,7 @@ class RecordSink {
 struct IsolatedFailure {
   std::string how;   // "was killed by SIGSEGV", "exited with status 255", "used up its 30 s of CPU time"
   std::string said;  // the last line it wrote to stderr, control characters escaped ("" if none)
+  int signal = 0;    // the signal that ended it, 0 if it exited
 };
 
 // Runs `work` in a child process (see the top of this file). Returns nothing when the child
