@@ -261,9 +261,24 @@ PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& na
 }
 
 PcapCapture read_pcap(std::filesystem::path const& path, PcapReadOptions const& opt) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw PcapError(path.string(), 0, "is a directory, not a capture");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw PcapError(path.string(), 0, "cannot open the file");
-    Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // The magic first: a device or pipe that never ends (/dev/zero, /dev/urandom) is refused here,
+    // before anything is read to its end.
+    Bytes data(4);
+    in.read(reinterpret_cast<char*>(data.data()), 4);
+    data.resize(static_cast<std::size_t>(in.gcount()));
+    if (data.size() == 4) {
+        Cursor c(data, path.string());
+        std::uint32_t const magic = c.u32(0);
+        if (magic != kBlockShb && magic != kMagicMicro && magic != kMagicNano && bswap32(magic) != kMagicMicro &&
+            bswap32(magic) != kMagicNano)
+            c.fail(0, fmt::format("bad magic {:#010x}: neither pcap nor pcapng", magic));
+        data.insert(data.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (in.bad()) throw PcapError(path.string(), data.size(), "reading the file failed");
     return parse_pcap(data, path.string(), opt);
 }
 

@@ -273,6 +273,25 @@ TEST_CASE("malformed capture files give errors naming file, offset and problem",
     CHECK_THROWS_AS(read_pcap("/nonexistent/nicsim.pcap"), PcapError);
 }
 
+TEST_CASE("a device that never ends or a directory is refused at once, not read to its end", "[pcap]") {
+    // /dev/zero used to be read until memory ran out: the magic is checked before the rest is read.
+    for (char const* endless : {"/dev/zero", "/dev/urandom"}) {
+        INFO(endless);
+        try {
+            read_pcap(endless);
+            FAIL("read " << endless);
+        } catch (PcapError const& e) {
+            CHECK_THAT(e.what(), Catch::StartsWith(std::string(endless) + ": at byte offset 0x0: bad magic"));
+        }
+    }
+    try {
+        read_pcap("/tmp");
+        FAIL("read a directory");
+    } catch (PcapError const& e) {
+        CHECK(std::string(e.what()) == "/tmp: at byte offset 0x0: is a directory, not a capture");
+    }
+}
+
 TEST_CASE("pcapng simple packet blocks and microsecond interfaces", "[pcap]") {
     Bytes ng;
     le32(ng, 0x0A0D0D0A);
