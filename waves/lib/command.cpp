@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -12,6 +10,7 @@
 #include "fst/fst_file.hpp"
 #include "lib/cycles.hpp"
 #include "lib/gtkw.hpp"
+#include "lib/input_file.hpp"
 #include "lib/nic_layout.hpp"
 #include "lib/render.hpp"
 #include "lib/rtl_enums.hpp"
@@ -129,12 +128,8 @@ Options parse(std::span<const std::string> args) {
 std::vector<EnumType> load_enums(Options const& o) {
   std::vector<EnumType> enums;
   if (!o.rtl.empty() && std::filesystem::is_directory(o.rtl)) enums = parse_enum_dir(o.rtl);
-  for (auto const& f : o.extra_rtl) {
-    std::ifstream in(f);
-    if (!in) throw std::runtime_error(fmt::format("{}: cannot read RTL file", f));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    for (auto& e : parse_enums(text, f)) enums.push_back(std::move(e));
-  }
+  for (auto const& f : o.extra_rtl)
+    for (auto& e : parse_enums(read_input_file(f), f)) enums.push_back(std::move(e));
   return enums;
 }
 
@@ -272,8 +267,9 @@ GTKWave:
   --help, -h          this text
 
 Exit status: 0 done; 1 nothing matches, a window holds no cycle or a layout names missing signals;
-2 a bad option or value, or an FST file that cannot be used (missing, not FST, cut short or
-damaged: the message names the byte offset).
+2 a bad option or value, or a file that cannot be used (an FST file missing, not FST, cut short
+or damaged: the message names the byte offset; an --rtl-file or --check-gtkw file missing or not
+a regular file).
 )",
                      p, NICSIM_RTL_DIR);
 }
@@ -297,6 +293,9 @@ int run_waves_command(std::string_view program, std::span<const std::string> arg
     err << fmt::format("{}: {}\n", program, e.what());
     return 2;
   } catch (FstError const& e) {  // missing, not FST, cut short or damaged: an unusable input
+    err << fmt::format("{}: {}\n", program, e.what());
+    return 2;
+  } catch (InputFileError const& e) {  // an --rtl-file or --check-gtkw that cannot be read
     err << fmt::format("{}: {}\n", program, e.what());
     return 2;
   } catch (std::exception const& e) {

@@ -8,9 +8,11 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "io/output_file.hpp"
+#include "lib/input_file.hpp"
 #include "lib/nic_layout.hpp"
 
 namespace nicsim::waves {
@@ -176,8 +178,7 @@ GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& o) {
 }
 
 std::vector<std::string> read_gtkw_signals(fs::path const& save_file) {
-  std::ifstream in(save_file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read", save_file.string()));
+  std::istringstream in(read_input_file(save_file));
   std::vector<std::string> names;
   std::string line;
   while (std::getline(in, line)) {

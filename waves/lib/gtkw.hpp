@@ -45,7 +45,7 @@ std::string translate_filter_text(EnumType const& e);
 GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& options);
 
 // The signal names a save file lists (its trace lines; not groups, comments, flags, filters),
-// in order. Throws std::runtime_error if the file cannot be read.
+// in order. Throws InputFileError (lib/input_file.hpp) if the file cannot be read.
 std::vector<std::string> read_gtkw_signals(std::filesystem::path const& save_file);
 
 // The names of read_gtkw_signals(save_file) that `file` does not hold (empty: all exist).

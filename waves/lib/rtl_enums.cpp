@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 
+#include "lib/input_file.hpp"
 #include "lib/nic_layout.hpp"
 
 namespace nicsim::waves {
@@ -72,33 +72,73 @@ const std::string* EnumType::literal(std::uint64_t value) const {
   return nullptr;
 }
 
-std::vector<EnumType> parse_enums(std::string_view sv_text, std::string_view source) {
-  std::string const text = strip_comments(sv_text);
-  // typedef enum [base type] [packed range] { body } name ;
+namespace {
+
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+std::size_t skip_space(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) ++pos;
+  return pos;
+}
+
+// The next `typedef enum` at or after `pos` (whole words, any whitespace between): the position
+// just after `enum`, or npos.
+std::size_t next_typedef_enum(std::string_view text, std::size_t pos) {
+  for (;;) {
+    pos = text.find("typedef", pos);
+    if (pos == std::string_view::npos) return pos;
+    std::size_t const at = pos, after = pos + 7;
+    pos = after;
+    if ((at > 0 && is_word(text[at - 1])) || after >= text.size() || !std::isspace(static_cast<unsigned char>(text[after])))
+      continue;
+    std::size_t const e = skip_space(text, after);
+    if (text.substr(e, 4) == "enum" && (e + 4 == text.size() || !is_word(text[e + 4]))) return e + 4;
+  }
+}
+
+// Width of the base type and packed range between `enum` and `{` ("logic [3:0]", "int", ""), or
+// nullopt when that text is not one.
+std::optional<unsigned> enum_width(std::string const& head) {
   static const std::regex re(
-      R"(typedef\s+enum\s*(logic|bit|reg|int|integer|byte|shortint|longint)?\s*(unsigned\s*)?(\[\s*(\d+)\s*:\s*(\d+)\s*\])?\s*\{([^}]*)\}\s*(\w+)\s*;)");
+      R"(\s*(logic|bit|reg|int|integer|byte|shortint|longint)?\s*(unsigned\s*)?(\[\s*(\d{1,9})\s*:\s*(\d{1,9})\s*\])?\s*)");
+  std::smatch m;
+  if (!std::regex_match(head, m, re)) return std::nullopt;
+  std::string const base = m[1].str();
+  if (m[3].matched) return static_cast<unsigned>(std::abs(std::stol(m[4].str()) - std::stol(m[5].str())) + 1);
+  if (base == "logic" || base == "bit" || base == "reg") return 1;
+  if (base == "byte") return 8;
+  if (base == "shortint") return 16;
+  if (base == "longint") return 64;
+  return 32;
+}
+
+}  // namespace
+
+std::vector<EnumType> parse_enums(std::string_view sv_text, std::string_view source) {
+  // typedef enum [base type] [packed range] { body } name ;
+  // Scanned piece by piece: one std::regex over the whole text recurses once per character of a
+  // long body and overflows the stack (a 1.5 MB enum crashed it).
+  std::string const text = strip_comments(sv_text);
+  std::string_view const all(text);
+  constexpr std::size_t kMaxHead = 256;  // "logic unsigned [31:0]" with room to spare
   std::vector<EnumType> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
-    auto const& m = *it;
+  for (std::size_t pos = next_typedef_enum(all, 0); pos != std::string_view::npos;
+       pos = next_typedef_enum(all, pos)) {
+    std::size_t const open = all.find('{', pos);
+    if (open == std::string_view::npos || open - pos > kMaxHead) continue;
+    auto const width = enum_width(std::string(all.substr(pos, open - pos)));
+    std::size_t const close = all.find('}', open);
+    if (!width || close == std::string_view::npos) continue;
+    std::size_t name_begin = skip_space(all, close + 1), name_end = name_begin;
+    while (name_end < all.size() && is_word(all[name_end])) ++name_end;
+    std::size_t const semicolon = skip_space(all, name_end);
+    if (name_end == name_begin || semicolon >= all.size() || all[semicolon] != ';') continue;
     EnumType e;
-    e.name = m[7].str();
+    e.name = std::string(all.substr(name_begin, name_end - name_begin));
     e.source = std::string(source);
-    std::string const base = m[1].str();
-    if (m[3].matched) {
-      int const msb = std::stoi(m[4].str());
-      int const lsb = std::stoi(m[5].str());
-      e.width = static_cast<unsigned>(std::abs(msb - lsb) + 1);
-    } else if (base == "logic" || base == "bit" || base == "reg") {
-      e.width = 1;
-    } else if (base == "byte") {
-      e.width = 8;
-    } else if (base == "shortint") {
-      e.width = 16;
-    } else if (base == "longint") {
-      e.width = 64;
-    }
+    e.width = *width;
     std::uint64_t next = 0;
-    std::stringstream body(m[6].str());
+    std::stringstream body{std::string(all.substr(open + 1, close - open - 1))};
     std::string item;
     while (std::getline(body, item, ',')) {
       auto const eq = item.find('=');
@@ -116,6 +156,7 @@ std::vector<EnumType> parse_enums(std::string_view sv_text, std::string_view sou
       next = value + 1;
     }
     out.push_back(std::move(e));
+    pos = semicolon + 1;
   }
   return out;
 }
@@ -128,12 +169,8 @@ std::vector<EnumType> parse_enum_dir(std::filesystem::path const& dir) {
   if (ec) throw std::runtime_error(fmt::format("{}: cannot list RTL files: {}", dir.string(), ec.message()));
   std::sort(files.begin(), files.end());
   std::vector<EnumType> out;
-  for (auto const& f : files) {
-    std::ifstream in(f);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    for (auto& e : parse_enums(ss.str(), f.string())) out.push_back(std::move(e));
-  }
+  for (auto const& f : files)
+    for (auto& e : parse_enums(read_input_file(f), f.string())) out.push_back(std::move(e));
   return out;
 }
 

@@ -93,6 +93,15 @@ TEST_CASE("an FST file that cannot be used gives exit status 2 naming the file, 
   CHECK(d.err.find("at byte 0") != std::string::npos);
   CHECK(std::count(d.err.begin(), d.err.end(), '\n') == 1);
   CHECK(d.out.empty());
+  // The other files it reads: only regular files (/dev/zero used to be read until memory ran out).
+  for (std::string const opt : {"--rtl-file", "--check-gtkw"}) {
+    auto const z = run(fmt::format("{} {} /dev/zero", fst(), opt));
+    CHECK(z.status == 2);
+    CHECK(z.err == "nicsim-waves: /dev/zero: is not a regular file (a FIFO or device is not read)\n");
+    auto const m = run(fmt::format("{} {} /nonexistent/x", fst(), opt));
+    CHECK(m.status == 2);
+    CHECK(m.err == "nicsim-waves: /nonexistent/x: no such file\n");
+  }
   auto const none = run(fmt::format("{} 'TOP.nothing*'", fst()));
   CHECK(none.status == 1);
   CHECK(none.err.find("no signal matches TOP.nothing*") != std::string::npos);

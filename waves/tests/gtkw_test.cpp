@@ -1,6 +1,8 @@
 // RTL enum parsing, translate filters and the GTKWave save file, on the waves_demo dump.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -56,6 +58,23 @@ TEST_CASE("typedef enums parse with sized or unsized or implicit values and comm
   CHECK(enums[1].values == std::vector<std::pair<std::uint64_t, std::string>>{{0, "X"}, {1, "Y"}});
   CHECK(enums[2].values.front() == std::pair<std::uint64_t, std::string>{16, "P"});
   CHECK(enums[0].source == "snippet.sv");
+}
+
+TEST_CASE("a huge enum body or an unclosed one parses without crashing") {
+  // One std::regex over the text recursed per character of the body: 200,000 literals (1.5 MB)
+  // overflowed the stack.
+  std::string big = "typedef enum logic [31:0] {";
+  for (int i = 0; i < 200000; ++i) big += fmt::format("{}L{}", i ? "," : "", i);
+  big += "} big_e;\ntypedef enum {" + std::string(3'000'000, 'x') + "\n";  // the second never closes
+  auto const enums = parse_enums(big, "big.sv");
+  REQUIRE(enums.size() == 1);
+  CHECK(enums[0].name == "big_e");
+  CHECK(enums[0].values.size() == 200000);
+  CHECK(enums[0].values.back() == std::pair<std::uint64_t, std::string>{199999, "L199999"});
+  // Not an enum: a range too wide to be a number, text between the range and the brace.
+  CHECK(parse_enums("typedef enum logic [99999999999:0] { A } a_e;").empty());
+  CHECK(parse_enums("typedef enum logic [3:0] junk { A } a_e;").empty());
+  CHECK(parse_enums("mytypedef enum { A } a_e;").empty());
 }
 
 TEST_CASE("the RTL's enums are found in rtl/*.sv") {
