@@ -462,33 +462,57 @@ void on_change(ReadState& st, std::uint64_t time, fstHandle handle, const unsign
 }
 
 // In the reader process: each change of a chosen signal goes to the parent.
+// In the reader process: each change of a chosen signal goes to the parent, except that of the
+// changes up to `from` only each signal's last is sent (the parent keeps only that one, as the
+// value the window opens with), and only once a later change or the end comes.
 struct ChildReadState {
   ReadState const* st = nullptr;
   RecordSink* out = nullptr;
   Progress* progress = nullptr;
+  std::unordered_map<fstHandle, std::string> before_window;  // value at `from`, by handle
+  std::string record;                                         // reused: one change at a time
+
+  // A 'c' record (RecordBuilder's layout), built without an allocation per change.
+  static_assert(sizeof(fstHandle) == sizeof(std::uint32_t));
+  void send(std::uint64_t time, fstHandle handle, std::string_view value) {
+    record.assign(1, 'c');
+    record.append(reinterpret_cast<char const*>(&time), sizeof time);
+    record.append(reinterpret_cast<char const*>(&handle), sizeof(std::uint32_t));
+    record.append(value);
+    out->send(record);
+  }
+  void flush_before_window() {
+    if (before_window.empty()) return;  // clear() wipes every bucket, even of an empty map
+    for (auto const& [handle, value] : before_window) send(st->from, handle, value);
+    before_window.clear();
+  }
+  void change(std::uint64_t time, fstHandle handle, const unsigned char* value, std::size_t len) {
+    progress->last_time.store(time, std::memory_order_relaxed);
+    progress->has_time.store(true, std::memory_order_relaxed);
+    if (time > st->to) return;  // fstapi delivers its block to the end; the parent wants none of it
+    std::string_view const v(reinterpret_cast<const char*>(value), len);
+    if (time <= st->from) {
+      before_window[handle].assign(v);
+      return;
+    }
+    flush_before_window();
+    send(time, handle, v);
+  }
 };
 
-void send_change(ChildReadState const& c, std::uint64_t time, fstHandle handle, const unsigned char* value,
-                 std::size_t len) {
-  c.progress->last_time.store(time, std::memory_order_relaxed);
-  c.progress->has_time.store(true, std::memory_order_relaxed);
-  RecordBuilder('c').u64(time).u32(handle).rest(std::string_view(reinterpret_cast<const char*>(value), len)).send(*c.out);
-}
-
 extern "C" void fst_value_cb(void* user, std::uint64_t time, fstHandle handle, const unsigned char* value) {
-  auto const& c = *static_cast<ChildReadState const*>(user);
+  auto& c = *static_cast<ChildReadState*>(user);
   auto it = c.st->by_handle.find(handle);
   if (it == c.st->by_handle.end() || value == nullptr) return;
   std::size_t const width = (*c.st->traces)[it->second.front()].signal->width;
-  send_change(c, time, handle, value,
-              ::strnlen(reinterpret_cast<const char*>(value), std::max<std::size_t>(width, 1)));
+  c.change(time, handle, value, ::strnlen(reinterpret_cast<const char*>(value), std::max<std::size_t>(width, 1)));
 }
 
 extern "C" void fst_varlen_cb(void* user, std::uint64_t time, fstHandle handle, const unsigned char* value,
                               std::uint32_t len) {
-  auto const& c = *static_cast<ChildReadState const*>(user);
+  auto& c = *static_cast<ChildReadState*>(user);
   if (value == nullptr || !c.st->by_handle.contains(handle)) return;
-  send_change(c, time, handle, value, len);
+  c.change(time, handle, value, len);
 }
 
 }  // namespace
@@ -536,8 +560,10 @@ std::vector<Trace> FstFile::read(std::span<const Signal* const> signals, std::ui
         for (auto const& [handle, idx] : st.by_handle) fstReaderSetFacProcessMask(ctx, handle);
         // Values before `from` are needed for the opening value; nothing after `to`.
         fstReaderSetLimitTimeRange(ctx, 0, to);
-        ChildReadState child{&st, &out, &*progress};
-        if (fstReaderIterBlocks2(ctx, fst_value_cb, fst_varlen_cb, &child, nullptr) == 0) RecordBuilder('F').send(out);
+        ChildReadState child{&st, &out, &*progress, {}, {}};
+        bool const ok = fstReaderIterBlocks2(ctx, fst_value_cb, fst_varlen_cb, &child, nullptr) != 0;
+        child.flush_before_window();
+        if (!ok) RecordBuilder('F').send(out);
       },
       on_record);
   if (failure) throw_damaged(path_, structure_, *failure, *progress, from);

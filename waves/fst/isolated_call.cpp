@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -170,27 +171,32 @@ std::optional<IsolatedFailure> run_isolated(std::function<void(RecordSink&)> con
   Child child(pid);
   to_parent.reset();
 
+  // Records as they come: read straight into the tail of `pending`, parse from `start`, keep
+  // what is left of a record cut by the pipe for the next read.
   std::vector<char> pending;
-  std::array<char, 64 * 1024> chunk{};
+  std::size_t start = 0;
+  constexpr std::size_t kReadBytes = 64 * 1024;
   for (;;) {
-    ssize_t const n = ::read(from_child.get(), chunk.data(), chunk.size());
+    std::size_t const have = pending.size();
+    pending.resize(have + kReadBytes);
+    ssize_t const n = ::read(from_child.get(), pending.data() + have, kReadBytes);
+    pending.resize(have + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw_errno("reading from the child process");
     if (n == 0) break;
-    pending.insert(pending.end(), chunk.data(), chunk.data() + n);
-    std::size_t used = 0;
-    while (pending.size() - used >= sizeof(std::uint32_t)) {
+    while (pending.size() - start >= sizeof(std::uint32_t)) {
       std::uint32_t len = 0;
-      std::memcpy(&len, pending.data() + used, sizeof len);
-      if (pending.size() - used - sizeof len < len) break;
-      on_record(std::string_view(pending.data() + used + sizeof len, len));
-      used += sizeof len + len;
+      std::memcpy(&len, pending.data() + start, sizeof len);
+      if (pending.size() - start - sizeof len < len) break;
+      on_record(std::string_view(pending.data() + start + sizeof len, len));
+      start += sizeof len + len;
     }
-    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(used));
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(start));
+    start = 0;
   }
   int const status = child.wait();
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-    if (pending.empty()) return std::nullopt;
+    if (pending.size() == start) return std::nullopt;
     return IsolatedFailure{"ended in the middle of a record", last_line(err.get())};
   }
   int const signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
