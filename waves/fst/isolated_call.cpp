@@ -180,9 +180,10 @@ std::optional<IsolatedFailure> run_isolated(std::function<void(RecordSink&)> con
     std::size_t const have = pending.size();
     pending.resize(have + kReadBytes);
     ssize_t const n = ::read(from_child.get(), pending.data() + have, kReadBytes);
+    int const read_errno = errno;
     pending.resize(have + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno("reading from the child process");
+    if (n < 0 && read_errno == EINTR) continue;
+    if (n < 0) throw std::system_error(read_errno, std::generic_category(), "reading from the child process");
     if (n == 0) break;
     while (pending.size() - start >= sizeof(std::uint32_t)) {
       std::uint32_t len = 0;

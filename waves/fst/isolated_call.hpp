@@ -19,7 +19,8 @@
 // An exception escaping `work` ends the child with status 1, its what() as the last line.
 //
 // POSIX fork() in a process with other threads: only the calling thread runs in the child; glibc
-// keeps malloc usable there. Call it where no other thread holds a lock `work` needs.
+// keeps malloc usable there. Call it where no other thread holds a lock `work` needs, and not
+// from two threads at once (one's child would hold the other's pipe open).
 #pragma once
 
 #include <functional>
