@@ -11,7 +11,7 @@ package nic_pkg;
   // ---- identification and limits ----
   localparam logic [31:0] NIC_MAGIC             = 32'h4E49_4353;  // ID_MAGIC value: "NICS"
   localparam int          CONTRACT_MAJOR        = 1;              // incompatible contract changes bump this; software refuses another major
-  localparam int          CONTRACT_MINOR        = 0;              // compatible additions bump this
+  localparam int          CONTRACT_MINOR        = 1;              // compatible additions bump this
   localparam int          MAX_FRAME_BYTES       = 9216;           // largest frame either direction
   localparam int          MAX_TX_FRAGS          = 16;             // descriptors per TX packet
   localparam int          RX_BUF_ALIGN_BYTES    = 64;             // RX buffer address and capacity granularity
@@ -25,7 +25,7 @@ package nic_pkg;
 
   // ---- register map: global registers (byte offsets) ----
   localparam logic [15:0] REG_ID_MAGIC               = 16'h0000;  // RO, reset 0x4E494353: NIC_MAGIC
-  localparam logic [15:0] REG_ID_VERSION             = 16'h0004;  // RO, reset 0x10000: contract version
+  localparam logic [15:0] REG_ID_VERSION             = 16'h0004;  // RO, reset 0x10001: contract version
   localparam logic [15:0] REG_ID_DATA_WIDTH          = 16'h0008;  // RO, reset parameter DATA_WIDTH: DMA and stream data width in bits
   localparam logic [15:0] REG_ID_NUM_QUEUES          = 16'h000C;  // RO, reset parameter NUM_QUEUES: queue pairs present
   localparam logic [15:0] REG_ID_MAX_FRAME           = 16'h0010;  // RO, reset 0x2400: MAX_FRAME_BYTES
@@ -34,6 +34,7 @@ package nic_pkg;
   localparam logic [15:0] REG_CTRL                   = 16'h0100;  // RW, reset 0x0: global control
   localparam logic [15:0] REG_ERR_QUEUES             = 16'h0104;  // RO, reset 0x0: queues in error
   localparam logic [15:0] REG_ERR_IRQ_EN             = 16'h0108;  // RW, reset 0x0: error interrupt enable
+  localparam logic [15:0] REG_STATUS                 = 16'h010C;  // RO, reset 0x3: what is inside the NIC (since contract 1.1)
   localparam logic [15:0] REG_RSS_KEY0               = 16'h0200;  // RW, reset 0x0, 10 words: Toeplitz key, 10 words; key byte 0 in [31:24] of word 0
   localparam logic [15:0] REG_RSS_TABLE0             = 16'h0400;  // RW, reset 0x0, 128 words: RSS indirection table, 128 words; a value >= NUM_QUEUES is SLVERR
   localparam int          REG_ID_VERSION_MAJOR_LSB   = 16;        // CONTRACT_MAJOR
@@ -48,6 +49,10 @@ package nic_pkg;
   localparam int          REG_ERR_QUEUES_RX_WIDTH    = 16;
   localparam int          REG_ERR_IRQ_EN_EN_LSB      = 0;         // 1: a queue entering error pulses irq_error
   localparam int          REG_ERR_IRQ_EN_EN_WIDTH    = 1;
+  localparam int          REG_STATUS_TX_IDLE_LSB     = 0;         // 1: every TX ring is idle (RING_STATUS.IDLE)
+  localparam int          REG_STATUS_TX_IDLE_WIDTH   = 1;
+  localparam int          REG_STATUS_RX_IDLE_LSB     = 1;         // 1: no RX frame is inside the NIC (being received, waiting for a decision or written) and every RX ring is idle
+  localparam int          REG_STATUS_RX_IDLE_WIDTH   = 1;
   localparam int          REG_RSS_TABLE0_QUEUE_LSB   = 0;         // RX queue for this hash bucket
   localparam int          REG_RSS_TABLE0_QUEUE_WIDTH = 4;
 
@@ -70,6 +75,8 @@ package nic_pkg;
   localparam logic [5:0]  RING_STAT_BYTES             = 6'h28;     // RO, reset 0x0: bytes of completed packets (wraps)
   localparam logic [5:0]  RING_STAT_DROPS             = 6'h2C;     // RO, reset 0x0: RX: frames dropped for want of buffers; TX: 0
   localparam logic [5:0]  RING_STAT_ERRS              = 6'h30;     // RO, reset 0x0: RX: frames completed BAD_FRAME, plus entries into error (both rings)
+  localparam logic [5:0]  RING_STATUS                 = 6'h34;     // RO, reset 0x1: what of the ring is inside the NIC (since contract 1.1)
+  localparam logic [5:0]  RING_TAKEN                  = 6'h38;     // RO, reset 0x0: packets taken since the ring's last reset (wraps): TX: left on the wire, with or without a completion; RX: frames given buffers, completed or not (since contract 1.1)
   localparam int          RING_BASE_LO_ADDR_LSB       = 0;         // address bits [31:0]; [3:0] must be 0 when enabling
   localparam int          RING_BASE_LO_ADDR_WIDTH     = 32;
   localparam int          RING_CPL_BASE_LO_ADDR_LSB   = 0;         // address bits [31:0]; [3:0] must be 0 when enabling
@@ -86,6 +93,8 @@ package nic_pkg;
   localparam int          RING_CONS_INDEX_WIDTH       = 16;
   localparam int          RING_ERR_CODE_LSB           = 0;         // err_e
   localparam int          RING_ERR_CODE_WIDTH         = 8;
+  localparam int          RING_STATUS_IDLE_LSB        = 0;         // 1: nothing of the ring is in flight: no descriptor read, packet, frame, data or completion write; stays 1 while the ring is disabled or in error
+  localparam int          RING_STATUS_IDLE_WIDTH      = 1;
   localparam logic [5:0]  IRQ_ARM                     = 6'h00;     // RW, reset 0x0: one-shot arm
   localparam logic [5:0]  IRQ_CAUSE                   = 6'h04;     // RW1C, reset 0x0: pending causes
   localparam logic [5:0]  IRQ_MOD_CYCLES              = 6'h08;     // RW, reset 0x0: holdoff timer in clock cycles, 0 = none

@@ -22,6 +22,10 @@
 // output is a register. txq_reset/rxq_reset pulse one cycle after the RING_CTRL write with the
 // reset bit, together with prod going to 0 and in_error clearing. Engine events count into the
 // statistics one cycle after they arrive; an error event of a ring already in error is ignored.
+// RING_TAKEN counts the engines' taken events (TX: a packet left on the wire; RX: a frame was
+// given buffers) since the ring's last reset: the RING_CTRL write with the reset bit zeroes it
+// (an event in that very cycle is lost with the old count: software resets idle rings).
+// RING_STATUS.IDLE and REG_STATUS read the engines' idle outputs as they are.
 `default_nettype none
 
 module nic_regs #(
@@ -89,6 +93,14 @@ module nic_regs #(
   input  wire  [3:0]                  rx_drop_queue,
   input  wire                         rx_bad_valid,
   input  wire  [3:0]                  rx_bad_queue,
+  // ring state for RING_STATUS, RING_TAKEN and REG_STATUS
+  input  wire                         tx_sent_valid,
+  input  wire  [3:0]                  tx_sent_queue,
+  input  wire  [NUM_QUEUES-1:0]       txq_idle,
+  input  wire                         rx_taken_valid,
+  input  wire  [3:0]                  rx_taken_queue,
+  input  wire  [NUM_QUEUES-1:0]       rxq_idle,
+  input  wire                         rx_idle,
 
   // RSS configuration to nic_rx_engine
   output logic                        rss_enable,
@@ -140,6 +152,7 @@ module nic_regs #(
   logic [31:0]           stat_bytes_q [RINGS];
   logic [31:0]           stat_drops_q [RINGS];
   logic [31:0]           stat_errs_q [RINGS];
+  logic [31:0]           taken_q [RINGS];   // RING_TAKEN
   logic [RINGS-1:0]      err_entry;  // ring enters error this cycle
 
   // nic_irq read-back and write port
@@ -168,6 +181,7 @@ module nic_regs #(
   localparam logic [3:0] K_RSS_TABLE = 4'd6;
   localparam logic [3:0] K_RING      = 4'd7;
   localparam logic [3:0] K_IRQ       = 4'd8;
+  localparam logic [3:0] K_STATUS    = 4'd9;
 
   function automatic logic [3:0] decode_kind(input logic [15:2] a);
     logic [15:0] w;
@@ -183,13 +197,15 @@ module nic_regs #(
       decode_kind = K_ERR_QUEUES;
     end else if (w == nic_pkg::REG_ERR_IRQ_EN) begin
       decode_kind = K_ERR_IRQ_EN;
+    end else if (w == nic_pkg::REG_STATUS) begin
+      decode_kind = K_STATUS;
     end else if (w >= nic_pkg::REG_RSS_KEY0 && w < nic_pkg::REG_RSS_KEY0 + 16'd40) begin
       decode_kind = K_RSS_KEY;
     end else if (w >= nic_pkg::REG_RSS_TABLE0 && w < nic_pkg::REG_RSS_TABLE0 + 16'd512) begin
       decode_kind = K_RSS_TABLE;
     end else if ((w & 16'hF000) == nic_pkg::REG_QUEUE_BASE && {28'd0, w[11:8]} < NUM_QUEUES) begin
       if (((w[7:0] & 8'hC0) == nic_pkg::QREG_TX || (w[7:0] & 8'hC0) == nic_pkg::QREG_RX)
-          && w[5:0] <= nic_pkg::RING_STAT_ERRS) begin
+          && w[5:0] <= nic_pkg::RING_TAKEN) begin
         decode_kind = K_RING;
       end else if ((w[7:0] & 8'hC0) == nic_pkg::QREG_IRQ && w[5:0] <= nic_pkg::IRQ_MOD_PKTS) begin
         decode_kind = K_IRQ;
@@ -214,6 +230,14 @@ module nic_regs #(
     if (w == nic_pkg::REG_ID_MAX_FRAME)  id_value = nic_pkg::MAX_FRAME_BYTES;
     if (w == nic_pkg::REG_ID_MAX_FRAGS)  id_value = nic_pkg::MAX_TX_FRAGS;
     if (w == nic_pkg::REG_ID_RX_ALIGN)   id_value = nic_pkg::RX_BUF_ALIGN_BYTES;
+  endfunction
+
+  // bit q of a per-queue vector (q < NUM_QUEUES: the decode checked it)
+  function automatic logic ring_bit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
+    ring_bit = 1'b0;
+    for (int i = 0; i < NUM_QUEUES; i++) begin
+      if ({28'd0, q} == i) ring_bit = v[i];
+    end
   endfunction
 
   // ERR_QUEUES: bit q = TX ring of queue q in error, bit 16 + q = its RX ring
@@ -287,7 +311,8 @@ module nic_regs #(
           // RO registers; base/size while enabled
           if (wr_off == nic_pkg::RING_CONS || wr_off == nic_pkg::RING_ERR || wr_off == nic_pkg::RING_STAT_PKTS
               || wr_off == nic_pkg::RING_STAT_BYTES || wr_off == nic_pkg::RING_STAT_DROPS
-              || wr_off == nic_pkg::RING_STAT_ERRS) begin
+              || wr_off == nic_pkg::RING_STAT_ERRS || wr_off == nic_pkg::RING_STATUS
+              || wr_off == nic_pkg::RING_TAKEN) begin
             wr_err = 1'b1;
           end
           if (enable_q[wr_ring] && wr_off <= nic_pkg::RING_SIZE_LOG2) wr_err = 1'b1;
@@ -309,7 +334,7 @@ module nic_regs #(
           end
         end
         K_IRQ:   irq_wr_valid = 1'b1;
-        default: wr_err = 1'b1;  // undefined, ID (RO), ERR_QUEUES (RO)
+        default: wr_err = 1'b1;  // undefined, ID (RO), ERR_QUEUES (RO), STATUS (RO)
       endcase
     end
   end
@@ -376,6 +401,7 @@ module nic_regs #(
         K_CTRL:       rdata_q <= {31'd0, rss_en_q};
         K_ERR_QUEUES: rdata_q <= err_queues(in_error_q);
         K_ERR_IRQ_EN: rdata_q <= {31'd0, err_irq_en_q};
+        K_STATUS:     rdata_q <= {30'd0, rx_idle, txq_idle == '1};
         K_RSS_KEY:    rdata_q <= rss_key_q[(9 - {28'd0, s_axil_araddr[5:2]})*32 +: 32];
         K_RSS_TABLE:  rdata_q <= {28'd0, rss_table_q[{s_axil_araddr[8:2], 2'b00} +: 4]};
         K_RING: begin
@@ -399,6 +425,14 @@ module nic_regs #(
             nic_pkg::RING_STAT_BYTES:  rdata_q <= stat_bytes_q[ring_of(s_axil_araddr[11:6])];
             nic_pkg::RING_STAT_DROPS:  rdata_q <= stat_drops_q[ring_of(s_axil_araddr[11:6])];
             nic_pkg::RING_STAT_ERRS:   rdata_q <= stat_errs_q[ring_of(s_axil_araddr[11:6])];
+            nic_pkg::RING_STATUS: begin
+              if (ring_of(s_axil_araddr[11:6]) < NUM_QUEUES) begin
+                rdata_q <= {31'd0, ring_bit(txq_idle, s_axil_araddr[11:8])};
+              end else begin
+                rdata_q <= {31'd0, ring_bit(rxq_idle, s_axil_araddr[11:8])};
+              end
+            end
+            nic_pkg::RING_TAKEN:       rdata_q <= taken_q[ring_of(s_axil_araddr[11:6])];
             default:                   rresp_q <= RESP_SLVERR;
           endcase
         end
@@ -481,6 +515,15 @@ module nic_regs #(
     if (rx_drop_valid && {28'd0, rx_drop_queue} < NUM_QUEUES) begin
       stat_drops_q[NUM_QUEUES + {28'd0, rx_drop_queue}] <= stat_drops_q[NUM_QUEUES + {28'd0, rx_drop_queue}] + 32'd1;
     end
+    // ---- RING_TAKEN: the ring's reset (the RING_CTRL write) zeroes it, later events count ----
+    if (tx_sent_valid && {28'd0, tx_sent_queue} < NUM_QUEUES) begin
+      taken_q[{28'd0, tx_sent_queue}] <= taken_q[{28'd0, tx_sent_queue}] + 32'd1;
+    end
+    if (rx_taken_valid && {28'd0, rx_taken_queue} < NUM_QUEUES) begin
+      taken_q[NUM_QUEUES + {28'd0, rx_taken_queue}] <= taken_q[NUM_QUEUES + {28'd0, rx_taken_queue}] + 32'd1;
+    end
+    if (do_write && !wr_err && wr_ring_reset) taken_q[wr_ring] <= 32'd0;
+
     if (rx_bad_valid || err_entry != '0) begin
       for (int r = 0; r < RINGS; r++) begin
         stat_errs_q[r] <= stat_errs_q[r]
@@ -513,6 +556,7 @@ module nic_regs #(
         stat_bytes_q[r] <= 32'd0;
         stat_drops_q[r] <= 32'd0;
         stat_errs_q[r]  <= 32'd0;
+        taken_q[r]      <= 32'd0;
       end
     end
   end

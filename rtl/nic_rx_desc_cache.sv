@@ -20,6 +20,7 @@
 // The consumer (the frame dispatcher) looks at one queue at a time through sel_q: how many
 // buffers are cached, their total capacity (capacities saturate at 16320 bytes, more than any
 // frame), whether more can still arrive, and the head buffer with its ring index; pop takes it.
+// `fetching` (registers) names the queues with descriptor reads in flight (the ring-idle status).
 // Assumes rxq_base is 16-byte aligned and rxq_prod < ring size (the registers check both).
 `default_nettype none
 
@@ -60,7 +61,9 @@ module nic_rx_desc_cache #(
   // error events
   output logic                        err_valid,
   output logic [3:0]                  err_queue,
-  output logic [7:0]                  err_code
+  output logic [7:0]                  err_code,
+  // queues with descriptor reads in flight
+  output logic [NUM_QUEUES-1:0]       fetching
 );
 
   localparam int NQ   = NUM_QUEUES;
@@ -88,6 +91,7 @@ module nic_rx_desc_cache #(
   logic [CW-1:0]  rptr_q   [QN];
   logic [23:0]    csum_q   [QN];   // total capacity cached
   logic [7:0]     gen_q    [QN];
+  logic [QN-1:0]  fetch_nz_q;      // bit q: infl_q[q] != 0
 
   logic [EW-1:0]  cmem [QN*CD];
 
@@ -371,6 +375,7 @@ module nic_rx_desc_cache #(
         csum_q[q] <= '0;
         gen_q[q]  <= '0;
       end
+      fetch_nz_q  <= '0;
       rr_q        <= '0;
       req_valid_q <= 1'b0;
       req_addr_q  <= '0;
@@ -395,9 +400,11 @@ module nic_rx_desc_cache #(
       if (load_req) begin
         fidx_q[pk] <= (fidx_q[pk] + {{(16-CNW){1'b0}}, nfetch[pk]}) & ring_mask(pk);
         infl_q[pk] <= infl_next(pk);
+        fetch_nz_q[pk] <= (infl_next(pk) != '0);
       end
       if (d_live && q_in(t_q)) begin
         infl_q[tk] <= infl_next(tk);
+        fetch_nz_q[tk] <= (infl_next(tk) != '0);
       end
       if (d_push && q_in(t_q)) begin
         cnt_q[tk]  <= cnt_next(tk);
@@ -417,6 +424,7 @@ module nic_rx_desc_cache #(
             aidx_q[q] <= '0;
             cnt_q[q]  <= '0;
             infl_q[q] <= '0;
+            fetch_nz_q[q] <= 1'b0;
             wptr_q[q] <= '0;
             rptr_q[q] <= '0;
             csum_q[q] <= '0;
@@ -427,8 +435,10 @@ module nic_rx_desc_cache #(
     end
   end
 
+  assign fetching = fetch_nz_q[NQ-1:0];
+
   logic unused_cache;
-  assign unused_cache = ^{trk_s_ready, d.rsvd, d_cap14[5:0], pick_slot32, head[7:0], qi[31:4]};
+  assign unused_cache = ^{trk_s_ready, fetch_nz_q, d.rsvd, d_cap14[5:0], pick_slot32, head[7:0], qi[31:4]};
 
 endmodule
 

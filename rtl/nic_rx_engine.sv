@@ -34,6 +34,12 @@
 // still in flight for it completes and is ignored (per-queue generation numbers, 8 bits: a stale
 // response could only be mistaken after 256 resets of one queue while it is in flight).
 //
+// Ring idle (RING_STATUS.IDLE) and RING_TAKEN: every frame admitted to a queue (given buffers) is
+// reported on rx_taken_*, and counted per queue until it is finished: completed (its completion
+// write answered) or abandoned (retired without a completion: reset, error, stop). rxq_idle[q]: no
+// frame of q is in flight and no descriptor read of q is. rx_idle: no frame is inside at all
+// (being received, in the frame FIFO, waiting for its decision, admitted) and every queue is idle.
+//
 // A frame can span at most CACHE_DEPTH buffers; it is dropped if it needs more.
 // Assumes: rxq_base/rxq_cpl_base 16-byte aligned, rxq_prod < ring size, rss_table entries below
 // NUM_QUEUES (all checked by nic_regs); DMA write data is taken only after its request.
@@ -88,6 +94,10 @@ module nic_rx_engine #(
   output logic [3:0]                 rx_drop_queue,
   output logic                       rx_bad_valid,
   output logic [3:0]                 rx_bad_queue,
+  output logic                       rx_taken_valid,   // a frame was given buffers (RING_TAKEN)
+  output logic [3:0]                 rx_taken_queue,
+  output logic [NUM_QUEUES-1:0]      rxq_idle,         // nothing of queue q in flight
+  output logic                       rx_idle,          // no frame inside, every queue idle
   // DMA read client 2: buffer descriptors
   output logic                       desc_rd_req_valid,
   input  wire                        desc_rd_req_ready,
@@ -200,6 +210,7 @@ module nic_rx_engine #(
   logic           cerr_valid;
   logic [3:0]     cerr_queue;
   logic [7:0]     cerr_code;
+  logic [NQ-1:0]  cache_fetching;
 
   nic_rx_desc_cache #(.DATA_WIDTH(DATA_WIDTH), .NUM_QUEUES(NQ), .CACHE_DEPTH(CACHE_DEPTH)) u_cache (
     .clk, .rst_n,
@@ -211,7 +222,8 @@ module nic_rx_engine #(
     .rd_resp_err(desc_rd_resp_err),
     .sel_q, .sel_count, .sel_cap_sum, .sel_more, .sel_head_addr, .sel_head_cap, .sel_head_idx,
     .pop(cache_pop),
-    .err_valid(cerr_valid), .err_queue(cerr_queue), .err_code(cerr_code)
+    .err_valid(cerr_valid), .err_queue(cerr_queue), .err_code(cerr_code),
+    .fetching(cache_fetching)
   );
 
   // ---------------------------------------------------------------- dispatcher
@@ -846,8 +858,69 @@ module nic_rx_engine #(
     end
   end
 
+  // ---------------------------------------------------------------- frames in flight
+  // Per queue: frames admitted and not finished (any generation: a reset does not clear it, the
+  // frames of the old generation still finish). Globally: frames whose last beat came in and
+  // whose fate is not decided and done yet. Written on these events only.
+  logic [15:0]   frames_q [QN];
+  logic [QN-1:0] frames_nz_q;      // bit q: frames_q[q] != 0
+  logic [15:0]   inside_q;
+  logic          inside_nz_q, partial_q;
+  logic          fin_norec, fin_retire, frame_in, rx_beat;
+
+  assign rx_beat    = s_axis_rx_tvalid && s_axis_rx_tready;
+  assign frame_in   = rx_beat && s_axis_rx_tlast;
+  assign fin_norec  = do_abort && (nbuf_q == 8'd0);   // (an abort always has a buffer: kept exact)
+  assign fin_retire = r_retire && !r_issue;            // abandoned at the record head
+
+  // frames of queue x in flight after this cycle's events
+  function automatic logic [15:0] frames_after(input int x);
+    frames_after = frames_q[x]
+                   + {15'd0, do_admit && {28'd0, mq_q} == x}
+                   - {15'd0, fin_norec && {28'd0, cur_q} == x}
+                   - {15'd0, fin_retire && {28'd0, rq_q} == x}
+                   - {15'd0, ct_pop && {28'd0, t_q} == x};
+  endfunction
+
+  function automatic logic [15:0] inside_after();
+    inside_after = inside_q + {15'd0, frame_in} - {15'd0, do_drop} - {15'd0, fin_norec}
+                   - {15'd0, fin_retire} - {15'd0, ct_pop};
+  endfunction
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      frames_nz_q <= '0;
+      inside_q    <= '0;
+      inside_nz_q <= 1'b0;
+      partial_q   <= 1'b0;
+      rx_taken_valid <= 1'b0;
+      rx_taken_queue <= '0;
+      for (int q = 0; q < QN; q++) begin
+        frames_q[q] <= '0;
+      end
+    end else begin
+      rx_taken_valid <= do_admit;
+      if (do_admit) rx_taken_queue <= mq_q;
+      if (rx_beat) partial_q <= !s_axis_rx_tlast;
+      if (do_admit || fin_norec || fin_retire || ct_pop) begin
+        for (int q = 0; q < NQ; q++) begin
+          frames_q[q]    <= frames_after(q);
+          frames_nz_q[q] <= (frames_after(q) != '0);
+        end
+      end
+      if (frame_in || do_drop || fin_norec || fin_retire || ct_pop) begin
+        inside_q    <= inside_after();
+        inside_nz_q <= (inside_after() != '0);
+      end
+    end
+  end
+
+  assign rxq_idle = ~(frames_nz_q[NQ-1:0] | cache_fetching);
+  // A drop is counted (RING_STAT_DROPS) one cycle after its event: idle waits for it.
+  assign rx_idle  = !partial_q && !inside_nz_q && (cache_fetching == '0) && !rx_drop_valid;
+
   logic unused_engine;
-  assign unused_engine = ^{job_s_ready, rec_s_ready, resp_s_ready, resp_count, ct_s_ready,
+  assign unused_engine = ^{frames_nz_q, job_s_ready, rec_s_ready, resp_s_ready, resp_count, ct_s_ready,
                            cb_s_ready, cr_s_ready, cr_count, qv[31:4], rcpl_q[127],
                            mcpl[127:48], mcpl[31:0], wlen_m1, rq_next16, rcpl[127:48], rcpl[15:0], btot};
 

@@ -107,6 +107,9 @@ module nic_top #(
   logic [3:0]       tx_pkt_queue, tx_err_queue, rx_pkt_queue, rx_err_queue, rx_drop_queue, rx_bad_queue;
   logic [15:0]      tx_pkt_bytes, rx_pkt_bytes;
   logic [7:0]       tx_err_code, rx_err_code;
+  logic             tx_sent_valid, rx_taken_valid, rx_idle;
+  logic [3:0]       tx_sent_queue, rx_taken_queue;
+  logic [NQ-1:0]    txq_idle, rxq_idle;
   logic             rss_enable;
   logic [319:0]     rss_key;
   logic [128*4-1:0] rss_table;
@@ -157,6 +160,7 @@ module nic_top #(
     .rxq_base, .rxq_cpl_base, .rxq_size_log2, .rxq_enable, .rxq_reset, .rxq_prod, .rxq_in_error,
     .rxq_cons, .rx_pkt_valid, .rx_pkt_queue, .rx_pkt_bytes, .rx_err_valid, .rx_err_queue, .rx_err_code,
     .rx_drop_valid, .rx_drop_queue, .rx_bad_valid, .rx_bad_queue,
+    .tx_sent_valid, .tx_sent_queue, .txq_idle, .rx_taken_valid, .rx_taken_queue, .rxq_idle, .rx_idle,
     .rss_enable, .rss_key, .rss_table,
     .irq_queue, .irq_error
   );
@@ -174,6 +178,7 @@ module nic_top #(
     .clk, .rst_n,
     .txq_base, .txq_cpl_base, .txq_size_log2, .txq_enable, .txq_reset, .txq_prod, .txq_in_error,
     .txq_cons, .tx_pkt_valid, .tx_pkt_queue, .tx_pkt_bytes, .tx_err_valid, .tx_err_queue, .tx_err_code,
+    .tx_sent_valid, .tx_sent_queue, .txq_idle,
 
     .desc_rd_req_valid  (rd_req_valid[0]),
     .desc_rd_req_ready  (rd_req_ready[0]),
@@ -222,6 +227,7 @@ module nic_top #(
     .rss_enable, .rss_key, .rss_table,
     .rxq_cons, .rx_pkt_valid, .rx_pkt_queue, .rx_pkt_bytes, .rx_err_valid, .rx_err_queue, .rx_err_code,
     .rx_drop_valid, .rx_drop_queue, .rx_bad_valid, .rx_bad_queue,
+    .rx_taken_valid, .rx_taken_queue, .rxq_idle, .rx_idle,
 
     .desc_rd_req_valid  (rd_req_valid[2]),
     .desc_rd_req_ready  (rd_req_ready[2]),

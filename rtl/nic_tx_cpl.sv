@@ -10,7 +10,7 @@
 // cpl_err_valid/queue instead (the engine stops the queue and kills its later jobs). Per-queue
 // completion index and phase: index wraps at the ring size, phase starts at 1 and flips at each
 // wrap. txq_reset[q] returns queue q to index 0, phase 1, cons 0; a write of q already issued
-// still lands but no longer counts.
+// still lands but no longer counts. `busy` names the queues with a job or a write in flight.
 `default_nettype none
 
 module nic_tx_cpl #(
@@ -48,7 +48,8 @@ module nic_tx_cpl #(
   output logic [3:0]                   pkt_queue,
   output logic [15:0]                  pkt_bytes,
   output logic                         cpl_err_valid,
-  output logic [3:0]                   cpl_err_queue
+  output logic [3:0]                   cpl_err_queue,
+  output logic [NUM_QUEUES-1:0]        busy
 );
 
   localparam int B   = DATA_WIDTH / 8;
@@ -61,6 +62,7 @@ module nic_tx_cpl #(
   nic_tx_pkg::tx_job_t jf_data;
   logic [3:0]          jf_queue;
   logic [$clog2(JOBS):0] jf_count;
+  logic [NUM_QUEUES-1:0] jf_held, fl_held;
 
   // In-flight FIFO.
   logic        fl_s_valid, fl_s_ready, fl_valid, fl_killed, fl_dead;
@@ -104,13 +106,13 @@ module nic_tx_cpl #(
     .clk(clk), .rst_n(rst_n), .kill(kill),
     .s_valid(job_valid), .s_ready(jf_s_ready), .s_data(job_data), .s_queue(job_queue), .s_kill(1'b0),
     .m_valid(jf_valid), .m_ready(jf_ready), .m_data(jf_data), .m_queue(jf_queue),
-    .m_killed(jf_killed), .count(jf_count));
+    .m_killed(jf_killed), .count(jf_count), .held(jf_held));
 
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_FLIGHT_BITS), .DEPTH(WRITES), .NUM_QUEUES(NUM_QUEUES)) u_flight (
     .clk(clk), .rst_n(rst_n), .kill(kill),
     .s_valid(fl_s_valid), .s_ready(fl_s_ready), .s_data(fl_s_data), .s_queue(jf_queue), .s_kill(1'b0),
     .m_valid(fl_valid), .m_ready(wr_resp_valid), .m_data(fl_data), .m_queue(fl_queue),
-    .m_killed(fl_killed), .count(fl_count));
+    .m_killed(fl_killed), .count(fl_count), .held(fl_held));
 
   // The head job's slot and record: only with a head job (they matter only then).
   always_comb begin
@@ -168,6 +170,7 @@ module nic_tx_cpl #(
     pkt_queue     = pkt_queue_q;
     pkt_bytes     = pkt_bytes_q;
   end
+  assign busy = jf_held | fl_held;
 
   // Record bytes onto the beat: B < 16 sends 16/B full beats, else one beat at the slot's lanes
   // (placed when the record is queued, so the output is a plain read).

@@ -35,7 +35,10 @@
 // error are sent and completed, so the completed packets of a queue are always a prefix and
 // txq_cons points at the first descriptor not sent. txq_reset[q] (and a failed completion write
 // of q) kills every in-flight record of q: reads still drain into the void, packets already
-// committed still leave whole but get no completion.
+// committed still leave whole but get no completion. Every packet that left is reported on
+// tx_sent_* (completion or not), and txq_idle[q] says nothing of queue q is anywhere in the engine
+// (descriptor reads, buffered descriptors, data reads, the packet FIFO, the output, completion
+// writes, that last report): the driver waits for it before it resets a ring (docs/contract.md).
 // Assumes: ring and completion bases 16-byte aligned, size_log2 in 1..16 and prod < ring size
 // (nic_regs checks these and raises txq_in_error otherwise). The driver may publish a chain in
 // pieces (doorbells inside a packet); descriptors between cons and prod must not change.
@@ -70,6 +73,9 @@ module nic_tx_engine #(
   output logic                         tx_err_valid,
   output logic [3:0]                   tx_err_queue,
   output logic [7:0]                   tx_err_code,
+  output logic                         tx_sent_valid,   // a packet left on the wire (RING_TAKEN)
+  output logic [3:0]                   tx_sent_queue,
+  output logic [NUM_QUEUES-1:0]        txq_idle,        // nothing of queue q in flight (RING_STATUS.IDLE)
 
   // DMA read client 0: descriptors
   output logic                         desc_rd_req_valid,
@@ -187,6 +193,10 @@ module nic_tx_engine #(
 
   logic [3:0] cur_q;  // queue the descriptor stream currently belongs to
 
+  // Ring idle: which queues have something in each stage (registers of the FIFOs and stages).
+  logic [NQ-1:0] tags_held, dbuf_held, recs_held, cfgf_held, info_held, meta_held;
+  logic [NQ-1:0] out_busy, cpl_busy, pkt_hot_q;
+
   always_comb begin
     kill_cur = 1'b0;
     stop_cur = 1'b0;
@@ -236,7 +246,7 @@ module nic_tx_engine #(
     .s_valid(tag_s_valid), .s_ready(tag_s_ready), .s_data(tag_s_data), .s_queue(pick),
     .s_kill(1'b0),
     .m_valid(tag_valid), .m_ready(tag_ready), .m_data(tag), .m_queue(tag_queue),
-    .m_killed(tag_killed), .count(tag_count));
+    .m_killed(tag_killed), .count(tag_count), .held(tags_held));
 
   // The pick and its read: computed only while some queue is eligible (idle costs nothing).
   always_comb begin
@@ -483,7 +493,7 @@ module nic_tx_engine #(
     .s_valid(dbuf_s_valid), .s_ready(dbuf_s_ready), .s_data(dbuf_s_data), .s_queue(tag_queue),
     .s_kill(dbuf_s_kill),
     .m_valid(dh_valid), .m_ready(dh_ready), .m_data(dh), .m_queue(dh_queue),
-    .m_killed(dh_killed), .count(dbuf_count));
+    .m_killed(dh_killed), .count(dbuf_count), .held(dbuf_held));
 
   // A packet starts (its first data read is issued) only once its EOP descriptor is in the
   // buffer, or once MAX_TX_FRAGS descriptors without EOP are (ERR_DESC_CHAIN_LONG follows), so
@@ -577,6 +587,7 @@ module nic_tx_engine #(
 
   // Descriptor stage state, on its events.
   always_ff @(posedge clk) begin
+    if (do_issue && first) pkt_hot_q <= qhot(dh_queue);
     if (do_issue) begin
       pkt_q_q     <= dh_queue;
       pkt_len_q   <= new_len[15:0];
@@ -670,7 +681,7 @@ module nic_tx_engine #(
     .s_valid(rec_s_valid), .s_ready(rec_s_ready), .s_data(rec_s_data), .s_queue(rec_s_queue),
     .s_kill(1'b0),
     .m_valid(rec_valid), .m_ready(rec_ready), .m_data(rec), .m_queue(rec_queue),
-    .m_killed(rec_killed), .count(rec_count));
+    .m_killed(rec_killed), .count(rec_count), .held(recs_held));
 
   always_comb begin
     lane_in  = rfirst_q ? rec.lane[LW-1:0] : '0;
@@ -723,14 +734,14 @@ module nic_tx_engine #(
     .s_valid(cfg_s_valid), .s_ready(cfg_s_ready), .s_data(cfg_s_data), .s_queue(4'd0),
     .s_kill(1'b0),
     .m_valid(cfg_valid), .m_ready(cfg_ready), .m_data(cfg), .m_queue(cfg_queue),
-    .m_killed(cfg_killed), .count(cfgf_count));
+    .m_killed(cfg_killed), .count(cfgf_count), .held(cfgf_held));
 
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_INFO_BITS), .DEPTH(PKTS), .NUM_QUEUES(NQ)) u_info (
     .clk(clk), .rst_n(rst_n), .kill(kill),
     .s_valid(info_s_valid), .s_ready(info_s_ready), .s_data(info_s_data),
     .s_queue(info_s_queue), .s_kill(1'b0),
     .m_valid(info_valid), .m_ready(info_ready), .m_data(info), .m_queue(info_queue),
-    .m_killed(info_killed), .count(info_count));
+    .m_killed(info_killed), .count(info_count), .held(info_held));
 
   nic_tx_csum #(.DATA_WIDTH(DATA_WIDTH)) u_csum (
     .clk(clk), .rst_n(rst_n),
@@ -743,7 +754,7 @@ module nic_tx_engine #(
     .s_valid(meta_s_valid), .s_ready(meta_s_ready), .s_data(meta_s_data),
     .s_queue(info_queue), .s_kill(1'b0),
     .m_valid(meta_valid), .m_ready(meta_ready), .m_data(meta), .m_queue(meta_queue),
-    .m_killed(meta_killed), .count(meta_count));
+    .m_killed(meta_killed), .count(meta_count), .held(meta_held));
 
   // Room in the packet FIFO was reserved; the meta FIFO may make a last beat wait.
   assign df_s_valid = pk_out_valid && (!pk_out_last || meta_s_ready);
@@ -788,6 +799,7 @@ module nic_tx_engine #(
     .meta_valid(meta_valid), .meta_ready(meta_ready), .meta_data(meta), .meta_queue(meta_queue),
     .meta_killed(meta_killed),
     .job_valid(job_valid), .job_room(job_room), .job_data(job_data), .job_queue(job_queue),
+    .sent_valid(tx_sent_valid), .sent_queue(tx_sent_queue), .busy(out_busy),
     .m_axis_tx_tdata(m_axis_tx_tdata), .m_axis_tx_tkeep(m_axis_tx_tkeep),
     .m_axis_tx_tlast(m_axis_tx_tlast), .m_axis_tx_tuser(m_axis_tx_tuser),
     .m_axis_tx_tvalid(m_axis_tx_tvalid), .m_axis_tx_tready(m_axis_tx_tready));
@@ -805,7 +817,12 @@ module nic_tx_engine #(
     .wr_data(cpl_wr_data), .wr_data_strb(cpl_wr_data_strb), .wr_data_last(cpl_wr_data_last),
     .wr_resp_valid(cpl_wr_resp_valid), .wr_resp_err(cpl_wr_resp_err),
     .pkt_valid(tx_pkt_valid), .pkt_queue(tx_pkt_queue), .pkt_bytes(tx_pkt_bytes),
-    .cpl_err_valid(e4_valid), .cpl_err_queue(e4_q));
+    .cpl_err_valid(e4_valid), .cpl_err_queue(e4_q), .busy(cpl_busy));
+
+  // A queue is idle when none of its descriptor reads, descriptors, packets (open in the
+  // descriptor stage, reading, in the FIFO, leaving) or completion writes is in flight.
+  assign txq_idle = ~(tags_held | dbuf_held | recs_held | info_held | meta_held | out_busy | cpl_busy |
+                      ({NQ{pkt_open_q}} & pkt_hot_q));
 
   // ------------------------------------------------------------------------------------------
   // Error state and the error event port (one report per cycle, lowest queue first)
@@ -888,7 +905,7 @@ module nic_tx_engine #(
   // Signals read only in part (reserved descriptor bits, counts kept for debug).
   logic unused_ok;
   assign unused_ok = ^{desc_rd_resp_last, data_rd_resp_last, d.rsvd1, d.rsvd2, d.rsvd3,
-                       dbuf_count, rec_count, df_count, cfgf_count, cfg_queue, cfg_killed, info_count, meta_count,
+                       dbuf_count, rec_count, df_count, cfgf_count, cfgf_held, cfg_queue, cfg_killed, info_count, meta_count,
                        cfg_valid, info_valid, rec.lane, ext_d.addr, ext_d.len, ext_d.rsvd1,
                        ext_d.rsvd2, ext_d.rsvd3, ext_d.csum_ip, ext_d.csum_l4, ext_d.l4_udp,
                        ext_d.l3_ipv6, ext_d.l3_offset, ext_d.l4_offset, res_add[16], new_len[16],

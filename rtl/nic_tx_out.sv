@@ -10,7 +10,10 @@
 // last beat is taken by the sink; a packet starts only when the job FIFO has room for its job
 // and the one possibly still waiting in the output register (job_room). Kills of the packet's
 // queue (reset, failed completion write) only cancel its completion: a packet already in the
-// FIFO still leaves whole.
+// FIFO still leaves whole. Every packet that left (its last beat taken by the sink), completion
+// or not, is reported once on sent_valid/sent_queue (a register: RING_TAKEN counts it); `busy`
+// names the queues whose packet is in this stage, its report included, so a ring reads idle only
+// once its packets are counted.
 `default_nettype none
 
 module nic_tx_out #(
@@ -37,6 +40,10 @@ module nic_tx_out #(
   input  wire                         job_room,   // the job FIFO can take two more
   output nic_tx_pkg::tx_job_t         job_data,
   output logic [3:0]                  job_queue,
+  // packets that left, and the queues with a packet here
+  output logic                        sent_valid,
+  output logic [3:0]                  sent_queue,
+  output logic [NUM_QUEUES-1:0]       busy,
   // wire
   output logic [DATA_WIDTH-1:0]       m_axis_tx_tdata,
   output logic [DATA_WIDTH/8-1:0]     m_axis_tx_tkeep,
@@ -62,10 +69,21 @@ module nic_tx_out #(
   logic                  oj_q;              // the beat carries a job
   logic [3:0]            ojq_q;
   nic_tx_pkg::tx_job_t   ojob_q;
+  logic                  sent_q;            // a packet's last beat left in the previous cycle
+  logic [3:0]            sent_queue_q;
+  // One-hot queue of the packet in the stage, of the beat in the output register and of the
+  // report: set once per packet, so `busy` is plain vector logic.
+  logic [NUM_QUEUES-1:0] cur_hot_q, ojq_hot_q, sent_hot_q;
 
   nic_tx_pkg::tx_meta_t meta;
   logic [3:0]           queue;
   logic                 nocpl, active, load, go, send_beat;
+
+  function automatic logic [NUM_QUEUES-1:0] qhot(input logic [3:0] q);
+    for (int i = 0; i < NUM_QUEUES; i++) begin
+      qhot[i] = ({28'd0, q} == i);
+    end
+  endfunction
 
   function automatic logic qbit(input logic [NUM_QUEUES-1:0] v, input logic [3:0] q);
     qbit = 1'b0;
@@ -137,6 +155,11 @@ module nic_tx_out #(
     m_axis_tx_tlast  = ol_q;
     m_axis_tx_tuser  = 1'b0;
     m_axis_tx_tvalid = ov_q;
+
+    sent_valid = sent_q;
+    sent_queue = sent_queue_q;
+    busy       = ({NUM_QUEUES{busy_q}} & cur_hot_q) | ({NUM_QUEUES{ov_q}} & ojq_hot_q)
+                 | ({NUM_QUEUES{sent_q}} & sent_hot_q);
   end
 
   // Payload registers (not reset): on their events only.
@@ -154,6 +177,13 @@ module nic_tx_out #(
     if (go && !busy_q) begin
       cur_q       <= meta_data;
       cur_queue_q <= meta_queue;
+      cur_hot_q   <= qhot(meta_queue);
+    end
+    if (send_beat && !busy_q) ojq_hot_q <= qhot(meta_queue);
+    if (send_beat && busy_q)  ojq_hot_q <= cur_hot_q;
+    if (ov_q && m_axis_tx_tready && ol_q) begin
+      sent_queue_q <= ojq_q;
+      sent_hot_q   <= ojq_hot_q;
     end
   end
 
@@ -164,7 +194,9 @@ module nic_tx_out #(
       beat_idx_q  <= '0;
       ov_q        <= 1'b0;
       oj_q        <= 1'b0;
+      sent_q      <= 1'b0;
     end else begin
+      sent_q <= ov_q && m_axis_tx_tready && ol_q;
       if (send_beat) begin
         ov_q <= 1'b1;
         oj_q <= fifo_last && !nocpl && !qbit(kill, queue);

@@ -14,6 +14,8 @@
 // killed (dead_q). The head is the oldest entry of its queue, so it is killed iff its own s_kill
 // bit is set or dead_q of its queue is non-zero. (Counts rather than generation numbers: a
 // generation number stored with an entry would wrap after enough kills of a long-held entry.)
+// `held` (a register) tells which queues have entries, killed or not: the engine's ring-idle
+// status (RING_STATUS.IDLE) is built from it.
 `default_nettype none
 
 module nic_tx_qfifo #(
@@ -36,7 +38,8 @@ module nic_tx_qfifo #(
   output logic [WIDTH-1:0]        m_data,
   output logic [3:0]              m_queue,
   output logic                    m_killed,
-  output logic [$clog2(DEPTH):0]  count
+  output logic [$clog2(DEPTH):0]  count,
+  output logic [NUM_QUEUES-1:0]   held        // bit q: an entry of queue q is held
 );
 
   localparam int AW = $clog2(DEPTH);
@@ -48,6 +51,7 @@ module nic_tx_qfifo #(
   logic [AW:0]      held_q [NUM_QUEUES];        // entries of queue q held
   logic [AW:0]      dead_q [NUM_QUEUES];        // how many of the oldest of them are killed
   logic [15:0]      dead_nz;                    // bit q: dead_q[q] != 0 (16 bits: m_queue indexes it)
+  logic [NUM_QUEUES-1:0] held_nz;               // bit q: held_q[q] != 0
   logic             push, pop;
 
   // Outputs depend on state only (no path from s_* or kill to m_* or s_ready).
@@ -58,6 +62,7 @@ module nic_tx_qfifo #(
     m_data   = mem[rd_q[AW-1:0]];
     m_queue  = qmem[rd_q[AW-1:0]];
     m_killed = kmem[rd_q[AW-1:0]] || dead_nz[m_queue];
+    held     = held_nz;
   end
 
   always_comb begin
@@ -75,9 +80,9 @@ module nic_tx_qfifo #(
   end
 
   // Entries of a queue held after an edge that pushes (in) and pops (out) one of its entries.
-  function automatic logic [AW:0] held_after(input logic [AW:0] held, input logic in,
+  function automatic logic [AW:0] held_after(input logic [AW:0] count_now, input logic in,
                                              input logic out);
-    held_after = held + {{AW{1'b0}}, in} - {{AW{1'b0}}, out};
+    held_after = count_now + {{AW{1'b0}}, in} - {{AW{1'b0}}, out};
   endfunction
 
   always_ff @(posedge clk) begin
@@ -85,6 +90,7 @@ module nic_tx_qfifo #(
       wr_q    <= '0;
       rd_q    <= '0;
       dead_nz <= '0;
+      held_nz <= '0;
       for (int q = 0; q < NUM_QUEUES; q++) begin
         held_q[q] <= '0;
         dead_q[q] <= '0;
@@ -96,6 +102,8 @@ module nic_tx_qfifo #(
         for (int q = 0; q < NUM_QUEUES; q++) begin
           held_q[q] <= held_after(held_q[q], push && {28'd0, s_queue} == q,
                                   pop && {28'd0, m_queue} == q);
+          held_nz[q] <= (held_after(held_q[q], push && {28'd0, s_queue} == q,
+                                    pop && {28'd0, m_queue} == q) != '0);
           if (kill[q]) begin
             dead_q[q]  <= held_after(held_q[q], push && {28'd0, s_queue} == q,
                                      pop && {28'd0, m_queue} == q);

@@ -86,6 +86,6 @@ TEST_CASE("register table: unique - aligned - inside its block - queue addresses
     if (r.block != c::reg_block::GLOBAL) CHECK(r.offset + 4 * r.count <= c::QREG_RX - c::QREG_TX);
   }
   CHECK(c::queue_reg(3, c::QREG_RX, c::RING_PROD) == 0x1000 + 3 * 0x100 + 0x40 + 0x18);
-  CHECK(c::CONTRACT_VERSION == 0x00010000u);
+  CHECK(c::CONTRACT_VERSION == 0x00010001u);  // 1.1: REG_STATUS, RING_STATUS, RING_TAKEN
   CHECK(c::to_string(c::err_e::ERR_DOORBELL_RANGE) == "ERR_DOORBELL_RANGE");
 }

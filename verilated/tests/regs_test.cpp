@@ -55,6 +55,10 @@ struct RegsBench {
         : rng(seed),
           bfm(nicsim::bfm::AxilPort::of_slave(m), rng, overlapping_writes()),
           axil(bfm, [this] { tick(); }) {
+        // Engines with nothing in flight (RING_STATUS.IDLE and REG_STATUS read these inputs).
+        m.txq_idle = (1u << kQueues) - 1;
+        m.rxq_idle = (1u << kQueues) - 1;
+        m.rx_idle = 1;
         m.rst_n = 0;
         tick();
         tick();
@@ -222,8 +226,8 @@ TEST_CASE("undefined addresses and absent queues answer SLVERR and change nothin
     RegsBench b;
     const auto before = snapshot(b);
     const std::vector<std::uint32_t> holes = {
-        0x001C, 0x0020, 0x00FC, 0x010C, 0x01FC, 0x0228, 0x03FC, 0x0600, 0x0FFC,
-        txr(0, 0x34), txr(0, 0x3C), rxr(2, 0x34), irqr(3, 0x10), irqr(3, 0x3C),
+        0x001C, 0x0020, 0x00FC, 0x0110, 0x01FC, 0x0228, 0x03FC, 0x0600, 0x0FFC,
+        txr(0, 0x3C), rxr(2, 0x3C), irqr(3, 0x10), irqr(3, 0x3C),
         c::queue_reg(0, 0xC0, 0), c::queue_reg(3, 0xC0, 0x3C),
         txr(kQueues, 0), rxr(kQueues, c::RING_PROD), irqr(kQueues, c::IRQ_ARM), txr(15, c::RING_CONS),
         0x2000, 0x8000, 0xFFFC};
@@ -437,6 +441,42 @@ TEST_CASE("statistics count engine events per ring - consumer indices read throu
     CHECK(b.rd(txr(2, c::RING_STAT_PKTS)) == 0);
     CHECK(b.rd(txr(2, c::RING_CONS)) == 3);
     CHECK(b.rd(rxr(3, c::RING_CONS)) == 0xFFFF);
+}
+
+TEST_CASE("RING_TAKEN counts taken events per ring since its reset - RING_STATUS and REG_STATUS read the idle inputs") {
+    RegsBench b;
+    auto event = [&](unsigned char& valid, unsigned char& queue, unsigned q) {
+        valid = 1;
+        queue = static_cast<unsigned char>(q);
+        b.tick();
+        valid = 0;
+    };
+    event(b.m.tx_sent_valid, b.m.tx_sent_queue, 1);
+    event(b.m.tx_sent_valid, b.m.tx_sent_queue, 1);
+    event(b.m.tx_sent_valid, b.m.tx_sent_queue, 9);  // a queue that does not exist counts nowhere
+    for (int i = 0; i < 3; ++i) event(b.m.rx_taken_valid, b.m.rx_taken_queue, 2);
+    b.tx_pkt(1, 60);
+    CHECK(b.rd(txr(1, c::RING_TAKEN)) == 2);
+    CHECK(b.rd(rxr(2, c::RING_TAKEN)) == 3);
+    CHECK(b.rd(txr(2, c::RING_TAKEN)) == 0);
+    CHECK(b.rd(rxr(1, c::RING_TAKEN)) == 0);
+    // The ring's reset zeroes its count, nothing else (statistics are cleared only by the NIC reset).
+    b.wr(txr(1, c::RING_CTRL), static_cast<std::uint32_t>(c::RING_CTRL_RESET.put(0, 1)));
+    CHECK(b.rd(txr(1, c::RING_TAKEN)) == 0);
+    CHECK(b.rd(txr(1, c::RING_STAT_PKTS)) == 1);
+    CHECK(b.rd(rxr(2, c::RING_TAKEN)) == 3);
+    event(b.m.tx_sent_valid, b.m.tx_sent_queue, 1);
+    CHECK(b.rd(txr(1, c::RING_TAKEN)) == 1);
+
+    CHECK(b.rd(c::REG_STATUS) == (c::REG_STATUS_TX_IDLE.put(0, 1) | c::REG_STATUS_RX_IDLE.put(0, 1)));
+    b.m.txq_idle = 0b1101;  // TX ring 1 busy
+    b.m.rxq_idle = 0b0111;  // RX ring 3 busy
+    b.m.rx_idle = 0;
+    CHECK(b.rd(txr(1, c::RING_STATUS)) == 0);
+    CHECK(b.rd(txr(0, c::RING_STATUS)) == c::RING_STATUS_IDLE.put(0, 1));
+    CHECK(b.rd(rxr(3, c::RING_STATUS)) == 0);
+    CHECK(b.rd(rxr(1, c::RING_STATUS)) == c::RING_STATUS_IDLE.put(0, 1));
+    CHECK(b.rd(c::REG_STATUS) == 0);
 }
 
 TEST_CASE("AW and W may arrive in either order - together or apart") {

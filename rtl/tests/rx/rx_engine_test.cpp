@@ -319,6 +319,7 @@ class Harness {
     std::size_t wr_frame = 0, wr_left = 0;
     bool track = true;               // dispatch and completion checks on
     u64 completed = 0, drops = 0, bytes = 0;
+    u64 taken = 0;                   // rx_taken events (RING_TAKEN): frames given buffers
     std::vector<u8> errors;
     u32 size() const { return 1u << size_log2; }
   };
@@ -559,6 +560,8 @@ class Harness {
     const bool pkt = top->rx_pkt_valid;
     const unsigned pkt_q = top->rx_pkt_queue, pkt_bytes = top->rx_pkt_bytes;
     const bool bad = top->rx_bad_valid;
+    const bool taken = top->rx_taken_valid;
+    const unsigned taken_q = top->rx_taken_queue;
     std::array<u32, NQ> cons{};
     for (unsigned i = 0; i < NQ; ++i) cons[i] = static_cast<u32>(get_bits(top->rxq_cons, i * 16, 16));
     if (cq_fire && !cpl_req_seen) {
@@ -608,6 +611,11 @@ class Harness {
     if (dresp) data_port.resps.pop_front();
     if (cresp) cpl_port.resps.pop_front();
     if (drop) on_drop(drop_q);
+    if (taken) {
+      INFO(fmt::format("taken report for queue {} of {}", taken_q, NQ));
+      REQUIRE(taken_q < NQ);
+      ++q[taken_q].taken;
+    }
     if (err) {
       REQUIRE(err_q < NQ);
       q[err_q].errors.push_back(static_cast<u8>(err_code));
@@ -767,6 +775,10 @@ class Harness {
     if (Q.auto_post) post(qi, buf_count);
   }
 
+  // rxq_idle[qi] and rx_idle: nothing of the queue in flight; no frame inside at all.
+  bool queue_idle(unsigned qi) const { return get_bits(top->rxq_idle, qi, 1) != 0; }
+  bool engine_idle() const { return top->rx_idle != 0; }
+
   bool idle() const {
     if (tx_next < frames.size()) return false;
     for (const Frame& f : frames)
@@ -830,7 +842,10 @@ void check_all_accounted(H& h) {
     CHECK(h.q[i].bytes == bytes);
     const u32 cons = static_cast<u32>(get_bits(h.top->rxq_cons, i * 16, 16));
     CHECK(cons == h.q[i].sw_cons);
+    CHECK(h.q[i].taken == h.q[i].completed);  // every frame given buffers was completed, reported once
+    CHECK(h.queue_idle(i));
   }
+  CHECK(h.engine_idle());
 }
 
 template <class V, unsigned DW, unsigned NQ>
@@ -967,6 +982,13 @@ TEST_CASE("errors stop only their queue and a queue reset recovers it", "[rx]") 
   CHECK(h.q[1].completed == 0);  // the bad descriptor was prefetched before any frame came
   CHECK(h.q[2].completed == 1);  // slot 0 completed, slot 1's data write failed
   CHECK(h.q[3].completed == 3);
+  // The stopped queues drained: idle, and RING_TAKEN counts the frames they took and abandoned.
+  for (unsigned qi = 0; qi < 4; ++qi) CHECK(h.queue_idle(qi));
+  CHECK(h.engine_idle());
+  CHECK(h.q[0].taken == 6);
+  CHECK(h.q[1].taken == 0);
+  CHECK(h.q[2].taken >= 2);  // slot 1's frame was taken and abandoned
+  CHECK(h.q[3].taken >= 4);  // the frame whose completion write failed was taken
   // queue 0 descriptor reads fail: ERR_DMA_DESC_READ
   h.err_ranges.push_back({h.q[0].base, h.q[0].base + 16 * 8});
   h.reset_queue(0);
@@ -987,6 +1009,7 @@ TEST_CASE("errors stop only their queue and a queue reset recovers it", "[rx]") 
   for (unsigned qi = 0; qi < 4; ++qi) {
     h.q[qi].expect.clear();
     h.q[qi].completed = 0;
+    h.q[qi].taken = 0;  // RING_TAKEN restarts with the ring too
     h.setup_queue(qi, 3, {2048});
   }
   // everything before is settled: restart the checkers on new frames

@@ -167,6 +167,7 @@ struct QueueState {
   int err_events = 0;
   std::uint64_t completed = 0, sent = 0, completed_bytes = 0;
   std::uint64_t stale_seen = 0;   // frames of an earlier epoch that reached the wire
+  std::uint64_t sent_reports = 0; // tx_sent events (RING_TAKEN): one per frame that left, any epoch
   unsigned size() const { return 1u << size_log2; }
 };
 
@@ -380,6 +381,8 @@ class Harness {
   }
 
   bool all_done(int qi) const { return qs_[qi].posted.empty(); }
+  // txq_idle[qi]: nothing of the queue in flight in the engine.
+  bool queue_idle(int qi) const { return ((get_u(m_->txq_idle, 0, NQ) >> qi) & 1u) != 0; }
 
   std::vector<std::string> errors;  // scoreboard / protocol failures
 
@@ -582,6 +585,10 @@ class Harness {
     // it and belongs to the old epoch (whose packets the harness already forgot).
     if (m.tx_pkt_valid && !(m.tx_pkt_queue < NQ && ((reset_now >> m.tx_pkt_queue) & 1)))
       on_completion(m.tx_pkt_queue, m.tx_pkt_bytes);
+    if (m.tx_sent_valid) {
+      if (m.tx_sent_queue >= NQ) fail("sent report for a queue that does not exist");
+      else qs_[m.tx_sent_queue].sent_reports++;
+    }
   }
 
   template <class A, class L>
@@ -873,11 +880,14 @@ TEMPLATE_TEST_CASE("random traffic is sent byte-exact and checksummed and comple
   for (int qi = 0; qi < NQ; ++qi) h.configure(qi, 3 + static_cast<unsigned>(rng() % 3));  // 8..32: wraps
   random_traffic<typename TestType::H, NQ>(h, rng, 40, 9018, 3'000'000);
   require_clean(h);
+  h.run_until([] { return false; }, 4);  // the last reports leave their registers
   for (int qi = 0; qi < NQ; ++qi) {
     INFO("queue " << qi);
     CHECK(h.q(qi).posted.empty());
     CHECK(h.q(qi).completed == 40);
     CHECK(h.q(qi).err_events == 0);
+    CHECK(h.q(qi).sent_reports == 40);  // every frame that left reported once
+    CHECK(h.queue_idle(qi));            // and nothing of the queue left in flight
   }
 }
 
@@ -962,6 +972,13 @@ void error_scenario(Fault fault) {
   require_clean(h);
   CHECK(h.q(bad).err_events == 1);
   CHECK(static_cast<int>(h.q(bad).err_code) == expect);
+  // The stopped queue drains (reads already issued still come back, at the harness's stalls) and
+  // reads idle; every frame that left was reported, with a completion or (a failed completion
+  // write) without: RING_TAKEN is exact.
+  CHECK(h.run_until([&] { return h.queue_idle(bad); }, 100000));
+  h.run_until([] { return false; }, 4);
+  CHECK(h.q(bad).sent_reports == h.q(bad).sent + h.q(bad).stale_seen);
+  if (fault == Fault::cpl_write) CHECK(h.q(bad).sent > h.q(bad).completed);
   for (int qi = 0; qi < NQ; ++qi) {
     if (qi == bad) continue;
     INFO("queue " << qi);
