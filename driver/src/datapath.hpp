@@ -15,6 +15,9 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
                                       TxDescriptorFault fault = TxDescriptorFault::none);
 // tx_drain.cpp
 void TxCompletePackets(TxState& tx);
+/// Returns the next `sent_without_completion` in-flight packets as sent (ring idle, after
+/// TxCompletePackets): the NIC sent them (RING_TAKEN) but their completion was lost.
+void TxCompleteSentWithoutCompletion(TxState& tx, std::uint32_t sent_without_completion);
 // tx_cancel.cpp
 void TxAbandonInFlightPackets(TxState& tx);
 EVT_PACKET_QUEUE_CANCEL EvtTxCancel;
@@ -27,6 +30,11 @@ void RxIndicateReceives(RxState& rx);
 void RxReturnEverythingToOs(RxState& rx);
 EVT_PACKET_QUEUE_CANCEL EvtRxCancel;
 // recovery.cpp
+/// Ring idle, after the last indicate: adds the frames the NIC took since the ring's last reset
+/// that no completion the driver consumed accounts for (RING_TAKEN - completions) to `counter`.
+void RxCountFramesNotIndicated(RxState& rx, std::uint64_t& counter);
+/// Ring disabled or stopped: waits until it is idle, then returns what the NIC finished.
+void TxReturnFinishedPackets(TxState& tx);
 void TxRecoverRing(TxState& tx);
 void RxRecoverRing(RxState& rx);
 void TxResetRing(TxState& tx);

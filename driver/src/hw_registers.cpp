@@ -1,5 +1,7 @@
 #include "hw_registers.hpp"
 
+#include <fmt/format.h>
+
 namespace nicsim::driver::detail {
 
 namespace c = nicsim::contract;
@@ -63,22 +65,23 @@ contract::err_e read_ring_error(RegisterBus& bus, HwRing const& ring)
     return static_cast<c::err_e>(c::RING_ERR_CODE.get(bus.read32(ring_register(ring, c::RING_ERR))));
 }
 
-std::uint32_t wait_for_ring_quiet(RegisterBus& bus, HwRing const& ring, AdapterConfig const& config)
+void wait_for_ring_idle(RegisterBus& bus, HwRing const& ring, AdapterConfig const& config)
 {
-    auto read_cons = [&] {
-        return static_cast<std::uint32_t>(c::RING_CONS_INDEX.get(bus.read32(ring_register(ring, c::RING_CONS))));
-    };
-    std::uint32_t cons = read_cons();
-    std::uint32_t unchanged = 0;
-    for (std::uint32_t reads = 1; reads < config.quiesce_max_reads; ++reads) {
-        if (cons == ring.space.produce_index() || unchanged >= config.quiesce_stable_reads) {
-            break;
+    for (std::uint32_t reads = 1;; ++reads) {
+        if (c::RING_STATUS_IDLE.get(bus.read32(ring_register(ring, c::RING_STATUS))) != 0) {
+            return;
         }
-        std::uint32_t const again = read_cons();
-        unchanged = again == cons ? unchanged + 1 : 0;
-        cons = again;
+        if (reads >= config.idle_wait_max_reads) {
+            throw DriverError(fmt::format("{}{}: the ring did not go idle (RING_STATUS.IDLE still 0 after {} reads): "
+                                          "the NIC still holds work of a disabled or failed ring",
+                                          ring.direction == Direction::Tx ? "tx" : "rx", ring.queue, reads));
+        }
     }
-    return cons;
+}
+
+std::uint32_t read_ring_taken(RegisterBus& bus, HwRing const& ring)
+{
+    return bus.read32(ring_register(ring, c::RING_TAKEN));
 }
 
 void set_irq_arm(RegisterBus& bus, std::uint32_t queue, bool armed)
@@ -124,6 +127,7 @@ void HwRing::forget_software_state(HostMemoryAccess& memory)
     space.reset();
     completion_head = 0;
     completion_phase = true;
+    completions_since_reset = 0;
 }
 
 }  // namespace nicsim::driver::detail

@@ -30,8 +30,13 @@ void restart_ring(RegisterBus& bus, HostMemoryAccess& memory, HwRing& ring);
 /// then RING_PROD = the next free slot.
 void ring_doorbell(RegisterBus& bus, HostMemoryAccess& memory, HwRing const& ring);
 contract::err_e read_ring_error(RegisterBus& bus, HwRing const& ring);
-/// Slow path: waits (by reading RING_CONS) until the ring stopped moving; returns RING_CONS.
-std::uint32_t wait_for_ring_quiet(RegisterBus& bus, HwRing const& ring, AdapterConfig const& config);
+/// Slow path, for a ring that is disabled or in error: reads RING_STATUS until IDLE (nothing of
+/// the ring is left in the NIC, every completion it will write is in host memory and RING_TAKEN
+/// is final). Throws DriverError after config.idle_wait_max_reads reads.
+void wait_for_ring_idle(RegisterBus& bus, HwRing const& ring, AdapterConfig const& config);
+/// RING_TAKEN: packets the NIC took for the ring since its last reset (TX: sent on the wire; RX:
+/// frames given buffers), completion or not. Exact once the ring is idle.
+std::uint32_t read_ring_taken(RegisterBus& bus, HwRing const& ring);
 void set_irq_arm(RegisterBus& bus, std::uint32_t queue, bool armed);
 void acknowledge_irq_causes(RegisterBus& bus, std::uint32_t queue, std::uint32_t causes);
 

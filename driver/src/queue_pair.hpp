@@ -38,6 +38,9 @@ struct HwRing {
     bool reset_requested = false;  // Adapter::request_ring_reset, handled by the queue's next Advance
     bool chain_left_open = false;  // TX: an injected no_end_of_packet chain; nothing more is posted
     std::uint64_t first_posts = 0; // TX: packets posted for the first time (fault injection's sequence)
+    // Completions read since the ring's last reset, modulo 2^32 like RING_TAKEN: once the ring is
+    // idle, RING_TAKEN - this = packets the NIC took and the driver found no completion for.
+    std::uint32_t completions_since_reset = 0;
     std::uint32_t recoveries_without_progress = 0;
 
     std::uint32_t entries() const noexcept { return space.entries(); }
@@ -46,7 +49,7 @@ struct HwRing {
     void advance_completion_head() noexcept;
     std::uint64_t active_completion_base() const noexcept { return completions[active_completions].logical_address; }
     /// After the hardware forgot the ring: switch completion rings, zero the new one (CPU stores
-    /// through `memory`), indices 0.
+    /// through `memory`), indices and the completion count 0.
     void forget_software_state(HostMemoryAccess& memory);
 };
 
@@ -86,6 +89,7 @@ struct RxState {
     NET_EXTENSION virtual_address{};
     NET_EXTENSION logical_address{};
     std::vector<RxSlot> slots;  // one per hardware ring entry
+    std::uint64_t good_frames = 0;  // completed good frames seen (DriverFaults::rx_swallows_frame)
     bool active = false;
     bool cancelled = false;
 };

@@ -2,8 +2,15 @@
 // without losing anything the OS still owns. It runs in the queue's Advance (so every ring change
 // is under the verifier), after the ISR/DPC flagged the ring.
 //
+// Nothing is read before the ring is idle (RING_STATUS.IDLE, wait_for_ring_idle): then every
+// completion the NIC will write is in host memory and RING_TAKEN says exactly how many packets it
+// took since the ring's last reset, so the account below is exact, never a guess.
+//
 // TX, packet by packet:
 //  - completions already written (host memory) are real: those packets return as sent;
+//  - packets the NIC sent whose completion never landed (a completion write error: RING_TAKEN
+//    minus the completions read) are the next in-flight ones: they return as sent, never posted
+//    again (tx_sent_without_completion);
 //  - after a descriptor error (zero length, too long, chain too long) posting the offending packet
 //    again would fail again: it is returned unsent and counted (tx_dropped_by_error). The error
 //    does not say which descriptor, and the engine aborts every packet not yet committed, so the
@@ -15,17 +22,19 @@
 //    ring, in order (tx_reposted). Post-section packets were never posted and just wait.
 // RX, buffer by buffer:
 //  - frames already completed are indicated as usual;
-//  - every buffer still in the fragment drain section is posted again from slot 0 (the frame
-//    that was being received when the ring failed is lost on the wire side, as on real hardware).
+//  - frames the NIC took (RING_TAKEN) without a completion the driver could indicate (abandoned by
+//    the reset or error, or completed while the OS had no packet to give) are lost to the reset and
+//    counted exactly (rx_reset_drops);
+//  - every buffer still in the fragment drain section is posted again from slot 0.
 //    A ring that keeps failing without receiving anything is given up with a DriverError.
 //
 // A requested reset (Adapter::request_ring_reset: the OS's hang check, a test) takes the same path
-// without an error to read: the ring is first disabled so that it fetches nothing new, nothing is
-// dropped, and an injected open chain (DriverFaults) is forgotten: its packet is posted again whole.
+// without an error to read: the ring is first disabled so that it fetches nothing new, then it
+// sends (and completes) what it already fetched and goes idle; nothing is dropped or sent twice,
+// and an injected open chain (DriverFaults) is forgotten: its packet is posted again whole.
 //
-// Known limit: the contract has no "ring idle" status, so the driver waits until RING_CONS stops
-// moving (wait_for_ring_quiet). A packet the TX engine commits after that wait would go out
-// twice (its old completion lands in the completion ring the driver no longer reads).
+// Waiting is synchronous (MMIO reads inside Advance), as long as the NIC needs to drain the ring
+// under the platform's back-pressure; a ring that never goes idle is a DriverError.
 #include "datapath.hpp"
 #include "hw_registers.hpp"
 
@@ -154,6 +163,26 @@ bool RxRepostOwnedBuffers(RxState& rx)
 
 }  // namespace
 
+void TxReturnFinishedPackets(TxState& tx)
+{
+    Adapter& adapter = *tx.adapter;
+    HwRing& ring = tx.pair->tx;
+    wait_for_ring_idle(adapter.bus(), ring, adapter.config());
+    TxCompletePackets(tx);
+    if (ring.space.outstanding() == 0) {
+        return;  // every packet given to the ring came back with its completion
+    }
+    std::uint32_t const taken = read_ring_taken(adapter.bus(), ring);
+    TxCompleteSentWithoutCompletion(tx, taken - ring.completions_since_reset);
+}
+
+void RxCountFramesNotIndicated(RxState& rx, std::uint64_t& counter)
+{
+    HwRing const& ring = rx.pair->rx;
+    std::uint32_t const taken = read_ring_taken(rx.adapter->bus(), ring);
+    counter += static_cast<std::uint32_t>(taken - ring.completions_since_reset);
+}
+
 void TxRecoverRing(TxState& tx)
 {
     Adapter& adapter = *tx.adapter;
@@ -162,8 +191,7 @@ void TxRecoverRing(TxState& tx)
     if (error == c::err_e::ERR_NONE) {
         return;
     }
-    wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
-    TxCompletePackets(tx);
+    TxReturnFinishedPackets(tx);
     bool const giving_up_on_head = ring.recoveries_without_progress > adapter.config().max_recoveries_without_progress;
     NET_PACKET* culprit = nullptr;
     if (IsDescriptorError(error)) {
@@ -196,8 +224,9 @@ void RxRecoverRing(RxState& rx)
                                       "giving up",
                                       ring.queue, ring.recoveries_without_progress, c::to_string(error)));
     }
-    wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
+    wait_for_ring_idle(adapter.bus(), ring, adapter.config());
     RxIndicateReceives(rx);
+    RxCountFramesNotIndicated(rx, rx.pair->stats.rx_reset_drops);
     restart_ring(adapter.bus(), adapter.memory(), ring);
     if (RxRepostOwnedBuffers(rx)) {
         ring_doorbell(adapter.bus(), adapter.memory(), ring);
@@ -211,8 +240,7 @@ void TxResetRing(TxState& tx)
     ring.reset_requested = false;
     ++tx.pair->stats.tx_resets;
     disable_ring(adapter.bus(), ring);
-    wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
-    TxCompletePackets(tx);
+    TxReturnFinishedPackets(tx);
     restart_ring(adapter.bus(), adapter.memory(), ring);
     ring.error_pending = false;  // the reset cleared any error too
     ring.chain_left_open = false;
@@ -228,8 +256,9 @@ void RxResetRing(RxState& rx)
     ring.reset_requested = false;
     ++rx.pair->stats.rx_resets;
     disable_ring(adapter.bus(), ring);
-    wait_for_ring_quiet(adapter.bus(), ring, adapter.config());
+    wait_for_ring_idle(adapter.bus(), ring, adapter.config());
     RxIndicateReceives(rx);
+    RxCountFramesNotIndicated(rx, rx.pair->stats.rx_reset_drops);
     restart_ring(adapter.bus(), adapter.memory(), ring);
     ring.error_pending = false;
     if (RxRepostOwnedBuffers(rx)) {

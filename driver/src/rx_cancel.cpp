@@ -31,8 +31,10 @@ void EvtRxCancel(NETPACKETQUEUE queue)
     rx.cancelled = true;
 
     // Stop the hardware first: once the buffers are back with the OS, nothing may write them.
+    // Every frame the NIC took and the driver did not indicate is dropped here, and counted.
     disable_ring(bus, ring);
-    wait_for_ring_quiet(bus, ring, rx.adapter->config());
+    wait_for_ring_idle(bus, ring, rx.adapter->config());
+    RxCountFramesNotIndicated(rx, rx.pair->stats.rx_cancel_drops);
     reset_ring(bus, ring);
     ring.forget_software_state(rx.adapter->memory());
     ring.error_pending = false;

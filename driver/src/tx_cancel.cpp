@@ -1,9 +1,11 @@
 // TX cancel: stop the hardware queue and let the drain path return everything.
 //
 // Who returns what, so that nothing is lost or returned twice:
-//  1. The ring is disabled (no new descriptor fetches) and the driver waits for it to go quiet.
+//  1. The ring is disabled (no new descriptor fetches) and the driver waits until it is idle: the
+//     NIC sends and completes what it had already fetched.
 //  2. Completions already in host memory are real: TxCompletePackets returns those packets as
-//     sent, exactly as in any Advance.
+//     sent, exactly as in any Advance; so are packets the NIC sent whose completion was lost
+//     (RING_TAKEN, after a completion write error).
 //  3. Every packet still in the drain section was given to hardware that will now never complete
 //     it: it is marked (Scratch) and counted as cancelled. The ring is reset, and the driver
 //     switches completion rings, so a completion still in flight cannot be read later.
@@ -37,8 +39,7 @@ void EvtTxCancel(NETPACKETQUEUE queue)
     tx.cancelled = true;
 
     disable_ring(bus, ring);
-    wait_for_ring_quiet(bus, ring, tx.adapter->config());
-    TxCompletePackets(tx);
+    TxReturnFinishedPackets(tx);
     TxAbandonInFlightPackets(tx);
     reset_ring(bus, ring);
     ring.forget_software_state(tx.adapter->memory());

@@ -4,6 +4,10 @@
 // names the ring index of its packet's LAST descriptor, so it is matched against the oldest
 // in-flight packet's last descriptor (consume index + FragmentCount - 1): a packet is only done
 // when all its descriptors are, and only then is its descriptor space given back.
+//
+// After a ring stopped and went idle, RING_TAKEN may count packets the NIC sent whose completion
+// never reached host memory (a failed completion write): they are the oldest in-flight packets
+// after the completed ones (a ring sends in order), and they return as sent, never posted again.
 #include "datapath.hpp"
 
 #include <nicsim/driver/descriptors.hpp>
@@ -31,6 +35,7 @@ bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet)
             expected_last));
     }
     ring.advance_completion_head();
+    ++ring.completions_since_reset;
     ring.space.consume(packet->FragmentCount);
     ring.recoveries_without_progress = 0;
     ++tx.pair->stats.tx_packets;
@@ -67,6 +72,33 @@ void TxCompletePackets(TxState& tx)
         NetPacketIteratorAdvance(&packets);
     }
     NetPacketIteratorSet(&packets);
+}
+
+void TxCompleteSentWithoutCompletion(TxState& tx, std::uint32_t sent_without_completion)
+{
+    HwRing& ring = tx.pair->tx;
+    NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
+    while (NetPacketIteratorHasAny(&packets)) {
+        NET_PACKET const* packet = NetPacketIteratorGetPacket(&packets);
+        if (TxPacketGoesToHardware(packet)) {
+            if (sent_without_completion == 0) {
+                break;
+            }
+            --sent_without_completion;
+            ring.space.consume(packet->FragmentCount);
+            ring.recoveries_without_progress = 0;
+            ++tx.pair->stats.tx_sent_without_completion;
+        } else if (packet->Ignore) {
+            ++tx.pair->stats.tx_ignored;
+        }
+        TxReturnFragments(tx, &packets);
+        NetPacketIteratorAdvance(&packets);
+    }
+    NetPacketIteratorSet(&packets);
+    if (sent_without_completion != 0) {
+        throw DriverError(fmt::format("tx{}: RING_TAKEN counts {} more sent packet(s) than the driver has in flight",
+                                      ring.queue, sent_without_completion));
+    }
 }
 
 }  // namespace nicsim::driver::detail

@@ -49,6 +49,12 @@ struct FakePlatform final : nicsim::driver::RegisterBus, nicsim::driver::HostMem
         registers[c::REG_ID_MAX_FRAME] = c::MAX_FRAME_BYTES;
         registers[c::REG_ID_MAX_FRAGS] = c::MAX_TX_FRAGS;
         registers[c::REG_ID_RX_ALIGN] = c::RX_BUF_ALIGN_BYTES;
+        // Every ring idle: a cancel or a recovery finds nothing left in flight.
+        for (std::uint32_t q = 0; q < num_queues; ++q) {
+            for (auto block : {c::QREG_TX, c::QREG_RX}) {
+                registers[c::queue_reg(q, block, c::RING_STATUS)] = static_cast<std::uint32_t>(c::RING_STATUS_IDLE.put(0, 1));
+            }
+        }
     }
 
     // ---- RegisterBus ----

@@ -43,6 +43,8 @@ struct TxRig : drivertest::AdapterRig {
     }
 
     std::uint16_t prod_register() const { return c::queue_reg(0, c::QREG_TX, c::RING_PROD); }
+    /// RING_TAKEN as the NIC would report it: packets it sent since the ring's last reset.
+    void set_sent(std::uint32_t packets) { bus.registers[c::queue_reg(0, c::QREG_TX, c::RING_TAKEN)] = packets; }
 
     c::tx_desc_t descriptor(std::uint32_t slot)
     {
@@ -211,6 +213,7 @@ TEST_CASE("TX cancel returns completed packets as sent and every other packet ex
     }
     rig.tx->poll();
     rig.complete(2, 3, 1200);  // the hardware finished the first one only
+    rig.set_sent(1);
     rig.tx->stop();
     auto state = rig.tx->state();
     for (int polls = 0; state != ringlib::os::QueueState::Stopped && polls < 10; ++polls) {
@@ -223,6 +226,38 @@ TEST_CASE("TX cancel returns completed packets as sent and every other packet ex
     }
     CHECK(rig.adapter.stats(0).tx_packets == 1);
     CHECK(rig.adapter.stats(0).tx_cancelled == 3);
+}
+
+TEST_CASE("TX cancel returns a packet the NIC sent without a completion as sent, never posts it again")
+{
+    TxRig rig;
+    for (int i = 0; i < 4; ++i) {
+        rig.tx->submit(udp_frame(1200));  // two fit the hardware ring, two wait in the post section
+    }
+    rig.tx->poll();
+    rig.complete(2, 3, 1200);  // the first one completed
+    rig.set_sent(2);           // the second one left too, but its completion write failed
+    auto const prod_writes = rig.bus.writes_to(rig.prod_register()).size();
+    rig.tx->stop();
+    auto state = rig.tx->state();
+    for (int polls = 0; state != ringlib::os::QueueState::Stopped && polls < 10; ++polls) {
+        state = rig.tx->poll();
+    }
+    CHECK(state == ringlib::os::QueueState::Stopped);
+    REQUIRE(rig.completions.size() == 4);
+    CHECK(rig.adapter.stats(0).tx_packets == 1);
+    CHECK(rig.adapter.stats(0).tx_sent_without_completion == 1);
+    CHECK(rig.adapter.stats(0).tx_cancelled == 2);
+    CHECK(rig.bus.writes_to(rig.prod_register()).size() == prod_writes);  // nothing posted again
+}
+
+TEST_CASE("RING_TAKEN beyond what the driver has in flight is a DriverError naming the ring")
+{
+    TxRig rig;
+    rig.tx->submit(udp_frame(1200));
+    rig.tx->poll();
+    rig.set_sent(3);  // more than the one packet in flight
+    CHECK_THROWS_WITH(rig.tx->stop(), Catch::Contains("tx0") && Catch::Contains("RING_TAKEN"));
 }
 
 TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue")

@@ -38,7 +38,7 @@ std::string owned_text(RingModel const& m) {
 
 bool usable(RingModel const& m, std::uint64_t now, bool retired) {
     if (m.size_log2 == 0 || m.size_log2 > static_cast<unsigned>(c::MAX_RING_LOG2)) return false;
-    return retired ? now <= m.grace_until : (m.enabled || now <= m.grace_until);
+    return retired ? now <= m.grace_until : (m.serving || now <= m.grace_until);
 }
 
 }  // namespace
@@ -114,9 +114,9 @@ void OwnershipMonitor::ring_register(unsigned r, unsigned offset, std::uint32_t 
         bool const config_ok = m.size_log2 >= 1 && m.size_log2 <= static_cast<unsigned>(c::MAX_RING_LOG2) &&
                                m.base % c::RING_BASE_ALIGN_BYTES == 0 && m.cpl_base % c::RING_BASE_ALIGN_BYTES == 0;
         bool const enable = c::RING_CTRL_ENABLE.get(value) && config_ok;
-        if (m.enabled && !enable) m.grace_until = cycle + cfg_.drain_window_cycles;  // handed back to the driver
         if (enable && m.entries.size() != m.size()) m.entries.assign(m.size(), {});
         m.enabled = enable;
+        m.serving = m.serving || enable;  // a disable keeps it: the NIC finishes what it took
         break;
     }
     case c::RING_PROD: {
@@ -136,6 +136,7 @@ void OwnershipMonitor::reset_ring(unsigned r, std::uint64_t cycle) {
     m.phase = true;
     m.completions = 0;
     m.enabled = false;
+    m.serving = false;
     m.grace_until = 0;
     ++m.generation;
     if (m.size_log2 <= static_cast<unsigned>(c::MAX_RING_LOG2)) m.entries.assign(m.size(), {});
@@ -251,7 +252,7 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             std::string w;
             if (check_descriptor_read(r, m, b, w)) {
                 ++stats_.descriptor_reads;
-                if (retired || !m.enabled) ++stats_.drained_accesses;
+                if (retired) ++stats_.drained_accesses;
                 else if (listener_)
                     listener_->descriptor_read(ref(r), static_cast<std::uint32_t>((b.lo() - m.base) / desc_bytes),
                                                static_cast<std::uint32_t>((b.hi() - 1 - m.base) / desc_bytes -
@@ -271,7 +272,7 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             if (!usable(m, now, retired)) continue;
             if (auto const slot = fragment_of(m, b)) {
                 ++stats_.data_reads;
-                if (retired || !m.enabled) ++stats_.drained_accesses;
+                if (retired) ++stats_.drained_accesses;
                 else if (listener_) {
                     data_reads_[b.seq] = {q, *slot};
                     listener_->tx_data_read(q, *slot, false, now);
@@ -328,7 +329,7 @@ bool OwnershipMonitor::write_request(DmaBurst const& b) {
             Target t;
             t.ring = r;
             t.completion = true;
-            t.stale = retired || !m.enabled;
+            t.stale = retired;
             t.generation = m.generation;
             writes_[b.seq] = t;
             return true;
@@ -347,7 +348,7 @@ bool OwnershipMonitor::write_request(DmaBurst const& b) {
                 if (b.lo() >= e.addr && b.hi() <= e.addr + e.len) {
                     Target t;
                     t.ring = r;
-                    t.stale = retired || !m.enabled;
+                    t.stale = retired;
                     t.generation = m.generation;
                     t.slot = slot;
                     writes_[b.seq] = t;

@@ -22,10 +22,12 @@
 // buffers are 64-byte aligned, so whole beats), and completion records are judged by their
 // strobed bytes.
 //
-// Reset and disable: a ring reset (RING_CTRL.RESET) or disable hands everything back to the
-// driver; accesses the NIC had already under way may still land for drain_window_cycles, judged
-// against the ring's state just before (completion content is not checked for those: the
-// engine drops them). After that window they are violations.
+// Reset and disable: a ring reset (RING_CTRL.RESET) hands everything back to the driver;
+// accesses the NIC had already under way may still land for drain_window_cycles, judged against
+// the ring's state just before (completion content is not checked for those: the engine drops
+// them). After that window they are violations. Clearing ENABLE hands nothing back: the NIC
+// fetches nothing new but finishes what it took (docs/contract.md), so its accesses are judged,
+// completions included, exactly as while enabled, until the reset.
 //
 // Memory ordering (watch_ordering): with a weakly ordered host (host/memory_order.hpp) the monitor
 // checks rule O1 at every doorbell the NIC takes: the descriptors it publishes, and for TX the
@@ -91,6 +93,8 @@ struct RingModel {
     std::uint64_t base = 0, cpl_base = 0;
     unsigned size_log2 = 0;
     bool enabled = false;
+    bool serving = false;          // the NIC may act on the ring: enabled since the last reset
+                                   // (a disabled ring finishes what it took; a reset ends it)
     // ownership
     std::uint32_t prod = 0;        // published up to (RING_PROD)
     std::uint32_t released = 0;    // first entry the NIC owns (after the last completion)
@@ -99,7 +103,7 @@ struct RingModel {
     bool phase = true;             // phase of the current pass over the completion ring
     std::uint64_t completions = 0;
     std::uint64_t generation = 0;  // ring resets so far
-    std::uint64_t grace_until = 0; // disabled or retired: accesses under way tolerated until then
+    std::uint64_t grace_until = 0; // retired: accesses under way tolerated until then
     std::vector<PublishedEntry> entries;
     // Bytes [published_lo, published_hi) cover every buffer ever published to this model (a
     // superset of those it holds now): a burst outside them is in none, found without a scan.
@@ -210,7 +214,7 @@ private:
     struct Target {             // what an accepted write burst was judged to be
         unsigned ring = 0;
         bool completion = false;
-        bool stale = false;     // against a retired / disabled ring's state
+        bool stale = false;     // against a retired ring's state
         std::uint64_t generation = 0;
         std::uint32_t slot = 0; // RX data: the buffer's slot
     };
@@ -219,7 +223,7 @@ private:
     RingRef ref(unsigned i) const noexcept { return {i / 2, (i & 1) ? Direction::rx : Direction::tx}; }
     std::string ring_name(unsigned i) const;
     bool live(RingModel const& m, std::uint64_t now) const noexcept {
-        return m.enabled || now <= m.grace_until;
+        return m.serving || now <= m.grace_until;
     }
 
     void ring_register(unsigned r, unsigned offset, std::uint32_t value, std::uint8_t strobes, std::uint64_t cycle);

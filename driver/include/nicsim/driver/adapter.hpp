@@ -50,11 +50,11 @@ struct AdapterConfig {
     std::uint16_t irq_packet_threshold = 1;        // IRQ_MOD_PKTS
     bool rss_enabled = true;                       // with one queue in use RSS stays off
     std::array<std::uint8_t, contract::RSS_KEY_BYTES> rss_key = default_rss_key();
-    // Error recovery and TX cancel wait for the ring to go quiet: RING_CONS unchanged for
-    // quiesce_stable_reads consecutive reads (or equal to the producer index), at most
-    // quiesce_max_reads reads.
-    std::uint32_t quiesce_stable_reads = 16;
-    std::uint32_t quiesce_max_reads = 4096;
+    // Error recovery, requested resets and cancel wait for the ring to be idle (RING_STATUS.IDLE)
+    // before they read what it did; a ring still busy after this many reads is a DriverError.
+    // Draining a disabled ring takes as long as sending what it already fetched: the bound must
+    // cover the slowest back-pressure the platform applies.
+    std::uint32_t idle_wait_max_reads = 1'000'000;
     // A ring that errors again this many times without completing anything in between is given up.
     std::uint32_t max_recoveries_without_progress = 3;
     DriverFaults faults{};
@@ -84,12 +84,18 @@ struct QueueStats {
     std::uint64_t tx_vlan_not_inserted = 0;  // 802.1Q insertion requested: sent as is (no such offload)
     std::uint64_t tx_cancelled = 0;          // returned unsent because the queue was cancelled
     std::uint64_t tx_dropped_by_error = 0;   // the packet a descriptor error named, returned unsent
+    std::uint64_t tx_sent_without_completion = 0;  // left on the wire (RING_TAKEN) but its completion was
+                                                   // lost (completion write error): returned as sent
     std::uint64_t tx_reposted = 0;           // packets posted again after a ring reset
     std::uint64_t rx_packets = 0;
     std::uint64_t rx_bytes = 0;
     std::uint64_t rx_bad_frames = 0;         // CPL_BAD_FRAME: buffers returned, no packet
     std::uint64_t rx_truncated = 0;          // CPL_TRUNCATED: buffers returned, no packet
     std::uint64_t rx_runts = 0;              // shorter than kMinRxFrameBytes: buffers returned, no packet
+    std::uint64_t rx_reset_drops = 0;        // frames the NIC took (RING_TAKEN) that reached no OS packet
+                                             // because the ring was reset or stopped in error
+    std::uint64_t rx_cancel_drops = 0;       // frames the NIC took that reached no OS packet because
+                                             // the queue was cancelled
     std::uint64_t tx_descriptor_faults = 0;  // malformed chains written on purpose (DriverFaults)
     std::uint64_t tx_resets = 0;             // requested ring resets (request_ring_reset) carried out
     std::uint64_t rx_resets = 0;

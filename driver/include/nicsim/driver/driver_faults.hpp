@@ -23,6 +23,9 @@ char const* to_string(TxDescriptorFault f) noexcept;
 struct DriverFaults {
     bool rx_leaves_layout_unwritten = false;  // RX indicates packets without writing Layout
     bool tx_forgets_fragment_begin = false;   // TX returns packets without moving the fragment BeginIndex
+    // RX queue 0 consumes the completion of its Nth good frame (1-based; 0 = never) and neither
+    // indicates nor counts the frame: a silent loss only the scoreboard's exact books can catch.
+    std::uint64_t rx_swallows_frame = 0;
     // Asked once per packet the driver posts to TX ring `queue` for the first time (never for a
     // repost after a ring reset), with the number of packets first posted there before it.
     std::function<TxDescriptorFault(std::uint32_t queue, std::uint64_t post_sequence)> tx_descriptor_fault;
