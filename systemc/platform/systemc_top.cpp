@@ -146,6 +146,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     std::uint32_t ifg_cycles = 0;
     std::uint64_t rx_next_start = 0;
     std::uint64_t rx_pushed = 0;
+    std::uint64_t watchdog_cycles = 0;  // scaled to the scenario (cosim::run_limits)
 
     explicit Impl(cosim::Scenario const& s) : sc(s), rng(s.seed) {
         if (g_top_built || sc_core::sc_get_status() != sc_core::SC_ELABORATION)
@@ -156,6 +157,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         cfg.name = NicModule::config_name;
         cfg.data_width_bits = NicModule::data_width;
         cfg.num_queues = NicModule::num_queues;
+        watchdog_cycles = cosim::run_limits(s, cfg.data_bytes(), s.queues ? s.queues : cfg.num_queues).watchdog_cycles;
         period = sc_time(1e12 / static_cast<double>(s.clock_hz), sc_core::SC_PS);
 
         HostMemoryTargetConfig hc;
@@ -228,9 +230,9 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         drain_tx();
         check_writes();
         if (!posted_write_error.empty()) throw std::runtime_error(posted_write_error);
-        if (sc.watchdog_cycles != 0 && now_cycle() - last_progress >= sc.watchdog_cycles)
+        if (watchdog_cycles != 0 && now_cycle() - last_progress >= watchdog_cycles)
             throw sim::WatchdogExpired(fmt::format("watchdog: no progress for {} cycles (cycle {}, seed {})",
-                                                   sc.watchdog_cycles, now_cycle(), sc.seed),
+                                                   watchdog_cycles, now_cycle(), sc.seed),
                                        diagnosis());
         if (!software || in_software) return;
         in_software = true;

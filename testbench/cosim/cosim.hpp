@@ -82,6 +82,8 @@ struct QueueCounts {
     std::uint64_t tx_packets = 0, tx_bytes = 0;  // seen on the wire, by the queue that sent them
     std::uint64_t rx_packets = 0, rx_bytes = 0;  // delivered by the OS RX queue
     std::uint64_t rx_expected = 0;               // put on the wire for this queue (RSS reference)
+    std::uint64_t rx_dropped = 0;                // reported dropped by the NIC or the driver, any reason
+    std::uint64_t tx_unsent = 0;                 // returned to the OS unsent, any reason
 };
 
 struct RunSummary {
@@ -132,10 +134,14 @@ struct RunSummary {
     std::uint64_t unexpected_errors = 0;  // ring errors beyond them + answers the contract forbids
     std::map<std::string, std::uint64_t> tx_drops;            // TX frames returned unsent, by reason
     std::uint64_t tx_dropped = 0;
-    std::uint64_t tx_duplicates = 0;      // TX frames seen twice (a lost completion), accepted
+    std::uint64_t tx_duplicates = 0;      // TX frames seen twice on the wire: always an error
+    std::uint64_t tx_sent_without_completion = 0;  // sent (RING_TAKEN), completion lost: returned as sent
     std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check);
                                           // ring resets in all: ring_errors + queue_resets
     std::uint64_t hang_resets = 0;        // of which by the OS's TX hang check
+    // limits used (run_limits: the options, raised to what the scenario makes normal)
+    std::uint64_t hang_check_cycles = 0, watchdog_cycles = 0, max_cycles = 0;
+    bool limits_raised = false;        // the hang check or the watchdog is longer than its default
     // time
     std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included
     std::uint64_t traffic_cycles = 0;  // first frame submitted .. last frame accounted for

@@ -37,7 +37,9 @@ CppTop::CppTop(Scenario const& sc) {
 
     sim::KernelConfig kc;
     kc.seed = sc.seed;
-    kc.watchdog_cycles = sc.watchdog_cycles;
+    // Progress (a packet, an MMIO read) must come within the watchdog the scenario makes normal.
+    kc.watchdog_cycles = run_limits(sc, dut_->config().data_bytes(),
+                                    sc.queues ? sc.queues : dut_->config().num_queues).watchdog_cycles;
     // The kernel checks the limit after every cycle, inside blocking register reads too: the run
     // simulates at most --max-cycles cycles, exactly (the workload's own check runs between
     // cycles only, and guards the default limit).

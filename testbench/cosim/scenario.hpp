@@ -20,6 +20,10 @@ namespace nicsim::cosim {
 enum class Mode : std::uint8_t { loopback, generate, pcap };
 char const* to_string(Mode m);
 
+/// Scenario::watchdog_cycles and hang_check_cycles when not given, before run_limits raises them.
+inline constexpr std::uint64_t kDefaultWatchdogCycles = 200'000;
+inline constexpr std::uint64_t kDefaultHangCheckCycles = 40'000;
+
 struct Scenario {
     std::string top = "cpp";                 // hardware top: cpp (CppTop, CoSimulation) or systemc
                                              // (systemc/: nicsim::systemc::run_on_systemc_top)
@@ -40,8 +44,12 @@ struct Scenario {
     double tx_stall_percent = 0;             // TX wire sink: tready low this % of cycles
     double rx_stall_percent = 0;             // RX wire source: tvalid low this % of cycles
     std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
-    std::uint64_t max_cycles = 0;            // 0: 1'000'000 + 20'000 per packet
-    std::uint64_t watchdog_cycles = 200'000; // cycles without progress before the run is declared stuck
+    std::uint64_t max_cycles = 0;            // 0: 1'000'000 + per packet 20'000 (or 4 x a maximal
+                                             // frame's time, RunLimits::frame_cycles, if longer)
+    // Cycles without a packet event before the run is declared stuck (0 = off). Unset: the
+    // default, raised to what the scenario's stalls, latency and frame sizes make normal
+    // (run_limits, workload.hpp); set: exactly that.
+    std::optional<std::uint64_t> watchdog_cycles;
     // FST trace: cycles trace_first_cycle..trace_last_cycle (default: the whole run) into
     // trace_path ("" = none); the file is opened at the first cycle and closed after the last.
     std::string trace_path;
@@ -66,8 +74,9 @@ struct Scenario {
     std::vector<FaultSpec> faults;
     std::uint32_t rx_buffer_bytes = 2048;      // OS RX buffer capacity (multiple of 64, >= 128)
     // The OS's TX hang check: a queue with frames in flight and no TX completion for this many
-    // cycles is reset (Adapter::request_ring_reset). 0 = off.
-    std::uint64_t hang_check_cycles = 40'000;
+    // cycles is reset (Adapter::request_ring_reset). 0 = off. Unset: the default, raised like
+    // the watchdog's.
+    std::optional<std::uint64_t> hang_check_cycles;
     // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
     driver::DriverFaults driver_faults;
     // Host memory ordering (host/memory_order.hpp): strong (every store visible at once: the

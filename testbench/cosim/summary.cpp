@@ -65,8 +65,10 @@ std::string format_summary(RunSummary const& s) {
         o += fmt::format("      ({} pcap records under 60 bytes padded to 60, as the sending MAC does)\n", s.rx_padded);
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
-        o += fmt::format("    queue {:>2}: TX {:>8} packets {:>12} bytes | RX {:>8} packets {:>12} bytes\n", q,
-                         c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes);
+        o += fmt::format("    queue {:>2}: TX {:>8} packets {:>12} bytes | RX {:>8} packets {:>12} bytes{}{}\n", q,
+                         c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes,
+                         c.rx_dropped ? fmt::format(", dropped {}", c.rx_dropped) : "",
+                         c.tx_unsent ? fmt::format(", TX returned unsent {}", c.tx_unsent) : "");
     }
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
@@ -75,18 +77,19 @@ std::string format_summary(RunSummary const& s) {
                      s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
                      s.ring_errors - std::min(s.ring_errors, s.unexpected_ring_errors), s.verifier_violations,
                      s.protocol_violations, s.ownership_violations, s.ordering_violations);
-    if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets) {
+    if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets || s.tx_duplicates ||
+        s.tx_sent_without_completion) {
         std::string inj, codes, txd;
         for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
         for (auto const& [k, n] : s.ring_errors_by_code) codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", k, n);
         for (auto const& [k, n] : s.tx_drops) txd += fmt::format("{}{} {}", txd.empty() ? "" : ", ", k, n);
         o += fmt::format("  faults injected: {}\n", inj.empty() ? "none" : inj);
         o += fmt::format("  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
-                         "duplicates {}; ring resets {} ({} to recover from ring errors, {} on request of which "
-                         "hang check {})\n",
+                         "sent without completion {} (returned as sent); TX duplicates {}; ring resets {} ({} to "
+                         "recover from ring errors, {} on request of which hang check {})\n",
                          s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
-                         txd.empty() ? "none" : txd, s.tx_duplicates, s.ring_errors + s.queue_resets, s.ring_errors,
-                         s.queue_resets, s.hang_resets);
+                         txd.empty() ? "none" : txd, s.tx_sent_without_completion, s.tx_duplicates,
+                         s.ring_errors + s.queue_resets, s.ring_errors, s.queue_resets, s.hang_resets);
     }
     if (!s.faults_not_fired.empty()) {
         std::string nf;
@@ -103,6 +106,11 @@ std::string format_summary(RunSummary const& s) {
                      "{} MMIO reads, {} MMIO writes\n",
                      s.cycles, s.wall_seconds, s.sim_cycles_per_second, s.packets_per_second, s.interrupts,
                      s.mmio_reads, s.mmio_writes);
+    if (s.limits_raised)
+        o += fmt::format("  limits raised to the scenario's stalls, latency and frame sizes: hang check {}, watchdog {} "
+                         "cycles\n",
+                         s.hang_check_cycles ? std::to_string(s.hang_check_cycles) : std::string("off"),
+                         s.watchdog_cycles ? std::to_string(s.watchdog_cycles) : std::string("off"));
     if (!s.trace_file.empty()) o += fmt::format("  trace: {}\n", s.trace_file);
     if (!s.passed) {
         o += fmt::format("  failure at cycle {}: {}\n", s.failure_cycle, s.failure);
@@ -145,8 +153,9 @@ std::string scenario_json(Scenario const& s) {
     field("rx_stall_percent", json_number(s.rx_stall_percent));
     field("ring_size", num(s.ring_size));
     field("max_cycles", num(s.max_cycles));
-    field("watchdog_cycles", num(s.watchdog_cycles));
-    field("hang_check_cycles", num(s.hang_check_cycles));
+    auto const opt_num = [](std::optional<std::uint64_t> v) { return v ? std::to_string(*v) : std::string("null"); };
+    field("watchdog_cycles", opt_num(s.watchdog_cycles));      // null: the default, scaled (RunSummary limits)
+    field("hang_check_cycles", opt_num(s.hang_check_cycles));
     field("clock_hz", num(s.clock_hz));
     field("rss", s.rss ? "true" : "false");
     field("csum_offload_percent", json_number(s.csum_offload_fraction * 100));
@@ -229,8 +238,9 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
         qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}, "
-                          "\"rx_expected\": {}}}",
-                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes, c.rx_expected);
+                          "\"rx_expected\": {}, \"rx_dropped\": {}, \"tx_unsent\": {}}}",
+                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes, c.rx_expected,
+                          c.rx_dropped, c.tx_unsent);
     }
     field("per_queue", qs + "]");
     auto map_json = [](std::map<std::string, std::uint64_t> const& m) {
@@ -246,9 +256,12 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     field("tx_dropped", std::to_string(s.tx_dropped));
     field("tx_drops", map_json(s.tx_drops));
     field("tx_duplicates", std::to_string(s.tx_duplicates));
+    field("tx_sent_without_completion", std::to_string(s.tx_sent_without_completion));
     field("queue_resets", std::to_string(s.queue_resets));
     field("hang_resets", std::to_string(s.hang_resets));
     field("ring_resets", std::to_string(s.ring_errors + s.queue_resets));  // recoveries + requested
+    field("limits", fmt::format("{{\"hang_check_cycles\": {}, \"watchdog_cycles\": {}, \"max_cycles\": {}}}",
+                                s.hang_check_cycles, s.watchdog_cycles, s.max_cycles));
     field("interrupts", std::to_string(s.interrupts));
     field("mmio_reads", std::to_string(s.mmio_reads));
     field("mmio_writes", std::to_string(s.mmio_writes));
@@ -318,8 +331,8 @@ std::string replay_command(Scenario const& s) {
     if (!s.timeline_json.empty()) o += " --timeline " + q(s.timeline_json);
     if (!s.timeline_csv.empty()) o += " --timeline-csv " + q(s.timeline_csv);
     if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);
-    if (s.hang_check_cycles != d.hang_check_cycles) o += fmt::format(" --hang-check {}", s.hang_check_cycles);
-    if (s.watchdog_cycles != d.watchdog_cycles) o += fmt::format(" --watchdog {}", s.watchdog_cycles);
+    if (s.hang_check_cycles) o += fmt::format(" --hang-check {}", *s.hang_check_cycles);
+    if (s.watchdog_cycles) o += fmt::format(" --watchdog {}", *s.watchdog_cycles);
     for (auto const& f : s.faults) o += " --fault " + q(to_string(f));
     o += fmt::format(" --seed {}", s.seed);
     return o;

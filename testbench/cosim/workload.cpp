@@ -90,12 +90,30 @@ namespace {
 struct RunInterrupted {
     int signal = 0;
 };
-// RX frames one ring reset or error may take with it (in the engine, written but not completed):
-// the frame FIFO's frames waiting (META_DEPTH 32) and a completion batch (CPL_BATCH 8), rounded up.
-constexpr std::uint64_t kRxFramesLostPerRingReset = 64;
-// TX frames one ring reset may send twice (committed in the packet FIFO, completion killed).
-constexpr std::uint64_t kTxDuplicatesPerRingReset = 32;
+// The end of a run asks the NIC whether RX frames are still inside it only after this many cycles
+// without a packet event (and at most once per as many cycles): the answer is exact, the pause
+// only keeps register reads out of runs whose frames all arrive.
+constexpr std::uint64_t kQuietBeforeStatusRead = 2000;
 }  // namespace
+
+RunLimits run_limits(Scenario const& sc, unsigned data_bytes, unsigned queues) {
+    RunLimits l;
+    std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
+    double const stall = std::max({sc.mem_stall_percent, sc.tx_stall_percent, sc.rx_stall_percent});
+    // One maximal frame through the slowest stalled bus (its beats plus some bursts' handshakes),
+    // then a memory round trip each way.
+    double const beats = static_cast<double>((max_frame + data_bytes - 1) / std::max(data_bytes, 1u) + 16);
+    l.frame_cycles = static_cast<std::uint64_t>(std::ceil(beats / (1.0 - stall / 100.0))) +
+                     2 * std::uint64_t{sc.mem_latency_max};
+    // Ahead of a ring's next completion: a frame of every other queue and the packet FIFO's few
+    // maximal frames, several times over.
+    std::uint64_t const normal = 8 * (std::uint64_t{queues} + 4) * l.frame_cycles;
+    l.hang_check_cycles = sc.hang_check_cycles.value_or(std::max(kDefaultHangCheckCycles, normal));
+    l.watchdog_cycles = sc.watchdog_cycles.value_or(std::max(kDefaultWatchdogCycles, 2 * normal));
+    l.max_cycles = sc.max_cycles ? sc.max_cycles
+                                 : 1'000'000 + sc.packets * std::max<std::uint64_t>(20'000, 4 * l.frame_cycles);
+    return l;
+}
 
 
 RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
@@ -163,9 +181,10 @@ struct Workload::Impl {
     std::unique_ptr<FaultInjector> faults;
     std::unique_ptr<FaultyRxWire> faulty_wire;
     std::vector<std::uint64_t> tx_progress_cycle, hang_reset_cycle, submitted_on;  // per queue
-    std::uint64_t hang_resets = 0, os_cancelled = 0, tx_disruptions_seen = 0;
-    bool cancelled_run = false, settled = false;
-    unsigned settle_reads = 0;
+    std::uint64_t hang_resets = 0;
+    std::vector<std::uint64_t> os_cancelled;  // per queue: TX frames the OS returned at stop, never given to the driver
+    bool cancelled_run = false;
+    bool rx_books_final = false;  // the NIC holds no RX frame and every counter was read after that
     std::unique_ptr<wire::PcapWriter> pcap_out;
     wire::PcapCapture pcap_in;
     scoreboard::Scoreboard board;
@@ -197,8 +216,8 @@ struct Workload::Impl {
     };
     std::unordered_map<std::uint64_t, PutCycles> rx_put_cycle;
     LatencyHistogram tx_lat, rx_lat;  // constant memory, whatever the run length
-    std::map<scoreboard::DropReason, std::uint64_t> drops_reported;
-    std::vector<std::uint64_t> hw_drops_seen;           // RING_STAT_DROPS read so far, per queue
+    // RX drops reported to the scoreboard so far, by (queue, reason): the counters' last values.
+    std::map<std::pair<unsigned, scoreboard::DropReason>, std::uint64_t> drops_reported;
     std::uint64_t last_activity = 0;
     std::string last_activity_what = "none";
     std::uint64_t first_submit_cycle = 0, last_account_cycle = 0;
@@ -206,7 +225,7 @@ struct Workload::Impl {
     std::uint64_t last_stat_read_cycle = 0;
     bool stopping = false;
     std::uint64_t next_progress = 0;
-    std::uint64_t max_cycles = 0;
+    RunLimits limits;
     Clock::time_point t0;
     RunSummary out;
     TrafficHooks hooks;
@@ -231,7 +250,6 @@ struct Workload::Impl {
         last_activity = hw.cycle();
         last_activity_what = what;
         last_account_cycle = hw.cycle();
-        settle_reads = 0;
         hw.report_progress();
     }
 
@@ -251,7 +269,8 @@ struct Workload::Impl {
         if (queues < 1 || queues > cfg.num_queues)
             throw ScenarioError(fmt::format("--queues: {} is not in 1..{} (NUM_QUEUES of {})", sc.queues,
                                             cfg.num_queues, sc.config));
-        max_cycles = sc.max_cycles ? sc.max_cycles : 1'000'000 + 20'000 * (sc.packets + pcap_in.packets.size());
+        limits = run_limits(sc, cfg.data_bytes(), queues);
+        if (!sc.max_cycles) limits.max_cycles += 20'000 * pcap_in.packets.size();
 
         RingPlan const rings = plan_rings(sc, cfg);
         frag_bytes = rings.tx_fragment_bytes;
@@ -276,6 +295,7 @@ struct Workload::Impl {
         wire::RxWire& rx_wire = faulty_wire ? static_cast<wire::RxWire&>(*faulty_wire) : hw.rx_wire();
         tx_progress_cycle.assign(queues, 0);
         hang_reset_cycle.assign(queues, 0);
+        os_cancelled.assign(queues, 0);
         submitted_on.assign(queues, 0);
 
         // Traffic.
@@ -399,6 +419,11 @@ struct Workload::Impl {
         ac.rx_ring_log2 = hw_rx_log2;
         ac.rss_enabled = sc.rss;
         ac.faults = sc.driver_faults;
+        // A ring drains (and goes idle) as slowly as the scenario's back-pressure lets it: give the
+        // driver's wait as long as the watchdog gives a packet (a read takes several cycles).
+        if (limits.watchdog_cycles)
+            ac.idle_wait_max_reads = static_cast<std::uint32_t>(
+                std::clamp<std::uint64_t>(limits.watchdog_cycles / 4, 4096, ~std::uint32_t{0}));
         if (faults)
             ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
                 return faults->tx_descriptor_fault(q, seq);
@@ -419,7 +444,6 @@ struct Workload::Impl {
                 return adapter->on_interrupt(queue);
             },
             [this] { adapter->run_dpc(); });
-        hw_drops_seen.assign(queues, 0);
 
         for (unsigned q = 0; q < queues; ++q) {
             ringlib::os::TxQueueConfig tcfg;
@@ -449,7 +473,7 @@ struct Workload::Impl {
                 if (comp.status == ringlib::os::TxCompletionStatus::Sent && known)
                     tx_lat.record(hw.cycle() - at);
                 else if (comp.status == ringlib::os::TxCompletionStatus::Cancelled && cancelled_run)
-                    ++os_cancelled;  // never reached the driver: the OS returns it at stop
+                    ++os_cancelled[q];  // never reached the driver: the OS returns it at stop
                 else if (comp.status != ringlib::os::TxCompletionStatus::Sent)
                     board_error(fmt::format("tx{}: frame {} completed {} instead of Sent", q, comp.frame_id,
                                             comp.status == ringlib::os::TxCompletionStatus::Ignored ? "Ignored" : "Cancelled"));
@@ -568,47 +592,30 @@ struct Workload::Impl {
         }
     }
 
+    /// RX frames the driver counted dropped, per queue and reason: bad, truncated and runt frames
+    /// (from their completions), and frames the NIC took that a ring reset or a cancel kept from
+    /// an OS packet (RING_TAKEN minus the completions: exact once the ring was idle).
     void collect_driver_drops() {
-        std::uint64_t bad = 0, trunc = 0, runts = 0;
         for (unsigned q = 0; q < queues; ++q) {
-            bad += adapter->stats(q).rx_bad_frames;
-            trunc += adapter->stats(q).rx_truncated;
-            runts += adapter->stats(q).rx_runts;
+            auto const& st = adapter->stats(q);
+            report_drop(q, scoreboard::DropReason::bad_frame, st.rx_bad_frames);
+            report_drop(q, scoreboard::DropReason::oversize, st.rx_truncated);
+            report_drop(q, scoreboard::DropReason::runt, st.rx_runts);
+            report_drop(q, scoreboard::DropReason::ring_reset, st.rx_reset_drops);
+            report_drop(q, scoreboard::DropReason::cancelled, st.rx_cancel_drops);
         }
-        report_drop(scoreboard::DropReason::bad_frame, bad);
-        report_drop(scoreboard::DropReason::oversize, trunc);
-        report_drop(scoreboard::DropReason::runt, runts);
     }
     std::uint64_t tx_unsent() const {
         std::uint64_t n = 0;
         for (unsigned q = 0; q < queues; ++q) n += adapter->stats(q).tx_dropped_by_error;
         return n;
     }
-    /// TX ring errors and resets so far: each may send committed frames twice (their completion
-    /// was killed); the scoreboard accepts that many duplicates.
-    void allow_tx_duplicates() {
-        std::uint64_t n = 0;
-        for (unsigned q = 0; q < queues; ++q) n += adapter->stats(q).tx_errors + adapter->stats(q).tx_resets;
-        if (n > tx_disruptions_seen) {
-            board.accept_tx_duplicates((n - tx_disruptions_seen) * kTxDuplicatesPerRingReset);
-            tx_disruptions_seen = n;
-        }
-    }
-    /// RX frames neither delivered nor counted, once nothing moves any more: those an RX ring
-    /// reset, error or cancel took with it (ring_reset), at most kRxFramesLostPerRingReset each.
-    void account_rx_ring_resets() {
-        std::uint64_t disruptions = cancelled_run ? queues : 0;
-        for (unsigned q = 0; q < queues; ++q) disruptions += adapter->stats(q).rx_errors + adapter->stats(q).rx_resets;
-        std::uint64_t const missing = rx_put > rx_accounted() ? rx_put - rx_accounted() : 0;
-        std::uint64_t const n = std::min(missing, disruptions * kRxFramesLostPerRingReset);
-        report_drop(scoreboard::DropReason::ring_reset, drops_reported[scoreboard::DropReason::ring_reset] + n);
-    }
     void hang_check() {
-        if (!sc.hang_check_cycles) return;
+        if (!limits.hang_check_cycles) return;
         for (unsigned q = 0; q < queues; ++q) {
             if (txq[q]->frames_in_flight() == 0) continue;
             std::uint64_t const since = std::max(tx_progress_cycle[q], hang_reset_cycle[q]);
-            if (hw.cycle() - since <= sc.hang_check_cycles) continue;
+            if (hw.cycle() - since <= limits.hang_check_cycles) continue;
             hang_reset_cycle[q] = hw.cycle();
             ++hang_resets;
             adapter->request_ring_reset(q, true, false);
@@ -623,24 +630,49 @@ struct Workload::Impl {
             rxq[q]->stop();
         }
     }
-    void report_drop(scoreboard::DropReason r, std::uint64_t total) {
-        auto& seen = drops_reported[r];
+    /// `total`: the counter's value for (queue, reason); what is new goes to the scoreboard.
+    void report_drop(unsigned q, scoreboard::DropReason r, std::uint64_t total) {
+        auto& seen = drops_reported[{q, r}];
         if (total > seen) {
-            board.nic_dropped(r, total - seen);
+            board.nic_dropped(static_cast<std::uint16_t>(q), r, total - seen);
             seen = total;
             activity("RX drop");
         }
     }
     /// RING_STAT_DROPS of every RX ring (a statistics query: MMIO reads, only when traffic is quiet).
     void read_hw_drops() {
-        std::uint64_t total = 0;
-        for (unsigned q = 0; q < queues; ++q) {
-            std::uint32_t const v = hw.registers().read32(c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS));
-            hw_drops_seen[q] = v;
-            total += v;
-        }
-        report_drop(scoreboard::DropReason::no_buffer, total);
+        for (unsigned q = 0; q < queues; ++q)
+            report_drop(q, scoreboard::DropReason::no_buffer,
+                        hw.registers().read32(c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS)));
         last_stat_read_cycle = hw.cycle();
+    }
+    /// REG_STATUS.RX_IDLE: no RX frame inside the NIC (received, waiting or being written) and no
+    /// RX ring with anything in flight; every frame's fate is then decided and counted.
+    bool nic_rx_idle() {
+        last_stat_read_cycle = hw.cycle();
+        return c::REG_STATUS_RX_IDLE.get(hw.registers().read32(c::REG_STATUS)) != 0;
+    }
+    /// A completion the driver has not consumed yet (host memory, at its RX completion head), or a
+    /// recovery it has not run: the driver still owes the OS frames.
+    bool driver_rx_pending() const {
+        for (unsigned q = 0; q < queues; ++q) {
+            auto const r = adapter->rx_ring(q);
+            if (r.error_pending) return true;
+            auto const addr = r.completion_base + std::uint64_t{r.completion_head} * c::CPL_BYTES;
+            if (!hw.arena().contains_logical(addr, c::CPL_BYTES)) continue;
+            auto const* b = static_cast<std::uint8_t const*>(hw.arena().to_virtual(addr));
+            bool const phase = (b[c::CPL_BYTES - 1] >> 7) != 0;
+            if (phase == r.completion_phase) return true;
+        }
+        return false;
+    }
+    /// The RX books are final when the wire is done, the NIC holds no RX frame, the driver owes no
+    /// frame, and the counters were read after that: what is still missing is lost, exactly.
+    void settle_rx_books() {
+        if (!nic_rx_idle() || driver_rx_pending()) return;
+        read_hw_drops();
+        collect_driver_drops();
+        if (rx_accounted() < rx_put) rx_books_final = true;
     }
 
     bool tx_done() const {
@@ -653,21 +685,21 @@ struct Workload::Impl {
         // Loopback: every frame the NIC sent comes back (frames returned unsent do not, and a frame
         // sent twice comes back twice).
         std::uint64_t const expect = sc.mode == Mode::loopback ? tx_seen : rx_expected_total;
-        return rx_put == expect && (rx_accounted() >= rx_put || settled);
+        return rx_put == expect && (rx_accounted() >= rx_put || rx_books_final);
     }
 
     void software() {
         if (int const sig = stop_requested()) [[unlikely]] throw RunInterrupted{sig};
         // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
-        if (sc.watchdog_cycles && hw.cycle() - last_activity > sc.watchdog_cycles)
+        if (limits.watchdog_cycles && hw.cycle() - last_activity > limits.watchdog_cycles)
             throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles: the last packet event "
                                                    "was at cycle {} ({}) (cycle {}, seed {})",
-                                                   sc.watchdog_cycles, last_activity, last_activity_what, hw.cycle(),
-                                                   sc.seed),
+                                                   limits.watchdog_cycles, last_activity, last_activity_what,
+                                                   hw.cycle(), sc.seed),
                                        hw.diagnosis());
-        if (hw.cycle() >= max_cycles)
+        if (hw.cycle() >= limits.max_cycles)
             throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
-                                                     max_cycles, hw.cycle(), sc.seed),
+                                                     limits.max_cycles, hw.cycle(), sc.seed),
                                          hw.diagnosis());
         if (!first_error_cycle && (board.event_errors() || !run_errors.empty())) [[unlikely]]
             first_error_cycle = last_edge();
@@ -682,18 +714,12 @@ struct Workload::Impl {
             if (rxq[q]->state() != ringlib::os::QueueState::Stopped && !starved) rxq[q]->poll();
         }
         collect_driver_drops();
-        allow_tx_duplicates();
         if (!stopping) hang_check();
-        // Quiet with RX frames unaccounted for: read the drop counters; still short after a second
-        // quiet read, the rest went with ring resets (bounded) or is lost: the run settles.
+        // Quiet with RX frames unaccounted for: ask the NIC (exact: settle_rx_books), never guess.
         if (!stopping && tx_done() && rx_wire_done() && rx_accounted() < rx_put &&
-            hw.cycle() - last_activity > 2000 && hw.cycle() - last_stat_read_cycle > 2000) {
-            read_hw_drops();
-            if (rx_accounted() < rx_put && ++settle_reads >= 2) {
-                account_rx_ring_resets();
-                settled = true;
-            }
-        }
+            hw.cycle() - last_activity > kQuietBeforeStatusRead &&
+            hw.cycle() - last_stat_read_cycle > kQuietBeforeStatusRead)
+            settle_rx_books();
         if (sc.progress_interval_cycles && progress_cb && hw.cycle() >= next_progress) {
             next_progress = hw.cycle() + sc.progress_interval_cycles;
             progress_cb(progress());
@@ -774,13 +800,14 @@ struct Workload::Impl {
             adapter->stop();
             hw.flush_registers();
             if (cancelled_run) {
-                // What was on its way still arrives (and is dropped by the disabled rings).
+                // What was on its way still arrives and is dropped by the disabled rings; once the
+                // wire is quiet and the NIC holds no RX frame, every drop is counted.
                 hw.run_until([this] {
-                    return hw.rx_wire_idle() && hw.tx_partial_bytes() == 0 && hw.cycle() - last_activity > 2000;
-                }, 200'000, "the wire to go quiet after the cancel");
+                    return hw.rx_wire_idle() && hw.tx_partial_bytes() == 0 &&
+                           hw.cycle() - last_stat_read_cycle > kQuietBeforeStatusRead / 8 && nic_rx_idle();
+                }, limits.watchdog_cycles ? limits.watchdog_cycles : 200'000, "the NIC to hold no RX frame after the cancel");
                 collect_driver_drops();
                 read_hw_drops();
-                account_rx_ring_resets();
             }
         } catch (ringlib::VerifierViolation const& e) {
             ++out.verifier_violations;
@@ -819,14 +846,22 @@ struct Workload::Impl {
         // Books. TX frames the driver returned unsent, by reason (NetAdapterCx has no per-packet
         // TX status: the OS sees them completed; docs/faults.md).
         if (adapter) {
-            std::uint64_t by_error = 0, cancelled = os_cancelled;
             for (unsigned q = 0; q < queues; ++q) {
-                by_error += adapter->stats(q).tx_dropped_by_error;
-                cancelled += adapter->stats(q).tx_cancelled;
+                auto const queue = static_cast<std::uint16_t>(q);
+                auto const& st = adapter->stats(q);
+                board.tx_dropped(queue, scoreboard::DropReason::desc_error, st.tx_dropped_by_error);
+                board.tx_dropped(queue, scoreboard::DropReason::cancelled, st.tx_cancelled + os_cancelled[q]);
+                out.per_queue[q].tx_unsent = st.tx_dropped_by_error + st.tx_cancelled + os_cancelled[q];
+                out.tx_sent_without_completion += st.tx_sent_without_completion;
             }
-            if (by_error) board.tx_dropped(scoreboard::DropReason::desc_error, by_error);
-            if (cancelled) board.tx_dropped(scoreboard::DropReason::cancelled, cancelled);
         }
+        for (auto const& [key, n] : drops_reported)
+            if (key.first < out.per_queue.size()) out.per_queue[key.first].rx_dropped += n;
+        out.hang_check_cycles = limits.hang_check_cycles;
+        out.watchdog_cycles = limits.watchdog_cycles;
+        out.max_cycles = limits.max_cycles;
+        out.limits_raised = (!sc.hang_check_cycles && limits.hang_check_cycles > kDefaultHangCheckCycles) ||
+                            (!sc.watchdog_cycles && limits.watchdog_cycles > kDefaultWatchdogCycles);
         scoreboard::Summary const sb = board.finish();
         out.cycles = hw.cycle();
         // From the first frame to the last accounted for (none accounted: the traffic took no time).

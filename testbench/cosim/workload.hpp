@@ -46,6 +46,19 @@ inline constexpr std::uint64_t kMaxHostMemoryBytes = std::uint64_t{4} << 30;
 /// rings more host memory than kMaxHostMemoryBytes (naming the options and the limit).
 RingPlan plan_rings(Scenario const& s, dut::DutConfig const& config);
 
+/// The time limits of a run, scaled to what its scenario makes normal: with heavy back-pressure,
+/// long memory latency and large frames a ring legitimately goes a long time without a
+/// completion, and the run without a packet event. Limits the scenario does not set are the
+/// defaults raised to that; a limit it sets is kept exactly (0 keeps a check off).
+struct RunLimits {
+    std::uint64_t frame_cycles = 0;       // one maximal frame through the slowest stalled bus, plus
+                                          // a memory round trip each way
+    std::uint64_t hang_check_cycles = 0;  // the OS's TX hang check (0 = off)
+    std::uint64_t watchdog_cycles = 0;    // no packet event for this long fails the run (0 = off)
+    std::uint64_t max_cycles = 0;         // the whole run (Scenario::max_cycles, or the default)
+};
+RunLimits run_limits(Scenario const& s, unsigned data_bytes, unsigned queues);
+
 /// The seed of stream `stream` of a run (0: TX frames, 1: generated RX frames, 2: the weak memory
 /// model's delays).
 std::uint64_t traffic_seed(std::uint64_t run_seed, unsigned stream);

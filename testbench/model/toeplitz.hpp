@@ -93,17 +93,32 @@ constexpr RssInput rss_tuple_ipv6(const Ipv6Addr& src, const Ipv6Addr& dst, std:
   return in;
 }
 
-// The hash input of a frame: addresses, plus ports for TCP/UDP; nothing for non-IP frames.
+// The hash input of a frame as the NIC's parser takes it (rtl/nic_rx_parse.sv): the IP addresses
+// once the IP header is inside the frame (an IPv4 header with IHL >= 5, or an IPv6 header), even
+// when the datagram is cut short (a runt, a truncated capture); the ports too for a whole,
+// unfragmented TCP/UDP segment (parse_frame's L4); nothing for non-IP frames.
 constexpr std::optional<RssInput> rss_input_of_frame(std::span<const std::uint8_t> f) {
-  const FrameLayout lay = parse_frame(f);
+  if (f.size() < 14) return std::nullopt;
+  std::size_t l3 = 14;
+  std::uint16_t type = load_be16(f, 12);
+  if (type == kEtherTypeVlan) {
+    if (f.size() < 18) return std::nullopt;
+    l3 = 18;
+    type = load_be16(f, 16);
+  }
   RssInput in;
-  if (lay.l3 == L3::ipv4) {
-    in.append(f.subspan(lay.l3_offset + 12, 8));
-  } else if (lay.l3 == L3::ipv6) {
-    in.append(f.subspan(lay.l3_offset + 8, 32));
+  if (type == kEtherTypeIpv4) {
+    if (f.size() < l3 + 1) return std::nullopt;
+    const std::size_t ihl = static_cast<std::size_t>(f[l3] & 0x0F) * 4;
+    if ((f[l3] >> 4) != 4 || ihl < 20 || f.size() < l3 + ihl) return std::nullopt;
+    in.append(f.subspan(l3 + 12, 8));
+  } else if (type == kEtherTypeIpv6) {
+    if (f.size() < l3 + 40 || (f[l3] >> 4) != 6) return std::nullopt;
+    in.append(f.subspan(l3 + 8, 32));
   } else {
     return std::nullopt;
   }
+  const FrameLayout lay = parse_frame(f);
   if (lay.l4 != L4::other) in.append(f.subspan(lay.l4_offset, 4));
   return in;
 }

@@ -22,6 +22,11 @@ char const* to_string(DropReason r) {
     return "?";
 }
 
+bool drop_reason_needs_cause(DropReason r) noexcept {
+    return r == DropReason::runt || r == DropReason::bad_frame || r == DropReason::oversize ||
+           r == DropReason::desc_error;
+}
+
 static char const* to_string(model::CsumVerdict v) {
     switch (v) {
     case model::CsumVerdict::not_checked: return "not_checked";
@@ -123,11 +128,7 @@ std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::op
         }
         for (auto it = lo; it != hi; ++it)
             if (!l.entries.at(it->second).done) return it->second;
-        if (&l == &tx_ && tx_duplicate_budget_ > 0) {
-            --tx_duplicate_budget_;
-            ++sum_.tx_duplicates;
-            return std::nullopt;
-        }
+        if (&l == &tx_) ++sum_.tx_duplicates;
         error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(tag, bytes.size()), where()));
         return std::nullopt;
     }
@@ -234,98 +235,90 @@ void Scoreboard::rx_delivered(RxDelivery const& d) {
     complete(rx_, "RX", *idx, d.queue, d.bytes);
 }
 
-void Scoreboard::nic_dropped(DropReason reason, std::uint64_t count) { sum_.rx_drops[reason] += count; }
+void Scoreboard::nic_dropped(std::uint16_t queue, DropReason reason, std::uint64_t count) {
+    if (count == 0) return;
+    sum_.rx_drops[reason] += count;
+    rx_drops_[queue][reason] += count;
+}
+
+void Scoreboard::tx_dropped(std::uint16_t queue, DropReason reason, std::uint64_t count) {
+    if (count == 0) return;
+    sum_.tx_drops[reason] += count;
+    tx_drops_[queue][reason] += count;
+}
+
+std::uint64_t Scoreboard::check_drops(Ledger const& l, char const* dir, DropCounts const& reported,
+                                      std::vector<std::string>& errors) const {
+    struct Outstanding {
+        std::uint64_t frames = 0;
+        std::map<DropReason, std::uint64_t> must;  // of which required to be dropped, by reason
+    };
+    std::map<std::uint16_t, Outstanding> queues;
+    for (auto const& [id, e] : l.entries) {
+        if (e.done) continue;
+        auto& q = queues[e.queue];
+        ++q.frames;
+        if (e.must_drop) ++q.must[*e.must_drop];
+    }
+    for (auto const& [queue, by_reason] : reported) queues[queue];  // a queue with reports only
+    std::uint64_t uncovered = 0;
+    for (auto& [queue, q] : queues) {
+        std::uint64_t total = 0;
+        if (auto const it = reported.find(queue); it != reported.end()) {
+            for (auto const& [reason, n] : it->second) {
+                total += n;
+                // Frames required to be dropped for this reason need no declaration; others do.
+                std::uint64_t const beyond = n > q.must[reason] ? n - q.must[reason] : 0;
+                if (beyond == 0) continue;
+                if (!accepted_drops_[static_cast<std::size_t>(reason)])
+                    errors.push_back(fmt::format("{} queue {}: {} frame(s) dropped for reason {}, which the test did "
+                                                 "not declare expected", dir, queue, beyond, to_string(reason)));
+                else if (drop_reason_needs_cause(reason))
+                    errors.push_back(fmt::format("{} queue {}: {} frame(s) reported dropped for reason {}, but only {} "
+                                                 "had to be dropped so", dir, queue, n, to_string(reason), q.must[reason]));
+            }
+        }
+        if (total > q.frames)
+            errors.push_back(fmt::format("{} queue {}: {} drops reported but only {} frames are missing", dir, queue,
+                                         total, q.frames));
+        else
+            uncovered += q.frames - total;
+    }
+    return uncovered;
+}
 
 Summary Scoreboard::finish() {
     Summary s = sum_;
     std::vector<std::string> final_errors;
     constexpr std::size_t kListed = 10;
 
-    // TX: frames returned unsent (reported by reason) cover first the frames that had to be,
-    // then (for accepted reasons) any frame not seen.
-    std::map<DropReason, std::uint64_t> tx_must;
-    std::uint64_t tx_plain_unseen = 0;
-    for (auto const& [id, e] : tx_.entries) {
-        if (e.done) continue;
-        if (e.must_drop) ++tx_must[*e.must_drop];
-        else ++tx_plain_unseen;
-    }
-    std::uint64_t tx_covered = 0, tx_spare = 0;
-    for (auto const& [reason, n] : s.tx_drops) {
-        std::uint64_t const for_must = std::min(n, tx_must[reason]);
-        tx_covered += for_must;
-        std::uint64_t const rest = n - for_must;
-        if (rest == 0) continue;
-        if (accepted_drops_[static_cast<std::size_t>(reason)])
-            tx_spare += rest;
-        else
-            final_errors.push_back(fmt::format("{} TX frame(s) came back unsent for reason {}, which the test did not "
-                                               "declare expected", rest, to_string(reason)));
-    }
-    tx_covered += std::min(tx_spare, tx_plain_unseen);
-    s.tx_missing = tx_.outstanding - std::min<std::uint64_t>(tx_covered, tx_.outstanding);
-    std::size_t listed = 0;
-    for (auto const& [id, e] : tx_.entries) {
-        if (s.tx_missing == 0) break;
-        if (e.done || listed == kListed) continue;
-        final_errors.push_back(fmt::format("TX {} posted to queue {} (#{}) never seen on the wire{}{}",
-                                           name_of(e.tag, e.expected.size()), e.queue, e.pos,
-                                           e.must_drop ? ", must drop: " : "", e.must_drop ? to_string(*e.must_drop) : ""));
-        ++listed;
-    }
-    if (s.tx_missing > listed)
-        final_errors.push_back(fmt::format("... and {} more TX frames never seen", s.tx_missing - listed));
-
-    // RX: reported drops cover first the frames that had to be dropped for that reason, then
-    // (for accepted reasons) any undelivered frame.
-    std::map<DropReason, std::uint64_t> must;
-    std::uint64_t plain_undelivered = 0;
-    for (auto const& [id, e] : rx_.entries) {
-        if (e.done) continue;
-        if (e.must_drop) ++must[*e.must_drop];
-        else ++plain_undelivered;
-    }
-    s.rx_undelivered = rx_.outstanding;
-    std::uint64_t covered = 0, spare = 0, reported = 0;
-    for (auto const& [reason, n] : s.rx_drops) {
-        reported += n;
-        std::uint64_t const for_must = std::min(n, must[reason]);
-        covered += for_must;
-        std::uint64_t const rest = n - for_must;
-        if (rest == 0) continue;
-        if (accepted_drops_[static_cast<std::size_t>(reason)])
-            spare += rest;
-        else
-            final_errors.push_back(fmt::format("the NIC dropped {} RX frame(s) for reason {}, which the test did "
-                                               "not declare expected", rest, to_string(reason)));
-    }
-    // Spare drops (accepted reasons, e.g. ring_reset) also cover frames that had to be dropped
-    // for a reason whose own count fell short (a runt lost in a ring reset is not counted a runt).
-    std::uint64_t must_short = 0;
-    for (auto const& [reason, n] : must) {
-        auto const it = s.rx_drops.find(reason);
-        std::uint64_t const got = it == s.rx_drops.end() ? 0 : it->second;
-        must_short += n > got ? n - got : 0;
-    }
-    covered += std::min(spare, plain_undelivered + must_short);
-    s.lost = s.rx_undelivered - std::min(covered, s.rx_undelivered);
-    if (reported > s.rx_undelivered)
-        final_errors.push_back(fmt::format("the NIC reports {} RX drops but only {} frames are missing", reported,
-                                           s.rx_undelivered));
-    if (s.lost > 0) {
+    // Per queue, exactly the frames missing must have been reported dropped (returned unsent for
+    // TX), by the NIC's or the driver's counters: no allowance, no difference taken.
+    auto const list_missing = [&](Ledger const& l) {
         std::string names;
-        listed = 0;
-        for (auto const& [id, e] : rx_.entries) {
-            if (e.done || listed == kListed) continue;
+        std::size_t listed = 0;
+        for (auto const& [id, e] : l.entries) {
+            if (e.done) continue;
+            if (listed == kListed) {
+                names += ", ...";
+                break;
+            }
             names += fmt::format("{}{} (queue {} #{}{}{})", listed ? ", " : "", name_of(e.tag, e.expected.size()),
                                  e.queue, e.pos, e.must_drop ? ", must drop: " : "",
                                  e.must_drop ? to_string(*e.must_drop) : "");
             ++listed;
         }
+        return names;
+    };
+    s.tx_missing = check_drops(tx_, "TX", tx_drops_, final_errors);
+    if (s.tx_missing > 0)
+        final_errors.push_back(fmt::format("{} TX frame(s) never seen on the wire and not reported returned unsent; "
+                                           "unseen: {}", s.tx_missing, list_missing(tx_)));
+    s.rx_undelivered = rx_.outstanding;
+    s.lost = check_drops(rx_, "RX", rx_drops_, final_errors);
+    if (s.lost > 0)
         final_errors.push_back(fmt::format("{} RX frame(s) lost (neither delivered nor counted as expected drops); "
-                                           "undelivered: {}{}", s.lost, names,
-                                           s.rx_undelivered > listed ? ", ..." : ""));
-    }
+                                           "undelivered: {}", s.lost, list_missing(rx_)));
     for (auto& m : final_errors) m = fmt::format("{}: {}", name_, m);
     final_errors_ = std::move(final_errors);
     s.errors = errors_.size() + final_errors_.size();

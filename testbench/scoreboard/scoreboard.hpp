@@ -10,11 +10,16 @@
 // is IP, else queue 0; the bytes unchanged; the bad flag as put; the hash and checksum verdicts
 // as the reference gives them (checked when the delivery reports them). In put order within a
 // queue (frames the NIC dropped leave gaps, which are fine).
-// Drops: the NIC reports drops by reason (nic_dropped). A reason must be declared acceptable
-// (expect_drops(reason)); frames put with a required drop reason (rx_put(f, reason)) must not
-// be delivered and are accounted by drops of that reason. After finish(), `lost` = RX frames
-// neither delivered nor covered by reported drops; a passing run has lost == 0, every posted TX
-// frame seen, and no error.
+// Drops: the NIC and the driver report drops per queue and reason (nic_dropped, tx_dropped), from
+// their exact counters; nothing is ever inferred "by difference". A reason must be declared
+// acceptable (expect_drops(reason)). Per queue, the frames missing must be exactly the frames
+// reported dropped: fewer reports leave frames lost (named), more reports are an error. Frames put
+// with a required drop reason (rx_put(f, reason), tx_posted(..., reason)) must not be delivered;
+// the reasons only such frames may be dropped for (runt, bad_frame, oversize, desc_error) may not
+// be reported for more frames of a queue than had to be dropped so (such a frame may instead be
+// lost to a ring reset or a cancel before its reason was seen). A frame seen or delivered twice
+// is an error: no allowance exists. A passing run has lost == 0, every posted TX frame seen or
+// reported returned unsent, and no error.
 // Frames are identified by their FrameTag when they carry one (decode_tag), else by their
 // bytes. Errors (wrong queue, reordering, duplicate, unexpected, corrupt with the first
 // differing byte and hex context, verdict/hash mismatch, undeclared drops) are collected with
@@ -96,12 +101,16 @@ struct Counters {
     void add(std::size_t n) { ++packets, bytes += n; }
 };
 
+/// A reason only frames required to be dropped for it may be dropped for (runt, bad_frame,
+/// oversize, desc_error); any frame may be dropped for the others (no_buffer, ring_reset, ...).
+bool drop_reason_needs_cause(DropReason r) noexcept;
+
 struct Summary {
     std::map<std::uint16_t, Counters> tx_posted, tx_seen;       // per TX queue
     std::map<std::uint16_t, Counters> rx_put, rx_delivered;     // per (expected / actual) RX queue
-    std::map<DropReason, std::uint64_t> rx_drops;               // as the NIC reported
+    std::map<DropReason, std::uint64_t> rx_drops;               // as the NIC and driver reported (all queues)
     std::map<DropReason, std::uint64_t> tx_drops;               // TX frames returned unsent, as reported
-    std::uint64_t tx_duplicates = 0;  // TX frames seen again, within the accepted budget
+    std::uint64_t tx_duplicates = 0;  // TX frames seen again (each one an error)
     std::uint64_t tx_missing = 0;     // posted, never seen on the wire
     std::uint64_t rx_undelivered = 0; // put, never delivered
     std::uint64_t lost = 0;           // undelivered and not covered by reported drops
@@ -122,23 +131,22 @@ public:
     void throw_on_error(bool enable) noexcept { throw_ = enable; }
     /// Drops for `reason` are acceptable in this test.
     void expect_drops(DropReason reason) { accepted_drops_[static_cast<std::size_t>(reason)] = true; }
-    /// Up to `n` more TX frames may be seen twice on the wire (a lost completion: docs/faults.md).
-    void accept_tx_duplicates(std::uint64_t n) { tx_duplicate_budget_ += n; }
 
     // ---- TX ----
     /// `must_drop`: the frame must come back unsent for that reason (never be seen on the wire).
     void tx_posted(std::uint16_t queue, Frame const& posted, TxCsumRequest req = {},
                    std::optional<DropReason> must_drop = std::nullopt);
     void tx_seen(Frame const& wire_frame);
-    /// `count` TX frames were returned to the OS unsent for `reason` (driver counters).
-    void tx_dropped(DropReason reason, std::uint64_t count = 1) { sum_.tx_drops[reason] += count; }
+    /// `count` TX frames of `queue` were returned to the OS unsent for `reason` (driver counters).
+    void tx_dropped(std::uint16_t queue, DropReason reason, std::uint64_t count = 1);
 
     // ---- RX ----
     /// `must_drop`: the NIC must drop this frame for that reason (it is then an expected drop).
     void rx_put(Frame const& wire_frame, std::optional<DropReason> must_drop = std::nullopt);
     void rx_delivered(RxDelivery const& d);
-    /// The NIC says it dropped `count` RX frames for `reason` (from its counters or events).
-    void nic_dropped(DropReason reason, std::uint64_t count = 1);
+    /// The NIC (or the driver) says `count` RX frames of `queue` were dropped for `reason` (from
+    /// their counters): `queue` is the RX queue the frame was for.
+    void nic_dropped(std::uint16_t queue, DropReason reason, std::uint64_t count = 1);
 
     // ---- results ----
     /// Closes the books (counts missing/lost frames); further events still update them.
@@ -188,7 +196,12 @@ private:
     RssConfig rss_;
     bool throw_ = false;
     std::array<bool, kDropReasons> accepted_drops_{};
-    std::uint64_t tx_duplicate_budget_ = 0;
+    using DropCounts = std::map<std::uint16_t, std::map<DropReason, std::uint64_t>>;  // queue -> reason -> n
+    DropCounts rx_drops_, tx_drops_;
+    /// Per queue, the reported drops against the frames of `l` still outstanding: lost frames (and
+    /// their names) or errors; returns the frames missing and not covered.
+    std::uint64_t check_drops(Ledger const& l, char const* dir, DropCounts const& reported,
+                              std::vector<std::string>& errors) const;
     Ledger tx_, rx_;
     Summary sum_;
     std::vector<std::string> errors_;        // from events

@@ -86,6 +86,18 @@ TEST_CASE("rss_input_of_frame takes addresses and ports in packet order") {
     REQUIRE(in.has_value());
     CHECK(in->len_bytes == 8);
   }
+  SECTION("IPv4 datagram cut short (a runt): addresses only, as the NIC hashes it") {
+    auto f = build_frame(FrameKind::ipv4_udp, 10);
+    f.resize(14 + 20 + 4);  // the IP header and the ports, not the rest of the datagram
+    const auto in = model::rss_input_of_frame(f);
+    REQUIRE(in.has_value());
+    CHECK(in->len_bytes == 8);
+  }
+  SECTION("IPv4 header cut: nothing") {
+    auto f = build_frame(FrameKind::ipv4_udp, 10);
+    f.resize(14 + 19);
+    CHECK_FALSE(model::rss_input_of_frame(f).has_value());
+  }
   SECTION("non-IP: nothing") {
     auto f = build_frame(FrameKind::ipv4_udp, 10);
     f[12] = 0x88;

@@ -202,7 +202,7 @@ TEST_CASE("scoreboard: drops the test declared are accounted, others are errors,
         for (auto const& f : rx) sb.rx_put(f);
         for (std::size_t i = 0; i < 10; ++i)
             if (i % 4 != 1) sb.rx_delivered(deliver(rx[i], sb.rss()));  // 1, 5, 9 never arrive
-        sb.nic_dropped(DropReason::no_buffer, reported);
+        sb.nic_dropped(0, DropReason::no_buffer, reported);
         return std::pair{sb.finish(), all_errors(sb)};
     };
     SECTION("declared and fully counted: pass") {
@@ -227,7 +227,7 @@ TEST_CASE("scoreboard: drops the test declared are accounted, others are errors,
     SECTION("more drops reported than frames missing: fail") {
         auto [s, e] = run(true, 4);
         CHECK_FALSE(s.passed);
-        CHECK_THAT(e, Catch::Contains("reports 4 RX drops but only 3 frames are missing"));
+        CHECK_THAT(e, Catch::Contains("RX queue 0: 4 drops reported but only 3 frames are missing"));
     }
 }
 
@@ -239,7 +239,7 @@ TEST_CASE("scoreboard: a frame that must be dropped", "[scoreboard]") {
         sb.rx_put(a, DropReason::runt);
         sb.rx_put(b);
         sb.rx_delivered(deliver(b, sb.rss()));
-        sb.nic_dropped(DropReason::runt);
+        sb.nic_dropped(0, DropReason::runt);
         CHECK(sb.passed());
     }
     SECTION("delivered: fail") {
@@ -269,4 +269,72 @@ TEST_CASE("scoreboard: throw_on_error throws at the first error", "[scoreboard]"
     sb.throw_on_error(true);
     auto const a = fx.gen.next();
     CHECK_THROWS_AS(sb.tx_seen(a), ScoreboardError);
+}
+
+TEST_CASE("scoreboard: drops count for their own queue only, exactly", "[scoreboard]") {
+    Fixture fx;
+    auto const rss = RssConfig::spread(4);
+    // A frame for queue 1 that never arrives, and another queue's drop counter that says 1.
+    Frame f = fx.gen.next();
+    while (expect_rx(rss, f.bytes, false).queue != 1) f = fx.gen.next();
+    Scoreboard sb("per-queue", rss);
+    sb.expect_drops(DropReason::ring_reset);
+    sb.rx_put(f);
+    SECTION("reported on another queue: lost, and the report is an error") {
+        sb.nic_dropped(0, DropReason::ring_reset);
+        auto const s = sb.finish();
+        auto const e = all_errors(sb);
+        INFO(e);
+        CHECK(s.lost == 1);
+        CHECK_THAT(e, Catch::Contains("RX queue 0: 1 drops reported but only 0 frames are missing") &&
+                          Catch::Contains(wire::to_string(*f.tag)));
+    }
+    SECTION("reported on its queue: accounted") {
+        sb.nic_dropped(1, DropReason::ring_reset);
+        CHECK(sb.passed());
+    }
+}
+
+TEST_CASE("scoreboard: a runt, bad or oversize drop covers only a frame that had to be dropped so", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    sb.expect_drops(DropReason::runt);
+    auto const a = fx.gen.next();
+    sb.rx_put(a);  // an ordinary frame
+    sb.nic_dropped(0, DropReason::runt);
+    auto const e = all_errors(sb);
+    CHECK_FALSE(sb.passed());
+    CHECK_THAT(e, Catch::Contains("1 frame(s) reported dropped for reason runt, but only 0 had to be dropped so"));
+}
+
+TEST_CASE("scoreboard: a TX frame seen twice fails, with no allowance", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    auto const a = fx.gen.next();
+    sb.tx_posted(0, a);
+    sb.tx_seen(a);
+    sb.tx_seen(a);
+    auto const s = sb.finish();
+    CHECK(s.tx_duplicates == 1);
+    CHECK_FALSE(s.passed);
+    CHECK_THAT(all_errors(sb), Catch::Contains("duplicate") && Catch::Contains(wire::to_string(*a.tag)));
+}
+
+TEST_CASE("scoreboard: TX frames returned unsent are accounted per queue", "[scoreboard]") {
+    Fixture fx;
+    Scoreboard sb;
+    sb.expect_drops(DropReason::cancelled);
+    auto const a = fx.gen.next();
+    sb.tx_posted(2, a);
+    SECTION("on its queue") {
+        sb.tx_dropped(2, DropReason::cancelled);
+        CHECK(sb.passed());
+    }
+    SECTION("on another queue: missing, and the report is an error") {
+        sb.tx_dropped(1, DropReason::cancelled);
+        auto const s = sb.finish();
+        CHECK(s.tx_missing == 1);
+        CHECK_THAT(all_errors(sb), Catch::Contains("TX queue 1: 1 drops reported but only 0 frames are missing") &&
+                                       Catch::Contains("never seen on the wire"));
+    }
 }
