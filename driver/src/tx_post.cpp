@@ -82,6 +82,11 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
         bool const end_of_packet =
             last && fault != TxDescriptorFault::chain_too_long && fault != TxDescriptorFault::no_end_of_packet;
         auto length = static_cast<std::uint32_t>(fragment->ValidLength);
+        if (fault == TxDescriptorFault::chain_too_long) {
+            // Short enough that the whole chain stays within MAX_FRAME_BYTES: its length is
+            // the only rule it breaks (ERR_DESC_CHAIN_LONG, never ERR_DESC_LEN_OVER first).
+            length = std::min(length, static_cast<std::uint32_t>(c::MAX_FRAME_BYTES / c::MAX_TX_FRAGS));
+        }
         if (written == 0 && fault == TxDescriptorFault::zero_length) {
             length = 0;
         } else if (written == 0 && fault == TxDescriptorFault::length_over_max) {

@@ -83,6 +83,11 @@ if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cas
     int cancels = 0;
     for (auto const& f : sc.faults) cancels += f.kind == FaultKind::cancel;
     if (cancels > 1) throw ScenarioError("--fault cancel: at most one cancel per run");
+    bool const open_chain = std::any_of(sc.faults.begin(), sc.faults.end(),
+                                        [](FaultSpec const& f) { return f.kind == FaultKind::tx_no_eop; });
+    if (open_chain && sc.hang_check_cycles == std::uint64_t{0})
+        throw ScenarioError("--fault tx-no-eop needs the hang check (--hang-check 0 turns it off): only its reset "
+                            "ends the ring's wait for the rest of the chain");
 }
 
 namespace {
@@ -797,18 +802,20 @@ struct Workload::Impl {
                 }
             }
             hw.run_until([this] { return all_stopped(); }, 200'000, "the queues to stop");
-            adapter->stop();
-            hw.flush_registers();
             if (cancelled_run) {
-                // What was on its way still arrives and is dropped by the disabled rings; once the
-                // wire is quiet and the NIC holds no RX frame, every drop is counted.
+                // What was on its way still arrives and is dropped by the disabled rings, each on
+                // the queue RSS picks (the adapter keeps RSS on until it stops, so the reference
+                // knows the queue); once nothing more comes and the NIC holds no RX frame, every
+                // drop is counted.
                 hw.run_until([this] {
-                    return hw.rx_wire_idle() && hw.tx_partial_bytes() == 0 &&
+                    return rx_wire_done() && hw.tx_partial_bytes() == 0 &&
                            hw.cycle() - last_stat_read_cycle > kQuietBeforeStatusRead / 8 && nic_rx_idle();
                 }, limits.watchdog_cycles ? limits.watchdog_cycles : 200'000, "the NIC to hold no RX frame after the cancel");
                 collect_driver_drops();
                 read_hw_drops();
             }
+            adapter->stop();
+            hw.flush_registers();
         } catch (ringlib::VerifierViolation const& e) {
             ++out.verifier_violations;
             failure = fmt::format("ring verifier: {}", e.what());

@@ -353,6 +353,14 @@ TEST_CASE("nicsim run --fault: a bad spec exits 2 with one line naming it") {
     }
 }
 
+TEST_CASE("nicsim run --fault tx-no-eop with the hang check off is refused: the ring would wait forever") {
+    auto const e = exec(fmt::format("{} run --packets 10 --fault tx-no-eop --hang-check 0", NICSIM_BIN));
+    INFO(e.output);
+    CHECK(e.status == 2);
+    CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
+    CHECK(e.output.find("--fault tx-no-eop needs the hang check") != std::string::npos);
+}
+
 TEST_CASE("nicsim run --help documents --fault, every kind and --soak") {
     auto const e = exec(fmt::format("{} run --help", NICSIM_BIN));
     CHECK(e.status == 0);
