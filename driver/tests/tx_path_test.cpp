@@ -44,7 +44,7 @@ struct TxRig : drivertest::AdapterRig {
 
     std::uint16_t prod_register() const { return c::queue_reg(0, c::QREG_TX, c::RING_PROD); }
     /// RING_TAKEN as the NIC would report it: packets it sent since the ring's last reset.
-    void set_sent(std::uint32_t packets) { bus.registers[c::queue_reg(0, c::QREG_TX, c::RING_TAKEN)] = packets; }
+    void set_sent(std::uint32_t packets) { platform.registers[c::queue_reg(0, c::QREG_TX, c::RING_TAKEN)] = packets; }
 
     c::tx_desc_t descriptor(std::uint32_t slot)
     {
@@ -237,7 +237,7 @@ TEST_CASE("TX cancel returns a packet the NIC sent without a completion as sent,
     rig.tx->poll();
     rig.complete(2, 3, 1200);  // the first one completed
     rig.set_sent(2);           // the second one left too, but its completion write failed
-    auto const prod_writes = rig.bus.writes_to(rig.prod_register()).size();
+    auto const prod_writes = rig.platform.writes_to(rig.prod_register()).size();
     rig.tx->stop();
     auto state = rig.tx->state();
     for (int polls = 0; state != ringlib::os::QueueState::Stopped && polls < 10; ++polls) {
@@ -248,7 +248,7 @@ TEST_CASE("TX cancel returns a packet the NIC sent without a completion as sent,
     CHECK(rig.adapter.stats(0).tx_packets == 1);
     CHECK(rig.adapter.stats(0).tx_sent_without_completion == 1);
     CHECK(rig.adapter.stats(0).tx_cancelled == 2);
-    CHECK(rig.bus.writes_to(rig.prod_register()).size() == prod_writes);  // nothing posted again
+    CHECK(rig.platform.writes_to(rig.prod_register()).size() == prod_writes);  // nothing posted again
 }
 
 TEST_CASE("RING_TAKEN beyond what the driver has in flight is a DriverError naming the ring")

@@ -23,6 +23,7 @@
 #include <ringlib/verifier.hpp>
 
 #include "bfm/axi4_slave_mem.hpp"
+#include "cosim/barrier_bugs.hpp"
 #include "cosim/faults.hpp"
 #include "cosim/stop_request.hpp"
 #include "bfm/axis_source.hpp"
