@@ -67,7 +67,7 @@ public:
 
 private:
     std::span<std::uint8_t const> d_;
-    std::string const& name_;
+    std::string name_;  // a copy: callers pass temporaries (path.string())
 };
 
 std::uint64_t units_to_ns(std::uint64_t ts, std::uint64_t units_per_s) {
