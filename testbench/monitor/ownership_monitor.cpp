@@ -183,8 +183,12 @@ void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t
             ordering_->check_published(slot_addr(old), m.desc_end() - slot_addr(old));
             ordering_->check_published(m.base, std::uint64_t{new_prod} * desc_bytes);
         }
+        // Frame data the NIC will read: not that of a descriptor whose length breaks the contract
+        // (0, or over MAX_FRAME_BYTES: ERR_DESC_*, the chain is refused unread); such a length
+        // can reach into buffers the OS is still filling for later packets.
         for (std::uint32_t i = old; tx && i != new_prod; i = (i + 1) & m.mask())
-            if (m.entries[i].len != 0) ordering_->check_published(m.entries[i].addr, m.entries[i].len);
+            if (m.entries[i].len != 0 && m.entries[i].len <= static_cast<std::uint64_t>(c::MAX_FRAME_BYTES))
+                ordering_->check_published(m.entries[i].addr, m.entries[i].len);
     }
     if (listener_) listener_->doorbell(ref(r), old, new_prod, cycle);
 }
