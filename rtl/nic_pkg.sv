@@ -126,7 +126,7 @@ package nic_pkg;
     ERR_DMA_DATA_WRITE  = 8'h07,  // error response writing RX data
     ERR_DMA_CPL_WRITE   = 8'h08,  // error response writing a completion
     ERR_RX_DESC_BAD     = 8'h09,  // RX buffer not aligned or capacity not a multiple of RX_BUF_ALIGN_BYTES
-    ERR_RING_CONFIG     = 8'h0A   // enabled with size_log2 out of 1..16 or unaligned base
+    ERR_RING_CONFIG     = 8'h0A   // enabled with a size or base the NIC cannot use (Queues and rings)
   } err_e;
 
   // ---- completion status and parse results ----

@@ -4,8 +4,10 @@
 // block, global control, RSS key and table, per-queue TX and RX ring registers, statistics, and
 // the interrupt registers (held in nic_irq, instantiated here). It checks what software writes
 // so the engines may trust it: a doorbell >= ring size puts the ring in ERR_DOORBELL_RANGE (index
-// unchanged); enabling with size_log2 outside 1..MAX_RING_LOG2 or a base not 16-byte aligned
-// puts it in ERR_RING_CONFIG (and leaves it disabled).
+// unchanged); enabling with size_log2 outside 1..MAX_RING_LOG2, a ring shorter than one data beat
+// of descriptors, a descriptor base not aligned to RING_BASE_ALIGN_BYTES and a data beat, or a
+// completion base not aligned to RING_BASE_ALIGN_BYTES puts it in ERR_RING_CONFIG (and leaves it
+// disabled).
 //
 // AXI4-Lite: AW and W are accepted independently (either order, or together) and held until the
 // write is done; one write and one read are outstanding at most (awready/wready stay low while a
@@ -113,6 +115,13 @@ module nic_regs #(
 );
 
   localparam int RINGS = 2 * NUM_QUEUES;  // ring r: TX ring of queue r (r < NQ), else RX ring of queue r-NQ
+  // A descriptor ring covers whole data beats (the engines fetch descriptors in beats): its base
+  // aligned to a beat and at least one beat of descriptors long. 64..256 bits: 16-byte bases,
+  // 2 entries as before; 512 bits: 64-byte bases, 4 entries.
+  localparam int BEAT_BYTES      = DATA_WIDTH / 8;
+  localparam int DESC_ALIGN_BITS = BEAT_BYTES > 16 ? $clog2(BEAT_BYTES) : 4;
+  localparam int MIN_RING_LOG2   = BEAT_BYTES > 2 * nic_pkg::DESC_BYTES
+                                   ? $clog2(BEAT_BYTES / nic_pkg::DESC_BYTES) : 1;
   localparam logic [1:0] RESP_OKAY   = 2'b00;
   localparam logic [1:0] RESP_SLVERR = 2'b10;
 
@@ -317,9 +326,9 @@ module nic_regs #(
           end
           if (enable_q[wr_ring] && wr_off <= nic_pkg::RING_SIZE_LOG2) wr_err = 1'b1;
           wr_ring_hit  = !wr_err;
-          wr_config_ok = size_log2_q[wr_ring] >= 5'd1
+          wr_config_ok = {27'd0, size_log2_q[wr_ring]} >= MIN_RING_LOG2
                          && {27'd0, size_log2_q[wr_ring]} <= nic_pkg::MAX_RING_LOG2
-                         && base_lo_q[wr_ring][3:0] == 4'd0 && cpl_lo_q[wr_ring][3:0] == 4'd0;
+                         && base_lo_q[wr_ring][DESC_ALIGN_BITS-1:0] == '0 && cpl_lo_q[wr_ring][3:0] == 4'd0;
           wr_prod_ok   = wr_merged[31:16] == 16'd0 && wr_merged < (32'd1 << size_log2_q[wr_ring]);
           if (wr_ring_hit && wr_off == nic_pkg::RING_CTRL && w_strb_q[0]) begin
             wr_ring_reset = w_data_q[nic_pkg::RING_CTRL_RESET_LSB];

@@ -32,8 +32,10 @@ namespace {
 
 ringlib::DmaBlock AllocateZeroed(ringlib::DmaArena& arena, HostMemoryAccess& memory, std::size_t bytes)
 {
-    // Ring bases need RING_BASE_ALIGN_BYTES; a cache line keeps rings from sharing lines.
+    // Ring bases need RING_BASE_ALIGN_BYTES, descriptor rings a data beat; a cache line keeps
+    // rings from sharing lines and is the beat of the widest NIC (512 bits).
     constexpr std::size_t alignment = std::max<std::size_t>(c::RING_BASE_ALIGN_BYTES, 64);
+    static_assert(alignment >= descriptor_ring_alignment(512));
     ringlib::DmaBlock block = arena.allocate(bytes, alignment);
     memory.zero(block.virtual_address, block.size_bytes);
     return block;
@@ -132,6 +134,13 @@ void Adapter::start()
             message += "\n  - " + problem;
         }
         throw AdapterStartError(message);
+    }
+    if (std::uint32_t const min_log2 = min_ring_log2(identity_.data_width_bits);
+        config_.tx_ring_log2 < min_log2 || config_.rx_ring_log2 < min_log2) {
+        throw AdapterStartError(fmt::format("a {}-bit NIC needs rings of at least 2^{} entries (one data beat of "
+                                            "descriptors), not 2^{} (TX) / 2^{} (RX)",
+                                            identity_.data_width_bits, min_log2, config_.tx_ring_log2,
+                                            config_.rx_ring_log2));
     }
 
     ResetEveryQueue(bus_, identity_.num_queues);

@@ -136,3 +136,23 @@ TEST_CASE("adapter start resets every queue, programs rings, RSS and interrupts,
     CHECK(c::REG_CTRL_RSS_EN.get(bus.last_written.at(c::REG_CTRL)) == 1);
     CHECK(c::REG_ERR_IRQ_EN_EN.get(bus.last_written.at(c::REG_ERR_IRQ_EN)) == 1);
 }
+
+TEST_CASE("adapter start refuses rings shorter than one data beat of descriptors, before writing a register")
+{
+    CHECK(min_ring_log2(64) == 1);
+    CHECK(min_ring_log2(256) == 1);
+    CHECK(min_ring_log2(512) == 2);  // 64-byte beats: 4 descriptors
+    CHECK(descriptor_ring_alignment(64) == 16);
+    CHECK(descriptor_ring_alignment(512) == 64);
+
+    HostMemory memory;
+    drivertest::FakePlatform bus;
+    bus.answer_as_contract_nic(4, 512);
+    AdapterConfig config;
+    config.expected_data_width_bits = 512;
+    config.rx_ring_log2 = 1;
+    Adapter adapter(bus, bus, memory.arena, config);
+    CHECK_THROWS_WITH(adapter.start(), Contains("a 512-bit NIC needs rings of at least 2^2 entries") &&
+                                           Contains("not 2^8 (TX) / 2^1 (RX)"));
+    CHECK(bus.writes.empty());
+}

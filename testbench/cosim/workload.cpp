@@ -143,9 +143,11 @@ RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
     // than a net ring holds (65536): the OS then hands over frames as fragments come back.
     p.tx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(frags_max, 2)));
     p.rx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(bufs_max, 1)));
-    // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1).
-    p.hw_tx_log2 = log2_of(std::max(p.os_ring, pow2_at_least(frags_max + 1)));
-    p.hw_rx_log2 = log2_of(std::max(p.os_ring, pow2_at_least(bufs_max + 1)));
+    // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1)
+    // and one data beat of descriptors (driver::min_ring_log2).
+    std::uint32_t const min_entries = 1u << driver::min_ring_log2(cfg.data_bytes() * 8);
+    p.hw_tx_log2 = log2_of(std::max({p.os_ring, pow2_at_least(frags_max + 1), min_entries}));
+    p.hw_rx_log2 = log2_of(std::max({p.os_ring, pow2_at_least(bufs_max + 1), min_entries}));
 
     // Host memory (the DMA arena): every queue pair's OS fragment buffers (each rounded to its
     // 64-byte alignment, plus one alignment of padding) and hardware descriptor and completion

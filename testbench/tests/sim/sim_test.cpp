@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <nicsim/driver/identity.hpp>
+
 #include "dut/dut.hpp"
 #include "host/host.hpp"
 #include "nic_contract.hpp"
@@ -66,6 +68,35 @@ TEST_CASE("MMIO reads of the ID block return magic, version, DATA_WIDTH and NUM_
           ((std::uint32_t{ct::CONTRACT_MAJOR} << 16) | std::uint32_t{ct::CONTRACT_MINOR}));
     CHECK(bus.read32(ct::REG_ID_DATA_WIDTH) == dut->config().data_width_bits);
     CHECK(bus.read32(ct::REG_ID_NUM_QUEUES) == dut->config().num_queues);
+}
+
+TEST_CASE("every configuration refuses descriptor rings shorter than a data beat or off a beat boundary") {
+    auto const name = GENERATE(from_range(configs()));
+    auto dut = make_dut(name);
+    Kernel kernel(*dut, KernelConfig{.seed = 3});
+    Host host(kernel);
+    INFO(name);
+    kernel.reset();
+    auto& bus = host.mmio;
+    std::uint32_t const width = dut->config().data_width_bits;
+    std::uint32_t const min_log2 = nicsim::driver::min_ring_log2(width);
+    std::uint32_t const align = nicsim::driver::descriptor_ring_alignment(width);
+    auto enable = [&](std::uint32_t log2, std::uint32_t base) {  // RX ring of queue 0; its error after
+        auto const reg = [](std::uint8_t r) { return ct::queue_reg(0, ct::QREG_RX, r); };
+        bus.write32(reg(ct::RING_CTRL), 2);  // reset: no error, disabled
+        bus.write32(reg(ct::RING_BASE_LO), base);
+        bus.write32(reg(ct::RING_CPL_BASE_LO), 0x8000);
+        bus.write32(reg(ct::RING_SIZE_LOG2), log2);
+        bus.write32(reg(ct::RING_CTRL), 1);
+        return bus.read32(reg(ct::RING_ERR));
+    };
+    auto const config_error = static_cast<std::uint32_t>(ct::err_e::ERR_RING_CONFIG);
+    CHECK(enable(min_log2, 0x4000) == 0);
+    CHECK(enable(min_log2, 0x4000 + align) == 0);
+    if (min_log2 > 1) CHECK(enable(min_log2 - 1, 0x4000) == config_error);
+    if (align > static_cast<std::uint32_t>(ct::RING_BASE_ALIGN_BYTES))
+        CHECK(enable(min_log2, 0x4000 + static_cast<std::uint32_t>(ct::RING_BASE_ALIGN_BYTES)) == config_error);
+    CHECK(enable(0, 0x4000) == config_error);
 }
 
 TEST_CASE("a blocking MMIO read costs cycles, a write is posted") {

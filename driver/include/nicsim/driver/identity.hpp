@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nic_contract.hpp>
+
 namespace nicsim::driver {
 
 class RegisterBus;
@@ -28,6 +30,24 @@ struct IdentityExpectations {
 };
 
 NicIdentity read_identity(RegisterBus& bus);
+
+/// The smallest RING_SIZE_LOG2 a NIC of `data_width_bits` accepts: a descriptor ring covers at
+/// least one data beat (docs/contract.md, Queues and rings): 1 up to 256 bits, 2 at 512 bits.
+constexpr std::uint32_t min_ring_log2(std::uint32_t data_width_bits) noexcept
+{
+    std::uint32_t log2 = 1;
+    while ((static_cast<std::uint32_t>(contract::DESC_BYTES) << log2) < data_width_bits / 8) {
+        ++log2;
+    }
+    return log2;
+}
+/// The alignment a descriptor ring's base needs on a NIC of `data_width_bits`: a data beat, and at
+/// least RING_BASE_ALIGN_BYTES.
+constexpr std::uint32_t descriptor_ring_alignment(std::uint32_t data_width_bits) noexcept
+{
+    auto const minimum = static_cast<std::uint32_t>(contract::RING_BASE_ALIGN_BYTES);
+    return data_width_bits / 8 > minimum ? data_width_bits / 8 : minimum;
+}
 
 /// Every mismatch, one sentence each ("expected ..., found ..."); empty when the NIC fits.
 std::vector<std::string> identity_mismatches(NicIdentity const& found, IdentityExpectations const& expected);
