@@ -369,6 +369,7 @@ module nic_tx_engine #(
   logic                 ext_go, ext_last;
   logic [127:0]         ext_desc;
   logic                 ext_err;            // the descriptor came (partly) with an error beat
+  logic                 ext_err_beat;       // the beat extracted from now is an error beat
   logic                 push_alive;
   nic_pkg::tx_desc_t    ext_d;
 
@@ -382,6 +383,7 @@ module nic_tx_engine #(
         desc_rd_resp_ready = ext_go;
         ext_desc           = {desc_rd_resp_data, lo_q};
         ext_err            = desc_rd_resp_err || lo_err_q;
+        ext_err_beat       = desc_rd_resp_err;
         dbuf_s_valid       = ext_go && half_q;
       end
       always_ff @(posedge clk) begin
@@ -426,6 +428,7 @@ module nic_tx_engine #(
         db_ready     = ext_go && (slot == DPB_M[5:0] || ext_last);
         ext_desc     = db_data[slot*128 +: 128];
         ext_err      = db_err;
+        ext_err_beat = db_err;  // from the beat buffer's output, not the R channel
         dbuf_s_valid = ext_go;
       end
     end
@@ -441,7 +444,9 @@ module nic_tx_engine #(
     tag_ready         = dbuf_s_valid && ext_last;
     push_alive        = dbuf_s_valid && !dbuf_s_kill;
 
-    e1_valid = ext_go && desc_rd_resp_err && !tag_killed;
+    // The error event comes with the beat it is extracted from: at 256 and 512 bits the beats
+    // wait in u_desc_beats, and the R channel then carries a later response (or none).
+    e1_valid = ext_go && ext_err_beat && !tag_killed;
     e1_q     = tag_queue;
   end
 
