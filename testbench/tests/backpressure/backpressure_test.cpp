@@ -17,9 +17,11 @@ using nicsim::cosim::Scenario;
 
 namespace {
 
-/// Jumbo frames (9000..9216 bytes) on dw64_q4 with `stall` percent of cycles stalled on every bus.
+/// Jumbo frames (9000..9216 bytes) on dw64_q4 with `stall` percent of cycles stalled on every bus,
+/// on a weakly ordered host (like every co-simulation test).
 Scenario jumbo(std::uint64_t packets, double stall, std::uint64_t seed = 1) {
     Scenario s;
+    s.memory_order = nicsim::host::MemoryOrder::weak;
     s.config = "dw64_q4";
     s.packets = packets;
     s.seed = seed;

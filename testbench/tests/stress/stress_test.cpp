@@ -1,8 +1,8 @@
 // Stress over the option space: each seed draws one `nicsim run` from every option's documented
 // range (configuration, queues, ring sizes, RX buffers, frame sizes 60..9216 or IMIX, memory
 // latency 0..2000, stalls 0..99 per bus, loopback or generated RX, checksum offload, RSS, TX
-// fragment size, the hang check, 0..3 faults of any kind with random keys, a cancel at any
-// point) and runs the command. Every run must pass (exit 0) or be refused before it starts (exit
+// fragment size, the hang check, strong or weak memory order, 0..3 faults of any kind with random
+// keys, a cancel at any point) and runs the command. Every run must pass (exit 0) or be refused before it starts (exit
 // 2, one line); anything else fails the test with the command to replay it (the run's own report
 // names the failure's waves). The packet count keeps each run to a few seconds.
 //
@@ -109,6 +109,7 @@ std::string draw_run(std::uint64_t seed, bool full_range) {
     if (d.chance(0.3)) a.push_back(fmt::format("--csum-offload {}", d.in(0, 100)));
     if (d.chance(0.15)) a.push_back("--no-rss");
     if (d.chance(0.15)) a.push_back("--hang-check 0");
+    if (d.chance(0.5)) a.push_back("--memory-order weak");
 
     // A few seconds per run: as many packets as a cycle budget holds at the scenario's pace (one
     // maximal frame through the slowest stalled bus, run_limits' estimate).
