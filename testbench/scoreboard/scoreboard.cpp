@@ -94,6 +94,7 @@ std::size_t Scoreboard::add_entry(Ledger& l, std::uint16_t queue, Bytes expected
     e.tag = tag;
     std::size_t const idx = l.next_id++;
     l.entries.emplace(idx, std::move(e));
+    l.queue_order[queue].push_back(idx);
     if (tag) l.by_tag.emplace(*tag, idx);
     ++l.outstanding;
     return idx;
@@ -121,6 +122,18 @@ std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::op
     auto const where = [&] { return queue ? fmt::format(" on queue {}", *queue) : std::string{}; };  // for errors
     if (auto const tag = wire::decode_tag(bytes)) {
         auto [lo, hi] = l.by_tag.equal_range(*tag);
+        if (auto const late = l.recent_settled.find(*tag); lo == hi && late != l.recent_settled.end()) {
+            // Settled as missing when a later frame of its queue completed: it is not missing.
+            auto const [queue_of, pos, must_drop] = late->second;
+            SettledMissing& m = l.settled[queue_of];
+            --m.frames;
+            if (must_drop) --m.must[*must_drop];
+            --l.outstanding;
+            error(fmt::format("{} {} on queue {}: out of order (it is #{} in its queue, but #{} came already)", dir,
+                              name_of(tag, bytes.size()), queue_of, pos, l.last_done_pos[queue_of].value_or(0)));
+            l.recent_settled.erase(late);
+            return std::nullopt;
+        }
         if (lo == hi && !l.recent_done.contains(*tag)) {
             error(fmt::format("{} {}{}: unexpected (no such frame was {})", dir, name_of(tag, bytes.size()), where(),
                               &l == &tx_ ? "posted" : "put on the wire"));
@@ -183,7 +196,45 @@ void Scoreboard::complete(Ledger& l, char const* dir, std::size_t idx, std::uint
                           to_string(*e.must_drop)));
     e.done = true;
     --l.outstanding;
+    std::uint16_t const q = e.queue;
     if (e.tag) forget(l, idx);
+    settle_older(l, q, idx);
+}
+
+void Scoreboard::settle_older(Ledger& l, std::uint16_t queue, std::size_t idx) {
+    auto& order = l.queue_order[queue];
+    while (!order.empty() && order.front() <= idx) {
+        std::size_t const older = order.front();
+        order.pop_front();
+        auto const it = l.entries.find(older);
+        if (it == l.entries.end() || it->second.done) continue;  // accounted for (and forgotten)
+        Entry const& e = it->second;
+        SettledMissing& m = l.settled[queue];
+        ++m.frames;
+        if (e.must_drop) ++m.must[*e.must_drop];
+        if (m.names.size() < kListedMissing) m.names.push_back(describe_missing(e));
+        if (e.tag) {
+            auto [lo, hi] = l.by_tag.equal_range(*e.tag);
+            for (auto t = lo; t != hi; ++t)
+                if (t->second == older) {
+                    l.by_tag.erase(t);
+                    break;
+                }
+            if (l.recent_settled.insert_or_assign(*e.tag, Ledger::Settled{queue, e.pos, e.must_drop}).second) {
+                l.recent_settled_order.push_back(*e.tag);
+                if (l.recent_settled_order.size() > kRecentTags) {
+                    l.recent_settled.erase(l.recent_settled_order.front());
+                    l.recent_settled_order.pop_front();
+                }
+            }
+        }
+        l.entries.erase(it);  // still outstanding in l.outstanding: it was never accounted for
+    }
+}
+
+std::string Scoreboard::describe_missing(Entry const& e) const {
+    return fmt::format("{} (queue {} #{}{}{})", name_of(e.tag, e.expected.size()), e.queue, e.pos,
+                       e.must_drop ? ", must drop: " : "", e.must_drop ? to_string(*e.must_drop) : "");
 }
 
 void Scoreboard::forget(Ledger& l, std::size_t idx) {
@@ -254,6 +305,11 @@ std::uint64_t Scoreboard::check_drops(Ledger const& l, char const* dir, DropCoun
         std::map<DropReason, std::uint64_t> must;  // of which required to be dropped, by reason
     };
     std::map<std::uint16_t, Outstanding> queues;
+    for (auto const& [queue, m] : l.settled) {
+        auto& q = queues[queue];
+        q.frames += m.frames;
+        for (auto const& [reason, n] : m.must) q.must[reason] += n;
+    }
     for (auto const& [id, e] : l.entries) {
         if (e.done) continue;
         auto& q = queues[e.queue];
@@ -290,25 +346,23 @@ std::uint64_t Scoreboard::check_drops(Ledger const& l, char const* dir, DropCoun
 Summary Scoreboard::finish() {
     Summary s = sum_;
     std::vector<std::string> final_errors;
-    constexpr std::size_t kListed = 10;
 
     // Per queue, exactly the frames missing must have been reported dropped (returned unsent for
     // TX), by the NIC's or the driver's counters: no allowance, no difference taken.
     auto const list_missing = [&](Ledger const& l) {
-        std::string names;
-        std::size_t listed = 0;
+        std::vector<std::string> names;
+        std::uint64_t total = 0;
+        for (auto const& [queue, m] : l.settled) {
+            total += m.frames;
+            for (auto const& n : m.names)
+                if (names.size() < kListedMissing) names.push_back(n);
+        }
         for (auto const& [id, e] : l.entries) {
             if (e.done) continue;
-            if (listed == kListed) {
-                names += ", ...";
-                break;
-            }
-            names += fmt::format("{}{} (queue {} #{}{}{})", listed ? ", " : "", name_of(e.tag, e.expected.size()),
-                                 e.queue, e.pos, e.must_drop ? ", must drop: " : "",
-                                 e.must_drop ? to_string(*e.must_drop) : "");
-            ++listed;
+            ++total;
+            if (names.size() < kListedMissing) names.push_back(describe_missing(e));
         }
-        return names;
+        return fmt::format("{}{}", fmt::join(names, ", "), total > names.size() ? ", ..." : "");
     };
     s.tx_missing = check_drops(tx_, "TX", tx_drops_, final_errors);
     if (s.tx_missing > 0)

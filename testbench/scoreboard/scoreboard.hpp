@@ -156,6 +156,9 @@ public:
     std::vector<std::string> errors();
     /// Errors found by the events so far (cheap: the books are not closed).
     std::size_t event_errors() const noexcept { return errors_.size(); }
+    /// Frames whose expected bytes the books hold: outstanding and not yet settled as missing.
+    /// Bounded by what is in flight, however long the run and however many frames were dropped.
+    std::size_t frames_held() const noexcept { return tx_.entries.size() + rx_.entries.size(); }
     std::string report();
 
 private:
@@ -171,6 +174,15 @@ private:
     // Books that stay flat over a long run: an entry lives until its frame is accounted for;
     // then a tagged one is forgotten (its tag stays in a bounded window of recent tags, so a
     // duplicate is still named as one), an untagged one (foreign frames, found by bytes) stays.
+    // A frame still outstanding when a later frame of its queue completes can only be missing
+    // (a queue delivers in order; coming later it would be out of order, an error either way): it
+    // is settled, counted per queue and reason, and its bytes are freed. Drops are reported as
+    // counts, so without this every dropped frame would keep its bytes until the end.
+    struct SettledMissing {
+        std::uint64_t frames = 0;
+        std::map<DropReason, std::uint64_t> must;  // of which required to be dropped, by reason
+        std::vector<std::string> names;            // the first few, for the report
+    };
     struct Ledger {
         std::map<std::size_t, Entry> entries;                   // by arrival, outstanding first-class
         std::size_t next_id = 0;
@@ -180,9 +192,24 @@ private:
         std::set<FrameTag> recent_done;                         // the last kRecentTags accounted for
         std::deque<FrameTag> recent_order;
         std::size_t outstanding = 0;
+        std::map<std::uint16_t, std::deque<std::size_t>> queue_order;  // per queue, entries in pos order
+        std::map<std::uint16_t, SettledMissing> settled;
+        // The last kRecentTags settled, so that one arriving late is named out of order (and no
+        // longer counted missing) rather than unknown.
+        struct Settled {
+            std::uint16_t queue = 0;
+            std::uint64_t pos = 0;
+            std::optional<DropReason> must_drop;
+        };
+        std::map<FrameTag, Settled> recent_settled;
+        std::deque<FrameTag> recent_settled_order;
     };
+    static constexpr std::size_t kListedMissing = 10;
     static constexpr std::size_t kRecentTags = 4096;  // duplicates come within a ring or two of the original
     void forget(Ledger& l, std::size_t idx);
+    /// After entry `idx` of `queue` completed: settles the older entries of that queue still outstanding.
+    void settle_older(Ledger& l, std::uint16_t queue, std::size_t idx);
+    std::string describe_missing(Entry const& e) const;
 
     std::size_t add_entry(Ledger& l, std::uint16_t queue, Bytes expected, std::optional<FrameTag> tag);
     /// The entry a received frame belongs to, or nullopt after reporting why there is none.
