@@ -543,7 +543,10 @@ module nic_tx_engine #(
       nfr      = (first ? 8'd0 : pkt_frags_q) + 8'd1;
       e_zero   = (d.len == 16'd0);
       e_over   = ({16'd0, d.len} > MAXF) || ({15'd0, new_len} > MAXF);
-      e_chain  = ({24'd0, nfr} >= MAXD) && !d.eop;
+      // A chain too long is refused before any of its data is read (contract N1: data only of
+      // whole published packets): past `hold` with no packet open and no EOP in the buffer, the
+      // head starts MAX_TX_FRAGS descriptors without EOP, so its first one raises the error.
+      e_chain  = !d.eop && (({24'd0, nfr} >= MAXD) || (first && eop_cnt_q == '0));
       room32   = FIFO_DEPTH - {16'd0, res_used_q};
       res_room = room32[16:0];
 
