@@ -57,10 +57,12 @@ std::deque<DmaBurst>& DmaObserver::per_id(std::vector<std::deque<DmaBurst>>& v, 
 void DmaObserver::take_w_beat() {
     if (w_pending_.empty()) return;  // W before its AW: the slave's protocol check names it
     WriteInFlight& w = w_pending_.front();
+    std::uint64_t const beat_bytes = w.burst.beat_bytes;
+    std::uint64_t const aligned = w.burst.addr & ~(beat_bytes - 1);
+    std::uint64_t const beat_addr = aligned + std::uint64_t{w.beat} * beat_bytes;
+    WriteBeat const beat{w.beat, w.beat == 0 ? w.burst.addr : beat_addr, beat_addr + beat_bytes,
+                         w_last_ || w.beat + 1 >= w.burst.beats};
     if (w.capture) {
-        std::uint64_t const beat_bytes = w.burst.beat_bytes;
-        std::uint64_t const aligned = w.burst.addr & ~(beat_bytes - 1);
-        std::uint64_t const beat_addr = aligned + std::uint64_t{w.beat} * beat_bytes;
         std::size_t const lane0 = static_cast<std::size_t>(beat_addr % data_bytes_);
         std::size_t const at = std::size_t{w.beat} * beat_bytes;
         for (std::size_t i = 0; i < beat_bytes && lane0 + i < data_bytes_; ++i) {
@@ -71,11 +73,10 @@ void DmaObserver::take_w_beat() {
         // the first beat of an unaligned burst transfers only from its address on
         if (w.beat == 0)
             for (std::uint64_t a = aligned; a < w.burst.addr; ++a) w.strobes[a - aligned] = 0;
+        listener_.write_data(w.burst, beat, w.data, w.strobes, kernel_.cycle());
     }
     ++w.beat;
-    if (w_last_ || w.beat >= w.burst.beats) {
-        std::uint64_t const now = kernel_.cycle();
-        listener_.write_data(w.burst, w.data, w.strobes, now);
+    if (beat.last) {
         per_id(responses_by_id_, w.burst.id).push_back(w.burst);
         w_pending_.pop_front();
     }

@@ -8,8 +8,9 @@
 //   read_request   AR handshake: id, start address, beats, beat size;
 //   read_done      the burst's RLAST beat (responses are matched to requests per ID, in order);
 //   write_request  AW handshake; the listener answers whether it wants the burst's data;
-//   write_data     the burst's WLAST beat, with the burst's data and strobes when asked for
-//                  (W beats belong to the AWs in AW order: AXI4 has no WID);
+//   write_data     every W beat of a burst whose data the listener asked for, as the beat lands
+//                  in host memory (a driver may read a record of a multi-beat burst before its
+//                  WLAST beat); W beats belong to the AWs in AW order (AXI4 has no WID);
 //   write_response the B handshake (matched per ID, in order).
 // Cost per cycle: ten one-byte signal reads; payloads are read only on handshakes, W data only
 // for bursts the listener asked for.
@@ -25,6 +26,14 @@
 #include "sim/kernel.hpp"
 
 namespace nicsim::monitor {
+
+/// One W beat of a burst: the bytes it transfers and whether it is the burst's last.
+struct WriteBeat {
+    std::uint32_t index = 0;  // 0 for the first beat
+    std::uint64_t lo = 0;     // first byte it transfers (the burst's address for beat 0)
+    std::uint64_t hi = 0;     // one past its last byte
+    bool last = false;        // WLAST (or the burst's AxLEN + 1-th beat)
+};
 
 /// One AXI4 INCR burst as the master requested it.
 struct DmaBurst {
@@ -51,9 +60,10 @@ public:
     virtual void read_done(DmaBurst const& /*b*/, std::uint8_t /*resp*/, std::uint64_t /*cycle*/) {}
     /// Return true to get the burst's data and strobes in write_data.
     virtual bool write_request(DmaBurst const& b) = 0;
-    /// `data` and `strobes` (one byte per data byte, 0 or 1) cover [lo() aligned down to the beat,
-    /// hi()); empty unless write_request asked for them.
-    virtual void write_data(DmaBurst const& /*b*/, std::span<std::uint8_t const> /*data*/,
+    /// At every W beat of a burst write_request asked the data of. `data` and `strobes` (one byte
+    /// per data byte, 0 or 1) cover [lo() aligned down to the beat, hi()): the beats taken so far,
+    /// `beat` included; bytes of later beats are 0 with strobe 0.
+    virtual void write_data(DmaBurst const& /*b*/, WriteBeat const& /*beat*/, std::span<std::uint8_t const> /*data*/,
                             std::span<std::uint8_t const> /*strobes*/, std::uint64_t /*cycle*/) {}
     virtual void write_response(DmaBurst const& /*b*/, std::uint8_t /*resp*/, std::uint64_t /*cycle*/) {}
     /// The NIC was reset: every burst in flight is forgotten.

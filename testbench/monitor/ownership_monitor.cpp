@@ -158,6 +158,7 @@ void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t
     for (std::uint32_t i = old; i != new_prod; i = (i + 1) & m.mask()) {
         memory_.read(m.base + std::uint64_t{i} * desc_bytes, raw);
         PublishedEntry& e = m.entries[i];
+        if (e.released_by != 0 && e.released_by == m.open_cpl_burst) ++stats_.republished_mid_burst;
         e = {};
         if (tx) {
             auto const d = c::tx_desc_t::decode(raw);
@@ -391,11 +392,11 @@ bool OwnershipMonitor::write_request(DmaBurst const& b) {
     return false;
 }
 
-void OwnershipMonitor::write_data(DmaBurst const& b, std::span<std::uint8_t const> data,
+void OwnershipMonitor::write_data(DmaBurst const& b, WriteBeat const& beat, std::span<std::uint8_t const> data,
                                   std::span<std::uint8_t const> strobes, std::uint64_t cycle) {
     auto const it = writes_.find(b.seq);
     if (it == writes_.end() || !it->second.completion || it->second.stale) return;
-    check_completion(it->second.ring, it->second, b, data, strobes, cycle);
+    check_completion(it->second.ring, it->second, b, beat, data, strobes, cycle);
 }
 
 void OwnershipMonitor::write_response(DmaBurst const& b, std::uint8_t /*resp*/, std::uint64_t cycle) {
@@ -412,7 +413,7 @@ void OwnershipMonitor::write_response(DmaBurst const& b, std::uint8_t /*resp*/, 
     if (listener_) listener_->rx_data_write(ref(t.ring).queue, t.slot, true, cycle);
 }
 
-void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst const& b,
+void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst const& b, WriteBeat const& beat,
                                         std::span<std::uint8_t const> data, std::span<std::uint8_t const> strobes,
                                         std::uint64_t cycle) {
     RingModel& m = rings_[r];
@@ -420,7 +421,11 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
     bool const tx = ref(r).dir == Direction::tx;
     std::uint64_t const aligned = b.lo() & ~std::uint64_t{b.beat_bytes - 1};
     std::uint64_t const end = aligned + data.size();
-    for (std::uint64_t a = aligned & ~(cpl_bytes - 1); a < end; a += cpl_bytes) {
+    // The records this beat completes: those ending inside it, and at the last beat also one the
+    // burst ends in the middle of (a narrow bus carries a record in several beats).
+    std::uint64_t const first = beat.lo & ~(cpl_bytes - 1);
+    for (std::uint64_t a = first; a < beat.hi; a += cpl_bytes) {
+        if (a + cpl_bytes <= beat.lo || (a + cpl_bytes > beat.hi && !beat.last)) continue;
         unsigned strobed = 0;
         for (std::uint64_t x = a; x < a + cpl_bytes; ++x)
             if (x >= aligned && x < end && strobes[x - aligned]) ++strobed;
@@ -429,10 +434,12 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
         auto const access = [&] {  // formatted only for a violation
             return fmt::format("completion write (slot {} of the {})", slot, ring_name(r));
         };
-        if (strobed != cpl_bytes)
+        if (strobed != cpl_bytes) {  // not a record: nothing to decode
             violation(b, access(), fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)",
                                              strobed),
                       a);
+            continue;
+        }
         std::array<std::uint8_t, 16> rec{};
         std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(a - aligned), cpl_bytes, rec.begin());
         auto const owner_here = [&] {
@@ -503,7 +510,11 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                           fmt::format("frame length {} exceeds the {} bytes of its {} buffers", cpl.len, capacity, count),
                           owner_here());
         }
-        for (std::uint32_t k = 0; k < count; ++k) m.entries[(m.released + k) & m.mask()].released_cycle = cycle;
+        for (std::uint32_t k = 0; k < count; ++k) {
+            PublishedEntry& e = m.entries[(m.released + k) & m.mask()];
+            e.released_cycle = cycle;
+            e.released_by = b.seq + 1;
+        }
         m.released = (m.released + count) & m.mask();
         m.cpl_slot = (m.cpl_slot + 1) & m.mask();
         if (m.cpl_slot == 0) m.phase = !m.phase;
@@ -511,6 +522,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
         ++stats_.completions;
         if (listener_) listener_->completion(ref(r), slot, std::span<std::uint8_t const, 16>(rec), cycle);
     }
+    m.open_cpl_burst = beat.last ? 0 : b.seq + 1;
 }
 
 // ---- memory ordering (the weak host model's hazards) ----

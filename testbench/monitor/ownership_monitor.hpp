@@ -14,7 +14,9 @@
 // writes as the NIC takes them (ring bases and sizes, enable, reset, doorbells) and the NIC's
 // AXI4 bursts. At a doorbell it reads the newly published descriptors from host memory (the
 // driver must not change them until they are completed, so that is what the NIC may act on).
-// Completions are decoded from the written data.
+// Completions are decoded from the written data, each record at the W beat that completes it:
+// that is when the driver can see it, and a driver may take a record (and post its buffers again)
+// while the later beats of the same burst are still on their way.
 //
 // Granularity: the DMA engine issues whole, beat-aligned bursts, so a read is allowed when every
 // beat it transfers overlaps bytes the NIC may read (a 64-byte beat may carry a published
@@ -83,6 +85,7 @@ struct PublishedEntry {
     bool eop = false;             // TX
     std::uint64_t published_cycle = 0;
     std::uint64_t released_cycle = 0;  // completion that gave it back (0: not since published)
+    std::uint64_t released_by = 0;     // that completion's write burst: its seq + 1 (0: none)
     std::uint32_t writes_in_flight = 0;        // RX data bursts without their write response
     std::uint64_t last_write_response_cycle = 0;
 };
@@ -103,6 +106,7 @@ struct RingModel {
     bool phase = true;             // phase of the current pass over the completion ring
     std::uint64_t completions = 0;
     std::uint64_t generation = 0;  // ring resets so far
+    std::uint64_t open_cpl_burst = 0;  // completion burst past its first record, before WLAST: seq + 1
     std::uint64_t grace_until = 0; // retired: accesses under way tolerated until then
     std::vector<PublishedEntry> entries;
     // Bytes [published_lo, published_hi) cover every buffer ever published to this model (a
@@ -168,6 +172,8 @@ struct OwnershipStats {
     std::uint64_t descriptor_reads = 0, data_reads = 0, data_writes = 0, completions = 0;
     std::uint64_t doorbells = 0, ring_resets = 0, drained_accesses = 0;
     std::uint64_t ordering_explained = 0, ordering_dismissed = 0;  // hazards of the weak host model
+    std::uint64_t republished_mid_burst = 0;  // slots posted again before the completion burst
+                                              // that gave them back had its last beat
 };
 
 class OwnershipMonitor final : public DmaListener, public RegisterWriteListener, public host::OrderingListener {
@@ -200,8 +206,8 @@ public:
     void read_request(DmaBurst const& b) override;
     void read_done(DmaBurst const& b, std::uint8_t resp, std::uint64_t cycle) override;
     bool write_request(DmaBurst const& b) override;
-    void write_data(DmaBurst const& b, std::span<std::uint8_t const> data, std::span<std::uint8_t const> strobes,
-                    std::uint64_t cycle) override;
+    void write_data(DmaBurst const& b, WriteBeat const& beat, std::span<std::uint8_t const> data,
+                    std::span<std::uint8_t const> strobes, std::uint64_t cycle) override;
     void write_response(DmaBurst const& b, std::uint8_t resp, std::uint64_t cycle) override;
     void bus_reset() override;
     // RegisterWriteListener
@@ -232,8 +238,9 @@ private:
 
     bool check_descriptor_read(unsigned r, RingModel const& m, DmaBurst const& b, std::string& why) const;
     std::optional<std::uint32_t> fragment_of(RingModel const& m, DmaBurst const& b) const;
-    void check_completion(unsigned r, Target const& t, DmaBurst const& b, std::span<std::uint8_t const> data,
-                          std::span<std::uint8_t const> strobes, std::uint64_t cycle);
+    void check_completion(unsigned r, Target const& t, DmaBurst const& b, WriteBeat const& beat,
+                          std::span<std::uint8_t const> data, std::span<std::uint8_t const> strobes,
+                          std::uint64_t cycle);
 
     std::string owner_of(std::uint64_t addr) const;
     void violation(DmaBurst const& b, std::string const& access, std::string const& what, std::uint64_t addr);

@@ -8,11 +8,13 @@
 
 #include <cctype>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cosim/cosim.hpp"
+#include "monitor/ownership_monitor.hpp"
 #include "replay/failure_waves.hpp"
 
 #ifndef NICSIM_E2E_FAILURE_DIR
@@ -23,6 +25,7 @@ namespace nicsim::test {
 
 struct TracedRun {
     cosim::RunSummary summary;
+    std::optional<monitor::OwnershipStats> ownership;  // what the monitor checked (when attached)
     std::string failure_report;  // paths, gtkwave command, determinism check, waves; "" if passed
 };
 
@@ -31,6 +34,7 @@ inline TracedRun run_traced(cosim::Scenario const& s, std::string const& name, s
     {
         cosim::CoSimulation sim(s);
         t.summary = sim.run();
+        if (auto const* m = sim.ownership_monitor()) t.ownership = m->stats();
     }
     if (t.summary.passed) return t;
     replay::FailureTraceOptions o;
