@@ -21,6 +21,7 @@
 #include "dut/dut.hpp"
 #include "nicsim/command.hpp"
 #include "run_traced.hpp"
+#include "tests/common/clean_run.hpp"
 #include "wire/pcap.hpp"
 #include "tests/common/run_command.hpp"
 
@@ -53,12 +54,7 @@ RunSummary run_checked(Scenario const& s) {
     INFO(nicsim::cosim::format_summary(r));
     INFO(traced.failure_report);
     INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
-    CHECK(r.passed);
-    CHECK(r.lost == 0);
-    CHECK(r.verifier_violations == 0);
-    CHECK(r.protocol_violations == 0);
-    CHECK(r.ownership_violations == 0);  // the ownership monitor is on in every co-simulation
-    CHECK(r.ordering_violations == 0);
+    nicsim::test::check_clean_run(r);
     CHECK(r.errors == 0);
     return r;
 }
