@@ -1,9 +1,13 @@
 #include "host/host_memory.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <limits>
+#include <new>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 
 namespace nicsim::host {
 
@@ -61,11 +65,15 @@ HostMemory::HostMemory(sim::Kernel& kernel, HostMemoryConfig config)
         throw std::invalid_argument(fmt::format(
             "HostMemory: the region needs a size and a {}-byte aligned logical base (got {:#x}, {} bytes)",
             region_align_bytes, cfg_.logical_base, cfg_.size_bytes));
-    storage_.assign(cfg_.size_bytes + region_align_bytes, 0);
-    auto const raw = reinterpret_cast<std::uintptr_t>(storage_.data());
-    region_ = storage_.data() + ((region_align_bytes - raw % region_align_bytes) % region_align_bytes);
-    arena_ = std::make_unique<ringlib::DmaArena>(region_, cfg_.logical_base, cfg_.size_bytes);
-    memory_.map(cfg_.logical_base, region_, cfg_.size_bytes);
+    // Anonymous private pages are page-aligned (4 KiB at least) and read as zero until written.
+    void* const pages = ::mmap(nullptr, cfg_.size_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages == MAP_FAILED)
+        throw std::runtime_error(fmt::format("HostMemory: cannot map {} bytes of host memory: {}", cfg_.size_bytes,
+                                             std::strerror(errno)));
+    region_ = {static_cast<std::uint8_t*>(pages), PagesUnmap{cfg_.size_bytes}};
+    static_assert(region_align_bytes <= 4096, "mmap aligns to the page");
+    arena_ = std::make_unique<ringlib::DmaArena>(region_.get(), cfg_.logical_base, cfg_.size_bytes);
+    memory_.map(cfg_.logical_base, region_.get(), cfg_.size_bytes);
 
     auto axi = cfg_.axi;
     if (cfg_.out_of_region == OutOfRegion::error_response) {
@@ -80,13 +88,15 @@ HostMemory::HostMemory(sim::Kernel& kernel, HostMemoryConfig config)
     kernel_.add_diagnostic("host dma", [this] { return describe(); });
     if (cfg_.memory_order == MemoryOrder::weak) {
         ordering_ = std::make_unique<WeakOrdering>(
-            region_, cfg_.logical_base, cfg_.size_bytes, [this] { return kernel_.cycle(); }, cfg_.ordering_seed,
+            region_.get(), cfg_.logical_base, cfg_.size_bytes, [this] { return kernel_.cycle(); }, cfg_.ordering_seed,
             cfg_.ordering);
         ordering_->set_diagnosis([this] { return kernel_.diagnosis(); });
         dma_->set_view(ordering_.get());
         kernel_.add_diagnostic("host memory ordering", [this] { return ordering_->describe(); });
     }
 }
+
+void PagesUnmap::operator()(std::uint8_t* pages) const noexcept { ::munmap(pages, bytes); }
 
 driver::HostMemoryAccess& HostMemory::cpu() noexcept {
     if (ordering_) return *ordering_;

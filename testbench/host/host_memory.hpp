@@ -1,8 +1,9 @@
 // HostMemory: the host's DMA-able memory, shared by the NIC, ringlib's OS side and the driver.
 //
 // Contract:
-// - One contiguous region (a std::vector, 4 KiB-aligned inside it) of size_bytes, known to
-//   software as a ringlib::DmaArena (virtual = the vector's bytes, logical = logical_base) and
+// - One contiguous region of size_bytes (anonymous pages: zero, and costing memory only once
+//   touched, so a scenario with 65536-entry rings does not fill gigabytes up front), known to
+//   software as a ringlib::DmaArena (virtual = the region's bytes, logical = logical_base) and
 //   mapped into the AXI4 slave memory model at logical_base. A byte written by the OS side,
 //   the driver or the NIC is the same byte for the other two, with no copy.
 // - The NIC's m_axi port is served by an Axi4SlaveMem of the DUT's data width (latency,
@@ -70,6 +71,12 @@ public:
     std::function<void(bfm::Axi4Burst const&)> on_read_burst, on_write_burst;
 };
 
+/// Deleter of HostMemory's region: returns its pages.
+struct PagesUnmap {
+    std::size_t bytes = 0;
+    void operator()(std::uint8_t* pages) const noexcept;
+};
+
 class HostMemory {
 public:
     HostMemory(sim::Kernel& kernel, HostMemoryConfig config = {});
@@ -97,8 +104,7 @@ private:
 
     sim::Kernel& kernel_;
     HostMemoryConfig cfg_;
-    std::vector<std::uint8_t> storage_;
-    std::uint8_t* region_ = nullptr;
+    std::unique_ptr<std::uint8_t, PagesUnmap> region_;
     std::unique_ptr<ringlib::DmaArena> arena_;
     bfm::SparseMemory memory_;
     std::unique_ptr<DmaSlave> dma_;
