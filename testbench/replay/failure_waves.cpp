@@ -14,10 +14,6 @@
 #include "lib/rtl_enums.hpp"
 #include "sim/kernel.hpp"
 
-#ifndef NICSIM_RTL_DIR
-#define NICSIM_RTL_DIR "rtl"
-#endif
-
 namespace nicsim::replay {
 
 namespace fs = std::filesystem;
@@ -28,6 +24,14 @@ namespace {
 
 bool window_holds(cosim::Scenario const& s, std::uint64_t cycle) {
     return !s.trace_path.empty() && s.trace_first_cycle <= cycle && cycle <= s.trace_last_cycle;
+}
+
+/// The contract's enums (built in), and those of `rtl_dir` when one is given.
+std::vector<waves::EnumType> enums_for(fs::path const& rtl_dir) {
+    auto enums = waves::contract_enums();
+    if (!rtl_dir.empty())
+        for (auto& e : waves::parse_enum_dir(rtl_dir)) enums.push_back(std::move(e));
+    return enums;
 }
 
 std::string render_key_waves(waves::FstFile const& file, std::vector<waves::EnumType> const& enums,
@@ -54,10 +58,9 @@ std::string render_key_waves(waves::FstFile const& file, std::vector<waves::Enum
 TraceLayout write_trace_layout(fs::path const& fst, fs::path const& gtkw, std::optional<std::uint64_t> marker_cycle,
                                fs::path const& rtl_dir) {
     waves::FstFile const file(fst);
-    fs::path const rtl = rtl_dir.empty() ? fs::path(NICSIM_RTL_DIR) : rtl_dir;
     waves::GtkwOptions g;
     g.save_file = gtkw;
-    if (fs::is_directory(rtl)) g.enums = waves::parse_enum_dir(rtl);
+    g.enums = enums_for(rtl_dir);
     g.clock = waves::CycleClock{sim::Kernel::trace_period, sim::Kernel::trace_period / 2, "nicsim kernel"};
     g.marker_cycle = marker_cycle;
     auto const layout = waves::write_gtkw(file, g);
@@ -102,9 +105,7 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
     auto const layout = write_trace_layout(ft.fst, ft.gtkw, fail, o.rtl_dir);
     ft.gtkw = layout.gtkw;
     waves::FstFile const file(ft.fst);
-    fs::path const rtl = o.rtl_dir.empty() ? fs::path(NICSIM_RTL_DIR) : o.rtl_dir;
-    std::vector<waves::EnumType> enums;
-    if (fs::is_directory(rtl)) enums = waves::parse_enum_dir(rtl);
+    auto const enums = enums_for(o.rtl_dir);
     // The kernel's convention (sim::Kernel::trace_period): no need to find a clock in the dump,
     // which a --trace-scope may have left out.
     waves::CycleClock const clock{sim::Kernel::trace_period, sim::Kernel::trace_period / 2, "nicsim kernel"};

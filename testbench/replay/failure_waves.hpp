@@ -27,7 +27,7 @@ struct FailureTraceOptions {
     std::filesystem::path dir = ".";     // where the files go (created if missing)
     std::string name = "failure";        // file stem
     std::uint64_t cycles = 4000;         // window length, ending at the failing cycle (>= 1)
-    std::filesystem::path rtl_dir;       // RTL whose typedef enums become filters ("" = this tree's rtl/)
+    std::filesystem::path rtl_dir;       // more RTL whose typedef enums become filters (the contract's are built in)
     unsigned waves_before = 24;          // terminal waveform: cycles shown before the failing one
     unsigned waves_after = 0;            //   and after it (the trace ends at it)
     unsigned waves_cycle_width = 3;      //   characters per cycle
@@ -47,7 +47,7 @@ struct FailureTrace {
 std::vector<std::string> key_handshake_signals();
 
 /// The layout every FST of a run comes with: `gtkw` (GTKWave save file, waves/lib/gtkw.hpp) and
-/// its translate filters from the RTL's enums (`rtl_dir`, "" = this tree's rtl/), cycles numbered
+/// its translate filters from the contract's enums (and those of `rtl_dir`, if given), cycles numbered
 /// as the kernel does, the marker at `marker_cycle` if given. Throws std::runtime_error naming
 /// the file that cannot be read or written.
 struct TraceLayout {

@@ -563,6 +563,35 @@ std::string generate_hpp(const std::vector<Item>& items) {
                        it.msb - it.lsb + 1, cpp_string(it.doc));
   }
   out += "}};\n\n";
+
+  // The enums as data: waves tools name enum-typed signals with them, with no RTL at hand.
+  out +=
+      "// ---- the enums as data (names and widths of rtl/nic_pkg.sv) ----\n\n"
+      "struct enum_literal_info {\n"
+      "  std::string_view name;\n"
+      "  std::uint64_t value;\n"
+      "};\n\n"
+      "struct enum_info {\n"
+      "  std::string_view name;  // the SystemVerilog type, e.g. \"err_e\"\n"
+      "  unsigned width;         // bits of its base type\n"
+      "  std::span<const enum_literal_info> literals;  // in declaration order\n"
+      "};\n\n"
+      "namespace detail {\n";
+  std::size_t nenums = 0;
+  for (const auto& it : items) {
+    if (it.kind != Kind::Enum) continue;
+    ++nenums;
+    const auto values = children(items, Kind::EnumValue, it.name);
+    out += fmt::format("inline constexpr std::array<enum_literal_info, {}> {}_literals{{{{\n", values.size(), it.name);
+    for (const auto* v : values) out += fmt::format("    {{{}, 0x{:X}}},\n", cpp_string(v->name), v->value);
+    out += "}};\n";
+  }
+  out += "}  // namespace detail\n\n";
+  out += fmt::format("inline constexpr std::array<enum_info, {}> enums{{{{\n", nenums);
+  for (const auto& it : items)
+    if (it.kind == Kind::Enum)
+      out += fmt::format("    {{{}, {}, detail::{}_literals}},\n", cpp_string(it.name), it.width, it.name);
+  out += "}};\n\n";
   out +=
       "// Byte address of register `offset` in block `ring_or_irq` (QREG_TX, QREG_RX, QREG_IRQ) of queue q.\n"
       "[[nodiscard]] constexpr std::uint16_t queue_reg(unsigned q, std::uint8_t ring_or_irq, std::uint8_t offset) {\n"

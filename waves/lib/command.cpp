@@ -16,9 +16,6 @@
 #include "lib/rtl_enums.hpp"
 #include "lib/select.hpp"
 
-#ifndef NICSIM_RTL_DIR
-#define NICSIM_RTL_DIR "rtl"
-#endif
 
 namespace nicsim::waves {
 
@@ -35,7 +32,7 @@ struct Options {
   std::optional<std::uint64_t> around, before, after, from, to, period, marker;
   std::optional<std::string> list, gtkw, check_gtkw;
   std::string clock;
-  std::string rtl = NICSIM_RTL_DIR;
+  std::string rtl;  // "" = only the contract's enums, built in
   std::vector<std::string> extra_rtl;
   std::string top;
   bool table = false;
@@ -122,12 +119,15 @@ Options parse(std::span<const std::string> args) {
     throw UsageError(fmt::format("option '{}' needs '--around'", o.before ? "--before" : "--after"));
   if (o.from && o.to && *o.from > *o.to)
     throw UsageError(fmt::format("option '--from' ({}) is after '--to' ({})", *o.from, *o.to));
+  if (!o.rtl.empty() && !std::filesystem::is_directory(o.rtl))
+    throw UsageError(fmt::format("option '--rtl': '{}' is not a folder", o.rtl));
   return o;
 }
 
 std::vector<EnumType> load_enums(Options const& o) {
-  std::vector<EnumType> enums;
-  if (!o.rtl.empty() && std::filesystem::is_directory(o.rtl)) enums = parse_enum_dir(o.rtl);
+  std::vector<EnumType> enums = contract_enums();
+  if (!o.rtl.empty())
+    for (auto& e : parse_enum_dir(o.rtl)) enums.push_back(std::move(e));
   for (auto const& f : o.extra_rtl)
     for (auto& e : parse_enums(read_input_file(f), f)) enums.push_back(std::move(e));
   return enums;
@@ -259,7 +259,8 @@ GTKWave:
   --marker CYCLE      marker at CYCLE in the save file and the view (default: --around)
   --check-gtkw FILE   check that every signal FILE.gtkw names exists in FILE.fst (exit 1 and
                       list the missing ones if not)
-  --rtl DIR           RTL folder whose typedef enums become filters (default: {1})
+  --rtl DIR           an RTL folder whose typedef enums become filters too (the contract's
+                      enums, those of rtl/nic_pkg.sv, are built in)
   --rtl-file FILE     one more .sv file to take enums from (repeatable)
   --top SCOPE         top instance scope for the groups (default: the shallowest scope below
                       the root that holds a clk, e.g. TOP.nic_top)
@@ -271,7 +272,7 @@ Exit status: 0 done; 1 nothing matches, a window holds no cycle or a layout name
 or damaged: the message names the byte offset; an --rtl-file or --check-gtkw file missing or not
 a regular file).
 )",
-                     p, NICSIM_RTL_DIR);
+                     p);
 }
 
 int run_waves_command(std::string_view program, std::span<const std::string> args, std::ostream& out,

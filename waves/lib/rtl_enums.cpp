@@ -9,6 +9,7 @@
 
 #include "lib/input_file.hpp"
 #include "lib/nic_layout.hpp"
+#include "nic_contract.hpp"
 
 namespace nicsim::waves {
 
@@ -171,6 +172,19 @@ std::vector<EnumType> parse_enum_dir(std::filesystem::path const& dir) {
   std::vector<EnumType> out;
   for (auto const& f : files)
     for (auto& e : parse_enums(read_input_file(f), f.string())) out.push_back(std::move(e));
+  return out;
+}
+
+std::vector<EnumType> contract_enums() {
+  std::vector<EnumType> out;
+  for (auto const& info : contract::enums) {
+    EnumType e;
+    e.name = info.name;
+    e.width = info.width;
+    e.source = "contract/nic_contract.def";
+    for (auto const& literal : info.literals) e.values.emplace_back(literal.value, std::string(literal.name));
+    out.push_back(std::move(e));
+  }
   return out;
 }
 

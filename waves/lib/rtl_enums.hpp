@@ -32,6 +32,11 @@ std::vector<EnumType> parse_enums(std::string_view sv_text, std::string_view sou
 // the folder cannot be read.
 std::vector<EnumType> parse_enum_dir(std::filesystem::path const& dir);
 
+// The enums of the hardware/driver contract (every typedef enum of rtl/nic_pkg.sv, generated
+// from contract/nic_contract.def), built into the binary: what a trace of the NIC needs, with no
+// RTL source at hand. Source "contract/nic_contract.def".
+std::vector<EnumType> contract_enums();
+
 // The enum `signal` holds: the dumper's enum table name when it names a known type, else the
 // first enum_rules() entry matching the signal's base name whose type has the signal's width.
 const EnumType* enum_for(Signal const& signal, std::span<const EnumType> enums);

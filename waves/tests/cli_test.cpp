@@ -102,6 +102,9 @@ TEST_CASE("an FST file that cannot be used gives exit status 2 naming the file, 
     CHECK(m.status == 2);
     CHECK(m.err == "nicsim-waves: /nonexistent/x: no such file\n");
   }
+  auto const no_rtl = run(fmt::format("{} --rtl /nonexistent/rtl", fst()));
+  CHECK(no_rtl.status == 2);
+  CHECK(no_rtl.err == "nicsim-waves: option '--rtl': '/nonexistent/rtl' is not a folder (see --help)\n");
   auto const none = run(fmt::format("{} 'TOP.nothing*'", fst()));
   CHECK(none.status == 1);
   CHECK(none.err.find("no signal matches TOP.nothing*") != std::string::npos);

@@ -87,6 +87,22 @@ TEST_CASE("the RTL's enums are found in rtl/*.sv") {
   CHECK(by_name(enums, "cpl_status_e") != nullptr);
 }
 
+TEST_CASE("the built-in contract enums are exactly those of rtl/*.sv") {
+  // nicsim waves and the failure replay use the built-in table (no RTL source path in the
+  // binary); the RTL's nic_pkg.sv is generated from the same contract: they must agree.
+  auto const parsed = parse_enum_dir(NICSIM_RTL_DIR);
+  auto const built_in = contract_enums();
+  REQUIRE(built_in.size() == parsed.size());
+  for (auto const& e : built_in) {
+    INFO("enum " << e.name);
+    auto const* p = by_name(parsed, e.name);
+    REQUIRE(p != nullptr);
+    CHECK(p->width == e.width);
+    CHECK(p->values == e.values);
+    CHECK(e.source == "contract/nic_contract.def");
+  }
+}
+
 TEST_CASE("translate filters map enum values as GTKWave shows them in hex to names") {
   EnumType const e{"err_e", 8, {{0, "ERR_NONE"}, {0x0A, "ERR_RING_CONFIG"}}, "nic_pkg.sv"};
   CHECK(translate_filter_text(e) ==
