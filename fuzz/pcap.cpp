@@ -1,7 +1,6 @@
 // Fuzz target: the pcap/pcapng reader (testbench/wire/pcap.hpp) through its public entry point,
 // read_pcap(path), then what `nicsim run --mode pcap` does next (prepare_for_replay, frames_of).
-// It opens a file by name, as any replacement reader (libpcap) would, so the target outlives
-// the reader it tests.
+// It opens a file by name, as `nicsim run` does; under it libpcap reads the records (see pcap.hpp).
 //
 // Promises checked for any input: a capture, or PcapError (one line naming the file and the byte
 // offset) and nothing else; every packet within the size limit, on a declared interface.

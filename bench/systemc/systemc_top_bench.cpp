@@ -19,12 +19,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
@@ -55,12 +55,6 @@ constexpr std::string_view kUsage = "systemc_top_bench [--packets N] [--repetiti
 [[noreturn]] void usage_error(std::string const& msg) { hb::usage_error(kProgram, kUsage, msg); }
 std::uint64_t parse_count(std::string_view opt, char const* v) { return hb::parse_count(kProgram, kUsage, opt, v); }
 
-double json_number(std::string const& json, std::string const& key) {
-    auto const at = json.find("\"" + key + "\": ");
-    if (at == std::string::npos) return 0;
-    return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
-}
-
 struct RunSample {
     double wall_seconds = 0, cycles_per_second = 0, cycles = 0;
 };
@@ -74,11 +68,14 @@ RunSample run_top(std::string const& top, Options const& o) {
         std::exit(1);
     }
     std::ifstream in(json);
-    std::stringstream ss;
-    ss << in.rdbuf();
+    auto const summary = nlohmann::json::parse(in, nullptr, false);
     fs::remove(json);
-    return {json_number(ss.str(), "wall_seconds"), json_number(ss.str(), "sim_cycles_per_second"),
-            json_number(ss.str(), "cycles")};
+    if (!summary.is_object()) {
+        fmt::print(stderr, "systemc_top_bench: the summary of `{}` is not JSON\n", cmd);
+        std::exit(1);
+    }
+    return {summary.at("wall_seconds").get<double>(), summary.at("sim_cycles_per_second").get<double>(),
+            summary.at("cycles").get<double>()};
 }
 
 // ---- the idle child: one SystemC platform, clocked idle ----

@@ -1,11 +1,14 @@
 // RunSummary as text and JSON, and the replay command of a scenario (see cosim.hpp).
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <csignal>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cosim/cosim.hpp"
 
@@ -13,27 +16,80 @@ namespace nicsim::cosim {
 
 namespace {
 
-std::string json_string(std::string_view s) {
-    std::string o = "\"";
-    for (char ch : s) {
-        auto const u = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\t': o += "\\t"; break;
-        default:
-            if (u < 0x20) o += fmt::format("\\u{:04x}", u);
-            else o += ch;
-        }
-    }
-    return o + "\"";
+using Json = nlohmann::ordered_json;  // keys in the order written
+
+/// A measured double as the report gives it: 6 significant digits; 0 for NaN and infinity,
+/// which JSON cannot hold.
+double reported(double v) {
+    if (!std::isfinite(v)) return 0;
+    auto const text = fmt::format("{:.6g}", v);
+    double rounded = 0;
+    std::from_chars(text.data(), text.data() + text.size(), rounded);
+    return rounded;
 }
 
-std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : "0"; }
+/// The JSON text; bytes that are not UTF-8 (a path, a message) become U+FFFD instead of an error.
+std::string text_of(Json const& j, int indent) {
+    return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
 
-std::string latency_json(LatencyStats const& l) {
-    return fmt::format("{{\"count\": {}, \"p50\": {}, \"p99\": {}, \"max\": {}}}", l.count, l.p50, l.p99, l.max);
+Json latency_json(LatencyStats const& l) {
+    Json j;
+    j["count"] = l.count;
+    j["p50"] = l.p50;
+    j["p99"] = l.p99;
+    j["max"] = l.max;
+    return j;
+}
+
+/// null for a value not given, else the value.
+template <class T>
+Json or_null(std::optional<T> const& v) {
+    return v ? Json(*v) : Json(nullptr);
+}
+
+Json scenario_object(Scenario const& s) {
+    Json j;
+    j["top"] = s.top;
+    j["config"] = s.config;
+    j["seed"] = s.seed;
+    j["seed_string"] = std::to_string(s.seed);
+    j["mode"] = to_string(s.mode);
+    j["packets"] = s.packets;
+    j["sizes"] = s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix ? "imix" : "uniform";
+    j["min_size"] = s.sizes ? s.sizes->min_bytes() : s.min_size;
+    j["max_size"] = s.sizes ? s.sizes->max_bytes() : s.max_size;
+    j["queues"] = s.queues;
+    j["pcap_in"] = s.pcap_in;
+    j["pcap_out"] = s.pcap_out;
+    j["mem_latency_min"] = s.mem_latency_min;
+    j["mem_latency_max"] = s.mem_latency_max;
+    j["mem_stall_percent"] = reported(s.mem_stall_percent);
+    j["tx_stall_percent"] = reported(s.tx_stall_percent);
+    j["rx_stall_percent"] = reported(s.rx_stall_percent);
+    j["ring_size"] = s.ring_size;
+    j["max_cycles"] = s.max_cycles;
+    j["watchdog_cycles"] = or_null(s.watchdog_cycles);  // null: the default, scaled (RunSummary limits)
+    j["hang_check_cycles"] = or_null(s.hang_check_cycles);
+    j["clock_hz"] = s.clock_hz;
+    j["rss"] = s.rss;
+    j["csum_offload_percent"] = reported(s.csum_offload_fraction * 100);
+    j["tx_fragment_bytes"] = s.tx_fragment_bytes;
+    j["rx_buffer_bytes"] = s.rx_buffer_bytes;
+    j["trace"] = s.trace_path;
+    j["trace_first_cycle"] = s.trace_first_cycle;
+    j["trace_last_cycle"] = s.trace_last_cycle == ~std::uint64_t{0} ? Json(nullptr) : Json(s.trace_last_cycle);
+    j["trace_depth"] = s.trace_depth;
+    j["trace_scopes"] = s.trace_scopes;
+    j["timeline"] = s.timeline_json;
+    j["timeline_csv"] = s.timeline_csv;
+    j["ownership_monitor"] = s.ownership_monitor;
+    j["memory_order"] = host::to_string(s.memory_order);
+    j["barrier_bug"] = to_string(s.barrier_bug);
+    Json faults = Json::array();
+    for (auto const& f : s.faults) faults.push_back(to_string(f));
+    j["faults"] = std::move(faults);
+    return j;
 }
 
 std::string latency_text(LatencyStats const& l) {
@@ -127,153 +183,99 @@ std::string format_summary(RunSummary const& s) {
     return o;
 }
 
-std::string scenario_json(Scenario const& s) {
-    std::string o = "{";
-    auto field = [&](std::string_view k, std::string const& v) {
-        o += fmt::format("{}{}: {}", o.size() > 1 ? ", " : "", json_string(k), v);
-    };
-    auto str = [](std::string const& v) { return json_string(v); };
-    auto num = [](auto v) { return fmt::format("{}", v); };
-    field("top", str(s.top));
-    field("config", str(s.config));
-    field("seed", num(s.seed));
-    field("seed_string", str(std::to_string(s.seed)));
-    field("mode", str(to_string(s.mode)));
-    field("packets", num(s.packets));
-    field("sizes", str(s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix ? "imix" : "uniform"));
-    field("min_size", num(s.sizes ? s.sizes->min_bytes() : s.min_size));
-    field("max_size", num(s.sizes ? s.sizes->max_bytes() : s.max_size));
-    field("queues", num(s.queues));
-    field("pcap_in", str(s.pcap_in));
-    field("pcap_out", str(s.pcap_out));
-    field("mem_latency_min", num(s.mem_latency_min));
-    field("mem_latency_max", num(s.mem_latency_max));
-    field("mem_stall_percent", json_number(s.mem_stall_percent));
-    field("tx_stall_percent", json_number(s.tx_stall_percent));
-    field("rx_stall_percent", json_number(s.rx_stall_percent));
-    field("ring_size", num(s.ring_size));
-    field("max_cycles", num(s.max_cycles));
-    auto const opt_num = [](std::optional<std::uint64_t> v) { return v ? std::to_string(*v) : std::string("null"); };
-    field("watchdog_cycles", opt_num(s.watchdog_cycles));      // null: the default, scaled (RunSummary limits)
-    field("hang_check_cycles", opt_num(s.hang_check_cycles));
-    field("clock_hz", num(s.clock_hz));
-    field("rss", s.rss ? "true" : "false");
-    field("csum_offload_percent", json_number(s.csum_offload_fraction * 100));
-    field("tx_fragment_bytes", num(s.tx_fragment_bytes));
-    field("rx_buffer_bytes", num(s.rx_buffer_bytes));
-    field("trace", str(s.trace_path));
-    field("trace_first_cycle", num(s.trace_first_cycle));
-    field("trace_last_cycle", s.trace_last_cycle == ~std::uint64_t{0} ? "null" : num(s.trace_last_cycle));
-    field("trace_depth", num(s.trace_depth));
-    std::string scopes = "[";
-    for (std::size_t i = 0; i < s.trace_scopes.size(); ++i) scopes += (i ? ", " : "") + json_string(s.trace_scopes[i]);
-    field("trace_scopes", scopes + "]");
-    field("timeline", str(s.timeline_json));
-    field("timeline_csv", str(s.timeline_csv));
-    field("ownership_monitor", s.ownership_monitor ? "true" : "false");
-    field("memory_order", str(host::to_string(s.memory_order)));
-    field("barrier_bug", str(to_string(s.barrier_bug)));
-    std::string faults = "[";
-    for (std::size_t i = 0; i < s.faults.size(); ++i) faults += (i ? ", " : "") + json_string(to_string(s.faults[i]));
-    field("faults", faults + "]");
-    return o + "}";
-}
+std::string scenario_json(Scenario const& s) { return text_of(scenario_object(s), -1); }
 
 std::string to_json(RunSummary const& s, RunRecord const& record) {
-    std::string o = "{\n";
-    auto field = [&](std::string_view k, std::string const& v) { o += fmt::format("  {}: {},\n", json_string(k), v); };
-    if (!record.tool_version.empty()) field("nicsim_version", json_string(record.tool_version));
+    Json j;
+    if (!record.tool_version.empty()) j["nicsim_version"] = record.tool_version;
     if (record.scenario) {
-        field("replay_command", json_string(replay_command(*record.scenario)));
-        field("scenario", scenario_json(*record.scenario));
+        j["replay_command"] = replay_command(*record.scenario);
+        j["scenario"] = scenario_object(*record.scenario);
     }
-    field("failure_trace", record.failure_trace_fst.empty()
-                               ? std::string("null")
-                               : fmt::format("{{\"fst\": {}, \"gtkw\": {}}}", json_string(record.failure_trace_fst),
-                                             json_string(record.failure_trace_gtkw)));
-    field("config", json_string(s.config));
-    field("data_width_bits", std::to_string(s.data_width_bits));
-    field("num_queues", std::to_string(s.num_queues));
-    field("queues", std::to_string(s.queues));
-    field("mode", json_string(to_string(s.mode)));
-    field("seed", std::to_string(s.seed));
-    field("seed_string", json_string(std::to_string(s.seed)));  // exact in every JSON reader
-    field("passed", s.passed ? "true" : "false");
-    field("failure", json_string(s.failure));
-    field("failure_cycle", s.passed ? "null" : std::to_string(s.failure_cycle));
-    field("trace_file", json_string(s.trace_file));
-    field("interrupted", s.interrupted_by ? json_string(signal_name(s.interrupted_by)) : "null");
-    std::string outs = "[";
-    for (std::size_t i = 0; i < s.output_errors.size(); ++i) outs += (i ? ", " : "") + json_string(s.output_errors[i]);
-    field("output_errors", outs + "]");
-    field("cycles", std::to_string(s.cycles));
-    field("traffic_cycles", std::to_string(s.traffic_cycles));
-    field("tx_packets", std::to_string(s.tx_packets));
-    field("rx_packets", std::to_string(s.rx_packets));
-    field("tx_bytes", std::to_string(s.tx_bytes));
-    field("rx_bytes", std::to_string(s.rx_bytes));
-    field("tx_posted", std::to_string(s.tx_posted));
-    field("rx_injected", std::to_string(s.rx_injected));
-    field("rx_padded", std::to_string(s.rx_padded));
-    field("tx_checksum_offloaded", std::to_string(s.tx_offloaded));
-    field("tx_multi_fragment", std::to_string(s.tx_multi_fragment));
-    field("rx_multi_buffer", std::to_string(s.rx_multi_buffer));
-    field("lost", std::to_string(s.lost));
-    field("tx_missing", std::to_string(s.tx_missing));
-    field("dropped", std::to_string(s.dropped));
-    std::string drops = "{";
-    for (auto const& [r, n] : s.drops) drops += fmt::format("{}{}: {}", drops.size() > 1 ? ", " : "", json_string(r), n);
-    field("drops", drops + "}");
-    field("errors", std::to_string(s.errors));
-    field("ring_errors", std::to_string(s.ring_errors));
-    field("verifier_violations", std::to_string(s.verifier_violations));
-    field("protocol_violations", std::to_string(s.protocol_violations));
-    field("ownership_violations", std::to_string(s.ownership_violations));
-    field("memory_order", json_string(host::to_string(s.memory_order)));
-    field("ordering_violations", std::to_string(s.ordering_violations));
-    std::string msgs = "[";
-    for (std::size_t i = 0; i < s.error_messages.size(); ++i) msgs += (i ? ", " : "") + json_string(s.error_messages[i]);
-    field("error_messages", msgs + "]");
-    std::string qs = "[";
+    j["failure_trace"] = nullptr;
+    if (!record.failure_trace_fst.empty()) {
+        j["failure_trace"]["fst"] = record.failure_trace_fst;
+        j["failure_trace"]["gtkw"] = record.failure_trace_gtkw;
+    }
+    j["config"] = s.config;
+    j["data_width_bits"] = s.data_width_bits;
+    j["num_queues"] = s.num_queues;
+    j["queues"] = s.queues;
+    j["mode"] = to_string(s.mode);
+    j["seed"] = s.seed;
+    j["seed_string"] = std::to_string(s.seed);  // exact in every JSON reader
+    j["passed"] = s.passed;
+    j["failure"] = s.failure;
+    j["failure_cycle"] = s.passed ? Json(nullptr) : Json(s.failure_cycle);
+    j["trace_file"] = s.trace_file;
+    j["interrupted"] = s.interrupted_by ? Json(signal_name(s.interrupted_by)) : Json(nullptr);
+    j["output_errors"] = s.output_errors;
+    j["cycles"] = s.cycles;
+    j["traffic_cycles"] = s.traffic_cycles;
+    j["tx_packets"] = s.tx_packets;
+    j["rx_packets"] = s.rx_packets;
+    j["tx_bytes"] = s.tx_bytes;
+    j["rx_bytes"] = s.rx_bytes;
+    j["tx_posted"] = s.tx_posted;
+    j["rx_injected"] = s.rx_injected;
+    j["rx_padded"] = s.rx_padded;
+    j["tx_checksum_offloaded"] = s.tx_offloaded;
+    j["tx_multi_fragment"] = s.tx_multi_fragment;
+    j["rx_multi_buffer"] = s.rx_multi_buffer;
+    j["lost"] = s.lost;
+    j["tx_missing"] = s.tx_missing;
+    j["dropped"] = s.dropped;
+    j["drops"] = s.drops;
+    j["errors"] = s.errors;
+    j["ring_errors"] = s.ring_errors;
+    j["verifier_violations"] = s.verifier_violations;
+    j["protocol_violations"] = s.protocol_violations;
+    j["ownership_violations"] = s.ownership_violations;
+    j["memory_order"] = host::to_string(s.memory_order);
+    j["ordering_violations"] = s.ordering_violations;
+    j["error_messages"] = s.error_messages;
+    Json queues = Json::array();
     for (std::size_t q = 0; q < s.per_queue.size(); ++q) {
         auto const& c = s.per_queue[q];
-        qs += fmt::format("{}{{\"queue\": {}, \"tx_packets\": {}, \"tx_bytes\": {}, \"rx_packets\": {}, \"rx_bytes\": {}, "
-                          "\"rx_expected\": {}, \"rx_dropped\": {}, \"tx_unsent\": {}}}",
-                          q ? ", " : "", q, c.tx_packets, c.tx_bytes, c.rx_packets, c.rx_bytes, c.rx_expected,
-                          c.rx_dropped, c.tx_unsent);
+        Json qj;
+        qj["queue"] = q;
+        qj["tx_packets"] = c.tx_packets;
+        qj["tx_bytes"] = c.tx_bytes;
+        qj["rx_packets"] = c.rx_packets;
+        qj["rx_bytes"] = c.rx_bytes;
+        qj["rx_expected"] = c.rx_expected;
+        qj["rx_dropped"] = c.rx_dropped;
+        qj["tx_unsent"] = c.tx_unsent;
+        queues.push_back(std::move(qj));
     }
-    field("per_queue", qs + "]");
-    auto map_json = [](std::map<std::string, std::uint64_t> const& m) {
-        std::string j = "{";
-        for (auto const& [k, n] : m) j += fmt::format("{}{}: {}", j.size() > 1 ? ", " : "", json_string(k), n);
-        return j + "}";
-    };
-    field("faults_injected", map_json(s.faults_injected));
-    field("faults_not_fired", map_json(s.faults_not_fired));
-    field("ring_errors_by_code", map_json(s.ring_errors_by_code));
-    field("expected_errors", std::to_string(s.expected_errors));
-    field("unexpected_errors", std::to_string(s.unexpected_errors));
-    field("tx_dropped", std::to_string(s.tx_dropped));
-    field("tx_drops", map_json(s.tx_drops));
-    field("tx_duplicates", std::to_string(s.tx_duplicates));
-    field("tx_sent_without_completion", std::to_string(s.tx_sent_without_completion));
-    field("queue_resets", std::to_string(s.queue_resets));
-    field("hang_resets", std::to_string(s.hang_resets));
-    field("ring_resets", std::to_string(s.ring_errors + s.queue_resets));  // recoveries + requested
-    field("limits", fmt::format("{{\"hang_check_cycles\": {}, \"watchdog_cycles\": {}, \"max_cycles\": {}}}",
-                                s.hang_check_cycles, s.watchdog_cycles, s.max_cycles));
-    field("interrupts", std::to_string(s.interrupts));
-    field("mmio_reads", std::to_string(s.mmio_reads));
-    field("mmio_writes", std::to_string(s.mmio_writes));
-    field("clock_hz", std::to_string(s.clock_hz));
-    field("tx_gbit_per_second", json_number(s.tx_gbit_per_second));
-    field("rx_gbit_per_second", json_number(s.rx_gbit_per_second));
-    field("tx_latency_cycles", latency_json(s.tx_latency));
-    field("rx_latency_cycles", latency_json(s.rx_latency));
-    field("wall_seconds", json_number(s.wall_seconds));
-    field("packets_per_second", json_number(s.packets_per_second));
-    o += fmt::format("  \"sim_cycles_per_second\": {}\n}}\n", json_number(s.sim_cycles_per_second));
-    return o;
+    j["per_queue"] = std::move(queues);
+    j["faults_injected"] = s.faults_injected;
+    j["faults_not_fired"] = s.faults_not_fired;
+    j["ring_errors_by_code"] = s.ring_errors_by_code;
+    j["expected_errors"] = s.expected_errors;
+    j["unexpected_errors"] = s.unexpected_errors;
+    j["tx_dropped"] = s.tx_dropped;
+    j["tx_drops"] = s.tx_drops;
+    j["tx_duplicates"] = s.tx_duplicates;
+    j["tx_sent_without_completion"] = s.tx_sent_without_completion;
+    j["queue_resets"] = s.queue_resets;
+    j["hang_resets"] = s.hang_resets;
+    j["ring_resets"] = s.ring_errors + s.queue_resets;  // recoveries + requested
+    j["limits"]["hang_check_cycles"] = s.hang_check_cycles;
+    j["limits"]["watchdog_cycles"] = s.watchdog_cycles;
+    j["limits"]["max_cycles"] = s.max_cycles;
+    j["interrupts"] = s.interrupts;
+    j["mmio_reads"] = s.mmio_reads;
+    j["mmio_writes"] = s.mmio_writes;
+    j["clock_hz"] = s.clock_hz;
+    j["tx_gbit_per_second"] = reported(s.tx_gbit_per_second);
+    j["rx_gbit_per_second"] = reported(s.rx_gbit_per_second);
+    j["tx_latency_cycles"] = latency_json(s.tx_latency);
+    j["rx_latency_cycles"] = latency_json(s.rx_latency);
+    j["wall_seconds"] = reported(s.wall_seconds);
+    j["packets_per_second"] = reported(s.packets_per_second);
+    j["sim_cycles_per_second"] = reported(s.sim_cycles_per_second);
+    return text_of(j, 2) + "\n";
 }
 
 std::string shell_quote(std::string_view word) {

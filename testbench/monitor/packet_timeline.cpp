@@ -2,10 +2,13 @@
 #include "monitor/packet_timeline.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "io/output_file.hpp"
 #include "nic_contract.hpp"
@@ -260,17 +263,30 @@ void PacketTimeline::write_csv(std::ostream& out) const {
 }
 
 void PacketTimeline::write_json(std::ostream& out) const {
+    // Streamed one event at a time (a long run has millions): each event is a JSON object of its
+    // own, written by nlohmann, so every name is escaped by the library.
+    using Json = nlohmann::ordered_json;
+    auto text = [](Json const& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); };
     double const us_per_cycle = 1e6 / static_cast<double>(clock_hz_);
-    auto ts = [&](std::uint64_t cycle) { return fmt::format("{:.6f}", static_cast<double>(cycle) * us_per_cycle); };
-    auto dur = [&](std::uint64_t a, std::uint64_t b) {
-        return fmt::format("{:.6f}", static_cast<double>(b - a) * us_per_cycle);
-    };
-    out << "{\"displayTimeUnit\": \"ns\",\n \"otherData\": {\"clock_hz\": " << clock_hz_
-        << ", \"time_unit\": \"microseconds at the stated clock\"},\n \"traceEvents\": [\n";
+    // Microseconds to the picosecond, as the trace format's readers expect a number.
+    auto us = [&](std::uint64_t cycles) { return std::round(static_cast<double>(cycles) * us_per_cycle * 1e6) / 1e6; };
+    Json other;
+    other["clock_hz"] = clock_hz_;
+    other["time_unit"] = "microseconds at the stated clock";
+    out << "{\"displayTimeUnit\": \"ns\",\n \"otherData\": " << text(other) << ",\n \"traceEvents\": [\n";
     bool first_event = true;
-    auto emit = [&](std::string const& e) {
-        out << (first_event ? "  " : ",\n  ") << e;
+    auto emit = [&](Json const& e) {
+        out << (first_event ? "  " : ",\n  ") << text(e);
         first_event = false;
+    };
+    auto metadata = [](unsigned pid, std::optional<std::size_t> tid, char const* name, Json args) {
+        Json e;
+        e["ph"] = "M";
+        e["pid"] = pid;
+        if (tid) e["tid"] = *tid;
+        e["name"] = name;
+        e["args"] = std::move(args);
+        return e;
     };
 
     // Events of each packet in time order (ties in contract order).
@@ -291,10 +307,8 @@ void PacketTimeline::write_json(std::ostream& out) const {
     }
     for (auto& [pid, spans] : tracks) {
         PacketRecord const& any = packets_[spans.front().packet];
-        emit(fmt::format(R"({{"ph": "M", "pid": {}, "name": "process_name", "args": {{"name": "{} queue {}"}}}})", pid,
-                         to_string(any.dir), any.queue));
-        emit(fmt::format(R"({{"ph": "M", "pid": {}, "name": "process_sort_index", "args": {{"sort_index": {}}}}})",
-                         pid, pid));
+        emit(metadata(pid, {}, "process_name", {{"name", fmt::format("{} queue {}", to_string(any.dir), any.queue)}}));
+        emit(metadata(pid, {}, "process_sort_index", {{"sort_index", pid}}));
         std::stable_sort(spans.begin(), spans.end(), [](Span const& a, Span const& b) {
             return a.events.front().first < b.events.front().first;
         });
@@ -305,22 +319,38 @@ void PacketTimeline::write_json(std::ostream& out) const {
             while (lane < lane_end.size() && lane_end[lane] > start) ++lane;
             if (lane == lane_end.size()) {
                 lane_end.push_back(0);
-                emit(fmt::format(R"({{"ph": "M", "pid": {}, "tid": {}, "name": "thread_name", "args": {{"name": "lane {}"}}}})",
-                                 pid, lane + 1, lane + 1));
+                emit(metadata(pid, lane + 1, "thread_name", {{"name", fmt::format("lane {}", lane + 1)}}));
             }
             lane_end[lane] = std::max(end, start + 1);
             PacketRecord const& p = packets_[s.packet];
-            emit(fmt::format(R"({{"ph": "X", "cat": "packet", "name": "{} {}", "pid": {}, "tid": {}, "ts": {}, "dur": {}, )"
-                             R"("args": {{"packet": {}, "frame": "{}", "bytes": {}, "queue": {}, "direction": "{}", "first_cycle": {}, "last_cycle": {}}}}})",
-                             to_string(p.dir), p.frame, pid, lane + 1, ts(start), dur(start, end), s.packet, p.frame,
-                             p.bytes, p.queue, to_string(p.dir), start, end));
+            auto slice = [&](char const* category, std::string name, std::uint64_t from, std::uint64_t to) {
+                Json e;
+                e["ph"] = "X";
+                e["cat"] = category;
+                e["name"] = std::move(name);
+                e["pid"] = pid;
+                e["tid"] = lane + 1;
+                e["ts"] = us(from);
+                e["dur"] = us(to - from);
+                return e;
+            };
+            Json packet = slice("packet", fmt::format("{} {}", to_string(p.dir), p.frame), start, end);
+            packet["args"]["packet"] = s.packet;
+            packet["args"]["frame"] = p.frame;
+            packet["args"]["bytes"] = p.bytes;
+            packet["args"]["queue"] = p.queue;
+            packet["args"]["direction"] = to_string(p.dir);
+            packet["args"]["first_cycle"] = start;
+            packet["args"]["last_cycle"] = end;
+            emit(packet);
             for (std::size_t k = 0; k + 1 < s.events.size(); ++k) {
                 auto const [a, ea] = s.events[k];
                 auto const [b, eb] = s.events[k + 1];
-                emit(fmt::format(R"({{"ph": "X", "cat": "step", "name": "{} -> {}", "pid": {}, "tid": {}, "ts": {}, "dur": {}, )"
-                                 R"("args": {{"packet": {}, "from_cycle": {}, "to_cycle": {}}}}})",
-                                 event_label(ea, p.dir), event_label(eb, p.dir), pid, lane + 1, ts(a), dur(a, b),
-                                 s.packet, a, b));
+                Json step = slice("step", fmt::format("{} -> {}", event_label(ea, p.dir), event_label(eb, p.dir)), a, b);
+                step["args"]["packet"] = s.packet;
+                step["args"]["from_cycle"] = a;
+                step["args"]["to_cycle"] = b;
+                emit(step);
             }
         }
     }

@@ -2,10 +2,16 @@
 #include "wire/pcap.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 
 #include <fmt/format.h>
+#include <pcap/pcap.h>
 
 #include "io/output_file.hpp"
 #include "wire/traffic_gen.hpp"
@@ -22,242 +28,227 @@ constexpr std::uint32_t kMagicMicro = 0xA1B2C3D4;
 constexpr std::uint32_t kMagicNano = 0xA1B23C4D;
 constexpr std::uint32_t kBlockShb = 0x0A0D0D0A;
 constexpr std::uint32_t kBlockIdb = 0x00000001;
-constexpr std::uint32_t kBlockSpb = 0x00000003;
+constexpr std::uint32_t kBlockPb = 0x00000002;  // obsolete Packet Block: read like an EPB
 constexpr std::uint32_t kBlockEpb = 0x00000006;
 constexpr std::uint32_t kByteOrderMagic = 0x1A2B3C4D;
 constexpr std::uint16_t kOptEnd = 0;
 constexpr std::uint16_t kOptIfName = 2;
 constexpr std::uint16_t kOptIfTsresol = 9;
 constexpr std::uint16_t kOptEpbFlags = 2;
+constexpr std::size_t kClassicRecordHeaderBytes = 16;
+constexpr std::size_t kClassicLinktypeOffset = 20;
 
 std::uint32_t bswap32(std::uint32_t v) {
     return (v >> 24) | ((v >> 8) & 0xFF00u) | ((v << 8) & 0xFF0000u) | (v << 24);
 }
 
-// Bounds-checked little/big-endian reads over the whole file; every failure names the offset.
-class Cursor {
-public:
-    Cursor(std::span<std::uint8_t const> d, std::string const& name) : d_(d), name_(name) {}
+std::uint32_t little_endian32(std::span<std::uint8_t const> d) {
+    return std::uint32_t{d[0]} | std::uint32_t{d[1]} << 8 | std::uint32_t{d[2]} << 16 | std::uint32_t{d[3]} << 24;
+}
 
-    std::size_t size() const { return d_.size(); }
-    bool big = false;
+bool known_magic(std::uint32_t m) {
+    return m == kBlockShb || m == kMagicMicro || m == kMagicNano || bswap32(m) == kMagicMicro ||
+           bswap32(m) == kMagicNano;
+}
 
-    [[noreturn]] void fail(std::uint64_t at, std::string const& what) const { throw PcapError(name_, at, what); }
+/// The first four bytes, checked before anything else is read (a device that never ends is
+/// refused here): pcapng or classic pcap in either byte order, else PcapError.
+std::uint32_t checked_magic(std::span<std::uint8_t const> head, std::string const& name) {
+    if (head.size() < 4)
+        throw PcapError(name, 0, fmt::format("truncated file magic: needs 4 bytes, {} left in the file", head.size()));
+    std::uint32_t const magic = little_endian32(head);
+    if (!known_magic(magic)) throw PcapError(name, 0, fmt::format("bad magic {:#010x}: neither pcap nor pcapng", magic));
+    return magic;
+}
 
-    void need(std::size_t at, std::size_t n, char const* what) const {
-        if (at > d_.size() || n > d_.size() - at)
-            fail(at, fmt::format("truncated {}: needs {} bytes, {} left in the file", what, n,
-                                 at > d_.size() ? 0 : d_.size() - at));
-    }
-    std::uint16_t u16(std::size_t at) const {
-        need(at, 2, "field");
-        return big ? static_cast<std::uint16_t>((d_[at] << 8) | d_[at + 1])
-                   : static_cast<std::uint16_t>(d_[at] | (d_[at + 1] << 8));
-    }
-    std::uint32_t u32(std::size_t at) const {
-        need(at, 4, "field");
-        std::uint32_t v = 0;
-        for (int i = 0; i < 4; ++i) v |= std::uint32_t{d_[at + static_cast<std::size_t>(i)]} << (8 * i);
-        return big ? bswap32(v) : v;
-    }
-    Bytes bytes(std::size_t at, std::size_t n) const {
-        need(at, n, "packet data");
-        return Bytes(d_.begin() + static_cast<std::ptrdiff_t>(at), d_.begin() + static_cast<std::ptrdiff_t>(at + n));
-    }
+/// libpcap's error text as one line (it never holds a newline today; a message must not).
+std::string one_line(char const* text) {
+    std::string s = text ? text : "unknown libpcap error";
+    for (char& ch : s)
+        if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
+    return s;
+}
 
-private:
-    std::span<std::uint8_t const> d_;
-    std::string name_;  // a copy: callers pass temporaries (path.string())
+struct PcapCloser {
+    void operator()(pcap_t* p) const { pcap_close(p); }  // closes the FILE it was opened on
 };
 
-std::uint64_t units_to_ns(std::uint64_t ts, std::uint64_t units_per_s) {
-    if (units_per_s == 1'000'000'000) return ts;
-    auto const whole = ts / units_per_s, frac = ts % units_per_s;
-    return whole * 1'000'000'000 + static_cast<std::uint64_t>(
-                                       static_cast<unsigned __int128>(frac) * 1'000'000'000 / units_per_s);
-}
+// What libpcap keeps to itself about a pcapng file: the interfaces' names and their numbering
+// across sections, and each packet block's offset and direction (epb_flags). It walks the blocks
+// libpcap has already read and checked (lengths, trailers, interface numbers), so only the
+// packet blocks' options, which libpcap skips, are new to it; every read is bounds-checked.
+class PcapngBlocks {
+public:
+    PcapngBlocks(std::span<std::uint8_t const> data, bool big_endian, std::string const& name)
+        : d_(data), big_endian_(big_endian), name_(name) {}
 
-void check_linktype(Cursor const& c, std::size_t at, std::uint32_t linktype) {
-    if ((linktype & 0xFFFF) != kLinktypeEthernet)
-        c.fail(at, fmt::format("unsupported link type {} (only {} = Ethernet)", linktype & 0xFFFF, kLinktypeEthernet));
-}
+    /// The start of the block that ends at `end` (its trailer repeats its length).
+    std::size_t block_start(std::size_t end) const {
+        std::size_t const len = u32(end - 4, end);
+        if (len < 12 || len > end) fail(end - 4, fmt::format("bad block length {} in a block trailer", len));
+        return end - len;
+    }
 
-void check_cut(Cursor const& c, std::size_t at, std::uint32_t caplen, std::uint32_t origlen, PcapReadOptions const& opt,
-               std::size_t record) {
+    /// Takes in the blocks before the packet block that ends at `end` (sections, interfaces),
+    /// then the packet block itself: its offset, interface and direction go into `p`.
+    void packet_block(std::size_t end, PcapPacket& p, PcapCapture& cap, std::size_t record) {
+        std::size_t const start = block_start(end);
+        while (at_ < start) {
+            std::uint32_t const type = u32(at_, start), len = u32(at_ + 4, start);
+            if (len < 12 || len > start - at_) fail(at_ + 4, fmt::format("bad block length {}", len));
+            if (type == kBlockShb) section_first_interface_ = cap.interfaces.size();
+            if (type == kBlockIdb) cap.interfaces.push_back(interface(at_, at_ + len));
+            at_ += len;
+        }
+        at_ = end;
+        std::uint32_t const type = u32(start, end);
+        std::size_t interface_in_section = 0;  // a Simple Packet Block's: the section's first
+        if (type == kBlockEpb || type == kBlockPb) {
+            interface_in_section = type == kBlockEpb ? u32(start + 8, end) : u16(start + 8, end);
+            // After the 20 bytes of interface, time stamp and lengths, the data padded to 4 bytes.
+            std::size_t const options = start + 28 + ((std::size_t{u32(start + 20, end)} + 3) & ~std::size_t{3});
+            auto const flags = [&](std::uint16_t code, std::size_t value, std::size_t len) {
+                if (code != kOptEpbFlags || len != 4) return;
+                auto const dir = static_cast<Direction>(u32(value, end) & 3u);
+                p.direction = dir == Direction::inbound || dir == Direction::outbound ? dir : Direction::unknown;
+            };
+            for_each_option(options, end - 4, fmt::format("record {}", record), flags);
+        }
+        if (section_first_interface_ + interface_in_section >= cap.interfaces.size())
+            fail(start, fmt::format("record {}: packet on interface {}, which no interface description block declared",
+                                    record, interface_in_section));
+        p.file_offset = start;
+        p.interface_idx = static_cast<std::uint32_t>(section_first_interface_ + interface_in_section);
+    }
+
+    /// The first interface description block, which libpcap read when it opened the file
+    /// (its link type is the capture's).
+    std::size_t first_interface_offset(std::size_t opened_at) const { return block_start(opened_at); }
+
+private:
+    [[noreturn]] void fail(std::size_t at, std::string const& what) const { throw PcapError(name_, at, what); }
+
+    std::uint32_t u32(std::size_t at, std::size_t limit) const {
+        if (at > limit || limit - at < 4 || limit > d_.size()) fail(at, "truncated pcapng field");
+        std::uint32_t const v = little_endian32(d_.subspan(at, 4));
+        return big_endian_ ? bswap32(v) : v;
+    }
+    std::uint16_t u16(std::size_t at, std::size_t limit) const {
+        if (at > limit || limit - at < 2 || limit > d_.size()) fail(at, "truncated pcapng field");
+        return big_endian_ ? static_cast<std::uint16_t>((d_[at] << 8) | d_[at + 1])
+                           : static_cast<std::uint16_t>(d_[at] | (d_[at + 1] << 8));
+    }
+
+    // Calls fn(code, value_offset, value_length) for each option in [at, end).
+    template <class Fn>
+    void for_each_option(std::size_t at, std::size_t end, std::string const& block, Fn&& fn) const {
+        while (at < end && end - at >= 4) {
+            std::uint16_t const code = u16(at, end), len = u16(at + 2, end);
+            if (code == kOptEnd) return;
+            std::size_t const padded = (std::size_t{len} + 3) & ~std::size_t{3};
+            if (padded > end - at - 4)
+                fail(at, fmt::format("{}: option {} of {} bytes runs past its block", block, code, len));
+            fn(code, at + 4, std::size_t{len});
+            at += 4 + padded;
+        }
+    }
+
+    PcapInterface interface(std::size_t start, std::size_t end) const {
+        PcapInterface ifc;
+        ifc.linktype = u16(start + 8, end);
+        ifc.snaplen_bytes = u32(start + 12, end);
+        auto const name = [&](std::uint16_t code, std::size_t value, std::size_t len) {
+            if (code != kOptIfName) return;
+            auto const text = d_.subspan(value, len);
+            ifc.name.assign(text.begin(), std::find(text.begin(), text.end(), 0));
+        };
+        for_each_option(start + 16, end - 4, "interface description block", name);
+        return ifc;
+    }
+
+    std::span<std::uint8_t const> d_;
+    bool big_endian_;  // the file's byte order (libpcap refuses sections of different ones)
+    std::string const& name_;
+    std::size_t at_ = 0;                        // the next block not taken in yet
+    std::size_t section_first_interface_ = 0;   // interfaces are numbered per section
+};
+
+void check_cut(std::string const& name, std::size_t at, std::uint32_t caplen, std::uint32_t origlen,
+               PcapReadOptions const& opt, std::size_t record) {
     if (caplen < origlen && !opt.allow_snaplen_cut)
-        c.fail(at, fmt::format("record {}: frame cut by the snap length: {} of {} bytes captured", record, caplen, origlen));
-}
-
-PcapCapture parse_classic(Cursor& c, PcapReadOptions const& opt) {
-    PcapCapture cap;
-    cap.format = PcapFormat::pcap;
-    c.need(0, 24, "pcap file header");
-    std::uint32_t const magic = c.u32(0);  // read little-endian first
-    if (magic == kMagicMicro || magic == kMagicNano) {
-        c.big = false;
-    } else if (bswap32(magic) == kMagicMicro || bswap32(magic) == kMagicNano) {
-        c.big = true;
-    }
-    std::uint32_t const m = c.u32(0);
-    cap.big_endian = c.big;
-    cap.nanosecond = m == kMagicNano;
-    std::uint16_t const major = c.u16(4);
-    if (major != 2) c.fail(4, fmt::format("unsupported pcap version {}.{}", major, c.u16(6)));
-    PcapInterface ifc;
-    ifc.snaplen_bytes = c.u32(16);
-    ifc.linktype = static_cast<std::uint16_t>(c.u32(20) & 0xFFFF);
-    ifc.ts_units_per_s = cap.nanosecond ? 1'000'000'000 : 1'000'000;
-    check_linktype(c, 20, c.u32(20));
-    cap.interfaces.push_back(ifc);
-    std::size_t at = 24;
-    while (at < c.size()) {
-        c.need(at, 16, "pcap record header");
-        std::uint32_t const sec = c.u32(at), frac = c.u32(at + 4), caplen = c.u32(at + 8), origlen = c.u32(at + 12);
-        if (frac >= ifc.ts_units_per_s)
-            c.fail(at + 4, fmt::format("time stamp fraction {} out of range", frac));
-        if (caplen > opt.max_packet_bytes)
-            c.fail(at + 8, fmt::format("captured length {} exceeds the limit of {} bytes", caplen, opt.max_packet_bytes));
-        c.need(at + 16, caplen, "pcap record");
-        check_cut(c, at, caplen, origlen, opt, cap.packets.size() + 1);
-        PcapPacket p;
-        p.file_offset = at;
-        p.ts_ns = std::uint64_t{sec} * 1'000'000'000 + std::uint64_t{frac} * (cap.nanosecond ? 1 : 1000);
-        p.bytes = c.bytes(at + 16, caplen);
-        p.orig_len_bytes = origlen;
-        cap.packets.push_back(std::move(p));
-        at += 16 + std::size_t{caplen};
-    }
-    return cap;
-}
-
-// Calls fn(code, value_offset, value_len) for each option in [at, end).
-template <class Fn>
-void for_each_option(Cursor const& c, std::size_t at, std::size_t end, Fn&& fn) {
-    while (at + 4 <= end) {
-        std::uint16_t const code = c.u16(at), len = c.u16(at + 2);
-        if (code == kOptEnd) return;
-        std::size_t const padded = (std::size_t{len} + 3) & ~std::size_t{3};
-        if (at + 4 + padded > end) c.fail(at, fmt::format("option {} of {} bytes runs past its block", code, len));
-        fn(code, at + 4, std::size_t{len});
-        at += 4 + padded;
-    }
-}
-
-PcapCapture parse_ng(Cursor& c, PcapReadOptions const& opt) {
-    PcapCapture cap;
-    cap.format = PcapFormat::pcapng;
-    std::size_t section_first_ifc = 0;
-    bool first_section = true;
-    std::size_t at = 0;
-    while (at < c.size()) {
-        c.need(at, 12, "pcapng block header");
-        std::uint32_t const type = c.u32(at);  // SHB type reads the same in both byte orders
-        if (type == kBlockShb) {
-            c.need(at, 28, "section header block");
-            std::uint32_t const bom = c.u32(at + 8);
-            if (bom == bswap32(kByteOrderMagic)) c.big = !c.big;
-            else if (bom != kByteOrderMagic)
-                c.fail(at + 8, fmt::format("bad byte-order magic {:#010x} in a section header block", bom));
-            if (first_section) cap.big_endian = c.big;
-            first_section = false;
-            if (c.u16(at + 12) != 1) c.fail(at + 12, fmt::format("unsupported pcapng version {}", c.u16(at + 12)));
-            section_first_ifc = cap.interfaces.size();
-        } else if (first_section) {
-            c.fail(at, "pcapng file does not start with a section header block");
-        }
-        std::uint32_t const len = c.u32(at + 4);
-        if (len < 12 || len % 4 != 0)
-            c.fail(at + 4, fmt::format("bad block length {} (block type {:#x})", len, type));
-        c.need(at, len, "pcapng block");
-        if (c.u32(at + len - 4) != len)
-            c.fail(at + len - 4, fmt::format("block trailer length {} differs from the header's {}", c.u32(at + len - 4), len));
-        std::size_t const body = at + 8, end = at + len - 4;
-        switch (type) {
-        case kBlockIdb: {
-            if (end - body < 8) c.fail(at, "interface description block too short");
-            PcapInterface ifc;
-            ifc.linktype = c.u16(body);
-            check_linktype(c, body, ifc.linktype);
-            ifc.snaplen_bytes = c.u32(body + 4);
-            ifc.ts_units_per_s = 1'000'000;  // the default resolution is microseconds
-            for_each_option(c, body + 8, end, [&](std::uint16_t code, std::size_t v, std::size_t n) {
-                if (code == kOptIfName) {
-                    auto const b = c.bytes(v, n);
-                    ifc.name.assign(b.begin(), std::find(b.begin(), b.end(), 0));
-                } else if (code == kOptIfTsresol && n >= 1) {
-                    std::uint8_t const r = c.bytes(v, 1)[0];
-                    std::uint8_t const e = r & 0x7F;
-                    if ((r & 0x80) ? e > 63 : e > 19) c.fail(v, fmt::format("unsupported if_tsresol {:#x}", r));
-                    std::uint64_t u = 1;
-                    for (int i = 0; i < e; ++i) u *= (r & 0x80) ? 2 : 10;
-                    ifc.ts_units_per_s = u;
-                }
-            });
-            cap.interfaces.push_back(ifc);
-            break;
-        }
-        case kBlockEpb: {
-            if (end - body < 20) c.fail(at, "enhanced packet block too short");
-            std::uint32_t const ifc = c.u32(body);
-            if (section_first_ifc + ifc >= cap.interfaces.size())
-                c.fail(body, fmt::format("packet on interface {}, which no interface description block declared", ifc));
-            std::uint64_t const ts = (std::uint64_t{c.u32(body + 4)} << 32) | c.u32(body + 8);
-            std::uint32_t const caplen = c.u32(body + 12), origlen = c.u32(body + 16);
-            if (caplen > opt.max_packet_bytes)
-                c.fail(body + 12, fmt::format("captured length {} exceeds the limit of {} bytes", caplen, opt.max_packet_bytes));
-            std::size_t const padded = (std::size_t{caplen} + 3) & ~std::size_t{3};
-            if (body + 20 + padded > end)
-                c.fail(body + 12, fmt::format("captured length {} runs past the end of its block", caplen));
-            check_cut(c, at, caplen, origlen, opt, cap.packets.size() + 1);
-            PcapPacket p;
-            p.file_offset = at;
-            p.interface_idx = static_cast<std::uint32_t>(section_first_ifc + ifc);
-            p.ts_ns = units_to_ns(ts, cap.interfaces[p.interface_idx].ts_units_per_s);
-            p.bytes = c.bytes(body + 20, caplen);
-            p.orig_len_bytes = origlen;
-            for_each_option(c, body + 20 + padded, end, [&](std::uint16_t code, std::size_t v, std::size_t n) {
-                if (code == kOptEpbFlags && n == 4) p.direction = static_cast<Direction>(c.u32(v) & 3u);
-            });
-            if (p.direction != Direction::inbound && p.direction != Direction::outbound) p.direction = Direction::unknown;
-            cap.packets.push_back(std::move(p));
-            break;
-        }
-        case kBlockSpb: {
-            if (end - body < 4) c.fail(at, "simple packet block too short");
-            if (section_first_ifc >= cap.interfaces.size())
-                c.fail(at, "simple packet block before any interface description block");
-            PcapInterface const& i0 = cap.interfaces[section_first_ifc];
-            std::uint32_t const origlen = c.u32(body);
-            std::size_t caplen = std::min<std::size_t>(origlen, end - body - 4);
-            if (i0.snaplen_bytes != 0) caplen = std::min<std::size_t>(caplen, i0.snaplen_bytes);
-            if (caplen > opt.max_packet_bytes)
-                c.fail(body, fmt::format("packet length {} exceeds the limit of {} bytes", caplen, opt.max_packet_bytes));
-            check_cut(c, at, static_cast<std::uint32_t>(caplen), origlen, opt, cap.packets.size() + 1);
-            PcapPacket p;
-            p.file_offset = at;
-            p.interface_idx = static_cast<std::uint32_t>(section_first_ifc);
-            p.bytes = c.bytes(body + 4, caplen);
-            p.orig_len_bytes = origlen;
-            cap.packets.push_back(std::move(p));
-            break;
-        }
-        default: break;  // SHB handled above; name resolution, statistics, custom...: skipped
-        }
-        at += len;
-    }
-    return cap;
+        throw PcapError(name, at, fmt::format("record {}: frame cut by the snap length: {} of {} bytes captured",
+                                              record, caplen, origlen));
 }
 
 }  // namespace
 
 PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& name, PcapReadOptions const& opt) {
-    Cursor c(data, name);
-    c.need(0, 4, "file magic");
-    std::uint32_t const magic = c.u32(0);
-    if (magic == kBlockShb) return parse_ng(c, opt);
-    if (magic == kMagicMicro || magic == kMagicNano || bswap32(magic) == kMagicMicro || bswap32(magic) == kMagicNano)
-        return parse_classic(c, opt);
-    c.fail(0, fmt::format("bad magic {:#010x}: neither pcap nor pcapng", magic));
+    std::uint32_t const magic = checked_magic(data, name);
+    PcapCapture cap;
+    cap.format = magic == kBlockShb ? PcapFormat::pcapng : PcapFormat::pcap;
+    cap.nanosecond = magic == kMagicNano || bswap32(magic) == kMagicNano;
+
+    // libpcap reads a FILE over the bytes; where it stands (ftell) gives each record's offset.
+    FILE* file = ::fmemopen(const_cast<std::uint8_t*>(data.data()), data.size(), "rb");
+    if (file == nullptr) throw PcapError(name, 0, fmt::format("cannot read it: {}", std::strerror(errno)));
+    char error[PCAP_ERRBUF_SIZE] = "";
+    std::unique_ptr<pcap_t, PcapCloser> const pcap(
+        pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, error));
+    if (!pcap) {
+        std::fclose(file);
+        throw PcapError(name, 0, one_line(error));
+    }
+    // pcap_is_swapped: the file's byte order differs from this machine's.
+    cap.big_endian = (pcap_is_swapped(pcap.get()) == 1) == (std::endian::native == std::endian::little);
+    PcapngBlocks blocks(data, cap.big_endian, name);
+    int const snapshot = pcap_snapshot(pcap.get());
+    if (int const link = pcap_datalink(pcap.get()); link != DLT_EN10MB) {
+        auto const at = cap.format == PcapFormat::pcap ? kClassicLinktypeOffset
+                                                       : blocks.first_interface_offset(std::ftell(file));
+        throw PcapError(name, at, fmt::format("unsupported link type {} (only {} = Ethernet)", link, kLinktypeEthernet));
+    }
+    if (cap.format == PcapFormat::pcap)
+        cap.interfaces.push_back({kLinktypeEthernet, static_cast<std::uint32_t>(snapshot), ""});
+
+    for (;;) {
+        std::size_t const record = cap.packets.size() + 1;
+        auto const before = static_cast<std::size_t>(std::ftell(file));
+        pcap_pkthdr* header = nullptr;
+        u_char const* bytes = nullptr;
+        int const got = pcap_next_ex(pcap.get(), &header, &bytes);
+        if (got == PCAP_ERROR_BREAK) break;  // the end of the file
+        if (got != 1)
+            throw PcapError(name, before, fmt::format("record {}: {}", record, one_line(pcap_geterr(pcap.get()))));
+        auto const after = static_cast<std::size_t>(std::ftell(file));
+        PcapPacket p;
+        p.orig_len_bytes = header->len;
+        if (cap.format == PcapFormat::pcap) {
+            p.file_offset = before;
+            // libpcap cuts a record longer than the snap length to it without a word; the bytes it
+            // went past tell.
+            std::size_t const in_file = after - before - kClassicRecordHeaderBytes;
+            if (in_file > header->caplen)
+                throw PcapError(name, before, fmt::format("record {}: {} bytes, longer than the capture's snap length {}",
+                                                          record, in_file, snapshot));
+            // 32-bit unsigned seconds (libpcap reads them signed); a fraction of a second.
+            auto const frac = static_cast<long long>(header->ts.tv_usec);
+            if (frac < 0 || frac >= 1'000'000'000)
+                throw PcapError(name, before, fmt::format("record {}: time stamp fraction out of range", record));
+            p.ts_ns = std::uint64_t{static_cast<std::uint32_t>(header->ts.tv_sec)} * 1'000'000'000 +
+                      static_cast<std::uint64_t>(frac);
+        } else {
+            blocks.packet_block(after, p, cap, record);
+            p.ts_ns = static_cast<std::uint64_t>(header->ts.tv_sec) * 1'000'000'000 +
+                      static_cast<std::uint64_t>(header->ts.tv_usec);
+        }
+        if (header->caplen > opt.max_packet_bytes)
+            throw PcapError(name, p.file_offset, fmt::format("record {}: captured length {} exceeds the limit of {} bytes",
+                                                             record, header->caplen, opt.max_packet_bytes));
+        check_cut(name, p.file_offset, header->caplen, header->len, opt, record);
+        p.bytes.assign(bytes, bytes + header->caplen);
+        cap.packets.push_back(std::move(p));
+    }
+    return cap;
 }
 
 PcapCapture read_pcap(std::filesystem::path const& path, PcapReadOptions const& opt) {
@@ -266,18 +257,12 @@ PcapCapture read_pcap(std::filesystem::path const& path, PcapReadOptions const& 
     std::ifstream in(path, std::ios::binary);
     if (!in) throw PcapError(path.string(), 0, "cannot open the file");
     // The magic first: a device or pipe that never ends (/dev/zero, /dev/urandom) is refused here,
-    // before anything is read to its end.
+    // before anything is read to its end. Then the whole file, for libpcap and the pcapng blocks.
     Bytes data(4);
     in.read(reinterpret_cast<char*>(data.data()), 4);
     data.resize(static_cast<std::size_t>(in.gcount()));
-    if (data.size() == 4) {
-        Cursor c(data, path.string());
-        std::uint32_t const magic = c.u32(0);
-        if (magic != kBlockShb && magic != kMagicMicro && magic != kMagicNano && bswap32(magic) != kMagicMicro &&
-            bswap32(magic) != kMagicNano)
-            c.fail(0, fmt::format("bad magic {:#010x}: neither pcap nor pcapng", magic));
-        data.insert(data.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
+    checked_magic(data, path.string());
+    data.insert(data.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (in.bad()) throw PcapError(path.string(), data.size(), "reading the file failed");
     return parse_pcap(data, path.string(), opt);
 }
@@ -291,10 +276,6 @@ std::size_t prepare_for_replay(PcapCapture& cap, std::string const& file, std::s
             throw PcapError(file, p.file_offset, fmt::format("record {}: {}", i + 1, why));
         };
         if (n == 0) bad("0 bytes captured: not a frame (remove the record)");
-        std::uint32_t const snaplen =
-            p.interface_idx < cap.interfaces.size() ? cap.interfaces[p.interface_idx].snaplen_bytes : 0;
-        if (snaplen != 0 && n > snaplen)
-            bad(fmt::format("{} bytes, longer than the capture's snap length {}", n, snaplen));
         if (n > max_frame_bytes)
             bad(fmt::format("{} bytes, longer than the NIC's largest frame ({} bytes without FCS)", n, max_frame_bytes));
         if (n < kMinFrameBytes) {

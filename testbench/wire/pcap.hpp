@@ -11,10 +11,14 @@
 // stated clock frequency.
 //
 // read_pcap()/parse_pcap() read classic pcap (either byte order, micro- or nanosecond magic)
-// and pcapng (SHB/IDB/EPB/SPB; other blocks skipped; several sections; either byte order).
-// Every problem is a PcapError naming the file, the byte offset and what was wrong (bad magic,
-// truncated header or record, bad block length, a frame cut by the snap length, a link type
-// other than Ethernet, an unknown interface); no input makes it read out of bounds.
+// and pcapng (SHB/IDB/EPB/SPB/PB; other blocks skipped; several sections) with libpcap, time
+// stamps in nanoseconds. What libpcap does not expose is read from the blocks it has checked:
+// pcapng interface names and numbers across sections, each packet block's byte offset and its
+// direction (epb_flags). Every problem is a PcapError, one line: the file, the byte offset (of
+// the record, or where reading it began), the record's number (1-based) and what was wrong, in
+// our words (bad magic, a link type other than Ethernet, a record longer than the snap length, a
+// frame cut by it, a time stamp fraction of a second or more) or libpcap's (truncated header or
+// record, bad block length, a packet on an undeclared interface).
 #pragma once
 
 #include <cstddef>
@@ -50,7 +54,6 @@ struct PcapInterface {
     std::uint16_t linktype = kLinktypeEthernet;
     std::uint32_t snaplen_bytes = 0;
     std::string name;                       // pcapng if_name, empty if none
-    std::uint64_t ts_units_per_s = 1'000'000'000;
 };
 
 struct PcapPacket {
@@ -82,9 +85,10 @@ PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& na
 /// Makes a capture's records the frames a wire hands a NIC's RX port (README: "pcap replay"):
 ///   - a record of 1..59 bytes is padded with zeros to 60 (kMinFrameBytes): the sending MAC pads
 ///     short frames, and a capture taken on the sending host shows them before that;
-///   - a record of 0 bytes, longer than its interface's snap length, or longer than
-///     max_frame_bytes (the NIC's largest frame) is not a frame a wire delivers: PcapError naming
-///     the file, the record's byte offset and its number (1-based, in file order).
+///   - a record of 0 bytes or longer than max_frame_bytes (the NIC's largest frame) is not a
+///     frame a wire delivers: PcapError naming the file, the record's byte offset and its number
+///     (1-based, in file order). (One longer than the snap length never gets here: the reader
+///     refuses it.)
 /// Returns how many records were padded.
 std::size_t prepare_for_replay(PcapCapture& cap, std::string const& file, std::size_t max_frame_bytes);
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,11 +208,11 @@ TEST_CASE("nicsim run: a failing run writes its failure trace and the gtkw check
     INFO(e.output);
     CHECK(e.status == 1);
     auto const fst = dir / "limited.fst", gtkw = dir / "limited.gtkw";
-    std::stringstream js;
-    js << std::ifstream(json).rdbuf();
-    auto const at = js.str().find("\"failure_cycle\": ");
-    REQUIRE(at != std::string::npos);
-    std::uint64_t const fail = std::stoull(js.str().substr(at + 17));
+    std::ifstream json_in(json);
+    auto const summary = nlohmann::json::parse(json_in, nullptr, false);
+    REQUIRE(summary.is_object());
+    REQUIRE(summary.at("failure_cycle").is_number_unsigned());
+    auto const fail = summary.at("failure_cycle").get<std::uint64_t>();
     CHECK(e.output.find(fmt::format("failed again at cycle {}, same reason", fail)) != std::string::npos);
     CHECK(e.output.find(fmt::format("gtkwave {} {}", fst.string(), fs::absolute(gtkw).string())) != std::string::npos);
     REQUIRE(fs::exists(fst));

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
 #include "cosim/cosim.hpp"
@@ -260,15 +262,89 @@ TEST_CASE("nicsim run writes the JSON summary and exits 0") {
     INFO(e.output);
     REQUIRE(e.status == 0);
     CHECK(e.output.find("seed 13") != std::string::npos);
-    std::ifstream in(json);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto const text = ss.str();
-    for (char const* key : {"\"seed\": 13", "\"cycles\"", "\"tx_packets\": 40", "\"rx_packets\"", "\"tx_bytes\"",
-                            "\"rx_bytes\"", "\"lost\": 0", "\"dropped\"", "\"errors\": 0", "\"verifier_violations\": 0",
-                            "\"sim_cycles_per_second\"", "\"memory_order\": \"weak\"", "\"ordering_violations\": 0",
-                            "\"barrier_bug\": \"none\"", "--memory-order weak"})
-        CHECK(text.find(key) != std::string::npos);
+    auto const j = nlohmann::json::parse(std::ifstream(json));
+    CHECK(j.at("seed") == 13);
+    CHECK(j.at("seed_string") == "13");
+    CHECK(j.at("cycles").get<std::uint64_t>() > 0);
+    CHECK(j.at("tx_packets") == 40);
+    CHECK(j.at("rx_packets").get<std::uint64_t>() + j.at("dropped").get<std::uint64_t>() == 40);
+    CHECK(j.at("tx_bytes").get<std::uint64_t>() >= 40 * 60);
+    CHECK(j.at("rx_bytes").get<std::uint64_t>() > 0);
+    CHECK(j.at("lost") == 0);
+    CHECK(j.at("errors") == 0);
+    CHECK(j.at("verifier_violations") == 0);
+    CHECK(j.at("sim_cycles_per_second").get<double>() > 0);
+    CHECK(j.at("memory_order") == "weak");
+    CHECK(j.at("ordering_violations") == 0);
+    CHECK(j.at("passed") == true);
+    CHECK(j.at("failure_cycle").is_null());
+    CHECK(j.at("scenario").at("barrier_bug") == "none");
+    CHECK(j.at("scenario").at("memory_order") == "weak");
+    CHECK_THAT(j.at("replay_command").get<std::string>(), Catch::Contains("--memory-order weak"));
+}
+
+TEST_CASE("the JSON summary parses back with every value: 64-bit seed, escaped text, non-finite numbers as 0") {
+    using nicsim::cosim::RunSummary;
+    RunSummary s;
+    s.config = "dw64_q4";
+    s.seed = 18'446'744'073'709'551'557ull;  // above 2^53: a double would round it
+    s.passed = false;
+    s.failure = "a \"quoted\" C:\\path\\x\nsecond line\x01 and\ttab";
+    s.failure_cycle = 1234;
+    s.error_messages = {s.failure, "plain"};
+    s.trace_file = "not UTF-8 \xff";
+    s.drops = {{"no_buffer", 3}};
+    s.per_queue = {{1, 2, 3, 4, 5, 6, 7}, {}};
+    s.wall_seconds = std::numeric_limits<double>::quiet_NaN();
+    s.sim_cycles_per_second = std::numeric_limits<double>::infinity();
+    s.packets_per_second = 1234567.891;
+    s.tx_latency = {10, 1, 2, 3};
+    nicsim::cosim::Scenario sc;
+    sc.seed = s.seed;
+    sc.pcap_in = "in \"x\".pcap";
+    sc.trace_last_cycle = 99;
+    sc.watchdog_cycles = 5000;
+    nicsim::cosim::RunRecord const record{&sc, "0.1.0-test", "/tmp/f.fst", "/tmp/f.gtkw"};
+    std::string const text = nicsim::cosim::to_json(s, record);
+    INFO(text);
+    auto const j = nlohmann::ordered_json::parse(text);
+
+    CHECK(j.at("seed").is_number_unsigned());
+    CHECK(j.at("seed").get<std::uint64_t>() == 18'446'744'073'709'551'557ull);
+    CHECK(j.at("seed_string") == "18446744073709551557");
+    CHECK(j.at("failure") == s.failure);
+    CHECK(j.at("error_messages") == nlohmann::ordered_json(s.error_messages));
+    CHECK(j.at("trace_file") == "not UTF-8 \xEF\xBF\xBD");  // U+FFFD for the byte that is not UTF-8
+    CHECK(j.at("failure_cycle") == 1234);
+    CHECK(j.at("passed") == false);
+    CHECK(j.at("interrupted").is_null());
+    CHECK(j.at("drops") == nlohmann::ordered_json{{"no_buffer", 3}});
+    REQUIRE(j.at("per_queue").size() == 2);
+    CHECK(j.at("per_queue")[0].at("rx_bytes") == 4);
+    CHECK(j.at("per_queue")[0].at("tx_unsent") == 7);
+    CHECK(j.at("per_queue")[1].at("queue") == 1);
+    CHECK(j.at("tx_latency_cycles") == nlohmann::ordered_json{{"count", 10}, {"p50", 1}, {"p99", 2}, {"max", 3}});
+    CHECK(j.at("wall_seconds") == 0.0);           // NaN
+    CHECK(j.at("sim_cycles_per_second") == 0.0);  // infinity
+    CHECK(j.at("packets_per_second") == 1234570.0);  // 6 significant digits, as the report always gave
+    CHECK(j.at("nicsim_version") == "0.1.0-test");
+    CHECK(j.at("failure_trace").at("gtkw") == "/tmp/f.gtkw");
+    CHECK(j.at("scenario").at("seed").get<std::uint64_t>() == s.seed);
+    CHECK(j.at("scenario").at("pcap_in") == "in \"x\".pcap");
+    CHECK(j.at("scenario").at("trace_last_cycle") == 99);
+    CHECK(j.at("scenario").at("watchdog_cycles") == 5000);
+    CHECK(j.at("scenario").at("hang_check_cycles").is_null());
+    CHECK_THAT(j.at("replay_command").get<std::string>(), Catch::Contains("--pcap-in 'in \"x\".pcap'"));
+    // Escaped as JSON requires: no raw control character in the text, one value per key.
+    CHECK(text.find('\x01') == std::string::npos);
+    CHECK(text.find("\\u0001") != std::string::npos);
+    // The keys in the order the report has always had.
+    std::vector<std::string> first_keys;
+    for (auto const& [key, value] : j.items())
+        if (first_keys.size() < 6) first_keys.push_back(key);
+    CHECK(first_keys == std::vector<std::string>{"nicsim_version", "replay_command", "scenario", "failure_trace",
+                                                 "config", "data_width_bits"});
+    CHECK(j.back() == 0.0);  // sim_cycles_per_second, last as before
 }
 
 // ---- issue 4 gaps: ring 4096, random latency, maximal fragment chains with odd jumbo sizes,

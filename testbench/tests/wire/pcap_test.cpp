@@ -233,43 +233,80 @@ TEST_CASE("malformed capture files give errors naming file, offset and problem",
     CHECK_THAT(error_of({}), Catch::Contains("truncated file magic"));
     CHECK_THAT(error_of({1, 2, 3, 4, 5, 6, 7, 8}), Catch::Contains("bad magic 0x04030201"));
     auto good = big_endian_pcap();
-    CHECK_THAT(error_of(Bytes(good.begin(), good.begin() + 20)), Catch::Contains("truncated pcap file header"));
-    CHECK_THAT(error_of(Bytes(good.begin(), good.begin() + 30)), Catch::Contains("truncated pcap record header"));
+    // libpcap's words for what it refuses; offsets and record numbers are ours.
+    CHECK_THAT(error_of(Bytes(good.begin(), good.begin() + 20)),
+               Catch::Contains("at byte offset 0x0: truncated dump file") && Catch::Contains("file header"));
+    CHECK_THAT(error_of(Bytes(good.begin(), good.begin() + 30)),
+               Catch::Contains("at byte offset 0x18: record 1: truncated dump file; tried to read 16 header bytes"));
     CHECK_THAT(error_of(Bytes(good.begin(), good.end() - 1)),
-               Catch::Contains("at byte offset 0x28") && Catch::Contains("truncated pcap record"));
-    CHECK_THAT(error_of(big_endian_pcap(105)), Catch::Contains("unsupported link type 105"));
-    CHECK_THAT(error_of(big_endian_pcap(1, 40, 64)), Catch::Contains("cut by the snap length: 40 of 64"));
+               Catch::Contains("at byte offset 0x18: record 1: truncated dump file; tried to read 64 captured bytes"));
+    CHECK_THAT(error_of(big_endian_pcap(105)), Catch::Contains("at byte offset 0x14: unsupported link type 105"));
+    CHECK_THAT(error_of(big_endian_pcap(1, 40, 64)),
+               Catch::Contains("at byte offset 0x18: record 1: frame cut by the snap length: 40 of 64"));
     PcapReadOptions allow;
     allow.allow_snaplen_cut = true;
     CHECK(parse_pcap(big_endian_pcap(1, 40, 64), "cut.pcap", allow).packets.at(0).bytes.size() == 40);
+    Bytes long_record = big_endian_pcap(1, 200, 200);  // the header's snap length is 65535
+    long_record[16] = 0, long_record[17] = 0, long_record[18] = 0, long_record[19] = 128;
+    CHECK_THAT(error_of(long_record),
+               Catch::Contains("at byte offset 0x18: record 1: 200 bytes, longer than the capture's snap length 128"));
+    Bytes bad_fraction = big_endian_pcap();
+    bad_fraction[28] = 0, bad_fraction[29] = 0x0F, bad_fraction[30] = 0x42, bad_fraction[31] = 0x40;  // 1'000'000 us
+    CHECK_THAT(error_of(bad_fraction), Catch::Contains("at byte offset 0x18: record 1: time stamp fraction out of range"));
 
-    // pcapng: a section header, then a block whose length is not a multiple of 4.
-    Bytes ng;
-    le32(ng, 0x0A0D0D0A);
-    le32(ng, 28);
-    le32(ng, 0x1A2B3C4D);
-    le32(ng, 0x00000001);
-    le32(ng, 0xFFFFFFFF);
-    le32(ng, 0xFFFFFFFF);
-    le32(ng, 28);
+    // pcapng: a section header alone has no interface, which libpcap refuses.
+    Bytes shb;
+    le32(shb, 0x0A0D0D0A);
+    le32(shb, 28);
+    le32(shb, 0x1A2B3C4D);
+    le32(shb, 0x00000001);
+    le32(shb, 0xFFFFFFFF);
+    le32(shb, 0xFFFFFFFF);
+    le32(shb, 28);
+    CHECK_THAT(error_of(shb), Catch::Contains("at byte offset 0x0: the capture file has no Interface Description Blocks"));
+    Bytes ng = shb;  // and an Ethernet interface: an empty capture
+    le32(ng, 1);
+    le32(ng, 20);
+    le32(ng, 1);
+    le32(ng, 0);
+    le32(ng, 20);
     CHECK(parse_pcap(ng, "empty.pcapng").packets.empty());
-    Bytes bad_len = ng;
+    Bytes bad_len = ng;  // a block whose length is not a multiple of 4
     le32(bad_len, 6);
     le32(bad_len, 33);
     le32(bad_len, 0);
-    CHECK_THAT(error_of(bad_len), Catch::Contains("at byte offset 0x20") && Catch::Contains("bad block length 33"));
+    CHECK_THAT(error_of(bad_len), Catch::Contains("at byte offset 0x30: record 1: ") &&
+                                      Catch::Contains("length of 33 that is not a multiple of 4"));
     Bytes no_idb = ng;  // an EPB on an undeclared interface
     le32(no_idb, 6);
     le32(no_idb, 32);
-    for (int i = 0; i < 5; ++i) le32(no_idb, 0);
+    le32(no_idb, 1);
+    for (int i = 0; i < 4; ++i) le32(no_idb, 0);
     le32(no_idb, 32);
-    CHECK_THAT(error_of(no_idb), Catch::Contains("interface 0, which no interface description block declared"));
+    CHECK_THAT(error_of(no_idb), Catch::Contains("record 1: a packet arrived on interface 1, but there's no Interface "
+                                                 "Description Block for that interface"));
+    Bytes bad_option = ng;  // epb_flags whose length runs past the block
+    le32(bad_option, 6);
+    le32(bad_option, 40);
+    for (int i = 0; i < 5; ++i) le32(bad_option, 0);
+    le32(bad_option, 2 | (12u << 16));
+    le32(bad_option, 0);
+    le32(bad_option, 40);
+    CHECK_THAT(error_of(bad_option),
+               Catch::Contains("at byte offset 0x4c: record 1: option 2 of 12 bytes runs past its block"));
     Bytes unknown = ng;  // an unknown block is skipped
     le32(unknown, 0x0BAD);
     le32(unknown, 16);
     le32(unknown, 0xDEADBEEF);
     le32(unknown, 16);
     CHECK(parse_pcap(unknown, "unknown.pcapng").packets.empty());
+    Bytes token_ring = shb;
+    le32(token_ring, 1);
+    le32(token_ring, 20);
+    le32(token_ring, 6);
+    le32(token_ring, 0);
+    le32(token_ring, 20);
+    CHECK_THAT(error_of(token_ring), Catch::Contains("at byte offset 0x1c: unsupported link type 6"));
     CHECK_THROWS_AS(read_pcap("/nonexistent/nicsim.pcap"), PcapError);
 }
 
@@ -325,6 +362,61 @@ TEST_CASE("pcapng simple packet blocks and microsecond interfaces", "[pcap]") {
     CHECK(cap.packets[0].bytes == Bytes{1, 2, 3, 4, 5, 6});
     CHECK(cap.packets[1].ts_ns == 3000);
     CHECK(cap.packets[1].bytes == Bytes{0x0D, 0x0C, 0x0B, 0x0A});
+}
+
+namespace {
+
+// pcapng blocks, little-endian: a section header, an Ethernet interface named `name`, and an
+// Enhanced Packet Block of 4 bytes on `interface` with epb_flags `flags`.
+void section_header(Bytes& b) {
+    for (std::uint32_t v : {0x0A0D0D0Au, 28u, 0x1A2B3C4Du, 1u, 0xFFFFFFFFu, 0xFFFFFFFFu, 28u}) le32(b, v);
+}
+void interface_block(Bytes& b, std::string const& name) {
+    std::uint32_t const padded = static_cast<std::uint32_t>((name.size() + 3) & ~std::size_t{3});
+    std::uint32_t const len = 20 + 4 + padded + 4;
+    for (std::uint32_t v : {1u, len, 1u, 0u}) le32(b, v);
+    le32(b, 2 | static_cast<std::uint32_t>(name.size()) << 16);  // if_name
+    b.insert(b.end(), name.begin(), name.end());
+    b.resize(b.size() + (padded - name.size()), 0);
+    le32(b, 0);  // opt_endofopt
+    le32(b, len);
+}
+void packet_block(Bytes& b, std::uint32_t interface, std::uint32_t flags) {
+    for (std::uint32_t v : {6u, 44u, interface, 0u, 1000u, 4u, 4u, 0x04030201u}) le32(b, v);
+    le32(b, 2 | 4u << 16);  // epb_flags
+    le32(b, flags);
+    le32(b, 44);
+}
+
+}  // namespace
+
+TEST_CASE("pcapng interfaces are numbered per section; directions come from epb_flags", "[pcap]") {
+    Bytes ng;
+    section_header(ng);
+    interface_block(ng, "first");
+    packet_block(ng, 0, 1);  // inbound
+    std::size_t const second_section = ng.size();
+    section_header(ng);
+    interface_block(ng, "second-a");
+    interface_block(ng, "second-b");
+    packet_block(ng, 1, 2);  // outbound, on "second-b"
+    std::size_t const last = ng.size();
+    packet_block(ng, 0, 0);  // no direction
+    auto const cap = parse_pcap(ng, "sections.pcapng");
+    REQUIRE(cap.interfaces.size() == 3);
+    CHECK(cap.interfaces[2].name == "second-b");
+    REQUIRE(cap.packets.size() == 3);
+    CHECK(cap.packets[0].direction == Direction::inbound);
+    CHECK(cap.packets[0].interface_idx == 0);
+    CHECK(cap.packets[0].file_offset == 28 + 36);
+    CHECK(cap.packets[1].direction == Direction::outbound);
+    CHECK(cap.packets[1].interface_idx == 2);
+    CHECK(cap.packets[1].file_offset == second_section + 28 + 2 * 36);
+    CHECK(cap.packets[2].direction == Direction::unknown);
+    CHECK(cap.packets[2].interface_idx == 1);
+    CHECK(cap.packets[2].file_offset == last);
+    CHECK(cap.packets[2].ts_ns == 1'000'000);  // 1000 microseconds
+    CHECK(cap.packets[2].bytes == Bytes{1, 2, 3, 4});
 }
 
 TEST_CASE("mutated and truncated capture files never crash the reader", "[pcap]") {
