@@ -59,13 +59,22 @@ std::uint32_t MmioBus::read32(std::uint16_t offset) {
     check_errors();
     auto scope = kernel_.software_scope();
     std::uint64_t const start = kernel_.cycle();
-    if (ordering_) ordering_->mmio_read_issued();
-    std::uint64_t const ticket = master_.read(offset);
-    while (!master_.done(ticket)) {
+    auto const check_timeout = [&] {
         if (kernel_.cycle() - start >= cfg_.read_timeout_cycles)
             throw MmioError(fmt::format("MMIO read of {:#06x} unanswered after {} cycles", offset,
                                         cfg_.read_timeout_cycles),
                             kernel_.diagnosis());
+    };
+    // Behind a full queue of posted writes the read waits for room, as write32 does (the CPU
+    // stalls on its full write buffer): the read cannot pass them anyway.
+    while (master_.full()) {
+        check_timeout();
+        kernel_.step();
+    }
+    if (ordering_) ordering_->mmio_read_issued();
+    std::uint64_t const ticket = master_.read(offset);
+    while (!master_.done(ticket)) {
+        check_timeout();
         kernel_.step();
     }
     kernel_.step(cfg_.response_latency_cycles);

@@ -10,7 +10,8 @@
 //   request_latency_cycles after write32/read32 queued it, and read data reaches the CPU
 //   response_latency_cycles after the R handshake.
 // - read32 blocks: it queues the read behind every earlier write (reads never pass posted
-//   writes) and steps the kernel until the R handshake plus the response latency. The clock and every BFM keep running;
+//   writes; with the master's queue full it first steps until there is room) and steps the
+//   kernel until the R handshake plus the response latency. The clock and every BFM keep running;
 //   the driver does not re-enter (the steps are taken inside Kernel::software_scope()), and
 //   interrupts raised meanwhile are delivered after the read returns. The cycles a read took
 //   are recorded (last_read_cycles(), stats()).

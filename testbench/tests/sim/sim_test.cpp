@@ -141,6 +141,26 @@ TEST_CASE("a blocking MMIO read costs cycles, a write is posted") {
     CHECK(bus.last_read_cycles() >= 2);
 }
 
+TEST_CASE("an MMIO read behind a full queue of posted writes waits for room, like a write") {
+    // A driver posting thousands of doorbells in one DPC filled the AXI4-Lite master's queue;
+    // its next register read threw "AxilMasterBfm: queue full" (nicsim regress, nightly plan).
+    auto dut = make_dut(configs().front());
+    Kernel kernel(*dut, KernelConfig{.seed = 5});
+    Host host(kernel);
+    kernel.reset();
+    auto& bus = host.mmio;
+    std::size_t const capacity = bus.master().config().queue_capacity;
+    for (std::size_t i = 0; i < capacity + 8; ++i)
+        bus.write32(static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * (i % 8)), 0x2000u + static_cast<std::uint32_t>(i));
+    CHECK(bus.master().full());
+    CHECK(bus.stats().write_stall_cycles > 0);  // the last writes waited for room
+    std::uint64_t const before = kernel.cycle();
+    std::uint32_t const last = 0x2000u + static_cast<std::uint32_t>(capacity + 7);
+    CHECK(bus.read32(static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * ((capacity + 7) % 8))) == last);
+    CHECK(kernel.cycle() > before);
+    CHECK(bus.master().idle());
+}
+
 TEST_CASE("an unknown configuration name is an error listing the valid names") {
     auto const names = nicsim::dut::dut_config_names();
     std::string message;
