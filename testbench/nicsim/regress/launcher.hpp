@@ -40,6 +40,8 @@ struct LaunchOutcome {
     int exit_status = 0;
     int signal = 0;
     double wall_seconds = 0;
+    double cpu_seconds = 0;      // user + system time of the run's process (not the load's victim
+                                 // wall time is: what a plan costs on an idle machine)
     std::string detail;
 };
 

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,10 +178,13 @@ private:
         // Still a zombie, so its pid (the group's id) cannot be reused yet: end whatever it left.
         ::kill(-r.pid, SIGKILL);
         int status = 0;
-        ::waitpid(r.pid, &status, 0);
+        rusage usage{};
+        ::wait4(r.pid, &status, 0, &usage);
         ::close(r.pidfd);
         LaunchOutcome o;
         o.wall_seconds = seconds_since(r.started);
+        auto const seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+        o.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
         if (WIFEXITED(status)) o.exit_status = WEXITSTATUS(status);
         if (WIFSIGNALED(status)) o.signal = WTERMSIG(status);
         if (r.timed_out) o.detail = fmt::format("the limit of {:g} s", r.job->timeout_seconds);

@@ -21,7 +21,7 @@ constexpr int kSummaryFormat = 1;
 
 struct Tally {
     std::size_t runs = 0, passed = 0, failed = 0, refused = 0, not_run = 0, reported = 0;
-    double tx_gbit = 0, rx_gbit = 0, cycles_per_second = 0, packets_per_second = 0, wall_seconds = 0;
+    double tx_gbit = 0, rx_gbit = 0, cycles_per_second = 0, packets_per_second = 0, wall_seconds = 0, cpu_seconds = 0;
 
     void add(RunResult const& r) {
         ++runs;
@@ -30,6 +30,7 @@ struct Tally {
         refused += r.status == RunStatus::refused;
         not_run += r.status == RunStatus::not_run;
         wall_seconds += r.wall_seconds;
+        cpu_seconds += r.cpu_seconds;
         if (!r.reported) return;
         ++reported;
         tx_gbit += r.tx_gbit_per_second;
@@ -110,6 +111,7 @@ std::string summary_json(Regression const& r) {
                                   {"mean_tx_gbit_per_second", rounded(t.mean(t.tx_gbit))},
                                   {"mean_rx_gbit_per_second", rounded(t.mean(t.rx_gbit))},
                                   {"timing", {{"wall_seconds", t.wall_seconds},
+                                              {"cpu_seconds", t.cpu_seconds},
                                               {"mean_cycles_per_second", t.mean(t.cycles_per_second)},
                                               {"mean_packets_per_second", t.mean(t.packets_per_second)}}}});
     }
@@ -134,10 +136,12 @@ std::string summary_json(Regression const& r) {
                              {"tx_gbit_per_second", rounded(run.tx_gbit_per_second)},
                              {"rx_gbit_per_second", rounded(run.rx_gbit_per_second)},
                              {"timing", {{"wall_seconds", run.wall_seconds},
+                                         {"cpu_seconds", run.cpu_seconds},
                                          {"cycles_per_second", run.cycles_per_second},
                                          {"packets_per_second", run.packets_per_second}}}});
     }
     j["timing"] = {{"wall_seconds", r.wall_seconds},
+                   {"runs_cpu_seconds", all.cpu_seconds},
                    {"jobs", r.jobs},
                    {"runs_per_second", r.wall_seconds > 0 ? static_cast<double>(all.runs - all.not_run) / r.wall_seconds : 0.0}};
     return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
@@ -215,9 +219,10 @@ std::string format_report(Regression const& r, std::string const& out_dir) {
     if (not_run) o += fmt::format("\n{} run(s) not run: {}\n", not_run, r.stopped.empty() ? "stopped" : r.stopped);
     double const ran = static_cast<double>(all.runs - all.not_run);
     o += fmt::format("\nnicsim regress: {} runs: {} passed, {} failed, {} refused, {} not run; {:.1f} s at -j {} "
-                     "({:.2f} runs/s); {}, {}\n",
+                     "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}\n",
                      all.runs, all.passed, all.failed, all.refused, all.not_run, r.wall_seconds, r.jobs,
-                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, under_out("summary.json"), under_out("junit.xml"));
+                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, all.cpu_seconds, under_out("summary.json"),
+                     under_out("junit.xml"));
     return o;
 }
 

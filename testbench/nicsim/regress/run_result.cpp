@@ -116,6 +116,7 @@ void settle(RunResult& r, LaunchOutcome const& outcome, fs::path const& out_dir,
     fs::path const run_dir = out_dir / r.dir;
     if (r.replay_command.empty()) r.replay_command = replay_command_of(r.options, r.seed);
     r.wall_seconds = outcome.wall_seconds;
+    r.cpu_seconds = outcome.cpu_seconds;
     if (outcome.end == End::exited) r.exit_status = outcome.exit_status;
     if (outcome.signal) r.signal = signal_name(outcome.signal);
     std::string failure;

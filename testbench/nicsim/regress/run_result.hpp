@@ -53,6 +53,7 @@ struct RunResult {
 
     // Timing: differs between two runs of the same seed.
     double wall_seconds = 0;
+    double cpu_seconds = 0;            // user + system time of its process
     double cycles_per_second = 0;
     double packets_per_second = 0;
 };
