@@ -15,6 +15,7 @@
 #include "io/output_file.hpp"
 #include "fst/fst_file.hpp"
 #include "lib/command.hpp"  // waves
+#include "nicsim/regress/regress_command.hpp"
 #include "replay/failure_waves.hpp"
 #ifdef NICSIM_SYSTEMC_TOP_CONFIG
 #include "systemc_top.hpp"
@@ -52,6 +53,8 @@ std::string main_usage() {
            "commands:\n"
            "  run      run one co-simulation: the driver posts and drains packets through ringlib's\n"
            "           net rings into the verilated NIC; every packet is accounted for (nicsim run --help)\n"
+           "  regress  run a plan of scenarios, each over many seeds, every run its own process; JUnit XML,\n"
+           "           a JSON roll-up and the replay command of every failure (nicsim regress --help)\n"
            "  waves    look at an FST trace in the terminal or write a GTKWave layout (nicsim waves --help)\n"
            "\n"
            "  -h, --help   this text\n"
@@ -349,6 +352,24 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     return finish(0);
 }
 
+/// What `nicsim regress` needs of this build: its configurations, the run command's own scenario
+/// check (beyond the option parser), and this program to execute each run.
+regress::CommandEnvironment regress_environment(bool terminal) {
+    regress::CommandEnvironment env;
+    env.plan_context.configs = dut::dut_config_names();
+    env.plan_context.check = [](RunOptions const& o) {
+#ifndef NICSIM_SYSTEMC_TOP_CONFIG
+        if (o.scenario.top == "systemc")
+            throw cosim::ScenarioError("--top systemc: this build has no SystemC top (no SystemC model was built)");
+#endif
+        cosim::validate(o.scenario);
+    };
+    std::error_code ec;
+    env.self_path = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    env.terminal = terminal;
+    return env;
+}
+
 }  // namespace
 
 void stop_runs_on_signals() {
@@ -362,7 +383,7 @@ void stop_runs_on_signals() {
 
 int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress) {
     if (args.empty()) {
-        err << "nicsim: missing command (run or waves; nicsim --help)\n";
+        err << "nicsim: missing command (run, regress or waves; nicsim --help)\n";
         return 2;
     }
     std::string const& cmd = args[0];
@@ -372,8 +393,9 @@ int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std
         return 0;
     }
     if (cmd == "run") return run_command(rest, out, err, progress);
+    if (cmd == "regress") return regress::run_regress_command(rest, out, err, regress_environment(progress));
     if (cmd == "waves") return waves::run_waves_command("nicsim waves", rest, out, err);
-    err << fmt::format("nicsim: {}: unknown command (run or waves; nicsim --help)\n", cmd);
+    err << fmt::format("nicsim: {}: unknown command (run, regress or waves; nicsim --help)\n", cmd);
     return 2;
 }
 

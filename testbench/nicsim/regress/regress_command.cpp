@@ -1,0 +1,429 @@
+// `nicsim regress`: see regress_command.hpp and docs/regress.md.
+#include "nicsim/regress/regress_command.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "io/output_file.hpp"
+#include "nicsim/regress/local_launcher.hpp"
+#include "nicsim/regress/progress.hpp"
+#include "nicsim/regress/report.hpp"
+#include "nicsim/regress/seeds.hpp"
+
+namespace nicsim::regress {
+
+namespace fs = std::filesystem;
+
+std::string regress_usage() {
+    return fmt::format(
+           "usage: nicsim regress PLAN [options]\n"
+           "\n"
+           "Runs every seed of every scenario of PLAN (a TOML file: docs/regress.md), each run a `nicsim run`\n"
+           "process of its own, and writes junit.xml, summary.json and each run's folder (run.json, output.txt,\n"
+           "the waves of a failure) under --out. Options take a value as '--opt V' or '--opt=V'.\n"
+           "\n"
+           "  --group G          only the scenarios of group G of the plan\n"
+           "  --filter REGEX     only scenarios whose name REGEX matches (ECMAScript, anywhere in the name)\n"
+           "  --seeds N          N runs of every scenario (default: the plan's seeds = N, or its seed_list)\n"
+           "  --seed-base S      run i of scenario X gets a seed derived from S, X and i (default 1); a\n"
+           "                     seed_list's seeds are used as listed\n"
+           "  -j, --jobs N       runs at once (default: the cores, {} here)\n"
+           "  --out DIR          output folder (default ./regress-out); an earlier regression's output is\n"
+           "                     replaced, any other non-empty folder refused\n"
+           "  --fail-fast        stop at the first run that fails or is refused: no run starts after it,\n"
+           "                     runs in flight are ended (listed as not run); exit status 1\n"
+           "  --rerun-failed DIR only the runs that failed or were refused in the regression whose output is\n"
+           "                     DIR (same scenarios, run numbers and seeds; options as PLAN says now)\n"
+           "  --timeout S        a run still going after S seconds is ended and failed (\"timeout\");\n"
+           "                     default: the plan's timeout = S, else none\n"
+           "  --nicsim PATH      the program each run executes (default: this nicsim)\n"
+           "  -h, --help         this text\n"
+           "\n"
+           "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
+           "folder (one line naming it), nothing run; 130/143 stopped by SIGINT/SIGTERM: the runs in flight\n"
+           "were ended, the report lists every run not done as not run.\n",
+           std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
+namespace {
+
+class UsageError : public std::runtime_error {
+public:
+    explicit UsageError(std::string_view what) : std::runtime_error(cosim::one_line(what)) {}
+};
+
+struct Options {
+    std::string plan;
+    std::string group;
+    std::string filter;
+    std::optional<std::uint64_t> seeds;
+    std::uint64_t seed_base = 1;
+    unsigned jobs = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    std::string out = "regress-out";
+    bool fail_fast = false;
+    std::string rerun_failed;
+    std::optional<double> timeout_seconds;
+    std::string nicsim;
+    bool help = false;
+};
+
+std::uint64_t parse_uint(std::string const& opt, std::string const& v, std::uint64_t lo, std::uint64_t hi) {
+    std::uint64_t x = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+        throw UsageError(fmt::format("{}: '{}' is not a non-negative integer", opt, v));
+    if (x < lo || x > hi) throw UsageError(fmt::format("{}: {} is not in {}..{}", opt, v, lo, hi));
+    return x;
+}
+
+Options parse_options(std::span<std::string const> args) {
+    Options o;
+    std::vector<std::string> positional;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string opt = args[i];
+        std::optional<std::string> inline_value;
+        if (auto eq = opt.find('='); opt.rfind("--", 0) == 0 && eq != std::string::npos) {
+            inline_value = opt.substr(eq + 1);
+            opt = opt.substr(0, eq);
+        } else if (opt.rfind("-j", 0) == 0 && opt.size() > 2) {
+            inline_value = opt.substr(2);
+            opt = "-j";
+        }
+        auto flag = [&] {
+            if (inline_value) throw UsageError(fmt::format("{}: takes no value", opt));
+        };
+        auto value = [&]() -> std::string {
+            if (inline_value) return *inline_value;
+            if (i + 1 >= args.size()) throw UsageError(fmt::format("{}: missing value", opt));
+            return args[++i];
+        };
+        auto non_empty = [&](std::string v) {
+            if (v.empty()) throw UsageError(fmt::format("{}: empty", opt));
+            return v;
+        };
+        if (opt == "-h" || opt == "--help") {
+            flag();
+            o.help = true;
+        } else if (opt == "--group") {
+            o.group = non_empty(value());
+        } else if (opt == "--filter") {
+            o.filter = non_empty(value());
+        } else if (opt == "--seeds") {
+            o.seeds = parse_uint(opt, value(), 1, 1'000'000);
+        } else if (opt == "--seed-base") {
+            o.seed_base = parse_uint(opt, value(), 0, ~std::uint64_t{0});
+        } else if (opt == "-j" || opt == "--jobs") {
+            o.jobs = static_cast<unsigned>(parse_uint(opt, value(), 1, 4096));
+        } else if (opt == "--out") {
+            o.out = non_empty(value());
+        } else if (opt == "--fail-fast") {
+            flag();
+            o.fail_fast = true;
+        } else if (opt == "--rerun-failed") {
+            o.rerun_failed = non_empty(value());
+        } else if (opt == "--timeout") {
+            auto const v = value();
+            double t = 0;
+            auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
+            if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !(t > 0) || t > 1e7)
+                throw UsageError(fmt::format("--timeout: '{}' is not a number of seconds in (0, 10000000]", v));
+            o.timeout_seconds = t;
+        } else if (opt == "--nicsim") {
+            o.nicsim = non_empty(value());
+        } else if (opt.size() > 1 && opt[0] == '-') {
+            throw UsageError(fmt::format("{}: unknown option (nicsim regress --help lists them)", opt));
+        } else {
+            positional.push_back(args[i]);
+        }
+    }
+    if (o.help) return o;
+    if (positional.empty()) throw UsageError("missing PLAN (a TOML file; nicsim regress --help)");
+    if (positional.size() > 1) throw UsageError(fmt::format("{}: one PLAN only (already given: {})", positional[1], positional[0]));
+    o.plan = positional[0];
+    return o;
+}
+
+/// SIGINT and SIGTERM while the regression runs: remembered, and a byte in a pipe the launcher
+/// polls, so it wakes at once. The previous handlers come back at the end.
+class InterruptWatch {
+public:
+    InterruptWatch() {
+        if (::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) pipe_[0] = pipe_[1] = -1;
+        write_fd_.store(pipe_[1]);
+        signal_.store(0);
+        struct sigaction sa{};
+        sa.sa_handler = [](int sig) {
+            signal_.store(sig);
+            if (int const fd = write_fd_.load(); fd >= 0) [[maybe_unused]] auto n = ::write(fd, "!", 1);
+        };
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGINT, &sa, &old_int_);
+        ::sigaction(SIGTERM, &sa, &old_term_);
+    }
+    ~InterruptWatch() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+        write_fd_.store(-1);
+        for (int fd : pipe_)
+            if (fd >= 0) ::close(fd);
+    }
+    InterruptWatch(InterruptWatch const&) = delete;
+    InterruptWatch& operator=(InterruptWatch const&) = delete;
+
+    int wake_fd() const { return pipe_[0]; }
+    int signal() const { return signal_.load(); }
+
+private:
+    static inline std::atomic<int> signal_{0};
+    static inline std::atomic<int> write_fd_{-1};
+    int pipe_[2] = {-1, -1};
+    struct sigaction old_int_{}, old_term_{};
+};
+
+/// The scenarios to run, in plan order: all, or --group's, narrowed by --filter.
+std::vector<PlanScenario const*> select_scenarios(Plan const& plan, Options const& o) {
+    std::set<std::string> in_group;
+    if (!o.group.empty()) {
+        auto const it = plan.groups.find(o.group);
+        if (it == plan.groups.end()) {
+            std::vector<std::string> names;
+            for (auto const& [g, members] : plan.groups) names.push_back(g);
+            throw UsageError(fmt::format("--group: no group '{}' in {} ({})", o.group, plan.source,
+                                         names.empty() ? "it has none" : fmt::format("it has {}", fmt::join(names, ", "))));
+        }
+        in_group.insert(it->second.begin(), it->second.end());
+    }
+    std::optional<std::regex> filter;
+    if (!o.filter.empty()) {
+        try {
+            filter.emplace(o.filter);
+        } catch (std::regex_error const& e) {
+            throw UsageError(fmt::format("--filter: '{}' is not a regular expression ({})", o.filter, e.what()));
+        }
+    }
+    std::vector<PlanScenario const*> out;
+    for (auto const& sc : plan.scenarios) {
+        if (!o.group.empty() && !in_group.count(sc.name)) continue;
+        if (filter && !std::regex_search(sc.name, *filter)) continue;
+        out.push_back(&sc);
+    }
+    if (out.empty())
+        throw UsageError(fmt::format("no scenario of {} is selected{}{}", plan.source,
+                                     o.group.empty() ? "" : fmt::format(" (--group {})", o.group),
+                                     o.filter.empty() ? "" : fmt::format(" (--filter {})", o.filter)));
+    return out;
+}
+
+RunResult planned_run(PlanScenario const& sc, std::uint64_t index, std::uint64_t seed) {
+    RunResult r;
+    r.scenario = sc.name;
+    r.index = index;
+    r.seed = seed;
+    r.options = sc.options;
+    r.dir = fmt::format("runs/{}/run{}-seed{}", sc.name, index, seed);
+    r.replay_command = replay_command_of(sc.options, seed);
+    return r;
+}
+
+/// Every run of the regression, in plan order.
+std::vector<RunResult> plan_runs(Plan const& plan, std::vector<PlanScenario const*> const& selected, Options const& o) {
+    std::vector<RunResult> runs;
+    if (!o.rerun_failed.empty()) {
+        std::vector<RunKey> keys;
+        try {
+            keys = failed_runs(o.rerun_failed);
+        } catch (std::runtime_error const& e) {
+            throw UsageError(e.what());
+        }
+        for (auto const& k : keys)
+            if (!plan.find(k.scenario))
+                throw UsageError(fmt::format("--rerun-failed {}: its scenario '{}' is not in {}", o.rerun_failed,
+                                             k.scenario, plan.source));
+        for (auto const* sc : selected)
+            for (auto const& k : keys)
+                if (k.scenario == sc->name) runs.push_back(planned_run(*sc, k.index, k.seed));
+        return runs;
+    }
+    for (auto const* sc : selected) {
+        std::uint64_t const count = o.seeds.value_or(sc->seed_count);
+        for (std::uint64_t i = 0; i < count; ++i) runs.push_back(planned_run(*sc, i, run_seed(o.seed_base, *sc, i)));
+    }
+    return runs;
+}
+
+constexpr char const* kOutputMarker = ".nicsim-regress";
+
+/// Makes `out` an empty regression output folder: an earlier regression's outputs are removed,
+/// anything else that is there is refused (never a user's folder wiped by a typo).
+void prepare_output(fs::path const& out, std::string const& rerun_of) {
+    std::error_code ec;
+    if (!rerun_of.empty() && fs::exists(out, ec) && fs::equivalent(out, rerun_of, ec))
+        throw UsageError(fmt::format("--out {}: it is the --rerun-failed folder; choose another --out", out.string()));
+    if (fs::exists(out, ec)) {
+        if (!fs::is_directory(out, ec)) throw UsageError(fmt::format("--out {}: exists and is not a folder", out.string()));
+        bool const empty = fs::is_empty(out, ec);
+        if (!empty && !fs::exists(out / kOutputMarker, ec))
+            throw UsageError(fmt::format("--out {}: not empty and not a regression's output folder (no {}); choose "
+                                         "another or empty it", out.string(), kOutputMarker));
+        for (auto const* name : {"runs", "summary.json", "junit.xml"}) fs::remove_all(out / name, ec);
+    }
+    fs::create_directories(out, ec);
+    if (ec) throw UsageError(fmt::format("--out {}: cannot create it: {}", out.string(), ec.message()));
+    try {
+        io::write_output_file(out / kOutputMarker, "nicsim regress output folder: --out may replace what is here\n");
+    } catch (io::OutputFileError const& e) {
+        throw UsageError(fmt::format("--out {}", e.what()));
+    }
+}
+
+/// The regression's side of the launcher: settles each finished run, keeps the progress line,
+/// decides when to stop.
+class Events final : public LaunchEvents {
+public:
+    Events(std::vector<RunResult>& runs, fs::path out, Progress& progress, InterruptWatch const& interrupt, bool fail_fast)
+        : runs_(runs), out_(std::move(out)), progress_(progress), interrupt_(interrupt), fail_fast_(fail_fast),
+          finished_(runs.size(), false) {}
+
+    void started(LaunchJob const&) override { progress_.started(); }
+    void finished(LaunchJob const& job, LaunchOutcome const& outcome) override {
+        auto& r = runs_.at(job.id);
+        settle(r, outcome, out_, stop_reason_);
+        finished_[job.id] = true;
+        progress_.finished(r);
+        if (fail_fast_ && stop_reason_.empty() && (r.status == RunStatus::failed || r.status == RunStatus::refused))
+            stop_reason_ = fmt::format("--fail-fast: stopped after {} run {} seed {}", r.scenario, r.index, r.seed);
+    }
+    bool stop_requested() override {
+        if (int const sig = interrupt_.signal(); sig && signal_ == 0) {
+            signal_ = sig;
+            stop_reason_ = fmt::format("interrupted by {}", signal_name(sig));
+        }
+        return !stop_reason_.empty();
+    }
+    void tick() override { progress_.tick(); }
+
+    bool is_finished(std::size_t id) const { return finished_[id]; }
+    std::string const& stop_reason() const { return stop_reason_; }
+    int signal() const { return signal_; }
+
+private:
+    std::vector<RunResult>& runs_;
+    fs::path out_;
+    Progress& progress_;
+    InterruptWatch const& interrupt_;
+    bool fail_fast_;
+    std::vector<bool> finished_;
+    std::string stop_reason_;
+    int signal_ = 0;
+};
+
+std::string nicsim_program(Options const& o, CommandEnvironment const& env) {
+    std::string const program = o.nicsim.empty() ? env.self_path : o.nicsim;
+    if (program.empty()) throw UsageError("--nicsim: needed (the path of this nicsim is unknown)");
+    if (::access(program.c_str(), X_OK) != 0 || fs::is_directory(program))
+        throw UsageError(fmt::format("--nicsim {}: not an executable file", program));
+    return fs::absolute(program).string();  // each run starts in its own folder
+}
+
+}  // namespace
+
+int run_regress_command(std::span<std::string const> args, std::ostream& out, std::ostream& err,
+                        CommandEnvironment const& env) {
+    Options o;
+    Plan plan;
+    Regression reg;
+    std::string program;
+    try {
+        o = parse_options(args);
+        if (o.help) {
+            out << regress_usage();
+            return 0;
+        }
+        program = nicsim_program(o, env);
+        plan = load_plan(o.plan, env.plan_context);
+        auto const selected = select_scenarios(plan, o);
+        reg.runs = plan_runs(plan, selected, o);
+        for (auto const* sc : selected) reg.scenarios.push_back(sc->name);
+        prepare_output(o.out, o.rerun_failed);
+    } catch (UsageError const& e) {
+        err << "nicsim regress: " << e.what() << "\n";
+        return 2;
+    } catch (PlanError const& e) {
+        err << "nicsim regress: " << e.what() << "\n";
+        return 2;
+    }
+    reg.plan = o.plan;
+    reg.group = o.group;
+    reg.filter = o.filter;
+    reg.seed_base = o.seed_base;
+    reg.seeds = o.seeds;
+    reg.rerun_of = o.rerun_failed;
+    reg.jobs = o.jobs;
+    double const timeout = o.timeout_seconds.value_or(plan.timeout_seconds.value_or(0));
+
+    std::vector<LaunchJob> jobs;
+    std::vector<std::string> scenario_of_run;
+    for (std::size_t i = 0; i < reg.runs.size(); ++i) {
+        auto const& r = reg.runs[i];
+        LaunchJob job;
+        job.id = i;
+        job.argv = {program, "run"};
+        job.argv.insert(job.argv.end(), r.options.begin(), r.options.end());
+        // Each run starts in its folder: run.json and the failure's waves (run.fst, run.gtkw) go there.
+        job.argv.insert(job.argv.end(), {"--seed", std::to_string(r.seed), "--json", "run.json", "--failure-trace-dir", "."});
+        job.dir = fs::path(o.out) / r.dir;
+        job.timeout_seconds = timeout;
+        std::error_code ec;
+        fs::create_directories(job.dir, ec);
+        if (ec) {
+            err << fmt::format("nicsim regress: --out {}: cannot create {}: {}\n", o.out, job.dir.string(), ec.message());
+            return 2;
+        }
+        jobs.push_back(std::move(job));
+        scenario_of_run.push_back(r.scenario);
+    }
+
+    out << fmt::format("nicsim regress: {}: {} runs of {} scenario(s){}, seed base {}, -j {}, output in {}\n", o.plan,
+                       reg.runs.size(), reg.scenarios.size(),
+                       o.rerun_failed.empty() ? "" : fmt::format(" (those that failed in {})", o.rerun_failed),
+                       o.seed_base, o.jobs, o.out);
+    out.flush();
+    auto const start = std::chrono::steady_clock::now();
+    InterruptWatch interrupt;
+    Progress progress(out, env.terminal, scenario_of_run, o.jobs);
+    Events events(reg.runs, o.out, progress, interrupt, o.fail_fast);
+    LocalLaunchOptions lo;
+    lo.jobs = o.jobs;
+    lo.wake_fd = interrupt.wake_fd();
+    make_local_launcher(lo)->run(jobs, events);  // a signal after the last run ended changes nothing
+    progress.done();
+    reg.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    reg.stopped = events.stop_reason();
+    for (std::size_t i = 0; i < reg.runs.size(); ++i)
+        if (!events.is_finished(i)) settle_not_started(reg.runs[i], fmt::format("not started: {}", reg.stopped));
+
+    int status = exit_status_of(reg);
+    for (auto const& [name, text] : {std::pair{"summary.json", summary_json(reg)}, {"junit.xml", junit_xml(reg)}}) {
+        try {
+            io::write_output_file(fs::path(o.out) / name, text);
+        } catch (io::OutputFileError const& e) {
+            err << fmt::format("nicsim regress: {}\n", e.what());
+            if (status == 0) status = 2;  // as `nicsim run`: a passed regression whose report is missing
+        }
+    }
+    out << "\n" << format_report(reg, o.out);
+    if (events.signal()) return 128 + events.signal();
+    return status;
+}
+
+}  // namespace nicsim::regress

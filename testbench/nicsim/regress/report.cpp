@@ -1,0 +1,257 @@
+// The outputs of a regression: see report.hpp.
+#include "nicsim/regress/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace nicsim::regress {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// Bumped when a reader of summary.json (--rerun-failed, a dashboard) would misread the new form.
+constexpr int kSummaryFormat = 1;
+
+struct Tally {
+    std::size_t runs = 0, passed = 0, failed = 0, refused = 0, not_run = 0, reported = 0;
+    double tx_gbit = 0, rx_gbit = 0, cycles_per_second = 0, packets_per_second = 0, wall_seconds = 0, cpu_seconds = 0;
+
+    void add(RunResult const& r) {
+        ++runs;
+        passed += r.status == RunStatus::passed;
+        failed += r.status == RunStatus::failed;
+        refused += r.status == RunStatus::refused;
+        not_run += r.status == RunStatus::not_run;
+        wall_seconds += r.wall_seconds;
+        cpu_seconds += r.cpu_seconds;
+        if (!r.reported) return;
+        ++reported;
+        tx_gbit += r.tx_gbit_per_second;
+        rx_gbit += r.rx_gbit_per_second;
+        cycles_per_second += r.cycles_per_second;
+        packets_per_second += r.packets_per_second;
+    }
+    double mean(double sum) const { return reported ? sum / static_cast<double>(reported) : 0.0; }
+};
+
+std::map<std::string, Tally> tally_by_scenario(Regression const& r) {
+    std::map<std::string, Tally> t;
+    for (auto const& s : r.scenarios) t[s];
+    for (auto const& run : r.runs) t[run.scenario].add(run);
+    return t;
+}
+
+Tally tally_all(Regression const& r) {
+    Tally t;
+    for (auto const& run : r.runs) t.add(run);
+    return t;
+}
+
+ordered_json null_or(std::string const& s) { return s.empty() ? ordered_json() : ordered_json(s); }
+
+/// Rounded so that the same simulated figure prints the same everywhere.
+double rounded(double v) { return std::round(v * 1e6) / 1e6; }
+
+std::string xml_escaped(std::string_view text) {
+    std::string o;
+    for (char ch : text) {
+        auto const byte = static_cast<unsigned char>(ch);
+        switch (ch) {
+        case '&': o += "&amp;"; break;
+        case '<': o += "&lt;"; break;
+        case '>': o += "&gt;"; break;
+        case '"': o += "&quot;"; break;
+        case '\'': o += "&apos;"; break;
+        case '\n': o += "&#10;"; break;
+        case '\t': o += "&#9;"; break;
+        default:
+            if (byte < 0x20 || byte == 0x7f) o += fmt::format("\\x{:02x}", byte);  // not allowed in XML 1.0
+            else o += ch;
+        }
+    }
+    return o;
+}
+
+}  // namespace
+
+int exit_status_of(Regression const& r) {
+    return std::all_of(r.runs.begin(), r.runs.end(), [](auto const& run) { return run.status == RunStatus::passed; })
+               ? 0
+               : 1;
+}
+
+std::string summary_json(Regression const& r) {
+    ordered_json j;
+    j["nicsim_regress"] = kSummaryFormat;
+    j["plan"] = r.plan;
+    j["group"] = null_or(r.group);
+    j["filter"] = null_or(r.filter);
+    j["seed_base"] = r.seed_base;
+    j["seeds"] = r.seeds ? ordered_json(*r.seeds) : ordered_json();
+    j["rerun_of"] = null_or(r.rerun_of);
+    j["backend"] = r.backend;
+    j["stopped"] = null_or(r.stopped);
+    j["exit_status"] = exit_status_of(r);
+    auto const all = tally_all(r);
+    j["totals"] = {{"runs", all.runs}, {"passed", all.passed}, {"failed", all.failed},
+                   {"refused", all.refused}, {"not_run", all.not_run}};
+    auto const by_scenario = tally_by_scenario(r);
+    j["scenarios"] = ordered_json::array();
+    for (auto const& name : r.scenarios) {
+        auto const& t = by_scenario.at(name);
+        j["scenarios"].push_back({{"name", name}, {"runs", t.runs}, {"passed", t.passed}, {"failed", t.failed},
+                                  {"refused", t.refused}, {"not_run", t.not_run},
+                                  {"mean_tx_gbit_per_second", rounded(t.mean(t.tx_gbit))},
+                                  {"mean_rx_gbit_per_second", rounded(t.mean(t.rx_gbit))},
+                                  {"timing", {{"wall_seconds", t.wall_seconds},
+                                              {"cpu_seconds", t.cpu_seconds},
+                                              {"mean_cycles_per_second", t.mean(t.cycles_per_second)},
+                                              {"mean_packets_per_second", t.mean(t.packets_per_second)}}}});
+    }
+    j["runs"] = ordered_json::array();
+    for (auto const& run : r.runs) {
+        j["runs"].push_back({{"scenario", run.scenario},
+                             {"index", run.index},
+                             {"seed", run.seed},
+                             {"seed_string", std::to_string(run.seed)},  // exact in every JSON reader
+                             {"dir", run.dir},
+                             {"options", run.options},
+                             {"status", to_string(run.status)},
+                             {"failure_kind", null_or(run.failure_kind)},
+                             {"reason", null_or(run.reason)},
+                             {"replay_command", run.replay_command},
+                             {"waves", null_or(run.waves)},
+                             {"exit_status", run.exit_status ? ordered_json(*run.exit_status) : ordered_json()},
+                             {"signal", null_or(run.signal)},
+                             {"cycles", run.cycles},
+                             {"tx_packets", run.tx_packets},
+                             {"rx_packets", run.rx_packets},
+                             {"tx_gbit_per_second", rounded(run.tx_gbit_per_second)},
+                             {"rx_gbit_per_second", rounded(run.rx_gbit_per_second)},
+                             {"timing", {{"wall_seconds", run.wall_seconds},
+                                         {"cpu_seconds", run.cpu_seconds},
+                                         {"cycles_per_second", run.cycles_per_second},
+                                         {"packets_per_second", run.packets_per_second}}}});
+    }
+    j["timing"] = {{"wall_seconds", r.wall_seconds},
+                   {"runs_cpu_seconds", all.cpu_seconds},
+                   {"jobs", r.jobs},
+                   {"runs_per_second", r.wall_seconds > 0 ? static_cast<double>(all.runs - all.not_run) / r.wall_seconds : 0.0}};
+    return j.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string junit_xml(Regression const& r) {
+    auto const all = tally_all(r);
+    // JUnit's "failures" are failed tests, "errors" tests that could not run as asked (refused),
+    // "skipped" the runs a stopped regression never finished.
+    std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    o += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+                     xml_escaped(fmt::format("nicsim regress {}", r.plan)), all.runs, all.failed, all.refused, all.not_run,
+                     r.wall_seconds);
+    auto const by_scenario = tally_by_scenario(r);
+    for (auto const& name : r.scenarios) {
+        auto const& t = by_scenario.at(name);
+        o += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+                         xml_escaped(name), t.runs, t.failed, t.refused, t.not_run, t.wall_seconds);
+        for (auto const& run : r.runs) {
+            if (run.scenario != name) continue;
+            o += fmt::format("    <testcase classname=\"nicsim.regress.{}\" name=\"run {} seed {}\" time=\"{:.3f}\">\n",
+                             xml_escaped(name), run.index, run.seed, run.wall_seconds);
+            auto const message = xml_escaped(run.reason);
+            switch (run.status) {
+            case RunStatus::passed: break;
+            case RunStatus::failed:
+                o += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", message,
+                                 xml_escaped(run.failure_kind), message);
+                break;
+            case RunStatus::refused:
+                o += fmt::format("      <error message=\"{}\" type=\"refused\">{}</error>\n", message, message);
+                break;
+            case RunStatus::not_run: o += fmt::format("      <skipped message=\"{}\"/>\n", message); break;
+            }
+            auto out = fmt::format("replay: {}\n", run.replay_command);
+            if (!run.waves.empty()) out += fmt::format("waves: {}\n", run.waves);
+            out += fmt::format("output: {}/output.txt\n", run.dir);
+            o += fmt::format("      <system-out>{}</system-out>\n", xml_escaped(out));
+            o += "    </testcase>\n";
+        }
+        o += "  </testsuite>\n";
+    }
+    return o + "</testsuites>\n";
+}
+
+std::string format_report(Regression const& r, std::string const& out_dir) {
+    auto const by_scenario = tally_by_scenario(r);
+    std::size_t width = 8;
+    for (auto const& name : r.scenarios) width = std::max(width, name.size());
+    std::string o = fmt::format("{:<{}}  {:>5} {:>6} {:>6} {:>7} {:>7} {:>10} {:>10} {:>9} {:>9}\n", "scenario", width,
+                                "runs", "passed", "failed", "refused", "not run", "Mcycles/s", "kpackets/s",
+                                "TX Gbit/s", "RX Gbit/s");
+    for (auto const& name : r.scenarios) {
+        auto const& t = by_scenario.at(name);
+        o += fmt::format("{:<{}}  {:>5} {:>6} {:>6} {:>7} {:>7} {:>10.2f} {:>10.2f} {:>9.2f} {:>9.2f}\n", name, width,
+                         t.runs, t.passed, t.failed, t.refused, t.not_run, t.mean(t.cycles_per_second) / 1e6,
+                         t.mean(t.packets_per_second) / 1e3, t.mean(t.tx_gbit), t.mean(t.rx_gbit));
+    }
+    auto const under_out = [&](std::string const& p) { return (std::filesystem::path(out_dir) / p).string(); };
+    std::size_t problems = 0, not_run = 0;
+    for (auto const& run : r.runs) {
+        if (run.status == RunStatus::not_run) {
+            ++not_run;
+            continue;
+        }
+        if (run.status == RunStatus::passed) continue;
+        if (problems++ == 0) o += "\n";
+        o += fmt::format("{} {} run {} seed {}: {}\n", run.status == RunStatus::refused ? "REFUSED" : "FAILED",
+                         run.scenario, run.index, run.seed, run.reason);
+        o += fmt::format("  replay: {}\n", run.replay_command);
+        if (!run.waves.empty()) o += fmt::format("  waves:  {}\n", under_out(run.waves));
+        o += fmt::format("  output: {}\n", under_out(fmt::format("{}/output.txt", run.dir)));
+    }
+    auto const all = tally_all(r);
+    if (not_run) o += fmt::format("\n{} run(s) not run: {}\n", not_run, r.stopped.empty() ? "stopped" : r.stopped);
+    double const ran = static_cast<double>(all.runs - all.not_run);
+    o += fmt::format("\nnicsim regress: {} runs: {} passed, {} failed, {} refused, {} not run; {:.1f} s at -j {} "
+                     "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}\n",
+                     all.runs, all.passed, all.failed, all.refused, all.not_run, r.wall_seconds, r.jobs,
+                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, all.cpu_seconds, under_out("summary.json"),
+                     under_out("junit.xml"));
+    return o;
+}
+
+std::vector<RunKey> failed_runs(std::string const& dir) {
+    auto const path = (std::filesystem::path(dir) / "summary.json").string();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("--rerun-failed: {}: cannot read it (not a regression's output folder?)", path));
+    auto const j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    auto const bad = [&](std::string_view what) {
+        return std::runtime_error(fmt::format("--rerun-failed: {}: {}", path, what));
+    };
+    if (!j.is_object() || !j.contains("nicsim_regress")) throw bad("not a nicsim regress summary");
+    if (j["nicsim_regress"] != kSummaryFormat)
+        throw bad(fmt::format("summary format {} (this nicsim reads {})", j["nicsim_regress"].dump(), kSummaryFormat));
+    std::vector<RunKey> keys;
+    try {
+        for (auto const& run : j.at("runs")) {
+            auto const status = run_status_named(run.at("status").get<std::string>());
+            if (!status) throw bad(fmt::format("unknown run status {}", run.at("status").dump()));
+            if (*status != RunStatus::failed && *status != RunStatus::refused) continue;
+            keys.push_back({run.at("scenario").get<std::string>(), run.at("index").get<std::uint64_t>(),
+                            std::stoull(run.at("seed_string").get<std::string>())});
+        }
+    } catch (nlohmann::json::exception const& e) {
+        throw bad(fmt::format("malformed: {}", e.what()));
+    } catch (std::logic_error const& e) {  // stoull
+        throw bad("malformed seed_string");
+    }
+    return keys;
+}
+
+}  // namespace nicsim::regress

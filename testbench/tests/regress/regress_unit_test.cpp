@@ -1,0 +1,461 @@
+// `nicsim regress` in parts, without a simulation: the plan reader, the seeds, a run's verdict
+// from what its process left, the reports, and the local launcher on tiny shell scripts.
+// ctest -R "^regress unit:"
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cosim/workload.hpp"
+#include "nicsim/regress/local_launcher.hpp"
+#include "nicsim/regress/plan.hpp"
+#include "nicsim/regress/report.hpp"
+#include "nicsim/regress/run_result.hpp"
+#include "nicsim/regress/seeds.hpp"
+
+namespace fs = std::filesystem;
+using namespace nicsim::regress;
+
+namespace {
+
+fs::path fresh_dir(std::string const& name) {
+    auto const d = fs::temp_directory_path() / fmt::format("nicsim_regress_unit_{}", ::getpid()) / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+void write_file(fs::path const& p, std::string const& text) {
+    std::ofstream(p, std::ios::binary) << text;
+}
+
+std::string slurp(fs::path const& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+PlanContext context() {
+    PlanContext c;
+    c.configs = {"dw64_q1", "dw64_q4"};
+    // Stands in for cosim::validate: the plan reader must pass on whatever it says.
+    c.check = [](nicsim::cli::RunOptions const& o) {
+        if (o.scenario.packets == 13) throw std::runtime_error("--packets: 13 is unlucky");
+    };
+    return c;
+}
+
+Plan parse(std::string const& text) { return parse_plan(text, "plan.toml", "/plans", context()); }
+
+/// The PlanError message parse() throws on `text` ("" if none).
+std::string plan_error(std::string const& text) {
+    try {
+        parse(text);
+    } catch (PlanError const& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("a plan lists scenarios in file order, options as an array or one string, seeds or a seed list, groups") {
+    auto const plan = parse(R"(
+timeout = 90
+[[scenario]]
+name = "zeta"
+options = ["--config", "dw64_q1", "--packets", "50"]
+seeds = 3
+
+[[scenario]]
+name = "alpha"
+options = "--mode generate   --stall 10 --fault rx-bad:count=2"
+seed_list = [7, 11]
+
+[[scenario]]
+name = "defaults"
+
+[groups]
+smoke = ["alpha", "zeta"]
+)");
+    REQUIRE(plan.scenarios.size() == 3);
+    CHECK(plan.scenarios[0].name == "zeta");  // file order, not alphabetical
+    CHECK(plan.scenarios[0].options == std::vector<std::string>{"--config", "dw64_q1", "--packets", "50"});
+    CHECK(plan.scenarios[0].seed_count == 3);
+    CHECK(plan.scenarios[0].line == 3);
+    CHECK(plan.scenarios[1].options ==
+          std::vector<std::string>{"--mode", "generate", "--stall", "10", "--fault", "rx-bad:count=2"});
+    CHECK(plan.scenarios[1].seed_list == std::vector<std::uint64_t>{7, 11});
+    CHECK(plan.scenarios[1].seed_count == 2);
+    CHECK(plan.scenarios[2].options.empty());
+    CHECK(plan.scenarios[2].seed_count == 1);
+    CHECK(plan.groups.at("smoke") == std::vector<std::string>{"alpha", "zeta"});
+    CHECK(plan.timeout_seconds == 90.0);
+}
+
+TEST_CASE("a malformed plan names the file, the line and what was expected") {
+    SECTION("TOML syntax: toml++'s own message at its line") {
+        auto const e = plan_error("[[scenario]]\nname = \"a\"\noptions = [\"--packets\", \n\n");
+        CHECK(std::regex_search(e, std::regex(R"(^plan\.toml:[45]: )")));
+    }
+    SECTION("an unknown key in a scenario, at its line") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\nseed = 3\n") ==
+              "plan.toml:3: scenario 'a': unknown key 'seed' (expected name, options, seeds or seed_list)");
+    }
+    SECTION("an unknown top-level key") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\n[scenarios]\n") ==
+              "plan.toml:3: unknown key 'scenarios' (expected [[scenario]], [groups] or timeout)");
+    }
+    SECTION("no scenario") { CHECK(plan_error("timeout = 3\n") == "plan.toml:1: the plan has no [[scenario]]"); }
+    SECTION("a scenario without a name, or with one that cannot name a folder") {
+        CHECK(plan_error("[[scenario]]\nseeds = 2\n") == "plan.toml:1: a [[scenario]] needs name = \"...\"");
+        CHECK(plan_error("[[scenario]]\nname = \"../up\"\n").find("plan.toml:2: scenario name '../up'") == 0);
+    }
+    SECTION("seeds of the wrong kind") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\nseeds = 0\n") ==
+              "plan.toml:3: scenario 'a': seeds must be an integer in 1..1000000 (how many seeds to run)");
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\nseed_list = [1, -2]\n") ==
+              "plan.toml:3: scenario 'a': seed_list holds -2: a seed is a non-negative integer");
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\nseed_list = [4, 4]\n") ==
+              "plan.toml:3: scenario 'a': seed_list names seed 4 twice");
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\nseeds = 2\nseed_list = [1]\n") ==
+              "plan.toml:4: scenario 'a': give seeds = N or seed_list = [..], not both");
+    }
+    SECTION("options of the wrong type") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = [\"--packets\", 5]\n") ==
+              "plan.toml:3: scenario 'a': options must be strings (one argument each), not an integer");
+    }
+    SECTION("a scenario defined twice") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"a\"\n") ==
+              "plan.toml:3: scenario 'a' is defined twice (first at line 1)");
+    }
+    SECTION("a group naming a scenario the plan lacks") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\n[groups]\nsmoke = [\"a\", \"b\"]\n") ==
+              "plan.toml:4: group 'smoke': no scenario 'b' in the plan");
+    }
+}
+
+TEST_CASE("a scenario's options are checked by nicsim run's own parser and the build's check, naming the scenario") {
+    CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--packets 5 --bogus\"\n") ==
+          "plan.toml:3: scenario 'a': --bogus: unknown option (nicsim run --help lists them)");
+    CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--config dw512_q4\"\n") ==
+          "plan.toml:3: scenario 'a': --config: no configuration 'dw512_q4' in this build (dw64_q1, dw64_q4)");
+    CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--fault nope\"\n").find("plan.toml:3: scenario 'a': --fault nope: no fault kind 'nope'") == 0);
+    CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--packets 13\"\n") ==
+          "plan.toml:3: scenario 'a': --packets: 13 is unlucky");
+    SECTION("the regression's own options are refused") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--seed 4\"\n") ==
+              "plan.toml:3: scenario 'a': --seed is not allowed: use seeds = N or seed_list = [..]");
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--json=x.json\"\n").find("--json and --failure-trace-dir") !=
+              std::string::npos);
+    }
+    SECTION("output files are relative (each run's folder); a relative pcap input is the plan's folder's") {
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--trace /tmp/a.fst\"\n") ==
+              "plan.toml:3: scenario 'a': --trace /tmp/a.fst: an output file must be a relative path (every run "
+              "writes it in its own folder)");
+        auto const plan = parse("[[scenario]]\nname = \"a\"\noptions = \"--mode pcap --pcap-in ../in/f.pcap --trace a.fst\"\n");
+        CHECK(plan.scenarios[0].options ==
+              std::vector<std::string>{"--mode", "pcap", "--pcap-in", "/in/f.pcap", "--trace", "a.fst"});
+    }
+}
+
+TEST_CASE("load_plan names a file it cannot read") {
+    auto const dir = fresh_dir("load");
+    CHECK_THROWS_WITH(load_plan(dir / "none.toml", context()), (dir / "none.toml").string() + ": cannot read the plan (no such file)");
+    write_file(dir / "p.toml", "[[scenario]]\nname = \"x\"\nseeds = 2\n");
+    CHECK(load_plan(dir / "p.toml", context()).scenarios.at(0).seed_count == 2);
+}
+
+TEST_CASE("the shipped plans are valid: every scenario as nicsim run would check it, with every configuration") {
+    PlanContext full;
+    std::string const known = NICSIM_KNOWN_CONFIGS;
+    for (std::size_t at = 0; at <= known.size();) {
+        auto const comma = std::min(known.find(',', at), known.size());
+        full.configs.push_back(known.substr(at, comma - at));
+        at = comma + 1;
+    }
+    full.check = [](nicsim::cli::RunOptions const& o) { nicsim::cosim::validate(o.scenario); };
+    for (char const* name : {"smoke.toml", "ci.toml", "nightly.toml"}) {
+        INFO(name);
+        Plan plan;
+        REQUIRE_NOTHROW(plan = load_plan(fs::path(NICSIM_PLANS_DIR) / name, full));
+        CHECK(plan.scenarios.size() >= 8);
+        CHECK(plan.timeout_seconds.has_value());
+        // Every scenario is in a group (a plan's groups cover it), when it has groups.
+        std::set<std::string> grouped;
+        for (auto const& [g, members] : plan.groups) grouped.insert(members.begin(), members.end());
+        if (!plan.groups.empty())
+            for (auto const& sc : plan.scenarios) CHECK(grouped.count(sc.name) == 1);
+    }
+}
+
+TEST_CASE("a run's seed is a pure function of the seed base, the scenario's name and the run's index") {
+    CHECK(derive_seed(1, "smoke", 0) == derive_seed(1, "smoke", 0));
+    std::set<std::uint64_t> seen;
+    for (std::uint64_t base : {0ull, 1ull, 2ull})
+        for (char const* name : {"smoke", "smoke2", "faults"})
+            for (std::uint64_t i = 0; i < 50; ++i) {
+                auto const s = derive_seed(base, name, i);
+                CHECK(s < (std::uint64_t{1} << kDerivedSeedBits));
+                seen.insert(s);
+            }
+    CHECK(seen.size() == 3 * 3 * 50);  // every one different
+    // Pinned: plans and bug reports name derived seeds; a change of the derivation must be seen.
+    CHECK(derive_seed(1, "smoke", 0) == 77401242462571ull);
+    CHECK(derive_seed(20261207, "faults", 3) == 58975549256806ull);
+    PlanScenario sc;
+    sc.name = "pinned";
+    sc.seed_list = {5, 9};
+    CHECK(run_seed(1, sc, 0) == 5);
+    CHECK(run_seed(1, sc, 1) == 9);
+    CHECK(run_seed(1, sc, 2) == derive_seed(1, "pinned", 2));  // past the list (--seeds N): derived
+}
+
+namespace {
+
+RunResult settled(std::string const& json, std::string const& output, LaunchOutcome const& o) {
+    static int n = 0;
+    auto const out = fresh_dir(fmt::format("settle{}", n++));
+    RunResult r;
+    r.scenario = "s";
+    r.seed = 42;
+    r.options = {"--packets", "10", "--stall", "5 5"};
+    r.dir = "runs/s/run0-seed42";
+    fs::create_directories(out / r.dir);
+    if (!json.empty()) write_file(out / r.dir / "run.json", json);
+    write_file(out / r.dir / "output.txt", output);
+    settle(r, o, out, "interrupted by SIGINT");
+    return r;
+}
+
+LaunchOutcome exited(int code) {
+    LaunchOutcome o;
+    o.end = LaunchOutcome::End::exited;
+    o.exit_status = code;
+    o.wall_seconds = 1.5;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("a run's verdict comes from its exit status and its run.json") {
+    std::string const passed_json = R"({"passed": true, "failure": "", "replay_command": "nicsim run --packets 10 --seed 42",
+        "failure_trace": null, "cycles": 1000, "tx_packets": 10, "rx_packets": 10, "tx_gbit_per_second": 3.5,
+        "rx_gbit_per_second": 3.25, "sim_cycles_per_second": 2e6, "packets_per_second": 4e3})";
+    std::string const failed_json = R"({"passed": false, "failure": "ordering violation at cycle 99: rule O1",
+        "replay_command": "nicsim run --packets 10 --seed 42", "failure_trace": {"fst": "./run.fst", "gtkw": "./run.gtkw"},
+        "cycles": 99})";
+    SECTION("passed") {
+        auto const r = settled(passed_json, "summary\n", exited(0));
+        CHECK(r.status == RunStatus::passed);
+        CHECK(r.reason.empty());
+        CHECK(r.cycles == 1000);
+        CHECK(r.tx_gbit_per_second == 3.5);
+        CHECK(r.cycles_per_second == 2e6);
+        CHECK(r.replay_command == "nicsim run --packets 10 --seed 42");
+    }
+    SECTION("failed: the run's failure line, its waves under the output folder") {
+        auto const r = settled(failed_json, "FAILED\n", exited(1));
+        CHECK(r.status == RunStatus::failed);
+        CHECK(r.failure_kind == "failed");
+        CHECK(r.reason == "ordering violation at cycle 99: rule O1");
+        CHECK(r.waves == "runs/s/run0-seed42/run.fst");
+    }
+    SECTION("refused: the one-line error") {
+        auto const r = settled("", "nicsim run: --queues: 4 is not in 1..1 (NUM_QUEUES of dw64_q1)\n", exited(2));
+        CHECK(r.status == RunStatus::refused);
+        CHECK(r.reason == "nicsim run: --queues: 4 is not in 1..1 (NUM_QUEUES of dw64_q1)");
+        CHECK(r.replay_command == "nicsim run --packets 10 --stall '5 5' --seed 42");  // built when no run.json
+    }
+    SECTION("exit 0 without a report, exit 1 without a failure line, another exit status: failed") {
+        CHECK(settled("", "", exited(0)).failure_kind == "no-report");
+        CHECK(settled("{not json", "", exited(0)).failure_kind == "no-report");
+        CHECK(settled(passed_json, "", exited(1)).failure_kind == "no-report");
+        auto const r = settled("", "boom\n", exited(3));
+        CHECK(r.status == RunStatus::failed);
+        CHECK(r.reason == "exit status 3: boom");
+        CHECK(settled("", "", exited(143)).reason == "ended by SIGTERM (exit status 143)");
+    }
+    SECTION("a signal, a time-out, a cancel") {
+        LaunchOutcome o;
+        o.end = LaunchOutcome::End::signaled;
+        o.signal = SIGSEGV;
+        auto const crashed = settled("", "half a line\n", o);
+        CHECK(crashed.status == RunStatus::failed);
+        CHECK(crashed.reason == "killed by SIGSEGV (last output: half a line)");
+        CHECK(crashed.signal == "SIGSEGV");
+        o.end = LaunchOutcome::End::timed_out;
+        o.signal = SIGTERM;
+        o.detail = "the limit of 2 s";
+        auto const timed_out = settled("", "", o);
+        CHECK(timed_out.failure_kind == "timeout");
+        CHECK(timed_out.reason == "timeout: still running after the limit of 2 s (its process group was ended)");
+        o.end = LaunchOutcome::End::cancelled;
+        auto const cancelled = settled("", "", o);
+        CHECK(cancelled.status == RunStatus::not_run);
+        CHECK(cancelled.reason == "cancelled: interrupted by SIGINT");
+    }
+}
+
+namespace {
+
+Regression sample_regression() {
+    Regression reg;
+    reg.plan = "p.toml";
+    reg.seed_base = 1;
+    reg.scenarios = {"good", "bad"};
+    RunResult a;
+    a.scenario = "good";
+    a.seed = 10;
+    a.dir = "runs/good/run0-seed10";
+    a.status = RunStatus::passed;
+    a.replay_command = "nicsim run --seed 10";
+    a.reported = true;
+    a.tx_gbit_per_second = 2;
+    a.cycles_per_second = 1e6;
+    a.wall_seconds = 1;
+    RunResult b = a;
+    b.scenario = "bad";
+    b.seed = 11;
+    b.dir = "runs/bad/run0-seed11";
+    b.status = RunStatus::failed;
+    b.failure_kind = "failed";
+    b.reason = "lost 1 <frame> & \"more\"";
+    b.waves = "runs/bad/run0-seed11/run.fst";
+    RunResult c = b;
+    c.index = 1;
+    c.seed = 12;
+    c.dir = "runs/bad/run1-seed12";
+    c.status = RunStatus::refused;
+    c.failure_kind = "refused";
+    c.reason = "nicsim run: --queues: 4 is not in 1..1";
+    c.waves.clear();
+    reg.runs = {a, b, c};
+    return reg;
+}
+
+}  // namespace
+
+TEST_CASE("summary.json keeps whatever varies between identical regressions under timing") {
+    auto reg = sample_regression();
+    auto const first = summary_json(reg);
+    reg.jobs = 7;
+    reg.wall_seconds = 99;
+    for (auto& r : reg.runs) r.wall_seconds *= 3, r.cycles_per_second *= 3;
+    auto const second = summary_json(reg);
+    CHECK(first != second);
+    auto const without_timing = [](std::string s) {
+        return std::regex_replace(s, std::regex(R"("timing": \{[^}]*\})"), "\"timing\": {}");
+    };
+    CHECK(without_timing(first) == without_timing(second));
+    CHECK(first.find("\"exit_status\": 1") != std::string::npos);
+    CHECK(exit_status_of(reg) == 1);
+}
+
+TEST_CASE("a summary gives back its failed and refused runs (--rerun-failed)") {
+    auto const dir = fresh_dir("rerun");
+    write_file(dir / "summary.json", summary_json(sample_regression()));
+    auto const keys = failed_runs(dir.string());
+    REQUIRE(keys.size() == 2);
+    CHECK(keys[0].scenario == "bad");
+    CHECK(keys[0].seed == 11);
+    CHECK(keys[1].index == 1);
+    CHECK(keys[1].seed == 12);
+    write_file(dir / "summary.json", "{\"runs\": []}");
+    CHECK_THROWS_WITH(failed_runs(dir.string()),
+                      "--rerun-failed: " + (dir / "summary.json").string() + ": not a nicsim regress summary");
+    fs::remove(dir / "summary.json");
+    CHECK_THROWS_WITH(failed_runs(dir.string()), Catch::Matchers::Contains("cannot read it"));
+}
+
+TEST_CASE("junit.xml: a suite per scenario, a case per run, failures and errors escaped") {
+    auto const xml = junit_xml(sample_regression());
+    CHECK(xml.find("<testsuites name=\"nicsim regress p.toml\" tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\"") !=
+          std::string::npos);
+    CHECK(xml.find("<testsuite name=\"good\" tests=\"1\" failures=\"0\"") != std::string::npos);
+    CHECK(xml.find("<failure message=\"lost 1 &lt;frame&gt; &amp; &quot;more&quot;\" type=\"failed\">") != std::string::npos);
+    CHECK(xml.find("<error message=\"nicsim run: --queues: 4 is not in 1..1\" type=\"refused\">") != std::string::npos);
+    CHECK(xml.find("<system-out>replay: nicsim run --seed 10&#10;") != std::string::npos);
+    auto const text = format_report(sample_regression(), "out");
+    CHECK(text.find("FAILED bad run 0 seed 11: lost 1 <frame>") != std::string::npos);
+    CHECK(text.find("  waves:  out/runs/bad/run0-seed11/run.fst") != std::string::npos);
+    CHECK(text.find("REFUSED bad run 1 seed 12") != std::string::npos);
+}
+
+namespace {
+
+/// A launcher run of `scripts` (sh -c bodies), collecting outcomes by job id.
+struct Collector final : LaunchEvents {
+    std::map<std::size_t, LaunchOutcome> outcomes;
+    std::size_t started_count = 0;
+    bool stop_after_first = false;
+    void started(LaunchJob const&) override { ++started_count; }
+    void finished(LaunchJob const& job, LaunchOutcome const& o) override { outcomes[job.id] = o; }
+    bool stop_requested() override { return stop_after_first && !outcomes.empty(); }
+    void tick() override {}
+};
+
+std::vector<LaunchJob> shell_jobs(fs::path const& dir, std::vector<std::string> const& scripts, double timeout = 0) {
+    std::vector<LaunchJob> jobs;
+    for (std::size_t i = 0; i < scripts.size(); ++i) {
+        LaunchJob j;
+        j.id = i;
+        j.argv = {"/bin/sh", "-c", scripts[i]};
+        j.dir = dir / std::to_string(i);
+        j.timeout_seconds = timeout;
+        fs::create_directories(j.dir);
+        jobs.push_back(j);
+    }
+    return jobs;
+}
+
+}  // namespace
+
+TEST_CASE("the local launcher: exit statuses, signals, output in the run's folder, a time-out ends the group") {
+    auto const dir = fresh_dir("launch");
+    auto const jobs = shell_jobs(dir, {"echo hello; echo oops >&2; pwd; exit 3", "kill -SEGV $$",
+                                       "sleep 60 & wait", "exit 0"},
+                                 /*timeout=*/1.0);
+    Collector c;
+    LocalLaunchOptions o;
+    o.jobs = 2;
+    o.kill_grace_seconds = 0.5;
+    make_local_launcher(o)->run(jobs, c);
+    REQUIRE(c.outcomes.size() == 4);
+    CHECK(c.outcomes[0].end == LaunchOutcome::End::exited);
+    CHECK(c.outcomes[0].exit_status == 3);
+    CHECK(slurp(dir / "0" / "output.txt") == "hello\noops\n" + fs::canonical(dir / "0").string() + "\n");
+    CHECK(c.outcomes[1].end == LaunchOutcome::End::signaled);
+    CHECK(c.outcomes[1].signal == SIGSEGV);
+    CHECK(c.outcomes[2].end == LaunchOutcome::End::timed_out);  // the background sleep ended with it
+    CHECK(c.outcomes[2].wall_seconds >= 1.0);
+    CHECK(c.outcomes[2].wall_seconds < 30.0);
+    CHECK(c.outcomes[2].detail == "the limit of 1 s");
+    CHECK(c.outcomes[3].end == LaunchOutcome::End::exited);
+    CHECK(c.outcomes[3].exit_status == 0);
+}
+
+TEST_CASE("the local launcher stops when asked: no new run, the running ones cancelled") {
+    auto const dir = fresh_dir("stop");
+    // Job 0 ends at once; job 1 would run for a minute; job 2 must never start.
+    auto const jobs = shell_jobs(dir, {"exit 0", "sleep 60", "exit 0"});
+    Collector c;
+    c.stop_after_first = true;
+    LocalLaunchOptions o;
+    o.jobs = 2;
+    o.kill_grace_seconds = 0.5;
+    make_local_launcher(o)->run(jobs, c);
+    CHECK(c.started_count == 2);
+    REQUIRE(c.outcomes.size() == 2);
+    CHECK(c.outcomes[1].end == LaunchOutcome::End::cancelled);
+    CHECK(c.outcomes[1].wall_seconds < 30.0);
+    CHECK_FALSE(c.outcomes.count(2));
+}
