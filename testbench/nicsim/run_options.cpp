@@ -5,8 +5,9 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cctype>
 #include <optional>
-#include <regex>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,23 @@ double parse_double(std::string const& opt, std::string const& v, double lo, dou
         throw UsageError(fmt::format("{}: '{}' is not a number", opt, v));
     if (x < lo || x > hi) throw UsageError(fmt::format("{}: {} is not in {:g}..{:g}", opt, v, lo, hi));
     return x;
+}
+
+/// A SystemVerilog hierarchical scope: identifiers ([A-Za-z_][A-Za-z0-9_$]*) joined by dots.
+bool is_dotted_name(std::string_view v) {
+    bool at_start = true;  // of an identifier
+    for (char const c : v) {
+        auto const u = static_cast<unsigned char>(c);
+        if (c == '.') {
+            if (at_start) return false;
+            at_start = true;
+        } else if (std::isalpha(u) || c == '_' || (!at_start && (std::isdigit(u) || c == '$'))) {
+            at_start = false;
+        } else {
+            return false;
+        }
+    }
+    return !at_start;
 }
 
 /// A file name option's value: an empty one is a mistake, never "no file".
@@ -156,8 +174,7 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
             s.trace_depth = static_cast<int>(parse_uint(opt, value(), 1, 1000));
         } else if (opt == "--trace-scope") {
             auto const v = value();
-            static std::regex const dotted(R"([A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*)");
-            if (!std::regex_match(v, dotted))
+            if (!is_dotted_name(v))
                 throw UsageError(fmt::format("--trace-scope: '{}' is not a dotted scope name (e.g. nic_top.nic_top.tx)", v));
             s.trace_scopes.push_back(v);
         } else if (opt == "--trace-threads") {

@@ -217,6 +217,21 @@ TEST_CASE("an empty output file name is a usage error, not 'no output'") {
     }
 }
 
+TEST_CASE("the trace scope option takes dotted identifiers only") {
+    for (std::string const bad : {"''", ".tx", "nic_top.", "nic_top..tx", "1nic", "nic_top.$x", "nic-top", "'nic top'"}) {
+        auto const e = exec(fmt::format("{} run --packets 1 --trace-scope {}", nicsim_bin(), bad));
+        INFO(bad << ": " << e.output);
+        CHECK(e.status == 2);
+        CHECK(e.output.find("is not a dotted scope name (e.g. nic_top.nic_top.tx)") != std::string::npos);
+    }
+    // Well-formed names pass the check (the run then finds whether the scope exists).
+    for (std::string const good : {"nic_top", "nic_top.nic_top.tx", "a_1.b$2._c"}) {
+        auto const e = exec(fmt::format("{} run --packets 1 --trace-scope {} --json /dev/null/x", nicsim_bin(), good));
+        INFO(good << ": " << e.output);
+        CHECK(e.output.find("is not a dotted scope name") == std::string::npos);
+    }
+}
+
 TEST_CASE("a bad value with a newline in it is still one line, the newline shown as \\x0a") {
     // The shell's $'...' passes a real newline inside the argument.
     for (std::string const bad : {"--mode $'pcap\\nx'", "--fault $'rx-bad:at=\\n1'", "--config $'dw64\\n_q4'"}) {
