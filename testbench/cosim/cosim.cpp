@@ -17,6 +17,7 @@ char const* to_string(Mode m) {
     case Mode::loopback: return "loopback";
     case Mode::generate: return "generate";
     case Mode::pcap: return "pcap";
+    case Mode::tap: return "tap";
     }
     return "?";
 }

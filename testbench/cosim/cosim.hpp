@@ -41,6 +41,7 @@
 #include "cosim/scenario.hpp"
 #include "cosim/scenario_error.hpp"
 #include "host/memory_order_mode.hpp"
+#include "tap/tap_link.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::sim {
@@ -159,6 +160,10 @@ struct RunSummary {
     // line each naming the option and the file; they do not change the verdict
     std::vector<std::string> output_errors;
     int interrupted_by = 0;            // the signal that ended the run early (stop_request.hpp), or 0
+    // tap mode (docs/real-traffic.md): what crossed the TAP devices, and what ended the traffic
+    tap::TapStats tap;
+    std::string tap_ended_by;          // "SIGINT", "SIGTERM" or "--duration"
+    unsigned tap_mtu = 0;
 };
 
 class CoSimulation {

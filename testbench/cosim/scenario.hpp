@@ -17,12 +17,22 @@
 
 namespace nicsim::cosim {
 
-enum class Mode : std::uint8_t { loopback, generate, pcap };
+// tap: the OS's traffic from a Linux TAP device and the wire another one (docs/real-traffic.md).
+enum class Mode : std::uint8_t { loopback, generate, pcap, tap };
 char const* to_string(Mode m);
 
 /// Scenario::watchdog_cycles and hang_check_cycles when not given, before run_limits raises them.
 inline constexpr std::uint64_t kDefaultWatchdogCycles = 200'000;
 inline constexpr std::uint64_t kDefaultHangCheckCycles = 40'000;
+
+/// --mode tap: the two TAP devices and how long the run lasts (tap/tap_link.hpp).
+struct TapSettings {
+    std::string host = "nsim0";        // the OS's network stack (its frames are the TX traffic)
+    std::string wire = "nsimwire0";    // the link partner's port
+    std::string host_netns, wire_netns;  // network namespaces by name; "" = nicsim's own
+    unsigned mtu = 0;                  // 0: the NIC's largest frame less the Ethernet header
+    double duration_seconds = 0;       // wall seconds of traffic; 0: until SIGINT or SIGTERM
+};
 
 struct Scenario {
     std::string top = "cpp";                 // hardware top: cpp (CppTop, CoSimulation) or systemc
@@ -38,6 +48,7 @@ struct Scenario {
     Mode mode = Mode::loopback;
     std::string pcap_in;                     // pcap mode: frames replayed into RX
     std::string pcap_out;                    // every wire frame, both directions (.pcap or .pcapng)
+    TapSettings tap;                         // tap mode
     std::uint32_t mem_latency_min = 0;       // host memory read/write latency, cycles (uniform)
     std::uint32_t mem_latency_max = 0;
     double mem_stall_percent = 0;            // AXI4 slave: each channel stalls this % of cycles

@@ -62,6 +62,12 @@ Json scenario_object(Scenario const& s) {
     j["queues"] = s.queues;
     j["pcap_in"] = s.pcap_in;
     j["pcap_out"] = s.pcap_out;
+    j["tap"]["host"] = s.tap.host;
+    j["tap"]["wire"] = s.tap.wire;
+    j["tap"]["host_netns"] = s.tap.host_netns;
+    j["tap"]["wire_netns"] = s.tap.wire_netns;
+    j["tap"]["mtu"] = s.tap.mtu;
+    j["tap"]["duration_seconds"] = reported(s.tap.duration_seconds);
     j["mem_latency_min"] = s.mem_latency_min;
     j["mem_latency_max"] = s.mem_latency_max;
     j["mem_stall_percent"] = reported(s.mem_stall_percent);
@@ -156,6 +162,22 @@ std::string format_summary(RunSummary const& s) {
     }
     o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
                      mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
+    if (s.mode == Mode::tap) {
+        auto const& t = s.tap;
+        std::string dropped;
+        for (auto const& [reason, n] : t.dropped) dropped += fmt::format("{}{} {}", dropped.empty() ? "" : ", ", reason, n);
+        o += fmt::format("  tap (MTU {}, ended by {}): host device: read {} written {} | wire device: read {} written {} "
+                         "| padded {} | checksum offloaded {} (in software {}), RX marked verified {} | dropped at "
+                         "the devices: {}\n",
+                         s.tap_mtu, s.tap_ended_by.empty() ? "a failure" : s.tap_ended_by, t.host_read, t.host_written,
+                         t.wire_read, t.wire_written, t.padded, t.checksum_offloaded, t.checksum_in_software,
+                         t.rx_marked_valid, dropped.empty() ? "none" : dropped);
+        o += fmt::format("  tap wall time: TX {:.1f} Mbit/s, RX {:.1f} Mbit/s over {:.2f} s; idle {:.2f} s blocked on "
+                         "the devices ({} cycles not simulated), {} cycles simulated\n",
+                         s.wall_seconds > 0 ? static_cast<double>(s.tx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0,
+                         s.wall_seconds > 0 ? static_cast<double>(s.rx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0,
+                         s.wall_seconds, t.idle_wall_seconds, t.idle_cycles_skipped, s.cycles);
+    }
     o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
     o += fmt::format("  latency RX (wire to OS delivery):       {}\n", latency_text(s.rx_latency));
     o += fmt::format("  simulation: {} cycles in {:.2f} s wall: {:.0f} cycles/s, {:.0f} packets/s; {} interrupts, "
@@ -275,6 +297,28 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     j["wall_seconds"] = reported(s.wall_seconds);
     j["packets_per_second"] = reported(s.packets_per_second);
     j["sim_cycles_per_second"] = reported(s.sim_cycles_per_second);
+    if (s.mode == Mode::tap) {
+        auto const& t = s.tap;
+        Json tj;
+        tj["mtu"] = s.tap_mtu;
+        tj["ended_by"] = s.tap_ended_by;
+        tj["host_read"] = t.host_read;
+        tj["host_written"] = t.host_written;
+        tj["wire_read"] = t.wire_read;
+        tj["wire_written"] = t.wire_written;
+        tj["host_read_bytes"] = t.host_read_bytes;
+        tj["wire_read_bytes"] = t.wire_read_bytes;
+        tj["padded"] = t.padded;
+        tj["checksum_offloaded"] = t.checksum_offloaded;
+        tj["checksum_in_software"] = t.checksum_in_software;
+        tj["rx_marked_valid"] = t.rx_marked_valid;
+        tj["dropped"] = t.dropped;
+        tj["idle_wall_seconds"] = reported(t.idle_wall_seconds);
+        tj["idle_cycles_skipped"] = t.idle_cycles_skipped;
+        tj["tx_mbit_per_wall_second"] = reported(s.wall_seconds > 0 ? static_cast<double>(s.tx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0);
+        tj["rx_mbit_per_wall_second"] = reported(s.wall_seconds > 0 ? static_cast<double>(s.rx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0);
+        j["tap"] = std::move(tj);
+    }
     return text_of(j, 2) + "\n";
 }
 
@@ -295,11 +339,20 @@ std::string replay_command(Scenario const& s) {
     if (s.top != d.top) o += " --top " + s.top;
     if (s.config != d.config) o += " --config " + s.config;
     if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
-    o += fmt::format(" --packets {}", s.packets);
-    if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix) o += " --imix";
-    else if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
-    else if (s.min_size != d.min_size || s.max_size != d.max_size)
-        o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
+    if (s.mode == Mode::tap) {
+        if (s.tap.host != d.tap.host) o += " --tap-host " + q(s.tap.host);
+        if (s.tap.wire != d.tap.wire) o += " --tap-wire " + q(s.tap.wire);
+        if (!s.tap.host_netns.empty()) o += " --host-netns " + q(s.tap.host_netns);
+        if (!s.tap.wire_netns.empty()) o += " --wire-netns " + q(s.tap.wire_netns);
+        if (s.tap.mtu) o += fmt::format(" --tap-mtu {}", s.tap.mtu);
+        if (s.tap.duration_seconds) o += fmt::format(" --duration {:g}", s.tap.duration_seconds);
+    } else {
+        o += fmt::format(" --packets {}", s.packets);
+        if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix) o += " --imix";
+        else if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
+        else if (s.min_size != d.min_size || s.max_size != d.max_size)
+            o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
+    }
     if (s.queues) o += fmt::format(" --queues {}", s.queues);
     if (!s.pcap_in.empty()) o += " --pcap-in " + q(s.pcap_in);
     if (!s.pcap_out.empty()) o += " --pcap-out " + q(s.pcap_out);

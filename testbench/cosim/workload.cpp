@@ -31,6 +31,8 @@
 #include "model/checksum.hpp"
 #include "scoreboard/scoreboard.hpp"
 #include "sim/kernel.hpp"
+#include "tap/tap_link.hpp"
+#include "tap/tap_wire_peer.hpp"
 #include "wire/pcap.hpp"
 #include "wire/peers.hpp"
 
@@ -78,6 +80,9 @@ if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cas
         if (!(p >= 0 && p < 100)) throw ScenarioError(fmt::format("--stall: {} is not a percentage in 0..99", p));
     if (sc.mode == Mode::pcap && sc.pcap_in.empty()) throw ScenarioError("--mode pcap needs --pcap-in FILE");
     if (sc.mode != Mode::pcap && !sc.pcap_in.empty()) throw ScenarioError("--pcap-in is only for --mode pcap");
+    if (sc.mode == Mode::tap && !sc.faults.empty())
+        throw ScenarioError("--fault: not with --mode tap (a fault's outcome is checked against known traffic)");
+    if (sc.mode == Mode::tap && sc.top != "cpp") throw ScenarioError("--mode tap: runs on the C++ top (--top cpp)");
     if (sc.rx_buffer_bytes < 128 || sc.rx_buffer_bytes > 65536 || sc.rx_buffer_bytes % c::RX_BUF_ALIGN_BYTES != 0)
         throw ScenarioError(fmt::format("--rx-buffer: {} bytes is not a multiple of {} in 128..65536", sc.rx_buffer_bytes,
                                         c::RX_BUF_ALIGN_BYTES));
@@ -100,6 +105,10 @@ struct RunInterrupted {
 // without a packet event (and at most once per as many cycles): the answer is exact, the pause
 // only keeps register reads out of runs whose frames all arrive.
 constexpr std::uint64_t kQuietBeforeStatusRead = 2000;
+// Tap mode: after this many cycles without a packet event the run checks whether the NIC and the
+// driver are idle (one status read) and, if so, blocks on the TAP devices instead of simulating.
+constexpr std::uint64_t kTapQuietBeforeIdle = 2000;
+constexpr int kTapPollMilliseconds = 100;  // how often a blocked run looks at signals and --duration
 }  // namespace
 
 RunLimits run_limits(Scenario const& sc, unsigned data_bytes, unsigned queues) {
@@ -186,6 +195,14 @@ struct Workload::Impl {
     std::mt19937_64 tx_rng, rx_rng;   // the traffic's own streams (traffic_seed)
     std::unique_ptr<wire::TrafficGenerator> tx_gen, rx_gen;
     std::unique_ptr<wire::WirePeer> peer;
+    // Tap mode: the devices, the wire peer on one of them, and how the run ends.
+    std::unique_ptr<tap::TapLink> tap_link;
+    tap::TapWirePeer* tap_peer = nullptr;
+    bool tap_draining = false;            // no more frames taken from the devices: drain and end
+    std::string tap_ended_by;             // "SIGINT", "SIGTERM" or "--duration"
+    Clock::time_point tap_traffic_start;
+    std::uint64_t tap_next_host_read = 0, tap_last_idle_check = 0;
+    scoreboard::RssConfig tx_steering;    // the TX queue of a host frame: its RSS queue
     std::unique_ptr<FaultInjector> faults;
     std::unique_ptr<FaultyRxWire> faulty_wire;
     std::vector<std::uint64_t> tx_progress_cycle, hang_reset_cycle, submitted_on;  // per queue
@@ -210,7 +227,8 @@ struct Workload::Impl {
     std::uint64_t tx_generated = 0, tx_submitted = 0, tx_completed = 0, tx_seen = 0;
     struct PendingFrame {
         wire::Frame frame;
-        bool offload = false;  // checksum offload requested (drawn when generated)
+        bool offload_ip = false;  // IPv4 header checksum insertion requested
+        bool offload_l4 = false;  // TCP/UDP checksum insertion requested
     };
     std::vector<std::deque<PendingFrame>> pending;     // per queue: generated, not yet submitted
     std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> submit_cycle;  // per queue: frame id -> cycle, until completed
@@ -279,6 +297,7 @@ struct Workload::Impl {
                                             cfg.num_queues, sc.config));
         limits = run_limits(sc, cfg.data_bytes(), queues);
         if (!sc.max_cycles) limits.max_cycles += 20'000 * pcap_in.packets.size();
+        if (sc.mode == Mode::tap && !sc.max_cycles) limits.max_cycles = ~std::uint64_t{0};  // ends on a signal
 
         RingPlan const rings = plan_rings(sc, cfg);
         frag_bytes = rings.tx_fragment_bytes;
@@ -328,6 +347,25 @@ struct Workload::Impl {
             rx_gen = std::make_unique<wire::TrafficGenerator>(rc, rx_rng);
             peer = std::make_unique<wire::GeneratorPeer>(rx_wire, *rx_gen, sc.packets);
             rx_expected_total = sc.packets;
+            break;
+        }
+        case Mode::tap: {
+            tap::TapLinkOptions to;
+            to.host_name = sc.tap.host;
+            to.wire_name = sc.tap.wire;
+            to.host_netns = sc.tap.host_netns;
+            to.wire_netns = sc.tap.wire_netns;
+            to.mtu = sc.tap.mtu;
+            to.max_frame_bytes = static_cast<std::size_t>(c::MAX_FRAME_BYTES);
+            try {
+                tap_link = std::make_unique<tap::TapLink>(to);
+            } catch (tap::TapError const& e) {
+                throw ScenarioError(fmt::format("--mode tap: {}", e.what()));
+            }
+            auto p = std::make_unique<tap::TapWirePeer>(rx_wire, *tap_link);
+            tap_peer = p.get();
+            peer = std::move(p);
+            tx_steering = rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues)) : scoreboard::RssConfig{};
             break;
         }
         case Mode::pcap:
@@ -533,13 +571,37 @@ struct Workload::Impl {
         out.rx_packets++;
         out.rx_bytes += f.bytes.size();
         if (hooks.rx_delivered) hooks.rx_delivered(q, f.bytes);
+        if (tap_link) tap_link->write_host(f.bytes, d.l4 == model::CsumVerdict::good);
         d.bytes = std::move(f.bytes);
         board.rx_delivered(d);
         activity("RX delivery");
     }
 
     // ---- per cycle (software) ----
+    /// Tap mode: the host stack's frames, each on the TX queue RSS gives its flow (as a host
+    /// steers a flow's transmits to the queue that receives it).
+    void take_host_frames() {
+        if (tap_draining || hw.cycle() < tap_next_host_read) return;
+        std::size_t queued = 0;
+        for (auto const& p : pending) queued += p.size();
+        while (queued < 4 * queues) {
+            auto h = tap_link->read_host();
+            if (!h) {
+                tap_next_host_read = hw.cycle() + tap::TapWirePeer::kReadInterval;
+                return;
+            }
+            wire::Frame f;
+            f.bytes = std::move(h->bytes);
+            auto const q = scoreboard::expect_rx(tx_steering, f.bytes, false).queue;
+            f.tx_queue = q;
+            pending[q].push_back({std::move(f), false, h->l4_checksum});
+            ++tx_generated;
+            ++queued;
+        }
+    }
+
     void generate_tx() {
+        if (tap_link) return take_host_frames();
         std::size_t queued = 0;
         for (auto const& p : pending) queued += p.size();
         while (tx_generated < sc.packets && queued < 4 * queues) {
@@ -553,7 +615,7 @@ struct Workload::Impl {
             model::FrameLayout const lay = model::parse_frame(f.bytes);
             bool const offload = lay.l3 != model::L3::other && lay.l4 != model::L4::other &&
                                  bfm::unit_draw(tx_rng) < sc.csum_offload_fraction;
-            pending[q].push_back({std::move(f), offload});
+            pending[q].push_back({std::move(f), offload, offload});
             ++tx_generated;
             ++queued;
         }
@@ -566,20 +628,23 @@ struct Workload::Impl {
             while (!pending[q].empty() &&
                    tx.frames_waiting() + tx.frames_in_flight() + 1 < os_ring) {
                 wire::Frame f = std::move(pending[q].front().frame);
-                bool const offload = pending[q].front().offload;
+                bool const offload_ip = pending[q].front().offload_ip;
+                bool const offload_l4 = pending[q].front().offload_l4;
                 pending[q].pop_front();
                 ringlib::os::TxFrameMetadata md;
                 scoreboard::TxCsumRequest req;
-                if (offload) {
+                if (offload_ip || offload_l4) {
                     model::FrameLayout const lay = model::parse_frame(f.bytes);
                     // The OS hands the frame with zeroed checksums and asks the NIC for them.
                     std::span<std::uint8_t> b(f.bytes);
-                    if (lay.l3 == model::L3::ipv4) {
+                    if (offload_ip && lay.l3 == model::L3::ipv4) {
                         model::store_be16(b, lay.l3_offset + model::kIpv4ChecksumOffset, 0);
                         md.ipv4_header_checksum = req.ip = true;
                     }
-                    model::store_be16(b, lay.l4_offset + model::l4_checksum_offset(lay.l4), 0);
-                    md.tcp_udp_checksum = req.l4 = true;
+                    if (offload_l4) {
+                        model::store_be16(b, lay.l4_offset + model::l4_checksum_offset(lay.l4), 0);
+                        md.tcp_udp_checksum = req.l4 = true;
+                    }
                     ++out.tx_offloaded;
                 }
                 if (tx.fragments_needed(f.bytes.size()) > 1) ++out.tx_multi_fragment;
@@ -683,8 +748,12 @@ struct Workload::Impl {
         if (rx_accounted() < rx_put) rx_books_final = true;
     }
 
+    /// TX frames the run sends: the scenario's, or in tap mode those taken from the host device.
+    std::uint64_t tx_total() const { return tap_link ? tx_generated : sc.packets; }
     bool tx_done() const {
-        return tx_submitted == sc.packets && tx_completed == sc.packets && tx_seen + tx_unsent() >= sc.packets;
+        std::uint64_t const total = tx_total();
+        return (!tap_link || tap_draining) && tx_submitted == total && tx_completed == total &&
+               tx_seen + tx_unsent() >= total;
     }
     bool rx_wire_done() const { return peer->done() && hw.rx_wire_idle(); }
     std::uint64_t rx_accounted() const { return rx_delivered + total_drops(); }
@@ -692,12 +761,56 @@ struct Workload::Impl {
         if (!tx_done() || !rx_wire_done()) return false;
         // Loopback: every frame the NIC sent comes back (frames returned unsent do not, and a frame
         // sent twice comes back twice).
-        std::uint64_t const expect = sc.mode == Mode::loopback ? tx_seen : rx_expected_total;
+        std::uint64_t const expect = sc.mode == Mode::loopback ? tx_seen : tap_link ? rx_put : rx_expected_total;
         return rx_put == expect && (rx_accounted() >= rx_put || rx_books_final);
     }
 
+    /// Tap mode: stop taking frames from the devices; the run ends once what was taken is through.
+    void tap_drain(std::string why) {
+        if (tap_draining) return;
+        tap_draining = true;
+        tap_ended_by = std::move(why);
+        tap_peer->close();
+        last_activity = hw.cycle();  // the drain's own watchdog period starts now
+    }
+    bool tap_duration_over() const {
+        return sc.tap.duration_seconds > 0 &&
+               std::chrono::duration<double>(Clock::now() - tap_traffic_start).count() >= sc.tap.duration_seconds;
+    }
+    /// Tap mode: nothing waits or moves anywhere (no frame pending or in flight, wire ports idle,
+    /// the NIC holds no RX frame, the driver owes the OS nothing): time can stop until a device
+    /// has a frame. Asked after kTapQuietBeforeIdle quiet cycles, at most once per as many.
+    bool tap_idle() {
+        if (hw.cycle() - last_activity < kTapQuietBeforeIdle || hw.cycle() - tap_last_idle_check < kTapQuietBeforeIdle)
+            return false;
+        tap_last_idle_check = hw.cycle();
+        for (unsigned q = 0; q < queues; ++q)
+            if (!pending[q].empty() || txq[q]->frames_waiting() || txq[q]->frames_in_flight()) return false;
+        if (!hw.rx_wire_idle() || hw.tx_partial_bytes() || driver_rx_pending() || !nic_rx_idle()) return false;
+        read_hw_drops();  // what the NIC dropped is counted before time stops
+        collect_driver_drops();
+        return true;
+    }
+    void tap_wait_for_traffic() {
+        while (!stop_requested() && !tap_duration_over())
+            if (tap_link->wait_for_traffic(kTapPollMilliseconds, sc.clock_hz)) break;
+        tap_next_host_read = 0;
+        tap_peer->wake();
+        last_activity = hw.cycle();
+    }
+
     void software() {
-        if (int const sig = stop_requested()) [[unlikely]] throw RunInterrupted{sig};
+        if (int const sig = stop_requested()) [[unlikely]] {
+            // Tap mode: the first signal ends the traffic; the run drains and reports (nicsim run's
+            // handler is one-shot: a second Ctrl-C ends the process at once).
+            if (!tap_link || tap_draining) throw RunInterrupted{sig};
+            clear_stop_request();
+            tap_drain(signal_name(sig));
+        }
+        if (tap_link && !tap_draining) {
+            if (tap_duration_over()) tap_drain("--duration");
+            else if (tap_idle()) tap_wait_for_traffic();
+        }
         // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
         if (limits.watchdog_cycles && hw.cycle() - last_activity > limits.watchdog_cycles)
             throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles: the last packet event "
@@ -740,9 +853,9 @@ struct Workload::Impl {
     Progress progress() const {
         Progress p;
         p.tx_done = tx_completed;
-        p.tx_total = sc.packets;
+        p.tx_total = tx_total();
         p.rx_done = rx_accounted();
-        p.rx_total = sc.mode == Mode::loopback ? sc.packets : rx_expected_total;
+        p.rx_total = sc.mode == Mode::loopback ? sc.packets : tap_link ? rx_put : rx_expected_total;
         p.packets_done = p.tx_done + p.rx_done;
         p.packets_total = p.tx_total + p.rx_total;
         p.cycles = hw.cycle();
@@ -794,6 +907,7 @@ struct Workload::Impl {
             if (faults) faults->attach(*adapter);
             hw.start_wire(*peer);
             last_activity = hw.cycle();
+            tap_traffic_start = Clock::now();
             hw.run_until([this] { return traffic_done() || cancelled_run; }, ~std::uint64_t{0} >> 1,
                          "every frame accounted for");
             // Stop: cancel, drain, EvtStop, then the adapter.
@@ -945,6 +1059,11 @@ struct Workload::Impl {
             double const secs = static_cast<double>(out.traffic_cycles) / static_cast<double>(sc.clock_hz);
             out.tx_gbit_per_second = static_cast<double>(out.tx_bytes) * 8 / secs / 1e9;
             out.rx_gbit_per_second = static_cast<double>(out.rx_bytes) * 8 / secs / 1e9;
+        }
+        if (tap_link) {
+            out.tap = tap_link->stats();
+            out.tap_ended_by = tap_ended_by;
+            out.tap_mtu = tap_link->mtu();
         }
         out.tx_latency = latency_of(tx_lat);
         out.rx_latency = latency_of(rx_lat);

@@ -84,7 +84,14 @@ std::string run_usage() {
         "  --imix               sizes 60/590/1514 in 7:4:1 instead of uniform min..max\n"
         "  --mode M             loopback (default: every TX frame comes back as RX), generate (RX frames from\n"
         "                       a traffic generator, TX frames go to the wire), pcap (RX frames replayed\n"
-        "                       from --pcap-in)\n"
+        "                       from --pcap-in), tap (a real network stack: the OS's traffic from a TAP\n"
+        "                       device, the wire another one; runs until --duration or SIGINT/SIGTERM)\n"
+        "  --tap-host NAME      tap mode: the OS side's TAP device (default nsim0)\n"
+        "  --tap-wire NAME      tap mode: the link partner's TAP device (default nsimwire0)\n"
+        "  --host-netns NS      tap mode: create the host device in network namespace NS (ip netns add NS)\n"
+        "  --wire-netns NS      tap mode: create the wire device in network namespace NS\n"
+        "  --tap-mtu N          tap mode: MTU of both devices (default: the NIC's largest frame less 14)\n"
+        "  --duration S         tap mode: end the traffic after S wall seconds (default: at SIGINT/SIGTERM)\n"
         "  --pcap-in FILE       pcap/pcapng file replayed into RX (--mode pcap); records under 60 bytes are\n"
         "                       padded to 60, empty ones or longer than the NIC's largest frame refused\n"
         "  --pcap-out FILE      write every wire frame of both directions (.pcapng: with direction; else .pcap)\n"
@@ -263,6 +270,19 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         } else {
             sim = std::make_unique<cosim::CoSimulation>(o.scenario);
             if (progress) sim->on_progress(progress);
+            if (o.scenario.mode == cosim::Mode::tap) {
+                // Scripts wait for this line before they address the devices and send traffic.
+                sim->on_started([&out, &tap = o.scenario.tap] {
+                    auto where = [](std::string const& dev, std::string const& ns) {
+                        return ns.empty() ? dev : fmt::format("{} (netns {})", dev, ns);
+                    };
+                    out << fmt::format("nicsim run: tap ready: {} <-> NIC <-> {}; {}\n", where(tap.host, tap.host_netns),
+                                       where(tap.wire, tap.wire_netns),
+                                       tap.duration_seconds > 0 ? fmt::format("traffic for {:g} s", tap.duration_seconds)
+                                                                : std::string("Ctrl-C or SIGTERM ends the traffic"));
+                    out.flush();
+                });
+            }
             run = [&] { return sim->run(); };
         }
     } catch (cosim::ScenarioError const& e) {

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <nic_contract.hpp>
+
 namespace nicsim::cli {
 
 namespace {
@@ -70,6 +72,8 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
     auto& s = o.scenario;
     std::optional<double> stall, mem_stall, tx_stall, rx_stall;
     bool imix = false, window_given = false, soak = false, latency_given = false, order_given = false;
+    bool packets_given = false;
+    std::string tap_option;  // the first tap option given (they need --mode tap)
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string opt = args[i];
         std::optional<std::string> inline_value;
@@ -90,13 +94,14 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
             o.help = true;
         } else if (opt == "--packets") {
             s.packets = parse_uint(opt, value(), 0, 100'000'000);
+            packets_given = true;
         } else if (opt == "--seed") {
             s.seed = parse_uint(opt, value(), 0, ~std::uint64_t{0});
             o.seed_given = true;
         } else if (opt == "--min-size") {
-            s.min_size = parse_uint(opt, value(), 60, 9216);
+            s.min_size = parse_uint(opt, value(), wire::kMinFrameBytes, contract::MAX_FRAME_BYTES);
         } else if (opt == "--max-size") {
-            s.max_size = parse_uint(opt, value(), 60, 9216);
+            s.max_size = parse_uint(opt, value(), wire::kMinFrameBytes, contract::MAX_FRAME_BYTES);
         } else if (opt == "--imix") {
             flag();
             imix = true;
@@ -116,7 +121,20 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
             if (v == "loopback") s.mode = cosim::Mode::loopback;
             else if (v == "generate") s.mode = cosim::Mode::generate;
             else if (v == "pcap") s.mode = cosim::Mode::pcap;
-            else throw UsageError(fmt::format("--mode: '{}' is not loopback, generate or pcap", v));
+            else if (v == "tap") s.mode = cosim::Mode::tap;
+            else throw UsageError(fmt::format("--mode: '{}' is not loopback, generate, pcap or tap", v));
+        } else if (opt == "--tap-host" || opt == "--tap-wire" || opt == "--host-netns" || opt == "--wire-netns") {
+            auto v = value();
+            if (v.empty()) throw UsageError(fmt::format("{}: needs a name (got '')", opt));
+            (opt == "--tap-host" ? s.tap.host : opt == "--tap-wire" ? s.tap.wire
+                                  : opt == "--host-netns" ? s.tap.host_netns : s.tap.wire_netns) = std::move(v);
+            if (tap_option.empty()) tap_option = opt;
+        } else if (opt == "--tap-mtu") {
+            s.tap.mtu = static_cast<unsigned>(parse_uint(opt, value(), 68, 65535));
+            if (tap_option.empty()) tap_option = opt;
+        } else if (opt == "--duration") {
+            s.tap.duration_seconds = parse_double(opt, value(), 0.001, 1e7);
+            if (tap_option.empty()) tap_option = opt;
         } else if (opt == "--pcap-in") {
             s.pcap_in = file_name(opt, value());
         } else if (opt == "--pcap-out") {
@@ -246,6 +264,20 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
     }
     if (s.mode == cosim::Mode::pcap && s.pcap_in.empty()) throw UsageError("--mode pcap: needs --pcap-in FILE");
     if (s.mode != cosim::Mode::pcap && !s.pcap_in.empty()) throw UsageError("--pcap-in: only with --mode pcap");
+    if (s.mode != cosim::Mode::tap && !tap_option.empty())
+        throw UsageError(fmt::format("{}: only with --mode tap", tap_option));
+    if (s.mode == cosim::Mode::tap) {
+        if (packets_given)
+            throw UsageError("--packets: not with --mode tap (its traffic comes from the TAP devices; --duration S "
+                             "or a signal ends it)");
+        if (soak || !s.faults.empty()) throw UsageError("--fault/--soak: not with --mode tap");
+        if (s.top != "cpp") throw UsageError("--mode tap: runs on the C++ top (--top cpp)");
+        s.packets = 0;
+        // Frames of any size the kernel may send: up to the NIC's largest (tap/tap_link.hpp).
+        s.min_size = wire::kMinFrameBytes;
+        s.max_size = contract::MAX_FRAME_BYTES;
+        o.failure_trace = false;  // the kernel's traffic cannot be replayed
+    }
     return o;
 }
 
