@@ -82,6 +82,7 @@ struct CoSimulation::Impl {
     RunSummary run() {
         RunSummary r = workload.run();
         r.trace_file = top.trace_file();
+        r.waves_ring_dumps = top.waves_ring_dumps();
         if (!top.trace_error().empty()) r.output_errors.push_back(top.trace_error());
         if (ownership && sc.ownership_monitor) r.ownership_violations = ownership->violations();
         if (timeline) {

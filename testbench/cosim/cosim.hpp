@@ -87,6 +87,12 @@ struct QueueCounts {
     std::uint64_t tx_unsent = 0;                 // returned to the OS unsent, any reason
 };
 
+/// A flight recorder file (--waves-ring) written during the run.
+struct WavesDump {
+    std::string path;
+    std::uint64_t first_cycle = 0, last_cycle = 0;
+};
+
 struct RunSummary {
     // what ran
     std::string config;
@@ -154,6 +160,7 @@ struct RunSummary {
     LatencyStats tx_latency;           // TxQueue::submit -> TX completion callback
     LatencyStats rx_latency;           // first beat on the RX wire -> OS RX delivery
     // trace
+    std::vector<WavesDump> waves_ring_dumps;  // --waves-ring files written on SIGUSR1
     std::string trace_file;            // the FST written (Scenario::trace_path), "" if the run
                                        // never reached the window (or there was none)
     // outputs (--trace, --pcap-out, --timeline, --timeline-csv) that could not be written, one

@@ -1,9 +1,14 @@
 // CppTop: see cpp_top.hpp.
 #include "cosim/cpp_top.hpp"
 
+#include "cosim/stop_request.hpp"
 #include "cosim/workload.hpp"
+#include "fst/fst_file.hpp"
 
 #include <algorithm>
+#include <filesystem>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -52,6 +57,19 @@ CppTop::CppTop(Scenario const& sc) {
         } catch (io::OutputFileError const& e) {
             throw ScenarioError(fmt::format("--trace {}", e.what()));
         }
+        if (sc.waves_ring_cycles) {
+            // Segments beside the output, hidden and named after it and this process.
+            std::filesystem::path stem = trace_out_->write_path().parent_path() /
+                                         fmt::format(".{}.ring-{}", std::filesystem::path(sc.trace_path).filename().string(),
+                                                     ::getpid());
+            recorder_ = std::make_unique<sim::FlightRecorder>(*kernel_, stem, sc.waves_ring_cycles,
+                                                              dut::TraceOptions{sc.trace_scopes, sc.trace_depth});
+            kernel_->add_between_cycles([this] {
+                if (take_waves_request()) [[unlikely]] write_requested_waves();
+            });
+        }
+    }
+    if (!sc.trace_path.empty() && !sc.waves_ring_cycles) {
         sim::TraceWindow w;
         w.path = trace_out_->write_path().string();
         w.first_cycle = sc.trace_first_cycle;
@@ -112,6 +130,7 @@ void CppTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
 }
 
 std::string CppTop::trace_file() const {
+    if (ring_written_) return trace_path_;
     return kernel_->trace_window_opened() && trace_out_ && trace_out_->committed() ? trace_path_ : std::string();
 }
 
@@ -138,7 +157,38 @@ Platform::RegisterProbe CppTop::probe_register(bool write, std::uint16_t offset,
 
 void CppTop::start_wire(wire::WirePeer& peer) { ticker_->peer = &peer; }
 
+void CppTop::write_requested_waves() {
+    // NAME.fst -> NAME.usr1-K.fst beside it, K counting from 1.
+    std::filesystem::path out(trace_path_);
+    std::filesystem::path const ext = out.extension();
+    out.replace_extension();
+    out += fmt::format(".usr1-{}", ring_dumps_.size() + 1);
+    out += ext.empty() ? std::filesystem::path(".fst") : ext;
+    try {
+        io::OutputFile file(out, io::OutputOptions{.regular_only = true});
+        auto const w = recorder_->write(file.write_path(), /*resume=*/true);
+        if (!w) return;
+        file.commit();
+        ring_dumps_.push_back({out.string(), w->first_cycle, w->last_cycle});
+    } catch (std::exception const& e) {  // io::OutputFileError, waves::FstError: named, the run goes on
+        trace_error_ = fmt::format("--waves-ring {}: {}", out.string(), e.what());
+    }
+}
+
 void CppTop::finish() noexcept {
+    if (recorder_ && trace_out_ && !trace_out_->committed()) {
+        try {
+            if (recorder_->write(trace_out_->write_path(), /*resume=*/false)) {
+                trace_out_->commit();
+                ring_written_ = true;
+            }
+        } catch (std::exception const& e) {
+            trace_error_ = fmt::format("--trace {} (--waves-ring): {}", trace_path_, e.what());
+        }
+        recorder_.reset();
+        if (!trace_out_->committed()) trace_out_.reset();
+        return;
+    }
     try {
         if (dut_->tracing()) dut_->close_trace();
     } catch (...) {

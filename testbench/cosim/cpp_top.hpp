@@ -18,6 +18,7 @@
 #include "dut/dut.hpp"
 #include "host/host.hpp"
 #include "io/output_file.hpp"
+#include "sim/flight_recorder.hpp"
 #include "sim/kernel.hpp"
 
 namespace nicsim::cosim {
@@ -35,6 +36,8 @@ public:
     std::string trace_file() const;
     /// Why the trace file could not be put in place at finish() ("" if it was, or there was none).
     std::string const& trace_error() const noexcept { return trace_error_; }
+    /// The flight recorder's files written during the run (on SIGUSR1).
+    std::vector<WavesDump> const& waves_ring_dumps() const noexcept { return ring_dumps_; }
 
     dut::DutConfig const& config() const override { return dut_->config(); }
     std::uint64_t cycle() const override { return kernel_->cycle(); }
@@ -84,6 +87,11 @@ private:
     // in them) and renamed into place at finish(); never into a device (io/output_file.hpp).
     std::unique_ptr<io::OutputFile> trace_out_;
     std::string trace_error_;
+    // --waves-ring: the recorder behind trace_path_, and what it wrote on request.
+    std::unique_ptr<sim::FlightRecorder> recorder_;
+    std::vector<WavesDump> ring_dumps_;
+    bool ring_written_ = false;  // finish() wrote trace_path_ from the recorder
+    void write_requested_waves();
 };
 
 }  // namespace nicsim::cosim

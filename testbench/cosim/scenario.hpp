@@ -69,6 +69,9 @@ struct Scenario {
     int trace_depth = 0;                     // $dumpvars levels below each scope (0 = all)
     std::vector<std::string> trace_scopes;   // dotted scopes, e.g. "nic_top.nic_top.tx"; empty = all
     std::optional<unsigned> trace_threads;   // must equal what the model was verilated with
+    // Flight recorder (sim/flight_recorder.hpp): trace_path holds the last this many cycles (0:
+    // off, the trace window applies); SIGUSR1 writes them to numbered files beside it at once.
+    std::uint64_t waves_ring_cycles = 0;
     std::uint64_t clock_hz = 250'000'000;    // for throughput and pcap time stamps
     bool rss = true;                         // RSS over the queues in use (when more than one)
     double csum_offload_fraction = 0.5;      // of TX IP frames: checksums zeroed, NIC inserts them

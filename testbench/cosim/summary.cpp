@@ -87,6 +87,7 @@ Json scenario_object(Scenario const& s) {
     j["trace_last_cycle"] = s.trace_last_cycle == ~std::uint64_t{0} ? Json(nullptr) : Json(s.trace_last_cycle);
     j["trace_depth"] = s.trace_depth;
     j["trace_scopes"] = s.trace_scopes;
+    j["waves_ring_cycles"] = s.waves_ring_cycles;
     j["timeline"] = s.timeline_json;
     j["timeline_csv"] = s.timeline_csv;
     j["ownership_monitor"] = s.ownership_monitor;
@@ -190,6 +191,8 @@ std::string format_summary(RunSummary const& s) {
                          s.hang_check_cycles ? std::to_string(s.hang_check_cycles) : std::string("off"),
                          s.watchdog_cycles ? std::to_string(s.watchdog_cycles) : std::string("off"));
     if (!s.trace_file.empty()) o += fmt::format("  trace: {}\n", s.trace_file);
+    for (auto const& d : s.waves_ring_dumps)
+        o += fmt::format("  waves ring (SIGUSR1): {} (cycles {}..{})\n", d.path, d.first_cycle, d.last_cycle);
     if (!s.passed) {
         o += fmt::format("  failure at cycle {}: {}\n", s.failure_cycle, s.failure);
         std::size_t shown = 0;
@@ -230,6 +233,9 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     j["failure"] = s.failure;
     j["failure_cycle"] = s.passed ? Json(nullptr) : Json(s.failure_cycle);
     j["trace_file"] = s.trace_file;
+    j["waves_ring_dumps"] = Json::array();
+    for (auto const& d : s.waves_ring_dumps)
+        j["waves_ring_dumps"].push_back({{"fst", d.path}, {"first_cycle", d.first_cycle}, {"last_cycle", d.last_cycle}});
     j["interrupted"] = s.interrupted_by ? Json(signal_name(s.interrupted_by)) : Json(nullptr);
     j["output_errors"] = s.output_errors;
     j["cycles"] = s.cycles;
@@ -379,6 +385,7 @@ std::string replay_command(Scenario const& s) {
         if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
         for (auto const& scope : s.trace_scopes) o += " --trace-scope " + q(scope);
         if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
+        if (s.waves_ring_cycles) o += fmt::format(" --waves-ring {}", s.waves_ring_cycles);
     }
     if (!s.ownership_monitor) o += " --no-ownership-monitor";
     if (s.memory_order != d.memory_order) o += fmt::format(" --memory-order {}", host::to_string(s.memory_order));

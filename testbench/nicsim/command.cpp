@@ -148,6 +148,9 @@ std::string run_usage() {
         "  --trace-scope S      dump only scope S and below (dotted, e.g. nic_top.nic_top.tx); repeatable\n"
         "  --trace-threads N    FST writer threads the model was verilated with (0, 1 or 2); an error if\n"
         "                       this build differs (NICSIM_DUT_TRACE_THREADS)\n"
+        "  --waves-ring N       flight recorder: --trace FILE holds the last N cycles of the run (written at\n"
+        "                       the end, a failure included); SIGUSR1 writes them at once to FILE.usr1-K.fst\n"
+        "                       and the run goes on (tap mode: the moment something went wrong)\n"
         "  --failure-trace-cycles N  on failure, replay the same seed with a trace of the N cycles up to\n"
         "                       the failing one (default 4000) and write NAME.fst + NAME.gtkw (marker at the\n"
         "                       failure) next to the --json file (NAME its stem), else ./nicsim-failure-SEED\n"
@@ -331,6 +334,14 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             r.output_errors.push_back(fmt::format("--trace {}: its layout: {}", r.trace_file, e.what()));
         }
     }
+    for (auto const& dump : r.waves_ring_dumps) {  // --waves-ring on SIGUSR1: each with its layout too
+        std::filesystem::path const gtkw = std::filesystem::path(dump.path).replace_extension(".gtkw");
+        try {
+            replay::write_trace_layout(dump.path, gtkw, std::nullopt);
+        } catch (std::exception const& e) {
+            r.output_errors.push_back(fmt::format("--waves-ring {}: its layout: {}", dump.path, e.what()));
+        }
+    }
     if (r.interrupted_by) {
         out << fmt::format("nicsim run: interrupted by {} at cycle {}: the run ended there (no failure trace); "
                            "its outputs were written\n", cosim::signal_name(r.interrupted_by), r.failure_cycle);
@@ -399,6 +410,11 @@ void stop_runs_on_signals() {
     sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
+    struct sigaction waves{};
+    waves.sa_handler = [](int) { cosim::request_waves(); };  // --waves-ring: write the last cycles now
+    sigemptyset(&waves.sa_mask);
+    waves.sa_flags = SA_RESTART;
+    ::sigaction(SIGUSR1, &waves, nullptr);
 }
 
 int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress) {

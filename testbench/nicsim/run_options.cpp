@@ -197,6 +197,8 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
             s.trace_scopes.push_back(v);
         } else if (opt == "--trace-threads") {
             s.trace_threads = static_cast<unsigned>(parse_uint(opt, value(), 0, 2));
+        } else if (opt == "--waves-ring") {
+            s.waves_ring_cycles = parse_uint(opt, value(), 100, 1'000'000'000);
         } else if (opt == "--failure-trace-cycles") {
             o.failure_trace_cycles = parse_uint(opt, value(), 1, 100'000'000);
         } else if (opt == "--failure-trace-dir") {
@@ -261,7 +263,11 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
         if (window_given) throw UsageError("--trace-window: needs --trace FILE");
         if (s.trace_depth) throw UsageError("--trace-depth: needs --trace FILE");
         if (!s.trace_scopes.empty()) throw UsageError("--trace-scope: needs --trace FILE");
+        if (s.waves_ring_cycles) throw UsageError("--waves-ring: needs --trace FILE (where the last cycles go)");
     }
+    if (s.waves_ring_cycles && window_given)
+        throw UsageError("--waves-ring: not with --trace-window (the ring keeps the last cycles, whatever they are)");
+    if (s.waves_ring_cycles && s.top != "cpp") throw UsageError("--waves-ring: runs on the C++ top (--top cpp)");
     if (s.mode == cosim::Mode::pcap && s.pcap_in.empty()) throw UsageError("--mode pcap: needs --pcap-in FILE");
     if (s.mode != cosim::Mode::pcap && !s.pcap_in.empty()) throw UsageError("--pcap-in: only with --mode pcap");
     if (s.mode != cosim::Mode::tap && !tap_option.empty())

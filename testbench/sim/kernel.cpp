@@ -39,6 +39,17 @@ void Kernel::open_trace_window() {
 void Kernel::close_trace_window() {
     trace_close_cycle_ = TraceWindow::kEnd;
     dut_.close_trace();
+    // Moved out first: the callback may set the next window, which replaces trace_window_.
+    if (auto closed = std::move(trace_window_.on_closed)) closed();
+}
+
+bool Kernel::end_trace_window() {
+    trace_open_cycle_ = TraceWindow::kEnd;
+    trace_close_cycle_ = TraceWindow::kEnd;
+    trace_window_.on_closed = nullptr;
+    if (!dut_.tracing()) return false;
+    dut_.close_trace();
+    return true;
 }
 
 void Kernel::reset(std::uint32_t cycles) {

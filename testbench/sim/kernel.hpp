@@ -94,6 +94,9 @@ struct TraceWindow {
     std::uint64_t first_cycle = 0;
     std::uint64_t last_cycle = kEnd;  // kEnd: until the run ends (the owner closes the trace)
     dut::TraceOptions options;
+    // Called once the file is closed at last_cycle (not by end_trace_window()); it may set the
+    // next window (the flight recorder's segments, sim/flight_recorder.hpp).
+    std::function<void()> on_closed;
 };
 
 class Kernel {
@@ -166,6 +169,9 @@ public:
     void set_trace_window(TraceWindow window);
     /// Whether the window's file has been opened (and possibly closed again) in this run.
     bool trace_window_opened() const noexcept { return trace_opened_; }
+    /// Between cycles: closes the window's file now if it is open (its last cycle is cycle() - 1)
+    /// and forgets a window not yet open. Returns whether a file was open.
+    bool end_trace_window();
 
     /// The report of every diagnostic provider, headed by the cycle, seed and last progress.
     std::string diagnosis() const;
