@@ -67,6 +67,8 @@ struct Copier {
   bool started = false;
   std::uint64_t last_time = 0;
   std::unordered_map<fstHandle, std::string> held;  // value at from_time of each variable seen before it
+  // The value written last per variable: a segment opens with every value again, which is no change.
+  std::unordered_map<fstHandle, std::string> current;
 
   void change(std::uint64_t time, fstHandle handle, unsigned char const* value) {
     fstHandle const out = handle < handle_of->size() ? (*handle_of)[handle] : 0;
@@ -80,8 +82,13 @@ struct Copier {
       last_time = from_time;
       fstWriterEmitTimeChange(writer, from_time);
       for (auto const& [h, v] : held) fstWriterEmitValueChange(writer, h, v.data());
+      current = std::move(held);
       held.clear();
     }
+    auto [at, fresh] = current.try_emplace(out);
+    char const* text = reinterpret_cast<char const*>(value);
+    if (!fresh && at->second == text) return;
+    at->second = text;
     if (time != last_time) {
       fstWriterEmitTimeChange(writer, time);
       last_time = time;
