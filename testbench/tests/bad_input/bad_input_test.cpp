@@ -232,6 +232,38 @@ TEST_CASE("the trace scope option takes dotted identifiers only") {
     }
 }
 
+TEST_CASE("tap mode and flight recorder options: a misuse is exit 2 naming the option and what is needed") {
+    struct Case {
+        std::string args, expect;
+    };
+    Case const cases[] = {
+        {"--packets 5 --tap-host h0", "nicsim run: --tap-host: only with --mode tap\n"},
+        {"--packets 5 --duration 3", "nicsim run: --duration: only with --mode tap\n"},
+        {"--mode tap --packets 5", "nicsim run: --packets: not with --mode tap"},
+        {"--mode tap --soak", "nicsim run: --fault/--soak: not with --mode tap\n"},
+        {"--mode tap --tap-host ''", "nicsim run: --tap-host: needs a name (got '')\n"},
+        {"--mode tap --tap-mtu 67", "nicsim run: --tap-mtu: 67 is not in 68..65535\n"},
+        {"--mode tap --tap-mtu 9300", "--tap-mtu: 9300 is not in 68..9202 (the NIC's largest frame, 9216 bytes"},
+        {"--mode tap --duration 0", "nicsim run: --duration: 0 is not in 0.001..1e+07\n"},
+        {"--mode tap --host-netns nicsim-no-such-netns", "--mode tap: nsim0: network namespace "
+                                                          "'nicsim-no-such-netns': /run/netns/nicsim-no-such-netns"},
+        {"--mode tap --tap-host this-name-is-too-long", "--mode tap: TAP device name 'this-name-is-too-long': 1..15 "
+                                                        "characters"},
+        {"--mode tap --tap-host same0 --tap-wire same0", "--tap-host and --tap-wire: both are 'same0' in the same namespace"},
+        {"--packets 5 --waves-ring 1000", "nicsim run: --waves-ring: needs --trace FILE (where the last cycles go)\n"},
+        {"--packets 5 --waves-ring 99 --trace x.fst", "nicsim run: --waves-ring: 99 is not in 100..1000000000\n"},
+        {"--packets 5 --waves-ring 1000 --trace x.fst --trace-window 5:10",
+         "nicsim run: --waves-ring: not with --trace-window (the ring keeps the last cycles, whatever they are)\n"},
+    };
+    for (auto const& c : cases) {
+        auto const e = exec(fmt::format("{} run {}", nicsim_bin(), c.args));
+        INFO(c.args << ": " << e.output);
+        CHECK(e.status == 2);
+        CHECK(e.output.find(c.expect) != std::string::npos);
+        CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 1);
+    }
+}
+
 TEST_CASE("a bad value with a newline in it is still one line, the newline shown as \\x0a") {
     // The shell's $'...' passes a real newline inside the argument.
     for (std::string const bad : {"--mode $'pcap\\nx'", "--fault $'rx-bad:at=\\n1'", "--config $'dw64\\n_q4'"}) {
