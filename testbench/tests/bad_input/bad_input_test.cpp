@@ -264,6 +264,22 @@ TEST_CASE("tap mode and flight recorder options: a misuse is exit 2 naming the o
     }
 }
 
+TEST_CASE("tap mode without /dev/net/tun or without CAP_NET_ADMIN is exit 2 with one line saying what is needed") {
+    // As root (CI): a private mount namespace hides /dev/net/tun; setpriv drops CAP_NET_ADMIN.
+    auto const no_tun = exec(fmt::format("unshare -m sh -c 'mount -t tmpfs none /dev/net && exec {} run --mode tap "
+                                         "--tap-host badtun0 --tap-wire badtun1'", nicsim_bin()));
+    INFO(no_tun.output);
+    CHECK(no_tun.status == 2);
+    CHECK(no_tun.output == "nicsim run: --mode tap: badtun0: /dev/net/tun: No such file or directory (the kernel's "
+                           "tun driver: modprobe tun; in a container, pass the device, e.g. --device /dev/net/tun)\n");
+    auto const no_cap = exec(fmt::format("setpriv --bounding-set -net_admin --inh-caps -net_admin {} run --mode tap "
+                                         "--tap-host badcap0 --tap-wire badcap1", nicsim_bin()));
+    INFO(no_cap.output);
+    CHECK(no_cap.status == 2);
+    CHECK(no_cap.output == "nicsim run: --mode tap: badcap0: creating the TAP device: Operation not permitted "
+                           "(needs CAP_NET_ADMIN: run as root)\n");
+}
+
 TEST_CASE("a bad value with a newline in it is still one line, the newline shown as \\x0a") {
     // The shell's $'...' passes a real newline inside the argument.
     for (std::string const bad : {"--mode $'pcap\\nx'", "--fault $'rx-bad:at=\\n1'", "--config $'dw64\\n_q4'"}) {
