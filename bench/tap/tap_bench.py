@@ -65,7 +65,7 @@ def measure(nicsim, config, seconds, pings, work):
         time.sleep(seconds)  # the measurement window itself
         idle_percent = 100 * (cpu_seconds(process.pid) - before) / (time.monotonic() - started)
 
-        ping = run(["ip", "netns", "exec", host_ns, "ping", "-q", "-c", str(pings), "-i", "0.01", "10.0.0.2"])
+        ping = run(["ip", "netns", "exec", host_ns, "ping", "-q", "-c", str(pings), "-i", "0.01", "-w", "60", "10.0.0.2"])
         match = re.search(r"(\d+) received.*?= ([\d.]+)/([\d.]+)/([\d.]+)", ping, re.S)
         rtt = tuple(float(match.group(i)) for i in (2, 3, 4))
         received = int(match.group(1))

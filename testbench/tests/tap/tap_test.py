@@ -362,7 +362,9 @@ def tcp_transfer(link, size, port=5201):
 # ---- the cases ----
 
 def ping(link, namespace, target, count, extra=()):
-    output = run(in_netns(namespace, ["ping", "-q", "-c", str(count), "-i", "0.01", "-W", "5"] +
+    # -w: wait for all `count` replies (up to 60 s). With -W alone, once a reply has come ping
+    # waits only two round trips for the rest, and a loaded machine delays the last replies more.
+    output = run(in_netns(namespace, ["ping", "-q", "-c", str(count), "-i", "0.01", "-w", "60"] +
                           list(extra) + [target]), timeout=120, check_status=False)
     match = re.search(r"(\d+) packets transmitted, (\d+) received", output)
     check(match is not None, f"ping {target}: no statistics line in: {output}")
@@ -604,6 +606,12 @@ def main():
     except (Failure, Exception) as error:
         reason = str(error) if isinstance(error, Failure) else f"{type(error).__name__}: {error}"
         print(f"FAIL tap {args.case} [{args.config}]: {reason}")
+        if link.process is not None and link.process.poll() is None:
+            # The kernels' own counters of both devices while nicsim still holds them: frames a
+            # kernel handed to its device (TX) that nicsim never read show up here, not in nicsim.
+            for namespace, device in ((link.host_ns, HOST_DEV), (link.wire_ns, WIRE_DEV)):
+                print(f"---- ip -s link show {device} (netns {namespace}) ----")
+                print(run(["ip", "-n", namespace, "-s", "link", "show", device], check_status=False))
         link.close()
         if link.reader is not None:
             print("---- nicsim's output ----\n" + link.reader.text() + "\n---- end of nicsim's output ----")
