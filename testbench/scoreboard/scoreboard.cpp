@@ -2,6 +2,8 @@
 #include "scoreboard/scoreboard.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -74,6 +76,51 @@ RxExpectation expect_rx(RssConfig const& rss, std::span<std::uint8_t const> byte
     return e;
 }
 
+namespace {
+
+/// 64-bit hash of a frame's bytes, for finding untagged frames. Not kept anywhere beyond the run,
+/// so it may depend on the host's byte order; 8 bytes a step, the length mixed in.
+std::uint64_t content_hash(std::span<std::uint8_t const> bytes) noexcept {
+    constexpr std::uint64_t kOdd1 = 0x9E3779B97F4A7C15ull, kOdd2 = 0xBF58476D1CE4E5B9ull;
+    auto const step = [&](std::uint64_t h, std::uint64_t word) { return std::rotl(h ^ (word * kOdd1), 29) * kOdd2; };
+    std::uint64_t h = bytes.size() * kOdd2;
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        h = step(h, word);
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+    h = step(h, tail);
+    h ^= h >> 31;  // let the high bits reach the low ones (unordered containers use those)
+    h *= kOdd1;
+    return h ^ (h >> 29);
+}
+
+/// Erases the `key` -> `value` element of a multimap.
+template <class Multimap, class Key>
+void erase_pair(Multimap& m, Key const& key, std::size_t value) {
+    auto [lo, hi] = m.equal_range(key);
+    for (auto it = lo; it != hi; ++it)
+        if (it->second == value) {
+            m.erase(it);
+            return;
+        }
+}
+
+}  // namespace
+
+void Scoreboard::RecentContent::add(std::uint64_t content) {
+    last_[content] = next_;
+    order_.emplace_back(content, next_++);
+    if (order_.size() > kRecentTags) {
+        auto const [old, seq] = order_.front();
+        order_.pop_front();
+        if (auto const it = last_.find(old); it != last_.end() && it->second == seq) last_.erase(it);  // not seen again since
+    }
+}
+
 Scoreboard::Scoreboard(std::string name, RssConfig rss) : name_(std::move(name)), rss_(rss) {}
 
 std::string Scoreboard::name_of(std::optional<FrameTag> const& tag, std::size_t bytes) {
@@ -96,6 +143,12 @@ std::size_t Scoreboard::add_entry(Ledger& l, std::uint16_t queue, Bytes expected
     l.entries.emplace(idx, std::move(e));
     l.queue_order[queue].push_back(idx);
     if (tag) l.by_tag.emplace(*tag, idx);
+    // A received frame without a tag can only equal an entry whose bytes carry none.
+    Entry& added = l.entries.at(idx);
+    if (!tag || !wire::decode_tag(added.expected)) {
+        added.content = content_hash(added.expected);
+        l.by_content.emplace(*added.content, idx);
+    }
     ++l.outstanding;
     return idx;
 }
@@ -123,15 +176,9 @@ std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::op
     if (auto const tag = wire::decode_tag(bytes)) {
         auto [lo, hi] = l.by_tag.equal_range(*tag);
         if (auto const late = l.recent_settled.find(*tag); lo == hi && late != l.recent_settled.end()) {
-            // Settled as missing when a later frame of its queue completed: it is not missing.
-            auto const [queue_of, pos, must_drop] = late->second;
-            SettledMissing& m = l.settled[queue_of];
-            --m.frames;
-            if (must_drop) --m.must[*must_drop];
-            --l.outstanding;
-            error(fmt::format("{} {} on queue {}: out of order (it is #{} in its queue, but #{} came already)", dir,
-                              name_of(tag, bytes.size()), queue_of, pos, l.last_done_pos[queue_of].value_or(0)));
+            Ledger::Settled const settled = late->second;
             l.recent_settled.erase(late);
+            report_late(l, dir, tag, bytes.size(), settled);
             return std::nullopt;
         }
         if (lo == hi && !l.recent_done.contains(*tag)) {
@@ -139,41 +186,64 @@ std::optional<std::size_t> Scoreboard::match(Ledger& l, char const* dir, std::op
                               &l == &tx_ ? "posted" : "put on the wire"));
             return std::nullopt;
         }
-        for (auto it = lo; it != hi; ++it)
-            if (!l.entries.at(it->second).done) return it->second;
+        if (lo != hi) return lo->second;  // the first posted (a multimap keeps equal keys in insertion order)
         if (&l == &tx_) ++sum_.tx_duplicates;
         error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(tag, bytes.size()), where()));
         return std::nullopt;
     }
-    // Untagged (foreign, or corrupted inside its tag): by bytes, the expected queue first.
-    std::optional<std::size_t> exact, exact_elsewhere, closest, exact_done;
-    std::size_t best = 0;
-    for (auto const& [i, e] : l.entries) {
-        bool const same = std::ranges::equal(e.expected, bytes);
-        if (e.done) {
-            if (same && !exact_done) exact_done = i;
-            continue;
-        }
-        if (queue && e.queue != *queue) {
-            if (same && !exact_elsewhere) exact_elsewhere = i;
-            continue;
-        }
-        if (same) {
-            exact = i;
-            break;
-        }
-        auto const d = wire::first_difference(e.expected, bytes).value_or(bytes.size());
-        if (!closest || d > best) closest = i, best = d;
+    return match_untagged(l, dir, queue, bytes);
+}
+
+std::optional<std::size_t> Scoreboard::match_untagged(Ledger& l, char const* dir, std::optional<std::uint16_t> queue,
+                                                      std::span<std::uint8_t const> bytes) {
+    auto const where = [&] { return queue ? fmt::format(" on queue {}", *queue) : std::string{}; };  // for errors
+    // Foreign, or corrupted inside its tag: by bytes, the earliest outstanding entry of the
+    // expected queue first. Only after those: a late one, a duplicate, a corrupt one.
+    std::uint64_t const content = content_hash(bytes);
+    std::optional<std::size_t> exact, exact_elsewhere;
+    auto const [lo, hi] = l.by_content.equal_range(content);
+    for (auto it = lo; it != hi; ++it) {
+        std::size_t const i = it->second;
+        Entry const& e = l.entries.at(i);
+        if (!std::ranges::equal(e.expected, bytes)) continue;  // another frame with the same hash
+        auto& best = !queue || e.queue == *queue ? exact : exact_elsewhere;
+        if (!best || i < *best) best = i;
     }
     if (exact) return exact;
     if (exact_elsewhere) return exact_elsewhere;  // complete() reports the wrong queue
-    if (exact_done) {
+    if (auto const [late_lo, late_hi] = l.recent_settled_content.equal_range(content); late_lo != late_hi) {
+        auto const oldest = std::ranges::min_element(late_lo, late_hi, {}, [](auto const& kv) { return kv.second.seq; });
+        Ledger::Settled const settled = oldest->second.settled;
+        l.recent_settled_content.erase(oldest);
+        report_late(l, dir, std::nullopt, bytes.size(), settled);
+        return std::nullopt;
+    }
+    if (l.recent_done_content.contains(content)) {
+        if (&l == &tx_) ++sum_.tx_duplicates;
         error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(std::nullopt, bytes.size()), where()));
         return std::nullopt;
+    }
+    std::optional<std::size_t> closest;
+    std::size_t best = 0;
+    for (auto const& [i, e] : l.entries) {
+        if (queue && e.queue != *queue) continue;
+        auto const d = wire::first_difference(e.expected, bytes).value_or(bytes.size());
+        if (!closest || d > best) closest = i, best = d;
     }
     if (closest && best > 0) return closest;  // corrupt: complete() reports the difference
     error(fmt::format("{} {}{}: unexpected (matches nothing outstanding)", dir, name_of(std::nullopt, bytes.size()), where()));
     return std::nullopt;
+}
+
+void Scoreboard::report_late(Ledger& l, char const* dir, std::optional<FrameTag> const& tag, std::size_t bytes,
+                             Ledger::Settled const& late) {
+    // Settled as missing when a later frame of its queue completed: it is not missing.
+    SettledMissing& m = l.settled[late.queue];
+    --m.frames;
+    if (late.must_drop) --m.must[*late.must_drop];
+    --l.outstanding;
+    error(fmt::format("{} {} on queue {}: out of order (it is #{} in its queue, but #{} came already)", dir,
+                      name_of(tag, bytes), late.queue, late.pos, l.last_done_pos[late.queue].value_or(0)));
 }
 
 void Scoreboard::complete(Ledger& l, char const* dir, std::size_t idx, std::uint16_t queue,
@@ -194,10 +264,9 @@ void Scoreboard::complete(Ledger& l, char const* dir, std::size_t idx, std::uint
     if (e.must_drop)
         error(fmt::format("{} {} on queue {}: delivered, but the NIC had to drop it ({})", dir, who(), e.queue,
                           to_string(*e.must_drop)));
-    e.done = true;
     --l.outstanding;
     std::uint16_t const q = e.queue;
-    if (e.tag) forget(l, idx);
+    forget(l, idx);
     settle_older(l, q, idx);
 }
 
@@ -207,20 +276,29 @@ void Scoreboard::settle_older(Ledger& l, std::uint16_t queue, std::size_t idx) {
         std::size_t const older = order.front();
         order.pop_front();
         auto const it = l.entries.find(older);
-        if (it == l.entries.end() || it->second.done) continue;  // accounted for (and forgotten)
+        if (it == l.entries.end()) continue;  // accounted for (and forgotten)
         Entry const& e = it->second;
         SettledMissing& m = l.settled[queue];
         ++m.frames;
         if (e.must_drop) ++m.must[*e.must_drop];
         if (m.names.size() < kListedMissing) m.names.push_back(describe_missing(e));
+        Ledger::Settled const settled{queue, e.pos, e.must_drop};
+        if (e.content) {
+            erase_pair(l.by_content, *e.content, older);
+            std::uint64_t const seq = l.next_settled_seq++;
+            l.recent_settled_content.emplace(*e.content, Ledger::SettledContent{seq, settled});
+            l.recent_settled_content_order.emplace_back(*e.content, seq);
+            if (l.recent_settled_content_order.size() > kRecentTags) {
+                auto const [old, old_seq] = l.recent_settled_content_order.front();
+                l.recent_settled_content_order.pop_front();
+                auto const [lo, hi] = l.recent_settled_content.equal_range(old);
+                auto const it_old = std::find_if(lo, hi, [&](auto const& kv) { return kv.second.seq == old_seq; });
+                if (it_old != hi) l.recent_settled_content.erase(it_old);  // else it came late already
+            }
+        }
         if (e.tag) {
-            auto [lo, hi] = l.by_tag.equal_range(*e.tag);
-            for (auto t = lo; t != hi; ++t)
-                if (t->second == older) {
-                    l.by_tag.erase(t);
-                    break;
-                }
-            if (l.recent_settled.insert_or_assign(*e.tag, Ledger::Settled{queue, e.pos, e.must_drop}).second) {
+            erase_pair(l.by_tag, *e.tag, older);
+            if (l.recent_settled.insert_or_assign(*e.tag, settled).second) {
                 l.recent_settled_order.push_back(*e.tag);
                 if (l.recent_settled_order.size() > kRecentTags) {
                     l.recent_settled.erase(l.recent_settled_order.front());
@@ -239,16 +317,16 @@ std::string Scoreboard::describe_missing(Entry const& e) const {
 
 void Scoreboard::forget(Ledger& l, std::size_t idx) {
     auto const it = l.entries.find(idx);
-    FrameTag const tag = *it->second.tag;
-    auto [lo, hi] = l.by_tag.equal_range(tag);
-    for (auto t = lo; t != hi; ++t)
-        if (t->second == idx) {
-            l.by_tag.erase(t);
-            break;
-        }
+    std::optional<FrameTag> const tag = it->second.tag;
+    if (auto const content = it->second.content) {
+        erase_pair(l.by_content, *content, idx);
+        l.recent_done_content.add(*content);
+    }
     l.entries.erase(it);
-    if (l.recent_done.insert(tag).second) {
-        l.recent_order.push_back(tag);
+    if (!tag) return;
+    erase_pair(l.by_tag, *tag, idx);
+    if (l.recent_done.insert(*tag).second) {
+        l.recent_order.push_back(*tag);
         if (l.recent_order.size() > kRecentTags) {
             l.recent_done.erase(l.recent_order.front());
             l.recent_order.pop_front();
@@ -311,7 +389,6 @@ std::uint64_t Scoreboard::check_drops(Ledger const& l, char const* dir, DropCoun
         for (auto const& [reason, n] : m.must) q.must[reason] += n;
     }
     for (auto const& [id, e] : l.entries) {
-        if (e.done) continue;
         auto& q = queues[e.queue];
         ++q.frames;
         if (e.must_drop) ++q.must[*e.must_drop];
@@ -358,7 +435,6 @@ Summary Scoreboard::finish() {
                 if (names.size() < kListedMissing) names.push_back(n);
         }
         for (auto const& [id, e] : l.entries) {
-            if (e.done) continue;
             ++total;
             if (names.size() < kListedMissing) names.push_back(describe_missing(e));
         }

@@ -21,7 +21,13 @@
 // is an error: no allowance exists. A passing run has lost == 0, every posted TX frame seen or
 // reported returned unsent, and no error.
 // Frames are identified by their FrameTag when they carry one (decode_tag), else by their
-// bytes. Errors (wrong queue, reordering, duplicate, unexpected, corrupt with the first
+// bytes: foreign traffic (a pcap file, a real network stack over TAP) carries no tag, runs for
+// hours and legitimately repeats byte-identical frames (duplicate ACKs, repeated solicitations).
+// So an untagged frame is looked up by a hash of its bytes, in time independent of the run's
+// length: the first byte-equal outstanding entry of the delivering queue (RX), else of another
+// queue (a wrong-queue error). A frame received more times than it was posted or put is a
+// duplicate; received after a later frame of its queue, out of order (as for tags). A corrupt
+// untagged frame is matched to the outstanding entry it shares the longest prefix with. Errors (wrong queue, reordering, duplicate, unexpected, corrupt with the first
 // differing byte and hex context, verdict/hash mismatch, undeclared drops) are collected with
 // the frame's tag and queue; with throw_on_error(true) the first one throws ScoreboardError.
 #pragma once
@@ -35,6 +41,8 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/checksum.hpp"
@@ -167,13 +175,16 @@ private:
         std::uint64_t pos = 0;            // position in its queue's order
         Bytes expected;
         std::optional<FrameTag> tag;
-        bool done = false;
+        std::optional<std::uint64_t> content;  // hash of `expected` when those bytes carry no tag
         std::optional<DropReason> must_drop;
         RxExpectation rx;                 // RX only
     };
     // Books that stay flat over a long run: an entry lives until its frame is accounted for;
-    // then a tagged one is forgotten (its tag stays in a bounded window of recent tags, so a
-    // duplicate is still named as one), an untagged one (foreign frames, found by bytes) stays.
+    // then it is forgotten and its tag, or the hash of its bytes when it has none, stays in a
+    // bounded window of recent ones, so a duplicate is still named as one. Every lookup is by tag
+    // or by content hash: no step scans the books except naming a corrupt or unexpected frame
+    // (an error), and that scans only the outstanding entries. The hash windows hold no bytes: a
+    // 64-bit collision could only change which error a failing frame is named by.
     // A frame still outstanding when a later frame of its queue completes can only be missing
     // (a queue delivers in order; coming later it would be out of order, an error either way): it
     // is settled, counted per queue and reason, and its bytes are freed. Drops are reported as
@@ -183,8 +194,19 @@ private:
         std::map<DropReason, std::uint64_t> must;  // of which required to be dropped, by reason
         std::vector<std::string> names;            // the first few, for the report
     };
+    /// The last kRecentTags hashes of frames accounted for (a hash repeated in the window counts
+    /// from its last time).
+    class RecentContent {
+    public:
+        void add(std::uint64_t content);
+        bool contains(std::uint64_t content) const { return last_.contains(content); }
+    private:
+        std::unordered_map<std::uint64_t, std::uint64_t> last_;  // hash -> its last sequence number
+        std::deque<std::pair<std::uint64_t, std::uint64_t>> order_;  // (hash, sequence number)
+        std::uint64_t next_ = 0;
+    };
     struct Ledger {
-        std::map<std::size_t, Entry> entries;                   // by arrival, outstanding first-class
+        std::map<std::size_t, Entry> entries;                   // outstanding, by arrival
         std::size_t next_id = 0;
         std::map<std::uint16_t, std::uint64_t> next_pos;        // per queue
         std::map<std::uint16_t, std::optional<std::uint64_t>> last_done_pos;
@@ -203,6 +225,16 @@ private:
         };
         std::map<FrameTag, Settled> recent_settled;
         std::deque<FrameTag> recent_settled_order;
+        // The same by content for frames without a tag; byte-identical frames may be posted again.
+        std::unordered_multimap<std::uint64_t, std::size_t> by_content;  // outstanding, hash -> entry
+        RecentContent recent_done_content;
+        struct SettledContent {
+            std::uint64_t seq = 0;  // order of settling: a late arrival takes the oldest
+            Settled settled;
+        };
+        std::unordered_multimap<std::uint64_t, SettledContent> recent_settled_content;
+        std::deque<std::pair<std::uint64_t, std::uint64_t>> recent_settled_content_order;  // (hash, seq)
+        std::uint64_t next_settled_seq = 0;
     };
     static constexpr std::size_t kListedMissing = 10;
     static constexpr std::size_t kRecentTags = 4096;  // duplicates come within a ring or two of the original
@@ -215,6 +247,12 @@ private:
     /// The entry a received frame belongs to, or nullopt after reporting why there is none.
     std::optional<std::size_t> match(Ledger& l, char const* dir, std::optional<std::uint16_t> queue,
                                      std::span<std::uint8_t const> bytes);
+    /// match() for a frame without a tag.
+    std::optional<std::size_t> match_untagged(Ledger& l, char const* dir, std::optional<std::uint16_t> queue,
+                                              std::span<std::uint8_t const> bytes);
+    /// A received frame settled as missing came after all: it is not missing, and out of order.
+    void report_late(Ledger& l, char const* dir, std::optional<FrameTag> const& tag, std::size_t bytes,
+                     Ledger::Settled const& late);
     void complete(Ledger& l, char const* dir, std::size_t idx, std::uint16_t queue, std::span<std::uint8_t const> got);
     void error(std::string msg);
     static std::string name_of(std::optional<FrameTag> const& tag, std::size_t bytes);
