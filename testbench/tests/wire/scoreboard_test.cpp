@@ -2,6 +2,7 @@
 // verdicts, undeclared drops and lost frames fail with messages that name the frame.
 #include <catch2/catch.hpp>
 
+#include <deque>
 #include <set>
 
 #include "model/toeplitz.hpp"
@@ -44,6 +45,25 @@ struct Fixture {
     }();
     wire::TrafficGenerator gen{cfg, rng};
 };
+
+/// A frame without a FrameTag, as a real network stack sends them: non-IP (RX expects queue 0),
+/// `size` bytes, `n` in its first payload bytes so that different `n` give different bytes.
+Frame foreign_frame(std::uint64_t n, std::size_t size) {
+    Frame f;
+    f.bytes.assign(size, 0);
+    for (std::size_t i = 0; i < 6; ++i) f.bytes[i] = 0x02, f.bytes[6 + i] = static_cast<std::uint8_t>(0x10 + i);
+    model::store_be16(f.bytes, 12, 0x88B5);  // IEEE local experimental EtherType
+    for (std::size_t i = 0; i < 8; ++i) f.bytes[14 + i] = static_cast<std::uint8_t>(n >> (8 * i));
+    for (std::size_t i = 22; i < size; ++i) f.bytes[i] = static_cast<std::uint8_t>(n * 31 + i);
+    return f;
+}
+
+RxDelivery deliver_on(std::uint16_t queue, Frame const& f) {
+    RxDelivery d;
+    d.queue = queue;
+    d.bytes = f.bytes;
+    return d;
+}
 
 }  // namespace
 
@@ -368,5 +388,139 @@ TEST_CASE("scoreboard: TX frames returned unsent are accounted per queue", "[sco
         CHECK(s.tx_missing == 1);
         CHECK_THAT(all_errors(sb), Catch::Contains("TX queue 1: 1 drops reported but only 0 frames are missing") &&
                                        Catch::Contains("never seen on the wire"));
+    }
+}
+
+TEST_CASE("scoreboard: 200,000 untagged frames each way take constant time per frame and bounded memory", "[scoreboard]") {
+    // Foreign traffic (a real stack over TAP) runs for millions of frames: finding an untagged
+    // frame must not scan the books, and accounted-for frames must be forgotten. With a scan over
+    // every frame ever seen this took tens of minutes; it takes well under a second.
+    constexpr std::size_t kFrames = 200'000, kInFlight = 32;
+    constexpr std::size_t kHeldBound = 2 * (kInFlight + 1);  // TX and RX, just before a completion
+    Scoreboard sb("foreign");
+    std::deque<Frame> tx, rx;
+    std::size_t held_max = 0;
+    auto const size_of = [](std::uint64_t n) { return 60 + n % 141; };  // 60..200 bytes
+    for (std::uint64_t n = 0; n < 2 * kFrames; n += 2) {
+        auto const queue = static_cast<std::uint16_t>(n / 2 % 4);
+        tx.push_back(foreign_frame(n, size_of(n)));
+        sb.tx_posted(queue, tx.back());
+        rx.push_back(foreign_frame(n + 1, size_of(n + 1)));
+        sb.rx_put(rx.back());
+        held_max = std::max(held_max, sb.frames_held());
+        if (sb.frames_held() > kHeldBound) FAIL("frames_held() " << sb.frames_held() << " after frame " << n / 2);
+        if (tx.size() == kInFlight) sb.tx_seen(tx.front()), tx.pop_front();
+        if (rx.size() == kInFlight) sb.rx_delivered(deliver_on(0, rx.front())), rx.pop_front();
+    }
+    for (; !tx.empty(); tx.pop_front()) sb.tx_seen(tx.front());
+    for (; !rx.empty(); rx.pop_front()) sb.rx_delivered(deliver_on(0, rx.front()));
+    INFO(all_errors(sb));
+    auto const s = sb.finish();
+    CHECK(s.passed);
+    CHECK(s.tx_seen.at(3).packets == kFrames / 4);
+    CHECK(s.rx_delivered.at(0).packets == kFrames);
+    CHECK(held_max == 2 * kInFlight);
+    CHECK(sb.frames_held() == 0);
+}
+
+TEST_CASE("scoreboard: byte-identical untagged frames posted 3 times pass when received 3 times; a 4th is one duplicate", "[scoreboard]") {
+    // Real traffic repeats frames (duplicate ACKs, repeated solicitations): only a frame received
+    // more often than it was sent is a duplicate.
+    Frame const x = foreign_frame(7, 90), y = foreign_frame(8, 64);
+    REQUIRE_FALSE(wire::decode_tag(x.bytes));
+    std::string const duplicate = "duplicate (already received once)";
+    SECTION("TX") {
+        Scoreboard sb("tx");
+        for (auto const* f : {&x, &y, &x, &x}) sb.tx_posted(1, *f);
+        for (auto const* f : {&x, &y, &x, &x}) sb.tx_seen(*f);
+        INFO(all_errors(sb));
+        CHECK(sb.passed());
+        CHECK(sb.frames_held() == 0);
+        sb.tx_seen(x);
+        auto const errors = sb.errors();
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0] == "tx: TX untagged frame (90 bytes): " + duplicate);
+        CHECK(sb.finish().tx_duplicates == 1);
+    }
+    SECTION("RX") {
+        Scoreboard sb("rx");
+        for (int i = 0; i < 3; ++i) sb.rx_put(x);
+        for (int i = 0; i < 3; ++i) sb.rx_delivered(deliver_on(0, x));
+        INFO(all_errors(sb));
+        CHECK(sb.passed());
+        sb.rx_delivered(deliver_on(0, x));
+        auto const errors = sb.errors();
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0] == "rx: RX untagged frame (90 bytes) on queue 0: " + duplicate);
+    }
+}
+
+TEST_CASE("scoreboard: an untagged frame on the wrong queue, corrupt, or never sent is named as before", "[scoreboard]") {
+    Frame const x = foreign_frame(1, 80), z = foreign_frame(2, 70);
+    Scoreboard sb("foreign");
+    SECTION("wrong queue") {
+        sb.rx_put(x);  // non-IP: queue 0
+        sb.rx_delivered(deliver_on(2, x));
+        CHECK(sb.errors() == std::vector<std::string>{"foreign: RX untagged frame (80 bytes): delivered on queue 2, "
+                                                      "expected queue 0"});
+    }
+    SECTION("corrupt") {
+        sb.tx_posted(1, z);
+        sb.tx_posted(1, x);
+        Frame bad = x;
+        bad.bytes[40] ^= 0x01;
+        sb.tx_seen(z);
+        sb.tx_seen(bad);
+        auto const errors = sb.errors();
+        REQUIRE(errors.size() == 1);
+        CHECK_THAT(errors[0], Catch::StartsWith("foreign: TX untagged frame (80 bytes) on queue 1: corrupt: first "
+                                                "difference at byte 40 (expected 80 bytes, got 80): expected @0x20:"));
+        CHECK(sb.frames_held() == 0);
+    }
+    SECTION("never sent") {
+        sb.tx_posted(0, x);
+        sb.tx_seen(x);
+        sb.tx_seen(z);
+        sb.rx_delivered(deliver_on(3, z));
+        CHECK(sb.errors() == std::vector<std::string>{
+                                 "foreign: TX untagged frame (70 bytes): unexpected (matches nothing outstanding)",
+                                 "foreign: RX untagged frame (70 bytes) on queue 3: unexpected (matches nothing "
+                                 "outstanding)"});
+    }
+}
+
+TEST_CASE("scoreboard: an untagged frame settled missing that arrives late is out of order, not lost", "[scoreboard]") {
+    // As for tagged frames: a later frame of its queue completed first, so it was settled as
+    // missing; when it comes after all it is no longer missing, and it is out of order.
+    Frame const a = foreign_frame(1, 100), b = foreign_frame(2, 100);
+    Scoreboard sb("late");
+    SECTION("once") {
+        sb.rx_put(a);
+        sb.rx_put(b);
+        sb.rx_delivered(deliver_on(0, b));
+        CHECK(sb.frames_held() == 0);
+        sb.rx_delivered(deliver_on(0, a));
+        auto const s = sb.finish();
+        CHECK(s.lost == 0);
+        CHECK(s.rx_undelivered == 0);
+        CHECK(sb.errors() == std::vector<std::string>{"late: RX untagged frame (100 bytes) on queue 0: out of order (it "
+                                                      "is #0 in its queue, but #1 came already)"});
+    }
+    SECTION("posted twice, both late: the older first, then a third one matches nothing") {
+        sb.tx_posted(2, a);
+        sb.tx_posted(2, a);
+        sb.tx_posted(2, b);
+        sb.tx_seen(b);
+        sb.tx_seen(a);
+        sb.tx_seen(a);
+        sb.tx_seen(a);
+        auto const s = sb.finish();
+        CHECK(s.tx_missing == 0);
+        CHECK(sb.errors() == std::vector<std::string>{
+                                 "late: TX untagged frame (100 bytes) on queue 2: out of order (it is #0 in its queue, "
+                                 "but #2 came already)",
+                                 "late: TX untagged frame (100 bytes) on queue 2: out of order (it is #1 in its queue, "
+                                 "but #2 came already)",
+                                 "late: TX untagged frame (100 bytes): unexpected (matches nothing outstanding)"});
     }
 }
