@@ -26,10 +26,13 @@
 // So an untagged frame is looked up by a hash of its bytes, in time independent of the run's
 // length: the first byte-equal outstanding entry of the delivering queue (RX), else of another
 // queue (a wrong-queue error). A frame received more times than it was posted or put is a
-// duplicate; received after a later frame of its queue, out of order (as for tags). A corrupt
-// untagged frame is matched to the outstanding entry it shares the longest prefix with. Errors (wrong queue, reordering, duplicate, unexpected, corrupt with the first
-// differing byte and hex context, verdict/hash mismatch, undeclared drops) are collected with
-// the frame's tag and queue; with throw_on_error(true) the first one throws ScoreboardError.
+// duplicate; received after a later frame of its queue completed, out of order (as for tags).
+// Both are recognized within the last 4096 frames accounted for or settled (kRecentTags);
+// beyond that such a frame is named unexpected or corrupt, an error still. A corrupt untagged
+// frame is matched to the outstanding entry it shares the longest prefix with. Errors (wrong
+// queue, reordering, duplicate, unexpected, corrupt with the first differing byte and hex
+// context, verdict/hash mismatch, undeclared drops) are collected with the frame's tag and
+// queue; with throw_on_error(true) the first one throws ScoreboardError.
 #pragma once
 
 #include <array>
