@@ -58,7 +58,7 @@ std::string regress_usage() {
            "  --slurm-mem M          sbatch --mem=M\n"
            "  --slurm-account A      sbatch --account=A\n"
            "  --slurm-throttle N     array tasks running at once (--array=0-K%N; default 64)\n"
-           "  --slurm-runs-per-task N  runs per array task (default: runs / 1000, at least 1)\n"
+           "  --slurm-runs-per-task N  runs per array task (default: runs / 1000, at least 10)\n"
            "  --slurm-option ARG     ARG passed to sbatch as is (repeat it: --slurm-option=--qos=low)\n"
            "  --slurm-wait-limit S   the job not done S seconds after submission is cancelled, its runs\n"
            "                         left failed (default: no limit)\n"

@@ -364,7 +364,10 @@ private:
 
 std::size_t runs_per_task_for(SlurmOptions const& o, std::size_t runs) {
     if (o.runs_per_task > 0) return o.runs_per_task;
-    return std::max<std::size_t>(1, (runs + 999) / 1000);
+    // An array task costs the scheduler and the node seconds to start (about 3 s of a CPU on the
+    // one-node Slurm here): ten runs at least, so that a few seconds of runs carry it; and at most
+    // 1000 tasks, far below a cluster's MaxArraySize.
+    return std::max<std::size_t>(10, (runs + 999) / 1000);
 }
 
 std::vector<std::string> sbatch_arguments(SlurmOptions const& o, std::size_t task_count, std::size_t runs_per_task,

@@ -49,7 +49,7 @@ struct SlurmOptions {
     std::string mem;                       // sbatch --mem
     std::string account;                   // sbatch --account
     unsigned throttle = 64;                // tasks running at once: --array=0-N%THROTTLE
-    std::size_t runs_per_task = 0;         // 0: ceil(runs / 1000), so an array has at most 1000 tasks
+    std::size_t runs_per_task = 0;         // 0: max(10, ceil(runs / 1000)): at most 1000 tasks
     std::vector<std::string> sbatch_options;  // --slurm-option, verbatim, after the others
     unsigned jobs_per_task = 1;            // -j: runs at once in a task (its --cpus-per-task)
     double wait_limit_seconds = 0;         // --slurm-wait-limit (0 = none)

@@ -470,8 +470,8 @@ TEST_CASE("slurm shards: run i goes to task i % K, every run once, the same spli
     CHECK(task_count_for(100'000, 100) == 1000);
     CHECK(task_count_for(0, 5) == 1);
     SlurmOptions o;
-    CHECK(runs_per_task_for(o, 9) == 1);
-    CHECK(runs_per_task_for(o, 100'000) == 100);  // at most 1000 tasks by default
+    CHECK(runs_per_task_for(o, 9) == 10);         // a task carries at least ten runs ...
+    CHECK(runs_per_task_for(o, 100'000) == 100);  // ... and an array has at most 1000 tasks
     o.runs_per_task = 7;
     CHECK(runs_per_task_for(o, 100'000) == 7);
 
