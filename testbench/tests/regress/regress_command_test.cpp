@@ -413,7 +413,7 @@ TEST_CASE("through Slurm: a crash, a hang past --timeout and an array task that 
                                           {"crash", "--packets 3", "seeds = 1"},
                                           {"hang", "--packets 4", "seeds = 1"},
                                           {"task-dies", "--packets 6", "seeds = 1"}}));
-    auto const e = regress(dir, fmt::format("plan.toml --backend slurm --nicsim {} --timeout 1", fake.string()));
+    auto const e = regress(dir, fmt::format("plan.toml --backend slurm --slurm-runs-per-task 1 --nicsim {} --timeout 1", fake.string()));
     INFO(e.output);
     CHECK(e.status == 1);
     auto const s = read_json(dir / "regress-out" / "summary.json");
@@ -424,7 +424,7 @@ TEST_CASE("through Slurm: a crash, a hang past --timeout and an array task that 
     CHECK(s["runs"][2]["reason"].get<std::string>().rfind("killed by SIGSEGV (last output: fake nicsim run: packets 3", 0) == 0);
     CHECK(s["runs"][3]["failure_kind"] == "timeout");
     CHECK(s["runs"][3]["reason"] == "timeout: still running after the limit of 1 s (its process group was ended)");
-    // Task 4 (one run per task here) was killed under its run: no outcome file; squeue says it ended.
+    // Task 4 (one run per task) was killed under its run: no outcome file; squeue says it ended.
     CHECK(s["runs"][4]["status"] == "failed");
     CHECK(s["runs"][4]["failure_kind"] == "lost");
     auto const job = slurm_job_of(dir / "regress-out");
