@@ -16,6 +16,7 @@
 #include "fst/fst_file.hpp"
 #include "lib/command.hpp"  // waves
 #include "nicsim/regress/regress_command.hpp"
+#include "nicsim/regress/shard.hpp"
 #include "replay/failure_waves.hpp"
 #ifdef NICSIM_SYSTEMC_TOP_CONFIG
 #include "systemc_top.hpp"
@@ -430,6 +431,8 @@ int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std
     }
     if (cmd == "run") return run_command(rest, out, err, progress);
     if (cmd == "regress") return regress::run_regress_command(rest, out, err, regress_environment(progress));
+    // Hidden: what each array task of `nicsim regress --backend slurm` runs (regress/shard.hpp).
+    if (cmd == "regress-shard") return regress::run_regress_shard_command(rest, out, err);
     if (cmd == "waves") return waves::run_waves_command("nicsim waves", rest, out, err);
     err << fmt::format("nicsim: {}: unknown command (run, regress or waves; nicsim --help)\n", cmd);
     return 2;

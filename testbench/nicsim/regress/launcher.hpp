@@ -3,11 +3,10 @@
 // (passed, failed, refused) is decided from the files the run leaves in its folder, never by the
 // launcher, so every backend gives the same results.
 //
-// Backends: local (local_launcher.hpp: fork/exec on this machine, -j at a time). A cluster backend
-// (Slurm, next) implements the same interface: it writes the jobs to a manifest in the shared
-// output folder, submits one job array whose tasks each run a shard of the jobs with the local
-// launcher and leave an outcome file per run, and reports each run as its outcome file appears
-// (docs/regress.md, "Backends").
+// Backends: local (local_launcher.hpp: fork/exec on this machine, -j at a time) and Slurm
+// (slurm_launcher.hpp: one job array whose tasks each run a shard of the jobs with the local
+// launcher and leave an outcome file per run in the shared output folder, shard.hpp; each run is
+// reported as its outcome file appears). docs/regress.md, "Backends".
 #pragma once
 
 #include <cstddef>
@@ -35,6 +34,7 @@ struct LaunchOutcome {
         timed_out,     // ran past its timeout: its process group was ended
         cancelled,     // ended because the regression stopped (Ctrl-C, --fail-fast)
         not_started,   // could not be started (detail says why)
+        lost,          // the backend lost it: a cluster task that died or was never run (detail says how)
     };
     End end = End::not_started;
     int exit_status = 0;

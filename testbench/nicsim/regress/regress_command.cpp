@@ -15,10 +15,12 @@
 #include <fmt/format.h>
 
 #include "io/output_file.hpp"
+#include "nicsim/regress/interrupt_watch.hpp"
 #include "nicsim/regress/local_launcher.hpp"
 #include "nicsim/regress/progress.hpp"
 #include "nicsim/regress/report.hpp"
 #include "nicsim/regress/seeds.hpp"
+#include "nicsim/regress/slurm_launcher.hpp"
 
 namespace nicsim::regress {
 
@@ -47,6 +49,19 @@ std::string regress_usage() {
            "  --timeout S        a run still going after S seconds is ended and failed (\"timeout\");\n"
            "                     default: the plan's timeout = S, else none\n"
            "  --nicsim PATH      the program each run executes (default: this nicsim)\n"
+           "  --backend B        where runs execute: local (default: -j child processes here) or slurm (one\n"
+           "                     Slurm job array; --out and this nicsim on a filesystem the nodes share)\n"
+           "\n"
+           "With --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1):\n"
+           "  --slurm-partition P    sbatch --partition=P\n"
+           "  --slurm-time T         sbatch --time=T per array task (default: from the run timeout)\n"
+           "  --slurm-mem M          sbatch --mem=M\n"
+           "  --slurm-account A      sbatch --account=A\n"
+           "  --slurm-throttle N     array tasks running at once (--array=0-K%N; default 64)\n"
+           "  --slurm-runs-per-task N  runs per array task (default: runs / 1000, at least 10)\n"
+           "  --slurm-option ARG     ARG passed to sbatch as is (repeat it: --slurm-option=--qos=low)\n"
+           "  --slurm-wait-limit S   the job not done S seconds after submission is cancelled, its runs\n"
+           "                         left failed (default: no limit)\n"
            "  -h, --help         this text\n"
            "\n"
            "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
@@ -74,6 +89,10 @@ struct Options {
     std::string rerun_failed;
     std::optional<double> timeout_seconds;
     std::string nicsim;
+    std::string backend = "local";
+    bool jobs_given = false;
+    SlurmOptions slurm;
+    std::string first_slurm_option;  // the first --slurm-* given (refused without --backend slurm)
     bool help = false;
 };
 
@@ -124,6 +143,7 @@ Options parse_options(std::span<std::string const> args) {
             o.seed_base = parse_uint(opt, value(), 0, ~std::uint64_t{0});
         } else if (opt == "-j" || opt == "--jobs") {
             o.jobs = static_cast<unsigned>(parse_uint(opt, value(), 1, 4096));
+            o.jobs_given = true;
         } else if (opt == "--out") {
             o.out = non_empty(value());
         } else if (opt == "--fail-fast") {
@@ -140,6 +160,31 @@ Options parse_options(std::span<std::string const> args) {
             o.timeout_seconds = t;
         } else if (opt == "--nicsim") {
             o.nicsim = non_empty(value());
+        } else if (opt == "--backend") {
+            o.backend = value();
+            if (o.backend != "local" && o.backend != "slurm")
+                throw UsageError(fmt::format("--backend: '{}' is not local or slurm", o.backend));
+        } else if (opt.rfind("--slurm-", 0) == 0) {
+            if (o.first_slurm_option.empty()) o.first_slurm_option = opt;
+            if (opt == "--slurm-partition") {
+                o.slurm.partition = non_empty(value());
+            } else if (opt == "--slurm-time") {
+                o.slurm.time = non_empty(value());
+            } else if (opt == "--slurm-mem") {
+                o.slurm.mem = non_empty(value());
+            } else if (opt == "--slurm-account") {
+                o.slurm.account = non_empty(value());
+            } else if (opt == "--slurm-throttle") {
+                o.slurm.throttle = static_cast<unsigned>(parse_uint(opt, value(), 1, 1'000'000));
+            } else if (opt == "--slurm-runs-per-task") {
+                o.slurm.runs_per_task = parse_uint(opt, value(), 1, 1'000'000);
+            } else if (opt == "--slurm-option") {
+                o.slurm.sbatch_options.push_back(non_empty(value()));
+            } else if (opt == "--slurm-wait-limit") {
+                o.slurm.wait_limit_seconds = static_cast<double>(parse_uint(opt, value(), 1, 100'000'000));
+            } else {
+                throw UsageError(fmt::format("{}: unknown option (nicsim regress --help lists them)", opt));
+            }
         } else if (opt.size() > 1 && opt[0] == '-') {
             throw UsageError(fmt::format("{}: unknown option (nicsim regress --help lists them)", opt));
         } else {
@@ -147,48 +192,14 @@ Options parse_options(std::span<std::string const> args) {
         }
     }
     if (o.help) return o;
+    if (o.backend != "slurm" && !o.first_slurm_option.empty())
+        throw UsageError(fmt::format("{}: only with --backend slurm", o.first_slurm_option));
+    if (o.backend == "slurm" && !o.jobs_given) o.jobs = 1;  // per array task: one CPU each by default
     if (positional.empty()) throw UsageError("missing PLAN (a TOML file; nicsim regress --help)");
     if (positional.size() > 1) throw UsageError(fmt::format("{}: one PLAN only (already given: {})", positional[1], positional[0]));
     o.plan = positional[0];
     return o;
 }
-
-/// SIGINT and SIGTERM while the regression runs: remembered, and a byte in a pipe the launcher
-/// polls, so it wakes at once. The previous handlers come back at the end.
-class InterruptWatch {
-public:
-    InterruptWatch() {
-        if (::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) pipe_[0] = pipe_[1] = -1;
-        write_fd_.store(pipe_[1]);
-        signal_.store(0);
-        struct sigaction sa{};
-        sa.sa_handler = [](int sig) {
-            signal_.store(sig);
-            if (int const fd = write_fd_.load(); fd >= 0) [[maybe_unused]] auto n = ::write(fd, "!", 1);
-        };
-        sigemptyset(&sa.sa_mask);
-        ::sigaction(SIGINT, &sa, &old_int_);
-        ::sigaction(SIGTERM, &sa, &old_term_);
-    }
-    ~InterruptWatch() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
-        write_fd_.store(-1);
-        for (int fd : pipe_)
-            if (fd >= 0) ::close(fd);
-    }
-    InterruptWatch(InterruptWatch const&) = delete;
-    InterruptWatch& operator=(InterruptWatch const&) = delete;
-
-    int wake_fd() const { return pipe_[0]; }
-    int signal() const { return signal_.load(); }
-
-private:
-    static inline std::atomic<int> signal_{0};
-    static inline std::atomic<int> write_fd_{-1};
-    int pipe_[2] = {-1, -1};
-    struct sigaction old_int_{}, old_term_{};
-};
 
 /// The scenarios to run, in plan order: all, or --group's, narrowed by --filter.
 std::vector<PlanScenario const*> select_scenarios(Plan const& plan, Options const& o) {
@@ -275,7 +286,7 @@ void prepare_output(fs::path const& out, std::string const& rerun_of) {
         if (!empty && !fs::exists(out / kOutputMarker, ec))
             throw UsageError(fmt::format("--out {}: not empty and not a regression's output folder (no {}); choose "
                                          "another or empty it", out.string(), kOutputMarker));
-        for (auto const* name : {"runs", "summary.json", "junit.xml"}) fs::remove_all(out / name, ec);
+        for (auto const* name : {"runs", "summary.json", "junit.xml", "slurm"}) fs::remove_all(out / name, ec);
     }
     fs::create_directories(out, ec);
     if (ec) throw UsageError(fmt::format("--out {}: cannot create it: {}", out.string(), ec.message()));
@@ -350,6 +361,12 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
             return 0;
         }
         program = nicsim_program(o, env);
+        if (o.backend == "slurm") {
+            if (!find_on_path("sbatch"))
+                throw UsageError("--backend slurm: no sbatch on PATH (Slurm's client commands: install slurm-client and "
+                                 "point SLURM_CONF at the cluster, or start a one-node Slurm here: tools/slurm-local start)");
+            if (env.self_path.empty()) throw UsageError("--backend slurm: the path of this nicsim is unknown");
+        }
         plan = load_plan(o.plan, env.plan_context);
         auto const selected = select_scenarios(plan, o);
         reg.runs = plan_runs(plan, selected, o);
@@ -369,6 +386,7 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
     reg.seeds = o.seeds;
     reg.rerun_of = o.rerun_failed;
     reg.jobs = o.jobs;
+    reg.backend = o.backend;
     double const timeout = o.timeout_seconds.value_or(plan.timeout_seconds.value_or(0));
 
     std::vector<LaunchJob> jobs;
@@ -393,19 +411,36 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
         scenario_of_run.push_back(r.scenario);
     }
 
-    out << fmt::format("nicsim regress: {}: {} runs of {} scenario(s){}, seed base {}, -j {}, output in {}\n", o.plan,
+    out << fmt::format("nicsim regress: {}: {} runs of {} scenario(s){}, seed base {}, -j {}{}, output in {}\n", o.plan,
                        reg.runs.size(), reg.scenarios.size(),
                        o.rerun_failed.empty() ? "" : fmt::format(" (those that failed in {})", o.rerun_failed),
-                       o.seed_base, o.jobs, o.out);
+                       o.seed_base, o.jobs, o.backend == "slurm" ? " per Slurm array task" : "", o.out);
     out.flush();
     auto const start = std::chrono::steady_clock::now();
     InterruptWatch interrupt;
     Progress progress(out, env.terminal, scenario_of_run, o.jobs);
     Events events(reg.runs, o.out, progress, interrupt, o.fail_fast);
-    LocalLaunchOptions lo;
-    lo.jobs = o.jobs;
-    lo.wake_fd = interrupt.wake_fd();
-    make_local_launcher(lo)->run(jobs, events);  // a signal after the last run ended changes nothing
+    std::unique_ptr<Launcher> launcher;
+    if (o.backend == "slurm") {
+        SlurmOptions so = o.slurm;
+        so.jobs_per_task = o.jobs;
+        so.out_dir = fs::absolute(o.out);
+        so.nicsim = fs::absolute(env.self_path).string();
+        so.wake_fd = interrupt.wake_fd();
+        launcher = make_slurm_launcher(so);
+    } else {
+        LocalLaunchOptions lo;
+        lo.jobs = o.jobs;
+        lo.wake_fd = interrupt.wake_fd();
+        launcher = make_local_launcher(lo);
+    }
+    try {
+        launcher->run(jobs, events);  // a signal after the last run ended changes nothing
+    } catch (SlurmError const& e) {
+        progress.done();
+        err << "nicsim regress: " << cosim::one_line(e.what()) << "\n";
+        return 2;
+    }
     progress.done();
     reg.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     reg.stopped = events.stop_reason();

@@ -127,6 +127,9 @@ void settle(RunResult& r, LaunchOutcome const& outcome, fs::path const& out_dir,
     case End::not_started:
         fail(r, "not-started", fmt::format("could not start: {}", outcome.detail));
         return;
+    case End::lost:
+        fail(r, "lost", outcome.detail);
+        return;
     case End::cancelled:
         settle_not_started(r, fmt::format("cancelled: {}", stop_reason));
         return;

@@ -8,6 +8,7 @@
 //   a signal, 128 + N                   failed: "killed by SIGSEGV", "ended by SIGTERM (exit status 143)"
 //   past --timeout                      failed: "timeout after N s"
 //   any other exit, no/bad run.json     failed, saying so
+//   lost by the backend                 failed: how ("the Slurm array task 3 ended (FAILED) without ...")
 //   cancelled (Ctrl-C, --fail-fast)     not run
 #pragma once
 
@@ -35,7 +36,7 @@ struct RunResult {
 
     // What became of it.
     RunStatus status = RunStatus::not_run;
-    std::string failure_kind;          // failed: "failed", "timeout", "signal", "exit", "no-report", "not-started";
+    std::string failure_kind;          // failed: "failed", "timeout", "signal", "exit", "no-report", "not-started", "lost";
                                        // refused: "refused"; not run: "not-run"; passed: ""
     std::string reason;                // one line; "" when passed
     std::string replay_command;        // `nicsim run ... --seed S`

@@ -64,7 +64,9 @@ json without_timing(json j) {
 
 /// A stand-in for `nicsim`: what a run does is chosen by its --packets value (the plan's options
 /// are still checked by the real parser): 1 passes, 2 fails, 3 crashes (SIGSEGV), 4 hangs,
-/// 5 interrupts the regression (SIGINT to its parent) and hangs.
+/// 5 interrupts the regression (SIGINT to its parent) and hangs, 6 kills its parent (under Slurm:
+/// the array task running it), 7 says it started (a file "started" four folders up: next to
+/// the output folder) and hangs.
 fs::path fake_nicsim(fs::path const& dir) {
     auto const p = dir / "fake-nicsim";
     write_file(p, R"(#!/bin/sh
@@ -81,6 +83,8 @@ case "$packets" in
   3) kill -SEGV $$ ;;
   4) exec sleep 120 ;;
   5) kill -INT $PPID; exec sleep 120 ;;
+  6) kill -KILL $PPID; exec sleep 120 ;;
+  7) touch ../../../../started; exec sleep 120 ;;
 esac
 exit 9
 )");
@@ -293,6 +297,18 @@ TEST_CASE("bad input is one line and exit status 2, nothing run") {
     check("none.toml", "none.toml: cannot read the plan (no such file)");
     check("", "missing PLAN (a TOML file; nicsim regress --help)");
     check("unknown-member.toml -j 0", "-j: 0 is not in 1..4096");
+    check("unknown-member.toml --backend lsf", "--backend: 'lsf' is not local or slurm");
+    check("unknown-member.toml --slurm-partition debug", "--slurm-partition: only with --backend slurm");
+    check("unknown-member.toml --backend slurm --slurm-throttle 0", "--slurm-throttle: 0 is not in 1..1000000");
+    {  // no Slurm here: what is missing and how to get it
+        auto const e = nicsim::test::run_command(
+            fmt::format("cd '{}' && PATH=/nonexistent '{}' regress unknown-member.toml --backend slurm", dir.string(), NICSIM_BIN));
+        INFO(e.output);
+        CHECK(e.status == 2);
+        CHECK(e.output == "nicsim regress: --backend slurm: no sbatch on PATH (Slurm's client commands: install "
+                          "slurm-client and point SLURM_CONF at the cluster, or start a one-node Slurm here: "
+                          "tools/slurm-local start)\n");
+    }
     write_file(dir / "ok.toml", plan_of({{"ok", "--packets 5", "seeds = 1"}}, "[groups]\nsmoke = [\"ok\"]\n"));
     check("ok.toml --group nightly", "--group: no group 'nightly' in ok.toml (it has smoke)");
     check("ok.toml --filter '('", "--filter: '(' is not a regular expression (Mismatched '(' and ')' in regular expression)");
@@ -301,4 +317,158 @@ TEST_CASE("bad input is one line and exit status 2, nothing run") {
     check("ok.toml --out mine", "--out mine: not empty and not a regression's output folder (no .nicsim-regress); choose "
                                 "another or empty it");
     CHECK(slurp(dir / "mine" / "notes.txt") == "keep me\n");
+}
+
+// The Slurm backend on a real one-node Slurm (tools/slurm-local, started and stopped by the ctest
+// fixture "regress slurm: start"/"stop"; SLURM_CONF points at it). Tagged [slurm]: registered
+// only with that fixture (ctest -R "^regress slurm:").
+
+namespace {
+
+/// One line per run: what must not depend on the backend (the runs and their verdicts in
+/// summary.json, and the key figures of each run's run.json: deterministic per seed).
+std::vector<std::string> run_figures(fs::path const& out) {
+    std::vector<std::string> lines;
+    auto const summary = read_json(out / "summary.json");
+    for (auto const& r : summary["runs"]) {
+        std::string figures = "no run.json";
+        if (auto const p = out / r["dir"].get<std::string>() / "run.json"; fs::exists(p)) {
+            auto const j = read_json(p);
+            figures = fmt::format("cycles {} tx {} rx {} passed {}", j.value("cycles", json()).dump(),
+                                  j.value("tx_packets", json()).dump(), j.value("rx_packets", json()).dump(),
+                                  j.value("passed", json()).dump());
+        }
+        lines.push_back(fmt::format("{} run {} seed {}: {} ({}) {}", r["scenario"].get<std::string>(), r["index"].dump(),
+                                    r["seed_string"].get<std::string>(), r["status"].get<std::string>(),
+                                    r["reason"].dump(), figures));
+    }
+    return lines;
+}
+
+/// summary.json without timing and without the backend's name: what must be equal across backends.
+json comparable(fs::path const& out) {
+    auto j = without_timing(read_json(out / "summary.json"));
+    j.erase("backend");
+    return j;
+}
+
+std::string slurm_job_of(fs::path const& out) {
+    auto id = slurp(out / "slurm" / "job");
+    return id.substr(0, id.find('\n'));
+}
+
+}  // namespace
+
+TEST_CASE("the CI plan through Slurm: the same runs, verdicts and per-run figures as the local backend", "[slurm][dw64_q4][dw64_q1]") {
+    auto const dir = fresh_dir("slurm-ci");
+    auto const plan = fs::path(NICSIM_PLANS_DIR) / "ci.toml";
+    auto const local = regress(dir, fmt::format("'{}' -j 2 --out local", plan.string()));
+    INFO(local.output);
+    REQUIRE(local.status == 0);
+    // Two runs per array task, one at a time: 5 tasks on the node's CPUs.
+    auto const slurm = regress(dir, fmt::format("'{}' --backend slurm --slurm-runs-per-task 2 --slurm-throttle 4 --out slurm", plan.string()));
+    INFO(slurm.output);
+    CHECK(slurm.status == 0);
+    CHECK(slurm.output.find("nicsim regress: 9 runs: 9 passed, 0 failed, 0 refused, 0 not run") != std::string::npos);
+    CHECK(read_json(dir / "slurm" / "summary.json")["backend"] == "slurm");
+    CHECK(run_figures(dir / "slurm") == run_figures(dir / "local"));
+    CHECK(comparable(dir / "slurm").dump(1) == comparable(dir / "local").dump(1));
+    CHECK(junit_listing(dir / "slurm" / "junit.xml") == junit_listing(dir / "local" / "junit.xml"));
+    // The array: 5 tasks, each logged its shard.
+    for (int t = 0; t < 4; ++t)
+        CHECK(slurp(dir / "slurm" / "slurm" / "logs" / fmt::format("task-{}.out", t)).find(fmt::format("task {}: 2 of 2 outcomes written", t)) !=
+              std::string::npos);
+    CHECK(slurp(dir / "slurm" / "slurm" / "logs" / "task-4.out").find("task 4: 1 of 1 outcomes written") != std::string::npos);
+}
+
+TEST_CASE("through Slurm: a failure and a refusal are reported as locally, and --rerun-failed reruns them on Slurm", "[slurm][dw64_q4][dw64_q1]") {
+    auto const dir = fresh_dir("slurm-verdicts");
+    write_file(dir / "plan.toml", plan_of({{"passes", "--packets 20", "seeds = 2"},
+                                          {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"},
+                                          {"refused", "--config dw64_q1 --queues 4 --packets 10", "seeds = 1"}}));
+    auto const local = regress(dir, "plan.toml -j 2 --out local");
+    CHECK(local.status == 1);
+    auto const slurm = regress(dir, "plan.toml --backend slurm -j 2 --out slurm");
+    INFO(slurm.output);
+    CHECK(slurm.status == 1);
+    CHECK(run_figures(dir / "slurm") == run_figures(dir / "local"));
+    CHECK(comparable(dir / "slurm").dump(1) == comparable(dir / "local").dump(1));
+    auto const s = read_json(dir / "slurm" / "summary.json");
+    CHECK(s["runs"][2]["status"] == "failed");
+    CHECK(fs::exists(dir / "slurm" / s["runs"][2]["waves"].get<std::string>()));  // the failure's waves, written by the task
+    auto const rerun = regress(dir, "plan.toml --backend slurm --rerun-failed slurm --out rerun");
+    INFO(rerun.output);
+    CHECK(rerun.status == 1);
+    auto const r = read_json(dir / "rerun" / "summary.json");
+    REQUIRE(r["runs"].size() == 2);
+    CHECK(r["runs"][0]["seed"] == 33);
+    CHECK(r["runs"][0]["reason"] == s["runs"][2]["reason"]);
+    CHECK(r["runs"][1]["status"] == "refused");
+}
+
+TEST_CASE("through Slurm: a crash, a hang past --timeout and an array task that dies are failed runs with their reason, none lost", "[slurm]") {
+    auto const dir = fresh_dir("slurm-crash");
+    auto const fake = fake_nicsim(dir);
+    write_file(dir / "plan.toml", plan_of({{"ok", "--packets 1", "seeds = 2"},
+                                          {"crash", "--packets 3", "seeds = 1"},
+                                          {"hang", "--packets 4", "seeds = 1"},
+                                          {"task-dies", "--packets 6", "seeds = 1"}}));
+    auto const e = regress(dir, fmt::format("plan.toml --backend slurm --slurm-runs-per-task 1 --nicsim {} --timeout 1", fake.string()));
+    INFO(e.output);
+    CHECK(e.status == 1);
+    auto const s = read_json(dir / "regress-out" / "summary.json");
+    REQUIRE(s["runs"].size() == 5);
+    CHECK(s["runs"][0]["status"] == "passed");
+    CHECK(s["runs"][1]["status"] == "passed");
+    CHECK(s["runs"][2]["failure_kind"] == "signal");
+    CHECK(s["runs"][2]["reason"].get<std::string>().rfind("killed by SIGSEGV (last output: fake nicsim run: packets 3", 0) == 0);
+    CHECK(s["runs"][3]["failure_kind"] == "timeout");
+    CHECK(s["runs"][3]["reason"] == "timeout: still running after the limit of 1 s (its process group was ended)");
+    // Task 4 (one run per task) was killed under its run: no outcome file; squeue says it ended.
+    CHECK(s["runs"][4]["status"] == "failed");
+    CHECK(s["runs"][4]["failure_kind"] == "lost");
+    auto const job = slurm_job_of(dir / "regress-out");
+    CHECK(s["runs"][4]["reason"].get<std::string>().rfind(fmt::format("Slurm array task {}_4 ended (FAILED) without reporting this run (its log: ", job), 0) == 0);
+    CHECK(junit_listing(dir / "regress-out" / "junit.xml").find("| failure | lost | Slurm array task") != std::string::npos);
+}
+
+TEST_CASE("through Slurm: sbatch refusing the job is exit 2 with sbatch's own message", "[slurm]") {
+    auto const dir = fresh_dir("slurm-refused");
+    auto const fake = fake_nicsim(dir);
+    write_file(dir / "plan.toml", plan_of({{"ok", "--packets 1", "seeds = 2"}}));
+    auto const e = regress(dir, fmt::format("plan.toml --backend slurm --nicsim {} --slurm-partition nosuch", fake.string()));
+    INFO(e.output);
+    CHECK(e.status == 2);
+    CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 2);  // the header line, then the error
+    CHECK(e.output.find("\nnicsim regress: sbatch refused the job: sbatch: error: invalid partition specified: nosuch\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("through Slurm: Ctrl-C cancels the job and writes a partial report, every run accounted for", "[slurm]") {
+    auto const dir = fresh_dir("slurm-sigint");
+    auto const fake = fake_nicsim(dir);
+    write_file(dir / "plan.toml", plan_of({{"quick", "--packets 1", "seeds = 1"}, {"hangs", "--packets 7", "seeds = 3"}}));
+    // The regression in the background; SIGINT once a run says it started (a bounded wait for that file).
+    auto const e = nicsim::test::run_command(fmt::format(
+        "cd '{}' && {{ '{}' regress plan.toml --backend slurm --nicsim {} --slurm-runs-per-task 4 > log.txt 2>&1 & pid=$!; "
+        "i=0; while [ ! -e started ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
+        "kill -INT $pid; wait $pid; echo \"status $?\"; }}",
+        dir.string(), NICSIM_BIN, fake.string()));
+    INFO(e.output << slurp(dir / "log.txt"));
+    CHECK(fs::exists(dir / "started"));
+    CHECK(e.output == "status 130\n");
+    auto const s = read_json(dir / "regress-out" / "summary.json");
+    CHECK(s["stopped"] == "interrupted by SIGINT");
+    CHECK(s["totals"]["runs"] == 4);
+    CHECK(s["totals"]["passed"].get<int>() + s["totals"]["not_run"].get<int>() == 4);
+    CHECK(s["runs"][1]["reason"] == "cancelled: interrupted by SIGINT");
+    // The job was scancelled: Slurm lists none of its tasks as pending or running (once it has
+    // ended them, a bounded wait).
+    auto const job = slurm_job_of(dir / "regress-out");
+    auto const q = nicsim::test::run_command(fmt::format(
+        "i=0; while [ -n \"$(squeue --noheader --array --jobs={0} --states=PENDING,RUNNING,COMPLETING --format=%T)\" ] && "
+        "[ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; squeue --noheader --array --jobs={0} --states=all --format=%T", job));
+    INFO(q.output);
+    CHECK(q.output.find("RUNNING") == std::string::npos);
+    CHECK(q.output.find("PENDING") == std::string::npos);
 }

@@ -1,5 +1,7 @@
 // `nicsim regress` in parts, without a simulation: the plan reader, the seeds, a run's verdict
-// from what its process left, the reports, and the local launcher on tiny shell scripts.
+// from what its process left, the reports, the local launcher on tiny shell scripts, and the
+// Slurm backend's parts (its shards, outcome files and sbatch line; the backend itself runs in
+// the "regress slurm:" tests).
 // ctest -R "^regress unit:"
 #include <catch2/catch.hpp>
 
@@ -19,6 +21,8 @@
 #include "nicsim/regress/report.hpp"
 #include "nicsim/regress/run_result.hpp"
 #include "nicsim/regress/seeds.hpp"
+#include "nicsim/regress/shard.hpp"
+#include "nicsim/regress/slurm_launcher.hpp"
 
 namespace fs = std::filesystem;
 using namespace nicsim::regress;
@@ -458,4 +462,145 @@ TEST_CASE("the local launcher stops when asked: no new run, the running ones can
     CHECK(c.outcomes[1].end == LaunchOutcome::End::cancelled);
     CHECK(c.outcomes[1].wall_seconds < 30.0);
     CHECK_FALSE(c.outcomes.count(2));
+}
+
+TEST_CASE("slurm shards: run i goes to task i % K, every run once, the same split every time") {
+    CHECK(task_count_for(9, 1) == 9);
+    CHECK(task_count_for(9, 2) == 5);
+    CHECK(task_count_for(100'000, 100) == 1000);
+    CHECK(task_count_for(0, 5) == 1);
+    SlurmOptions o;
+    CHECK(runs_per_task_for(o, 9) == 10);         // a task carries at least ten runs ...
+    CHECK(runs_per_task_for(o, 100'000) == 100);  // ... and an array has at most 1000 tasks
+    o.runs_per_task = 7;
+    CHECK(runs_per_task_for(o, 100'000) == 7);
+
+    std::vector<LaunchJob> jobs(11);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        jobs[i].id = i;
+        jobs[i].argv = {"/bin/nicsim", "run", "--seed", std::to_string(100 + i)};
+        jobs[i].dir = fmt::format("/out/runs/s/run{}", i);
+        jobs[i].timeout_seconds = 30;
+    }
+    auto const shards = make_shards(jobs, 4, 2, 3, "/out/slurm/outcomes");
+    REQUIRE(shards.size() == 4);
+    std::multiset<std::size_t> seen;
+    for (auto const& s : shards) {
+        CHECK(s.task_count == 4);
+        CHECK(s.jobs == 2);
+        for (auto const& r : s.runs) {
+            CHECK(task_of_run(r.id, 4) == s.task);
+            seen.insert(r.id);
+        }
+    }
+    CHECK(seen.size() == 11);
+    CHECK(std::set<std::size_t>(seen.begin(), seen.end()).size() == 11);
+    CHECK(shards[1].runs.size() == 3);  // 1, 5, 9
+    CHECK(shards[1].runs[2].id == 9);
+    CHECK(shards[3].runs.size() == 2);  // 3, 7
+    auto const again = make_shards(jobs, 4, 2, 3, "/out/slurm/outcomes");
+    for (std::size_t t = 0; t < 4; ++t) CHECK(shard_json(again[t]) == shard_json(shards[t]));
+
+    SECTION("a shard file reads back as written; a broken one is one line naming it") {
+        auto const back = parse_shard(shard_json(shards[1]), "1.json");
+        CHECK(back.task == 1);
+        CHECK(back.outcome_dir == "/out/slurm/outcomes");
+        REQUIRE(back.runs.size() == 3);
+        CHECK(back.runs[1].argv == jobs[5].argv);
+        CHECK(back.runs[1].dir == jobs[5].dir);
+        CHECK(back.runs[1].timeout_seconds == 30);
+        CHECK(shard_json(back) == shard_json(shards[1]));
+        auto const error = [](std::string const& text) {
+            try {
+                parse_shard(text, "shards/2.json");
+            } catch (std::runtime_error const& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        };
+        CHECK(error("{\"format\": \"other\"}") == "shards/2.json: not a nicsim-regress-shard 1 file");
+        CHECK(error("{").rfind("shards/2.json: [json.exception.parse_error", 0) == 0);
+        CHECK(error("{").find('\n') == std::string::npos);
+    }
+}
+
+TEST_CASE("slurm outcome files: each way a run ends reads back as written, names other than ID.json are not outcomes") {
+    auto const dir = fresh_dir("outcomes");
+    using End = LaunchOutcome::End;
+    std::size_t id = 40;
+    for (auto end : {End::exited, End::signaled, End::timed_out, End::cancelled, End::not_started, End::lost}) {
+        RunOutcome r;
+        r.id = id++;
+        r.outcome.end = end;
+        r.outcome.exit_status = 143;
+        r.outcome.signal = SIGSEGV;
+        r.outcome.wall_seconds = 1.25;
+        r.outcome.cpu_seconds = 0.5;
+        r.outcome.detail = "the limit of 3 s \"quoted\"\n";
+        write_outcome(dir, r);
+        auto const back = parse_outcome(slurp(outcome_path(dir, r.id)), "o");
+        CHECK(back.id == r.id);
+        CHECK(back.outcome.end == end);
+        CHECK(back.outcome.exit_status == 143);
+        CHECK(back.outcome.signal == SIGSEGV);
+        CHECK(back.outcome.wall_seconds == 1.25);
+        CHECK(back.outcome.cpu_seconds == 0.5);
+        CHECK(back.outcome.detail == r.outcome.detail);
+    }
+    // Written whole: no temporary is left next to them.
+    std::size_t files = 0;
+    for (auto const& e : fs::directory_iterator(dir)) {
+        CHECK(outcome_id_of(e.path().filename().string()).has_value());
+        ++files;
+    }
+    CHECK(files == 6);
+    CHECK(outcome_path("/o", 17) == "/o/17.json");
+    CHECK(outcome_id_of("17.json") == std::optional<std::size_t>(17));
+    CHECK_FALSE(outcome_id_of(".17.json.tmp-abc").has_value());
+    CHECK_FALSE(outcome_id_of("x.json").has_value());
+    CHECK_FALSE(outcome_id_of(".json").has_value());
+    CHECK_THROWS_WITH(parse_outcome("{\"format\": \"nicsim-regress-outcome 1\", \"id\": 1, \"end\": \"vanished\", "
+                                    "\"exit_status\": 0, \"signal\": 0, \"wall_seconds\": 0, \"cpu_seconds\": 0, \"detail\": \"\"}",
+                                    "o/1.json"),
+                      "o/1.json: unknown end 'vanished'");
+}
+
+TEST_CASE("slurm: the sbatch command line from the options, a run timeout gives the tasks a time limit") {
+    SlurmOptions o;
+    o.out_dir = "/shared/out";
+    o.jobs_per_task = 2;
+    auto const base = std::vector<std::string>{"--parsable", "--job-name=nicsim-regress", "--array=0-9%64",
+                                               "--cpus-per-task=2", "--output=/shared/out/slurm/logs/task-%a.out",
+                                               "--chdir=/shared/out"};
+    auto with = [&](std::vector<std::string> tail) {
+        auto a = base;
+        a.insert(a.end(), tail.begin(), tail.end());
+        a.push_back("/shared/out/slurm/task.sh");
+        return a;
+    };
+    CHECK(sbatch_arguments(o, 10, 3, 0) == with({}));
+    // 3 runs, 2 at once: 2 rounds of (300 s + 3 s of kill grace), plus a minute: 666 s, 12 minutes.
+    CHECK(sbatch_arguments(o, 10, 3, 300) == with({"--time=12"}));
+    o.partition = "debug";
+    o.mem = "4G";
+    o.account = "chip";
+    o.throttle = 8;
+    o.sbatch_options = {"--qos=low", "--constraint=avx2"};
+    auto a = sbatch_arguments(o, 10, 3, 300);
+    CHECK(a[2] == "--array=0-9%8");
+    CHECK(std::vector<std::string>(a.begin() + 6, a.end()) ==
+          std::vector<std::string>{"--partition=debug", "--time=12", "--mem=4G", "--account=chip", "--qos=low",
+                                   "--constraint=avx2", "/shared/out/slurm/task.sh"});
+    o.time = "2:00:00";
+    CHECK(sbatch_arguments(o, 10, 3, 300)[7] == "--time=2:00:00");
+    o.time.clear();
+    o.sbatch_options = {"-t", "30"};  // a time limit of the user's own: none derived
+    a = sbatch_arguments(o, 1, 3, 300);
+    CHECK(a[2] == "--array=0-0%8");
+    CHECK(std::none_of(a.begin(), a.end(), [](std::string const& s) { return s.rfind("--time", 0) == 0; }));
+
+    CHECK(task_script("/opt/it's/nicsim", "/shared/out/slurm/shards") ==
+          "#!/bin/sh\n"
+          "# nicsim regress --backend slurm: array task $SLURM_ARRAY_TASK_ID runs its shard of the runs.\n"
+          "exec '/opt/it'\\''s/nicsim' regress-shard '/shared/out/slurm/shards' \"$SLURM_ARRAY_TASK_ID\"\n");
 }
