@@ -1,16 +1,18 @@
 // nic_tx_csum: IPv4 header and TCP/UDP checksums of a packet, accumulated beat by beat as the
 // packed packet (byte 0 on lane 0 of its first beat) enters the packet FIFO.
 //
-// cfg is the packet's checksum request and must be stable from its first beat to its last;
-// pkt_len is needed on the last beat only. beat_here says a beat is offered on beat_data (it
+// cfg is the packet's checksum request and must be stable from its first beat to its last.
+// beat_here says a beat is offered on beat_data (it
 // must not depend on the sink's ready: it gates the per-lane work, so idle cycles cost nothing);
 // beat_valid says it is taken (beat_valid implies beat_here). While the offered beat is the last
 // (beat_here && beat_last) ip_csum and l4_csum hold the field values to insert (combinational,
 // including that beat); otherwise they are meaningless.
 // IPv4 header: IHL*4 bytes at l3_off (IHL from the byte at l3_off), its checksum field counted as
-// zero. TCP/UDP: l4_off to the end of the packet, checksum field (+16 TCP, +6 UDP) counted as
-// zero, plus the pseudo header (addresses from the IP header, protocol 6/17 from l4_udp, L4
-// length = pkt_len - l4_off); a UDP result of 0 is sent as 0xFFFF.
+// zero. TCP/UDP: l4_off to the end of the IP packet (l3_off + the IPv4 total length, or l3_off +
+// 40 + the IPv6 payload length, read from the header as it goes by), checksum field (+16 TCP, +6
+// UDP) counted as zero, plus the pseudo header (addresses from the IP header, protocol 6/17 from
+// l4_udp, L4 length = end of the IP packet - l4_off); a UDP result of 0 is sent as 0xFFFF. Bytes
+// after the IP packet (Ethernet padding of a short frame, a trailer) are not part of the segment.
 `default_nettype none
 
 module nic_tx_csum #(
@@ -24,7 +26,6 @@ module nic_tx_csum #(
   input  wire  [DATA_WIDTH/8-1:0]  beat_keep,
   input  wire                      beat_last,
   input  nic_tx_pkg::tx_cfg_t      cfg,
-  input  wire  [15:0]              pkt_len,
   output logic [15:0]              ip_csum,
   output logic [15:0]              l4_csum
 );
@@ -34,12 +35,15 @@ module nic_tx_csum #(
 
   logic [15:0] beat_idx_q;               // beats of the packet already accepted
   logic [3:0]  ihl_q;                    // IHL once its byte went by
+  logic [7:0]  len_hi_q, len_lo_q;       // the IP length field once its bytes went by
   logic [15:0] acc_ip_q, acc_addr_q, acc_l4_q;
 
   logic [B-1:0] m_ip, m_addr, m_l4;
   logic [15:0]  s_ip, s_addr, s_l4;
   logic [15:0]  tot_ip, tot_addr, tot_l4, l4_sum, l4_len, l4_val;
   logic [15:0]  base, off, l3, l4, ip_end, addr_lo, addr_hi, l4_fld, rel;
+  logic [15:0]  len_at, rel_hi, rel_lo, ip_len, l4_end;
+  logic [7:0]   len_hi, len_lo;
   logic [3:0]   ihl;
   logic         unused_cfg;
 
@@ -67,6 +71,18 @@ module nic_tx_csum #(
     if ({16'd0, rel} < B) ihl = beat_data[{rel[LW-1:0], 3'b000} +: 4];
     ip_end = l3 + {10'd0, ihl, 2'b00};
 
+    // The IP length field (IPv4 total length at +2, IPv6 payload length at +4), big-endian; its
+    // two bytes may arrive in different beats, both before any L4 byte.
+    len_at = cfg.l3_ipv6 ? l3 + 16'd4 : l3 + 16'd2;
+    len_hi = len_hi_q;
+    len_lo = len_lo_q;
+    rel_hi = len_at - base;
+    rel_lo = len_at + 16'd1 - base;
+    if ({16'd0, rel_hi} < B) len_hi = beat_data[{rel_hi[LW-1:0], 3'b000} +: 8];
+    if ({16'd0, rel_lo} < B) len_lo = beat_data[{rel_lo[LW-1:0], 3'b000} +: 8];
+    ip_len = {len_hi, len_lo};
+    l4_end = cfg.l3_ipv6 ? l3 + 16'd40 + ip_len : l3 + ip_len;
+
     off    = base;
     m_ip   = '0;
     m_addr = '0;
@@ -77,7 +93,7 @@ module nic_tx_csum #(
         m_ip[i]   = beat_keep[i] && off >= l3 && off < ip_end &&
                     off != l3 + 16'd10 && off != l3 + 16'd11;
         m_addr[i] = beat_keep[i] && off >= addr_lo && off < addr_hi;
-        m_l4[i]   = beat_keep[i] && off >= l4 && off != l4_fld && off != l4_fld + 16'd1;
+        m_l4[i]   = beat_keep[i] && off >= l4 && off < l4_end && off != l4_fld && off != l4_fld + 16'd1;
       end
     end
   end
@@ -89,7 +105,7 @@ module nic_tx_csum #(
 
     // A range starting at an odd offset pairs its bytes the other way round.
     ip_csum = nic_csum_pkg::csum_final(l3[0] ? nic_csum_pkg::csum_swap16(tot_ip) : tot_ip);
-    l4_len  = pkt_len - l4;
+    l4_len  = l4_end - l4;
     l4_sum  = nic_csum_pkg::csum_add16(l4[0] ? nic_csum_pkg::csum_swap16(tot_l4) : tot_l4,
                                        l3[0] ? nic_csum_pkg::csum_swap16(tot_addr) : tot_addr);
     l4_sum  = nic_csum_pkg::csum_add16(l4_sum, cfg.l4_udp ? 16'd17 : 16'd6);
@@ -103,6 +119,8 @@ module nic_tx_csum #(
     if (!rst_n) begin
       beat_idx_q <= '0;
       ihl_q      <= '0;
+      len_hi_q   <= '0;
+      len_lo_q   <= '0;
       acc_ip_q   <= '0;
       acc_addr_q <= '0;
       acc_l4_q   <= '0;
@@ -110,12 +128,16 @@ module nic_tx_csum #(
       if (beat_last) begin
         beat_idx_q <= '0;
         ihl_q      <= '0;
+        len_hi_q   <= '0;
+        len_lo_q   <= '0;
         acc_ip_q   <= '0;
         acc_addr_q <= '0;
         acc_l4_q   <= '0;
       end else begin
         beat_idx_q <= beat_idx_q + 16'd1;
         ihl_q      <= ihl;
+        len_hi_q   <= len_hi;
+        len_lo_q   <= len_lo;
         acc_ip_q   <= tot_ip;
         acc_addr_q <= tot_addr;
         acc_l4_q   <= tot_l4;

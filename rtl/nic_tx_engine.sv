@@ -754,7 +754,7 @@ module nic_tx_engine #(
   nic_tx_csum #(.DATA_WIDTH(DATA_WIDTH)) u_csum (
     .clk(clk), .rst_n(rst_n),
     .beat_here(pk_out_valid), .beat_valid(fin_accept), .beat_data(pk_out_data),
-    .beat_keep(pk_out_keep), .beat_last(pk_out_last), .cfg(cfg), .pkt_len(info.len),
+    .beat_keep(pk_out_keep), .beat_last(pk_out_last), .cfg(cfg),
     .ip_csum(ip_csum), .l4_csum(l4_csum));
 
   nic_tx_qfifo #(.WIDTH(nic_tx_pkg::TX_META_BITS), .DEPTH(PKTS), .NUM_QUEUES(NQ)) u_meta (

@@ -108,7 +108,11 @@ void apply_checksums(std::vector<std::uint8_t>& f, const CsumReq& c) {
   if (c.l4) {
     const unsigned fld = c.l4off + (c.udp ? 6 : 16);
     f[fld] = f[fld + 1] = 0;
-    const std::uint32_t l4len = static_cast<std::uint32_t>(f.size() - c.l4off);
+    // The segment ends where the IP header says the packet does: what follows (padding) is not summed.
+    const unsigned length_field = c.v6 ? c.l3 + 4 : c.l3 + 2;
+    const unsigned ip_len = (unsigned{f[length_field]} << 8) | f[length_field + 1];
+    const unsigned ip_end = c.l3 + (c.v6 ? 40 : 0) + ip_len;
+    const std::uint32_t l4len = static_cast<std::uint32_t>(ip_end - c.l4off);
     std::uint32_t acc = c.udp ? 17 : 6;
     acc += l4len;
     acc += c.v6 ? ones_sum(&f[c.l3 + 8], 32) : ones_sum(&f[c.l3 + 12], 8);
@@ -236,6 +240,14 @@ class Harness {
       unsigned ihl = c.v6 ? 40 : 4 * (5 + rng_() % 3);
       c.l4off = c.l3 + ihl + (rng_() % 4 == 0 ? 1 : 0);
       if (c.l4off + 20 <= len && c.l4off < 1000) {
+        // The IP packet ends with the frame, or now and then earlier: padding or a trailer of
+        // random bytes follows, which the engine must leave out of the L4 sum and length.
+        unsigned ip_end = len;
+        if (rng_() % 4 == 0) ip_end = c.l4off + 20 + static_cast<unsigned>(rng_() % (len - c.l4off - 20 + 1));
+        const unsigned length_field = c.v6 ? c.l3 + 4 : c.l3 + 2;
+        const unsigned ip_len = c.v6 ? ip_end - c.l3 - 40 : ip_end - c.l3;
+        p.frame[length_field] = static_cast<std::uint8_t>(ip_len >> 8);
+        p.frame[length_field + 1] = static_cast<std::uint8_t>(ip_len);
         if (!c.v6) p.frame[c.l3] = static_cast<std::uint8_t>(0x40 | (ihl / 4));
         else p.frame[c.l3] = 0x60;
         apply_checksums(p.frame, c);
