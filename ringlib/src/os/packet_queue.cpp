@@ -124,7 +124,11 @@ void PacketQueue::attach_driver(WDF_OBJECT_ATTRIBUTES const* attributes, NET_PAC
         context_type_ = attributes->ContextTypeInfo;
         std::size_t const units =
             (context_type_->ContextSize + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t);
-        context_ = std::make_unique<std::max_align_t[]>(std::max<std::size_t>(units, 1));  // value-initialized: zero
+        // WDF zeroes an object's context. Every byte here, explicitly: value-initializing max_align_t
+        // need not clear its padding (long double), and AddressSanitizer's fresh memory is not zero.
+        std::size_t const n = std::max<std::size_t>(units, 1);
+        context_ = std::make_unique_for_overwrite<std::max_align_t[]>(n);
+        std::memset(context_.get(), 0, n * sizeof(std::max_align_t));
     }
     config_ = *config;
 }
