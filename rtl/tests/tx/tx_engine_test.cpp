@@ -288,7 +288,11 @@ class Harness {
     p.first_desc = s.prod;
     for (std::size_t i = 0; i < p.frags.size(); ++i) {
       const auto& fr = p.frags[i];
-      std::memcpy(&mem_[fr.addr], &posted[off], fr.len);
+      // Fragments may describe more bytes than the frame has (a length fault's extra fragment):
+      // those read as zeros.
+      const std::size_t have = off < posted.size() ? std::min<std::size_t>(fr.len, posted.size() - off) : 0;
+      std::memcpy(&mem_[fr.addr], posted.data() + off, have);
+      std::memset(&mem_[fr.addr] + have, 0, fr.len - have);
       off += fr.len;
       const std::uint64_t d = s.ring + 16u * s.prod;
       put_le(d, fr.addr, 8);
