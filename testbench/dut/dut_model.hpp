@@ -16,6 +16,9 @@
 
 namespace nicsim::dut {
 
+/// Verilated::threadContextp(context): the context the runtime reaches on this thread (dut.cpp).
+void use_verilated_context(VerilatedContext* context);
+
 template <class Model>
 class DutModel final : public Dut {
 public:
@@ -24,36 +27,36 @@ public:
         config_ = DutConfig{std::move(name), data_width_bits, num_queues};
         context_->traceEverOn(true);  // must precede the model; costs nothing while no trace is open
         context_->fatalOnError(false); // an assertion failure throws (see eval()), not abort()
-        Verilated::threadContextp(context_.get());
+        use_verilated_context(context_.get());
         model_ = std::make_unique<Model>(context_.get(), "nic_top");
         bind(*model_);
     }
     ~DutModel() override {
         // The runtime reaches "the" context through a per-thread pointer (assertion reports, scope
         // teardown): point it at ours while ours exists, and never leave it dangling.
-        Verilated::threadContextp(context_.get());
+        use_verilated_context(context_.get());
         close_trace();
         if (!finalized_) model_->final();
         model_.reset();
         context_.reset();
-        Verilated::threadContextp(Verilated::defaultContextp());
+        use_verilated_context(Verilated::defaultContextp());
     }
 
     void eval() override {
-        Verilated::threadContextp(context_.get());  // another Dut may have run on this thread
+        use_verilated_context(context_.get());  // another Dut may have run on this thread
         model_->eval();
         if (context_->gotError()) [[unlikely]]
             throw std::runtime_error(fmt::format("{}: the model reported an error (assertion failed?)",
                                                  config_.name));
     }
     void finalize() override {
-        Verilated::threadContextp(context_.get());
+        use_verilated_context(context_.get());
         if (!finalized_) model_->final();
         finalized_ = true;
     }
 
     void open_trace(std::string const& path, TraceOptions const& options) override {
-        Verilated::threadContextp(context_.get());
+        use_verilated_context(context_.get());
         close_trace();
         fst_ = std::make_unique<VerilatedFstC>();
         // The filter is Verilator's $dumpvars (VerilatedFstC::dumpvars, read when open() declares
