@@ -99,6 +99,11 @@ Json scenario_object(Scenario const& s) {
     return j;
 }
 
+/// Megabits per second of wall time (tap mode: what the stacks saw).
+double wall_mbit_per_second(std::uint64_t bytes, double wall_seconds) {
+    return wall_seconds > 0 ? static_cast<double>(bytes) * 8 / wall_seconds / 1e6 : 0.0;
+}
+
 std::string latency_text(LatencyStats const& l) {
     if (l.count == 0) return "n/a";
     return fmt::format("p50 {} / p99 {} / max {} cycles ({} packets)", l.p50, l.p99, l.max, l.count);
@@ -175,8 +180,7 @@ std::string format_summary(RunSummary const& s) {
                          t.rx_marked_valid, dropped.empty() ? "none" : dropped);
         o += fmt::format("  tap wall time: TX {:.1f} Mbit/s, RX {:.1f} Mbit/s over {:.2f} s; idle {:.2f} s blocked on "
                          "the devices ({} cycles not simulated), {} cycles simulated\n",
-                         s.wall_seconds > 0 ? static_cast<double>(s.tx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0,
-                         s.wall_seconds > 0 ? static_cast<double>(s.rx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0,
+                         wall_mbit_per_second(s.tx_bytes, s.wall_seconds), wall_mbit_per_second(s.rx_bytes, s.wall_seconds),
                          s.wall_seconds, t.idle_wall_seconds, t.idle_cycles_skipped, s.cycles);
     }
     o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
@@ -321,8 +325,8 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
         tj["dropped"] = t.dropped;
         tj["idle_wall_seconds"] = reported(t.idle_wall_seconds);
         tj["idle_cycles_skipped"] = t.idle_cycles_skipped;
-        tj["tx_mbit_per_wall_second"] = reported(s.wall_seconds > 0 ? static_cast<double>(s.tx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0);
-        tj["rx_mbit_per_wall_second"] = reported(s.wall_seconds > 0 ? static_cast<double>(s.rx_bytes) * 8 / s.wall_seconds / 1e6 : 0.0);
+        tj["tx_mbit_per_wall_second"] = reported(wall_mbit_per_second(s.tx_bytes, s.wall_seconds));
+        tj["rx_mbit_per_wall_second"] = reported(wall_mbit_per_second(s.rx_bytes, s.wall_seconds));
         j["tap"] = std::move(tj);
     }
     return text_of(j, 2) + "\n";

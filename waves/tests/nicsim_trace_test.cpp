@@ -70,7 +70,7 @@ TEST_CASE("trace window: the file is opened at START and holds exactly cycles ST
     nicsim::host::Host host(kernel);
     auto const path = work_dir() / "window.fst";
     fs::remove(path);
-    kernel.set_trace_window(TraceWindow{.path = path.string(), .first_cycle = 40, .last_cycle = 90, .options = {}});
+    kernel.set_trace_window(TraceWindow{.path = path.string(), .first_cycle = 40, .last_cycle = 90, .options = {}, .on_closed = {}});
     kernel.reset();  // 16 cycles
     kernel.step(40 - kernel.cycle());
     CHECK(kernel.cycle() == 40);
@@ -99,14 +99,14 @@ TEST_CASE("trace window: the file is opened at START and holds exactly cycles ST
 TEST_CASE("trace window: refused when inverted, already past, or a trace is open") {
     auto dut = nicsim::dut::make_dut(first_config());
     Kernel kernel(*dut, {.seed = 3});
-    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 9, .last_cycle = 8, .options = {}}),
+    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 9, .last_cycle = 8, .options = {}, .on_closed = {}}),
                     std::invalid_argument);
     kernel.step(10);
-    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 5, .last_cycle = 80, .options = {}}),
+    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 5, .last_cycle = 80, .options = {}, .on_closed = {}}),
                     std::invalid_argument);
     auto const path = work_dir() / "open.fst";
     dut->open_trace(path.string());
-    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 20, .last_cycle = 80, .options = {}}),
+    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 20, .last_cycle = 80, .options = {}, .on_closed = {}}),
                     std::invalid_argument);
     dut->close_trace();
 }

@@ -65,6 +65,17 @@ void check_same_values(FstFile const& full, FstFile const& ring, std::uint64_t f
     }
 }
 
+/// A full trace of the run `seed` in dir/full.fst: what the recorder's files are compared with.
+RunSummary run_full_trace(fs::path const& dir, std::uint64_t seed) {
+    Scenario full = small_run(seed);
+    full.trace_path = (dir / "full.fst").string();
+    RunSummary r = CoSimulation(full).run();
+    INFO(nicsim::cosim::format_summary(r) << "replay: " << nicsim::cosim::replay_command(full));
+    REQUIRE(r.passed);
+    REQUIRE(r.trace_file == full.trace_path);
+    return r;
+}
+
 std::size_t leftover_segments(fs::path const& dir) {
     std::size_t n = 0;
     for (auto const& e : fs::directory_iterator(dir)) n += e.path().filename().string().find(".ring-") != std::string::npos;
@@ -76,11 +87,7 @@ std::size_t leftover_segments(fs::path const& dir) {
 TEST_CASE("flight recorder: --waves-ring N leaves exactly the last N cycles, equal to a full trace of the same seed") {
     auto const dir = fresh_dir("end");
     std::uint64_t const seed = 41, ring_cycles = 2500;
-    Scenario full = small_run(seed);
-    full.trace_path = (dir / "full.fst").string();
-    RunSummary const a = CoSimulation(full).run();
-    INFO(nicsim::cosim::format_summary(a) << "replay: " << nicsim::cosim::replay_command(full));
-    REQUIRE(a.passed);
+    RunSummary const a = run_full_trace(dir, seed);
 
     Scenario ring = small_run(seed);
     ring.trace_path = (dir / "ring.fst").string();
@@ -92,7 +99,7 @@ TEST_CASE("flight recorder: --waves-ring N leaves exactly the last N cycles, equ
     REQUIRE(b.trace_file == ring.trace_path);
     REQUIRE(b.cycles > 3 * ring_cycles);  // several segments came and went
 
-    FstFile const f(full.trace_path), r(ring.trace_path);
+    FstFile const f(a.trace_file), r(ring.trace_path);
     std::uint64_t const last = b.cycles - 1, first = b.cycles - ring_cycles;
     CHECK(r.start_time() == first * kPeriod);
     CHECK(r.end_time() == last * kPeriod + kPeriod / 2);
@@ -104,10 +111,7 @@ TEST_CASE("flight recorder: --waves-ring N leaves exactly the last N cycles, equ
 TEST_CASE("flight recorder: a request (SIGUSR1) writes the cycles up to it and the run goes on to its own file") {
     auto const dir = fresh_dir("request");
     std::uint64_t const seed = 42, ring_cycles = 3000;
-    Scenario full = small_run(seed);
-    full.trace_path = (dir / "full.fst").string();
-    RunSummary const a = CoSimulation(full).run();
-    REQUIRE(a.passed);
+    RunSummary const a = run_full_trace(dir, seed);
 
     Scenario ring = small_run(seed);
     ring.trace_path = (dir / "ring.fst").string();
@@ -131,7 +135,7 @@ TEST_CASE("flight recorder: a request (SIGUSR1) writes the cycles up to it and t
     CHECK(dump.last_cycle >= 12'000);
     CHECK(dump.last_cycle < b.cycles - ring_cycles);  // written mid-run, long before the end
 
-    FstFile const f(full.trace_path), d(dump.path), r(ring.trace_path);
+    FstFile const f(a.trace_file), d(dump.path), r(ring.trace_path);
     check_same_values(f, d, dump.first_cycle, dump.last_cycle);
     // After the request the recorder went on: the end-of-run file is the last N cycles again.
     check_same_values(f, r, b.cycles - ring_cycles, b.cycles - 1);
