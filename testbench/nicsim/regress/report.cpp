@@ -196,10 +196,10 @@ std::string format_report(Regression const& r, std::string const& out_dir) {
     if (not_run) o += fmt::format("\n{} run(s) not run: {}\n", not_run, r.stopped.empty() ? "stopped" : r.stopped);
     double const ran = static_cast<double>(all.runs - all.not_run);
     o += fmt::format("\nnicsim regress: {} runs: {} passed, {} failed, {} refused, {} not run; {:.1f} s at -j {} "
-                     "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}\n",
+                     "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}, {}\n",
                      all.runs, all.passed, all.failed, all.refused, all.not_run, r.wall_seconds, r.jobs,
-                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, all.cpu_seconds, under_out("summary.json"),
-                     under_out("junit.xml"));
+                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, all.cpu_seconds, under_out("report.html"),
+                     under_out("summary.json"), under_out("junit.xml"));
     return o;
 }
 
