@@ -86,8 +86,10 @@ bool read_report(RunResult& r, fs::path const& run_dir, std::string& failure, bo
         r.replay_command = j.value("replay_command", r.replay_command);
         if (auto const ft = j.find("failure_trace"); ft != j.end() && ft->is_object()) {
             r.waves = (fs::path(r.dir) / ft->value("fst", std::string())).lexically_normal().string();
+            // nicsim run writes the save file next to the FST but names it by its absolute path:
+            // the run folder's own name for it keeps the regression's output folder relocatable.
             if (auto const gtkw = ft->value("gtkw", std::string()); !gtkw.empty())
-                r.waves_view = (fs::path(r.dir) / gtkw).lexically_normal().string();
+                r.waves_view = (fs::path(r.waves).parent_path() / fs::path(gtkw).filename()).lexically_normal().string();
         }
         r.cycles = j.value("cycles", std::uint64_t{0});
         r.tx_packets = j.value("tx_packets", std::uint64_t{0});

@@ -258,7 +258,7 @@ TEST_CASE("a run's verdict comes from its exit status and its run.json") {
         "tx_latency_cycles": {"count": 10, "p50": 400, "p99": 900, "max": 950},
         "rx_latency_cycles": {"count": 0, "p50": 0, "p99": 0, "max": 0}})";
     std::string const failed_json = R"({"passed": false, "failure": "ordering violation at cycle 99: rule O1",
-        "replay_command": "nicsim run --packets 10 --seed 42", "failure_trace": {"fst": "./run.fst", "gtkw": "./run.gtkw"},
+        "replay_command": "nicsim run --packets 10 --seed 42", "failure_trace": {"fst": "./run.fst", "gtkw": "/abs/out/runs/s/run0-seed42/./run.gtkw"},
         "cycles": 99})";
     SECTION("passed") {
         auto const r = settled(passed_json, "summary\n", exited(0));
