@@ -430,7 +430,7 @@ std::string failure_entry(RunResult const& run) {
     std::string details = fmt::format("run {} &middot; seed {} &middot; {}", run.index, run.seed, html_escape(run.failure_kind));
     if (run.exit_status) details += fmt::format(" &middot; exit status {}", *run.exit_status);
     if (!run.signal.empty()) details += fmt::format(" &middot; {}", html_escape(run.signal));
-    o += fmt::format("<h3><span class=\"badge{}\">{}</span>{} <span class=\"muted\">{}</span></h3>\n",
+    o += fmt::format("<h3><span class=\"badge{}\">{}</span> {} <span class=\"muted\">{}</span></h3>\n",
                      refused ? " refused" : "", refused ? "REFUSED" : "FAILED", html_escape(run.scenario), details);
     o += fmt::format("<p class=\"reason\">{}</p>\n", html_escape(run.reason));
     o += fmt::format("<div class=\"replay-box\"><pre class=\"replay\">{}</pre></div>\n", html_escape(run.replay_command));
