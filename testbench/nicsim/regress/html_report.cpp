@@ -69,9 +69,25 @@ std::string seconds_text(double s) {
     return fmt::format("{:.0f} h {:02.0f} min", std::floor(s / 3600), std::floor(std::fmod(s, 3600) / 60));
 }
 
+/// `v` with `decimals` decimals and its thousands grouped: "107,519", "1,234.50".
+std::string number_text(double v, int decimals) {
+    auto const text = fmt::format("{:.{}f}", v, decimals);
+    auto const digits = std::min(text.find_first_of("0123456789"), text.size());
+    auto const point = std::min(text.find('.'), text.size());
+    std::string o = text.substr(0, digits);
+    for (auto i = digits; i < point; ++i) {
+        if (i > digits && (point - i) % 3 == 0) o += ',';
+        o += text[i];
+    }
+    return o + text.substr(point);
+}
+
+/// A tick of an axis: "0.5", "6", "12,000".
+std::string tick_text(double v) { return v >= 1000 ? number_text(v, 0) : fmt::format("{:g}", v); }
+
 /// "1.23" for a spread with figures, else an en dash.
 std::string mean_text(Spread const& s, int decimals) {
-    return s.count ? fmt::format("{:.{}f}", s.mean(), decimals) : std::string("&ndash;");
+    return s.count ? number_text(s.mean(), decimals) : std::string("&ndash;");
 }
 
 std::string clock_text(Spread const& clock) {
@@ -105,18 +121,24 @@ struct Chart {
     std::vector<ChartRow> rows;
 };
 
-/// The least of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is at least `v` (1 when
-/// v <= 0): an axis end whose fifths are round numbers.
-double nice_ceiling(double v) {
-    if (!(v > 0)) return 1;
+struct Axis {
+    double end = 1;
+    int ticks = 5;  // intervals
+};
+
+/// An axis from 0 to at least `v` whose ticks are round numbers: its end the least of 1, 1.5, 2,
+/// 2.5, 3, 4, 5, 6, 8 times a power of ten that is at least `v` (1 when v <= 0).
+Axis nice_axis(double v) {
+    if (!(v > 0)) return {};
     double const base = std::pow(10.0, std::floor(std::log10(v)));
-    for (double m : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
-        if (v <= m * base * (1 + 1e-9)) return m * base;
-    return 10 * base;
+    // Each end with the number of intervals that makes its step 1, 2 or 5 times a power of ten.
+    for (auto [m, ticks] : {std::pair{1.0, 5}, {1.5, 3}, {2.0, 4}, {2.5, 5}, {3.0, 3}, {4.0, 4}, {5.0, 5}, {6.0, 3}, {8.0, 4}})
+        if (v <= m * base * (1 + 1e-9)) return {m * base, ticks};
+    return {10 * base, 5};
 }
 
 std::string svg_chart(Chart const& c) {
-    constexpr double kWidth = 1000, kBar = 11, kBarGap = 3, kRowPad = 12, kTop = 30, kTicks = 5, kEmptyRow = 26;
+    constexpr double kWidth = 1000, kBar = 11, kBarGap = 3, kRowPad = 12, kTop = 30, kEmptyRow = 26;
     std::size_t longest = 8;
     for (auto const& row : c.rows) longest = std::max(longest, row.label.size());
     double const label_width = std::clamp(12 + 7.0 * static_cast<double>(longest), 120.0, 320.0);
@@ -132,7 +154,8 @@ std::string svg_chart(Chart const& c) {
     for (auto const& row : c.rows)
         for (auto const& v : row.values)
             if (v.count) greatest = std::max(greatest, v.max);
-    double const scale_max = nice_ceiling(greatest);
+    auto const axis = nice_axis(greatest);
+    double const scale_max = axis.end;
     auto const x_of = [&](double v) { return x0 + (x1 - x0) * std::clamp(v / scale_max, 0.0, 1.0); };
 
     std::string o = fmt::format(
@@ -149,11 +172,11 @@ std::string svg_chart(Chart const& c) {
     }
     o += fmt::format("<text class=\"chart-title\" x=\"0\" y=\"18\">{}</text>\n", html_escape(c.title));
     // Grid and axis.
-    for (int i = 0; i <= kTicks; ++i) {
-        double const v = scale_max * i / kTicks, x = x_of(v);
+    for (int i = 0; i <= axis.ticks; ++i) {
+        double const v = scale_max * i / axis.ticks, x = x_of(v);
         o += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
-                         "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4:g}</text>\n",
-                         x, kTop - 4, axis_y, axis_y + 15, v);
+                         "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
+                         x, kTop - 4, axis_y, axis_y + 15, tick_text(v));
     }
     o += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>\n", x0, axis_y, x1);
     o += fmt::format("<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
@@ -177,16 +200,17 @@ std::string svg_chart(Chart const& c) {
             double const y = top + kRowPad / 2 + static_cast<double>(s) * (kBar + kBarGap);
             double const mid = y + kBar / 2;
             o += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" rx=\"1.5\">"
-                             "<title>{}: mean {:.{}f}, least {:.{}f}, greatest {:.{}f} over {} run(s)</title></rect>\n",
+                             "<title>{}: mean {}, least {}, greatest {} over {} run(s)</title></rect>\n",
                              html_escape(c.series[s].css_class), x0, y, std::max(0.0, x_of(v.mean()) - x0), kBar,
-                             html_escape(c.series[s].name), v.mean(), c.decimals, v.min, c.decimals, v.max, c.decimals,
+                             html_escape(c.series[s].name), number_text(v.mean(), c.decimals),
+                             number_text(v.min, c.decimals), number_text(v.max, c.decimals),
                              v.count);
             if (v.max > v.min)
                 o += fmt::format("<path class=\"spread\" d=\"M{0:.1f} {1:.1f}H{2:.1f}M{0:.1f} {3:.1f}V{4:.1f}M{2:.1f} "
                                  "{3:.1f}V{4:.1f}\"/>\n",
                                  x_of(v.min), mid, x_of(v.max), y + 1, y + kBar - 1);
-            o += fmt::format("<text class=\"value\" x=\"{:.1f}\" y=\"{:.1f}\">{:.{}f}</text>\n",
-                             std::max(x_of(v.mean()), x_of(v.max)) + 5, mid + 4, v.mean(), c.decimals);
+            o += fmt::format("<text class=\"value\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
+                             std::max(x_of(v.mean()), x_of(v.max)) + 5, mid + 4, number_text(v.mean(), c.decimals));
         }
         if (!has_figures(row))
             o += fmt::format("<text class=\"no-data\" x=\"{:.1f}\" y=\"{:.1f}\">no figures: no run of it reported any</text>\n",
@@ -371,7 +395,7 @@ std::string count_cell(char const* css, std::size_t n) {
 
 std::string latency_cell(Spread const& p50, Spread const& p99) {
     if (!p50.count) return "<td data-sort=\"-1\">&ndash;</td>";
-    return fmt::format("<td{}>{:.0f} / {:.0f}</td>", sort_key(p99), p50.mean(), p99.mean());
+    return fmt::format("<td{}>{} / {}</td>", sort_key(p99), number_text(p50.mean(), 0), number_text(p99.mean(), 0));
 }
 
 /// A figure of the simulation's speed (timing), "-" without one.
@@ -468,15 +492,18 @@ std::string not_run_section(Regression const& r, Tally const& all) {
 std::string plots_section(Regression const& r, std::map<std::string, Tally> const& by_scenario) {
     Chart throughput{"Throughput per scenario", "Gbit/s at the scenario's clock (bar: mean over its runs; line: least to greatest)",
                      2, {{"TX", "tx"}, {"RX", "rx"}}, {}};
-    Chart latency{"Latency per scenario", "clock cycles (bar: mean over its runs of each run's p50 or p99; line: least to greatest)",
-                  0, {{"TX p50", "tx-p50"}, {"TX p99", "tx-p99"}, {"RX p50", "rx-p50"}, {"RX p99", "rx-p99"}}, {}};
+    // TX and RX latency apart: each on its own scale (TX waits in the rings, RX far less).
+    std::string const latency_axis = "clock cycles (bar: mean over its runs of each run's p50 or p99; line: least to greatest)";
+    Chart tx_latency{"TX latency per scenario", latency_axis, 0, {{"p50", "tx-p50"}, {"p99", "tx-p99"}}, {}};
+    Chart rx_latency{"RX latency per scenario", latency_axis, 0, {{"p50", "rx-p50"}, {"p99", "rx-p99"}}, {}};
     for (auto const& name : r.scenarios) {
         auto const& t = by_scenario.at(name);
         throughput.rows.push_back({name, {t.tx_gbit, t.rx_gbit}});
-        latency.rows.push_back({name, {t.tx_latency_p50, t.tx_latency_p99, t.rx_latency_p50, t.rx_latency_p99}});
+        tx_latency.rows.push_back({name, {t.tx_latency_p50, t.tx_latency_p99}});
+        rx_latency.rows.push_back({name, {t.rx_latency_p50, t.rx_latency_p99}});
     }
-    return "<section id=\"plots\">\n<h2>Throughput and latency</h2>\n" + svg_chart(throughput) + svg_chart(latency) +
-           "</section>\n";
+    return "<section id=\"plots\">\n<h2>Throughput and latency</h2>\n" + svg_chart(throughput) + svg_chart(tx_latency) +
+           svg_chart(rx_latency) + "</section>\n";
 }
 
 /// Where the merged coverage of the runs goes once runs collect it (docs/regress.md, "Not done yet").

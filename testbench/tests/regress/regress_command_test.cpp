@@ -233,7 +233,8 @@ TEST_CASE("report.html: the table, the failure's replay and links to its files, 
         CHECK(listing.find(fmt::format("link {} exists\n", file)) != std::string::npos);
     CHECK(listing.find(" missing\n") == std::string::npos);
     CHECK(listing.find("chart Throughput per scenario rows=2\n") != std::string::npos);
-    CHECK(listing.find("chart Latency per scenario rows=2\n") != std::string::npos);
+    CHECK(listing.find("chart TX latency per scenario rows=2\n") != std::string::npos);
+    CHECK(listing.find("chart RX latency per scenario rows=2\n") != std::string::npos);
     CHECK(listing.find("external 0\n") != std::string::npos);
     CHECK(listing.find("scripted no\n") != std::string::npos);  // the file as written: its script adds to it
 
