@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <optional>
 #include <regex>
 #include <set>
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "io/output_file.hpp"
+#include "nicsim/regress/html_report.hpp"
 #include "nicsim/regress/interrupt_watch.hpp"
 #include "nicsim/regress/local_launcher.hpp"
 #include "nicsim/regress/progress.hpp"
@@ -286,7 +288,7 @@ void prepare_output(fs::path const& out, std::string const& rerun_of) {
         if (!empty && !fs::exists(out / kOutputMarker, ec))
             throw UsageError(fmt::format("--out {}: not empty and not a regression's output folder (no {}); choose "
                                          "another or empty it", out.string(), kOutputMarker));
-        for (auto const* name : {"runs", "summary.json", "junit.xml", "slurm"}) fs::remove_all(out / name, ec);
+        for (auto const* name : {"runs", "summary.json", "junit.xml", "report.html", "slurm"}) fs::remove_all(out / name, ec);
     }
     fs::create_directories(out, ec);
     if (ec) throw UsageError(fmt::format("--out {}: cannot create it: {}", out.string(), ec.message()));
@@ -337,6 +339,15 @@ private:
     std::string stop_reason_;
     int signal_ = 0;
 };
+
+/// Now, local time with its offset from UTC ("2025-06-01 07:00:03 +0200").
+std::string local_time_now() {
+    std::time_t const now = std::time(nullptr);
+    std::tm local{};
+    if (!::localtime_r(&now, &local)) return "";
+    char text[64];
+    return std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S %z", &local) ? std::string(text) : std::string();
+}
 
 std::string nicsim_program(Options const& o, CommandEnvironment const& env) {
     std::string const program = o.nicsim.empty() ? env.self_path : o.nicsim;
@@ -417,6 +428,7 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
                        o.seed_base, o.jobs, o.backend == "slurm" ? " per Slurm array task" : "", o.out);
     out.flush();
     auto const start = std::chrono::steady_clock::now();
+    reg.started = local_time_now();
     InterruptWatch interrupt;
     Progress progress(out, env.terminal, scenario_of_run, o.jobs);
     Events events(reg.runs, o.out, progress, interrupt, o.fail_fast);
@@ -448,7 +460,8 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
         if (!events.is_finished(i)) settle_not_started(reg.runs[i], fmt::format("not started: {}", reg.stopped));
 
     int status = exit_status_of(reg);
-    for (auto const& [name, text] : {std::pair{"summary.json", summary_json(reg)}, {"junit.xml", junit_xml(reg)}}) {
+    for (auto const& [name, text] : {std::pair{"summary.json", summary_json(reg)}, {"junit.xml", junit_xml(reg)},
+                                     {"report.html", html_report(reg)}}) {
         try {
             io::write_output_file(fs::path(o.out) / name, text);
         } catch (io::OutputFileError const& e) {

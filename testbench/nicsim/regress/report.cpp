@@ -1,6 +1,8 @@
 // The outputs of a regression: see report.hpp.
 #include "nicsim/regress/report.hpp"
 
+#include "nicsim/regress/rollup.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -19,42 +21,13 @@ using nlohmann::ordered_json;
 // Bumped when a reader of summary.json (--rerun-failed, a dashboard) would misread the new form.
 constexpr int kSummaryFormat = 1;
 
-struct Tally {
-    std::size_t runs = 0, passed = 0, failed = 0, refused = 0, not_run = 0, reported = 0;
-    double tx_gbit = 0, rx_gbit = 0, cycles_per_second = 0, packets_per_second = 0, wall_seconds = 0, cpu_seconds = 0;
-
-    void add(RunResult const& r) {
-        ++runs;
-        passed += r.status == RunStatus::passed;
-        failed += r.status == RunStatus::failed;
-        refused += r.status == RunStatus::refused;
-        not_run += r.status == RunStatus::not_run;
-        wall_seconds += r.wall_seconds;
-        cpu_seconds += r.cpu_seconds;
-        if (!r.reported) return;
-        ++reported;
-        tx_gbit += r.tx_gbit_per_second;
-        rx_gbit += r.rx_gbit_per_second;
-        cycles_per_second += r.cycles_per_second;
-        packets_per_second += r.packets_per_second;
-    }
-    double mean(double sum) const { return reported ? sum / static_cast<double>(reported) : 0.0; }
-};
-
-std::map<std::string, Tally> tally_by_scenario(Regression const& r) {
-    std::map<std::string, Tally> t;
-    for (auto const& s : r.scenarios) t[s];
-    for (auto const& run : r.runs) t[run.scenario].add(run);
-    return t;
-}
-
-Tally tally_all(Regression const& r) {
-    Tally t;
-    for (auto const& run : r.runs) t.add(run);
-    return t;
-}
-
 ordered_json null_or(std::string const& s) { return s.empty() ? ordered_json() : ordered_json(s); }
+
+/// As run.json has it; null when the run measured none.
+ordered_json latency_json(LatencyCycles const& l) {
+    if (!l.count) return ordered_json();
+    return {{"count", l.count}, {"p50", l.p50}, {"p99", l.p99}, {"max", l.max}};
+}
 
 /// Rounded so that the same simulated figure prints the same everywhere.
 double rounded(double v) { return std::round(v * 1e6) / 1e6; }
@@ -108,12 +81,12 @@ std::string summary_json(Regression const& r) {
         auto const& t = by_scenario.at(name);
         j["scenarios"].push_back({{"name", name}, {"runs", t.runs}, {"passed", t.passed}, {"failed", t.failed},
                                   {"refused", t.refused}, {"not_run", t.not_run},
-                                  {"mean_tx_gbit_per_second", rounded(t.mean(t.tx_gbit))},
-                                  {"mean_rx_gbit_per_second", rounded(t.mean(t.rx_gbit))},
+                                  {"mean_tx_gbit_per_second", rounded(t.tx_gbit.mean())},
+                                  {"mean_rx_gbit_per_second", rounded(t.rx_gbit.mean())},
                                   {"timing", {{"wall_seconds", t.wall_seconds},
                                               {"cpu_seconds", t.cpu_seconds},
-                                              {"mean_cycles_per_second", t.mean(t.cycles_per_second)},
-                                              {"mean_packets_per_second", t.mean(t.packets_per_second)}}}});
+                                              {"mean_cycles_per_second", t.cycles_per_second.mean()},
+                                              {"mean_packets_per_second", t.packets_per_second.mean()}}}});
     }
     j["runs"] = ordered_json::array();
     for (auto const& run : r.runs) {
@@ -135,12 +108,16 @@ std::string summary_json(Regression const& r) {
                              {"rx_packets", run.rx_packets},
                              {"tx_gbit_per_second", rounded(run.tx_gbit_per_second)},
                              {"rx_gbit_per_second", rounded(run.rx_gbit_per_second)},
+                             {"clock_hz", run.clock_hz},
+                             {"tx_latency_cycles", latency_json(run.tx_latency)},
+                             {"rx_latency_cycles", latency_json(run.rx_latency)},
                              {"timing", {{"wall_seconds", run.wall_seconds},
                                          {"cpu_seconds", run.cpu_seconds},
                                          {"cycles_per_second", run.cycles_per_second},
                                          {"packets_per_second", run.packets_per_second}}}});
     }
-    j["timing"] = {{"wall_seconds", r.wall_seconds},
+    j["timing"] = {{"started", r.started},
+                   {"wall_seconds", r.wall_seconds},
                    {"runs_cpu_seconds", all.cpu_seconds},
                    {"jobs", r.jobs},
                    {"runs_per_second", r.wall_seconds > 0 ? static_cast<double>(all.runs - all.not_run) / r.wall_seconds : 0.0}};
@@ -197,8 +174,8 @@ std::string format_report(Regression const& r, std::string const& out_dir) {
     for (auto const& name : r.scenarios) {
         auto const& t = by_scenario.at(name);
         o += fmt::format("{:<{}}  {:>5} {:>6} {:>6} {:>7} {:>7} {:>10.2f} {:>10.2f} {:>9.2f} {:>9.2f}\n", name, width,
-                         t.runs, t.passed, t.failed, t.refused, t.not_run, t.mean(t.cycles_per_second) / 1e6,
-                         t.mean(t.packets_per_second) / 1e3, t.mean(t.tx_gbit), t.mean(t.rx_gbit));
+                         t.runs, t.passed, t.failed, t.refused, t.not_run, t.cycles_per_second.mean() / 1e6,
+                         t.packets_per_second.mean() / 1e3, t.tx_gbit.mean(), t.rx_gbit.mean());
     }
     auto const under_out = [&](std::string const& p) { return (std::filesystem::path(out_dir) / p).string(); };
     std::size_t problems = 0, not_run = 0;
@@ -219,10 +196,10 @@ std::string format_report(Regression const& r, std::string const& out_dir) {
     if (not_run) o += fmt::format("\n{} run(s) not run: {}\n", not_run, r.stopped.empty() ? "stopped" : r.stopped);
     double const ran = static_cast<double>(all.runs - all.not_run);
     o += fmt::format("\nnicsim regress: {} runs: {} passed, {} failed, {} refused, {} not run; {:.1f} s at -j {} "
-                     "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}\n",
+                     "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}, {}\n",
                      all.runs, all.passed, all.failed, all.refused, all.not_run, r.wall_seconds, r.jobs,
-                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, all.cpu_seconds, under_out("summary.json"),
-                     under_out("junit.xml"));
+                     r.wall_seconds > 0 ? ran / r.wall_seconds : 0.0, all.cpu_seconds, under_out("report.html"),
+                     under_out("summary.json"), under_out("junit.xml"));
     return o;
 }
 

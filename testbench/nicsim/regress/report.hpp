@@ -28,6 +28,7 @@ struct Regression {
     std::vector<RunResult> runs;           // in plan order: by scenario, then run index
     std::string stopped;                   // why it ended early ("" = it did not)
     unsigned jobs = 1;
+    std::string started;                   // when it started, local time ("2025-06-01 07:00:03 +0200"); timing
     double wall_seconds = 0;
 };
 

@@ -61,6 +61,18 @@ std::string last_line(fs::path const& path) {
     return cosim::one_line(last);
 }
 
+/// run.json's latency object `key` (zeros when absent; a field of the wrong type throws).
+LatencyCycles latency_of(json const& j, char const* key) {
+    LatencyCycles l;
+    auto const it = j.find(key);
+    if (it == j.end() || !it->is_object()) return l;
+    l.count = it->value("count", std::uint64_t{0});
+    l.p50 = it->value("p50", std::uint64_t{0});
+    l.p99 = it->value("p99", std::uint64_t{0});
+    l.max = it->value("max", std::uint64_t{0});
+    return l;
+}
+
 /// Reads what the run's run.json says into `r`; false (r untouched) without a readable one.
 bool read_report(RunResult& r, fs::path const& run_dir, std::string& failure, bool& passed) {
     std::ifstream in(run_dir / "run.json", std::ios::binary);
@@ -72,14 +84,22 @@ bool read_report(RunResult& r, fs::path const& run_dir, std::string& failure, bo
         failure = j.value("failure", std::string());
         failure = failure.substr(0, failure.find('\n'));  // its headline; the details are in output.txt
         r.replay_command = j.value("replay_command", r.replay_command);
-        if (auto const ft = j.find("failure_trace"); ft != j.end() && ft->is_object())
+        if (auto const ft = j.find("failure_trace"); ft != j.end() && ft->is_object()) {
             r.waves = (fs::path(r.dir) / ft->value("fst", std::string())).lexically_normal().string();
+            // nicsim run writes the save file next to the FST but names it by its absolute path:
+            // the run folder's own name for it keeps the regression's output folder relocatable.
+            if (auto const gtkw = ft->value("gtkw", std::string()); !gtkw.empty())
+                r.waves_view = (fs::path(r.waves).parent_path() / fs::path(gtkw).filename()).lexically_normal().string();
+        }
         r.cycles = j.value("cycles", std::uint64_t{0});
         r.tx_packets = j.value("tx_packets", std::uint64_t{0});
         r.rx_packets = j.value("rx_packets", std::uint64_t{0});
         r.tx_gbit_per_second = j.value("tx_gbit_per_second", 0.0);
         r.rx_gbit_per_second = j.value("rx_gbit_per_second", 0.0);
         r.cycles_per_second = j.value("sim_cycles_per_second", 0.0);
+        r.clock_hz = j.value("clock_hz", std::uint64_t{0});
+        r.tx_latency = latency_of(j, "tx_latency_cycles");
+        r.rx_latency = latency_of(j, "rx_latency_cycles");
         r.packets_per_second = j.value("packets_per_second", 0.0);
     } catch (json::exception const&) {
         return false;  // a field of the wrong type: not a report we can trust
@@ -147,6 +167,7 @@ void settle(RunResult& r, LaunchOutcome const& outcome, fs::path const& out_dir,
     if (code == 0 && reported && passed) {
         r.status = RunStatus::passed;
         r.waves.clear();
+        r.waves_view.clear();
     } else if (code == 0) {
         fail(r, "no-report", reported ? "exit status 0 but run.json says the run failed"
                                       : "exit status 0 but no readable run.json");

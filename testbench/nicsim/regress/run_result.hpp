@@ -26,6 +26,12 @@ enum class RunStatus { passed, failed, refused, not_run };
 char const* to_string(RunStatus status);
 std::optional<RunStatus> run_status_named(std::string_view name);
 
+/// Latency of one direction of a run, in cycles (run.json's tx_latency_cycles / rx_latency_cycles).
+struct LatencyCycles {
+    std::uint64_t count = 0;           // packets measured; 0: no figure
+    std::uint64_t p50 = 0, p99 = 0, max = 0;
+};
+
 struct RunResult {
     // What was run.
     std::string scenario;
@@ -41,6 +47,7 @@ struct RunResult {
     std::string reason;                // one line; "" when passed
     std::string replay_command;        // `nicsim run ... --seed S`
     std::string waves;                 // the failure trace (FST), relative to the output folder; "" none
+    std::string waves_view;            // its GTKWave save file (run.gtkw, marker at the failing cycle); "" none
     std::optional<int> exit_status;
     std::string signal;                // the signal that ended it ("SIGSEGV"), else ""
 
@@ -51,6 +58,8 @@ struct RunResult {
     std::uint64_t rx_packets = 0;
     double tx_gbit_per_second = 0;     // at the stated clock: a simulated figure, deterministic
     double rx_gbit_per_second = 0;
+    std::uint64_t clock_hz = 0;        // the clock those figures are stated at
+    LatencyCycles tx_latency, rx_latency;
 
     // Timing: differs between two runs of the same seed.
     double wall_seconds = 0;

@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -108,6 +109,21 @@ std::string junit_listing(fs::path const& junit) {
     return e.output;
 }
 
+/// check_report.py's listing of a report.html (see the script for its lines).
+std::string report_listing(std::string const& args) {
+    auto const e = nicsim::test::run_command(fmt::format("'{}' '{}' {}", NICSIM_PYTHON3, CHECK_REPORT_PY, args));
+    INFO(e.output);
+    REQUIRE(e.status == 0);
+    return e.output;
+}
+
+std::vector<std::string> lines_of(std::string const& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
 }  // namespace
 
 TEST_CASE("a plan whose runs pass, fail and are refused: exit 1, JUnit and summary name each, the replay reproduces the failure",
@@ -176,7 +192,81 @@ TEST_CASE("a plan whose runs pass, fail and are refused: exit 1, JUnit and summa
         CHECK(r["runs"][1]["scenario"] == "refused");
         CHECK(r["runs"][1]["seed"] == summary["runs"][3]["seed"]);
         CHECK(r["rerun_of"] == "out2");
+        CHECK(report_listing(fmt::format("report '{}'", (dir / "rerun" / "report.html").string()))
+                  .find("totals runs=2 passed=0 failed=1 refused=1 not_run=0\n") != std::string::npos);
     }
+}
+
+TEST_CASE("report.html: the table, the failure's replay and links to its files, rendered by headless Chromium",
+          "[dw64_q4]") {
+    auto const dir = fresh_dir("html");
+    write_file(dir / "plan.toml", plan_of({{"passes", "--packets 20", "seeds = 2"},
+                                          {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"}}));
+    auto const e = regress(dir, "plan.toml -j 2 --out out");
+    INFO(e.output);
+    REQUIRE(e.status == 1);
+    auto const out = dir / "out";
+    auto const report = out / "report.html";
+    REQUIRE(fs::exists(report));
+    CHECK(e.output.find("out/report.html") != std::string::npos);
+    auto const summary = read_json(out / "summary.json");
+    auto const& failed = summary["runs"][2];
+    REQUIRE(failed["status"] == "failed");
+
+    // Parsed as HTML: the counts of summary.json, the failure's reason and replay, links to files
+    // that exist, a chart row per scenario, nothing fetched.
+    auto const listing = report_listing(fmt::format("report '{}'", report.string()));
+    INFO(listing);
+    CHECK(listing.find("totals runs=3 passed=2 failed=1 refused=0 not_run=0\n") != std::string::npos);
+    for (auto const& sc : summary["scenarios"])
+        CHECK(listing.find(fmt::format("row {} runs={} passed={} failed={} refused={} not_run={} tx={:.2f} rx={:.2f}\n",
+                                       sc["name"].get<std::string>(), sc["runs"].get<int>(), sc["passed"].get<int>(),
+                                       sc["failed"].get<int>(), sc["refused"].get<int>(), sc["not_run"].get<int>(),
+                                       sc["mean_tx_gbit_per_second"].get<double>(),
+                                       sc["mean_rx_gbit_per_second"].get<double>())) != std::string::npos);
+    CHECK(listing.find(fmt::format("failure FAILED fails run 0 · seed 33 · failed · exit status 1 | {} | {}\n",
+                                   failed["reason"].get<std::string>(), failed["replay_command"].get<std::string>())) !=
+          std::string::npos);
+    auto const run_dir = failed["dir"].get<std::string>();
+    for (auto const& file : {failed["waves"].get<std::string>(), run_dir + "/run.gtkw", run_dir + "/output.txt",
+                             run_dir + "/run.json", std::string("summary.json"), std::string("junit.xml")})
+        CHECK(listing.find(fmt::format("link {} exists\n", file)) != std::string::npos);
+    CHECK(listing.find(" missing\n") == std::string::npos);
+    CHECK(listing.find("chart Throughput per scenario rows=2\n") != std::string::npos);
+    CHECK(listing.find("chart TX latency per scenario rows=2\n") != std::string::npos);
+    CHECK(listing.find("chart RX latency per scenario rows=2\n") != std::string::npos);
+    CHECK(listing.find("external 0\n") != std::string::npos);
+    CHECK(listing.find("scripted no\n") != std::string::npos);  // the file as written: its script adds to it
+
+    // Rendered by a browser (CI runs as root: --no-sandbox): a screenshot that is not blank, and
+    // the DOM it built holds the same table, with the page's script run.
+    std::string const chromium = NICSIM_CHROMIUM;
+    INFO("chromium: '" << chromium << "'");
+    REQUIRE_FALSE(chromium.empty());  // not found when configured: tools/install-deps installs it
+    REQUIRE(fs::exists(chromium));
+    auto const shot = dir / "report.png";
+    auto const browser = nicsim::test::run_command(fmt::format(
+        "timeout 120 '{}' --headless=new --no-sandbox --disable-gpu --user-data-dir='{}' --window-size=1280,2000 "
+        "--screenshot='{}' --dump-dom 'file://{}' > '{}'",
+        chromium, (dir / "chromium-profile").string(), shot.string(), fs::absolute(report).string(),
+        (dir / "dom.html").string()));
+    INFO("chromium said: " << browser.output);
+    INFO("screenshot: " << shot.string());
+    REQUIRE(browser.status == 0);
+    auto const png = report_listing(fmt::format("png '{}'", shot.string()));
+    std::smatch m;
+    REQUIRE(std::regex_search(png, m, std::regex(R"(png 1280x(\d+) colors=(\d+) non_white=([0-9.]+))")));
+    CHECK(std::stoi(m[1]) >= 1000);
+    CHECK(std::stoi(m[2]) >= 500);     // text, bars and boxes in colour: a blank or unstyled page has far fewer
+    CHECK(std::stod(m[3]) >= 0.10);    // a blank page is all white
+    auto const dom = report_listing(fmt::format("report '{}' --base '{}'", (dir / "dom.html").string(), out.string()));
+    auto const without_script_line = [](std::string const& text) {
+        auto lines = lines_of(text);
+        lines.pop_back();  // "scripted ..."
+        return lines;
+    };
+    CHECK(without_script_line(dom) == without_script_line(listing));
+    CHECK(dom.find("scripted yes\n") != std::string::npos);
 }
 
 TEST_CASE("a crash and a hang past --timeout are failed runs with their reason, none lost") {
@@ -223,6 +313,9 @@ TEST_CASE("Ctrl-C stops launching, ends the runs in flight and writes a partial 
     CHECK(s["runs"][4]["reason"] == "not started: interrupted by SIGINT");
     CHECK(junit_listing(dir / "regress-out" / "junit.xml").find("suite later tests=2 failures=0 errors=0 skipped=2") !=
           std::string::npos);
+    auto const report = report_listing(fmt::format("report '{}'", (dir / "regress-out" / "report.html").string()));
+    CHECK(report.find("totals runs=5 passed=0 failed=0 refused=0 not_run=5\n") != std::string::npos);
+    CHECK(report.find("row later runs=2 passed=0 failed=0 refused=0 not_run=2 ") != std::string::npos);
 }
 
 TEST_CASE("which runs: --fail-fast stops at the first failure, --group, --filter, --seeds and --seed-base choose") {
@@ -374,6 +467,8 @@ TEST_CASE("the CI plan through Slurm: the same runs, verdicts and per-run figure
     CHECK(run_figures(dir / "slurm") == run_figures(dir / "local"));
     CHECK(comparable(dir / "slurm").dump(1) == comparable(dir / "local").dump(1));
     CHECK(junit_listing(dir / "slurm" / "junit.xml") == junit_listing(dir / "local" / "junit.xml"));
+    CHECK(report_listing(fmt::format("report '{}'", (dir / "slurm" / "report.html").string())) ==
+          report_listing(fmt::format("report '{}'", (dir / "local" / "report.html").string())));
     // The array: 5 tasks, each logged its shard.
     for (int t = 0; t < 4; ++t)
         CHECK(slurp(dir / "slurm" / "slurm" / "logs" / fmt::format("task-{}.out", t)).find(fmt::format("task {}: 2 of 2 outcomes written", t)) !=

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cosim/workload.hpp"
+#include "nicsim/regress/html_report.hpp"
 #include "nicsim/regress/local_launcher.hpp"
 #include "nicsim/regress/plan.hpp"
 #include "nicsim/regress/report.hpp"
@@ -253,9 +254,11 @@ LaunchOutcome exited(int code) {
 TEST_CASE("a run's verdict comes from its exit status and its run.json") {
     std::string const passed_json = R"({"passed": true, "failure": "", "replay_command": "nicsim run --packets 10 --seed 42",
         "failure_trace": null, "cycles": 1000, "tx_packets": 10, "rx_packets": 10, "tx_gbit_per_second": 3.5,
-        "rx_gbit_per_second": 3.25, "sim_cycles_per_second": 2e6, "packets_per_second": 4e3})";
+        "rx_gbit_per_second": 3.25, "sim_cycles_per_second": 2e6, "packets_per_second": 4e3, "clock_hz": 250000000,
+        "tx_latency_cycles": {"count": 10, "p50": 400, "p99": 900, "max": 950},
+        "rx_latency_cycles": {"count": 0, "p50": 0, "p99": 0, "max": 0}})";
     std::string const failed_json = R"({"passed": false, "failure": "ordering violation at cycle 99: rule O1",
-        "replay_command": "nicsim run --packets 10 --seed 42", "failure_trace": {"fst": "./run.fst", "gtkw": "./run.gtkw"},
+        "replay_command": "nicsim run --packets 10 --seed 42", "failure_trace": {"fst": "./run.fst", "gtkw": "/abs/out/runs/s/run0-seed42/./run.gtkw"},
         "cycles": 99})";
     SECTION("passed") {
         auto const r = settled(passed_json, "summary\n", exited(0));
@@ -265,6 +268,11 @@ TEST_CASE("a run's verdict comes from its exit status and its run.json") {
         CHECK(r.tx_gbit_per_second == 3.5);
         CHECK(r.cycles_per_second == 2e6);
         CHECK(r.replay_command == "nicsim run --packets 10 --seed 42");
+        CHECK(r.clock_hz == 250000000);
+        CHECK(r.tx_latency.p50 == 400);
+        CHECK(r.tx_latency.p99 == 900);
+        CHECK(r.tx_latency.max == 950);
+        CHECK(r.rx_latency.count == 0);
     }
     SECTION("failed: the run's failure line, its waves under the output folder") {
         auto const r = settled(failed_json, "FAILED\n", exited(1));
@@ -272,6 +280,7 @@ TEST_CASE("a run's verdict comes from its exit status and its run.json") {
         CHECK(r.failure_kind == "failed");
         CHECK(r.reason == "ordering violation at cycle 99: rule O1");
         CHECK(r.waves == "runs/s/run0-seed42/run.fst");
+        CHECK(r.waves_view == "runs/s/run0-seed42/run.gtkw");
     }
     SECTION("refused: the one-line error") {
         auto const r = settled("", "nicsim run: --queues: 4 is not in 1..1 (NUM_QUEUES of dw64_q1)\n", exited(2));
@@ -392,6 +401,142 @@ TEST_CASE("junit.xml: a suite per scenario, a case per run, failures and errors 
     CHECK(text.find("FAILED bad run 0 seed 11: lost 1 <frame>") != std::string::npos);
     CHECK(text.find("  waves:  out/runs/bad/run0-seed11/run.fst") != std::string::npos);
     CHECK(text.find("REFUSED bad run 1 seed 12") != std::string::npos);
+}
+
+TEST_CASE("html_escape makes hostile text inert in element content and quoted attributes; url_path encodes a link") {
+    CHECK(html_escape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;");
+    CHECK(html_escape(R"(a "b" 'c' & d)") == "a &quot;b&quot; &#39;c&#39; &amp; d");
+    CHECK(html_escape("&amp;") == "&amp;amp;");  // escaped again: what the text says is what shows
+    CHECK(html_escape(std::string("nul\0bell\a", 9)) == "nul\\x00bell\\x07");
+    CHECK(html_escape("tab\tnew\nline") == "tab\tnew\nline");
+    CHECK(html_escape("caf\xc3\xa9") == "caf\xc3\xa9");  // UTF-8 passes as it is
+    CHECK(html_escape("\xff\xfe") == "\xff\xfe");  // not UTF-8: left for the browser to show as such, never markup
+    CHECK(url_path("runs/loopback/run0-seed1/run.fst") == "runs/loopback/run0-seed1/run.fst");
+    CHECK(url_path("a b/#1?x=%\"<") == "a%20b/%231%3Fx%3D%25%22%3C");
+}
+
+namespace {
+
+/// sample_regression() and more: a hostile reason, plan and replay command, a run not run,
+/// latency, a clock, timing figures.
+Regression hostile_regression() {
+    auto reg = sample_regression();
+    reg.plan = "plans/<b>night</b>.toml";
+    reg.filter = "\"'&<";
+    reg.scenarios.push_back("late");
+    reg.started = "2025-06-01 07:00:03 +0200";
+    reg.wall_seconds = 12.5;
+    auto& good = reg.runs[0];
+    good.clock_hz = 250'000'000;
+    good.rx_gbit_per_second = 3;
+    good.tx_latency = {10, 400, 107519, 120000};
+    good.rx_latency = {10, 300, 700, 720};
+    good.cpu_seconds = 0.75;
+    auto& bad = reg.runs[1];
+    bad.reason = "<script>alert('reason')</script> & \"more\"";
+    bad.replay_command = "nicsim run --pcap-in '<img src=x onerror=alert(1)>.pcap' --seed 11";
+    bad.waves_view = "runs/bad/run0-seed11/run.gtkw";
+    bad.exit_status = 1;
+    RunResult late = reg.runs[0];
+    late.scenario = "late";
+    late.seed = 13;
+    late.dir = "runs/late/run0-seed13";
+    late.status = RunStatus::not_run;
+    late.failure_kind = "not-run";
+    late.reason = "not started: interrupted by SIGINT";
+    late.reported = false;
+    late.tx_latency = {};
+    late.rx_latency = {};
+    reg.runs.push_back(late);
+    reg.stopped = "interrupted by SIGINT";
+    return reg;
+}
+
+std::size_t occurrences(std::string const& text, std::string const& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("report.html: totals, a row per scenario, each failure with its replay and links, nothing unescaped") {
+    auto const html = html_report(hostile_regression());
+    // Header and totals.
+    CHECK(html.find("<h1>nicsim regress <span class=\"plan\">plans/&lt;b&gt;night&lt;/b&gt;.toml</span></h1>") != std::string::npos);
+    CHECK(html.find("<p class=\"verdict bad\">1 failed, 1 refused, 1 not run of 4 runs</p>") != std::string::npos);
+    CHECK(html.find("<div class=\"total failed\"><b>1</b><span>failed</span></div>") != std::string::npos);
+    CHECK(html.find("<div class=\"total passed\"><b>1</b><span>passed</span></div>") != std::string::npos);
+    CHECK(html.find("<div class=\"total not-run\"><b>1</b><span>not run</span></div>") != std::string::npos);
+    CHECK(html.find("filter <code>&quot;&#39;&amp;&lt;</code>") != std::string::npos);
+    CHECK(html.find("Stopped early: interrupted by SIGINT.") != std::string::npos);
+    // The table: runs, passed, failed, refused, not run, TX, RX, latency, clock per scenario.
+    CHECK(html.find("<tr class=\"ok\" data-scenario=\"good\"><td>good</td><td>1</td><td class=\"passed\">1</td>"
+                    "<td class=\"failed zero\">0</td><td class=\"refused zero\">0</td><td class=\"not-run zero\">0</td>"
+                    "<td data-sort=\"2\">2.00</td><td data-sort=\"3\">3.00</td><td data-sort=\"107519\">400 / 107,519</td>"
+                    "<td data-sort=\"700\">300 / 700</td><td>250</td>") != std::string::npos);
+    CHECK(html.find("<tr class=\"bad\" data-scenario=\"bad\"><td><a href=\"#run-bad-0\">bad</a></td><td>2</td>"
+                    "<td class=\"passed\">0</td><td class=\"failed some\">1</td><td class=\"refused some\">1</td>"
+                    "<td class=\"not-run zero\">0</td>") != std::string::npos);
+    CHECK(html.find("<tr class=\"stopped\" data-scenario=\"late\"><td>late</td><td>1</td><td class=\"passed\">0</td>"
+                    "<td class=\"failed zero\">0</td><td class=\"refused zero\">0</td><td class=\"not-run some\">1</td>") !=
+          std::string::npos);
+    CHECK(html.find("<tfoot><tr><td>all 3 scenarios</td><td>4</td><td class=\"passed\">1</td>") != std::string::npos);
+    // The failure and the refusal: reason, replay, links relative to the output folder.
+    CHECK(html.find("<article class=\"failure\" id=\"run-bad-0\">") != std::string::npos);
+    CHECK(html.find("<p class=\"reason\">&lt;script&gt;alert(&#39;reason&#39;)&lt;/script&gt; &amp; &quot;more&quot;</p>") !=
+          std::string::npos);
+    CHECK(html.find("<pre class=\"replay\">nicsim run --pcap-in &#39;&lt;img src=x onerror=alert(1)&gt;.pcap&#39; --seed 11</pre>") !=
+          std::string::npos);
+    CHECK(html.find("<a href=\"runs/bad/run0-seed11/run.fst\">run.fst</a>") != std::string::npos);
+    CHECK(html.find("<a href=\"runs/bad/run0-seed11/run.gtkw\">run.gtkw</a>") != std::string::npos);
+    CHECK(html.find("<a href=\"runs/bad/run0-seed11/output.txt\">output.txt</a>") != std::string::npos);
+    CHECK(html.find("<article class=\"failure refused\" id=\"run-bad-1\">") != std::string::npos);
+    CHECK(occurrences(html, "<article class=\"failure") == 2);
+    CHECK(html.find("<li>late run 0 seed 13: not started: interrupted by SIGINT</li>") != std::string::npos);
+    CHECK(html.find("Not collected: <code>--coverage</code> is not implemented") != std::string::npos);
+    // Nothing from the input made it through as markup: the one script is the page's own.
+    CHECK(html.find("<script>alert") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("<b>night") == std::string::npos);
+    CHECK(occurrences(html, "<script") == 1);
+    // Self-contained: no fetch of any kind; the only URL is SVG's namespace name.
+    CHECK(html.find(" src=\"") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("@import") == std::string::npos);
+    CHECK(html.find("url(") == std::string::npos);
+    CHECK(occurrences(html, "://") == occurrences(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+}
+
+TEST_CASE("report.html: a throughput, a TX and an RX latency chart, each with one row per scenario and its axis") {
+    auto const reg = hostile_regression();
+    auto const html = html_report(reg);
+    CHECK(occurrences(html, "<svg class=\"chart\"") == 3);
+    CHECK(occurrences(html, "</svg>") == 3);
+    CHECK(occurrences(html, "<g class=\"row\"") == 3 * reg.scenarios.size());
+    for (auto const& name : reg.scenarios) CHECK(occurrences(html, fmt::format("<g class=\"row\" data-scenario=\"{}\">", name)) == 3);
+    CHECK(html.find("Gbit/s at the scenario&#39;s clock") != std::string::npos);
+    CHECK(html.find("clock cycles (bar: mean") != std::string::npos);
+    // Each bar says its figures: bad's two runs at 2 Gbit/s, good's TX p99 of 107,519 cycles (grouped).
+    CHECK(html.find("<title>TX: mean 2.00, least 2.00, greatest 2.00 over 2 run(s)</title>") != std::string::npos);
+    CHECK(html.find("<title>p99: mean 107,519, least 107,519, greatest 107,519 over 1 run(s)</title>") != std::string::npos);
+    // late has no figures in any chart, bad none of latency.
+    CHECK(occurrences(html, "no figures: no run of it reported any") == 5);
+}
+
+TEST_CASE("report.html is the same for the same runs but for its timing figures") {
+    auto reg = hostile_regression();
+    auto const first = html_report(reg);
+    reg.started = "2030-01-01 00:00:00 +0000";
+    reg.wall_seconds = 999;
+    reg.jobs = 7;
+    for (auto& r : reg.runs) r.wall_seconds *= 3, r.cpu_seconds *= 5, r.cycles_per_second *= 3, r.packets_per_second += 7;
+    auto const second = html_report(reg);
+    CHECK(first != second);
+    auto const without_timing = [](std::string const& s) {
+        return std::regex_replace(s, std::regex(R"(<span class="timing">[^<]*</span>)"), "<span class=\"timing\"></span>");
+    };
+    CHECK(without_timing(first) == without_timing(second));
 }
 
 namespace {
