@@ -154,6 +154,7 @@ function(_nicsim_dut_models)
   list(FILTER srcs EXCLUDE REGEX "^${VERILATOR_ROOT}/include/.*\\.cpp$")
   set_property(TARGET nicsim_models PROPERTY SOURCES ${srcs})
   target_link_libraries(nicsim_models PUBLIC nicsim_verilated_runtime nicsim::checkers)
+  nicsim_unsanitized_trace_sources(nicsim_models)
   # Generated headers are not ours: code including them must not see their warnings.
   get_target_property(incs nicsim_models INTERFACE_INCLUDE_DIRECTORIES)
   set_property(TARGET nicsim_models APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
