@@ -289,7 +289,9 @@ void Scoreboard::settle_older(Ledger& l, std::uint16_t queue, std::size_t idx) {
             l.recent_settled_content.emplace(*e.content, Ledger::SettledContent{seq, settled});
             l.recent_settled_content_order.emplace_back(*e.content, seq);
             if (l.recent_settled_content_order.size() > kRecentTags) {
-                auto const [old, old_seq] = l.recent_settled_content_order.front();
+                // Plain variables, not a structured binding: the lambda captures old_seq (clang 14).
+                std::uint64_t const old = l.recent_settled_content_order.front().first;
+                std::uint64_t const old_seq = l.recent_settled_content_order.front().second;
                 l.recent_settled_content_order.pop_front();
                 auto const [lo, hi] = l.recent_settled_content.equal_range(old);
                 auto const it_old = std::find_if(lo, hi, [&](auto const& kv) { return kv.second.seq == old_seq; });
