@@ -4,21 +4,9 @@
 
 #include <fmt/format.h>
 
-#include <verilated.h>
-
 #include "dut/dut_registry.hpp"
-#include "dut/dut_model.hpp"
 
 namespace nicsim::dut {
-
-// Out of line, and without UndefinedBehaviorSanitizer's null check: GCC 12's instrumentation of
-// the runtime's thread_local (Verilated::t_s) reports a member access through a null pointer when
-// DutModel's destructor calls this inline (every sanitizer test that destroys a model), though the
-// variable is thread-local storage of a live thread. A minimal program with the same shape does
-// not reproduce it; the check stays on everywhere else (fuzz/README.md, "Sanitizers").
-__attribute__((noinline, no_sanitize("null"))) void use_verilated_context(VerilatedContext* context) {
-    Verilated::threadContextp(context);
-}
 
 std::vector<bfm::SigRef> DutPorts::inputs() const {
     auto const& a = s_axil;
