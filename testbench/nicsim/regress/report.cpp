@@ -1,5 +1,6 @@
 // The outputs of a regression: see report.hpp.
 #include "nicsim/regress/report.hpp"
+#include "nicsim/regress/html_report.hpp"
 
 #include "nicsim/regress/rollup.hpp"
 
@@ -33,21 +34,13 @@ ordered_json latency_json(LatencyCycles const& l) {
 double rounded(double v) { return std::round(v * 1e6) / 1e6; }
 
 std::string xml_escaped(std::string_view text) {
+    // html_escape's references are XML's too (control bytes shown as \xNN: XML 1.0 forbids them);
+    // in attributes XML keeps a newline or tab only as a character reference.
     std::string o;
-    for (char ch : text) {
-        auto const byte = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '&': o += "&amp;"; break;
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '"': o += "&quot;"; break;
-        case '\'': o += "&apos;"; break;
-        case '\n': o += "&#10;"; break;
-        case '\t': o += "&#9;"; break;
-        default:
-            if (byte < 0x20 || byte == 0x7f) o += fmt::format("\\x{:02x}", byte);  // not allowed in XML 1.0
-            else o += ch;
-        }
+    for (char ch : html_escape(text)) {
+        if (ch == '\n') o += "&#10;";
+        else if (ch == '\t') o += "&#9;";
+        else o += ch;
     }
     return o;
 }
