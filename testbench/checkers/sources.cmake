@@ -7,5 +7,6 @@ set(NICSIM_CHECKER_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/axi4_master_checker.sv
     ${CMAKE_CURRENT_LIST_DIR}/axil_slave_checker.sv
     ${CMAKE_CURRENT_LIST_DIR}/axis_checker.sv
+    ${CMAKE_CURRENT_LIST_DIR}/nic_irq_cover.sv
     ${CMAKE_CURRENT_LIST_DIR}/nic_top_checkers.sv
     CACHE INTERNAL "protocol checker sources, bind file last (testbench/checkers)")

@@ -4,9 +4,11 @@
 #include <exception>
 
 #include <fmt/format.h>
+#include <ringlib/os/packet_queue.hpp>
 
 #include "cosim/cpp_top.hpp"
 #include "cosim/workload.hpp"
+#include "monitor/contract_coverage.hpp"
 #include "monitor/ownership_monitor.hpp"
 #include "monitor/packet_timeline.hpp"
 
@@ -28,6 +30,7 @@ struct CoSimulation::Impl {
     Workload workload;
     std::unique_ptr<monitor::OwnershipMonitor> ownership;
     std::unique_ptr<monitor::PacketTimeline> timeline;
+    std::unique_ptr<monitor::ContractCoverage> coverage;
 
     explicit Impl(Scenario s) : sc((validate(s), check_top(s), std::move(s))), top(sc), workload(sc, top) {
         attach_views();
@@ -52,6 +55,11 @@ struct CoSimulation::Impl {
                                                                 mem.logical_base(), mem.size_bytes(), mc);
         // Weak ordering: the monitor names the ring and slot of every hazard (else the model's own words).
         if (auto* ordering = mem.ordering()) ownership->watch_ordering(*ordering);
+        std::vector<std::string> fault_kinds;
+        for (std::size_t k = 0; k < kFaultKinds; ++k) fault_kinds.emplace_back(to_string(static_cast<FaultKind>(k)));
+        coverage = std::make_unique<monitor::ContractCoverage>(top.kernel(), *ownership, mem.memory(),
+                                                               top.dut().ports().s_axil,
+                                                               top.dut().config().data_bytes(), fault_kinds);
         if (!want_timeline) return;
         timeline = std::make_unique<monitor::PacketTimeline>(*ownership, mem.memory(), sc.clock_hz);
         top.host().mmio.on_write = [this](std::uint16_t offset, std::uint32_t value) {
@@ -85,6 +93,13 @@ struct CoSimulation::Impl {
         r.waves_ring_dumps = top.waves_ring_dumps();
         if (!top.trace_error().empty()) r.output_errors.push_back(top.trace_error());
         if (ownership && sc.ownership_monitor) r.ownership_violations = ownership->violations();
+        if (coverage) {
+            workload.for_each_os_queue([&](ringlib::os::PacketQueue const& q) {
+                coverage->add_os_queue(q.kind() == ringlib::QueueKind::Tx, q.transitions(), q.occupancy());
+            });
+            coverage->add_faults(r.faults_injected, r.passed);
+            r.contract_coverage = coverage->points();
+        }
         if (timeline) {
             // One file at a time, so that one that cannot be written does not hide the other.
             auto write = [&](char const* option, std::string const& json, std::string const& csv) {

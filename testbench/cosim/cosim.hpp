@@ -171,6 +171,9 @@ struct RunSummary {
     tap::TapStats tap;
     std::string tap_ended_by;          // "SIGINT", "SIGTERM" or "--duration"
     unsigned tap_mtu = 0;
+    // contract coverage (docs/coverage.md): hits of every cover point, when it was collected
+    // (the C++ top with its ownership monitor on; not the SystemC top)
+    std::optional<std::map<std::string, std::uint64_t>> contract_coverage;
 };
 
 class CoSimulation {

@@ -1089,5 +1089,9 @@ void Workload::on_started(std::function<void()> cb) { impl_->started_cb = std::m
 void Workload::set_traffic_hooks(TrafficHooks hooks) { impl_->hooks = std::move(hooks); }
 driver::Adapter* Workload::adapter() noexcept { return impl_->adapter.get(); }
 RunSummary Workload::run() { return impl_->run(); }
+void Workload::for_each_os_queue(std::function<void(ringlib::os::PacketQueue const&)> const& visit) const {
+    for (auto const& q : impl_->txq) visit(*q);
+    for (auto const& q : impl_->rxq) visit(*q);
+}
 
 }  // namespace nicsim::cosim

@@ -17,6 +17,9 @@
 #include "cosim/cosim.hpp"
 #include "cosim/platform.hpp"
 
+namespace ringlib::os {
+class PacketQueue;
+}
 namespace nicsim::driver {
 class Adapter;
 }
@@ -89,6 +92,8 @@ public:
 
     /// Runs to the end; never throws for a failing run (the summary says why).
     RunSummary run();
+    /// Every OS queue built so far (after run(): stopped, with its lifecycle counts).
+    void for_each_os_queue(std::function<void(ringlib::os::PacketQueue const&)> const& visit) const;
 
 private:
     struct Impl;

@@ -80,14 +80,17 @@ std::string OwnershipMonitor::describe() const {
 // ---- registers ----
 
 void OwnershipMonitor::register_write(RegisterWrite const& w) {
-    if (w.offset < c::REG_QUEUE_BASE) return;
-    unsigned const rel = w.offset - c::REG_QUEUE_BASE;
-    unsigned const q = rel / c::REG_QUEUE_STRIDE;
-    unsigned const block = rel % c::REG_QUEUE_STRIDE;
-    if (q >= num_queues_ || block >= c::QREG_IRQ) return;
-    bool const rx = block >= c::QREG_RX;
-    ring_register(index({q, rx ? Direction::rx : Direction::tx}), block - (rx ? c::QREG_RX : c::QREG_TX), w.value,
-                  w.strobes, w.cycle);
+    if (w.offset >= c::REG_QUEUE_BASE) {
+        unsigned const rel = w.offset - c::REG_QUEUE_BASE;
+        unsigned const q = rel / c::REG_QUEUE_STRIDE;
+        unsigned const block = rel % c::REG_QUEUE_STRIDE;
+        if (q < num_queues_ && block < c::QREG_IRQ) {
+            bool const rx = block >= c::QREG_RX;
+            ring_register(index({q, rx ? Direction::rx : Direction::tx}), block - (rx ? c::QREG_RX : c::QREG_TX),
+                          w.value, w.strobes, w.cycle);
+        }
+    }
+    notify([&](ContractListener& l) { l.register_write(w); });
 }
 
 void OwnershipMonitor::ring_register(unsigned r, unsigned offset, std::uint32_t value, std::uint8_t strobes,
@@ -141,7 +144,7 @@ void OwnershipMonitor::reset_ring(unsigned r, std::uint64_t cycle) {
     ++m.generation;
     if (m.size_log2 <= static_cast<unsigned>(c::MAX_RING_LOG2)) m.entries.assign(m.size(), {});
     ++stats_.ring_resets;
-    if (listener_) listener_->ring_reset(ref(r), cycle);
+    notify([&](ContractListener& l) { l.ring_reset(ref(r), cycle); });
 }
 
 void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t cycle) {
@@ -191,7 +194,7 @@ void OwnershipMonitor::publish(unsigned r, std::uint32_t new_prod, std::uint64_t
             if (m.entries[i].len != 0 && m.entries[i].len <= static_cast<std::uint64_t>(c::MAX_FRAME_BYTES))
                 ordering_->check_published(m.entries[i].addr, m.entries[i].len);
     }
-    if (listener_) listener_->doorbell(ref(r), old, new_prod, cycle);
+    notify([&](ContractListener& l) { l.doorbell(ref(r), old, new_prod, cycle); });
 }
 
 void OwnershipMonitor::registers_reset() {
@@ -258,11 +261,11 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             if (check_descriptor_read(r, m, b, w)) {
                 ++stats_.descriptor_reads;
                 if (retired) ++stats_.drained_accesses;
-                else if (listener_)
-                    listener_->descriptor_read(ref(r), static_cast<std::uint32_t>((b.lo() - m.base) / desc_bytes),
-                                               static_cast<std::uint32_t>((b.hi() - 1 - m.base) / desc_bytes -
-                                                                          (b.lo() - m.base) / desc_bytes + 1),
-                                               now);
+                else if (!listeners_.empty()) {
+                    auto const first = static_cast<std::uint32_t>((b.lo() - m.base) / desc_bytes);
+                    auto const count = static_cast<std::uint32_t>((b.hi() - 1 - m.base) / desc_bytes + 1 - first);
+                    notify([&](ContractListener& l) { l.descriptor_read(ref(r), first, count, now); });
+                }
                 return;
             }
             if (why.empty()) why = w;
@@ -278,9 +281,9 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             if (auto const slot = fragment_of(m, b)) {
                 ++stats_.data_reads;
                 if (retired) ++stats_.drained_accesses;
-                else if (listener_) {
+                else if (!listeners_.empty()) {
                     data_reads_[b.seq] = {q, *slot};
-                    listener_->tx_data_read(q, *slot, false, now);
+                    notify([&](ContractListener& l) { l.tx_data_read(q, *slot, false, now); });
                 }
                 return;
             }
@@ -308,10 +311,10 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
 }
 
 void OwnershipMonitor::read_done(DmaBurst const& b, std::uint8_t /*resp*/, std::uint64_t cycle) {
-    if (!listener_) return;
+    if (listeners_.empty()) return;
     auto const it = data_reads_.find(b.seq);
     if (it == data_reads_.end()) return;
-    listener_->tx_data_read(it->second.first, it->second.second, true, cycle);
+    notify([&](ContractListener& l) { l.tx_data_read(it->second.first, it->second.second, true, cycle); });
     data_reads_.erase(it);
 }
 
@@ -362,7 +365,7 @@ bool OwnershipMonitor::write_request(DmaBurst const& b) {
                         ++stats_.drained_accesses;
                     } else {
                         ++e.writes_in_flight;
-                        if (listener_) listener_->rx_data_write(q, slot, false, now);
+                        notify([&](ContractListener& l) { l.rx_data_write(q, slot, false, now); });
                     }
                     return false;
                 }
@@ -410,7 +413,7 @@ void OwnershipMonitor::write_response(DmaBurst const& b, std::uint8_t /*resp*/, 
     PublishedEntry& e = m.entries[t.slot];
     if (e.writes_in_flight) --e.writes_in_flight;
     e.last_write_response_cycle = cycle;
-    if (listener_) listener_->rx_data_write(ref(t.ring).queue, t.slot, true, cycle);
+    notify([&](ContractListener& l) { l.rx_data_write(ref(t.ring).queue, t.slot, true, cycle); });
 }
 
 void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst const& b, WriteBeat const& beat,
@@ -520,7 +523,7 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
         if (m.cpl_slot == 0) m.phase = !m.phase;
         ++m.completions;
         ++stats_.completions;
-        if (listener_) listener_->completion(ref(r), slot, std::span<std::uint8_t const, 16>(rec), cycle);
+        notify([&](ContractListener& l) { l.completion(ref(r), slot, std::span<std::uint8_t const, 16>(rec), cycle); });
     }
     m.open_cpl_burst = beat.last ? 0 : b.seq + 1;
 }

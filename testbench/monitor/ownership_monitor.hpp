@@ -149,6 +149,8 @@ public:
     virtual void completion(RingRef, std::uint32_t /*slot*/, std::span<std::uint8_t const, 16> /*record*/,
                             std::uint64_t /*cycle*/) {}
     virtual void ring_reset(RingRef, std::uint64_t /*cycle*/) {}
+    /// Any register write, as the NIC took it (after the monitor updated its ring models).
+    virtual void register_write(RegisterWrite const& /*write*/) {}
 };
 
 struct OwnershipMonitorConfig {
@@ -187,8 +189,9 @@ public:
     OwnershipMonitor(OwnershipMonitor const&) = delete;
     OwnershipMonitor& operator=(OwnershipMonitor const&) = delete;
 
-    /// Another observer of contract events (not owned; nullptr to detach).
-    void set_listener(ContractListener* l) noexcept { listener_ = l; }
+    /// Other observers of contract events (not owned), told in the order they were added.
+    void add_listener(ContractListener& l) { listeners_.push_back(&l); }
+    void remove_listener(ContractListener& l) { std::erase(listeners_, &l); }
     /// Explain the hazards of this weakly ordered host model (it must outlive the monitor's use).
     void watch_ordering(host::WeakOrdering& ordering) {
         ordering_ = &ordering;
@@ -235,6 +238,10 @@ private:
     void ring_register(unsigned r, unsigned offset, std::uint32_t value, std::uint8_t strobes, std::uint64_t cycle);
     void reset_ring(unsigned r, std::uint64_t cycle);
     void publish(unsigned r, std::uint32_t new_prod, std::uint64_t cycle);
+    template <class Event>
+    void notify(Event const& event) {
+        for (ContractListener* l : listeners_) event(*l);
+    }
 
     bool check_descriptor_read(unsigned r, RingModel const& m, DmaBurst const& b, std::string& why) const;
     std::optional<std::uint32_t> fragment_of(RingModel const& m, DmaBurst const& b) const;
@@ -255,7 +262,7 @@ private:
     std::vector<RingModel> retired_;  // each ring's state just before its last reset
     std::unique_ptr<DmaObserver> dma_;
     std::unique_ptr<RegisterWriteObserver> regs_;
-    ContractListener* listener_ = nullptr;
+    std::vector<ContractListener*> listeners_;
     host::WeakOrdering* ordering_ = nullptr;
 
     std::unordered_map<std::uint64_t, Target> writes_;           // by write burst seq, until B

@@ -53,10 +53,10 @@ char const* column_name(PacketEvent e) { return columns[static_cast<std::size_t>
 
 PacketTimeline::PacketTimeline(OwnershipMonitor& monitor, bfm::SparseMemory const& memory, std::uint64_t clock_hz)
     : monitor_(monitor), memory_(memory), clock_hz_(clock_hz ? clock_hz : 1), rings_(2 * monitor.num_queues()) {
-    monitor_.set_listener(this);
+    monitor_.add_listener(*this);
 }
 
-PacketTimeline::~PacketTimeline() { monitor_.set_listener(nullptr); }
+PacketTimeline::~PacketTimeline() { monitor_.remove_listener(*this); }
 
 PacketTimeline::RingTrack& PacketTimeline::track(RingRef r) {
     RingTrack& t = rings_[r.queue * 2 + (r.dir == Direction::rx ? 1 : 0)];

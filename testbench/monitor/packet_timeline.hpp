@@ -64,7 +64,7 @@ struct PacketRecord {
 
 class PacketTimeline final : public ContractListener {
 public:
-    /// Attaches itself to `monitor` as its contract listener.
+    /// Attaches itself to `monitor` as one of its contract listeners.
     PacketTimeline(OwnershipMonitor& monitor, bfm::SparseMemory const& memory, std::uint64_t clock_hz);
     ~PacketTimeline() override;
     PacketTimeline(PacketTimeline const&) = delete;

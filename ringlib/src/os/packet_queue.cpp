@@ -191,7 +191,7 @@ void PacketQueue::start()
     if (!driver_attached()) {
         throw QueueStateError(fmt::format("{}: start() before the driver called Net*QueueCreate", name_));
     }
-    state_ = QueueState::Polling;
+    enter(QueueState::Polling);
     ++callbacks_.start;
     if (config_.EvtStart != nullptr) {
         config_.EvtStart(handle());
@@ -214,6 +214,13 @@ bool PacketQueue::advance_step(bool hand_over_first)
     verifier_->after("EvtAdvance");
     bool const driver_moved = !(driver_indices() == before);
     reclaim();
+    NET_RING const& packets = *packet_ring_;
+    std::uint32_t const with_driver = NetRingGetRangeCount(&packets, packets.BeginIndex, packets.EndIndex);
+    if (with_driver == 0) {
+        ++occupancy_.packet_ring_empty;
+    } else if (with_driver == packets.NumberOfElements - 1) {
+        ++occupancy_.packet_ring_full;
+    }
     bool const progress = handed_over || driver_moved;
     check_progress(progress);
     return progress;
@@ -224,7 +231,7 @@ void PacketQueue::set_notification(bool enabled)
     // The state changes first so that a NotifyMore from inside the callback is judged against
     // the state the driver has just been told about.
     if (enabled) {
-        state_ = QueueState::Armed;
+        enter(QueueState::Armed);
         driver_wake_pending_ = false;
         ++callbacks_.notification_enabled;
     } else {
@@ -254,16 +261,16 @@ QueueState PacketQueue::poll()
     case QueueState::Sleeping:
         if (driver_wake_pending_ || os_wake_pending_) {
             driver_wake_pending_ = os_wake_pending_ = false;
-            state_ = QueueState::Polling;
+            enter(QueueState::Polling);
             set_notification(false);
             return polling_step();
         }
         if (state_ == QueueState::Armed) {  // the extra poll after arming
             if (advance_step(true)) {
-                state_ = QueueState::Polling;
+                enter(QueueState::Polling);
                 set_notification(false);
             } else {
-                state_ = QueueState::Sleeping;
+                enter(QueueState::Sleeping);
             }
         }
         return state_;
@@ -284,7 +291,7 @@ QueueState PacketQueue::stop()
 {
     require_state("stop()", {QueueState::Polling, QueueState::Armed, QueueState::Sleeping});
     bool const armed = state_ != QueueState::Polling;
-    state_ = QueueState::Stopping;
+    enter(QueueState::Stopping);
     driver_wake_pending_ = os_wake_pending_ = false;
     if (armed) {
         set_notification(false);
@@ -320,9 +327,17 @@ QueueState PacketQueue::stopping_step()
     return state_;
 }
 
+void PacketQueue::enter(QueueState next) noexcept
+{
+    if (next != state_) {
+        ++transitions_.count[static_cast<std::size_t>(state_)][static_cast<std::size_t>(next)];
+    }
+    state_ = next;
+}
+
 void PacketQueue::finish_stop()
 {
-    state_ = QueueState::Stopped;
+    enter(QueueState::Stopped);
     ++callbacks_.stop;
     if (config_.EvtStop != nullptr) {
         config_.EvtStop(handle());

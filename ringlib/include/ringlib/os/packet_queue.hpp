@@ -89,6 +89,8 @@ public:
     QueueState state() const noexcept { return state_; }
     NotificationCounters const& notifications() const noexcept { return notifications_; }
     CallbackCounters const& callbacks() const noexcept { return callbacks_; }
+    StateTransitions const& transitions() const noexcept { return transitions_; }
+    OccupancyCounters const& occupancy() const noexcept { return occupancy_; }
     RingVerifier& verifier() noexcept { return *verifier_; }
 
     void start();         // EvtStart; Created -> Polling
@@ -148,6 +150,7 @@ private:
     QueueState stopping_step();
     void set_notification(bool enabled);
     void finish_stop();
+    void enter(QueueState next) noexcept;  // state_ = next, counting the transition
     void require_state(char const* operation, std::initializer_list<QueueState> allowed) const;
 
     static constexpr std::uint64_t magic_value = 0x52494e474c49424fULL;  // "RINGLIBO"
@@ -173,6 +176,8 @@ private:
     std::uint32_t stop_polls_ = 0;
     NotificationCounters notifications_;
     CallbackCounters callbacks_;
+    StateTransitions transitions_;
+    OccupancyCounters occupancy_;
 };
 
 }  // namespace ringlib::os

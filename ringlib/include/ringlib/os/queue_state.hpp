@@ -1,6 +1,8 @@
 // The lifecycle and polling state of an OS-side packet queue, as the simulation loop sees it.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace ringlib::os {
@@ -18,6 +20,24 @@ enum class QueueState {
 };
 
 char const* to_string(QueueState state) noexcept;
+
+/// How often the queue went from one state to another (never from a state to itself): the
+/// transitions X -> Stopping are EvtCancel in state X. For coverage of the OS's queue lifecycle.
+struct StateTransitions {
+    static constexpr std::size_t kStates = static_cast<std::size_t>(QueueState::Stopped) + 1;
+    std::array<std::array<std::uint64_t, kStates>, kStates> count{};
+
+    std::uint64_t operator()(QueueState from, QueueState to) const noexcept {
+        return count[static_cast<std::size_t>(from)][static_cast<std::size_t>(to)];
+    }
+};
+
+/// Polls that found the packet ring in a corner: every element but one with the driver (the ring
+/// is full: the OS can hand over nothing more), or none (the driver returned everything).
+struct OccupancyCounters {
+    std::uint64_t packet_ring_full = 0;
+    std::uint64_t packet_ring_empty = 0;
+};
 
 /// Counts of the driver's NotifyMore calls: accepted ones woke an armed queue, ignored ones
 /// arrived while the queue was not armed (or after a wake-up was already pending).
