@@ -55,6 +55,8 @@ struct Scenario {
     double tx_stall_percent = 0;             // TX wire sink: tready low this % of cycles
     double rx_stall_percent = 0;             // RX wire source: tvalid low this % of cycles
     std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
+    std::uint16_t irq_packets = 1;           // interrupt moderation (IRQ_MOD_PKTS): completions per
+    std::uint16_t irq_holdoff_cycles = 0;    // interrupt, and the holdoff timer (IRQ_MOD_CYCLES, 0 = none)
     std::uint64_t max_cycles = 0;            // 0: 1'000'000 + per packet 20'000 (or 4 x a maximal
                                              // frame's time, RunLimits::frame_cycles, if longer)
     // Cycles without a packet event before the run is declared stuck (0 = off). Unset: the

@@ -74,6 +74,8 @@ Json scenario_object(Scenario const& s) {
     j["tx_stall_percent"] = reported(s.tx_stall_percent);
     j["rx_stall_percent"] = reported(s.rx_stall_percent);
     j["ring_size"] = s.ring_size;
+    j["irq_packets"] = s.irq_packets;
+    j["irq_holdoff_cycles"] = s.irq_holdoff_cycles;
     j["max_cycles"] = s.max_cycles;
     j["watchdog_cycles"] = or_null(s.watchdog_cycles);  // null: the default, scaled (RunSummary limits)
     j["hang_check_cycles"] = or_null(s.hang_check_cycles);
@@ -378,6 +380,8 @@ std::string replay_command(Scenario const& s) {
                              s.tx_stall_percent, s.rx_stall_percent);
     }
     if (s.ring_size != d.ring_size) o += fmt::format(" --ring-size {}", s.ring_size);
+    if (s.irq_packets != d.irq_packets || s.irq_holdoff_cycles != d.irq_holdoff_cycles)
+        o += fmt::format(" --irq-moderation {}:{}", s.irq_packets, s.irq_holdoff_cycles);
     if (s.max_cycles) o += fmt::format(" --max-cycles {}", s.max_cycles);
     if (!s.rss) o += " --no-rss";
     if (s.csum_offload_fraction != d.csum_offload_fraction) o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);

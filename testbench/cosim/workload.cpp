@@ -464,6 +464,8 @@ struct Workload::Impl {
         ac.tx_ring_log2 = hw_tx_log2;
         ac.rx_ring_log2 = hw_rx_log2;
         ac.rss_enabled = sc.rss;
+        ac.irq_packet_threshold = sc.irq_packets;
+        ac.irq_holdoff_cycles = sc.irq_holdoff_cycles;
         ac.faults = sc.driver_faults;
         // A ring drains (and goes idle) as slowly as the scenario's back-pressure lets it: give the
         // driver's wait as long as the watchdog gives a packet (a read takes several cycles).

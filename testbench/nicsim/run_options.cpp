@@ -163,6 +163,13 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
             auto const v = value();
             s.ring_size = static_cast<std::uint32_t>(parse_uint(opt, v, 2, 65536));
             if (!std::has_single_bit(s.ring_size)) throw UsageError(fmt::format("--ring-size: {} is not a power of two", v));
+        } else if (opt == "--irq-moderation") {
+            auto const v = value();
+            auto const colon = v.find(':');
+            if (colon == std::string_view::npos)
+                throw UsageError(fmt::format("--irq-moderation: '{}' is not PACKETS:CYCLES", v));
+            s.irq_packets = static_cast<std::uint16_t>(parse_uint(opt, v.substr(0, colon), 0, 65535));
+            s.irq_holdoff_cycles = static_cast<std::uint16_t>(parse_uint(opt, v.substr(colon + 1), 0, 65535));
         } else if (opt == "--tx-fragment-bytes") {
             s.tx_fragment_bytes = static_cast<std::uint32_t>(parse_uint(opt, value(), 64, 65536));
         } else if (opt == "--max-cycles") {
