@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include <stdlib.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -346,6 +348,10 @@ std::string format_line_ranges(std::vector<LineRange> const& ranges) {
 }
 
 CodeCoverage merge_code_coverage(CodeCoverageInputs const& in) {
+    // lcov and genhtml are Perl, whose hash order is random per process: the order they write a
+    // file's functions in would differ between two merges of the same counts. Fixed here.
+    ::setenv("PERL_HASH_SEED", "0", 1);
+    ::setenv("PERL_PERTURB_KEYS", "0", 1);
     CodeCoverage c;
     c.requested = true;
     c.runs = in.run_dirs.size();
