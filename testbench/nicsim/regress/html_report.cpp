@@ -295,6 +295,8 @@ svg .tx-p50 { fill: #8fb3f0; } svg .tx-p99 { fill: var(--tx); } svg .rx-p50 { fi
 details summary { cursor: pointer; color: var(--muted); }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 #coverage table { margin: 8px 0 4px; }
+#coverage td:first-child { white-space: nowrap; }
+#coverage p a { margin-right: 12px; }
 td.uncovered { text-align: left; white-space: normal; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 ul.not-run { columns: 2; font-size: 13px; }
 footer { margin-top: 30px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12.5px; }
