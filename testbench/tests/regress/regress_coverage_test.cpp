@@ -48,7 +48,7 @@ json read_json(fs::path const& p) {
 
 Exec shell(std::string const& command) { return nicsim::test::run_command(command); }
 
-/// The plan these tests run: NICSIM_COVERAGE_TEST_PLAN (tools/test sets the smoke plan), else the CI plan.
+/// The plan these tests run: NICSIM_COVERAGE_TEST_PLAN (e.g. the smoke plan), else the CI plan.
 fs::path test_plan() {
     if (char const* p = std::getenv("NICSIM_COVERAGE_TEST_PLAN"); p && *p) return p;
     return fs::path(NICSIM_PLANS_DIR) / "ci.toml";
