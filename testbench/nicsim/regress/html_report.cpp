@@ -529,7 +529,10 @@ std::string code_coverage_part(CodeCoverage const& c) {
     for (auto const& [path, label] : {std::pair{&c.html_index, "HTML (genhtml)"}, {&c.rtl_dat, "rtl.dat"},
                                       {&c.rtl_info, "rtl.info"}, {&c.cpp_info, "cpp.info"}})
         if (!path->empty()) links += link(*path, label);
-    if (!links.empty()) o += " Files: " + links;
+    if (!links.empty()) {
+        o += " Files: ";
+        o += links;
+    }
     o += "</p>\n";
     for (auto const& e : c.errors) o += fmt::format("<p class=\"stopped\">Not complete: {}</p>\n", html_escape(e));
     o += "<table id=\"rtl-coverage\">\n<thead><tr><th>RTL file</th><th>line<small>points hit</small></th><th></th>"
@@ -582,8 +585,10 @@ std::string contract_coverage_part(ContractCoverage const& c) {
 }
 
 std::string coverage_section(Regression const& r) {
-    return "<section id=\"coverage\">\n<h2>Coverage</h2>\n" + code_coverage_part(r.code) + contract_coverage_part(r.contract) +
-           "</section>\n";
+    std::string o = "<section id=\"coverage\">\n<h2>Coverage</h2>\n";
+    o += code_coverage_part(r.code);
+    o += contract_coverage_part(r.contract);
+    return o + "</section>\n";
 }
 
 std::string files_footer() {

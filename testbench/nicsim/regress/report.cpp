@@ -264,7 +264,8 @@ std::string format_report(Regression const& r, std::string const& out_dir) {
     }
     auto const all = tally_all(r);
     if (not_run) o += fmt::format("\n{} run(s) not run: {}\n", not_run, r.stopped.empty() ? "stopped" : r.stopped);
-    o += "\n" + format_coverage(r, out_dir);
+    o += '\n';
+    o += format_coverage(r, out_dir);
     double const ran = static_cast<double>(all.runs - all.not_run);
     o += fmt::format("\nnicsim regress: {} runs: {} passed, {} failed, {} refused, {} not run; {:.1f} s at -j {} "
                      "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}, {}\n",
