@@ -44,9 +44,11 @@ module nic_tx_qfifo #(
 
   localparam int AW = $clog2(DEPTH);
 
+  /*verilator coverage_off*/  // storage: no toggle coverage (docs/coverage.md, Exclusions)
   logic [WIDTH-1:0] mem   [DEPTH];
   logic [3:0]       qmem  [DEPTH];
   logic [DEPTH-1:0] kmem;                       // s_kill of each entry
+  /*verilator coverage_on*/
   logic [AW:0]      wr_q, rd_q;
   logic [AW:0]      held_q [NUM_QUEUES];        // entries of queue q held
   logic [AW:0]      dead_q [NUM_QUEUES];        // how many of the oldest of them are killed

@@ -56,6 +56,9 @@ endif()
 
 set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "")
 
+# NICSIM_COVERAGE: what every configuration counts (the model writes it: `nicsim run --coverage-dir`).
+set(NICSIM_DUT_COVERAGE_ARGS --coverage-line --coverage-toggle --coverage-user)
+
 # Lint one configuration unless its command and sources are unchanged since the last clean
 # check. Sets <ok_var> TRUE/FALSE in the caller's scope.
 function(_nicsim_dut_lint cfg ok_var)
@@ -121,6 +124,9 @@ function(_nicsim_dut_models)
     endif()
     set(args_${cfg} ${NICSIM_VERILATOR_ARGS} -GDATA_WIDTH=${CMAKE_MATCH_1} -GNUM_QUEUES=${CMAKE_MATCH_2}
         ${NICSIM_DUT_EXTRA_VERILATOR_ARGS})
+    if(NICSIM_COVERAGE)  # docs/coverage.md: what is counted, and what is left out and why
+      list(APPEND args_${cfg} ${NICSIM_DUT_COVERAGE_ARGS})
+    endif()
     _nicsim_dut_lint(${cfg} ok ${args_${cfg}} ${sources})
     if(NOT ok)
       return()

@@ -56,6 +56,9 @@ function(_nicsim_verilated_runtime)
   target_include_directories(nicsim_verilated_runtime SYSTEM PUBLIC
     ${VERILATOR_ROOT}/include ${VERILATOR_ROOT}/include/vltstd)
   target_compile_definitions(nicsim_verilated_runtime PRIVATE VM_TRACE_FST=1)
+  if(NICSIM_COVERAGE)  # the coverage models' counters and their writer (VerilatedCovContext)
+    target_sources(nicsim_verilated_runtime PRIVATE ${VERILATOR_ROOT}/include/verilated_cov.cpp)
+  endif()
   # verilated_fst_c.cpp compiles gtkwave's fstapi.c (with lz4.c and fastlz.c) into itself:
   # third-party C whose varint writer stores unaligned words on purpose. Sanitizer builds keep
   # AddressSanitizer on it but not UndefinedBehaviorSanitizer, as for our own copy of fstapi

@@ -106,6 +106,20 @@ public:
     /// (`--trace-threads`: 0 = none, 1 = the FST writer's own thread, 2 = and trace offloading).
     virtual unsigned trace_threads() const = 0;
     bool tracing() const noexcept { return tracing_; }
+
+    /// Whether this model counts RTL coverage (line, toggle and user points: a NICSIM_COVERAGE
+    /// build; docs/coverage.md).
+    static constexpr bool counts_coverage() noexcept {
+#ifdef NICSIM_COVERAGE
+        return true;
+#else
+        return false;
+#endif
+    }
+    /// Writes the coverage the model counted so far to `path` (Verilator's coverage data, which
+    /// verilator_coverage merges and exports), replacing the file. Throws std::logic_error in a build
+    /// that does not count coverage, std::runtime_error naming the file when it cannot be written.
+    virtual void write_coverage(std::string const& path) = 0;
     /// Record the current values at `time` (trace time units) if a trace is open.
     void dump(std::uint64_t time) {
         if (tracing_) dump_now(time);

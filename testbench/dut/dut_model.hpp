@@ -3,6 +3,7 @@
 // model headers stay out of everything else.
 #pragma once
 
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,9 @@
 
 #include <verilated.h>
 #include <verilated_fst_c.h>
+#ifdef NICSIM_COVERAGE
+#include <verilated_cov.h>
+#endif
 
 #include "dut/dut.hpp"
 
@@ -89,6 +93,17 @@ public:
         if (fst_) fst_->close();
         fst_.reset();
         tracing_ = false;
+    }
+    void write_coverage(std::string const& path) override {
+#ifdef NICSIM_COVERAGE
+        use_verilated_context(context_.get());
+        // Verilator's writer ends the process (vl_fatal: abort) when it cannot open the file: tried first.
+        if (!std::ofstream(path, std::ios::app))
+            throw std::runtime_error(fmt::format("cannot write the coverage file '{}'", path));
+        context_->coveragep()->write(path.c_str());
+#else
+        throw std::logic_error(fmt::format("{}: not a coverage build: the model counts no coverage ({})", config_.name, path));
+#endif
     }
     std::string root_scope() const override { return model_->name(); }
     unsigned trace_threads() const override {

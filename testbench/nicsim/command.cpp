@@ -166,6 +166,10 @@ std::string run_usage() {
         "  --timeline-csv FILE  the same timeline, one CSV row per packet\n"
         "  --no-ownership-monitor  do not check DMA accesses against the ownership contract (benchmarks;\n"
         "                       by default a violation stops the run naming the address, owner and cycle)\n"
+        "coverage (a coverage build only: tools/coverage, docs/coverage.md):\n"
+        "  --coverage-dir DIR   at the end, whatever the verdict, write the model's RTL coverage (line, toggle,\n"
+        "                       user) to DIR/rtl.dat and, at exit, this process's C++ counts (gcov) under\n"
+        "                       DIR/gcov/ (emptied first); DIR is created if missing\n"
         "  -h, --help           this text\n"
         "\n"
         "On a terminal a progress line shows TX frames completed and RX frames accounted for, each of\n"
@@ -212,6 +216,35 @@ void check_trace_scopes(cosim::Scenario const& s) {
     }
 }
 
+/// --coverage-dir: only a coverage build counts; the folder is made ready and libgcov is told to
+/// write this process's C++ counts under DIR/gcov/ at exit (GCOV_PREFIX, GCOV_PREFIX_STRIP: the
+/// .gcda paths below the build folder), so runs at once never share a counts file
+/// (docs/coverage.md). The SystemC top's model counts no RTL coverage: its runs leave C++ counts
+/// only. Throws UsageError.
+void prepare_coverage_dir(RunOptions const& o) {
+    if (!dut::Dut::counts_coverage())
+        throw UsageError("--coverage-dir: this build counts no coverage (build the coverage flavour: tools/coverage, "
+                         "or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
+    std::error_code ec;
+    auto const dir = std::filesystem::absolute(o.coverage_dir, ec);
+    if (!ec) std::filesystem::create_directories(dir, ec);
+    if (ec) throw UsageError(fmt::format("--coverage-dir {}: cannot create the folder: {}", o.coverage_dir, ec.message()));
+    try {
+        io::check_output(dir / "rtl.dat");
+    } catch (io::OutputFileError const& e) {
+        throw UsageError(fmt::format("--coverage-dir {}", e.what()));
+    }
+    auto const gcov_dir = dir / "gcov";
+    std::filesystem::remove_all(gcov_dir, ec);
+    if (ec) throw UsageError(fmt::format("--coverage-dir {}: cannot empty {}: {}", o.coverage_dir, gcov_dir.string(), ec.message()));
+#ifdef NICSIM_COVERAGE
+    int strip = 0;  // the build folder's components: a .gcda's path below it is kept
+    for (auto const& part : std::filesystem::path(NICSIM_COVERAGE_BUILD_DIR).relative_path()) strip += !part.empty();
+    ::setenv("GCOV_PREFIX", gcov_dir.c_str(), 1);
+    ::setenv("GCOV_PREFIX_STRIP", std::to_string(strip).c_str(), 1);
+#endif
+}
+
 int run_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool show_progress) {
     RunOptions o;
     try {
@@ -248,6 +281,7 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     }
     try {
         check_trace_scopes(o.scenario);
+        if (!o.coverage_dir.empty()) prepare_coverage_dir(o);
     } catch (UsageError const& e) {
         err << "nicsim run: " << e.what() << "\n";
         return 2;
@@ -306,6 +340,19 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         return 2;
     }
     if (show_progress) out << "\r\033[K";
+    if (!o.coverage_dir.empty() && !sim)
+        out << fmt::format("nicsim run: --coverage-dir {}: the SystemC top's model counts no RTL coverage: no rtl.dat, "
+                           "C++ counts only\n", o.coverage_dir);
+    if (!o.coverage_dir.empty() && sim) {  // the run's model only: a failure trace's replay is not counted
+        auto const path = std::filesystem::path(o.coverage_dir) / "rtl.dat";
+        try {
+            io::OutputFile file(path);
+            sim->dut().write_coverage(file.write_path().string());
+            file.commit();
+        } catch (std::exception const& e) {
+            r.output_errors.push_back(fmt::format("--coverage-dir {}: {}", o.coverage_dir, e.what()));
+        }
+    }
     out << cosim::format_summary(r);
     // The JSON report is written last, once the failure trace (whose files it names) exists.
     cosim::RunRecord record;

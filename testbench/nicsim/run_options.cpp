@@ -211,6 +211,9 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
         } else if (opt == "--failure-trace-dir") {
             o.failure_trace_dir = value();
             if (o.failure_trace_dir.empty()) throw UsageError("--failure-trace-dir: empty");
+        } else if (opt == "--coverage-dir") {
+            o.coverage_dir = value();
+            if (o.coverage_dir.empty()) throw UsageError("--coverage-dir: empty");
         } else if (opt == "--no-failure-trace") {
             flag();
             o.failure_trace = false;

@@ -26,6 +26,8 @@ struct RunOptions {
     bool failure_trace = true;
     std::uint64_t failure_trace_cycles = 4000;
     std::string failure_trace_dir;   // "" = the --json file's folder, else the current folder
+    // Coverage build only: this run's RTL counts (DIR/rtl.dat) and C++ counts (DIR/gcov/) go here.
+    std::string coverage_dir;
 };
 
 /// Thrown by parse_run_options: a one-line message naming the option or value (control

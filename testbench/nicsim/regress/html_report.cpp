@@ -293,6 +293,11 @@ svg .spread { stroke: #24292f; stroke-width: 1.3; fill: none; }
 svg .tx { fill: var(--tx); } svg .rx { fill: var(--rx); }
 svg .tx-p50 { fill: #8fb3f0; } svg .tx-p99 { fill: var(--tx); } svg .rx-p50 { fill: #f3bb8e; } svg .rx-p99 { fill: var(--rx); }
 details summary { cursor: pointer; color: var(--muted); }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+#coverage table { margin: 8px 0 4px; }
+#coverage td:first-child { white-space: nowrap; }
+#coverage p a { margin-right: 12px; }
+td.uncovered { text-align: left; white-space: normal; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 ul.not-run { columns: 2; font-size: 13px; }
 footer { margin-top: 30px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12.5px; }
 footer a { margin-right: 12px; }
@@ -506,11 +511,84 @@ std::string plots_section(Regression const& r, std::map<std::string, Tally> cons
            svg_chart(rx_latency) + "</section>\n";
 }
 
-/// Where the merged coverage of the runs goes once runs collect it (docs/regress.md, "Not done yet").
-std::string coverage_section(Regression const&) {
-    return "<section id=\"coverage\">\n<h2>Coverage</h2>\n<p class=\"muted\">Not collected: <code>--coverage</code> is not "
-           "implemented in this version of <code>nicsim regress</code>, so no run records RTL, C++ or contract coverage.</p>\n"
-           "</section>\n";
+std::string ratio_cells(Ratio const& r) {
+    if (r.total == 0) return "<td class=\"zero\">&ndash;</td><td class=\"zero\">&ndash;</td>";
+    return fmt::format("<td>{:.1f}%</td><td>{} / {}</td>", r.percent(), number_text(static_cast<double>(r.hit), 0),
+                       number_text(static_cast<double>(r.total), 0));
+}
+
+/// --coverage: the RTL per file (line, toggle and user points, the lines never covered) and the C++
+/// lines per top-level folder, with links to what was merged.
+std::string code_coverage_part(CodeCoverage const& c) {
+    if (!c.requested)
+        return "<h3>Code</h3>\n<p class=\"muted\">Not collected: run the regression with <code>--coverage</code> on a "
+               "coverage build (<code>tools/coverage</code>) for the RTL and C++ code coverage.</p>\n";
+    std::string o = fmt::format("<h3>Code</h3>\n<p>Merged from {} run(s) that ran to a verdict: {} left RTL counts, {} "
+                                "C++ counts.", c.runs, c.rtl_runs, c.cpp_runs);
+    std::string links;
+    for (auto const& [path, label] : {std::pair{&c.html_index, "HTML (genhtml)"}, {&c.rtl_dat, "rtl.dat"},
+                                      {&c.rtl_info, "rtl.info"}, {&c.cpp_info, "cpp.info"}})
+        if (!path->empty()) links += link(*path, label);
+    if (!links.empty()) {
+        o += " Files: ";
+        o += links;
+    }
+    o += "</p>\n";
+    for (auto const& e : c.errors) o += fmt::format("<p class=\"stopped\">Not complete: {}</p>\n", html_escape(e));
+    o += "<table id=\"rtl-coverage\">\n<thead><tr><th>RTL file</th><th>line<small>points hit</small></th><th></th>"
+         "<th>toggle<small>points hit</small></th><th></th><th>user<small>points hit</small></th><th></th>"
+         "<th>lines never covered</th></tr></thead>\n<tbody>\n";
+    for (auto const& f : c.rtl_files)
+        o += fmt::format("<tr><td><code>{}</code></td>{}{}{}<td class=\"uncovered\">{}</td></tr>\n", html_escape(f.file),
+                         ratio_cells(f.line), ratio_cells(f.toggle), ratio_cells(f.user),
+                         f.uncovered.empty() ? std::string("<span class=\"none\">none</span>")
+                                             : html_escape(format_line_ranges(f.uncovered)));
+    o += fmt::format("</tbody>\n<tfoot><tr><td>all RTL</td>{}{}{}<td></td></tr></tfoot>\n</table>\n", ratio_cells(c.rtl_line),
+                     ratio_cells(c.rtl_toggle), ratio_cells(c.rtl_user));
+    o += "<table id=\"cpp-coverage\">\n<thead><tr><th>C++ folder</th><th>lines<small>hit</small></th><th></th></tr></thead>\n<tbody>\n";
+    for (auto const& f : c.cpp_folders)
+        o += fmt::format("<tr><td><code>{}/</code></td>{}</tr>\n", html_escape(f.folder), ratio_cells(f.lines));
+    o += fmt::format("</tbody>\n<tfoot><tr><td>all C++</td>{}</tr></tfoot>\n</table>\n", ratio_cells(c.cpp_lines));
+    o += "<p class=\"note\">RTL: Verilator's coverage points of the RTL (rtl/; the bound protocol checkers are testbench "
+         "and left out), summed over the runs: a line point is a block of statements or a branch taken, a toggle point "
+         "one bit going 0&rarr;1 and 1&rarr;0, a user point a <code>cover property</code>. A line is never covered when a "
+         "line or branch point on it was never hit. C++: gcov's executable lines of our sources, per top-level folder. "
+         "docs/coverage.md says what is left out and why.</p>\n";
+    return o;
+}
+
+/// Every regression: the contract's cover points, summed over the runs; those never hit first.
+std::string contract_coverage_part(ContractCoverage const& c) {
+    std::string o = "<h3>Contract</h3>\n";
+    if (c.runs == 0) {
+        o += "<p class=\"muted\">No run reported contract cover points (<code>contract_coverage</code> in run.json).</p>\n";
+    } else {
+        auto const never = c.never_hit();
+        o += fmt::format("<p id=\"contract-summary\"><b>{} of {} points hit</b> over {} run(s); {} never hit.</p>\n",
+                         c.hit_points(), c.hits.size(), c.runs, never.size());
+        o += "<table id=\"contract-coverage\">\n<thead><tr><th>cover point</th><th>hits</th></tr></thead>\n<tbody>\n";
+        for (auto const& name : never)
+            o += fmt::format("<tr class=\"bad\"><td><code>{}</code></td><td class=\"failed some\">0</td></tr>\n", html_escape(name));
+        for (auto const& [name, hits] : c.hits)
+            if (hits > 0)
+                o += fmt::format("<tr class=\"ok\"><td><code>{}</code></td><td>{}</td></tr>\n", html_escape(name),
+                                 number_text(static_cast<double>(hits), 0));
+        o += "</tbody>\n</table>\n";
+    }
+    if (c.problem_count) {
+        o += fmt::format("<p class=\"stopped\">{} run(s) had a malformed <code>contract_coverage</code>, left out:</p>\n<ul>\n",
+                         c.problem_count);
+        for (auto const& p : c.problems) o += fmt::format("<li><code>{}</code></li>\n", html_escape(p));
+        o += "</ul>\n";
+    }
+    return o;
+}
+
+std::string coverage_section(Regression const& r) {
+    std::string o = "<section id=\"coverage\">\n<h2>Coverage</h2>\n";
+    o += code_coverage_part(r.code);
+    o += contract_coverage_part(r.contract);
+    return o + "</section>\n";
 }
 
 std::string files_footer() {

@@ -104,6 +104,9 @@ void check_options(Reader const& r, toml::node const& node, PlanScenario& sc, fs
     if (!o.json_path.empty() || !o.failure_trace_dir.empty())
         r.fail(node, fmt::format("{}: --json and --failure-trace-dir are the regression's own (each run writes "
                                  "run.json and its waves in its folder)", where));
+    if (!o.coverage_dir.empty())
+        r.fail(node, fmt::format("{}: --coverage-dir is the regression's own (nicsim regress --coverage: each run "
+                                 "writes its coverage in its folder)", where));
     auto const& s = o.scenario;
     for (auto const& [option, file] : {std::pair{"--trace", s.trace_path}, {"--pcap-out", s.pcap_out},
                                        {"--timeline", s.timeline_json}, {"--timeline-csv", s.timeline_csv}})

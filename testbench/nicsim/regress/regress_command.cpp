@@ -8,7 +8,9 @@
 #include <ctime>
 #include <optional>
 #include <regex>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "io/output_file.hpp"
+#include "nicsim/regress/coverage.hpp"
 #include "nicsim/regress/html_report.hpp"
 #include "nicsim/regress/interrupt_watch.hpp"
 #include "nicsim/regress/local_launcher.hpp"
@@ -53,6 +56,9 @@ std::string regress_usage() {
            "  --nicsim PATH      the program each run executes (default: this nicsim)\n"
            "  --backend B        where runs execute: local (default: -j child processes here) or slurm (one\n"
            "                     Slurm job array; --out and this nicsim on a filesystem the nodes share)\n"
+           "  --coverage         every run writes its RTL and C++ coverage in its folder; at the end they are\n"
+           "                     merged into OUT/coverage/ (rtl.dat, rtl.info, cpp.info, html/) and summed up in\n"
+           "                     the reports (a coverage build only: tools/coverage; docs/coverage.md)\n"
            "\n"
            "With --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1):\n"
            "  --slurm-partition P    sbatch --partition=P\n"
@@ -92,6 +98,7 @@ struct Options {
     std::optional<double> timeout_seconds;
     std::string nicsim;
     std::string backend = "local";
+    bool coverage = false;
     bool jobs_given = false;
     SlurmOptions slurm;
     std::string first_slurm_option;  // the first --slurm-* given (refused without --backend slurm)
@@ -162,6 +169,9 @@ Options parse_options(std::span<std::string const> args) {
             o.timeout_seconds = t;
         } else if (opt == "--nicsim") {
             o.nicsim = non_empty(value());
+        } else if (opt == "--coverage") {
+            flag();
+            o.coverage = true;
         } else if (opt == "--backend") {
             o.backend = value();
             if (o.backend != "local" && o.backend != "slurm")
@@ -288,7 +298,7 @@ void prepare_output(fs::path const& out, std::string const& rerun_of) {
         if (!empty && !fs::exists(out / kOutputMarker, ec))
             throw UsageError(fmt::format("--out {}: not empty and not a regression's output folder (no {}); choose "
                                          "another or empty it", out.string(), kOutputMarker));
-        for (auto const* name : {"runs", "summary.json", "junit.xml", "report.html", "slurm"}) fs::remove_all(out / name, ec);
+        for (auto const* name : {"runs", "summary.json", "junit.xml", "report.html", "slurm", "coverage"}) fs::remove_all(out / name, ec);
     }
     fs::create_directories(out, ec);
     if (ec) throw UsageError(fmt::format("--out {}: cannot create it: {}", out.string(), ec.message()));
@@ -303,15 +313,17 @@ void prepare_output(fs::path const& out, std::string const& rerun_of) {
 /// decides when to stop.
 class Events final : public LaunchEvents {
 public:
-    Events(std::vector<RunResult>& runs, fs::path out, Progress& progress, InterruptWatch const& interrupt, bool fail_fast)
+    Events(std::vector<RunResult>& runs, fs::path out, Progress& progress, InterruptWatch const& interrupt, bool fail_fast,
+           ContractCoverage& contract)
         : runs_(runs), out_(std::move(out)), progress_(progress), interrupt_(interrupt), fail_fast_(fail_fast),
-          finished_(runs.size(), false) {}
+          contract_(contract), finished_(runs.size(), false) {}
 
     void started(LaunchJob const&) override { progress_.started(); }
     void finished(LaunchJob const& job, LaunchOutcome const& outcome) override {
         auto& r = runs_.at(job.id);
         settle(r, outcome, out_, stop_reason_);
         finished_[job.id] = true;
+        if (ran_to_a_verdict(r)) add_contract_points(r);
         progress_.finished(r);
         if (fail_fast_ && stop_reason_.empty() && (r.status == RunStatus::failed || r.status == RunStatus::refused))
             stop_reason_ = fmt::format("--fail-fast: stopped after {} run {} seed {}", r.scenario, r.index, r.seed);
@@ -325,7 +337,27 @@ public:
     }
     void tick() override { progress_.tick(); }
 
+private:
+    /// The run's contract points into the regression's sums (summing: the order runs end in does not matter).
+    void add_contract_points(RunResult const& r) {
+        auto const path = out_ / r.dir / "run.json";
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        std::string problem;
+        if (!add_contract_coverage(contract_, text.str(), problem)) {
+            if (contract_.problem_count++ < 5) contract_.problems.push_back(fmt::format("{}: {}", (fs::path(r.dir) / "run.json").string(), problem));
+        }
+    }
+
+public:
+
     bool is_finished(std::size_t id) const { return finished_[id]; }
+
+    /// Its counts are a whole run's: it passed or failed on its own (not cancelled, not refused).
+    static bool ran_to_a_verdict(RunResult const& r) {
+        return r.status == RunStatus::passed || (r.status == RunStatus::failed && r.failure_kind == "failed");
+    }
     std::string const& stop_reason() const { return stop_reason_; }
     int signal() const { return signal_; }
 
@@ -335,6 +367,7 @@ private:
     Progress& progress_;
     InterruptWatch const& interrupt_;
     bool fail_fast_;
+    ContractCoverage& contract_;
     std::vector<bool> finished_;
     std::string stop_reason_;
     int signal_ = 0;
@@ -347,6 +380,20 @@ std::string local_time_now() {
     if (!::localtime_r(&now, &local)) return "";
     char text[64];
     return std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S %z", &local) ? std::string(text) : std::string();
+}
+
+/// --coverage needs this nicsim to be a coverage build (its runs count, its build folder has the
+/// .gcno files the merge reads) and the merge's tools on PATH: checked before anything runs.
+void check_coverage_build(Options const& o) {
+    if (!is_coverage_build())
+        throw UsageError("--coverage: this nicsim is not a coverage build, its runs would count nothing (build one: "
+                         "tools/coverage, or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
+    if (!o.nicsim.empty())
+        throw UsageError("--coverage: not with --nicsim (the merge reads this build's own .gcno files)");
+    for (auto const* tool : {"verilator_coverage", "gcov-tool", "lcov", "genhtml"})
+        if (!find_on_path(tool))
+            throw UsageError(fmt::format("--coverage: no {} on PATH (Debian packages verilator, gcc, lcov: tools/install-deps)",
+                                         tool));
 }
 
 std::string nicsim_program(Options const& o, CommandEnvironment const& env) {
@@ -378,6 +425,7 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
                                  "point SLURM_CONF at the cluster, or start a one-node Slurm here: tools/slurm-local start)");
             if (env.self_path.empty()) throw UsageError("--backend slurm: the path of this nicsim is unknown");
         }
+        if (o.coverage) check_coverage_build(o);
         plan = load_plan(o.plan, env.plan_context);
         auto const selected = select_scenarios(plan, o);
         reg.runs = plan_runs(plan, selected, o);
@@ -410,6 +458,7 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
         job.argv.insert(job.argv.end(), r.options.begin(), r.options.end());
         // Each run starts in its folder: run.json and the failure's waves (run.fst, run.gtkw) go there.
         job.argv.insert(job.argv.end(), {"--seed", std::to_string(r.seed), "--json", "run.json", "--failure-trace-dir", "."});
+        if (o.coverage) job.argv.insert(job.argv.end(), {"--coverage-dir", "coverage"});  // rtl.dat and gcov/ in its folder
         job.dir = fs::path(o.out) / r.dir;
         job.timeout_seconds = timeout;
         std::error_code ec;
@@ -431,7 +480,7 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
     reg.started = local_time_now();
     InterruptWatch interrupt;
     Progress progress(out, env.terminal, scenario_of_run, o.jobs);
-    Events events(reg.runs, o.out, progress, interrupt, o.fail_fast);
+    Events events(reg.runs, o.out, progress, interrupt, o.fail_fast, reg.contract);
     std::unique_ptr<Launcher> launcher;
     if (o.backend == "slurm") {
         SlurmOptions so = o.slurm;
@@ -459,7 +508,19 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
     for (std::size_t i = 0; i < reg.runs.size(); ++i)
         if (!events.is_finished(i)) settle_not_started(reg.runs[i], fmt::format("not started: {}", reg.stopped));
 
+    if (o.coverage) {
+        CodeCoverageInputs in;
+        in.out_dir = o.out;
+        for (auto const& r : reg.runs)
+            if (Events::ran_to_a_verdict(r)) in.run_dirs.push_back(r.dir);
+        in.source_dir = coverage_source_dir();
+        in.build_dir = coverage_build_dir();
+        if (env.terminal) out << "nicsim regress: merging the coverage of " << in.run_dirs.size() << " run(s)...\n" << std::flush;
+        reg.code = merge_code_coverage(in);
+        for (auto const& e : reg.code.errors) err << "nicsim regress: coverage: " << e << "\n";
+    }
     int status = exit_status_of(reg);
+    if (status == 0 && !reg.code.errors.empty()) status = 2;  // as a missing report: the outputs are not all there
     for (auto const& [name, text] : {std::pair{"summary.json", summary_json(reg)}, {"junit.xml", junit_xml(reg)},
                                      {"report.html", html_report(reg)}}) {
         try {

@@ -53,6 +53,36 @@ int exit_status_of(Regression const& r) {
                : 1;
 }
 
+namespace {
+
+ordered_json ratio_json(Ratio const& r) {
+    return {{"hit", r.hit}, {"total", r.total}, {"percent", rounded(r.percent())}};
+}
+
+ordered_json contract_coverage_json(ContractCoverage const& c) {
+    ordered_json hits = ordered_json::object();
+    for (auto const& [name, count] : c.hits) hits[name] = count;
+    return {{"runs", c.runs}, {"points", c.hits.size()}, {"hit", c.hit_points()}, {"never_hit", c.never_hit()},
+            {"hits", hits}, {"problems", c.problems}, {"problem_count", c.problem_count}};
+}
+
+ordered_json code_coverage_json(CodeCoverage const& c) {
+    ordered_json files = ordered_json::array();
+    for (auto const& f : c.rtl_files)
+        files.push_back({{"file", f.file}, {"line", ratio_json(f.line)}, {"toggle", ratio_json(f.toggle)},
+                         {"user", ratio_json(f.user)}, {"uncovered_lines", format_line_ranges(f.uncovered)}});
+    ordered_json folders = ordered_json::array();
+    for (auto const& f : c.cpp_folders) folders.push_back({{"folder", f.folder}, {"lines", ratio_json(f.lines)}});
+    return {{"runs", c.runs}, {"rtl_runs", c.rtl_runs}, {"cpp_runs", c.cpp_runs}, {"errors", c.errors},
+            {"rtl", {{"line", ratio_json(c.rtl_line)}, {"toggle", ratio_json(c.rtl_toggle)}, {"user", ratio_json(c.rtl_user)},
+                     {"files", files}}},
+            {"cpp", {{"lines", ratio_json(c.cpp_lines)}, {"folders", folders}}},
+            {"outputs", {{"rtl_dat", null_or(c.rtl_dat)}, {"rtl_info", null_or(c.rtl_info)}, {"cpp_info", null_or(c.cpp_info)},
+                         {"html", null_or(c.html_index)}}}};
+}
+
+}  // namespace
+
 std::string summary_json(Regression const& r) {
     ordered_json j;
     j["nicsim_regress"] = kSummaryFormat;
@@ -109,6 +139,8 @@ std::string summary_json(Regression const& r) {
                                          {"cycles_per_second", run.cycles_per_second},
                                          {"packets_per_second", run.packets_per_second}}}});
     }
+    j["contract_coverage"] = contract_coverage_json(r.contract);
+    j["code_coverage"] = r.code.requested ? code_coverage_json(r.code) : ordered_json();
     j["timing"] = {{"started", r.started},
                    {"wall_seconds", r.wall_seconds},
                    {"runs_cpu_seconds", all.cpu_seconds},
@@ -157,6 +189,44 @@ std::string junit_xml(Regression const& r) {
     return o + "</testsuites>\n";
 }
 
+namespace {
+
+std::string percent_of(Ratio const& r) {
+    return r.total ? fmt::format("{:.1f}% ({}/{})", r.percent(), r.hit, r.total) : std::string("none");
+}
+
+/// The coverage lines of the text report: code coverage (with --coverage), then contract coverage.
+std::string format_coverage(Regression const& r, std::string const& out_dir) {
+    std::string o;
+    auto const& c = r.code;
+    if (c.requested) {
+        o += fmt::format("coverage of {} run(s): RTL line points {}, toggle points {}, user points {}; C++ lines {}\n", c.runs,
+                         percent_of(c.rtl_line), percent_of(c.rtl_toggle), percent_of(c.rtl_user), percent_of(c.cpp_lines));
+        std::size_t uncovered = 0;
+        for (auto const& f : c.rtl_files) uncovered += !f.uncovered.empty();
+        if (!c.html_index.empty())
+            o += fmt::format("  {} RTL file(s) with uncovered lines (listed in report.html); HTML: {}\n", uncovered,
+                             (std::filesystem::path(out_dir) / c.html_index).string());
+        for (auto const& e : c.errors) o += fmt::format("  coverage not complete: {}\n", e);
+    }
+    auto const& k = r.contract;
+    if (k.runs == 0) {
+        o += "contract coverage: no run reported contract points\n";
+    } else {
+        auto const never = k.never_hit();
+        o += fmt::format("contract coverage: {} of {} points hit over {} run(s){}\n", k.hit_points(), k.hits.size(), k.runs,
+                         never.empty() ? std::string()
+                                       : fmt::format("; never hit: {}{}", fmt::join(never.begin(), never.begin() +
+                                                     static_cast<std::ptrdiff_t>(std::min<std::size_t>(never.size(), 5)), ", "),
+                                                     never.size() > 5 ? fmt::format(" and {} more (report.html)", never.size() - 5) : ""));
+    }
+    if (k.problem_count)
+        o += fmt::format("  {} run(s) with a malformed contract_coverage, left out: {}\n", k.problem_count, k.problems.front());
+    return o;
+}
+
+}  // namespace
+
 std::string format_report(Regression const& r, std::string const& out_dir) {
     auto const by_scenario = tally_by_scenario(r);
     std::size_t width = 8;
@@ -187,6 +257,8 @@ std::string format_report(Regression const& r, std::string const& out_dir) {
     }
     auto const all = tally_all(r);
     if (not_run) o += fmt::format("\n{} run(s) not run: {}\n", not_run, r.stopped.empty() ? "stopped" : r.stopped);
+    o += '\n';
+    o += format_coverage(r, out_dir);
     double const ran = static_cast<double>(all.runs - all.not_run);
     o += fmt::format("\nnicsim regress: {} runs: {} passed, {} failed, {} refused, {} not run; {:.1f} s at -j {} "
                      "({:.2f} runs/s; the runs used {:.1f} CPU-seconds); {}, {}, {}\n",

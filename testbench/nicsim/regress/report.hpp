@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "nicsim/regress/coverage.hpp"
 #include "nicsim/regress/run_result.hpp"
 
 namespace nicsim::regress {
@@ -30,6 +31,8 @@ struct Regression {
     unsigned jobs = 1;
     std::string started;                   // when it started, local time ("2025-06-01 07:00:03 +0200"); timing
     double wall_seconds = 0;
+    ContractCoverage contract;             // every regression: the runs' contract points, summed
+    CodeCoverage code;                     // --coverage: the runs' RTL and C++ counts, merged
 };
 
 /// 0 every run passed; 1 a run failed, was refused or did not run.

@@ -393,6 +393,22 @@ TEST_CASE("bad input is one line and exit status 2, nothing run") {
     check("unknown-member.toml --backend lsf", "--backend: 'lsf' is not local or slurm");
     check("unknown-member.toml --slurm-partition debug", "--slurm-partition: only with --backend slurm");
     check("unknown-member.toml --backend slurm --slurm-throttle 0", "--slurm-throttle: 0 is not in 1..1000000");
+    write_file(dir / "coverage-dir.toml", plan_of({{"mine", "--packets 5 --coverage-dir here", "seeds = 1"}}));
+    check("coverage-dir.toml", "coverage-dir.toml:3: scenario 'mine': --coverage-dir is the regression's own (nicsim regress "
+                               "--coverage: each run writes its coverage in its folder)");
+#ifndef NICSIM_COVERAGE
+    // Coverage needs a coverage build: said before anything runs, by the regression and by a run.
+    check("unknown-member.toml --coverage", "--coverage: this nicsim is not a coverage build, its runs would count nothing "
+                                            "(build one: tools/coverage, or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
+    {
+        auto const e = nicsim::test::run_command(fmt::format("cd '{}' && '{}' run --packets 5 --coverage-dir cov", dir.string(), NICSIM_BIN));
+        INFO(e.output);
+        CHECK(e.status == 2);
+        CHECK(e.output == "nicsim run: --coverage-dir: this build counts no coverage (build the coverage flavour: tools/coverage, "
+                          "or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)\n");
+        CHECK_FALSE(fs::exists(dir / "cov"));
+    }
+#endif
     {  // no Slurm here: what is missing and how to get it
         auto const e = nicsim::test::run_command(
             fmt::format("cd '{}' && PATH=/nonexistent '{}' regress unknown-member.toml --backend slurm", dir.string(), NICSIM_BIN));

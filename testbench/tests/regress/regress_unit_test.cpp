@@ -13,9 +13,11 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "cosim/workload.hpp"
+#include "nicsim/regress/coverage.hpp"
 #include "nicsim/regress/html_report.hpp"
 #include "nicsim/regress/local_launcher.hpp"
 #include "nicsim/regress/plan.hpp"
@@ -494,7 +496,8 @@ TEST_CASE("report.html: totals, a row per scenario, each failure with its replay
     CHECK(html.find("<article class=\"failure refused\" id=\"run-bad-1\">") != std::string::npos);
     CHECK(occurrences(html, "<article class=\"failure") == 2);
     CHECK(html.find("<li>late run 0 seed 13: not started: interrupted by SIGINT</li>") != std::string::npos);
-    CHECK(html.find("Not collected: <code>--coverage</code> is not implemented") != std::string::npos);
+    CHECK(html.find("Not collected: run the regression with <code>--coverage</code>") != std::string::npos);
+    CHECK(html.find("No run reported contract cover points") != std::string::npos);
     // Nothing from the input made it through as markup: the one script is the page's own.
     CHECK(html.find("<script>alert") == std::string::npos);
     CHECK(html.find("<img") == std::string::npos);
@@ -748,4 +751,167 @@ TEST_CASE("slurm: the sbatch command line from the options, a run timeout gives 
           "#!/bin/sh\n"
           "# nicsim regress --backend slurm: array task $SLURM_ARRAY_TASK_ID runs its shard of the runs.\n"
           "exec '/opt/it'\\''s/nicsim' regress-shard '/shared/out/slurm/shards' \"$SLURM_ARRAY_TASK_ID\"\n");
+}
+
+// ---------------------------------------------------------------------------------------- coverage
+
+TEST_CASE("contract coverage: hits are summed over the runs, a point missing from a run counts 0, a run "
+          "without the object adds nothing") {
+    ContractCoverage c;
+    std::string problem;
+    CHECK(add_contract_coverage(c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 2, "rx.ring.full": 0}}})",
+                                problem));
+    CHECK(add_contract_coverage(c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 3, "irq.timer": 1}}})",
+                                problem));
+    CHECK(add_contract_coverage(c, R"({"passed": true})", problem));  // an older nicsim: nothing
+    CHECK(c.runs == 2);
+    REQUIRE(c.hits.size() == 3);
+    CHECK(c.hits.at("tx.ring.wrap") == 5);
+    CHECK(c.hits.at("irq.timer") == 1);
+    CHECK(c.hits.at("rx.ring.full") == 0);
+    CHECK(c.hit_points() == 2);
+    CHECK(c.never_hit() == std::vector<std::string>{"rx.ring.full"});
+}
+
+TEST_CASE("contract coverage: the same runs in any order give the same sums") {
+    std::vector<std::string> const runs = {
+        R"({"contract_coverage": {"points": {"a": 1, "b": 0, "c": 7}}})",
+        R"({"contract_coverage": {"points": {"a": 0, "b": 0, "d": 2}}})",
+        R"({"contract_coverage": {"points": {"c": 1}}})"};
+    ContractCoverage forward, backward;
+    std::string problem;
+    for (auto const& r : runs) REQUIRE(add_contract_coverage(forward, r, problem));
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) REQUIRE(add_contract_coverage(backward, *it, problem));
+    CHECK(forward.hits == backward.hits);
+    CHECK(forward.never_hit() == std::vector<std::string>{"b"});
+    CHECK(forward.hits.at("c") == 8);
+}
+
+TEST_CASE("contract coverage: a malformed object is refused whole, saying what is wrong") {
+    ContractCoverage c;
+    std::string problem;
+    CHECK_FALSE(add_contract_coverage(c, R"({"contract_coverage": {"points": {"a": 1, "b": -2}}})", problem));
+    CHECK(problem.find("'b'") != std::string::npos);
+    CHECK_FALSE(add_contract_coverage(c, R"({"contract_coverage": {"points": {"a": "many"}}})", problem));
+    CHECK_FALSE(add_contract_coverage(c, R"({"contract_coverage": {"point": {}}})", problem));
+    CHECK(problem.find("points") != std::string::npos);
+    CHECK_FALSE(add_contract_coverage(c, R"({"contract_coverage": [1, 2]})", problem));
+    CHECK_FALSE(add_contract_coverage(c, "not json", problem));
+    CHECK(c.hits.empty());
+    CHECK(c.runs == 0);
+}
+
+namespace {
+
+/// One point of Verilator's coverage data, as its writer puts it.
+std::string dat_point(std::string const& file, int line, std::string const& page, std::uint64_t count,
+                      std::string const& linescov = "") {
+    std::string keys = fmt::format("\x01" "f\x02{}\x01l\x02{}\x01page\x02{}\x01o\x02x", file, line, page);  // \x01f is one byte
+    if (!linescov.empty()) keys += fmt::format("\x01S\x02{}", linescov);
+    return fmt::format("C '{}' {}\n", keys, count);
+}
+
+}  // namespace
+
+TEST_CASE("RTL coverage figures: points per kind and file, uncovered lines as ranges, the checkers left out") {
+    std::string const dat = "# SystemC::Coverage-3\n" +
+                            dat_point("/src/rtl/a.sv", 10, "v_line/a", 4, "10-12") +
+                            dat_point("/src/rtl/a.sv", 20, "v_line/a", 0, "20-22") +
+                            dat_point("/src/rtl/a.sv", 23, "v_branch/a", 0) +
+                            dat_point("/src/rtl/a.sv", 30, "v_branch/a", 0, "30,32") +
+                            dat_point("/src/rtl/a.sv", 5, "v_toggle/a", 1) +
+                            dat_point("/src/rtl/a.sv", 5, "v_toggle/a", 0) +
+                            dat_point("/src/rtl/b.sv", 7, "v_user/b", 9) +
+                            dat_point("/src/rtl/b.sv", 8, "v_line/b", 1) +
+                            dat_point("/src/testbench/checkers/c.sv", 3, "v_line/c", 0);
+    CodeCoverage c;
+    add_rtl_figures(dat, "/src", c);
+    REQUIRE(c.rtl_files.size() == 2);
+    auto const& a = c.rtl_files[0];
+    CHECK(a.file == "rtl/a.sv");
+    CHECK(a.line.hit == 1);
+    CHECK(a.line.total == 4);
+    CHECK(a.toggle.hit == 1);
+    CHECK(a.toggle.total == 2);
+    CHECK(a.user.total == 0);
+    CHECK(format_line_ranges(a.uncovered) == "20-23, 30, 32");
+    auto const& b = c.rtl_files[1];
+    CHECK(b.file == "rtl/b.sv");
+    CHECK(b.user.hit == 1);
+    CHECK(b.uncovered.empty());
+    CHECK(c.rtl_line.hit == 2);
+    CHECK(c.rtl_line.total == 5);  // the checker's point is not RTL
+    CHECK(c.rtl_toggle.total == 2);
+    CHECK(c.rtl_user.hit == 1);
+    CHECK_THROWS_AS(add_rtl_figures("C 'no keys 3\n", "/src", c), std::runtime_error);
+}
+
+TEST_CASE("C++ coverage figures: lines per top-level folder of the source tree, each line once") {
+    std::string const info = "TN:\nSF:/src/driver/a.cpp\nDA:1,3\nDA:2,0\nDA:3,1\nLF:3\nLH:2\nend_of_record\n"
+                             "SF:/src/driver/sub/b.cpp\nDA:5,0\nDA:5,2\nend_of_record\n"
+                             "SF:/src/ringlib/src/c.cpp\nDA:9,0\nend_of_record\n";
+    CodeCoverage c;
+    add_cpp_figures(info, "/src", c);
+    REQUIRE(c.cpp_folders.size() == 2);
+    CHECK(c.cpp_folders[0].folder == "driver");
+    CHECK(c.cpp_folders[0].lines.hit == 3);    // lines 1 and 3 of a.cpp, line 5 of b.cpp (hit by one instance)
+    CHECK(c.cpp_folders[0].lines.total == 4);
+    CHECK(c.cpp_folders[1].folder == "ringlib");
+    CHECK(c.cpp_folders[1].lines.hit == 0);
+    CHECK(c.cpp_lines.hit == 3);
+    CHECK(c.cpp_lines.total == 5);
+}
+
+TEST_CASE("coverage in the reports: summary.json, the text table and report.html carry the figures and the "
+          "never-hit points first") {
+    Regression r;
+    r.plan = "p.toml";
+    r.scenarios = {"s"};
+    RunResult run;
+    run.scenario = "s";
+    run.dir = "runs/s/run0-seed1";
+    run.status = RunStatus::passed;
+    r.runs = {run};
+    std::string problem;
+    REQUIRE(add_contract_coverage(r.contract, R"({"contract_coverage": {"points": {"z.hit": 4, "a.never": 0, "<b>": 0}}})",
+                                  problem));
+    r.code.requested = true;
+    r.code.runs = 1;
+    add_rtl_figures(dat_point("/src/rtl/a.sv", 20, "v_line/a", 0, "20-22") + dat_point("/src/rtl/a.sv", 9, "v_line/a", 2),
+                    "/src", r.code);
+    r.code.errors = {"genhtml failed: genhtml: ERROR: no valid records"};
+
+    auto const j = nlohmann::json::parse(summary_json(r));
+    CHECK(j["contract_coverage"]["points"] == 3);
+    CHECK(j["contract_coverage"]["hit"] == 1);
+    CHECK(j["contract_coverage"]["never_hit"] == nlohmann::json::array({"<b>", "a.never"}));
+    CHECK(j["contract_coverage"]["hits"]["z.hit"] == 4);
+    CHECK(j["code_coverage"]["rtl"]["line"]["hit"] == 1);
+    CHECK(j["code_coverage"]["rtl"]["files"][0]["uncovered_lines"] == "20-22");
+    CHECK(j["code_coverage"]["errors"][0] == "genhtml failed: genhtml: ERROR: no valid records");
+
+    auto const text = format_report(r, "out");
+    CHECK(text.find("RTL line points 50.0% (1/2)") != std::string::npos);
+    CHECK(text.find("contract coverage: 1 of 3 points hit over 1 run(s); never hit: <b>, a.never") != std::string::npos);
+    CHECK(text.find("coverage not complete: genhtml failed") != std::string::npos);
+
+    auto const html = html_report(r);
+    auto const never = html.find("<code>a.never</code>");
+    auto const hit = html.find("<code>z.hit</code>");
+    REQUIRE(never != std::string::npos);
+    REQUIRE(hit != std::string::npos);
+    CHECK(never < hit);  // never-hit points first
+    CHECK(html.find("<code>&lt;b&gt;</code>") != std::string::npos);
+    CHECK(html.find("<b>1 of 3 points hit</b>") != std::string::npos);
+    CHECK(html.find("20-22") != std::string::npos);
+    CHECK(html.find("Not complete: genhtml failed") != std::string::npos);
+
+    Regression plain = r;
+    plain.code = {};
+    plain.contract = {};
+    auto const plain_json = nlohmann::json::parse(summary_json(plain));
+    CHECK(plain_json["code_coverage"].is_null());
+    CHECK(plain_json["contract_coverage"]["runs"] == 0);
+    CHECK(html_report(plain).find("Not collected: run the regression with <code>--coverage</code>") != std::string::npos);
+    CHECK(format_report(plain, "out").find("contract coverage: no run reported contract points") != std::string::npos);
 }
