@@ -12,31 +12,31 @@
 namespace {
 
 bool same(nicsim::cosim::FaultSpec const& a, nicsim::cosim::FaultSpec const& b) {
-  return a.kind == b.kind && a.queue == b.queue && a.tx == b.tx && a.at == b.at && a.count == b.count &&
-         a.every == b.every && a.rate == b.rate && a.cycles == b.cycles;
+    return a.kind == b.kind && a.queue == b.queue && a.tx == b.tx && a.at == b.at && a.count == b.count &&
+           a.every == b.every && a.rate == b.rate && a.cycles == b.cycles;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-  std::string_view const spec(reinterpret_cast<char const*>(data), size);
-  nicsim::cosim::FaultSpec parsed;
-  try {
-    parsed = nicsim::cosim::parse_fault(spec);
-  } catch (nicsim::cosim::ScenarioError const& e) {
-    std::string const what = e.what();
-    FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
-    FUZZ_CHECK(what.rfind("--fault ", 0) == 0, what);
+    std::string_view const spec(reinterpret_cast<char const*>(data), size);
+    nicsim::cosim::FaultSpec parsed;
+    try {
+        parsed = nicsim::cosim::parse_fault(spec);
+    } catch (nicsim::cosim::ScenarioError const& e) {
+        std::string const what = e.what();
+        FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
+        FUZZ_CHECK(what.rfind("--fault ", 0) == 0, what);
+        return 0;
+    }
+    std::string const text = nicsim::cosim::to_string(parsed);
+    nicsim::cosim::FaultSpec again;
+    try {
+        again = nicsim::cosim::parse_fault(text);
+    } catch (nicsim::cosim::ScenarioError const& e) {
+        FUZZ_CHECK(false, "'" + text + "' (written back from '" + std::string(spec) + "') does not parse: " + e.what());
+    }
+    FUZZ_CHECK(same(parsed, again), "'" + std::string(spec) + "' -> '" + text + "' parses to another spec");
+    FUZZ_CHECK(nicsim::cosim::to_string(again) == text, "'" + text + "' is written back differently");
     return 0;
-  }
-  std::string const text = nicsim::cosim::to_string(parsed);
-  nicsim::cosim::FaultSpec again;
-  try {
-    again = nicsim::cosim::parse_fault(text);
-  } catch (nicsim::cosim::ScenarioError const& e) {
-    FUZZ_CHECK(false, "'" + text + "' (written back from '" + std::string(spec) + "') does not parse: " + e.what());
-  }
-  FUZZ_CHECK(same(parsed, again), "'" + std::string(spec) + "' -> '" + text + "' parses to another spec");
-  FUZZ_CHECK(nicsim::cosim::to_string(again) == text, "'" + text + "' is written back differently");
-  return 0;
 }

@@ -12,26 +12,26 @@
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-  auto const& path = nicsim::fuzz::InputFile::holding(data, size).path();
-  nicsim::waves::FstStructure st;
-  try {
-    st = nicsim::waves::check_fst_structure(path);
-  } catch (nicsim::waves::FstError const& e) {
-    std::string const what = e.what();
-    FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
-    FUZZ_CHECK(what.rfind(path + ": ", 0) == 0, what);
+    auto const& path = nicsim::fuzz::InputFile::holding(data, size).path();
+    nicsim::waves::FstStructure st;
+    try {
+        st = nicsim::waves::check_fst_structure(path);
+    } catch (nicsim::waves::FstError const& e) {
+        std::string const what = e.what();
+        FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
+        FUZZ_CHECK(what.rfind(path + ": ", 0) == 0, what);
+        return 0;
+    }
+    FUZZ_CHECK(!st.blocks.empty() && st.blocks.front().offset == 0 && st.blocks.front().type == 0, "no header first");
+    FUZZ_CHECK(st.max_handle >= 1, "no signal");
+    std::uint64_t next = 0, previous_end = 0;
+    for (auto const& b : st.blocks) {
+        FUZZ_CHECK(b.offset == next, std::to_string(b.offset) + " != " + std::to_string(next));
+        next = b.offset + 1 + b.length;
+        if (!st.is_value_block(b)) continue;
+        FUZZ_CHECK(b.begin_time <= b.end_time && b.begin_time >= previous_end, std::to_string(b.begin_time));
+        previous_end = b.end_time;
+    }
+    if (!st.gzip_wrapped) FUZZ_CHECK(next == size, std::to_string(next) + " != " + std::to_string(size));
     return 0;
-  }
-  FUZZ_CHECK(!st.blocks.empty() && st.blocks.front().offset == 0 && st.blocks.front().type == 0, "no header first");
-  FUZZ_CHECK(st.max_handle >= 1, "no signal");
-  std::uint64_t next = 0, previous_end = 0;
-  for (auto const& b : st.blocks) {
-    FUZZ_CHECK(b.offset == next, std::to_string(b.offset) + " != " + std::to_string(next));
-    next = b.offset + 1 + b.length;
-    if (!st.is_value_block(b)) continue;
-    FUZZ_CHECK(b.begin_time <= b.end_time && b.begin_time >= previous_end, std::to_string(b.begin_time));
-    previous_end = b.end_time;
-  }
-  if (!st.gzip_wrapped) FUZZ_CHECK(next == size, std::to_string(next) + " != " + std::to_string(size));
-  return 0;
 }

@@ -9,10 +9,10 @@
 #include "lib/rtl_enums.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-  std::string_view const text(reinterpret_cast<char const*>(data), size);
-  for (auto const& e : nicsim::waves::parse_enums(text, "fuzz.sv")) {
-    FUZZ_CHECK(!e.name.empty() && e.width > 0, e.name);
-    for (auto const& [value, name] : e.values) FUZZ_CHECK(!name.empty(), e.name);
-  }
-  return 0;
+    std::string_view const text(reinterpret_cast<char const*>(data), size);
+    for (auto const& e : nicsim::waves::parse_enums(text, "fuzz.sv")) {
+        FUZZ_CHECK(!e.name.empty() && e.width > 0, e.name);
+        for (auto const& [value, name] : e.values) FUZZ_CHECK(!name.empty(), e.name);
+    }
+    return 0;
 }

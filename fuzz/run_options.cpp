@@ -12,39 +12,40 @@
 #include "nicsim/run_options.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-  std::vector<std::string> args;
-  std::string current;
-  for (std::size_t i = 0; i < size; ++i) {
-    if (data[i] == 0) {
-      args.push_back(current);
-      current.clear();
-    } else {
-      current += static_cast<char>(data[i]);
+    std::vector<std::string> args;
+    std::string current;
+    for (std::size_t i = 0; i < size; ++i) {
+        if (data[i] == 0) {
+            args.push_back(current);
+            current.clear();
+        } else {
+            current += static_cast<char>(data[i]);
+        }
     }
-  }
-  if (!current.empty()) args.push_back(current);
-  std::vector<std::string> const configs = {"dw64_q1", "dw64_q4"};
+    if (!current.empty()) args.push_back(current);
+    std::vector<std::string> const configs = {"dw64_q1", "dw64_q4"};
 
-  nicsim::cli::RunOptions o;
-  try {
-    o = nicsim::cli::parse_run_options(args, configs);
-  } catch (nicsim::cli::UsageError const& e) {
-    std::string const what = e.what();
-    FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
+    nicsim::cli::RunOptions o;
+    try {
+        o = nicsim::cli::parse_run_options(args, configs);
+    } catch (nicsim::cli::UsageError const& e) {
+        std::string const what = e.what();
+        FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
+        return 0;
+    }
+    auto const& s = o.scenario;
+    FUZZ_CHECK(s.min_size <= s.max_size, std::to_string(s.min_size) + " > " + std::to_string(s.max_size));
+    FUZZ_CHECK(s.min_size >= 60 && s.max_size <= 9216, std::to_string(s.max_size));
+    FUZZ_CHECK(s.queues <= 16, std::to_string(s.queues));
+    FUZZ_CHECK(std::has_single_bit(s.ring_size), std::to_string(s.ring_size));
+    FUZZ_CHECK(s.rx_buffer_bytes >= 128 && s.rx_buffer_bytes % 64 == 0, std::to_string(s.rx_buffer_bytes));
+    FUZZ_CHECK(s.mem_latency_min <= s.mem_latency_max, std::to_string(s.mem_latency_min));
+    FUZZ_CHECK(s.trace_first_cycle <= s.trace_last_cycle, std::to_string(s.trace_first_cycle));
+    FUZZ_CHECK(!s.trace_path.empty() || (s.trace_depth == 0 && s.trace_scopes.empty()),
+               "trace options without --trace");
+    FUZZ_CHECK((s.mode == nicsim::cosim::Mode::pcap) == !s.pcap_in.empty(), "--mode pcap and --pcap-in disagree");
+    for (double p : {s.mem_stall_percent, s.tx_stall_percent, s.rx_stall_percent})
+        FUZZ_CHECK(p >= 0 && p <= 99, std::to_string(p));
+    for (auto const& f : s.faults) FUZZ_CHECK(f.count >= 1 && f.rate >= 0 && f.rate <= 1, nicsim::cosim::to_string(f));
     return 0;
-  }
-  auto const& s = o.scenario;
-  FUZZ_CHECK(s.min_size <= s.max_size, std::to_string(s.min_size) + " > " + std::to_string(s.max_size));
-  FUZZ_CHECK(s.min_size >= 60 && s.max_size <= 9216, std::to_string(s.max_size));
-  FUZZ_CHECK(s.queues <= 16, std::to_string(s.queues));
-  FUZZ_CHECK(std::has_single_bit(s.ring_size), std::to_string(s.ring_size));
-  FUZZ_CHECK(s.rx_buffer_bytes >= 128 && s.rx_buffer_bytes % 64 == 0, std::to_string(s.rx_buffer_bytes));
-  FUZZ_CHECK(s.mem_latency_min <= s.mem_latency_max, std::to_string(s.mem_latency_min));
-  FUZZ_CHECK(s.trace_first_cycle <= s.trace_last_cycle, std::to_string(s.trace_first_cycle));
-  FUZZ_CHECK(!s.trace_path.empty() || (s.trace_depth == 0 && s.trace_scopes.empty()), "trace options without --trace");
-  FUZZ_CHECK((s.mode == nicsim::cosim::Mode::pcap) == !s.pcap_in.empty(), "--mode pcap and --pcap-in disagree");
-  for (double p : {s.mem_stall_percent, s.tx_stall_percent, s.rx_stall_percent})
-    FUZZ_CHECK(p >= 0 && p <= 99, std::to_string(p));
-  for (auto const& f : s.faults) FUZZ_CHECK(f.count >= 1 && f.rate >= 0 && f.rate <= 1, nicsim::cosim::to_string(f));
-  return 0;
 }

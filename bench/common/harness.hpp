@@ -38,13 +38,14 @@ namespace nicsim::bench {
 
 /// Makes the compiler assume `value` is read (it must be computed) and memory may be touched.
 template <typename T>
-inline void do_not_optimize(T const& value)
-{
+inline void do_not_optimize(T const& value) {
     asm volatile("" : : "r,m"(value) : "memory");
 }
 
 /// Makes the compiler assume all memory was read and written here (no caching across it).
-inline void clobber_memory() { asm volatile("" : : : "memory"); }
+inline void clobber_memory() {
+    asm volatile("" : : : "memory");
+}
 
 /// One way of doing the measured work: each call of run() is one pass of items_per_pass items.
 struct Variant {
@@ -53,10 +54,10 @@ struct Variant {
 };
 
 struct Options {
-    int repetitions = 51;                  // samples per variant
-    int passes_per_sample = 1;             // run() calls timed together, to lift a sample above timer noise
-    int warmup_passes = 3;                 // untimed passes per variant first (caches, branch predictors)
-    std::uint64_t items_per_pass = 1;      // the unit of the result: ns per item
+    int repetitions = 51;              // samples per variant
+    int passes_per_sample = 1;         // run() calls timed together, to lift a sample above timer noise
+    int warmup_passes = 3;             // untimed passes per variant first (caches, branch predictors)
+    std::uint64_t items_per_pass = 1;  // the unit of the result: ns per item
 };
 
 struct Result {
@@ -67,8 +68,7 @@ struct Result {
 };
 
 /// Median of samples (the mean of the middle two for an even count); 0 for none.
-inline double median(std::vector<double> samples)
-{
+inline double median(std::vector<double> samples) {
     if (samples.empty()) {
         return 0;
     }
@@ -82,8 +82,7 @@ inline double median(std::vector<double> samples)
 }
 
 /// Runs every variant `repetitions` times, rotating which one goes first in each repetition.
-inline std::vector<Result> run_alternating(std::vector<Variant> const& variants, Options const& options)
-{
+inline std::vector<Result> run_alternating(std::vector<Variant> const& variants, Options const& options) {
     if (options.repetitions < 1 || options.passes_per_sample < 1 || options.items_per_pass == 0) {
         throw std::invalid_argument("run_alternating: repetitions, passes and items must be positive");
     }
@@ -119,8 +118,7 @@ inline std::vector<Result> run_alternating(std::vector<Variant> const& variants,
 }
 
 /// Median over repetitions of numerator[r] / denominator[r]: time neighbours, so drift cancels.
-inline double paired_ratio(Result const& numerator, Result const& denominator)
-{
+inline double paired_ratio(Result const& numerator, Result const& denominator) {
     std::vector<double> ratios;
     std::size_t const n = std::min(numerator.ns_per_item.size(), denominator.ns_per_item.size());
     for (std::size_t r = 0; r < n; ++r) {
@@ -130,8 +128,7 @@ inline double paired_ratio(Result const& numerator, Result const& denominator)
 }
 
 /// Ratio of the two medians (the simpler figure; paired_ratio is the more robust one).
-inline double ratio(Result const& numerator, Result const& denominator)
-{
+inline double ratio(Result const& numerator, Result const& denominator) {
     return numerator.median_ns_per_item / denominator.median_ns_per_item;
 }
 
@@ -142,8 +139,7 @@ struct Environment {
     unsigned cpus = 0;       // CPUs this process may run on, as `nproc` reports
 };
 
-inline Environment environment(int argc, char** argv)
-{
+inline Environment environment(int argc, char** argv) {
     Environment env;
     for (int i = 0; i < argc; ++i) {
         if (i > 0) {

@@ -30,7 +30,6 @@ namespace hb = nicsim::bench;
 
 namespace {
 
-
 struct Options {
     std::vector<std::string> configs;
     std::uint64_t packets = 3000;
@@ -41,8 +40,12 @@ struct Options {
 constexpr std::string_view kProgram = "cosim_speed_bench";
 constexpr std::string_view kUsage = "cosim_speed_bench [--configs a,b,...] [--packets N] [--repetitions R] [--seed S]";
 
-[[noreturn]] void usage_error(std::string const& msg) { hb::usage_error(kProgram, kUsage, msg); }
-std::uint64_t parse_count(std::string_view opt, char const* v) { return hb::parse_count(kProgram, kUsage, opt, v); }
+[[noreturn]] void usage_error(std::string const& msg) {
+    hb::usage_error(kProgram, kUsage, msg);
+}
+std::uint64_t parse_count(std::string_view opt, char const* v) {
+    return hb::parse_count(kProgram, kUsage, opt, v);
+}
 
 Options parse(int argc, char** argv) {
     Options o;
@@ -102,11 +105,13 @@ CosimSample run_cosim(std::string const& config, Options const& o) {
 int main(int argc, char** argv) {
     Options const o = parse(argc, argv);
     auto const env = hb::environment(argc, argv);
-    fmt::print("cosim_speed_bench: {} ({}), {} cpus; loopback, {} packets of 60..1514 bytes each way, seed {}, "
-               "{} alternating repetitions\n\n",
-               env.command_line, env.build_type, env.cpus, o.packets, o.seed, o.repetitions);
-    fmt::print("| configuration | cycles | co-sim cycles/s | co-sim packets/s | bare model cycles/s | co-sim / bare |\n"
-               "|---|---|---|---|---|---|\n");
+    fmt::print(
+        "cosim_speed_bench: {} ({}), {} cpus; loopback, {} packets of 60..1514 bytes each way, seed {}, "
+        "{} alternating repetitions\n\n",
+        env.command_line, env.build_type, env.cpus, o.packets, o.seed, o.repetitions);
+    fmt::print(
+        "| configuration | cycles | co-sim cycles/s | co-sim packets/s | bare model cycles/s | co-sim / bare |\n"
+        "|---|---|---|---|---|---|\n");
     for (auto const& config : o.configs) {
         std::vector<double> cosim_cps, cosim_pps, bare_cps, ratios;
         std::uint64_t cycles = 0;

@@ -26,7 +26,9 @@ namespace {
 
 namespace c = nicsim::contract;
 
-std::uint32_t round_up(std::uint64_t v, std::uint64_t to) { return static_cast<std::uint32_t>((v + to - 1) / to * to); }
+std::uint32_t round_up(std::uint64_t v, std::uint64_t to) {
+    return static_cast<std::uint32_t>((v + to - 1) / to * to);
+}
 
 unsigned ring_log2_for(std::uint32_t entries) {
     unsigned log2 = 4;
@@ -60,10 +62,10 @@ public:
           kernel_(*dut_, sim::KernelConfig{.seed = seed, .watchdog_cycles = 0}),
           lanes_(dut_->config().data_bytes()) {
         auto& ports = dut_->ports();
-        source_ = std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"),
-                                                    kernel_.rng(), bfm::AxisSourceConfig{});
-        sink_ = std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"),
-                                                kernel_.rng(), bfm::AxisSinkConfig{});
+        source_ = std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"), kernel_.rng(),
+                                                    bfm::AxisSourceConfig{});
+        sink_ = std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"), kernel_.rng(),
+                                                bfm::AxisSinkConfig{});
         source_->keep_sent(false);
         sink_->keep(false);
         kernel_.add_bfm(*source_);
@@ -211,9 +213,10 @@ Result run_tx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     for (std::uint32_t i = 0; i < frames; ++i) {
         auto const cpl = driver::read_tx_completion(cpu, cpl_slots + std::size_t{i} * c::CPL_BYTES, true);
         require(cpl.has_value(), fmt::format("TX completion {} not written", i));
-        require(cpl->status == c::cpl_status_e::CPL_OK && cpl->len == size && cpl->last_desc == i && cpl->desc_count == 1,
-                fmt::format("TX completion {}: status {} len {} last_desc {} desc_count {}", i,
-                            static_cast<unsigned>(cpl->status), cpl->len, cpl->last_desc, cpl->desc_count));
+        require(
+            cpl->status == c::cpl_status_e::CPL_OK && cpl->len == size && cpl->last_desc == i && cpl->desc_count == 1,
+            fmt::format("TX completion {}: status {} len {} last_desc {} desc_count {}", i,
+                        static_cast<unsigned>(cpl->status), cpl->len, cpl->last_desc, cpl->desc_count));
     }
     require(b.read_reg(c::QREG_TX, c::RING_ERR) == 0, "TX ring in error");
     require(b.read_reg(c::QREG_TX, c::RING_CONS) == frames, "TX RING_CONS did not reach the producer index");
@@ -265,7 +268,8 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     b.kernel().run_until(
         [&] {
             return b.source().idle() &&
-                   driver::read_rx_completion(cpu, cpl_slots + std::size_t{frames - 1} * c::CPL_BYTES, true).has_value();
+                   driver::read_rx_completion(cpu, cpl_slots + std::size_t{frames - 1} * c::CPL_BYTES, true)
+                       .has_value();
         },
         wait_limit(frames, beats_per_frame, latency), "every RX frame offered and its completion");
     b.kernel().step(64);
@@ -274,11 +278,13 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
     for (std::uint32_t i = 0; i < frames; ++i) {
         auto const cpl = driver::read_rx_completion(cpu, cpl_slots + std::size_t{i} * c::CPL_BYTES, true);
         require(cpl.has_value(), fmt::format("RX completion {} not written", i));
-        require(cpl->status == c::cpl_status_e::CPL_OK && cpl->len == size && cpl->first_buf == i && cpl->buf_count == 1,
-                fmt::format("RX completion {}: status {} len {} first_buf {} buf_count {}", i,
-                            static_cast<unsigned>(cpl->status), cpl->len, cpl->first_buf, cpl->buf_count));
+        require(
+            cpl->status == c::cpl_status_e::CPL_OK && cpl->len == size && cpl->first_buf == i && cpl->buf_count == 1,
+            fmt::format("RX completion {}: status {} len {} first_buf {} buf_count {}", i,
+                        static_cast<unsigned>(cpl->status), cpl->len, cpl->first_buf, cpl->buf_count));
         auto const* got = static_cast<std::uint8_t const*>(data.virtual_address) + std::size_t{capacity} * i;
-        require(std::memcmp(got, sent[i].data(), size) == 0, fmt::format("RX frame {}: buffer differs from the frame sent", i));
+        require(std::memcmp(got, sent[i].data(), size) == 0,
+                fmt::format("RX frame {}: buffer differs from the frame sent", i));
     }
     require(b.read_reg(c::QREG_RX, c::RING_ERR) == 0, "RX ring in error");
     require(b.read_reg(c::QREG_RX, c::RING_STAT_DROPS) == 0, "RX frames dropped");
@@ -292,8 +298,10 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
         auto const index = static_cast<std::uint32_t>(after - t.first.begin());
         start = std::max(start, index);
         if (start + 16 > frames)
-            throw TooFewFrames(fmt::format("RX: first back-pressure at frame {} of {}: run more frames "
-                                           "(--frames) for a steady-state window", index, frames));
+            throw TooFewFrames(
+                fmt::format("RX: first back-pressure at frame {} of {}: run more frames "
+                            "(--frames) for a steady-state window",
+                            index, frames));
     }
     Result r = t.window(start, size);
     r.lanes = b.lanes();
@@ -305,7 +313,9 @@ Result run_rx(Cell const& cell, std::uint32_t frames, std::uint32_t warmup, RunO
 
 }  // namespace
 
-char const* direction_name(Direction d) { return d == Direction::tx ? "tx" : "rx"; }
+char const* direction_name(Direction d) {
+    return d == Direction::tx ? "tx" : "rx";
+}
 
 std::optional<Direction> parse_direction(std::string const& name) {
     if (name == "tx") return Direction::tx;
@@ -325,19 +335,24 @@ Result measure(Cell const& cell, RunOptions const& options) {
     std::uint32_t const frames = options.frames ? options.frames : default_frames(cell.frame_bytes);
     std::uint32_t const warmup = options.frames ? options.warmup : default_warmup(frames);
     if (frames < 2 || frames > max_frames || warmup >= frames)
-        throw std::invalid_argument(fmt::format("{} frames with a warmup of {}: need 2..{} frames and a warmup "
-                                                "below the frames", frames, warmup, max_frames));
+        throw std::invalid_argument(
+            fmt::format("{} frames with a warmup of {}: need 2..{} frames and a warmup "
+                        "below the frames",
+                        frames, warmup, max_frames));
     if (cell.frame_bytes < 60 || cell.frame_bytes > c::MAX_FRAME_BYTES)
-        throw std::invalid_argument(fmt::format("frames of {} bytes: the NIC takes 60..{}", cell.frame_bytes,
-                                                c::MAX_FRAME_BYTES));
-    return cell.direction == Direction::tx ? run_tx(cell, frames, warmup, options) : run_rx(cell, frames, warmup, options);
+        throw std::invalid_argument(
+            fmt::format("frames of {} bytes: the NIC takes 60..{}", cell.frame_bytes, c::MAX_FRAME_BYTES));
+    return cell.direction == Direction::tx ? run_tx(cell, frames, warmup, options)
+                                           : run_rx(cell, frames, warmup, options);
 }
 
 std::uint32_t default_frames(std::uint32_t frame_bytes) {
     return std::clamp<std::uint32_t>((2u << 20) / std::max<std::uint32_t>(frame_bytes, 1), 256, max_frames);
 }
 
-std::uint32_t default_warmup(std::uint32_t frames) { return frames / 4; }
+std::uint32_t default_warmup(std::uint32_t frames) {
+    return frames / 4;
+}
 
 std::optional<double> target_for(std::uint32_t frame_bytes) {
     if (frame_bytes >= 256) return 0.95;
@@ -356,9 +371,9 @@ double shared_channel_bound(Direction direction, std::uint32_t frame_bytes, std:
 std::string bench_arguments(Cell const& cell, RunOptions const& options) {
     std::uint32_t const frames = options.frames ? options.frames : default_frames(cell.frame_bytes);
     std::uint32_t const warmup = options.frames ? options.warmup : default_warmup(frames);
-    std::string out = fmt::format("--config {} --direction {} --sizes {} --latency {} --frames {} --warmup {} --seed {}",
-                                  cell.config, direction_name(cell.direction), cell.frame_bytes,
-                                  cell.latency_cycles, frames, warmup, options.seed);
+    std::string out = fmt::format(
+        "--config {} --direction {} --sizes {} --latency {} --frames {} --warmup {} --seed {}", cell.config,
+        direction_name(cell.direction), cell.frame_bytes, cell.latency_cycles, frames, warmup, options.seed);
     if (options.tx_offset_bytes) out += fmt::format(" --tx-offset {}", options.tx_offset_bytes);
     return out;
 }

@@ -51,8 +51,8 @@ inline constexpr std::uint32_t max_frames = 32767;
 
 /// How long and how it runs.
 struct RunOptions {
-    std::uint32_t frames = 0;  // frames posted, 2..max_frames; 0: default_frames(cell.frame_bytes)
-    std::uint32_t warmup = 0;  // frames before the window, < frames (with frames 0: default_warmup)
+    std::uint32_t frames = 0;           // frames posted, 2..max_frames; 0: default_frames(cell.frame_bytes)
+    std::uint32_t warmup = 0;           // frames before the window, < frames (with frames 0: default_warmup)
     std::uint32_t tx_offset_bytes = 0;  // TX buffers start this far past a 64-byte boundary
     std::uint64_t seed = 1;             // frame contents (and the kernel's random generator)
     std::string trace_path;             // an FST of the whole run when not empty (slow)

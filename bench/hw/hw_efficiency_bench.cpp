@@ -86,9 +86,10 @@ Options parse_options(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view const arg = argv[i];
         if (arg == "--help" || arg == "-h") {
-            fmt::print("usage: hw_efficiency_bench [--config a,b] [--sizes 64,...] [--latency 0,200] [--frames N]\n"
-                       "                           [--warmup N] [--direction tx|rx|both] [--tx-offset BYTES] [--seed S]\n"
-                       "                           [--trace PREFIX]\n");
+            fmt::print(
+                "usage: hw_efficiency_bench [--config a,b] [--sizes 64,...] [--latency 0,200] [--frames N]\n"
+                "                           [--warmup N] [--direction tx|rx|both] [--tx-offset BYTES] [--seed S]\n"
+                "                           [--trace PREFIX]\n");
             std::exit(0);
         }
         if (i + 1 >= argc) throw UsageError(fmt::format("{}: missing value (or unknown option)", arg));
@@ -124,8 +125,8 @@ Options parse_options(int argc, char** argv) {
     if (o.configs.empty()) o.configs = built;
     for (auto const& name : o.configs)
         if (std::find(built.begin(), built.end(), name) == built.end())
-            throw UsageError(fmt::format("--config: '{}' is not built into this binary (built: {})", name,
-                                         fmt::join(built, ", ")));
+            throw UsageError(
+                fmt::format("--config: '{}' is not built into this binary (built: {})", name, fmt::join(built, ", ")));
     return o;
 }
 
@@ -158,9 +159,13 @@ int main(int argc, char** argv) {
             if ((dir == hw::Direction::tx && !o.tx) || (dir == hw::Direction::rx && !o.rx)) continue;
             for (auto size : o.sizes) {
                 for (auto latency : o.latencies) {
-                    hw::Cell const cell{.config = config, .direction = dir, .frame_bytes = size, .latency_cycles = latency};
-                    hw::RunOptions run{.frames = o.frames, .warmup = o.warmup, .tx_offset_bytes = o.tx_offset,
-                                       .seed = o.seed, .trace_path = trace_path(o, cell)};
+                    hw::Cell const cell{
+                        .config = config, .direction = dir, .frame_bytes = size, .latency_cycles = latency};
+                    hw::RunOptions run{.frames = o.frames,
+                                       .warmup = o.warmup,
+                                       .tx_offset_bytes = o.tx_offset,
+                                       .seed = o.seed,
+                                       .trace_path = trace_path(o, cell)};
                     hw::Result r;
                     try {
                         r = hw::measure(cell, run);
@@ -182,8 +187,8 @@ int main(int argc, char** argv) {
                     }
                     fmt::print("{:<9} {:<3} {:>6} {:>7} {:>6} {:>9} {:>7.3f} {:>7.3f} {:>7}  {}\n", config,
                                hw::direction_name(dir), size, latency, r.frames, r.window_cycles, duty,
-                               r.byte_efficiency(),
-                               target ? fmt::format("{:.2f}", *target) : std::string("-"), verdict);
+                               r.byte_efficiency(), target ? fmt::format("{:.2f}", *target) : std::string("-"),
+                               verdict);
                     std::fflush(stdout);
                 }
             }
@@ -191,8 +196,9 @@ int main(int argc, char** argv) {
     }
     fmt::print("every frame arrived intact; {} cell(s) below target\n", missed);
     if (absorbed)
-        fmt::print("never back-pressured: the RX frame FIFO absorbed what memory did not drain within the run, so\n"
-                   "the figure is the run's, not a steady state (the steady state is at most the shared-channel\n"
-                   "bound ceil(L/B) / (ceil(L/B) + 16/B); run more --frames to see it)\n");
+        fmt::print(
+            "never back-pressured: the RX frame FIFO absorbed what memory did not drain within the run, so\n"
+            "the figure is the run's, not a steady state (the steady state is at most the shared-channel\n"
+            "bound ceil(L/B) / (ceil(L/B) + 16/B); run more --frames to see it)\n");
     return 0;
 }

@@ -26,8 +26,7 @@ namespace hb = nicsim::bench;
 
 namespace {
 
-[[gnu::noinline]] UINT64 post_with_raw_indices(NET_RING_COLLECTION const* rings)
-{
+[[gnu::noinline]] UINT64 post_with_raw_indices(NET_RING_COLLECTION const* rings) {
     NET_RING* const packets = NetRingCollectionGetPacketRing(rings);
     NET_RING const* const fragments = NetRingCollectionGetFragmentRing(rings);
     UINT64 bytes = 0;
@@ -45,8 +44,7 @@ namespace {
     return bytes;
 }
 
-[[gnu::noinline]] UINT64 post_with_2019_iterators(NET_RING_COLLECTION const* rings)
-{
+[[gnu::noinline]] UINT64 post_with_2019_iterators(NET_RING_COLLECTION const* rings) {
     UINT64 bytes = 0;
     auto packets = NetRingGetPostPackets(rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
@@ -59,8 +57,7 @@ namespace {
     return bytes;
 }
 
-[[gnu::noinline]] UINT64 post_with_sections(NET_RING_COLLECTION const* rings)
-{
+[[gnu::noinline]] UINT64 post_with_sections(NET_RING_COLLECTION const* rings) {
     UINT64 bytes = 0;
     auto const post = ringlib::post_packets(rings);
     for (NET_PACKET const& packet : post) {
@@ -72,8 +69,7 @@ namespace {
     return bytes;
 }
 
-UINT32 argument(int argc, char** argv, std::string_view flag, UINT32 fallback)
-{
+UINT32 argument(int argc, char** argv, std::string_view flag, UINT32 fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
         if (argv[i] == flag) {
             return static_cast<UINT32>(std::strtoul(argv[i + 1], nullptr, 10));
@@ -84,8 +80,7 @@ UINT32 argument(int argc, char** argv, std::string_view flag, UINT32 fallback)
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     UINT32 const packet_count = argument(argc, argv, "--packets", 4096);
     int const repetitions = static_cast<int>(argument(argc, argv, "--repetitions", 101));
     if (packet_count < 2 || (packet_count & (packet_count - 1)) != 0 || repetitions < 1) {
@@ -106,7 +101,8 @@ int main(int argc, char** argv)
     std::mt19937 rng(1);
     UINT32 fragment = fragment_count / 2;
     for (UINT32 i = 0; i < post_count; ++i) {
-        NET_PACKET& packet = rings.packet(NetRingAdvanceIndex(rings.packets.get(), first_packet, static_cast<INT32>(i)));
+        NET_PACKET& packet =
+            rings.packet(NetRingAdvanceIndex(rings.packets.get(), first_packet, static_cast<INT32>(i)));
         packet.FragmentIndex = fragment;
         packet.FragmentCount = static_cast<UINT16>(1 + rng() % 4);
         for (UINT32 f = 0; f < packet.FragmentCount; ++f) {

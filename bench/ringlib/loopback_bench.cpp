@@ -35,8 +35,7 @@ public:
     explicit LoopbackRig(bool verifier_enabled)
         : memory_(static_cast<unsigned char*>(std::aligned_alloc(4096, memory_bytes))),
           arena_(memory_.get(), 0x1'0000'0000ull, memory_bytes),
-          hardware_(arena_)
-    {
+          hardware_(arena_) {
         TxQueueConfig tx_config;
         tx_config.packet_ring_size = 1024;
         tx_config.fragment_ring_size = 1024;
@@ -46,8 +45,10 @@ public:
         rx_config.packet_ring_size = 1024;
         rx_config.fragment_ring_size = 1024;
         rx_config.options.verifier_enabled = verifier_enabled;
-        tx_ = TxQueue::create(tx_config, arena_, loopback::loopback_adapter(hardware_), loopback::LoopbackEvtCreateTxQueue);
-        rx_ = RxQueue::create(rx_config, arena_, loopback::loopback_adapter(hardware_), loopback::LoopbackEvtCreateRxQueue);
+        tx_ = TxQueue::create(tx_config, arena_, loopback::loopback_adapter(hardware_),
+                              loopback::LoopbackEvtCreateTxQueue);
+        rx_ = RxQueue::create(rx_config, arena_, loopback::loopback_adapter(hardware_),
+                              loopback::LoopbackEvtCreateRxQueue);
         rx_->on_frame([this](RxFrame&& frame) {
             ++received_;
             bytes_received_ += frame.bytes.size();
@@ -57,8 +58,7 @@ public:
     }
 
     /// Sends `frame_count` frames end to end; returns the seconds it took.
-    double run(std::uint64_t frame_count, std::vector<std::uint8_t> const& frame)
-    {
+    double run(std::uint64_t frame_count, std::vector<std::uint8_t> const& frame) {
         std::uint64_t const target = received_ + frame_count;
         std::uint64_t submitted = 0;
         auto const start = std::chrono::steady_clock::now();
@@ -92,8 +92,7 @@ private:
     std::uint64_t bytes_received_ = 0;
 };
 
-std::uint64_t argument(int argc, char** argv, char const* name, std::uint64_t fallback)
-{
+std::uint64_t argument(int argc, char** argv, char const* name, std::uint64_t fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::strcmp(argv[i], name) == 0) {
             return std::strtoull(argv[i + 1], nullptr, 10);
@@ -104,8 +103,7 @@ std::uint64_t argument(int argc, char** argv, char const* name, std::uint64_t fa
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     std::uint64_t const frames = argument(argc, argv, "--frames", 200'000);
     std::uint64_t const repetitions = argument(argc, argv, "--repetitions", 5);
     std::string command;

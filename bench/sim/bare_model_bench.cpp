@@ -39,7 +39,9 @@ using BareModel = NICSIM_BENCH_MODEL_CLASS;
     }
 }
 
-[[gnu::noinline]] void kernel_cycles(nicsim::sim::Kernel& k, std::uint64_t cycles) { k.step(cycles); }
+[[gnu::noinline]] void kernel_cycles(nicsim::sim::Kernel& k, std::uint64_t cycles) {
+    k.step(cycles);
+}
 
 }  // namespace
 
@@ -47,8 +49,10 @@ int main(int argc, char** argv) {
     std::uint64_t cycles = 20'000;
     int repetitions = 21;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--cycles")) cycles = std::strtoull(argv[i + 1], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--repetitions")) repetitions = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--cycles"))
+            cycles = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--repetitions"))
+            repetitions = std::atoi(argv[i + 1]);
     }
     auto const env = hb::environment(argc, argv);
     fmt::print("bare_model_bench: {} ({}), {} cpus, configuration {}\n", env.command_line, env.build_type, env.cpus,

@@ -38,15 +38,18 @@ int main(int argc, char** argv) {
     std::uint64_t cycles = 10'000;
     for (int i = 1; i < argc; i += 2) {
         if (i + 1 >= argc) nb::usage_error("idle_model_cycles", kUsage, fmt::format("{}: missing value", argv[i]));
-        if (!std::strcmp(argv[i], "--config")) config = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--cycles")) cycles = nb::parse_count("idle_model_cycles", kUsage, "--cycles", argv[i + 1]);
-        else nb::usage_error("idle_model_cycles", kUsage, fmt::format("unknown option '{}'", argv[i]));
+        if (!std::strcmp(argv[i], "--config"))
+            config = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--cycles"))
+            cycles = nb::parse_count("idle_model_cycles", kUsage, "--cycles", argv[i + 1]);
+        else
+            nb::usage_error("idle_model_cycles", kUsage, fmt::format("unknown option '{}'", argv[i]));
     }
     auto const names = nicsim::dut::dut_config_names();
     if (std::find(names.begin(), names.end(), config) == names.end())
-        nb::usage_error("idle_model_cycles", kUsage,
-                        fmt::format("--config: no configuration '{}' in this build (built: {})", config,
-                                    fmt::join(names, ", ")));
+        nb::usage_error(
+            "idle_model_cycles", kUsage,
+            fmt::format("--config: no configuration '{}' in this build (built: {})", config, fmt::join(names, ", ")));
     auto dut = nicsim::dut::make_dut(config);
     auto& p = dut->ports();
     for (auto& in : p.inputs()) in.set(0);

@@ -17,8 +17,10 @@ int main(int argc, char** argv) {
     std::uint64_t packets = 3000;
     int repetitions = 7;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--packets")) packets = std::strtoull(argv[i + 1], nullptr, 10);
-        else if (!std::strcmp(argv[i], "--repetitions")) repetitions = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--packets"))
+            packets = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (!std::strcmp(argv[i], "--repetitions"))
+            repetitions = std::atoi(argv[i + 1]);
     }
     auto const env = hb::environment(argc, argv);
     nicsim::cosim::Scenario s;
@@ -42,7 +44,8 @@ int main(int argc, char** argv) {
                env.build_type, env.cpus, s.config, packets, cycles[0]);
     std::vector<hb::Variant> variants{{"monitor off", [&] { run(false); }}, {"monitor on", [&] { run(true); }}};
     auto const results = hb::run_alternating(
-        variants, {.repetitions = repetitions, .passes_per_sample = 1, .warmup_passes = 1, .items_per_pass = cycles[0]});
+        variants,
+        {.repetitions = repetitions, .passes_per_sample = 1, .warmup_passes = 1, .items_per_pass = cycles[0]});
     for (auto const& r : results)
         fmt::print("  {:<12} {:8.1f} k cycles/s  (median {:.0f} ns/cycle, best {:.0f})\n", r.name,
                    1e6 / r.median_ns_per_item, r.median_ns_per_item, r.min_ns_per_item);

@@ -41,7 +41,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-
 struct Options {
     std::uint64_t packets = 3000;
     int repetitions = 3;
@@ -52,8 +51,12 @@ struct Options {
 constexpr std::string_view kProgram = "systemc_top_bench";
 constexpr std::string_view kUsage = "systemc_top_bench [--packets N] [--repetitions R] [--seed S] [--idle-cycles C]";
 
-[[noreturn]] void usage_error(std::string const& msg) { hb::usage_error(kProgram, kUsage, msg); }
-std::uint64_t parse_count(std::string_view opt, char const* v) { return hb::parse_count(kProgram, kUsage, opt, v); }
+[[noreturn]] void usage_error(std::string const& msg) {
+    hb::usage_error(kProgram, kUsage, msg);
+}
+std::uint64_t parse_count(std::string_view opt, char const* v) {
+    return hb::parse_count(kProgram, kUsage, opt, v);
+}
 
 struct RunSample {
     double wall_seconds = 0, cycles_per_second = 0, cycles = 0;
@@ -144,11 +147,16 @@ int sc_main(int argc, char* argv[]) {
         std::string_view const a = argv[i];
         if (i + 1 >= argc) usage_error(fmt::format("{}: missing value (or unknown option)", a));
         char const* v = argv[++i];
-        if (a == "--packets") o.packets = parse_count(a, v);
-        else if (a == "--repetitions") o.repetitions = static_cast<int>(parse_count(a, v));
-        else if (a == "--seed") o.seed = parse_count(a, v);
-        else if (a == "--idle-cycles") o.idle_cycles = parse_count(a, v);
-        else usage_error(fmt::format("unknown option '{}'", a));
+        if (a == "--packets")
+            o.packets = parse_count(a, v);
+        else if (a == "--repetitions")
+            o.repetitions = static_cast<int>(parse_count(a, v));
+        else if (a == "--seed")
+            o.seed = parse_count(a, v);
+        else if (a == "--idle-cycles")
+            o.idle_cycles = parse_count(a, v);
+        else
+            usage_error(fmt::format("unknown option '{}'", a));
     }
     auto const env = hb::environment(argc, argv);
     fmt::print("systemc_top_bench: {} ({}), {} cpus; SystemC top configuration {}; {} alternating repetitions\n\n",

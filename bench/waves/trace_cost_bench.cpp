@@ -78,12 +78,18 @@ int main(int argc, char** argv) {
             return 2;
         }
         char const* v = argv[++i];
-        if (a == "--config") config = v;
-        else if (a == "--repetitions") reps = static_cast<int>(arg_u64("--repetitions", v));
-        else if (a == "--full-cycles") full_cycles = arg_u64("--full-cycles", v);
-        else if (a == "--long-cycles") long_cycles = arg_u64("--long-cycles", v);
-        else if (a == "--window") window = arg_u64("--window", v);
-        else if (a == "--dir") dir = v;
+        if (a == "--config")
+            config = v;
+        else if (a == "--repetitions")
+            reps = static_cast<int>(arg_u64("--repetitions", v));
+        else if (a == "--full-cycles")
+            full_cycles = arg_u64("--full-cycles", v);
+        else if (a == "--long-cycles")
+            long_cycles = arg_u64("--long-cycles", v);
+        else if (a == "--window")
+            window = arg_u64("--window", v);
+        else if (a == "--dir")
+            dir = v;
         else {
             fmt::print(stderr, "trace_cost_bench: {}: unknown option\n", a);
             return 2;
@@ -102,8 +108,8 @@ int main(int argc, char** argv) {
     Scenario full = shortrun;
     full.trace_path = (dir / "full.fst").string();
     std::vector<hb::Variant> part1{{"no trace", [&] { run(shortrun); }}, {"full trace", [&] { run(full); }}};
-    auto const r1 = hb::run_alternating(part1, {.repetitions = reps, .passes_per_sample = 1, .warmup_passes = 0,
-                                                .items_per_pass = short_cycles});
+    auto const r1 = hb::run_alternating(
+        part1, {.repetitions = reps, .passes_per_sample = 1, .warmup_passes = 0, .items_per_pass = short_cycles});
     auto const full_bytes = fs::file_size(full.trace_path);
 
     // ---- part 2: a window in a long run ----
@@ -115,13 +121,15 @@ int main(int argc, char** argv) {
     windowed.trace_first_cycle = long_run_cycles / 2;
     windowed.trace_last_cycle = long_run_cycles / 2 + window - 1;
     std::vector<hb::Variant> part2{{"no trace", [&] { run(longrun); }}, {"window", [&] { run(windowed); }}};
-    auto const r2 = hb::run_alternating(part2, {.repetitions = reps, .passes_per_sample = 1, .warmup_passes = 0,
-                                                .items_per_pass = long_run_cycles});
+    auto const r2 = hb::run_alternating(
+        part2, {.repetitions = reps, .passes_per_sample = 1, .warmup_passes = 0, .items_per_pass = long_run_cycles});
     auto const window_bytes = fs::file_size(windowed.trace_path);
 
     auto mcps = [](hb::Result const& r) { return 1e3 / r.median_ns_per_item; };  // M cycles/s
-    fmt::print("trace_cost_bench: {} loopback seed 1, FST trace threads {} (verilated), {} repetitions "
-               "interleaved\n\n", config, threads, reps);
+    fmt::print(
+        "trace_cost_bench: {} loopback seed 1, FST trace threads {} (verilated), {} repetitions "
+        "interleaved\n\n",
+        config, threads, reps);
     fmt::print("| run | variant | cycles | M cycles/s (median) | / no trace (paired median) | FST size |\n");
     fmt::print("|---|---|---|---|---|---|\n");
     fmt::print("| {} packets | no trace | {} | {:.3f} | 1.00 | - |\n", shortrun.packets, short_cycles, mcps(r1[0]));

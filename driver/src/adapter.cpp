@@ -8,8 +8,7 @@ namespace nicsim::driver {
 
 namespace c = nicsim::contract;
 
-char const* to_string(TxDescriptorFault f) noexcept
-{
+char const* to_string(TxDescriptorFault f) noexcept {
     switch (f) {
     case TxDescriptorFault::none: return "none";
     case TxDescriptorFault::zero_length: return "zero_length";
@@ -21,8 +20,7 @@ char const* to_string(TxDescriptorFault f) noexcept
 }
 using detail::QueuePair;
 
-std::array<std::uint8_t, contract::RSS_KEY_BYTES> AdapterConfig::default_rss_key() noexcept
-{
+std::array<std::uint8_t, contract::RSS_KEY_BYTES> AdapterConfig::default_rss_key() noexcept {
     return {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
             0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
             0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
@@ -30,8 +28,7 @@ std::array<std::uint8_t, contract::RSS_KEY_BYTES> AdapterConfig::default_rss_key
 
 namespace {
 
-ringlib::DmaBlock AllocateZeroed(ringlib::DmaArena& arena, HostMemoryAccess& memory, std::size_t bytes)
-{
+ringlib::DmaBlock AllocateZeroed(ringlib::DmaArena& arena, HostMemoryAccess& memory, std::size_t bytes) {
     // Ring bases need RING_BASE_ALIGN_BYTES, descriptor rings a data beat; a cache line keeps
     // rings from sharing lines and is the beat of the widest NIC (512 bits).
     constexpr std::size_t alignment = std::max<std::size_t>(c::RING_BASE_ALIGN_BYTES, 64);
@@ -41,8 +38,7 @@ ringlib::DmaBlock AllocateZeroed(ringlib::DmaArena& arena, HostMemoryAccess& mem
     return block;
 }
 
-void AllocateRingMemory(ringlib::DmaArena& arena, HostMemoryAccess& memory, detail::HwRing& ring)
-{
+void AllocateRingMemory(ringlib::DmaArena& arena, HostMemoryAccess& memory, detail::HwRing& ring) {
     if (ring.descriptors.virtual_address != nullptr) {
         return;  // allocated by an earlier start
     }
@@ -52,8 +48,7 @@ void AllocateRingMemory(ringlib::DmaArena& arena, HostMemoryAccess& memory, deta
     }
 }
 
-void FreeRingMemory(ringlib::DmaArena& arena, detail::HwRing& ring)
-{
+void FreeRingMemory(ringlib::DmaArena& arena, detail::HwRing& ring) {
     if (ring.descriptors.virtual_address == nullptr) {
         return;
     }
@@ -63,8 +58,7 @@ void FreeRingMemory(ringlib::DmaArena& arena, detail::HwRing& ring)
     }
 }
 
-HwRingInfo DescribeRing(detail::HwRing const& ring)
-{
+HwRingInfo DescribeRing(detail::HwRing const& ring) {
     return HwRingInfo{ring.descriptors.logical_address,
                       ring.active_completion_base(),
                       ring.entries(),
@@ -78,10 +72,9 @@ HwRingInfo DescribeRing(detail::HwRing const& ring)
 
 // Every ring and interrupt of the NIC back to its reset state, used or not, so that nothing a
 // previous driver left running can write host memory.
-void ResetEveryQueue(RegisterBus& bus, std::uint32_t num_queues)
-{
-    std::uint32_t const all_causes = static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask() |
-                                                                c::IRQ_CAUSE_RX_CPL.mask() | c::IRQ_CAUSE_ERROR.mask());
+void ResetEveryQueue(RegisterBus& bus, std::uint32_t num_queues) {
+    std::uint32_t const all_causes =
+        static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask() | c::IRQ_CAUSE_RX_CPL.mask() | c::IRQ_CAUSE_ERROR.mask());
     for (std::uint32_t q = 0; q < num_queues; ++q) {
         for (std::uint8_t block : {c::QREG_TX, c::QREG_RX}) {
             bus.write32(c::queue_reg(q, block, c::RING_CTRL), static_cast<std::uint32_t>(c::RING_CTRL_RESET.put(0, 1)));
@@ -94,27 +87,25 @@ void ResetEveryQueue(RegisterBus& bus, std::uint32_t num_queues)
 }  // namespace
 
 Adapter::Adapter(RegisterBus& bus, HostMemoryAccess& memory, ringlib::DmaArena& arena, AdapterConfig config)
-    : bus_(bus), memory_(memory), arena_(arena), config_(std::move(config))
-{
+    : bus_(bus), memory_(memory), arena_(arena), config_(std::move(config)) {
     validate_config();
     for (std::uint32_t q = 0; q < config_.queues_in_use; ++q) {
         pairs_.push_back(std::make_unique<QueuePair>(q, config_));
     }
 }
 
-Adapter::~Adapter()
-{
+Adapter::~Adapter() {
     for (auto& p : pairs_) {
         FreeRingMemory(arena_, p->tx);
         FreeRingMemory(arena_, p->rx);
     }
 }
 
-void Adapter::validate_config() const
-{
+void Adapter::validate_config() const {
     auto ring_ok = [](std::uint32_t log2) { return log2 >= 1 && log2 <= static_cast<std::uint32_t>(c::MAX_RING_LOG2); };
     if (config_.queues_in_use < 1 || config_.queues_in_use > static_cast<std::uint32_t>(c::MAX_QUEUES)) {
-        throw AdapterStartError(fmt::format("queues_in_use must be 1..{}, not {}", c::MAX_QUEUES, config_.queues_in_use));
+        throw AdapterStartError(
+            fmt::format("queues_in_use must be 1..{}, not {}", c::MAX_QUEUES, config_.queues_in_use));
     }
     if (!ring_ok(config_.tx_ring_log2) || !ring_ok(config_.rx_ring_log2)) {
         throw AdapterStartError(fmt::format("ring sizes must be 2^1..2^{} entries, not 2^{} (TX) / 2^{} (RX)",
@@ -122,8 +113,7 @@ void Adapter::validate_config() const
     }
 }
 
-void Adapter::start()
-{
+void Adapter::start() {
     // Read the ID block first and write nothing to a NIC this driver was not built for.
     identity_ = read_identity(bus_);
     auto const problems =
@@ -137,10 +127,10 @@ void Adapter::start()
     }
     if (std::uint32_t const min_log2 = min_ring_log2(identity_.data_width_bits);
         config_.tx_ring_log2 < min_log2 || config_.rx_ring_log2 < min_log2) {
-        throw AdapterStartError(fmt::format("a {}-bit NIC needs rings of at least 2^{} entries (one data beat of "
-                                            "descriptors), not 2^{} (TX) / 2^{} (RX)",
-                                            identity_.data_width_bits, min_log2, config_.tx_ring_log2,
-                                            config_.rx_ring_log2));
+        throw AdapterStartError(
+            fmt::format("a {}-bit NIC needs rings of at least 2^{} entries (one data beat of "
+                        "descriptors), not 2^{} (TX) / 2^{} (RX)",
+                        identity_.data_width_bits, min_log2, config_.tx_ring_log2, config_.rx_ring_log2));
     }
 
     ResetEveryQueue(bus_, identity_.num_queues);
@@ -155,8 +145,7 @@ void Adapter::start()
     started_ = true;
 }
 
-void Adapter::program_rss()
-{
+void Adapter::program_rss() {
     for (std::size_t word = 0; word < c::RSS_KEY_BYTES / 4; ++word) {
         // The contract puts key byte 0 in bits [31:24] of word 0.
         std::uint32_t value = 0;
@@ -174,8 +163,7 @@ void Adapter::program_rss()
     bus_.write32(c::REG_CTRL, static_cast<std::uint32_t>(c::REG_CTRL_RSS_EN.put(0, rss ? 1 : 0)));
 }
 
-void Adapter::program_interrupts()
-{
+void Adapter::program_interrupts() {
     for (auto& p : pairs_) {
         bus_.write32(detail::irq_register(p->index, c::IRQ_MOD_CYCLES),
                      static_cast<std::uint32_t>(c::IRQ_MOD_CYCLES_CYCLES.put(0, config_.irq_holdoff_cycles)));
@@ -185,8 +173,7 @@ void Adapter::program_interrupts()
     bus_.write32(c::REG_ERR_IRQ_EN, static_cast<std::uint32_t>(c::REG_ERR_IRQ_EN_EN.put(0, 1)));
 }
 
-void Adapter::stop()
-{
+void Adapter::stop() {
     if (!started_) {
         return;
     }
@@ -200,26 +187,22 @@ void Adapter::stop()
     started_ = false;
 }
 
-QueuePair& Adapter::pair(std::uint32_t queue)
-{
+QueuePair& Adapter::pair(std::uint32_t queue) {
     if (queue >= pairs_.size()) {
         throw std::out_of_range(fmt::format("queue {} is not in use (queues_in_use = {})", queue, pairs_.size()));
     }
     return *pairs_[queue];
 }
 
-QueueStats const& Adapter::stats(std::uint32_t queue) const
-{
+QueueStats const& Adapter::stats(std::uint32_t queue) const {
     return const_cast<Adapter*>(this)->pair(queue).stats;
 }
 
-HwRingInfo Adapter::tx_ring(std::uint32_t queue) const
-{
+HwRingInfo Adapter::tx_ring(std::uint32_t queue) const {
     return DescribeRing(const_cast<Adapter*>(this)->pair(queue).tx);
 }
 
-HwRingInfo Adapter::rx_ring(std::uint32_t queue) const
-{
+HwRingInfo Adapter::rx_ring(std::uint32_t queue) const {
     return DescribeRing(const_cast<Adapter*>(this)->pair(queue).rx);
 }
 

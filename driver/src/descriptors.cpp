@@ -10,8 +10,7 @@ namespace nicsim::driver {
 
 namespace c = nicsim::contract;
 
-TxOffload tx_offload_for(NET_PACKET const& packet, NET_PACKET_CHECKSUM const* checksum)
-{
+TxOffload tx_offload_for(NET_PACKET const& packet, NET_PACKET_CHECKSUM const* checksum) {
     TxOffload offload;
     if (checksum == nullptr) {
         return offload;
@@ -33,8 +32,7 @@ TxOffload tx_offload_for(NET_PACKET const& packet, NET_PACKET_CHECKSUM const* ch
 }
 
 c::tx_desc_t make_tx_descriptor(std::uint64_t address, std::uint32_t length_bytes, bool end_of_packet,
-                                TxOffload const* offload)
-{
+                                TxOffload const* offload) {
     c::tx_desc_t d;
     d.addr = address;
     d.len = static_cast<std::uint16_t>(length_bytes);
@@ -51,8 +49,7 @@ c::tx_desc_t make_tx_descriptor(std::uint64_t address, std::uint32_t length_byte
 }
 
 RxBufferPlacement rx_buffer_placement(std::uint64_t logical_address, std::uint32_t offset_bytes,
-                                      std::uint32_t capacity_bytes)
-{
+                                      std::uint32_t capacity_bytes) {
     constexpr std::uint64_t align = c::RX_BUF_ALIGN_BYTES;
     RxBufferPlacement placement;
     std::uint64_t const start = logical_address + offset_bytes;
@@ -72,8 +69,7 @@ RxBufferPlacement rx_buffer_placement(std::uint64_t logical_address, std::uint32
     return placement;
 }
 
-c::rx_desc_t make_rx_descriptor(RxBufferPlacement const& placement)
-{
+c::rx_desc_t make_rx_descriptor(RxBufferPlacement const& placement) {
     c::rx_desc_t d;
     d.addr = placement.address;
     d.capacity = placement.usable_bytes;
@@ -82,8 +78,7 @@ c::rx_desc_t make_rx_descriptor(RxBufferPlacement const& placement)
 
 namespace {
 
-UINT8 layer3_type(c::rx_cpl_t const& cpl)
-{
+UINT8 layer3_type(c::rx_cpl_t const& cpl) {
     switch (cpl.l3_type) {
     case c::l3_type_e::L3_IPV4:
         if (cpl.l3_len == 0) {
@@ -94,44 +89,34 @@ UINT8 layer3_type(c::rx_cpl_t const& cpl)
         // The parser reports TCP/UDP only when it directly follows the fixed header.
         return cpl.l4_type == c::l4_type_e::L4_OTHER ? NetPacketLayer3TypeIPv6UnspecifiedExtensions
                                                      : NetPacketLayer3TypeIPv6NoExtensions;
-    case c::l3_type_e::L3_OTHER:
-        break;
+    case c::l3_type_e::L3_OTHER: break;
     }
     return NetPacketLayer3TypeUnspecified;
 }
 
-UINT8 layer4_type(c::rx_cpl_t const& cpl)
-{
+UINT8 layer4_type(c::rx_cpl_t const& cpl) {
     if (cpl.l3_type == c::l3_type_e::L3_OTHER) {
         return NetPacketLayer4TypeUnspecified;
     }
     switch (cpl.l4_type) {
-    case c::l4_type_e::L4_TCP:
-        return NetPacketLayer4TypeTcp;
-    case c::l4_type_e::L4_UDP:
-        return NetPacketLayer4TypeUdp;
-    case c::l4_type_e::L4_OTHER:
-        break;
+    case c::l4_type_e::L4_TCP: return NetPacketLayer4TypeTcp;
+    case c::l4_type_e::L4_UDP: return NetPacketLayer4TypeUdp;
+    case c::l4_type_e::L4_OTHER: break;
     }
     return NetPacketLayer4TypeUnspecified;
 }
 
-UINT8 evaluation(c::csum_verdict_e verdict)
-{
+UINT8 evaluation(c::csum_verdict_e verdict) {
     switch (verdict) {
-    case c::csum_verdict_e::CSUM_GOOD:
-        return NetPacketRxChecksumEvaluationValid;
-    case c::csum_verdict_e::CSUM_BAD:
-        return NetPacketRxChecksumEvaluationInvalid;
-    case c::csum_verdict_e::CSUM_NOT_CHECKED:
-        break;
+    case c::csum_verdict_e::CSUM_GOOD: return NetPacketRxChecksumEvaluationValid;
+    case c::csum_verdict_e::CSUM_BAD: return NetPacketRxChecksumEvaluationInvalid;
+    case c::csum_verdict_e::CSUM_NOT_CHECKED: break;
     }
     return NetPacketRxChecksumEvaluationNotChecked;
 }
 
 template <typename Completion>
-std::optional<Completion> read_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase)
-{
+std::optional<Completion> read_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase) {
     constexpr auto phase = Completion::bits::phase;
     // The phase bit lives in the completion's last byte, which the hardware writes with the rest
     // in one burst. Load it alone first; only once it says "written" may the rest be loaded, and
@@ -151,8 +136,7 @@ std::optional<Completion> read_completion(HostMemoryAccess& memory, void const* 
 
 }  // namespace
 
-NET_PACKET_LAYOUT rx_layout_from(c::rx_cpl_t const& cpl)
-{
+NET_PACKET_LAYOUT rx_layout_from(c::rx_cpl_t const& cpl) {
     NET_PACKET_LAYOUT layout{};
     layout.Layer2Type = NetPacketLayer2TypeEthernet;
     layout.Layer2HeaderLength = cpl.l2_len;
@@ -163,8 +147,7 @@ NET_PACKET_LAYOUT rx_layout_from(c::rx_cpl_t const& cpl)
     return layout;
 }
 
-NET_PACKET_CHECKSUM rx_checksum_from(c::rx_cpl_t const& cpl)
-{
+NET_PACKET_CHECKSUM rx_checksum_from(c::rx_cpl_t const& cpl) {
     NET_PACKET_CHECKSUM checksum{};
     checksum.Layer2 = NetPacketRxChecksumEvaluationNotChecked;
     checksum.Layer3 = evaluation(cpl.ip_csum);
@@ -172,8 +155,7 @@ NET_PACKET_CHECKSUM rx_checksum_from(c::rx_cpl_t const& cpl)
     return checksum;
 }
 
-NET_PACKET_HASH rx_hash_from(c::rx_cpl_t const& cpl)
-{
+NET_PACKET_HASH rx_hash_from(c::rx_cpl_t const& cpl) {
     NET_PACKET_HASH hash{};
     hash.HashValue = cpl.rss_hash;
     std::uint16_t protocol = NetPacketHashProtocolTypeNone;
@@ -193,24 +175,20 @@ NET_PACKET_HASH rx_hash_from(c::rx_cpl_t const& cpl)
     return hash;
 }
 
-std::optional<c::tx_cpl_t> read_tx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase)
-{
+std::optional<c::tx_cpl_t> read_tx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase) {
     return read_completion<c::tx_cpl_t>(memory, slot, expected_phase);
 }
 
-std::optional<c::rx_cpl_t> read_rx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase)
-{
+std::optional<c::rx_cpl_t> read_rx_completion(HostMemoryAccess& memory, void const* slot, bool expected_phase) {
     return read_completion<c::rx_cpl_t>(memory, slot, expected_phase);
 }
 
-void store_descriptor(HostMemoryAccess& memory, void* slot, c::tx_desc_t const& descriptor)
-{
+void store_descriptor(HostMemoryAccess& memory, void* slot, c::tx_desc_t const& descriptor) {
     auto const raw = descriptor.encode();
     memory.store(slot, raw.data(), raw.size());
 }
 
-void store_descriptor(HostMemoryAccess& memory, void* slot, c::rx_desc_t const& descriptor)
-{
+void store_descriptor(HostMemoryAccess& memory, void* slot, c::rx_desc_t const& descriptor) {
     auto const raw = descriptor.encode();
     memory.store(slot, raw.data(), raw.size());
 }

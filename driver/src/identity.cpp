@@ -9,8 +9,7 @@ namespace nicsim::driver {
 
 namespace c = nicsim::contract;
 
-NicIdentity read_identity(RegisterBus& bus)
-{
+NicIdentity read_identity(RegisterBus& bus) {
     NicIdentity id;
     id.magic = bus.read32(c::REG_ID_MAGIC);
     id.version = bus.read32(c::REG_ID_VERSION);
@@ -22,8 +21,7 @@ NicIdentity read_identity(RegisterBus& bus)
     return id;
 }
 
-std::vector<std::string> identity_mismatches(NicIdentity const& found, IdentityExpectations const& expected)
-{
+std::vector<std::string> identity_mismatches(NicIdentity const& found, IdentityExpectations const& expected) {
     std::vector<std::string> problems;
     if (found.magic != c::NIC_MAGIC) {
         // Nothing else in the block means anything if the magic is wrong.
@@ -33,19 +31,21 @@ std::vector<std::string> identity_mismatches(NicIdentity const& found, IdentityE
     }
     auto const major = c::REG_ID_VERSION_MAJOR.get(found.version);
     auto const minor = c::REG_ID_VERSION_MINOR.get(found.version);
-    if (major != static_cast<std::uint64_t>(c::CONTRACT_MAJOR) || minor < static_cast<std::uint64_t>(c::CONTRACT_MINOR)) {
-        problems.push_back(fmt::format("REG_ID_VERSION: the driver speaks contract {}.{} (needs major {} and minor >= {}), "
-                                       "the NIC reports {}.{}",
-                                       c::CONTRACT_MAJOR, c::CONTRACT_MINOR, c::CONTRACT_MAJOR, c::CONTRACT_MINOR, major,
-                                       minor));
+    if (major != static_cast<std::uint64_t>(c::CONTRACT_MAJOR) ||
+        minor < static_cast<std::uint64_t>(c::CONTRACT_MINOR)) {
+        problems.push_back(
+            fmt::format("REG_ID_VERSION: the driver speaks contract {}.{} (needs major {} and minor >= {}), "
+                        "the NIC reports {}.{}",
+                        c::CONTRACT_MAJOR, c::CONTRACT_MINOR, c::CONTRACT_MAJOR, c::CONTRACT_MINOR, major, minor));
     }
     if (found.data_width_bits != expected.data_width_bits) {
         problems.push_back(fmt::format("REG_ID_DATA_WIDTH: the driver was configured for a {}-bit NIC, found {} bits",
                                        expected.data_width_bits, found.data_width_bits));
     }
     if (found.num_queues < expected.queues_in_use || found.num_queues > static_cast<std::uint32_t>(c::MAX_QUEUES)) {
-        problems.push_back(fmt::format("REG_ID_NUM_QUEUES: the driver uses {} queue pair(s) (at most {}), the NIC has {}",
-                                       expected.queues_in_use, c::MAX_QUEUES, found.num_queues));
+        problems.push_back(
+            fmt::format("REG_ID_NUM_QUEUES: the driver uses {} queue pair(s) (at most {}), the NIC has {}",
+                        expected.queues_in_use, c::MAX_QUEUES, found.num_queues));
     }
     if (found.max_frame_bytes != static_cast<std::uint32_t>(c::MAX_FRAME_BYTES)) {
         problems.push_back(fmt::format("REG_ID_MAX_FRAME: expected MAX_FRAME_BYTES = {}, found {}", c::MAX_FRAME_BYTES,

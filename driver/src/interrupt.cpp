@@ -12,8 +12,7 @@ using detail::QueuePair;
 
 namespace detail {
 
-void UpdateInterruptArm(Adapter& adapter, QueuePair& pair)
-{
+void UpdateInterruptArm(Adapter& adapter, QueuePair& pair) {
     // Causes latched while the OS was polling are NOT cleared here. The write would be posted and
     // reach the NIC only after the OS's extra poll read host memory: a completion written in
     // between would have its cause cleared and never interrupt, and the queue would sleep with
@@ -24,15 +23,13 @@ void UpdateInterruptArm(Adapter& adapter, QueuePair& pair)
     set_irq_arm(adapter.bus(), pair.index, armed);
 }
 
-void EvtTxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
-{
+void EvtTxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled) {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     tx.pair->tx_notification_armed = enabled != FALSE;
     UpdateInterruptArm(*tx.adapter, *tx.pair);
 }
 
-void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
-{
+void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled) {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     rx.pair->rx_notification_armed = enabled != FALSE;
     UpdateInterruptArm(*rx.adapter, *rx.pair);
@@ -40,11 +37,10 @@ void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
 
 }  // namespace detail
 
-bool Adapter::on_interrupt(std::uint32_t queue)
-{
+bool Adapter::on_interrupt(std::uint32_t queue) {
     QueuePair& p = pair(queue);
-    std::uint32_t const known = static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask() | c::IRQ_CAUSE_RX_CPL.mask() |
-                                                           c::IRQ_CAUSE_ERROR.mask());
+    std::uint32_t const known =
+        static_cast<std::uint32_t>(c::IRQ_CAUSE_TX_CPL.mask() | c::IRQ_CAUSE_RX_CPL.mask() | c::IRQ_CAUSE_ERROR.mask());
     std::uint32_t const causes = bus_.read32(detail::irq_register(queue, c::IRQ_CAUSE)) & known;
     if (causes == 0) {
         return false;
@@ -62,8 +58,7 @@ bool Adapter::on_interrupt(std::uint32_t queue)
     return true;
 }
 
-void Adapter::on_error_interrupt()
-{
+void Adapter::on_error_interrupt() {
     std::uint32_t const in_error = bus_.read32(c::REG_ERR_QUEUES);
     std::uint64_t const tx_bits = c::REG_ERR_QUEUES_TX.get(in_error);
     std::uint64_t const rx_bits = c::REG_ERR_QUEUES_RX.get(in_error);
@@ -80,16 +75,14 @@ void Adapter::on_error_interrupt()
     }
 }
 
-void Adapter::request_ring_reset(std::uint32_t queue, bool tx, bool rx)
-{
+void Adapter::request_ring_reset(std::uint32_t queue, bool tx, bool rx) {
     QueuePair& p = pair(queue);
     p.tx.reset_requested = p.tx.reset_requested || tx;
     p.rx.reset_requested = p.rx.reset_requested || rx;
     p.dpc_pending = p.dpc_pending || tx || rx;
 }
 
-void Adapter::run_dpc()
-{
+void Adapter::run_dpc() {
     for (auto& owned : pairs_) {
         QueuePair& p = *owned;
         if (!p.dpc_pending) {

@@ -9,8 +9,7 @@ using namespace detail;
 
 namespace {
 
-NET_EXTENSION QueryTxExtension(NETPACKETQUEUE queue, PCWSTR name, ULONG version, NET_EXTENSION_TYPE type)
-{
+NET_EXTENSION QueryTxExtension(NETPACKETQUEUE queue, PCWSTR name, ULONG version, NET_EXTENSION_TYPE type) {
     NET_EXTENSION_QUERY query;
     NET_EXTENSION_QUERY_INIT(&query, name, version, type);
     NET_EXTENSION extension{};
@@ -18,8 +17,7 @@ NET_EXTENSION QueryTxExtension(NETPACKETQUEUE queue, PCWSTR name, ULONG version,
     return extension;
 }
 
-NET_EXTENSION QueryRxExtension(NETPACKETQUEUE queue, PCWSTR name, ULONG version, NET_EXTENSION_TYPE type)
-{
+NET_EXTENSION QueryRxExtension(NETPACKETQUEUE queue, PCWSTR name, ULONG version, NET_EXTENSION_TYPE type) {
     NET_EXTENSION_QUERY query;
     NET_EXTENSION_QUERY_INIT(&query, name, version, type);
     NET_EXTENSION extension{};
@@ -27,15 +25,13 @@ NET_EXTENSION QueryRxExtension(NETPACKETQUEUE queue, PCWSTR name, ULONG version,
     return extension;
 }
 
-bool QueueIdUsable(Adapter& adapter, ULONG queue_id)
-{
+bool QueueIdUsable(Adapter& adapter, ULONG queue_id) {
     return adapter.started() && queue_id < adapter.config().queues_in_use;
 }
 
 }  // namespace
 
-NTSTATUS EvtCreateTxQueue(NETADAPTER net_adapter, NETTXQUEUE_INIT* init)
-{
+NTSTATUS EvtCreateTxQueue(NETADAPTER net_adapter, NETTXQUEUE_INIT* init) {
     Adapter& adapter = Adapter::from_handle(net_adapter);
     ULONG const queue_id = NetTxQueueInitGetQueueId(init);
     if (!QueueIdUsable(adapter, queue_id) || adapter.pair(queue_id).txq.active) {
@@ -79,8 +75,7 @@ NTSTATUS EvtCreateTxQueue(NETADAPTER net_adapter, NETTXQUEUE_INIT* init)
     return STATUS_SUCCESS;
 }
 
-NTSTATUS EvtCreateRxQueue(NETADAPTER net_adapter, NETRXQUEUE_INIT* init)
-{
+NTSTATUS EvtCreateRxQueue(NETADAPTER net_adapter, NETRXQUEUE_INIT* init) {
     Adapter& adapter = Adapter::from_handle(net_adapter);
     ULONG const queue_id = NetRxQueueInitGetQueueId(init);
     if (!QueueIdUsable(adapter, queue_id) || adapter.pair(queue_id).rxq.active) {
@@ -127,8 +122,7 @@ NTSTATUS EvtCreateRxQueue(NETADAPTER net_adapter, NETRXQUEUE_INIT* init)
 
 namespace detail {
 
-void EvtTxAdvance(NETPACKETQUEUE queue)
-{
+void EvtTxAdvance(NETPACKETQUEUE queue) {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     if (tx.pair->tx.reset_requested && !tx.cancelled) {
         TxResetRing(tx);
@@ -140,8 +134,7 @@ void EvtTxAdvance(NETPACKETQUEUE queue)
     TxCompletePackets(tx);
 }
 
-void EvtRxAdvance(NETPACKETQUEUE queue)
-{
+void EvtRxAdvance(NETPACKETQUEUE queue) {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     if (rx.cancelled) {
         RxReturnEverythingToOs(rx);  // anything handed over after the cancel goes straight back
@@ -158,8 +151,7 @@ void EvtRxAdvance(NETPACKETQUEUE queue)
 }
 
 // A queue starts on a clean hardware ring: whatever an earlier queue or an error left is reset.
-void EvtTxStart(NETPACKETQUEUE queue)
-{
+void EvtTxStart(NETPACKETQUEUE queue) {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     restart_ring(tx.adapter->bus(), tx.adapter->memory(), tx.pair->tx);
     tx.pair->tx.error_pending = false;
@@ -169,8 +161,7 @@ void EvtTxStart(NETPACKETQUEUE queue)
     tx.cancelled = false;
 }
 
-void EvtRxStart(NETPACKETQUEUE queue)
-{
+void EvtRxStart(NETPACKETQUEUE queue) {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     restart_ring(rx.adapter->bus(), rx.adapter->memory(), rx.pair->rx);
     rx.pair->rx.error_pending = false;
@@ -179,8 +170,7 @@ void EvtRxStart(NETPACKETQUEUE queue)
     rx.cancelled = false;
 }
 
-void EvtTxStop(NETPACKETQUEUE queue)
-{
+void EvtTxStop(NETPACKETQUEUE queue) {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     disable_ring(tx.adapter->bus(), tx.pair->tx);
     tx.active = false;
@@ -188,8 +178,7 @@ void EvtTxStop(NETPACKETQUEUE queue)
     UpdateInterruptArm(*tx.adapter, *tx.pair);
 }
 
-void EvtRxStop(NETPACKETQUEUE queue)
-{
+void EvtRxStop(NETPACKETQUEUE queue) {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     disable_ring(rx.adapter->bus(), rx.pair->rx);
     rx.active = false;

@@ -21,9 +21,7 @@ enum class Direction { Tx, Rx };
 /// land in the ring the driver stopped reading, never be mistaken for a new completion.
 struct HwRing {
     HwRing(Direction direction_, std::uint32_t queue_, std::uint32_t log2_)
-        : direction(direction_), queue(queue_), log2(log2_), space(1u << log2_)
-    {
-    }
+        : direction(direction_), queue(queue_), log2(log2_), space(1u << log2_) {}
     Direction direction;
     std::uint32_t queue;
     std::uint32_t log2;
@@ -34,10 +32,10 @@ struct HwRing {
     std::uint32_t completion_head = 0;
     bool completion_phase = true;  // the contract's phase starts at 1 and flips at each wrap
 
-    bool error_pending = false;  // set by the ISR/DPC, handled by the queue's next Advance
-    bool reset_requested = false;  // Adapter::request_ring_reset, handled by the queue's next Advance
-    bool chain_left_open = false;  // TX: an injected no_end_of_packet chain; nothing more is posted
-    std::uint64_t first_posts = 0; // TX: packets posted for the first time (fault injection's sequence)
+    bool error_pending = false;     // set by the ISR/DPC, handled by the queue's next Advance
+    bool reset_requested = false;   // Adapter::request_ring_reset, handled by the queue's next Advance
+    bool chain_left_open = false;   // TX: an injected no_end_of_packet chain; nothing more is posted
+    std::uint64_t first_posts = 0;  // TX: packets posted for the first time (fault injection's sequence)
     // Completions read since the ring's last reset, modulo 2^32 like RING_TAKEN: once the ring is
     // idle, RING_TAKEN - this = packets the NIC took and the driver found no completion for.
     std::uint32_t completions_since_reset = 0;
@@ -88,7 +86,7 @@ struct RxState {
     NET_EXTENSION ieee8021q{};
     NET_EXTENSION virtual_address{};
     NET_EXTENSION logical_address{};
-    std::vector<RxSlot> slots;  // one per hardware ring entry
+    std::vector<RxSlot> slots;      // one per hardware ring entry
     std::uint64_t good_frames = 0;  // completed good frames seen (DriverFaults::rx_swallows_frame)
     bool active = false;
     bool cancelled = false;
@@ -96,9 +94,9 @@ struct RxState {
 
 struct QueuePair {
     QueuePair(std::uint32_t index_, AdapterConfig const& config)
-        : index(index_), tx(Direction::Tx, index_, config.tx_ring_log2), rx(Direction::Rx, index_, config.rx_ring_log2)
-    {
-    }
+        : index(index_),
+          tx(Direction::Tx, index_, config.tx_ring_log2),
+          rx(Direction::Rx, index_, config.rx_ring_log2) {}
     std::uint32_t index;
     HwRing tx;
     HwRing rx;

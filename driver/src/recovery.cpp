@@ -48,15 +48,13 @@ namespace c = nicsim::contract;
 
 namespace {
 
-bool IsDescriptorError(c::err_e error)
-{
+bool IsDescriptorError(c::err_e error) {
     return error == c::err_e::ERR_DESC_ZERO_LEN || error == c::err_e::ERR_DESC_LEN_OVER ||
            error == c::err_e::ERR_DESC_CHAIN_LONG;
 }
 
 // Reads RING_ERR and counts it; ERR_NONE means the flag was stale (e.g. a reset already cleared it).
-c::err_e TakeRingError(Adapter& adapter, HwRing& ring, QueueStats& stats)
-{
+c::err_e TakeRingError(Adapter& adapter, HwRing& ring, QueueStats& stats) {
     ring.error_pending = false;
     c::err_e const error = read_ring_error(adapter.bus(), ring);
     if (error != c::err_e::ERR_NONE) {
@@ -67,8 +65,7 @@ c::err_e TakeRingError(Adapter& adapter, HwRing& ring, QueueStats& stats)
     return error;
 }
 
-NET_PACKET* TxFirstInFlightPacket(TxState& tx)
-{
+NET_PACKET* TxFirstInFlightPacket(TxState& tx) {
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
         NET_PACKET* packet = NetPacketIteratorGetPacket(&packets);
@@ -80,8 +77,7 @@ NET_PACKET* TxFirstInFlightPacket(TxState& tx)
 }
 
 // The k-th packet of the drain section that went to hardware.
-NET_PACKET* TxInFlightPacket(TxState& tx, std::uint32_t k)
-{
+NET_PACKET* TxInFlightPacket(TxState& tx, std::uint32_t k) {
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
         NET_PACKET* packet = NetPacketIteratorGetPacket(&packets);
@@ -94,8 +90,7 @@ NET_PACKET* TxInFlightPacket(TxState& tx, std::uint32_t k)
 
 // The in-flight packet whose descriptors (as the driver wrote them, from the consume index on)
 // break the rule `error` names; nullptr if none does.
-NET_PACKET* TxPacketNamedByDescriptorError(TxState& tx, c::err_e error)
-{
+NET_PACKET* TxPacketNamedByDescriptorError(TxState& tx, c::err_e error) {
     HwRing const& ring = tx.pair->tx;
     std::uint32_t index = ring.space.consume_index();
     std::uint32_t const end = ring.space.produce_index();
@@ -126,8 +121,7 @@ NET_PACKET* TxPacketNamedByDescriptorError(TxState& tx, c::err_e error)
     return nullptr;
 }
 
-bool TxRepostInFlightPackets(TxState& tx)
-{
+bool TxRepostInFlightPackets(TxState& tx) {
     bool posted = false;
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
@@ -147,8 +141,7 @@ bool TxRepostInFlightPackets(TxState& tx)
     return posted;
 }
 
-bool RxRepostOwnedBuffers(RxState& rx)
-{
+bool RxRepostOwnedBuffers(RxState& rx) {
     bool posted = false;
     NET_RING_FRAGMENT_ITERATOR fragments = NetRingGetDrainFragments(rx.rings);
     for (; NetFragmentIteratorHasAny(&fragments); NetFragmentIteratorAdvance(&fragments)) {
@@ -163,8 +156,7 @@ bool RxRepostOwnedBuffers(RxState& rx)
 
 }  // namespace
 
-void TxReturnFinishedPackets(TxState& tx)
-{
+void TxReturnFinishedPackets(TxState& tx) {
     Adapter& adapter = *tx.adapter;
     HwRing& ring = tx.pair->tx;
     wait_for_ring_idle(adapter.bus(), ring, adapter.config());
@@ -176,15 +168,13 @@ void TxReturnFinishedPackets(TxState& tx)
     TxCompleteSentWithoutCompletion(tx, taken - ring.completions_since_reset);
 }
 
-void RxCountFramesNotIndicated(RxState& rx, std::uint64_t& counter)
-{
+void RxCountFramesNotIndicated(RxState& rx, std::uint64_t& counter) {
     HwRing const& ring = rx.pair->rx;
     std::uint32_t const taken = read_ring_taken(rx.adapter->bus(), ring);
     counter += static_cast<std::uint32_t>(taken - ring.completions_since_reset);
 }
 
-void TxRecoverRing(TxState& tx)
-{
+void TxRecoverRing(TxState& tx) {
     Adapter& adapter = *tx.adapter;
     HwRing& ring = tx.pair->tx;
     c::err_e const error = TakeRingError(adapter, ring, tx.pair->stats);
@@ -211,8 +201,7 @@ void TxRecoverRing(TxState& tx)
     }
 }
 
-void RxRecoverRing(RxState& rx)
-{
+void RxRecoverRing(RxState& rx) {
     Adapter& adapter = *rx.adapter;
     HwRing& ring = rx.pair->rx;
     c::err_e const error = TakeRingError(adapter, ring, rx.pair->stats);
@@ -220,9 +209,10 @@ void RxRecoverRing(RxState& rx)
         return;
     }
     if (ring.recoveries_without_progress > adapter.config().max_recoveries_without_progress) {
-        throw DriverError(fmt::format("rx{}: the ring failed {} times in a row without receiving a frame (last error {}); "
-                                      "giving up",
-                                      ring.queue, ring.recoveries_without_progress, c::to_string(error)));
+        throw DriverError(
+            fmt::format("rx{}: the ring failed {} times in a row without receiving a frame (last error {}); "
+                        "giving up",
+                        ring.queue, ring.recoveries_without_progress, c::to_string(error)));
     }
     wait_for_ring_idle(adapter.bus(), ring, adapter.config());
     RxIndicateReceives(rx);
@@ -233,8 +223,7 @@ void RxRecoverRing(RxState& rx)
     }
 }
 
-void TxResetRing(TxState& tx)
-{
+void TxResetRing(TxState& tx) {
     Adapter& adapter = *tx.adapter;
     HwRing& ring = tx.pair->tx;
     ring.reset_requested = false;
@@ -249,8 +238,7 @@ void TxResetRing(TxState& tx)
     }
 }
 
-void RxResetRing(RxState& rx)
-{
+void RxResetRing(RxState& rx) {
     Adapter& adapter = *rx.adapter;
     HwRing& ring = rx.pair->rx;
     ring.reset_requested = false;

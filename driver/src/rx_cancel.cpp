@@ -9,8 +9,7 @@ namespace nicsim::driver::detail {
 // packet Ignore so the OS indicates none of them, jump to the end and Set (BeginIndex =
 // EndIndex); then the same for fragments with the fragment twins. Frames the hardware completed
 // but the driver had not indicated yet are dropped here: a cancelled queue indicates nothing.
-void RxReturnEverythingToOs(RxState& rx)
-{
+void RxReturnEverythingToOs(RxState& rx) {
     NET_RING_PACKET_ITERATOR packets = NetRingGetAllPacketIterator(rx.rings);
     for (NET_RING_PACKET_ITERATOR marker = packets; NetRingIteratorAny(marker); NetRingAdvancePacketIterator(&marker)) {
         NetRingIteratorGetPacket(&marker)->Ignore = 1;
@@ -23,8 +22,7 @@ void RxReturnEverythingToOs(RxState& rx)
     NetRingSetAllFragmentIterator(&fragments);
 }
 
-void EvtRxCancel(NETPACKETQUEUE queue)
-{
+void EvtRxCancel(NETPACKETQUEUE queue) {
     RxState& rx = *GetNicRxQueueContext(queue)->rx;
     HwRing& ring = rx.pair->rx;
     RegisterBus& bus = rx.adapter->bus();

@@ -19,21 +19,21 @@ namespace c = nicsim::contract;
 namespace {
 
 void RxCheckCompletionMatchesRing(RxState const& rx, c::rx_cpl_t const& completion,
-                                  NET_RING_FRAGMENT_ITERATOR const* fragments)
-{
+                                  NET_RING_FRAGMENT_ITERATOR const* fragments) {
     HwRing const& ring = rx.pair->rx;
     if (completion.first_buf != ring.space.consume_index() || completion.buf_count == 0 ||
-        completion.buf_count > NetFragmentIteratorGetCount(fragments) || completion.buf_count > ring.space.outstanding()) {
-        throw DriverError(fmt::format("rx{}: completion {} says buffers {}..+{}, but the driver expects the next frame "
-                                      "at buffer {} with {} buffer(s) posted",
-                                      ring.queue, ring.completion_head, completion.first_buf, completion.buf_count,
-                                      ring.space.consume_index(), ring.space.outstanding()));
+        completion.buf_count > NetFragmentIteratorGetCount(fragments) ||
+        completion.buf_count > ring.space.outstanding()) {
+        throw DriverError(
+            fmt::format("rx{}: completion {} says buffers {}..+{}, but the driver expects the next frame "
+                        "at buffer {} with {} buffer(s) posted",
+                        ring.queue, ring.completion_head, completion.first_buf, completion.buf_count,
+                        ring.space.consume_index(), ring.space.outstanding()));
     }
 }
 
 // Writes each buffer's ValidLength and Offset: buffers fill to their posted capacity in order.
-void RxDescribeFragments(RxState& rx, c::rx_cpl_t const& completion, NET_RING_FRAGMENT_ITERATOR* fragments)
-{
+void RxDescribeFragments(RxState& rx, c::rx_cpl_t const& completion, NET_RING_FRAGMENT_ITERATOR* fragments) {
     HwRing const& ring = rx.pair->rx;
     std::uint32_t remaining = completion.len;
     for (std::uint32_t i = 0; i < completion.buf_count; ++i) {
@@ -48,8 +48,7 @@ void RxDescribeFragments(RxState& rx, c::rx_cpl_t const& completion, NET_RING_FR
 }
 
 void RxDescribePacket(RxState& rx, c::rx_cpl_t const& completion, NET_RING_PACKET_ITERATOR const* packets,
-                      UINT32 first_fragment)
-{
+                      UINT32 first_fragment) {
     UINT32 const packet_index = NetPacketIteratorGetIndex(packets);
     NET_PACKET* packet = NetPacketIteratorGetPacket(packets);
     packet->FragmentIndex = first_fragment;
@@ -69,8 +68,7 @@ void RxDescribePacket(RxState& rx, c::rx_cpl_t const& completion, NET_RING_PACKE
     }
 }
 
-void RxCountDroppedFrame(QueueStats& stats, c::cpl_status_e status)
-{
+void RxCountDroppedFrame(QueueStats& stats, c::cpl_status_e status) {
     if (status == c::cpl_status_e::CPL_TRUNCATED) {
         ++stats.rx_truncated;
     } else {
@@ -80,8 +78,7 @@ void RxCountDroppedFrame(QueueStats& stats, c::cpl_status_e status)
 
 }  // namespace
 
-void RxIndicateReceives(RxState& rx)
-{
+void RxIndicateReceives(RxState& rx) {
     HwRing& ring = rx.pair->rx;
     QueueStats& stats = rx.pair->stats;
     NET_RING_PACKET_ITERATOR packets = NetRingGetAllPackets(rx.rings);

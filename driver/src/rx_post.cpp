@@ -11,16 +11,16 @@
 
 namespace nicsim::driver::detail {
 
-void RxPostBuffer(RxState& rx, std::uint64_t logical_address, NET_FRAGMENT const* fragment)
-{
+void RxPostBuffer(RxState& rx, std::uint64_t logical_address, NET_FRAGMENT const* fragment) {
     HwRing& ring = rx.pair->rx;
-    RxBufferPlacement const placement = rx_buffer_placement(logical_address, static_cast<std::uint32_t>(fragment->Offset),
-                                                            static_cast<std::uint32_t>(fragment->Capacity));
+    RxBufferPlacement const placement = rx_buffer_placement(
+        logical_address, static_cast<std::uint32_t>(fragment->Offset), static_cast<std::uint32_t>(fragment->Capacity));
     if (placement.usable_bytes == 0) {
-        throw DriverError(fmt::format("rx{}: an OS buffer (Capacity {}, Offset {}) holds no aligned {}-byte unit; "
-                                      "configure larger or aligned RX buffers",
-                                      ring.queue, std::uint64_t{fragment->Capacity}, std::uint64_t{fragment->Offset},
-                                      contract::RX_BUF_ALIGN_BYTES));
+        throw DriverError(
+            fmt::format("rx{}: an OS buffer (Capacity {}, Offset {}) holds no aligned {}-byte unit; "
+                        "configure larger or aligned RX buffers",
+                        ring.queue, std::uint64_t{fragment->Capacity}, std::uint64_t{fragment->Offset},
+                        contract::RX_BUF_ALIGN_BYTES));
     }
     std::uint32_t const slot = ring.space.produce_index();
     store_descriptor(rx.adapter->memory(), ring.descriptor_slot(slot), make_rx_descriptor(placement));
@@ -28,8 +28,7 @@ void RxPostBuffer(RxState& rx, std::uint64_t logical_address, NET_FRAGMENT const
     ring.space.produce(1);
 }
 
-void RxPostBuffers(RxState& rx)
-{
+void RxPostBuffers(RxState& rx) {
     HwRing& ring = rx.pair->rx;
     bool posted = false;
     NET_RING_FRAGMENT_ITERATOR fragments = NetRingGetPostFragments(rx.rings);

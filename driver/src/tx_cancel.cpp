@@ -17,8 +17,7 @@
 
 namespace nicsim::driver::detail {
 
-void TxAbandonInFlightPackets(TxState& tx)
-{
+void TxAbandonInFlightPackets(TxState& tx) {
     // Walks the drain section without Set: marking is not returning.
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     while (NetPacketIteratorHasAny(&packets)) {
@@ -31,8 +30,7 @@ void TxAbandonInFlightPackets(TxState& tx)
     }
 }
 
-void EvtTxCancel(NETPACKETQUEUE queue)
-{
+void EvtTxCancel(NETPACKETQUEUE queue) {
     TxState& tx = *GetNicTxQueueContext(queue)->tx;
     HwRing& ring = tx.pair->tx;
     RegisterBus& bus = tx.adapter->bus();

@@ -19,8 +19,7 @@ namespace nicsim::driver::detail {
 namespace {
 
 // Matches the completion at the head of the completion ring to `packet`; false if none yet.
-bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet)
-{
+bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet) {
     HwRing& ring = tx.pair->tx;
     auto const completion = read_tx_completion(tx.adapter->memory(), ring.completion_slot(), ring.completion_phase);
     if (!completion) {
@@ -28,11 +27,11 @@ bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet)
     }
     std::uint32_t const expected_last = ring.space.index_after(ring.space.consume_index(), packet->FragmentCount - 1u);
     if (completion->last_desc != expected_last || completion->desc_count != packet->FragmentCount) {
-        throw DriverError(fmt::format(
-            "tx{}: completion {} names descriptor {} ({} descriptors), but the oldest in-flight packet has "
-            "{} descriptors ending at {}",
-            ring.queue, ring.completion_head, completion->last_desc, completion->desc_count, packet->FragmentCount,
-            expected_last));
+        throw DriverError(
+            fmt::format("tx{}: completion {} names descriptor {} ({} descriptors), but the oldest in-flight packet has "
+                        "{} descriptors ending at {}",
+                        ring.queue, ring.completion_head, completion->last_desc, completion->desc_count,
+                        packet->FragmentCount, expected_last));
     }
     ring.advance_completion_head();
     ++ring.completions_since_reset;
@@ -44,9 +43,9 @@ bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet)
 }
 
 // The fragment ring's BeginIndex follows the returned packets, or the OS runs out of fragments.
-void TxReturnFragments(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
-{
-    if (NetPacketIteratorGetPacket(packets)->FragmentCount == 0 || tx.adapter->config().faults.tx_forgets_fragment_begin) {
+void TxReturnFragments(TxState& tx, NET_RING_PACKET_ITERATOR const* packets) {
+    if (NetPacketIteratorGetPacket(packets)->FragmentCount == 0 ||
+        tx.adapter->config().faults.tx_forgets_fragment_begin) {
         return;
     }
     NET_RING_FRAGMENT_ITERATOR fragments = NetPacketIteratorGetFragments(packets);
@@ -56,8 +55,7 @@ void TxReturnFragments(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
 
 }  // namespace
 
-void TxCompletePackets(TxState& tx)
-{
+void TxCompletePackets(TxState& tx) {
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     while (NetPacketIteratorHasAny(&packets)) {
         NET_PACKET const* packet = NetPacketIteratorGetPacket(&packets);
@@ -74,8 +72,7 @@ void TxCompletePackets(TxState& tx)
     NetPacketIteratorSet(&packets);
 }
 
-void TxCompleteSentWithoutCompletion(TxState& tx, std::uint32_t sent_without_completion)
-{
+void TxCompleteSentWithoutCompletion(TxState& tx, std::uint32_t sent_without_completion) {
     HwRing& ring = tx.pair->tx;
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     while (NetPacketIteratorHasAny(&packets)) {

@@ -15,35 +15,32 @@ namespace nicsim::driver::detail {
 
 namespace c = nicsim::contract;
 
-bool TxPacketGoesToHardware(NET_PACKET const* packet) noexcept
-{
+bool TxPacketGoesToHardware(NET_PACKET const* packet) noexcept {
     return !packet->Ignore && !packet->Scratch;
 }
 
 namespace {
 
-bool TxPacketAsksForLso(TxState const& tx, UINT32 packet_index)
-{
+bool TxPacketAsksForLso(TxState const& tx, UINT32 packet_index) {
     return tx.lso.Enabled && NetExtensionGetPacketLso(&tx.lso, packet_index)->TCP.Mss != 0;
 }
 
-bool TxPacketAsksForVlanInsertion(TxState const& tx, UINT32 packet_index)
-{
+bool TxPacketAsksForVlanInsertion(TxState const& tx, UINT32 packet_index) {
     return tx.ieee8021q.Enabled && NetExtensionGetPacketIeee8021Q(&tx.ieee8021q, packet_index)->TxTagging != 0;
 }
 
 // The most descriptors one packet may take: the contract's chain limit, and never more than the
 // ring can hold at once (else the packet would wait for space forever).
-std::uint32_t TxMaxDescriptorsPerPacket(HwRing const& ring)
-{
+std::uint32_t TxMaxDescriptorsPerPacket(HwRing const& ring) {
     return std::min<std::uint32_t>(static_cast<std::uint32_t>(c::MAX_TX_FRAGS), ring.space.capacity());
 }
 
-void TxMarkCompletedInSoftware(NET_PACKET* packet) { packet->Scratch = 1; }
+void TxMarkCompletedInSoftware(NET_PACKET* packet) {
+    packet->Scratch = 1;
+}
 
 // The fragment ring's NextIndex follows the packets: past the last fragment of `packets`' packet.
-void TxAdvanceFragmentNext(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
-{
+void TxAdvanceFragmentNext(TxState& tx, NET_RING_PACKET_ITERATOR const* packets) {
     if (NetPacketIteratorGetPacket(packets)->FragmentCount == 0) {
         return;  // an empty packet's FragmentIndex means nothing
     }
@@ -54,14 +51,12 @@ void TxAdvanceFragmentNext(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
 
 }  // namespace
 
-std::uint32_t TxDescriptorsFor(NET_PACKET const* packet, TxDescriptorFault fault) noexcept
-{
+std::uint32_t TxDescriptorsFor(NET_PACKET const* packet, TxDescriptorFault fault) noexcept {
     return fault == TxDescriptorFault::chain_too_long ? static_cast<std::uint32_t>(c::MAX_TX_FRAGS)
                                                       : packet->FragmentCount;
 }
 
-std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets, TxDescriptorFault fault)
-{
+std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets, TxDescriptorFault fault) {
     HwRing& ring = tx.pair->tx;
     HostMemoryAccess& memory = tx.adapter->memory();
     UINT32 const packet_index = NetPacketIteratorGetIndex(packets);
@@ -76,7 +71,8 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
         UINT32 const fragment_index = NetFragmentIteratorGetIndex(&fragments);
         NET_FRAGMENT const* fragment = NetFragmentIteratorGetFragment(&fragments);
         std::uint64_t const address =
-            NetExtensionGetFragmentLogicalAddress(&tx.logical_address, fragment_index)->LogicalAddress + fragment->Offset;
+            NetExtensionGetFragmentLogicalAddress(&tx.logical_address, fragment_index)->LogicalAddress +
+            fragment->Offset;
         NetFragmentIteratorAdvance(&fragments);
         bool const last = !NetFragmentIteratorHasAny(&fragments);
         bool const end_of_packet =
@@ -109,8 +105,7 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
     return written;
 }
 
-void TxPostPackets(TxState& tx)
-{
+void TxPostPackets(TxState& tx) {
     HwRing& ring = tx.pair->tx;
     QueueStats& stats = tx.pair->stats;
     std::uint32_t const max_descriptors = TxMaxDescriptorsPerPacket(ring);

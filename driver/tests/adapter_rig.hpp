@@ -36,23 +36,20 @@ struct AdapterRig {
     nicsim::driver::Adapter adapter;
 
     AdapterRig(std::uint64_t logical_base, nicsim::driver::AdapterConfig const& config)
-        : memory(logical_base), adapter(platform, platform, memory.arena, config)
-    {
+        : memory(logical_base), adapter(platform, platform, memory.arena, config) {
         adapter.start();
     }
 
     /// Descriptor `slot` of the ring at logical address `ring_base`, decoded (rx_desc_t / tx_desc_t).
     template <class Desc>
-    Desc descriptor_at(std::uint64_t ring_base, std::uint32_t slot)
-    {
+    Desc descriptor_at(std::uint64_t ring_base, std::uint32_t slot) {
         auto const* bytes = static_cast<std::uint8_t const*>(memory.arena.to_virtual(ring_base)) + slot * c::DESC_BYTES;
         return Desc::decode(std::span<std::uint8_t const, Desc::bytes>(bytes, Desc::bytes));
     }
 
     /// Writes an encoded completion into `slot` of the completion ring at logical address `ring_base`.
     template <class Raw>
-    void write_completion(std::uint64_t ring_base, std::uint32_t slot, Raw const& raw)
-    {
+    void write_completion(std::uint64_t ring_base, std::uint32_t slot, Raw const& raw) {
         std::memcpy(static_cast<unsigned char*>(memory.arena.to_virtual(ring_base)) + slot * c::CPL_BYTES, raw.data(),
                     raw.size());
     }

@@ -12,8 +12,7 @@ namespace c = nicsim::contract;
 namespace {
 
 template <std::size_t N>
-std::uint64_t field_of(std::array<std::uint8_t, N> const& raw, c::Field f)
-{
+std::uint64_t field_of(std::array<std::uint8_t, N> const& raw, c::Field f) {
     std::uint64_t value = 0;
     for (unsigned i = 0; i < f.width; ++i) {
         unsigned const bit = f.lsb + i;
@@ -22,8 +21,7 @@ std::uint64_t field_of(std::array<std::uint8_t, N> const& raw, c::Field f)
     return value;
 }
 
-NET_PACKET ipv4_tcp_packet()
-{
+NET_PACKET ipv4_tcp_packet() {
     NET_PACKET packet{};
     packet.Layout.Layer2Type = NetPacketLayer2TypeEthernet;
     packet.Layout.Layer2HeaderLength = 18;  // with an 802.1Q tag
@@ -36,8 +34,7 @@ NET_PACKET ipv4_tcp_packet()
 
 }  // namespace
 
-TEST_CASE("a TX descriptor carries address, length and end of packet where the contract puts them")
-{
+TEST_CASE("a TX descriptor carries address, length and end of packet where the contract puts them") {
     auto const raw = make_tx_descriptor(0x1'2345'6789ull, 1500, true, nullptr).encode();
     CHECK(raw.size() == static_cast<std::size_t>(c::DESC_BYTES));
     CHECK(field_of(raw, c::tx_desc_t::bits::addr) == 0x1'2345'6789ull);
@@ -48,12 +45,10 @@ TEST_CASE("a TX descriptor carries address, length and end of packet where the c
     CHECK(field_of(raw, c::tx_desc_t::bits::rsvd3) == 0);
 }
 
-TEST_CASE("TX checksum offload comes from the checksum extension and the Layout")
-{
+TEST_CASE("TX checksum offload comes from the checksum extension and the Layout") {
     NET_PACKET packet = ipv4_tcp_packet();
     NET_PACKET_CHECKSUM checksum{};
-    SECTION("IPv4 header and TCP checksums required")
-    {
+    SECTION("IPv4 header and TCP checksums required") {
         checksum.Layer3 = NetPacketTxChecksumActionRequired;
         checksum.Layer4 = NetPacketTxChecksumActionRequired;
         TxOffload const offload = tx_offload_for(packet, &checksum);
@@ -66,8 +61,7 @@ TEST_CASE("TX checksum offload comes from the checksum extension and the Layout"
         CHECK(field_of(raw, c::tx_desc_t::bits::l4_offset) == 38);
         CHECK(field_of(raw, c::tx_desc_t::bits::eop) == 0);
     }
-    SECTION("IPv6 UDP: only the L4 checksum exists")
-    {
+    SECTION("IPv6 UDP: only the L4 checksum exists") {
         packet.Layout.Layer2HeaderLength = 14;
         packet.Layout.Layer3Type = NetPacketLayer3TypeIPv6NoExtensions;
         packet.Layout.Layer3HeaderLength = 40;
@@ -82,8 +76,7 @@ TEST_CASE("TX checksum offload comes from the checksum extension and the Layout"
         CHECK(offload.udp);
         CHECK(offload.l4_offset_bytes == 54);
     }
-    SECTION("passthrough asks for nothing, and no extension means no offload")
-    {
+    SECTION("passthrough asks for nothing, and no extension means no offload") {
         TxOffload const offload = tx_offload_for(packet, &checksum);
         CHECK_FALSE(offload.ipv4_header_checksum);
         CHECK_FALSE(offload.l4_checksum);
@@ -92,11 +85,9 @@ TEST_CASE("TX checksum offload comes from the checksum extension and the Layout"
     }
 }
 
-TEST_CASE("RX buffers are posted aligned to RX_BUF_ALIGN_BYTES, the skipped bytes becoming the Offset")
-{
+TEST_CASE("RX buffers are posted aligned to RX_BUF_ALIGN_BYTES, the skipped bytes becoming the Offset") {
     constexpr std::uint32_t align = c::RX_BUF_ALIGN_BYTES;
-    SECTION("an aligned buffer is posted whole")
-    {
+    SECTION("an aligned buffer is posted whole") {
         RxBufferPlacement const p = rx_buffer_placement(0x8000'0000, 0, 2048);
         CHECK(p.address == 0x8000'0000);
         CHECK(p.offset_bytes == 0);
@@ -105,25 +96,21 @@ TEST_CASE("RX buffers are posted aligned to RX_BUF_ALIGN_BYTES, the skipped byte
         CHECK(field_of(raw, c::rx_desc_t::bits::addr) == 0x8000'0000);
         CHECK(field_of(raw, c::rx_desc_t::bits::capacity) == 2048);
     }
-    SECTION("a backfill offset moves the data to the next aligned address")
-    {
+    SECTION("a backfill offset moves the data to the next aligned address") {
         RxBufferPlacement const p = rx_buffer_placement(0x8000'0000, 2, 2048);
         CHECK(p.address == 0x8000'0000 + align);
         CHECK(p.offset_bytes == align);
         CHECK(p.usable_bytes == 2048 - align);
     }
-    SECTION("a capacity that is not a multiple of the alignment is rounded down")
-    {
+    SECTION("a capacity that is not a multiple of the alignment is rounded down") {
         CHECK(rx_buffer_placement(0x8000'0000, 0, 1000).usable_bytes == 1000 / align * align);
     }
-    SECTION("a buffer with no aligned unit cannot be posted")
-    {
+    SECTION("a buffer with no aligned unit cannot be posted") {
         CHECK(rx_buffer_placement(0x8000'0000, 10, align).usable_bytes == 0);
     }
 }
 
-TEST_CASE("an RX completion becomes Layout, checksum and hash")
-{
+TEST_CASE("an RX completion becomes Layout, checksum and hash") {
     c::rx_cpl_t cpl;
     cpl.l2_len = 14;
     cpl.l3_type = c::l3_type_e::L3_IPV4;
@@ -147,8 +134,7 @@ TEST_CASE("an RX completion becomes Layout, checksum and hash")
     CHECK(hash.HashValue == 0x1234'5678);
     CHECK(hash.ProtocolType == (NetPacketHashProtocolTypeIPv4 | NetPacketHashProtocolTypeUdp));
 
-    SECTION("a non-IP frame has only its Ethernet header")
-    {
+    SECTION("a non-IP frame has only its Ethernet header") {
         cpl.l3_type = c::l3_type_e::L3_OTHER;
         NET_PACKET_LAYOUT const other = rx_layout_from(cpl);
         CHECK(other.Layer3Type == NetPacketLayer3TypeUnspecified);
@@ -159,8 +145,7 @@ TEST_CASE("an RX completion becomes Layout, checksum and hash")
     }
 }
 
-TEST_CASE("a completion is only taken when its phase bit matches the current pass")
-{
+TEST_CASE("a completion is only taken when its phase bit matches the current pass") {
     c::tx_cpl_t written;
     written.last_desc = 7;
     written.desc_count = 3;

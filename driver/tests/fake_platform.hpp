@@ -40,8 +40,7 @@ struct FakePlatform final : nicsim::driver::RegisterBus, nicsim::driver::HostMem
     FakePlatform() { answer_as_contract_nic(4, 64); }
 
     /// The ID block of a NIC that speaks exactly the contract this driver was built with.
-    void answer_as_contract_nic(std::uint32_t num_queues, std::uint32_t data_width_bits)
-    {
+    void answer_as_contract_nic(std::uint32_t num_queues, std::uint32_t data_width_bits) {
         registers[c::REG_ID_MAGIC] = c::NIC_MAGIC;
         registers[c::REG_ID_VERSION] = c::CONTRACT_VERSION;
         registers[c::REG_ID_DATA_WIDTH] = data_width_bits;
@@ -52,20 +51,19 @@ struct FakePlatform final : nicsim::driver::RegisterBus, nicsim::driver::HostMem
         // Every ring idle: a cancel or a recovery finds nothing left in flight.
         for (std::uint32_t q = 0; q < num_queues; ++q) {
             for (auto block : {c::QREG_TX, c::QREG_RX}) {
-                registers[c::queue_reg(q, block, c::RING_STATUS)] = static_cast<std::uint32_t>(c::RING_STATUS_IDLE.put(0, 1));
+                registers[c::queue_reg(q, block, c::RING_STATUS)] =
+                    static_cast<std::uint32_t>(c::RING_STATUS_IDLE.put(0, 1));
             }
         }
     }
 
     // ---- RegisterBus ----
-    void write32(std::uint16_t offset, std::uint32_t value) override
-    {
+    void write32(std::uint16_t offset, std::uint32_t value) override {
         writes.push_back({offset, value, unordered_stores == 0, stores});
         log.push_back({Kind::register_write, offset, 0, value});
         last_written[offset] = value;
     }
-    std::uint32_t read32(std::uint16_t offset) override
-    {
+    std::uint32_t read32(std::uint16_t offset) override {
         ++reads;
         log.push_back({Kind::register_read, offset, 0, 0});
         auto const it = registers.find(offset);
@@ -73,35 +71,29 @@ struct FakePlatform final : nicsim::driver::RegisterBus, nicsim::driver::HostMem
     }
 
     // ---- HostMemoryAccess ----
-    void store(void* destination, void const* source, std::size_t size_bytes) override
-    {
+    void store(void* destination, void const* source, std::size_t size_bytes) override {
         std::memcpy(destination, source, size_bytes);
         note_store(destination, size_bytes);
     }
-    void zero(void* destination, std::size_t size_bytes) override
-    {
+    void zero(void* destination, std::size_t size_bytes) override {
         std::memset(destination, 0, size_bytes);
         note_store(destination, size_bytes);
     }
-    void load(void* destination, void const* source, std::size_t size_bytes) override
-    {
+    void load(void* destination, void const* source, std::size_t size_bytes) override {
         std::memcpy(destination, source, size_bytes);
         log.push_back({Kind::load, reinterpret_cast<std::uintptr_t>(source), size_bytes, 0});
     }
-    void write_barrier() override
-    {
+    void write_barrier() override {
         unordered_stores = 0;
         log.push_back({Kind::write_barrier});
     }
     void read_barrier() override { log.push_back({Kind::read_barrier}); }
-    void memory_barrier() override
-    {
+    void memory_barrier() override {
         unordered_stores = 0;
         log.push_back({Kind::memory_barrier});
     }
 
-    std::vector<Write> writes_to(std::uint16_t offset) const
-    {
+    std::vector<Write> writes_to(std::uint16_t offset) const {
         std::vector<Write> found;
         for (auto const& w : writes) {
             if (w.offset == offset) {
@@ -111,8 +103,7 @@ struct FakePlatform final : nicsim::driver::RegisterBus, nicsim::driver::HostMem
         return found;
     }
     /// The log's events from the first access to host memory at [address, address + size) on.
-    std::vector<Event> events_from_access(void const* address, std::size_t size_bytes) const
-    {
+    std::vector<Event> events_from_access(void const* address, std::size_t size_bytes) const {
         auto const a = reinterpret_cast<std::uintptr_t>(address);
         for (std::size_t i = 0; i < log.size(); ++i) {
             auto const& e = log[i];
@@ -133,8 +124,7 @@ struct FakePlatform final : nicsim::driver::RegisterBus, nicsim::driver::HostMem
     std::size_t unordered_stores = 0;  // of them, made since the last write or full barrier
 
 private:
-    void note_store(void const* destination, std::size_t size_bytes)
-    {
+    void note_store(void const* destination, std::size_t size_bytes) {
         ++stores;
         ++unordered_stores;
         log.push_back({Kind::store, reinterpret_cast<std::uintptr_t>(destination), size_bytes, 0});

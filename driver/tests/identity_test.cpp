@@ -15,8 +15,7 @@ namespace c = nicsim::contract;
 
 namespace {
 
-NicIdentity contract_identity()
-{
+NicIdentity contract_identity() {
     drivertest::FakePlatform bus;  // registers and host memory
     return read_identity(bus);
 }
@@ -29,37 +28,32 @@ struct HostMemory {
 
 }  // namespace
 
-TEST_CASE("a NIC of this contract, data width and enough queues passes the ID check")
-{
+TEST_CASE("a NIC of this contract, data width and enough queues passes the ID check") {
     CHECK(identity_mismatches(contract_identity(), IdentityExpectations{64, 4}).empty());
 }
 
-TEST_CASE("ID check failures say what was expected and what was found")
-{
+TEST_CASE("ID check failures say what was expected and what was found") {
     NicIdentity id = contract_identity();
-    SECTION("wrong magic: nothing else is checked")
-    {
+    SECTION("wrong magic: nothing else is checked") {
         id.magic = 0xdeadbeef;
         id.data_width_bits = 512;
         auto const problems = identity_mismatches(id, IdentityExpectations{});
         REQUIRE(problems.size() == 1);
         CHECK_THAT(problems[0], Contains("REG_ID_MAGIC") && Contains("0xdeadbeef") && Contains("not a nicsim NIC"));
     }
-    SECTION("another contract major")
-    {
+    SECTION("another contract major") {
         id.version = static_cast<std::uint32_t>(c::REG_ID_VERSION_MAJOR.put(0, c::CONTRACT_MAJOR + 1));
         auto const problems = identity_mismatches(id, IdentityExpectations{});
         REQUIRE(problems.size() == 1);
-        CHECK_THAT(problems[0], Contains("REG_ID_VERSION") && Contains(fmt::format("reports {}.0", c::CONTRACT_MAJOR + 1)));
+        CHECK_THAT(problems[0],
+                   Contains("REG_ID_VERSION") && Contains(fmt::format("reports {}.0", c::CONTRACT_MAJOR + 1)));
     }
-    SECTION("a newer minor is compatible")
-    {
+    SECTION("a newer minor is compatible") {
         id.version = static_cast<std::uint32_t>(
             c::REG_ID_VERSION_MINOR.put(c::REG_ID_VERSION_MAJOR.put(0, c::CONTRACT_MAJOR), c::CONTRACT_MINOR + 3));
         CHECK(identity_mismatches(id, IdentityExpectations{}).empty());
     }
-    SECTION("data width, queue count and limits")
-    {
+    SECTION("data width, queue count and limits") {
         id.data_width_bits = 256;
         id.num_queues = 2;
         id.max_frame_bytes = 1518;
@@ -75,8 +69,7 @@ TEST_CASE("ID check failures say what was expected and what was found")
     }
 }
 
-TEST_CASE("adapter start refuses a mismatching NIC without writing a register")
-{
+TEST_CASE("adapter start refuses a mismatching NIC without writing a register") {
     HostMemory memory;
     drivertest::FakePlatform bus;  // registers and host memory
     bus.registers[c::REG_ID_DATA_WIDTH] = 128;
@@ -89,8 +82,7 @@ TEST_CASE("adapter start refuses a mismatching NIC without writing a register")
     CHECK_FALSE(adapter.started());
 }
 
-TEST_CASE("adapter start resets every queue, programs rings, RSS and interrupts, enables the rings")
-{
+TEST_CASE("adapter start resets every queue, programs rings, RSS and interrupts, enables the rings") {
     HostMemory memory;
     drivertest::FakePlatform bus;  // registers and host memory
     AdapterConfig config;
@@ -128,8 +120,8 @@ TEST_CASE("adapter start resets every queue, programs rings, RSS and interrupts,
     }
     // The RSS table spreads the buckets over the 3 queues in use.
     for (std::uint32_t entry = 0; entry < static_cast<std::uint32_t>(c::RSS_TABLE_ENTRIES); ++entry) {
-        CHECK(c::REG_RSS_TABLE0_QUEUE.get(bus.last_written.at(static_cast<std::uint16_t>(c::REG_RSS_TABLE0 + 4 * entry))) ==
-              entry % 3);
+        CHECK(c::REG_RSS_TABLE0_QUEUE.get(
+                  bus.last_written.at(static_cast<std::uint16_t>(c::REG_RSS_TABLE0 + 4 * entry))) == entry % 3);
     }
     // Key byte 0 lands in bits [31:24] of the first key word.
     CHECK(bus.last_written.at(c::REG_RSS_KEY0) >> 24 == AdapterConfig::default_rss_key()[0]);
@@ -137,8 +129,7 @@ TEST_CASE("adapter start resets every queue, programs rings, RSS and interrupts,
     CHECK(c::REG_ERR_IRQ_EN_EN.get(bus.last_written.at(c::REG_ERR_IRQ_EN)) == 1);
 }
 
-TEST_CASE("adapter start refuses rings shorter than one data beat of descriptors, before writing a register")
-{
+TEST_CASE("adapter start refuses rings shorter than one data beat of descriptors, before writing a register") {
     CHECK(min_ring_log2(64) == 1);
     CHECK(min_ring_log2(256) == 1);
     CHECK(min_ring_log2(512) == 2);  // 64-byte beats: 4 descriptors

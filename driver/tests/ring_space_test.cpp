@@ -5,8 +5,7 @@
 
 using nicsim::driver::DescriptorRingSpace;
 
-TEST_CASE("a ring of N entries holds N - 1 outstanding descriptors")
-{
+TEST_CASE("a ring of N entries holds N - 1 outstanding descriptors") {
     auto const entries = GENERATE(2u, 8u, 256u, 65536u);
     DescriptorRingSpace space(entries);
     CHECK(space.capacity() == entries - 1);
@@ -17,8 +16,7 @@ TEST_CASE("a ring of N entries holds N - 1 outstanding descriptors")
     CHECK_THROWS_AS(space.produce(1), std::logic_error);
 }
 
-TEST_CASE("ring space follows produce and consume across the wrap")
-{
+TEST_CASE("ring space follows produce and consume across the wrap") {
     DescriptorRingSpace space(8);
     space.produce(6);
     space.consume(5);
@@ -34,8 +32,7 @@ TEST_CASE("ring space follows produce and consume across the wrap")
     CHECK_THROWS_AS(space.consume(1), std::logic_error);
 }
 
-TEST_CASE("a ring reset empties the ring at index 0")
-{
+TEST_CASE("a ring reset empties the ring at index 0") {
     DescriptorRingSpace space(16);
     space.produce(9);
     space.consume(3);
@@ -45,8 +42,7 @@ TEST_CASE("a ring reset empties the ring at index 0")
     CHECK(space.free() == 15);
 }
 
-TEST_CASE("ring sizes that are not powers of two are refused")
-{
+TEST_CASE("ring sizes that are not powers of two are refused") {
     CHECK_THROWS_AS(DescriptorRingSpace(0), std::invalid_argument);
     CHECK_THROWS_AS(DescriptorRingSpace(1), std::invalid_argument);
     CHECK_THROWS_AS(DescriptorRingSpace(12), std::invalid_argument);

@@ -24,16 +24,14 @@ struct RxRig : drivertest::AdapterRig {
     std::unique_ptr<ringlib::os::RxQueue> rx;
     std::vector<ringlib::os::RxFrame> frames;
 
-    static AdapterConfig rig_config(DriverFaults faults)
-    {
+    static AdapterConfig rig_config(DriverFaults faults) {
         AdapterConfig config;
         config.rx_ring_log2 = 4;  // 16 entries: 15 buffers at most
         config.faults = faults;
         return config;
     }
 
-    explicit RxRig(DriverFaults faults = {}) : AdapterRig(0x2'0000'0000ull, rig_config(faults))
-    {
+    explicit RxRig(DriverFaults faults = {}) : AdapterRig(0x2'0000'0000ull, rig_config(faults)) {
         ringlib::os::RxQueueConfig rx_config;
         rx_config.packet_ring_size = 8;
         rx_config.fragment_ring_size = 32;
@@ -45,15 +43,13 @@ struct RxRig : drivertest::AdapterRig {
 
     std::uint16_t prod_register() const { return c::queue_reg(0, c::QREG_RX, c::RING_PROD); }
 
-    c::rx_desc_t descriptor(std::uint32_t slot)
-    {
+    c::rx_desc_t descriptor(std::uint32_t slot) {
         return descriptor_at<c::rx_desc_t>(adapter.rx_ring(0).descriptor_base, slot);
     }
 
     /// Plays the NIC receiving `frame` into buffers starting at `first_buf`, completion `slot`.
     void receive(std::vector<std::uint8_t> const& frame, std::uint16_t first_buf, std::uint8_t buf_count,
-                 std::uint32_t cpl_slot)
-    {
+                 std::uint32_t cpl_slot) {
         std::size_t written = 0;
         for (std::uint32_t i = 0; i < buf_count; ++i) {
             c::rx_desc_t const d = descriptor(first_buf + i);
@@ -78,8 +74,7 @@ struct RxRig : drivertest::AdapterRig {
     }
 };
 
-std::vector<std::uint8_t> frame_of(std::size_t bytes)
-{
+std::vector<std::uint8_t> frame_of(std::size_t bytes) {
     std::vector<std::uint8_t> frame(bytes);
     for (std::size_t i = 0; i < bytes; ++i) {
         frame[i] = static_cast<std::uint8_t>(i * 7 + 1);
@@ -89,8 +84,7 @@ std::vector<std::uint8_t> frame_of(std::size_t bytes)
 
 }  // namespace
 
-TEST_CASE("RX posts as many buffers as the hardware ring holds, with one doorbell after a barrier")
-{
+TEST_CASE("RX posts as many buffers as the hardware ring holds, with one doorbell after a barrier") {
     RxRig rig;
     rig.rx->poll();
     auto const doorbells = rig.platform.writes_to(rig.prod_register());
@@ -106,8 +100,9 @@ TEST_CASE("RX posts as many buffers as the hardware ring holds, with one doorbel
     REQUIRE(std::distance(doorbell, log.rend()) >= 3);
     CHECK(std::next(doorbell)->kind == Kind::write_barrier);
     CHECK(std::next(doorbell, 2)->kind == Kind::store);
-    auto const last_slot = static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.rx_ring(0).descriptor_base)) +
-                           14 * c::DESC_BYTES;
+    auto const last_slot =
+        static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.rx_ring(0).descriptor_base)) +
+        14 * c::DESC_BYTES;
     CHECK(std::next(doorbell, 2)->address == reinterpret_cast<std::uintptr_t>(last_slot));
     CHECK(doorbells[0].value == 15);  // 16 entries, one kept empty
     CHECK(rig.descriptor(0).capacity == 1024);
@@ -115,8 +110,7 @@ TEST_CASE("RX posts as many buffers as the hardware ring holds, with one doorbel
     CHECK(rig.rx->fragment_ring()->NextIndex == 15);
 }
 
-TEST_CASE("RX indicates a frame spanning two buffers with Layout, checksum and hash")
-{
+TEST_CASE("RX indicates a frame spanning two buffers with Layout, checksum and hash") {
     RxRig rig;
     rig.rx->poll();
     auto const frame = frame_of(1500);
@@ -137,8 +131,7 @@ TEST_CASE("RX indicates a frame spanning two buffers with Layout, checksum and h
     CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 1);  // (15 + 2) & 15
 }
 
-TEST_CASE("RX loads a completion's phase byte, then a read barrier, then the record (rule O2)")
-{
+TEST_CASE("RX loads a completion's phase byte, then a read barrier, then the record (rule O2)") {
     RxRig rig;
     rig.rx->poll();
     rig.receive(frame_of(200), 0, 1, 0);
@@ -146,7 +139,8 @@ TEST_CASE("RX loads a completion's phase byte, then a read barrier, then the rec
     rig.rx->poll();
     REQUIRE(rig.frames.size() == 1);
     using Kind = drivertest::FakePlatform::Kind;
-    auto const slot = static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.rx_ring(0).completion_base));
+    auto const slot =
+        static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.rx_ring(0).completion_base));
     auto const events = rig.platform.events_from_access(slot, c::CPL_BYTES);
     REQUIRE(events.size() >= 3);
     CHECK(events[0].kind == Kind::load);
@@ -165,8 +159,7 @@ TEST_CASE("RX loads a completion's phase byte, then a read barrier, then the rec
     }
 }
 
-TEST_CASE("RX cancel stops the hardware queue and returns every packet and fragment, all Ignore")
-{
+TEST_CASE("RX cancel stops the hardware queue and returns every packet and fragment, all Ignore") {
     RxRig rig;
     rig.rx->poll();
     rig.receive(frame_of(200), 0, 1, 0);
@@ -202,8 +195,7 @@ TEST_CASE("RX cancel stops the hardware queue and returns every packet and fragm
     CHECK(c::RING_CTRL_RESET.get(ctrl_writes[1]) == 1);
 }
 
-TEST_CASE("the rx_leaves_layout_unwritten fault is caught by the ring verifier")
-{
+TEST_CASE("the rx_leaves_layout_unwritten fault is caught by the ring verifier") {
     DriverFaults faults;
     faults.rx_leaves_layout_unwritten = true;
     RxRig rig(faults);

@@ -23,16 +23,14 @@ struct TxRig : drivertest::AdapterRig {
     std::vector<ringlib::os::TxCompletion> completions;
     std::uint32_t completions_written = 0;
 
-    static AdapterConfig rig_config(DriverFaults faults)
-    {
+    static AdapterConfig rig_config(DriverFaults faults) {
         AdapterConfig config;
         config.tx_ring_log2 = 3;  // 8 entries: 7 descriptors at most
         config.faults = faults;
         return config;
     }
 
-    explicit TxRig(DriverFaults faults = {}) : AdapterRig(0x3'0000'0000ull, rig_config(faults))
-    {
+    explicit TxRig(DriverFaults faults = {}) : AdapterRig(0x3'0000'0000ull, rig_config(faults)) {
         ringlib::os::TxQueueConfig tx_config;
         tx_config.packet_ring_size = 16;
         tx_config.fragment_ring_size = 32;
@@ -46,15 +44,13 @@ struct TxRig : drivertest::AdapterRig {
     /// RING_TAKEN as the NIC would report it: packets it sent since the ring's last reset.
     void set_sent(std::uint32_t packets) { platform.registers[c::queue_reg(0, c::QREG_TX, c::RING_TAKEN)] = packets; }
 
-    c::tx_desc_t descriptor(std::uint32_t slot)
-    {
+    c::tx_desc_t descriptor(std::uint32_t slot) {
         return descriptor_at<c::tx_desc_t>(adapter.tx_ring(0).descriptor_base, slot);
     }
 
     /// Plays the NIC completing the packet whose last descriptor is `last_desc` (the phase flips
     /// at each wrap of the 8-entry completion ring).
-    void complete(std::uint16_t last_desc, std::uint8_t desc_count, std::uint16_t length)
-    {
+    void complete(std::uint16_t last_desc, std::uint8_t desc_count, std::uint16_t length) {
         std::uint32_t const entries = adapter.tx_ring(0).entries;
         c::tx_cpl_t cpl;
         cpl.last_desc = last_desc;
@@ -66,8 +62,7 @@ struct TxRig : drivertest::AdapterRig {
     }
 };
 
-std::vector<std::uint8_t> udp_frame(std::size_t bytes)
-{
+std::vector<std::uint8_t> udp_frame(std::size_t bytes) {
     std::vector<std::uint8_t> frame(bytes, 0);
     frame[12] = 0x08;  // IPv4
     frame[14] = 0x45;
@@ -80,8 +75,7 @@ std::vector<std::uint8_t> udp_frame(std::size_t bytes)
 
 }  // namespace
 
-TEST_CASE("TX writes one descriptor per fragment, EOP and offloads where they belong, one doorbell")
-{
+TEST_CASE("TX writes one descriptor per fragment, EOP and offloads where they belong, one doorbell") {
     TxRig rig;
     ringlib::os::TxFrameMetadata offloads;
     offloads.tcp_udp_checksum = true;
@@ -102,8 +96,7 @@ TEST_CASE("TX writes one descriptor per fragment, EOP and offloads where they be
     CHECK(rig.descriptor(2).len == 1200 - 1024);
 }
 
-TEST_CASE("TX stores every descriptor, then a write barrier, then rings the doorbell (rule O1)")
-{
+TEST_CASE("TX stores every descriptor, then a write barrier, then rings the doorbell (rule O1)") {
     TxRig rig;
     rig.tx->submit(udp_frame(1200));  // descriptors 0..2
     rig.tx->submit(udp_frame(100));   // descriptor 3
@@ -119,8 +112,8 @@ TEST_CASE("TX stores every descriptor, then a write barrier, then rings the door
     for (auto const& e : events) {
         kinds.push_back(e.kind);
     }
-    std::vector<Kind> const expected{Kind::store, Kind::store, Kind::store, Kind::store, Kind::write_barrier,
-                                     Kind::register_write};
+    std::vector<Kind> const expected{Kind::store, Kind::store,         Kind::store,
+                                     Kind::store, Kind::write_barrier, Kind::register_write};
     CHECK(kinds == expected);
     CHECK(events.back().address == rig.prod_register());
     CHECK(events.back().value == 4);
@@ -130,13 +123,13 @@ TEST_CASE("TX stores every descriptor, then a write barrier, then rings the door
     }
 }
 
-TEST_CASE("TX drain loads a completion's phase byte, then a read barrier, then the record (rule O2)")
-{
+TEST_CASE("TX drain loads a completion's phase byte, then a read barrier, then the record (rule O2)") {
     TxRig rig;
     rig.tx->submit(udp_frame(100));
     rig.tx->poll();
     using Kind = drivertest::FakePlatform::Kind;
-    auto const slot = static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.tx_ring(0).completion_base));
+    auto const slot =
+        static_cast<unsigned char const*>(rig.memory.arena.to_virtual(rig.adapter.tx_ring(0).completion_base));
     rig.platform.log.clear();
     rig.tx->poll();  // nothing written yet: the phase byte alone, no barrier
     auto const waiting = rig.platform.events_from_access(slot, c::CPL_BYTES);
@@ -164,8 +157,7 @@ TEST_CASE("TX drain loads a completion's phase byte, then a read barrier, then t
     CHECK(rig.completions.size() == 1);
 }
 
-TEST_CASE("a TX packet completes when the completion names its LAST descriptor, never earlier")
-{
+TEST_CASE("a TX packet completes when the completion names its LAST descriptor, never earlier") {
     TxRig rig;
     rig.tx->submit(udp_frame(1200));  // descriptors 0..2
     rig.tx->submit(udp_frame(100));   // descriptor 3
@@ -181,8 +173,7 @@ TEST_CASE("a TX packet completes when the completion names its LAST descriptor, 
     CHECK(rig.adapter.stats(0).tx_packets == 2);
     CHECK(rig.adapter.stats(0).tx_bytes == 1300);
 
-    SECTION("a completion that names the first descriptor of a multi-descriptor packet is refused")
-    {
+    SECTION("a completion that names the first descriptor of a multi-descriptor packet is refused") {
         rig.tx->submit(udp_frame(1200));  // descriptors 4..6
         rig.tx->poll();
         rig.complete(4, 3, 1200);
@@ -190,8 +181,7 @@ TEST_CASE("a TX packet completes when the completion names its LAST descriptor, 
     }
 }
 
-TEST_CASE("TX never posts more descriptors than the hardware ring holds")
-{
+TEST_CASE("TX never posts more descriptors than the hardware ring holds") {
     TxRig rig;
     for (int i = 0; i < 3; ++i) {
         rig.tx->submit(udp_frame(1200));  // 3 descriptors each; the ring holds 7
@@ -205,8 +195,7 @@ TEST_CASE("TX never posts more descriptors than the hardware ring holds")
     CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 1);  // (6 + 3) & 7
 }
 
-TEST_CASE("TX cancel returns completed packets as sent and every other packet exactly once")
-{
+TEST_CASE("TX cancel returns completed packets as sent and every other packet exactly once") {
     TxRig rig;
     for (int i = 0; i < 4; ++i) {
         rig.tx->submit(udp_frame(1200));  // two fit the hardware ring, two wait in the post section
@@ -228,8 +217,7 @@ TEST_CASE("TX cancel returns completed packets as sent and every other packet ex
     CHECK(rig.adapter.stats(0).tx_cancelled == 3);
 }
 
-TEST_CASE("TX cancel returns a packet the NIC sent without a completion as sent, never posts it again")
-{
+TEST_CASE("TX cancel returns a packet the NIC sent without a completion as sent, never posts it again") {
     TxRig rig;
     for (int i = 0; i < 4; ++i) {
         rig.tx->submit(udp_frame(1200));  // two fit the hardware ring, two wait in the post section
@@ -251,8 +239,7 @@ TEST_CASE("TX cancel returns a packet the NIC sent without a completion as sent,
     CHECK(rig.platform.writes_to(rig.prod_register()).size() == prod_writes);  // nothing posted again
 }
 
-TEST_CASE("RING_TAKEN beyond what the driver has in flight is a DriverError naming the ring")
-{
+TEST_CASE("RING_TAKEN beyond what the driver has in flight is a DriverError naming the ring") {
     TxRig rig;
     rig.tx->submit(udp_frame(1200));
     rig.tx->poll();
@@ -260,8 +247,7 @@ TEST_CASE("RING_TAKEN beyond what the driver has in flight is a DriverError nami
     CHECK_THROWS_WITH(rig.tx->stop(), Catch::Contains("tx0") && Catch::Contains("RING_TAKEN"));
 }
 
-TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue")
-{
+TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue") {
     DriverFaults faults;
     faults.tx_forgets_fragment_begin = true;
     TxRig rig(faults);
@@ -271,8 +257,8 @@ TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue")
     auto run = [&] {
         for (int round = 0; round < 40; ++round) {
             rig.tx->poll();
-            std::uint32_t const outstanding = (rig.platform.writes_to(rig.prod_register()).back().value -
-                                               rig.adapter.stats(0).tx_packets * 3) & 7;
+            std::uint32_t const outstanding =
+                (rig.platform.writes_to(rig.prod_register()).back().value - rig.adapter.stats(0).tx_packets * 3) & 7;
             if (outstanding >= 3) {
                 std::uint16_t const last = static_cast<std::uint16_t>((rig.adapter.stats(0).tx_packets * 3 + 2) & 7);
                 rig.complete(last, 3, 1200);
@@ -282,8 +268,7 @@ TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue")
     CHECK_THROWS_AS(run(), ringlib::os::QueueStall);
 }
 
-TEST_CASE("arming a sleeping TX queue never clears an interrupt cause")
-{
+TEST_CASE("arming a sleeping TX queue never clears an interrupt cause") {
     // Regression (found end to end in the co-simulation): arming used to write IRQ_CAUSE to clear
     // a "stale" TX cause. That write is posted and reaches the NIC after the OS's extra poll, so
     // the cause of a completion written in between was erased, no interrupt fired and the queue
@@ -306,8 +291,7 @@ TEST_CASE("arming a sleeping TX queue never clears an interrupt cause")
     CHECK(rig.platform.writes_to(cause).size() == causes_cleared_at_start);
 }
 
-TEST_CASE("the ISR flushes its IRQ_CAUSE acknowledgement with a read before the DPC runs")
-{
+TEST_CASE("the ISR flushes its IRQ_CAUSE acknowledgement with a read before the DPC runs") {
     // Regression (found end to end): the acknowledgement is a posted write. Unflushed, it landed
     // after the OS's next drain and erased the cause of a completion written in between; the
     // queue then slept forever with a completed packet in host memory.
@@ -322,5 +306,5 @@ TEST_CASE("the ISR flushes its IRQ_CAUSE acknowledgement with a read before the 
     CHECK(rig.platform.log[0].address == cause);
     CHECK(rig.platform.log[1].kind == Kind::register_write);  // the acknowledgement (write 1 to clear)
     CHECK(rig.platform.log[1].address == cause);
-    CHECK(rig.platform.log[2].kind == Kind::register_read);   // the flush: a read never passes a posted write
+    CHECK(rig.platform.log[2].kind == Kind::register_read);  // the flush: a read never passes a posted write
 }

@@ -10,7 +10,8 @@ typedef void EVT_PACKET_QUEUE_START(_In_ NETPACKETQUEUE PacketQueue);
 typedef void EVT_PACKET_QUEUE_STOP(_In_ NETPACKETQUEUE PacketQueue);
 typedef void EVT_PACKET_QUEUE_ADVANCE(_In_ NETPACKETQUEUE PacketQueue);
 typedef void EVT_PACKET_QUEUE_CANCEL(_In_ NETPACKETQUEUE PacketQueue);
-typedef void EVT_PACKET_QUEUE_SET_NOTIFICATION_ENABLED(_In_ NETPACKETQUEUE PacketQueue, _In_ BOOLEAN NotificationEnabled);
+typedef void EVT_PACKET_QUEUE_SET_NOTIFICATION_ENABLED(_In_ NETPACKETQUEUE PacketQueue,
+                                                       _In_ BOOLEAN NotificationEnabled);
 
 typedef EVT_PACKET_QUEUE_START* PFN_PACKET_QUEUE_START;
 typedef EVT_PACKET_QUEUE_STOP* PFN_PACKET_QUEUE_STOP;
@@ -30,8 +31,7 @@ typedef struct _NET_PACKET_QUEUE_CONFIG {
 FORCEINLINE void NET_PACKET_QUEUE_CONFIG_INIT(_Out_ NET_PACKET_QUEUE_CONFIG* Config,
                                               _In_ PFN_PACKET_QUEUE_ADVANCE EvtAdvance,
                                               _In_ PFN_PACKET_QUEUE_SET_NOTIFICATION_ENABLED EvtSetNotificationEnabled,
-                                              _In_ PFN_PACKET_QUEUE_CANCEL EvtCancel)
-{
+                                              _In_ PFN_PACKET_QUEUE_CANCEL EvtCancel) {
     *Config = NET_PACKET_QUEUE_CONFIG{};
     Config->Size = sizeof(NET_PACKET_QUEUE_CONFIG);
     Config->EvtAdvance = EvtAdvance;

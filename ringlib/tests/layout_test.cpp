@@ -5,8 +5,7 @@
 
 #include <cstring>
 
-TEST_CASE("NET_RING has the 64-byte NetAdapterCx 2.x header")
-{
+TEST_CASE("NET_RING has the 64-byte NetAdapterCx 2.x header") {
     CHECK(offsetof(NET_RING, ElementStride) == 2);
     CHECK(offsetof(NET_RING, NumberOfElements) == 4);
     CHECK(offsetof(NET_RING, ElementIndexMask) == 8);
@@ -19,8 +18,7 @@ TEST_CASE("NET_RING has the 64-byte NetAdapterCx 2.x header")
     CHECK(alignof(NET_RING) == 64);
 }
 
-TEST_CASE("packet, fragment and extension structs have their WDK sizes")
-{
+TEST_CASE("packet, fragment and extension structs have their WDK sizes") {
     CHECK(sizeof(NET_PACKET) == 12);
     CHECK(sizeof(NET_PACKET_LAYOUT) == 5);
     CHECK(sizeof(NET_FRAGMENT) == 8);
@@ -32,8 +30,7 @@ TEST_CASE("packet, fragment and extension structs have their WDK sizes")
     CHECK(sizeof(NET_FRAGMENT_VIRTUAL_ADDRESS) == sizeof(void*));
 }
 
-TEST_CASE("NET_PACKET_LAYOUT bit fields pack into 40 bits in WDK order")
-{
+TEST_CASE("NET_PACKET_LAYOUT bit fields pack into 40 bits in WDK order") {
     NET_PACKET_LAYOUT layout{};
     layout.Layer2HeaderLength = 0x7f;
     layout.Layer3HeaderLength = 0x1ff;
@@ -50,8 +47,7 @@ TEST_CASE("NET_PACKET_LAYOUT bit fields pack into 40 bits in WDK order")
     CHECK(bytes[4] == 0x0f);  // L4 type, reserved nibble untouched
 }
 
-TEST_CASE("NET_FRAGMENT fields sit at their WDK bit positions")
-{
+TEST_CASE("NET_FRAGMENT fields sit at their WDK bit positions") {
     NET_FRAGMENT fragment{};
     fragment.ValidLength = 1;
     fragment.Capacity = 1;

@@ -61,8 +61,12 @@ SC_MODULE(Platform) {
         if (!t.is_response_ok()) SC_REPORT_ERROR("platform", t.get_response_string().c_str());
         return value;
     }
-    void write(std::uint16_t addr, std::uint32_t value) { reg(tlm::TLM_WRITE_COMMAND, addr, value); }
-    std::uint32_t read(std::uint16_t addr) { return reg(tlm::TLM_READ_COMMAND, addr); }
+    void write(std::uint16_t addr, std::uint32_t value) {
+        reg(tlm::TLM_WRITE_COMMAND, addr, value);
+    }
+    std::uint32_t read(std::uint16_t addr) {
+        return reg(tlm::TLM_READ_COMMAND, addr);
+    }
 
     // Descriptor and completion rings of 8 entries for `block` (QREG_TX or QREG_RX) of queue 0.
     std::uint64_t bring_up(std::uint8_t block) {
@@ -83,8 +87,8 @@ SC_MODULE(Platform) {
         wait(40, sc_core::SC_NS);
         rst_n.write(true);
         wait(16, sc_core::SC_NS);
-        std::printf("NIC: magic %#x, %u-bit data path, %u queues\n", read(c::REG_ID_MAGIC),
-                    read(c::REG_ID_DATA_WIDTH), read(c::REG_ID_NUM_QUEUES));
+        std::printf("NIC: magic %#x, %u-bit data path, %u queues\n", read(c::REG_ID_MAGIC), read(c::REG_ID_DATA_WIDTH),
+                    read(c::REG_ID_NUM_QUEUES));
         auto& arena = memory.arena();
 
         // RX: one 2 KiB buffer posted.
@@ -109,7 +113,8 @@ SC_MODULE(Platform) {
         write(c::queue_reg(0, c::QREG_TX, c::RING_PROD), 1);
 
         // The frame is back when RING_CONS of the RX ring moved past the buffer.
-        for (int i = 0; i < 1000 && read(c::queue_reg(0, c::QREG_RX, c::RING_CONS)) == 0; ++i) wait(clk.posedge_event());
+        for (int i = 0; i < 1000 && read(c::queue_reg(0, c::QREG_RX, c::RING_CONS)) == 0; ++i)
+            wait(clk.posedge_event());
         passed = std::equal(bytes, bytes + 64, static_cast<std::uint8_t const*>(rx_buf.virtual_address));
         std::printf("frame looped back %s after %llu NIC cycles\n", passed ? "intact" : "CORRUPT OR MISSING",
                     static_cast<unsigned long long>(nic.cycle()));

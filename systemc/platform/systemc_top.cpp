@@ -68,7 +68,7 @@ public:
 
     std::deque<std::shared_ptr<RegOp>> reg_ops;  // posted by software, served in order
     sc_core::sc_event reg_kick{"reg_kick"};
-    std::function<void()> on_write_taken;        // a posted write reached the NIC's registers
+    std::function<void()> on_write_taken;                // a posted write reached the NIC's registers
     std::vector<std::pair<unsigned, bool>> irq_pending;  // (queue, error) per pulse
 
     ScPlatform(sc_core::sc_module_name name, sc_time period, HostMemoryTargetConfig host_cfg)
@@ -287,8 +287,8 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         while (!pending_writes.empty() && pending_writes.front()->done) {
             auto const& op = *pending_writes.front();
             if (op.status != tlm::TLM_OK_RESPONSE && posted_write_error.empty())
-                posted_write_error = fmt::format("MMIO write {:#06x} <- {:#x}: {}", op.offset, op.value,
-                                                 response_string(op.status));
+                posted_write_error =
+                    fmt::format("MMIO write {:#06x} <- {:#x}: {}", op.offset, op.value, response_string(op.status));
             pending_writes.pop_front();
         }
     }
@@ -297,19 +297,18 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     void send(wire::Frame frame, std::uint64_t not_before_cycle) override {
         rx_queue.emplace_back(std::move(frame), not_before_cycle);
     }
-    std::size_t pending() const override {
-        return rx_queue.size() + (rx_pushed - p->nic.stats().rx_frames);
-    }
+    std::size_t pending() const override { return rx_queue.size() + (rx_pushed - p->nic.stats().rx_frames); }
     std::uint64_t cycle() const override { return now_cycle(); }
     void set_inter_frame_gap(std::uint32_t cycles) override { ifg_cycles = cycles; }
 
     std::string diagnosis() const {
         std::string d = fmt::format("cycle {}, seed {} (SystemC top, {})\n", now_cycle(), sc.seed, cfg.name);
         auto const& st = p->nic.stats();
-        d += fmt::format("[systemc top] register ops queued {}, RX wire queued {} in NIC {}, DMA bursts read {} "
-                         "write {} errors {}, frames rx {} tx {}\n",
-                         p->reg_ops.size(), rx_queue.size(), rx_pushed - st.rx_frames, st.dma_read_bursts,
-                         st.dma_write_bursts, st.dma_error_responses, st.rx_frames, st.tx_frames);
+        d += fmt::format(
+            "[systemc top] register ops queued {}, RX wire queued {} in NIC {}, DMA bursts read {} "
+            "write {} errors {}, frames rx {} tx {}\n",
+            p->reg_ops.size(), rx_queue.size(), rx_pushed - st.rx_frames, st.dma_read_bursts, st.dma_write_bursts,
+            st.dma_error_responses, st.rx_frames, st.tx_frames);
         for (auto const& [name, describe] : diagnostics) d += fmt::format("[{}]\n{}\n", name, describe());
         return d;
     }
@@ -321,8 +320,9 @@ void check_systemc_scenario(cosim::Scenario const& s) {
             "--config {}: the SystemC top is built for {} only (cmake -DNICSIM_SYSTEMC_CONFIG=... picks it)", s.config,
             NicModule::config_name));
     if (s.mem_stall_percent > 0)
-        throw cosim::ScenarioError("--mem-stall: AXI channel stalls are not modelled by the SystemC top "
-                                   "(its DMA is transaction-level: use --mem-latency)");
+        throw cosim::ScenarioError(
+            "--mem-stall: AXI channel stalls are not modelled by the SystemC top "
+            "(its DMA is transaction-level: use --mem-latency)");
     if (!s.trace_path.empty()) throw cosim::ScenarioError("--trace: the SystemC top does not write waves");
     if (!s.timeline_json.empty() || !s.timeline_csv.empty())
         throw cosim::ScenarioError("--timeline: the packet timeline watches the C++ top's ports (not the SystemC top)");
@@ -332,9 +332,15 @@ void check_systemc_scenario(cosim::Scenario const& s) {
 SystemcTop::SystemcTop(cosim::Scenario const& scenario) : impl_(std::make_unique<Impl>(scenario)) {}
 SystemcTop::~SystemcTop() = default;
 
-dut::DutConfig const& SystemcTop::config() const { return impl_->cfg; }
-std::uint64_t SystemcTop::cycle() const { return impl_->now_cycle(); }
-driver::RegisterBus& SystemcTop::registers() { return *impl_; }
+dut::DutConfig const& SystemcTop::config() const {
+    return impl_->cfg;
+}
+std::uint64_t SystemcTop::cycle() const {
+    return impl_->now_cycle();
+}
+driver::RegisterBus& SystemcTop::registers() {
+    return *impl_;
+}
 
 void SystemcTop::flush_registers() {
     while (!impl_->p->reg_ops.empty()) impl_->step(false);
@@ -342,8 +348,12 @@ void SystemcTop::flush_registers() {
     if (!impl_->posted_write_error.empty()) throw std::runtime_error(impl_->posted_write_error);
 }
 
-cosim::RegisterStats SystemcTop::register_stats() const { return impl_->reg_stats; }
-ringlib::DmaArena& SystemcTop::arena() { return impl_->p->host.arena(); }
+cosim::RegisterStats SystemcTop::register_stats() const {
+    return impl_->reg_stats;
+}
+ringlib::DmaArena& SystemcTop::arena() {
+    return impl_->p->host.arena();
+}
 driver::HostMemoryAccess& SystemcTop::host_memory() {
     if (impl_->ordering) return *impl_->ordering;
     return impl_->direct_memory;
@@ -357,12 +367,24 @@ void SystemcTop::set_interrupt_handlers(Isr isr, std::function<void()> dpc) {
     impl_->dpc = std::move(dpc);
 }
 
-wire::RxWire& SystemcTop::rx_wire() { return *impl_; }
-bool SystemcTop::rx_wire_idle() const { return impl_->pending() == 0; }
-void SystemcTop::on_rx_sent(FrameCallback cb) { impl_->rx_sent_cbs.push_back(std::move(cb)); }
-void SystemcTop::on_tx_frame(FrameCallback cb) { impl_->tx_cbs.push_back(std::move(cb)); }
-std::size_t SystemcTop::tx_partial_bytes() const { return impl_->p->nic.tx_partial_bytes(); }
-void SystemcTop::start_wire(wire::WirePeer& peer) { impl_->peer = &peer; }
+wire::RxWire& SystemcTop::rx_wire() {
+    return *impl_;
+}
+bool SystemcTop::rx_wire_idle() const {
+    return impl_->pending() == 0;
+}
+void SystemcTop::on_rx_sent(FrameCallback cb) {
+    impl_->rx_sent_cbs.push_back(std::move(cb));
+}
+void SystemcTop::on_tx_frame(FrameCallback cb) {
+    impl_->tx_cbs.push_back(std::move(cb));
+}
+std::size_t SystemcTop::tx_partial_bytes() const {
+    return impl_->p->nic.tx_partial_bytes();
+}
+void SystemcTop::start_wire(wire::WirePeer& peer) {
+    impl_->peer = &peer;
+}
 
 void SystemcTop::reset() {
     impl_->p->rst_n.write(false);
@@ -383,12 +405,18 @@ void SystemcTop::run_until(std::function<bool()> done, std::uint64_t limit, std:
     }
 }
 
-void SystemcTop::add_between_cycles(std::function<void()> hook) { impl_->hooks.push_back(std::move(hook)); }
+void SystemcTop::add_between_cycles(std::function<void()> hook) {
+    impl_->hooks.push_back(std::move(hook));
+}
 void SystemcTop::add_diagnostic(std::string name, std::function<std::string()> describe) {
     impl_->diagnostics.emplace_back(std::move(name), std::move(describe));
 }
-void SystemcTop::report_progress() { impl_->last_progress = impl_->now_cycle(); }
-std::string SystemcTop::diagnosis() const { return impl_->diagnosis(); }
+void SystemcTop::report_progress() {
+    impl_->last_progress = impl_->now_cycle();
+}
+std::string SystemcTop::diagnosis() const {
+    return impl_->diagnosis();
+}
 void SystemcTop::finish() noexcept {}
 
 cosim::RunSummary run_on_systemc_top(cosim::Scenario const& scenario,

@@ -65,13 +65,17 @@ tlm::tlm_response_status HostMemoryTarget::serve(tlm::tlm_generic_payload& trans
     bfm::DmaMemoryView* const seen_by = debug ? nullptr : view;
     if (seen_by && write) seen_by->before_write(addr, len);
     if (!be) {
-        if (write) std::memcpy(mem, data, len);
-        else std::memcpy(data, mem, len);
+        if (write)
+            std::memcpy(mem, data, len);
+        else
+            std::memcpy(data, mem, len);
     } else {
         for (std::size_t i = 0; i < len; ++i) {
             if (be[i % be_len] != TLM_BYTE_ENABLED) continue;
-            if (write) mem[i] = data[i];
-            else data[i] = mem[i];
+            if (write)
+                mem[i] = data[i];
+            else
+                data[i] = mem[i];
         }
     }
     if (seen_by && !write) seen_by->after_read(addr, std::span(data, len));

@@ -63,7 +63,9 @@ T pack_lanes(std::uint8_t const* in) {
     return word;
 }
 
-std::uint64_t align_down(std::uint64_t a, std::uint64_t n) { return a & ~(n - 1); }
+std::uint64_t align_down(std::uint64_t a, std::uint64_t n) {
+    return a & ~(n - 1);
+}
 
 // An AXI4 INCR burst's bytes: [first, end), beat i covering [beat_lo(i), beat_hi(i)).
 struct BurstShape {
@@ -80,7 +82,9 @@ struct BurstShape {
     std::uint64_t beat_hi(std::uint32_t i) const { return align_down(beat_lo(i), size_bytes) + size_bytes; }
 };
 
-tlm::tlm_response_status checked_status(tlm::tlm_generic_payload const& t) { return t.get_response_status(); }
+tlm::tlm_response_status checked_status(tlm::tlm_generic_payload const& t) {
+    return t.get_response_status();
+}
 
 std::uint8_t axi_resp_of(tlm::tlm_response_status s) {
     if (s == tlm::TLM_OK_RESPONSE) return kOkay;
@@ -91,6 +95,8 @@ std::uint8_t axi_resp_of(tlm::tlm_response_status s) {
 }  // namespace
 
 // The verilated model and one signal per port (clk and rst_n go straight to NicModule's ports).
+// One list of ports, a few per line (clang-format does not settle on a layout for it).
+// clang-format off
 #define NICSIM_SC_RTL_INPUTS(X)                                                                   \
     X(s_axil_awaddr) X(s_axil_awprot) X(s_axil_awvalid) X(s_axil_wdata) X(s_axil_wstrb)            \
     X(s_axil_wvalid) X(s_axil_bready) X(s_axil_araddr) X(s_axil_arprot) X(s_axil_arvalid)          \
@@ -107,6 +113,7 @@ std::uint8_t axi_resp_of(tlm::tlm_response_status s) {
     X(m_axi_arcache) X(m_axi_arprot) X(m_axi_arvalid) X(m_axi_rready) X(m_axis_tx_tdata)           \
     X(m_axis_tx_tkeep) X(m_axis_tx_tlast) X(m_axis_tx_tuser) X(m_axis_tx_tvalid)                   \
     X(s_axis_rx_tready) X(irq_queue) X(irq_error)
+// clang-format on
 
 struct NicModule::Pins {
 #define NICSIM_SC_SIGNAL(name) sc_signal<port_value_t<decltype(NicScModel::name)>> name{"pin_" #name};
@@ -125,7 +132,9 @@ struct NicModule::Pins {
     }
 
     template <class T>
-    static T as(auto const& sig) { return static_cast<T>(sig.read()); }
+    static T as(auto const& sig) {
+        return static_cast<T>(sig.read());
+    }
 };
 
 struct NicModule::RegAccess {
@@ -188,10 +197,10 @@ NicModule::NicModule(sc_core::sc_module_name name, NicModuleConfig config)
       read_queued_("read_queued"),
       write_queued_("write_queued") {
     if (cfg_.max_reads_in_flight == 0 || cfg_.max_writes_in_flight == 0 || cfg_.transport_threads == 0)
-        throw std::invalid_argument(fmt::format(
-            "NicModule {}: max_reads_in_flight, max_writes_in_flight and transport_threads must be >= 1 "
-            "(got {}, {}, {})", basename(), cfg_.max_reads_in_flight, cfg_.max_writes_in_flight,
-            cfg_.transport_threads));
+        throw std::invalid_argument(
+            fmt::format("NicModule {}: max_reads_in_flight, max_writes_in_flight and transport_threads must be >= 1 "
+                        "(got {}, {}, {})",
+                        basename(), cfg_.max_reads_in_flight, cfg_.max_writes_in_flight, cfg_.transport_threads));
     pins_ = std::make_unique<Pins>(clk, rst_n);
     regs.register_b_transport(this, &NicModule::register_b_transport);
 
@@ -318,8 +327,8 @@ void NicModule::sample_register_access() {
         reg_done_.notify(sc_core::SC_ZERO_TIME);
     } else if (stats_.cycles - r.start_cycle > cfg_.register_timeout_cycles) {
         SC_REPORT_ERROR("nicsim/NicModule",
-                        fmt::format("{}: AXI4-Lite {} of register {:#06x} not answered after {} cycles",
-                                    name(), r.write ? "write" : "read", r.addr, cfg_.register_timeout_cycles)
+                        fmt::format("{}: AXI4-Lite {} of register {:#06x} not answered after {} cycles", name(),
+                                    r.write ? "write" : "read", r.addr, cfg_.register_timeout_cycles)
                             .c_str());
     }
 }
@@ -365,8 +374,8 @@ void NicModule::write_transport_thread() {
         sc_time delay = sc_core::SC_ZERO_TIME;
         t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         if (b->burst_type == kBurstIncr && !b->wlast_misplaced) {
-            bool const all = std::all_of(b->enables.begin(), b->enables.end(),
-                                         [](std::uint8_t e) { return e == TLM_BYTE_ENABLED; });
+            bool const all =
+                std::all_of(b->enables.begin(), b->enables.end(), [](std::uint8_t e) { return e == TLM_BYTE_ENABLED; });
             t.set_command(tlm::TLM_WRITE_COMMAND);
             t.set_address(b->shape.first());
             t.set_data_ptr(b->data.data());
@@ -472,7 +481,8 @@ auto pick_response(Deque const& bursts, sc_time now, bool need_all_beats) {
         for (std::size_t j = 0; j < i; ++j) older_same_id |= bursts[j]->id == b->id;
         if (older_same_id) continue;
         bool complete = true;
-        if constexpr (requires { b->beats_received; }) complete = !need_all_beats || b->beats_received == b->shape.beats;
+        if constexpr (requires { b->beats_received; })
+            complete = !need_all_beats || b->beats_received == b->shape.beats;
         if (b->answered && complete && b->ready_at <= now) return b;
     }
     return Ptr{};

@@ -29,7 +29,8 @@ void record_transports(TestPlatform& p, std::vector<Transport>& log) {
 }
 
 /// Copies `f` into a fresh host buffer and posts it as one TX descriptor at ring index idx.
-void post_tx_frame(TestPlatform& p, Ring const& tx, unsigned idx, wire::Frame const& f, std::uint64_t* buf_out = nullptr) {
+void post_tx_frame(TestPlatform& p, Ring const& tx, unsigned idx, wire::Frame const& f,
+                   std::uint64_t* buf_out = nullptr) {
     auto const buf = p.host.arena().allocate(f.bytes.size(), 64).logical_address;
     auto dst = p.host.bytes(buf, f.bytes.size());
     std::copy(f.bytes.begin(), f.bytes.end(), dst.begin());
@@ -84,9 +85,8 @@ TEST_CASE("dma: a doorbell makes the NIC fetch its descriptor and data through t
     auto desc = std::find_if(log.begin(), log.end(), [&](Transport const& t) {
         return t.cmd == tlm::TLM_READ_COMMAND && covers(t, tx.desc_addr(0), c::DESC_BYTES);
     });
-    auto data = std::find_if(log.begin(), log.end(), [&](Transport const& t) {
-        return t.cmd == tlm::TLM_READ_COMMAND && covers(t, buf, 60);
-    });
+    auto data = std::find_if(log.begin(), log.end(),
+                             [&](Transport const& t) { return t.cmd == tlm::TLM_READ_COMMAND && covers(t, buf, 60); });
     auto completion = std::find_if(log.begin(), log.end(), [&](Transport const& t) {
         return t.cmd == tlm::TLM_WRITE_COMMAND && covers(t, tx.cpl_addr(0), c::CPL_BYTES);
     });

@@ -30,7 +30,7 @@ namespace {
 struct Run {
     int exit_code = -1;
     std::string output;
-    nlohmann::json summary;  // the --json file; discarded when it does not parse
+    nlohmann::json summary;                      // the --json file; discarded when it does not parse
     std::vector<std::string> outbound, inbound;  // frame bytes, sorted
 };
 
@@ -44,8 +44,8 @@ std::string slurp(fs::path const& p) {
 Run run_nicsim(std::string const& top, std::string const& scenario, fs::path const& dir) {
     fs::create_directories(dir);
     fs::path const pcap = dir / (top + ".pcapng"), json = dir / (top + ".json"), log = dir / (top + ".txt");
-    std::string const cmd = fmt::format("'{}' run --top {} {} --pcap-out '{}' --json '{}' > '{}' 2>&1", NICSIM_BIN,
-                                        top, scenario, pcap.string(), json.string(), log.string());
+    std::string const cmd = fmt::format("'{}' run --top {} {} --pcap-out '{}' --json '{}' > '{}' 2>&1", NICSIM_BIN, top,
+                                        scenario, pcap.string(), json.string(), log.string());
     int const status = std::system(cmd.c_str());
     Run r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -54,7 +54,8 @@ Run run_nicsim(std::string const& top, std::string const& scenario, fs::path con
     r.summary = nlohmann::json::parse(json_in, nullptr, false);
     if (fs::exists(pcap)) {
         for (auto& p : wire::read_pcap(pcap).packets)
-            (p.direction == wire::Direction::outbound ? r.outbound : r.inbound).emplace_back(p.bytes.begin(), p.bytes.end());
+            (p.direction == wire::Direction::outbound ? r.outbound : r.inbound)
+                .emplace_back(p.bytes.begin(), p.bytes.end());
     }
     std::sort(r.outbound.begin(), r.outbound.end());
     std::sort(r.inbound.begin(), r.inbound.end());
@@ -111,9 +112,10 @@ TEST_CASE("equivalence: completion fields read before the read barrier fail on a
     fs::create_directories(dir);
     for (std::string const top : {"cpp", "systemc"}) {
         fs::path const log = dir / (top + ".txt");
-        std::string const cmd = fmt::format("'{}' run --top {} --memory-order weak --barrier-bug fields-before-read-barrier "
-                                            "--packets 40 --seed 16 --no-failure-trace > '{}' 2>&1",
-                                            NICSIM_BIN, top, log.string());
+        std::string const cmd = fmt::format(
+            "'{}' run --top {} --memory-order weak --barrier-bug fields-before-read-barrier "
+            "--packets 40 --seed 16 --no-failure-trace > '{}' 2>&1",
+            NICSIM_BIN, top, log.string());
         int const status = std::system(cmd.c_str());
         std::string const out = slurp(log);
         INFO(top << ":\n" << out);
@@ -134,8 +136,8 @@ TEST_CASE("equivalence: what the SystemC top does not model is refused with one 
     auto const [stall_rc, stall_out] = run("--top systemc --mem-stall 5 --packets 10 --seed 1");
     CHECK(stall_rc == 2);
     CHECK_THAT(stall_out, Catch::Contains("--mem-stall"));
-    auto const [trace_rc, trace_out] = run(fmt::format("--top systemc --trace '{}' --packets 10 --seed 1",
-                                                       (dir / "t.fst").string()));
+    auto const [trace_rc, trace_out] =
+        run(fmt::format("--top systemc --trace '{}' --packets 10 --seed 1", (dir / "t.fst").string()));
     CHECK(trace_rc == 2);
     CHECK_THAT(trace_out, Catch::Contains("--trace"));
     auto const [top_rc, top_out] = run("--top verilog --packets 10");

@@ -34,8 +34,7 @@ std::string escaped_test_name(std::string const& name) {
 }
 
 bool plain_catch_run(Catch::ConfigData const& d) {
-    return !d.testsOrTags.empty() || d.listTests || d.listTestNamesOnly || d.listTags || d.listReporters ||
-           d.showHelp;
+    return !d.testsOrTags.empty() || d.listTests || d.listTestNamesOnly || d.listTags || d.listReporters || d.showHelp;
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ using namespace nicsim::systemc::test;
 TEST_CASE("registers: the ID block read through the target socket holds the contract's values") {
     TestPlatform p("tb");
     std::vector<RegResult> id;
-    std::uint16_t const offsets[] = {c::REG_ID_MAGIC,     c::REG_ID_VERSION,   c::REG_ID_DATA_WIDTH,
+    std::uint16_t const offsets[] = {c::REG_ID_MAGIC,      c::REG_ID_VERSION,   c::REG_ID_DATA_WIDTH,
                                      c::REG_ID_NUM_QUEUES, c::REG_ID_MAX_FRAME, c::REG_ID_MAX_FRAGS,
                                      c::REG_ID_RX_ALIGN};
     RegResult magic_byte1;
@@ -60,8 +60,8 @@ TEST_CASE("registers: a RW register written through the socket reads back with b
 
 TEST_CASE("registers: bad accesses answer TLM errors with SLVERR mapped by direction") {
     TestPlatform p("tb");
-    RegResult undefined_read, ro_write, magic_after, absent_queue, rss_bad, too_far, misaligned, too_long,
-        ignored, undefined_write;
+    RegResult undefined_read, ro_write, magic_after, absent_queue, rss_bad, too_far, misaligned, too_long, ignored,
+        undefined_write;
     std::uint64_t accesses_before_local_checks = 0, accesses_after_local_checks = 0;
     p.software = [&](TestPlatform& tb) {
         undefined_read = tb.read(0x0800);

@@ -58,8 +58,8 @@ public:
     std::vector<IrqLine> irq_lines;
     IrqLine irq_error_line;
 
-    explicit TestPlatform(sc_core::sc_module_name name, HostMemoryTargetConfig host_cfg = {},
-                          int tx_fifo_depth = 16, NicModuleConfig nic_cfg = {})
+    explicit TestPlatform(sc_core::sc_module_name name, HostMemoryTargetConfig host_cfg = {}, int tx_fifo_depth = 16,
+                          NicModuleConfig nic_cfg = {})
         : sc_module(first_platform_of_process(name)),
           rx_fifo("rx_fifo", 16),
           tx_fifo("tx_fifo", tx_fifo_depth),
@@ -123,8 +123,8 @@ public:
     void write_ok(std::uint64_t addr, std::uint32_t value) {
         auto const r = write(addr, value);
         if (r.status != tlm::TLM_OK_RESPONSE)
-            throw std::runtime_error(fmt::format("register write {:#06x} <- {:#x}: {}", addr, value,
-                                                 tlm_response_string(r.status)));
+            throw std::runtime_error(
+                fmt::format("register write {:#06x} <- {:#x}: {}", addr, value, tlm_response_string(r.status)));
     }
     std::uint32_t read_ok(std::uint64_t addr) {
         auto const r = read(addr);

@@ -124,12 +124,12 @@ struct ErrorRange {
 };
 
 struct Axi4SlaveMemConfig {
-    Latency read_latency;          // AR handshake -> first R beat may be offered
-    Latency write_latency;         // last W beat -> B may be offered
-    std::size_t max_reads = 64;    // read bursts accepted and not fully answered
-    std::size_t max_writes = 64;   // write bursts accepted and not answered with B
-    bool reorder = false;          // answer different IDs out of order
-    bool interleave_reads = false; // with reorder: switch bursts between R beats
+    Latency read_latency;           // AR handshake -> first R beat may be offered
+    Latency write_latency;          // last W beat -> B may be offered
+    std::size_t max_reads = 64;     // read bursts accepted and not fully answered
+    std::size_t max_writes = 64;    // write bursts accepted and not answered with B
+    bool reorder = false;           // answer different IDs out of order
+    bool interleave_reads = false;  // with reorder: switch bursts between R beats
     PauseGenerator ar_pause, r_pause, aw_pause, w_pause, b_pause;
     std::vector<ErrorRange> error_ranges;
     double error_probability = 0.0;  // per burst, in addition to the ranges
@@ -137,12 +137,11 @@ struct Axi4SlaveMemConfig {
     // Asked for every burst the ranges and the probability left OKAY (write, bytes [lo, hi)):
     // true answers it with error_resp (targeted fault injection, e.g. one burst of one ring).
     std::function<bool(bool write, std::uint64_t lo, std::uint64_t hi)> error_hook;
-    bool check = true;             // throw Axi4ProtocolError on master misuse
+    bool check = true;  // throw Axi4ProtocolError on master misuse
 
     /// The same stall probability on all five channels.
     void set_all_pauses(double probability) {
-        for (auto* p : {&ar_pause, &r_pause, &aw_pause, &w_pause, &b_pause})
-            p->set_probability(probability);
+        for (auto* p : {&ar_pause, &r_pause, &aw_pause, &w_pause, &b_pause}) p->set_probability(probability);
     }
 };
 
@@ -150,11 +149,11 @@ struct Axi4SlaveMemConfig {
 struct Axi4Burst {
     bool write = false;
     std::uint32_t id = 0;
-    std::uint64_t addr = 0;       // AxADDR as issued
-    std::uint32_t beats = 0;      // AxLEN + 1
-    std::uint32_t size_bytes = 0; // 1 << AxSIZE
-    std::uint8_t burst = 0;       // AxBURST
-    std::uint8_t resp = 0;        // the RRESP / BRESP given
+    std::uint64_t addr = 0;        // AxADDR as issued
+    std::uint32_t beats = 0;       // AxLEN + 1
+    std::uint32_t size_bytes = 0;  // 1 << AxSIZE
+    std::uint8_t burst = 0;        // AxBURST
+    std::uint8_t resp = 0;         // the RRESP / BRESP given
     std::uint64_t accept_cycle = 0;
     std::uint64_t done_cycle = 0;
 };
@@ -165,7 +164,7 @@ public:
 };
 
 struct Axi4SlaveStats {
-    std::uint64_t read_bursts = 0;   // completed
+    std::uint64_t read_bursts = 0;  // completed
     std::uint64_t read_beats = 0;
     std::uint64_t write_bursts = 0;  // completed (B handshaken)
     std::uint64_t write_beats = 0;
@@ -185,13 +184,11 @@ class Axi4SlaveMem {
 public:
     using Beat = std::array<std::uint8_t, DataBytes>;
 
-    Axi4SlaveMem(Axi4Port port, SparseMemory& memory, std::mt19937_64& rng,
-                 Axi4SlaveMemConfig config = {})
+    Axi4SlaveMem(Axi4Port port, SparseMemory& memory, std::mt19937_64& rng, Axi4SlaveMemConfig config = {})
         : port_(port), mem_(memory), rng_(rng), cfg_(std::move(config)) {
         if (port_.rdata.size_bytes() < DataBytes || port_.wdata.size_bytes() < DataBytes)
-            throw std::invalid_argument(fmt::format(
-                "Axi4SlaveMem<{}>: data signals hold {} / {} bytes", DataBytes,
-                port_.rdata.size_bytes(), port_.wdata.size_bytes()));
+            throw std::invalid_argument(fmt::format("Axi4SlaveMem<{}>: data signals hold {} / {} bytes", DataBytes,
+                                                    port_.rdata.size_bytes(), port_.wdata.size_bytes()));
         drive_idle();
     }
 
@@ -224,10 +221,8 @@ public:
 
     /// Phase 1, before the clock edge: sample the master's outputs, set the slave's outputs.
     void drive() {
-        ar_ = sample_addr(port_.arvalid, port_.arid, port_.araddr, port_.arlen, port_.arsize,
-                          port_.arburst);
-        aw_ = sample_addr(port_.awvalid, port_.awid, port_.awaddr, port_.awlen, port_.awsize,
-                          port_.awburst);
+        ar_ = sample_addr(port_.arvalid, port_.arid, port_.araddr, port_.arlen, port_.arsize, port_.arburst);
+        aw_ = sample_addr(port_.awvalid, port_.awid, port_.awaddr, port_.awlen, port_.awsize, port_.awburst);
         w_.valid = port_.wvalid.high();
         if (w_.valid) {
             port_.wdata.read_bytes(0, w_.data);
@@ -293,8 +288,8 @@ private:
         std::uint32_t beat = 0;  // next beat
     };
 
-    static AddrSnap sample_addr(SigRef const& valid, SigRef const& id, SigRef const& addr,
-                                SigRef const& len, SigRef const& size, SigRef const& burst) {
+    static AddrSnap sample_addr(SigRef const& valid, SigRef const& id, SigRef const& addr, SigRef const& len,
+                                SigRef const& size, SigRef const& burst) {
         AddrSnap s;
         s.valid = valid.high();
         if (s.valid) {
@@ -309,22 +304,24 @@ private:
 
     template <class Snap>
     static void owe(Snap& prev, Snap const& now, bool stalled) {
-        if (stalled) prev = now;
-        else prev.valid = false;  // nothing owed: the rest of prev is never read
+        if (stalled)
+            prev = now;
+        else
+            prev.valid = false;  // nothing owed: the rest of prev is never read
     }
 
     [[noreturn]] void violation(std::string_view rule, std::uint64_t addr, std::uint32_t id) const {
-        throw Axi4ProtocolError(fmt::format("AXI4 rule violated by the master: {} (addr {:#x}, id {}, cycle {})",
-                                            rule, addr, id, cycle_));
+        throw Axi4ProtocolError(
+            fmt::format("AXI4 rule violated by the master: {} (addr {:#x}, id {}, cycle {})", rule, addr, id, cycle_));
     }
 
     void check_stable() const {
         if (ar_prev_.valid && !(ar_ == ar_prev_))
-            violation(ar_.valid ? "AR payload changed before ARREADY" : "ARVALID dropped before ARREADY",
-                      ar_prev_.addr, ar_prev_.id);
+            violation(ar_.valid ? "AR payload changed before ARREADY" : "ARVALID dropped before ARREADY", ar_prev_.addr,
+                      ar_prev_.id);
         if (aw_prev_.valid && !(aw_ == aw_prev_))
-            violation(aw_.valid ? "AW payload changed before AWREADY" : "AWVALID dropped before AWREADY",
-                      aw_prev_.addr, aw_prev_.id);
+            violation(aw_.valid ? "AW payload changed before AWREADY" : "AWVALID dropped before AWREADY", aw_prev_.addr,
+                      aw_prev_.id);
         if (w_prev_.valid && !(w_ == w_prev_)) {
             auto const addr = w_pending_.empty() ? 0 : beat_addr(w_pending_.front().a, w_pending_.front().beat);
             violation(w_.valid ? "W payload changed before WREADY" : "WVALID dropped before WREADY", addr,
@@ -408,9 +405,9 @@ private:
         bool const last = t.beat == t.a.len;
         auto const [lo, hi] = beat_span(t.a, t.beat);
         if (cfg_.check && w_.last != last)
-            violation(fmt::format("WLAST {} on beat {} of a {}-beat burst", w_.last ? "set" : "missing", t.beat,
-                                  t.a.len + 1),
-                      lo, t.a.id);
+            violation(
+                fmt::format("WLAST {} on beat {} of a {}-beat burst", w_.last ? "set" : "missing", t.beat, t.a.len + 1),
+                lo, t.a.id);
         std::size_t const lane0 = lo % DataBytes;
         std::size_t const lanes = hi - lo;
         if (!write_whole_beat(lo, lane0, lanes, t.resp == axi4::resp_okay))
@@ -463,7 +460,8 @@ private:
     }
 
     void write_memory(std::uint64_t addr, std::span<std::uint8_t const> bytes) {
-        if (view_) [[unlikely]] view_->before_write(addr, bytes.size());
+        if (view_) [[unlikely]]
+            view_->before_write(addr, bytes.size());
         mem_.write(addr, bytes);
     }
 
@@ -506,7 +504,8 @@ private:
             auto const [lo, hi] = beat_span(t.a, t.beat);
             std::span const bytes(data.data() + lo % DataBytes, hi - lo);
             mem_.read(lo, bytes);
-            if (view_) [[unlikely]] view_->after_read(lo, bytes);
+            if (view_) [[unlikely]]
+                view_->after_read(lo, bytes);
         }
         port_.rid.set(t.a.id);
         port_.rdata.write_bytes(0, data);
@@ -552,8 +551,8 @@ private:
     }
 
     Axi4Burst to_burst(Txn const& t, bool write) const {
-        return Axi4Burst{write, t.a.id, t.a.addr, t.a.len + 1, 1u << t.a.size, t.a.burst, t.resp,
-                         t.accept_cycle, cycle_};
+        return Axi4Burst{write,     t.a.id, t.a.addr,       t.a.len + 1, 1u << t.a.size,
+                         t.a.burst, t.resp, t.accept_cycle, cycle_};
     }
 
     void drive_idle() {
@@ -585,10 +584,10 @@ private:
     bool r_valid_ = false, b_valid_ = false;
     std::uint64_t r_seq_ = 0, b_seq_ = 0;
 
-    std::vector<Txn> reads_;      // accepted, not fully answered, in acceptance order
+    std::vector<Txn> reads_;         // accepted, not fully answered, in acceptance order
     std::size_t reads_started_ = 0;  // of reads_, those with beats answered (beat > 0)
-    std::vector<Txn> w_pending_;  // AW accepted, W incomplete, in AW order
-    std::vector<Txn> b_pending_;  // W complete, B not yet handshaken
+    std::vector<Txn> w_pending_;     // AW accepted, W incomplete, in AW order
+    std::vector<Txn> b_pending_;     // W complete, B not yet handshaken
     std::map<std::uint32_t, std::size_t> in_flight_reads_by_id_, in_flight_writes_by_id_;
     std::vector<std::size_t> candidates_;
     std::vector<std::uint32_t> seen_ids_;

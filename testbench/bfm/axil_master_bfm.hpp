@@ -80,13 +80,13 @@ struct AxilPort {
 };
 
 struct AxilMasterConfig {
-    PauseGenerator start_pause;   // idle cycles before an operation starts
-    PauseGenerator bready_pause;  // BREADY held low
-    PauseGenerator rready_pause;  // RREADY held low
-    std::size_t queue_capacity = 256;  // operations queued and not yet started
+    PauseGenerator start_pause;            // idle cycles before an operation starts
+    PauseGenerator bready_pause;           // BREADY held low
+    PauseGenerator rready_pause;           // RREADY held low
+    std::size_t queue_capacity = 256;      // operations queued and not yet started
     std::uint32_t issue_delay_cycles = 0;  // queued -> may start (CPU-to-device trip)
-    std::uint32_t writes_in_flight = 1;  // started writes awaiting B (1..AxilMasterBfm::max_writes_in_flight)
-    bool reads_pass_writes = false;      // a read may start while earlier writes await B
+    std::uint32_t writes_in_flight = 1;    // started writes awaiting B (1..AxilMasterBfm::max_writes_in_flight)
+    bool reads_pass_writes = false;        // a read may start while earlier writes await B
 };
 
 /// Per-write options: byte strobes, and delays that let AW and W reach the slave in either order.
@@ -101,10 +101,10 @@ struct AxilResult {
     std::uint64_t ticket = 0;
     bool write = false;
     std::uint32_t addr = 0;
-    std::uint32_t data = 0;        // written value, or the value read
-    std::uint8_t resp = 0;         // BRESP / RRESP (0 OKAY, 2 SLVERR, 3 DECERR)
-    std::uint64_t start_cycle = 0; // cycle the operation started (its valid(s) may be delayed)
-    std::uint64_t done_cycle = 0;  // cycle of the B / R handshake
+    std::uint32_t data = 0;         // written value, or the value read
+    std::uint8_t resp = 0;          // BRESP / RRESP (0 OKAY, 2 SLVERR, 3 DECERR)
+    std::uint64_t start_cycle = 0;  // cycle the operation started (its valid(s) may be delayed)
+    std::uint64_t done_cycle = 0;   // cycle of the B / R handshake
 };
 
 struct AxilMasterStats {
@@ -118,7 +118,10 @@ public:
     static constexpr std::uint32_t max_writes_in_flight = 8;
 
     AxilMasterBfm(AxilPort port, std::mt19937_64& rng, AxilMasterConfig config = {})
-        : port_(port), rng_(rng), cfg_(config), queue_(round_up_pow2(config.queue_capacity)),
+        : port_(port),
+          rng_(rng),
+          cfg_(config),
+          queue_(round_up_pow2(config.queue_capacity)),
           done_flags_(round_up_pow2(2 * queue_.size() + max_writes_in_flight + 2), 0) {
         drive_idle();
     }
@@ -138,9 +141,7 @@ public:
     }
     /// Nothing queued and nothing in progress.
     bool idle() const noexcept { return completed_ == issued_; }
-    bool full() const noexcept {
-        return tail_ - head_ == queue_.size() || issued_ - done_floor_ == done_flags_.size();
-    }
+    bool full() const noexcept { return tail_ - head_ == queue_.size() || issued_ - done_floor_ == done_flags_.size(); }
     std::size_t pending() const noexcept { return static_cast<std::size_t>(issued_ - completed_); }
     std::uint64_t completed() const noexcept { return completed_; }
     /// The most recently finished operation (meaningful once completed() > 0).
@@ -216,11 +217,16 @@ public:
     void observe() {
         bool const aw_taken = awvalid_ && awready_;
         bool const w_taken = wvalid_ && wready_;
-        if (aw_taken) writes_[aw_slot_].aw_done = true;
-        else if (aw_slot_ != no_slot && writes_[aw_slot_].opt.aw_delay_cycles > 0) --writes_[aw_slot_].opt.aw_delay_cycles;
-        if (w_taken) writes_[w_slot_].w_done = true;
-        else if (w_slot_ != no_slot && writes_[w_slot_].opt.w_delay_cycles > 0) --writes_[w_slot_].opt.w_delay_cycles;
-        if ((aw_taken || w_taken) && on_write_taken) [[unlikely]] report_writes_taken(aw_taken, w_taken);
+        if (aw_taken)
+            writes_[aw_slot_].aw_done = true;
+        else if (aw_slot_ != no_slot && writes_[aw_slot_].opt.aw_delay_cycles > 0)
+            --writes_[aw_slot_].opt.aw_delay_cycles;
+        if (w_taken)
+            writes_[w_slot_].w_done = true;
+        else if (w_slot_ != no_slot && writes_[w_slot_].opt.w_delay_cycles > 0)
+            --writes_[w_slot_].opt.w_delay_cycles;
+        if ((aw_taken || w_taken) && on_write_taken) [[unlikely]]
+            report_writes_taken(aw_taken, w_taken);
         if (ar_pending_ && arready_) ar_pending_ = false;
         if (bready_ && bvalid_) finish_write();
         if (rready_ && rvalid_) finish_read();
@@ -250,8 +256,7 @@ private:
     }
 
     std::uint64_t push(Op op) {
-        if (full())
-            throw std::length_error(fmt::format("AxilMasterBfm: queue full ({} operations)", queue_.size()));
+        if (full()) throw std::length_error(fmt::format("AxilMasterBfm: queue full ({} operations)", queue_.size()));
         op.ready_cycle = cycle_ + cfg_.issue_delay_cycles;
         op.ticket = issued_;
         queue_[tail_++ & (queue_.size() - 1)] = op;
@@ -306,7 +311,8 @@ private:
     void report_writes_taken(bool aw_taken, bool w_taken) {
         auto const whole = [&](std::uint32_t slot) { return writes_[slot].aw_done && writes_[slot].w_done; };
         if (aw_taken && whole(aw_slot_)) on_write_taken(writes_[aw_slot_].ticket);
-        if (w_taken && w_slot_ != (aw_taken ? aw_slot_ : no_slot) && whole(w_slot_)) on_write_taken(writes_[w_slot_].ticket);
+        if (w_taken && w_slot_ != (aw_taken ? aw_slot_ : no_slot) && whole(w_slot_))
+            on_write_taken(writes_[w_slot_].ticket);
     }
 
     void finish_write() {
@@ -345,10 +351,10 @@ private:
     std::mt19937_64& rng_;
     AxilMasterConfig cfg_;
     std::vector<Op> queue_;
-    std::uint64_t head_ = 0, tail_ = 0;        // ring positions (mod capacity)
-    std::uint64_t issued_ = 0, completed_ = 0; // tickets, and how many have completed
-    std::vector<std::uint8_t> done_flags_;     // by ticket (mod size): completed above done_floor_
-    std::uint64_t done_floor_ = 0;             // every ticket below it has completed
+    std::uint64_t head_ = 0, tail_ = 0;         // ring positions (mod capacity)
+    std::uint64_t issued_ = 0, completed_ = 0;  // tickets, and how many have completed
+    std::vector<std::uint8_t> done_flags_;      // by ticket (mod size): completed above done_floor_
+    std::uint64_t done_floor_ = 0;              // every ticket below it has completed
     // started writes awaiting B, oldest first (a ring of writes_count_ from writes_head_)
     std::array<InFlightWrite, max_writes_in_flight> writes_{};
     std::uint32_t writes_head_ = 0, writes_count_ = 0;

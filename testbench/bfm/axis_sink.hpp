@@ -39,9 +39,9 @@
 namespace nicsim::bfm {
 
 struct AxisSinkConfig {
-    PauseGenerator pause;                      // probability of tready low on a cycle
-    bool check = true;                         // throw AxisProtocolError on a broken rule
-    std::size_t max_frame_bytes = 1u << 20;    // a longer frame is a runaway stream: error
+    PauseGenerator pause;                    // probability of tready low on a cycle
+    bool check = true;                       // throw AxisProtocolError on a broken rule
+    std::size_t max_frame_bytes = 1u << 20;  // a longer frame is a runaway stream: error
 };
 
 class AxisSink {
@@ -49,8 +49,14 @@ public:
     using FrameCallback = std::function<void(wire::Frame const&)>;
 
     AxisSink(AxisPort port, std::mt19937_64& rng, AxisSinkConfig cfg = {})
-        : port_(std::move(port)), rng_(rng), cfg_(cfg), lanes_(port_.lanes_or_default()),
-          data_(lanes_), prev_data_(lanes_), keep_((lanes_ + 7) / 8), prev_keep_((lanes_ + 7) / 8) {
+        : port_(std::move(port)),
+          rng_(rng),
+          cfg_(cfg),
+          lanes_(port_.lanes_or_default()),
+          data_(lanes_),
+          prev_data_(lanes_),
+          keep_((lanes_ + 7) / 8),
+          prev_keep_((lanes_ + 7) / 8) {
         port_.tready.set(0);
     }
 

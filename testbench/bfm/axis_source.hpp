@@ -43,8 +43,8 @@
 namespace nicsim::bfm {
 
 struct AxisSourceConfig {
-    PauseGenerator pause;              // probability of tvalid low on a cycle a beat could go
-    std::uint32_t ifg_cycles = 0;      // idle cycles between frames
+    PauseGenerator pause;          // probability of tvalid low on a cycle a beat could go
+    std::uint32_t ifg_cycles = 0;  // idle cycles between frames
     bool scramble_unkept_lanes = false;
 };
 
@@ -53,8 +53,12 @@ public:
     using FrameCallback = std::function<void(wire::Frame const&)>;
 
     AxisSource(AxisPort port, std::mt19937_64& rng, AxisSourceConfig cfg = {})
-        : port_(std::move(port)), rng_(rng), cfg_(cfg), lanes_(port_.lanes_or_default()),
-          beat_data_(lanes_), keep_bytes_((lanes_ + 7) / 8) {
+        : port_(std::move(port)),
+          rng_(rng),
+          cfg_(cfg),
+          lanes_(port_.lanes_or_default()),
+          beat_data_(lanes_),
+          keep_bytes_((lanes_ + 7) / 8) {
         drive_idle();
     }
 
@@ -184,12 +188,12 @@ private:
     std::deque<wire::Frame> sent_;
     bool keep_sent_ = true;
     FrameCallback on_sent_;
-    std::size_t offset_ = 0;             // bytes of the front frame already transferred
+    std::size_t offset_ = 0;  // bytes of the front frame already transferred
     bool valid_ = false, last_ = false, user_ = false;
     bool ready_ = false;
-    bool presenting_ = false;            // tvalid is high on the port (else every signal idle)
-    bool full_beat_ = false;             // the loaded beat keeps every lane
-    bool full_keep_on_port_ = false;     // tkeep on the port keeps every lane
+    bool presenting_ = false;         // tvalid is high on the port (else every signal idle)
+    bool full_beat_ = false;          // the loaded beat keeps every lane
+    bool full_keep_on_port_ = false;  // tkeep on the port keeps every lane
     std::uint64_t cycle_ = 0;
     std::uint64_t gap_until_cycle_ = 0;  // the next frame may start at this cycle
     std::uint64_t frames_sent_ = 0, beats_sent_ = 0;

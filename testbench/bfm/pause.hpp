@@ -8,7 +8,9 @@
 namespace nicsim::bfm {
 
 /// A uniform double in [0, 1) from the top 53 bits: the same on every standard library.
-inline double unit_draw(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+inline double unit_draw(std::mt19937_64& rng) {
+    return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
 
 /// A draw in [lo, hi], the same on every standard library (modulo bias is irrelevant here).
 inline std::uint64_t range_draw(std::mt19937_64& rng, std::uint64_t lo, std::uint64_t hi) {
@@ -25,9 +27,7 @@ public:
 
     /// True when the signal should be held low this cycle. Draws only when enabled, so adding
     /// a disabled generator does not shift the random sequence of the others.
-    bool pause(std::mt19937_64& rng) const {
-        return probability_ > 0.0 && unit_draw(rng) < probability_;
-    }
+    bool pause(std::mt19937_64& rng) const { return probability_ > 0.0 && unit_draw(rng) < probability_; }
 
 private:
     double probability_ = 0.0;

@@ -14,8 +14,7 @@
 
 namespace nicsim::bfm {
 
-static_assert(std::endian::native == std::endian::little,
-              "SigRef reads Verilator storage as little-endian bytes");
+static_assert(std::endian::native == std::endian::little, "SigRef reads Verilator storage as little-endian bytes");
 
 class SigRef {
 public:
@@ -23,15 +22,15 @@ public:
 
     /// A scalar signal (CData, SData, IData, QData).
     template <class T>
-        requires std::is_integral_v<T> && std::is_unsigned_v<T>
-    SigRef(T& value) noexcept  // NOLINT: implicit on purpose, bindings read like assignments
+    requires std::is_integral_v<T> && std::is_unsigned_v<T> SigRef(T& value)
+    noexcept  // NOLINT: implicit on purpose, bindings read like assignments
         : bytes_(reinterpret_cast<std::uint8_t*>(&value)), size_bytes_(sizeof(T)) {}
 
     /// A wide signal (VlWide<N>): N 32-bit words, least significant first.
     template <class W>
-        requires requires(W& w) {
-            { w.data() } -> std::convertible_to<std::uint32_t*>;
-        }
+    requires requires(W& w) {
+        { w.data() } -> std::convertible_to<std::uint32_t*>;
+    }
     SigRef(W& wide) noexcept  // NOLINT
         : bytes_(reinterpret_cast<std::uint8_t*>(wide.data())), size_bytes_(sizeof(W)) {}
 

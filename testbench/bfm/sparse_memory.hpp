@@ -35,9 +35,9 @@ public:
     void map(std::uint64_t logical_base, void* host, std::size_t size_bytes) {
         for (auto const& r : regions_) {
             if (logical_base < r.base + r.size && r.base < logical_base + size_bytes)
-                throw std::invalid_argument(fmt::format(
-                    "SparseMemory::map: [{:#x}, +{:#x}) overlaps the region at {:#x}", logical_base,
-                    size_bytes, r.base));
+                throw std::invalid_argument(
+                    fmt::format("SparseMemory::map: [{:#x}, +{:#x}) overlaps the region at {:#x}", logical_base,
+                                size_bytes, r.base));
         }
         regions_.push_back({logical_base, size_bytes, static_cast<std::uint8_t*>(host)});
     }
@@ -149,8 +149,10 @@ private:
     std::size_t chunk(std::uint64_t a, std::size_t want) const {
         std::uint64_t n = std::min<std::uint64_t>(want, page_bytes - a % page_bytes);
         for (auto const& r : regions_) {
-            if (a < r.base) n = std::min<std::uint64_t>(n, r.base - a);
-            else if (a < r.base + r.size) n = std::min<std::uint64_t>(n, r.base + r.size - a);
+            if (a < r.base)
+                n = std::min<std::uint64_t>(n, r.base - a);
+            else if (a < r.base + r.size)
+                n = std::min<std::uint64_t>(n, r.base + r.size - a);
         }
         return static_cast<std::size_t>(n);
     }

@@ -38,8 +38,8 @@ ViolationText parse_violation(std::string_view message) {
     t.port = std::string(field_after(message, " port="));
     auto cycle = field_after(message, " cycle=");
     auto [ptr, ec] = std::from_chars(cycle.data(), cycle.data() + cycle.size(), t.cycle);
-    t.well_formed = rule_ok && !t.port.empty() && !cycle.empty() && ec == std::errc{} &&
-                    ptr == cycle.data() + cycle.size();
+    t.well_formed =
+        rule_ok && !t.port.empty() && !cycle.empty() && ec == std::errc{} && ptr == cycle.data() + cycle.size();
     return t;
 }
 
@@ -48,8 +48,12 @@ ProtocolViolation::ProtocolViolation(std::vector<std::string> messages)
       messages_(messages.empty() ? std::vector<std::string>{"protocol violation"} : std::move(messages)),
       text_(parse_violation(messages_.front())) {}
 
-void set_on_violation(OnViolation mode) { g_mode = mode; }
-OnViolation on_violation() { return g_mode; }
+void set_on_violation(OnViolation mode) {
+    g_mode = mode;
+}
+OnViolation on_violation() {
+    return g_mode;
+}
 
 std::vector<std::string> recorded_violations() {
     std::lock_guard lock(g_mutex);
@@ -70,7 +74,9 @@ void throw_if_violated() {
     if (!messages.empty()) throw ProtocolViolation(std::move(messages));
 }
 
-std::uint64_t violation_count() { return g_count; }
+std::uint64_t violation_count() {
+    return g_count;
+}
 
 RecordViolations::RecordViolations(VerilatedContext* context)
     : context_(context ? context : Verilated::threadContextp()),

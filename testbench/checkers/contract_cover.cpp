@@ -35,11 +35,12 @@ std::map<std::string, std::uint64_t> rtl_cover_counts() {
 extern "C" void nicsim_contract_cover_declare(unsigned point, char const* name) {
     using namespace nicsim::checkers;
     if (point >= kMaxRtlCoverPoints)
-        throw std::logic_error(fmt::format("RTL cover point {} ({}) is past the {} the checkers have room for",
-                                           point, name, kMaxRtlCoverPoints));
+        throw std::logic_error(fmt::format("RTL cover point {} ({}) is past the {} the checkers have room for", point,
+                                           name, kMaxRtlCoverPoints));
     std::lock_guard lock(g_mutex);
     if (!g_names[point].empty() && g_names[point] != name)
-        throw std::logic_error(fmt::format("RTL cover point {} declared as '{}' and as '{}'", point, g_names[point], name));
+        throw std::logic_error(
+            fmt::format("RTL cover point {} declared as '{}' and as '{}'", point, g_names[point], name));
     g_names[point] = name;
 }
 

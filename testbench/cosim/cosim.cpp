@@ -38,8 +38,10 @@ struct CoSimulation::Impl {
 
     static void check_top(Scenario const& s) {
         if (s.top != "cpp")
-            throw ScenarioError(fmt::format("--top {}: CoSimulation is the C++ top (the SystemC top runs through "
-                                            "nicsim::systemc::run_on_systemc_top)", s.top));
+            throw ScenarioError(
+                fmt::format("--top {}: CoSimulation is the C++ top (the SystemC top runs through "
+                            "nicsim::systemc::run_on_systemc_top)",
+                            s.top));
     }
 
     // The monitor watches the DUT's ports after the host's bus models drive them; the timeline
@@ -67,7 +69,8 @@ struct CoSimulation::Impl {
         };
         // Wire frames are reported at their last beat; the BFMs' stamps give the first.
         auto first_beat = [this](wire::Frame const& f) {
-            std::uint64_t const span = f.first_beat_cycle && f.last_beat_cycle ? *f.last_beat_cycle - *f.first_beat_cycle : 0;
+            std::uint64_t const span =
+                f.first_beat_cycle && f.last_beat_cycle ? *f.last_beat_cycle - *f.first_beat_cycle : 0;
             return top.cycle() - span;
         };
         TrafficHooks h;
@@ -119,15 +122,35 @@ struct CoSimulation::Impl {
 
 CoSimulation::CoSimulation(Scenario scenario) : impl_(std::make_unique<Impl>(std::move(scenario))) {}
 CoSimulation::~CoSimulation() = default;
-Scenario const& CoSimulation::scenario() const noexcept { return impl_->sc; }
-void CoSimulation::on_progress(std::function<void(Progress const&)> cb) { impl_->workload.on_progress(std::move(cb)); }
-void CoSimulation::on_started(std::function<void()> cb) { impl_->workload.on_started(std::move(cb)); }
-sim::Kernel& CoSimulation::kernel() noexcept { return impl_->top.kernel(); }
-dut::Dut& CoSimulation::dut() noexcept { return impl_->top.dut(); }
-host::Host& CoSimulation::host() noexcept { return impl_->top.host(); }
-driver::Adapter* CoSimulation::adapter() noexcept { return impl_->workload.adapter(); }
-monitor::OwnershipMonitor* CoSimulation::ownership_monitor() noexcept { return impl_->ownership.get(); }
-monitor::PacketTimeline* CoSimulation::timeline() noexcept { return impl_->timeline.get(); }
-RunSummary CoSimulation::run() { return impl_->run(); }
+Scenario const& CoSimulation::scenario() const noexcept {
+    return impl_->sc;
+}
+void CoSimulation::on_progress(std::function<void(Progress const&)> cb) {
+    impl_->workload.on_progress(std::move(cb));
+}
+void CoSimulation::on_started(std::function<void()> cb) {
+    impl_->workload.on_started(std::move(cb));
+}
+sim::Kernel& CoSimulation::kernel() noexcept {
+    return impl_->top.kernel();
+}
+dut::Dut& CoSimulation::dut() noexcept {
+    return impl_->top.dut();
+}
+host::Host& CoSimulation::host() noexcept {
+    return impl_->top.host();
+}
+driver::Adapter* CoSimulation::adapter() noexcept {
+    return impl_->workload.adapter();
+}
+monitor::OwnershipMonitor* CoSimulation::ownership_monitor() noexcept {
+    return impl_->ownership.get();
+}
+monitor::PacketTimeline* CoSimulation::timeline() noexcept {
+    return impl_->timeline.get();
+}
+RunSummary CoSimulation::run() {
+    return impl_->run();
+}
 
 }  // namespace nicsim::cosim

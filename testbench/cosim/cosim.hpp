@@ -59,17 +59,17 @@ class Adapter;
 namespace nicsim::monitor {
 class OwnershipMonitor;
 class PacketTimeline;
-}
+}  // namespace nicsim::monitor
 
 namespace nicsim::cosim {
 
 struct Progress {
-    std::uint64_t packets_done = 0;     // tx_done + rx_done
-    std::uint64_t packets_total = 0;    // tx_total + rx_total
-    std::uint64_t tx_done = 0;          // TX frames completed to the OS
-    std::uint64_t tx_total = 0;         // TX frames the run sends (Scenario::packets)
-    std::uint64_t rx_done = 0;          // RX frames delivered or dropped
-    std::uint64_t rx_total = 0;         // RX frames the run waits for
+    std::uint64_t packets_done = 0;   // tx_done + rx_done
+    std::uint64_t packets_total = 0;  // tx_total + rx_total
+    std::uint64_t tx_done = 0;        // TX frames completed to the OS
+    std::uint64_t tx_total = 0;       // TX frames the run sends (Scenario::packets)
+    std::uint64_t rx_done = 0;        // RX frames delivered or dropped
+    std::uint64_t rx_total = 0;       // RX frames the run waits for
     std::uint64_t cycles = 0;
     double wall_seconds = 0;
 };
@@ -97,79 +97,79 @@ struct RunSummary {
     // what ran
     std::string config;
     unsigned data_width_bits = 0;
-    unsigned num_queues = 0;       // the configuration's NUM_QUEUES
-    unsigned queues = 0;           // in use
+    unsigned num_queues = 0;  // the configuration's NUM_QUEUES
+    unsigned queues = 0;      // in use
     std::uint64_t seed = 0;
     Mode mode = Mode::loopback;
     std::uint64_t clock_hz = 0;
     // verdict
     bool passed = false;
-    std::string failure;                       // why not (first reason), empty when passed
-    std::uint64_t failure_cycle = 0;           // when failed: the last rising edge simulated when
-                                               // the failure was found (waves cycle numbering)
-    std::vector<std::string> error_messages;   // scoreboard errors and the run's exception
+    std::string failure;                      // why not (first reason), empty when passed
+    std::uint64_t failure_cycle = 0;          // when failed: the last rising edge simulated when
+                                              // the failure was found (waves cycle numbering)
+    std::vector<std::string> error_messages;  // scoreboard errors and the run's exception
     // counts
-    std::uint64_t tx_packets = 0, tx_bytes = 0;   // seen on the wire
-    std::uint64_t rx_packets = 0, rx_bytes = 0;   // delivered to the OS
-    std::uint64_t tx_posted = 0;                  // submitted to the OS TX queues
-    std::uint64_t rx_injected = 0;                // put on the RX wire
-    std::uint64_t rx_padded = 0;                  // pcap records under 60 bytes padded to 60
-    std::uint64_t tx_offloaded = 0;               // TX frames with checksum insertion requested
-    std::uint64_t tx_multi_fragment = 0;          // TX frames of more than one fragment
-    std::uint64_t rx_multi_buffer = 0;            // RX frames delivered in more than one buffer
+    std::uint64_t tx_packets = 0, tx_bytes = 0;  // seen on the wire
+    std::uint64_t rx_packets = 0, rx_bytes = 0;  // delivered to the OS
+    std::uint64_t tx_posted = 0;                 // submitted to the OS TX queues
+    std::uint64_t rx_injected = 0;               // put on the RX wire
+    std::uint64_t rx_padded = 0;                 // pcap records under 60 bytes padded to 60
+    std::uint64_t tx_offloaded = 0;              // TX frames with checksum insertion requested
+    std::uint64_t tx_multi_fragment = 0;         // TX frames of more than one fragment
+    std::uint64_t rx_multi_buffer = 0;           // RX frames delivered in more than one buffer
     std::vector<QueueCounts> per_queue;
-    std::map<std::string, std::uint64_t> drops;   // by reason
+    std::map<std::string, std::uint64_t> drops;  // by reason
     std::uint64_t dropped = 0;
-    std::uint64_t errors = 0;                     // scoreboard errors + run errors + unexpected ring errors
-    std::uint64_t ring_errors = 0;                // hardware rings that entered error (driver stats); each
-                                                  // one recovered by a ring reset
-    std::uint64_t unexpected_ring_errors = 0;     // of ring_errors, those no fault explains
+    std::uint64_t errors = 0;                  // scoreboard errors + run errors + unexpected ring errors
+    std::uint64_t ring_errors = 0;             // hardware rings that entered error (driver stats); each
+                                               // one recovered by a ring reset
+    std::uint64_t unexpected_ring_errors = 0;  // of ring_errors, those no fault explains
     std::uint64_t lost = 0;
     std::uint64_t tx_missing = 0;
     std::uint64_t verifier_violations = 0;
-    std::uint64_t protocol_violations = 0;        // bus checkers (SVA) and BFM checks
-    std::uint64_t ownership_violations = 0;       // DMA outside what the NIC owns (ownership monitor)
+    std::uint64_t protocol_violations = 0;   // bus checkers (SVA) and BFM checks
+    std::uint64_t ownership_violations = 0;  // DMA outside what the NIC owns (ownership monitor)
     host::MemoryOrder memory_order = host::MemoryOrder::strong;
-    std::uint64_t ordering_violations = 0;        // stale memory seen for a missing barrier (weak ordering)
+    std::uint64_t ordering_violations = 0;  // stale memory seen for a missing barrier (weak ordering)
     std::uint64_t interrupts = 0;
     std::uint64_t mmio_reads = 0, mmio_writes = 0;
     // faults (docs/faults.md)
-    std::map<std::string, std::uint64_t> faults_injected;     // by kind, injections that took effect
-    std::map<std::string, std::uint64_t> faults_not_fired;    // by spec, injections that never did
-    std::map<std::string, std::uint64_t> ring_errors_by_code; // err_e name -> entries into error
-    std::uint64_t expected_errors = 0;    // ring errors the faults explain + register refusals
-    std::uint64_t unexpected_errors = 0;  // ring errors beyond them + answers the contract forbids
-    std::map<std::string, std::uint64_t> tx_drops;            // TX frames returned unsent, by reason
+    std::map<std::string, std::uint64_t> faults_injected;      // by kind, injections that took effect
+    std::map<std::string, std::uint64_t> faults_not_fired;     // by spec, injections that never did
+    std::map<std::string, std::uint64_t> ring_errors_by_code;  // err_e name -> entries into error
+    std::uint64_t expected_errors = 0;                         // ring errors the faults explain + register refusals
+    std::uint64_t unexpected_errors = 0;                       // ring errors beyond them + answers the contract forbids
+    std::map<std::string, std::uint64_t> tx_drops;             // TX frames returned unsent, by reason
     std::uint64_t tx_dropped = 0;
-    std::uint64_t tx_duplicates = 0;      // TX frames seen twice on the wire: always an error
+    std::uint64_t tx_duplicates = 0;               // TX frames seen twice on the wire: always an error
     std::uint64_t tx_sent_without_completion = 0;  // sent (RING_TAKEN), completion lost: returned as sent
-    std::uint64_t queue_resets = 0;       // rings reset on request (queue-reset faults, hang check);
-                                          // ring resets in all: ring_errors + queue_resets
-    std::uint64_t hang_resets = 0;        // of which by the OS's TX hang check
+    std::uint64_t queue_resets = 0;                // rings reset on request (queue-reset faults, hang check);
+                                                   // ring resets in all: ring_errors + queue_resets
+    std::uint64_t hang_resets = 0;                 // of which by the OS's TX hang check
     // limits used (run_limits: the options, raised to what the scenario makes normal)
     std::uint64_t hang_check_cycles = 0, watchdog_cycles = 0, max_cycles = 0;
-    bool limits_raised = false;        // the hang check or the watchdog is longer than its default
+    bool limits_raised = false;  // the hang check or the watchdog is longer than its default
     // time
     std::uint64_t cycles = 0;          // every kernel cycle, reset and bring-up included
     std::uint64_t traffic_cycles = 0;  // first frame submitted .. last frame accounted for
     double wall_seconds = 0;
     double sim_cycles_per_second = 0;
-    double packets_per_second = 0;     // (tx + rx packets) per wall second
-    double tx_gbit_per_second = 0;     // at clock_hz over traffic_cycles
+    double packets_per_second = 0;  // (tx + rx packets) per wall second
+    double tx_gbit_per_second = 0;  // at clock_hz over traffic_cycles
     double rx_gbit_per_second = 0;
-    LatencyStats tx_latency;           // TxQueue::submit -> TX completion callback
-    LatencyStats rx_latency;           // first beat on the RX wire -> OS RX delivery
+    LatencyStats tx_latency;  // TxQueue::submit -> TX completion callback
+    LatencyStats rx_latency;  // first beat on the RX wire -> OS RX delivery
     // trace
     std::vector<WavesDump> waves_ring_dumps;  // --waves-ring files written on SIGUSR1
-    std::string trace_file;            // the FST written (Scenario::trace_path), "" if the run
-                                       // never reached the window (or there was none)
+    std::string trace_file;                   // the FST written (Scenario::trace_path), "" if the run
+                                              // never reached the window (or there was none)
     // outputs (--trace, --pcap-out, --timeline, --timeline-csv) that could not be written, one
     // line each naming the option and the file; they do not change the verdict
     std::vector<std::string> output_errors;
-    int interrupted_by = 0;            // the signal that ended the run early (stop_request.hpp), or 0
+    int interrupted_by = 0;  // the signal that ended the run early (stop_request.hpp), or 0
     // tap mode (docs/real-traffic.md): what crossed the TAP devices, and what ended the traffic
     tap::TapStats tap;
-    std::string tap_ended_by;          // "SIGINT", "SIGTERM" or "--duration"
+    std::string tap_ended_by;  // "SIGINT", "SIGTERM" or "--duration"
     unsigned tap_mtu = 0;
     // contract coverage (docs/coverage.md): hits of every cover point, when it was collected
     // (the C++ top with its ownership monitor on; not the SystemC top)

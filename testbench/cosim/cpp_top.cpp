@@ -36,15 +36,16 @@ CppTop::CppTop(Scenario const& sc) {
                                         fmt::join(names, ", ")));
     dut_ = dut::make_dut(sc.config);
     if (sc.trace_threads && *sc.trace_threads != dut_->trace_threads())
-        throw ScenarioError(fmt::format("--trace-threads: {} is not what {} was verilated with ({}; see "
-                                        "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
-                                        *sc.trace_threads, sc.config, dut_->trace_threads()));
+        throw ScenarioError(
+            fmt::format("--trace-threads: {} is not what {} was verilated with ({}; see "
+                        "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
+                        *sc.trace_threads, sc.config, dut_->trace_threads()));
 
     sim::KernelConfig kc;
     kc.seed = sc.seed;
     // Progress (a packet, an MMIO read) must come within the watchdog the scenario makes normal.
-    kc.watchdog_cycles = run_limits(sc, dut_->config().data_bytes(),
-                                    sc.queues ? sc.queues : dut_->config().num_queues).watchdog_cycles;
+    kc.watchdog_cycles =
+        run_limits(sc, dut_->config().data_bytes(), sc.queues ? sc.queues : dut_->config().num_queues).watchdog_cycles;
     // The kernel checks the limit after every cycle, inside blocking register reads too: the run
     // simulates at most --max-cycles cycles, exactly (the workload's own check runs between
     // cycles only, and guards the default limit).
@@ -59,13 +60,14 @@ CppTop::CppTop(Scenario const& sc) {
         }
         if (sc.waves_ring_cycles) {
             // Segments beside the output, hidden and named after it and this process.
-            std::filesystem::path stem = trace_out_->write_path().parent_path() /
-                                         fmt::format(".{}.ring-{}", std::filesystem::path(sc.trace_path).filename().string(),
-                                                     ::getpid());
+            std::filesystem::path stem =
+                trace_out_->write_path().parent_path() /
+                fmt::format(".{}.ring-{}", std::filesystem::path(sc.trace_path).filename().string(), ::getpid());
             recorder_ = std::make_unique<sim::FlightRecorder>(*kernel_, stem, sc.waves_ring_cycles,
                                                               dut::TraceOptions{sc.trace_scopes, sc.trace_depth});
             kernel_->add_between_cycles([this] {
-                if (take_waves_request()) [[unlikely]] write_requested_waves();
+                if (take_waves_request()) [[unlikely]]
+                    write_requested_waves();
             });
         }
     }
@@ -88,12 +90,12 @@ CppTop::CppTop(Scenario const& sc) {
     auto& ports = dut_->ports();
     bfm::AxisSourceConfig src_cfg;
     src_cfg.pause.set_probability(sc.rx_stall_percent / 100.0);
-    rx_src_ = std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"),
-                                                kernel_->rng(), src_cfg);
+    rx_src_ =
+        std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"), kernel_->rng(), src_cfg);
     bfm::AxisSinkConfig sink_cfg;
     sink_cfg.pause.set_probability(sc.tx_stall_percent / 100.0);
-    tx_sink_ = std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"),
-                                               kernel_->rng(), sink_cfg);
+    tx_sink_ =
+        std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"), kernel_->rng(), sink_cfg);
     rx_src_->keep_sent(false);
     tx_sink_->keep(false);
     kernel_->add_bfm(*rx_src_);
@@ -155,7 +157,9 @@ Platform::RegisterProbe CppTop::probe_register(bool write, std::uint16_t offset,
     return p;
 }
 
-void CppTop::start_wire(wire::WirePeer& peer) { ticker_->peer = &peer; }
+void CppTop::start_wire(wire::WirePeer& peer) {
+    ticker_->peer = &peer;
+}
 
 void CppTop::write_requested_waves() {
     // NAME.fst -> NAME.usr1-K.fst beside it, K counting from 1.

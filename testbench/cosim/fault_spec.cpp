@@ -17,9 +17,9 @@ namespace {
 namespace c = nicsim::contract;
 
 constexpr std::array<char const*, kFaultKinds> kNames = {
-    "dma-desc-read", "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over",
-    "tx-chain-long", "tx-no-eop",     "rx-runt",      "rx-oversize",   "rx-bad",      "rx-starve",
-    "doorbell-range", "reg-undefined", "reg-readonly", "queue-reset",  "cancel"};
+    "dma-desc-read",  "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over",
+    "tx-chain-long",  "tx-no-eop",     "rx-runt",      "rx-oversize",   "rx-bad",      "rx-starve",
+    "doorbell-range", "reg-undefined", "reg-readonly", "queue-reset",   "cancel"};
 
 bool has_direction(FaultKind k) {
     return k == FaultKind::dma_desc_read || k == FaultKind::dma_cpl_write || k == FaultKind::doorbell_range ||
@@ -36,9 +36,13 @@ std::uint64_t parse_number(std::string_view spec, std::string_view key, std::str
 
 }  // namespace
 
-char const* to_string(FaultKind k) { return kNames[static_cast<std::size_t>(k)]; }
+char const* to_string(FaultKind k) {
+    return kNames[static_cast<std::size_t>(k)];
+}
 
-std::string fault_kind_names() { return fmt::format("{}", fmt::join(kNames, ", ")); }
+std::string fault_kind_names() {
+    return fmt::format("{}", fmt::join(kNames, ", "));
+}
 
 FaultSpec parse_fault(std::string_view spec) {
     FaultSpec f;
@@ -66,8 +70,7 @@ FaultSpec parse_fault(std::string_view spec) {
         } else if (key == "dir") {
             if (value != "tx" && value != "rx")
                 throw ScenarioError(fmt::format("--fault {}: dir={} is not tx or rx", spec, value));
-            if (!has_direction(f.kind))
-                throw ScenarioError(fmt::format("--fault {}: {} has no dir", spec, kind));
+            if (!has_direction(f.kind)) throw ScenarioError(fmt::format("--fault {}: {} has no dir", spec, kind));
             f.tx = value == "tx";
         } else if (key == "at") {
             f.at = parse_number(spec, key, value);
@@ -91,8 +94,8 @@ FaultSpec parse_fault(std::string_view spec) {
                 throw ScenarioError(fmt::format("--fault {}: cycles= is only for rx-starve", spec));
             f.cycles = parse_number(spec, key, value);
         } else {
-            throw ScenarioError(fmt::format("--fault {}: unknown key '{}' (queue, dir, at, count, every, rate, cycles)",
-                                            spec, key));
+            throw ScenarioError(
+                fmt::format("--fault {}: unknown key '{}' (queue, dir, at, count, every, rate, cycles)", spec, key));
         }
     }
     if (f.rate > 0 && timed)
@@ -119,10 +122,10 @@ std::vector<FaultSpec> soak_faults() {
     // Rates per TX frame (wire kinds: per RX frame). Ring-stopping faults are rarer than frame
     // damage: each costs a recovery (MMIO reads, a quiet wait) and, on RX, the frames in flight.
     std::vector<std::pair<FaultKind, double>> const rates = {
-        {FaultKind::dma_desc_read, 2e-4}, {FaultKind::dma_data_read, 2e-4}, {FaultKind::dma_rx_write, 2e-4},
-        {FaultKind::dma_cpl_write, 2e-4}, {FaultKind::tx_zero_len, 2e-4},   {FaultKind::tx_len_over, 2e-4},
-        {FaultKind::tx_chain_long, 2e-4}, {FaultKind::tx_no_eop, 5e-5},     {FaultKind::rx_runt, 2e-3},
-        {FaultKind::rx_oversize, 5e-4},   {FaultKind::rx_bad, 2e-3},        {FaultKind::rx_starve, 1e-4},
+        {FaultKind::dma_desc_read, 2e-4},  {FaultKind::dma_data_read, 2e-4}, {FaultKind::dma_rx_write, 2e-4},
+        {FaultKind::dma_cpl_write, 2e-4},  {FaultKind::tx_zero_len, 2e-4},   {FaultKind::tx_len_over, 2e-4},
+        {FaultKind::tx_chain_long, 2e-4},  {FaultKind::tx_no_eop, 5e-5},     {FaultKind::rx_runt, 2e-3},
+        {FaultKind::rx_oversize, 5e-4},    {FaultKind::rx_bad, 2e-3},        {FaultKind::rx_starve, 1e-4},
         {FaultKind::doorbell_range, 1e-4}, {FaultKind::reg_undefined, 2e-4}, {FaultKind::reg_readonly, 2e-4},
         {FaultKind::queue_reset, 1e-4},
     };

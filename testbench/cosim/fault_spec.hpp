@@ -50,7 +50,7 @@ std::string fault_kind_names();
 struct FaultSpec {
     FaultKind kind = FaultKind::dma_desc_read;
     std::optional<unsigned> queue;
-    std::optional<bool> tx;          // dir=tx (true) / rx (false)
+    std::optional<bool> tx;  // dir=tx (true) / rx (false)
     std::optional<std::uint64_t> at;
     std::uint64_t count = 1;
     std::optional<std::uint64_t> every;

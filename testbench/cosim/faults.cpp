@@ -15,7 +15,9 @@ namespace {
 
 namespace c = nicsim::contract;
 
-bool is_wire_kind(FaultKind k) { return k == FaultKind::rx_runt || k == FaultKind::rx_oversize || k == FaultKind::rx_bad; }
+bool is_wire_kind(FaultKind k) {
+    return k == FaultKind::rx_runt || k == FaultKind::rx_oversize || k == FaultKind::rx_bad;
+}
 
 std::optional<c::err_e> error_of(FaultKind k) {
     switch (k) {
@@ -51,17 +53,23 @@ bool overlaps(std::uint64_t lo, std::uint64_t hi, std::uint64_t base, std::uint6
 
 FaultInjector::FaultInjector(std::vector<FaultSpec> specs, std::uint64_t seed, std::uint64_t packets, unsigned queues,
                              std::uint32_t hw_tx_ring_entries, Platform& hw)
-    : rng_(seed), queues_(queues), hw_tx_entries_(hw_tx_ring_entries), hw_(hw), pending_desc_(queues),
+    : rng_(seed),
+      queues_(queues),
+      hw_tx_entries_(hw_tx_ring_entries),
+      hw_(hw),
+      pending_desc_(queues),
       starved_until_(queues, 0) {
     if (!specs.empty() && !hw.supports_faults())
         throw ScenarioError("--fault: this hardware top has no fault injection");
     for (auto& f : specs) {
         if (f.queue && *f.queue >= queues)
-            throw ScenarioError(fmt::format("--fault {}: queue={} is not in use (queues 0..{})", to_string(f), *f.queue,
-                                            queues - 1));
+            throw ScenarioError(
+                fmt::format("--fault {}: queue={} is not in use (queues 0..{})", to_string(f), *f.queue, queues - 1));
         if (f.kind == FaultKind::tx_chain_long && hw_tx_ring_entries <= static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
-            throw ScenarioError(fmt::format("--fault {}: a chain of {} descriptors needs TX rings of more than {} entries "
-                                            "(--ring-size)", to_string(f), c::MAX_TX_FRAGS, c::MAX_TX_FRAGS));
+            throw ScenarioError(
+                fmt::format("--fault {}: a chain of {} descriptors needs TX rings of more than {} entries "
+                            "(--ring-size)",
+                            to_string(f), c::MAX_TX_FRAGS, c::MAX_TX_FRAGS));
         Schedule s{f, {}, 0, 0};
         if (f.rate == 0) {
             std::uint64_t const at = f.at.value_or(std::max<std::uint64_t>(1, packets / 3));
@@ -78,7 +86,9 @@ bool FaultInjector::has(FaultKind k) const {
     return std::any_of(schedules_.begin(), schedules_.end(), [k](Schedule const& s) { return s.spec.kind == k; });
 }
 
-void FaultInjector::attach(driver::Adapter& adapter) { adapter_ = &adapter; }
+void FaultInjector::attach(driver::Adapter& adapter) {
+    adapter_ = &adapter;
+}
 
 void FaultInjector::count(FaultKind k) {
     ++injected_[to_string(k)];
@@ -117,7 +127,8 @@ driver::TxDescriptorFault FaultInjector::tx_descriptor_fault(unsigned queue, std
 
 std::optional<scoreboard::DropReason> FaultInjector::on_tx_submitted(unsigned queue, std::uint64_t frame_id) {
     for (auto& s : schedules_)
-        if (s.spec.rate > 0 && !is_wire_kind(s.spec.kind) && std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
+        if (s.spec.rate > 0 && !is_wire_kind(s.spec.kind) &&
+            std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
             ++s.due;
     auto& pending = pending_desc_[queue];
     if (pending.empty()) return std::nullopt;
@@ -130,7 +141,8 @@ std::optional<scoreboard::DropReason> FaultInjector::on_tx_submitted(unsigned qu
 
 void FaultInjector::on_rx_frame(wire::Frame& f) {
     for (auto& s : schedules_)
-        if (s.spec.rate > 0 && is_wire_kind(s.spec.kind) && std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
+        if (s.spec.rate > 0 && is_wire_kind(s.spec.kind) &&
+            std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
             ++pending_wire_[s.spec.kind];
     for (FaultKind k : {FaultKind::rx_runt, FaultKind::rx_oversize, FaultKind::rx_bad}) {
         auto it = pending_wire_.find(k);
@@ -142,9 +154,9 @@ void FaultInjector::on_rx_frame(wire::Frame& f) {
             f.bytes.resize(std::uniform_int_distribution<std::size_t>(14, driver::kMinRxFrameBytes - 1)(rng_));
             break;
         case FaultKind::rx_oversize:
-            f.bytes.resize(static_cast<std::size_t>(c::MAX_FRAME_BYTES) +
-                               std::uniform_int_distribution<std::size_t>(1, 300)(rng_),
-                           0x5a);
+            f.bytes.resize(
+                static_cast<std::size_t>(c::MAX_FRAME_BYTES) + std::uniform_int_distribution<std::size_t>(1, 300)(rng_),
+                0x5a);
             break;
         default: f.bad = true; break;
         }
@@ -153,15 +165,19 @@ void FaultInjector::on_rx_frame(wire::Frame& f) {
     }
 }
 
-bool FaultInjector::rx_starved(unsigned queue) const { return hw_.cycle() < starved_until_[queue]; }
+bool FaultInjector::rx_starved(unsigned queue) const {
+    return hw_.cycle() < starved_until_[queue];
+}
 
 void FaultInjector::tick(std::uint64_t tx_submitted) {
     if (!adapter_) return;
     for (auto& s : schedules_) {
         while (s.next < s.points.size() && s.points[s.next] <= tx_submitted) {
             ++s.next;
-            if (is_wire_kind(s.spec.kind)) ++pending_wire_[s.spec.kind];
-            else fire(s.spec);
+            if (is_wire_kind(s.spec.kind))
+                ++pending_wire_[s.spec.kind];
+            else
+                fire(s.spec);
         }
         for (; s.due > 0; --s.due) fire(s.spec);
     }
@@ -210,8 +226,10 @@ void FaultInjector::fire(FaultSpec const& spec) {
         probe_refused(true, c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS), 0, "RING_STAT_DROPS (RO)");
         auto const magic = hw_.probe_register(false, c::REG_ID_MAGIC, 0);
         if (magic.resp != 0 || magic.data != static_cast<std::uint32_t>(c::NIC_MAGIC))
-            problems_.push_back(fmt::format("reg-readonly: REG_ID_MAGIC reads {:#010x} (response {}) after the refused "
-                                            "write, expected {:#010x}", magic.data, magic.resp, c::NIC_MAGIC));
+            problems_.push_back(
+                fmt::format("reg-readonly: REG_ID_MAGIC reads {:#010x} (response {}) after the refused "
+                            "write, expected {:#010x}",
+                            magic.data, magic.resp, c::NIC_MAGIC));
         count(spec.kind);
         break;
     }
@@ -235,9 +253,10 @@ void FaultInjector::fire(FaultSpec const& spec) {
 void FaultInjector::probe_refused(bool write, std::uint16_t offset, std::uint32_t value, char const* what) {
     auto const r = hw_.probe_register(write, offset, value);
     if (r.resp == 0 || (!write && r.data != 0))
-        problems_.push_back(fmt::format("register {} of {:#06x} ({}): answered response {} data {:#x}, the contract says "
-                                        "SLVERR{}", write ? "write" : "read", offset, what, r.resp, r.data,
-                                        write ? "" : " with data 0"));
+        problems_.push_back(
+            fmt::format("register {} of {:#06x} ({}): answered response {} data {:#x}, the contract says "
+                        "SLVERR{}",
+                        write ? "write" : "read", offset, what, r.resp, r.data, write ? "" : " with data 0"));
     else
         ++register_refusals_;
 }

@@ -79,7 +79,7 @@ private:
         FaultSpec spec;
         std::vector<std::uint64_t> points;  // TX frames submitted, ascending
         std::size_t next = 0;
-        std::uint64_t due = 0;              // rate: injections drawn, not yet carried out
+        std::uint64_t due = 0;  // rate: injections drawn, not yet carried out
     };
     void fire(FaultSpec const& spec);
     bool dma_hook(bool write, std::uint64_t lo, std::uint64_t hi);
@@ -93,8 +93,8 @@ private:
     std::uint32_t hw_tx_entries_;
     Platform& hw_;
     driver::Adapter* adapter_ = nullptr;
-    std::vector<Armed> armed_;                                       // one-shot DMA faults
-    std::vector<std::vector<FaultKind>> pending_desc_;               // per queue: next frame's fault
+    std::vector<Armed> armed_;                                             // one-shot DMA faults
+    std::vector<std::vector<FaultKind>> pending_desc_;                     // per queue: next frame's fault
     std::map<std::pair<unsigned, std::uint64_t>, FaultKind> desc_faults_;  // (queue, frame id)
     std::set<std::pair<unsigned, std::uint64_t>> desc_applied_;
     std::map<FaultKind, std::uint64_t> pending_wire_;

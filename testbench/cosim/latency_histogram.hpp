@@ -26,7 +26,8 @@ public:
     /// The smallest recorded value v' (to bucket precision) with at least q of the values <= v'.
     std::uint64_t quantile(double q) const noexcept {
         if (count_ == 0) return 0;
-        auto const rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
+        auto const rank =
+            std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
         std::uint64_t seen = 0;
         for (std::size_t b = 0; b < kBuckets; ++b) {
             seen += counts_[b];

@@ -90,8 +90,8 @@ public:
     virtual bool supports_faults() const { return false; }
     virtual void set_dma_fault(DmaFaultHook hook) { (void)hook; }
     struct RegisterProbe {
-        std::uint8_t resp = 0;    // AXI response: 0 OKAY, 2 SLVERR
-        std::uint32_t data = 0;   // reads: the data returned
+        std::uint8_t resp = 0;   // AXI response: 0 OKAY, 2 SLVERR
+        std::uint32_t data = 0;  // reads: the data returned
     };
     /// One register access that may be refused (SLVERR is then the expected answer, not a run
     /// failure). Earlier posted writes complete first; a write is flushed before it returns.

@@ -27,38 +27,38 @@ inline constexpr std::uint64_t kDefaultHangCheckCycles = 40'000;
 
 /// --mode tap: the two TAP devices and how long the run lasts (tap/tap_link.hpp).
 struct TapSettings {
-    std::string host = "nsim0";        // the OS's network stack (its frames are the TX traffic)
-    std::string wire = "nsimwire0";    // the link partner's port
+    std::string host = "nsim0";          // the OS's network stack (its frames are the TX traffic)
+    std::string wire = "nsimwire0";      // the link partner's port
     std::string host_netns, wire_netns;  // network namespaces by name; "" = nicsim's own
-    unsigned mtu = 0;                  // 0: the NIC's largest frame less the Ethernet header
-    double duration_seconds = 0;       // wall seconds of traffic; 0: until SIGINT or SIGTERM
+    unsigned mtu = 0;                    // 0: the NIC's largest frame less the Ethernet header
+    double duration_seconds = 0;         // wall seconds of traffic; 0: until SIGINT or SIGTERM
 };
 
 struct Scenario {
-    std::string top = "cpp";                 // hardware top: cpp (CppTop, CoSimulation) or systemc
-                                             // (systemc/: nicsim::systemc::run_on_systemc_top)
-    std::string config = "dw64_q4";          // a name of nicsim::dut::dut_config_names()
+    std::string top = "cpp";         // hardware top: cpp (CppTop, CoSimulation) or systemc
+                                     // (systemc/: nicsim::systemc::run_on_systemc_top)
+    std::string config = "dw64_q4";  // a name of nicsim::dut::dut_config_names()
     std::uint64_t seed = 1;
-    std::uint32_t queues = 0;                // queue pairs in use; 0 = the configuration's NUM_QUEUES
-    std::uint64_t packets = 2000;            // TX frames the OS sends (every mode); generate mode:
-                                             // as many frames again come in from the wire
-    std::size_t min_size = 60;               // frame bytes without FCS (uniform between min and max)
+    std::uint32_t queues = 0;      // queue pairs in use; 0 = the configuration's NUM_QUEUES
+    std::uint64_t packets = 2000;  // TX frames the OS sends (every mode); generate mode:
+                                   // as many frames again come in from the wire
+    std::size_t min_size = 60;     // frame bytes without FCS (uniform between min and max)
     std::size_t max_size = 1514;
-    std::optional<wire::SizeDist> sizes;     // overrides min/max_size (e.g. SizeDist::imix())
+    std::optional<wire::SizeDist> sizes;  // overrides min/max_size (e.g. SizeDist::imix())
     Mode mode = Mode::loopback;
-    std::string pcap_in;                     // pcap mode: frames replayed into RX
-    std::string pcap_out;                    // every wire frame, both directions (.pcap or .pcapng)
-    TapSettings tap;                         // tap mode
-    std::uint32_t mem_latency_min = 0;       // host memory read/write latency, cycles (uniform)
+    std::string pcap_in;                // pcap mode: frames replayed into RX
+    std::string pcap_out;               // every wire frame, both directions (.pcap or .pcapng)
+    TapSettings tap;                    // tap mode
+    std::uint32_t mem_latency_min = 0;  // host memory read/write latency, cycles (uniform)
     std::uint32_t mem_latency_max = 0;
-    double mem_stall_percent = 0;            // AXI4 slave: each channel stalls this % of cycles
-    double tx_stall_percent = 0;             // TX wire sink: tready low this % of cycles
-    double rx_stall_percent = 0;             // RX wire source: tvalid low this % of cycles
-    std::uint32_t ring_size = 256;           // OS packet rings and hardware rings (see README)
-    std::uint16_t irq_packets = 1;           // interrupt moderation (IRQ_MOD_PKTS): completions per
-    std::uint16_t irq_holdoff_cycles = 0;    // interrupt, and the holdoff timer (IRQ_MOD_CYCLES, 0 = none)
-    std::uint64_t max_cycles = 0;            // 0: 1'000'000 + per packet 20'000 (or 4 x a maximal
-                                             // frame's time, RunLimits::frame_cycles, if longer)
+    double mem_stall_percent = 0;          // AXI4 slave: each channel stalls this % of cycles
+    double tx_stall_percent = 0;           // TX wire sink: tready low this % of cycles
+    double rx_stall_percent = 0;           // RX wire source: tvalid low this % of cycles
+    std::uint32_t ring_size = 256;         // OS packet rings and hardware rings (see README)
+    std::uint16_t irq_packets = 1;         // interrupt moderation (IRQ_MOD_PKTS): completions per
+    std::uint16_t irq_holdoff_cycles = 0;  // interrupt, and the holdoff timer (IRQ_MOD_CYCLES, 0 = none)
+    std::uint64_t max_cycles = 0;          // 0: 1'000'000 + per packet 20'000 (or 4 x a maximal
+                                           // frame's time, RunLimits::frame_cycles, if longer)
     // Cycles without a packet event before the run is declared stuck (0 = off). Unset: the
     // default, raised to what the scenario's stalls, latency and frame sizes make normal
     // (run_limits, workload.hpp); set: exactly that.
@@ -68,9 +68,9 @@ struct Scenario {
     std::string trace_path;
     std::uint64_t trace_first_cycle = 0;
     std::uint64_t trace_last_cycle = ~std::uint64_t{0};
-    int trace_depth = 0;                     // $dumpvars levels below each scope (0 = all)
-    std::vector<std::string> trace_scopes;   // dotted scopes, e.g. "nic_top.nic_top.tx"; empty = all
-    std::optional<unsigned> trace_threads;   // must equal what the model was verilated with
+    int trace_depth = 0;                    // $dumpvars levels below each scope (0 = all)
+    std::vector<std::string> trace_scopes;  // dotted scopes, e.g. "nic_top.nic_top.tx"; empty = all
+    std::optional<unsigned> trace_threads;  // must equal what the model was verilated with
     // Flight recorder (sim/flight_recorder.hpp): trace_path holds the last this many cycles (0:
     // off, the trace window applies); SIGUSR1 writes them to numbered files beside it at once.
     std::uint64_t waves_ring_cycles = 0;
@@ -83,12 +83,12 @@ struct Scenario {
     // Progress: called every progress_interval_cycles (0 = never) and once at the end.
     std::uint64_t progress_interval_cycles = 0;
     // Views (testbench/monitor/README.md).
-    bool ownership_monitor = true;           // check every DMA access against the ownership contract
-    std::string timeline_json;               // packet timeline, Chrome/Perfetto trace-event JSON
-    std::string timeline_csv;                // packet timeline, one CSV row per packet
+    bool ownership_monitor = true;  // check every DMA access against the ownership contract
+    std::string timeline_json;      // packet timeline, Chrome/Perfetto trace-event JSON
+    std::string timeline_csv;       // packet timeline, one CSV row per packet
     // Faults (docs/faults.md): each injected as its spec says, each outcome accounted for.
     std::vector<FaultSpec> faults;
-    std::uint32_t rx_buffer_bytes = 2048;      // OS RX buffer capacity (multiple of 64, >= 128)
+    std::uint32_t rx_buffer_bytes = 2048;  // OS RX buffer capacity (multiple of 64, >= 128)
     // The OS's TX hang check: a queue with frames in flight and no TX completion for this many
     // cycles is reset (Adapter::request_ring_reset). 0 = off. Unset: the default, raised like
     // the watchdog's.

@@ -16,8 +16,10 @@ inline std::string one_line(std::string_view text) {
     out.reserve(text.size());
     for (char ch : text) {
         auto const byte = static_cast<unsigned char>(ch);
-        if (byte < 0x20 || byte == 0x7f) out += fmt::format("\\x{:02x}", byte);
-        else out += ch;
+        if (byte < 0x20 || byte == 0x7f)
+            out += fmt::format("\\x{:02x}", byte);
+        else
+            out += ch;
     }
     return out;
 }

@@ -142,60 +142,71 @@ std::string format_summary(RunSummary const& s) {
     }
     std::string drops;
     for (auto const& [r, n] : s.drops) drops += fmt::format("{}{} {}", drops.empty() ? "" : ", ", r, n);
-    o += fmt::format("  dropped {} ({}), lost {}, TX missing {}, errors {}, ring errors {} ({} expected from faults), "
-                     "verifier violations {}, protocol violations {}, ownership violations {}, ordering violations {}\n",
-                     s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
-                     s.ring_errors - std::min(s.ring_errors, s.unexpected_ring_errors), s.verifier_violations,
-                     s.protocol_violations, s.ownership_violations, s.ordering_violations);
+    o += fmt::format(
+        "  dropped {} ({}), lost {}, TX missing {}, errors {}, ring errors {} ({} expected from faults), "
+        "verifier violations {}, protocol violations {}, ownership violations {}, ordering violations {}\n",
+        s.dropped, drops.empty() ? "none" : drops, s.lost, s.tx_missing, s.errors, s.ring_errors,
+        s.ring_errors - std::min(s.ring_errors, s.unexpected_ring_errors), s.verifier_violations, s.protocol_violations,
+        s.ownership_violations, s.ordering_violations);
     if (!s.faults_injected.empty() || s.ring_errors || s.tx_dropped || s.queue_resets || s.tx_duplicates ||
         s.tx_sent_without_completion) {
         std::string inj, codes, txd;
         for (auto const& [k, n] : s.faults_injected) inj += fmt::format("{}{} {}", inj.empty() ? "" : ", ", k, n);
-        for (auto const& [k, n] : s.ring_errors_by_code) codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", k, n);
+        for (auto const& [k, n] : s.ring_errors_by_code)
+            codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", k, n);
         for (auto const& [k, n] : s.tx_drops) txd += fmt::format("{}{} {}", txd.empty() ? "" : ", ", k, n);
         o += fmt::format("  faults injected: {}\n", inj.empty() ? "none" : inj);
-        o += fmt::format("  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
-                         "sent without completion {} (returned as sent); TX duplicates {}; ring resets {} ({} to "
-                         "recover from ring errors, {} on request of which hang check {})\n",
-                         s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
-                         txd.empty() ? "none" : txd, s.tx_sent_without_completion, s.tx_duplicates,
-                         s.ring_errors + s.queue_resets, s.ring_errors, s.queue_resets, s.hang_resets);
+        o += fmt::format(
+            "  errors expected {}, unexpected {}; ring errors: {}; TX returned unsent {} ({}); TX "
+            "sent without completion {} (returned as sent); TX duplicates {}; ring resets {} ({} to "
+            "recover from ring errors, {} on request of which hang check {})\n",
+            s.expected_errors, s.unexpected_errors, codes.empty() ? "none" : codes, s.tx_dropped,
+            txd.empty() ? "none" : txd, s.tx_sent_without_completion, s.tx_duplicates, s.ring_errors + s.queue_resets,
+            s.ring_errors, s.queue_resets, s.hang_resets);
     }
     if (!s.faults_not_fired.empty()) {
         std::string nf;
-        for (auto const& [spec, n] : s.faults_not_fired) nf += fmt::format("{}{} ({})", nf.empty() ? "" : ", ", spec, n);
-        o += fmt::format("  warning: faults that never took effect: {}: the run ended before their time came (at= "
-                         "counts TX frames submitted: {}), or nothing came by for them to strike\n",
-                         nf, s.tx_posted);
+        for (auto const& [spec, n] : s.faults_not_fired)
+            nf += fmt::format("{}{} ({})", nf.empty() ? "" : ", ", spec, n);
+        o += fmt::format(
+            "  warning: faults that never took effect: {}: the run ended before their time came (at= "
+            "counts TX frames submitted: {}), or nothing came by for them to strike\n",
+            nf, s.tx_posted);
     }
-    o += fmt::format("  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n",
-                     mhz, s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
+    o += fmt::format(
+        "  throughput at {:g} MHz (stated clock): TX {:.2f} Gbit/s, RX {:.2f} Gbit/s over {} traffic cycles\n", mhz,
+        s.tx_gbit_per_second, s.rx_gbit_per_second, s.traffic_cycles);
     if (s.mode == Mode::tap) {
         auto const& t = s.tap;
         std::string dropped;
-        for (auto const& [reason, n] : t.dropped) dropped += fmt::format("{}{} {}", dropped.empty() ? "" : ", ", reason, n);
-        o += fmt::format("  tap (MTU {}, ended by {}): host device: read {} written {} | wire device: read {} written {} "
-                         "| padded {} | checksum offloaded {} (in software {}), RX marked verified {} | dropped at "
-                         "the devices: {}\n",
-                         s.tap_mtu, s.tap_ended_by.empty() ? "a failure" : s.tap_ended_by, t.host_read, t.host_written,
-                         t.wire_read, t.wire_written, t.padded, t.checksum_offloaded, t.checksum_in_software,
-                         t.rx_marked_valid, dropped.empty() ? "none" : dropped);
-        o += fmt::format("  tap wall time: TX {:.1f} Mbit/s, RX {:.1f} Mbit/s over {:.2f} s; idle {:.2f} s blocked on "
-                         "the devices ({} cycles not simulated), {} cycles simulated\n",
-                         wall_mbit_per_second(s.tx_bytes, s.wall_seconds), wall_mbit_per_second(s.rx_bytes, s.wall_seconds),
-                         s.wall_seconds, t.idle_wall_seconds, t.idle_cycles_skipped, s.cycles);
+        for (auto const& [reason, n] : t.dropped)
+            dropped += fmt::format("{}{} {}", dropped.empty() ? "" : ", ", reason, n);
+        o += fmt::format(
+            "  tap (MTU {}, ended by {}): host device: read {} written {} | wire device: read {} written {} "
+            "| padded {} | checksum offloaded {} (in software {}), RX marked verified {} | dropped at "
+            "the devices: {}\n",
+            s.tap_mtu, s.tap_ended_by.empty() ? "a failure" : s.tap_ended_by, t.host_read, t.host_written, t.wire_read,
+            t.wire_written, t.padded, t.checksum_offloaded, t.checksum_in_software, t.rx_marked_valid,
+            dropped.empty() ? "none" : dropped);
+        o += fmt::format(
+            "  tap wall time: TX {:.1f} Mbit/s, RX {:.1f} Mbit/s over {:.2f} s; idle {:.2f} s blocked on "
+            "the devices ({} cycles not simulated), {} cycles simulated\n",
+            wall_mbit_per_second(s.tx_bytes, s.wall_seconds), wall_mbit_per_second(s.rx_bytes, s.wall_seconds),
+            s.wall_seconds, t.idle_wall_seconds, t.idle_cycles_skipped, s.cycles);
     }
     o += fmt::format("  latency TX (OS hand-off to completion): {}\n", latency_text(s.tx_latency));
     o += fmt::format("  latency RX (wire to OS delivery):       {}\n", latency_text(s.rx_latency));
-    o += fmt::format("  simulation: {} cycles in {:.2f} s wall: {:.0f} cycles/s, {:.0f} packets/s; {} interrupts, "
-                     "{} MMIO reads, {} MMIO writes\n",
-                     s.cycles, s.wall_seconds, s.sim_cycles_per_second, s.packets_per_second, s.interrupts,
-                     s.mmio_reads, s.mmio_writes);
+    o += fmt::format(
+        "  simulation: {} cycles in {:.2f} s wall: {:.0f} cycles/s, {:.0f} packets/s; {} interrupts, "
+        "{} MMIO reads, {} MMIO writes\n",
+        s.cycles, s.wall_seconds, s.sim_cycles_per_second, s.packets_per_second, s.interrupts, s.mmio_reads,
+        s.mmio_writes);
     if (s.limits_raised)
-        o += fmt::format("  limits raised to the scenario's stalls, latency and frame sizes: hang check {}, watchdog {} "
-                         "cycles\n",
-                         s.hang_check_cycles ? std::to_string(s.hang_check_cycles) : std::string("off"),
-                         s.watchdog_cycles ? std::to_string(s.watchdog_cycles) : std::string("off"));
+        o += fmt::format(
+            "  limits raised to the scenario's stalls, latency and frame sizes: hang check {}, watchdog {} "
+            "cycles\n",
+            s.hang_check_cycles ? std::to_string(s.hang_check_cycles) : std::string("off"),
+            s.watchdog_cycles ? std::to_string(s.watchdog_cycles) : std::string("off"));
     if (!s.trace_file.empty()) o += fmt::format("  trace: {}\n", s.trace_file);
     for (auto const& d : s.waves_ring_dumps)
         o += fmt::format("  waves ring (SIGUSR1): {} (cycles {}..{})\n", d.path, d.first_cycle, d.last_cycle);
@@ -214,7 +225,9 @@ std::string format_summary(RunSummary const& s) {
     return o;
 }
 
-std::string scenario_json(Scenario const& s) { return text_of(scenario_object(s), -1); }
+std::string scenario_json(Scenario const& s) {
+    return text_of(scenario_object(s), -1);
+}
 
 std::string to_json(RunSummary const& s, RunRecord const& record) {
     Json j;
@@ -241,7 +254,8 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     j["trace_file"] = s.trace_file;
     j["waves_ring_dumps"] = Json::array();
     for (auto const& d : s.waves_ring_dumps)
-        j["waves_ring_dumps"].push_back({{"fst", d.path}, {"first_cycle", d.first_cycle}, {"last_cycle", d.last_cycle}});
+        j["waves_ring_dumps"].push_back(
+            {{"fst", d.path}, {"first_cycle", d.first_cycle}, {"last_cycle", d.last_cycle}});
     j["interrupted"] = s.interrupted_by ? Json(signal_name(s.interrupted_by)) : Json(nullptr);
     j["output_errors"] = s.output_errors;
     j["cycles"] = s.cycles;
@@ -339,7 +353,8 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
 
 std::string shell_quote(std::string_view word) {
     bool const plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char ch) {
-        return std::isalnum(static_cast<unsigned char>(ch)) || std::string_view("_@%+=:,./-").find(ch) != std::string_view::npos;
+        return std::isalnum(static_cast<unsigned char>(ch)) ||
+               std::string_view("_@%+=:,./-").find(ch) != std::string_view::npos;
     });
     if (plain) return std::string(word);
     std::string o = "'";
@@ -363,15 +378,18 @@ std::string replay_command(Scenario const& s) {
         if (s.tap.duration_seconds) o += fmt::format(" --duration {:g}", s.tap.duration_seconds);
     } else {
         o += fmt::format(" --packets {}", s.packets);
-        if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix) o += " --imix";
-        else if (s.sizes) o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
+        if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix)
+            o += " --imix";
+        else if (s.sizes)
+            o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
         else if (s.min_size != d.min_size || s.max_size != d.max_size)
             o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
     }
     if (s.queues) o += fmt::format(" --queues {}", s.queues);
     if (!s.pcap_in.empty()) o += " --pcap-in " + q(s.pcap_in);
     if (!s.pcap_out.empty()) o += " --pcap-out " + q(s.pcap_out);
-    if (s.mem_latency_min || s.mem_latency_max) o += fmt::format(" --mem-latency {}:{}", s.mem_latency_min, s.mem_latency_max);
+    if (s.mem_latency_min || s.mem_latency_max)
+        o += fmt::format(" --mem-latency {}:{}", s.mem_latency_min, s.mem_latency_max);
     if (s.mem_stall_percent || s.tx_stall_percent || s.rx_stall_percent) {
         if (s.mem_stall_percent == s.tx_stall_percent && s.tx_stall_percent == s.rx_stall_percent)
             o += fmt::format(" --stall {:g}", s.mem_stall_percent);
@@ -384,15 +402,16 @@ std::string replay_command(Scenario const& s) {
         o += fmt::format(" --irq-moderation {}:{}", s.irq_packets, s.irq_holdoff_cycles);
     if (s.max_cycles) o += fmt::format(" --max-cycles {}", s.max_cycles);
     if (!s.rss) o += " --no-rss";
-    if (s.csum_offload_fraction != d.csum_offload_fraction) o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
+    if (s.csum_offload_fraction != d.csum_offload_fraction)
+        o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
     if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
     if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
     if (!s.trace_path.empty()) {
         o += " --trace " + q(s.trace_path);
         if (s.trace_first_cycle != d.trace_first_cycle || s.trace_last_cycle != d.trace_last_cycle)
-            o += s.trace_last_cycle == d.trace_last_cycle ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
-                                                          : fmt::format(" --trace-window {}:{}", s.trace_first_cycle,
-                                                                        s.trace_last_cycle);
+            o += s.trace_last_cycle == d.trace_last_cycle
+                     ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
+                     : fmt::format(" --trace-window {}:{}", s.trace_first_cycle, s.trace_last_cycle);
         if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
         for (auto const& scope : s.trace_scopes) o += " --trace-scope " + q(scope);
         if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);

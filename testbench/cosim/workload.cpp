@@ -43,8 +43,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace c = nicsim::contract;
 
-std::uint32_t pow2_at_least(std::uint64_t n) { return static_cast<std::uint32_t>(std::bit_ceil(std::max<std::uint64_t>(n, 2))); }
-std::uint32_t log2_of(std::uint32_t pow2) { return static_cast<std::uint32_t>(std::countr_zero(pow2)); }
+std::uint32_t pow2_at_least(std::uint64_t n) {
+    return static_cast<std::uint32_t>(std::bit_ceil(std::max<std::uint64_t>(n, 2)));
+}
+std::uint32_t log2_of(std::uint32_t pow2) {
+    return static_cast<std::uint32_t>(std::countr_zero(pow2));
+}
 
 LatencyStats latency_of(LatencyHistogram const& h) {
     LatencyStats s;
@@ -68,8 +72,8 @@ model::CsumVerdict verdict_of(unsigned eval) {
 void validate(Scenario const& sc) {
     if (sc.top != "cpp" && sc.top != "systemc")
         throw ScenarioError(fmt::format("--top: '{}' is not cpp or systemc", sc.top));
-if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cast<std::size_t>(c::MAX_FRAME_BYTES) ||
-                  sc.min_size > sc.max_size))
+    if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes ||
+                      sc.max_size > static_cast<std::size_t>(c::MAX_FRAME_BYTES) || sc.min_size > sc.max_size))
         throw ScenarioError(fmt::format("--min-size/--max-size: {}..{} bytes is not within {}..{} (min <= max)",
                                         sc.min_size, sc.max_size, wire::kMinFrameBytes, c::MAX_FRAME_BYTES));
     if (sc.ring_size < 2 || sc.ring_size > 65536 || !std::has_single_bit(sc.ring_size))
@@ -84,16 +88,17 @@ if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes || sc.max_size > static_cas
         throw ScenarioError("--fault: not with --mode tap (a fault's outcome is checked against known traffic)");
     if (sc.mode == Mode::tap && sc.top != "cpp") throw ScenarioError("--mode tap: runs on the C++ top (--top cpp)");
     if (sc.rx_buffer_bytes < 128 || sc.rx_buffer_bytes > 65536 || sc.rx_buffer_bytes % c::RX_BUF_ALIGN_BYTES != 0)
-        throw ScenarioError(fmt::format("--rx-buffer: {} bytes is not a multiple of {} in 128..65536", sc.rx_buffer_bytes,
-                                        c::RX_BUF_ALIGN_BYTES));
+        throw ScenarioError(fmt::format("--rx-buffer: {} bytes is not a multiple of {} in 128..65536",
+                                        sc.rx_buffer_bytes, c::RX_BUF_ALIGN_BYTES));
     int cancels = 0;
     for (auto const& f : sc.faults) cancels += f.kind == FaultKind::cancel;
     if (cancels > 1) throw ScenarioError("--fault cancel: at most one cancel per run");
     bool const open_chain = std::any_of(sc.faults.begin(), sc.faults.end(),
                                         [](FaultSpec const& f) { return f.kind == FaultKind::tx_no_eop; });
     if (open_chain && sc.hang_check_cycles == std::uint64_t{0})
-        throw ScenarioError("--fault tx-no-eop needs the hang check (--hang-check 0 turns it off): only its reset "
-                            "ends the ring's wait for the rest of the chain");
+        throw ScenarioError(
+            "--fault tx-no-eop needs the hang check (--hang-check 0 turns it off): only its reset "
+            "ends the ring's wait for the rest of the chain");
 }
 
 namespace {
@@ -118,30 +123,32 @@ RunLimits run_limits(Scenario const& sc, unsigned data_bytes, unsigned queues) {
     // One maximal frame through the slowest stalled bus (its beats plus some bursts' handshakes),
     // then a memory round trip each way.
     double const beats = static_cast<double>((max_frame + data_bytes - 1) / std::max(data_bytes, 1u) + 16);
-    l.frame_cycles = static_cast<std::uint64_t>(std::ceil(beats / (1.0 - stall / 100.0))) +
-                     2 * std::uint64_t{sc.mem_latency_max};
+    l.frame_cycles =
+        static_cast<std::uint64_t>(std::ceil(beats / (1.0 - stall / 100.0))) + 2 * std::uint64_t{sc.mem_latency_max};
     // Ahead of a ring's next completion: a frame of every other queue and the packet FIFO's few
     // maximal frames, several times over.
     std::uint64_t const normal = 8 * (std::uint64_t{queues} + 4) * l.frame_cycles;
     l.hang_check_cycles = sc.hang_check_cycles.value_or(std::max(kDefaultHangCheckCycles, normal));
     l.watchdog_cycles = sc.watchdog_cycles.value_or(std::max(kDefaultWatchdogCycles, 2 * normal));
-    l.max_cycles = sc.max_cycles ? sc.max_cycles
-                                 : 1'000'000 + sc.packets * std::max<std::uint64_t>(20'000, 4 * l.frame_cycles);
+    l.max_cycles =
+        sc.max_cycles ? sc.max_cycles : 1'000'000 + sc.packets * std::max<std::uint64_t>(20'000, 4 * l.frame_cycles);
     return l;
 }
-
 
 RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
     RingPlan p;
     std::size_t const max_frame = sc.sizes ? sc.sizes->max_bytes() : sc.max_size;
     // TX fragments: frames of max_frame take up to 4 (at most MAX_TX_FRAGS).
-    p.tx_fragment_bytes = sc.tx_fragment_bytes
-                              ? sc.tx_fragment_bytes
-                              : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
-    std::uint32_t const frags_max = static_cast<std::uint32_t>((max_frame + p.tx_fragment_bytes - 1) / p.tx_fragment_bytes);
+    p.tx_fragment_bytes =
+        sc.tx_fragment_bytes
+            ? sc.tx_fragment_bytes
+            : std::max<std::uint32_t>(256, static_cast<std::uint32_t>((max_frame + 3) / 4 + 63) / 64 * 64);
+    std::uint32_t const frags_max =
+        static_cast<std::uint32_t>((max_frame + p.tx_fragment_bytes - 1) / p.tx_fragment_bytes);
     if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
-        throw ScenarioError(fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
-                                        p.tx_fragment_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
+        throw ScenarioError(
+            fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
+                        p.tx_fragment_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
     bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
                                              [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
     std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
@@ -150,8 +157,10 @@ RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
     p.os_ring = sc.ring_size;
     // Fragment rings: enough fragments for a full packet ring of maximal frames, but never more
     // than a net ring holds (65536): the OS then hands over frames as fragments come back.
-    p.tx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(frags_max, 2)));
-    p.rx_fragment_ring = std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(bufs_max, 1)));
+    p.tx_fragment_ring =
+        std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(frags_max, 2)));
+    p.rx_fragment_ring =
+        std::min(kMaxNetRingEntries, pow2_at_least(std::uint64_t{p.os_ring} * std::max<std::uint32_t>(bufs_max, 1)));
     // Hardware rings: the ring size, but at least one whole maximal packet (N entries hold N-1)
     // and one data beat of descriptors (driver::min_ring_log2).
     std::uint32_t const min_entries = 1u << driver::min_ring_log2(cfg.data_bytes() * 8);
@@ -192,17 +201,17 @@ struct Workload::Impl {
     std::function<void()> started_cb;
 
     Platform& hw;
-    std::mt19937_64 tx_rng, rx_rng;   // the traffic's own streams (traffic_seed)
+    std::mt19937_64 tx_rng, rx_rng;  // the traffic's own streams (traffic_seed)
     std::unique_ptr<wire::TrafficGenerator> tx_gen, rx_gen;
     std::unique_ptr<wire::WirePeer> peer;
     // Tap mode: the devices, the wire peer on one of them, and how the run ends.
     std::unique_ptr<tap::TapLink> tap_link;
     tap::TapWirePeer* tap_peer = nullptr;
-    bool tap_draining = false;            // no more frames taken from the devices: drain and end
-    std::string tap_ended_by;             // "SIGINT", "SIGTERM" or "--duration"
+    bool tap_draining = false;  // no more frames taken from the devices: drain and end
+    std::string tap_ended_by;   // "SIGINT", "SIGTERM" or "--duration"
     Clock::time_point tap_traffic_start;
     std::uint64_t tap_next_host_read = 0, tap_last_idle_check = 0;
-    scoreboard::RssConfig tx_steering;    // the TX queue of a host frame: its RSS queue
+    scoreboard::RssConfig tx_steering;  // the TX queue of a host frame: its RSS queue
     std::unique_ptr<FaultInjector> faults;
     std::unique_ptr<FaultyRxWire> faulty_wire;
     std::vector<std::uint64_t> tx_progress_cycle, hang_reset_cycle, submitted_on;  // per queue
@@ -230,10 +239,11 @@ struct Workload::Impl {
         bool offload_ip = false;  // IPv4 header checksum insertion requested
         bool offload_l4 = false;  // TCP/UDP checksum insertion requested
     };
-    std::vector<std::deque<PendingFrame>> pending;     // per queue: generated, not yet submitted
-    std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> submit_cycle;  // per queue: frame id -> cycle, until completed
+    std::vector<std::deque<PendingFrame>> pending;  // per queue: generated, not yet submitted
+    std::vector<std::unordered_map<std::uint64_t, std::uint64_t>>
+        submit_cycle;  // per queue: frame id -> cycle, until completed
     std::uint64_t rx_put = 0, rx_delivered = 0;
-    std::uint64_t rx_expected_total = 0;                // known up front (0 in loopback: = packets)
+    std::uint64_t rx_expected_total = 0;  // known up front (0 in loopback: = packets)
     // RX latency: latency_key -> first beat cycles of the frames put and not yet delivered, in
     // wire order (a capture may hold one frame several times); no allocation for the usual one.
     struct PutCycles {
@@ -283,7 +293,8 @@ struct Workload::Impl {
         if (sc.mode == Mode::pcap) {
             try {
                 pcap_in = wire::read_pcap(sc.pcap_in);
-                out.rx_padded = wire::prepare_for_replay(pcap_in, sc.pcap_in, static_cast<std::size_t>(c::MAX_FRAME_BYTES));
+                out.rx_padded =
+                    wire::prepare_for_replay(pcap_in, sc.pcap_in, static_cast<std::size_t>(c::MAX_FRAME_BYTES));
             } catch (wire::PcapError const& e) {
                 throw ScenarioError(fmt::format("--pcap-in: {}", e.what()));
             } catch (std::exception const& e) {
@@ -293,8 +304,8 @@ struct Workload::Impl {
         auto const& cfg = hw.config();
         queues = sc.queues == 0 ? cfg.num_queues : sc.queues;
         if (queues < 1 || queues > cfg.num_queues)
-            throw ScenarioError(fmt::format("--queues: {} is not in 1..{} (NUM_QUEUES of {})", sc.queues,
-                                            cfg.num_queues, sc.config));
+            throw ScenarioError(
+                fmt::format("--queues: {} is not in 1..{} (NUM_QUEUES of {})", sc.queues, cfg.num_queues, sc.config));
         limits = run_limits(sc, cfg.data_bytes(), queues);
         if (!sc.max_cycles) limits.max_cycles += 20'000 * pcap_in.packets.size();
         if (sc.mode == Mode::tap && !sc.max_cycles) limits.max_cycles = ~std::uint64_t{0};  // ends on a signal
@@ -314,9 +325,9 @@ struct Workload::Impl {
             faults = std::make_unique<FaultInjector>(sc.faults, traffic_seed(sc.seed, 2), sc.packets, queues,
                                                      1u << hw_tx_log2, hw);
             faulty_wire = std::make_unique<FaultyRxWire>(hw.rx_wire(), *faults);
-            for (auto r : {scoreboard::DropReason::runt, scoreboard::DropReason::oversize,
-                           scoreboard::DropReason::bad_frame, scoreboard::DropReason::ring_reset,
-                           scoreboard::DropReason::cancelled})
+            for (auto r :
+                 {scoreboard::DropReason::runt, scoreboard::DropReason::oversize, scoreboard::DropReason::bad_frame,
+                  scoreboard::DropReason::ring_reset, scoreboard::DropReason::cancelled})
                 board.expect_drops(r);
         }
         wire::RxWire& rx_wire = faulty_wire ? static_cast<wire::RxWire&>(*faulty_wire) : hw.rx_wire();
@@ -333,7 +344,8 @@ struct Workload::Impl {
         pending.resize(queues);
         submit_cycle.resize(queues);
         rss_on = sc.rss && queues > 1;
-        board.set_rss(rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues)) : scoreboard::RssConfig{});
+        board.set_rss(rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues))
+                             : scoreboard::RssConfig{});
         board.expect_drops(scoreboard::DropReason::no_buffer);  // the wire cannot wait for a slow host
 
         switch (sc.mode) {
@@ -365,7 +377,8 @@ struct Workload::Impl {
             auto p = std::make_unique<tap::TapWirePeer>(rx_wire, *tap_link);
             tap_peer = p.get();
             peer = std::move(p);
-            tx_steering = rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues)) : scoreboard::RssConfig{};
+            tx_steering =
+                rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues)) : scoreboard::RssConfig{};
             break;
         }
         case Mode::pcap:
@@ -396,9 +409,12 @@ struct Workload::Impl {
         hw.on_rx_sent([this](wire::Frame const& f) {
             ++rx_put;
             std::optional<scoreboard::DropReason> must;
-            if (f.bytes.size() > static_cast<std::size_t>(c::MAX_FRAME_BYTES)) must = scoreboard::DropReason::oversize;
-            else if (f.bad) must = scoreboard::DropReason::bad_frame;
-            else if (faults && f.bytes.size() < driver::kMinRxFrameBytes) must = scoreboard::DropReason::runt;
+            if (f.bytes.size() > static_cast<std::size_t>(c::MAX_FRAME_BYTES))
+                must = scoreboard::DropReason::oversize;
+            else if (f.bad)
+                must = scoreboard::DropReason::bad_frame;
+            else if (faults && f.bytes.size() < driver::kMinRxFrameBytes)
+                must = scoreboard::DropReason::runt;
             board.rx_put(f, must);
             if (pcap_out) pcap_out->add_rx(f);
             if (f.first_beat_cycle) {
@@ -418,19 +434,21 @@ struct Workload::Impl {
             hw.add_diagnostic(fmt::format("queue {}", q), [this, q] { return describe_queue(q); });
         }
         hw.add_diagnostic("traffic", [this] {
-            return fmt::format("TX generated {} submitted {} completed {} seen {} of {}; RX put {} delivered {} "
-                               "dropped {} of {}; wire: RX source pending {}, TX sink partial {} bytes; last activity "
-                               "cycle {} ({})",
-                               tx_generated, tx_submitted, tx_completed, tx_seen, sc.packets, rx_put, rx_delivered,
-                               total_drops(), rx_expected_total, hw.rx_wire().pending(), hw.tx_partial_bytes(),
-                               last_activity, last_activity_what);
+            return fmt::format(
+                "TX generated {} submitted {} completed {} seen {} of {}; RX put {} delivered {} "
+                "dropped {} of {}; wire: RX source pending {}, TX sink partial {} bytes; last activity "
+                "cycle {} ({})",
+                tx_generated, tx_submitted, tx_completed, tx_seen, sc.packets, rx_put, rx_delivered, total_drops(),
+                rx_expected_total, hw.rx_wire().pending(), hw.tx_partial_bytes(), last_activity, last_activity_what);
         });
     }
 
     std::string describe_queue(unsigned q) const {
         std::string s;
-        if (q < txq.size() && txq[q]) s += fmt::format("OS {} state {}; ", txq[q]->describe(), static_cast<int>(txq[q]->state()));
-        if (q < rxq.size() && rxq[q]) s += fmt::format("OS {} state {}; ", rxq[q]->describe(), static_cast<int>(rxq[q]->state()));
+        if (q < txq.size() && txq[q])
+            s += fmt::format("OS {} state {}; ", txq[q]->describe(), static_cast<int>(txq[q]->state()));
+        if (q < rxq.size() && rxq[q])
+            s += fmt::format("OS {} state {}; ", rxq[q]->describe(), static_cast<int>(rxq[q]->state()));
         if (adapter && adapter->started()) {
             for (bool tx : {true, false}) {
                 auto const r = tx ? adapter->tx_ring(q) : adapter->rx_ring(q);
@@ -441,11 +459,11 @@ struct Workload::Impl {
                     auto const* b = static_cast<std::uint8_t const*>(hw.arena().to_virtual(addr));
                     for (int i = c::CPL_BYTES - 1; i >= 0; --i) slot += fmt::format("{:02x}", b[i]);
                 }
-                s += fmt::format("hw {} ring (driver's view): RING_PROD {} RING_CONS {} outstanding {} of {}, "
-                                 "completion head {} phase {}{} (slot there: 0x{}); ",
-                                 tx ? "TX" : "RX", r.produce_index, r.consume_index, r.outstanding, r.entries,
-                                 r.completion_head, r.completion_phase ? 1 : 0, r.error_pending ? ", error pending" : "",
-                                 slot);
+                s += fmt::format(
+                    "hw {} ring (driver's view): RING_PROD {} RING_CONS {} outstanding {} of {}, "
+                    "completion head {} phase {}{} (slot there: 0x{}); ",
+                    tx ? "TX" : "RX", r.produce_index, r.consume_index, r.outstanding, r.entries, r.completion_head,
+                    r.completion_phase ? 1 : 0, r.error_pending ? ", error pending" : "", slot);
             }
         }
         return s;
@@ -523,8 +541,9 @@ struct Workload::Impl {
                 else if (comp.status == ringlib::os::TxCompletionStatus::Cancelled && cancelled_run)
                     ++os_cancelled[q];  // never reached the driver: the OS returns it at stop
                 else if (comp.status != ringlib::os::TxCompletionStatus::Sent)
-                    board_error(fmt::format("tx{}: frame {} completed {} instead of Sent", q, comp.frame_id,
-                                            comp.status == ringlib::os::TxCompletionStatus::Ignored ? "Ignored" : "Cancelled"));
+                    board_error(
+                        fmt::format("tx{}: frame {} completed {} instead of Sent", q, comp.frame_id,
+                                    comp.status == ringlib::os::TxCompletionStatus::Ignored ? "Ignored" : "Cancelled"));
                 activity("TX completion");
             });
             ringlib::os::RxQueueConfig rcfg;
@@ -627,8 +646,7 @@ struct Workload::Impl {
         generate_tx();
         for (unsigned q = 0; q < queues; ++q) {
             auto& tx = *txq[q];
-            while (!pending[q].empty() &&
-                   tx.frames_waiting() + tx.frames_in_flight() + 1 < os_ring) {
+            while (!pending[q].empty() && tx.frames_waiting() + tx.frames_in_flight() + 1 < os_ring) {
                 wire::Frame f = std::move(pending[q].front().frame);
                 bool const offload_ip = pending[q].front().offload_ip;
                 bool const offload_l4 = pending[q].front().offload_l4;
@@ -810,16 +828,18 @@ struct Workload::Impl {
             tap_drain(signal_name(sig));
         }
         if (tap_link && !tap_draining) {
-            if (tap_duration_over()) tap_drain("--duration");
-            else if (tap_idle()) tap_wait_for_traffic();
+            if (tap_duration_over())
+                tap_drain("--duration");
+            else if (tap_idle())
+                tap_wait_for_traffic();
         }
         // Packets, not just any MMIO read, are progress: an interrupt storm must not hide a stall.
         if (limits.watchdog_cycles && hw.cycle() - last_activity > limits.watchdog_cycles)
-            throw sim::WatchdogExpired(fmt::format("watchdog: no packet moved for {} cycles: the last packet event "
-                                                   "was at cycle {} ({}) (cycle {}, seed {})",
-                                                   limits.watchdog_cycles, last_activity, last_activity_what,
-                                                   hw.cycle(), sc.seed),
-                                       hw.diagnosis());
+            throw sim::WatchdogExpired(
+                fmt::format("watchdog: no packet moved for {} cycles: the last packet event "
+                            "was at cycle {} ({}) (cycle {}, seed {})",
+                            limits.watchdog_cycles, last_activity, last_activity_what, hw.cycle(), sc.seed),
+                hw.diagnosis());
         if (hw.cycle() >= limits.max_cycles)
             throw sim::CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})",
                                                      limits.max_cycles, hw.cycle(), sc.seed),
@@ -873,7 +893,8 @@ struct Workload::Impl {
 
     bool all_stopped() const {
         for (unsigned q = 0; q < queues; ++q)
-            if (txq[q]->state() != ringlib::os::QueueState::Stopped || rxq[q]->state() != ringlib::os::QueueState::Stopped)
+            if (txq[q]->state() != ringlib::os::QueueState::Stopped ||
+                rxq[q]->state() != ringlib::os::QueueState::Stopped)
                 return false;
         return true;
     }
@@ -926,10 +947,13 @@ struct Workload::Impl {
                 // the queue RSS picks (the adapter keeps RSS on until it stops, so the reference
                 // knows the queue); once nothing more comes and the NIC holds no RX frame, every
                 // drop is counted.
-                hw.run_until([this] {
-                    return rx_wire_done() && hw.tx_partial_bytes() == 0 &&
-                           hw.cycle() - last_stat_read_cycle > kQuietBeforeStatusRead / 8 && nic_rx_idle();
-                }, limits.watchdog_cycles ? limits.watchdog_cycles : 200'000, "the NIC to hold no RX frame after the cancel");
+                hw.run_until(
+                    [this] {
+                        return rx_wire_done() && hw.tx_partial_bytes() == 0 &&
+                               hw.cycle() - last_stat_read_cycle > kQuietBeforeStatusRead / 8 && nic_rx_idle();
+                    },
+                    limits.watchdog_cycles ? limits.watchdog_cycles : 200'000,
+                    "the NIC to hold no RX frame after the cancel");
                 collect_driver_drops();
                 read_hw_drops();
             }
@@ -1070,11 +1094,15 @@ struct Workload::Impl {
         out.tx_latency = latency_of(tx_lat);
         out.rx_latency = latency_of(rx_lat);
 
-        if (!failure.empty()) out.failure = failure;
-        else if (!sb.passed) out.failure = fmt::format("scoreboard failed: {} error(s), {} TX frame(s) missing, {} RX frame(s) lost",
-                                                       board.errors().size(), sb.tx_missing, sb.lost);
-        else if (!run_errors.empty()) out.failure = run_errors.front();
-        else if (unexpected) out.failure = fmt::format("{} unexpected hardware ring error(s) (see the driver's stats)", unexpected);
+        if (!failure.empty())
+            out.failure = failure;
+        else if (!sb.passed)
+            out.failure = fmt::format("scoreboard failed: {} error(s), {} TX frame(s) missing, {} RX frame(s) lost",
+                                      board.errors().size(), sb.tx_missing, sb.lost);
+        else if (!run_errors.empty())
+            out.failure = run_errors.front();
+        else if (unexpected)
+            out.failure = fmt::format("{} unexpected hardware ring error(s) (see the driver's stats)", unexpected);
         out.passed = out.failure.empty() && sb.passed && out.lost == 0 && out.verifier_violations == 0 &&
                      out.ordering_violations == 0;
         if (!out.passed && out.failure.empty()) out.failure = "run failed";
@@ -1083,14 +1111,23 @@ struct Workload::Impl {
     }
 };
 
-Workload::Workload(Scenario const& scenario, Platform& platform)
-    : impl_(std::make_unique<Impl>(scenario, platform)) {}
+Workload::Workload(Scenario const& scenario, Platform& platform) : impl_(std::make_unique<Impl>(scenario, platform)) {}
 Workload::~Workload() = default;
-void Workload::on_progress(std::function<void(Progress const&)> cb) { impl_->progress_cb = std::move(cb); }
-void Workload::on_started(std::function<void()> cb) { impl_->started_cb = std::move(cb); }
-void Workload::set_traffic_hooks(TrafficHooks hooks) { impl_->hooks = std::move(hooks); }
-driver::Adapter* Workload::adapter() noexcept { return impl_->adapter.get(); }
-RunSummary Workload::run() { return impl_->run(); }
+void Workload::on_progress(std::function<void(Progress const&)> cb) {
+    impl_->progress_cb = std::move(cb);
+}
+void Workload::on_started(std::function<void()> cb) {
+    impl_->started_cb = std::move(cb);
+}
+void Workload::set_traffic_hooks(TrafficHooks hooks) {
+    impl_->hooks = std::move(hooks);
+}
+driver::Adapter* Workload::adapter() noexcept {
+    return impl_->adapter.get();
+}
+RunSummary Workload::run() {
+    return impl_->run();
+}
 void Workload::for_each_os_queue(std::function<void(ringlib::os::PacketQueue const&)> const& visit) const {
     for (auto const& q : impl_->txq) visit(*q);
     for (auto const& q : impl_->rxq) visit(*q);

@@ -32,12 +32,12 @@ void validate(Scenario const& s);
 /// The ring and buffer sizes of a scenario's OS queues and hardware rings (README: --ring-size)
 /// and the host memory they take, so that a top sizes its DMA memory from the scenario.
 struct RingPlan {
-    std::uint32_t os_ring = 0;            // OS packet rings (Scenario::ring_size)
-    std::uint32_t tx_fragment_ring = 0;   // OS fragment rings: os_ring * fragments of a maximal
-    std::uint32_t rx_fragment_ring = 0;   //   frame, at most kMaxNetRingEntries
-    std::uint32_t tx_fragment_bytes = 0;  // OS TX fragment buffer size
+    std::uint32_t os_ring = 0;                     // OS packet rings (Scenario::ring_size)
+    std::uint32_t tx_fragment_ring = 0;            // OS fragment rings: os_ring * fragments of a maximal
+    std::uint32_t rx_fragment_ring = 0;            //   frame, at most kMaxNetRingEntries
+    std::uint32_t tx_fragment_bytes = 0;           // OS TX fragment buffer size
     std::uint32_t hw_tx_log2 = 0, hw_rx_log2 = 0;  // hardware rings: at least one maximal packet
-    std::uint64_t host_memory_bytes = 0;  // DMA memory for all of it, at least kDefaultHostMemoryBytes
+    std::uint64_t host_memory_bytes = 0;           // DMA memory for all of it, at least kDefaultHostMemoryBytes
 };
 /// The most entries a net ring (and a hardware ring, MAX_RING_LOG2) has.
 inline constexpr std::uint32_t kMaxNetRingEntries = 65536;

@@ -44,10 +44,10 @@ struct IrqPort {
 /// Every nic_top port.
 struct DutPorts {
     bfm::SigRef clk, rst_n;
-    bfm::AxilPort s_axil;   // registers (DUT is the slave)
-    bfm::Axi4Port m_axi;    // DMA (DUT is the master)
-    AxisPort m_axis_tx;     // to the wire
-    AxisPort s_axis_rx;     // from the wire
+    bfm::AxilPort s_axil;  // registers (DUT is the slave)
+    bfm::Axi4Port m_axi;   // DMA (DUT is the master)
+    AxisPort m_axis_tx;    // to the wire
+    AxisPort s_axis_rx;    // from the wire
     IrqPort irq;
 
     /// Every DUT input except clk and rst_n (what "all inputs idle" zeroes).
@@ -70,9 +70,9 @@ struct TraceOptions {
 
 /// The facts of one configuration.
 struct DutConfig {
-    std::string name;               // e.g. "dw64_q4"
-    unsigned data_width_bits = 0;   // DATA_WIDTH: AXI4 DMA and AXI-Stream data width
-    unsigned num_queues = 0;        // NUM_QUEUES
+    std::string name;              // e.g. "dw64_q4"
+    unsigned data_width_bits = 0;  // DATA_WIDTH: AXI4 DMA and AXI-Stream data width
+    unsigned num_queues = 0;       // NUM_QUEUES
     unsigned data_bytes() const noexcept { return data_width_bits / 8; }
 };
 

@@ -36,8 +36,8 @@ public:
     DutModel(std::string name, unsigned data_width_bits, unsigned num_queues)
         : context_(std::make_unique<VerilatedContext>()) {
         config_ = DutConfig{std::move(name), data_width_bits, num_queues};
-        context_->traceEverOn(true);  // must precede the model; costs nothing while no trace is open
-        context_->fatalOnError(false); // an assertion failure throws (see eval()), not abort()
+        context_->traceEverOn(true);    // must precede the model; costs nothing while no trace is open
+        context_->fatalOnError(false);  // an assertion failure throws (see eval()), not abort()
         use_verilated_context(context_.get());
         model_ = std::make_unique<Model>(context_.get(), "nic_top");
         bind(*model_);
@@ -57,8 +57,7 @@ public:
         use_verilated_context(context_.get());  // another Dut may have run on this thread
         model_->eval();
         if (context_->gotError()) [[unlikely]]
-            throw std::runtime_error(fmt::format("{}: the model reported an error (assertion failed?)",
-                                                 config_.name));
+            throw std::runtime_error(fmt::format("{}: the model reported an error (assertion failed?)", config_.name));
     }
     void finalize() override {
         use_verilated_context(context_.get());
@@ -102,10 +101,13 @@ public:
             throw std::runtime_error(fmt::format("cannot write the coverage file '{}'", path));
         context_->coveragep()->write(path.c_str());
 #else
-        throw std::logic_error(fmt::format("{}: not a coverage build: the model counts no coverage ({})", config_.name, path));
+        throw std::logic_error(
+            fmt::format("{}: not a coverage build: the model counts no coverage ({})", config_.name, path));
 #endif
     }
-    std::string root_scope() const override { return model_->name(); }
+    std::string root_scope() const override {
+        return model_->name();
+    }
     unsigned trace_threads() const override {
         auto const c = model_->traceConfig();
         return c->m_useOffloading ? 2u : c->m_useFstWriterThread ? 1u : 0u;
@@ -113,16 +115,18 @@ public:
 
 private:
     static constexpr int kAllLevels = 1 << 20;
-    void dump_now(std::uint64_t time) override { fst_->dump(time); }
+    void dump_now(std::uint64_t time) override {
+        fst_->dump(time);
+    }
 
     void bind(Model& m) {
         ports_.clk = m.clk;
         ports_.rst_n = m.rst_n;
         ports_.s_axil = bfm::AxilPort::of_slave(m);
         ports_.m_axi = bfm::Axi4Port::of_master(m);
-        ports_.m_axis_tx = AxisPort{m.m_axis_tx_tdata, m.m_axis_tx_tkeep, m.m_axis_tx_tlast,
+        ports_.m_axis_tx = AxisPort{m.m_axis_tx_tdata, m.m_axis_tx_tkeep,  m.m_axis_tx_tlast,
                                     m.m_axis_tx_tuser, m.m_axis_tx_tvalid, m.m_axis_tx_tready};
-        ports_.s_axis_rx = AxisPort{m.s_axis_rx_tdata, m.s_axis_rx_tkeep, m.s_axis_rx_tlast,
+        ports_.s_axis_rx = AxisPort{m.s_axis_rx_tdata, m.s_axis_rx_tkeep,  m.s_axis_rx_tlast,
                                     m.s_axis_rx_tuser, m.s_axis_rx_tvalid, m.s_axis_rx_tready};
         ports_.irq = IrqPort{m.irq_queue, m.irq_error};
     }

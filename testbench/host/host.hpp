@@ -22,7 +22,8 @@ struct HostConfig {
 class Host {
 public:
     explicit Host(sim::Kernel& kernel, HostConfig config = {})
-        : memory(kernel, std::move(config.memory)), mmio(kernel, config.mmio),
+        : memory(kernel, std::move(config.memory)),
+          mmio(kernel, config.mmio),
           interrupts(kernel, config.interrupt_capacity) {
         mmio.set_ordering(memory.ordering());  // weak ordering: MMIO writes overtake pending stores
     }

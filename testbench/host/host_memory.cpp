@@ -18,8 +18,8 @@ constexpr std::size_t region_align_bytes = 4096;
 template <std::size_t DataBytes>
 class DmaSlaveOf final : public DmaSlave {
 public:
-    DmaSlaveOf(bfm::Axi4Port port, bfm::SparseMemory& memory, std::mt19937_64& rng,
-               bfm::Axi4SlaveMemConfig config, std::function<void(bfm::Axi4Burst const&)> check)
+    DmaSlaveOf(bfm::Axi4Port port, bfm::SparseMemory& memory, std::mt19937_64& rng, bfm::Axi4SlaveMemConfig config,
+               std::function<void(bfm::Axi4Burst const&)> check)
         : mem_(port, memory, rng, std::move(config)), check_(std::move(check)) {
         mem_.on_read_burst = [this](bfm::Axi4Burst const& b) {
             check_(b);
@@ -52,24 +52,22 @@ std::unique_ptr<DmaSlave> make_dma_slave(unsigned data_bytes, bfm::Axi4Port port
     case 16: return std::make_unique<DmaSlaveOf<16>>(port, memory, rng, std::move(config), std::move(check));
     case 32: return std::make_unique<DmaSlaveOf<32>>(port, memory, rng, std::move(config), std::move(check));
     case 64: return std::make_unique<DmaSlaveOf<64>>(port, memory, rng, std::move(config), std::move(check));
-    default:
-        throw std::invalid_argument(fmt::format("HostMemory: no AXI4 slave for a {}-byte data bus", data_bytes));
+    default: throw std::invalid_argument(fmt::format("HostMemory: no AXI4 slave for a {}-byte data bus", data_bytes));
     }
 }
 
 }  // namespace
 
-HostMemory::HostMemory(sim::Kernel& kernel, HostMemoryConfig config)
-    : kernel_(kernel), cfg_(std::move(config)) {
+HostMemory::HostMemory(sim::Kernel& kernel, HostMemoryConfig config) : kernel_(kernel), cfg_(std::move(config)) {
     if (cfg_.size_bytes == 0 || cfg_.logical_base % region_align_bytes != 0)
-        throw std::invalid_argument(fmt::format(
-            "HostMemory: the region needs a size and a {}-byte aligned logical base (got {:#x}, {} bytes)",
-            region_align_bytes, cfg_.logical_base, cfg_.size_bytes));
+        throw std::invalid_argument(
+            fmt::format("HostMemory: the region needs a size and a {}-byte aligned logical base (got {:#x}, {} bytes)",
+                        region_align_bytes, cfg_.logical_base, cfg_.size_bytes));
     // Anonymous private pages are page-aligned (4 KiB at least) and read as zero until written.
     void* const pages = ::mmap(nullptr, cfg_.size_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (pages == MAP_FAILED)
-        throw std::runtime_error(fmt::format("HostMemory: cannot map {} bytes of host memory: {}", cfg_.size_bytes,
-                                             std::strerror(errno)));
+        throw std::runtime_error(
+            fmt::format("HostMemory: cannot map {} bytes of host memory: {}", cfg_.size_bytes, std::strerror(errno)));
     region_ = {static_cast<std::uint8_t*>(pages), PagesUnmap{cfg_.size_bytes}};
     static_assert(region_align_bytes <= 4096, "mmap aligns to the page");
     arena_ = std::make_unique<ringlib::DmaArena>(region_.get(), cfg_.logical_base, cfg_.size_bytes);
@@ -96,7 +94,9 @@ HostMemory::HostMemory(sim::Kernel& kernel, HostMemoryConfig config)
     }
 }
 
-void PagesUnmap::operator()(std::uint8_t* pages) const noexcept { ::munmap(pages, bytes); }
+void PagesUnmap::operator()(std::uint8_t* pages) const noexcept {
+    ::munmap(pages, bytes);
+}
 
 driver::HostMemoryAccess& HostMemory::cpu() noexcept {
     if (ordering_) return *ordering_;
@@ -119,8 +119,8 @@ std::string HostMemory::describe() const {
     std::string out = fmt::format(
         "{} reads / {} writes in flight; done {} read bursts ({} beats), {} write bursts ({} beats), "
         "{} error responses; region [{:#x}, {:#x})",
-        dma_->reads_in_flight(), dma_->writes_in_flight(), s.read_bursts, s.read_beats, s.write_bursts,
-        s.write_beats, s.error_bursts, cfg_.logical_base, cfg_.logical_base + cfg_.size_bytes);
+        dma_->reads_in_flight(), dma_->writes_in_flight(), s.read_bursts, s.read_beats, s.write_bursts, s.write_beats,
+        s.error_bursts, cfg_.logical_base, cfg_.logical_base + cfg_.size_bytes);
     if (out_of_region_count_ != 0) {
         auto const& a = out_of_region_.front();
         out += fmt::format("; {} bursts OUTSIDE the region, first: {} of {} bytes at {:#x} (cycle {})",

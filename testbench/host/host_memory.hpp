@@ -43,9 +43,9 @@ struct HostMemoryConfig {
     std::uint64_t logical_base = 0x1'0000'0000;  // above 4 GiB: exercises 64-bit DMA addresses
     std::size_t size_bytes = 16u << 20;
     OutOfRegion out_of_region = OutOfRegion::error_response;
-    bfm::Axi4SlaveMemConfig axi;                 // latency, pauses, reorder, injected errors
+    bfm::Axi4SlaveMemConfig axi;  // latency, pauses, reorder, injected errors
     MemoryOrder memory_order = MemoryOrder::strong;
-    std::uint64_t ordering_seed = 0;             // the weak model's delays (derive it from the run's seed)
+    std::uint64_t ordering_seed = 0;  // the weak model's delays (derive it from the run's seed)
     WeakOrderingConfig ordering;
 };
 

@@ -8,8 +8,11 @@
 namespace nicsim::host {
 
 Interrupts::Interrupts(sim::Kernel& kernel, std::size_t capacity)
-    : kernel_(kernel), queue_line_(kernel.dut().ports().irq.queue), error_line_(kernel.dut().ports().irq.error),
-      ring_(std::bit_ceil(std::max<std::size_t>(capacity, 1))), raised_(kernel.dut().config().num_queues) {
+    : kernel_(kernel),
+      queue_line_(kernel.dut().ports().irq.queue),
+      error_line_(kernel.dut().ports().irq.error),
+      ring_(std::bit_ceil(std::max<std::size_t>(capacity, 1))),
+      raised_(kernel.dut().config().num_queues) {
     auto const nq = kernel.dut().config().num_queues;
     if (nq == 0 || nq > 32) throw std::invalid_argument(fmt::format("Interrupts: {} queues", nq));
     queue_mask_ = nq == 32 ? 0xFFFF'FFFFu : (1u << nq) - 1;
@@ -58,10 +61,9 @@ void Interrupts::deliver() {
 
 std::string Interrupts::describe() const {
     std::string per_queue;
-    for (std::size_t q = 0; q < raised_.size(); ++q)
-        per_queue += fmt::format("{}q{}={}", q ? " " : "", q, raised_[q]);
-    return fmt::format("raised {} error={}; {} delivered, {} pending, {} lost", per_queue, raised_error_,
-                       delivered_, pending(), lost_);
+    for (std::size_t q = 0; q < raised_.size(); ++q) per_queue += fmt::format("{}q{}={}", q ? " " : "", q, raised_[q]);
+    return fmt::format("raised {} error={}; {} delivered, {} pending, {} lost", per_queue, raised_error_, delivered_,
+                       pending(), lost_);
 }
 
 }  // namespace nicsim::host

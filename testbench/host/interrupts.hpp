@@ -27,8 +27,8 @@ namespace nicsim::host {
 
 struct Interrupt {
     static constexpr unsigned error_line = 0xFFFF;
-    unsigned line = 0;           // queue index, or error_line for irq_error
-    std::uint64_t cycle = 0;     // kernel cycle after whose edge the line was high
+    unsigned line = 0;        // queue index, or error_line for irq_error
+    std::uint64_t cycle = 0;  // kernel cycle after whose edge the line was high
     bool error() const noexcept { return line == error_line; }
 };
 

@@ -49,7 +49,8 @@ char const* rule_of(OrderingHazard::Kind kind) noexcept {
 
 std::string hex_bytes(std::span<std::uint8_t const> bytes) {
     std::string s;
-    for (std::size_t i = 0; i < bytes.size(); ++i) s += fmt::format("{}{:02x}", i == 0 ? "" : i % 8 == 0 ? " " : "", bytes[i]);
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        s += fmt::format("{}{:02x}", i == 0 ? "" : i % 8 == 0 ? " " : "", bytes[i]);
     return s;
 }
 
@@ -58,46 +59,54 @@ std::string describe(OrderingHazard const& h) {
     std::string const where = fmt::format("[{:#x}, {:#x})", h.addr, h.addr + h.stale.size());
     switch (h.kind) {
     case Kind::stale_dma_read:
-        return fmt::format("ordering violation at cycle {}: rule {} ({}): the NIC read {} and got {}, but the CPU "
-                           "stored {} there at cycle {}; {}",
-                           h.cycle, rule_of(h.kind), rule_text(h.kind), where, hex_bytes(h.stale), hex_bytes(h.fresh),
-                           h.earlier_cycle, h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: rule {} ({}): the NIC read {} and got {}, but the CPU "
+            "stored {} there at cycle {}; {}",
+            h.cycle, rule_of(h.kind), rule_text(h.kind), where, hex_bytes(h.stale), hex_bytes(h.fresh), h.earlier_cycle,
+            h.cause);
     case Kind::pending_at_publish:
-        return fmt::format("ordering violation at cycle {}: rule {} ({}): the NIC took a doorbell publishing {} while "
-                           "the CPU's store there (cycle {}) was not yet visible: the NIC could read {} instead of {}; {}",
-                           h.cycle, rule_of(h.kind), rule_text(h.kind), where, h.earlier_cycle, hex_bytes(h.stale),
-                           hex_bytes(h.fresh), h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: rule {} ({}): the NIC took a doorbell publishing {} while "
+            "the CPU's store there (cycle {}) was not yet visible: the NIC could read {} instead of {}; {}",
+            h.cycle, rule_of(h.kind), rule_text(h.kind), where, h.earlier_cycle, hex_bytes(h.stale), hex_bytes(h.fresh),
+            h.cause);
     case Kind::stale_cpu_load:
-        return fmt::format("ordering violation at cycle {}: rule {} ({}): a CPU load of {} may return {} (the "
-                           "record before the NIC's last write) while memory holds {}; {}",
-                           h.cycle, rule_of(h.kind), rule_text(h.kind), where, hex_bytes(h.stale), hex_bytes(h.fresh),
-                           h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: rule {} ({}): a CPU load of {} may return {} (the "
+            "record before the NIC's last write) while memory holds {}; {}",
+            h.cycle, rule_of(h.kind), rule_text(h.kind), where, hex_bytes(h.stale), hex_bytes(h.fresh), h.cause);
     case Kind::dma_write_under_store:
-        return fmt::format("ordering violation at cycle {}: rule {} ({}): the NIC writes {} while the CPU's store of "
-                           "{} there (cycle {}, replacing {}) is not yet visible and could land after it; {}",
-                           h.cycle, rule_of(h.kind), rule_text(h.kind), where, hex_bytes(h.fresh), h.earlier_cycle,
-                           hex_bytes(h.stale), h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: rule {} ({}): the NIC writes {} while the CPU's store of "
+            "{} there (cycle {}, replacing {}) is not yet visible and could land after it; {}",
+            h.cycle, rule_of(h.kind), rule_text(h.kind), where, hex_bytes(h.fresh), h.earlier_cycle, hex_bytes(h.stale),
+            h.cause);
     }
     return "?";
 }
 
 WeakOrdering::WeakOrdering(void* region, std::uint64_t logical_base, std::size_t size_bytes,
                            std::function<std::uint64_t()> now, std::uint64_t seed, WeakOrderingConfig config)
-    : region_(static_cast<std::uint8_t*>(region)), logical_base_(logical_base), size_bytes_(size_bytes),
-      now_(std::move(now)), rng_(seed), cfg_(config) {
+    : region_(static_cast<std::uint8_t*>(region)),
+      logical_base_(logical_base),
+      size_bytes_(size_bytes),
+      now_(std::move(now)),
+      rng_(seed),
+      cfg_(config) {
     if (cfg_.record_bytes == 0 || cfg_.record_bytes > 64 || !std::has_single_bit(cfg_.record_bytes) ||
         logical_base_ % cfg_.record_bytes != 0)
-        throw std::invalid_argument(fmt::format("WeakOrdering: record_bytes {} must be a power of two up to 64 that "
-                                                "divides the region's base {:#x}",
-                                                cfg_.record_bytes, logical_base_));
+        throw std::invalid_argument(
+            fmt::format("WeakOrdering: record_bytes {} must be a power of two up to 64 that "
+                        "divides the region's base {:#x}",
+                        cfg_.record_bytes, logical_base_));
 }
 
 std::uint64_t WeakOrdering::logical_of(void const* address, std::size_t size_bytes) const {
     auto const* p = static_cast<std::uint8_t const*>(address);
     if (p < region_ || static_cast<std::size_t>(p - region_) > size_bytes_ ||
         size_bytes > size_bytes_ - static_cast<std::size_t>(p - region_))
-        throw std::out_of_range(fmt::format("WeakOrdering: a CPU access of {} bytes at {} is outside host memory",
-                                            size_bytes, address));
+        throw std::out_of_range(
+            fmt::format("WeakOrdering: a CPU access of {} bytes at {} is outside host memory", size_bytes, address));
     return logical_base_ + static_cast<std::uint64_t>(p - region_);
 }
 
@@ -257,23 +266,25 @@ void WeakOrdering::mmio_read_issued() {
 
 std::string WeakOrdering::cause_of(PendingStore const& s) const {
     if (s.overtaken_by == 0)
-        return fmt::format("the store was still in the CPU's store buffer: no write barrier since it (it drains by "
-                           "itself at cycle {})",
-                           s.visible_cycle);
+        return fmt::format(
+            "the store was still in the CPU's store buffer: no write barrier since it (it drains by "
+            "itself at cycle {})",
+            s.visible_cycle);
     MmioWrite const* w = mmio_write(s.overtaken_by);
     std::string const write =
-        w == nullptr ? "an MMIO write"
-                     : fmt::format("the MMIO write of {:#06x} <- {:#x} (issued at cycle {}{})", w->offset, w->value,
-                                   w->issue_cycle,
-                                   w->arrival_cycle == kNever ? std::string(", not yet at the NIC")
-                                                              : fmt::format(", at the NIC at cycle {}", w->arrival_cycle));
+        w == nullptr
+            ? "an MMIO write"
+            : fmt::format("the MMIO write of {:#06x} <- {:#x} (issued at cycle {}{})", w->offset, w->value,
+                          w->issue_cycle,
+                          w->arrival_cycle == kNever ? std::string(", not yet at the NIC")
+                                                     : fmt::format(", at the NIC at cycle {}", w->arrival_cycle));
     return fmt::format("the store was still in the CPU's store buffer: {} overtook it, {}", write,
                        s.retire_at_mmio == kNever ? "with no write barrier between the store and that write"
                                                   : "and the write barrier came only after that write");
 }
 
 std::optional<OrderingHazard> WeakOrdering::stale_view(std::uint64_t addr, std::span<std::uint8_t> data,
-                                                      std::uint64_t now) {
+                                                       std::uint64_t now) {
     std::uint64_t const hi = addr + data.size();
     bool const overlaps = std::any_of(pending_.begin(), pending_.end(),
                                       [&](PendingStore const& s) { return addr < s.hi() && s.lo < hi; });
@@ -299,7 +310,8 @@ std::optional<OrderingHazard> WeakOrdering::stale_view(std::uint64_t addr, std::
     h.kind = OrderingHazard::Kind::stale_dma_read;
     h.addr = at;
     h.stale.assign(data.begin() + static_cast<std::ptrdiff_t>(first), data.begin() + static_cast<std::ptrdiff_t>(last));
-    h.fresh.assign(fresh.begin() + static_cast<std::ptrdiff_t>(first), fresh.begin() + static_cast<std::ptrdiff_t>(last));
+    h.fresh.assign(fresh.begin() + static_cast<std::ptrdiff_t>(first),
+                   fresh.begin() + static_cast<std::ptrdiff_t>(last));
     h.cycle = now;
     h.earlier_cycle = oldest->store_cycle;
     h.cause = cause_of(*oldest);
@@ -307,7 +319,8 @@ std::optional<OrderingHazard> WeakOrdering::stale_view(std::uint64_t addr, std::
 }
 
 void WeakOrdering::after_read(std::uint64_t addr, std::span<std::uint8_t> data) {
-    if (pending_.empty()) [[likely]] return;
+    if (pending_.empty()) [[likely]]
+        return;
     std::uint64_t const hi = addr + data.size();
     if (hi <= pending_lo_ || addr >= pending_hi_) return;
     std::uint64_t const now = now_();
@@ -317,7 +330,8 @@ void WeakOrdering::after_read(std::uint64_t addr, std::span<std::uint8_t> data) 
 }
 
 void WeakOrdering::check_published(std::uint64_t addr, std::size_t size_bytes) {
-    if (pending_.empty()) [[likely]] return;
+    if (pending_.empty()) [[likely]]
+        return;
     std::uint64_t const hi = addr + size_bytes;
     if (hi <= pending_lo_ || addr >= pending_hi_) return;
     std::uint64_t const now = now_();
@@ -332,7 +346,8 @@ void WeakOrdering::check_published(std::uint64_t addr, std::size_t size_bytes) {
 }
 
 void WeakOrdering::before_write(std::uint64_t addr, std::size_t size_bytes) {
-    if (pending_.empty()) [[likely]] return;
+    if (pending_.empty()) [[likely]]
+        return;
     std::uint64_t const hi = addr + size_bytes;
     if (hi <= pending_lo_ || addr >= pending_hi_) return;
     std::uint64_t const now = now_();
@@ -416,9 +431,10 @@ void WeakOrdering::load(void* destination, void const* source, std::size_t size_
             h.fresh.assign(current + a, current + b);
             h.cycle = now_();
             h.earlier_cycle = v.change_seen_cycle;
-            h.cause = fmt::format("an earlier load (cycle {}) saw the record's new version and no read barrier came "
-                                  "between the two loads",
-                                  v.change_seen_cycle);
+            h.cause = fmt::format(
+                "an earlier load (cycle {}) saw the record's new version and no read barrier came "
+                "between the two loads",
+                v.change_seen_cycle);
             report(std::move(h));
             continue;
         }
@@ -450,7 +466,8 @@ void WeakOrdering::report(OrderingHazard hazard) {
 std::string WeakOrdering::describe() const {
     std::string s = fmt::format(
         "{} stores pending (most {}); {} stores ({} bytes), {} overtaken by an MMIO write; retired at a barrier {}, "
-        "after their delay {}, after an MMIO write {}; barriers: {} write, {} read, {} full, {} MMIO reads; MMIO writes "
+        "after their delay {}, after an MMIO write {}; barriers: {} write, {} read, {} full, {} MMIO reads; MMIO "
+        "writes "
         "issued {}, at the NIC {}; {} loads, {} records watched; hazards {} ({} violations, {} dismissed)",
         pending_.size(), stats_.most_pending, stats_.stores, stats_.store_bytes, stats_.overtaken_stores,
         stats_.retired_at_barrier, stats_.retired_after_delay, stats_.retired_after_mmio, stats_.write_barriers,

@@ -76,7 +76,6 @@
 
 namespace nicsim::host {
 
-
 struct OrderingHazard {
     enum class Kind : std::uint8_t {
         stale_dma_read,         // the NIC read bytes a CPU store still held (rule O1)
@@ -85,12 +84,12 @@ struct OrderingHazard {
         dma_write_under_store,  // the NIC wrote bytes a CPU store still held (the store could land after it)
     };
     Kind kind = Kind::stale_dma_read;
-    std::uint64_t addr = 0;             // logical address of stale[0] / fresh[0]
-    std::vector<std::uint8_t> stale;    // what the reader got (DMA write: the bytes before the store)
-    std::vector<std::uint8_t> fresh;    // what memory holds by program order
-    std::uint64_t cycle = 0;            // when it happened
-    std::uint64_t earlier_cycle = 0;    // the CPU store (DMA hazards) or the load that saw the new record
-    std::string cause;                  // the ordering that was missing, in a few words
+    std::uint64_t addr = 0;           // logical address of stale[0] / fresh[0]
+    std::vector<std::uint8_t> stale;  // what the reader got (DMA write: the bytes before the store)
+    std::vector<std::uint8_t> fresh;  // what memory holds by program order
+    std::uint64_t cycle = 0;          // when it happened
+    std::uint64_t earlier_cycle = 0;  // the CPU store (DMA hazards) or the load that saw the new record
+    std::string cause;                // the ordering that was missing, in a few words
 };
 /// The contract's rule a hazard breaks (docs/contract.md, Ordering rules): "O1" (stale DMA read),
 /// "O2" (stale load), "O3" (DMA write under a pending store).
@@ -124,11 +123,11 @@ struct WeakOrderingConfig {
     std::uint32_t store_visibility_max_cycles = 128;  // N: a store's drain delay d is drawn in 1..N
     std::uint32_t record_bytes = 16;                  // the NIC writes records of this size (<= 64)
     bool throw_on_violation = true;
-    std::size_t max_recorded = 16;                    // violation messages kept (violation_messages())
+    std::size_t max_recorded = 16;  // violation messages kept (violation_messages())
 };
 
 struct WeakOrderingStats {
-    std::uint64_t stores = 0, store_bytes = 0;         // CPU stores that changed memory
+    std::uint64_t stores = 0, store_bytes = 0;  // CPU stores that changed memory
     std::uint64_t loads = 0;
     std::uint64_t write_barriers = 0, read_barriers = 0, memory_barriers = 0, mmio_reads = 0;
     std::uint64_t mmio_writes = 0, overtaken_stores = 0;  // stores an MMIO write overtook
@@ -141,8 +140,8 @@ class WeakOrdering final : public driver::HostMemoryAccess, public bfm::DmaMemor
 public:
     /// The model of [logical_base, logical_base + size_bytes), whose bytes are at `region` (the
     /// memory the NIC's slave serves). `now` gives the current cycle; `seed` seeds the delays.
-    WeakOrdering(void* region, std::uint64_t logical_base, std::size_t size_bytes,
-                 std::function<std::uint64_t()> now, std::uint64_t seed, WeakOrderingConfig config = {});
+    WeakOrdering(void* region, std::uint64_t logical_base, std::size_t size_bytes, std::function<std::uint64_t()> now,
+                 std::uint64_t seed, WeakOrderingConfig config = {});
 
     void set_listener(OrderingListener* listener) noexcept { listener_ = listener; }
     /// Report attached to an OrderingViolation (e.g. the kernel's diagnosis).
@@ -182,14 +181,14 @@ private:
     static constexpr std::uint64_t kNever = ~std::uint64_t{0};
 
     struct PendingStore {
-        std::uint64_t lo = 0;                  // logical
-        std::vector<std::uint8_t> previous;    // the bytes the NIC still sees
+        std::uint64_t lo = 0;                // logical
+        std::vector<std::uint8_t> previous;  // the bytes the NIC still sees
         std::uint64_t store_cycle = 0;
-        std::uint32_t delay_cycles = 0;        // d
-        std::uint64_t visible_cycle = kNever;  // retires at this cycle (kNever: waits for an MMIO write)
-        std::uint64_t overtaken_by = 0;        // the MMIO write issued while pending (0: none)
-        std::uint64_t retire_at_mmio = kNever; // a barrier came after the overtaking write: retire when
-                                               // the MMIO write of this sequence number reaches the NIC
+        std::uint32_t delay_cycles = 0;         // d
+        std::uint64_t visible_cycle = kNever;   // retires at this cycle (kNever: waits for an MMIO write)
+        std::uint64_t overtaken_by = 0;         // the MMIO write issued while pending (0: none)
+        std::uint64_t retire_at_mmio = kNever;  // a barrier came after the overtaking write: retire when
+                                                // the MMIO write of this sequence number reaches the NIC
         std::uint64_t hi() const noexcept { return lo + previous.size(); }
     };
     struct MmioWrite {
@@ -234,14 +233,14 @@ private:
     WeakOrderingConfig cfg_;
     OrderingListener* listener_ = nullptr;
 
-    std::vector<PendingStore> pending_;       // in store order
+    std::vector<PendingStore> pending_;                   // in store order
     std::uint64_t pending_lo_ = kNever, pending_hi_ = 0;  // covers every pending store
-    std::uint64_t next_visible_ = kNever;     // the earliest visible_cycle of a pending store
-    std::deque<MmioWrite> mmio_;              // issued, recent first-arrived kept for messages
+    std::uint64_t next_visible_ = kNever;                 // the earliest visible_cycle of a pending store
+    std::deque<MmioWrite> mmio_;                          // issued, recent first-arrived kept for messages
     std::uint64_t mmio_issued_ = 0, mmio_arrived_ = 0;
     std::unordered_map<std::uint64_t, RecordView> records_;  // by record address (logical)
-    std::uint64_t records_lo_ = kNever, records_hi_ = 0;    // covers every record ever loaded
-    std::uint64_t run_ = 1;                   // read-barrier runs (0: never)
+    std::uint64_t records_lo_ = kNever, records_hi_ = 0;     // covers every record ever loaded
+    std::uint64_t run_ = 1;                                  // read-barrier runs (0: never)
     WeakOrderingStats stats_;
     std::vector<std::string> messages_;
 };

@@ -61,9 +61,9 @@ std::uint32_t MmioBus::read32(std::uint16_t offset) {
     std::uint64_t const start = kernel_.cycle();
     auto const check_timeout = [&] {
         if (kernel_.cycle() - start >= cfg_.read_timeout_cycles)
-            throw MmioError(fmt::format("MMIO read of {:#06x} unanswered after {} cycles", offset,
-                                        cfg_.read_timeout_cycles),
-                            kernel_.diagnosis());
+            throw MmioError(
+                fmt::format("MMIO read of {:#06x} unanswered after {} cycles", offset, cfg_.read_timeout_cycles),
+                kernel_.diagnosis());
     };
     // Behind a full queue of posted writes the read waits for room, as write32 does (the CPU
     // stalls on its full write buffer): the read cannot pass them anyway.
@@ -106,10 +106,11 @@ void MmioBus::flush() {
 }
 
 std::string MmioBus::describe() const {
-    return fmt::format("{} operations pending; {} writes, {} reads (last took {} cycles, max {}), "
-                       "{} error responses",
-                       master_.pending(), stats_.writes, stats_.reads, last_read_cycles_, stats_.read_cycles_max,
-                       stats_.error_responses);
+    return fmt::format(
+        "{} operations pending; {} writes, {} reads (last took {} cycles, max {}), "
+        "{} error responses",
+        master_.pending(), stats_.writes, stats_.reads, last_read_cycles_, stats_.read_cycles_max,
+        stats_.error_responses);
 }
 
 }  // namespace nicsim::host

@@ -47,7 +47,7 @@ class MmioError : public sim::SimError {
 };
 
 struct MmioConfig {
-    bfm::AxilMasterConfig axil;              // its issue_delay_cycles is set from request_latency_cycles
+    bfm::AxilMasterConfig axil;  // its issue_delay_cycles is set from request_latency_cycles
     std::uint32_t request_latency_cycles = 60;
     std::uint32_t response_latency_cycles = 60;
     std::uint64_t read_timeout_cycles = 10'000;
@@ -59,7 +59,7 @@ struct MmioStats {
     std::uint64_t reads = 0;
     std::uint64_t read_cycles_total = 0;  // summed over reads: cycles from read32's call to its return
     std::uint64_t read_cycles_max = 0;
-    std::uint64_t write_stall_cycles = 0; // cycles write32 waited for room in the master's queue
+    std::uint64_t write_stall_cycles = 0;  // cycles write32 waited for room in the master's queue
     std::uint64_t error_responses = 0;
 };
 

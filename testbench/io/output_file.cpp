@@ -24,7 +24,9 @@ constexpr int kMaxSymlinkHops = 40;
     throw OutputFileError(fmt::format("{}: {}", p.string(), what));
 }
 
-std::string reason(int err) { return std::strerror(err); }
+std::string reason(int err) {
+    return std::strerror(err);
+}
 
 char const* kind_of(mode_t m) {
     if (S_ISDIR(m)) return "a directory";
@@ -41,7 +43,7 @@ char const* kind_of(mode_t m) {
 fs::path follow_links(fs::path const& requested) {
     fs::path p = requested;
     for (int hop = 0; hop <= kMaxSymlinkHops; ++hop) {
-        struct stat st{};
+        struct stat st {};
         if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
         std::error_code ec;
         fs::path const link = fs::read_symlink(p, ec);
@@ -72,12 +74,13 @@ OutputPlan plan_output(fs::path const& path, OutputOptions options) {
     if (path.empty()) throw OutputFileError("'': an empty file name");
     OutputPlan plan;
     plan.requested = path;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
             if (options.regular_only)
                 fail(path, fmt::format("is {}, not a regular file (this output is written to a temporary file "
-                                       "and renamed into place: give a file name)", kind_of(st.st_mode)));
+                                       "and renamed into place: give a file name)",
+                                       kind_of(st.st_mode)));
             plan.target = path;  // opened as it is: /dev/fd/N and /proc links included
             plan.in_place = true;
             return plan;
@@ -92,7 +95,7 @@ OutputPlan plan_output(fs::path const& path, OutputOptions options) {
     if (err != ENOENT) fail(path, fmt::format("cannot use it: {}", reason(err)));
     plan.target = follow_links(path);  // absent, or a dangling symlink to the file to create
     fs::path const dir = directory_of(plan.target);
-    struct stat dst{};
+    struct stat dst {};
     if (::stat(dir.c_str(), &dst) != 0) fail(path, fmt::format("no directory {}: {}", dir.string(), reason(errno)));
     if (!S_ISDIR(dst.st_mode)) fail(path, fmt::format("{} is not a directory", dir.string()));
     return plan;
@@ -104,7 +107,7 @@ void check_output(fs::path const& path, OutputOptions options) {
         OutputFile probe(path, options);  // creates the temporary; the destructor removes it
         return;
     }
-    struct stat st{};
+    struct stat st {};
     if (::stat(plan.target.c_str(), &st) == 0 && S_ISFIFO(st.st_mode)) {
         // Opening a FIFO for writing waits for a reader: only ask whether it may be written.
         if (::access(plan.target.c_str(), W_OK) != 0) fail(path, fmt::format("not writable: {}", reason(errno)));
@@ -132,7 +135,7 @@ OutputFile::OutputFile(fs::path const& path, OutputOptions options) : plan_(plan
     fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
     if (fd_ < 0) fail(path, fmt::format("cannot create a temporary file in {}: {}", dir.string(), reason(errno)));
     write_path_ = fs::path(buf.data());
-    struct stat st{};
+    struct stat st {};
     mode_t const mode = ::stat(plan_.target.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~process_umask());
     if (::fchmod(fd_, mode) != 0) {
         int const err = errno;
@@ -167,7 +170,9 @@ void OutputFile::write(std::span<std::byte const> bytes) {
     }
 }
 
-void OutputFile::write(std::string_view text) { write(std::as_bytes(std::span(text.data(), text.size()))); }
+void OutputFile::write(std::string_view text) {
+    write(std::as_bytes(std::span(text.data(), text.size())));
+}
 
 void OutputFile::commit() {
     if (committed_) return;
@@ -178,13 +183,13 @@ void OutputFile::commit() {
     }
     if (!plan_.in_place) {
         // The target may have changed since it was planned: still never replace a non-file.
-        struct stat st{};
+        struct stat st {};
         if (::lstat(plan_.target.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
             fail(plan_.requested, fmt::format("{} is now {}: not replaced (the output is left out)",
                                               plan_.target.string(), kind_of(st.st_mode)));
         if (::rename(write_path_.c_str(), plan_.target.c_str()) != 0)
-            fail(plan_.requested, fmt::format("cannot rename {} to {}: {}", write_path_.string(),
-                                              plan_.target.string(), reason(errno)));
+            fail(plan_.requested,
+                 fmt::format("cannot rename {} to {}: {}", write_path_.string(), plan_.target.string(), reason(errno)));
     }
     committed_ = true;
 }

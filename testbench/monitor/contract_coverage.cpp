@@ -19,7 +19,9 @@ namespace {
 constexpr std::array<char const*, 2> kDirections{"tx", "rx"};
 constexpr std::uint64_t kDescriptorBytes = 16;
 
-char const* dir_name(RingRef r) { return r.dir == Direction::tx ? "tx" : "rx"; }
+char const* dir_name(RingRef r) {
+    return r.dir == Direction::tx ? "tx" : "rx";
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -114,10 +116,13 @@ private:
 std::vector<std::string> ContractCoverage::declared_points(std::vector<std::string> const& fault_kinds) {
     std::vector<std::string> p;
     for (char const* dir : kDirections) {
-        for (char const* what : {"one_entry", "batch", "wraps", "out_of_range"}) p.push_back(fmt::format("{}.doorbell.{}", dir, what));
-        for (char const* what : {"enabled", "disabled", "disabled_with_work", "reset", "full", "drained", "idle_awaited", "taken_read"})
+        for (char const* what : {"one_entry", "batch", "wraps", "out_of_range"})
+            p.push_back(fmt::format("{}.doorbell.{}", dir, what));
+        for (char const* what :
+             {"enabled", "disabled", "disabled_with_work", "reset", "full", "drained", "idle_awaited", "taken_read"})
             p.push_back(fmt::format("{}.ring.{}", dir, what));
-        for (int log2 = 1; log2 <= c::MAX_RING_LOG2; ++log2) p.push_back(fmt::format("{}.ring.size.{}", dir, 1u << log2));
+        for (int log2 = 1; log2 <= c::MAX_RING_LOG2; ++log2)
+            p.push_back(fmt::format("{}.ring.size.{}", dir, 1u << log2));
         for (char const* what : {"wraps", "phase_0"}) p.push_back(fmt::format("{}.completion.{}", dir, what));
         for (char const* what : {"minimum", "maximum", "fills_last_beat", "one_byte_in_last_beat"})
             p.push_back(fmt::format("{}.length.{}", dir, what));
@@ -125,7 +130,8 @@ std::vector<std::string> ContractCoverage::declared_points(std::vector<std::stri
         for (char const* what : {"full", "empty"}) p.push_back(fmt::format("os.{}.packet_ring.{}", dir, what));
     }
     for (char const* o : kOffloads) p.push_back(fmt::format("tx.offload.{}", o));
-    for (char const* what : {"one", "several", "max", "published_in_pieces"}) p.push_back(fmt::format("tx.chain.{}", what));
+    for (char const* what : {"one", "several", "max", "published_in_pieces"})
+        p.push_back(fmt::format("tx.chain.{}", what));
     p.push_back("tx.ring.reset_with_open_chain");
     p.push_back("tx.completion.ok");
     p.push_back("rx.length.runt");
@@ -144,7 +150,8 @@ std::vector<std::string> ContractCoverage::declared_points(std::vector<std::stri
         p.push_back(fmt::format("error.{}.raised", name));
         p.push_back(fmt::format("error.{}.recovered", name));
     }
-    for (char const* what : {"arm", "disarm", "cause_cleared", "moderation.packets", "moderation.timer", "error_interrupt.enabled"})
+    for (char const* what :
+         {"arm", "disarm", "cause_cleared", "moderation.packets", "moderation.timer", "error_interrupt.enabled"})
         p.push_back(fmt::format("irq.{}", what));
     p.push_back("rss.enabled");
     p.push_back("rss.table_written");
@@ -158,17 +165,26 @@ std::vector<std::string> ContractCoverage::declared_points(std::vector<std::stri
 
 ContractCoverage::ContractCoverage(sim::Kernel& kernel, OwnershipMonitor& monitor, bfm::SparseMemory const& memory,
                                    bfm::AxilPort port, unsigned data_bytes, std::vector<std::string> const& fault_kinds)
-    : monitor_(monitor), memory_(memory), data_bytes_(data_bytes), num_queues_(monitor.num_queues()),
-      rtl_at_start_(checkers::rtl_cover_counts()), rings_(2 * num_queues_), open_chain_(num_queues_, 0),
+    : monitor_(monitor),
+      memory_(memory),
+      data_bytes_(data_bytes),
+      num_queues_(monitor.num_queues()),
+      rtl_at_start_(checkers::rtl_cover_counts()),
+      rings_(2 * num_queues_),
+      open_chain_(num_queues_, 0),
       responses_(std::make_unique<ResponseObserver>(port, *this)) {
     for (auto const& point : declared_points(fault_kinds)) hits_.emplace(point, 0);
     monitor_.add_listener(*this);
     kernel.add_agent(*responses_);
 }
 
-ContractCoverage::~ContractCoverage() { monitor_.remove_listener(*this); }
+ContractCoverage::~ContractCoverage() {
+    monitor_.remove_listener(*this);
+}
 
-void ContractCoverage::hit(std::string const& point, std::uint64_t n) { hits_[point] += n; }
+void ContractCoverage::hit(std::string const& point, std::uint64_t n) {
+    hits_[point] += n;
+}
 
 std::map<std::string, std::uint64_t> ContractCoverage::points() const {
     auto all = hits_;
@@ -198,7 +214,9 @@ void ContractCoverage::doorbell(RingRef r, std::uint32_t old_prod, std::uint32_t
         }
         ++chain;
         if (d.eop) {
-            hit(chain == 1 ? "tx.chain.one" : chain == static_cast<std::uint32_t>(c::MAX_TX_FRAGS) ? "tx.chain.max" : "tx.chain.several");
+            hit(chain == 1                                             ? "tx.chain.one"
+                : chain == static_cast<std::uint32_t>(c::MAX_TX_FRAGS) ? "tx.chain.max"
+                                                                       : "tx.chain.several");
             chain = 0;
         } else if (chain >= static_cast<std::uint32_t>(c::MAX_TX_FRAGS)) {
             chain = 0;  // ERR_DESC_CHAIN_LONG: the ring stops; its reset starts over
@@ -280,9 +298,15 @@ void ContractCoverage::register_write(RegisterWrite const& w) {
     if (block >= c::QREG_IRQ) {
         switch (block - c::QREG_IRQ) {
         case c::IRQ_ARM: hit(c::IRQ_ARM_ARMED.get(w.value) ? "irq.arm" : "irq.disarm"); break;
-        case c::IRQ_CAUSE: if ((w.value & 0x7) != 0) hit("irq.cause_cleared"); break;
-        case c::IRQ_MOD_PKTS: if (c::IRQ_MOD_PKTS_PKTS.get(w.value) > 1) hit("irq.moderation.packets"); break;
-        case c::IRQ_MOD_CYCLES: if (c::IRQ_MOD_CYCLES_CYCLES.get(w.value) != 0) hit("irq.moderation.timer"); break;
+        case c::IRQ_CAUSE:
+            if ((w.value & 0x7) != 0) hit("irq.cause_cleared");
+            break;
+        case c::IRQ_MOD_PKTS:
+            if (c::IRQ_MOD_PKTS_PKTS.get(w.value) > 1) hit("irq.moderation.packets");
+            break;
+        case c::IRQ_MOD_CYCLES:
+            if (c::IRQ_MOD_CYCLES_CYCLES.get(w.value) != 0) hit("irq.moderation.timer");
+            break;
         default: break;
         }
         return;
@@ -327,13 +351,16 @@ void ContractCoverage::register_read(std::uint16_t offset, std::uint32_t value, 
             s.reset_after_error = s.reenabled_after_error = false;
         }
     } else if (reg == c::RING_STATUS) {
-        if (c::RING_STATUS_IDLE.get(value) && (!s.enabled || s.error_seen != 0)) hit(fmt::format("{}.ring.idle_awaited", dir));
+        if (c::RING_STATUS_IDLE.get(value) && (!s.enabled || s.error_seen != 0))
+            hit(fmt::format("{}.ring.idle_awaited", dir));
     } else if (reg == c::RING_TAKEN) {
         hit(fmt::format("{}.ring.taken_read", dir));
     }
 }
 
-void ContractCoverage::register_write_refused() { hit("register.write_refused"); }
+void ContractCoverage::register_write_refused() {
+    hit("register.write_refused");
+}
 
 void ContractCoverage::add_os_queue(bool tx, ringlib::os::StateTransitions const& transitions,
                                     ringlib::os::OccupancyCounters const& occupancy) {

@@ -31,7 +31,7 @@
 namespace ringlib::os {
 struct StateTransitions;
 struct OccupancyCounters;
-}
+}  // namespace ringlib::os
 
 namespace nicsim::monitor {
 
@@ -68,7 +68,7 @@ public:
 private:
     class ResponseObserver;
     struct RingState {
-        std::uint8_t error_seen = 0;   // err_e the driver read from RING_ERR, until recovered
+        std::uint8_t error_seen = 0;  // err_e the driver read from RING_ERR, until recovered
         bool reset_after_error = false;
         bool reenabled_after_error = false;
         bool enabled = false;

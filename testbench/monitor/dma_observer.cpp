@@ -8,8 +8,12 @@
 namespace nicsim::monitor {
 
 DmaObserver::DmaObserver(sim::Kernel& kernel, bfm::Axi4Port port, std::size_t data_bytes, DmaListener& listener)
-    : kernel_(kernel), port_(port), data_bytes_(data_bytes), listener_(listener),
-      w_data_(data_bytes), w_strb_((data_bytes + 7) / 8) {}
+    : kernel_(kernel),
+      port_(port),
+      data_bytes_(data_bytes),
+      listener_(listener),
+      w_data_(data_bytes),
+      w_strb_((data_bytes + 7) / 8) {}
 
 DmaBurst DmaObserver::sample(bool write) const {
     DmaBurst b;

@@ -28,8 +28,12 @@ std::uint32_t merge(std::uint32_t old, std::uint32_t value, std::uint8_t strobes
     return out;
 }
 
-std::uint64_t set_low(std::uint64_t v, std::uint32_t low) { return (v & ~std::uint64_t{0xFFFF'FFFF}) | low; }
-std::uint64_t set_high(std::uint64_t v, std::uint32_t high) { return (v & 0xFFFF'FFFF) | (std::uint64_t{high} << 32); }
+std::uint64_t set_low(std::uint64_t v, std::uint32_t low) {
+    return (v & ~std::uint64_t{0xFFFF'FFFF}) | low;
+}
+std::uint64_t set_high(std::uint64_t v, std::uint32_t high) {
+    return (v & 0xFFFF'FFFF) | (std::uint64_t{high} << 32);
+}
 
 std::string owned_text(RingModel const& m) {
     if (m.owned() == 0) return "no entry";
@@ -43,13 +47,20 @@ bool usable(RingModel const& m, std::uint64_t now, bool retired) {
 
 }  // namespace
 
-char const* to_string(Direction d) { return d == Direction::tx ? "TX" : "RX"; }
+char const* to_string(Direction d) {
+    return d == Direction::tx ? "TX" : "RX";
+}
 
 OwnershipMonitor::OwnershipMonitor(sim::Kernel& kernel, dut::Dut& dut, bfm::SparseMemory const& memory,
-                                   std::uint64_t region_base, std::uint64_t region_bytes,
-                                   OwnershipMonitorConfig config)
-    : kernel_(kernel), memory_(memory), region_base_(region_base), region_end_(region_base + region_bytes),
-      cfg_(config), num_queues_(dut.config().num_queues), rings_(2 * num_queues_), retired_(2 * num_queues_) {
+                                   std::uint64_t region_base, std::uint64_t region_bytes, OwnershipMonitorConfig config)
+    : kernel_(kernel),
+      memory_(memory),
+      region_base_(region_base),
+      region_end_(region_base + region_bytes),
+      cfg_(config),
+      num_queues_(dut.config().num_queues),
+      rings_(2 * num_queues_),
+      retired_(2 * num_queues_) {
     dma_ = std::make_unique<DmaObserver>(kernel, dut.ports().m_axi, dut.config().data_bytes(), *this);
     regs_ = std::make_unique<RegisterWriteObserver>(kernel, dut.ports().s_axil, *this);
     kernel.add_agent(*regs_);
@@ -69,10 +80,11 @@ std::string OwnershipMonitor::describe() const {
     for (unsigned i = 0; i < rings_.size(); ++i) {
         auto const& m = rings_[i];
         if (m.size_log2 == 0 && !m.enabled) continue;
-        s += fmt::format("{}: {} size {}, RING_PROD {}, NIC owns {}, next completion slot {} phase {}, {} "
-                         "completions, {} resets; ",
-                         ring_name(i), m.enabled ? "enabled" : "disabled", m.size(), m.prod, owned_text(m),
-                         m.cpl_slot, m.phase ? 1 : 0, m.completions, m.generation);
+        s += fmt::format(
+            "{}: {} size {}, RING_PROD {}, NIC owns {}, next completion slot {} phase {}, {} "
+            "completions, {} resets; ",
+            ring_name(i), m.enabled ? "enabled" : "disabled", m.size(), m.prod, owned_text(m), m.cpl_slot,
+            m.phase ? 1 : 0, m.completions, m.generation);
     }
     return s;
 }
@@ -101,7 +113,9 @@ void OwnershipMonitor::ring_register(unsigned r, unsigned offset, std::uint32_t 
     if (config_reg && m.enabled) return;
     switch (offset) {
     case c::RING_BASE_LO: m.base = set_low(m.base, merge(static_cast<std::uint32_t>(m.base), value, strobes)); break;
-    case c::RING_BASE_HI: m.base = set_high(m.base, merge(static_cast<std::uint32_t>(m.base >> 32), value, strobes)); break;
+    case c::RING_BASE_HI:
+        m.base = set_high(m.base, merge(static_cast<std::uint32_t>(m.base >> 32), value, strobes));
+        break;
     case c::RING_CPL_BASE_LO:
         m.cpl_base = set_low(m.cpl_base, merge(static_cast<std::uint32_t>(m.cpl_base), value, strobes));
         break;
@@ -225,9 +239,10 @@ bool OwnershipMonitor::check_descriptor_read(unsigned r, RingModel const& m, Dma
         bool ok = false;
         for (std::uint32_t s = s0; s <= s1 && !ok; ++s) ok = m.owns(s);
         if (!ok) {
-            why = fmt::format("descriptor slot {} of the {} is not published to the NIC (RING_PROD {}; the NIC "
-                              "owns {})",
-                              s0, ring_name(r), m.prod, owned_text(m));
+            why = fmt::format(
+                "descriptor slot {} of the {} is not published to the NIC (RING_PROD {}; the NIC "
+                "owns {})",
+                s0, ring_name(r), m.prod, owned_text(m));
             return false;
         }
     }
@@ -260,7 +275,8 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             std::string w;
             if (check_descriptor_read(r, m, b, w)) {
                 ++stats_.descriptor_reads;
-                if (retired) ++stats_.drained_accesses;
+                if (retired)
+                    ++stats_.drained_accesses;
                 else if (!listeners_.empty()) {
                     auto const first = static_cast<std::uint32_t>((b.lo() - m.base) / desc_bytes);
                     auto const count = static_cast<std::uint32_t>((b.hi() - 1 - m.base) / desc_bytes + 1 - first);
@@ -280,7 +296,8 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             if (!usable(m, now, retired)) continue;
             if (auto const slot = fragment_of(m, b)) {
                 ++stats_.data_reads;
-                if (retired) ++stats_.drained_accesses;
+                if (retired)
+                    ++stats_.drained_accesses;
                 else if (!listeners_.empty()) {
                     data_reads_[b.seq] = {q, *slot};
                     notify([&](ContractListener& l) { l.tx_data_read(q, *slot, false, now); });
@@ -299,11 +316,12 @@ void OwnershipMonitor::read_request(DmaBurst const& b) {
             PublishedEntry const& e = m.entries[slot];
             if (b.lo() < e.addr + e.len && e.addr < b.hi()) {
                 std::uint64_t const outside = b.lo() < e.addr ? b.lo() : e.addr + e.len;
-                return violation(b, "TX data read",
-                          fmt::format("reaches beyond the fragment of TX ring of queue {} slot {} ([{:#x}, {:#x}), {} "
-                                      "bytes) in whole beats",
-                                      q, slot, e.addr, e.addr + e.len, e.len),
-                          outside);
+                return violation(
+                    b, "TX data read",
+                    fmt::format("reaches beyond the fragment of TX ring of queue {} slot {} ([{:#x}, {:#x}), {} "
+                                "bytes) in whole beats",
+                                q, slot, e.addr, e.addr + e.len, e.len),
+                    outside);
             }
         }
     }
@@ -438,9 +456,8 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             return fmt::format("completion write (slot {} of the {})", slot, ring_name(r));
         };
         if (strobed != cpl_bytes) {  // not a record: nothing to decode
-            violation(b, access(), fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)",
-                                             strobed),
-                      a);
+            violation(b, access(),
+                      fmt::format("writes {} of the record's 16 bytes (one 16-byte write per completion)", strobed), a);
             continue;
         }
         std::array<std::uint8_t, 16> rec{};
@@ -491,8 +508,8 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
             count = cpl.buf_count;
             if (count == 0 || count > owned || cpl.first_buf != m.released)
                 violation(b, access(),
-                          fmt::format("describes buffers from slot {} ({} of them), but the NIC owns {}",
-                                      cpl.first_buf, count, owned_text(m)),
+                          fmt::format("describes buffers from slot {} ({} of them), but the NIC owns {}", cpl.first_buf,
+                                      count, owned_text(m)),
                           owner_here());
             std::uint64_t capacity = 0;
             for (std::uint32_t k = 0; k < count; ++k) {
@@ -509,9 +526,10 @@ void OwnershipMonitor::check_completion(unsigned r, Target const& t, DmaBurst co
                               owner_here());
             }
             if (cpl.len > capacity)
-                violation(b, access(),
-                          fmt::format("frame length {} exceeds the {} bytes of its {} buffers", cpl.len, capacity, count),
-                          owner_here());
+                violation(
+                    b, access(),
+                    fmt::format("frame length {} exceeds the {} bytes of its {} buffers", cpl.len, capacity, count),
+                    owner_here());
         }
         for (std::uint32_t k = 0; k < count; ++k) {
             PublishedEntry& e = m.entries[(m.released + k) & m.mask()];
@@ -572,24 +590,25 @@ std::optional<std::string> OwnershipMonitor::explain(host::OrderingHazard const&
     std::string const rule = fmt::format("rule {} ({})", host::rule_of(h.kind), host::rule_text(h.kind));
     switch (h.kind) {
     case Kind::stale_dma_read:
-        return fmt::format("ordering violation at cycle {}: {}: the NIC read {} {} and got {}, but the CPU stored {} "
-                           "there at cycle {}; {}",
-                           h.cycle, rule, where, range, host::hex_bytes(h.stale), host::hex_bytes(h.fresh),
-                           h.earlier_cycle, h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: {}: the NIC read {} {} and got {}, but the CPU stored {} "
+            "there at cycle {}; {}",
+            h.cycle, rule, where, range, host::hex_bytes(h.stale), host::hex_bytes(h.fresh), h.earlier_cycle, h.cause);
     case Kind::pending_at_publish:
-        return fmt::format("ordering violation at cycle {}: {}: the NIC took the doorbell publishing {} {} while the "
-                           "CPU's store there (cycle {}) was not yet visible: the NIC could read {} instead of {}; {}",
-                           h.cycle, rule, where, range, h.earlier_cycle, host::hex_bytes(h.stale),
-                           host::hex_bytes(h.fresh), h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: {}: the NIC took the doorbell publishing {} {} while the "
+            "CPU's store there (cycle {}) was not yet visible: the NIC could read {} instead of {}; {}",
+            h.cycle, rule, where, range, h.earlier_cycle, host::hex_bytes(h.stale), host::hex_bytes(h.fresh), h.cause);
     case Kind::stale_cpu_load:
-        return fmt::format("ordering violation at cycle {}: {}: the driver's load of {} {} may return {} (the record "
-                           "before the NIC's last write) while the NIC wrote {}; {}",
-                           h.cycle, rule, where, range, host::hex_bytes(h.stale), host::hex_bytes(h.fresh), h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: {}: the driver's load of {} {} may return {} (the record "
+            "before the NIC's last write) while the NIC wrote {}; {}",
+            h.cycle, rule, where, range, host::hex_bytes(h.stale), host::hex_bytes(h.fresh), h.cause);
     case Kind::dma_write_under_store:
-        return fmt::format("ordering violation at cycle {}: {}: the NIC writes {} {} while the CPU's store of {} there "
-                           "(cycle {}, replacing {}) is not yet visible and could land after it; {}",
-                           h.cycle, rule, where, range, host::hex_bytes(h.fresh), h.earlier_cycle,
-                           host::hex_bytes(h.stale), h.cause);
+        return fmt::format(
+            "ordering violation at cycle {}: {}: the NIC writes {} {} while the CPU's store of {} there "
+            "(cycle {}, replacing {}) is not yet visible and could land after it; {}",
+            h.cycle, rule, where, range, host::hex_bytes(h.fresh), h.earlier_cycle, host::hex_bytes(h.stale), h.cause);
     }
     return std::nullopt;
 }

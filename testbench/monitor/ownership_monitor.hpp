@@ -81,12 +81,12 @@ struct RingRef {
 /// A descriptor as host memory held it when the doorbell published it.
 struct PublishedEntry {
     std::uint64_t addr = 0;
-    std::uint32_t len = 0;        // TX: fragment length; RX: buffer capacity
-    bool eop = false;             // TX
+    std::uint32_t len = 0;  // TX: fragment length; RX: buffer capacity
+    bool eop = false;       // TX
     std::uint64_t published_cycle = 0;
-    std::uint64_t released_cycle = 0;  // completion that gave it back (0: not since published)
-    std::uint64_t released_by = 0;     // that completion's write burst: its seq + 1 (0: none)
-    std::uint32_t writes_in_flight = 0;        // RX data bursts without their write response
+    std::uint64_t released_cycle = 0;    // completion that gave it back (0: not since published)
+    std::uint64_t released_by = 0;       // that completion's write burst: its seq + 1 (0: none)
+    std::uint32_t writes_in_flight = 0;  // RX data bursts without their write response
     std::uint64_t last_write_response_cycle = 0;
 };
 
@@ -96,18 +96,18 @@ struct RingModel {
     std::uint64_t base = 0, cpl_base = 0;
     unsigned size_log2 = 0;
     bool enabled = false;
-    bool serving = false;          // the NIC may act on the ring: enabled since the last reset
-                                   // (a disabled ring finishes what it took; a reset ends it)
+    bool serving = false;  // the NIC may act on the ring: enabled since the last reset
+                           // (a disabled ring finishes what it took; a reset ends it)
     // ownership
-    std::uint32_t prod = 0;        // published up to (RING_PROD)
-    std::uint32_t released = 0;    // first entry the NIC owns (after the last completion)
-    std::uint32_t whole_end = 0;   // TX: end of the last whole packet published
-    std::uint32_t cpl_slot = 0;    // next completion slot
-    bool phase = true;             // phase of the current pass over the completion ring
+    std::uint32_t prod = 0;       // published up to (RING_PROD)
+    std::uint32_t released = 0;   // first entry the NIC owns (after the last completion)
+    std::uint32_t whole_end = 0;  // TX: end of the last whole packet published
+    std::uint32_t cpl_slot = 0;   // next completion slot
+    bool phase = true;            // phase of the current pass over the completion ring
     std::uint64_t completions = 0;
-    std::uint64_t generation = 0;  // ring resets so far
+    std::uint64_t generation = 0;      // ring resets so far
     std::uint64_t open_cpl_burst = 0;  // completion burst past its first record, before WLAST: seq + 1
-    std::uint64_t grace_until = 0; // retired: accesses under way tolerated until then
+    std::uint64_t grace_until = 0;     // retired: accesses under way tolerated until then
     std::vector<PublishedEntry> entries;
     // Bytes [published_lo, published_hi) cover every buffer ever published to this model (a
     // superset of those it holds now): a burst outside them is in none, found without a scan.
@@ -156,7 +156,7 @@ public:
 struct OwnershipMonitorConfig {
     std::uint64_t drain_window_cycles = 20'000;  // after a ring reset or disable
     bool throw_on_violation = true;
-    std::size_t max_recorded = 16;               // violation messages kept (throw_on_violation off)
+    std::size_t max_recorded = 16;  // violation messages kept (throw_on_violation off)
 };
 
 class OwnershipViolation : public sim::SimError {
@@ -174,8 +174,8 @@ struct OwnershipStats {
     std::uint64_t descriptor_reads = 0, data_reads = 0, data_writes = 0, completions = 0;
     std::uint64_t doorbells = 0, ring_resets = 0, drained_accesses = 0;
     std::uint64_t ordering_explained = 0, ordering_dismissed = 0;  // hazards of the weak host model
-    std::uint64_t republished_mid_burst = 0;  // slots posted again before the completion burst
-                                              // that gave them back had its last beat
+    std::uint64_t republished_mid_burst = 0;                       // slots posted again before the completion burst
+                                                                   // that gave them back had its last beat
 };
 
 class OwnershipMonitor final : public DmaListener, public RegisterWriteListener, public host::OrderingListener {
@@ -220,20 +220,18 @@ public:
     std::optional<std::string> explain(host::OrderingHazard const& hazard) override;
 
 private:
-    struct Target {             // what an accepted write burst was judged to be
+    struct Target {  // what an accepted write burst was judged to be
         unsigned ring = 0;
         bool completion = false;
-        bool stale = false;     // against a retired ring's state
+        bool stale = false;  // against a retired ring's state
         std::uint64_t generation = 0;
-        std::uint32_t slot = 0; // RX data: the buffer's slot
+        std::uint32_t slot = 0;  // RX data: the buffer's slot
     };
 
     unsigned index(RingRef r) const noexcept { return r.queue * 2 + (r.dir == Direction::rx ? 1 : 0); }
     RingRef ref(unsigned i) const noexcept { return {i / 2, (i & 1) ? Direction::rx : Direction::tx}; }
     std::string ring_name(unsigned i) const;
-    bool live(RingModel const& m, std::uint64_t now) const noexcept {
-        return m.serving || now <= m.grace_until;
-    }
+    bool live(RingModel const& m, std::uint64_t now) const noexcept { return m.serving || now <= m.grace_until; }
 
     void ring_register(unsigned r, unsigned offset, std::uint32_t value, std::uint8_t strobes, std::uint64_t cycle);
     void reset_ring(unsigned r, std::uint64_t cycle);
@@ -265,7 +263,7 @@ private:
     std::vector<ContractListener*> listeners_;
     host::WeakOrdering* ordering_ = nullptr;
 
-    std::unordered_map<std::uint64_t, Target> writes_;           // by write burst seq, until B
+    std::unordered_map<std::uint64_t, Target> writes_;                                  // by write burst seq, until B
     std::unordered_map<std::uint64_t, std::pair<unsigned, std::uint32_t>> data_reads_;  // listener only
     std::uint64_t violations_ = 0;
     std::vector<std::string> messages_;

@@ -21,8 +21,8 @@ namespace c = nicsim::contract;
 namespace {
 
 constexpr std::array<char const*, packet_event_count> columns = {
-    "os_handoff",  "desc_post",       "doorbell",        "desc_fetch", "data_read_first", "data_read_last",
-    "wire_first",  "wire_last",       "data_write_first", "data_write_last", "cpl_write", "os_done"};
+    "os_handoff", "desc_post", "doorbell",         "desc_fetch",      "data_read_first", "data_read_last",
+    "wire_first", "wire_last", "data_write_first", "data_write_last", "cpl_write",       "os_done"};
 
 char const* event_label(PacketEvent e, Direction d) {
     bool const tx = d == Direction::tx;
@@ -49,14 +49,18 @@ std::uint64_t tag_key(Direction d, wire::FrameTag t) {
 
 }  // namespace
 
-char const* column_name(PacketEvent e) { return columns[static_cast<std::size_t>(e)]; }
+char const* column_name(PacketEvent e) {
+    return columns[static_cast<std::size_t>(e)];
+}
 
 PacketTimeline::PacketTimeline(OwnershipMonitor& monitor, bfm::SparseMemory const& memory, std::uint64_t clock_hz)
     : monitor_(monitor), memory_(memory), clock_hz_(clock_hz ? clock_hz : 1), rings_(2 * monitor.num_queues()) {
     monitor_.add_listener(*this);
 }
 
-PacketTimeline::~PacketTimeline() { monitor_.remove_listener(*this); }
+PacketTimeline::~PacketTimeline() {
+    monitor_.remove_listener(*this);
+}
 
 PacketTimeline::RingTrack& PacketTimeline::track(RingRef r) {
     RingTrack& t = rings_[r.queue * 2 + (r.dir == Direction::rx ? 1 : 0)];
@@ -65,7 +69,8 @@ PacketTimeline::RingTrack& PacketTimeline::track(RingRef r) {
     return t;
 }
 
-std::size_t PacketTimeline::packet_for(Direction dir, std::span<std::uint8_t const> bytes, int queue, bool create_untagged) {
+std::size_t PacketTimeline::packet_for(Direction dir, std::span<std::uint8_t const> bytes, int queue,
+                                       bool create_untagged) {
     auto const tag = wire::decode_tag(bytes);
     std::size_t idx = none;
     if (tag) {
@@ -133,13 +138,15 @@ void PacketTimeline::tx_completed(unsigned queue, std::uint64_t frame_id, std::u
     by_frame_id_.erase(it);
 }
 
-void PacketTimeline::tx_on_wire(std::span<std::uint8_t const> bytes, std::uint64_t first_beat, std::uint64_t last_beat) {
+void PacketTimeline::tx_on_wire(std::span<std::uint8_t const> bytes, std::uint64_t first_beat,
+                                std::uint64_t last_beat) {
     std::size_t const i = packet_for(Direction::tx, bytes, -1, true);
     set_first(packets_[i][PacketEvent::wire_first], first_beat);
     set_first(packets_[i][PacketEvent::wire_last], last_beat);
 }
 
-void PacketTimeline::rx_on_wire(std::span<std::uint8_t const> bytes, std::uint64_t first_beat, std::uint64_t last_beat) {
+void PacketTimeline::rx_on_wire(std::span<std::uint8_t const> bytes, std::uint64_t first_beat,
+                                std::uint64_t last_beat) {
     std::size_t const i = packet_for(Direction::rx, bytes, -1, true);
     set_first(packets_[i][PacketEvent::wire_first], first_beat);
     set_first(packets_[i][PacketEvent::wire_last], last_beat);
@@ -191,8 +198,10 @@ void PacketTimeline::descriptor_read(RingRef r, std::uint32_t first, std::uint32
     for (std::uint32_t k = 0; k < count && !t.slots.empty(); ++k) {
         std::uint32_t const s = (first + k) & m.mask();
         if (!m.owns(s)) continue;
-        if (r.dir == Direction::rx) set_first(t.slots[s].fetch, cycle);
-        else if (t.slots[s].packet != none) set_first(packets_[t.slots[s].packet][PacketEvent::desc_fetch], cycle);
+        if (r.dir == Direction::rx)
+            set_first(t.slots[s].fetch, cycle);
+        else if (t.slots[s].packet != none)
+            set_first(packets_[t.slots[s].packet][PacketEvent::desc_fetch], cycle);
     }
 }
 
@@ -200,15 +209,19 @@ void PacketTimeline::tx_data_read(unsigned queue, std::uint32_t slot, bool done,
     RingTrack& t = track({queue, Direction::tx});
     if (slot >= t.slots.size() || t.slots[slot].packet == none) return;
     PacketRecord& p = packets_[t.slots[slot].packet];
-    if (done) set_last(p[PacketEvent::data_read_last], cycle);
-    else set_first(p[PacketEvent::data_read_first], cycle);
+    if (done)
+        set_last(p[PacketEvent::data_read_last], cycle);
+    else
+        set_first(p[PacketEvent::data_read_first], cycle);
 }
 
 void PacketTimeline::rx_data_write(unsigned queue, std::uint32_t slot, bool done, std::uint64_t cycle) {
     RingTrack& t = track({queue, Direction::rx});
     if (slot >= t.slots.size()) return;
-    if (done) set_last(t.slots[slot].write_last, cycle);
-    else set_first(t.slots[slot].write_first, cycle);
+    if (done)
+        set_last(t.slots[slot].write_last, cycle);
+    else
+        set_first(t.slots[slot].write_first, cycle);
 }
 
 void PacketTimeline::completion(RingRef r, std::uint32_t /*slot*/, std::span<std::uint8_t const, 16> record,
@@ -309,9 +322,8 @@ void PacketTimeline::write_json(std::ostream& out) const {
         PacketRecord const& any = packets_[spans.front().packet];
         emit(metadata(pid, {}, "process_name", {{"name", fmt::format("{} queue {}", to_string(any.dir), any.queue)}}));
         emit(metadata(pid, {}, "process_sort_index", {{"sort_index", pid}}));
-        std::stable_sort(spans.begin(), spans.end(), [](Span const& a, Span const& b) {
-            return a.events.front().first < b.events.front().first;
-        });
+        std::stable_sort(spans.begin(), spans.end(),
+                         [](Span const& a, Span const& b) { return a.events.front().first < b.events.front().first; });
         std::vector<std::uint64_t> lane_end;  // lanes: packets never overlap on one
         for (Span const& s : spans) {
             std::uint64_t const start = s.events.front().first, end = s.events.back().first;
@@ -346,7 +358,8 @@ void PacketTimeline::write_json(std::ostream& out) const {
             for (std::size_t k = 0; k + 1 < s.events.size(); ++k) {
                 auto const [a, ea] = s.events[k];
                 auto const [b, eb] = s.events[k + 1];
-                Json step = slice("step", fmt::format("{} -> {}", event_label(ea, p.dir), event_label(eb, p.dir)), a, b);
+                Json step =
+                    slice("step", fmt::format("{} -> {}", event_label(ea, p.dir), event_label(eb, p.dir)), a, b);
                 step["args"]["packet"] = s.packet;
                 step["args"]["from_cycle"] = a;
                 step["args"]["to_cycle"] = b;

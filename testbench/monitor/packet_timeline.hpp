@@ -54,9 +54,9 @@ char const* column_name(PacketEvent e);
 struct PacketRecord {
     Direction dir = Direction::tx;
     unsigned queue = 0;
-    std::string frame;               // "stream 0 seq 12", or "untagged #n"
+    std::string frame;  // "stream 0 seq 12", or "untagged #n"
     std::uint64_t bytes = 0;
-    std::uint64_t os_frame_id = 0;   // TX: the TxQueue's frame id
+    std::uint64_t os_frame_id = 0;                       // TX: the TxQueue's frame id
     std::array<std::uint64_t, packet_event_count> at{};  // 0: did not happen
     std::uint64_t& operator[](PacketEvent e) { return at[static_cast<std::size_t>(e)]; }
     std::uint64_t operator[](PacketEvent e) const { return at[static_cast<std::size_t>(e)]; }
@@ -96,8 +96,8 @@ public:
 
 private:
     static constexpr std::size_t none = ~std::size_t{0};
-    struct SlotInfo {                 // per ring slot, while the NIC owns it
-        std::size_t packet = none;    // TX: the packet the descriptor belongs to
+    struct SlotInfo {               // per ring slot, while the NIC owns it
+        std::size_t packet = none;  // TX: the packet the descriptor belongs to
         std::uint64_t post = 0, doorbell = 0, fetch = 0, write_first = 0, write_last = 0;  // RX
     };
     struct RingTrack {
@@ -122,7 +122,7 @@ private:
     bfm::SparseMemory const& memory_;
     std::uint64_t clock_hz_;
     std::vector<PacketRecord> packets_;
-    std::map<std::uint64_t, std::size_t> by_tag_;                   // (dir, stream, seq) -> packet
+    std::map<std::uint64_t, std::size_t> by_tag_;                            // (dir, stream, seq) -> packet
     std::map<std::pair<unsigned, std::uint64_t>, std::size_t> by_frame_id_;  // TX (queue, frame id)
     std::vector<RingTrack> rings_;
     std::uint64_t untagged_ = 0;

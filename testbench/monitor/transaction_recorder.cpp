@@ -15,18 +15,24 @@ constexpr std::string_view channel_names[channel_count] = {
 
 constexpr std::string_view resp_names[4] = {"OKAY", "EXOKAY", "SLVERR", "DECERR"};
 
-bool high(bfm::SigRef const& s) noexcept { return s.get() & 1u; }
+bool high(bfm::SigRef const& s) noexcept {
+    return s.get() & 1u;
+}
 
 }  // namespace
 
-std::string_view to_string(Channel c) noexcept { return channel_names[static_cast<std::size_t>(c)]; }
+std::string_view to_string(Channel c) noexcept {
+    return channel_names[static_cast<std::size_t>(c)];
+}
 
 std::uint64_t fnv1a64(std::string_view text, std::uint64_t h) noexcept {
     for (char ch : text) h = (h ^ static_cast<std::uint8_t>(ch)) * 0x100000001b3ull;
     return h;
 }
 
-std::string hash_hex(std::uint64_t h) { return fmt::format("{:016x}", h); }
+std::string hash_hex(std::uint64_t h) {
+    return fmt::format("{:016x}", h);
+}
 
 TransactionRecorder::TransactionRecorder(sim::Kernel& kernel, dut::Dut& dut)
     : kernel_(kernel), p_(dut.ports()), data_bytes_(dut.config().data_bytes()) {

@@ -48,10 +48,20 @@
 namespace nicsim::monitor {
 
 enum class Channel : std::uint8_t {
-    axil_aw, axil_w, axil_b, axil_ar, axil_r,
-    dma_ar, dma_r, dma_aw, dma_w, dma_b,
-    tx, rx,
-    irq, irq_error,
+    axil_aw,
+    axil_w,
+    axil_b,
+    axil_ar,
+    axil_r,
+    dma_ar,
+    dma_r,
+    dma_aw,
+    dma_w,
+    dma_b,
+    tx,
+    rx,
+    irq,
+    irq_error,
 };
 inline constexpr std::size_t channel_count = 14;
 /// The channel's name as it appears in a line ("dma.ar").
@@ -59,14 +69,14 @@ std::string_view to_string(Channel c) noexcept;
 
 /// The structured part of one recorded line (what latency measurements need without parsing).
 struct Handshake {
-    std::uint64_t cycle = 0;   // relative to start(), like the line
+    std::uint64_t cycle = 0;  // relative to start(), like the line
     Channel channel = Channel::axil_aw;
-    std::uint64_t addr = 0;    // axil.aw/ar, dma.ar/aw
-    std::uint32_t id = 0;      // dma.ar/r/aw/b
-    std::uint32_t len = 0;     // dma.ar/aw: AxLEN
-    std::uint32_t resp = 0;    // axil.b/r, dma.r/b
-    std::uint64_t value = 0;   // axil.w/r data; irq: mask of queue lines
-    bool last = false;         // dma.r/w, tx, rx
+    std::uint64_t addr = 0;   // axil.aw/ar, dma.ar/aw
+    std::uint32_t id = 0;     // dma.ar/r/aw/b
+    std::uint32_t len = 0;    // dma.ar/aw: AxLEN
+    std::uint32_t resp = 0;   // axil.b/r, dma.r/b
+    std::uint64_t value = 0;  // axil.w/r data; irq: mask of queue lines
+    bool last = false;        // dma.r/w, tx, rx
 };
 
 /// FNV-1a 64 of `text`, continuing from `h` (the offset basis by default).

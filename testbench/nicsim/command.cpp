@@ -209,10 +209,10 @@ void check_trace_scopes(cosim::Scenario const& s) {
         }
         std::filesystem::remove(probe);
         if (signals == 0)
-            throw UsageError(fmt::format("--trace-scope: '{}' holds no signal of {}{} (scopes look like {}.{}, {}.{}.tx)",
-                                         scope, s.config,
-                                         s.trace_depth ? fmt::format(" within --trace-depth {}", s.trace_depth) : "",
-                                         dut->root_scope(), "nic_top", dut->root_scope(), "nic_top"));
+            throw UsageError(
+                fmt::format("--trace-scope: '{}' holds no signal of {}{} (scopes look like {}.{}, {}.{}.tx)", scope,
+                            s.config, s.trace_depth ? fmt::format(" within --trace-depth {}", s.trace_depth) : "",
+                            dut->root_scope(), "nic_top", dut->root_scope(), "nic_top"));
     }
 }
 
@@ -223,12 +223,14 @@ void check_trace_scopes(cosim::Scenario const& s) {
 /// only. Throws UsageError.
 void prepare_coverage_dir(RunOptions const& o) {
     if (!dut::Dut::counts_coverage())
-        throw UsageError("--coverage-dir: this build counts no coverage (build the coverage flavour: tools/coverage, "
-                         "or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
+        throw UsageError(
+            "--coverage-dir: this build counts no coverage (build the coverage flavour: tools/coverage, "
+            "or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
     std::error_code ec;
     auto const dir = std::filesystem::absolute(o.coverage_dir, ec);
     if (!ec) std::filesystem::create_directories(dir, ec);
-    if (ec) throw UsageError(fmt::format("--coverage-dir {}: cannot create the folder: {}", o.coverage_dir, ec.message()));
+    if (ec)
+        throw UsageError(fmt::format("--coverage-dir {}: cannot create the folder: {}", o.coverage_dir, ec.message()));
     try {
         io::check_output(dir / "rtl.dat");
     } catch (io::OutputFileError const& e) {
@@ -236,7 +238,9 @@ void prepare_coverage_dir(RunOptions const& o) {
     }
     auto const gcov_dir = dir / "gcov";
     std::filesystem::remove_all(gcov_dir, ec);
-    if (ec) throw UsageError(fmt::format("--coverage-dir {}: cannot empty {}: {}", o.coverage_dir, gcov_dir.string(), ec.message()));
+    if (ec)
+        throw UsageError(
+            fmt::format("--coverage-dir {}: cannot empty {}: {}", o.coverage_dir, gcov_dir.string(), ec.message()));
 #ifdef NICSIM_COVERAGE
     int strip = 0;  // the build folder's components: a .gcda's path below it is kept
     for (auto const& part : std::filesystem::path(NICSIM_COVERAGE_BUILD_DIR).relative_path()) strip += !part.empty();
@@ -291,8 +295,9 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     if (show_progress) {
         progress = [&out](cosim::Progress const& p) {
             double const rate = p.wall_seconds > 0 ? static_cast<double>(p.cycles) / p.wall_seconds : 0;
-            out << fmt::format("\r\033[K  TX frames completed {}/{}  RX frames accounted {}/{}  cycles {}  {:.0f} cycles/s",
-                               p.tx_done, p.tx_total, p.rx_done, p.rx_total, p.cycles, rate);
+            out << fmt::format(
+                "\r\033[K  TX frames completed {}/{}  RX frames accounted {}/{}  cycles {}  {:.0f} cycles/s", p.tx_done,
+                p.tx_total, p.rx_done, p.rx_total, p.cycles, rate);
             out.flush();
         };
     }
@@ -317,10 +322,11 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
                     auto where = [](std::string const& dev, std::string const& ns) {
                         return ns.empty() ? dev : fmt::format("{} (netns {})", dev, ns);
                     };
-                    out << fmt::format("nicsim run: tap ready: {} <-> NIC <-> {}; {}\n", where(tap.host, tap.host_netns),
-                                       where(tap.wire, tap.wire_netns),
-                                       tap.duration_seconds > 0 ? fmt::format("traffic for {:g} s", tap.duration_seconds)
-                                                                : std::string("Ctrl-C or SIGTERM ends the traffic"));
+                    out << fmt::format("nicsim run: tap ready: {} <-> NIC <-> {}; {}\n",
+                                       where(tap.host, tap.host_netns), where(tap.wire, tap.wire_netns),
+                                       tap.duration_seconds > 0
+                                           ? fmt::format("traffic for {:g} s", tap.duration_seconds)
+                                           : std::string("Ctrl-C or SIGTERM ends the traffic"));
                     out.flush();
                 });
             }
@@ -341,8 +347,10 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     }
     if (show_progress) out << "\r\033[K";
     if (!o.coverage_dir.empty() && !sim)
-        out << fmt::format("nicsim run: --coverage-dir {}: the SystemC top's model counts no RTL coverage: no rtl.dat, "
-                           "C++ counts only\n", o.coverage_dir);
+        out << fmt::format(
+            "nicsim run: --coverage-dir {}: the SystemC top's model counts no RTL coverage: no rtl.dat, "
+            "C++ counts only\n",
+            o.coverage_dir);
     if (!o.coverage_dir.empty() && sim) {  // the run's model only: a failure trace's replay is not counted
         auto const path = std::filesystem::path(o.coverage_dir) / "rtl.dat";
         try {
@@ -375,7 +383,8 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         std::filesystem::path gtkw = std::filesystem::path(r.trace_file).replace_extension(".gtkw");
         if (gtkw == std::filesystem::path(r.trace_file)) gtkw += ".gtkw";
         std::optional<std::uint64_t> marker;
-        if (!r.passed && o.scenario.trace_first_cycle <= r.failure_cycle && r.failure_cycle <= o.scenario.trace_last_cycle)
+        if (!r.passed && o.scenario.trace_first_cycle <= r.failure_cycle &&
+            r.failure_cycle <= o.scenario.trace_last_cycle)
             marker = r.failure_cycle;
         try {
             auto const layout = replay::write_trace_layout(r.trace_file, gtkw, marker);
@@ -394,8 +403,10 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         }
     }
     if (r.interrupted_by) {
-        out << fmt::format("nicsim run: interrupted by {} at cycle {}: the run ended there (no failure trace); "
-                           "its outputs were written\n", cosim::signal_name(r.interrupted_by), r.failure_cycle);
+        out << fmt::format(
+            "nicsim run: interrupted by {} at cycle {}: the run ended there (no failure trace); "
+            "its outputs were written\n",
+            cosim::signal_name(r.interrupted_by), r.failure_cycle);
         return finish(128 + r.interrupted_by);
     }
     if (!o.scenario.trace_path.empty() && r.trace_file.empty() && r.output_errors.empty())
@@ -455,13 +466,13 @@ regress::CommandEnvironment regress_environment(bool terminal) {
 }  // namespace
 
 void stop_runs_on_signals() {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = [](int sig) { cosim::request_stop(sig); };
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
-    struct sigaction waves{};
+    struct sigaction waves {};
     waves.sa_handler = [](int) { cosim::request_waves(); };  // --waves-ring: write the last cycles now
     sigemptyset(&waves.sa_mask);
     waves.sa_flags = SA_RESTART;

@@ -118,16 +118,23 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
                                              fmt::join(configs, ", ")));
         } else if (opt == "--mode") {
             auto const v = value();
-            if (v == "loopback") s.mode = cosim::Mode::loopback;
-            else if (v == "generate") s.mode = cosim::Mode::generate;
-            else if (v == "pcap") s.mode = cosim::Mode::pcap;
-            else if (v == "tap") s.mode = cosim::Mode::tap;
-            else throw UsageError(fmt::format("--mode: '{}' is not loopback, generate, pcap or tap", v));
+            if (v == "loopback")
+                s.mode = cosim::Mode::loopback;
+            else if (v == "generate")
+                s.mode = cosim::Mode::generate;
+            else if (v == "pcap")
+                s.mode = cosim::Mode::pcap;
+            else if (v == "tap")
+                s.mode = cosim::Mode::tap;
+            else
+                throw UsageError(fmt::format("--mode: '{}' is not loopback, generate, pcap or tap", v));
         } else if (opt == "--tap-host" || opt == "--tap-wire" || opt == "--host-netns" || opt == "--wire-netns") {
             auto v = value();
             if (v.empty()) throw UsageError(fmt::format("{}: needs a name (got '')", opt));
-            (opt == "--tap-host" ? s.tap.host : opt == "--tap-wire" ? s.tap.wire
-                                  : opt == "--host-netns" ? s.tap.host_netns : s.tap.wire_netns) = std::move(v);
+            (opt == "--tap-host"     ? s.tap.host
+             : opt == "--tap-wire"   ? s.tap.wire
+             : opt == "--host-netns" ? s.tap.host_netns
+                                     : s.tap.wire_netns) = std::move(v);
             if (tap_option.empty()) tap_option = opt;
         } else if (opt == "--tap-mtu") {
             s.tap.mtu = static_cast<unsigned>(parse_uint(opt, value(), 68, 65535));
@@ -162,7 +169,8 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
         } else if (opt == "--ring-size") {
             auto const v = value();
             s.ring_size = static_cast<std::uint32_t>(parse_uint(opt, v, 2, 65536));
-            if (!std::has_single_bit(s.ring_size)) throw UsageError(fmt::format("--ring-size: {} is not a power of two", v));
+            if (!std::has_single_bit(s.ring_size))
+                throw UsageError(fmt::format("--ring-size: {} is not a power of two", v));
         } else if (opt == "--irq-moderation") {
             auto const v = value();
             auto const colon = v.find(':');
@@ -200,7 +208,8 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
         } else if (opt == "--trace-scope") {
             auto const v = value();
             if (!is_dotted_name(v))
-                throw UsageError(fmt::format("--trace-scope: '{}' is not a dotted scope name (e.g. nic_top.nic_top.tx)", v));
+                throw UsageError(
+                    fmt::format("--trace-scope: '{}' is not a dotted scope name (e.g. nic_top.nic_top.tx)", v));
             s.trace_scopes.push_back(v);
         } else if (opt == "--trace-threads") {
             s.trace_threads = static_cast<unsigned>(parse_uint(opt, value(), 0, 2));
@@ -284,8 +293,9 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
         throw UsageError(fmt::format("{}: only with --mode tap", tap_option));
     if (s.mode == cosim::Mode::tap) {
         if (packets_given)
-            throw UsageError("--packets: not with --mode tap (its traffic comes from the TAP devices; --duration S "
-                             "or a signal ends it)");
+            throw UsageError(
+                "--packets: not with --mode tap (its traffic comes from the TAP devices; --duration S "
+                "or a signal ends it)");
         if (soak || !s.faults.empty()) throw UsageError("--fault/--soak: not with --mode tap");
         if (s.top != "cpp") throw UsageError("--mode tap: runs on the C++ top (--top cpp)");
         s.packets = 0;

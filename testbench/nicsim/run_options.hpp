@@ -25,7 +25,7 @@ struct RunOptions {
     // On failure: replay with a trace window ending at the failing cycle (replay/failure_waves.hpp).
     bool failure_trace = true;
     std::uint64_t failure_trace_cycles = 4000;
-    std::string failure_trace_dir;   // "" = the --json file's folder, else the current folder
+    std::string failure_trace_dir;  // "" = the --json file's folder, else the current folder
     // Coverage build only: this run's RTL counts (DIR/rtl.dat) and C++ counts (DIR/gcov/) go here.
     std::string coverage_dir;
 };

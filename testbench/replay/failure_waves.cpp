@@ -18,7 +18,9 @@ namespace nicsim::replay {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> key_handshake_signals() { return waves::key_handshake_signals(); }
+std::vector<std::string> key_handshake_signals() {
+    return waves::key_handshake_signals();
+}
 
 namespace {
 
@@ -83,7 +85,8 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
     } else {
         std::error_code ec;
         fs::create_directories(o.dir, ec);
-        if (ec) throw std::runtime_error(fmt::format("{}: cannot create the directory: {}", o.dir.string(), ec.message()));
+        if (ec)
+            throw std::runtime_error(fmt::format("{}: cannot create the directory: {}", o.dir.string(), ec.message()));
         ft.fst = o.dir / (o.name + ".fst");
         ft.first_cycle = fail >= o.cycles - 1 ? fail - (o.cycles - 1) : 0;
         ft.last_cycle = fail;
@@ -91,7 +94,7 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
         again.trace_path = ft.fst.string();
         again.trace_first_cycle = ft.first_cycle;
         again.trace_last_cycle = ft.last_cycle;
-        again.pcap_out.clear();             // the failed run wrote it already
+        again.pcap_out.clear();  // the failed run wrote it already
         again.progress_interval_cycles = 0;
         cosim::CoSimulation sim(again);
         ft.replay = sim.run();

@@ -24,23 +24,23 @@
 namespace nicsim::replay {
 
 struct FailureTraceOptions {
-    std::filesystem::path dir = ".";     // where the files go (created if missing)
-    std::string name = "failure";        // file stem
-    std::uint64_t cycles = 4000;         // window length, ending at the failing cycle (>= 1)
-    std::filesystem::path rtl_dir;       // more RTL whose typedef enums become filters (the contract's are built in)
-    unsigned waves_before = 24;          // terminal waveform: cycles shown before the failing one
-    unsigned waves_after = 0;            //   and after it (the trace ends at it)
-    unsigned waves_cycle_width = 3;      //   characters per cycle
+    std::filesystem::path dir = ".";  // where the files go (created if missing)
+    std::string name = "failure";     // file stem
+    std::uint64_t cycles = 4000;      // window length, ending at the failing cycle (>= 1)
+    std::filesystem::path rtl_dir;    // more RTL whose typedef enums become filters (the contract's are built in)
+    unsigned waves_before = 24;       // terminal waveform: cycles shown before the failing one
+    unsigned waves_after = 0;         //   and after it (the trace ends at it)
+    unsigned waves_cycle_width = 3;   //   characters per cycle
 };
 
 struct FailureTrace {
     std::filesystem::path fst, gtkw;
     std::uint64_t first_cycle = 0, last_cycle = 0;  // the window traced
-    bool replayed = false;            // false: the failed run's own trace held the failing cycle
-    cosim::RunSummary replay;         // the replay's summary (when replayed)
-    bool same_failure = false;        // replay failed at the same cycle with the same reason
-    std::string terminal_waves;       // key handshakes around the failing cycle
-    std::string report;               // what to print: files, gtkwave command, determinism, waves
+    bool replayed = false;                          // false: the failed run's own trace held the failing cycle
+    cosim::RunSummary replay;                       // the replay's summary (when replayed)
+    bool same_failure = false;                      // replay failed at the same cycle with the same reason
+    std::string terminal_waves;                     // key handshakes around the failing cycle
+    std::string report;                             // what to print: files, gtkwave command, determinism, waves
 };
 
 /// Key nic_top handshakes for the terminal view, relative to the top instance scope.

@@ -59,7 +59,8 @@ RssConfig RssConfig::spread(std::uint16_t queues, model::RssKey const& key) {
     RssConfig r;
     r.enabled = true;
     r.key = key;
-    for (std::size_t i = 0; i < r.table.size(); ++i) r.table[i] = static_cast<std::uint8_t>(i % std::max<std::uint16_t>(queues, 1));
+    for (std::size_t i = 0; i < r.table.size(); ++i)
+        r.table[i] = static_cast<std::uint8_t>(i % std::max<std::uint16_t>(queues, 1));
     return r;
 }
 
@@ -117,7 +118,8 @@ void Scoreboard::RecentContent::add(std::uint64_t content) {
     if (order_.size() > kRecentTags) {
         auto const [old, seq] = order_.front();
         order_.pop_front();
-        if (auto const it = last_.find(old); it != last_.end() && it->second == seq) last_.erase(it);  // not seen again since
+        if (auto const it = last_.find(old); it != last_.end() && it->second == seq)
+            last_.erase(it);  // not seen again since
     }
 }
 
@@ -212,7 +214,8 @@ std::optional<std::size_t> Scoreboard::match_untagged(Ledger& l, char const* dir
     if (exact) return exact;
     if (exact_elsewhere) return exact_elsewhere;  // complete() reports the wrong queue
     if (auto const [late_lo, late_hi] = l.recent_settled_content.equal_range(content); late_lo != late_hi) {
-        auto const oldest = std::ranges::min_element(late_lo, late_hi, {}, [](auto const& kv) { return kv.second.seq; });
+        auto const oldest =
+            std::ranges::min_element(late_lo, late_hi, {}, [](auto const& kv) { return kv.second.seq; });
         Ledger::Settled const settled = oldest->second.settled;
         l.recent_settled_content.erase(oldest);
         report_late(l, dir, std::nullopt, bytes.size(), settled);
@@ -220,7 +223,8 @@ std::optional<std::size_t> Scoreboard::match_untagged(Ledger& l, char const* dir
     }
     if (l.recent_done_content.contains(content)) {
         if (&l == &tx_) ++sum_.tx_duplicates;
-        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(std::nullopt, bytes.size()), where()));
+        error(fmt::format("{} {}{}: duplicate (already received once)", dir, name_of(std::nullopt, bytes.size()),
+                          where()));
         return std::nullopt;
     }
     std::optional<std::size_t> closest;
@@ -231,7 +235,8 @@ std::optional<std::size_t> Scoreboard::match_untagged(Ledger& l, char const* dir
         if (!closest || d > best) closest = i, best = d;
     }
     if (closest && best > 0) return closest;  // corrupt: complete() reports the difference
-    error(fmt::format("{} {}{}: unexpected (matches nothing outstanding)", dir, name_of(std::nullopt, bytes.size()), where()));
+    error(fmt::format("{} {}{}: unexpected (matches nothing outstanding)", dir, name_of(std::nullopt, bytes.size()),
+                      where()));
     return std::nullopt;
 }
 
@@ -406,11 +411,15 @@ std::uint64_t Scoreboard::check_drops(Ledger const& l, char const* dir, DropCoun
                 std::uint64_t const beyond = n > q.must[reason] ? n - q.must[reason] : 0;
                 if (beyond == 0) continue;
                 if (!accepted_drops_[static_cast<std::size_t>(reason)])
-                    errors.push_back(fmt::format("{} queue {}: {} frame(s) dropped for reason {}, which the test did "
-                                                 "not declare expected", dir, queue, beyond, to_string(reason)));
+                    errors.push_back(
+                        fmt::format("{} queue {}: {} frame(s) dropped for reason {}, which the test did "
+                                    "not declare expected",
+                                    dir, queue, beyond, to_string(reason)));
                 else if (drop_reason_needs_cause(reason))
-                    errors.push_back(fmt::format("{} queue {}: {} frame(s) reported dropped for reason {}, but only {} "
-                                                 "had to be dropped so", dir, queue, n, to_string(reason), q.must[reason]));
+                    errors.push_back(
+                        fmt::format("{} queue {}: {} frame(s) reported dropped for reason {}, but only {} "
+                                    "had to be dropped so",
+                                    dir, queue, n, to_string(reason), q.must[reason]));
             }
         }
         if (total > q.frames)
@@ -444,13 +453,17 @@ Summary Scoreboard::finish() {
     };
     s.tx_missing = check_drops(tx_, "TX", tx_drops_, final_errors);
     if (s.tx_missing > 0)
-        final_errors.push_back(fmt::format("{} TX frame(s) never seen on the wire and not reported returned unsent; "
-                                           "unseen: {}", s.tx_missing, list_missing(tx_)));
+        final_errors.push_back(
+            fmt::format("{} TX frame(s) never seen on the wire and not reported returned unsent; "
+                        "unseen: {}",
+                        s.tx_missing, list_missing(tx_)));
     s.rx_undelivered = rx_.outstanding;
     s.lost = check_drops(rx_, "RX", rx_drops_, final_errors);
     if (s.lost > 0)
-        final_errors.push_back(fmt::format("{} RX frame(s) lost (neither delivered nor counted as expected drops); "
-                                           "undelivered: {}", s.lost, list_missing(rx_)));
+        final_errors.push_back(
+            fmt::format("{} RX frame(s) lost (neither delivered nor counted as expected drops); "
+                        "undelivered: {}",
+                        s.lost, list_missing(rx_)));
     for (auto& m : final_errors) m = fmt::format("{}: {}", name_, m);
     final_errors_ = std::move(final_errors);
     s.errors = errors_.size() + final_errors_.size();
@@ -479,17 +492,18 @@ std::string Scoreboard::report() {
     };
     for (auto const& [q, _] : tq) {
         auto const p = get(s.tx_posted, q), w = get(s.tx_seen, q);
-        r += fmt::format("  TX queue {}: posted {} ({} bytes), seen on the wire {} ({} bytes)\n", q, p.packets,
-                         p.bytes, w.packets, w.bytes);
+        r += fmt::format("  TX queue {}: posted {} ({} bytes), seen on the wire {} ({} bytes)\n", q, p.packets, p.bytes,
+                         w.packets, w.bytes);
     }
     for (auto const& [q, _] : rq) {
         auto const p = get(s.rx_put, q), d = get(s.rx_delivered, q);
         r += fmt::format("  RX queue {}: expected {} ({} bytes), delivered {} ({} bytes)\n", q, p.packets, p.bytes,
                          d.packets, d.bytes);
     }
-    for (auto const& [reason, n] : s.rx_drops) r += fmt::format("  RX dropped by the NIC, {}: {}\n", to_string(reason), n);
-    r += fmt::format("  TX missing {}, RX undelivered {}, lost {}, errors {}\n", s.tx_missing, s.rx_undelivered,
-                     s.lost, s.errors);
+    for (auto const& [reason, n] : s.rx_drops)
+        r += fmt::format("  RX dropped by the NIC, {}: {}\n", to_string(reason), n);
+    r += fmt::format("  TX missing {}, RX undelivered {}, lost {}, errors {}\n", s.tx_missing, s.rx_undelivered, s.lost,
+                     s.errors);
     for (auto const& e : errors()) r += fmt::format("  error: {}\n", e);
     return r;
 }

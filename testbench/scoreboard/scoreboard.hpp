@@ -64,7 +64,15 @@ inline constexpr std::size_t kRssTableEntries = 128;
 // TX (frames returned to the OS unsent): desc_error (the packet a descriptor error named),
 // cancelled (the queue was cancelled before the frame left).
 enum class DropReason : std::uint8_t {
-    no_buffer, bad_frame, runt, oversize, queue_disabled, other, ring_reset, desc_error, cancelled
+    no_buffer,
+    bad_frame,
+    runt,
+    oversize,
+    queue_disabled,
+    other,
+    ring_reset,
+    desc_error,
+    cancelled
 };
 inline constexpr std::size_t kDropReasons = 9;
 char const* to_string(DropReason r);
@@ -88,7 +96,7 @@ struct RssConfig {
 
 struct RxExpectation {
     std::uint16_t queue = 0;
-    std::optional<std::uint32_t> hash;     // IP frames only
+    std::optional<std::uint32_t> hash;  // IP frames only
     model::CsumVerdict ip = model::CsumVerdict::not_checked;
     model::CsumVerdict l4 = model::CsumVerdict::not_checked;
     bool bad = false;
@@ -117,14 +125,14 @@ struct Counters {
 bool drop_reason_needs_cause(DropReason r) noexcept;
 
 struct Summary {
-    std::map<std::uint16_t, Counters> tx_posted, tx_seen;       // per TX queue
-    std::map<std::uint16_t, Counters> rx_put, rx_delivered;     // per (expected / actual) RX queue
-    std::map<DropReason, std::uint64_t> rx_drops;               // as the NIC and driver reported (all queues)
-    std::map<DropReason, std::uint64_t> tx_drops;               // TX frames returned unsent, as reported
-    std::uint64_t tx_duplicates = 0;  // TX frames seen again (each one an error)
-    std::uint64_t tx_missing = 0;     // posted, never seen on the wire
-    std::uint64_t rx_undelivered = 0; // put, never delivered
-    std::uint64_t lost = 0;           // undelivered and not covered by reported drops
+    std::map<std::uint16_t, Counters> tx_posted, tx_seen;    // per TX queue
+    std::map<std::uint16_t, Counters> rx_put, rx_delivered;  // per (expected / actual) RX queue
+    std::map<DropReason, std::uint64_t> rx_drops;            // as the NIC and driver reported (all queues)
+    std::map<DropReason, std::uint64_t> tx_drops;            // TX frames returned unsent, as reported
+    std::uint64_t tx_duplicates = 0;                         // TX frames seen again (each one an error)
+    std::uint64_t tx_missing = 0;                            // posted, never seen on the wire
+    std::uint64_t rx_undelivered = 0;                        // put, never delivered
+    std::uint64_t lost = 0;                                  // undelivered and not covered by reported drops
     std::uint64_t errors = 0;
     bool passed = false;
 };
@@ -175,12 +183,12 @@ public:
 private:
     struct Entry {
         std::uint16_t queue = 0;
-        std::uint64_t pos = 0;            // position in its queue's order
+        std::uint64_t pos = 0;  // position in its queue's order
         Bytes expected;
         std::optional<FrameTag> tag;
         std::optional<std::uint64_t> content;  // hash of `expected` when those bytes carry no tag
         std::optional<DropReason> must_drop;
-        RxExpectation rx;                 // RX only
+        RxExpectation rx;  // RX only
     };
     // Books that stay flat over a long run: an entry lives until its frame is accounted for;
     // then it is forgotten and its tag, or the hash of its bytes when it has none, stays in a
@@ -203,18 +211,19 @@ private:
     public:
         void add(std::uint64_t content);
         bool contains(std::uint64_t content) const { return last_.contains(content); }
+
     private:
-        std::unordered_map<std::uint64_t, std::uint64_t> last_;  // hash -> its last sequence number
+        std::unordered_map<std::uint64_t, std::uint64_t> last_;      // hash -> its last sequence number
         std::deque<std::pair<std::uint64_t, std::uint64_t>> order_;  // (hash, sequence number)
         std::uint64_t next_ = 0;
     };
     struct Ledger {
-        std::map<std::size_t, Entry> entries;                   // outstanding, by arrival
+        std::map<std::size_t, Entry> entries;  // outstanding, by arrival
         std::size_t next_id = 0;
-        std::map<std::uint16_t, std::uint64_t> next_pos;        // per queue
+        std::map<std::uint16_t, std::uint64_t> next_pos;  // per queue
         std::map<std::uint16_t, std::optional<std::uint64_t>> last_done_pos;
-        std::multimap<FrameTag, std::size_t> by_tag;            // outstanding tagged entries
-        std::set<FrameTag> recent_done;                         // the last kRecentTags accounted for
+        std::multimap<FrameTag, std::size_t> by_tag;  // outstanding tagged entries
+        std::set<FrameTag> recent_done;               // the last kRecentTags accounted for
         std::deque<FrameTag> recent_order;
         std::size_t outstanding = 0;
         std::map<std::uint16_t, std::deque<std::size_t>> queue_order;  // per queue, entries in pos order

@@ -13,8 +13,11 @@ namespace nicsim::sim {
 
 FlightRecorder::FlightRecorder(Kernel& kernel, std::filesystem::path segment_stem, std::uint64_t cycles,
                                dut::TraceOptions options)
-    : kernel_(kernel), stem_(std::move(segment_stem)), cycles_(std::max<std::uint64_t>(cycles, 2)),
-      segment_cycles_(std::max<std::uint64_t>(cycles_ / 2, 1)), options_(std::move(options)) {
+    : kernel_(kernel),
+      stem_(std::move(segment_stem)),
+      cycles_(std::max<std::uint64_t>(cycles, 2)),
+      segment_cycles_(std::max<std::uint64_t>(cycles_ / 2, 1)),
+      options_(std::move(options)) {
     open_segment(kernel_.cycle());
 }
 
@@ -77,7 +80,8 @@ std::optional<FlightRecorder::Written> FlightRecorder::write(std::filesystem::pa
     if (!closed_.empty()) {
         Written w;
         w.last_cycle = closed_.back().last_cycle;
-        w.first_cycle = std::max(closed_.front().first_cycle, w.last_cycle + 1 >= cycles_ ? w.last_cycle + 1 - cycles_ : 0);
+        w.first_cycle =
+            std::max(closed_.front().first_cycle, w.last_cycle + 1 >= cycles_ ? w.last_cycle + 1 - cycles_ : 0);
         std::vector<std::filesystem::path> paths;
         for (auto const& s : closed_)
             if (s.last_cycle >= w.first_cycle) paths.push_back(s.path);

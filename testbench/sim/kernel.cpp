@@ -5,7 +5,11 @@
 namespace nicsim::sim {
 
 Kernel::Kernel(dut::Dut& dut, KernelConfig config)
-    : dut_(dut), cfg_(config), rng_(config.seed), clk_(dut.ports().clk), rst_n_(dut.ports().rst_n),
+    : dut_(dut),
+      cfg_(config),
+      rng_(config.seed),
+      clk_(dut.ports().clk),
+      rst_n_(dut.ports().rst_n),
       inputs_(dut.ports().inputs()) {
     clk_.set(0);
     rst_n_.set(0);
@@ -13,7 +17,9 @@ Kernel::Kernel(dut::Dut& dut, KernelConfig config)
     dut_.eval();
 }
 
-void Kernel::reset() { reset(cfg_.reset_cycles); }
+void Kernel::reset() {
+    reset(cfg_.reset_cycles);
+}
 
 void Kernel::set_trace_window(TraceWindow window) {
     if (window.first_cycle > window.last_cycle)
@@ -69,10 +75,10 @@ void Kernel::run_software() {
 std::string Kernel::diagnosis() const {
     // "Progress" is whatever called report_progress(): in a co-simulation a packet moving or a
     // register read answered; say so, beside a watchdog that may count packets only.
-    std::string out = fmt::format("  {} at cycle {}, seed {}, last progress (a packet moved or a register read "
-                                  "was answered) at cycle {} ({} cycles ago)\n",
-                                  dut_.config().name, cycle_, cfg_.seed, last_progress_cycle_,
-                                  cycle_ - last_progress_cycle_);
+    std::string out = fmt::format(
+        "  {} at cycle {}, seed {}, last progress (a packet moved or a register read "
+        "was answered) at cycle {} ({} cycles ago)\n",
+        dut_.config().name, cycle_, cfg_.seed, last_progress_cycle_, cycle_ - last_progress_cycle_);
     for (auto const& d : diagnostics_) {
         std::string text;
         try {
@@ -100,9 +106,9 @@ void Kernel::watchdog_expired() {
 }
 
 void Kernel::cycle_limit_reached() {
-    throw CycleLimitReached(fmt::format("the run reached its cycle limit {} (cycle {}, seed {})", cfg_.max_cycles, cycle_,
-                                        cfg_.seed),
-                            diagnosis());
+    throw CycleLimitReached(
+        fmt::format("the run reached its cycle limit {} (cycle {}, seed {})", cfg_.max_cycles, cycle_, cfg_.seed),
+        diagnosis());
 }
 
 }  // namespace nicsim::sim

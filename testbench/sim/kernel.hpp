@@ -188,14 +188,16 @@ private:
     };
 
     void edge() {
-        if (cycle_ == trace_open_cycle_) [[unlikely]] open_trace_window();
+        if (cycle_ == trace_open_cycle_) [[unlikely]]
+            open_trace_window();
         clk_.set(0);
         dut_.eval();
         dut_.dump(cycle_ * trace_period);
         clk_.set(1);
         dut_.eval();
         dut_.dump(cycle_ * trace_period + trace_period / 2);
-        if (cycle_ == trace_close_cycle_) [[unlikely]] close_trace_window();
+        if (cycle_ == trace_close_cycle_) [[unlikely]]
+            close_trace_window();
         ++cycle_;
     }
     void open_trace_window();

@@ -55,7 +55,9 @@ constexpr std::uint8_t kDataValid = 2;      // VIRTIO_NET_HDR_F_DATA_VALID
 constexpr std::uint8_t kGsoNone = 0;        // VIRTIO_NET_HDR_GSO_NONE
 constexpr std::uint8_t kGsoEcn = 0x80;      // VIRTIO_NET_HDR_GSO_ECN (a flag)
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
 
 /// This thread in another network namespace until the scope ends: a device (and a socket) is
 /// created in the namespace of the thread that creates it, and stays there.
@@ -71,8 +73,8 @@ public:
         Fd home(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
         if (home.get() < 0) throw TapError(fmt::format("{}: /proc/self/ns/net: {}", device, errno_text(errno)));
         if (::setns(target.get(), CLONE_NEWNET) != 0)
-            throw TapError(fmt::format("{}: cannot enter network namespace '{}': {}{}", device, netns, errno_text(errno),
-                                       errno == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
+            throw TapError(fmt::format("{}: cannot enter network namespace '{}': {}{}", device, netns,
+                                       errno_text(errno), errno == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
         home_ = home.release();
     }
     ~NetnsScope() {
@@ -99,7 +101,8 @@ ifreq request_for(std::string const& name) {
 TapDevice::TapDevice(TapDeviceOptions options) : options_(std::move(options)) {
     auto const& name = options_.name;
     if (name.empty() || name.size() >= IFNAMSIZ || name.find_first_of("/ \t\n:") != std::string::npos)
-        throw TapError(fmt::format("TAP device name '{}': 1..{} characters, no '/', ':' or spaces", name, IFNAMSIZ - 1));
+        throw TapError(
+            fmt::format("TAP device name '{}': 1..{} characters, no '/', ':' or spaces", name, IFNAMSIZ - 1));
     NetnsScope in_namespace(options_.netns, name);
 
     Fd tun(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));
@@ -116,8 +119,8 @@ TapDevice::TapDevice(TapDeviceOptions options) : options_(std::move(options)) {
     if (::ioctl(tun.get(), TUNSETIFF, &ifr) != 0) {
         int const err = errno;
         throw TapError(fmt::format("{}: creating the TAP device: {}{}", describe(), errno_text(err),
-                                   err == EPERM   ? " (needs CAP_NET_ADMIN: run as root)"
-                                   : err == EBUSY ? " (an interface of that name exists and is in use)"
+                                   err == EPERM    ? " (needs CAP_NET_ADMIN: run as root)"
+                                   : err == EBUSY  ? " (an interface of that name exists and is in use)"
                                    : err == EINVAL ? " (an interface of that name exists and is not a TAP device)"
                                                    : ""));
     }

@@ -29,8 +29,8 @@ public:
 };
 
 struct TapDeviceOptions {
-    std::string name;          // interface name (at most 15 characters)
-    std::string netns;         // network namespace by name (/run/netns/NAME); "" = this process's
+    std::string name;   // interface name (at most 15 characters)
+    std::string netns;  // network namespace by name (/run/netns/NAME); "" = this process's
     unsigned mtu = 1500;
     bool vnet_header = false;  // virtio-net header + checksum offload (the host side)
 };

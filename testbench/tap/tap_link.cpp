@@ -18,11 +18,13 @@ TapLink::TapLink(TapLinkOptions options) : options_(std::move(options)) {
     unsigned const largest = static_cast<unsigned>(options_.max_frame_bytes - kEthernetHeaderBytes);
     if (options_.mtu == 0) options_.mtu = largest;
     if (options_.mtu < 68 || options_.mtu > largest)
-        throw TapError(fmt::format("--tap-mtu: {} is not in 68..{} (the NIC's largest frame, {} bytes, less the "
-                                   "Ethernet header)", options_.mtu, largest, options_.max_frame_bytes));
+        throw TapError(
+            fmt::format("--tap-mtu: {} is not in 68..{} (the NIC's largest frame, {} bytes, less the "
+                        "Ethernet header)",
+                        options_.mtu, largest, options_.max_frame_bytes));
     if (options_.host_name == options_.wire_name && options_.host_netns == options_.wire_netns)
-        throw TapError(fmt::format("--tap-host and --tap-wire: both are '{}' in the same namespace",
-                                   options_.host_name));
+        throw TapError(
+            fmt::format("--tap-host and --tap-wire: both are '{}' in the same namespace", options_.host_name));
     host_ = std::make_unique<TapDevice>(
         TapDeviceOptions{options_.host_name, options_.host_netns, options_.mtu, /*vnet_header=*/true});
     wire_ = std::make_unique<TapDevice>(
@@ -98,8 +100,10 @@ std::optional<std::vector<std::uint8_t>> TapLink::read_wire() {
 }
 
 void TapLink::write_wire(std::span<std::uint8_t const> bytes) {
-    if (wire_->write(bytes)) ++stats_.wire_written;
-    else ++stats_.dropped["wire-write"];
+    if (wire_->write(bytes))
+        ++stats_.wire_written;
+    else
+        ++stats_.dropped["wire-write"];
 }
 
 bool TapLink::wait_for_traffic(int timeout_ms, std::uint64_t clock_hz) {

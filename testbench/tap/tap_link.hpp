@@ -36,13 +36,13 @@ struct TapStats {
     std::uint64_t host_read = 0, host_written = 0;  // frames from / to the host device
     std::uint64_t wire_read = 0, wire_written = 0;  // frames from / to the wire device
     std::uint64_t host_read_bytes = 0, wire_read_bytes = 0;
-    std::uint64_t padded = 0;                 // frames under 60 bytes padded (either side)
-    std::uint64_t checksum_offloaded = 0;     // host frames whose TCP/UDP sum the NIC inserted
-    std::uint64_t checksum_in_software = 0;   // host frames needing a sum the NIC cannot insert
-    std::uint64_t rx_marked_valid = 0;        // frames written to the host marked checksum-verified
+    std::uint64_t padded = 0;                      // frames under 60 bytes padded (either side)
+    std::uint64_t checksum_offloaded = 0;          // host frames whose TCP/UDP sum the NIC inserted
+    std::uint64_t checksum_in_software = 0;        // host frames needing a sum the NIC cannot insert
+    std::uint64_t rx_marked_valid = 0;             // frames written to the host marked checksum-verified
     std::map<std::string, std::uint64_t> dropped;  // by reason (e.g. host-too-long, wire-write)
-    double idle_wall_seconds = 0;             // blocked in poll() with the NIC and driver idle
-    std::uint64_t idle_cycles_skipped = 0;    // that time in NIC cycles (not simulated)
+    double idle_wall_seconds = 0;                  // blocked in poll() with the NIC and driver idle
+    std::uint64_t idle_cycles_skipped = 0;         // that time in NIC cycles (not simulated)
 };
 
 /// A frame of the host's stack for an OS TX queue.

@@ -42,20 +42,20 @@ enum class FrameKind : std::uint8_t { ip, non_ip, runt, oversize };
 
 struct GenInfo {
     FrameKind kind = FrameKind::ip;
-    std::size_t flow_idx = 0;             // index into the generator's flow pool (IP frames)
+    std::size_t flow_idx = 0;  // index into the generator's flow pool (IP frames)
     bool vlan = false;
     model::CsumVerdict expect_ip = model::CsumVerdict::not_checked;  // by the reference
     model::CsumVerdict expect_l4 = model::CsumVerdict::not_checked;
-    bool broken_ip_csum = false;          // deliberately wrong on request
+    bool broken_ip_csum = false;  // deliberately wrong on request
     bool broken_l4_csum = false;
 };
 
 struct Frame {
     Bytes bytes;
-    bool bad = false;                          // tuser on the last beat
-    std::optional<FrameTag> tag;               // as generated (decode_tag() recovers it)
-    std::optional<std::uint16_t> tx_queue;     // TX: the queue that sent it
-    std::optional<std::uint16_t> rx_queue;     // RX: the queue it should land in / landed in
+    bool bad = false;                               // tuser on the last beat
+    std::optional<FrameTag> tag;                    // as generated (decode_tag() recovers it)
+    std::optional<std::uint16_t> tx_queue;          // TX: the queue that sent it
+    std::optional<std::uint16_t> rx_queue;          // RX: the queue it should land in / landed in
     std::optional<std::uint64_t> first_beat_cycle;  // stamped by the BFM that moved it
     std::optional<std::uint64_t> last_beat_cycle;
     std::optional<GenInfo> gen;
@@ -64,8 +64,7 @@ struct Frame {
 };
 
 namespace detail {
-constexpr std::uint32_t tag_check(std::uint32_t magic, std::uint16_t stream, std::uint16_t flags,
-                                  std::uint32_t seq) {
+constexpr std::uint32_t tag_check(std::uint32_t magic, std::uint16_t stream, std::uint16_t flags, std::uint32_t seq) {
     // A small mixing function: any single corrupted bit of the tag changes it.
     std::uint64_t x = (std::uint64_t{magic} << 32) ^ (std::uint64_t{stream} << 16) ^ flags ^
                       (std::uint64_t{seq} * 0x9E3779B97F4A7C15ull);
@@ -109,12 +108,13 @@ inline std::optional<FrameTag> decode_tag(std::span<std::uint8_t const> frame) {
     if (detail::get_be32(t, 0) != kTagMagic) return std::nullopt;
     FrameTag tag{model::load_be16(t, 4), detail::get_be32(t, 8)};
     std::uint16_t const flags = model::load_be16(t, 6);
-    if (detail::get_be32(t, 12) != detail::tag_check(kTagMagic, tag.stream_id, flags, tag.seq))
-        return std::nullopt;
+    if (detail::get_be32(t, 12) != detail::tag_check(kTagMagic, tag.stream_id, flags, tag.seq)) return std::nullopt;
     return tag;
 }
 
-inline std::string to_string(FrameTag t) { return fmt::format("stream {} seq {}", t.stream_id, t.seq); }
+inline std::string to_string(FrameTag t) {
+    return fmt::format("stream {} seq {}", t.stream_id, t.seq);
+}
 
 /// A frame's name for error messages: its tag if it has one, else its length.
 inline std::string describe(Frame const& f) {
@@ -125,8 +125,7 @@ inline std::string describe(Frame const& f) {
 
 /// The first index where a and b differ (the shorter length when one is a prefix of the other),
 /// or nullopt when they are equal.
-inline std::optional<std::size_t> first_difference(std::span<std::uint8_t const> a,
-                                                   std::span<std::uint8_t const> b) {
+inline std::optional<std::size_t> first_difference(std::span<std::uint8_t const> a, std::span<std::uint8_t const> b) {
     std::size_t const n = std::min(a.size(), b.size());
     if (a.size() == b.size() && (n == 0 || std::memcmp(a.data(), b.data(), n) == 0))  // the common case
         return std::nullopt;
@@ -137,8 +136,8 @@ inline std::optional<std::size_t> first_difference(std::span<std::uint8_t const>
 }
 
 /// `bytes[at - before, at + after)` as hex, the byte at `at` in brackets.
-inline std::string hex_context(std::span<std::uint8_t const> bytes, std::size_t at,
-                               std::size_t before = 8, std::size_t after = 8) {
+inline std::string hex_context(std::span<std::uint8_t const> bytes, std::size_t at, std::size_t before = 8,
+                               std::size_t after = 8) {
     std::string s;
     std::size_t const lo = at > before ? at - before : 0;
     std::size_t const hi = std::min(bytes.size(), at + after + 1);
@@ -151,13 +150,11 @@ inline std::string hex_context(std::span<std::uint8_t const> bytes, std::size_t 
 }
 
 /// "first difference at byte N: expected @..: ... / got @..: ..." or "" when equal.
-inline std::string describe_difference(std::span<std::uint8_t const> expected,
-                                       std::span<std::uint8_t const> got) {
+inline std::string describe_difference(std::span<std::uint8_t const> expected, std::span<std::uint8_t const> got) {
     auto const d = first_difference(expected, got);
     if (!d) return {};
-    return fmt::format("first difference at byte {} (expected {} bytes, got {}): expected {} / got {}",
-                       *d, expected.size(), got.size(), hex_context(expected, *d),
-                       hex_context(got, *d));
+    return fmt::format("first difference at byte {} (expected {} bytes, got {}): expected {} / got {}", *d,
+                       expected.size(), got.size(), hex_context(expected, *d), hex_context(got, *d));
 }
 
 }  // namespace nicsim::wire

@@ -20,7 +20,8 @@ namespace nicsim::wire {
 
 PcapError::PcapError(std::string file, std::uint64_t offset, std::string const& what)
     : std::runtime_error(fmt::format("{}: at byte offset {:#x}: {}", file, offset, what)),
-      file_(std::move(file)), offset_(offset) {}
+      file_(std::move(file)),
+      offset_(offset) {}
 
 namespace {
 
@@ -57,7 +58,8 @@ std::uint32_t checked_magic(std::span<std::uint8_t const> head, std::string cons
     if (head.size() < 4)
         throw PcapError(name, 0, fmt::format("truncated file magic: needs 4 bytes, {} left in the file", head.size()));
     std::uint32_t const magic = little_endian32(head);
-    if (!known_magic(magic)) throw PcapError(name, 0, fmt::format("bad magic {:#010x}: neither pcap nor pcapng", magic));
+    if (!known_magic(magic))
+        throw PcapError(name, 0, fmt::format("bad magic {:#010x}: neither pcap nor pcapng", magic));
     return magic;
 }
 
@@ -169,15 +171,16 @@ private:
     std::span<std::uint8_t const> d_;
     bool big_endian_;  // the file's byte order (libpcap refuses sections of different ones)
     std::string const& name_;
-    std::size_t at_ = 0;                        // the next block not taken in yet
-    std::size_t section_first_interface_ = 0;   // interfaces are numbered per section
+    std::size_t at_ = 0;                       // the next block not taken in yet
+    std::size_t section_first_interface_ = 0;  // interfaces are numbered per section
 };
 
 void check_cut(std::string const& name, std::size_t at, std::uint32_t caplen, std::uint32_t origlen,
                PcapReadOptions const& opt, std::size_t record) {
     if (caplen < origlen && !opt.allow_snaplen_cut)
-        throw PcapError(name, at, fmt::format("record {}: frame cut by the snap length: {} of {} bytes captured",
-                                              record, caplen, origlen));
+        throw PcapError(
+            name, at,
+            fmt::format("record {}: frame cut by the snap length: {} of {} bytes captured", record, caplen, origlen));
 }
 
 }  // namespace
@@ -203,9 +206,10 @@ PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& na
     PcapngBlocks blocks(data, cap.big_endian, name);
     int const snapshot = pcap_snapshot(pcap.get());
     if (int const link = pcap_datalink(pcap.get()); link != DLT_EN10MB) {
-        auto const at = cap.format == PcapFormat::pcap ? kClassicLinktypeOffset
-                                                       : blocks.first_interface_offset(std::ftell(file));
-        throw PcapError(name, at, fmt::format("unsupported link type {} (only {} = Ethernet)", link, kLinktypeEthernet));
+        auto const at =
+            cap.format == PcapFormat::pcap ? kClassicLinktypeOffset : blocks.first_interface_offset(std::ftell(file));
+        throw PcapError(name, at,
+                        fmt::format("unsupported link type {} (only {} = Ethernet)", link, kLinktypeEthernet));
     }
     if (cap.format == PcapFormat::pcap)
         cap.interfaces.push_back({kLinktypeEthernet, static_cast<std::uint32_t>(snapshot), ""});
@@ -228,8 +232,9 @@ PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& na
             // went past tell.
             std::size_t const in_file = after - before - kClassicRecordHeaderBytes;
             if (in_file > header->caplen)
-                throw PcapError(name, before, fmt::format("record {}: {} bytes, longer than the capture's snap length {}",
-                                                          record, in_file, snapshot));
+                throw PcapError(name, before,
+                                fmt::format("record {}: {} bytes, longer than the capture's snap length {}", record,
+                                            in_file, snapshot));
             // 32-bit unsigned seconds (libpcap reads them signed); a fraction of a second.
             auto const frac = static_cast<long long>(header->ts.tv_usec);
             if (frac < 0 || frac >= 1'000'000'000)
@@ -242,8 +247,9 @@ PcapCapture parse_pcap(std::span<std::uint8_t const> data, std::string const& na
                       static_cast<std::uint64_t>(header->ts.tv_usec);
         }
         if (header->caplen > opt.max_packet_bytes)
-            throw PcapError(name, p.file_offset, fmt::format("record {}: captured length {} exceeds the limit of {} bytes",
-                                                             record, header->caplen, opt.max_packet_bytes));
+            throw PcapError(name, p.file_offset,
+                            fmt::format("record {}: captured length {} exceeds the limit of {} bytes", record,
+                                        header->caplen, opt.max_packet_bytes));
         check_cut(name, p.file_offset, header->caplen, header->len, opt, record);
         p.bytes.assign(bytes, bytes + header->caplen);
         cap.packets.push_back(std::move(p));
@@ -277,7 +283,8 @@ std::size_t prepare_for_replay(PcapCapture& cap, std::string const& file, std::s
         };
         if (n == 0) bad("0 bytes captured: not a frame (remove the record)");
         if (n > max_frame_bytes)
-            bad(fmt::format("{} bytes, longer than the NIC's largest frame ({} bytes without FCS)", n, max_frame_bytes));
+            bad(fmt::format("{} bytes, longer than the NIC's largest frame ({} bytes without FCS)", n,
+                            max_frame_bytes));
         if (n < kMinFrameBytes) {
             p.bytes.resize(kMinFrameBytes, 0);  // the sending MAC's padding
             ++padded;
@@ -331,7 +338,8 @@ std::span<std::uint8_t const> text(std::string const& s) {
 }  // namespace
 
 PcapWriter::PcapWriter(std::filesystem::path path, PcapWriterOptions opt)
-    : path_(std::move(path)), opt_(opt),
+    : path_(std::move(path)),
+      opt_(opt),
       format_(opt.format.value_or(path_.extension() == ".pcapng" ? PcapFormat::pcapng : PcapFormat::pcap)) {
     if (opt_.clock_hz == 0) throw std::invalid_argument("PcapWriter: clock_hz must not be 0");
 }
@@ -355,7 +363,8 @@ void PcapWriter::add(Direction dir, std::span<std::uint8_t const> bytes, std::ui
 }
 
 void PcapWriter::write() {
-    std::stable_sort(packets_.begin(), packets_.end(), [](Entry const& a, Entry const& b) { return a.ts_ns < b.ts_ns; });
+    std::stable_sort(packets_.begin(), packets_.end(),
+                     [](Entry const& a, Entry const& b) { return a.ts_ns < b.ts_ns; });
     Bytes out;
     if (format_ == PcapFormat::pcap) {
         le32(out, kMagicNano);

@@ -53,16 +53,16 @@ private:
 struct PcapInterface {
     std::uint16_t linktype = kLinktypeEthernet;
     std::uint32_t snaplen_bytes = 0;
-    std::string name;                       // pcapng if_name, empty if none
+    std::string name;  // pcapng if_name, empty if none
 };
 
 struct PcapPacket {
     std::uint64_t ts_ns = 0;
-    std::uint32_t interface_idx = 0;        // into PcapCapture::interfaces (0 for classic pcap)
+    std::uint32_t interface_idx = 0;  // into PcapCapture::interfaces (0 for classic pcap)
     Direction direction = Direction::unknown;
-    Bytes bytes;                            // captured bytes
-    std::uint32_t orig_len_bytes = 0;       // length on the wire
-    std::uint64_t file_offset = 0;          // where its record (header) starts in the file
+    Bytes bytes;                       // captured bytes
+    std::uint32_t orig_len_bytes = 0;  // length on the wire
+    std::uint64_t file_offset = 0;     // where its record (header) starts in the file
 };
 
 struct PcapCapture {
@@ -74,7 +74,7 @@ struct PcapCapture {
 };
 
 struct PcapReadOptions {
-    bool allow_snaplen_cut = false;         // accept frames with captured < original length
+    bool allow_snaplen_cut = false;  // accept frames with captured < original length
     std::size_t max_packet_bytes = 256 * 1024;
 };
 
@@ -96,9 +96,9 @@ std::size_t prepare_for_replay(PcapCapture& cap, std::string const& file, std::s
 std::vector<Frame> frames_of(PcapCapture const& cap);
 
 struct PcapWriterOptions {
-    std::uint64_t clock_hz = 250'000'000;   // the NIC clock: ts = cycle / clock_hz
-    std::uint64_t start_time_ns = 0;        // time stamp of cycle 0 (since the Unix epoch)
-    std::optional<PcapFormat> format;       // default: from the extension (.pcapng or else .pcap)
+    std::uint64_t clock_hz = 250'000'000;  // the NIC clock: ts = cycle / clock_hz
+    std::uint64_t start_time_ns = 0;       // time stamp of cycle 0 (since the Unix epoch)
+    std::optional<PcapFormat> format;      // default: from the extension (.pcapng or else .pcap)
     std::uint32_t snaplen_bytes = 262144;
 };
 

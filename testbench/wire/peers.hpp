@@ -98,7 +98,7 @@ public:
             std::uint64_t at = opt.start_cycle;
             if (opt.honour_timestamps && p.ts_ns > t0)
                 at += static_cast<std::uint64_t>(static_cast<unsigned __int128>(p.ts_ns - t0) * opt.clock_hz /
-                                                  1'000'000'000);
+                                                 1'000'000'000);
             pending_.emplace_back(std::move(f), at);
         }
     }

@@ -49,8 +49,12 @@ SizeDist SizeDist::list(std::vector<std::size_t> sizes_bytes) {
     return d;
 }
 
-std::size_t SizeDist::min_bytes() const noexcept { return lo_; }
-std::size_t SizeDist::max_bytes() const noexcept { return hi_; }
+std::size_t SizeDist::min_bytes() const noexcept {
+    return lo_;
+}
+std::size_t SizeDist::max_bytes() const noexcept {
+    return hi_;
+}
 
 std::size_t SizeDist::draw(std::mt19937_64& rng) {
     switch (kind_) {
@@ -118,7 +122,8 @@ Frame TrafficGenerator::next() {
     s.vlan_tci = static_cast<std::uint16_t>((range_draw(rng_, 0, 7) << 13) | range_draw(rng_, 1, 4094));
     switch (s.kind) {
     case FrameKind::runt:
-        s.size_bytes = range_draw(rng_, std::min<std::size_t>(cfg_.runt_min_bytes, kMinFrameBytes - 1), kMinFrameBytes - 1);
+        s.size_bytes =
+            range_draw(rng_, std::min<std::size_t>(cfg_.runt_min_bytes, kMinFrameBytes - 1), kMinFrameBytes - 1);
         break;
     case FrameKind::oversize:
         s.size_bytes = range_draw(rng_, kMaxFrameBytes + 1, std::max(cfg_.oversize_max_bytes, kMaxFrameBytes + 1));
@@ -132,7 +137,9 @@ Frame TrafficGenerator::next() {
 }
 
 namespace {
-void put_be32(Bytes& b, std::size_t at, std::uint32_t v) { detail::put_be32(b, at, v); }
+void put_be32(Bytes& b, std::size_t at, std::uint32_t v) {
+    detail::put_be32(b, at, v);
+}
 
 // Changes a checksum field so the reference calls it bad: never to an equivalent ones'-complement
 // value and never to 0 (which means "no checksum" for UDP over IPv4).
@@ -175,8 +182,10 @@ Frame TrafficGenerator::make(FrameSpec const& spec) {
     g.vlan = vlan;
     if (!ip) {
         model::store_be16(b, at, kEtherTypeTest);
-        if (at + 2 + kTagBytes <= size) encode_tag(*f.tag, std::span(b).subspan(at + 2, kTagBytes));
-        else f.tag.reset();
+        if (at + 2 + kTagBytes <= size)
+            encode_tag(*f.tag, std::span(b).subspan(at + 2, kTagBytes));
+        else
+            f.tag.reset();
         f.gen = g;
         return f;
     }

@@ -27,8 +27,8 @@
 
 namespace nicsim::wire {
 
-inline constexpr std::size_t kMinFrameBytes = 60;     // without FCS
-inline constexpr std::size_t kMaxFrameBytes = 9018;   // 9000-byte MTU + VLAN-tagged header
+inline constexpr std::size_t kMinFrameBytes = 60;        // without FCS
+inline constexpr std::size_t kMaxFrameBytes = 9018;      // 9000-byte MTU + VLAN-tagged header
 inline constexpr std::uint16_t kEtherTypeTest = 0x88B5;  // IEEE local experimental
 
 /// Frame sizes in bytes (without FCS).
@@ -68,19 +68,19 @@ struct Flow {
 };
 
 struct TrafficConfig {
-    std::uint16_t stream_id = 0;          // goes into every tag; sequences count from 0
+    std::uint16_t stream_id = 0;  // goes into every tag; sequences count from 0
     SizeDist sizes = SizeDist::uniform(kMinFrameBytes, 1514);
     std::size_t flow_count = 16;
-    double ipv6_fraction = 0.5;           // of flows
-    double tcp_fraction = 0.5;            // of flows; the others are UDP
-    double vlan_fraction = 0.0;           // of frames
-    double non_ip_fraction = 0.0;         // of frames
-    double runt_fraction = 0.0;           // of frames
-    double oversize_fraction = 0.0;       // of frames
-    double bad_frame_fraction = 0.0;      // of frames: tuser set on the last beat
-    double bad_ip_csum_fraction = 0.0;    // of IPv4 frames
-    double bad_l4_csum_fraction = 0.0;    // of IP frames
-    bool fill_checksums = true;           // false: IPv4 header and L4 checksum fields are zero
+    double ipv6_fraction = 0.5;         // of flows
+    double tcp_fraction = 0.5;          // of flows; the others are UDP
+    double vlan_fraction = 0.0;         // of frames
+    double non_ip_fraction = 0.0;       // of frames
+    double runt_fraction = 0.0;         // of frames
+    double oversize_fraction = 0.0;     // of frames
+    double bad_frame_fraction = 0.0;    // of frames: tuser set on the last beat
+    double bad_ip_csum_fraction = 0.0;  // of IPv4 frames
+    double bad_l4_csum_fraction = 0.0;  // of IP frames
+    bool fill_checksums = true;         // false: IPv4 header and L4 checksum fields are zero
     std::size_t runt_min_bytes = 30;
     std::size_t oversize_max_bytes = 9600;
     std::array<std::uint8_t, 6> dst_mac{0x02, 0x4e, 0x49, 0x43, 0x00, 0x01};

@@ -52,9 +52,7 @@ struct RegsBench {
     std::vector<unsigned> rx_reset_count = std::vector<unsigned>(kQueues, 0);
 
     explicit RegsBench(std::uint64_t seed = 1)
-        : rng(seed),
-          bfm(nicsim::bfm::AxilPort::of_slave(m), rng, overlapping_writes()),
-          axil(bfm, [this] { tick(); }) {
+        : rng(seed), bfm(nicsim::bfm::AxilPort::of_slave(m), rng, overlapping_writes()), axil(bfm, [this] { tick(); }) {
         // Engines with nothing in flight (RING_STATUS.IDLE and REG_STATUS read these inputs).
         m.txq_idle = (1u << kQueues) - 1;
         m.rxq_idle = (1u << kQueues) - 1;
@@ -123,9 +121,15 @@ struct RegsBench {
     }
 };
 
-std::uint16_t txr(unsigned q, std::uint8_t reg) { return c::queue_reg(q, c::QREG_TX, reg); }
-std::uint16_t rxr(unsigned q, std::uint8_t reg) { return c::queue_reg(q, c::QREG_RX, reg); }
-std::uint16_t irqr(unsigned q, std::uint8_t reg) { return c::queue_reg(q, c::QREG_IRQ, reg); }
+std::uint16_t txr(unsigned q, std::uint8_t reg) {
+    return c::queue_reg(q, c::QREG_TX, reg);
+}
+std::uint16_t rxr(unsigned q, std::uint8_t reg) {
+    return c::queue_reg(q, c::QREG_RX, reg);
+}
+std::uint16_t irqr(unsigned q, std::uint8_t reg) {
+    return c::queue_reg(q, c::QREG_IRQ, reg);
+}
 
 template <class W>
 std::uint64_t lane64(const W& wide, unsigned q) {
@@ -148,10 +152,13 @@ std::vector<RegAt> all_registers() {
         }
         for (unsigned q = 0; q < kQueues; ++q) {
             if (r.block == c::reg_block::RING) {
-                out.push_back({c::queue_reg(q, c::QREG_TX, static_cast<std::uint8_t>(r.offset)), &r, fmt::format("tx{}.{}", q, r.name)});
-                out.push_back({c::queue_reg(q, c::QREG_RX, static_cast<std::uint8_t>(r.offset)), &r, fmt::format("rx{}.{}", q, r.name)});
+                out.push_back({c::queue_reg(q, c::QREG_TX, static_cast<std::uint8_t>(r.offset)), &r,
+                               fmt::format("tx{}.{}", q, r.name)});
+                out.push_back({c::queue_reg(q, c::QREG_RX, static_cast<std::uint8_t>(r.offset)), &r,
+                               fmt::format("rx{}.{}", q, r.name)});
             } else {
-                out.push_back({c::queue_reg(q, c::QREG_IRQ, static_cast<std::uint8_t>(r.offset)), &r, fmt::format("irq{}.{}", q, r.name)});
+                out.push_back({c::queue_reg(q, c::QREG_IRQ, static_cast<std::uint8_t>(r.offset)), &r,
+                               fmt::format("irq{}.{}", q, r.name)});
             }
         }
     }
@@ -225,12 +232,28 @@ TEST_CASE("writes to read-only registers answer SLVERR and change nothing") {
 TEST_CASE("undefined addresses and absent queues answer SLVERR and change nothing") {
     RegsBench b;
     const auto before = snapshot(b);
-    const std::vector<std::uint32_t> holes = {
-        0x001C, 0x0020, 0x00FC, 0x0110, 0x01FC, 0x0228, 0x03FC, 0x0600, 0x0FFC,
-        txr(0, 0x3C), rxr(2, 0x3C), irqr(3, 0x10), irqr(3, 0x3C),
-        c::queue_reg(0, 0xC0, 0), c::queue_reg(3, 0xC0, 0x3C),
-        txr(kQueues, 0), rxr(kQueues, c::RING_PROD), irqr(kQueues, c::IRQ_ARM), txr(15, c::RING_CONS),
-        0x2000, 0x8000, 0xFFFC};
+    const std::vector<std::uint32_t> holes = {0x001C,
+                                              0x0020,
+                                              0x00FC,
+                                              0x0110,
+                                              0x01FC,
+                                              0x0228,
+                                              0x03FC,
+                                              0x0600,
+                                              0x0FFC,
+                                              txr(0, 0x3C),
+                                              rxr(2, 0x3C),
+                                              irqr(3, 0x10),
+                                              irqr(3, 0x3C),
+                                              c::queue_reg(0, 0xC0, 0),
+                                              c::queue_reg(3, 0xC0, 0x3C),
+                                              txr(kQueues, 0),
+                                              rxr(kQueues, c::RING_PROD),
+                                              irqr(kQueues, c::IRQ_ARM),
+                                              txr(15, c::RING_CONS),
+                                              0x2000,
+                                              0x8000,
+                                              0xFFFC};
     for (auto a : holes) {
         INFO(fmt::format("address 0x{:04X}", a));
         const auto r = b.axil.read(a);
@@ -341,9 +364,10 @@ TEST_CASE("enabling a ring with a bad configuration is ERR_RING_CONFIG and leave
         const char* what;
         std::uint32_t log2, base, cpl;
     };
-    const Bad bad = GENERATE(Bad{"size_log2 0", 0, 0x1000, 0x2000}, Bad{"size_log2 17", 17, 0x1000, 0x2000},
-                             Bad{"size_log2 31", 31, 0x1000, 0x2000}, Bad{"base not 16-byte aligned", 4, 0x1008, 0x2000},
-                             Bad{"completion base not 16-byte aligned", 4, 0x1000, 0x2001});
+    const Bad bad =
+        GENERATE(Bad{"size_log2 0", 0, 0x1000, 0x2000}, Bad{"size_log2 17", 17, 0x1000, 0x2000},
+                 Bad{"size_log2 31", 31, 0x1000, 0x2000}, Bad{"base not 16-byte aligned", 4, 0x1008, 0x2000},
+                 Bad{"completion base not 16-byte aligned", 4, 0x1000, 0x2001});
     INFO(bad.what);
     RegsBench b;
     b.wr(rxr(2, c::RING_BASE_LO), bad.base);
@@ -389,7 +413,8 @@ TEST_CASE("RSS: table values >= NUM_QUEUES are SLVERR - key and table reach the 
     b.wr(c::REG_RSS_TABLE0 + 4 * 5, 3);
     CHECK(b.axil.write(c::REG_RSS_TABLE0 + 4 * 5, kQueues) == SLVERR);
     CHECK(b.axil.write(c::REG_RSS_TABLE0 + 4 * 5, 0x13) == SLVERR);
-    CHECK(b.axil.write(c::REG_RSS_TABLE0 + 4 * 5, 0x100, AxilWriteOptions{.strb = 0x2}) == SLVERR);  // merged value 0x103
+    CHECK(b.axil.write(c::REG_RSS_TABLE0 + 4 * 5, 0x100, AxilWriteOptions{.strb = 0x2}) ==
+          SLVERR);  // merged value 0x103
     CHECK(b.rd(c::REG_RSS_TABLE0 + 4 * 5) == 3);
     b.wr(c::REG_RSS_TABLE0 + 4 * 127, 2);
     b.wr(c::REG_RSS_TABLE0, 1);
@@ -508,7 +533,7 @@ TEST_CASE("AW and W may arrive in either order - together or apart") {
 TEST_CASE("a stalled B response holds - and the next write waits for it") {
     RegsBench b;
     b.bfm.config().bready_pause.set_probability(1.0);  // bready low
-    b.bfm.config().reads_pass_writes = true;            // reads go past the stalled writes
+    b.bfm.config().reads_pass_writes = true;           // reads go past the stalled writes
     b.axil.post_write(c::REG_RSS_KEY0, 0x11111111);
     b.axil.post_write(c::REG_RSS_KEY0, 0x22222222);
     b.ticks(5);

@@ -24,26 +24,26 @@
 namespace nicsim::waves {
 
 struct FstBlockInfo {
-  std::uint64_t offset = 0;  // of its type byte
-  int type = 0;              // fstapi's FST_BL_* value
-  std::uint64_t length = 0;  // its section length (which counts the 8 length bytes, not the type byte)
-  std::uint64_t begin_time = 0;  // value-change blocks: the first and last time they hold
-  std::uint64_t end_time = 0;
+    std::uint64_t offset = 0;      // of its type byte
+    int type = 0;                  // fstapi's FST_BL_* value
+    std::uint64_t length = 0;      // its section length (which counts the 8 length bytes, not the type byte)
+    std::uint64_t begin_time = 0;  // value-change blocks: the first and last time they hold
+    std::uint64_t end_time = 0;
 };
 
 struct FstStructure {
-  bool gzip_wrapped = false;  // offsets count in the unpacked data
-  std::vector<FstBlockInfo> blocks;  // in file order
-  std::uint64_t max_handle = 0;      // signals with their own values (handles 1..max_handle)
-  std::uint64_t max_width = 0;       // the widest variable the hierarchy declares
-  std::uint64_t start_time = 0, end_time = 0;
+    bool gzip_wrapped = false;         // offsets count in the unpacked data
+    std::vector<FstBlockInfo> blocks;  // in file order
+    std::uint64_t max_handle = 0;      // signals with their own values (handles 1..max_handle)
+    std::uint64_t max_width = 0;       // the widest variable the hierarchy declares
+    std::uint64_t start_time = 0, end_time = 0;
 
-  bool is_value_block(FstBlockInfo const& b) const;
-  // The value-change block that holds `time`: the first whose end time is at or after it (the
-  // last one when none is); nullptr when there is no value-change block.
-  FstBlockInfo const* value_block_at(std::uint64_t time) const;
-  // The first block of the given FST_BL_* types, or nullptr.
-  FstBlockInfo const* first_block(std::initializer_list<int> types) const;
+    bool is_value_block(FstBlockInfo const& b) const;
+    // The value-change block that holds `time`: the first whose end time is at or after it (the
+    // last one when none is); nullptr when there is no value-change block.
+    FstBlockInfo const* value_block_at(std::uint64_t time) const;
+    // The first block of the given FST_BL_* types, or nullptr.
+    FstBlockInfo const* first_block(std::initializer_list<int> types) const;
 };
 
 // Throws FstError ("<path>: ... at byte N: what") for a missing, unreadable, empty, non-FST,

@@ -33,22 +33,22 @@ namespace nicsim::waves {
 
 // Child side: records go to the caller in order.
 class RecordSink {
- public:
-  explicit RecordSink(int fd) : fd_(fd) {}
-  RecordSink(RecordSink const&) = delete;
-  RecordSink& operator=(RecordSink const&) = delete;
-  void send(std::string_view record);
-  void flush();
+public:
+    explicit RecordSink(int fd) : fd_(fd) {}
+    RecordSink(RecordSink const&) = delete;
+    RecordSink& operator=(RecordSink const&) = delete;
+    void send(std::string_view record);
+    void flush();
 
- private:
-  int fd_;
-  std::vector<char> buffer_;
+private:
+    int fd_;
+    std::vector<char> buffer_;
 };
 
 struct IsolatedFailure {
-  std::string how;   // "was killed by SIGSEGV", "exited with status 255", "used up its 30 s of CPU time"
-  std::string said;  // the last line it wrote to stderr, control characters escaped ("" if none)
-  int signal = 0;    // the signal that ended it, 0 if it exited
+    std::string how;   // "was killed by SIGSEGV", "exited with status 255", "used up its 30 s of CPU time"
+    std::string said;  // the last line it wrote to stderr, control characters escaped ("" if none)
+    int signal = 0;    // the signal that ended it, 0 if it exited
 };
 
 // Runs `work` in a child process (see the top of this file). Returns nothing when the child

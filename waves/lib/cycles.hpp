@@ -11,13 +11,13 @@
 namespace nicsim::waves {
 
 struct CycleClock {
-  std::uint64_t period = 1;  // time units per cycle
-  std::uint64_t phase = 0;   // time of cycle 0's rising edge (< period)
-  std::string source;        // clock signal name, or "--period"
+    std::uint64_t period = 1;  // time units per cycle
+    std::uint64_t phase = 0;   // time of cycle 0's rising edge (< period)
+    std::string source;        // clock signal name, or "--period"
 
-  std::uint64_t time_of(std::uint64_t cycle) const { return phase + cycle * period; }
-  // The cycle whose rising edge is at or before t (0 before the first edge).
-  std::uint64_t cycle_at(std::uint64_t t) const { return t < phase ? 0 : (t - phase) / period; }
+    std::uint64_t time_of(std::uint64_t cycle) const { return phase + cycle * period; }
+    // The cycle whose rising edge is at or before t (0 before the first edge).
+    std::uint64_t cycle_at(std::uint64_t t) const { return t < phase ? 0 : (t - phase) / period; }
 };
 
 // Measures the period and phase from the rising edges of `clock_name` (full name), or, when

@@ -18,18 +18,18 @@
 namespace nicsim::waves {
 
 struct GtkwOptions {
-  std::filesystem::path save_file;            // OUT.gtkw; filters go next to it
-  std::vector<EnumType> enums;                // parse_enum_dir(rtl/) (+ test RTL)
-  std::optional<CycleClock> clock;            // for the marker, start time and zoom
-  std::optional<std::uint64_t> marker_cycle;  // needs `clock`
-  std::string top_scope;                      // "" = find_top_scope()
+    std::filesystem::path save_file;            // OUT.gtkw; filters go next to it
+    std::vector<EnumType> enums;                // parse_enum_dir(rtl/) (+ test RTL)
+    std::optional<CycleClock> clock;            // for the marker, start time and zoom
+    std::optional<std::uint64_t> marker_cycle;  // needs `clock`
+    std::string top_scope;                      // "" = find_top_scope()
 };
 
 struct GtkwResult {
-  std::filesystem::path save_file;
-  std::vector<std::filesystem::path> filter_files;
-  std::vector<std::string> signals;  // gtkw names, in display order
-  std::vector<std::string> groups;   // group titles that received signals, in order
+    std::filesystem::path save_file;
+    std::vector<std::filesystem::path> filter_files;
+    std::vector<std::string> signals;  // gtkw names, in display order
+    std::vector<std::string> groups;   // group titles that received signals, in order
 };
 
 // The scope of the design's top instance: the shallowest scope below the root holding a `clk`

@@ -10,8 +10,8 @@
 namespace nicsim::waves {
 
 class InputFileError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+public:
+    using std::runtime_error::runtime_error;
 };
 
 // The whole file; throws InputFileError "<path>: no such file" (or: is a directory, is not a

@@ -13,9 +13,9 @@
 namespace nicsim::waves {
 
 struct GroupRule {
-  std::string_view title;
-  std::string_view pattern;  // regex over the name relative to the top scope, fully matched
-  bool closed = false;       // collapsed when GTKWave opens the layout
+    std::string_view title;
+    std::string_view pattern;  // regex over the name relative to the top scope, fully matched
+    bool closed = false;       // collapsed when GTKWave opens the layout
 };
 
 // nic_top interfaces in block-diagram order, then per-queue state inside the engines. Signals of
@@ -23,8 +23,8 @@ struct GroupRule {
 std::span<const GroupRule> nic_top_groups();
 
 struct EnumRule {
-  std::string_view pattern;    // regex over the base name (last component), fully matched
-  std::string_view enum_type;  // RTL enum type name, e.g. "err_e"
+    std::string_view pattern;    // regex over the base name (last component), fully matched
+    std::string_view enum_type;  // RTL enum type name, e.g. "err_e"
 };
 
 // Registers that hold an enum value in plain `logic` (the dumper cannot know their type).

@@ -16,12 +16,12 @@
 namespace nicsim::waves {
 
 struct EnumType {
-  std::string name;     // type name: err_e, state_e
-  unsigned width = 32;  // bits of the base type
-  std::vector<std::pair<std::uint64_t, std::string>> values;  // {value, literal}, source order
-  std::string source;   // file it came from
+    std::string name;                                           // type name: err_e, state_e
+    unsigned width = 32;                                        // bits of the base type
+    std::vector<std::pair<std::uint64_t, std::string>> values;  // {value, literal}, source order
+    std::string source;                                         // file it came from
 
-  const std::string* literal(std::uint64_t value) const;
+    const std::string* literal(std::uint64_t value) const;
 };
 
 // Every `typedef enum` in one SystemVerilog text (comments ignored). Values may be sized

@@ -20,7 +20,6 @@ bool glob_match(std::string_view pattern, std::string_view text);
 // whole name, regexes (ECMAScript) may match anywhere (anchor with ^ $). File order; one signal
 // per FST handle (aliases of a net already chosen are skipped). Throws std::invalid_argument
 // naming a regex that does not compile.
-std::vector<const Signal*> select_signals(FstFile const& file, std::span<const std::string> patterns,
-                                          PatternKind kind);
+std::vector<const Signal*> select_signals(FstFile const& file, std::span<const std::string> patterns, PatternKind kind);
 
 }  // namespace nicsim::waves

@@ -40,7 +40,9 @@ fs::path work_dir() {
     return dir;
 }
 
-std::string first_config() { return nicsim::dut::dut_config_names().front(); }
+std::string first_config() {
+    return nicsim::dut::dut_config_names().front();
+}
 
 std::string value_at(FstFile const& f, std::string const& name, std::uint64_t t) {
     auto const* s = f.find(name);
@@ -50,7 +52,9 @@ std::string value_at(FstFile const& f, std::string const& name, std::uint64_t t)
 }
 
 using Exec = nicsim::test::CommandResult;
-inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
+inline Exec exec(std::string const& cmd) {
+    return nicsim::test::run_command(cmd);
+}
 
 /// A run that fails deterministically: 100 packets cannot finish in 12,000 cycles.
 nicsim::cosim::Scenario cycle_limited() {
@@ -70,7 +74,8 @@ TEST_CASE("trace window: the file is opened at START and holds exactly cycles ST
     nicsim::host::Host host(kernel);
     auto const path = work_dir() / "window.fst";
     fs::remove(path);
-    kernel.set_trace_window(TraceWindow{.path = path.string(), .first_cycle = 40, .last_cycle = 90, .options = {}, .on_closed = {}});
+    kernel.set_trace_window(
+        TraceWindow{.path = path.string(), .first_cycle = 40, .last_cycle = 90, .options = {}, .on_closed = {}});
     kernel.reset();  // 16 cycles
     kernel.step(40 - kernel.cycle());
     CHECK(kernel.cycle() == 40);
@@ -99,15 +104,18 @@ TEST_CASE("trace window: the file is opened at START and holds exactly cycles ST
 TEST_CASE("trace window: refused when inverted, already past, or a trace is open") {
     auto dut = nicsim::dut::make_dut(first_config());
     Kernel kernel(*dut, {.seed = 3});
-    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 9, .last_cycle = 8, .options = {}, .on_closed = {}}),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(
+        kernel.set_trace_window({.path = "x.fst", .first_cycle = 9, .last_cycle = 8, .options = {}, .on_closed = {}}),
+        std::invalid_argument);
     kernel.step(10);
-    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 5, .last_cycle = 80, .options = {}, .on_closed = {}}),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(
+        kernel.set_trace_window({.path = "x.fst", .first_cycle = 5, .last_cycle = 80, .options = {}, .on_closed = {}}),
+        std::invalid_argument);
     auto const path = work_dir() / "open.fst";
     dut->open_trace(path.string());
-    CHECK_THROWS_AS(kernel.set_trace_window({.path = "x.fst", .first_cycle = 20, .last_cycle = 80, .options = {}, .on_closed = {}}),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(
+        kernel.set_trace_window({.path = "x.fst", .first_cycle = 20, .last_cycle = 80, .options = {}, .on_closed = {}}),
+        std::invalid_argument);
     dut->close_trace();
 }
 
@@ -191,8 +199,8 @@ TEST_CASE("a failed run replayed with a trace window fails again at the same cyc
     std::stringstream gtkw;
     gtkw << std::ifstream(ft.gtkw).rdbuf();
     // GTKWave's marker line: "*<zoom> <marker time> ..." at the failing cycle's edge.
-    CHECK(gtkw.str().find(fmt::format(" {} ", failed.failure_cycle * Kernel::trace_period + Kernel::trace_period / 2)) !=
-          std::string::npos);
+    CHECK(gtkw.str().find(fmt::format(
+              " {} ", failed.failure_cycle * Kernel::trace_period + Kernel::trace_period / 2)) != std::string::npos);
     CHECK(ft.report.find("gtkwave " + ft.fst.string() + " " + ft.gtkw.string()) != std::string::npos);
     CHECK(ft.terminal_waves.find("m_axis_tx_tvalid") != std::string::npos);
     CHECK(ft.terminal_waves.find(std::to_string(failed.failure_cycle)) != std::string::npos);
@@ -202,9 +210,10 @@ TEST_CASE("nicsim run: a failing run writes its failure trace and the gtkw check
     auto const dir = work_dir() / "cli";
     fs::create_directories(dir);
     auto const json = dir / "limited.json";
-    auto const e = exec(fmt::format("{} run --config {} --packets 100 --seed 5 --max-cycles 12000 --json {} "
-                                    "--failure-trace-cycles 2000",
-                                    NICSIM_BIN, first_config(), json.string()));
+    auto const e =
+        exec(fmt::format("{} run --config {} --packets 100 --seed 5 --max-cycles 12000 --json {} "
+                         "--failure-trace-cycles 2000",
+                         NICSIM_BIN, first_config(), json.string()));
     INFO(e.output);
     CHECK(e.status == 1);
     auto const fst = dir / "limited.fst", gtkw = dir / "limited.gtkw";
@@ -224,9 +233,10 @@ TEST_CASE("nicsim run: a failing run writes its failure trace and the gtkw check
     CHECK(check.status == 0);
     CHECK(check.output.find("all ") != std::string::npos);
 
-    auto const off = exec(fmt::format("{} run --config {} --packets 100 --seed 5 --max-cycles 12000 --no-failure-trace "
-                                      "--failure-trace-dir {}",
-                                      NICSIM_BIN, first_config(), (dir / "off").string()));
+    auto const off =
+        exec(fmt::format("{} run --config {} --packets 100 --seed 5 --max-cycles 12000 --no-failure-trace "
+                         "--failure-trace-dir {}",
+                         NICSIM_BIN, first_config(), (dir / "off").string()));
     CHECK(off.status == 1);
     CHECK_FALSE(fs::exists(dir / "off"));
 }
@@ -265,9 +275,10 @@ TEST_CASE("nicsim run --trace-window writes only the window and fst2vcd reads it
     auto const dir = work_dir() / "fst2vcd";
     fs::create_directories(dir);
     auto const fst = dir / "run.fst";
-    auto const e = exec(fmt::format("{} run --config {} --packets 10 --seed 2 --trace {} --trace-window 3000:3499 "
-                                    "--trace-depth 2",
-                                    NICSIM_BIN, first_config(), fst.string()));
+    auto const e =
+        exec(fmt::format("{} run --config {} --packets 10 --seed 2 --trace {} --trace-window 3000:3499 "
+                         "--trace-depth 2",
+                         NICSIM_BIN, first_config(), fst.string()));
     INFO(e.output);
     REQUIRE(e.status == 0);
     FstFile const f(fst);

@@ -7,6 +7,6 @@
 #include "lib/command.hpp"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  return nicsim::waves::run_waves_command("nicsim-waves", args, std::cout, std::cerr);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    return nicsim::waves::run_waves_command("nicsim-waves", args, std::cout, std::cerr);
 }

@@ -24,16 +24,14 @@ typedef struct _NET_EXTENSION_QUERY {
 } NET_EXTENSION_QUERY;
 
 FORCEINLINE void NET_EXTENSION_QUERY_INIT(_Out_ NET_EXTENSION_QUERY* Query, _In_ PCWSTR Name, _In_ ULONG Version,
-                                          _In_ NET_EXTENSION_TYPE Type)
-{
+                                          _In_ NET_EXTENSION_TYPE Type) {
     Query->Size = sizeof(NET_EXTENSION_QUERY);
     Query->Name = Name;
     Query->Version = Version;
     Query->Type = Type;
 }
 
-FORCEINLINE void* NetExtensionGetData(_In_ NET_EXTENSION const* Extension, _In_ UINT32 Index)
-{
+FORCEINLINE void* NetExtensionGetData(_In_ NET_EXTENSION const* Extension, _In_ UINT32 Index) {
     NT_ASSERT(Extension->Enabled);
     auto* const base = static_cast<unsigned char*>(Extension->Reserved[0]);
     auto const stride = reinterpret_cast<SIZE_T>(Extension->Reserved[1]);

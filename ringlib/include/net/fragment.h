@@ -14,7 +14,6 @@ typedef struct _NET_FRAGMENT {
 
 C_ASSERT(sizeof(NET_FRAGMENT) == 8);
 
-FORCEINLINE NET_FRAGMENT* NetRingGetFragmentAtIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index)
-{
+FORCEINLINE NET_FRAGMENT* NetRingGetFragmentAtIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index) {
     return static_cast<NET_FRAGMENT*>(NetRingGetElementAtIndex(Ring, Index));
 }

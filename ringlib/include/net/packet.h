@@ -54,19 +54,16 @@ C_ASSERT(offsetof(NET_PACKET, FragmentIndex) == 0);
 C_ASSERT(offsetof(NET_PACKET, FragmentCount) == 4);
 C_ASSERT(offsetof(NET_PACKET, Layout) == 6);
 
-FORCEINLINE NET_PACKET* NetRingGetPacketAtIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index)
-{
+FORCEINLINE NET_PACKET* NetRingGetPacketAtIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index) {
     return static_cast<NET_PACKET*>(NetRingGetElementAtIndex(Ring, Index));
 }
 
-FORCEINLINE BOOLEAN NetPacketIsIpv4(_In_ NET_PACKET const* Packet)
-{
+FORCEINLINE BOOLEAN NetPacketIsIpv4(_In_ NET_PACKET const* Packet) {
     return Packet->Layout.Layer3Type >= NetPacketLayer3TypeIPv4UnspecifiedOptions &&
            Packet->Layout.Layer3Type <= NetPacketLayer3TypeIPv4NoOptions;
 }
 
-FORCEINLINE BOOLEAN NetPacketIsIpv6(_In_ NET_PACKET const* Packet)
-{
+FORCEINLINE BOOLEAN NetPacketIsIpv6(_In_ NET_PACKET const* Packet) {
     return Packet->Layout.Layer3Type >= NetPacketLayer3TypeIPv6UnspecifiedExtensions &&
            Packet->Layout.Layer3Type <= NetPacketLayer3TypeIPv6NoExtensions;
 }

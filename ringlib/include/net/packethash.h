@@ -23,7 +23,6 @@ C_ASSERT(sizeof(NET_PACKET_HASH) == 8);
 #define NET_PACKET_EXTENSION_HASH_NAME L"ms_packet_hash"
 #define NET_PACKET_EXTENSION_HASH_VERSION_1 1U
 
-FORCEINLINE NET_PACKET_HASH* NetExtensionGetPacketHash(_In_ NET_EXTENSION const* Extension, _In_ UINT32 Index)
-{
+FORCEINLINE NET_PACKET_HASH* NetExtensionGetPacketHash(_In_ NET_EXTENSION const* Extension, _In_ UINT32 Index) {
     return static_cast<NET_PACKET_HASH*>(NetExtensionGetData(Extension, Index));
 }

@@ -31,24 +31,20 @@ C_ASSERT(offsetof(NET_RING, NextIndex) == 52);
 C_ASSERT(offsetof(NET_RING, Scratch) == 56);
 C_ASSERT(offsetof(NET_RING, Buffer) == 64);
 
-FORCEINLINE void* NetRingGetElementAtIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index)
-{
+FORCEINLINE void* NetRingGetElementAtIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index) {
     NT_ASSERT(Index < Ring->NumberOfElements);
     auto* const base = reinterpret_cast<unsigned char*>(const_cast<NET_RING*>(Ring)) + offsetof(NET_RING, Buffer);
     return base + static_cast<SIZE_T>(Index) * Ring->ElementStride;
 }
 
-FORCEINLINE UINT32 NetRingAdvanceIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index, _In_ INT32 Distance)
-{
+FORCEINLINE UINT32 NetRingAdvanceIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index, _In_ INT32 Distance) {
     return (Index + static_cast<UINT32>(Distance)) & Ring->ElementIndexMask;
 }
 
-FORCEINLINE UINT32 NetRingIncrementIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index)
-{
+FORCEINLINE UINT32 NetRingIncrementIndex(_In_ NET_RING const* Ring, _In_ UINT32 Index) {
     return NetRingAdvanceIndex(Ring, Index, 1);
 }
 
-FORCEINLINE UINT32 NetRingGetRangeCount(_In_ NET_RING const* Ring, _In_ UINT32 StartIndex, _In_ UINT32 EndIndex)
-{
+FORCEINLINE UINT32 NetRingGetRangeCount(_In_ NET_RING const* Ring, _In_ UINT32 StartIndex, _In_ UINT32 EndIndex) {
     return (EndIndex - StartIndex) & Ring->ElementIndexMask;
 }

@@ -13,17 +13,14 @@ typedef struct _NET_RING_COLLECTION {
     NET_RING* Rings[NetRingTypeDataBuffer + 1];
 } NET_RING_COLLECTION;
 
-FORCEINLINE NET_RING* NetRingCollectionGetPacketRing(_In_ NET_RING_COLLECTION const* Rings)
-{
+FORCEINLINE NET_RING* NetRingCollectionGetPacketRing(_In_ NET_RING_COLLECTION const* Rings) {
     return Rings->Rings[NetRingTypePacket];
 }
 
-FORCEINLINE NET_RING* NetRingCollectionGetFragmentRing(_In_ NET_RING_COLLECTION const* Rings)
-{
+FORCEINLINE NET_RING* NetRingCollectionGetFragmentRing(_In_ NET_RING_COLLECTION const* Rings) {
     return Rings->Rings[NetRingTypeFragment];
 }
 
-FORCEINLINE NET_RING* NetRingCollectionGetDataBufferRing(_In_ NET_RING_COLLECTION const* Rings)
-{
+FORCEINLINE NET_RING* NetRingCollectionGetDataBufferRing(_In_ NET_RING_COLLECTION const* Rings) {
     return Rings->Rings[NetRingTypeDataBuffer];
 }

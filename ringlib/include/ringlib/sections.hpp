@@ -55,20 +55,16 @@ public:
         : elements_(const_cast<unsigned char*>(ring->Buffer)),
           stride_bytes_(ring->ElementStride),
           index_mask_(ring->ElementIndexMask),
-          index_(index)
-    {
-    }
+          index_(index) {}
 
     /// The ring index of the current element (what Net{Packet,Fragment}IteratorGetIndex returns).
     [[nodiscard]] UINT32 index() const noexcept { return index_; }
 
-    [[nodiscard]] Element& element() const noexcept
-    {
+    [[nodiscard]] Element& element() const noexcept {
         return *reinterpret_cast<Element*>(elements_ + static_cast<std::size_t>(index_) * stride_bytes_);
     }
 
-    reference operator*() const noexcept
-    {
+    reference operator*() const noexcept {
         if constexpr (Indexed) {
             return reference{index_, element()};
         } else {
@@ -78,14 +74,12 @@ public:
 
     Element* operator->() const noexcept { return &element(); }
 
-    ring_iterator& operator++() noexcept
-    {
+    ring_iterator& operator++() noexcept {
         index_ = (index_ + 1) & index_mask_;
         return *this;
     }
 
-    ring_iterator operator++(int) noexcept
-    {
+    ring_iterator operator++(int) noexcept {
         ring_iterator before = *this;
         ++*this;
         return before;
@@ -130,8 +124,7 @@ public:
     using indexed_iterator = ring_iterator<Element, true>;
 
     ring_section(NET_RING* ring, UINT32 begin_index, UINT32 end_index, UINT32* index_to_set)
-        : ring_(ring), index_to_set_(index_to_set), begin_index_(begin_index), end_index_(end_index)
-    {
+        : ring_(ring), index_to_set_(index_to_set), begin_index_(begin_index), end_index_(end_index) {
         NT_ASSERT(begin_index < ring->NumberOfElements);
         NT_ASSERT(end_index < ring->NumberOfElements);
         NT_ASSERT((index_to_set != nullptr) == WriteBack);
@@ -141,8 +134,7 @@ public:
     [[nodiscard]] iterator end() const noexcept { return iterator(ring_, end_index_); }
 
     /// The same walk, yielding {index, element}: `for (auto [index, packet] : section.indexed())`.
-    [[nodiscard]] indexed_range<Element> indexed() const noexcept
-    {
+    [[nodiscard]] indexed_range<Element> indexed() const noexcept {
         return {indexed_iterator(ring_, begin_index_), indexed_iterator(ring_, end_index_)};
     }
 
@@ -154,26 +146,18 @@ public:
 
     /// Writes position's index: everything before position is done (posted, or returned to the OS).
     template <bool Indexed>
-    void commit(ring_iterator<Element, Indexed> position) const
-        requires WriteBack
-    {
+    void commit(ring_iterator<Element, Indexed> position) const requires WriteBack {
         commit_count(NetRingGetRangeCount(ring_, begin_index_, position.index()));
     }
 
     /// Writes begin_index + count: the first count elements of the section are done.
-    void commit_count(UINT32 count) const
-        requires WriteBack
-    {
+    void commit_count(UINT32 count) const requires WriteBack {
         NT_ASSERT(count <= size());  // never past the section's end, never behind its start
         *index_to_set_ = NetRingAdvanceIndex(ring_, begin_index_, static_cast<INT32>(count));
     }
 
     /// Writes end_index: the whole section is done (AdvanceToTheEnd then Set, in 2019 terms).
-    void commit_all() const
-        requires WriteBack
-    {
-        *index_to_set_ = end_index_;
-    }
+    void commit_all() const requires WriteBack { *index_to_set_ = end_index_; }
 
 private:
     NET_RING* ring_;
@@ -189,66 +173,56 @@ using packet_fragment_section = ring_section<NET_FRAGMENT, false>;
 namespace sections_detail {
 
 template <RingElement Element>
-ring_section<Element> post(NET_RING* ring)
-{
+ring_section<Element> post(NET_RING* ring) {
     return {ring, ring->NextIndex, ring->EndIndex, &ring->NextIndex};
 }
 
 template <RingElement Element>
-ring_section<Element> drain(NET_RING* ring)
-{
+ring_section<Element> drain(NET_RING* ring) {
     return {ring, ring->BeginIndex, ring->NextIndex, &ring->BeginIndex};
 }
 
 template <RingElement Element>
-ring_section<Element> all(NET_RING* ring)
-{
+ring_section<Element> all(NET_RING* ring) {
     return {ring, ring->BeginIndex, ring->EndIndex, &ring->BeginIndex};
 }
 
 }  // namespace sections_detail
 
 /// Packets handed over but not yet given to hardware: [NextIndex, EndIndex); commit writes NextIndex.
-inline packet_section post_packets(NET_RING_COLLECTION const* rings)
-{
+inline packet_section post_packets(NET_RING_COLLECTION const* rings) {
     return sections_detail::post<NET_PACKET>(NetRingCollectionGetPacketRing(rings));
 }
 
 /// Packets given to hardware, awaiting completion: [BeginIndex, NextIndex); commit writes BeginIndex.
-inline packet_section drain_packets(NET_RING_COLLECTION const* rings)
-{
+inline packet_section drain_packets(NET_RING_COLLECTION const* rings) {
     return sections_detail::drain<NET_PACKET>(NetRingCollectionGetPacketRing(rings));
 }
 
 /// Every packet the driver owns: [BeginIndex, EndIndex); commit writes BeginIndex.
-inline packet_section all_packets(NET_RING_COLLECTION const* rings)
-{
+inline packet_section all_packets(NET_RING_COLLECTION const* rings) {
     return sections_detail::all<NET_PACKET>(NetRingCollectionGetPacketRing(rings));
 }
 
 /// Fragment ring, [NextIndex, EndIndex); commit writes NextIndex.
-inline fragment_section post_fragments(NET_RING_COLLECTION const* rings)
-{
+inline fragment_section post_fragments(NET_RING_COLLECTION const* rings) {
     return sections_detail::post<NET_FRAGMENT>(NetRingCollectionGetFragmentRing(rings));
 }
 
 /// Fragment ring, [BeginIndex, NextIndex); commit writes BeginIndex.
-inline fragment_section drain_fragments(NET_RING_COLLECTION const* rings)
-{
+inline fragment_section drain_fragments(NET_RING_COLLECTION const* rings) {
     return sections_detail::drain<NET_FRAGMENT>(NetRingCollectionGetFragmentRing(rings));
 }
 
 /// Fragment ring, [BeginIndex, EndIndex); commit writes BeginIndex.
-inline fragment_section all_fragments(NET_RING_COLLECTION const* rings)
-{
+inline fragment_section all_fragments(NET_RING_COLLECTION const* rings) {
     return sections_detail::all<NET_FRAGMENT>(NetRingCollectionGetFragmentRing(rings));
 }
 
 /// The FragmentCount fragments of packet from FragmentIndex on, with wrap. Read-only walk: a TX
 /// driver returns them by committing drain_fragments/all_fragments (e.g. commit_count(total)).
 /// A FragmentCount the fragment ring cannot hold is API misuse (it would alias an empty run).
-inline packet_fragment_section packet_fragments(NET_RING_COLLECTION const* rings, NET_PACKET const& packet)
-{
+inline packet_fragment_section packet_fragments(NET_RING_COLLECTION const* rings, NET_PACKET const& packet) {
     NET_RING* const fragments = NetRingCollectionGetFragmentRing(rings);
     NT_ASSERT(packet.FragmentCount < fragments->NumberOfElements);
     return {fragments, packet.FragmentIndex, NetRingAdvanceIndex(fragments, packet.FragmentIndex, packet.FragmentCount),
@@ -256,14 +230,25 @@ inline packet_fragment_section packet_fragments(NET_RING_COLLECTION const* rings
 }
 
 // The same, for drivers that hold the collection by reference.
-inline packet_section post_packets(NET_RING_COLLECTION const& rings) { return post_packets(&rings); }
-inline packet_section drain_packets(NET_RING_COLLECTION const& rings) { return drain_packets(&rings); }
-inline packet_section all_packets(NET_RING_COLLECTION const& rings) { return all_packets(&rings); }
-inline fragment_section post_fragments(NET_RING_COLLECTION const& rings) { return post_fragments(&rings); }
-inline fragment_section drain_fragments(NET_RING_COLLECTION const& rings) { return drain_fragments(&rings); }
-inline fragment_section all_fragments(NET_RING_COLLECTION const& rings) { return all_fragments(&rings); }
-inline packet_fragment_section packet_fragments(NET_RING_COLLECTION const& rings, NET_PACKET const& packet)
-{
+inline packet_section post_packets(NET_RING_COLLECTION const& rings) {
+    return post_packets(&rings);
+}
+inline packet_section drain_packets(NET_RING_COLLECTION const& rings) {
+    return drain_packets(&rings);
+}
+inline packet_section all_packets(NET_RING_COLLECTION const& rings) {
+    return all_packets(&rings);
+}
+inline fragment_section post_fragments(NET_RING_COLLECTION const& rings) {
+    return post_fragments(&rings);
+}
+inline fragment_section drain_fragments(NET_RING_COLLECTION const& rings) {
+    return drain_fragments(&rings);
+}
+inline fragment_section all_fragments(NET_RING_COLLECTION const& rings) {
+    return all_fragments(&rings);
+}
+inline packet_fragment_section packet_fragments(NET_RING_COLLECTION const& rings, NET_PACKET const& packet) {
     return packet_fragments(&rings, packet);
 }
 

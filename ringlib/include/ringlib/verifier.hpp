@@ -26,17 +26,17 @@ enum class QueueKind { Tx, Rx };
 /// get a number from 0x1000 up, outside anything NetCx uses. ringlib/VERIFIER.md has the table.
 enum class FailureCode : std::uint32_t {
     // --- NetAdapterCx numbers ---
-    NotPowerOfTwo = 0x1a,                         // capabilities: a ring size hint
-    InvalidRingImmutable = 0x32,                  // header bytes before BeginIndex changed
-    InvalidRingImmutableFrameworkElement = 0x33,  // an OS-owned element changed
-    InvalidRingImmutableDriverTxPacket = 0x34,    // TX packet changed beyond Scratch
-    InvalidRingImmutableDriverTxFragment = 0x35,  // TX fragment changed beyond Scratch
+    NotPowerOfTwo = 0x1a,                             // capabilities: a ring size hint
+    InvalidRingImmutable = 0x32,                      // header bytes before BeginIndex changed
+    InvalidRingImmutableFrameworkElement = 0x33,      // an OS-owned element changed
+    InvalidRingImmutableDriverTxPacket = 0x34,        // TX packet changed beyond Scratch
+    InvalidRingImmutableDriverTxFragment = 0x35,      // TX fragment changed beyond Scratch
     InvalidRingImmutableDriverRxPacketIgnore = 0x36,  // an Ignore RX packet changed otherwise
     InvalidRingModifiedRxPacket = 0x37,               // RX packet reserved bits changed
-    InvalidRingModifiedRxFragment = 0x38,     // NetCx's name; raised when ValidLength was NOT written
-    InvalidRingUnmodifiedRxPacket = 0x39,     // returned RX packet left (partly) unwritten
-    InvalidRingUnmodifiedRxFragment = 0x3a,   // NetCx's name; raised when Capacity/Bounced DID change
-    InvalidRingBeginIndex = 0x3b,             // BeginIndex backward, past EndIndex or out of range
+    InvalidRingModifiedRxFragment = 0x38,             // NetCx's name; raised when ValidLength was NOT written
+    InvalidRingUnmodifiedRxPacket = 0x39,             // returned RX packet left (partly) unwritten
+    InvalidRingUnmodifiedRxFragment = 0x3a,           // NetCx's name; raised when Capacity/Bounced DID change
+    InvalidRingBeginIndex = 0x3b,                     // BeginIndex backward, past EndIndex or out of range
     InvalidRingRxPacketFragmentCountZero = 0x3c,
     InvalidRingRxPacketFragmentCountOutOfRange = 0x3d,
     InvalidRingRxPacketFragmentIndexOutOfPreRange = 0x3e,
@@ -58,7 +58,7 @@ enum class FailureCode : std::uint32_t {
     InvalidRingRxPacketFragmentLengthInvalid = 0x4e,
 
     // --- ringlib only: NetCx has no such check ---
-    InvalidRingNextIndex = 0x1001,      // NextIndex >= NumberOfElements
+    InvalidRingNextIndex = 0x1001,         // NextIndex >= NumberOfElements
     InvalidRingRxPacketChecksum = 0x1002,  // checksum extension field outside its enum
     InvalidRingRxPacketHash = 0x1003,      // hash extension ProtocolType has unknown flags
 };

@@ -21,8 +21,7 @@ typedef struct _WDF_OBJECT_ATTRIBUTES {
 
 #define WDF_NO_OBJECT_ATTRIBUTES nullptr
 
-FORCEINLINE void WDF_OBJECT_ATTRIBUTES_INIT(_Out_ WDF_OBJECT_ATTRIBUTES* Attributes)
-{
+FORCEINLINE void WDF_OBJECT_ATTRIBUTES_INIT(_Out_ WDF_OBJECT_ATTRIBUTES* Attributes) {
     Attributes->Size = sizeof(WDF_OBJECT_ATTRIBUTES);
     Attributes->ContextTypeInfo = nullptr;
 }
@@ -30,11 +29,9 @@ FORCEINLINE void WDF_OBJECT_ATTRIBUTES_INIT(_Out_ WDF_OBJECT_ATTRIBUTES* Attribu
 /// Implemented by the object's owner (ringlib's OS side); returns null for a type never attached.
 void* WdfObjectGetTypedContextWorker(WDFOBJECT Handle, WDF_OBJECT_CONTEXT_TYPE_INFO const* TypeInfo);
 
-#define WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(_contexttype, _castingfunction)                                     \
-    inline WDF_OBJECT_CONTEXT_TYPE_INFO const WDF_##_contexttype##_TYPE_INFO{#_contexttype,                     \
-                                                                             sizeof(_contexttype)};            \
-    inline _contexttype* _castingfunction(WDFOBJECT Handle)                                                     \
-    {                                                                                                          \
+#define WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(_contexttype, _castingfunction)                                          \
+    inline WDF_OBJECT_CONTEXT_TYPE_INFO const WDF_##_contexttype##_TYPE_INFO{#_contexttype, sizeof(_contexttype)};  \
+    inline _contexttype* _castingfunction(WDFOBJECT Handle) {                                                       \
         return static_cast<_contexttype*>(WdfObjectGetTypedContextWorker(Handle, &WDF_##_contexttype##_TYPE_INFO)); \
     }
 

@@ -78,8 +78,7 @@ public:
     using std::logic_error::logic_error;
 };
 
-[[noreturn]] inline void api_misuse(char const* expression, char const* file, int line)
-{
+[[noreturn]] inline void api_misuse(char const* expression, char const* file, int line) {
     throw ApiMisuse(std::string("net ring API precondition failed: ") + expression + " (" + file + ":" +
                     std::to_string(line) + ")");
 }

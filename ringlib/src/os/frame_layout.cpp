@@ -10,20 +10,18 @@ constexpr std::uint16_t ethertype_8021q = 0x8100;
 constexpr std::uint8_t protocol_tcp = 6;
 constexpr std::uint8_t protocol_udp = 17;
 
-std::uint16_t read_be16(std::span<std::uint8_t const> bytes, std::size_t at)
-{
+std::uint16_t read_be16(std::span<std::uint8_t const> bytes, std::size_t at) {
     return static_cast<std::uint16_t>(bytes[at] << 8 | bytes[at + 1]);
 }
 
-bool is_ipv6_extension_header(std::uint8_t next_header)
-{
+bool is_ipv6_extension_header(std::uint8_t next_header) {
     // Hop-by-hop, routing, fragment, destination options: the ones a NIC walks past.
     return next_header == 0 || next_header == 43 || next_header == 44 || next_header == 60;
 }
 
 /// Fills the layer 4 part for a TCP/UDP header at `at`; leaves it Unspecified when truncated.
-void parse_layer4(std::span<std::uint8_t const> frame, std::size_t at, std::uint8_t protocol, NET_PACKET_LAYOUT& layout)
-{
+void parse_layer4(std::span<std::uint8_t const> frame, std::size_t at, std::uint8_t protocol,
+                  NET_PACKET_LAYOUT& layout) {
     if (protocol == protocol_tcp && frame.size() >= at + 20) {
         std::size_t const header_bytes = static_cast<std::size_t>(frame[at + 12] >> 4) * 4;
         if (header_bytes >= 20 && header_bytes <= 60 && frame.size() >= at + header_bytes) {
@@ -38,8 +36,7 @@ void parse_layer4(std::span<std::uint8_t const> frame, std::size_t at, std::uint
     }
 }
 
-void parse_ipv4(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_LAYOUT& layout)
-{
+void parse_ipv4(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_LAYOUT& layout) {
     if (frame.size() < at + 20 || (frame[at] >> 4) != 4) {
         return;
     }
@@ -59,8 +56,7 @@ void parse_ipv4(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_
     parse_layer4(frame, at + header_bytes, frame[at + 9], layout);
 }
 
-void parse_ipv6(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_LAYOUT& layout)
-{
+void parse_ipv6(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_LAYOUT& layout) {
     if (frame.size() < at + 40 || (frame[at] >> 4) != 6) {
         return;
     }
@@ -81,7 +77,8 @@ void parse_ipv6(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_
             return;
         }
     }
-    layout.Layer3Type = header_bytes == 40 ? NetPacketLayer3TypeIPv6NoExtensions : NetPacketLayer3TypeIPv6WithExtensions;
+    layout.Layer3Type =
+        header_bytes == 40 ? NetPacketLayer3TypeIPv6NoExtensions : NetPacketLayer3TypeIPv6WithExtensions;
     layout.Layer3HeaderLength = static_cast<UINT16>(header_bytes);
     if (fragmented) {
         layout.Layer4Type = NetPacketLayer4TypeIPFragment;
@@ -92,8 +89,7 @@ void parse_ipv6(std::span<std::uint8_t const> frame, std::size_t at, NET_PACKET_
 
 }  // namespace
 
-NET_PACKET_LAYOUT parse_frame_layout(std::span<std::uint8_t const> frame) noexcept
-{
+NET_PACKET_LAYOUT parse_frame_layout(std::span<std::uint8_t const> frame) noexcept {
     NET_PACKET_LAYOUT layout{};
     if (frame.size() < 14) {
         return layout;

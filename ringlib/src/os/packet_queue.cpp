@@ -8,17 +8,14 @@
 
 namespace ringlib::os {
 
-void validate_ring_size(std::string const& queue, char const* what, std::uint32_t size)
-{
+void validate_ring_size(std::string const& queue, char const* what, std::uint32_t size) {
     verify_ring_size_hint(queue, what, size);
     if (size < 2 || size > 65536 || (size & (size - 1)) != 0) {
-        throw QueueCreationError(
-            fmt::format("{}: {} must be a power of two in 2..65536, got {}", queue, what, size));
+        throw QueueCreationError(fmt::format("{}: {} must be a power of two in 2..65536, got {}", queue, what, size));
     }
 }
 
-std::vector<ExtensionDeclaration> fragment_extensions(bool virtual_address, bool logical_address)
-{
+std::vector<ExtensionDeclaration> fragment_extensions(bool virtual_address, bool logical_address) {
     std::vector<ExtensionDeclaration> declarations;
     if (virtual_address) declarations.push_back(extension::fragment_virtual_address);
     if (logical_address) declarations.push_back(extension::fragment_logical_address);
@@ -27,8 +24,7 @@ std::vector<ExtensionDeclaration> fragment_extensions(bool virtual_address, bool
 
 FragmentBuffers::FragmentBuffers(DmaArena& arena, std::string const& queue, char const* what, std::uint32_t count,
                                  std::uint32_t size_bytes, std::uint32_t alignment_bytes)
-    : arena_(arena)
-{
+    : arena_(arena) {
     blocks_.reserve(count);
     try {
         for (std::uint32_t slot = 0; slot < count; ++slot) {
@@ -41,10 +37,11 @@ FragmentBuffers::FragmentBuffers(DmaArena& arena, std::string const& queue, char
     }
 }
 
-FragmentBuffers::~FragmentBuffers() { free_all(); }
+FragmentBuffers::~FragmentBuffers() {
+    free_all();
+}
 
-void FragmentBuffers::free_all() noexcept
-{
+void FragmentBuffers::free_all() noexcept {
     for (auto const& block : blocks_) {
         arena_.free(block);
     }
@@ -61,8 +58,7 @@ PacketQueue::PacketQueue(QueueKind kind, std::uint32_t queue_id, std::string nam
       name_(std::move(name)),
       options_(options),
       packet_layout_(std::move(packet_layout)),
-      fragment_layout_(std::move(fragment_layout))
-{
+      fragment_layout_(std::move(fragment_layout)) {
     collection_.Rings[NetRingTypePacket] = packet_ring_.get();
     collection_.Rings[NetRingTypeFragment] = fragment_ring_.get();
     collection_.Rings[NetRingTypeDataBuffer] = nullptr;
@@ -76,25 +72,24 @@ PacketQueue::PacketQueue(QueueKind kind, std::uint32_t queue_id, std::string nam
     logical_address_ = make_extension(fragment_ring_.get(), extension_offset(extension::fragment_logical_address));
 }
 
-PacketQueue::~PacketQueue() { magic_ = 0; }
+PacketQueue::~PacketQueue() {
+    magic_ = 0;
+}
 
-std::optional<std::size_t> PacketQueue::extension_offset(ExtensionDeclaration const& declaration) const
-{
+std::optional<std::size_t> PacketQueue::extension_offset(ExtensionDeclaration const& declaration) const {
     auto const& layout = declaration.type == NetExtensionTypePacket ? packet_layout_ : fragment_layout_;
     return layout.offset_of(declaration.name, declaration.version, declaration.type);
 }
 
 // ---- C API backends ---------------------------------------------------------------------
 
-PacketQueue* PacketQueue::from_object(WDFOBJECT object) noexcept
-{
+PacketQueue* PacketQueue::from_object(WDFOBJECT object) noexcept {
     // Handles are only ever made by handle(); the magic value catches stale and foreign ones.
     auto* const queue = static_cast<PacketQueue*>(object);
     return queue != nullptr && queue->magic_ == magic_value ? queue : nullptr;
 }
 
-PacketQueue& PacketQueue::from_handle(NETPACKETQUEUE handle, QueueKind expected, char const* api)
-{
+PacketQueue& PacketQueue::from_handle(NETPACKETQUEUE handle, QueueKind expected, char const* api) {
     PacketQueue* const queue = from_object(reinterpret_cast<WDFOBJECT>(handle));
     if (queue == nullptr) {
         throw ApiMisuse(fmt::format("{}: expected a live NETPACKETQUEUE created by NetTx/RxQueueCreate, got {}", api,
@@ -108,17 +103,17 @@ PacketQueue& PacketQueue::from_handle(NETPACKETQUEUE handle, QueueKind expected,
     return *queue;
 }
 
-void PacketQueue::attach_driver(WDF_OBJECT_ATTRIBUTES const* attributes, NET_PACKET_QUEUE_CONFIG const* config)
-{
+void PacketQueue::attach_driver(WDF_OBJECT_ATTRIBUTES const* attributes, NET_PACKET_QUEUE_CONFIG const* config) {
     if (driver_attached()) {
         throw ApiMisuse(fmt::format("{}: Net*QueueCreate called twice for the same queue init", name_));
     }
     if (config == nullptr || config->Size != sizeof(NET_PACKET_QUEUE_CONFIG) || config->EvtAdvance == nullptr ||
         config->EvtCancel == nullptr || config->EvtSetNotificationEnabled == nullptr) {
-        throw ApiMisuse(fmt::format("{}: Net*QueueCreate expects a NET_PACKET_QUEUE_CONFIG made by "
-                                    "NET_PACKET_QUEUE_CONFIG_INIT with EvtAdvance, EvtSetNotificationEnabled and "
-                                    "EvtCancel set",
-                                    name_));
+        throw ApiMisuse(
+            fmt::format("{}: Net*QueueCreate expects a NET_PACKET_QUEUE_CONFIG made by "
+                        "NET_PACKET_QUEUE_CONFIG_INIT with EvtAdvance, EvtSetNotificationEnabled and "
+                        "EvtCancel set",
+                        name_));
     }
     if (attributes != nullptr && attributes->ContextTypeInfo != nullptr) {
         context_type_ = attributes->ContextTypeInfo;
@@ -133,10 +128,10 @@ void PacketQueue::attach_driver(WDF_OBJECT_ATTRIBUTES const* attributes, NET_PAC
     config_ = *config;
 }
 
-NET_EXTENSION PacketQueue::get_extension(NET_EXTENSION_QUERY const* query) const
-{
+NET_EXTENSION PacketQueue::get_extension(NET_EXTENSION_QUERY const* query) const {
     if (query == nullptr || query->Size != sizeof(NET_EXTENSION_QUERY)) {
-        throw ApiMisuse(fmt::format("{}: Net*QueueGetExtension expects a query made by NET_EXTENSION_QUERY_INIT", name_));
+        throw ApiMisuse(
+            fmt::format("{}: Net*QueueGetExtension expects a query made by NET_EXTENSION_QUERY_INIT", name_));
     }
     if (query->Type == NetExtensionTypePacket) {
         return make_extension(packet_ring_.get(), packet_layout_.offset_of(query->Name, query->Version, query->Type));
@@ -148,8 +143,7 @@ NET_EXTENSION PacketQueue::get_extension(NET_EXTENSION_QUERY const* query) const
     return NET_EXTENSION{};
 }
 
-void* PacketQueue::context(WDF_OBJECT_CONTEXT_TYPE_INFO const* type) const noexcept
-{
+void* PacketQueue::context(WDF_OBJECT_CONTEXT_TYPE_INFO const* type) const noexcept {
     if (context_type_ == nullptr || type == nullptr) {
         return nullptr;
     }
@@ -158,8 +152,7 @@ void* PacketQueue::context(WDF_OBJECT_CONTEXT_TYPE_INFO const* type) const noexc
     return same ? context_.get() : nullptr;
 }
 
-void PacketQueue::notify_more() noexcept
-{
+void PacketQueue::notify_more() noexcept {
     bool const armed = state_ == QueueState::Armed || state_ == QueueState::Sleeping;
     if (armed && !driver_wake_pending_) {
         driver_wake_pending_ = true;
@@ -171,8 +164,7 @@ void PacketQueue::notify_more() noexcept
 
 // ---- lifecycle ---------------------------------------------------------------------------
 
-void PacketQueue::require_state(char const* operation, std::initializer_list<QueueState> allowed) const
-{
+void PacketQueue::require_state(char const* operation, std::initializer_list<QueueState> allowed) const {
     if (std::find(allowed.begin(), allowed.end(), state_) != allowed.end()) {
         return;
     }
@@ -185,8 +177,7 @@ void PacketQueue::require_state(char const* operation, std::initializer_list<Que
         fmt::format("{}: {} expects the queue to be {}, but it is {}", name_, operation, expected, to_string(state_)));
 }
 
-void PacketQueue::start()
-{
+void PacketQueue::start() {
     require_state("start()", {QueueState::Created});
     if (!driver_attached()) {
         throw QueueStateError(fmt::format("{}: start() before the driver called Net*QueueCreate", name_));
@@ -198,13 +189,11 @@ void PacketQueue::start()
     }
 }
 
-PacketQueue::DriverIndices PacketQueue::driver_indices() const noexcept
-{
+PacketQueue::DriverIndices PacketQueue::driver_indices() const noexcept {
     return {packet_ring_->BeginIndex, packet_ring_->NextIndex, fragment_ring_->BeginIndex, fragment_ring_->NextIndex};
 }
 
-bool PacketQueue::advance_step(bool hand_over_first)
-{
+bool PacketQueue::advance_step(bool hand_over_first) {
     os_wake_pending_ = false;  // whatever woke the queue is handed over now
     bool const handed_over = hand_over_first && hand_over();
     DriverIndices const before = driver_indices();
@@ -226,8 +215,7 @@ bool PacketQueue::advance_step(bool hand_over_first)
     return progress;
 }
 
-void PacketQueue::set_notification(bool enabled)
-{
+void PacketQueue::set_notification(bool enabled) {
     // The state changes first so that a NotifyMore from inside the callback is judged against
     // the state the driver has just been told about.
     if (enabled) {
@@ -240,23 +228,20 @@ void PacketQueue::set_notification(bool enabled)
     config_.EvtSetNotificationEnabled(handle(), enabled ? TRUE : FALSE);
 }
 
-QueueState PacketQueue::polling_step()
-{
+QueueState PacketQueue::polling_step() {
     if (!advance_step(true)) {
         set_notification(true);
     }
     return state_;
 }
 
-QueueState PacketQueue::poll()
-{
+QueueState PacketQueue::poll() {
     switch (state_) {
     case QueueState::Created:
     case QueueState::Stopped:
         require_state("poll()", {QueueState::Polling, QueueState::Armed, QueueState::Sleeping, QueueState::Stopping});
         break;
-    case QueueState::Polling:
-        return polling_step();
+    case QueueState::Polling: return polling_step();
     case QueueState::Armed:
     case QueueState::Sleeping:
         if (driver_wake_pending_ || os_wake_pending_) {
@@ -274,21 +259,18 @@ QueueState PacketQueue::poll()
             }
         }
         return state_;
-    case QueueState::Stopping:
-        return stopping_step();
+    case QueueState::Stopping: return stopping_step();
     }
     return state_;
 }
 
 // ---- stop ----------------------------------------------------------------------------------
 
-static bool rings_drained(NET_RING const& packets, NET_RING const& fragments)
-{
+static bool rings_drained(NET_RING const& packets, NET_RING const& fragments) {
     return packets.BeginIndex == packets.EndIndex && fragments.BeginIndex == fragments.EndIndex;
 }
 
-QueueState PacketQueue::stop()
-{
+QueueState PacketQueue::stop() {
     require_state("stop()", {QueueState::Polling, QueueState::Armed, QueueState::Sleeping});
     bool const armed = state_ != QueueState::Polling;
     enter(QueueState::Stopping);
@@ -308,8 +290,7 @@ QueueState PacketQueue::stop()
     return state_;
 }
 
-QueueState PacketQueue::stopping_step()
-{
+QueueState PacketQueue::stopping_step() {
     advance_step(false);
     ++stop_polls_;
     if (rings_drained(*packet_ring_, *fragment_ring_)) {
@@ -327,16 +308,14 @@ QueueState PacketQueue::stopping_step()
     return state_;
 }
 
-void PacketQueue::enter(QueueState next) noexcept
-{
+void PacketQueue::enter(QueueState next) noexcept {
     if (next != state_) {
         ++transitions_.count[static_cast<std::size_t>(state_)][static_cast<std::size_t>(next)];
     }
     state_ = next;
 }
 
-void PacketQueue::finish_stop()
-{
+void PacketQueue::finish_stop() {
     enter(QueueState::Stopped);
     ++callbacks_.stop;
     if (config_.EvtStop != nullptr) {
@@ -347,8 +326,7 @@ void PacketQueue::finish_stop()
 
 // ---- helpers for TX and RX -------------------------------------------------------------------
 
-void PacketQueue::hand_over_range(NET_RING_TYPE type, std::uint32_t new_end)
-{
+void PacketQueue::hand_over_range(NET_RING_TYPE type, std::uint32_t new_end) {
     NET_RING* const ring = collection_.Rings[type];
     std::uint32_t const old_end = ring->EndIndex;
     if (new_end == old_end) {
@@ -358,8 +336,7 @@ void PacketQueue::hand_over_range(NET_RING_TYPE type, std::uint32_t new_end)
     verifier_->on_os_handoff(type, old_end, new_end);
 }
 
-void PacketQueue::zero_returned(NET_RING* ring) noexcept
-{
+void PacketQueue::zero_returned(NET_RING* ring) noexcept {
     std::uint32_t index = ring->OSReserved0;
     while (index != ring->BeginIndex) {
         std::memset(NetRingGetElementAtIndex(ring, index), 0, ring->ElementStride);
@@ -368,8 +345,7 @@ void PacketQueue::zero_returned(NET_RING* ring) noexcept
     ring->OSReserved0 = ring->BeginIndex;
 }
 
-void PacketQueue::set_fragment_addresses(std::uint32_t index, DmaBlock const& buffer) noexcept
-{
+void PacketQueue::set_fragment_addresses(std::uint32_t index, DmaBlock const& buffer) noexcept {
     if (virtual_address_.Enabled) {
         NetExtensionGetFragmentVirtualAddress(&virtual_address_, index)->VirtualAddress = buffer.virtual_address;
     }
@@ -378,8 +354,7 @@ void PacketQueue::set_fragment_addresses(std::uint32_t index, DmaBlock const& bu
     }
 }
 
-std::string PacketQueue::describe() const
-{
+std::string PacketQueue::describe() const {
     return fmt::format("{}: packet ring {}; fragment ring {}", name_, describe_ring(*packet_ring_),
                        describe_ring(*fragment_ring_));
 }

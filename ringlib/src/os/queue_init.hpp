@@ -24,8 +24,7 @@ namespace ringlib::os {
 /// QueueCreationError unless it succeeds and has called `create_api` (Net{Tx,Rx}QueueCreate).
 template <class Init, class CreateCallback>
 void run_create_callback(PacketQueue& queue, NETADAPTER adapter, CreateCallback create, char const* callback_name,
-                         char const* create_api)
-{
+                         char const* create_api) {
     if (create == nullptr) {
         throw QueueCreationError(fmt::format("{}: no {} callback given", queue.name(), callback_name));
     }
@@ -36,16 +35,15 @@ void run_create_callback(PacketQueue& queue, NETADAPTER adapter, CreateCallback 
                                              queue.name(), static_cast<std::uint32_t>(status)));
     }
     if (!queue.driver_attached()) {
-        throw QueueCreationError(fmt::format(
-            "{}: the driver's create callback returned success without calling {}", queue.name(), create_api));
+        throw QueueCreationError(fmt::format("{}: the driver's create callback returned success without calling {}",
+                                             queue.name(), create_api));
     }
 }
 
 /// The body of Net{Tx,Rx}QueueCreate: attaches the driver to the queue `init` names.
 template <class Init>
 NTSTATUS attach_driver_from(Init* init, WDF_OBJECT_ATTRIBUTES* attributes, NET_PACKET_QUEUE_CONFIG* configuration,
-                            NETPACKETQUEUE* queue)
-{
+                            NETPACKETQUEUE* queue) {
     NT_ASSERT(init != nullptr && init->queue != nullptr && queue != nullptr);
     init->queue->attach_driver(attributes, configuration);
     *queue = init->queue->handle();

@@ -5,8 +5,7 @@
 
 namespace ringlib::os {
 
-char const* to_string(QueueState state) noexcept
-{
+char const* to_string(QueueState state) noexcept {
     switch (state) {
     case QueueState::Created: return "Created";
     case QueueState::Polling: return "Polling";
@@ -18,10 +17,9 @@ char const* to_string(QueueState state) noexcept
     return "?";
 }
 
-std::string describe_ring(NET_RING const& ring)
-{
-    return fmt::format("Begin={} Next={} End={} OSReserved0={} (of {})", ring.BeginIndex, ring.NextIndex,
-                       ring.EndIndex, ring.OSReserved0, ring.NumberOfElements);
+std::string describe_ring(NET_RING const& ring) {
+    return fmt::format("Begin={} Next={} End={} OSReserved0={} (of {})", ring.BeginIndex, ring.NextIndex, ring.EndIndex,
+                       ring.OSReserved0, ring.NumberOfElements);
 }
 
 }  // namespace ringlib::os

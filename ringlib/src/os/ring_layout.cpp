@@ -23,9 +23,9 @@ ExtensionDeclaration const packet_checksum{NET_PACKET_EXTENSION_CHECKSUM_NAME, N
                                            alignof(NET_PACKET_CHECKSUM)};
 ExtensionDeclaration const packet_lso{NET_PACKET_EXTENSION_LSO_NAME, NET_PACKET_EXTENSION_LSO_VERSION_1,
                                       NetExtensionTypePacket, sizeof(NET_PACKET_LSO), alignof(NET_PACKET_LSO)};
-ExtensionDeclaration const packet_ieee8021q{NET_PACKET_EXTENSION_IEEE8021Q_NAME, NET_PACKET_EXTENSION_IEEE8021Q_VERSION_1,
-                                            NetExtensionTypePacket, sizeof(NET_PACKET_IEEE8021Q),
-                                            alignof(NET_PACKET_IEEE8021Q)};
+ExtensionDeclaration const packet_ieee8021q{NET_PACKET_EXTENSION_IEEE8021Q_NAME,
+                                            NET_PACKET_EXTENSION_IEEE8021Q_VERSION_1, NetExtensionTypePacket,
+                                            sizeof(NET_PACKET_IEEE8021Q), alignof(NET_PACKET_IEEE8021Q)};
 ExtensionDeclaration const packet_hash{NET_PACKET_EXTENSION_HASH_NAME, NET_PACKET_EXTENSION_HASH_VERSION_1,
                                        NetExtensionTypePacket, sizeof(NET_PACKET_HASH), alignof(NET_PACKET_HASH)};
 ExtensionDeclaration const fragment_virtual_address{
@@ -37,12 +37,13 @@ ExtensionDeclaration const fragment_logical_address{
 }  // namespace extension
 
 namespace {
-std::size_t round_up(std::size_t value, std::size_t alignment) { return (value + alignment - 1) / alignment * alignment; }
+std::size_t round_up(std::size_t value, std::size_t alignment) {
+    return (value + alignment - 1) / alignment * alignment;
+}
 }  // namespace
 
 RingLayout::RingLayout(std::size_t core_size_bytes, std::size_t core_alignment_bytes,
-                       std::vector<ExtensionDeclaration> const& extensions)
-{
+                       std::vector<ExtensionDeclaration> const& extensions) {
     std::size_t offset = core_size_bytes;
     std::size_t largest_alignment = core_alignment_bytes;
     for (auto const& declaration : extensions) {
@@ -58,8 +59,7 @@ RingLayout::RingLayout(std::size_t core_size_bytes, std::size_t core_alignment_b
     stride_bytes_ = static_cast<std::uint16_t>(stride);
 }
 
-std::optional<std::size_t> RingLayout::offset_of(wchar_t const* name, ULONG version, NET_EXTENSION_TYPE type) const
-{
+std::optional<std::size_t> RingLayout::offset_of(wchar_t const* name, ULONG version, NET_EXTENSION_TYPE type) const {
     if (name == nullptr) {
         return std::nullopt;
     }
@@ -72,10 +72,11 @@ std::optional<std::size_t> RingLayout::offset_of(wchar_t const* name, ULONG vers
     return std::nullopt;
 }
 
-void OwnedRing::AlignedFree::operator()(NET_RING* ring) const noexcept { std::free(ring); }
+void OwnedRing::AlignedFree::operator()(NET_RING* ring) const noexcept {
+    std::free(ring);
+}
 
-OwnedRing::OwnedRing(std::uint32_t element_count, std::uint16_t stride_bytes)
-{
+OwnedRing::OwnedRing(std::uint32_t element_count, std::uint16_t stride_bytes) {
     storage_bytes_ = round_up(offsetof(NET_RING, Buffer) + static_cast<std::size_t>(element_count) * stride_bytes, 64);
     void* memory = std::aligned_alloc(64, storage_bytes_);
     if (memory == nullptr) {
@@ -88,8 +89,7 @@ OwnedRing::OwnedRing(std::uint32_t element_count, std::uint16_t stride_bytes)
     ring_->ElementIndexMask = element_count - 1;
 }
 
-NET_EXTENSION make_extension(NET_RING const* ring, std::optional<std::size_t> offset_bytes) noexcept
-{
+NET_EXTENSION make_extension(NET_RING const* ring, std::optional<std::size_t> offset_bytes) noexcept {
     NET_EXTENSION extension{};
     if (offset_bytes) {
         auto* const element0 = const_cast<unsigned char*>(ring->Buffer);

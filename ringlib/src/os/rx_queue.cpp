@@ -11,8 +11,7 @@ namespace ringlib::os {
 
 namespace {
 
-std::vector<ExtensionDeclaration> rx_packet_extensions(RxExtensionSet const& set)
-{
+std::vector<ExtensionDeclaration> rx_packet_extensions(RxExtensionSet const& set) {
     std::vector<ExtensionDeclaration> declarations;
     if (set.checksum) declarations.push_back(extension::packet_checksum);
     if (set.hash) declarations.push_back(extension::packet_hash);
@@ -20,19 +19,20 @@ std::vector<ExtensionDeclaration> rx_packet_extensions(RxExtensionSet const& set
     return declarations;
 }
 
-RxQueueConfig const& validated(RxQueueConfig const& config)
-{
+RxQueueConfig const& validated(RxQueueConfig const& config) {
     validate_ring_size(config.name, "packet ring size", config.packet_ring_size);
     validate_ring_size(config.name, "fragment ring size", config.fragment_ring_size);
     if (config.buffer_capacity_bytes == 0 || config.buffer_capacity_bytes >= (1U << 26)) {
-        throw QueueCreationError(fmt::format("{}: buffer capacity must be 1..2^26-1 bytes (NET_FRAGMENT Capacity "
-                                             "is 26 bits), got {}",
-                                             config.name, config.buffer_capacity_bytes));
+        throw QueueCreationError(
+            fmt::format("{}: buffer capacity must be 1..2^26-1 bytes (NET_FRAGMENT Capacity "
+                        "is 26 bits), got {}",
+                        config.name, config.buffer_capacity_bytes));
     }
     if (config.backfill_offset_bytes >= 1024 || config.backfill_offset_bytes >= config.buffer_capacity_bytes) {
-        throw QueueCreationError(fmt::format("{}: backfill offset must be < 1024 (NET_FRAGMENT Offset is 10 bits) "
-                                             "and < buffer capacity {}, got {}",
-                                             config.name, config.buffer_capacity_bytes, config.backfill_offset_bytes));
+        throw QueueCreationError(
+            fmt::format("{}: backfill offset must be < 1024 (NET_FRAGMENT Offset is 10 bits) "
+                        "and < buffer capacity {}, got {}",
+                        config.name, config.buffer_capacity_bytes, config.backfill_offset_bytes));
     }
     if (config.buffer_alignment_bytes == 0 || (config.buffer_alignment_bytes & (config.buffer_alignment_bytes - 1))) {
         throw QueueCreationError(fmt::format("{}: buffer alignment must be a power of two, got {}", config.name,
@@ -44,16 +44,15 @@ RxQueueConfig const& validated(RxQueueConfig const& config)
 }  // namespace
 
 RxQueue::RxQueue(RxQueueConfig const& config, DmaArena& arena)
-    : PacketQueue(QueueKind::Rx, validated(config).queue_id, config.name, config.options, config.packet_ring_size,
-                  RingLayout(sizeof(NET_PACKET), alignof(NET_PACKET), rx_packet_extensions(config.extensions)),
-                  config.fragment_ring_size,
-                  RingLayout(sizeof(NET_FRAGMENT), alignof(NET_FRAGMENT),
-                             fragment_extensions(config.extensions.virtual_address,
-                                                 config.extensions.logical_address))),
+    : PacketQueue(
+          QueueKind::Rx, validated(config).queue_id, config.name, config.options, config.packet_ring_size,
+          RingLayout(sizeof(NET_PACKET), alignof(NET_PACKET), rx_packet_extensions(config.extensions)),
+          config.fragment_ring_size,
+          RingLayout(sizeof(NET_FRAGMENT), alignof(NET_FRAGMENT),
+                     fragment_extensions(config.extensions.virtual_address, config.extensions.logical_address))),
       config_(config),
-      fragment_buffers_(arena, config.name, "receive buffers", config.fragment_ring_size,
-                        config.buffer_capacity_bytes, config.buffer_alignment_bytes)
-{
+      fragment_buffers_(arena, config.name, "receive buffers", config.fragment_ring_size, config.buffer_capacity_bytes,
+                        config.buffer_alignment_bytes) {
     NET_RING const* packets = packet_ring_.get();
     checksum_ = make_extension(packets, extension_offset(extension::packet_checksum));
     hash_ = make_extension(packets, extension_offset(extension::packet_hash));
@@ -63,16 +62,14 @@ RxQueue::RxQueue(RxQueueConfig const& config, DmaArena& arena)
 RxQueue::~RxQueue() = default;
 
 std::unique_ptr<RxQueue> RxQueue::create(RxQueueConfig const& config, DmaArena& arena, NETADAPTER adapter,
-                                         PFN_NET_ADAPTER_CREATE_RXQUEUE create_rxqueue)
-{
+                                         PFN_NET_ADAPTER_CREATE_RXQUEUE create_rxqueue) {
     std::unique_ptr<RxQueue> queue(new RxQueue(config, arena));
     run_create_callback<NETRXQUEUE_INIT>(*queue, adapter, create_rxqueue, "EVT_NET_ADAPTER_CREATE_RXQUEUE",
                                          "NetRxQueueCreate");
     return queue;
 }
 
-bool RxQueue::hand_over()
-{
+bool RxQueue::hand_over() {
     if (stopping()) {
         return false;
     }
@@ -97,15 +94,14 @@ bool RxQueue::hand_over()
     return moves;
 }
 
-RxFrame RxQueue::gather(std::uint32_t packet_index, NET_PACKET const& packet) const
-{
+RxFrame RxQueue::gather(std::uint32_t packet_index, NET_PACKET const& packet) const {
     NET_RING const* fragments = fragment_ring_.get();
     if (packet.FragmentCount == 0 || packet.FragmentCount >= fragments->NumberOfElements ||
         packet.FragmentIndex >= fragments->NumberOfElements) {
-        throw QueueError(fmt::format("{}: returned RX packet {} must own 1..{} fragments from a valid index, found "
-                                     "FragmentIndex={} FragmentCount={}",
-                                     name(), packet_index, fragments->NumberOfElements - 1, packet.FragmentIndex,
-                                     packet.FragmentCount));
+        throw QueueError(fmt::format(
+            "{}: returned RX packet {} must own 1..{} fragments from a valid index, found "
+            "FragmentIndex={} FragmentCount={}",
+            name(), packet_index, fragments->NumberOfElements - 1, packet.FragmentIndex, packet.FragmentCount));
     }
     RxFrame frame;
     frame.layout = packet.Layout;
@@ -119,10 +115,10 @@ RxFrame RxQueue::gather(std::uint32_t packet_index, NET_PACKET const& packet) co
         // The OS reads its own buffer, so a driver that overstates a length cannot make it read
         // outside: it is reported instead (the verifier, when on, has already named the rule).
         if (offset + length > fragment_buffers_[index].size_bytes) {
-            throw QueueError(fmt::format("{}: fragment {} of RX packet {}: expected Offset + ValidLength <= buffer "
-                                         "capacity {}, found Offset={} ValidLength={}",
-                                         name(), index, packet_index, fragment_buffers_[index].size_bytes, offset,
-                                         length));
+            throw QueueError(
+                fmt::format("{}: fragment {} of RX packet {}: expected Offset + ValidLength <= buffer "
+                            "capacity {}, found Offset={} ValidLength={}",
+                            name(), index, packet_index, fragment_buffers_[index].size_bytes, offset, length));
         }
         auto const* data = static_cast<std::uint8_t const*>(fragment_buffers_[index].virtual_address) + offset;
         frame.bytes.insert(frame.bytes.end(), data, data + length);
@@ -140,8 +136,7 @@ RxFrame RxQueue::gather(std::uint32_t packet_index, NET_PACKET const& packet) co
     return frame;
 }
 
-void RxQueue::reclaim()
-{
+void RxQueue::reclaim() {
     NET_RING* const packets = packet_ring_.get();
     NET_RING* const fragments = fragment_ring_.get();
     std::uint64_t fragments_in_packets = 0;
@@ -159,7 +154,8 @@ void RxQueue::reclaim()
             frame_handler_(std::move(frame));
         }
     }
-    std::uint64_t const fragments_returned = NetRingGetRangeCount(fragments, fragments->OSReserved0, fragments->BeginIndex);
+    std::uint64_t const fragments_returned =
+        NetRingGetRangeCount(fragments, fragments->OSReserved0, fragments->BeginIndex);
     if (fragments_returned > fragments_in_packets) {
         fragments_recycled_unused_ += fragments_returned - fragments_in_packets;
     }
@@ -171,33 +167,28 @@ void RxQueue::reclaim()
 
 // ---- netrxqueue.h ------------------------------------------------------------------------------
 
-using ringlib::os::PacketQueue;
 using ringlib::QueueKind;
+using ringlib::os::PacketQueue;
 
-ULONG NetRxQueueInitGetQueueId(NETRXQUEUE_INIT* RxQueueInit)
-{
+ULONG NetRxQueueInitGetQueueId(NETRXQUEUE_INIT* RxQueueInit) {
     NT_ASSERT(RxQueueInit != nullptr && RxQueueInit->queue != nullptr);
     return RxQueueInit->queue->queue_id();
 }
 
 NTSTATUS NetRxQueueCreate(NETRXQUEUE_INIT* RxQueueInit, WDF_OBJECT_ATTRIBUTES* RxQueueAttributes,
-                          NET_PACKET_QUEUE_CONFIG* Configuration, NETPACKETQUEUE* RxQueue)
-{
+                          NET_PACKET_QUEUE_CONFIG* Configuration, NETPACKETQUEUE* RxQueue) {
     return ringlib::os::attach_driver_from(RxQueueInit, RxQueueAttributes, Configuration, RxQueue);
 }
 
-NET_RING_COLLECTION const* NetRxQueueGetRingCollection(NETPACKETQUEUE RxQueue)
-{
+NET_RING_COLLECTION const* NetRxQueueGetRingCollection(NETPACKETQUEUE RxQueue) {
     return PacketQueue::from_handle(RxQueue, QueueKind::Rx, "NetRxQueueGetRingCollection").rings();
 }
 
-void NetRxQueueGetExtension(NETPACKETQUEUE RxQueue, NET_EXTENSION_QUERY const* Query, NET_EXTENSION* Extension)
-{
+void NetRxQueueGetExtension(NETPACKETQUEUE RxQueue, NET_EXTENSION_QUERY const* Query, NET_EXTENSION* Extension) {
     NT_ASSERT(Extension != nullptr);
     *Extension = PacketQueue::from_handle(RxQueue, QueueKind::Rx, "NetRxQueueGetExtension").get_extension(Query);
 }
 
-void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE RxQueue)
-{
+void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE RxQueue) {
     PacketQueue::from_handle(RxQueue, QueueKind::Rx, "NetRxQueueNotifyMoreReceivedPacketsAvailable").notify_more();
 }

@@ -13,8 +13,7 @@ namespace ringlib::os {
 
 namespace {
 
-std::vector<ExtensionDeclaration> tx_packet_extensions(TxExtensionSet const& set)
-{
+std::vector<ExtensionDeclaration> tx_packet_extensions(TxExtensionSet const& set) {
     std::vector<ExtensionDeclaration> declarations;
     if (set.checksum) declarations.push_back(extension::packet_checksum);
     if (set.lso) declarations.push_back(extension::packet_lso);
@@ -22,8 +21,7 @@ std::vector<ExtensionDeclaration> tx_packet_extensions(TxExtensionSet const& set
     return declarations;
 }
 
-TxQueueConfig const& validated(TxQueueConfig const& config)
-{
+TxQueueConfig const& validated(TxQueueConfig const& config) {
     validate_ring_size(config.name, "packet ring size", config.packet_ring_size);
     validate_ring_size(config.name, "fragment ring size", config.fragment_ring_size);
     if (config.max_fragments_per_packet == 0 || config.max_fragments_per_packet > UINT16_MAX) {
@@ -31,15 +29,15 @@ TxQueueConfig const& validated(TxQueueConfig const& config)
                                              config.max_fragments_per_packet));
     }
     if (config.fragment_buffer_bytes == 0 || config.fragment_buffer_bytes >= (1U << 26)) {
-        throw QueueCreationError(fmt::format("{}: fragment buffer size must be 1..2^26-1 bytes (NET_FRAGMENT "
-                                             "Capacity is 26 bits), got {}",
-                                             config.name, config.fragment_buffer_bytes));
+        throw QueueCreationError(
+            fmt::format("{}: fragment buffer size must be 1..2^26-1 bytes (NET_FRAGMENT "
+                        "Capacity is 26 bits), got {}",
+                        config.name, config.fragment_buffer_bytes));
     }
     return config;
 }
 
-std::uint32_t free_slots(NET_RING const* ring) noexcept
-{
+std::uint32_t free_slots(NET_RING const* ring) noexcept {
     // [EndIndex, OSReserved0 - 1): the OS always keeps one slot empty.
     return NetRingGetRangeCount(ring, ring->EndIndex, NetRingAdvanceIndex(ring, ring->OSReserved0, -1));
 }
@@ -47,17 +45,16 @@ std::uint32_t free_slots(NET_RING const* ring) noexcept
 }  // namespace
 
 TxQueue::TxQueue(TxQueueConfig const& config, DmaArena& arena)
-    : PacketQueue(QueueKind::Tx, validated(config).queue_id, config.name, config.options, config.packet_ring_size,
-                  RingLayout(sizeof(NET_PACKET), alignof(NET_PACKET), tx_packet_extensions(config.extensions)),
-                  config.fragment_ring_size,
-                  RingLayout(sizeof(NET_FRAGMENT), alignof(NET_FRAGMENT),
-                             fragment_extensions(config.extensions.virtual_address,
-                                                 config.extensions.logical_address))),
+    : PacketQueue(
+          QueueKind::Tx, validated(config).queue_id, config.name, config.options, config.packet_ring_size,
+          RingLayout(sizeof(NET_PACKET), alignof(NET_PACKET), tx_packet_extensions(config.extensions)),
+          config.fragment_ring_size,
+          RingLayout(sizeof(NET_FRAGMENT), alignof(NET_FRAGMENT),
+                     fragment_extensions(config.extensions.virtual_address, config.extensions.logical_address))),
       config_(config),
-      fragment_buffers_(arena, config.name, "fragment buffers", config.fragment_ring_size,
-                        config.fragment_buffer_bytes, 64),
-      packet_records_(config.packet_ring_size)
-{
+      fragment_buffers_(arena, config.name, "fragment buffers", config.fragment_ring_size, config.fragment_buffer_bytes,
+                        64),
+      packet_records_(config.packet_ring_size) {
     NET_RING const* packets = packet_ring_.get();
     checksum_ = make_extension(packets, extension_offset(extension::packet_checksum));
     lso_ = make_extension(packets, extension_offset(extension::packet_lso));
@@ -67,16 +64,14 @@ TxQueue::TxQueue(TxQueueConfig const& config, DmaArena& arena)
 TxQueue::~TxQueue() = default;
 
 std::unique_ptr<TxQueue> TxQueue::create(TxQueueConfig const& config, DmaArena& arena, NETADAPTER adapter,
-                                         PFN_NET_ADAPTER_CREATE_TXQUEUE create_txqueue)
-{
+                                         PFN_NET_ADAPTER_CREATE_TXQUEUE create_txqueue) {
     std::unique_ptr<TxQueue> queue(new TxQueue(config, arena));
     run_create_callback<NETTXQUEUE_INIT>(*queue, adapter, create_txqueue, "EVT_NET_ADAPTER_CREATE_TXQUEUE",
                                          "NetTxQueueCreate");
     return queue;
 }
 
-std::uint32_t TxQueue::fragments_needed(std::size_t frame_bytes) const noexcept
-{
+std::uint32_t TxQueue::fragments_needed(std::size_t frame_bytes) const noexcept {
     if (frame_bytes == 0) {
         return 0;
     }
@@ -85,8 +80,7 @@ std::uint32_t TxQueue::fragments_needed(std::size_t frame_bytes) const noexcept
     return needed <= limit ? static_cast<std::uint32_t>(needed) : 0;
 }
 
-std::uint64_t TxQueue::submit(std::span<std::uint8_t const> frame, TxFrameMetadata const& metadata)
-{
+std::uint64_t TxQueue::submit(std::span<std::uint8_t const> frame, TxFrameMetadata const& metadata) {
     if (state() == QueueState::Stopping || state() == QueueState::Stopped) {
         throw QueueStateError(fmt::format("{}: submit() after stop(): the queue is {}", name(), to_string(state())));
     }
@@ -96,13 +90,11 @@ std::uint64_t TxQueue::submit(std::span<std::uint8_t const> frame, TxFrameMetada
     return id;
 }
 
-std::size_t TxQueue::frames_in_flight() const noexcept
-{
+std::size_t TxQueue::frames_in_flight() const noexcept {
     return NetRingGetRangeCount(packet_ring_.get(), packet_ring_->OSReserved0, packet_ring_->EndIndex);
 }
 
-bool TxQueue::hand_over()
-{
+bool TxQueue::hand_over() {
     if (stopping()) {
         return false;
     }
@@ -136,8 +128,7 @@ bool TxQueue::hand_over()
 }
 
 void TxQueue::fill_packet(std::uint32_t packet_index, std::uint32_t fragment_index, std::uint32_t fragment_count,
-                          WaitingFrame const& frame)
-{
+                          WaitingFrame const& frame) {
     NET_RING* const fragments = fragment_ring_.get();
     NET_PACKET* const packet = NetRingGetPacketAtIndex(packet_ring_.get(), packet_index);
     packet_records_[packet_index] = SlotRecord{frame.id, fragment_count == 0};
@@ -171,10 +162,10 @@ void TxQueue::fill_packet(std::uint32_t packet_index, std::uint32_t fragment_ind
     TxFrameMetadata const& metadata = frame.metadata;
     if (checksum_.Enabled) {
         NET_PACKET_CHECKSUM* const checksum = NetExtensionGetPacketChecksum(&checksum_, packet_index);
-        checksum->Layer3 = metadata.ipv4_header_checksum ? NetPacketTxChecksumActionRequired
-                                                         : NetPacketTxChecksumActionPassthrough;
-        checksum->Layer4 = metadata.tcp_udp_checksum ? NetPacketTxChecksumActionRequired
-                                                     : NetPacketTxChecksumActionPassthrough;
+        checksum->Layer3 =
+            metadata.ipv4_header_checksum ? NetPacketTxChecksumActionRequired : NetPacketTxChecksumActionPassthrough;
+        checksum->Layer4 =
+            metadata.tcp_udp_checksum ? NetPacketTxChecksumActionRequired : NetPacketTxChecksumActionPassthrough;
     }
     if (lso_.Enabled) {
         NetExtensionGetPacketLso(&lso_, packet_index)->TCP.Mss = metadata.lso_mss;
@@ -187,16 +178,14 @@ void TxQueue::fill_packet(std::uint32_t packet_index, std::uint32_t fragment_ind
     }
 }
 
-void TxQueue::complete(std::uint64_t frame_id, TxCompletionStatus status)
-{
+void TxQueue::complete(std::uint64_t frame_id, TxCompletionStatus status) {
     ++frames_completed_;
     if (completion_handler_) {
         completion_handler_(TxCompletion{frame_id, status});
     }
 }
 
-void TxQueue::reclaim()
-{
+void TxQueue::reclaim() {
     NET_RING* const packets = packet_ring_.get();
     for (std::uint32_t index = packets->OSReserved0; index != packets->BeginIndex;
          index = NetRingIncrementIndex(packets, index)) {
@@ -208,16 +197,15 @@ void TxQueue::reclaim()
     zero_returned(fragment_ring_.get());
 }
 
-void TxQueue::check_progress(bool made_progress)
-{
+void TxQueue::check_progress(bool made_progress) {
     NET_RING const* packets = packet_ring_.get();
     NET_RING const* fragments = fragment_ring_.get();
     bool const orphaned_fragments =
         packets->BeginIndex == packets->EndIndex && fragments->BeginIndex != fragments->EndIndex;
     bool waiting_for_fragments = stopping();
     if (!waiting_.empty() && !waiting_.front().metadata.force_ignore) {
-        waiting_for_fragments = waiting_for_fragments ||
-                                fragments_needed(waiting_.front().bytes.size()) > free_slots(fragments);
+        waiting_for_fragments =
+            waiting_for_fragments || fragments_needed(waiting_.front().bytes.size()) > free_slots(fragments);
     }
     if (made_progress || !orphaned_fragments || !waiting_for_fragments) {
         polls_without_progress_while_orphaned_ = 0;
@@ -228,15 +216,14 @@ void TxQueue::check_progress(bool made_progress)
     }
 }
 
-void TxQueue::throw_stall() const
-{
+void TxQueue::throw_stall() const {
     NET_RING const* packets = packet_ring_.get();
     NET_RING const* fragments = fragment_ring_.get();
     std::string const waiting =
-        stopping() ? std::string("the queue is stopping and cannot finish")
-                   : fmt::format("{} frames wait for fragment space (the next needs {} fragments, {} are free)",
-                                 waiting_.size(), fragments_needed(waiting_.front().bytes.size()),
-                                 free_slots(fragments));
+        stopping()
+            ? std::string("the queue is stopping and cannot finish")
+            : fmt::format("{} frames wait for fragment space (the next needs {} fragments, {} are free)",
+                          waiting_.size(), fragments_needed(waiting_.front().bytes.size()), free_slots(fragments));
     throw QueueStall(fmt::format(
         "{}: TX stall: the driver owns no packets (packet ring BeginIndex={} == EndIndex={}) but still owns {} "
         "fragments (fragment ring BeginIndex={}, EndIndex={}), and {}. The driver returned packets without "
@@ -246,8 +233,7 @@ void TxQueue::throw_stall() const
         fragments->EndIndex, waiting, describe_ring(*packets), describe_ring(*fragments)));
 }
 
-void TxQueue::on_stopped()
-{
+void TxQueue::on_stopped() {
     while (!waiting_.empty()) {
         std::uint64_t const id = waiting_.front().id;
         waiting_.pop_front();
@@ -259,33 +245,28 @@ void TxQueue::on_stopped()
 
 // ---- nettxqueue.h ------------------------------------------------------------------------------
 
-using ringlib::os::PacketQueue;
 using ringlib::QueueKind;
+using ringlib::os::PacketQueue;
 
-ULONG NetTxQueueInitGetQueueId(NETTXQUEUE_INIT* TxQueueInit)
-{
+ULONG NetTxQueueInitGetQueueId(NETTXQUEUE_INIT* TxQueueInit) {
     NT_ASSERT(TxQueueInit != nullptr && TxQueueInit->queue != nullptr);
     return TxQueueInit->queue->queue_id();
 }
 
 NTSTATUS NetTxQueueCreate(NETTXQUEUE_INIT* TxQueueInit, WDF_OBJECT_ATTRIBUTES* TxQueueAttributes,
-                          NET_PACKET_QUEUE_CONFIG* Configuration, NETPACKETQUEUE* TxQueue)
-{
+                          NET_PACKET_QUEUE_CONFIG* Configuration, NETPACKETQUEUE* TxQueue) {
     return ringlib::os::attach_driver_from(TxQueueInit, TxQueueAttributes, Configuration, TxQueue);
 }
 
-NET_RING_COLLECTION const* NetTxQueueGetRingCollection(NETPACKETQUEUE TxQueue)
-{
+NET_RING_COLLECTION const* NetTxQueueGetRingCollection(NETPACKETQUEUE TxQueue) {
     return PacketQueue::from_handle(TxQueue, QueueKind::Tx, "NetTxQueueGetRingCollection").rings();
 }
 
-void NetTxQueueGetExtension(NETPACKETQUEUE TxQueue, NET_EXTENSION_QUERY const* Query, NET_EXTENSION* Extension)
-{
+void NetTxQueueGetExtension(NETPACKETQUEUE TxQueue, NET_EXTENSION_QUERY const* Query, NET_EXTENSION* Extension) {
     NT_ASSERT(Extension != nullptr);
     *Extension = PacketQueue::from_handle(TxQueue, QueueKind::Tx, "NetTxQueueGetExtension").get_extension(Query);
 }
 
-void NetTxQueueNotifyMoreCompletedPacketsAvailable(NETPACKETQUEUE TxQueue)
-{
+void NetTxQueueNotifyMoreCompletedPacketsAvailable(NETPACKETQUEUE TxQueue) {
     PacketQueue::from_handle(TxQueue, QueueKind::Tx, "NetTxQueueNotifyMoreCompletedPacketsAvailable").notify_more();
 }

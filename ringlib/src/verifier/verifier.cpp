@@ -42,9 +42,9 @@ constexpr unsigned max_layer2_type = NetPacketLayer2TypeEthernet;
 constexpr unsigned max_layer3_type = NetPacketLayer3TypeIPv6NoExtensions;
 constexpr unsigned max_layer4_type = NetPacketLayer4TypeIPNotFragment;
 constexpr unsigned max_rx_checksum = NetPacketRxChecksumEvaluationInvalid;
-constexpr unsigned known_hash_protocol_flags =
-    NetPacketHashProtocolTypeIPv4 | NetPacketHashProtocolTypeIPv4Options | NetPacketHashProtocolTypeIPv6 |
-    NetPacketHashProtocolTypeIPv6Extensions | NetPacketHashProtocolTypeTcp | NetPacketHashProtocolTypeUdp;
+constexpr unsigned known_hash_protocol_flags = NetPacketHashProtocolTypeIPv4 | NetPacketHashProtocolTypeIPv4Options |
+                                               NetPacketHashProtocolTypeIPv6 | NetPacketHashProtocolTypeIPv6Extensions |
+                                               NetPacketHashProtocolTypeTcp | NetPacketHashProtocolTypeUdp;
 
 struct CodeInfo {
     FailureCode code;
@@ -123,8 +123,7 @@ constexpr CodeInfo code_table[] = {
 };
 // clang-format on
 
-CodeInfo const* find_code(FailureCode code) noexcept
-{
+CodeInfo const* find_code(FailureCode code) noexcept {
     for (auto const& info : code_table) {
         if (info.code == code) {
             return &info;
@@ -134,25 +133,26 @@ CodeInfo const* find_code(FailureCode code) noexcept
 }
 
 template <typename T>
-T load(unsigned char const* bytes) noexcept
-{
+T load(unsigned char const* bytes) noexcept {
     T value;
     std::memcpy(&value, bytes, sizeof value);
     return value;
 }
 
-NET_PACKET load_packet(unsigned char const* element) noexcept { return load<NET_PACKET>(element); }
-NET_FRAGMENT load_fragment(unsigned char const* element) noexcept { return load<NET_FRAGMENT>(element); }
+NET_PACKET load_packet(unsigned char const* element) noexcept {
+    return load<NET_PACKET>(element);
+}
+NET_FRAGMENT load_fragment(unsigned char const* element) noexcept {
+    return load<NET_FRAGMENT>(element);
+}
 
 // ---- formatting (only ever called once a violation has been found) ----
 
-std::string hex_or_unwritten(std::uint64_t value, std::uint64_t poison)
-{
+std::string hex_or_unwritten(std::uint64_t value, std::uint64_t poison) {
     return value == poison ? fmt::format("{:#x}(unwritten)", value) : fmt::format("{}", value);
 }
 
-char const* layer2_name(unsigned type)
-{
+char const* layer2_name(unsigned type) {
     switch (type) {
     case NetPacketLayer2TypeUnspecified: return "Unspecified";
     case NetPacketLayer2TypeNull: return "Null";
@@ -161,8 +161,7 @@ char const* layer2_name(unsigned type)
     }
 }
 
-char const* layer3_name(unsigned type)
-{
+char const* layer3_name(unsigned type) {
     switch (type) {
     case NetPacketLayer3TypeUnspecified: return "Unspecified";
     case NetPacketLayer3TypeIPv4UnspecifiedOptions: return "IPv4UnspecifiedOptions";
@@ -175,8 +174,7 @@ char const* layer3_name(unsigned type)
     }
 }
 
-char const* layer4_name(unsigned type)
-{
+char const* layer4_name(unsigned type) {
     switch (type) {
     case NetPacketLayer4TypeUnspecified: return "Unspecified";
     case NetPacketLayer4TypeTcp: return "Tcp";
@@ -187,32 +185,27 @@ char const* layer4_name(unsigned type)
     }
 }
 
-std::string type_text(char const* name, unsigned type)
-{
+std::string type_text(char const* name, unsigned type) {
     if (name != nullptr) {
         return name;
     }
     return type == poison_layer_type ? fmt::format("{:#x}(unwritten)", type) : fmt::format("{:#x}(illegal)", type);
 }
 
-std::string layout_text(NET_PACKET_LAYOUT const& l)
-{
+std::string layout_text(NET_PACKET_LAYOUT const& l) {
     return fmt::format("L2={}/{} L3={}/{} L4={}/{}", type_text(layer2_name(l.Layer2Type), l.Layer2Type),
                        unsigned{l.Layer2HeaderLength}, type_text(layer3_name(l.Layer3Type), l.Layer3Type),
                        unsigned{l.Layer3HeaderLength}, type_text(layer4_name(l.Layer4Type), l.Layer4Type),
                        unsigned{l.Layer4HeaderLength});
 }
 
-std::string packet_text(NET_PACKET const& p)
-{
-    return fmt::format("FragmentIndex={} FragmentCount={} {} Ignore={}",
-                       hex_or_unwritten(p.FragmentIndex, poison_fragment_index),
-                       hex_or_unwritten(p.FragmentCount, poison_fragment_count), layout_text(p.Layout),
-                       unsigned{p.Ignore});
+std::string packet_text(NET_PACKET const& p) {
+    return fmt::format(
+        "FragmentIndex={} FragmentCount={} {} Ignore={}", hex_or_unwritten(p.FragmentIndex, poison_fragment_index),
+        hex_or_unwritten(p.FragmentCount, poison_fragment_count), layout_text(p.Layout), unsigned{p.Ignore});
 }
 
-std::string fragment_text(NET_FRAGMENT const& f)
-{
+std::string fragment_text(NET_FRAGMENT const& f) {
     return fmt::format("ValidLength={} Capacity={} Offset={} OsReserved_Bounced={}",
                        hex_or_unwritten(f.ValidLength, poison_valid_length), std::uint64_t{f.Capacity},
                        std::uint64_t{f.Offset}, std::uint64_t{f.OsReserved_Bounced});
@@ -223,21 +216,18 @@ struct Diff {
     std::string before;
     std::string after;
 
-    void add(char const* name, std::uint64_t b, std::uint64_t a)
-    {
+    void add(char const* name, std::uint64_t b, std::uint64_t a) {
         if (b == a) {
             return;
         }
         append(before, fmt::format("{}={}", name, b));
         append(after, fmt::format("{}={}", name, a));
     }
-    void add_bytes(char const* what, std::size_t offset, unsigned char b, unsigned char a)
-    {
+    void add_bytes(char const* what, std::size_t offset, unsigned char b, unsigned char a) {
         append(before, fmt::format("{} byte {}={:#04x}", what, offset, b));
         append(after, fmt::format("{} byte {}={:#04x}", what, offset, a));
     }
-    static void append(std::string& s, std::string const& item)
-    {
+    static void append(std::string& s, std::string const& item) {
         if (!s.empty()) {
             s += ' ';
         }
@@ -247,8 +237,7 @@ struct Diff {
 
 enum class ElementKind { Packet, Fragment };
 
-Diff element_diff(ElementKind kind, unsigned char const* b, unsigned char const* a, std::size_t stride)
-{
+Diff element_diff(ElementKind kind, unsigned char const* b, unsigned char const* a, std::size_t stride) {
     Diff d;
     std::size_t core = 0;
     if (kind == ElementKind::Packet) {
@@ -287,8 +276,7 @@ Diff element_diff(ElementKind kind, unsigned char const* b, unsigned char const*
     return d;
 }
 
-Diff header_diff(unsigned char const* b, unsigned char const* a)
-{
+Diff header_diff(unsigned char const* b, unsigned char const* a) {
     Diff d;
     d.add("OSReserved1", load<UINT16>(b + offsetof(NET_RING, OSReserved1)),
           load<UINT16>(a + offsetof(NET_RING, OSReserved1)));
@@ -312,8 +300,7 @@ Diff header_diff(unsigned char const* b, unsigned char const* a)
 
 // Bits of the core struct a driver may change in its own TX range: Scratch only.
 template <typename T, typename Set>
-std::array<unsigned char, sizeof(T)> field_bits(Set set)
-{
+std::array<unsigned char, sizeof(T)> field_bits(Set set) {
     T value;
     std::memset(&value, 0, sizeof value);
     set(value);
@@ -328,8 +315,7 @@ auto const tx_fragment_writable = field_bits<NET_FRAGMENT>([](NET_FRAGMENT& f) {
 // Does the element differ in any bit the driver may not write? `writable` covers the core struct;
 // every extension byte after it is read-only.
 bool differs_outside(unsigned char const* b, unsigned char const* a, std::size_t stride, unsigned char const* writable,
-                     std::size_t core)
-{
+                     std::size_t core) {
     for (std::size_t i = 0; i < core; ++i) {
         if (((b[i] ^ a[i]) & ~writable[i]) != 0) {
             return true;
@@ -340,14 +326,12 @@ bool differs_outside(unsigned char const* b, unsigned char const* a, std::size_t
 
 }  // namespace
 
-char const* failure_code_name(FailureCode code)
-{
+char const* failure_code_name(FailureCode code) {
     auto const* info = find_code(code);
     return info != nullptr ? info->name : "UnknownFailureCode";
 }
 
-std::string Violation::report() const
-{
+std::string Violation::report() const {
     auto text = fmt::format("ring verifier: {} [code {:#04x} {}] queue={}, callback={}, ring={}, index={}\n", rule,
                             static_cast<std::uint32_t>(code), failure_code_name(code), queue, callback, ring, index);
     if (!detail.empty()) {
@@ -358,12 +342,9 @@ std::string Violation::report() const
 }
 
 VerifierViolation::VerifierViolation(Violation violation)
-    : std::runtime_error(violation.report()), violation_(std::move(violation))
-{
-}
+    : std::runtime_error(violation.report()), violation_(std::move(violation)) {}
 
-void verify_ring_size_hint(std::string const& queue, char const* what, std::uint32_t hint)
-{
+void verify_ring_size_hint(std::string const& queue, char const* what, std::uint32_t hint) {
     if (hint != 0 && (hint & (hint - 1)) == 0) {
         return;
     }
@@ -387,8 +368,7 @@ struct RingSnapshot {
     std::uint32_t begin = 0;
     std::uint32_t end = 0;
 
-    void take(NET_RING const* ring)
-    {
+    void take(NET_RING const* ring) {
         live = ring;
         if (ring == nullptr) {
             return;
@@ -398,10 +378,10 @@ struct RingSnapshot {
         stride = ring->ElementStride;
         std::size_t const core = kind == ElementKind::Packet ? sizeof(NET_PACKET) : sizeof(NET_FRAGMENT);
         if (n < 2 || (n & (n - 1)) != 0 || mask != n - 1 || stride < core) {
-            throw std::logic_error(fmt::format(
-                "ring verifier: the OS handed a malformed {} ring (NumberOfElements={} ElementIndexMask={} "
-                "ElementStride={})",
-                name, n, mask, stride));
+            throw std::logic_error(
+                fmt::format("ring verifier: the OS handed a malformed {} ring (NumberOfElements={} ElementIndexMask={} "
+                            "ElementStride={})",
+                            name, n, mask, stride));
         }
         auto const size = ring_header_bytes + stride * n;
         bytes.resize(size);  // grows once; the same size never reallocates
@@ -414,20 +394,17 @@ struct RingSnapshot {
     std::uint32_t at(std::uint32_t from, std::uint32_t distance) const noexcept { return (from + distance) & mask; }
     unsigned char const* header_before() const noexcept { return bytes.data(); }
     unsigned char const* header_after() const noexcept { return reinterpret_cast<unsigned char const*>(live); }
-    unsigned char const* before(std::uint32_t index) const noexcept
-    {
+    unsigned char const* before(std::uint32_t index) const noexcept {
         return bytes.data() + ring_header_bytes + stride * index;
     }
-    unsigned char const* after(std::uint32_t index) const noexcept
-    {
+    unsigned char const* after(std::uint32_t index) const noexcept {
         return header_after() + ring_header_bytes + stride * index;
     }
     std::uint32_t begin_after() const noexcept { return live->BeginIndex; }
 
     // Calls f(first_index, element_count) for the one or two contiguous spans of [from, from+count).
     template <typename F>
-    auto for_spans(std::uint32_t from, std::uint32_t count, F f) const
-    {
+    auto for_spans(std::uint32_t from, std::uint32_t count, F f) const {
         auto const first = std::min<std::uint32_t>(count, n - from);
         if (auto r = f(from, first)) {
             return r;
@@ -447,8 +424,7 @@ struct RingVerifier::State {
     RingSnapshot packets;
     RingSnapshot fragments;
 
-    explicit State(VerifiedQueue q) : queue(std::move(q))
-    {
+    explicit State(VerifiedQueue q) : queue(std::move(q)) {
         packets.name = "packet";
         packets.kind = ElementKind::Packet;
         fragments.name = "fragment";
@@ -456,22 +432,19 @@ struct RingVerifier::State {
     }
 
     [[noreturn]] void fail(FailureCode code, RingSnapshot const& ring, std::uint32_t index, std::string before,
-                           std::string after, std::string detail = {}) const
-    {
+                           std::string after, std::string detail = {}) const {
         throw VerifierViolation(Violation{code, find_code(code)->rule, queue.name, callback, ring.name, index,
                                           std::move(before), std::move(after), std::move(detail)});
     }
 
-    void check_header(RingSnapshot const& r) const
-    {
+    void check_header(RingSnapshot const& r) const {
         if (std::memcmp(r.header_before(), r.header_after(), immutable_header_bytes) != 0) {
             auto d = header_diff(r.header_before(), r.header_after());
             fail(FailureCode::InvalidRingImmutable, r, r.end, std::move(d.before), std::move(d.after));
         }
     }
 
-    void check_indices(RingSnapshot const& r) const
-    {
+    void check_indices(RingSnapshot const& r) const {
         auto const begin = r.begin_after();
         if (begin >= r.n || r.count(begin, r.end) > r.count(r.begin, r.end)) {
             fail(FailureCode::InvalidRingBeginIndex, r, begin, fmt::format("Begin={} End={}", r.begin, r.end),
@@ -480,14 +453,14 @@ struct RingVerifier::State {
         auto const next = r.live->NextIndex;
         if (next >= r.n) {
             fail(FailureCode::InvalidRingNextIndex, r, next,
-                 fmt::format("Next={} NumberOfElements={}", load<UINT32>(r.header_before() + offsetof(NET_RING, NextIndex)), r.n),
+                 fmt::format("Next={} NumberOfElements={}",
+                             load<UINT32>(r.header_before() + offsetof(NET_RING, NextIndex)), r.n),
                  fmt::format("Next={}", next));
         }
     }
 
     // OS-owned = everything outside [Begin, End) as it was before the call.
-    void check_os_owned(RingSnapshot const& r) const
-    {
+    void check_os_owned(RingSnapshot const& r) const {
         auto const owned_by_driver = r.count(r.begin, r.end);
         r.for_spans(r.end, r.n - owned_by_driver, [&](std::uint32_t first, std::uint32_t count) {
             if (count == 0 || std::memcmp(r.before(first), r.after(first), r.stride * count) == 0) {
@@ -506,8 +479,7 @@ struct RingVerifier::State {
     }
 
     void check_tx_driver_range(RingSnapshot const& r, FailureCode code, unsigned char const* writable,
-                               std::size_t core) const
-    {
+                               std::size_t core) const {
         r.for_spans(r.begin, r.count(r.begin, r.end), [&](std::uint32_t first, std::uint32_t count) {
             if (count == 0 || std::memcmp(r.before(first), r.after(first), r.stride * count) == 0) {
                 return false;
@@ -523,8 +495,7 @@ struct RingVerifier::State {
     }
 
     // An RX packet the driver still owns after the call: Ignore means untouched, else reserved bits.
-    void check_rx_packet_kept(RingSnapshot const& p, std::uint32_t i) const
-    {
+    void check_rx_packet_kept(RingSnapshot const& p, std::uint32_t i) const {
         auto const before = load_packet(p.before(i));
         auto const after = load_packet(p.after(i));
         if (after.Ignore) {
@@ -545,8 +516,7 @@ struct RingVerifier::State {
         }
     }
 
-    void check_layout(RingSnapshot const& p, std::uint32_t i, NET_PACKET const& before, NET_PACKET const& pkt) const
-    {
+    void check_layout(RingSnapshot const& p, std::uint32_t i, NET_PACKET const& before, NET_PACKET const& pkt) const {
         auto const& l = pkt.Layout;
         auto bad = [&](FailureCode code) { fail(code, p, i, layout_text(before.Layout), layout_text(l)); };
         if (l.Layer2Type > max_layer2_type) bad(FailureCode::InvalidRingRxPacketLayer2Type);
@@ -568,8 +538,7 @@ struct RingVerifier::State {
     }
 
     // Where an enabled packet extension sits inside an element, or nullopt if it is not in the ring.
-    std::optional<std::size_t> extension_offset(RingSnapshot const& p, NET_EXTENSION const& ext) const
-    {
+    std::optional<std::size_t> extension_offset(RingSnapshot const& p, NET_EXTENSION const& ext) const {
         if (!ext.Enabled || ext.Reserved[0] == nullptr) {
             return std::nullopt;
         }
@@ -581,8 +550,7 @@ struct RingVerifier::State {
         return base - element0;
     }
 
-    void check_rx_extensions(RingSnapshot const& p, std::uint32_t i) const
-    {
+    void check_rx_extensions(RingSnapshot const& p, std::uint32_t i) const {
         if (auto const off = extension_offset(p, queue.extensions.checksum)) {
             auto const b = load<NET_PACKET_CHECKSUM>(p.before(i) + *off);
             auto const a = load<NET_PACKET_CHECKSUM>(p.after(i) + *off);
@@ -611,13 +579,14 @@ struct RingVerifier::State {
         NET_PACKET value;
     };
 
-    void check_rx_fragments(RingSnapshot const& f, std::uint32_t packet_index, NET_PACKET const& pkt) const
-    {
+    void check_rx_fragments(RingSnapshot const& f, std::uint32_t packet_index, NET_PACKET const& pkt) const {
         for (std::uint32_t j = 0; j < pkt.FragmentCount; ++j) {
             auto const i = f.at(pkt.FragmentIndex, j);
             auto const before = load_fragment(f.before(i));
             auto const after = load_fragment(f.after(i));
-            auto where = [&] { return fmt::format("fragment {} of {} of packet {}", j + 1, pkt.FragmentCount, packet_index); };
+            auto where = [&] {
+                return fmt::format("fragment {} of {} of packet {}", j + 1, pkt.FragmentCount, packet_index);
+            };
             if (before.Capacity != after.Capacity || before.OsReserved_Bounced != after.OsReserved_Bounced) {
                 auto d = element_diff(ElementKind::Fragment, f.before(i), f.after(i), sizeof(NET_FRAGMENT));
                 fail(FailureCode::InvalidRingUnmodifiedRxFragment, f, i, std::move(d.before), std::move(d.after),
@@ -639,8 +608,7 @@ struct RingVerifier::State {
     }
 
     void check_rx_returned(RingSnapshot const& p, RingSnapshot const& f, std::uint32_t i,
-                           std::optional<Span>& previous) const
-    {
+                           std::optional<Span>& previous) const {
         auto const before = load_packet(p.before(i));
         auto const pkt = load_packet(p.after(i));
         auto const& l = pkt.Layout;
@@ -650,11 +618,9 @@ struct RingVerifier::State {
             fail(FailureCode::InvalidRingUnmodifiedRxPacket, p, i, packet_text(before), packet_text(pkt));
         }
 
-        auto const owned = f.count(f.begin, f.end);            // driver's fragments before the call
+        auto const owned = f.count(f.begin, f.end);               // driver's fragments before the call
         auto const returned = f.count(f.begin, f.begin_after());  // of which returned by the call
-        auto const range_text = [&] {
-            return fmt::format("fragment ring Begin={} End={}", f.begin, f.end);
-        };
+        auto const range_text = [&] { return fmt::format("fragment ring Begin={} End={}", f.begin, f.end); };
         auto const packet_fragments = [&] {
             return fmt::format("FragmentIndex={} FragmentCount={}", pkt.FragmentIndex, pkt.FragmentCount);
         };
@@ -704,8 +670,7 @@ struct RingVerifier::State {
         check_rx_extensions(p, i);
     }
 
-    void check_rx(RingSnapshot const& p, RingSnapshot const& f) const
-    {
+    void check_rx(RingSnapshot const& p, RingSnapshot const& f) const {
         auto const returned = p.count(p.begin, p.begin_after());
         auto const owned = p.count(p.begin, p.end);
         std::optional<Span> previous;
@@ -727,8 +692,7 @@ struct RingVerifier::State {
         });
     }
 
-    void check_all() const
-    {
+    void check_all() const {
         RingSnapshot const* rings[] = {&packets, &fragments};
         for (auto const* r : rings) {
             if (r->live) check_header(*r);
@@ -756,23 +720,24 @@ RingVerifier::RingVerifier(VerifiedQueue queue) : state_(std::make_unique<State>
 
 RingVerifier::~RingVerifier() = default;
 
-void RingVerifier::set_enabled(bool enabled) noexcept
-{
+void RingVerifier::set_enabled(bool enabled) noexcept {
     state_->enabled = enabled;
     if (!enabled) {
         state_->armed = false;
     }
 }
 
-bool RingVerifier::enabled() const noexcept { return state_->enabled; }
+bool RingVerifier::enabled() const noexcept {
+    return state_->enabled;
+}
 
-std::uint64_t RingVerifier::checks_run() const noexcept { return state_->checks; }
+std::uint64_t RingVerifier::checks_run() const noexcept {
+    return state_->checks;
+}
 
-void RingVerifier::on_os_handoff(NET_RING_TYPE ring_type, std::uint32_t from, std::uint32_t to)
-{
+void RingVerifier::on_os_handoff(NET_RING_TYPE ring_type, std::uint32_t from, std::uint32_t to) {
     auto& s = *state_;
-    if (!s.enabled || s.queue.kind != QueueKind::Rx || s.queue.rings == nullptr ||
-        ring_type == NetRingTypeDataBuffer) {
+    if (!s.enabled || s.queue.kind != QueueKind::Rx || s.queue.rings == nullptr || ring_type == NetRingTypeDataBuffer) {
         return;
     }
     NET_RING* ring = s.queue.rings->Rings[ring_type];
@@ -810,8 +775,7 @@ void RingVerifier::on_os_handoff(NET_RING_TYPE ring_type, std::uint32_t from, st
     }
 }
 
-void RingVerifier::before(char const* callback)
-{
+void RingVerifier::before(char const* callback) {
     auto& s = *state_;
     if (!s.enabled || s.queue.rings == nullptr) {
         return;
@@ -822,8 +786,7 @@ void RingVerifier::before(char const* callback)
     s.armed = true;
 }
 
-void RingVerifier::after(char const* callback)
-{
+void RingVerifier::after(char const* callback) {
     auto& s = *state_;
     if (!s.enabled || !s.armed) {
         return;

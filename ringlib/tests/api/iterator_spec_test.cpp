@@ -19,8 +19,7 @@ namespace {
 struct WrappedQueue {
     InMemoryRings rings{8, 16, 16, 24};
 
-    WrappedQueue()
-    {
+    WrappedQueue() {
         rings.packets.place_indices(5, 6, 1, 3);
         rings.fragments.place_indices(10, 12, 15, 4);
     }
@@ -35,21 +34,16 @@ struct Bytes {
     std::vector<unsigned char> packets;
     std::vector<unsigned char> fragments;
 
-    explicit Bytes(InMemoryRings const& rings)
-        : packets(copy(rings.packets)), fragments(copy(rings.fragments))
-    {
-    }
+    explicit Bytes(InMemoryRings const& rings) : packets(copy(rings.packets)), fragments(copy(rings.fragments)) {}
 
-    static std::vector<unsigned char> copy(InMemoryRing const& ring)
-    {
+    static std::vector<unsigned char> copy(InMemoryRing const& ring) {
         auto const* first = reinterpret_cast<unsigned char const*>(ring.get());
         return {first, first + 64 + std::size_t{ring.size()} * ring->ElementStride};
     }
 };
 
 // True when `after` differs from `before` in at most the 4 bytes of `field` of ring `which`.
-bool only_field_changed(Bytes const& before, Bytes const& after, bool packet_ring, std::size_t field_offset)
-{
+bool only_field_changed(Bytes const& before, Bytes const& after, bool packet_ring, std::size_t field_offset) {
     auto expect_same = [](std::vector<unsigned char> a, std::vector<unsigned char> b, std::ptrdiff_t skip) {
         if (skip >= 0) {
             std::memset(a.data() + skip, 0, 4);
@@ -63,15 +57,13 @@ bool only_field_changed(Bytes const& before, Bytes const& after, bool packet_rin
 }
 
 template <typename Iterator>
-void check_iterator(Iterator const& it, UINT32 start_index, UINT32 end_index, UINT32 const* index_to_set)
-{
+void check_iterator(Iterator const& it, UINT32 start_index, UINT32 end_index, UINT32 const* index_to_set) {
     CHECK(it.Iterator.Index == start_index);
     CHECK(it.Iterator.End == end_index);
     CHECK(it.Iterator.IndexToSet == index_to_set);
 }
 
-std::vector<UINT32> walk(NET_RING_PACKET_ITERATOR it)
-{
+std::vector<UINT32> walk(NET_RING_PACKET_ITERATOR it) {
     std::vector<UINT32> indices;
     for (; NetPacketIteratorHasAny(&it); NetPacketIteratorAdvance(&it)) {
         indices.push_back(NetPacketIteratorGetIndex(&it));
@@ -79,8 +71,7 @@ std::vector<UINT32> walk(NET_RING_PACKET_ITERATOR it)
     return indices;
 }
 
-std::vector<UINT32> walk(NET_RING_FRAGMENT_ITERATOR it)
-{
+std::vector<UINT32> walk(NET_RING_FRAGMENT_ITERATOR it) {
     std::vector<UINT32> indices;
     for (; NetFragmentIteratorHasAny(&it); NetFragmentIteratorAdvance(&it)) {
         indices.push_back(NetFragmentIteratorGetIndex(&it));
@@ -92,8 +83,7 @@ std::vector<UINT32> walk(NET_RING_FRAGMENT_ITERATOR it)
 
 // ---- 2019 ----------------------------------------------------------------------------------
 
-TEST_CASE("2019 section constructors start, end and set the indices of docs/netring.md §4")
-{
+TEST_CASE("2019 section constructors start, end and set the indices of docs/netring.md §4") {
     WrappedQueue q;
     NET_RING* p = q.packet_ring();
     NET_RING* f = q.fragment_ring();
@@ -106,8 +96,7 @@ TEST_CASE("2019 section constructors start, end and set the indices of docs/netr
     CHECK(NetRingGetPostPackets(q.collection()).Iterator.Rings == q.collection());
 }
 
-TEST_CASE("2019 packet iterators count, index, fetch and advance across the wrap")
-{
+TEST_CASE("2019 packet iterators count, index, fetch and advance across the wrap") {
     WrappedQueue q;
     auto it = NetRingGetAllPackets(q.collection());
     CHECK(NetPacketIteratorHasAny(&it));
@@ -127,8 +116,7 @@ TEST_CASE("2019 packet iterators count, index, fetch and advance across the wrap
     CHECK(walk(NetRingGetDrainPackets(q.collection())) == std::vector<UINT32>{6, 7, 0});
 }
 
-TEST_CASE("2019 fragment iterators count, index, fetch and advance across the wrap")
-{
+TEST_CASE("2019 fragment iterators count, index, fetch and advance across the wrap") {
     WrappedQueue q;
     auto it = NetRingGetPostFragments(q.collection());
     CHECK(NetFragmentIteratorGetCount(&it) == 5);
@@ -146,8 +134,7 @@ TEST_CASE("2019 fragment iterators count, index, fetch and advance across the wr
     CHECK(walk(NetRingGetAllFragments(q.collection())) == std::vector<UINT32>{12, 13, 14, 15, 0, 1, 2, 3});
 }
 
-TEST_CASE("an empty section has nothing: Begin == End means the driver owns nothing")
-{
+TEST_CASE("an empty section has nothing: Begin == End means the driver owns nothing") {
     InMemoryRings rings(8, 8);
     rings.packets.place_indices(7, 7, 7, 7);
     auto it = NetRingGetAllPackets(rings.collection());
@@ -157,8 +144,7 @@ TEST_CASE("an empty section has nothing: Begin == End means the driver owns noth
     CHECK_FALSE(NetFragmentIteratorHasAny(&fragments));
 }
 
-TEST_CASE("AdvanceToTheEnd jumps to the End snapshot taken when the iterator was made")
-{
+TEST_CASE("AdvanceToTheEnd jumps to the End snapshot taken when the iterator was made") {
     WrappedQueue q;
     auto packets = NetRingGetAllPackets(q.collection());
     auto fragments = NetRingGetAllFragments(q.collection());
@@ -172,8 +158,7 @@ TEST_CASE("AdvanceToTheEnd jumps to the End snapshot taken when the iterator was
     CHECK_FALSE(NetFragmentIteratorHasAny(&fragments));
 }
 
-TEST_CASE("advancing a 2019 iterator never writes the ring")
-{
+TEST_CASE("advancing a 2019 iterator never writes the ring") {
     WrappedQueue q;
     Bytes const before(q.rings);
     auto post = NetRingGetPostPackets(q.collection());
@@ -189,23 +174,20 @@ TEST_CASE("advancing a 2019 iterator never writes the ring")
     CHECK(after.fragments == before.fragments);
 }
 
-TEST_CASE("2019 Set writes IndexToSet and nothing else")
-{
+TEST_CASE("2019 Set writes IndexToSet and nothing else") {
     WrappedQueue q;
     Bytes const before(q.rings);
     constexpr std::size_t begin_offset = offsetof(NET_RING, BeginIndex);
     constexpr std::size_t next_offset = offsetof(NET_RING, NextIndex);
 
-    SECTION("post packets: NextIndex")
-    {
+    SECTION("post packets: NextIndex") {
         auto it = NetRingGetPostPackets(q.collection());
         NetPacketIteratorAdvance(&it);
         NetPacketIteratorSet(&it);
         CHECK(q.packet_ring()->NextIndex == 2);
         CHECK(only_field_changed(before, Bytes(q.rings), true, next_offset));
     }
-    SECTION("drain packets: BeginIndex")
-    {
+    SECTION("drain packets: BeginIndex") {
         auto it = NetRingGetDrainPackets(q.collection());
         NetPacketIteratorAdvance(&it);
         NetPacketIteratorAdvance(&it);
@@ -213,48 +195,42 @@ TEST_CASE("2019 Set writes IndexToSet and nothing else")
         CHECK(q.packet_ring()->BeginIndex == 0);
         CHECK(only_field_changed(before, Bytes(q.rings), true, begin_offset));
     }
-    SECTION("all packets: BeginIndex")
-    {
+    SECTION("all packets: BeginIndex") {
         auto it = NetRingGetAllPackets(q.collection());
         NetPacketIteratorAdvanceToTheEnd(&it);
         NetPacketIteratorSet(&it);
         CHECK(q.packet_ring()->BeginIndex == 3);
         CHECK(only_field_changed(before, Bytes(q.rings), true, begin_offset));
     }
-    SECTION("post fragments: NextIndex")
-    {
+    SECTION("post fragments: NextIndex") {
         auto it = NetRingGetPostFragments(q.collection());
         NetFragmentIteratorAdvance(&it);
         NetFragmentIteratorSet(&it);
         CHECK(q.fragment_ring()->NextIndex == 0);
         CHECK(only_field_changed(before, Bytes(q.rings), false, next_offset));
     }
-    SECTION("drain fragments: BeginIndex")
-    {
+    SECTION("drain fragments: BeginIndex") {
         auto it = NetRingGetDrainFragments(q.collection());
         NetFragmentIteratorAdvanceToTheEnd(&it);
         NetFragmentIteratorSet(&it);
         CHECK(q.fragment_ring()->BeginIndex == 15);
         CHECK(only_field_changed(before, Bytes(q.rings), false, begin_offset));
     }
-    SECTION("all fragments: BeginIndex")
-    {
+    SECTION("all fragments: BeginIndex") {
         auto it = NetRingGetAllFragments(q.collection());
         NetFragmentIteratorAdvance(&it);
         NetFragmentIteratorSet(&it);
         CHECK(q.fragment_ring()->BeginIndex == 13);
         CHECK(only_field_changed(before, Bytes(q.rings), false, begin_offset));
     }
-    SECTION("Set without advancing rewrites the same value")
-    {
+    SECTION("Set without advancing rewrites the same value") {
         auto it = NetRingGetAllFragments(q.collection());
         NetFragmentIteratorSet(&it);
         CHECK(Bytes(q.rings).fragments == before.fragments);
     }
 }
 
-TEST_CASE("NetPacketIteratorGetFragments walks one packet's fragments, wrapping the fragment ring")
-{
+TEST_CASE("NetPacketIteratorGetFragments walks one packet's fragments, wrapping the fragment ring") {
     WrappedQueue q;
     q.rings.packet(6) = NET_PACKET{};
     q.rings.packet(6).FragmentIndex = 14;
@@ -277,8 +253,7 @@ TEST_CASE("NetPacketIteratorGetFragments walks one packet's fragments, wrapping 
     CHECK(NetFragmentIteratorGetIndex(&none) == 2);
 }
 
-TEST_CASE("Set on a 2019 per-packet fragment iterator is API misuse and writes nothing")
-{
+TEST_CASE("Set on a 2019 per-packet fragment iterator is API misuse and writes nothing") {
     WrappedQueue q;
     q.rings.packet(6).FragmentIndex = 12;
     q.rings.packet(6).FragmentCount = 2;
@@ -293,8 +268,7 @@ TEST_CASE("Set on a 2019 per-packet fragment iterator is API misuse and writes n
 
 // ---- 2018 ----------------------------------------------------------------------------------
 
-TEST_CASE("2018 section names make the same iterators as their 2019 equivalents")
-{
+TEST_CASE("2018 section names make the same iterators as their 2019 equivalents") {
     WrappedQueue q;
     NET_RING* p = q.packet_ring();
     NET_RING* f = q.fragment_ring();
@@ -308,8 +282,7 @@ TEST_CASE("2018 section names make the same iterators as their 2019 equivalents"
     check_iterator(NetRingGetRxDrainFragmentIterator(q.collection()), 12, 15, &f->BeginIndex);
 }
 
-TEST_CASE("2018 accessors: Any and GetIndex by value, Get/Advance/Count by pointer")
-{
+TEST_CASE("2018 accessors: Any and GetIndex by value, Get/Advance/Count by pointer") {
     WrappedQueue q;
     auto packets = NetRingGetTxDrainPacketIterator(q.collection());
     CHECK(NetRingIteratorAny(packets));
@@ -338,55 +311,48 @@ TEST_CASE("2018 accessors: Any and GetIndex by value, Get/Advance/Count by point
     CHECK(NetRingFragmentIteratorGetCount(&fragments) == 0);
 }
 
-TEST_CASE("2018 Set names write the index of their section and nothing else")
-{
+TEST_CASE("2018 Set names write the index of their section and nothing else") {
     WrappedQueue q;
     Bytes const before(q.rings);
     constexpr std::size_t begin_offset = offsetof(NET_RING, BeginIndex);
     constexpr std::size_t next_offset = offsetof(NET_RING, NextIndex);
 
-    SECTION("NetRingSetAllPacketIterator: packet BeginIndex")
-    {
+    SECTION("NetRingSetAllPacketIterator: packet BeginIndex") {
         auto it = NetRingGetAllPacketIterator(q.collection());
         NetRingAdvancePacketIterator(&it);
         NetRingSetAllPacketIterator(&it);
         CHECK(q.packet_ring()->BeginIndex == 7);
         CHECK(only_field_changed(before, Bytes(q.rings), true, begin_offset));
     }
-    SECTION("NetRingSetAllFragmentIterator: fragment BeginIndex")
-    {
+    SECTION("NetRingSetAllFragmentIterator: fragment BeginIndex") {
         auto it = NetRingGetAllFragmentIterator(q.collection());
         NetRingAdvanceEndFragmentIterator(&it);
         NetRingSetAllFragmentIterator(&it);
         CHECK(q.fragment_ring()->BeginIndex == 4);
         CHECK(only_field_changed(before, Bytes(q.rings), false, begin_offset));
     }
-    SECTION("NetRingSetTxPostPacketIterator: packet NextIndex")
-    {
+    SECTION("NetRingSetTxPostPacketIterator: packet NextIndex") {
         auto it = NetRingGetTxPostPacketIterator(q.collection());
         NetRingAdvanceEndPacketIterator(&it);
         NetRingSetTxPostPacketIterator(&it);
         CHECK(q.packet_ring()->NextIndex == 3);
         CHECK(only_field_changed(before, Bytes(q.rings), true, next_offset));
     }
-    SECTION("NetRingSetTxDrainPacketIterator: packet BeginIndex")
-    {
+    SECTION("NetRingSetTxDrainPacketIterator: packet BeginIndex") {
         auto it = NetRingGetTxDrainPacketIterator(q.collection());
         NetRingAdvancePacketIterator(&it);
         NetRingSetTxDrainPacketIterator(&it);
         CHECK(q.packet_ring()->BeginIndex == 7);
         CHECK(only_field_changed(before, Bytes(q.rings), true, begin_offset));
     }
-    SECTION("NetRingSetRxDrainPacketIterator: packet BeginIndex, may pass NextIndex")
-    {
+    SECTION("NetRingSetRxDrainPacketIterator: packet BeginIndex, may pass NextIndex") {
         auto it = NetRingGetRxDrainPacketIterator(q.collection());
         NetRingAdvanceEndPacketIterator(&it);
         NetRingSetRxDrainPacketIterator(&it);
         CHECK(q.packet_ring()->BeginIndex == 3);
         CHECK(only_field_changed(before, Bytes(q.rings), true, begin_offset));
     }
-    SECTION("NetRingSetRxPostFragmentIterator: fragment NextIndex")
-    {
+    SECTION("NetRingSetRxPostFragmentIterator: fragment NextIndex") {
         auto it = NetRingGetRxPostFragmentIterator(q.collection());
         NetRingAdvanceFragmentIterator(&it);
         NetRingAdvanceFragmentIterator(&it);
@@ -394,8 +360,7 @@ TEST_CASE("2018 Set names write the index of their section and nothing else")
         CHECK(q.fragment_ring()->NextIndex == 1);
         CHECK(only_field_changed(before, Bytes(q.rings), false, next_offset));
     }
-    SECTION("NetRingSetRxDrainFragmentIterator: fragment BeginIndex")
-    {
+    SECTION("NetRingSetRxDrainFragmentIterator: fragment BeginIndex") {
         auto it = NetRingGetRxDrainFragmentIterator(q.collection());
         NetRingAdvanceFragmentIterator(&it);
         NetRingSetRxDrainFragmentIterator(&it);
@@ -404,8 +369,7 @@ TEST_CASE("2018 Set names write the index of their section and nothing else")
     }
 }
 
-TEST_CASE("2018 TX packet-fragment iterators walk a packet's fragments and set the fragment ring's index")
-{
+TEST_CASE("2018 TX packet-fragment iterators walk a packet's fragments and set the fragment ring's index") {
     WrappedQueue q;
     // Post packet 1 owns fragments 15, 0, 1 (wrapping); drain packet 6 owns fragments 12, 13.
     q.rings.packet(1).FragmentIndex = 15;
@@ -414,8 +378,7 @@ TEST_CASE("2018 TX packet-fragment iterators walk a packet's fragments and set t
     q.rings.packet(6).FragmentCount = 2;
     Bytes const before(q.rings);
 
-    SECTION("post: NetRingSetTxPostFragmentIterator writes the fragment ring's NextIndex")
-    {
+    SECTION("post: NetRingSetTxPostFragmentIterator writes the fragment ring's NextIndex") {
         auto packets = NetRingGetTxPostPacketIterator(q.collection());
         auto fragments = NetRingGetTxPostPacketFragmentIterator(&packets);
         CHECK(fragments.Iterator.IndexToSet == &q.fragment_ring()->NextIndex);
@@ -426,8 +389,7 @@ TEST_CASE("2018 TX packet-fragment iterators walk a packet's fragments and set t
         CHECK(q.fragment_ring()->NextIndex == 2);
         CHECK(only_field_changed(before, Bytes(q.rings), false, offsetof(NET_RING, NextIndex)));
     }
-    SECTION("drain: NetRingSetTxDrainFragmentIterator writes the fragment ring's BeginIndex")
-    {
+    SECTION("drain: NetRingSetTxDrainFragmentIterator writes the fragment ring's BeginIndex") {
         auto packets = NetRingGetTxDrainPacketIterator(q.collection());
         auto fragments = NetRingGetTxDrainPacketFragmentIterator(&packets);
         CHECK(fragments.Iterator.IndexToSet == &q.fragment_ring()->BeginIndex);
@@ -439,8 +401,7 @@ TEST_CASE("2018 TX packet-fragment iterators walk a packet's fragments and set t
     }
 }
 
-TEST_CASE("2018 cancel idiom returns every packet and fragment to the OS")
-{
+TEST_CASE("2018 cancel idiom returns every packet and fragment to the OS") {
     WrappedQueue q;
     auto packets = NetRingGetAllPacketIterator(q.collection());
     UINT32 marked = 0;

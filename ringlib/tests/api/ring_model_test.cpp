@@ -37,9 +37,10 @@ enum class Kind { Packet, Fragment };
 enum class Section { Post, Drain, All };
 enum class Generation { Iterators2019, Names2018, Sections };
 
-char const* name(Kind kind) { return kind == Kind::Packet ? "packet" : "fragment"; }
-char const* name(Section section)
-{
+char const* name(Kind kind) {
+    return kind == Kind::Packet ? "packet" : "fragment";
+}
+char const* name(Section section) {
     switch (section) {
     case Section::Post: return "post";
     case Section::Drain: return "drain";
@@ -47,8 +48,7 @@ char const* name(Section section)
     }
     return "all";
 }
-char const* name(Generation generation)
-{
+char const* name(Generation generation) {
     switch (generation) {
     case Generation::Iterators2019: return "2019";
     case Generation::Names2018: return "2018";
@@ -62,15 +62,13 @@ char const* name(Generation generation)
 constexpr std::size_t packet_serial_offset = sizeof(NET_PACKET);
 constexpr std::size_t fragment_serial_offset = sizeof(NET_FRAGMENT);
 
-UINT32 read_serial(void const* element, std::size_t offset)
-{
+UINT32 read_serial(void const* element, std::size_t offset) {
     UINT32 serial;
     std::memcpy(&serial, static_cast<unsigned char const*>(element) + offset, sizeof serial);
     return serial;
 }
 
-void write_serial(void* element, std::size_t offset, UINT32 serial)
-{
+void write_serial(void* element, std::size_t offset, UINT32 serial) {
     std::memcpy(static_cast<unsigned char*>(element) + offset, &serial, sizeof serial);
 }
 
@@ -92,9 +90,7 @@ struct RingModel {
           serial(number_of_elements),
           fragment_index(number_of_elements),
           fragment_count(number_of_elements),
-          ignore(number_of_elements)
-    {
-    }
+          ignore(number_of_elements) {}
 
     UINT32 index(UINT64 position) const { return static_cast<UINT32>(position) & (size - 1); }
     UINT64 os_free() const { return size - 1 - (end - reclaim); }  // one slot always stays empty
@@ -110,8 +106,7 @@ struct RingModel {
 class Findings {
 public:
     template <typename... Args>
-    void expect(bool ok, fmt::format_string<Args...> what, Args&&... args)
-    {
+    void expect(bool ok, fmt::format_string<Args...> what, Args&&... args) {
         if (!ok) {
             if (failures_ == 0) {
                 first_ = fmt::format(what, std::forward<Args>(args)...);
@@ -171,8 +166,7 @@ struct Api2018Fragments {
     static void to_end(Iterator& it) { NetRingAdvanceEndFragmentIterator(&it); }
 };
 
-NET_RING_PACKET_ITERATOR packets_2019(NET_RING_COLLECTION const* rings, Section section)
-{
+NET_RING_PACKET_ITERATOR packets_2019(NET_RING_COLLECTION const* rings, Section section) {
     switch (section) {
     case Section::Post: return NetRingGetPostPackets(rings);
     case Section::Drain: return NetRingGetDrainPackets(rings);
@@ -181,8 +175,7 @@ NET_RING_PACKET_ITERATOR packets_2019(NET_RING_COLLECTION const* rings, Section 
     return NetRingGetAllPackets(rings);
 }
 
-NET_RING_FRAGMENT_ITERATOR fragments_2019(NET_RING_COLLECTION const* rings, Section section)
-{
+NET_RING_FRAGMENT_ITERATOR fragments_2019(NET_RING_COLLECTION const* rings, Section section) {
     switch (section) {
     case Section::Post: return NetRingGetPostFragments(rings);
     case Section::Drain: return NetRingGetDrainFragments(rings);
@@ -192,8 +185,7 @@ NET_RING_FRAGMENT_ITERATOR fragments_2019(NET_RING_COLLECTION const* rings, Sect
 }
 
 // 2018 had two names for Begin..End of the packet ring: the all-iterator and the RX drain.
-NET_RING_PACKET_ITERATOR packets_2018(NET_RING_COLLECTION const* rings, Section section, bool rx_name)
-{
+NET_RING_PACKET_ITERATOR packets_2018(NET_RING_COLLECTION const* rings, Section section, bool rx_name) {
     switch (section) {
     case Section::Post: return NetRingGetTxPostPacketIterator(rings);
     case Section::Drain: return NetRingGetTxDrainPacketIterator(rings);
@@ -202,8 +194,7 @@ NET_RING_PACKET_ITERATOR packets_2018(NET_RING_COLLECTION const* rings, Section 
     return rx_name ? NetRingGetRxDrainPacketIterator(rings) : NetRingGetAllPacketIterator(rings);
 }
 
-void set_packets_2018(NET_RING_PACKET_ITERATOR const* it, Section section, bool rx_name)
-{
+void set_packets_2018(NET_RING_PACKET_ITERATOR const* it, Section section, bool rx_name) {
     switch (section) {
     case Section::Post: NetRingSetTxPostPacketIterator(it); return;
     case Section::Drain: NetRingSetTxDrainPacketIterator(it); return;
@@ -212,8 +203,7 @@ void set_packets_2018(NET_RING_PACKET_ITERATOR const* it, Section section, bool 
     rx_name ? NetRingSetRxDrainPacketIterator(it) : NetRingSetAllPacketIterator(it);
 }
 
-NET_RING_FRAGMENT_ITERATOR fragments_2018(NET_RING_COLLECTION const* rings, Section section)
-{
+NET_RING_FRAGMENT_ITERATOR fragments_2018(NET_RING_COLLECTION const* rings, Section section) {
     switch (section) {
     case Section::Post: return NetRingGetRxPostFragmentIterator(rings);
     case Section::Drain: return NetRingGetRxDrainFragmentIterator(rings);
@@ -222,8 +212,7 @@ NET_RING_FRAGMENT_ITERATOR fragments_2018(NET_RING_COLLECTION const* rings, Sect
     return NetRingGetAllFragmentIterator(rings);
 }
 
-void set_fragments_2018(NET_RING_FRAGMENT_ITERATOR const* it, Section section)
-{
+void set_fragments_2018(NET_RING_FRAGMENT_ITERATOR const* it, Section section) {
     switch (section) {
     case Section::Post: NetRingSetRxPostFragmentIterator(it); return;
     case Section::Drain: NetRingSetRxDrainFragmentIterator(it); return;
@@ -233,8 +222,7 @@ void set_fragments_2018(NET_RING_FRAGMENT_ITERATOR const* it, Section section)
 }
 
 template <ringlib::RingElement Element>
-ringlib::ring_section<Element> section_of(NET_RING_COLLECTION const* rings, Section section)
-{
+ringlib::ring_section<Element> section_of(NET_RING_COLLECTION const* rings, Section section) {
     if constexpr (std::is_same_v<Element, NET_PACKET>) {
         switch (section) {
         case Section::Post: return ringlib::post_packets(rings);
@@ -261,17 +249,14 @@ public:
         : rings_(packet_count, fragment_count, packet_stride, fragment_stride),
           packets_(packet_count),
           fragments_(fragment_count),
-          rng_(rng)
-    {
-    }
+          rng_(rng) {}
 
     RingModel const& model(Kind kind) const { return kind == Kind::Packet ? packets_ : fragments_; }
 
     // -- OS steps ---------------------------------------------------------------------------
 
     /// The OS hands k new elements to the driver: writes them, then moves EndIndex.
-    std::string os_produce(Kind kind, UINT64 k)
-    {
+    std::string os_produce(Kind kind, UINT64 k) {
         RingModel& m = model_of(kind);
         InMemoryRing& ring = ring_of(kind);
         for (UINT64 i = 0; i < k; ++i) {
@@ -305,8 +290,7 @@ public:
     }
 
     /// The OS completes what the driver returned: zeroes those elements, moves its lag index.
-    std::string os_reclaim(Kind kind)
-    {
+    std::string os_reclaim(Kind kind) {
         RingModel& m = model_of(kind);
         InMemoryRing& ring = ring_of(kind);
         UINT64 const k = m.begin - m.reclaim;
@@ -327,8 +311,7 @@ public:
 
     /// Post moves NextIndex, Drain moves BeginIndex within the drain section, All moves BeginIndex
     /// by at most the drain count (returning from the all-iterator, as RX drivers do).
-    std::string driver_advance(Kind kind, Section section, UINT64 k, Generation generation)
-    {
+    std::string driver_advance(Kind kind, Section section, UINT64 k, Generation generation) {
         RingModel& m = model_of(kind);
         bool const rx_name = chance(50);
         std::string how;
@@ -357,7 +340,8 @@ public:
             }
             break;
         case Generation::Sections:
-            how = kind == Kind::Packet ? commit_section<NET_PACKET>(section, k) : commit_section<NET_FRAGMENT>(section, k);
+            how = kind == Kind::Packet ? commit_section<NET_PACKET>(section, k)
+                                       : commit_section<NET_FRAGMENT>(section, k);
             break;
         }
         (section == Section::Post ? m.next : m.begin) += k;
@@ -366,8 +350,7 @@ public:
     }
 
     /// Walks k elements of a section and writes nothing back: the ring must not change at all.
-    std::string driver_peek(Kind kind, Section section, UINT64 k, Generation generation, Findings& findings)
-    {
+    std::string driver_peek(Kind kind, Section section, UINT64 k, Generation generation, Findings& findings) {
         InMemoryRing& ring = ring_of(kind);
         std::array<unsigned char, 64> before{};
         std::memcpy(before.data(), ring.header_bytes().data(), 64);
@@ -401,16 +384,15 @@ public:
             break;
         }
         findings.expect(std::memcmp(before.data(), ring.header_bytes().data(), 64) == 0,
-                        "walking {} {}s via {} without a write-back changed the ring header", name(section),
-                        name(kind), name(generation));
+                        "walking {} {}s via {} without a write-back changed the ring header", name(section), name(kind),
+                        name(generation));
         return fmt::format("driver walks {} of the {} {}s via {}, no write-back", k, name(section), name(kind),
                            name(generation));
     }
 
     /// Cancel: everything posted is forgotten and everything owned is returned, on both rings
     /// (post section to the end + Set, then all section to the end + Set).
-    std::string driver_cancel(Generation generation)
-    {
+    std::string driver_cancel(Generation generation) {
         switch (generation) {
         case Generation::Iterators2019: {
             auto post_packets = NetRingGetPostPackets(collection());
@@ -464,8 +446,7 @@ public:
 
     // -- verification ------------------------------------------------------------------------
 
-    void verify(Findings& findings) const
-    {
+    void verify(Findings& findings) const {
         verify_header(findings, Kind::Packet);
         verify_header(findings, Kind::Fragment);
         for (Section section : {Section::Post, Section::Drain, Section::All}) {
@@ -485,21 +466,17 @@ private:
     bool chance(UINT32 percent) { return uniform(0, 99) < percent; }
 
     template <typename Api>
-    static void advance_by(typename Api::Iterator& it, UINT64 k)
-    {
+    static void advance_by(typename Api::Iterator& it, UINT64 k) {
         for (UINT64 i = 0; i < k; ++i) {
             Api::advance(it);
         }
     }
 
     template <ringlib::RingElement Element>
-    std::string commit_section(Section section, UINT64 k)
-    {
+    std::string commit_section(Section section, UINT64 k) {
         auto const s = section_of<Element>(collection(), section);
         switch (uniform(0, 2)) {
-        case 0:
-            s.commit_count(static_cast<UINT32>(k));
-            return " (commit_count)";
+        case 0: s.commit_count(static_cast<UINT32>(k)); return " (commit_count)";
         case 1: {
             auto position = s.indexed().begin();
             std::advance(position, static_cast<std::ptrdiff_t>(k));
@@ -516,8 +493,7 @@ private:
         }
     }
 
-    void verify_header(Findings& findings, Kind kind) const
-    {
+    void verify_header(Findings& findings, Kind kind) const {
         RingModel const& m = model(kind);
         NET_RING const* ring = ring_of(kind).get();
         UINT16 const stride = kind == Kind::Packet ? packet_stride() : fragment_stride();
@@ -530,16 +506,15 @@ private:
                         ring->NextIndex, m.index(m.next));
         findings.expect(ring->EndIndex == m.index(m.end), "{} ring: EndIndex {} but model {}", name(kind),
                         ring->EndIndex, m.index(m.end));
-        findings.expect(ring->OSReserved0 == m.index(m.reclaim), "{} ring: OSReserved0 {} but model {}",
-                        name(kind), ring->OSReserved0, m.index(m.reclaim));
+        findings.expect(ring->OSReserved0 == m.index(m.reclaim), "{} ring: OSReserved0 {} but model {}", name(kind),
+                        ring->OSReserved0, m.index(m.reclaim));
     }
 
     UINT16 packet_stride() const { return rings_.packets->ElementStride; }
     UINT16 fragment_stride() const { return rings_.fragments->ElementStride; }
 
     /// The element at ring index `index` as seen through some API: right address, right contents.
-    void verify_element(Findings& findings, Kind kind, UINT32 index, void const* element, char const* via) const
-    {
+    void verify_element(Findings& findings, Kind kind, UINT32 index, void const* element, char const* via) const {
         RingModel const& m = model(kind);
         InMemoryRing const& ring = ring_of(kind);
         if (element != ring.element_address(index)) {
@@ -548,7 +523,8 @@ private:
                             static_cast<unsigned char const*>(element) - ring.element_address(index));
             return;
         }
-        UINT32 const serial = read_serial(element, kind == Kind::Packet ? packet_serial_offset : fragment_serial_offset);
+        UINT32 const serial =
+            read_serial(element, kind == Kind::Packet ? packet_serial_offset : fragment_serial_offset);
         findings.expect(serial == m.serial[index], "{} {} at index {}: serial {} but the OS wrote {}", via, name(kind),
                         index, serial, m.serial[index]);
         if (kind == Kind::Packet) {
@@ -562,9 +538,8 @@ private:
     /// Walks a whole section with one generation's iterator and compares it with the model.
     /// on_packet(it, index) lets the packet walks check the per-packet fragment iterators.
     template <typename Api, typename OnElement>
-    void verify_walk(Findings& findings, typename Api::Iterator it, Kind kind, Section section, UINT32 const* index_to_set,
-                     char const* via, OnElement&& on_element) const
-    {
+    void verify_walk(Findings& findings, typename Api::Iterator it, Kind kind, Section section,
+                     UINT32 const* index_to_set, char const* via, OnElement&& on_element) const {
         RingModel const& m = model(kind);
         UINT64 const start = m.start_of(section);
         UINT64 const count = m.count_of(section);
@@ -598,8 +573,7 @@ private:
 
     template <typename Api>
     void verify_packet_fragments(Findings& findings, typename Api::Iterator it, UINT32 packet_index,
-                                 UINT32 const* index_to_set, char const* via) const
-    {
+                                 UINT32 const* index_to_set, char const* via) const {
         UINT32 const first = packets_.fragment_index[packet_index];
         UINT32 const count = packets_.fragment_count[packet_index];
         findings.expect(it.Iterator.IndexToSet == index_to_set, "{} fragments of packet {}: wrong IndexToSet", via,
@@ -619,13 +593,11 @@ private:
         findings.expect(!Api::any(it), "{} fragments of packet {}: more than FragmentCount", via, packet_index);
     }
 
-    static UINT32 const* index_to_set(NET_RING* ring, Section section)
-    {
+    static UINT32 const* index_to_set(NET_RING* ring, Section section) {
         return section == Section::Post ? &ring->NextIndex : &ring->BeginIndex;
     }
 
-    void verify_section_2019(Findings& findings, Section section) const
-    {
+    void verify_section_2019(Findings& findings, Section section) const {
         NET_RING* const packet_ring = rings_.packets.get();
         NET_RING* const fragment_ring = rings_.fragments.get();
         verify_walk<Api2019Packets>(
@@ -641,8 +613,7 @@ private:
                                       [](auto const&, UINT32, UINT64, UINT64) {});
     }
 
-    void verify_section_2018(Findings& findings, Section section) const
-    {
+    void verify_section_2018(Findings& findings, Section section) const {
         NET_RING* const packet_ring = rings_.packets.get();
         NET_RING* const fragment_ring = rings_.fragments.get();
         for (bool rx_name : {false, true}) {
@@ -657,9 +628,9 @@ private:
                         verify_packet_fragments<Api2018Fragments>(findings, NetRingGetTxPostPacketFragmentIterator(&it),
                                                                   index, &fragment_ring->NextIndex,
                                                                   "2018 NetRingGetTxPostPacketFragmentIterator");
-                        verify_packet_fragments<Api2018Fragments>(findings, NetRingGetTxDrainPacketFragmentIterator(&it),
-                                                                  index, &fragment_ring->BeginIndex,
-                                                                  "2018 NetRingGetTxDrainPacketFragmentIterator");
+                        verify_packet_fragments<Api2018Fragments>(
+                            findings, NetRingGetTxDrainPacketFragmentIterator(&it), index, &fragment_ring->BeginIndex,
+                            "2018 NetRingGetTxDrainPacketFragmentIterator");
                     }
                 });
         }
@@ -669,8 +640,7 @@ private:
     }
 
     template <ringlib::RingElement Element>
-    void verify_one_section(Findings& findings, Kind kind, Section section) const
-    {
+    void verify_one_section(Findings& findings, Kind kind, Section section) const {
         RingModel const& m = model(kind);
         auto const s = section_of<Element>(collection(), section);
         UINT64 const start = m.start_of(section);
@@ -701,8 +671,8 @@ private:
         for (Element& element : s) {
             if (k < count) {
                 findings.expect(&element == static_cast<void*>(ring_of(kind).element_address(m.index(start + k))),
-                                "sections {} {}s: range-for element {} at the wrong address", name(section),
-                                name(kind), k);
+                                "sections {} {}s: range-for element {} at the wrong address", name(section), name(kind),
+                                k);
             }
             ++k;
         }
@@ -711,8 +681,7 @@ private:
     }
 
     void verify_packet_fragment_section(Findings& findings, UINT32 packet_index,
-                                        ringlib::packet_fragment_section const& s) const
-    {
+                                        ringlib::packet_fragment_section const& s) const {
         UINT32 const first = packets_.fragment_index[packet_index];
         UINT32 const count = packets_.fragment_count[packet_index];
         findings.expect(s.size() == count, "sections fragments of packet {}: size {} but FragmentCount {}",
@@ -730,8 +699,7 @@ private:
         findings.expect(j == count, "sections fragments of packet {}: walked {} of {}", packet_index, j, count);
     }
 
-    void verify_section_sections(Findings& findings, Section section) const
-    {
+    void verify_section_sections(Findings& findings, Section section) const {
         verify_one_section<NET_PACKET>(findings, Kind::Packet, section);
         verify_one_section<NET_FRAGMENT>(findings, Kind::Fragment, section);
     }
@@ -743,8 +711,7 @@ private:
     UINT32 next_serial_ = 1;
 };
 
-std::string replay_command(unsigned seed)
-{
+std::string replay_command(unsigned seed) {
     std::error_code error;
     auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
     return fmt::format("{} \"{}\" --rng-seed {}", error ? "ringlib_api_tests" : executable.string(),
@@ -753,8 +720,7 @@ std::string replay_command(unsigned seed)
 
 }  // namespace
 
-TEST_CASE("model: every API generation sees the reference model's ring ownership after every random step")
-{
+TEST_CASE("model: every API generation sees the reference model's ring ownership after every random step") {
     unsigned const seed = Catch::rngSeed();
     std::string const replay = replay_command(seed);
     INFO("seed " << seed << "; replay: " << replay);
@@ -789,8 +755,9 @@ TEST_CASE("model: every API generation sees the reference model's ring ownership
         auto const packet_stride = static_cast<UINT16>(std::array{16, 20, 32, 44}[uniform(0, 3)]);
         auto const fragment_stride = static_cast<UINT16>(std::array{16, 24, 32}[uniform(0, 2)]);
         ++scenarios;
-        std::string const scenario = fmt::format("scenario {}: packet ring {} x {} bytes, fragment ring {} x {} bytes",
-                                                 scenarios, packet_count, packet_stride, fragment_count, fragment_stride);
+        std::string const scenario =
+            fmt::format("scenario {}: packet ring {} x {} bytes, fragment ring {} x {} bytes", scenarios, packet_count,
+                        packet_stride, fragment_count, fragment_stride);
         INFO(scenario);
 
         ModelledQueue queue(packet_count, fragment_count, packet_stride, fragment_stride, rng);
@@ -809,8 +776,8 @@ TEST_CASE("model: every API generation sees the reference model's ring ownership
             auto pick = [&](UINT64 available) { return uniform(0, 3) == 0 ? available : uniform(0, available); };
             Findings findings;
             UINT64 const roll = uniform(0, 99);
-            std::string what = fmt::format("(threw) operation roll {} on the {} ring via {}", roll, name(kind),
-                                           name(generation));
+            std::string what =
+                fmt::format("(threw) operation roll {} on the {} ring via {}", roll, name(kind), name(generation));
             auto run_step = [&]() -> std::string {
                 if (roll < 30) {
                     return queue.os_produce(kind, pick(m.os_free()));

@@ -29,11 +29,17 @@ static_assert(sizeof(ringlib::ring_iterator<NET_PACKET>) <= 24);
 static_assert(sizeof(ringlib::packet_section) <= 24);
 // The fragments of one packet have no ring index to write: misuse is a compile error.
 template <typename Section>
-concept CanCommitAll = requires(Section const s) { s.commit_all(); };
+concept CanCommitAll = requires(Section const s) {
+    s.commit_all();
+};
 template <typename Section>
-concept CanCommitCount = requires(Section const s) { s.commit_count(1u); };
+concept CanCommitCount = requires(Section const s) {
+    s.commit_count(1u);
+};
 template <typename Section>
-concept CanCommitPosition = requires(Section const s) { s.commit(s.begin()); };
+concept CanCommitPosition = requires(Section const s) {
+    s.commit(s.begin());
+};
 static_assert(CanCommitAll<ringlib::fragment_section> && CanCommitCount<ringlib::fragment_section> &&
               CanCommitPosition<ringlib::fragment_section>);
 static_assert(!CanCommitAll<ringlib::packet_fragment_section> && !CanCommitCount<ringlib::packet_fragment_section> &&
@@ -46,8 +52,7 @@ namespace {
 struct WrappedQueue {
     InMemoryRings rings{8, 16, 16, 24};
 
-    WrappedQueue()
-    {
+    WrappedQueue() {
         rings.packets.place_indices(5, 6, 1, 3);
         rings.fragments.place_indices(10, 12, 15, 4);
     }
@@ -56,8 +61,7 @@ struct WrappedQueue {
 };
 
 template <typename Section>
-std::vector<UINT32> indices_of(Section const& section)
-{
+std::vector<UINT32> indices_of(Section const& section) {
     std::vector<UINT32> indices;
     for (auto it = section.begin(); it != section.end(); ++it) {
         indices.push_back(it.index());
@@ -67,8 +71,7 @@ std::vector<UINT32> indices_of(Section const& section)
 
 }  // namespace
 
-TEST_CASE("sections span the ranges of the 2019 iterators, wrapping")
-{
+TEST_CASE("sections span the ranges of the 2019 iterators, wrapping") {
     WrappedQueue q;
     auto const* rings = q.collection();
     CHECK(indices_of(ringlib::post_packets(rings)) == std::vector<UINT32>{1, 2});
@@ -87,8 +90,7 @@ TEST_CASE("sections span the ranges of the 2019 iterators, wrapping")
     CHECK(ringlib::post_fragments(rings).size() == 5);
 }
 
-TEST_CASE("a range-for yields the elements themselves and indexed() adds their ring index")
-{
+TEST_CASE("a range-for yields the elements themselves and indexed() adds their ring index") {
     WrappedQueue q;
     std::vector<unsigned char*> addresses;
     for (NET_PACKET& packet : ringlib::drain_packets(q.collection())) {
@@ -106,8 +108,7 @@ TEST_CASE("a range-for yields the elements themselves and indexed() adds their r
     CHECK(indices == std::vector<UINT32>{15, 0, 1, 2, 3});
 }
 
-TEST_CASE("writes through a section land in the ring element")
-{
+TEST_CASE("writes through a section land in the ring element") {
     WrappedQueue q;
     for (auto [index, packet] : ringlib::all_packets(q.collection()).indexed()) {
         packet.Scratch = 1;
@@ -118,8 +119,7 @@ TEST_CASE("writes through a section land in the ring element")
     CHECK(q.rings.packet(3).Scratch == 0);  // OS-owned
 }
 
-TEST_CASE("an empty section yields nothing")
-{
+TEST_CASE("an empty section yields nothing") {
     InMemoryRings rings(8, 8);
     rings.packets.place_indices(7, 7, 7, 7);
     auto section = ringlib::all_packets(rings.collection());
@@ -128,8 +128,7 @@ TEST_CASE("an empty section yields nothing")
     CHECK(section.begin() == section.end());
 }
 
-TEST_CASE("walking a section never writes the ring, only commit does")
-{
+TEST_CASE("walking a section never writes the ring, only commit does") {
     WrappedQueue q;
     NET_RING before_packets = *q.rings.packets.get();
     auto post = ringlib::post_packets(q.collection());
@@ -139,31 +138,27 @@ TEST_CASE("walking a section never writes the ring, only commit does")
     CHECK(std::ranges::equal(q.rings.packets.header_bytes(),
                              std::span(reinterpret_cast<unsigned char const*>(&before_packets), 64)));
 
-    SECTION("commit(position) writes the position's index into NextIndex")
-    {
+    SECTION("commit(position) writes the position's index into NextIndex") {
         post.commit(it);
         CHECK(q.rings.packets->NextIndex == 2);
         CHECK(q.rings.packets->BeginIndex == 6);
         CHECK(q.rings.packets->EndIndex == 3);
     }
-    SECTION("commit accepts an indexed position too")
-    {
+    SECTION("commit accepts an indexed position too") {
         auto indexed = post.indexed().begin();
         ++indexed;
         ++indexed;
         post.commit(indexed);
         CHECK(q.rings.packets->NextIndex == 3);
     }
-    SECTION("commit_count counts from the section's start, across the wrap")
-    {
+    SECTION("commit_count counts from the section's start, across the wrap") {
         auto drain = ringlib::drain_packets(q.collection());
         drain.commit_count(2);
         CHECK(q.rings.packets->BeginIndex == 0);
         drain.commit_count(0);  // positions stay relative to the snapshot
         CHECK(q.rings.packets->BeginIndex == 6);
     }
-    SECTION("commit_all writes the end snapshot")
-    {
+    SECTION("commit_all writes the end snapshot") {
         auto all = ringlib::all_fragments(q.collection());
         q.rings.fragments->EndIndex = 8;  // handed over after the snapshot: not returned
         all.commit_all();
@@ -172,8 +167,7 @@ TEST_CASE("walking a section never writes the ring, only commit does")
     }
 }
 
-TEST_CASE("commit refuses to move an index outside its section")
-{
+TEST_CASE("commit refuses to move an index outside its section") {
     WrappedQueue q;
     auto post = ringlib::post_packets(q.collection());
     CHECK_THROWS_AS(post.commit_count(3), ringlib::ApiMisuse);  // past EndIndex
@@ -184,16 +178,14 @@ TEST_CASE("commit refuses to move an index outside its section")
     CHECK(q.rings.packets->NextIndex == 3);
 }
 
-TEST_CASE("a ring index outside the ring is API misuse when the section is made")
-{
+TEST_CASE("a ring index outside the ring is API misuse when the section is made") {
     WrappedQueue q;
     q.rings.packets->EndIndex = 8;
     CHECK_THROWS_AS(ringlib::post_packets(q.collection()), ringlib::ApiMisuse);
     CHECK_NOTHROW(ringlib::drain_packets(q.collection()));
 }
 
-TEST_CASE("packet_fragments walks one packet's fragments with wrap, like NetPacketIteratorGetFragments")
-{
+TEST_CASE("packet_fragments walks one packet's fragments with wrap, like NetPacketIteratorGetFragments") {
     WrappedQueue q;
     q.rings.packet(6).FragmentIndex = 14;
     q.rings.packet(6).FragmentCount = 4;
@@ -214,20 +206,20 @@ TEST_CASE("packet_fragments walks one packet's fragments with wrap, like NetPack
     CHECK_THROWS_AS(ringlib::packet_fragments(q.collection(), q.rings.packet(0)), ringlib::ApiMisuse);
 }
 
-TEST_CASE("sections work with standard range algorithms")
-{
+TEST_CASE("sections work with standard range algorithms") {
     WrappedQueue q;
     q.rings.packet(7).Ignore = 1;
     q.rings.packet(1).Ignore = 1;
-    CHECK(std::ranges::count_if(ringlib::all_packets(q.collection()), [](NET_PACKET const& p) { return p.Ignore; }) == 2);
+    CHECK(std::ranges::count_if(ringlib::all_packets(q.collection()), [](NET_PACKET const& p) { return p.Ignore; }) ==
+          2);
     // A borrowed range: the iterator from a temporary section is still valid.
-    auto found = std::ranges::find_if(ringlib::all_packets(q.collection()), [](NET_PACKET const& p) { return p.Ignore; });
+    auto found =
+        std::ranges::find_if(ringlib::all_packets(q.collection()), [](NET_PACKET const& p) { return p.Ignore; });
     CHECK(found.index() == 7);
     CHECK(std::ranges::distance(ringlib::all_fragments(q.collection())) == 8);
 }
 
-TEST_CASE("a TX completion reads naturally: drain packets, return their fragments, commit both")
-{
+TEST_CASE("a TX completion reads naturally: drain packets, return their fragments, commit both") {
     WrappedQueue q;
     // Drain packets 6, 7, 0 own fragments 12, 13 | 14 | (none); hardware completed the first two.
     q.rings.packet(6).FragmentIndex = 12;

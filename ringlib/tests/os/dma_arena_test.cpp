@@ -5,8 +5,7 @@
 using ringlib::DmaArena;
 using ringlib::DmaArenaError;
 
-TEST_CASE("DmaArena hands out aligned blocks translatable in both directions")
-{
+TEST_CASE("DmaArena hands out aligned blocks translatable in both directions") {
     ostest::HostMemory memory(1 << 16);
     DmaArena& arena = memory.arena;
     auto const a = arena.allocate(100, 64);
@@ -21,8 +20,7 @@ TEST_CASE("DmaArena hands out aligned blocks translatable in both directions")
     CHECK(arena.allocated_block_count() == 2);
 }
 
-TEST_CASE("DmaArena reuses freed space and coalesces neighbours")
-{
+TEST_CASE("DmaArena reuses freed space and coalesces neighbours") {
     ostest::HostMemory memory(4096);
     DmaArena& arena = memory.arena;
     auto const a = arena.allocate(1024, 64);
@@ -40,16 +38,15 @@ TEST_CASE("DmaArena reuses freed space and coalesces neighbours")
     CHECK(arena.largest_free_block_bytes() == 4096);
 }
 
-TEST_CASE("DmaArena exhaustion names size, alignment and what remains")
-{
+TEST_CASE("DmaArena exhaustion names size, alignment and what remains") {
     ostest::HostMemory memory(4096);
     memory.arena.allocate(4000, 64);
-    CHECK_THROWS_WITH(memory.arena.allocate(200, 128),
-                      Catch::Contains("200 bytes") && Catch::Contains("aligned to 128") && Catch::Contains("96 of 4096"));
+    CHECK_THROWS_WITH(memory.arena.allocate(200, 128), Catch::Contains("200 bytes") &&
+                                                           Catch::Contains("aligned to 128") &&
+                                                           Catch::Contains("96 of 4096"));
 }
 
-TEST_CASE("DmaArena rejects bad requests and foreign addresses")
-{
+TEST_CASE("DmaArena rejects bad requests and foreign addresses") {
     ostest::HostMemory memory(4096);
     CHECK_THROWS_AS(memory.arena.allocate(0, 64), DmaArenaError);
     CHECK_THROWS_AS(memory.arena.allocate(8, 48), DmaArenaError);

@@ -4,11 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-using ringlib::os::parse_frame_layout;
 using ostest::FrameSpec;
+using ringlib::os::parse_frame_layout;
 
-TEST_CASE("layout of Ethernet/IPv4/TCP, with and without options")
-{
+TEST_CASE("layout of Ethernet/IPv4/TCP, with and without options") {
     auto layout = parse_frame_layout(ostest::build_frame(FrameSpec{}));
     CHECK(layout.Layer2Type == NetPacketLayer2TypeEthernet);
     CHECK(layout.Layer2HeaderLength == 14);
@@ -26,8 +25,7 @@ TEST_CASE("layout of Ethernet/IPv4/TCP, with and without options")
     CHECK(layout.Layer4HeaderLength == 32);
 }
 
-TEST_CASE("layout of 802.1Q-tagged IPv4/UDP")
-{
+TEST_CASE("layout of 802.1Q-tagged IPv4/UDP") {
     FrameSpec spec;
     spec.vlan = true;
     spec.l4 = 17;
@@ -38,8 +36,7 @@ TEST_CASE("layout of 802.1Q-tagged IPv4/UDP")
     CHECK(layout.Layer4HeaderLength == 8);
 }
 
-TEST_CASE("layout of IPv6/TCP and IPv6/UDP")
-{
+TEST_CASE("layout of IPv6/TCP and IPv6/UDP") {
     FrameSpec spec;
     spec.ip_version = 6;
     auto layout = parse_frame_layout(ostest::build_frame(spec));
@@ -54,8 +51,7 @@ TEST_CASE("layout of IPv6/TCP and IPv6/UDP")
     CHECK(layout.Layer4Type == NetPacketLayer4TypeUdp);
 }
 
-TEST_CASE("layout of frames that are not IP, or are truncated, stays unspecified")
-{
+TEST_CASE("layout of frames that are not IP, or are truncated, stays unspecified") {
     FrameSpec spec;
     spec.ip_version = 0;
     auto layout = parse_frame_layout(ostest::build_frame(spec));

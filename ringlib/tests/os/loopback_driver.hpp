@@ -61,8 +61,7 @@ struct LoopbackHardware {
     std::uint64_t interrupts = 0;
 
     /// One hardware step between OS polls: transmit, receive, then raise armed interrupts.
-    void step()
-    {
+    void step() {
         if (faults.hardware_hangs) {
             return;
         }
@@ -81,8 +80,7 @@ struct LoopbackHardware {
     }
 
 private:
-    void transmit()
-    {
+    void transmit() {
         std::vector<std::uint8_t> frame;
         while (!tx_descriptors.empty()) {
             TxDescriptor const descriptor = tx_descriptors.front();
@@ -101,8 +99,7 @@ private:
         }
     }
 
-    void receive()
-    {
+    void receive() {
         while (!wire.empty()) {
             std::vector<std::uint8_t> const& frame = wire.front();
             std::size_t buffers_needed = 0;
@@ -149,11 +146,14 @@ struct LoopbackRxQueueContext {
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(LoopbackRxQueueContext, GetLoopbackRxQueueContext);
 
 /// The adapter handle the OS passes to the create callbacks is the loopback hardware.
-inline NETADAPTER loopback_adapter(LoopbackHardware& hardware) { return reinterpret_cast<NETADAPTER>(&hardware); }
-inline LoopbackHardware* loopback_hardware(NETADAPTER adapter) { return reinterpret_cast<LoopbackHardware*>(adapter); }
+inline NETADAPTER loopback_adapter(LoopbackHardware& hardware) {
+    return reinterpret_cast<NETADAPTER>(&hardware);
+}
+inline LoopbackHardware* loopback_hardware(NETADAPTER adapter) {
+    return reinterpret_cast<LoopbackHardware*>(adapter);
+}
 
-inline void LoopbackTxPostPackets(LoopbackTxQueueContext* tx)
-{
+inline void LoopbackTxPostPackets(LoopbackTxQueueContext* tx) {
     NET_RING* const fragment_ring = NetRingCollectionGetFragmentRing(tx->rings);
     NET_RING_PACKET_ITERATOR packets = NetRingGetPostPackets(tx->rings);
     while (NetPacketIteratorHasAny(&packets)) {
@@ -169,8 +169,7 @@ inline void LoopbackTxPostPackets(LoopbackTxQueueContext* tx)
                 tx->hardware->tx_descriptors.push_back(
                     {NetExtensionGetFragmentLogicalAddress(&tx->logical_address, index)->LogicalAddress +
                          fragment->Offset,
-                     static_cast<std::uint32_t>(fragment->ValidLength), !NetFragmentIteratorHasAny(&fragments),
-                     false});
+                     static_cast<std::uint32_t>(fragment->ValidLength), !NetFragmentIteratorHasAny(&fragments), false});
             }
             fragment_ring->NextIndex = NetFragmentIteratorGetIndex(&fragments);
         }
@@ -179,8 +178,7 @@ inline void LoopbackTxPostPackets(LoopbackTxQueueContext* tx)
     NetPacketIteratorSet(&packets);
 }
 
-inline void LoopbackTxCompletePackets(LoopbackTxQueueContext* tx)
-{
+inline void LoopbackTxCompletePackets(LoopbackTxQueueContext* tx) {
     NET_RING* const fragment_ring = NetRingCollectionGetFragmentRing(tx->rings);
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx->rings);
     while (NetPacketIteratorHasAny(&packets) && tx->hardware->tx_packets_done != 0) {
@@ -196,24 +194,23 @@ inline void LoopbackTxCompletePackets(LoopbackTxQueueContext* tx)
     NetPacketIteratorSet(&packets);
 }
 
-inline void LoopbackEvtTxAdvance(NETPACKETQUEUE queue)
-{
+inline void LoopbackEvtTxAdvance(NETPACKETQUEUE queue) {
     LoopbackTxQueueContext* tx = GetLoopbackTxQueueContext(queue);
     LoopbackTxPostPackets(tx);
     LoopbackTxCompletePackets(tx);
 }
 
-inline void LoopbackEvtTxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
-{
+inline void LoopbackEvtTxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled) {
     GetLoopbackTxQueueContext(queue)->hardware->tx_interrupt_armed = enabled != FALSE;
 }
 
 // TX cancel has nothing to do: the hardware finishes what was posted and the OS keeps calling
 // EvtAdvance until every packet is back.
-inline void LoopbackEvtTxCancel(NETPACKETQUEUE queue) { UNREFERENCED_PARAMETER(queue); }
+inline void LoopbackEvtTxCancel(NETPACKETQUEUE queue) {
+    UNREFERENCED_PARAMETER(queue);
+}
 
-inline NTSTATUS LoopbackEvtCreateTxQueue(NETADAPTER adapter, NETTXQUEUE_INIT* init)
-{
+inline NTSTATUS LoopbackEvtCreateTxQueue(NETADAPTER adapter, NETTXQUEUE_INIT* init) {
     NET_PACKET_QUEUE_CONFIG config;
     NET_PACKET_QUEUE_CONFIG_INIT(&config, LoopbackEvtTxAdvance, LoopbackEvtTxSetNotificationEnabled,
                                  LoopbackEvtTxCancel);
@@ -235,8 +232,7 @@ inline NTSTATUS LoopbackEvtCreateTxQueue(NETADAPTER adapter, NETTXQUEUE_INIT* in
     return tx->logical_address.Enabled ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
 }
 
-inline void LoopbackRxPostBuffers(LoopbackRxQueueContext* rx)
-{
+inline void LoopbackRxPostBuffers(LoopbackRxQueueContext* rx) {
     NET_RING_FRAGMENT_ITERATOR fragments = NetRingGetPostFragments(rx->rings);
     while (NetFragmentIteratorHasAny(&fragments)) {
         NET_FRAGMENT const* fragment = NetFragmentIteratorGetFragment(&fragments);
@@ -249,8 +245,7 @@ inline void LoopbackRxPostBuffers(LoopbackRxQueueContext* rx)
     NetFragmentIteratorSet(&fragments);
 }
 
-inline void LoopbackRxIndicateReceives(LoopbackRxQueueContext* rx)
-{
+inline void LoopbackRxIndicateReceives(LoopbackRxQueueContext* rx) {
     NET_RING_PACKET_ITERATOR packets = NetRingGetAllPackets(rx->rings);
     NET_RING_FRAGMENT_ITERATOR fragments = NetRingGetDrainFragments(rx->rings);
     auto& completions = rx->hardware->rx_completions;
@@ -287,22 +282,19 @@ inline void LoopbackRxIndicateReceives(LoopbackRxQueueContext* rx)
     NetFragmentIteratorSet(&fragments);
 }
 
-inline void LoopbackEvtRxAdvance(NETPACKETQUEUE queue)
-{
+inline void LoopbackEvtRxAdvance(NETPACKETQUEUE queue) {
     LoopbackRxQueueContext* rx = GetLoopbackRxQueueContext(queue);
     LoopbackRxPostBuffers(rx);
     LoopbackRxIndicateReceives(rx);
 }
 
-inline void LoopbackEvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled)
-{
+inline void LoopbackEvtRxSetNotificationEnabled(NETPACKETQUEUE queue, BOOLEAN enabled) {
     GetLoopbackRxQueueContext(queue)->hardware->rx_interrupt_armed = enabled != FALSE;
 }
 
 // RX cancel: stop the hardware receiving into our buffers, then hand everything back, every
 // packet marked Ignore (docs/netring.md §6: otherwise the queue can never be deleted).
-inline void LoopbackEvtRxCancel(NETPACKETQUEUE queue)
-{
+inline void LoopbackEvtRxCancel(NETPACKETQUEUE queue) {
     LoopbackRxQueueContext* rx = GetLoopbackRxQueueContext(queue);
     if (rx->hardware->faults.rx_cancel_does_nothing) {
         return;
@@ -320,8 +312,7 @@ inline void LoopbackEvtRxCancel(NETPACKETQUEUE queue)
     NetFragmentIteratorSet(&fragments);
 }
 
-inline NTSTATUS LoopbackEvtCreateRxQueue(NETADAPTER adapter, NETRXQUEUE_INIT* init)
-{
+inline NTSTATUS LoopbackEvtCreateRxQueue(NETADAPTER adapter, NETRXQUEUE_INIT* init) {
     NET_PACKET_QUEUE_CONFIG config;
     NET_PACKET_QUEUE_CONFIG_INIT(&config, LoopbackEvtRxAdvance, LoopbackEvtRxSetNotificationEnabled,
                                  LoopbackEvtRxCancel);

@@ -19,22 +19,19 @@ struct RingSizes {
     std::uint32_t tx_packets, tx_fragments, rx_packets, rx_fragments;
 };
 
-std::uint32_t seed_for_this_run()
-{
+std::uint32_t seed_for_this_run() {
     std::uint32_t const catch_seed = Catch::rngSeed();
     return catch_seed != 0 ? catch_seed : 20240611u;
 }
 
 /// Buffers large enough that even a 2-element fragment ring (1 usable slot) carries a jumbo frame.
-std::uint32_t buffer_bytes_for(std::uint32_t fragment_ring_size)
-{
+std::uint32_t buffer_bytes_for(std::uint32_t fragment_ring_size) {
     return fragment_ring_size <= 8 ? 9216 : 2048;
 }
 
 }  // namespace
 
-TEST_CASE("loopback: frames out == frames in byte-exact and in order under the verifier")
-{
+TEST_CASE("loopback: frames out == frames in byte-exact and in order under the verifier") {
     auto const sizes = GENERATE(RingSizes{2, 2, 2, 2}, RingSizes{2, 4096, 4096, 2}, RingSizes{4096, 2, 2, 4096},
                                 RingSizes{8, 64, 16, 32}, RingSizes{64, 8, 32, 16}, RingSizes{256, 1024, 512, 4096},
                                 RingSizes{4096, 4096, 4096, 4096});
@@ -111,8 +108,7 @@ TEST_CASE("loopback: frames out == frames in byte-exact and in order under the v
     CHECK(tx->state() == QueueState::Stopped);
 }
 
-TEST_CASE("loopback: stopping TX with frames in flight drains them through the hardware")
-{
+TEST_CASE("loopback: stopping TX with frames in flight drains them through the hardware") {
     ostest::HostMemory memory;
     loopback::LoopbackHardware hardware(memory.arena);
     auto tx = TxQueue::create(TxQueueConfig{}, memory.arena, loopback::loopback_adapter(hardware),
@@ -134,8 +130,7 @@ TEST_CASE("loopback: stopping TX with frames in flight drains them through the h
     CHECK(hardware.wire.size() == 10);
 }
 
-TEST_CASE("loopback: idle queues sleep and the hardware interrupt wakes RX")
-{
+TEST_CASE("loopback: idle queues sleep and the hardware interrupt wakes RX") {
     ostest::HostMemory memory;
     loopback::LoopbackHardware hardware(memory.arena);
     auto tx = TxQueue::create(TxQueueConfig{}, memory.arena, loopback::loopback_adapter(hardware),

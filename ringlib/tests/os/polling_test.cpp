@@ -8,8 +8,7 @@
 using namespace ringlib::os;
 using Log = std::vector<std::string>;
 
-TEST_CASE("an idle queue arms, polls once more, then sleeps without calling the driver")
-{
+TEST_CASE("an idle queue arms, polls once more, then sleeps without calling the driver") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -25,8 +24,7 @@ TEST_CASE("an idle queue arms, polls once more, then sleeps without calling the 
     CHECK(tx->callbacks().advance == 2);
 }
 
-TEST_CASE("NotifyMore wakes a sleeping queue: disarm, then poll")
-{
+TEST_CASE("NotifyMore wakes a sleeping queue: disarm, then poll") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -45,8 +43,7 @@ TEST_CASE("NotifyMore wakes a sleeping queue: disarm, then poll")
     CHECK(driver.log == Log{"Notify(FALSE)", "Advance", "Notify(TRUE)"});
 }
 
-TEST_CASE("NotifyMore while polling is a counted no-op")
-{
+TEST_CASE("NotifyMore while polling is a counted no-op") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -58,8 +55,7 @@ TEST_CASE("NotifyMore while polling is a counted no-op")
     CHECK(tx->state() == QueueState::Polling);
 }
 
-TEST_CASE("work found by the extra poll disarms and keeps polling")
-{
+TEST_CASE("work found by the extra poll disarms and keeps polling") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -67,7 +63,7 @@ TEST_CASE("work found by the extra poll disarms and keeps polling")
     tx->submit(ostest::pattern_frame(60, 1));
     CHECK(tx->poll() == QueueState::Polling);  // handed a frame over: progress
     CHECK(tx->poll() == QueueState::Armed);    // nothing moved
-    driver.advance = [&](NETPACKETQUEUE) {      // "hardware" completed meanwhile
+    driver.advance = [&](NETPACKETQUEUE) {     // "hardware" completed meanwhile
         NetRingCollectionGetPacketRing(driver.rings)->BeginIndex = 1;
         NetRingCollectionGetFragmentRing(driver.rings)->BeginIndex = 1;
         driver.advance = [](NETPACKETQUEUE) {};
@@ -77,8 +73,7 @@ TEST_CASE("work found by the extra poll disarms and keeps polling")
     CHECK(tx->frames_completed() == 1);
 }
 
-TEST_CASE("a NotifyMore from inside SetNotificationEnabled(TRUE) is honoured on the next poll")
-{
+TEST_CASE("a NotifyMore from inside SetNotificationEnabled(TRUE) is honoured on the next poll") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto rx = ostest::make_rx(driver, memory.arena);
@@ -94,8 +89,7 @@ TEST_CASE("a NotifyMore from inside SetNotificationEnabled(TRUE) is honoured on 
     CHECK(driver.log == Log{"Notify(FALSE)", "Advance", "Notify(TRUE)"});
 }
 
-TEST_CASE("new TX frames wake a sleeping queue without a driver notification")
-{
+TEST_CASE("new TX frames wake a sleeping queue without a driver notification") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);

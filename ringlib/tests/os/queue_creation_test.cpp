@@ -9,8 +9,7 @@ using namespace ringlib::os;
 
 namespace {
 
-NET_EXTENSION query(NETPACKETQUEUE queue, bool tx, PCWSTR name, ULONG version, NET_EXTENSION_TYPE type)
-{
+NET_EXTENSION query(NETPACKETQUEUE queue, bool tx, PCWSTR name, ULONG version, NET_EXTENSION_TYPE type) {
     NET_EXTENSION_QUERY q;
     NET_EXTENSION_QUERY_INIT(&q, name, version, type);
     NET_EXTENSION extension;
@@ -24,8 +23,7 @@ NET_EXTENSION query(NETPACKETQUEUE queue, bool tx, PCWSTR name, ULONG version, N
 
 }  // namespace
 
-TEST_CASE("a TX queue is created through the driver's create callback with zeroed context")
-{
+TEST_CASE("a TX queue is created through the driver's create callback with zeroed context") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -57,8 +55,7 @@ TEST_CASE("a TX queue is created through the driver's create callback with zeroe
     }
 }
 
-TEST_CASE("the queue id reaches the driver through the init")
-{
+TEST_CASE("the queue id reaches the driver through the init") {
     ostest::HostMemory memory;
     static ULONG seen_id;
     seen_id = 0;
@@ -73,8 +70,7 @@ TEST_CASE("the queue id reaches the driver through the init")
     CHECK(seen_id == 7);
 }
 
-TEST_CASE("TX rings lay out checksum, LSO, 802.1Q and VA/LA extensions inline and aligned")
-{
+TEST_CASE("TX rings lay out checksum, LSO, 802.1Q and VA/LA extensions inline and aligned") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -116,8 +112,7 @@ TEST_CASE("TX rings lay out checksum, LSO, 802.1Q and VA/LA extensions inline an
     CHECK(query(q, true, NET_PACKET_EXTENSION_LSO_NAME, 1, NetExtensionTypeFragment).Enabled == FALSE);
 }
 
-TEST_CASE("RX rings register checksum, hash, 802.1Q and VA/LA; unregistered ones are disabled")
-{
+TEST_CASE("RX rings register checksum, hash, 802.1Q and VA/LA; unregistered ones are disabled") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     RxQueueConfig config;
@@ -137,8 +132,7 @@ TEST_CASE("RX rings register checksum, hash, 802.1Q and VA/LA; unregistered ones
     CHECK(query(q, false, NET_FRAGMENT_EXTENSION_VIRTUAL_ADDRESS_NAME, 1, NetExtensionTypeFragment).Enabled == TRUE);
 }
 
-TEST_CASE("ring sizes are validated: powers of two 2..65536, chosen independently")
-{
+TEST_CASE("ring sizes are validated: powers of two 2..65536, chosen independently") {
     ostest::HostMemory memory(256u << 20);
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -154,8 +148,7 @@ TEST_CASE("ring sizes are validated: powers of two 2..65536, chosen independentl
     CHECK_THROWS_WITH(ostest::make_tx(driver, memory.arena, config), Catch::Contains("2..65536"));
 }
 
-TEST_CASE("queue creation reports a failing or absent NetTxQueueCreate")
-{
+TEST_CASE("queue creation reports a failing or absent NetTxQueueCreate") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     driver.create_status = STATUS_INSUFFICIENT_RESOURCES;
@@ -165,8 +158,7 @@ TEST_CASE("queue creation reports a failing or absent NetTxQueueCreate")
     CHECK_THROWS_WITH(ostest::make_tx(driver, memory.arena), Catch::Contains("without calling NetTxQueueCreate"));
 }
 
-TEST_CASE("queue buffers come from the arena and go back to it")
-{
+TEST_CASE("queue buffers come from the arena and go back to it") {
     ostest::HostMemory memory(1 << 20);
     std::size_t const free_before = memory.arena.free_bytes();
     {

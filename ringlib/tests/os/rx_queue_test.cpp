@@ -9,8 +9,7 @@ using namespace ringlib::os;
 
 namespace {
 
-NET_EXTENSION rx_extension(NETPACKETQUEUE q, PCWSTR name, NET_EXTENSION_TYPE type)
-{
+NET_EXTENSION rx_extension(NETPACKETQUEUE q, PCWSTR name, NET_EXTENSION_TYPE type) {
     NET_EXTENSION_QUERY query;
     NET_EXTENSION_QUERY_INIT(&query, name, 1, type);
     NET_EXTENSION extension;
@@ -18,8 +17,7 @@ NET_EXTENSION rx_extension(NETPACKETQUEUE q, PCWSTR name, NET_EXTENSION_TYPE typ
     return extension;
 }
 
-RxQueueConfig small_rx()
-{
+RxQueueConfig small_rx() {
     RxQueueConfig config;
     config.packet_ring_size = 8;
     config.fragment_ring_size = 16;
@@ -31,8 +29,7 @@ RxQueueConfig small_rx()
 
 }  // namespace
 
-TEST_CASE("RX provisions empty fragments and packet slots up to one short of the lag index")
-{
+TEST_CASE("RX provisions empty fragments and packet slots up to one short of the lag index") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto rx = ostest::make_rx(driver, memory.arena, small_rx());
@@ -56,8 +53,7 @@ TEST_CASE("RX provisions empty fragments and packet slots up to one short of the
     CHECK(rx->poll() == QueueState::Armed);
 }
 
-TEST_CASE("RX delivers returned packets with their bytes, layout, checksum and hash; recycles the rest")
-{
+TEST_CASE("RX delivers returned packets with their bytes, layout, checksum and hash; recycles the rest") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto rx = ostest::make_rx(driver, memory.arena, small_rx());
@@ -76,9 +72,9 @@ TEST_CASE("RX delivers returned packets with their bytes, layout, checksum and h
         for (UINT32 i = 0; i < 2; ++i) {
             NET_FRAGMENT* f = NetRingGetFragmentAtIndex(fragments, i);
             std::size_t const n = std::min<std::size_t>(f->Capacity - f->Offset, received.size() - written);
-            std::memcpy(static_cast<unsigned char*>(NetExtensionGetFragmentVirtualAddress(&va, i)->VirtualAddress) +
-                            f->Offset,
-                        received.data() + written, n);
+            std::memcpy(
+                static_cast<unsigned char*>(NetExtensionGetFragmentVirtualAddress(&va, i)->VirtualAddress) + f->Offset,
+                received.data() + written, n);
             f->ValidLength = n;
             f->Offset = f->Offset;
             written += n;
@@ -89,8 +85,8 @@ TEST_CASE("RX delivers returned packets with their bytes, layout, checksum and h
         p->Layout = NET_PACKET_LAYOUT{};
         p->Layout.Layer2Type = NetPacketLayer2TypeEthernet;
         p->Layout.Layer2HeaderLength = 14;
-        *NetExtensionGetPacketChecksum(&checksum, 0) = NET_PACKET_CHECKSUM{0, NetPacketRxChecksumEvaluationValid,
-                                                                           NetPacketRxChecksumEvaluationInvalid};
+        *NetExtensionGetPacketChecksum(&checksum, 0) =
+            NET_PACKET_CHECKSUM{0, NetPacketRxChecksumEvaluationValid, NetPacketRxChecksumEvaluationInvalid};
         *NetExtensionGetPacketHash(&hash, 0) = NET_PACKET_HASH{0xdeadbeef, NetPacketHashProtocolTypeIPv4};
         *NetExtensionGetPacketIeee8021Q(&vlan, 0) = NET_PACKET_IEEE8021Q{};
         packets->BeginIndex = 1;
@@ -119,8 +115,7 @@ TEST_CASE("RX delivers returned packets with their bytes, layout, checksum and h
     CHECK(NetRingGetFragmentAtIndex(rx->fragment_ring(), 2)->Capacity == 1024);
 }
 
-TEST_CASE("RX configuration is validated against the NET_FRAGMENT bit widths")
-{
+TEST_CASE("RX configuration is validated against the NET_FRAGMENT bit widths") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     RxQueueConfig config = small_rx();

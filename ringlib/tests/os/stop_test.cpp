@@ -12,8 +12,7 @@ using Log = std::vector<std::string>;
 namespace {
 
 /// A TX driver "hardware" that completes one packet (with its fragments) per Advance.
-void complete_one_per_advance(ostest::ScriptedDriver& driver)
-{
+void complete_one_per_advance(ostest::ScriptedDriver& driver) {
     driver.advance = [&driver](NETPACKETQUEUE) {
         NET_RING* packets = NetRingCollectionGetPacketRing(driver.rings);
         NET_RING* fragments = NetRingCollectionGetFragmentRing(driver.rings);
@@ -26,8 +25,7 @@ void complete_one_per_advance(ostest::ScriptedDriver& driver)
 
 }  // namespace
 
-TEST_CASE("TX stop: Cancel, then Advance until every packet is back, then Stop; unsent frames are cancelled")
-{
+TEST_CASE("TX stop: Cancel, then Advance until every packet is back, then Stop; unsent frames are cancelled") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -53,8 +51,7 @@ TEST_CASE("TX stop: Cancel, then Advance until every packet is back, then Stop; 
     CHECK_THROWS_AS(tx->poll(), QueueStateError);
 }
 
-TEST_CASE("stopping an armed queue disarms before Cancel")
-{
+TEST_CASE("stopping an armed queue disarms before Cancel") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -66,8 +63,7 @@ TEST_CASE("stopping an armed queue disarms before Cancel")
     CHECK(driver.log == Log{"Notify(FALSE)", "Cancel", "Stop"});
 }
 
-TEST_CASE("a TX driver that never returns its packets fails the stop with both rings named")
-{
+TEST_CASE("a TX driver that never returns its packets fails the stop with both rings named") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -87,15 +83,14 @@ TEST_CASE("a TX driver that never returns its packets fails the stop with both r
     CHECK(tx->callbacks().advance == 6);
 }
 
-TEST_CASE("RX stop: the driver's Cancel returns everything as Ignore packets")
-{
+TEST_CASE("RX stop: the driver's Cancel returns everything as Ignore packets") {
     ostest::HostMemory memory;
     loopback::LoopbackHardware hardware(memory.arena);
     RxQueueConfig config;
     config.packet_ring_size = 8;
     config.fragment_ring_size = 32;
-    auto rx = RxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware),
-                              loopback::LoopbackEvtCreateRxQueue);
+    auto rx =
+        RxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware), loopback::LoopbackEvtCreateRxQueue);
     rx->start();
     rx->poll();
     CHECK(rx->stop() == QueueState::Stopped);
@@ -105,8 +100,7 @@ TEST_CASE("RX stop: the driver's Cancel returns everything as Ignore packets")
     CHECK(rx->fragment_ring()->OSReserved0 == 31);
 }
 
-TEST_CASE("RX stop may take a few Advances after Cancel")
-{
+TEST_CASE("RX stop may take a few Advances after Cancel") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto rx = ostest::make_rx(driver, memory.arena);
@@ -133,8 +127,7 @@ TEST_CASE("RX stop may take a few Advances after Cancel")
     CHECK(driver.log.back() == "Stop");
 }
 
-TEST_CASE("an RX driver whose Cancel returns nothing fails the stop instead of hanging")
-{
+TEST_CASE("an RX driver whose Cancel returns nothing fails the stop instead of hanging") {
     ostest::HostMemory memory;
     loopback::LoopbackHardware hardware(memory.arena);
     hardware.faults.rx_cancel_does_nothing = true;
@@ -142,8 +135,8 @@ TEST_CASE("an RX driver whose Cancel returns nothing fails the stop instead of h
     config.packet_ring_size = 8;
     config.fragment_ring_size = 16;
     config.options.stop_poll_limit = 20;
-    auto rx = RxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware),
-                              loopback::LoopbackEvtCreateRxQueue);
+    auto rx =
+        RxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware), loopback::LoopbackEvtCreateRxQueue);
     rx->start();
     rx->poll();
     rx->stop();
@@ -157,20 +150,20 @@ TEST_CASE("an RX driver whose Cancel returns nothing fails the stop instead of h
             }
         }(),
         Catch::Contains("rx0: stop did not complete") && Catch::Contains("still owns 7 packets and 15 fragments") &&
-            Catch::Contains("packet ring Begin=0 Next=0 End=7") && Catch::Contains("fragment ring Begin=0 Next=15 End=15"));
+            Catch::Contains("packet ring Begin=0 Next=0 End=7") &&
+            Catch::Contains("fragment ring Begin=0 Next=15 End=15"));
     CHECK(polls == 20);
 }
 
-TEST_CASE("a TX driver that returns packets but never fragments is diagnosed as a stall")
-{
+TEST_CASE("a TX driver that returns packets but never fragments is diagnosed as a stall") {
     ostest::HostMemory memory;
     loopback::LoopbackHardware hardware(memory.arena);
     hardware.faults.tx_forgets_fragment_begin = true;
     TxQueueConfig config;
     config.packet_ring_size = 64;
     config.fragment_ring_size = 8;
-    auto tx = TxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware),
-                              loopback::LoopbackEvtCreateTxQueue);
+    auto tx =
+        TxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware), loopback::LoopbackEvtCreateTxQueue);
     tx->start();
     for (int i = 0; i < 20; ++i) tx->submit(ostest::pattern_frame(100, i));
     int polls = 0;
@@ -193,14 +186,13 @@ TEST_CASE("a TX driver that returns packets but never fragments is diagnosed as 
     CHECK(tx->frames_completed() == 7);
 }
 
-TEST_CASE("the same driver without the bug sends everything through a small fragment ring")
-{
+TEST_CASE("the same driver without the bug sends everything through a small fragment ring") {
     ostest::HostMemory memory;
     loopback::LoopbackHardware hardware(memory.arena);
     TxQueueConfig config;
     config.fragment_ring_size = 8;
-    auto tx = TxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware),
-                              loopback::LoopbackEvtCreateTxQueue);
+    auto tx =
+        TxQueue::create(config, memory.arena, loopback::loopback_adapter(hardware), loopback::LoopbackEvtCreateTxQueue);
     tx->start();
     for (int i = 0; i < 20; ++i) tx->submit(ostest::pattern_frame(100, i));
     for (int polls = 0; polls < 200 && tx->frames_completed() < 20; ++polls) {

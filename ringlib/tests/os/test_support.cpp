@@ -3,15 +3,13 @@
 namespace ostest {
 
 namespace {
-void put16(std::vector<std::uint8_t>& f, std::uint16_t v)
-{
+void put16(std::vector<std::uint8_t>& f, std::uint16_t v) {
     f.push_back(static_cast<std::uint8_t>(v >> 8));
     f.push_back(static_cast<std::uint8_t>(v));
 }
 }  // namespace
 
-std::vector<std::uint8_t> build_frame(FrameSpec const& spec)
-{
+std::vector<std::uint8_t> build_frame(FrameSpec const& spec) {
     std::vector<std::uint8_t> f(12, 0x11);  // destination + source MAC
     if (spec.vlan) {
         put16(f, 0x8100);
@@ -52,8 +50,7 @@ std::vector<std::uint8_t> build_frame(FrameSpec const& spec)
     return f;
 }
 
-std::vector<std::uint8_t> pattern_frame(std::size_t size_bytes, std::uint32_t tag)
-{
+std::vector<std::uint8_t> pattern_frame(std::size_t size_bytes, std::uint32_t tag) {
     std::vector<std::uint8_t> frame(size_bytes);
     std::uint32_t x = tag * 2654435761u + 1;
     for (auto& byte : frame) {

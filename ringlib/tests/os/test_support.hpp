@@ -18,10 +18,9 @@ namespace ostest {
 struct HostMemory {
     explicit HostMemory(std::size_t size_bytes = 64u << 20)
         : storage(size_bytes + 4096),
-          base(reinterpret_cast<unsigned char*>((reinterpret_cast<std::uintptr_t>(storage.data()) + 4095) & ~std::uintptr_t{4095})),
-          arena(base, 0x8000'0000ull, size_bytes)
-    {
-    }
+          base(reinterpret_cast<unsigned char*>((reinterpret_cast<std::uintptr_t>(storage.data()) + 4095) &
+                                                ~std::uintptr_t{4095})),
+          arena(base, 0x8000'0000ull, size_bytes) {}
     std::vector<unsigned char> storage;
     unsigned char* base;
     ringlib::DmaArena arena;
@@ -45,29 +44,31 @@ struct ScriptedContext {
 };
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(ScriptedContext, GetScriptedContext);
 
-inline ScriptedDriver& driver_of(NETPACKETQUEUE queue) { return *GetScriptedContext(queue)->driver; }
+inline ScriptedDriver& driver_of(NETPACKETQUEUE queue) {
+    return *GetScriptedContext(queue)->driver;
+}
 
-inline void ScriptedAdvance(NETPACKETQUEUE q)
-{
+inline void ScriptedAdvance(NETPACKETQUEUE q) {
     driver_of(q).log.push_back("Advance");
     driver_of(q).advance(q);
 }
-inline void ScriptedCancel(NETPACKETQUEUE q)
-{
+inline void ScriptedCancel(NETPACKETQUEUE q) {
     driver_of(q).log.push_back("Cancel");
     driver_of(q).cancel(q);
 }
-inline void ScriptedSetNotification(NETPACKETQUEUE q, BOOLEAN enabled)
-{
+inline void ScriptedSetNotification(NETPACKETQUEUE q, BOOLEAN enabled) {
     driver_of(q).log.push_back(enabled ? "Notify(TRUE)" : "Notify(FALSE)");
     driver_of(q).set_notification(q, enabled);
 }
-inline void ScriptedStart(NETPACKETQUEUE q) { driver_of(q).log.push_back("Start"); }
-inline void ScriptedStop(NETPACKETQUEUE q) { driver_of(q).log.push_back("Stop"); }
+inline void ScriptedStart(NETPACKETQUEUE q) {
+    driver_of(q).log.push_back("Start");
+}
+inline void ScriptedStop(NETPACKETQUEUE q) {
+    driver_of(q).log.push_back("Stop");
+}
 
 template <typename Init, typename CreateFn, typename RingsFn>
-NTSTATUS scripted_create(NETADAPTER adapter, Init* init, CreateFn create, RingsFn get_rings)
-{
+NTSTATUS scripted_create(NETADAPTER adapter, Init* init, CreateFn create, RingsFn get_rings) {
     auto* driver = reinterpret_cast<ScriptedDriver*>(adapter);
     if (!driver->call_create) {
         return driver->create_status;
@@ -89,23 +90,19 @@ NTSTATUS scripted_create(NETADAPTER adapter, Init* init, CreateFn create, RingsF
     return driver->create_status;
 }
 
-inline NTSTATUS ScriptedCreateTx(NETADAPTER adapter, NETTXQUEUE_INIT* init)
-{
+inline NTSTATUS ScriptedCreateTx(NETADAPTER adapter, NETTXQUEUE_INIT* init) {
     return scripted_create(adapter, init, NetTxQueueCreate, NetTxQueueGetRingCollection);
 }
-inline NTSTATUS ScriptedCreateRx(NETADAPTER adapter, NETRXQUEUE_INIT* init)
-{
+inline NTSTATUS ScriptedCreateRx(NETADAPTER adapter, NETRXQUEUE_INIT* init) {
     return scripted_create(adapter, init, NetRxQueueCreate, NetRxQueueGetRingCollection);
 }
 
 inline std::unique_ptr<ringlib::os::TxQueue> make_tx(ScriptedDriver& driver, ringlib::DmaArena& arena,
-                                                     ringlib::os::TxQueueConfig const& config = {})
-{
+                                                     ringlib::os::TxQueueConfig const& config = {}) {
     return ringlib::os::TxQueue::create(config, arena, reinterpret_cast<NETADAPTER>(&driver), ScriptedCreateTx);
 }
 inline std::unique_ptr<ringlib::os::RxQueue> make_rx(ScriptedDriver& driver, ringlib::DmaArena& arena,
-                                                     ringlib::os::RxQueueConfig const& config = {})
-{
+                                                     ringlib::os::RxQueueConfig const& config = {}) {
     return ringlib::os::RxQueue::create(config, arena, reinterpret_cast<NETADAPTER>(&driver), ScriptedCreateRx);
 }
 
@@ -113,9 +110,9 @@ inline std::unique_ptr<ringlib::os::RxQueue> make_rx(ScriptedDriver& driver, rin
 
 struct FrameSpec {
     bool vlan = false;
-    int ip_version = 4;           // 4, 6 or 0 (no IP: ethertype 0x88b5)
+    int ip_version = 4;                  // 4, 6 or 0 (no IP: ethertype 0x88b5)
     std::size_t ipv4_options_bytes = 0;  // multiple of 4
-    int l4 = 6;                   // 6 TCP, 17 UDP, other: no transport header parsed
+    int l4 = 6;                          // 6 TCP, 17 UDP, other: no transport header parsed
     std::size_t tcp_options_bytes = 0;   // multiple of 4
     std::size_t payload_bytes = 18;
 };

@@ -9,15 +9,13 @@ using namespace ringlib::os;
 
 namespace {
 
-std::vector<std::uint8_t> fragment_bytes(TxQueue const& tx, UINT32 index)
-{
+std::vector<std::uint8_t> fragment_bytes(TxQueue const& tx, UINT32 index) {
     NET_FRAGMENT const* f = NetRingGetFragmentAtIndex(tx.fragment_ring(), index);
     auto const* data = static_cast<std::uint8_t const*>(tx.fragment_buffer(index).virtual_address) + f->Offset;
     return {data, data + f->ValidLength};
 }
 
-NET_EXTENSION tx_extension(NETPACKETQUEUE q, PCWSTR name, NET_EXTENSION_TYPE type)
-{
+NET_EXTENSION tx_extension(NETPACKETQUEUE q, PCWSTR name, NET_EXTENSION_TYPE type) {
     NET_EXTENSION_QUERY query;
     NET_EXTENSION_QUERY_INIT(&query, name, 1, type);
     NET_EXTENSION extension;
@@ -25,8 +23,7 @@ NET_EXTENSION tx_extension(NETPACKETQUEUE q, PCWSTR name, NET_EXTENSION_TYPE typ
     return extension;
 }
 
-bool all_zero(void const* p, std::size_t n)
-{
+bool all_zero(void const* p, std::size_t n) {
     auto const* bytes = static_cast<unsigned char const*>(p);
     for (std::size_t i = 0; i < n; ++i) {
         if (bytes[i] != 0) return false;
@@ -36,8 +33,7 @@ bool all_zero(void const* p, std::size_t n)
 
 }  // namespace
 
-TEST_CASE("TX splits a frame into fragments and fills layout, addresses and offload extensions")
-{
+TEST_CASE("TX splits a frame into fragments and fills layout, addresses and offload extensions") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -56,7 +52,8 @@ TEST_CASE("TX splits a frame into fragments and fills layout, addresses and offl
     metadata.lso_mss = 1448;
     metadata.priority_code_point = 5;
     metadata.vlan_id = 100;
-    metadata.ieee8021q_tagging = NetPacketTxIeee8021qActionFlagPriorityRequired | NetPacketTxIeee8021qActionFlagVlanRequired;
+    metadata.ieee8021q_tagging =
+        NetPacketTxIeee8021qActionFlagPriorityRequired | NetPacketTxIeee8021qActionFlagVlanRequired;
     tx->submit(frame, metadata);
     tx->poll();
 
@@ -83,7 +80,8 @@ TEST_CASE("TX splits a frame into fragments and fills layout, addresses and offl
         CHECK(f->Offset == 0);
         void* const virtual_address = NetExtensionGetFragmentVirtualAddress(&va, i)->VirtualAddress;
         CHECK(virtual_address == tx->fragment_buffer(i).virtual_address);
-        CHECK(memory.arena.to_virtual(NetExtensionGetFragmentLogicalAddress(&la, i)->LogicalAddress) == virtual_address);
+        CHECK(memory.arena.to_virtual(NetExtensionGetFragmentLogicalAddress(&la, i)->LogicalAddress) ==
+              virtual_address);
         auto const bytes = fragment_bytes(*tx, i);
         gathered.insert(gathered.end(), bytes.begin(), bytes.end());
     }
@@ -101,8 +99,7 @@ TEST_CASE("TX splits a frame into fragments and fills layout, addresses and offl
     CHECK(NetExtensionGetPacketIeee8021Q(&vlan, 0)->TxTagging == 3);
 }
 
-TEST_CASE("TX stores frame bytes through store_frame_bytes when set, one store per fragment")
-{
+TEST_CASE("TX stores frame bytes through store_frame_bytes when set, one store per fragment") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -135,8 +132,7 @@ TEST_CASE("TX stores frame bytes through store_frame_bytes when set, one store p
     CHECK(gathered == frame);
 }
 
-TEST_CASE("TX layouts for IPv4/IPv6 and TCP/UDP frames reach the packets")
-{
+TEST_CASE("TX layouts for IPv4/IPv6 and TCP/UDP frames reach the packets") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -159,13 +155,11 @@ TEST_CASE("TX layouts for IPv4/IPv6 and TCP/UDP frames reach the packets")
     CHECK(second->FragmentIndex == 1);
 }
 
-TEST_CASE("TX never hands the driver all N elements of either ring")
-{
+TEST_CASE("TX never hands the driver all N elements of either ring") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
-    SECTION("packet ring is the limit")
-    {
+    SECTION("packet ring is the limit") {
         config.packet_ring_size = 4;
         config.fragment_ring_size = 64;
         auto tx = ostest::make_tx(driver, memory.arena, config);
@@ -177,8 +171,7 @@ TEST_CASE("TX never hands the driver all N elements of either ring")
         CHECK(tx->frames_waiting() == 7);
         CHECK(tx->frames_in_flight() == 3);
     }
-    SECTION("fragment ring is the limit, and frames stay in order")
-    {
+    SECTION("fragment ring is the limit, and frames stay in order") {
         config.packet_ring_size = 64;
         config.fragment_ring_size = 8;
         config.fragment_buffer_bytes = 100;
@@ -195,8 +188,7 @@ TEST_CASE("TX never hands the driver all N elements of either ring")
     }
 }
 
-TEST_CASE("TX reclaims returned elements: completions in order, whole stride zeroed, OSReserved0 follows")
-{
+TEST_CASE("TX reclaims returned elements: completions in order, whole stride zeroed, OSReserved0 follows") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -238,8 +230,7 @@ TEST_CASE("TX reclaims returned elements: completions in order, whole stride zer
     (void)c;
 }
 
-TEST_CASE("TX frames that cannot be translated become Ignore packets with no fragments")
-{
+TEST_CASE("TX frames that cannot be translated become Ignore packets with no fragments") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;
@@ -255,8 +246,8 @@ TEST_CASE("TX frames that cannot be translated become Ignore packets with no fra
     tx->start();
     TxFrameMetadata forced;
     forced.force_ignore = true;
-    tx->submit({});                                // empty
-    tx->submit(ostest::pattern_frame(201, 1));     // 3 fragments > max 2
+    tx->submit({});                             // empty
+    tx->submit(ostest::pattern_frame(201, 1));  // 3 fragments > max 2
     tx->submit(ostest::pattern_frame(60, 2), forced);
     CHECK(tx->fragments_needed(201) == 0);
     CHECK(tx->fragments_needed(200) == 2);
@@ -266,8 +257,7 @@ TEST_CASE("TX frames that cannot be translated become Ignore packets with no fra
     for (auto const& completion : completions) CHECK(completion.status == TxCompletionStatus::Ignored);
 }
 
-TEST_CASE("TX Ignore packets carry the Ignore bit and FragmentCount 0 to the driver")
-{
+TEST_CASE("TX Ignore packets carry the Ignore bit and FragmentCount 0 to the driver") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -286,8 +276,7 @@ TEST_CASE("TX Ignore packets carry the Ignore bit and FragmentCount 0 to the dri
     CHECK(seen);
 }
 
-TEST_CASE("TX submit after stop is refused")
-{
+TEST_CASE("TX submit after stop is refused") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);

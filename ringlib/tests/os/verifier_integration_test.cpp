@@ -5,8 +5,7 @@
 
 using namespace ringlib::os;
 
-TEST_CASE("a driver that moves BeginIndex past EndIndex stops the run with a verifier violation")
-{
+TEST_CASE("a driver that moves BeginIndex past EndIndex stops the run with a verifier violation") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto tx = ostest::make_tx(driver, memory.arena);
@@ -17,8 +16,7 @@ TEST_CASE("a driver that moves BeginIndex past EndIndex stops the run with a ver
     CHECK(tx->verifier().checks_run() >= 1);
 }
 
-TEST_CASE("an RX driver that returns a packet it never filled in is reported")
-{
+TEST_CASE("an RX driver that returns a packet it never filled in is reported") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     auto rx = ostest::make_rx(driver, memory.arena);
@@ -27,8 +25,7 @@ TEST_CASE("an RX driver that returns a packet it never filled in is reported")
     CHECK_THROWS_WITH(rx->poll(), Catch::Contains("rx0"));
 }
 
-TEST_CASE("with the verifier off the same broken driver is not checked")
-{
+TEST_CASE("with the verifier off the same broken driver is not checked") {
     ostest::HostMemory memory;
     ostest::ScriptedDriver driver;
     TxQueueConfig config;

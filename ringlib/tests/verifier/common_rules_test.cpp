@@ -8,8 +8,7 @@ using namespace verifier_test;
 
 // ---- header ----
 
-TEST_CASE("header: a driver that writes EndIndex breaks the immutable ring header (0x32)")
-{
+TEST_CASE("header: a driver that writes EndIndex breaks the immutable ring header (0x32)") {
     Queue q(QueueKind::Tx);
     q.os_send(3);
     auto const v = expect_violation(
@@ -18,25 +17,21 @@ TEST_CASE("header: a driver that writes EndIndex breaks the immutable ring heade
     CHECK(v.after == "EndIndex=5");
 }
 
-TEST_CASE("header: every OS field before BeginIndex is immutable, on either ring (0x32)")
-{
+TEST_CASE("header: every OS field before BeginIndex is immutable, on either ring (0x32)") {
     Queue q(QueueKind::Rx);
     q.os_give_rx();
-    SECTION("ElementStride of the fragment ring")
-    {
+    SECTION("ElementStride of the fragment ring") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.fragments()->ElementStride = 8; }, FailureCode::InvalidRingImmutable, "fragment", 15);
         CHECK(v.before == "ElementStride=24");
         CHECK(v.after == "ElementStride=8");
     }
-    SECTION("the OS's lag index OSReserved0")
-    {
+    SECTION("the OS's lag index OSReserved0") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.packets()->OSReserved0 = 2; }, FailureCode::InvalidRingImmutable, "packet", 7);
         CHECK(v.after == "OSReserved0=2");
     }
-    SECTION("the pointer-sized reserved words")
-    {
+    SECTION("the pointer-sized reserved words") {
         auto const v = expect_violation(
             q,
             [](Queue& d) {
@@ -51,8 +46,7 @@ TEST_CASE("header: every OS field before BeginIndex is immutable, on either ring
 
 // ---- indices ----
 
-TEST_CASE("BeginIndex: moving it backward breaks the BeginIndex rule (0x3b)")
-{
+TEST_CASE("BeginIndex: moving it backward breaks the BeginIndex rule (0x3b)") {
     Queue q(QueueKind::Tx);
     q.os_send(4);
     q.advance([](Queue& d) { tx_post_and_complete(d, 2); });
@@ -63,26 +57,22 @@ TEST_CASE("BeginIndex: moving it backward breaks the BeginIndex rule (0x3b)")
     CHECK(v.after == "Begin=1 End=4");
 }
 
-TEST_CASE("BeginIndex: moving it past EndIndex breaks the BeginIndex rule (0x3b)")
-{
+TEST_CASE("BeginIndex: moving it past EndIndex breaks the BeginIndex rule (0x3b)") {
     Queue q(QueueKind::Tx);
     q.os_send(3);
-    SECTION("one past EndIndex")
-    {
+    SECTION("one past EndIndex") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.fragments()->BeginIndex = 4; }, FailureCode::InvalidRingBeginIndex, "fragment", 4);
         CHECK(v.before == "Begin=0 End=3");
         CHECK(v.after == "Begin=4 End=3");
     }
-    SECTION("an index that is not in the ring at all")
-    {
+    SECTION("an index that is not in the ring at all") {
         expect_violation(
             q, [](Queue& d) { d.packets()->BeginIndex = 8; }, FailureCode::InvalidRingBeginIndex, "packet", 8);
     }
 }
 
-TEST_CASE("NextIndex: a value outside the ring is a violation (ringlib's own code 0x1001)")
-{
+TEST_CASE("NextIndex: a value outside the ring is a violation (ringlib's own code 0x1001)") {
     Queue q(QueueKind::Rx);
     q.os_give_rx();
     auto const v = expect_violation(
@@ -92,12 +82,10 @@ TEST_CASE("NextIndex: a value outside the ring is a violation (ringlib's own cod
 
 // ---- OS-owned elements ----
 
-TEST_CASE("OS-owned elements: a driver that writes one breaks the framework-element rule (0x33)")
-{
+TEST_CASE("OS-owned elements: a driver that writes one breaks the framework-element rule (0x33)") {
     Queue q(QueueKind::Tx);
     q.os_send(2);  // driver owns packets [0, 2), fragments [0, 2)
-    SECTION("a core field of an OS-owned packet")
-    {
+    SECTION("a core field of an OS-owned packet") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.packet(5)->FragmentCount = 3; }, FailureCode::InvalidRingImmutableFrameworkElement,
             "packet", 5);
@@ -105,25 +93,22 @@ TEST_CASE("OS-owned elements: a driver that writes one breaks the framework-elem
         CHECK(v.after == "FragmentCount=3");
         CHECK_THAT(v.detail, Catch::Contains("[Begin=0, End=2)"));
     }
-    SECTION("an extension byte of an OS-owned fragment")
-    {
+    SECTION("an extension byte of an OS-owned fragment") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.fragment_bytes(10)[logical_address_offset + 1] = 0x5a; },
             FailureCode::InvalidRingImmutableFrameworkElement, "fragment", 10);
         CHECK(v.before == "extension byte 17=0x00");
         CHECK(v.after == "extension byte 17=0x5a");
     }
-    SECTION("the element just before BeginIndex (returned, not yet reclaimed) is the OS's too")
-    {
+    SECTION("the element just before BeginIndex (returned, not yet reclaimed) is the OS's too") {
         q.advance([](Queue& d) { tx_post_and_complete(d, 1); });  // packet 0 returned, OSReserved0 still 0
         expect_violation(
-            q, [](Queue& d) { d.packet(0)->Scratch = 0; }, FailureCode::InvalidRingImmutableFrameworkElement,
-            "packet", 0);
+            q, [](Queue& d) { d.packet(0)->Scratch = 0; }, FailureCode::InvalidRingImmutableFrameworkElement, "packet",
+            0);
     }
 }
 
-TEST_CASE("OS-owned elements: a driver range that wraps leaves the OS the middle of the ring (0x33)")
-{
+TEST_CASE("OS-owned elements: a driver range that wraps leaves the OS the middle of the ring (0x33)") {
     Queue q(QueueKind::Tx);
     q.os_send(6);
     q.advance([](Queue& d) { tx_post_and_complete(d); });
@@ -131,14 +116,12 @@ TEST_CASE("OS-owned elements: a driver range that wraps leaves the OS the middle
     q.os_send(4);  // driver owns packets [6, 2): 6, 7, 0, 1
     REQUIRE(q.packets()->BeginIndex == 6);
     REQUIRE(q.packets()->EndIndex == 2);
-    SECTION("writing OS-owned packet 3 is caught")
-    {
+    SECTION("writing OS-owned packet 3 is caught") {
         expect_violation(
             q, [](Queue& d) { d.packet(3)->Layout.Layer2HeaderLength = 1; },
             FailureCode::InvalidRingImmutableFrameworkElement, "packet", 3);
     }
-    SECTION("writing driver-owned packet 0 (after the wrap) is a TX rule, not an OS-element one")
-    {
+    SECTION("writing driver-owned packet 0 (after the wrap) is a TX rule, not an OS-element one") {
         expect_violation(
             q, [](Queue& d) { d.packet(0)->FragmentCount = 2; }, FailureCode::InvalidRingImmutableDriverTxPacket,
             "packet", 0);
@@ -147,28 +130,24 @@ TEST_CASE("OS-owned elements: a driver range that wraps leaves the OS the middle
 
 // ---- TX ----
 
-TEST_CASE("TX: changing a packet the driver owns breaks the TX packet rule (0x34)")
-{
+TEST_CASE("TX: changing a packet the driver owns breaks the TX packet rule (0x34)") {
     Queue q(QueueKind::Tx);
     q.os_send(3);
-    SECTION("a core field")
-    {
+    SECTION("a core field") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.packet(1)->FragmentIndex = 7; }, FailureCode::InvalidRingImmutableDriverTxPacket,
             "packet", 1);
         CHECK(v.before == "FragmentIndex=1");
         CHECK(v.after == "FragmentIndex=7");
     }
-    SECTION("a packet extension (the checksum request)")
-    {
+    SECTION("a packet extension (the checksum request)") {
         expect_violation(
             q, [](Queue& d) { d.checksum(2)->Layer4 = NetPacketTxChecksumActionPassthrough; },
             FailureCode::InvalidRingImmutableDriverTxPacket, "packet", 2);
     }
 }
 
-TEST_CASE("TX: Ignore is read-only, flipping it breaks the TX packet rule (0x34)")
-{
+TEST_CASE("TX: Ignore is read-only, flipping it breaks the TX packet rule (0x34)") {
     Queue q(QueueKind::Tx);
     q.os_send(3);
     auto const v = expect_violation(
@@ -177,20 +156,17 @@ TEST_CASE("TX: Ignore is read-only, flipping it breaks the TX packet rule (0x34)
     CHECK(v.after == "Ignore=1");
 }
 
-TEST_CASE("TX: changing a fragment the driver owns breaks the TX fragment rule (0x35)")
-{
+TEST_CASE("TX: changing a fragment the driver owns breaks the TX fragment rule (0x35)") {
     Queue q(QueueKind::Tx);
     q.os_send(2, 2);
-    SECTION("ValidLength")
-    {
+    SECTION("ValidLength") {
         auto const v = expect_violation(
             q, [](Queue& d) { d.fragment(3)->ValidLength = 60; }, FailureCode::InvalidRingImmutableDriverTxFragment,
             "fragment", 3);
         CHECK(v.before == "ValidLength=100");
         CHECK(v.after == "ValidLength=60");
     }
-    SECTION("the logical address extension")
-    {
+    SECTION("the logical address extension") {
         expect_violation(
             q, [](Queue& d) { *d.logical_address(0) += 64; }, FailureCode::InvalidRingImmutableDriverTxFragment,
             "fragment", 0);
@@ -199,8 +175,7 @@ TEST_CASE("TX: changing a fragment the driver owns breaks the TX fragment rule (
 
 // ---- capabilities ----
 
-TEST_CASE("capabilities: a ring size hint must be a power of two (NetCx's NotPowerOfTwo, 0x1a)")
-{
+TEST_CASE("capabilities: a ring size hint must be a power of two (NetCx's NotPowerOfTwo, 0x1a)") {
     for (std::uint32_t hint : {1u, 2u, 64u, 4096u, 65536u}) {
         CHECK_NOTHROW(ringlib::verify_ring_size_hint("tx0", "packet ring", hint));
     }
@@ -220,8 +195,7 @@ TEST_CASE("capabilities: a ring size hint must be a power of two (NetCx's NotPow
 
 // ---- the verifier itself ----
 
-TEST_CASE("report: one line naming rule, code, queue, callback, ring and index, then before and after")
-{
+TEST_CASE("report: one line naming rule, code, queue, callback, ring and index, then before and after") {
     Queue q(QueueKind::Tx);
     q.os_send(3);
     try {
@@ -236,8 +210,7 @@ TEST_CASE("report: one line naming rule, code, queue, callback, ring and index, 
     }
 }
 
-TEST_CASE("determinism: of several broken rules the first in the fixed order is reported")
-{
+TEST_CASE("determinism: of several broken rules the first in the fixed order is reported") {
     Queue q(QueueKind::Tx);
     q.os_send(3);
     auto break_three = [](Queue& d) {
@@ -252,8 +225,7 @@ TEST_CASE("determinism: of several broken rules the first in the fixed order is 
     expect_violation(again, break_three, FailureCode::InvalidRingImmutable, "fragment", 3);
 }
 
-TEST_CASE("determinism: within a ring the lowest position from BeginIndex is reported first")
-{
+TEST_CASE("determinism: within a ring the lowest position from BeginIndex is reported first") {
     Queue q(QueueKind::Tx);
     q.os_send(6);
     q.advance([](Queue& d) { tx_post_and_complete(d); });
@@ -268,17 +240,14 @@ TEST_CASE("determinism: within a ring the lowest position from BeginIndex is rep
         FailureCode::InvalidRingImmutableDriverTxPacket, "packet", 7);
 }
 
-TEST_CASE("EvtCancel is checked like EvtAdvance and named in the report")
-{
+TEST_CASE("EvtCancel is checked like EvtAdvance and named in the report") {
     Queue q(QueueKind::Tx);
     q.os_send(2);
     expect_violation(
-        q, [](Queue& d) { d.packets()->BeginIndex = 3; }, FailureCode::InvalidRingBeginIndex, "packet", 3,
-        "EvtCancel");
+        q, [](Queue& d) { d.packets()->BeginIndex = 3; }, FailureCode::InvalidRingBeginIndex, "packet", 3, "EvtCancel");
 }
 
-TEST_CASE("switched off, the verifier checks nothing and poisons nothing")
-{
+TEST_CASE("switched off, the verifier checks nothing and poisons nothing") {
     Queue q(QueueKind::Rx);
     q.verifier.set_enabled(false);
     CHECK_FALSE(q.verifier.enabled());
@@ -286,9 +255,9 @@ TEST_CASE("switched off, the verifier checks nothing and poisons nothing")
     CHECK(q.packet(0)->FragmentIndex == 0);  // not poisoned
     CHECK(q.fragment(0)->ValidLength == 0);
     CHECK_NOTHROW(q.advance([](Queue& d) {
-        d.packets()->EndIndex = 1;         // header
-        d.fragments()->BeginIndex = 99;    // index
-        d.packet(7)->FragmentCount = 1;    // OS-owned element
+        d.packets()->EndIndex = 1;       // header
+        d.fragments()->BeginIndex = 99;  // index
+        d.packet(7)->FragmentCount = 1;  // OS-owned element
     }));
     CHECK(q.verifier.checks_run() == 0);
 
@@ -297,13 +266,16 @@ TEST_CASE("switched off, the verifier checks nothing and poisons nothing")
     q.fragments()->BeginIndex = 0;
     q.verifier.set_enabled(true);
     expect_violation(
-        q, [](Queue& d) { d.packets()->BeginIndex = 6; d.packets()->EndIndex = 6; },
+        q,
+        [](Queue& d) {
+            d.packets()->BeginIndex = 6;
+            d.packets()->EndIndex = 6;
+        },
         FailureCode::InvalidRingImmutable, "packet", 7);
     CHECK(q.verifier.checks_run() == 1);
 }
 
-TEST_CASE("switching the verifier off between before() and after() skips that check")
-{
+TEST_CASE("switching the verifier off between before() and after() skips that check") {
     Queue q(QueueKind::Tx);
     q.os_send(2);
     q.verifier.before("EvtAdvance");

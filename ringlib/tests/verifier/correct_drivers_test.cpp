@@ -17,32 +17,47 @@ using namespace verifier_test;
 namespace {
 std::atomic<std::uint64_t> allocations{0};
 
-void* counted_allocation(std::size_t size) noexcept
-{
+void* counted_allocation(std::size_t size) noexcept {
     ++allocations;
     return std::malloc(size == 0 ? 1 : size);
 }
 }  // namespace
 
-void* operator new(std::size_t size)
-{
+void* operator new(std::size_t size) {
     if (void* p = counted_allocation(size)) {
         return p;
     }
     throw std::bad_alloc();
 }
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, std::nothrow_t const&) noexcept { return counted_allocation(size); }
-void* operator new[](std::size_t size, std::nothrow_t const&) noexcept { return counted_allocation(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::nothrow_t const&) noexcept { std::free(p); }
-void operator delete[](void* p, std::nothrow_t const&) noexcept { std::free(p); }
+void* operator new[](std::size_t size) {
+    return operator new(size);
+}
+void* operator new(std::size_t size, std::nothrow_t const&) noexcept {
+    return counted_allocation(size);
+}
+void* operator new[](std::size_t size, std::nothrow_t const&) noexcept {
+    return counted_allocation(size);
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::nothrow_t const&) noexcept {
+    std::free(p);
+}
+void operator delete[](void* p, std::nothrow_t const&) noexcept {
+    std::free(p);
+}
 
-TEST_CASE("a TX driver that posts, then drains over many wrap-arounds is never flagged")
-{
+TEST_CASE("a TX driver that posts, then drains over many wrap-arounds is never flagged") {
     Queue q(QueueKind::Tx, 8, 16);
     std::uint64_t advances = 0;
     std::uint32_t sent = 0;
@@ -50,8 +65,7 @@ TEST_CASE("a TX driver that posts, then drains over many wrap-arounds is never f
     for (int round = 0; round < 40; ++round) {
         auto const packets = 1 + static_cast<std::uint32_t>(round % 3);
         auto const fragments_each = 1 + static_cast<std::uint32_t>(round % 4);
-        if (packets <= Queue::free_slots(q.packets()) &&
-            packets * fragments_each <= Queue::free_slots(q.fragments())) {
+        if (packets <= Queue::free_slots(q.packets()) && packets * fragments_each <= Queue::free_slots(q.fragments())) {
             q.os_send(packets, fragments_each);
             sent += packets;
         }
@@ -72,8 +86,7 @@ TEST_CASE("a TX driver that posts, then drains over many wrap-arounds is never f
     (void)completed;
 }
 
-TEST_CASE("TX cancel that does nothing is fine, the OS keeps calling Advance")
-{
+TEST_CASE("TX cancel that does nothing is fine, the OS keeps calling Advance") {
     Queue q(QueueKind::Tx);
     q.os_send(3, 2);
     REQUIRE_NOTHROW(q.cancel([](Queue&) {}));
@@ -83,8 +96,7 @@ TEST_CASE("TX cancel that does nothing is fine, the OS keeps calling Advance")
     CHECK(q.verifier.checks_run() == 2);
 }
 
-TEST_CASE("an RX driver that indicates frames over many wrap-arounds is never flagged")
-{
+TEST_CASE("an RX driver that indicates frames over many wrap-arounds is never flagged") {
     Queue q(QueueKind::Rx, 8, 16);
     std::uint64_t advances = 0;
     std::uint32_t indicated = 0;
@@ -104,8 +116,7 @@ TEST_CASE("an RX driver that indicates frames over many wrap-arounds is never fl
     CHECK(q.verifier.checks_run() == advances);
 }
 
-TEST_CASE("an RX driver may return fragments without a packet (a dropped frame)")
-{
+TEST_CASE("an RX driver may return fragments without a packet (a dropped frame)") {
     Queue q(QueueKind::Rx);
     q.os_give_rx();
     REQUIRE_NOTHROW(q.advance([](Queue& d) {
@@ -115,8 +126,7 @@ TEST_CASE("an RX driver may return fragments without a packet (a dropped frame)"
     CHECK(q.packet(0)->FragmentIndex == 2);
 }
 
-TEST_CASE("an RX driver may fill a packet in one Advance and return it in a later one")
-{
+TEST_CASE("an RX driver may fill a packet in one Advance and return it in a later one") {
     Queue q(QueueKind::Rx);
     q.os_give_rx();
     q.advance([](Queue& d) {
@@ -131,8 +141,7 @@ TEST_CASE("an RX driver may fill a packet in one Advance and return it in a late
     }));
 }
 
-TEST_CASE("RX cancel: every packet Ignore, both BeginIndex moved to EndIndex, after a wrap")
-{
+TEST_CASE("RX cancel: every packet Ignore, both BeginIndex moved to EndIndex, after a wrap") {
     Queue q(QueueKind::Rx, 8, 16);
     for (int round = 0; round < 3; ++round) {
         q.os_give_rx();
@@ -147,8 +156,7 @@ TEST_CASE("RX cancel: every packet Ignore, both BeginIndex moved to EndIndex, af
     CHECK(q.verifier.checks_run() == 4);
 }
 
-TEST_CASE("no allocation per before/after pair after the first")
-{
+TEST_CASE("no allocation per before/after pair after the first") {
     Queue q(QueueKind::Rx, 1024, 2048);
     q.os_give_rx();
     q.advance([](Queue& d) { rx_indicate(d, 10); });  // first call sizes the snapshot buffers
@@ -171,8 +179,7 @@ TEST_CASE("no allocation per before/after pair after the first")
     CHECK(q.verifier.checks_run() == 51);
 }
 
-TEST_CASE("cost of before/after around an Advance on 65536-element rings", "[.perf]")
-{
+TEST_CASE("cost of before/after around an Advance on 65536-element rings", "[.perf]") {
     for (auto kind : {QueueKind::Tx, QueueKind::Rx}) {
         Queue q(kind, 65536, 65536);
         auto const rounds = 200;
@@ -198,7 +205,6 @@ TEST_CASE("cost of before/after around an Advance on 65536-element rings", "[.pe
             q.os_reclaim();
         }
         std::cout << (kind == QueueKind::Tx ? "TX" : "RX") << " 65536-element rings (stride 24): "
-                  << std::chrono::duration<double, std::micro>(spent).count() / rounds
-                  << " us per before+after\n";
+                  << std::chrono::duration<double, std::micro>(spent).count() / rounds << " us per before+after\n";
     }
 }

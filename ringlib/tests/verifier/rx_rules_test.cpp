@@ -11,8 +11,7 @@ namespace {
 
 /// Fills packet `pi` as a correct driver would (TCP/IPv4, its fragments written), without moving
 /// any index; tests then break one thing and move the indices themselves.
-void fill_packet(Queue& q, std::uint32_t pi, std::uint32_t first_fragment, std::uint16_t count)
-{
+void fill_packet(Queue& q, std::uint32_t pi, std::uint32_t first_fragment, std::uint16_t count) {
     auto* p = q.packet(pi);
     p->FragmentIndex = first_fragment;
     p->FragmentCount = count;
@@ -22,15 +21,13 @@ void fill_packet(Queue& q, std::uint32_t pi, std::uint32_t first_fragment, std::
     }
 }
 
-void return_packets(Queue& q, std::uint32_t packets, std::uint32_t fragments)
-{
+void return_packets(Queue& q, std::uint32_t packets, std::uint32_t fragments) {
     q.packets()->BeginIndex = NetRingAdvanceIndex(q.packets(), q.packets()->BeginIndex, static_cast<INT32>(packets));
     q.fragments()->BeginIndex =
         NetRingAdvanceIndex(q.fragments(), q.fragments()->BeginIndex, static_cast<INT32>(fragments));
 }
 
-Queue& fresh_rx(Queue& q)
-{
+Queue& fresh_rx(Queue& q) {
     q.os_give_rx();
     REQUIRE(q.packets()->EndIndex == 7);
     REQUIRE(q.fragments()->EndIndex == 15);
@@ -38,8 +35,7 @@ Queue& fresh_rx(Queue& q)
 }
 
 /// A driver returning one packet on fragment 0 whose layout is `layout`.
-auto returns_layout(NET_PACKET_LAYOUT layout)
-{
+auto returns_layout(NET_PACKET_LAYOUT layout) {
     return [layout](Queue& d) {
         fill_packet(d, 0, 0, 1);
         d.packet(0)->Layout = layout;
@@ -49,8 +45,7 @@ auto returns_layout(NET_PACKET_LAYOUT layout)
 
 }  // namespace
 
-TEST_CASE("RX handoff poisons every field the driver must write, and nothing the OS set")
-{
+TEST_CASE("RX handoff poisons every field the driver must write, and nothing the OS set") {
     Queue q(QueueKind::Rx);
     q.rx_backfill = 32;
     q.os_give_rx();
@@ -73,8 +68,7 @@ TEST_CASE("RX handoff poisons every field the driver must write, and nothing the
     CHECK(q.fragment(15)->ValidLength == 0);
 }
 
-TEST_CASE("RX: an Ignore packet must otherwise stay as handed over (0x36)")
-{
+TEST_CASE("RX: an Ignore packet must otherwise stay as handed over (0x36)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -89,17 +83,14 @@ TEST_CASE("RX: an Ignore packet must otherwise stay as handed over (0x36)")
     CHECK(v.after == "FragmentCount=1 Ignore=1");
 }
 
-TEST_CASE("RX: the reserved bits of a packet are not the driver's, returned or not (0x37)")
-{
+TEST_CASE("RX: the reserved bits of a packet are not the driver's, returned or not (0x37)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     expect_violation(
-        q, [](Queue& d) { d.packet(4)->Layout.Reserved0 = 5; }, FailureCode::InvalidRingModifiedRxPacket, "packet",
-        4);
+        q, [](Queue& d) { d.packet(4)->Layout.Reserved0 = 5; }, FailureCode::InvalidRingModifiedRxPacket, "packet", 4);
 }
 
-TEST_CASE("RX: a returned fragment whose ValidLength was never written (0x38)")
-{
+TEST_CASE("RX: a returned fragment whose ValidLength was never written (0x38)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -114,8 +105,7 @@ TEST_CASE("RX: a returned fragment whose ValidLength was never written (0x38)")
     CHECK_THAT(v.after, Catch::Contains("ValidLength=0x3ffffff(unwritten)"));
 }
 
-TEST_CASE("RX: the real bug 'RX path leaves Layout unwritten' breaks the unwritten-packet rule (0x39)")
-{
+TEST_CASE("RX: the real bug 'RX path leaves Layout unwritten' breaks the unwritten-packet rule (0x39)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -131,8 +121,7 @@ TEST_CASE("RX: the real bug 'RX path leaves Layout unwritten' breaks the unwritt
     CHECK_THAT(v.after, Catch::Contains("FragmentIndex=0 FragmentCount=1 L2=0xf(unwritten)"));
 }
 
-TEST_CASE("RX: a returned packet with FragmentIndex or FragmentCount unwritten (0x39)")
-{
+TEST_CASE("RX: a returned packet with FragmentIndex or FragmentCount unwritten (0x39)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -147,12 +136,10 @@ TEST_CASE("RX: a returned packet with FragmentIndex or FragmentCount unwritten (
     CHECK_THAT(v.after, Catch::Contains("FragmentCount=0xffff(unwritten)"));
 }
 
-TEST_CASE("RX: Capacity and OsReserved_Bounced of a returned fragment belong to the OS (0x3a)")
-{
+TEST_CASE("RX: Capacity and OsReserved_Bounced of a returned fragment belong to the OS (0x3a)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
-    SECTION("Capacity changed")
-    {
+    SECTION("Capacity changed") {
         auto const v = expect_violation(
             q,
             [](Queue& d) {
@@ -164,8 +151,7 @@ TEST_CASE("RX: Capacity and OsReserved_Bounced of a returned fragment belong to 
         CHECK_THAT(v.before, Catch::Contains("Capacity=2048"));
         CHECK_THAT(v.after, Catch::Contains("Capacity=1514"));
     }
-    SECTION("OsReserved_Bounced changed")
-    {
+    SECTION("OsReserved_Bounced changed") {
         expect_violation(
             q,
             [](Queue& d) {
@@ -177,8 +163,7 @@ TEST_CASE("RX: Capacity and OsReserved_Bounced of a returned fragment belong to 
     }
 }
 
-TEST_CASE("RX: a returned packet with no fragments (0x3c)")
-{
+TEST_CASE("RX: a returned packet with no fragments (0x3c)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     expect_violation(
@@ -191,8 +176,7 @@ TEST_CASE("RX: a returned packet with no fragments (0x3c)")
         FailureCode::InvalidRingRxPacketFragmentCountZero, "packet", 0);
 }
 
-TEST_CASE("RX: a packet with more fragments than the driver owned (0x3d)")
-{
+TEST_CASE("RX: a packet with more fragments than the driver owned (0x3d)") {
     Queue q(QueueKind::Rx);
     q.os_give_rx(4);
     expect_violation(
@@ -205,12 +189,10 @@ TEST_CASE("RX: a packet with more fragments than the driver owned (0x3d)")
         FailureCode::InvalidRingRxPacketFragmentCountOutOfRange, "packet", 0);
 }
 
-TEST_CASE("RX: a packet whose first fragment the driver did not own before the call (0x3e)")
-{
+TEST_CASE("RX: a packet whose first fragment the driver did not own before the call (0x3e)") {
     Queue q(QueueKind::Rx);
     q.os_give_rx(4);  // driver owns fragments [0, 4)
-    SECTION("an OS-owned fragment")
-    {
+    SECTION("an OS-owned fragment") {
         auto const v = expect_violation(
             q,
             [](Queue& d) {
@@ -222,8 +204,7 @@ TEST_CASE("RX: a packet whose first fragment the driver did not own before the c
         CHECK(v.before == "fragment ring Begin=0 End=4");
         CHECK(v.after == "FragmentIndex=6 FragmentCount=1");
     }
-    SECTION("an index outside the fragment ring")
-    {
+    SECTION("an index outside the fragment ring") {
         expect_violation(
             q,
             [](Queue& d) {
@@ -235,8 +216,7 @@ TEST_CASE("RX: a packet whose first fragment the driver did not own before the c
     }
 }
 
-TEST_CASE("RX: a packet whose last fragment the driver did not own before the call (0x3f)")
-{
+TEST_CASE("RX: a packet whose last fragment the driver did not own before the call (0x3f)") {
     Queue q(QueueKind::Rx);
     q.os_give_rx(4);
     expect_violation(
@@ -249,8 +229,7 @@ TEST_CASE("RX: a packet whose last fragment the driver did not own before the ca
         FailureCode::InvalidRingRxPacketFragmentCountOutOfPreRange, "packet", 0);
 }
 
-TEST_CASE("RX: fragments not consumed: the packet is returned but its fragment is not (0x40)")
-{
+TEST_CASE("RX: fragments not consumed: the packet is returned but its fragment is not (0x40)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -263,8 +242,7 @@ TEST_CASE("RX: fragments not consumed: the packet is returned but its fragment i
     CHECK(v.after == "FragmentIndex=0 FragmentCount=1; fragment ring Begin=0 (was 0)");
 }
 
-TEST_CASE("RX: fragments not consumed: fragment BeginIndex stops inside the packet (0x41)")
-{
+TEST_CASE("RX: fragments not consumed: fragment BeginIndex stops inside the packet (0x41)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     expect_violation(
@@ -276,57 +254,53 @@ TEST_CASE("RX: fragments not consumed: fragment BeginIndex stops inside the pack
         FailureCode::InvalidRingRxPacketFragmentCountOutOfPostRange, "packet", 0);
 }
 
-TEST_CASE("RX: Layer2Type outside NET_PACKET_LAYER2_TYPE (0x42)")
-{
+TEST_CASE("RX: Layer2Type outside NET_PACKET_LAYER2_TYPE (0x42)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto layout = tcp_over_ipv4();
     layout.Layer2Type = 3;
-    auto const v =
-        expect_violation(q, returns_layout(layout), FailureCode::InvalidRingRxPacketLayer2Type, "packet", 0);
+    auto const v = expect_violation(q, returns_layout(layout), FailureCode::InvalidRingRxPacketLayer2Type, "packet", 0);
     CHECK_THAT(v.after, Catch::Contains("L2=0x3(illegal)/14"));
 }
 
-TEST_CASE("RX: a Null layer 2 with a header length (0x43)")
-{
+TEST_CASE("RX: a Null layer 2 with a header length (0x43)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto layout = tcp_over_ipv4();
     layout.Layer2Type = NetPacketLayer2TypeNull;
-    expect_violation(q, returns_layout(layout), FailureCode::InvalidRingRxPacketLayer2TypeNullLengthNonZero,
-                     "packet", 0);
+    expect_violation(q, returns_layout(layout), FailureCode::InvalidRingRxPacketLayer2TypeNullLengthNonZero, "packet",
+                     0);
 }
 
-TEST_CASE("RX: illegal layout lengths (0x44..0x48)")
-{
+TEST_CASE("RX: illegal layout lengths (0x44..0x48)") {
     struct Case {
         char const* what;
         void (*set)(NET_PACKET_LAYOUT&);
         FailureCode code;
     };
-    auto const c = GENERATE(
-        Case{"Ethernet header of 13", [](NET_PACKET_LAYOUT& l) { l.Layer2HeaderLength = 13; },
-             FailureCode::InvalidRingRxPacketLayer2TypeEthernetLengthInvalid},
-        Case{"IPv4 header of 19", [](NET_PACKET_LAYOUT& l) { l.Layer3HeaderLength = 19; },
-             FailureCode::InvalidRingRxPacketLayer3TypeIPv4LengthInvalid},
-        Case{"IPv6 header of 39",
-             [](NET_PACKET_LAYOUT& l) {
-                 l.Layer3Type = NetPacketLayer3TypeIPv6NoExtensions;
-                 l.Layer3HeaderLength = 39;
-             },
-             FailureCode::InvalidRingRxPacketLayer3TypeIPv6LengthInvalid},
-        Case{"TCP header of 16", [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 16; },
-             FailureCode::InvalidRingRxPacketLayer4TypeTcpLengthInvalid},
-        Case{"TCP header of 64", [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 64; },
-             FailureCode::InvalidRingRxPacketLayer4TypeTcpLengthInvalid},
-        Case{"TCP header of 22 (not a multiple of 4)", [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 22; },
-             FailureCode::InvalidRingRxPacketLayer4TypeTcpLengthInvalid},
-        Case{"UDP header of 7",
-             [](NET_PACKET_LAYOUT& l) {
-                 l.Layer4Type = NetPacketLayer4TypeUdp;
-                 l.Layer4HeaderLength = 7;
-             },
-             FailureCode::InvalidRingRxPacketLayer4TypeUdpLengthInvalid});
+    auto const c =
+        GENERATE(Case{"Ethernet header of 13", [](NET_PACKET_LAYOUT& l) { l.Layer2HeaderLength = 13; },
+                      FailureCode::InvalidRingRxPacketLayer2TypeEthernetLengthInvalid},
+                 Case{"IPv4 header of 19", [](NET_PACKET_LAYOUT& l) { l.Layer3HeaderLength = 19; },
+                      FailureCode::InvalidRingRxPacketLayer3TypeIPv4LengthInvalid},
+                 Case{"IPv6 header of 39",
+                      [](NET_PACKET_LAYOUT& l) {
+                          l.Layer3Type = NetPacketLayer3TypeIPv6NoExtensions;
+                          l.Layer3HeaderLength = 39;
+                      },
+                      FailureCode::InvalidRingRxPacketLayer3TypeIPv6LengthInvalid},
+                 Case{"TCP header of 16", [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 16; },
+                      FailureCode::InvalidRingRxPacketLayer4TypeTcpLengthInvalid},
+                 Case{"TCP header of 64", [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 64; },
+                      FailureCode::InvalidRingRxPacketLayer4TypeTcpLengthInvalid},
+                 Case{"TCP header of 22 (not a multiple of 4)", [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 22; },
+                      FailureCode::InvalidRingRxPacketLayer4TypeTcpLengthInvalid},
+                 Case{"UDP header of 7",
+                      [](NET_PACKET_LAYOUT& l) {
+                          l.Layer4Type = NetPacketLayer4TypeUdp;
+                          l.Layer4HeaderLength = 7;
+                      },
+                      FailureCode::InvalidRingRxPacketLayer4TypeUdpLengthInvalid});
     INFO(c.what);
     Queue q(QueueKind::Rx);
     fresh_rx(q);
@@ -335,16 +309,31 @@ TEST_CASE("RX: illegal layout lengths (0x44..0x48)")
     expect_violation(q, returns_layout(layout), c.code, "packet", 0);
 }
 
-TEST_CASE("RX: boundary layout lengths are legal, 0 means unknown")
-{
-    auto const set = GENERATE(as<void (*)(NET_PACKET_LAYOUT&)>{},
-                              [](NET_PACKET_LAYOUT& l) { l = NET_PACKET_LAYOUT{}; },
-                              [](NET_PACKET_LAYOUT& l) { l.Layer2HeaderLength = 0; l.Layer3HeaderLength = 0; l.Layer4HeaderLength = 0; },
-                              [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 60; },
-                              [](NET_PACKET_LAYOUT& l) { l.Layer3Type = NetPacketLayer3TypeIPv6WithExtensions; l.Layer3HeaderLength = 40; },
-                              [](NET_PACKET_LAYOUT& l) { l.Layer4Type = NetPacketLayer4TypeUdp; l.Layer4HeaderLength = 8; },
-                              [](NET_PACKET_LAYOUT& l) { l.Layer2Type = NetPacketLayer2TypeNull; l.Layer2HeaderLength = 0; },
-                              [](NET_PACKET_LAYOUT& l) { l.Layer4Type = NetPacketLayer4TypeIPFragment; l.Layer4HeaderLength = 3; });
+TEST_CASE("RX: boundary layout lengths are legal, 0 means unknown") {
+    auto const set = GENERATE(
+        as<void (*)(NET_PACKET_LAYOUT&)>{}, [](NET_PACKET_LAYOUT& l) { l = NET_PACKET_LAYOUT{}; },
+        [](NET_PACKET_LAYOUT& l) {
+            l.Layer2HeaderLength = 0;
+            l.Layer3HeaderLength = 0;
+            l.Layer4HeaderLength = 0;
+        },
+        [](NET_PACKET_LAYOUT& l) { l.Layer4HeaderLength = 60; },
+        [](NET_PACKET_LAYOUT& l) {
+            l.Layer3Type = NetPacketLayer3TypeIPv6WithExtensions;
+            l.Layer3HeaderLength = 40;
+        },
+        [](NET_PACKET_LAYOUT& l) {
+            l.Layer4Type = NetPacketLayer4TypeUdp;
+            l.Layer4HeaderLength = 8;
+        },
+        [](NET_PACKET_LAYOUT& l) {
+            l.Layer2Type = NetPacketLayer2TypeNull;
+            l.Layer2HeaderLength = 0;
+        },
+        [](NET_PACKET_LAYOUT& l) {
+            l.Layer4Type = NetPacketLayer4TypeIPFragment;
+            l.Layer4HeaderLength = 3;
+        });
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto layout = tcp_over_ipv4();
@@ -353,8 +342,7 @@ TEST_CASE("RX: boundary layout lengths are legal, 0 means unknown")
     CHECK(q.verifier.checks_run() == 1);
 }
 
-TEST_CASE("RX: Layer3Type outside NET_PACKET_LAYER3_TYPE (0x49)")
-{
+TEST_CASE("RX: Layer3Type outside NET_PACKET_LAYER3_TYPE (0x49)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto layout = tcp_over_ipv4();
@@ -362,8 +350,7 @@ TEST_CASE("RX: Layer3Type outside NET_PACKET_LAYER3_TYPE (0x49)")
     expect_violation(q, returns_layout(layout), FailureCode::InvalidRingRxPacketLayer3Type, "packet", 0);
 }
 
-TEST_CASE("RX: Layer4Type outside NET_PACKET_LAYER4_TYPE (0x4a)")
-{
+TEST_CASE("RX: Layer4Type outside NET_PACKET_LAYER4_TYPE (0x4a)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto layout = tcp_over_ipv4();
@@ -371,8 +358,7 @@ TEST_CASE("RX: Layer4Type outside NET_PACKET_LAYER4_TYPE (0x4a)")
     expect_violation(q, returns_layout(layout), FailureCode::InvalidRingRxPacketLayer4Type, "packet", 0);
 }
 
-TEST_CASE("RX: overlapping fragments: a packet starting where an earlier one started (0x4b)")
-{
+TEST_CASE("RX: overlapping fragments: a packet starting where an earlier one started (0x4b)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -387,8 +373,7 @@ TEST_CASE("RX: overlapping fragments: a packet starting where an earlier one sta
     CHECK(v.after == "packet 1: FragmentIndex=0 FragmentCount=1");
 }
 
-TEST_CASE("RX: overlapping fragments: a packet starting inside the previous one (0x4c)")
-{
+TEST_CASE("RX: overlapping fragments: a packet starting inside the previous one (0x4c)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     expect_violation(
@@ -401,8 +386,7 @@ TEST_CASE("RX: overlapping fragments: a packet starting inside the previous one 
         FailureCode::InvalidRingRxPacketFragmentCountOverlap, "packet", 1);
 }
 
-TEST_CASE("RX: overlap is checked between returned packets around an Ignore packet too")
-{
+TEST_CASE("RX: overlap is checked between returned packets around an Ignore packet too") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     expect_violation(
@@ -416,8 +400,7 @@ TEST_CASE("RX: overlap is checked between returned packets around an Ignore pack
         FailureCode::InvalidRingRxPacketFragmentIndexOverlap, "packet", 2);
 }
 
-TEST_CASE("RX: a fragment Offset beyond its Capacity (0x4d)")
-{
+TEST_CASE("RX: a fragment Offset beyond its Capacity (0x4d)") {
     Queue q(QueueKind::Rx);
     q.rx_capacity = 512;
     fresh_rx(q);
@@ -432,13 +415,11 @@ TEST_CASE("RX: a fragment Offset beyond its Capacity (0x4d)")
         FailureCode::InvalidRingRxPacketFragmentOffsetInvalid, "fragment", 0);
 }
 
-TEST_CASE("RX: Offset + ValidLength beyond Capacity (0x4e)")
-{
+TEST_CASE("RX: Offset + ValidLength beyond Capacity (0x4e)") {
     Queue q(QueueKind::Rx);
     q.rx_backfill = 64;
     fresh_rx(q);
-    SECTION("ValidLength alone too long")
-    {
+    SECTION("ValidLength alone too long") {
         expect_violation(
             q,
             [](Queue& d) {
@@ -448,8 +429,7 @@ TEST_CASE("RX: Offset + ValidLength beyond Capacity (0x4e)")
             },
             FailureCode::InvalidRingRxPacketFragmentLengthInvalid, "fragment", 0);
     }
-    SECTION("fits Capacity but not after the OS's backfill Offset")
-    {
+    SECTION("fits Capacity but not after the OS's backfill Offset") {
         auto const v = expect_violation(
             q,
             [](Queue& d) {
@@ -462,8 +442,7 @@ TEST_CASE("RX: Offset + ValidLength beyond Capacity (0x4e)")
     }
 }
 
-TEST_CASE("RX: a checksum extension value outside its enum (ringlib's own code 0x1002)")
-{
+TEST_CASE("RX: a checksum extension value outside its enum (ringlib's own code 0x1002)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     auto const v = expect_violation(
@@ -477,8 +456,7 @@ TEST_CASE("RX: a checksum extension value outside its enum (ringlib's own code 0
     CHECK(v.after == "checksum Layer2=0 Layer3=0 Layer4=3");
 }
 
-TEST_CASE("RX: a hash extension ProtocolType with unknown flags (ringlib's own code 0x1003)")
-{
+TEST_CASE("RX: a hash extension ProtocolType with unknown flags (ringlib's own code 0x1003)") {
     Queue q(QueueKind::Rx);
     fresh_rx(q);
     expect_violation(
@@ -491,8 +469,7 @@ TEST_CASE("RX: a hash extension ProtocolType with unknown flags (ringlib's own c
         FailureCode::InvalidRingRxPacketHash, "packet", 0);
 }
 
-TEST_CASE("RX: extension values are only checked when the extension is enabled")
-{
+TEST_CASE("RX: extension values are only checked when the extension is enabled") {
     Queue q(QueueKind::Rx);
     // A queue whose OS did not enable the checksum/hash extensions: whatever sits there is not read.
     ringlib::RingVerifier bare(ringlib::VerifiedQueue{"rx1", QueueKind::Rx, q.rings(), {}});
@@ -507,8 +484,7 @@ TEST_CASE("RX: extension values are only checked when the extension is enabled")
     CHECK(bare.checks_run() == 1);
 }
 
-TEST_CASE("print example reports (for ringlib/VERIFIER.md)", "[.report]")
-{
+TEST_CASE("print example reports (for ringlib/VERIFIER.md)", "[.report]") {
     for (int example = 0; example < 2; ++example) {
         Queue q(QueueKind::Rx);
         for (int round = 0; round < 2; ++round) {  // move the rings off index 0 first

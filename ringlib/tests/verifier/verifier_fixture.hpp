@@ -18,11 +18,11 @@ namespace verifier_test {
 using ringlib::FailureCode;
 using ringlib::QueueKind;
 using ringlib::RingVerifier;
-using ringlib::Violation;
 using ringlib::VerifierViolation;
+using ringlib::Violation;
 
 // Element layouts, as the OS would build them from the extensions the driver asked for.
-inline constexpr std::uint16_t packet_stride = 24;    // NET_PACKET(12) + checksum(1) + pad + hash(8)
+inline constexpr std::uint16_t packet_stride = 24;  // NET_PACKET(12) + checksum(1) + pad + hash(8)
 inline constexpr std::size_t checksum_offset = 12;
 inline constexpr std::size_t hash_offset = 16;
 inline constexpr std::uint16_t fragment_stride = 24;  // NET_FRAGMENT(8) + virtual address(8) + logical address(8)
@@ -34,14 +34,13 @@ class RingMemory {
 public:
     RingMemory(std::uint32_t elements, std::uint16_t stride)
         : bytes_(offsetof(NET_RING, Buffer) + std::size_t{stride} * elements),
-          memory_(static_cast<unsigned char*>(::operator new(bytes_, std::align_val_t{64})))
-    {
+          memory_(static_cast<unsigned char*>(::operator new (bytes_, std::align_val_t{64}))) {
         std::memset(memory_, 0, bytes_);
         ring()->ElementStride = stride;
         ring()->NumberOfElements = elements;
         ring()->ElementIndexMask = elements - 1;
     }
-    ~RingMemory() { ::operator delete(memory_, std::align_val_t{64}); }
+    ~RingMemory() { ::operator delete (memory_, std::align_val_t{64}); }
     RingMemory(RingMemory const&) = delete;
     RingMemory& operator=(RingMemory const&) = delete;
 
@@ -52,8 +51,7 @@ private:
     unsigned char* memory_;
 };
 
-inline NET_PACKET_LAYOUT tcp_over_ipv4()
-{
+inline NET_PACKET_LAYOUT tcp_over_ipv4() {
     NET_PACKET_LAYOUT layout{};
     layout.Layer2Type = NetPacketLayer2TypeEthernet;
     layout.Layer2HeaderLength = 14;
@@ -73,9 +71,7 @@ public:
           packet_memory_(packets, packet_stride),
           fragment_memory_(fragments, fragment_stride),
           rings_{{packet_memory_.ring(), fragment_memory_.ring(), nullptr}},
-          verifier(ringlib::VerifiedQueue{name, kind, &rings_, extensions()})
-    {
-    }
+          verifier(ringlib::VerifiedQueue{name, kind, &rings_, extensions()}) {}
 
     std::string name;
     std::uint32_t rx_capacity = 2048;  // Capacity the OS gives RX fragments
@@ -86,21 +82,29 @@ public:
     NET_RING* fragments() const noexcept { return fragment_memory_.ring(); }
     NET_PACKET* packet(std::uint32_t i) const { return NetRingGetPacketAtIndex(packets(), i); }
     NET_FRAGMENT* fragment(std::uint32_t i) const { return NetRingGetFragmentAtIndex(fragments(), i); }
-    unsigned char* packet_bytes(std::uint32_t i) const { return static_cast<unsigned char*>(NetRingGetElementAtIndex(packets(), i)); }
-    unsigned char* fragment_bytes(std::uint32_t i) const { return static_cast<unsigned char*>(NetRingGetElementAtIndex(fragments(), i)); }
-    NET_PACKET_CHECKSUM* checksum(std::uint32_t i) const { return reinterpret_cast<NET_PACKET_CHECKSUM*>(packet_bytes(i) + checksum_offset); }
-    NET_PACKET_HASH* hash(std::uint32_t i) const { return reinterpret_cast<NET_PACKET_HASH*>(packet_bytes(i) + hash_offset); }
-    UINT64* logical_address(std::uint32_t i) const { return reinterpret_cast<UINT64*>(fragment_bytes(i) + logical_address_offset); }
+    unsigned char* packet_bytes(std::uint32_t i) const {
+        return static_cast<unsigned char*>(NetRingGetElementAtIndex(packets(), i));
+    }
+    unsigned char* fragment_bytes(std::uint32_t i) const {
+        return static_cast<unsigned char*>(NetRingGetElementAtIndex(fragments(), i));
+    }
+    NET_PACKET_CHECKSUM* checksum(std::uint32_t i) const {
+        return reinterpret_cast<NET_PACKET_CHECKSUM*>(packet_bytes(i) + checksum_offset);
+    }
+    NET_PACKET_HASH* hash(std::uint32_t i) const {
+        return reinterpret_cast<NET_PACKET_HASH*>(packet_bytes(i) + hash_offset);
+    }
+    UINT64* logical_address(std::uint32_t i) const {
+        return reinterpret_cast<UINT64*>(fragment_bytes(i) + logical_address_offset);
+    }
 
     /// Elements the OS can still hand over: all but the one it keeps empty and those not reclaimed.
-    static std::uint32_t free_slots(NET_RING const* r)
-    {
+    static std::uint32_t free_slots(NET_RING const* r) {
         return r->NumberOfElements - 1 - NetRingGetRangeCount(r, r->OSReserved0, r->EndIndex);
     }
 
     /// TX: the OS queues `count` packets of `fragments_each` fragments (Ethernet/IPv4/TCP, 100 B each).
-    void os_send(std::uint32_t count, std::uint32_t fragments_each = 1)
-    {
+    void os_send(std::uint32_t count, std::uint32_t fragments_each = 1) {
         REQUIRE(kind_ == QueueKind::Tx);
         REQUIRE(count <= free_slots(packets()));
         REQUIRE(count * fragments_each <= free_slots(fragments()));
@@ -123,8 +127,7 @@ public:
     }
 
     /// RX: the OS gives every free fragment (or at most `max_fragments`) and every free packet slot.
-    void os_give_rx(std::uint32_t max_fragments = ~0u)
-    {
+    void os_give_rx(std::uint32_t max_fragments = ~0u) {
         REQUIRE(kind_ == QueueKind::Rx);
         auto const fragment_count = std::min(max_fragments, free_slots(fragments()));
         auto fi = fragments()->EndIndex;
@@ -134,13 +137,12 @@ public:
             set_addresses(fi);
         }
         hand_over(NetRingTypeFragment, fi);
-        hand_over(NetRingTypePacket, NetRingAdvanceIndex(packets(), packets()->EndIndex,
-                                                         static_cast<INT32>(free_slots(packets()))));
+        hand_over(NetRingTypePacket,
+                  NetRingAdvanceIndex(packets(), packets()->EndIndex, static_cast<INT32>(free_slots(packets()))));
     }
 
     /// The OS takes back [OSReserved0, BeginIndex) of both rings and zeroes those elements.
-    void os_reclaim()
-    {
+    void os_reclaim() {
         for (auto* r : {packets(), fragments()}) {
             while (r->OSReserved0 != r->BeginIndex) {
                 std::memset(NetRingGetElementAtIndex(r, r->OSReserved0), 0, r->ElementStride);
@@ -150,16 +152,14 @@ public:
     }
 
     template <typename Driver>
-    void advance(Driver&& driver)
-    {
+    void advance(Driver&& driver) {
         verifier.before("EvtAdvance");
         driver(*this);
         verifier.after("EvtAdvance");
     }
 
     template <typename Driver>
-    void cancel(Driver&& driver)
-    {
+    void cancel(Driver&& driver) {
         verifier.before("EvtCancel");
         driver(*this);
         verifier.after("EvtCancel");
@@ -175,8 +175,7 @@ public:
     RingVerifier verifier;
 
 private:
-    ringlib::VerifiedExtensions extensions() const
-    {
+    ringlib::VerifiedExtensions extensions() const {
         ringlib::VerifiedExtensions e;
         e.checksum.Reserved[0] = packet_memory_.ring()->Buffer + checksum_offset;
         e.checksum.Reserved[1] = reinterpret_cast<void*>(std::uintptr_t{packet_stride});
@@ -187,15 +186,13 @@ private:
         return e;
     }
 
-    void set_addresses(std::uint32_t fi)
-    {
+    void set_addresses(std::uint32_t fi) {
         auto const va = reinterpret_cast<void*>(std::uintptr_t{0x10000} + std::uintptr_t{fi} * 2048);
         std::memcpy(fragment_bytes(fi) + virtual_address_offset, &va, sizeof va);
         *logical_address(fi) = 0x8000'0000ull + std::uint64_t{fi} * 2048;
     }
 
-    void hand_over(NET_RING_TYPE type, std::uint32_t new_end)
-    {
+    void hand_over(NET_RING_TYPE type, std::uint32_t new_end) {
         auto* r = rings_.Rings[type];
         auto const old_end = r->EndIndex;
         r->EndIndex = new_end;
@@ -207,8 +204,7 @@ private:
 
 /// TX EvtAdvance: hand every new packet to "hardware" (NextIndex = EndIndex), complete the first
 /// `complete` posted packets (all if ~0u), return them and their fragments. Uses Scratch, as it may.
-inline void tx_post_and_complete(Queue& q, std::uint32_t complete = ~0u)
-{
+inline void tx_post_and_complete(Queue& q, std::uint32_t complete = ~0u) {
     auto* pr = q.packets();
     auto* fr = q.fragments();
     for (auto i = pr->NextIndex; i != pr->EndIndex; i = NetRingIncrementIndex(pr, i)) {
@@ -225,8 +221,7 @@ inline void tx_post_and_complete(Queue& q, std::uint32_t complete = ~0u)
 
 /// RX EvtAdvance: indicate `count` received frames of `fragments_each` fragments, TCP/IPv4, 60 B
 /// per fragment, with checksum and hash extensions written.
-inline void rx_indicate(Queue& q, std::uint32_t count, std::uint32_t fragments_each = 1)
-{
+inline void rx_indicate(Queue& q, std::uint32_t count, std::uint32_t fragments_each = 1) {
     auto* pr = q.packets();
     auto* fr = q.fragments();
     fr->NextIndex = fr->EndIndex;  // every buffer "posted"
@@ -248,8 +243,7 @@ inline void rx_indicate(Queue& q, std::uint32_t count, std::uint32_t fragments_e
 }
 
 /// RX EvtCancel: every packet still owned is marked Ignore; both rings are returned entirely.
-inline void rx_cancel(Queue& q)
-{
+inline void rx_cancel(Queue& q) {
     auto* pr = q.packets();
     for (auto i = pr->BeginIndex; i != pr->EndIndex; i = NetRingIncrementIndex(pr, i)) {
         q.packet(i)->Ignore = 1;
@@ -265,8 +259,7 @@ inline void rx_cancel(Queue& q)
 /// what every report must show: the code (hex and name), the queue, the callback, ring and index.
 template <typename Driver>
 Violation expect_violation(Queue& q, Driver&& driver, FailureCode code, char const* ring, std::uint32_t index,
-                           char const* callback = "EvtAdvance")
-{
+                           char const* callback = "EvtAdvance") {
     try {
         q.verifier.before(callback);
         driver(q);
@@ -283,13 +276,13 @@ Violation expect_violation(Queue& q, Driver&& driver, FailureCode code, char con
         CHECK(std::string(e.what()) == report);
         CHECK_THAT(report, Catch::Contains(fmt::format("code {:#04x} {}", static_cast<std::uint32_t>(code),
                                                        ringlib::failure_code_name(code))));
-        CHECK_THAT(report, Catch::Contains(fmt::format("queue={}, callback={}, ring={}, index={}", q.name, callback,
-                                                       ring, index)));
+        CHECK_THAT(report, Catch::Contains(
+                               fmt::format("queue={}, callback={}, ring={}, index={}", q.name, callback, ring, index)));
         CHECK_THAT(report, Catch::Contains("before: ") && Catch::Contains("after:  "));
         return v;
     }
-    FAIL(fmt::format("the driver broke rule {:#04x} {} but the verifier let it pass",
-                     static_cast<std::uint32_t>(code), ringlib::failure_code_name(code)));
+    FAIL(fmt::format("the driver broke rule {:#04x} {} but the verifier let it pass", static_cast<std::uint32_t>(code),
+                     ringlib::failure_code_name(code)));
     return {};
 }
 
@@ -298,8 +291,7 @@ Violation expect_violation(Queue& q, Driver&& driver, FailureCode code, char con
 namespace Catch {
 template <>
 struct StringMaker<ringlib::FailureCode> {
-    static std::string convert(ringlib::FailureCode code)
-    {
+    static std::string convert(ringlib::FailureCode code) {
         return fmt::format("{:#04x} {}", static_cast<std::uint32_t>(code), ringlib::failure_code_name(code));
     }
 };

@@ -43,7 +43,9 @@ constexpr int n_clients = 3;
 constexpr std::size_t max_bursts = 16;
 constexpr std::uint64_t page = 4096;
 
-std::uint64_t align_down(std::uint64_t a, std::uint64_t b) { return a & ~(b - 1); }
+std::uint64_t align_down(std::uint64_t a, std::uint64_t b) {
+    return a & ~(b - 1);
+}
 
 std::string replay_hint() {
     return fmt::format("seed {}; replay: rtl_dma_test --rng-seed {} \"{}\"", Catch::rngSeed(), Catch::rngSeed(),
@@ -54,10 +56,10 @@ struct Scenario {
     std::string name;
     Latency read_latency;
     Latency write_latency;
-    double stall = 0.0;        // pause probability on every channel, BFM and clients
+    double stall = 0.0;  // pause probability on every channel, BFM and clients
     bool reorder = false;
     int requests_per_client = 30;
-    bool errors = false;       // some pages answer SLVERR/DECERR
+    bool errors = false;  // some pages answer SLVERR/DECERR
 };
 
 // Address map of a run: one read region (shared, mapped from a host vector) and one write
@@ -132,7 +134,7 @@ public:
             for (auto p : error_pages_) {
                 cfg.error_ranges.push_back({p * page, (p + 1) * page, resp});
                 resp = resp == nicsim::bfm::axi4::resp_slverr ? nicsim::bfm::axi4::resp_decerr
-                                                               : nicsim::bfm::axi4::resp_slverr;
+                                                              : nicsim::bfm::axi4::resp_slverr;
             }
         }
         axi_ = std::make_unique<Axi4SlaveMem<B>>(Axi4Port::of_master(*top_), mem_, rng_, cfg);
@@ -331,9 +333,10 @@ private:
         bool const want_last = r.got + 1 == r.beats;
         bool const want_err = err_page(beat_addr);
         if (c.s_last != want_last || c.s_err != want_err)
-            FAIL(fmt::format("read client {} request {:#x}+{} beat {}/{} at cycle {}: last {} err {}, expected "
-                             "last {} err {}",
-                             c.idx, r.addr, r.len, r.got, r.beats, cycle_, c.s_last, c.s_err, want_last, want_err));
+            FAIL(
+                fmt::format("read client {} request {:#x}+{} beat {}/{} at cycle {}: last {} err {}, expected "
+                            "last {} err {}",
+                            c.idx, r.addr, r.len, r.got, r.beats, cycle_, c.s_last, c.s_err, want_last, want_err));
         if (!want_err) {
             for (std::size_t lane = 0; lane < B; ++lane) {
                 auto const a = beat_addr + lane;
@@ -395,10 +398,10 @@ private:
             std::size_t later_beats = 0;
             for (std::size_t i = 1; i < c.waiting.size(); ++i) later_beats += c.waiting[i].beats;
             if (c.beats.size() > later_beats || c.s_resp_err != w.expect_err)
-                FAIL(fmt::format("write client {} request {:#x}+{} response at cycle {}: err {} (expected {}), "
-                                 "{} beats unsent ({} belong to later requests)",
-                                 c.idx, w.addr, w.len, cycle_, c.s_resp_err, w.expect_err, c.beats.size(),
-                                 later_beats));
+                FAIL(
+                    fmt::format("write client {} request {:#x}+{} response at cycle {}: err {} (expected {}), "
+                                "{} beats unsent ({} belong to later requests)",
+                                c.idx, w.addr, w.len, cycle_, c.s_resp_err, w.expect_err, c.beats.size(), later_beats));
             c.waiting.pop_front();
             ++c.responses;
         }
@@ -456,12 +459,10 @@ std::vector<Scenario> scenarios() {
     return {
         {"latency 0, no stalls", Latency::fixed(0), Latency::fixed(0), 0.0, false, 80, false},
         {"latency 200 fixed", Latency::fixed(200), Latency::fixed(200), 0.0, false, 60, false},
-        {"latency 0..500 random, reordered", Latency::uniform(0, 500), Latency::uniform(0, 500), 0.0, true, 60,
+        {"latency 0..500 random, reordered", Latency::uniform(0, 500), Latency::uniform(0, 500), 0.0, true, 60, false},
+        {"heavy stalls on every channel, reordered", Latency::uniform(0, 40), Latency::uniform(0, 40), 0.6, true, 40,
          false},
-        {"heavy stalls on every channel, reordered", Latency::uniform(0, 40), Latency::uniform(0, 40), 0.6, true,
-         40, false},
-        {"error responses, stalls, reordered", Latency::uniform(0, 100), Latency::uniform(0, 100), 0.3, true, 80,
-         true},
+        {"error responses, stalls, reordered", Latency::uniform(0, 100), Latency::uniform(0, 100), 0.3, true, 80, true},
     };
 }
 
@@ -475,12 +476,21 @@ void run_scenario(Scenario const& sc, std::uint64_t salt) {
     bench.run(3'000'000);
     bench.check_final();
     auto const& st = bench.axi().stats();
-    fmt::print("rtl dma {:3}-bit {:<42} {:>8} cycles, {:>6} read bursts ({:>6} beats), {:>6} write bursts "
-               "({:>6} beats), max in flight per ID rd {} wr {}, {} error bursts\n",
-               B * 8, sc.name, bench.cycle(), st.read_bursts, st.read_beats, st.write_bursts, st.write_beats,
-               st.max_reads_in_flight_by_id.empty() ? 0 : std::max_element(st.max_reads_in_flight_by_id.begin(), st.max_reads_in_flight_by_id.end(), [](auto& a, auto& b) { return a.second < b.second; })->second,
-               st.max_writes_in_flight_by_id.empty() ? 0 : std::max_element(st.max_writes_in_flight_by_id.begin(), st.max_writes_in_flight_by_id.end(), [](auto& a, auto& b) { return a.second < b.second; })->second,
-               st.error_bursts);
+    fmt::print(
+        "rtl dma {:3}-bit {:<42} {:>8} cycles, {:>6} read bursts ({:>6} beats), {:>6} write bursts "
+        "({:>6} beats), max in flight per ID rd {} wr {}, {} error bursts\n",
+        B * 8, sc.name, bench.cycle(), st.read_bursts, st.read_beats, st.write_bursts, st.write_beats,
+        st.max_reads_in_flight_by_id.empty()
+            ? 0
+            : std::max_element(st.max_reads_in_flight_by_id.begin(), st.max_reads_in_flight_by_id.end(),
+                               [](auto& a, auto& b) { return a.second < b.second; })
+                  ->second,
+        st.max_writes_in_flight_by_id.empty()
+            ? 0
+            : std::max_element(st.max_writes_in_flight_by_id.begin(), st.max_writes_in_flight_by_id.end(),
+                               [](auto& a, auto& b) { return a.second < b.second; })
+                  ->second,
+        st.error_bursts);
     if (sc.errors) CHECK(st.error_bursts > 0);
 }
 
@@ -489,14 +499,18 @@ void run_scenario(Scenario const& sc, std::uint64_t salt) {
 TEST_CASE("random reads and writes from all clients, 64-bit data", "[dma][random]") {
     auto const all = scenarios();
     for (std::size_t i = 0; i < all.size(); ++i) {
-        DYNAMIC_SECTION(all[i].name) { run_scenario<Vrtl_dma_w64, 8>(all[i], 0x640 + i); }
+        DYNAMIC_SECTION(all[i].name) {
+            run_scenario<Vrtl_dma_w64, 8>(all[i], 0x640 + i);
+        }
     }
 }
 
 TEST_CASE("random reads and writes from all clients, 512-bit data", "[dma][random]") {
     auto const all = scenarios();
     for (std::size_t i = 0; i < all.size(); ++i) {
-        DYNAMIC_SECTION(all[i].name) { run_scenario<Vrtl_dma_w512, 64>(all[i], 0x5120 + i); }
+        DYNAMIC_SECTION(all[i].name) {
+            run_scenario<Vrtl_dma_w512, 64>(all[i], 0x5120 + i);
+        }
     }
 }
 

@@ -68,8 +68,10 @@ void add_lines(std::string_view list, std::set<std::uint32_t>& lines) {
 std::vector<LineRange> ranges_of(std::set<std::uint32_t> const& lines) {
     std::vector<LineRange> out;
     for (auto l : lines) {
-        if (!out.empty() && out.back().second + 1 == l) out.back().second = l;
-        else out.emplace_back(l, l);
+        if (!out.empty() && out.back().second + 1 == l)
+            out.back().second = l;
+        else
+            out.emplace_back(l, l);
     }
     return out;
 }
@@ -82,7 +84,8 @@ std::string tool_error(std::string const& what, ProgramResult const& r) {
         for (std::string line; std::getline(lines, line);) {
             std::string lower = line;
             std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-            if (lower.find("error") != std::string::npos) return cosim::one_line(fmt::format("{} failed: {}", what, first_line(line)));
+            if (lower.find("error") != std::string::npos)
+                return cosim::one_line(fmt::format("{} failed: {}", what, first_line(line)));
         }
     }
     return cosim::one_line(fmt::format("{} failed: {}", what, message_of(r)));
@@ -100,7 +103,8 @@ std::vector<fs::path> gcda_files(fs::path const& dir) {
     std::vector<fs::path> out;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_regular_file(ec) && it->path().extension() == ".gcda") out.push_back(it->path().lexically_relative(dir));
+        if (it->is_regular_file(ec) && it->path().extension() == ".gcda")
+            out.push_back(it->path().lexically_relative(dir));
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -109,7 +113,8 @@ void merge_rtl(CodeCoverageInputs const& in, fs::path const& cov_dir, CodeCovera
     std::vector<std::string> dats;
     std::error_code ec;
     for (auto const& run : in.run_dirs)
-        if (auto const dat = in.out_dir / run / "coverage" / "rtl.dat"; fs::is_regular_file(dat, ec)) dats.push_back(dat.string());
+        if (auto const dat = in.out_dir / run / "coverage" / "rtl.dat"; fs::is_regular_file(dat, ec))
+            dats.push_back(dat.string());
     c.rtl_runs = dats.size();
     if (dats.empty()) return;
     auto const merged = cov_dir / "rtl.dat";
@@ -135,7 +140,8 @@ void merge_rtl(CodeCoverageInputs const& in, fs::path const& cov_dir, CodeCovera
     }
     // lcov's format for genhtml, restricted to the RTL (the bound protocol checkers are testbench).
     auto const all_info = cov_dir / "rtl-all.info";
-    if (!run_tool({"verilator_coverage", "--write-info", all_info.string(), merged.string()}, "verilator_coverage --write-info", c))
+    if (!run_tool({"verilator_coverage", "--write-info", all_info.string(), merged.string()},
+                  "verilator_coverage --write-info", c))
         return;
     if (!run_tool({"lcov", "--quiet", "--extract", all_info.string(), (fs::path(in.source_dir) / "rtl" / "*").string(),
                    "--output-file", (cov_dir / "rtl.info").string()},
@@ -165,7 +171,8 @@ void merge_cpp(CodeCoverageInputs const& in, fs::path const& cov_dir, CodeCovera
             continue;
         }
         fs::remove_all(partial, ec);
-        if (!run_tool({"gcov-tool", "merge", "-o", partial.string(), merged.string(), counts.string()}, "gcov-tool merge", c))
+        if (!run_tool({"gcov-tool", "merge", "-o", partial.string(), merged.string(), counts.string()},
+                      "gcov-tool merge", c))
             return;
         fs::remove_all(merged, ec);
         fs::rename(partial, merged, ec);
@@ -181,7 +188,8 @@ void merge_cpp(CodeCoverageInputs const& in, fs::path const& cov_dir, CodeCovera
         gcno.replace_extension(".gcno");
         fs::create_symlink(fs::path(in.build_dir) / gcno, merged / gcno, ec);
         if (ec && ec != std::errc::file_exists) {
-            c.errors.push_back(fmt::format("coverage: cannot link {}: {}", (fs::path(in.build_dir) / gcno).string(), ec.message()));
+            c.errors.push_back(
+                fmt::format("coverage: cannot link {}: {}", (fs::path(in.build_dir) / gcno).string(), ec.message()));
             return;
         }
     }
@@ -210,7 +218,8 @@ void merge_cpp(CodeCoverageInputs const& in, fs::path const& cov_dir, CodeCovera
 }  // namespace
 
 std::size_t ContractCoverage::hit_points() const {
-    return static_cast<std::size_t>(std::count_if(hits.begin(), hits.end(), [](auto const& p) { return p.second > 0; }));
+    return static_cast<std::size_t>(
+        std::count_if(hits.begin(), hits.end(), [](auto const& p) { return p.second > 0; }));
 }
 
 std::vector<std::string> ContractCoverage::never_hit() const {
@@ -284,8 +293,10 @@ void add_rtl_figures(std::string_view dat_text, std::string const& source_root, 
         if (kind == "v_line" || kind == "v_branch") {
             f.line.add(point);
             if (*count == 0) {
-                if (!keys["S"].empty()) add_lines(keys["S"], f.uncovered);
-                else add_lines(keys["l"], f.uncovered);
+                if (!keys["S"].empty())
+                    add_lines(keys["S"], f.uncovered);
+                else
+                    add_lines(keys["l"], f.uncovered);
             }
         } else if (kind == "v_toggle") {
             f.toggle.add(point);
@@ -369,8 +380,14 @@ CodeCoverage merge_code_coverage(CodeCoverageInputs const& in) {
     for (auto const* info : {&c.rtl_info, &c.cpp_info})
         if (!info->empty()) infos.push_back((in.out_dir / *info).string());
     if (!infos.empty()) {
-        std::vector<std::string> argv = {"genhtml", "--quiet", "--title", "nicsim regress", "--prefix", in.source_dir,
-                                         "--output-directory", (cov_dir / "html").string()};
+        std::vector<std::string> argv = {"genhtml",
+                                         "--quiet",
+                                         "--title",
+                                         "nicsim regress",
+                                         "--prefix",
+                                         in.source_dir,
+                                         "--output-directory",
+                                         (cov_dir / "html").string()};
         argv.insert(argv.end(), infos.begin(), infos.end());
         if (run_tool(argv, "genhtml", c)) c.html_index = "coverage/html/index.html";
     }

@@ -35,9 +35,9 @@ using LineRange = std::pair<std::uint32_t, std::uint32_t>;
 
 /// One source file of the merged RTL coverage.
 struct RtlFileCoverage {
-    std::string file;                      // relative to the source tree when it is below it
-    Ratio line, toggle, user;              // coverage points: line = Verilator's line and branch points
-    std::vector<LineRange> uncovered;      // lines of line points never hit, ascending, joined into ranges
+    std::string file;                  // relative to the source tree when it is below it
+    Ratio line, toggle, user;          // coverage points: line = Verilator's line and branch points
+    std::vector<LineRange> uncovered;  // lines of line points never hit, ascending, joined into ranges
 };
 
 /// The C++ lines of one top-level folder of the source tree (driver, ringlib, testbench...).
@@ -47,11 +47,11 @@ struct CppFolderCoverage {
 };
 
 struct CodeCoverage {
-    bool requested = false;                // --coverage
-    std::size_t runs = 0;                  // runs that ran to a verdict, whose counts are merged
-    std::size_t rtl_runs = 0;              // of those, the runs that left an rtl.dat
-    std::size_t cpp_runs = 0;              // ... and C++ counts (a run that crashed leaves none)
-    std::vector<std::string> errors;       // one line each: the tool that failed and what it said
+    bool requested = false;                  // --coverage
+    std::size_t runs = 0;                    // runs that ran to a verdict, whose counts are merged
+    std::size_t rtl_runs = 0;                // of those, the runs that left an rtl.dat
+    std::size_t cpp_runs = 0;                // ... and C++ counts (a run that crashed leaves none)
+    std::vector<std::string> errors;         // one line each: the tool that failed and what it said
     std::vector<RtlFileCoverage> rtl_files;  // by file name
     Ratio rtl_line, rtl_toggle, rtl_user;
     std::vector<CppFolderCoverage> cpp_folders;  // by folder name
@@ -62,8 +62,8 @@ struct CodeCoverage {
 
 struct ContractCoverage {
     std::map<std::string, std::uint64_t> hits;  // every point a run listed, its hits summed
-    std::size_t runs = 0;                        // runs whose run.json had "contract_coverage"
-    std::vector<std::string> problems;           // malformed objects (the first few), one line each
+    std::size_t runs = 0;                       // runs whose run.json had "contract_coverage"
+    std::vector<std::string> problems;          // malformed objects (the first few), one line each
     std::size_t problem_count = 0;
 
     std::size_t hit_points() const;
@@ -88,10 +88,10 @@ void add_cpp_figures(std::string_view info_text, std::string const& source_root,
 std::string format_line_ranges(std::vector<LineRange> const& ranges);
 
 struct CodeCoverageInputs {
-    std::filesystem::path out_dir;          // the regression's output folder
-    std::vector<std::string> run_dirs;      // the runs to merge (relative to out_dir), plan order
-    std::string source_dir;                 // the source tree this nicsim was built from
-    std::string build_dir;                  // its build folder (the .gcno files)
+    std::filesystem::path out_dir;      // the regression's output folder
+    std::vector<std::string> run_dirs;  // the runs to merge (relative to out_dir), plan order
+    std::string source_dir;             // the source tree this nicsim was built from
+    std::string build_dir;              // its build folder (the .gcno files)
 };
 
 /// Merges the runs' counts into out_dir/coverage/ (rtl.dat, rtl.info, cpp.info, html/) and reads

@@ -28,8 +28,10 @@ std::string html_escape(std::string_view text) {
         case '\n':
         case '\t': o += ch; break;
         default:
-            if (byte < 0x20 || byte == 0x7f) o += fmt::format("\\x{:02x}", byte);
-            else o += ch;
+            if (byte < 0x20 || byte == 0x7f)
+                o += fmt::format("\\x{:02x}", byte);
+            else
+                o += ch;
         }
     }
     return o;
@@ -41,8 +43,10 @@ std::string url_path(std::string_view path) {
         auto const byte = static_cast<unsigned char>(ch);
         bool const plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                            ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == '/';
-        if (plain) o += ch;
-        else o += fmt::format("%{:02X}", byte);
+        if (plain)
+            o += ch;
+        else
+            o += fmt::format("%{:02X}", byte);
     }
     return o;
 }
@@ -58,10 +62,14 @@ std::string link(std::string_view path, std::string_view label) {
 }
 
 /// A figure that differs between two regressions of the same plan and seed base.
-std::string timing(std::string const& text) { return fmt::format("<span class=\"timing\">{}</span>", text); }
+std::string timing(std::string const& text) {
+    return fmt::format("<span class=\"timing\">{}</span>", text);
+}
 
 /// The anchor of a run's entry in the failures section.
-std::string run_anchor(std::string const& scenario, std::uint64_t index) { return fmt::format("run-{}-{}", scenario, index); }
+std::string run_anchor(std::string const& scenario, std::uint64_t index) {
+    return fmt::format("run-{}-{}", scenario, index);
+}
 
 std::string seconds_text(double s) {
     if (s < 120) return fmt::format("{:.1f} s", s);
@@ -83,7 +91,9 @@ std::string number_text(double v, int decimals) {
 }
 
 /// A tick of an axis: "0.5", "6", "12,000".
-std::string tick_text(double v) { return v >= 1000 ? number_text(v, 0) : fmt::format("{:g}", v); }
+std::string tick_text(double v) {
+    return v >= 1000 ? number_text(v, 0) : fmt::format("{:g}", v);
+}
 
 /// "1.23" for a spread with figures, else an en dash.
 std::string mean_text(Spread const& s, int decimals) {
@@ -97,7 +107,9 @@ std::string clock_text(Spread const& clock) {
 }
 
 /// The data-sort attribute of a cell whose text is not a plain number.
-std::string sort_key(Spread const& s) { return fmt::format(" data-sort=\"{}\"", s.count ? s.mean() : -1.0); }
+std::string sort_key(Spread const& s) {
+    return fmt::format(" data-sort=\"{}\"", s.count ? s.mean() : -1.0);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Charts: one horizontal bar chart, a group of rows (one per scenario) with a bar per series:
@@ -132,7 +144,8 @@ Axis nice_axis(double v) {
     if (!(v > 0)) return {};
     double const base = std::pow(10.0, std::floor(std::log10(v)));
     // Each end with the number of intervals that makes its step 1, 2 or 5 times a power of ten.
-    for (auto [m, ticks] : {std::pair{1.0, 5}, {1.5, 3}, {2.0, 4}, {2.5, 5}, {3.0, 3}, {4.0, 4}, {5.0, 5}, {6.0, 3}, {8.0, 4}})
+    for (auto [m, ticks] :
+         {std::pair{1.0, 5}, {1.5, 3}, {2.0, 4}, {2.5, 5}, {3.0, 3}, {4.0, 4}, {5.0, 5}, {6.0, 3}, {8.0, 4}})
         if (v <= m * base * (1 + 1e-9)) return {m * base, ticks};
     return {10 * base, 5};
 }
@@ -166,19 +179,22 @@ std::string svg_chart(Chart const& c) {
     double legend_x = x1;
     for (auto it = c.series.rbegin(); it != c.series.rend(); ++it) {
         legend_x -= 24 + 7.0 * static_cast<double>(it->name.size());
-        o += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"8\" width=\"12\" height=\"12\" rx=\"2\"/>"
-                         "<text class=\"legend\" x=\"{:.1f}\" y=\"18\">{}</text>\n",
-                         html_escape(it->css_class), legend_x, legend_x + 16, html_escape(it->name));
+        o += fmt::format(
+            "<rect class=\"{}\" x=\"{:.1f}\" y=\"8\" width=\"12\" height=\"12\" rx=\"2\"/>"
+            "<text class=\"legend\" x=\"{:.1f}\" y=\"18\">{}</text>\n",
+            html_escape(it->css_class), legend_x, legend_x + 16, html_escape(it->name));
     }
     o += fmt::format("<text class=\"chart-title\" x=\"0\" y=\"18\">{}</text>\n", html_escape(c.title));
     // Grid and axis.
     for (int i = 0; i <= axis.ticks; ++i) {
         double const v = scale_max * i / axis.ticks, x = x_of(v);
-        o += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
-                         "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-                         x, kTop - 4, axis_y, axis_y + 15, tick_text(v));
+        o += fmt::format(
+            "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
+            "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
+            x, kTop - 4, axis_y, axis_y + 15, tick_text(v));
     }
-    o += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>\n", x0, axis_y, x1);
+    o += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>\n", x0, axis_y,
+                     x1);
     o += fmt::format("<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
                      (x0 + x1) / 2, axis_y + 36, html_escape(c.axis_label));
     // One group per row.
@@ -192,29 +208,32 @@ std::string svg_chart(Chart const& c) {
                              kWidth, row_height);
         std::string shown = row.label;
         if (shown.size() > 44) shown = shown.substr(0, 42) + "\xe2\x80\xa6";  // an ellipsis; the full name in <title>
-        o += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\"><title>{}</title>{}</text>\n",
-                         label_width, top + row_height / 2 + 4, html_escape(row.label), html_escape(shown));
+        o += fmt::format(
+            "<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\"><title>{}</title>{}</text>\n",
+            label_width, top + row_height / 2 + 4, html_escape(row.label), html_escape(shown));
         for (std::size_t s = 0; s < c.series.size() && s < row.values.size(); ++s) {
             auto const& v = row.values[s];
             if (!v.count) continue;
             double const y = top + kRowPad / 2 + static_cast<double>(s) * (kBar + kBarGap);
             double const mid = y + kBar / 2;
-            o += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" rx=\"1.5\">"
-                             "<title>{}: mean {}, least {}, greatest {} over {} run(s)</title></rect>\n",
-                             html_escape(c.series[s].css_class), x0, y, std::max(0.0, x_of(v.mean()) - x0), kBar,
-                             html_escape(c.series[s].name), number_text(v.mean(), c.decimals),
-                             number_text(v.min, c.decimals), number_text(v.max, c.decimals),
-                             v.count);
+            o += fmt::format(
+                "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" rx=\"1.5\">"
+                "<title>{}: mean {}, least {}, greatest {} over {} run(s)</title></rect>\n",
+                html_escape(c.series[s].css_class), x0, y, std::max(0.0, x_of(v.mean()) - x0), kBar,
+                html_escape(c.series[s].name), number_text(v.mean(), c.decimals), number_text(v.min, c.decimals),
+                number_text(v.max, c.decimals), v.count);
             if (v.max > v.min)
-                o += fmt::format("<path class=\"spread\" d=\"M{0:.1f} {1:.1f}H{2:.1f}M{0:.1f} {3:.1f}V{4:.1f}M{2:.1f} "
-                                 "{3:.1f}V{4:.1f}\"/>\n",
-                                 x_of(v.min), mid, x_of(v.max), y + 1, y + kBar - 1);
+                o += fmt::format(
+                    "<path class=\"spread\" d=\"M{0:.1f} {1:.1f}H{2:.1f}M{0:.1f} {3:.1f}V{4:.1f}M{2:.1f} "
+                    "{3:.1f}V{4:.1f}\"/>\n",
+                    x_of(v.min), mid, x_of(v.max), y + 1, y + kBar - 1);
             o += fmt::format("<text class=\"value\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
                              std::max(x_of(v.mean()), x_of(v.max)) + 5, mid + 4, number_text(v.mean(), c.decimals));
         }
         if (!has_figures(row))
-            o += fmt::format("<text class=\"no-data\" x=\"{:.1f}\" y=\"{:.1f}\">no figures: no run of it reported any</text>\n",
-                             x0 + 6, top + row_height / 2 + 4);
+            o += fmt::format(
+                "<text class=\"no-data\" x=\"{:.1f}\" y=\"{:.1f}\">no figures: no run of it reported any</text>\n",
+                x0 + 6, top + row_height / 2 + 4);
         o += "</g>\n";
     }
     return o + "</svg>\n";
@@ -361,35 +380,41 @@ std::string totals_boxes(Tally const& all) {
 }
 
 std::string header_section(Regression const& r, Tally const& all) {
-    std::string o = fmt::format("<header>\n<h1>nicsim regress <span class=\"plan\">{}</span></h1>\n", html_escape(r.plan));
+    std::string o =
+        fmt::format("<header>\n<h1>nicsim regress <span class=\"plan\">{}</span></h1>\n", html_escape(r.plan));
     o += verdict_line(all);
     if (!r.stopped.empty())
-        o += fmt::format("<p class=\"stopped\">Stopped early: {}. The runs it did not finish are listed as not run.</p>\n",
-                         html_escape(r.stopped));
+        o += fmt::format(
+            "<p class=\"stopped\">Stopped early: {}. The runs it did not finish are listed as not run.</p>\n",
+            html_escape(r.stopped));
     o += totals_boxes(all);
     std::vector<std::pair<std::string, std::string>> facts = {
         {"plan", fmt::format("<span class=\"mono\">{}</span>", html_escape(r.plan))},
         {"started", timing(html_escape(r.started.empty() ? "unknown" : r.started))},
-        {"scenarios", fmt::format("{}{}{}", r.scenarios.size(),
-                                  r.group.empty() ? "" : fmt::format(", group <code>{}</code>", html_escape(r.group)),
-                                  r.filter.empty() ? "" : fmt::format(", filter <code>{}</code>", html_escape(r.filter)))},
+        {"scenarios",
+         fmt::format("{}{}{}", r.scenarios.size(),
+                     r.group.empty() ? "" : fmt::format(", group <code>{}</code>", html_escape(r.group)),
+                     r.filter.empty() ? "" : fmt::format(", filter <code>{}</code>", html_escape(r.filter)))},
         {"wall time", timing(seconds_text(r.wall_seconds))},
         {"seed base", fmt::format("{}{}", r.seed_base, r.seeds ? fmt::format(", --seeds {}", *r.seeds) : "")},
         {"CPU time of the runs", timing(seconds_text(all.cpu_seconds))},
         {"backend", fmt::format("{}, {}", html_escape(r.backend),
                                 timing(fmt::format("-j {}{}", r.jobs, r.backend == "slurm" ? " per array task" : "")))},
         {"runs per second",
-         timing(fmt::format("{:.2f}", r.wall_seconds > 0 ? static_cast<double>(all.runs - all.not_run) / r.wall_seconds : 0.0))},
+         timing(fmt::format("{:.2f}",
+                            r.wall_seconds > 0 ? static_cast<double>(all.runs - all.not_run) / r.wall_seconds : 0.0))},
     };
     if (!r.rerun_of.empty())
-        facts.push_back({"rerun of", fmt::format("the runs that failed in <span class=\"mono\">{}</span>", html_escape(r.rerun_of))});
+        facts.push_back({"rerun of", fmt::format("the runs that failed in <span class=\"mono\">{}</span>",
+                                                 html_escape(r.rerun_of))});
     o += "<dl class=\"facts\">\n";
     for (auto const& [name, value] : facts) o += fmt::format("<dt>{}</dt><dd>{}</dd>\n", name, value);
     o += "</dl>\n";
     o += "<nav><a href=\"#scenarios\">Scenarios</a>";
     o += fmt::format("<a href=\"#failures\">Failures ({})</a>", all.problems());
     if (all.not_run) o += fmt::format("<a href=\"#not-run\">Not run ({})</a>", all.not_run);
-    o += "<a href=\"#plots\">Throughput and latency</a><a href=\"#coverage\">Coverage</a><a href=\"#files\">Files</a></nav>\n";
+    o += "<a href=\"#plots\">Throughput and latency</a><a href=\"#coverage\">Coverage</a><a "
+         "href=\"#files\">Files</a></nav>\n";
     return o + "</header>\n";
 }
 
@@ -422,31 +447,35 @@ std::string scenario_row_cells(Tally const& t) {
 /// The first run of `scenario` that failed or was refused, if any.
 RunResult const* first_problem(Regression const& r, std::string const& scenario) {
     for (auto const& run : r.runs)
-        if (run.scenario == scenario && (run.status == RunStatus::failed || run.status == RunStatus::refused)) return &run;
+        if (run.scenario == scenario && (run.status == RunStatus::failed || run.status == RunStatus::refused))
+            return &run;
     return nullptr;
 }
 
 std::string scenario_table(Regression const& r, std::map<std::string, Tally> const& by_scenario, Tally const& all) {
-    std::string o = "<section id=\"scenarios\">\n<h2>Scenarios</h2>\n<table class=\"sortable\" id=\"scenario-table\">\n<thead><tr>"
-                    "<th>scenario</th><th>runs</th><th>passed</th><th>failed</th><th>refused</th><th>not run</th>"
-                    "<th>TX<small>Gbit/s</small></th><th>RX<small>Gbit/s</small></th>"
-                    "<th>TX latency<small>p50 / p99 cycles</small></th><th>RX latency<small>p50 / p99 cycles</small></th>"
-                    "<th>clock<small>MHz</small></th>"
-                    "<th class=\"timing-cell\">simulated<small>Mcycles/s</small></th>"
-                    "<th class=\"timing-cell\">simulated<small>kpackets/s</small></th></tr></thead>\n<tbody>\n";
+    std::string o =
+        "<section id=\"scenarios\">\n<h2>Scenarios</h2>\n<table class=\"sortable\" id=\"scenario-table\">\n<thead><tr>"
+        "<th>scenario</th><th>runs</th><th>passed</th><th>failed</th><th>refused</th><th>not run</th>"
+        "<th>TX<small>Gbit/s</small></th><th>RX<small>Gbit/s</small></th>"
+        "<th>TX latency<small>p50 / p99 cycles</small></th><th>RX latency<small>p50 / p99 cycles</small></th>"
+        "<th>clock<small>MHz</small></th>"
+        "<th class=\"timing-cell\">simulated<small>Mcycles/s</small></th>"
+        "<th class=\"timing-cell\">simulated<small>kpackets/s</small></th></tr></thead>\n<tbody>\n";
     for (auto const& name : r.scenarios) {
         auto const& t = by_scenario.at(name);
         char const* row_class = t.problems() ? "bad" : t.not_run ? "stopped" : "ok";
         std::string shown = html_escape(name);
         if (auto const* run = first_problem(r, name))
             shown = fmt::format("<a href=\"#{}\">{}</a>", html_escape(url_path(run_anchor(name, run->index))), shown);
-        o += fmt::format("<tr class=\"{}\" data-scenario=\"{}\"><td>{}</td>{}</tr>\n", row_class, html_escape(name), shown,
-                         scenario_row_cells(t));
+        o += fmt::format("<tr class=\"{}\" data-scenario=\"{}\"><td>{}</td>{}</tr>\n", row_class, html_escape(name),
+                         shown, scenario_row_cells(t));
     }
     o += fmt::format("</tbody>\n<tfoot><tr><td>all {} scenarios</td>{}</tr></tfoot>\n</table>\n", r.scenarios.size(),
                      scenario_row_cells(all));
-    o += "<p class=\"note\">Throughput and latency are simulated figures, the same on every machine: bits on the wire per "
-         "second at the scenario's clock, and each run's median (p50) and 99th percentile (p99) latency in clock cycles, "
+    o += "<p class=\"note\">Throughput and latency are simulated figures, the same on every machine: bits on the wire "
+         "per "
+         "second at the scenario's clock, and each run's median (p50) and 99th percentile (p99) latency in clock "
+         "cycles, "
          "both the mean over the runs that reported them. The simulation's speed (grey) is per wall-clock second and "
          "varies with the machine and its load.</p>\n";
     return o + "</section>\n";
@@ -456,16 +485,20 @@ std::string failure_entry(RunResult const& run) {
     bool const refused = run.status == RunStatus::refused;
     std::string o = fmt::format("<article class=\"failure{}\" id=\"{}\">\n", refused ? " refused" : "",
                                 html_escape(run_anchor(run.scenario, run.index)));
-    std::string details = fmt::format("run {} &middot; seed {} &middot; {}", run.index, run.seed, html_escape(run.failure_kind));
+    std::string details =
+        fmt::format("run {} &middot; seed {} &middot; {}", run.index, run.seed, html_escape(run.failure_kind));
     if (run.exit_status) details += fmt::format(" &middot; exit status {}", *run.exit_status);
     if (!run.signal.empty()) details += fmt::format(" &middot; {}", html_escape(run.signal));
     o += fmt::format("<h3><span class=\"badge{}\">{}</span> {} <span class=\"muted\">{}</span></h3>\n",
                      refused ? " refused" : "", refused ? "REFUSED" : "FAILED", html_escape(run.scenario), details);
     o += fmt::format("<p class=\"reason\">{}</p>\n", html_escape(run.reason));
-    o += fmt::format("<div class=\"replay-box\"><pre class=\"replay\">{}</pre></div>\n", html_escape(run.replay_command));
+    o += fmt::format("<div class=\"replay-box\"><pre class=\"replay\">{}</pre></div>\n",
+                     html_escape(run.replay_command));
     std::vector<std::string> files;
     if (!run.waves.empty()) files.push_back("waves " + link(run.waves, "run.fst"));
-    if (!run.waves_view.empty()) files.push_back(link(run.waves_view, "run.gtkw") + " <span class=\"muted\">(gtkwave, marker at the failing cycle)</span>");
+    if (!run.waves_view.empty())
+        files.push_back(link(run.waves_view, "run.gtkw") +
+                        " <span class=\"muted\">(gtkwave, marker at the failing cycle)</span>");
     if (run.failure_kind != "not-started") files.push_back("output " + link(run.dir + "/output.txt", "output.txt"));
     if (run.reported) files.push_back("report " + link(run.dir + "/run.json", "run.json"));
     files.push_back("folder " + link(run.dir + "/", run.dir + "/"));
@@ -483,10 +516,11 @@ std::string failures_section(Regression const& r, Tally const& all) {
 
 std::string not_run_section(Regression const& r, Tally const& all) {
     if (!all.not_run) return "";
-    std::string o = fmt::format("<section id=\"not-run\">\n<h2>Not run ({})</h2>\n<p>{}</p>\n<details><summary>the {} runs"
-                                "</summary>\n<ul class=\"not-run\">\n",
-                                all.not_run, html_escape(r.stopped.empty() ? "The regression stopped early." : "Why: " + r.stopped + "."),
-                                all.not_run);
+    std::string o = fmt::format(
+        "<section id=\"not-run\">\n<h2>Not run ({})</h2>\n<p>{}</p>\n<details><summary>the {} runs"
+        "</summary>\n<ul class=\"not-run\">\n",
+        all.not_run, html_escape(r.stopped.empty() ? "The regression stopped early." : "Why: " + r.stopped + "."),
+        all.not_run);
     for (auto const& run : r.runs)
         if (run.status == RunStatus::not_run)
             o += fmt::format("<li>{} run {} seed {}: {}</li>\n", html_escape(run.scenario), run.index, run.seed,
@@ -495,10 +529,14 @@ std::string not_run_section(Regression const& r, Tally const& all) {
 }
 
 std::string plots_section(Regression const& r, std::map<std::string, Tally> const& by_scenario) {
-    Chart throughput{"Throughput per scenario", "Gbit/s at the scenario's clock (bar: mean over its runs; line: least to greatest)",
-                     2, {{"TX", "tx"}, {"RX", "rx"}}, {}};
+    Chart throughput{"Throughput per scenario",
+                     "Gbit/s at the scenario's clock (bar: mean over its runs; line: least to greatest)",
+                     2,
+                     {{"TX", "tx"}, {"RX", "rx"}},
+                     {}};
     // TX and RX latency apart: each on its own scale (TX waits in the rings, RX far less).
-    std::string const latency_axis = "clock cycles (bar: mean over its runs of each run's p50 or p99; line: least to greatest)";
+    std::string const latency_axis =
+        "clock cycles (bar: mean over its runs of each run's p50 or p99; line: least to greatest)";
     Chart tx_latency{"TX latency per scenario", latency_axis, 0, {{"p50", "tx-p50"}, {"p99", "tx-p99"}}, {}};
     Chart rx_latency{"RX latency per scenario", latency_axis, 0, {{"p50", "rx-p50"}, {"p99", "rx-p99"}}, {}};
     for (auto const& name : r.scenarios) {
@@ -523,11 +561,15 @@ std::string code_coverage_part(CodeCoverage const& c) {
     if (!c.requested)
         return "<h3>Code</h3>\n<p class=\"muted\">Not collected: run the regression with <code>--coverage</code> on a "
                "coverage build (<code>tools/coverage</code>) for the RTL and C++ code coverage.</p>\n";
-    std::string o = fmt::format("<h3>Code</h3>\n<p>Merged from {} run(s) that ran to a verdict: {} left RTL counts, {} "
-                                "C++ counts.", c.runs, c.rtl_runs, c.cpp_runs);
+    std::string o = fmt::format(
+        "<h3>Code</h3>\n<p>Merged from {} run(s) that ran to a verdict: {} left RTL counts, {} "
+        "C++ counts.",
+        c.runs, c.rtl_runs, c.cpp_runs);
     std::string links;
-    for (auto const& [path, label] : {std::pair{&c.html_index, "HTML (genhtml)"}, {&c.rtl_dat, "rtl.dat"},
-                                      {&c.rtl_info, "rtl.info"}, {&c.cpp_info, "cpp.info"}})
+    for (auto const& [path, label] : {std::pair{&c.html_index, "HTML (genhtml)"},
+                                      {&c.rtl_dat, "rtl.dat"},
+                                      {&c.rtl_info, "rtl.info"},
+                                      {&c.cpp_info, "cpp.info"}})
         if (!path->empty()) links += link(*path, label);
     if (!links.empty()) {
         o += " Files: ";
@@ -539,19 +581,22 @@ std::string code_coverage_part(CodeCoverage const& c) {
          "<th>toggle<small>points hit</small></th><th></th><th>user<small>points hit</small></th><th></th>"
          "<th>lines never covered</th></tr></thead>\n<tbody>\n";
     for (auto const& f : c.rtl_files)
-        o += fmt::format("<tr><td><code>{}</code></td>{}{}{}<td class=\"uncovered\">{}</td></tr>\n", html_escape(f.file),
-                         ratio_cells(f.line), ratio_cells(f.toggle), ratio_cells(f.user),
+        o += fmt::format("<tr><td><code>{}</code></td>{}{}{}<td class=\"uncovered\">{}</td></tr>\n",
+                         html_escape(f.file), ratio_cells(f.line), ratio_cells(f.toggle), ratio_cells(f.user),
                          f.uncovered.empty() ? std::string("<span class=\"none\">none</span>")
                                              : html_escape(format_line_ranges(f.uncovered)));
-    o += fmt::format("</tbody>\n<tfoot><tr><td>all RTL</td>{}{}{}<td></td></tr></tfoot>\n</table>\n", ratio_cells(c.rtl_line),
-                     ratio_cells(c.rtl_toggle), ratio_cells(c.rtl_user));
-    o += "<table id=\"cpp-coverage\">\n<thead><tr><th>C++ folder</th><th>lines<small>hit</small></th><th></th></tr></thead>\n<tbody>\n";
+    o += fmt::format("</tbody>\n<tfoot><tr><td>all RTL</td>{}{}{}<td></td></tr></tfoot>\n</table>\n",
+                     ratio_cells(c.rtl_line), ratio_cells(c.rtl_toggle), ratio_cells(c.rtl_user));
+    o += "<table id=\"cpp-coverage\">\n<thead><tr><th>C++ "
+         "folder</th><th>lines<small>hit</small></th><th></th></tr></thead>\n<tbody>\n";
     for (auto const& f : c.cpp_folders)
         o += fmt::format("<tr><td><code>{}/</code></td>{}</tr>\n", html_escape(f.folder), ratio_cells(f.lines));
     o += fmt::format("</tbody>\n<tfoot><tr><td>all C++</td>{}</tr></tfoot>\n</table>\n", ratio_cells(c.cpp_lines));
-    o += "<p class=\"note\">RTL: Verilator's coverage points of the RTL (rtl/; the bound protocol checkers are testbench "
+    o += "<p class=\"note\">RTL: Verilator's coverage points of the RTL (rtl/; the bound protocol checkers are "
+         "testbench "
          "and left out), summed over the runs: a line point is a block of statements or a branch taken, a toggle point "
-         "one bit going 0&rarr;1 and 1&rarr;0, a user point a <code>cover property</code>. A line is never covered when a "
+         "one bit going 0&rarr;1 and 1&rarr;0, a user point a <code>cover property</code>. A line is never covered "
+         "when a "
          "line or branch point on it was never hit. C++: gcov's executable lines of our sources, per top-level folder. "
          "docs/coverage.md says what is left out and why.</p>\n";
     return o;
@@ -561,14 +606,16 @@ std::string code_coverage_part(CodeCoverage const& c) {
 std::string contract_coverage_part(ContractCoverage const& c) {
     std::string o = "<h3>Contract</h3>\n";
     if (c.runs == 0) {
-        o += "<p class=\"muted\">No run reported contract cover points (<code>contract_coverage</code> in run.json).</p>\n";
+        o += "<p class=\"muted\">No run reported contract cover points (<code>contract_coverage</code> in "
+             "run.json).</p>\n";
     } else {
         auto const never = c.never_hit();
         o += fmt::format("<p id=\"contract-summary\"><b>{} of {} points hit</b> over {} run(s); {} never hit.</p>\n",
                          c.hit_points(), c.hits.size(), c.runs, never.size());
         o += "<table id=\"contract-coverage\">\n<thead><tr><th>cover point</th><th>hits</th></tr></thead>\n<tbody>\n";
         for (auto const& name : never)
-            o += fmt::format("<tr class=\"bad\"><td><code>{}</code></td><td class=\"failed some\">0</td></tr>\n", html_escape(name));
+            o += fmt::format("<tr class=\"bad\"><td><code>{}</code></td><td class=\"failed some\">0</td></tr>\n",
+                             html_escape(name));
         for (auto const& [name, hits] : c.hits)
             if (hits > 0)
                 o += fmt::format("<tr class=\"ok\"><td><code>{}</code></td><td>{}</td></tr>\n", html_escape(name),
@@ -576,8 +623,9 @@ std::string contract_coverage_part(ContractCoverage const& c) {
         o += "</tbody>\n</table>\n";
     }
     if (c.problem_count) {
-        o += fmt::format("<p class=\"stopped\">{} run(s) had a malformed <code>contract_coverage</code>, left out:</p>\n<ul>\n",
-                         c.problem_count);
+        o += fmt::format(
+            "<p class=\"stopped\">{} run(s) had a malformed <code>contract_coverage</code>, left out:</p>\n<ul>\n",
+            c.problem_count);
         for (auto const& p : c.problems) o += fmt::format("<li><code>{}</code></li>\n", html_escape(p));
         o += "</ul>\n";
     }
@@ -594,7 +642,8 @@ std::string coverage_section(Regression const& r) {
 std::string files_footer() {
     return "<footer id=\"files\">Files: " + link("summary.json", "summary.json") + link("junit.xml", "junit.xml") +
            link("runs/", "runs/") +
-           " &middot; written by <code>nicsim regress</code>; this page needs no server and fetches nothing.</footer>\n";
+           " &middot; written by <code>nicsim regress</code>; this page needs no server and fetches "
+           "nothing.</footer>\n";
 }
 
 }  // namespace
@@ -602,9 +651,11 @@ std::string files_footer() {
 std::string html_report(Regression const& r) {
     auto const by_scenario = tally_by_scenario(r);
     auto const all = tally_all(r);
-    std::string o = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-    o += fmt::format("<title>{}: {} of {} runs passed &ndash; nicsim regress</title>\n", html_escape(r.plan), all.passed, all.runs);
+    std::string o =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    o += fmt::format("<title>{}: {} of {} runs passed &ndash; nicsim regress</title>\n", html_escape(r.plan),
+                     all.passed, all.runs);
     o += fmt::format("<style>{}</style>\n</head>\n<body>\n<main>\n", kStyle);
     o += header_section(r, all);
     o += scenario_table(r, by_scenario, all);

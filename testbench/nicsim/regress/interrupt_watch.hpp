@@ -17,10 +17,11 @@ public:
         if (::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) pipe_[0] = pipe_[1] = -1;
         write_fd_.store(pipe_[1]);
         signal_.store(0);
-        struct sigaction sa{};
+        struct sigaction sa {};
         sa.sa_handler = [](int sig) {
             signal_.store(sig);
-            if (int const fd = write_fd_.load(); fd >= 0) [[maybe_unused]] auto n = ::write(fd, "!", 1);
+            if (int const fd = write_fd_.load(); fd >= 0) [[maybe_unused]]
+                auto n = ::write(fd, "!", 1);
         };
         sigemptyset(&sa.sa_mask);
         ::sigaction(SIGINT, &sa, &old_int_);
@@ -43,7 +44,8 @@ private:
     static inline std::atomic<int> signal_{0};
     static inline std::atomic<int> write_fd_{-1};
     int pipe_[2] = {-1, -1};
-    struct sigaction old_int_{}, old_term_{};
+    struct sigaction old_int_ {
+    }, old_term_{};
 };
 
 }  // namespace nicsim::regress

@@ -19,29 +19,29 @@ namespace nicsim::regress {
 
 /// One run to execute: a process started in its own folder.
 struct LaunchJob {
-    std::size_t id = 0;                 // the caller's name for it (its index in the caller's list)
-    std::vector<std::string> argv;      // argv[0]: the program, a path
-    std::filesystem::path dir;          // its working directory, created by the caller; stdout and
-                                        // stderr go to dir/output.txt
-    double timeout_seconds = 0;         // wall time allowed (0: none); then its process group is ended
+    std::size_t id = 0;             // the caller's name for it (its index in the caller's list)
+    std::vector<std::string> argv;  // argv[0]: the program, a path
+    std::filesystem::path dir;      // its working directory, created by the caller; stdout and
+                                    // stderr go to dir/output.txt
+    double timeout_seconds = 0;     // wall time allowed (0: none); then its process group is ended
 };
 
 /// How a run's process ended.
 struct LaunchOutcome {
     enum class End {
-        exited,        // exit_status says how
-        signaled,      // killed by `signal` (a crash, or someone else's kill)
-        timed_out,     // ran past its timeout: its process group was ended
-        cancelled,     // ended because the regression stopped (Ctrl-C, --fail-fast)
-        not_started,   // could not be started (detail says why)
-        lost,          // the backend lost it: a cluster task that died or was never run (detail says how)
+        exited,       // exit_status says how
+        signaled,     // killed by `signal` (a crash, or someone else's kill)
+        timed_out,    // ran past its timeout: its process group was ended
+        cancelled,    // ended because the regression stopped (Ctrl-C, --fail-fast)
+        not_started,  // could not be started (detail says why)
+        lost,         // the backend lost it: a cluster task that died or was never run (detail says how)
     };
     End end = End::not_started;
     int exit_status = 0;
     int signal = 0;
     double wall_seconds = 0;
-    double cpu_seconds = 0;      // user + system time of the run's process (not the load's victim
-                                 // wall time is: what a plan costs on an idle machine)
+    double cpu_seconds = 0;  // user + system time of the run's process (not the load's victim
+                             // wall time is: what a plan costs on an idle machine)
     std::string detail;
 };
 

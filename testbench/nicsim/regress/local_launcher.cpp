@@ -36,9 +36,13 @@ struct Running {
 };
 
 /// pidfd_open(2) by its system call: glibc 2.36's <sys/pidfd.h> lacks the C linkage C++ needs.
-int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+int open_pidfd(pid_t pid) {
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 class LocalLauncher final : public Launcher {
 public:
@@ -150,7 +154,8 @@ private:
 
     /// Sleeps until a child ends, the wake fd is written, the next deadline or the next tick.
     void wait_for_event(std::vector<Running> const& running, Clock::time_point last_tick) {
-        auto wake_at = last_tick + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.tick_seconds));
+        auto wake_at = last_tick + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(options_.tick_seconds));
         for (auto const& r : running) {
             if (r.kill_at) {
                 if (!r.killed) wake_at = std::min(wake_at, *r.kill_at);
@@ -183,13 +188,15 @@ private:
         ::close(r.pidfd);
         LaunchOutcome o;
         o.wall_seconds = seconds_since(r.started);
-        auto const seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+        auto const seconds = [](timeval t) {
+            return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+        };
         o.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
         if (WIFEXITED(status)) o.exit_status = WEXITSTATUS(status);
         if (WIFSIGNALED(status)) o.signal = WTERMSIG(status);
         if (r.timed_out) o.detail = fmt::format("the limit of {:g} s", r.job->timeout_seconds);
-        o.end = r.cancelled   ? LaunchOutcome::End::cancelled
-                : r.timed_out ? LaunchOutcome::End::timed_out
+        o.end = r.cancelled           ? LaunchOutcome::End::cancelled
+                : r.timed_out         ? LaunchOutcome::End::timed_out
                 : WIFSIGNALED(status) ? LaunchOutcome::End::signaled
                                       : LaunchOutcome::End::exited;
         return o;
@@ -200,7 +207,8 @@ private:
         r.cancelled = r.cancelled || cancel;
         if (r.kill_at) return;
         ::kill(-r.pid, SIGTERM);
-        r.kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options_.kill_grace_seconds));
+        r.kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(options_.kill_grace_seconds));
     }
 
     void enforce_deadlines(std::vector<Running>& running) {

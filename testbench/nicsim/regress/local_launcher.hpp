@@ -14,11 +14,11 @@
 namespace nicsim::regress {
 
 struct LocalLaunchOptions {
-    unsigned jobs = 1;                // runs at once (>= 1)
-    int wake_fd = -1;                 // readable when the regression should look at stop_requested()
-                                      // (a signal handler's self-pipe; drained by the launcher)
-    double kill_grace_seconds = 3;    // between SIGTERM and SIGKILL
-    double tick_seconds = 0.25;       // LaunchEvents::tick() period
+    unsigned jobs = 1;              // runs at once (>= 1)
+    int wake_fd = -1;               // readable when the regression should look at stop_requested()
+                                    // (a signal handler's self-pipe; drained by the launcher)
+    double kill_grace_seconds = 3;  // between SIGTERM and SIGKILL
+    double tick_seconds = 0.25;     // LaunchEvents::tick() period
 };
 
 std::unique_ptr<Launcher> make_local_launcher(LocalLaunchOptions const& options);

@@ -55,10 +55,14 @@ std::vector<std::string> read_options(Reader const& r, toml::node const& node, s
         return out;
     }
     auto const* a = node.as_array();
-    if (!a) r.fail(node, fmt::format("{}: options must be a string or an array of strings, not {}", where, type_name(node)));
+    if (!a)
+        r.fail(node,
+               fmt::format("{}: options must be a string or an array of strings, not {}", where, type_name(node)));
     for (auto const& item : *a) {
         auto const* s = item.as_string();
-        if (!s) r.fail(item, fmt::format("{}: options must be strings (one argument each), not {}", where, type_name(item)));
+        if (!s)
+            r.fail(item,
+                   fmt::format("{}: options must be strings (one argument each), not {}", where, type_name(item)));
         out.push_back(s->get());
     }
     return out;
@@ -79,8 +83,9 @@ std::vector<std::uint64_t> read_seed_list(Reader const& r, toml::node const& nod
     std::vector<std::uint64_t> seeds;
     for (auto const& item : *a) {
         auto const* v = item.as_integer();
-        if (!v || v->get() < 0) r.fail(item, fmt::format("{}: seed_list holds {}: a seed is a non-negative integer", where,
-                                                         v ? std::to_string(v->get()) : type_name(item)));
+        if (!v || v->get() < 0)
+            r.fail(item, fmt::format("{}: seed_list holds {}: a seed is a non-negative integer", where,
+                                     v ? std::to_string(v->get()) : type_name(item)));
         auto const seed = static_cast<std::uint64_t>(v->get());
         if (std::find(seeds.begin(), seeds.end(), seed) != seeds.end())
             r.fail(item, fmt::format("{}: seed_list names seed {} twice", where, seed));
@@ -103,21 +108,28 @@ void check_options(Reader const& r, toml::node const& node, PlanScenario& sc, fs
     if (o.seed_given) r.fail(node, fmt::format("{}: --seed is not allowed: use seeds = N or seed_list = [..]", where));
     if (!o.json_path.empty() || !o.failure_trace_dir.empty())
         r.fail(node, fmt::format("{}: --json and --failure-trace-dir are the regression's own (each run writes "
-                                 "run.json and its waves in its folder)", where));
+                                 "run.json and its waves in its folder)",
+                                 where));
     if (!o.coverage_dir.empty())
         r.fail(node, fmt::format("{}: --coverage-dir is the regression's own (nicsim regress --coverage: each run "
-                                 "writes its coverage in its folder)", where));
+                                 "writes its coverage in its folder)",
+                                 where));
     auto const& s = o.scenario;
-    for (auto const& [option, file] : {std::pair{"--trace", s.trace_path}, {"--pcap-out", s.pcap_out},
-                                       {"--timeline", s.timeline_json}, {"--timeline-csv", s.timeline_csv}})
+    for (auto const& [option, file] : {std::pair{"--trace", s.trace_path},
+                                       {"--pcap-out", s.pcap_out},
+                                       {"--timeline", s.timeline_json},
+                                       {"--timeline-csv", s.timeline_csv}})
         if (!file.empty() && fs::path(file).is_absolute())
             r.fail(node, fmt::format("{}: {} {}: an output file must be a relative path (every run writes it in its "
-                                     "own folder)", where, option, file));
+                                     "own folder)",
+                                     where, option, file));
     if (!s.pcap_in.empty() && fs::path(s.pcap_in).is_relative()) {
         auto const absolute = fs::absolute(base_dir / s.pcap_in).lexically_normal().string();
         for (std::size_t i = 0; i < sc.options.size(); ++i) {
-            if (sc.options[i] == "--pcap-in" && i + 1 < sc.options.size()) sc.options[++i] = absolute;
-            else if (sc.options[i].rfind("--pcap-in=", 0) == 0) sc.options[i] = fmt::format("--pcap-in={}", absolute);
+            if (sc.options[i] == "--pcap-in" && i + 1 < sc.options.size())
+                sc.options[++i] = absolute;
+            else if (sc.options[i].rfind("--pcap-in=", 0) == 0)
+                sc.options[i] = fmt::format("--pcap-in={}", absolute);
         }
     }
     if (context.check) {
@@ -129,7 +141,8 @@ void check_options(Reader const& r, toml::node const& node, PlanScenario& sc, fs
     }
 }
 
-PlanScenario read_scenario(Reader const& r, toml::table const& t, fs::path const& base_dir, PlanContext const& context) {
+PlanScenario read_scenario(Reader const& r, toml::table const& t, fs::path const& base_dir,
+                           PlanContext const& context) {
     PlanScenario sc;
     sc.line = t.source().begin.line;
     auto const* name = t.get("name");
@@ -138,18 +151,24 @@ PlanScenario read_scenario(Reader const& r, toml::table const& t, fs::path const
     sc.name = name->as_string()->get();
     static std::regex const valid_name(R"([A-Za-z0-9][A-Za-z0-9_.-]*)");
     if (!std::regex_match(sc.name, valid_name))
-        r.fail(*name, fmt::format("scenario name '{}': use letters, digits, '_', '.' and '-' (it names a folder)", sc.name));
+        r.fail(*name,
+               fmt::format("scenario name '{}': use letters, digits, '_', '.' and '-' (it names a folder)", sc.name));
     auto const where = fmt::format("scenario '{}'", sc.name);
     toml::node const* seeds = nullptr;
     toml::node const* seed_list = nullptr;
     toml::node const* options = nullptr;
     for (auto const& [key, node] : t) {
-        if (key == "name") continue;
-        else if (key == "options") options = &node;
-        else if (key == "seeds") seeds = &node;
-        else if (key == "seed_list") seed_list = &node;
-        else r.fail(key.source(), fmt::format("{}: unknown key '{}' (expected name, options, seeds or seed_list)",
-                                              where, key.str()));
+        if (key == "name")
+            continue;
+        else if (key == "options")
+            options = &node;
+        else if (key == "seeds")
+            seeds = &node;
+        else if (key == "seed_list")
+            seed_list = &node;
+        else
+            r.fail(key.source(),
+                   fmt::format("{}: unknown key '{}' (expected name, options, seeds or seed_list)", where, key.str()));
     }
     if (seeds && seed_list) r.fail(*seed_list, fmt::format("{}: give seeds = N or seed_list = [..], not both", where));
     if (seeds) sc.seed_count = read_seed_count(r, *seeds, where);
@@ -164,7 +183,8 @@ PlanScenario read_scenario(Reader const& r, toml::table const& t, fs::path const
 
 }  // namespace
 
-Plan parse_plan(std::string_view text, std::string const& source, fs::path const& base_dir, PlanContext const& context) {
+Plan parse_plan(std::string_view text, std::string const& source, fs::path const& base_dir,
+                PlanContext const& context) {
     Reader const r{source};
     toml::table doc;
     try {
@@ -189,11 +209,11 @@ Plan parse_plan(std::string_view text, std::string const& source, fs::path const
             if (!seconds || !(*seconds > 0)) r.fail(node, "timeout must be a positive number of seconds (per run)");
             plan.timeout_seconds = *seconds;
         } else {
-            r.fail(key.source(), fmt::format("unknown key '{}' (expected [[scenario]], [groups] or timeout)", key.str()));
+            r.fail(key.source(),
+                   fmt::format("unknown key '{}' (expected [[scenario]], [groups] or timeout)", key.str()));
         }
     }
-    if (!scenarios || scenarios->empty())
-        throw PlanError(fmt::format("{}:1: the plan has no [[scenario]]", source));
+    if (!scenarios || scenarios->empty()) throw PlanError(fmt::format("{}:1: the plan has no [[scenario]]", source));
     std::map<std::string, std::int64_t> defined_at;
     for (auto const& node : *scenarios) {
         auto sc = read_scenario(r, *node.as_table(), base_dir, context);
@@ -208,7 +228,9 @@ Plan parse_plan(std::string_view text, std::string const& source, fs::path const
             auto& members = plan.groups[std::string(key.str())];
             for (auto const& item : *list) {
                 auto const* name = item.as_string();
-                if (!name) r.fail(item, fmt::format("group '{}' holds {}: expected scenario names", key.str(), type_name(item)));
+                if (!name)
+                    r.fail(item,
+                           fmt::format("group '{}' holds {}: expected scenario names", key.str(), type_name(item)));
                 if (!plan.find(name->get()))
                     r.fail(item, fmt::format("group '{}': no scenario '{}' in the plan", key.str(), name->get()));
                 members.push_back(name->get());
@@ -221,8 +243,9 @@ Plan parse_plan(std::string_view text, std::string const& source, fs::path const
 Plan load_plan(fs::path const& path, PlanContext const& context) {
     std::ifstream in(path, std::ios::binary);
     std::error_code ec;
-    if (!in || fs::is_directory(path, ec)) throw PlanError(fmt::format("{}: cannot read the plan ({})", path.string(),
-                                                                       fs::exists(path, ec) ? "not a readable file" : "no such file"));
+    if (!in || fs::is_directory(path, ec))
+        throw PlanError(fmt::format("{}: cannot read the plan ({})", path.string(),
+                                    fs::exists(path, ec) ? "not a readable file" : "no such file"));
     std::ostringstream text;
     text << in.rdbuf();
     return parse_plan(text.str(), path.string(), path.parent_path(), context);

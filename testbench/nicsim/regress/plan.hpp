@@ -30,18 +30,18 @@ public:
 };
 
 struct PlanScenario {
-    std::string name;                     // [A-Za-z0-9_.-]+: also a folder name and a JUnit suite
-    std::vector<std::string> options;     // `nicsim run` arguments; never --seed, --json, --failure-trace-dir
-    std::uint64_t seed_count = 1;         // runs per regression (`seeds = N`, or the seed list's length)
-    std::vector<std::uint64_t> seed_list; // `seed_list = [...]`: run i uses seed_list[i] (empty: derived seeds)
-    std::int64_t line = 0;                // where the file defines it
+    std::string name;                      // [A-Za-z0-9_.-]+: also a folder name and a JUnit suite
+    std::vector<std::string> options;      // `nicsim run` arguments; never --seed, --json, --failure-trace-dir
+    std::uint64_t seed_count = 1;          // runs per regression (`seeds = N`, or the seed list's length)
+    std::vector<std::uint64_t> seed_list;  // `seed_list = [...]`: run i uses seed_list[i] (empty: derived seeds)
+    std::int64_t line = 0;                 // where the file defines it
 };
 
 struct Plan {
-    std::string source;                                  // the file name as given
-    std::vector<PlanScenario> scenarios;                 // in file order
+    std::string source;                                      // the file name as given
+    std::vector<PlanScenario> scenarios;                     // in file order
     std::map<std::string, std::vector<std::string>> groups;  // group -> scenario names, each defined
-    std::optional<double> timeout_seconds;               // per run (`timeout = S`); --timeout overrides
+    std::optional<double> timeout_seconds;                   // per run (`timeout = S`); --timeout overrides
 
     PlanScenario const* find(std::string_view name) const;
 };

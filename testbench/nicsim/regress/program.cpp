@@ -23,7 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 }  // namespace
 
@@ -91,8 +93,10 @@ ProgramResult run_program(std::vector<std::string> const& argv, double limit_sec
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (killed) result.err = fmt::format("{} did not answer within {:g} s", argv[0], limit_seconds);
-    else if (WIFEXITED(status)) result.status = WEXITSTATUS(status);
+    if (killed)
+        result.err = fmt::format("{} did not answer within {:g} s", argv[0], limit_seconds);
+    else if (WIFEXITED(status))
+        result.status = WEXITSTATUS(status);
     return result;
 }
 

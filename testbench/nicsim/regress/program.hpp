@@ -8,7 +8,7 @@
 namespace nicsim::regress {
 
 struct ProgramResult {
-    int status = -1;          // exit status; -1: could not run, or killed
+    int status = -1;  // exit status; -1: could not run, or killed
     std::string out, err;
 };
 

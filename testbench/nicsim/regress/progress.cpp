@@ -9,7 +9,8 @@ namespace {
 
 std::string clock_time(double seconds) {
     auto const s = static_cast<long long>(seconds + 0.5);
-    return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+    return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                     : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 }  // namespace
@@ -69,8 +70,9 @@ double Progress::seconds_left() const {
     double left = 0;
     for (auto const& [name, n] : left_by_scenario_) {
         auto const it = wall_by_scenario_.find(name);
-        double const mean = it != wall_by_scenario_.end() && it->second.second ? it->second.first / static_cast<double>(it->second.second)
-                                                                               : all_sum / static_cast<double>(all_count);
+        double const mean = it != wall_by_scenario_.end() && it->second.second
+                                ? it->second.first / static_cast<double>(it->second.second)
+                                : all_sum / static_cast<double>(all_count);
         left += mean * static_cast<double>(n);
     }
     return left / jobs_;

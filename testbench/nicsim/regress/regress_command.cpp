@@ -33,49 +33,49 @@ namespace fs = std::filesystem;
 
 std::string regress_usage() {
     return fmt::format(
-           "usage: nicsim regress PLAN [options]\n"
-           "\n"
-           "Runs every seed of every scenario of PLAN (a TOML file: docs/regress.md), each run a `nicsim run`\n"
-           "process of its own, and writes junit.xml, summary.json and each run's folder (run.json, output.txt,\n"
-           "the waves of a failure) under --out. Options take a value as '--opt V' or '--opt=V'.\n"
-           "\n"
-           "  --group G          only the scenarios of group G of the plan\n"
-           "  --filter REGEX     only scenarios whose name REGEX matches (ECMAScript, anywhere in the name)\n"
-           "  --seeds N          N runs of every scenario (default: the plan's seeds = N, or its seed_list)\n"
-           "  --seed-base S      run i of scenario X gets a seed derived from S, X and i (default 1); a\n"
-           "                     seed_list's seeds are used as listed\n"
-           "  -j, --jobs N       runs at once (default: the cores, {} here)\n"
-           "  --out DIR          output folder (default ./regress-out); an earlier regression's output is\n"
-           "                     replaced, any other non-empty folder refused\n"
-           "  --fail-fast        stop at the first run that fails or is refused: no run starts after it,\n"
-           "                     runs in flight are ended (listed as not run); exit status 1\n"
-           "  --rerun-failed DIR only the runs that failed or were refused in the regression whose output is\n"
-           "                     DIR (same scenarios, run numbers and seeds; options as PLAN says now)\n"
-           "  --timeout S        a run still going after S seconds is ended and failed (\"timeout\");\n"
-           "                     default: the plan's timeout = S, else none\n"
-           "  --nicsim PATH      the program each run executes (default: this nicsim)\n"
-           "  --backend B        where runs execute: local (default: -j child processes here) or slurm (one\n"
-           "                     Slurm job array; --out and this nicsim on a filesystem the nodes share)\n"
-           "  --coverage         every run writes its RTL and C++ coverage in its folder; at the end they are\n"
-           "                     merged into OUT/coverage/ (rtl.dat, rtl.info, cpp.info, html/) and summed up in\n"
-           "                     the reports (a coverage build only: tools/coverage; docs/coverage.md)\n"
-           "\n"
-           "With --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1):\n"
-           "  --slurm-partition P    sbatch --partition=P\n"
-           "  --slurm-time T         sbatch --time=T per array task (default: from the run timeout)\n"
-           "  --slurm-mem M          sbatch --mem=M\n"
-           "  --slurm-account A      sbatch --account=A\n"
-           "  --slurm-throttle N     array tasks running at once (--array=0-K%N; default 64)\n"
-           "  --slurm-runs-per-task N  runs per array task (default: runs / 1000, at least 10)\n"
-           "  --slurm-option ARG     ARG passed to sbatch as is (repeat it: --slurm-option=--qos=low)\n"
-           "  --slurm-wait-limit S   the job not done S seconds after submission is cancelled, its runs\n"
-           "                         left failed (default: no limit)\n"
-           "  -h, --help         this text\n"
-           "\n"
-           "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
-           "folder (one line naming it), nothing run; 130/143 stopped by SIGINT/SIGTERM: the runs in flight\n"
-           "were ended, the report lists every run not done as not run.\n",
-           std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+        "usage: nicsim regress PLAN [options]\n"
+        "\n"
+        "Runs every seed of every scenario of PLAN (a TOML file: docs/regress.md), each run a `nicsim run`\n"
+        "process of its own, and writes junit.xml, summary.json and each run's folder (run.json, output.txt,\n"
+        "the waves of a failure) under --out. Options take a value as '--opt V' or '--opt=V'.\n"
+        "\n"
+        "  --group G          only the scenarios of group G of the plan\n"
+        "  --filter REGEX     only scenarios whose name REGEX matches (ECMAScript, anywhere in the name)\n"
+        "  --seeds N          N runs of every scenario (default: the plan's seeds = N, or its seed_list)\n"
+        "  --seed-base S      run i of scenario X gets a seed derived from S, X and i (default 1); a\n"
+        "                     seed_list's seeds are used as listed\n"
+        "  -j, --jobs N       runs at once (default: the cores, {} here)\n"
+        "  --out DIR          output folder (default ./regress-out); an earlier regression's output is\n"
+        "                     replaced, any other non-empty folder refused\n"
+        "  --fail-fast        stop at the first run that fails or is refused: no run starts after it,\n"
+        "                     runs in flight are ended (listed as not run); exit status 1\n"
+        "  --rerun-failed DIR only the runs that failed or were refused in the regression whose output is\n"
+        "                     DIR (same scenarios, run numbers and seeds; options as PLAN says now)\n"
+        "  --timeout S        a run still going after S seconds is ended and failed (\"timeout\");\n"
+        "                     default: the plan's timeout = S, else none\n"
+        "  --nicsim PATH      the program each run executes (default: this nicsim)\n"
+        "  --backend B        where runs execute: local (default: -j child processes here) or slurm (one\n"
+        "                     Slurm job array; --out and this nicsim on a filesystem the nodes share)\n"
+        "  --coverage         every run writes its RTL and C++ coverage in its folder; at the end they are\n"
+        "                     merged into OUT/coverage/ (rtl.dat, rtl.info, cpp.info, html/) and summed up in\n"
+        "                     the reports (a coverage build only: tools/coverage; docs/coverage.md)\n"
+        "\n"
+        "With --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1):\n"
+        "  --slurm-partition P    sbatch --partition=P\n"
+        "  --slurm-time T         sbatch --time=T per array task (default: from the run timeout)\n"
+        "  --slurm-mem M          sbatch --mem=M\n"
+        "  --slurm-account A      sbatch --account=A\n"
+        "  --slurm-throttle N     array tasks running at once (--array=0-K%N; default 64)\n"
+        "  --slurm-runs-per-task N  runs per array task (default: runs / 1000, at least 10)\n"
+        "  --slurm-option ARG     ARG passed to sbatch as is (repeat it: --slurm-option=--qos=low)\n"
+        "  --slurm-wait-limit S   the job not done S seconds after submission is cancelled, its runs\n"
+        "                         left failed (default: no limit)\n"
+        "  -h, --help         this text\n"
+        "\n"
+        "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
+        "folder (one line naming it), nothing run; 130/143 stopped by SIGINT/SIGTERM: the runs in flight\n"
+        "were ended, the report lists every run not done as not run.\n",
+        std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
 }
 
 namespace {
@@ -208,7 +208,8 @@ Options parse_options(std::span<std::string const> args) {
         throw UsageError(fmt::format("{}: only with --backend slurm", o.first_slurm_option));
     if (o.backend == "slurm" && !o.jobs_given) o.jobs = 1;  // per array task: one CPU each by default
     if (positional.empty()) throw UsageError("missing PLAN (a TOML file; nicsim regress --help)");
-    if (positional.size() > 1) throw UsageError(fmt::format("{}: one PLAN only (already given: {})", positional[1], positional[0]));
+    if (positional.size() > 1)
+        throw UsageError(fmt::format("{}: one PLAN only (already given: {})", positional[1], positional[0]));
     o.plan = positional[0];
     return o;
 }
@@ -221,8 +222,9 @@ std::vector<PlanScenario const*> select_scenarios(Plan const& plan, Options cons
         if (it == plan.groups.end()) {
             std::vector<std::string> names;
             for (auto const& [g, members] : plan.groups) names.push_back(g);
-            throw UsageError(fmt::format("--group: no group '{}' in {} ({})", o.group, plan.source,
-                                         names.empty() ? "it has none" : fmt::format("it has {}", fmt::join(names, ", "))));
+            throw UsageError(
+                fmt::format("--group: no group '{}' in {} ({})", o.group, plan.source,
+                            names.empty() ? "it has none" : fmt::format("it has {}", fmt::join(names, ", "))));
         }
         in_group.insert(it->second.begin(), it->second.end());
     }
@@ -293,12 +295,16 @@ void prepare_output(fs::path const& out, std::string const& rerun_of) {
     if (!rerun_of.empty() && fs::exists(out, ec) && fs::equivalent(out, rerun_of, ec))
         throw UsageError(fmt::format("--out {}: it is the --rerun-failed folder; choose another --out", out.string()));
     if (fs::exists(out, ec)) {
-        if (!fs::is_directory(out, ec)) throw UsageError(fmt::format("--out {}: exists and is not a folder", out.string()));
+        if (!fs::is_directory(out, ec))
+            throw UsageError(fmt::format("--out {}: exists and is not a folder", out.string()));
         bool const empty = fs::is_empty(out, ec);
         if (!empty && !fs::exists(out / kOutputMarker, ec))
-            throw UsageError(fmt::format("--out {}: not empty and not a regression's output folder (no {}); choose "
-                                         "another or empty it", out.string(), kOutputMarker));
-        for (auto const* name : {"runs", "summary.json", "junit.xml", "report.html", "slurm", "coverage"}) fs::remove_all(out / name, ec);
+            throw UsageError(
+                fmt::format("--out {}: not empty and not a regression's output folder (no {}); choose "
+                            "another or empty it",
+                            out.string(), kOutputMarker));
+        for (auto const* name : {"runs", "summary.json", "junit.xml", "report.html", "slurm", "coverage"})
+            fs::remove_all(out / name, ec);
     }
     fs::create_directories(out, ec);
     if (ec) throw UsageError(fmt::format("--out {}: cannot create it: {}", out.string(), ec.message()));
@@ -313,10 +319,15 @@ void prepare_output(fs::path const& out, std::string const& rerun_of) {
 /// decides when to stop.
 class Events final : public LaunchEvents {
 public:
-    Events(std::vector<RunResult>& runs, fs::path out, Progress& progress, InterruptWatch const& interrupt, bool fail_fast,
-           ContractCoverage& contract)
-        : runs_(runs), out_(std::move(out)), progress_(progress), interrupt_(interrupt), fail_fast_(fail_fast),
-          contract_(contract), finished_(runs.size(), false) {}
+    Events(std::vector<RunResult>& runs, fs::path out, Progress& progress, InterruptWatch const& interrupt,
+           bool fail_fast, ContractCoverage& contract)
+        : runs_(runs),
+          out_(std::move(out)),
+          progress_(progress),
+          interrupt_(interrupt),
+          fail_fast_(fail_fast),
+          contract_(contract),
+          finished_(runs.size(), false) {}
 
     void started(LaunchJob const&) override { progress_.started(); }
     void finished(LaunchJob const& job, LaunchOutcome const& outcome) override {
@@ -346,12 +357,12 @@ private:
         text << in.rdbuf();
         std::string problem;
         if (!add_contract_coverage(contract_, text.str(), problem)) {
-            if (contract_.problem_count++ < 5) contract_.problems.push_back(fmt::format("{}: {}", (fs::path(r.dir) / "run.json").string(), problem));
+            if (contract_.problem_count++ < 5)
+                contract_.problems.push_back(fmt::format("{}: {}", (fs::path(r.dir) / "run.json").string(), problem));
         }
     }
 
 public:
-
     bool is_finished(std::size_t id) const { return finished_[id]; }
 
     /// Its counts are a whole run's: it passed or failed on its own (not cancelled, not refused).
@@ -386,14 +397,15 @@ std::string local_time_now() {
 /// .gcno files the merge reads) and the merge's tools on PATH: checked before anything runs.
 void check_coverage_build(Options const& o) {
     if (!is_coverage_build())
-        throw UsageError("--coverage: this nicsim is not a coverage build, its runs would count nothing (build one: "
-                         "tools/coverage, or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
+        throw UsageError(
+            "--coverage: this nicsim is not a coverage build, its runs would count nothing (build one: "
+            "tools/coverage, or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
     if (!o.nicsim.empty())
         throw UsageError("--coverage: not with --nicsim (the merge reads this build's own .gcno files)");
     for (auto const* tool : {"verilator_coverage", "gcov-tool", "lcov", "genhtml"})
         if (!find_on_path(tool))
-            throw UsageError(fmt::format("--coverage: no {} on PATH (Debian packages verilator, gcc, lcov: tools/install-deps)",
-                                         tool));
+            throw UsageError(fmt::format(
+                "--coverage: no {} on PATH (Debian packages verilator, gcc, lcov: tools/install-deps)", tool));
 }
 
 std::string nicsim_program(Options const& o, CommandEnvironment const& env) {
@@ -421,8 +433,9 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
         program = nicsim_program(o, env);
         if (o.backend == "slurm") {
             if (!find_on_path("sbatch"))
-                throw UsageError("--backend slurm: no sbatch on PATH (Slurm's client commands: install slurm-client and "
-                                 "point SLURM_CONF at the cluster, or start a one-node Slurm here: tools/slurm-local start)");
+                throw UsageError(
+                    "--backend slurm: no sbatch on PATH (Slurm's client commands: install slurm-client and "
+                    "point SLURM_CONF at the cluster, or start a one-node Slurm here: tools/slurm-local start)");
             if (env.self_path.empty()) throw UsageError("--backend slurm: the path of this nicsim is unknown");
         }
         if (o.coverage) check_coverage_build(o);
@@ -457,14 +470,17 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
         job.argv = {program, "run"};
         job.argv.insert(job.argv.end(), r.options.begin(), r.options.end());
         // Each run starts in its folder: run.json and the failure's waves (run.fst, run.gtkw) go there.
-        job.argv.insert(job.argv.end(), {"--seed", std::to_string(r.seed), "--json", "run.json", "--failure-trace-dir", "."});
-        if (o.coverage) job.argv.insert(job.argv.end(), {"--coverage-dir", "coverage"});  // rtl.dat and gcov/ in its folder
+        job.argv.insert(job.argv.end(),
+                        {"--seed", std::to_string(r.seed), "--json", "run.json", "--failure-trace-dir", "."});
+        if (o.coverage)
+            job.argv.insert(job.argv.end(), {"--coverage-dir", "coverage"});  // rtl.dat and gcov/ in its folder
         job.dir = fs::path(o.out) / r.dir;
         job.timeout_seconds = timeout;
         std::error_code ec;
         fs::create_directories(job.dir, ec);
         if (ec) {
-            err << fmt::format("nicsim regress: --out {}: cannot create {}: {}\n", o.out, job.dir.string(), ec.message());
+            err << fmt::format("nicsim regress: --out {}: cannot create {}: {}\n", o.out, job.dir.string(),
+                               ec.message());
             return 2;
         }
         jobs.push_back(std::move(job));
@@ -515,13 +531,15 @@ int run_regress_command(std::span<std::string const> args, std::ostream& out, st
             if (Events::ran_to_a_verdict(r)) in.run_dirs.push_back(r.dir);
         in.source_dir = coverage_source_dir();
         in.build_dir = coverage_build_dir();
-        if (env.terminal) out << "nicsim regress: merging the coverage of " << in.run_dirs.size() << " run(s)...\n" << std::flush;
+        if (env.terminal)
+            out << "nicsim regress: merging the coverage of " << in.run_dirs.size() << " run(s)...\n" << std::flush;
         reg.code = merge_code_coverage(in);
         for (auto const& e : reg.code.errors) err << "nicsim regress: coverage: " << e << "\n";
     }
     int status = exit_status_of(reg);
     if (status == 0 && !reg.code.errors.empty()) status = 2;  // as a missing report: the outputs are not all there
-    for (auto const& [name, text] : {std::pair{"summary.json", summary_json(reg)}, {"junit.xml", junit_xml(reg)},
+    for (auto const& [name, text] : {std::pair{"summary.json", summary_json(reg)},
+                                     {"junit.xml", junit_xml(reg)},
                                      {"report.html", html_report(reg)}}) {
         try {
             io::write_output_file(fs::path(o.out) / name, text);

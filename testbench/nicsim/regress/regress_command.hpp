@@ -16,9 +16,9 @@
 namespace nicsim::regress {
 
 struct CommandEnvironment {
-    PlanContext plan_context;   // what the build offers to check a scenario's options
-    std::string self_path;      // the nicsim binary the runs execute unless --nicsim says otherwise
-    bool terminal = false;      // stdout is a terminal: a progress line
+    PlanContext plan_context;  // what the build offers to check a scenario's options
+    std::string self_path;     // the nicsim binary the runs execute unless --nicsim says otherwise
+    bool terminal = false;     // stdout is a terminal: a progress line
 };
 
 std::string regress_usage();

@@ -18,21 +18,21 @@
 namespace nicsim::regress {
 
 struct Regression {
-    std::string plan;                      // the plan file as given
-    std::string group;                     // --group ("" = every scenario)
-    std::string filter;                    // --filter ("" = none)
+    std::string plan;    // the plan file as given
+    std::string group;   // --group ("" = every scenario)
+    std::string filter;  // --filter ("" = none)
     std::uint64_t seed_base = 0;
-    std::optional<std::uint64_t> seeds;    // --seeds
-    std::string rerun_of;                  // --rerun-failed DIR ("" = none)
+    std::optional<std::uint64_t> seeds;  // --seeds
+    std::string rerun_of;                // --rerun-failed DIR ("" = none)
     std::string backend = "local";
-    std::vector<std::string> scenarios;    // those selected, in plan order
-    std::vector<RunResult> runs;           // in plan order: by scenario, then run index
-    std::string stopped;                   // why it ended early ("" = it did not)
+    std::vector<std::string> scenarios;  // those selected, in plan order
+    std::vector<RunResult> runs;         // in plan order: by scenario, then run index
+    std::string stopped;                 // why it ended early ("" = it did not)
     unsigned jobs = 1;
-    std::string started;                   // when it started, local time ("2025-06-01 07:00:03 +0200"); timing
+    std::string started;  // when it started, local time ("2025-06-01 07:00:03 +0200"); timing
     double wall_seconds = 0;
-    ContractCoverage contract;             // every regression: the runs' contract points, summed
-    CodeCoverage code;                     // --coverage: the runs' RTL and C++ counts, merged
+    ContractCoverage contract;  // every regression: the runs' contract points, summed
+    CodeCoverage code;          // --coverage: the runs' RTL and C++ counts, merged
 };
 
 /// 0 every run passed; 1 a run failed, was refused or did not run.

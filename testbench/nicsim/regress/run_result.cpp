@@ -89,7 +89,8 @@ bool read_report(RunResult& r, fs::path const& run_dir, std::string& failure, bo
             // nicsim run writes the save file next to the FST but names it by its absolute path:
             // the run folder's own name for it keeps the regression's output folder relocatable.
             if (auto const gtkw = ft->value("gtkw", std::string()); !gtkw.empty())
-                r.waves_view = (fs::path(r.waves).parent_path() / fs::path(gtkw).filename()).lexically_normal().string();
+                r.waves_view =
+                    (fs::path(r.waves).parent_path() / fs::path(gtkw).filename()).lexically_normal().string();
         }
         r.cycles = j.value("cycles", std::uint64_t{0});
         r.tx_packets = j.value("tx_packets", std::uint64_t{0});
@@ -144,22 +145,17 @@ void settle(RunResult& r, LaunchOutcome const& outcome, fs::path const& out_dir,
     bool const reported = read_report(r, run_dir, failure, passed);
     auto const output_line = last_line(run_dir / "output.txt");
     switch (outcome.end) {
-    case End::not_started:
-        fail(r, "not-started", fmt::format("could not start: {}", outcome.detail));
-        return;
-    case End::lost:
-        fail(r, "lost", outcome.detail);
-        return;
-    case End::cancelled:
-        settle_not_started(r, fmt::format("cancelled: {}", stop_reason));
-        return;
+    case End::not_started: fail(r, "not-started", fmt::format("could not start: {}", outcome.detail)); return;
+    case End::lost: fail(r, "lost", outcome.detail); return;
+    case End::cancelled: settle_not_started(r, fmt::format("cancelled: {}", stop_reason)); return;
     case End::timed_out:
-        fail(r, "timeout", fmt::format("timeout: still running after {} (its process group was ended)",
-                                       outcome.detail));
+        fail(r, "timeout",
+             fmt::format("timeout: still running after {} (its process group was ended)", outcome.detail));
         return;
     case End::signaled:
-        fail(r, "signal", fmt::format("killed by {}{}", signal_name(outcome.signal),
-                                      output_line.empty() ? "" : fmt::format(" (last output: {})", output_line)));
+        fail(r, "signal",
+             fmt::format("killed by {}{}", signal_name(outcome.signal),
+                         output_line.empty() ? "" : fmt::format(" (last output: {})", output_line)));
         return;
     case End::exited: break;
     }
@@ -169,11 +165,14 @@ void settle(RunResult& r, LaunchOutcome const& outcome, fs::path const& out_dir,
         r.waves.clear();
         r.waves_view.clear();
     } else if (code == 0) {
-        fail(r, "no-report", reported ? "exit status 0 but run.json says the run failed"
-                                      : "exit status 0 but no readable run.json");
+        fail(r, "no-report",
+             reported ? "exit status 0 but run.json says the run failed" : "exit status 0 but no readable run.json");
     } else if (code == 1) {
-        if (reported && !failure.empty()) fail(r, "failed", failure);
-        else fail(r, "no-report", fmt::format("exit status 1 without a run.json failure line (last output: {})", output_line));
+        if (reported && !failure.empty())
+            fail(r, "failed", failure);
+        else
+            fail(r, "no-report",
+                 fmt::format("exit status 1 without a run.json failure line (last output: {})", output_line));
     } else if (code == 2) {
         r.status = RunStatus::refused;
         r.failure_kind = "refused";
@@ -181,8 +180,8 @@ void settle(RunResult& r, LaunchOutcome const& outcome, fs::path const& out_dir,
     } else if (code > 128 && code < 128 + 65) {
         fail(r, "signal", fmt::format("ended by {} (exit status {})", signal_name(code - 128), code));
     } else {
-        fail(r, "exit", fmt::format("exit status {}{}", code,
-                                    output_line.empty() ? "" : fmt::format(": {}", output_line)));
+        fail(r, "exit",
+             fmt::format("exit status {}{}", code, output_line.empty() ? "" : fmt::format(": {}", output_line)));
     }
 }
 

@@ -28,42 +28,42 @@ std::optional<RunStatus> run_status_named(std::string_view name);
 
 /// Latency of one direction of a run, in cycles (run.json's tx_latency_cycles / rx_latency_cycles).
 struct LatencyCycles {
-    std::uint64_t count = 0;           // packets measured; 0: no figure
+    std::uint64_t count = 0;  // packets measured; 0: no figure
     std::uint64_t p50 = 0, p99 = 0, max = 0;
 };
 
 struct RunResult {
     // What was run.
     std::string scenario;
-    std::uint64_t index = 0;           // the run's number within its scenario (0-based)
+    std::uint64_t index = 0;  // the run's number within its scenario (0-based)
     std::uint64_t seed = 0;
     std::string dir;                   // its folder, relative to the output folder
     std::vector<std::string> options;  // `nicsim run` options (without --seed, --json, ...)
 
     // What became of it.
     RunStatus status = RunStatus::not_run;
-    std::string failure_kind;          // failed: "failed", "timeout", "signal", "exit", "no-report", "not-started", "lost";
-                                       // refused: "refused"; not run: "not-run"; passed: ""
-    std::string reason;                // one line; "" when passed
-    std::string replay_command;        // `nicsim run ... --seed S`
-    std::string waves;                 // the failure trace (FST), relative to the output folder; "" none
-    std::string waves_view;            // its GTKWave save file (run.gtkw, marker at the failing cycle); "" none
+    std::string failure_kind;    // failed: "failed", "timeout", "signal", "exit", "no-report", "not-started", "lost";
+                                 // refused: "refused"; not run: "not-run"; passed: ""
+    std::string reason;          // one line; "" when passed
+    std::string replay_command;  // `nicsim run ... --seed S`
+    std::string waves;           // the failure trace (FST), relative to the output folder; "" none
+    std::string waves_view;      // its GTKWave save file (run.gtkw, marker at the failing cycle); "" none
     std::optional<int> exit_status;
-    std::string signal;                // the signal that ended it ("SIGSEGV"), else ""
+    std::string signal;  // the signal that ended it ("SIGSEGV"), else ""
 
     // From its run.json (zeros without one).
     bool reported = false;
     std::uint64_t cycles = 0;
     std::uint64_t tx_packets = 0;
     std::uint64_t rx_packets = 0;
-    double tx_gbit_per_second = 0;     // at the stated clock: a simulated figure, deterministic
+    double tx_gbit_per_second = 0;  // at the stated clock: a simulated figure, deterministic
     double rx_gbit_per_second = 0;
-    std::uint64_t clock_hz = 0;        // the clock those figures are stated at
+    std::uint64_t clock_hz = 0;  // the clock those figures are stated at
     LatencyCycles tx_latency, rx_latency;
 
     // Timing: differs between two runs of the same seed.
     double wall_seconds = 0;
-    double cpu_seconds = 0;            // user + system time of its process
+    double cpu_seconds = 0;  // user + system time of its process
     double cycles_per_second = 0;
     double packets_per_second = 0;
 };

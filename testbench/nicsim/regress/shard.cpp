@@ -30,8 +30,8 @@ constexpr char const* kShardFormat = "nicsim-regress-shard 1";
 constexpr char const* kOutcomeFormat = "nicsim-regress-outcome 1";
 
 constexpr std::pair<LaunchOutcome::End, char const*> kEndNames[] = {
-    {LaunchOutcome::End::exited, "exited"},       {LaunchOutcome::End::signaled, "signaled"},
-    {LaunchOutcome::End::timed_out, "timed_out"}, {LaunchOutcome::End::cancelled, "cancelled"},
+    {LaunchOutcome::End::exited, "exited"},           {LaunchOutcome::End::signaled, "signaled"},
+    {LaunchOutcome::End::timed_out, "timed_out"},     {LaunchOutcome::End::cancelled, "cancelled"},
     {LaunchOutcome::End::not_started, "not_started"}, {LaunchOutcome::End::lost, "lost"},
 };
 
@@ -66,7 +66,9 @@ std::string read_file(fs::path const& p) {
 
 }  // namespace
 
-std::size_t task_of_run(std::size_t id, std::size_t task_count) { return id % std::max<std::size_t>(1, task_count); }
+std::size_t task_of_run(std::size_t id, std::size_t task_count) {
+    return id % std::max<std::size_t>(1, task_count);
+}
 
 std::size_t task_count_for(std::size_t runs, std::size_t runs_per_task) {
     runs_per_task = std::max<std::size_t>(1, runs_per_task);
@@ -90,7 +92,8 @@ std::vector<Shard> make_shards(std::span<LaunchJob const> jobs, std::size_t task
 std::string shard_json(Shard const& shard) {
     json runs = json::array();
     for (auto const& r : shard.runs)
-        runs.push_back({{"id", r.id}, {"argv", r.argv}, {"dir", r.dir.string()}, {"timeout_seconds", r.timeout_seconds}});
+        runs.push_back(
+            {{"id", r.id}, {"argv", r.argv}, {"dir", r.dir.string()}, {"timeout_seconds", r.timeout_seconds}});
     json const j = {{"format", kShardFormat},
                     {"task", shard.task},
                     {"task_count", shard.task_count},
@@ -124,7 +127,7 @@ Shard parse_shard(std::string_view text, std::string const& source) {
 
 std::string outcome_json(RunOutcome const& r) {
     auto const& o = r.outcome;
-    json const j = {{"format", kOutcomeFormat}, {"id", r.id},           {"end", end_name(o.end)},
+    json const j = {{"format", kOutcomeFormat},     {"id", r.id},         {"end", end_name(o.end)},
                     {"exit_status", o.exit_status}, {"signal", o.signal}, {"wall_seconds", o.wall_seconds},
                     {"cpu_seconds", o.cpu_seconds}, {"detail", o.detail}};
     return j.dump() + "\n";
@@ -151,7 +154,9 @@ RunOutcome parse_outcome(std::string_view text, std::string const& source) {
     });
 }
 
-fs::path outcome_path(fs::path const& outcome_dir, std::size_t id) { return outcome_dir / fmt::format("{}.json", id); }
+fs::path outcome_path(fs::path const& outcome_dir, std::size_t id) {
+    return outcome_dir / fmt::format("{}.json", id);
+}
 
 void write_outcome(fs::path const& outcome_dir, RunOutcome const& r) {
     try {
@@ -180,14 +185,18 @@ public:
     ShardEvents(Shard const& shard, std::ostream& log, InterruptWatch const& interrupt)
         : shard_(shard), log_(log), interrupt_(interrupt) {}
 
-    void started(LaunchJob const& job) override { log_ << fmt::format("run {} started: {}", job.id, job.dir.string()) << std::endl; }
+    void started(LaunchJob const& job) override {
+        log_ << fmt::format("run {} started: {}", job.id, job.dir.string()) << std::endl;
+    }
     void finished(LaunchJob const& job, LaunchOutcome const& outcome) override {
         ended_.insert(job.id);
         RunOutcome r{job.id, outcome};
         if (outcome.end == LaunchOutcome::End::cancelled)
-            r.outcome.detail = fmt::format("array task {} was ended by {} {} (scancel, or its "
-                                           "time limit)", shard_.task, signal_name(interrupt_.signal()),
-                                           outcome.wall_seconds > 0 ? "while the run was in flight" : "before the run started");
+            r.outcome.detail = fmt::format(
+                "array task {} was ended by {} {} (scancel, or its "
+                "time limit)",
+                shard_.task, signal_name(interrupt_.signal()),
+                outcome.wall_seconds > 0 ? "while the run was in flight" : "before the run started");
         try {
             write_outcome(shard_.outcome_dir, r);
             ++written_;

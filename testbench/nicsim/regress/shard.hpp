@@ -30,10 +30,10 @@ namespace nicsim::regress {
 struct Shard {
     std::size_t task = 0;
     std::size_t task_count = 1;
-    unsigned jobs = 1;                          // runs at once within the task
+    unsigned jobs = 1;  // runs at once within the task
     double kill_grace_seconds = 3;
-    std::filesystem::path outcome_dir;          // where it writes ID.json per run (absolute)
-    std::vector<LaunchJob> runs;                // argv and dir absolute: the task starts anywhere
+    std::filesystem::path outcome_dir;  // where it writes ID.json per run (absolute)
+    std::vector<LaunchJob> runs;        // argv and dir absolute: the task starts anywhere
 };
 
 /// The array task that runs run `id`.

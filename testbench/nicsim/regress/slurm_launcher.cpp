@@ -37,7 +37,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 /// 'word' for sh, whatever it holds.
 std::string shell_quote(std::string const& word) {
@@ -55,8 +57,8 @@ void write_text(fs::path const& p, std::string const& text) {
 
 /// Array task states in which the task may still write outcomes (squeue's %T).
 bool still_active(std::string const& state) {
-    static const std::set<std::string> active = {"PENDING",  "RUNNING",   "CONFIGURING", "COMPLETING", "SUSPENDED",
-                                                 "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING",
+    static const std::set<std::string> active = {"PENDING",   "RUNNING",       "CONFIGURING", "COMPLETING", "SUSPENDED",
+                                                 "REQUEUED",  "REQUEUE_HOLD",  "REQUEUE_FED", "RESIZING",   "SIGNALING",
                                                  "STAGE_OUT", "RESV_DEL_HOLD", "STOPPED"};
     return active.count(state) != 0;
 }
@@ -102,7 +104,8 @@ public:
             }
             if (o_.wait_limit_seconds > 0 && seconds_since(submitted) >= o_.wait_limit_seconds) {
                 give_up(events, fmt::format("the Slurm job {} had not finished within --slurm-wait-limit {:g} s: "
-                                            "cancelled", job_id_, o_.wait_limit_seconds));
+                                            "cancelled",
+                                            job_id_, o_.wait_limit_seconds));
                 return;
             }
             settle_lost_tasks(events);
@@ -125,12 +128,15 @@ private:
         // The tasks start in another process, maybe on another node: every folder absolute.
         std::vector<LaunchJob> absolute(jobs_.begin(), jobs_.end());
         for (auto& job : absolute) job.dir = fs::absolute(job.dir);
-        for (auto const& shard : make_shards(absolute, task_count_, o_.jobs_per_task, o_.kill_grace_seconds, outcome_dir_))
+        for (auto const& shard :
+             make_shards(absolute, task_count_, o_.jobs_per_task, o_.kill_grace_seconds, outcome_dir_))
             write_text(slurm / "shards" / fmt::format("{}.json", shard.task), shard_json(shard));
         auto const script = slurm / "task.sh";
         write_text(script, task_script(o_.nicsim, slurm / "shards"));
-        fs::permissions(script, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                    fs::perms::others_read | fs::perms::others_exec, ec);
+        fs::permissions(script,
+                        fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec,
+                        ec);
         double const timeout = jobs_.empty() ? 0 : jobs_.front().timeout_seconds;
         std::vector<std::string> argv = {"sbatch"};
         auto const args = sbatch_arguments(o_, task_count_, per_task, timeout);
@@ -193,8 +199,8 @@ private:
 
     /// One squeue call: each task's state. False (and `error`) when squeue failed.
     bool query_tasks(std::string& error) {
-        auto const r = run_program({"squeue", "--noheader", "--array", "--states=all", "--jobs=" + job_id_,
-                                    "--format=%K|%T"}, 60);
+        auto const r =
+            run_program({"squeue", "--noheader", "--array", "--states=all", "--jobs=" + job_id_, "--format=%K|%T"}, 60);
         if (r.status != 0) {
             if (r.err.find("Invalid job id") != std::string::npos) {  // forgotten (MinJobAge): every task ended
                 for (std::size_t t = 0; t < task_count_; ++t)
@@ -221,7 +227,8 @@ private:
         // A task squeue does not list at all has ended and been forgotten.
         if (!listed.empty())
             for (std::size_t t = 0; t < task_count_; ++t)
-                if (!listed.count(t) && still_active(task_state_[t])) task_state_[t] = "ended, no longer known to squeue";
+                if (!listed.count(t) && still_active(task_state_[t]))
+                    task_state_[t] = "ended, no longer known to squeue";
         mark_gone();
         return true;
     }
@@ -239,8 +246,9 @@ private:
             if (!gone_since_[t] || seconds_since(*gone_since_[t]) < o_.lost_grace_seconds) continue;
             LaunchOutcome o;
             o.end = LaunchOutcome::End::lost;
-            o.detail = fmt::format("Slurm array task {}_{} ended ({}) without reporting this run (its log: {})", job_id_, t,
-                                   task_state_[t], (o_.out_dir / "slurm" / "logs" / fmt::format("task-{}.out", t)).string());
+            o.detail =
+                fmt::format("Slurm array task {}_{} ended ({}) without reporting this run (its log: {})", job_id_, t,
+                            task_state_[t], (o_.out_dir / "slurm" / "logs" / fmt::format("task-{}.out", t)).string());
             report(events, id, o);
         }
     }
@@ -294,9 +302,10 @@ std::vector<std::string> sbatch_arguments(SlurmOptions const& o, std::size_t tas
         fmt::format("--chdir={}", o.out_dir.string()),
     };
     if (!o.partition.empty()) a.push_back("--partition=" + o.partition);
-    bool const time_in_options = std::any_of(o.sbatch_options.begin(), o.sbatch_options.end(), [](std::string const& s) {
-        return s == "-t" || s.rfind("--time", 0) == 0 || (s.rfind("-t", 0) == 0 && s.size() > 2);
-    });
+    bool const time_in_options =
+        std::any_of(o.sbatch_options.begin(), o.sbatch_options.end(), [](std::string const& s) {
+            return s == "-t" || s.rfind("--time", 0) == 0 || (s.rfind("-t", 0) == 0 && s.size() > 2);
+        });
     if (!o.time.empty()) {
         a.push_back("--time=" + o.time);
     } else if (run_timeout_seconds > 0 && !time_in_options) {
@@ -312,10 +321,11 @@ std::vector<std::string> sbatch_arguments(SlurmOptions const& o, std::size_t tas
 }
 
 std::string task_script(std::string const& nicsim, fs::path const& shard_dir) {
-    return fmt::format("#!/bin/sh\n"
-                       "# nicsim regress --backend slurm: array task $SLURM_ARRAY_TASK_ID runs its shard of the runs.\n"
-                       "exec {} regress-shard {} \"$SLURM_ARRAY_TASK_ID\"\n",
-                       shell_quote(nicsim), shell_quote(shard_dir.string()));
+    return fmt::format(
+        "#!/bin/sh\n"
+        "# nicsim regress --backend slurm: array task $SLURM_ARRAY_TASK_ID runs its shard of the runs.\n"
+        "exec {} regress-shard {} \"$SLURM_ARRAY_TASK_ID\"\n",
+        shell_quote(nicsim), shell_quote(shard_dir.string()));
 }
 
 std::optional<std::string> find_on_path(std::string_view name) {

@@ -44,25 +44,25 @@ public:
 
 struct SlurmOptions {
     // What the user chooses (nicsim regress --slurm-*; docs/regress.md).
-    std::string partition;                 // sbatch --partition ("" = the cluster's default)
-    std::string time;                      // sbatch --time per array task ("" = derived, below)
-    std::string mem;                       // sbatch --mem
-    std::string account;                   // sbatch --account
-    unsigned throttle = 64;                // tasks running at once: --array=0-N%THROTTLE
-    std::size_t runs_per_task = 0;         // 0: max(10, ceil(runs / 1000)): at most 1000 tasks
+    std::string partition;                    // sbatch --partition ("" = the cluster's default)
+    std::string time;                         // sbatch --time per array task ("" = derived, below)
+    std::string mem;                          // sbatch --mem
+    std::string account;                      // sbatch --account
+    unsigned throttle = 64;                   // tasks running at once: --array=0-N%THROTTLE
+    std::size_t runs_per_task = 0;            // 0: max(10, ceil(runs / 1000)): at most 1000 tasks
     std::vector<std::string> sbatch_options;  // --slurm-option, verbatim, after the others
-    unsigned jobs_per_task = 1;            // -j: runs at once in a task (its --cpus-per-task)
-    double wait_limit_seconds = 0;         // --slurm-wait-limit (0 = none)
+    unsigned jobs_per_task = 1;               // -j: runs at once in a task (its --cpus-per-task)
+    double wait_limit_seconds = 0;            // --slurm-wait-limit (0 = none)
 
     // What the regression sets.
-    std::filesystem::path out_dir;         // absolute, shared with the nodes
-    std::string nicsim;                    // absolute path of the nicsim that runs the shards
-    int wake_fd = -1;                      // readable when stop_requested() should be asked
-    double poll_seconds = 0.5;             // between two listings of the outcome folder
-    double squeue_seconds = 3;             // between two squeue calls
+    std::filesystem::path out_dir;  // absolute, shared with the nodes
+    std::string nicsim;             // absolute path of the nicsim that runs the shards
+    int wake_fd = -1;               // readable when stop_requested() should be asked
+    double poll_seconds = 0.5;      // between two listings of the outcome folder
+    double squeue_seconds = 3;      // between two squeue calls
     double lost_grace_seconds = 10;
     double squeue_failure_limit_seconds = 120;
-    double kill_grace_seconds = 3;         // a task's SIGTERM -> SIGKILL for a run past its timeout
+    double kill_grace_seconds = 3;  // a task's SIGTERM -> SIGKILL for a run past its timeout
 };
 
 /// Runs per task when SlurmOptions::runs_per_task is 0 (or as given).

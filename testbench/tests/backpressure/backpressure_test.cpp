@@ -44,7 +44,9 @@ nicsim::test::TracedRun run_checked(Scenario const& s) {
     return traced;
 }
 
-RunSummary run(Scenario const& s) { return run_checked(s).summary; }
+RunSummary run(Scenario const& s) {
+    return run_checked(s).summary;
+}
 
 }  // namespace
 

@@ -32,8 +32,12 @@ namespace fs = std::filesystem;
 namespace {
 
 using Exec = nicsim::test::CommandResult;
-inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
-inline std::string nicsim_bin() { return NICSIM_BIN; }
+inline Exec exec(std::string const& cmd) {
+    return nicsim::test::run_command(cmd);
+}
+inline std::string nicsim_bin() {
+    return NICSIM_BIN;
+}
 
 inline fs::path fresh_dir(std::string const& name) {
     auto const d = fs::temp_directory_path() / fmt::format("nicsim_bad_input_{}", ::getpid()) / name;
@@ -62,7 +66,9 @@ inline nlohmann::json read_json(fs::path const& p) {
     return nlohmann::json::parse(in, nullptr, false);
 }
 
-inline bool valid_json(fs::path const& p) { return !read_json(p).is_discarded(); }
+inline bool valid_json(fs::path const& p) {
+    return !read_json(p).is_discarded();
+}
 
 // ---- classic pcap files written byte by byte (records the writer would never produce) ----
 
@@ -89,7 +95,8 @@ inline std::string pcap_record(std::size_t bytes, std::uint32_t seq) {
     le32(r, static_cast<std::uint32_t>(bytes));
     le32(r, static_cast<std::uint32_t>(bytes));
     std::string frame(bytes, '\0');
-    for (std::size_t i = 0; i < bytes; ++i) frame[i] = static_cast<char>(i < 6 ? 0xFF : (i == 12 ? 0x88 : (i + seq) & 0xFF));
+    for (std::size_t i = 0; i < bytes; ++i)
+        frame[i] = static_cast<char>(i < 6 ? 0xFF : (i == 12 ? 0x88 : (i + seq) & 0xFF));
     return r + frame;
 }
 
@@ -190,10 +197,12 @@ TEST_CASE("pcap replay: records no wire delivers are refused, naming the record 
     };
     std::vector<Case> const cases = {
         {"empty_record.pcap", pcap_header() + pcap_record(100, 0) + pcap_record(0, 1), "record 2: 0 bytes captured"},
-        {"giant.pcap", pcap_header() + pcap_record(70000, 0), "record 1: 70000 bytes, longer than the NIC's largest frame"},
+        {"giant.pcap", pcap_header() + pcap_record(70000, 0),
+         "record 1: 70000 bytes, longer than the NIC's largest frame"},
         {"jumbo.pcap", pcap_header() + pcap_record(60, 0) + pcap_record(60, 1) + pcap_record(9217, 2),
          "record 3: 9217 bytes, longer than the NIC's largest frame"},
-        {"snaplen.pcap", pcap_header(128) + pcap_record(200, 0), "record 1: 200 bytes, longer than the capture's snap length 128"},
+        {"snaplen.pcap", pcap_header(128) + pcap_record(200, 0),
+         "record 1: 200 bytes, longer than the capture's snap length 128"},
     };
     for (auto const& c : cases) {
         auto const in = write_pcap(d / c.name, c.contents);
@@ -218,7 +227,8 @@ TEST_CASE("an empty output file name is a usage error, not 'no output'") {
 }
 
 TEST_CASE("the trace scope option takes dotted identifiers only") {
-    for (std::string const bad : {"''", ".tx", "nic_top.", "nic_top..tx", "1nic", "nic_top.$x", "nic-top", "'nic top'"}) {
+    for (std::string const bad :
+         {"''", ".tx", "nic_top.", "nic_top..tx", "1nic", "nic_top.$x", "nic-top", "'nic top'"}) {
         auto const e = exec(fmt::format("{} run --packets 1 --trace-scope {}", nicsim_bin(), bad));
         INFO(bad << ": " << e.output);
         CHECK(e.status == 2);
@@ -245,11 +255,14 @@ TEST_CASE("tap mode and flight recorder options: a misuse is exit 2 naming the o
         {"--mode tap --tap-mtu 67", "nicsim run: --tap-mtu: 67 is not in 68..65535\n"},
         {"--mode tap --tap-mtu 9300", "--tap-mtu: 9300 is not in 68..9202 (the NIC's largest frame, 9216 bytes"},
         {"--mode tap --duration 0", "nicsim run: --duration: 0 is not in 0.001..1e+07\n"},
-        {"--mode tap --host-netns nicsim-no-such-netns", "--mode tap: nsim0: network namespace "
-                                                          "'nicsim-no-such-netns': /run/netns/nicsim-no-such-netns"},
-        {"--mode tap --tap-host this-name-is-too-long", "--mode tap: TAP device name 'this-name-is-too-long': 1..15 "
-                                                        "characters"},
-        {"--mode tap --tap-host same0 --tap-wire same0", "--tap-host and --tap-wire: both are 'same0' in the same namespace"},
+        {"--mode tap --host-netns nicsim-no-such-netns",
+         "--mode tap: nsim0: network namespace "
+         "'nicsim-no-such-netns': /run/netns/nicsim-no-such-netns"},
+        {"--mode tap --tap-host this-name-is-too-long",
+         "--mode tap: TAP device name 'this-name-is-too-long': 1..15 "
+         "characters"},
+        {"--mode tap --tap-host same0 --tap-wire same0",
+         "--tap-host and --tap-wire: both are 'same0' in the same namespace"},
         {"--packets 5 --waves-ring 1000", "nicsim run: --waves-ring: needs --trace FILE (where the last cycles go)\n"},
         {"--packets 5 --waves-ring 99 --trace x.fst", "nicsim run: --waves-ring: 99 is not in 100..1000000000\n"},
         {"--packets 5 --waves-ring 1000 --trace x.fst --trace-window 5:10",
@@ -266,18 +279,24 @@ TEST_CASE("tap mode and flight recorder options: a misuse is exit 2 naming the o
 
 TEST_CASE("tap mode without /dev/net/tun or without CAP_NET_ADMIN is exit 2 with one line saying what is needed") {
     // As root (CI): a private mount namespace hides /dev/net/tun; setpriv drops CAP_NET_ADMIN.
-    auto const no_tun = exec(fmt::format("unshare -m sh -c 'mount -t tmpfs none /dev/net && exec {} run --mode tap "
-                                         "--tap-host badtun0 --tap-wire badtun1'", nicsim_bin()));
+    auto const no_tun =
+        exec(fmt::format("unshare -m sh -c 'mount -t tmpfs none /dev/net && exec {} run --mode tap "
+                         "--tap-host badtun0 --tap-wire badtun1'",
+                         nicsim_bin()));
     INFO(no_tun.output);
     CHECK(no_tun.status == 2);
-    CHECK(no_tun.output == "nicsim run: --mode tap: badtun0: /dev/net/tun: No such file or directory (the kernel's "
-                           "tun driver: modprobe tun; in a container, pass the device, e.g. --device /dev/net/tun)\n");
-    auto const no_cap = exec(fmt::format("setpriv --bounding-set -net_admin --inh-caps -net_admin {} run --mode tap "
-                                         "--tap-host badcap0 --tap-wire badcap1", nicsim_bin()));
+    CHECK(no_tun.output ==
+          "nicsim run: --mode tap: badtun0: /dev/net/tun: No such file or directory (the kernel's "
+          "tun driver: modprobe tun; in a container, pass the device, e.g. --device /dev/net/tun)\n");
+    auto const no_cap =
+        exec(fmt::format("setpriv --bounding-set -net_admin --inh-caps -net_admin {} run --mode tap "
+                         "--tap-host badcap0 --tap-wire badcap1",
+                         nicsim_bin()));
     INFO(no_cap.output);
     CHECK(no_cap.status == 2);
-    CHECK(no_cap.output == "nicsim run: --mode tap: badcap0: creating the TAP device: Operation not permitted "
-                           "(needs CAP_NET_ADMIN: run as root)\n");
+    CHECK(no_cap.output ==
+          "nicsim run: --mode tap: badcap0: creating the TAP device: Operation not permitted "
+          "(needs CAP_NET_ADMIN: run as root)\n");
 }
 
 TEST_CASE("a bad value with a newline in it is still one line, the newline shown as \\x0a") {
@@ -312,7 +331,8 @@ TEST_CASE("a usage error leaves every existing output file as it was") {
                                         (d / "old.fst").string(), (d / "old.csv").string()));
         INFO(bad << ": " << e.output);
         CHECK(e.status == 2);
-        for (std::string const f : {"old.json", "old.pcap", "old.fst", "old.csv"}) CHECK(slurp(d / f) == "previous " + f);
+        for (std::string const f : {"old.json", "old.pcap", "old.fst", "old.csv"})
+            CHECK(slurp(d / f) == "previous " + f);
         CHECK(entries(d) == std::vector<std::string>{"old.csv", "old.fst", "old.json", "old.pcap"});
     }
 }
@@ -338,7 +358,7 @@ TEST_CASE("outputs through symlinks update the target; a device is written in pl
     CHECK(valid_json(d / "real" / "run.json"));
     CHECK(fs::file_size(d / "real" / "run.pcap") > 24);
     CHECK(entries(d / "real") == std::vector<std::string>{"run.json", "run.pcap"});
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(dev.c_str(), &st) == 0);
     CHECK((have_dev ? S_ISCHR(st.st_mode) : S_ISFIFO(st.st_mode)));
     // An FST is written through a temporary and renamed: never into a device or FIFO.
@@ -363,8 +383,8 @@ TEST_CASE("SIGINT and SIGTERM end the run cleanly: a readable FST, the JSON, no 
             ::dup2(out_pipe[1], STDOUT_FILENO);
             ::dup2(out_pipe[1], STDERR_FILENO);
             ::close(out_pipe[0]);
-            ::execl(NICSIM_BIN, NICSIM_BIN, "run", "--packets", "100000", "--seed", "7", "--trace", fst.c_str(), "--json",
-                    json.c_str(), static_cast<char*>(nullptr));
+            ::execl(NICSIM_BIN, NICSIM_BIN, "run", "--packets", "100000", "--seed", "7", "--trace", fst.c_str(),
+                    "--json", json.c_str(), static_cast<char*>(nullptr));
             ::_exit(127);
         }
         ::close(out_pipe[1]);
@@ -406,9 +426,10 @@ TEST_CASE("the replay command of a failed run repeats it exactly, quoted for the
     fs::create_directories(d / "with space");
     auto const pcap = d / "with space" / "it's.pcap";
     auto const json = d / "fail.json";
-    auto const e = exec(fmt::format("{} run --packets 30 --imix --seed 9 --max-cycles 3000 --no-failure-trace "
-                                    "--pcap-out \"{}\" --json {}",
-                                    nicsim_bin(), pcap.string(), json.string()));
+    auto const e =
+        exec(fmt::format("{} run --packets 30 --imix --seed 9 --max-cycles 3000 --no-failure-trace "
+                         "--pcap-out \"{}\" --json {}",
+                         nicsim_bin(), pcap.string(), json.string()));
     INFO(e.output);
     REQUIRE(e.status == 1);
     std::smatch m;
@@ -433,7 +454,8 @@ TEST_CASE("the replay command of a failed run repeats it exactly, quoted for the
 }
 
 TEST_CASE("the cycle limit of --max-cycles holds exactly") {
-    auto const e = exec(fmt::format("{} run --packets 100 --seed 5 --max-cycles 12000 --no-failure-trace", nicsim_bin()));
+    auto const e =
+        exec(fmt::format("{} run --packets 100 --seed 5 --max-cycles 12000 --no-failure-trace", nicsim_bin()));
     INFO(e.output);
     CHECK(e.status == 1);
     CHECK(e.output.find("FAILED at cycle 11999 (seed 5)") != std::string::npos);
@@ -444,8 +466,9 @@ TEST_CASE("the JSON's seed survives readers with double-precision numbers; failu
     auto const d = fresh_dir("seed");
     auto const json = d / "big.json";
     std::string const seed = "18446744073709551557";  // not a double
-    auto const e = exec(fmt::format("{} run --packets 5 --seed {} --max-cycles 2000 --failure-trace-cycles 100 --json {}",
-                                    nicsim_bin(), seed, json.string()));
+    auto const e =
+        exec(fmt::format("{} run --packets 5 --seed {} --max-cycles 2000 --failure-trace-cycles 100 --json {}",
+                         nicsim_bin(), seed, json.string()));
     INFO(e.output);
     CHECK(e.status == 1);
     auto const j = read_json(json);
@@ -454,17 +477,20 @@ TEST_CASE("the JSON's seed survives readers with double-precision numbers; failu
     CHECK(j.at("seed").get<std::uint64_t>() == std::stoull(seed));  // exact for a 64-bit reader
     CHECK(j.at("failure_trace").at("fst") == (d / "big.fst").string());
     CHECK(j.at("failure_trace").at("gtkw") == (d / "big.gtkw").string());
-    CHECK(exec(fmt::format("python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
-                           "sys.exit(0 if d[\"seed_string\"] == sys.argv[2] and d[\"scenario\"][\"max_cycles\"] == 2000 else 1)' "
-                           "'{}' {}",
-                           json.string(), seed))
-              .status == 0);
+    CHECK(
+        exec(fmt::format(
+                 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+                 "sys.exit(0 if d[\"seed_string\"] == sys.argv[2] and d[\"scenario\"][\"max_cycles\"] == 2000 else 1)' "
+                 "'{}' {}",
+                 json.string(), seed))
+            .status == 0);
 }
 
 // ---- item 9: summary wording that misled ----
 
 TEST_CASE("ring errors are not mistaken for errors, and error recoveries count as ring resets") {
-    auto const e = exec(fmt::format("{} run --packets 100 --seed 2 --fault dma-desc-read:dir=tx,queue=1,at=30", nicsim_bin()));
+    auto const e =
+        exec(fmt::format("{} run --packets 100 --seed 2 --fault dma-desc-read:dir=tx,queue=1,at=30", nicsim_bin()));
     INFO(e.output);
     CHECK(e.status == 0);
     CHECK(e.output.find("errors 0, ring errors 1 (1 expected from faults)") != std::string::npos);
@@ -475,8 +501,8 @@ TEST_CASE("ring errors are not mistaken for errors, and error recoveries count a
 TEST_CASE("a fault that never fires is a warning in the summary and counted in the JSON") {
     auto const d = fresh_dir("not_fired");
     auto const json = d / "run.json";
-    auto const e = exec(fmt::format("{} run --packets 20 --seed 2 --fault rx-bad:at=100000 --json {}", nicsim_bin(),
-                                    json.string()));
+    auto const e = exec(
+        fmt::format("{} run --packets 20 --seed 2 --fault rx-bad:at=100000 --json {}", nicsim_bin(), json.string()));
     INFO(e.output);
     CHECK(e.status == 0);
     CHECK(e.output.find("warning: faults that never took effect: rx-bad:at=100000 (1)") != std::string::npos);
@@ -492,10 +518,12 @@ TEST_CASE("the watchdog and the diagnosis say what they count") {
     CHECK(e.status == 1);
     // Two watchdogs may fire: the workload's counts packets, the kernel's any report_progress().
     // Each says what it counts, and so does the diagnosis's "last progress".
-    CHECK(std::regex_search(e.output, std::regex("failure at cycle \\d+: watchdog: no (packet moved for 300 cycles: the "
-                                                 "last packet event was at cycle \\d+|progress for 300 cycles \\(progress: "
-                                                 "a packet moved or a register read was answered)")));
-    CHECK(e.output.find("last progress (a packet moved or a register read was answered) at cycle") != std::string::npos);
+    CHECK(std::regex_search(e.output,
+                            std::regex("failure at cycle \\d+: watchdog: no (packet moved for 300 cycles: the "
+                                       "last packet event was at cycle \\d+|progress for 300 cycles \\(progress: "
+                                       "a packet moved or a register read was answered)")));
+    CHECK(e.output.find("last progress (a packet moved or a register read was answered) at cycle") !=
+          std::string::npos);
 }
 
 TEST_CASE("every --trace comes with its layout, and nicsim waves shows the key handshakes by default") {
@@ -506,12 +534,14 @@ TEST_CASE("every --trace comes with its layout, and nicsim waves shows the key h
     REQUIRE(e.status == 0);
     CHECK(fs::exists(d / "run.gtkw"));
     CHECK(e.output.find(fmt::format("trace layout: {}", (d / "run.gtkw").string())) != std::string::npos);
-    auto const check = exec(fmt::format("{} waves {} --check-gtkw {}", nicsim_bin(), fst.string(), (d / "run.gtkw").string()));
+    auto const check =
+        exec(fmt::format("{} waves {} --check-gtkw {}", nicsim_bin(), fst.string(), (d / "run.gtkw").string()));
     CHECK(check.status == 0);
     auto const w = exec(fmt::format("{} waves {} --around 900", nicsim_bin(), fst.string()));
     INFO(w.output);
     CHECK(w.status == 0);
-    for (std::string const sig : {"s_axil_awvalid", "m_axi_arvalid", "m_axis_tx_tvalid", "s_axis_rx_tvalid", "irq_error"})
+    for (std::string const sig :
+         {"s_axil_awvalid", "m_axi_arvalid", "m_axis_tx_tvalid", "s_axis_rx_tvalid", "irq_error"})
         CHECK(w.output.find(sig) != std::string::npos);
 }
 

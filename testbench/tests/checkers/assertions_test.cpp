@@ -56,8 +56,8 @@ TEST_CASE("glue: record mode lets the edge finish and reports every violation of
         b.m->tkeep = 0x0B;  // hole (tkeep_contiguous)
         b.m->tlast = 0;
         b.m->tready = 0;
-        b.edge();            // first violation
-        b.m->tkeep = 0x0F;   // payload changed (payload_stable) and still a partial non-last beat (tkeep_full)
+        b.edge();           // first violation
+        b.m->tkeep = 0x0F;  // payload changed (payload_stable) and still a partial non-last beat (tkeep_full)
         REQUIRE_NOTHROW(b.edge());
         CHECK(recorded_violations().size() == 3);
         try {

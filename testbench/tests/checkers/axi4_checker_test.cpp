@@ -140,16 +140,36 @@ void legal_prefix(Bench<M>& b) {
 
 std::vector<Channel<M>> channels() {
     return {
-        {"aw", [](M& m) { set_aw(m, {1, 0x100, 3}); m.awready = 0; }, [](M& m) { m.awvalid = 0; },
-         [](M& m) { m.awaddr = 0x108; }},
-        {"w", [](M& m) { set_w(m, 0x55, false); m.wready = 0; }, [](M& m) { m.wvalid = 0; },
-         [](M& m) { m.wdata = 0x56; }},
-        {"b", [](M& m) { set_b(m, 1); m.bready = 0; }, [](M& m) { m.bvalid = 0; },
-         [](M& m) { m.bresp = 2; }},
-        {"ar", [](M& m) { set_ar(m, {2, 0x200, 1}); m.arready = 0; }, [](M& m) { m.arvalid = 0; },
-         [](M& m) { m.arlen = 2; }},
-        {"r", [](M& m) { set_r(m, 2, 0x77, false); m.rready = 0; }, [](M& m) { m.rvalid = 0; },
-         [](M& m) { m.rid = 3; }},
+        {"aw",
+         [](M& m) {
+             set_aw(m, {1, 0x100, 3});
+             m.awready = 0;
+         },
+         [](M& m) { m.awvalid = 0; }, [](M& m) { m.awaddr = 0x108; }},
+        {"w",
+         [](M& m) {
+             set_w(m, 0x55, false);
+             m.wready = 0;
+         },
+         [](M& m) { m.wvalid = 0; }, [](M& m) { m.wdata = 0x56; }},
+        {"b",
+         [](M& m) {
+             set_b(m, 1);
+             m.bready = 0;
+         },
+         [](M& m) { m.bvalid = 0; }, [](M& m) { m.bresp = 2; }},
+        {"ar",
+         [](M& m) {
+             set_ar(m, {2, 0x200, 1});
+             m.arready = 0;
+         },
+         [](M& m) { m.arvalid = 0; }, [](M& m) { m.arlen = 2; }},
+        {"r",
+         [](M& m) {
+             set_r(m, 2, 0x77, false);
+             m.rready = 0;
+         },
+         [](M& m) { m.rvalid = 0; }, [](M& m) { m.rid = 3; }},
     };
 }
 
@@ -403,14 +423,14 @@ TEST_CASE("axi4: random legal traffic is silent", "[axi4]") {
         return a;
     };
 
-    std::deque<Ax> aw_plan, w_plan;          // writes not yet accepted on AW / not yet sent on W
+    std::deque<Ax> aw_plan, w_plan;  // writes not yet accepted on AW / not yet sent on W
     unsigned aw_accepted = 0, w_bursts_done = 0, w_beat = 0;
     std::vector<std::deque<unsigned>> rd(4);  // per ID: ARLENs outstanding (slave view)
     std::vector<unsigned> r_beat(4, 0);
     std::vector<unsigned> b_due(4, 0);
     std::vector<unsigned> write_ids;  // IDs of all planned writes, in order
     unsigned b_released = 0;          // writes made answerable so far
-    int r_hold = -1;                   // ID of the R beat on the bus, held until accepted
+    int r_hold = -1;                  // ID of the R beat on the bus, held until accepted
     int b_hold = -1;
 
     for (int c = 0; c < 4000; ++c) {
@@ -421,8 +441,7 @@ TEST_CASE("axi4: random legal traffic is silent", "[axi4]") {
             w_plan.push_back(a);
             write_ids.push_back(a.id);
         }
-        if (!m.awvalid && !aw_plan.empty() && aw_accepted < w_bursts_done + 3 && coin(0.5))
-            set_aw(m, aw_plan.front());
+        if (!m.awvalid && !aw_plan.empty() && aw_accepted < w_bursts_done + 3 && coin(0.5)) set_aw(m, aw_plan.front());
         // W burst k may start once AWs 0..k-1 are accepted (W leads AW by at most one burst)
         if (!m.wvalid && !w_plan.empty() && aw_accepted >= w_bursts_done && coin(0.6))
             set_w(m, rng(), w_beat == w_plan.front().len);

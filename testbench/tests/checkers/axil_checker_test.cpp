@@ -101,16 +101,36 @@ void legal_prefix(Bench<M>& b) {
 
 std::vector<Channel<M>> channels() {
     return {
-        {"aw", [](M& m) { set_aw(m, 0x30); m.awready = 0; }, [](M& m) { m.awvalid = 0; },
-         [](M& m) { m.awaddr = 0x34; }},
-        {"w", [](M& m) { set_w(m, 1); m.wready = 0; }, [](M& m) { m.wvalid = 0; },
-         [](M& m) { m.wstrb = 1; }},
-        {"b", [](M& m) { set_b(m); m.bready = 0; }, [](M& m) { m.bvalid = 0; },
-         [](M& m) { m.bresp = 2; }},
-        {"ar", [](M& m) { set_ar(m, 0x40); m.arready = 0; }, [](M& m) { m.arvalid = 0; },
-         [](M& m) { m.arprot = 1; }},
-        {"r", [](M& m) { set_r(m, 7); m.rready = 0; }, [](M& m) { m.rvalid = 0; },
-         [](M& m) { m.rdata = 8; }},
+        {"aw",
+         [](M& m) {
+             set_aw(m, 0x30);
+             m.awready = 0;
+         },
+         [](M& m) { m.awvalid = 0; }, [](M& m) { m.awaddr = 0x34; }},
+        {"w",
+         [](M& m) {
+             set_w(m, 1);
+             m.wready = 0;
+         },
+         [](M& m) { m.wvalid = 0; }, [](M& m) { m.wstrb = 1; }},
+        {"b",
+         [](M& m) {
+             set_b(m);
+             m.bready = 0;
+         },
+         [](M& m) { m.bvalid = 0; }, [](M& m) { m.bresp = 2; }},
+        {"ar",
+         [](M& m) {
+             set_ar(m, 0x40);
+             m.arready = 0;
+         },
+         [](M& m) { m.arvalid = 0; }, [](M& m) { m.arprot = 1; }},
+        {"r",
+         [](M& m) {
+             set_r(m, 7);
+             m.rready = 0;
+         },
+         [](M& m) { m.rvalid = 0; }, [](M& m) { m.rdata = 8; }},
     };
 }
 
@@ -230,11 +250,29 @@ TEST_CASE("axil: random legal traffic is silent", "[axil]") {
         bool const aw = m.awvalid && m.awready, w = m.wvalid && m.wready, ar = m.arvalid && m.arready;
         bool const bf = m.bvalid && m.bready, rf = m.rvalid && m.rready;
         REQUIRE_NOTHROW(b.edge());
-        if (aw) { ++aw_pend; m.awvalid = 0; }
-        if (w) { ++w_pend; m.wvalid = 0; }
-        if (ar) { ++ar_pend; m.arvalid = 0; }
-        if (bf) { --aw_pend; --w_pend; ++writes; m.bvalid = 0; }
-        if (rf) { --ar_pend; ++reads; m.rvalid = 0; }
+        if (aw) {
+            ++aw_pend;
+            m.awvalid = 0;
+        }
+        if (w) {
+            ++w_pend;
+            m.wvalid = 0;
+        }
+        if (ar) {
+            ++ar_pend;
+            m.arvalid = 0;
+        }
+        if (bf) {
+            --aw_pend;
+            --w_pend;
+            ++writes;
+            m.bvalid = 0;
+        }
+        if (rf) {
+            --ar_pend;
+            ++reads;
+            m.rvalid = 0;
+        }
     }
     CHECK(writes > 100);
     CHECK(reads > 100);

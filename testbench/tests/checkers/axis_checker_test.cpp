@@ -93,10 +93,19 @@ TEST_CASE("axis.payload_stable fires when the payload changes before tready", "[
     m.tready = 0;
     beat(m, 5, 0x0F, true);
     b.edges(2);
-    SECTION("tdata") { m.tdata = 6; }
-    SECTION("tkeep") { m.tkeep = 0x07; }
-    SECTION("tlast") { m.tlast = 0; m.tkeep = 0xFF; }
-    SECTION("tuser") { m.tuser = 1; }
+    SECTION("tdata") {
+        m.tdata = 6;
+    }
+    SECTION("tkeep") {
+        m.tkeep = 0x07;
+    }
+    SECTION("tlast") {
+        m.tlast = 0;
+        m.tkeep = 0xFF;
+    }
+    SECTION("tuser") {
+        m.tuser = 1;
+    }
     expect_fires("axis.payload_stable", b.cycle, [&] { b.edge(); });
 }
 
@@ -112,8 +121,12 @@ TEST_CASE("axis.tkeep_contiguous fires on tkeep with a hole or not starting at l
     Bench<M> b;
     legal_prefix(b);
     b.m->tready = 1;
-    SECTION("hole") { beat(*b.m, 0, 0x0B, true); }
-    SECTION("not from lane 0") { beat(*b.m, 0, 0xF0, true); }
+    SECTION("hole") {
+        beat(*b.m, 0, 0x0B, true);
+    }
+    SECTION("not from lane 0") {
+        beat(*b.m, 0, 0xF0, true);
+    }
     expect_fires("axis.tkeep_contiguous", b.cycle, [&] { b.edge(); });
 }
 

@@ -68,7 +68,9 @@ std::filesystem::path temp_path(std::string const& name) {
 }
 
 using Exec = nicsim::test::CommandResult;
-inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
+inline Exec exec(std::string const& cmd) {
+    return nicsim::test::run_command(cmd);
+}
 
 }  // namespace
 
@@ -218,9 +220,9 @@ TEST_CASE("pcap replay into RX") {
 
 TEST_CASE("nicsim CLI bad option exits 2 with one line") {
     std::vector<std::string> const cases[] = {
-        {"run", "--bogus"},          {"run", "--packets", "x"},     {"run", "--mode", "sideways"},
-        {"run", "--ring-size", "3"}, {"run", "--queues", "0"},      {"run", "--mem-latency", "9:1"},
-        {"run", "--config", "dw7"},  {"run", "--packets"},          {"frobnicate"},
+        {"run", "--bogus"},          {"run", "--packets", "x"}, {"run", "--mode", "sideways"},
+        {"run", "--ring-size", "3"}, {"run", "--queues", "0"},  {"run", "--mem-latency", "9:1"},
+        {"run", "--config", "dw7"},  {"run", "--packets"},      {"frobnicate"},
     };
     for (auto const& args : cases) {
         std::ostringstream out, err;
@@ -248,10 +250,10 @@ TEST_CASE("nicsim help documents every option") {
     std::ostringstream out, err;
     std::vector<std::string> const args{"--help"};
     CHECK(nicsim::cli::run_nicsim_command(args, out, err, false) == 0);
-    for (char const* opt : {"--packets", "--seed", "--min-size", "--max-size", "--queues", "--config", "--mode",
-                            "--pcap-in", "--pcap-out", "--mem-latency", "--stall", "--ring-size", "--max-cycles",
-                            "--json", "--trace", "--memory-order", "--barrier-bug", "no-barriers", "waves",
-                            "Exit status"})
+    for (char const* opt :
+         {"--packets", "--seed",         "--min-size",    "--max-size",  "--queues",    "--config",     "--mode",
+          "--pcap-in", "--pcap-out",     "--mem-latency", "--stall",     "--ring-size", "--max-cycles", "--json",
+          "--trace",   "--memory-order", "--barrier-bug", "no-barriers", "waves",       "Exit status"})
         CHECK(out.str().find(opt) != std::string::npos);
 }
 
@@ -324,8 +326,8 @@ TEST_CASE("the JSON summary parses back with every value: 64-bit seed, escaped t
     CHECK(j.at("per_queue")[0].at("tx_unsent") == 7);
     CHECK(j.at("per_queue")[1].at("queue") == 1);
     CHECK(j.at("tx_latency_cycles") == nlohmann::ordered_json{{"count", 10}, {"p50", 1}, {"p99", 2}, {"max", 3}});
-    CHECK(j.at("wall_seconds") == 0.0);           // NaN
-    CHECK(j.at("sim_cycles_per_second") == 0.0);  // infinity
+    CHECK(j.at("wall_seconds") == 0.0);              // NaN
+    CHECK(j.at("sim_cycles_per_second") == 0.0);     // infinity
     CHECK(j.at("packets_per_second") == 1234570.0);  // 6 significant digits, as the report always gave
     CHECK(j.at("nicsim_version") == "0.1.0-test");
     CHECK(j.at("failure_trace").at("gtkw") == "/tmp/f.gtkw");
@@ -448,13 +450,17 @@ TEST_CASE("memory ordering: write barrier after the doorbell fails on a weak hos
     RunSummary const r = CoSimulation(weak).run();
     check_caught(weak, r, {"O1"});
     // What the NIC read is named: a descriptor slot (or the frame data) and the late barrier.
-    CHECK((r.failure.find("descriptor slot") != std::string::npos || r.failure.find("frame data") != std::string::npos));
+    CHECK(
+        (r.failure.find("descriptor slot") != std::string::npos || r.failure.find("frame data") != std::string::npos));
     CHECK(r.failure.find("the write barrier came only after that write") != std::string::npos);
-    auto const strong = run_checked(with_barrier_bug(BarrierBug::doorbell_before_write_barrier, MemoryOrder::strong, 31));
+    auto const strong =
+        run_checked(with_barrier_bug(BarrierBug::doorbell_before_write_barrier, MemoryOrder::strong, 31));
     CHECK(strong.tx_packets == 60);
 }
 
-TEST_CASE("memory ordering: completion fields read before the read barrier fail on a weak host (rule O2), pass on a strong one") {
+TEST_CASE(
+    "memory ordering: completion fields read before the read barrier fail on a weak host (rule O2), pass on a strong "
+    "one") {
     auto const weak = with_barrier_bug(BarrierBug::fields_before_read_barrier, MemoryOrder::weak, 32);
     RunSummary const r = CoSimulation(weak).run();
     check_caught(weak, r, {"O2"});
@@ -485,10 +491,10 @@ TEST_CASE("memory ordering: an ordering failure replays to the same cycle, with 
     CHECK(traced.failure_report.find("same reason") != std::string::npos);
 }
 
-TEST_CASE("nicsim run --memory-order and --barrier-bug: bad values exit 2 with one line, the replay line repeats them") {
-    for (auto const& args : std::vector<std::vector<std::string>>{{"run", "--memory-order", "relaxed"},
-                                                                   {"run", "--barrier-bug", "sometimes"},
-                                                                   {"run", "--memory-order"}}) {
+TEST_CASE(
+    "nicsim run --memory-order and --barrier-bug: bad values exit 2 with one line, the replay line repeats them") {
+    for (auto const& args : std::vector<std::vector<std::string>>{
+             {"run", "--memory-order", "relaxed"}, {"run", "--barrier-bug", "sometimes"}, {"run", "--memory-order"}}) {
         std::ostringstream out, err;
         int const rc = nicsim::cli::run_nicsim_command(args, out, err, false);
         INFO(fmt::format("{}: {}", fmt::join(args, " "), err.str()));
@@ -497,9 +503,10 @@ TEST_CASE("nicsim run --memory-order and --barrier-bug: bad values exit 2 with o
         CHECK(std::count(msg.begin(), msg.end(), '\n') == 1);
         CHECK(msg.find(args[1]) != std::string::npos);
     }
-    auto const e = exec(fmt::format("{} run --packets 30 --seed 35 --memory-order weak --barrier-bug no-barriers "
-                                    "--no-failure-trace",
-                                    NICSIM_BIN));
+    auto const e =
+        exec(fmt::format("{} run --packets 30 --seed 35 --memory-order weak --barrier-bug no-barriers "
+                         "--no-failure-trace",
+                         NICSIM_BIN));
     INFO(e.output);
     CHECK(e.status == 1);
     CHECK(e.output.find("--memory-order weak --barrier-bug no-barriers") != std::string::npos);

@@ -78,7 +78,8 @@ RunSummary run_full_trace(fs::path const& dir, std::uint64_t seed) {
 
 std::size_t leftover_segments(fs::path const& dir) {
     std::size_t n = 0;
-    for (auto const& e : fs::directory_iterator(dir)) n += e.path().filename().string().find(".ring-") != std::string::npos;
+    for (auto const& e : fs::directory_iterator(dir))
+        n += e.path().filename().string().find(".ring-") != std::string::npos;
     return n;
 }
 

@@ -26,7 +26,7 @@ namespace nicsim::test {
 struct TracedRun {
     cosim::RunSummary summary;
     std::optional<monitor::OwnershipStats> ownership;  // what the monitor checked (when attached)
-    std::string failure_report;  // paths, gtkwave command, determinism check, waves; "" if passed
+    std::string failure_report;                        // paths, gtkwave command, determinism check, waves; "" if passed
 };
 
 inline TracedRun run_traced(cosim::Scenario const& s, std::string const& name, std::uint64_t trace_cycles = 4000) {

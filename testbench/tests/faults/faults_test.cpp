@@ -132,7 +132,7 @@ TEST_CASE("DMA error on a TX completion write: the frames whose completion was l
     check_one_error(r, "ERR_DMA_CPL_WRITE");
     CHECK(r.tx_sent_without_completion >= 1);  // on the wire (RING_TAKEN), its completion lost
     CHECK(r.tx_dropped == 0);
-    CHECK(r.tx_packets == kPackets);           // every frame seen exactly once (run_fault: no duplicate)
+    CHECK(r.tx_packets == kPackets);  // every frame seen exactly once (run_fault: no duplicate)
     CHECK(r.rx_injected == kPackets);
     CHECK(r.rx_packets == kPackets);
 }
@@ -357,13 +357,15 @@ TEST_CASE("A broken driver is caught by the ring verifier with rule, ring and in
 
 namespace {
 using Exec = nicsim::test::CommandResult;
-inline Exec exec(std::string const& cmd) { return nicsim::test::run_command(cmd); }
+inline Exec exec(std::string const& cmd) {
+    return nicsim::test::run_command(cmd);
+}
 }  // namespace
 
 TEST_CASE("nicsim run --fault: a bad spec exits 2 with one line naming it") {
-    for (std::string const spec : {"nosuch", "dma-desc-read:queue=x", "rx-bad:rate=2", "tx-zero-len:dir=rx",
-                                   "rx-bad:at=5,rate=0.1", "cancel:count=2", "queue-reset:queue=9",
-                                   "rx-bad:queue=4294967296"}) {  // was cut to 32 bits: queue 0
+    for (std::string const spec :
+         {"nosuch", "dma-desc-read:queue=x", "rx-bad:rate=2", "tx-zero-len:dir=rx", "rx-bad:at=5,rate=0.1",
+          "cancel:count=2", "queue-reset:queue=9", "rx-bad:queue=4294967296"}) {  // was cut to 32 bits: queue 0
         auto const e = exec(fmt::format("{} run --packets 10 --fault '{}'", NICSIM_BIN, spec));
         INFO(spec << ": " << e.output);
         CHECK(e.status == 2);
@@ -389,7 +391,8 @@ TEST_CASE("nicsim run --help documents --fault, every kind and --soak") {
 }
 
 TEST_CASE("nicsim run --fault runs and the replay command repeats the fault") {
-    auto const e = exec(fmt::format("{} run --packets 60 --seed 2 --memory-order weak --fault rx-bad:count=2", NICSIM_BIN));
+    auto const e =
+        exec(fmt::format("{} run --packets 60 --seed 2 --memory-order weak --fault rx-bad:count=2", NICSIM_BIN));
     INFO(e.output);
     CHECK(e.status == 0);
     CHECK(e.output.find("--fault rx-bad:count=2") != std::string::npos);

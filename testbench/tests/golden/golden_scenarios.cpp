@@ -56,9 +56,9 @@ std::vector<GoldenScenario> make_scenarios() {
     v.push_back(golden("loopback_single", "one 100-byte frame out on TX and back in on RX (loopback), one queue",
                        base("dw64_q1", 1, 100)));
 
-    GoldenScenario frag = golden("multi_fragment",
-                                 "two 200-byte frames in three TX fragments each (96-byte buffers), checksum offload",
-                                 base("dw64_q1", 2, 200));
+    GoldenScenario frag =
+        golden("multi_fragment", "two 200-byte frames in three TX fragments each (96-byte buffers), checksum offload",
+               base("dw64_q1", 2, 200));
     frag.scenario.tx_fragment_bytes = 96;
     frag.scenario.csum_offload_fraction = 1.0;
     v.push_back(std::move(frag));
@@ -74,9 +74,9 @@ std::vector<GoldenScenario> make_scenarios() {
     mq.scenario.max_size = 100;
     v.push_back(std::move(mq));
 
-    GoldenScenario desc = golden("error_tx_desc_read",
-                                 "TX descriptor reads answered SLVERR: ERR_DMA_DESC_READ, recoveries, the driver gives up",
-                                 base("dw64_q1", 1, 60));
+    GoldenScenario desc = golden(
+        "error_tx_desc_read", "TX descriptor reads answered SLVERR: ERR_DMA_DESC_READ, recoveries, the driver gives up",
+        base("dw64_q1", 1, 60));
     desc.expect_pass = false;
     desc.prepare = [](cosim::CoSimulation& sim) {
         auto const r = sim.adapter()->tx_ring(0);
@@ -154,17 +154,19 @@ GoldenRun run_golden(GoldenScenario const& g) {
     run.lines = rec.line_count();
     if (run.summary.passed != g.expect_pass)
         throw std::runtime_error(fmt::format("golden scenario {}: the run {} (expected it to {})\n{}", g.name,
-                                             run.summary.passed ? "passed" : "failed",
-                                             g.expect_pass ? "pass" : "fail", cosim::format_summary(run.summary)));
+                                             run.summary.passed ? "passed" : "failed", g.expect_pass ? "pass" : "fail",
+                                             cosim::format_summary(run.summary)));
     run.trace = fmt::format(
         "# golden trace {}: {}\n"
         "# scenario: {}{}\n"
-        "# recording from kernel cycle {} (driver started, before its first queue poll); columns: cycle since then, channel, payload\n"
+        "# recording from kernel cycle {} (driver started, before its first queue poll); columns: cycle since then, "
+        "channel, payload\n"
         "{}"
         "# end: {} lines, hash {}; run {}, {} TX and {} RX frames, {} ring error(s)\n",
-        g.name, g.what, cosim::replay_command(g.scenario), g.prepare ? " + the error injection of golden_scenarios.cpp" : "",
-        rec.start_cycle(), lines.str(), run.lines, monitor::hash_hex(run.hash), run.summary.passed ? "passed" : "failed",
-        run.summary.tx_packets, run.summary.rx_packets, run.summary.ring_errors);
+        g.name, g.what, cosim::replay_command(g.scenario),
+        g.prepare ? " + the error injection of golden_scenarios.cpp" : "", rec.start_cycle(), lines.str(), run.lines,
+        monitor::hash_hex(run.hash), run.summary.passed ? "passed" : "failed", run.summary.tx_packets,
+        run.summary.rx_packets, run.summary.ring_errors);
     return run;
 }
 
@@ -176,21 +178,21 @@ std::optional<std::string> compare_traces(std::string_view expected, std::string
     while (i < want.size() && i < got.size() && want[i] == got[i]) ++i;
     std::string const at_want = i < want.size() ? cycle_of(want[i]) : "none (end of trace)";
     std::string const at_got = i < got.size() ? cycle_of(got[i]) : "none (end of trace)";
-    std::string out = fmt::format("traces differ first at line {} (cycle {} in the golden trace, {} now)\n", i + 1,
-                                  at_want, at_got);
+    std::string out =
+        fmt::format("traces differ first at line {} (cycle {} in the golden trace, {} now)\n", i + 1, at_want, at_got);
     auto show = [&](char const* title, std::vector<std::string_view> const& v) {
         out += fmt::format("  {}:\n", title);
         std::size_t const from = i > context ? i - context : 0;
         std::size_t const to = std::min(v.size(), i + context + 1);
-        for (std::size_t k = from; k < to; ++k)
-            out += fmt::format("  {} {:>6}| {}\n", k == i ? '>' : ' ', k + 1, v[k]);
+        for (std::size_t k = from; k < to; ++k) out += fmt::format("  {} {:>6}| {}\n", k == i ? '>' : ' ', k + 1, v[k]);
         if (i >= v.size()) out += "  >      | (end of trace)\n";
     };
     show("golden", want);
     show("now", got);
-    out += fmt::format("If the change is intended, regenerate with `{}` and review the diff of "
-                       "testbench/tests/golden/data as part of the change.\n",
-                       regen_command);
+    out += fmt::format(
+        "If the change is intended, regenerate with `{}` and review the diff of "
+        "testbench/tests/golden/data as part of the change.\n",
+        regen_command);
     return out;
 }
 
@@ -233,10 +235,11 @@ std::optional<std::string> check_cycles(CyclePin const& pin, std::uint64_t measu
     std::uint64_t const difference = slower ? measured - pin.cycles : pin.cycles - measured;
     if (static_cast<double>(difference) <= static_cast<double>(pin.cycles) * cycle_margin) return std::nullopt;
     double const ratio = static_cast<double>(measured) / static_cast<double>(pin.cycles);
-    return fmt::format("golden scenario {}: the run took {} cycles, pinned {} ({:+.2f} %, margin {:.0f} %): {}; if "
-                       "intended, `{}` rewrites testbench/tests/golden/golden_cycles.tsv: commit it with the change",
-                       pin.scenario, measured, pin.cycles, (ratio - 1) * 100, cycle_margin * 100,
-                       slower ? "SLOWER than the pin" : "faster than the pin: update the table", regen_cycles_command);
+    return fmt::format(
+        "golden scenario {}: the run took {} cycles, pinned {} ({:+.2f} %, margin {:.0f} %): {}; if "
+        "intended, `{}` rewrites testbench/tests/golden/golden_cycles.tsv: commit it with the change",
+        pin.scenario, measured, pin.cycles, (ratio - 1) * 100, cycle_margin * 100,
+        slower ? "SLOWER than the pin" : "faster than the pin: update the table", regen_cycles_command);
 }
 
 }  // namespace nicsim::golden

@@ -17,8 +17,8 @@
 namespace nicsim::golden {
 
 struct GoldenScenario {
-    std::string name;        // file name without .trace
-    std::string what;        // one line, for the trace's header and `golden_trace list`
+    std::string name;  // file name without .trace
+    std::string what;  // one line, for the trace's header and `golden_trace list`
     cosim::Scenario scenario;
     bool expect_pass = true;  // error cases: the run fails with a ring error
     /// Called once the driver is up, before recording starts (e.g. inject DMA errors).
@@ -31,9 +31,9 @@ std::vector<GoldenScenario> const& golden_scenarios();
 GoldenScenario const* find_golden(std::string_view name);
 
 struct GoldenRun {
-    std::string trace;          // what data/<name>.trace holds: header, one line per handshake, footer
-    std::uint64_t hash = 0;     // the recorder's FNV-1a hash over the handshake lines
-    std::uint64_t lines = 0;    // handshake lines
+    std::string trace;        // what data/<name>.trace holds: header, one line per handshake, footer
+    std::uint64_t hash = 0;   // the recorder's FNV-1a hash over the handshake lines
+    std::uint64_t lines = 0;  // handshake lines
     cosim::RunSummary summary;
 };
 
@@ -43,8 +43,7 @@ GoldenRun run_golden(GoldenScenario const& g);
 
 /// nullopt when the traces are equal; else a report naming the first divergent line, its cycle,
 /// `context` lines of both traces around it, and the command that regenerates the golden files.
-std::optional<std::string> compare_traces(std::string_view expected, std::string_view actual,
-                                          std::size_t context = 4);
+std::optional<std::string> compare_traces(std::string_view expected, std::string_view actual, std::size_t context = 4);
 
 /// The command that regenerates every golden file.
 inline constexpr std::string_view regen_command = "tools/regen-golden";

@@ -49,7 +49,8 @@ GoldenScenario const& scenario(std::string const& name) {
     if (!g) FAIL("no golden scenario " << name);
     auto const names = nicsim::dut::dut_config_names();
     if (std::find(names.begin(), names.end(), g->scenario.config) == names.end())
-        FAIL(fmt::format("{} needs configuration {}, not in this build (NICSIM_DUT_CONFIGS)", name, g->scenario.config));
+        FAIL(
+            fmt::format("{} needs configuration {}, not in this build (NICSIM_DUT_CONFIGS)", name, g->scenario.config));
     return *g;
 }
 
@@ -80,7 +81,8 @@ void check_golden(std::string const& name) {
     }
     if (auto const diff = nicsim::golden::compare_traces(want, run.trace)) {
         // Printed as is (Catch would re-wrap the long lines of the context).
-        fmt::print(stderr, "golden trace {} differs from {}:\n{}", name, (golden_dir / (name + ".trace")).string(), *diff);
+        fmt::print(stderr, "golden trace {} differs from {}:\n{}", name, (golden_dir / (name + ".trace")).string(),
+                   *diff);
         FAIL(fmt::format("golden trace {} differs (first divergent line and context above)", name));
     }
 }
@@ -100,12 +102,24 @@ std::string run_command(std::string const& cmd) {
 
 }  // namespace
 
-TEST_CASE("golden trace: loopback_single", "[dw64_q1]") { check_golden("loopback_single"); }
-TEST_CASE("golden trace: multi_fragment", "[dw64_q1]") { check_golden("multi_fragment"); }
-TEST_CASE("golden trace: ring_wrap", "[dw64_q1]") { check_golden("ring_wrap"); }
-TEST_CASE("golden trace: multi_queue_rss", "[dw64_q4]") { check_golden("multi_queue_rss"); }
-TEST_CASE("golden trace: error_tx_desc_read", "[dw64_q1]") { check_golden("error_tx_desc_read"); }
-TEST_CASE("golden trace: error_rx_cpl_write", "[dw64_q1]") { check_golden("error_rx_cpl_write"); }
+TEST_CASE("golden trace: loopback_single", "[dw64_q1]") {
+    check_golden("loopback_single");
+}
+TEST_CASE("golden trace: multi_fragment", "[dw64_q1]") {
+    check_golden("multi_fragment");
+}
+TEST_CASE("golden trace: ring_wrap", "[dw64_q1]") {
+    check_golden("ring_wrap");
+}
+TEST_CASE("golden trace: multi_queue_rss", "[dw64_q4]") {
+    check_golden("multi_queue_rss");
+}
+TEST_CASE("golden trace: error_tx_desc_read", "[dw64_q1]") {
+    check_golden("error_tx_desc_read");
+}
+TEST_CASE("golden trace: error_rx_cpl_write", "[dw64_q1]") {
+    check_golden("error_rx_cpl_write");
+}
 
 TEST_CASE("golden traces: one small file per scenario, every scenario tested, no stale file") {
     std::set<std::string> scenarios, files;
@@ -139,9 +153,10 @@ TEST_CASE("golden cycles: a run beyond the margin fails, naming the scenario, bo
     CHECK_FALSE(nicsim::golden::check_cycles(pin, 3960));
     auto const slower = nicsim::golden::check_cycles(pin, 4100);
     REQUIRE(slower);
-    CHECK(*slower == "golden scenario loopback_single: the run took 4100 cycles, pinned 4000 (+2.50 %, margin 1 %): "
-                     "SLOWER than the pin; if intended, `tools/regen-golden --cycles` rewrites "
-                     "testbench/tests/golden/golden_cycles.tsv: commit it with the change");
+    CHECK(*slower ==
+          "golden scenario loopback_single: the run took 4100 cycles, pinned 4000 (+2.50 %, margin 1 %): "
+          "SLOWER than the pin; if intended, `tools/regen-golden --cycles` rewrites "
+          "testbench/tests/golden/golden_cycles.tsv: commit it with the change");
     auto const faster = nicsim::golden::check_cycles(pin, 3900);
     REQUIRE(faster);
     CHECK(faster->find("faster than the pin: update the table") != std::string::npos);
@@ -149,7 +164,8 @@ TEST_CASE("golden cycles: a run beyond the margin fails, naming the scenario, bo
     CHECK(nicsim::golden::parse_cycle_pins("# c\n\nring_wrap\t5000\n", "t").size() == 1);
     CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("ring_wrap 5000 7\n", "t"),
                       "t:1: expected two fields: scenario cycles");
-    CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("a 1\nring_wrap 5k\n", "t"), "t:2: cycles '5k' is not a positive number");
+    CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("a 1\nring_wrap 5k\n", "t"),
+                      "t:2: cycles '5k' is not a positive number");
     CHECK_THROWS_WITH(nicsim::golden::parse_cycle_pins("a 1\na 2\n", "t"), "t:2: a pinned twice");
 }
 

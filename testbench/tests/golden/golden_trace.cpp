@@ -30,9 +30,10 @@ namespace {
 using nicsim::golden::GoldenScenario;
 
 int usage() {
-    std::fputs("usage: golden_trace list | build | print NAME | summary NAME | hash [NAME...] | regen DIR |\n"
-               "                    check DIR [NAME...] | cycles | regen-cycles FILE\n",
-               stderr);
+    std::fputs(
+        "usage: golden_trace list | build | print NAME | summary NAME | hash [NAME...] | regen DIR |\n"
+        "                    check DIR [NAME...] | cycles | regen-cycles FILE\n",
+        stderr);
     return 2;
 }
 
@@ -114,8 +115,10 @@ int main(int argc, char** argv) {
             std::filesystem::create_directories(dir);
             for (auto const* g : pick({})) {
                 if (!built(*g))
-                    throw std::runtime_error(fmt::format("golden_trace: {} needs configuration {}, not in this build "
-                                                         "(NICSIM_DUT_CONFIGS)", g->name, g->scenario.config));
+                    throw std::runtime_error(
+                        fmt::format("golden_trace: {} needs configuration {}, not in this build "
+                                    "(NICSIM_DUT_CONFIGS)",
+                                    g->name, g->scenario.config));
                 auto const run = nicsim::golden::run_golden(*g);
                 auto const path = dir / (g->name + ".trace");
                 std::ofstream out(path, std::ios::binary);
@@ -130,8 +133,10 @@ int main(int argc, char** argv) {
             std::vector<nicsim::golden::CyclePin> pins;
             for (auto const* g : pick({})) {
                 if (!built(*g))
-                    throw std::runtime_error(fmt::format("golden_trace: {} needs configuration {}, not in this build "
-                                                         "(NICSIM_DUT_CONFIGS)", g->name, g->scenario.config));
+                    throw std::runtime_error(
+                        fmt::format("golden_trace: {} needs configuration {}, not in this build "
+                                    "(NICSIM_DUT_CONFIGS)",
+                                    g->name, g->scenario.config));
                 pins.push_back({.scenario = g->name, .cycles = nicsim::golden::run_golden(*g).summary.cycles});
             }
             std::string const table = nicsim::golden::format_cycle_pins(pins);

@@ -37,10 +37,13 @@ public:
     static constexpr std::uint32_t rx_buf_bytes = 2048;
 
     explicit IdleNic(std::string const& config, std::uint64_t seed = 1)
-        : dut_(dut::make_dut(config)), kernel_(*dut_, {.seed = seed}), host_(kernel_),
+        : dut_(dut::make_dut(config)),
+          kernel_(*dut_, {.seed = seed}),
+          host_(kernel_),
           lanes_(dut_->config().data_bytes()),
           sink_(dut_->stream_port(dut_->ports().m_axis_tx, "m_axis_tx"), kernel_.rng()),
-          source_(dut_->stream_port(dut_->ports().s_axis_rx, "s_axis_rx"), kernel_.rng()), rec_(kernel_, *dut_) {
+          source_(dut_->stream_port(dut_->ports().s_axis_rx, "s_axis_rx"), kernel_.rng()),
+          rec_(kernel_, *dut_) {
         kernel_.add_bfm(sink_);
         kernel_.add_bfm(source_);
         rec_.on_line([this](Handshake const& h, std::string_view line) {
@@ -76,7 +79,8 @@ public:
             std::memcpy(desc + 8, &rx_buf_bytes, 4);
             std::memcpy(arena.to_virtual(s.rx_ring + i * ct::DESC_BYTES), desc, sizeof desc);
         }
-        for (auto [block, base, cpl] : {std::tuple{ct::QREG_TX, s.tx_ring, s.tx_cpl}, std::tuple{ct::QREG_RX, s.rx_ring, s.rx_cpl}}) {
+        for (auto [block, base, cpl] :
+             {std::tuple{ct::QREG_TX, s.tx_ring, s.tx_cpl}, std::tuple{ct::QREG_RX, s.rx_ring, s.rx_cpl}}) {
             write(q, block, ct::RING_BASE_LO, static_cast<std::uint32_t>(base));
             write(q, block, ct::RING_BASE_HI, static_cast<std::uint32_t>(base >> 32));
             write(q, block, ct::RING_CPL_BASE_LO, static_cast<std::uint32_t>(cpl));

@@ -26,21 +26,22 @@ constexpr std::uint32_t awid_tx_cpl = 0, awid_rx_cpl = 2;
 
 /// Every latency of the contract's table, in cycles between the two handshakes' edges.
 struct Latencies {
-    std::uint64_t doorbell_to_desc_read = 0;     // RING_PROD write (AW and W done) -> descriptor AR
-    std::uint64_t desc_data_to_data_read = 0;    // last descriptor R beat -> first data AR
-    std::uint64_t last_data_to_first_tx = 0;     // last data R beat -> first m_axis_tx beat
-    std::uint64_t last_tx_to_cpl_write = 0;      // m_axis_tx last beat -> completion AW
-    std::uint64_t tx_cpl_to_irq = 0;             // completion B -> irq_queue high
-    std::uint64_t rx_last_to_cpl_write = 0;      // s_axis_rx last beat -> RX completion AW
-    std::uint64_t rx_cpl_to_irq = 0;             // RX completion B -> irq_queue high
+    std::uint64_t doorbell_to_desc_read = 0;   // RING_PROD write (AW and W done) -> descriptor AR
+    std::uint64_t desc_data_to_data_read = 0;  // last descriptor R beat -> first data AR
+    std::uint64_t last_data_to_first_tx = 0;   // last data R beat -> first m_axis_tx beat
+    std::uint64_t last_tx_to_cpl_write = 0;    // m_axis_tx last beat -> completion AW
+    std::uint64_t tx_cpl_to_irq = 0;           // completion B -> irq_queue high
+    std::uint64_t rx_last_to_cpl_write = 0;    // s_axis_rx last beat -> RX completion AW
+    std::uint64_t rx_cpl_to_irq = 0;           // RX completion B -> irq_queue high
     bool operator==(Latencies const&) const = default;
 };
 
 std::string describe(Latencies const& l) {
-    return fmt::format("doorbell->desc AR {}, desc R->data AR {}, last data R->first TX {}, last TX->cpl AW {}, "
-                       "TX cpl B->irq {}, RX last->cpl AW {}, RX cpl B->irq {}",
-                       l.doorbell_to_desc_read, l.desc_data_to_data_read, l.last_data_to_first_tx,
-                       l.last_tx_to_cpl_write, l.tx_cpl_to_irq, l.rx_last_to_cpl_write, l.rx_cpl_to_irq);
+    return fmt::format(
+        "doorbell->desc AR {}, desc R->data AR {}, last data R->first TX {}, last TX->cpl AW {}, "
+        "TX cpl B->irq {}, RX last->cpl AW {}, RX cpl B->irq {}",
+        l.doorbell_to_desc_read, l.desc_data_to_data_read, l.last_data_to_first_tx, l.last_tx_to_cpl_write,
+        l.tx_cpl_to_irq, l.rx_last_to_cpl_write, l.rx_cpl_to_irq);
 }
 
 std::vector<std::uint8_t> frame_of(std::size_t n) {
@@ -74,19 +75,19 @@ Latencies measure(std::string const& config, std::size_t tx_bytes, unsigned tx_o
 
     Latencies l;
     auto const prod = ct::queue_reg(0, ct::QREG_TX, ct::RING_PROD);
-    auto const aw = need(nic, 0, "doorbell AW", [&](Handshake const& e) { return e.channel == Channel::axil_aw && e.addr == prod; });
+    auto const aw = need(nic, 0, "doorbell AW",
+                         [&](Handshake const& e) { return e.channel == Channel::axil_aw && e.addr == prod; });
     auto const w = need(nic, aw.cycle, "doorbell W", [](Handshake const& e) { return e.channel == Channel::axil_w; });
     std::uint64_t const doorbell = std::max(aw.cycle, w.cycle);
-    auto const desc_ar = need(nic, doorbell, "descriptor AR", [](Handshake const& e) {
-        return e.channel == Channel::dma_ar && e.id == arid_tx_desc;
-    });
+    auto const desc_ar = need(nic, doorbell, "descriptor AR",
+                              [](Handshake const& e) { return e.channel == Channel::dma_ar && e.id == arid_tx_desc; });
     auto const desc_r = need(nic, desc_ar.cycle, "last descriptor R", [](Handshake const& e) {
         return e.channel == Channel::dma_r && e.id == arid_tx_desc && e.last;
     });
-    auto const data_ar = need(nic, desc_r.cycle, "data AR", [](Handshake const& e) {
-        return e.channel == Channel::dma_ar && e.id == arid_tx_data;
-    });
-    auto const tx_first = need(nic, data_ar.cycle, "first TX beat", [](Handshake const& e) { return e.channel == Channel::tx; });
+    auto const data_ar = need(nic, desc_r.cycle, "data AR",
+                              [](Handshake const& e) { return e.channel == Channel::dma_ar && e.id == arid_tx_data; });
+    auto const tx_first =
+        need(nic, data_ar.cycle, "first TX beat", [](Handshake const& e) { return e.channel == Channel::tx; });
     // The packet's last data beat: the last R beat of the data reads before the wire starts
     // (TX is store-and-forward; a packet may take several bursts).
     Handshake data_r = need(nic, data_ar.cycle, "last data R", [](Handshake const& e) {
@@ -94,22 +95,22 @@ Latencies measure(std::string const& config, std::size_t tx_bytes, unsigned tx_o
     });
     for (auto const& e : nic.events())
         if (e.cycle < tx_first.cycle && e.channel == Channel::dma_r && e.id == arid_tx_data && e.last) data_r = e;
-    auto const tx_last = need(nic, tx_first.cycle, "last TX beat", [](Handshake const& e) { return e.channel == Channel::tx && e.last; });
-    auto const tx_cpl_aw = need(nic, tx_last.cycle, "TX completion AW", [](Handshake const& e) {
-        return e.channel == Channel::dma_aw && e.id == awid_tx_cpl;
-    });
-    auto const tx_cpl_b = need(nic, tx_cpl_aw.cycle, "TX completion B", [](Handshake const& e) {
-        return e.channel == Channel::dma_b && e.id == awid_tx_cpl;
-    });
-    auto const tx_irq = need(nic, tx_cpl_b.cycle, "TX interrupt", [](Handshake const& e) { return e.channel == Channel::irq; });
-    auto const rx_last = need(nic, tx_irq.cycle + 1, "last RX beat", [](Handshake const& e) { return e.channel == Channel::rx && e.last; });
-    auto const rx_cpl_aw = need(nic, rx_last.cycle, "RX completion AW", [](Handshake const& e) {
-        return e.channel == Channel::dma_aw && e.id == awid_rx_cpl;
-    });
-    auto const rx_cpl_b = need(nic, rx_cpl_aw.cycle, "RX completion B", [](Handshake const& e) {
-        return e.channel == Channel::dma_b && e.id == awid_rx_cpl;
-    });
-    auto const rx_irq = need(nic, rx_cpl_b.cycle, "RX interrupt", [](Handshake const& e) { return e.channel == Channel::irq; });
+    auto const tx_last = need(nic, tx_first.cycle, "last TX beat",
+                              [](Handshake const& e) { return e.channel == Channel::tx && e.last; });
+    auto const tx_cpl_aw = need(nic, tx_last.cycle, "TX completion AW",
+                                [](Handshake const& e) { return e.channel == Channel::dma_aw && e.id == awid_tx_cpl; });
+    auto const tx_cpl_b = need(nic, tx_cpl_aw.cycle, "TX completion B",
+                               [](Handshake const& e) { return e.channel == Channel::dma_b && e.id == awid_tx_cpl; });
+    auto const tx_irq =
+        need(nic, tx_cpl_b.cycle, "TX interrupt", [](Handshake const& e) { return e.channel == Channel::irq; });
+    auto const rx_last = need(nic, tx_irq.cycle + 1, "last RX beat",
+                              [](Handshake const& e) { return e.channel == Channel::rx && e.last; });
+    auto const rx_cpl_aw = need(nic, rx_last.cycle, "RX completion AW",
+                                [](Handshake const& e) { return e.channel == Channel::dma_aw && e.id == awid_rx_cpl; });
+    auto const rx_cpl_b = need(nic, rx_cpl_aw.cycle, "RX completion B",
+                               [](Handshake const& e) { return e.channel == Channel::dma_b && e.id == awid_rx_cpl; });
+    auto const rx_irq =
+        need(nic, rx_cpl_b.cycle, "RX interrupt", [](Handshake const& e) { return e.channel == Channel::irq; });
 
     l.doorbell_to_desc_read = desc_ar.cycle - doorbell;
     l.desc_data_to_data_read = data_ar.cycle - desc_r.cycle;
@@ -132,7 +133,8 @@ struct Case {
 
 void check_pins(std::string const& config, std::vector<Case> const& cases) {
     for (auto const& c : cases) {
-        INFO(fmt::format("{}: TX {} bytes at offset {}, RX {} bytes (seed 1)", config, c.tx_bytes, c.tx_offset, c.rx_bytes));
+        INFO(fmt::format("{}: TX {} bytes at offset {}, RX {} bytes (seed 1)", config, c.tx_bytes, c.tx_offset,
+                         c.rx_bytes));
         Latencies const got = measure(config, c.tx_bytes, c.tx_offset, c.rx_bytes);
         INFO("measured: " << describe(got));
         INFO("pinned:   " << describe(c.expected));

@@ -31,8 +31,12 @@ std::string first_config() {
 }
 
 /// The text of a line after its cycle column.
-std::string body(std::string const& line) { return line.substr(9); }
-std::uint64_t cycle_of(std::string const& line) { return std::stoull(line.substr(0, 8)); }
+std::string body(std::string const& line) {
+    return line.substr(9);
+}
+std::uint64_t cycle_of(std::string const& line) {
+    return std::stoull(line.substr(0, 8));
+}
 
 std::vector<std::string> with_channel(std::vector<std::string> const& lines, std::string_view ch) {
     std::vector<std::string> out;
@@ -113,8 +117,9 @@ TEST_CASE("recorder: nothing is recorded before start() or after stop()") {
     CHECK(b.rec.start_cycle() > b.kernel.config().reset_cycles);
 }
 
-TEST_CASE("recorder: one TX packet by hand - DMA and wire lines agree with the host's BFMs, "
-          "the hash is FNV-1a over the lines") {
+TEST_CASE(
+    "recorder: one TX packet by hand - DMA and wire lines agree with the host's BFMs, "
+    "the hash is FNV-1a over the lines") {
     Bench b;
     auto& dut = *b.dut;
     auto const lanes = dut.config().data_bytes();

@@ -39,7 +39,8 @@ struct Rig {
     WeakOrdering model;
 
     explicit Rig(std::uint64_t seed = 7, bool listen = true)
-        : model(memory.data(), kBase, memory.size(), [this] { return now; }, seed, config()) {
+        : model(
+              memory.data(), kBase, memory.size(), [this] { return now; }, seed, config()) {
         if (listen) model.set_listener(&recorder);
     }
     static WeakOrderingConfig config() {
@@ -299,7 +300,8 @@ TEST_CASE("a DMA write to bytes a CPU store still holds is reported as rule O3, 
 TEST_CASE("without a listener a hazard throws OrderingViolation naming the rule, the bytes and the cycle") {
     std::vector<std::uint8_t> memory(256);
     std::uint64_t now = 42;
-    WeakOrdering model(memory.data(), kBase, memory.size(), [&] { return now; }, 1);
+    WeakOrdering model(
+        memory.data(), kBase, memory.size(), [&] { return now; }, 1);
     std::vector<std::uint8_t> const bytes(4, 0xEE);
     model.store(memory.data() + 16, bytes.data(), bytes.size());
     std::array<std::uint8_t, 8> data{};

@@ -68,7 +68,7 @@ TEST_CASE("a new file is created whole, with 0666 minus the umask, and no tempor
     CHECK(entries(d) == std::vector<std::string>{"out.json"});
     mode_t const mask = ::umask(0);
     ::umask(mask);
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat((d / "out.json").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == (0666 & ~mask));
 }
@@ -86,7 +86,7 @@ TEST_CASE("an existing file keeps its old contents until commit, then holds only
         f.commit();
     }
     CHECK(slurp(d / "run.json") == "new");
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat((d / "run.json").c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0640);  // the old file's permissions
     CHECK(entries(d) == std::vector<std::string>{"run.json"});
@@ -150,7 +150,7 @@ TEST_CASE("a character device is written in place, never replaced") {
     CHECK(plan_output(dev).in_place);
     check_output(dev);
     write_output_file(dev, "discarded");
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(dev.c_str(), &st) == 0);
     CHECK(S_ISCHR(st.st_mode));
     CHECK(entries(d) == std::vector<std::string>{"null"});
@@ -188,8 +188,8 @@ TEST_CASE("what cannot be an output is one error naming the path and what it is"
     CHECK(error_of([] { check_output(""); }) == "'': an empty file name");
     CHECK(error_of([&] { check_output(d); }) == fmt::format("{}: is a directory, not a regular file", d.string()));
     CHECK_THAT(error_of([&] { check_output(d / "missing" / "x.json"); }),
-               Catch::StartsWith(fmt::format("{}: no directory {}", (d / "missing/x.json").string(),
-                                             (d / "missing").string())));
+               Catch::StartsWith(
+                   fmt::format("{}: no directory {}", (d / "missing/x.json").string(), (d / "missing").string())));
     fs::create_symlink("loop2", d / "loop1");
     fs::create_symlink("loop1", d / "loop2");
     CHECK(error_of([&] { check_output(d / "loop1"); }) ==

@@ -26,8 +26,8 @@ struct BusFault {
     enum class Kind : std::uint8_t { read_address, write_address, completion_phase };
     Kind kind = Kind::read_address;
     std::uint32_t id = 0;
-    std::uint64_t skip = 0;  // bursts of this kind and ID left alone first
-    std::uint64_t count = 1; // bursts rewritten after those
+    std::uint64_t skip = 0;   // bursts of this kind and ID left alone first
+    std::uint64_t count = 1;  // bursts rewritten after those
     /// Address faults: the new address of a burst from its original one.
     std::function<std::uint64_t(std::uint64_t)> rewrite;
 };
@@ -35,7 +35,10 @@ struct BusFault {
 class BusFaultInjector final : public sim::Agent {
 public:
     BusFaultInjector(bfm::Axi4Port port, std::size_t data_bytes, BusFault fault)
-        : port_(port), data_bytes_(data_bytes), fault_(std::move(fault)), original_data_(data_bytes),
+        : port_(port),
+          data_bytes_(data_bytes),
+          fault_(std::move(fault)),
+          original_data_(data_bytes),
           faulty_data_(data_bytes) {}
 
     std::uint64_t injected() const noexcept { return injected_; }
@@ -97,7 +100,8 @@ public:
         if ((port_.wvalid.get() & 1) && !w_bursts_.empty() && w_bursts_.front().phase_fault) {
             // Flip bit 7 of every byte 15 of a 16-byte record in this beat: the phase bit.
             WBurst const& b = w_bursts_.front();
-            std::uint64_t const beat_addr = (b.addr & ~std::uint64_t{b.beat_bytes - 1}) + std::uint64_t{b.beat} * b.beat_bytes;
+            std::uint64_t const beat_addr =
+                (b.addr & ~std::uint64_t{b.beat_bytes - 1}) + std::uint64_t{b.beat} * b.beat_bytes;
             port_.wdata.read_bytes(0, original_data_);
             faulty_data_ = original_data_;
             for (std::size_t i = 0; i < b.beat_bytes; ++i) {

@@ -86,7 +86,8 @@ TEST_CASE("docs/coverage.md lists exactly the model's points", "[dw64_q4]") {
     for (auto const& [point, hits] : counted) model.insert(point);
     auto const documented = documented_points();
     std::vector<std::string> undocumented, unknown;
-    std::set_difference(model.begin(), model.end(), documented.begin(), documented.end(), std::back_inserter(undocumented));
+    std::set_difference(model.begin(), model.end(), documented.begin(), documented.end(),
+                        std::back_inserter(undocumented));
     std::set_difference(documented.begin(), documented.end(), model.begin(), model.end(), std::back_inserter(unknown));
     INFO("counted but not in docs/coverage.md: " << fmt::format("{}", fmt::join(undocumented, ", ")));
     INFO("in docs/coverage.md but not counted: " << fmt::format("{}", fmt::join(unknown, ", ")));
@@ -114,7 +115,7 @@ TEST_CASE("a loopback run on small rings wraps both rings, flips the phase and a
         INFO(point);
         CHECK(p.at(point) > 0);
     }
-    CHECK(p.at("irq.fire.packet_count") == 0);   // moderation off
+    CHECK(p.at("irq.fire.packet_count") == 0);  // moderation off
     CHECK(p.at("irq.fire.holdoff_timer") == 0);
     CHECK(p.at("error.dma_desc_read.raised") == 0);  // no fault, no error
     CHECK(p.at("os.tx.created_to_polling") == summary.queues);
@@ -122,8 +123,7 @@ TEST_CASE("a loopback run on small rings wraps both rings, flips the phase and a
     CHECK(p.at("os.rx.stopping_to_stopped") == summary.queues);
 }
 
-TEST_CASE("interrupt moderation fires by packet count and by the holdoff timer, never per completion",
-          "[dw64_q4]") {
+TEST_CASE("interrupt moderation fires by packet count and by the holdoff timer, never per completion", "[dw64_q4]") {
     Scenario s;
     s.packets = 600;
     s.seed = 3;

@@ -27,7 +27,7 @@ using nicsim::monitor::test::BusFaultInjector;
 
 namespace {
 
-constexpr std::uint32_t id_tx_desc = 0, id_tx_data = 1;               // AXI IDs of nic_dma's read clients
+constexpr std::uint32_t id_tx_desc = 0, id_tx_data = 1;                // AXI IDs of nic_dma's read clients
 constexpr std::uint32_t id_tx_cpl = 0, id_rx_data = 1, id_rx_cpl = 2;  // and of its write clients
 
 Scenario small() {
@@ -49,8 +49,7 @@ struct Outcome {
 };
 
 /// Runs `s` with `fault` injected (none: the injector passes everything).
-Outcome run_with(Scenario const& s, BusFault fault,
-                 std::function<void(CoSimulation&, BusFault&)> prepare = nullptr) {
+Outcome run_with(Scenario const& s, BusFault fault, std::function<void(CoSimulation&, BusFault&)> prepare = nullptr) {
     CoSimulation sim(s);
     if (prepare) prepare(sim, fault);
     BusFaultInjector injector(sim.dut().ports().m_axi, sim.dut().config().data_bytes(), std::move(fault));
@@ -75,7 +74,9 @@ std::string expect_violation(Outcome const& o) {
     return f.substr(0, f.find('\n'));  // the message without the kernel's diagnosis
 }
 
-std::uint64_t offset(std::uint64_t a, std::int64_t by) { return a + static_cast<std::uint64_t>(by); }
+std::uint64_t offset(std::uint64_t a, std::int64_t by) {
+    return a + static_cast<std::uint64_t>(by);
+}
 
 }  // namespace
 
@@ -101,7 +102,7 @@ TEST_CASE("the monitor checked every kind of access of a clean run") {
     REQUIRE(sim.ownership_monitor() != nullptr);
     auto const& st = sim.ownership_monitor()->stats();
     CHECK(st.descriptor_reads > 0);
-    CHECK(st.data_reads >= r.tx_packets);   // at least one burst per packet
+    CHECK(st.data_reads >= r.tx_packets);  // at least one burst per packet
     CHECK(st.data_writes >= r.rx_packets);
     CHECK(st.completions >= r.tx_packets + r.rx_packets);  // TX: one per packet; RX: one record per frame
     CHECK(st.doorbells > 0);

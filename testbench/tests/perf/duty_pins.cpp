@@ -36,7 +36,9 @@ bool parse_field(std::string_view text, Number& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
-std::string format_duty(double duty) { return fmt::format("{:.6f}", duty); }
+std::string format_duty(double duty) {
+    return fmt::format("{:.6f}", duty);
+}
 
 }  // namespace
 
@@ -56,7 +58,8 @@ std::uint32_t lanes_of(std::string const& config) {
     unsigned bits = 0, queues = 0;
     char tail = 0;
     if (std::sscanf(config.c_str(), "dw%u_q%u%c", &bits, &queues, &tail) != 2 || bits < 8 || bits % 8 != 0)
-        throw std::invalid_argument(fmt::format("'{}' is not a configuration name dw<DATA_WIDTH>_q<NUM_QUEUES>", config));
+        throw std::invalid_argument(
+            fmt::format("'{}' is not a configuration name dw<DATA_WIDTH>_q<NUM_QUEUES>", config));
     return bits / 8;
 }
 
@@ -75,9 +78,10 @@ std::vector<DutyPin> parse_pins(std::string_view text, std::string const& source
         auto const fields = split_fields(line);
         if (fields.empty() || fields.front().front() == '#') continue;
         if (fields.size() != 10)
-            fail(fmt::format("{} fields, expected 10: config dir bytes latency frames warmup duty bench_frames "
-                             "bench_duty bench_absorbed",
-                             fields.size()));
+            fail(
+                fmt::format("{} fields, expected 10: config dir bytes latency frames warmup duty bench_frames "
+                            "bench_duty bench_absorbed",
+                            fields.size()));
         DutyPin p;
         p.cell.config = std::string(fields[0]);
         try {
@@ -98,7 +102,8 @@ std::vector<DutyPin> parse_pins(std::string_view text, std::string const& source
         number(fields[6], "duty", p.duty);
         number(fields[7], "bench_frames", p.bench_frames);
         number(fields[8], "bench_duty", p.bench_duty);
-        if (fields[9] != "yes" && fields[9] != "no") fail(fmt::format("bench_absorbed '{}' is not yes or no", fields[9]));
+        if (fields[9] != "yes" && fields[9] != "no")
+            fail(fmt::format("bench_absorbed '{}' is not yes or no", fields[9]));
         p.bench_absorbed = fields[9] == "yes";
         if (p.frames < 2 || p.frames > hw::max_frames || p.warmup >= p.frames)
             fail(fmt::format("frames {} and warmup {}: need 2..{} frames and a warmup below them", p.frames, p.warmup,
@@ -124,9 +129,10 @@ std::string format_pins(std::vector<DutyPin> const& pins) {
         "# config\tdir\tbytes\tlatency\tframes\twarmup\tduty\tbench_frames\tbench_duty\tbench_absorbed\n",
         regen_command, margin * 100);
     for (auto const& p : pins)
-        out += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", p.cell.config, hw::direction_name(p.cell.direction),
-                           p.cell.frame_bytes, p.cell.latency_cycles, p.frames, p.warmup, format_duty(p.duty),
-                           p.bench_frames, format_duty(p.bench_duty), p.bench_absorbed ? "yes" : "no");
+        out +=
+            fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", p.cell.config, hw::direction_name(p.cell.direction),
+                        p.cell.frame_bytes, p.cell.latency_cycles, p.frames, p.warmup, format_duty(p.duty),
+                        p.bench_frames, format_duty(p.bench_duty), p.bench_absorbed ? "yes" : "no");
     return out;
 }
 
@@ -147,12 +153,13 @@ std::string rerun_commands(DutyPin const& pin, std::string const& bench_command)
     std::string const args = hw::bench_arguments(pin.cell, pin.run_options());
     std::string const prefix = "/tmp/pin";
     hw::RunOptions bench_run;  // the benchmark's defaults: its frames and warmup
-    return fmt::format("  re-run this cell:       {} {}\n"
-                       "  with waves:             {} {} --trace {}  (writes {}-{}-{}-{}-{}.fst)\n"
-                       "  the benchmark's run:    {} {}\n",
-                       bench_command, args, bench_command, args, prefix, prefix, pin.cell.config,
-                       hw::direction_name(pin.cell.direction), pin.cell.frame_bytes, pin.cell.latency_cycles,
-                       bench_command, hw::bench_arguments(pin.cell, bench_run));
+    return fmt::format(
+        "  re-run this cell:       {} {}\n"
+        "  with waves:             {} {} --trace {}  (writes {}-{}-{}-{}-{}.fst)\n"
+        "  the benchmark's run:    {} {}\n",
+        bench_command, args, bench_command, args, prefix, prefix, pin.cell.config,
+        hw::direction_name(pin.cell.direction), pin.cell.frame_bytes, pin.cell.latency_cycles, bench_command,
+        hw::bench_arguments(pin.cell, bench_run));
 }
 
 std::optional<std::string> check_pin(DutyPin const& pin, hw::Result const& measured, std::string const& bench_command) {
@@ -168,13 +175,15 @@ std::optional<std::string> check_pin(DutyPin const& pin, hw::Result const& measu
         measured.window_cycles, measured.frames);
     out += rerun_commands(pin, bench_command);
     if (dropped)
-        out += fmt::format("  a throughput regression: find the change that caused it (the waves show the gaps); if it "
-                           "is intended, `{}` rewrites the table and docs/performance.md: commit them with it\n",
-                           regen_command);
+        out += fmt::format(
+            "  a throughput regression: find the change that caused it (the waves show the gaps); if it "
+            "is intended, `{}` rewrites the table and docs/performance.md: commit them with it\n",
+            regen_command);
     else
-        out += fmt::format("  an improvement: update the table in the same commit: `{}` rewrites "
-                           "testbench/tests/perf/hw_duty_pins.tsv and the table in docs/performance.md\n",
-                           regen_command);
+        out += fmt::format(
+            "  an improvement: update the table in the same commit: `{}` rewrites "
+            "testbench/tests/perf/hw_duty_pins.tsv and the table in docs/performance.md\n",
+            regen_command);
     return out;
 }
 
@@ -237,8 +246,8 @@ std::string docs_table_of(std::string const& document) {
     auto const begin = document.find(docs_begin_marker);
     auto const end = document.find(docs_end_marker);
     if (begin == std::string::npos || end == std::string::npos || end < begin)
-        throw std::invalid_argument(fmt::format("no generated table: the lines '{}' and '{}' are missing",
-                                                docs_begin_marker, docs_end_marker));
+        throw std::invalid_argument(
+            fmt::format("no generated table: the lines '{}' and '{}' are missing", docs_begin_marker, docs_end_marker));
     auto const line_end = document.find('\n', end);
     return document.substr(begin, (line_end == std::string::npos ? document.size() : line_end + 1) - begin);
 }

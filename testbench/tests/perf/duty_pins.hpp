@@ -37,7 +37,7 @@ inline constexpr std::uint32_t pinned_latencies[] = {0, 200};
 
 struct DutyPin {
     hw::Cell cell;
-    std::uint32_t frames = 0;        // the pin's run
+    std::uint32_t frames = 0;  // the pin's run
     std::uint32_t warmup = 0;
     double duty = 0;                 // its duty: what CI expects
     std::uint32_t bench_frames = 0;  // the benchmark's run (default frames and warmup)

@@ -37,8 +37,7 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-constexpr char const* usage_text =
-    "usage: hw_duty_pins regen TABLE DOC [--config a,b] | docs TABLE DOC";
+constexpr char const* usage_text = "usage: hw_duty_pins regen TABLE DOC [--config a,b] | docs TABLE DOC";
 
 std::string read_file(fs::path const& p) {
     std::ifstream in(p, std::ios::binary);
@@ -97,8 +96,8 @@ int regen(fs::path const& table_path, fs::path const& doc_path, std::vector<std:
     if (configs.empty()) configs = built;
     for (auto const& c : configs)
         if (std::find(built.begin(), built.end(), c) == built.end())
-            throw UsageError(fmt::format("--config: '{}' is not built into this binary (built: {})", c,
-                                         fmt::join(built, ", ")));
+            throw UsageError(
+                fmt::format("--config: '{}' is not built into this binary (built: {})", c, fmt::join(built, ", ")));
     std::string const doc = read_file(doc_path);
     (void)perf::docs_table_of(doc);  // the markers are there before anything is measured
 
@@ -123,7 +122,8 @@ int regen(fs::path const& table_path, fs::path const& doc_path, std::vector<std:
         for (auto dir : {hw::Direction::tx, hw::Direction::rx})
             for (auto size : perf::pinned_sizes)
                 for (auto latency : perf::pinned_latencies) {
-                    hw::Cell const cell{.config = config, .direction = dir, .frame_bytes = size, .latency_cycles = latency};
+                    hw::Cell const cell{
+                        .config = config, .direction = dir, .frame_bytes = size, .latency_cycles = latency};
                     perf::DutyPin pin;
                     try {
                         pin = measure_pin(cell);
@@ -152,9 +152,10 @@ int regen(fs::path const& table_path, fs::path const& doc_path, std::vector<std:
         pin_frames += p.frames;
         bench_frames += p.bench_frames;
     }
-    fmt::print("wrote {} ({} pins, {} frames in CI against {} in the benchmark's runs) and the table in {}; "
-               "{} pin(s) moved beyond the {:.0f} % margin\n",
-               table_path.string(), pins.size(), pin_frames, bench_frames, doc_path.string(), moved, perf::margin * 100);
+    fmt::print(
+        "wrote {} ({} pins, {} frames in CI against {} in the benchmark's runs) and the table in {}; "
+        "{} pin(s) moved beyond the {:.0f} % margin\n",
+        table_path.string(), pins.size(), pin_frames, bench_frames, doc_path.string(), moved, perf::margin * 100);
     for (auto const& c : order)
         if (std::find(configs.begin(), configs.end(), c) == configs.end())
             fmt::print("not measured (not built here, rows kept as they were): {}\n", c);
@@ -184,7 +185,8 @@ int main(int argc, char** argv) {
             return regen(args[1], args[2], configs);
         }
         if (args.size() == 3 && args[0] == "docs") return docs(args[1], args[2]);
-        throw UsageError(args.empty() ? "no command" : fmt::format("'{}': unknown command or wrong arguments", args[0]));
+        throw UsageError(args.empty() ? "no command"
+                                      : fmt::format("'{}': unknown command or wrong arguments", args[0]));
     } catch (UsageError const& e) {
         fmt::print(stderr, "hw_duty_pins: {}\n{}\n", e.what(), usage_text);
         return 2;

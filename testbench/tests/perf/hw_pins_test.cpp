@@ -72,14 +72,15 @@ void check_pins(std::string const& config, hw::Direction direction) {
             traced = true;
             fs::create_directories(NICSIM_PERF_FAILURE_DIR);
             auto options = pin.run_options();
-            options.trace_path = fmt::format("{}/hw-pin-{}-{}-{}-{}.fst", NICSIM_PERF_FAILURE_DIR, config,
-                                             hw::direction_name(direction), pin.cell.frame_bytes,
-                                             pin.cell.latency_cycles);
+            options.trace_path =
+                fmt::format("{}/hw-pin-{}-{}-{}-{}.fst", NICSIM_PERF_FAILURE_DIR, config, hw::direction_name(direction),
+                            pin.cell.frame_bytes, pin.cell.latency_cycles);
             try {
                 (void)hw::measure(pin.cell, options);
                 report += fmt::format("  waves of this run: {}\n", options.trace_path);
             } catch (std::exception const& e) {
-                report += fmt::format("  waves of this run: {} (the run ended early: {})\n", options.trace_path, e.what());
+                report +=
+                    fmt::format("  waves of this run: {} (the run ended early: {})\n", options.trace_path, e.what());
             }
         }
         reports.push_back(report);
@@ -93,19 +94,40 @@ void check_pins(std::string const& config, hw::Direction direction) {
 
 }  // namespace
 
-TEST_CASE("hw pins: dw64_q1 TX duty", "[dw64_q1]") { check_pins("dw64_q1", hw::Direction::tx); }
-TEST_CASE("hw pins: dw64_q1 RX duty", "[dw64_q1]") { check_pins("dw64_q1", hw::Direction::rx); }
-TEST_CASE("hw pins: dw64_q4 TX duty", "[dw64_q4]") { check_pins("dw64_q4", hw::Direction::tx); }
-TEST_CASE("hw pins: dw64_q4 RX duty", "[dw64_q4]") { check_pins("dw64_q4", hw::Direction::rx); }
-TEST_CASE("hw pins: dw128_q4 TX duty", "[dw128_q4]") { check_pins("dw128_q4", hw::Direction::tx); }
-TEST_CASE("hw pins: dw128_q4 RX duty", "[dw128_q4]") { check_pins("dw128_q4", hw::Direction::rx); }
-TEST_CASE("hw pins: dw256_q4 TX duty", "[dw256_q4]") { check_pins("dw256_q4", hw::Direction::tx); }
-TEST_CASE("hw pins: dw256_q4 RX duty", "[dw256_q4]") { check_pins("dw256_q4", hw::Direction::rx); }
-TEST_CASE("hw pins: dw512_q4 TX duty", "[dw512_q4]") { check_pins("dw512_q4", hw::Direction::tx); }
-TEST_CASE("hw pins: dw512_q4 RX duty", "[dw512_q4]") { check_pins("dw512_q4", hw::Direction::rx); }
+TEST_CASE("hw pins: dw64_q1 TX duty", "[dw64_q1]") {
+    check_pins("dw64_q1", hw::Direction::tx);
+}
+TEST_CASE("hw pins: dw64_q1 RX duty", "[dw64_q1]") {
+    check_pins("dw64_q1", hw::Direction::rx);
+}
+TEST_CASE("hw pins: dw64_q4 TX duty", "[dw64_q4]") {
+    check_pins("dw64_q4", hw::Direction::tx);
+}
+TEST_CASE("hw pins: dw64_q4 RX duty", "[dw64_q4]") {
+    check_pins("dw64_q4", hw::Direction::rx);
+}
+TEST_CASE("hw pins: dw128_q4 TX duty", "[dw128_q4]") {
+    check_pins("dw128_q4", hw::Direction::tx);
+}
+TEST_CASE("hw pins: dw128_q4 RX duty", "[dw128_q4]") {
+    check_pins("dw128_q4", hw::Direction::rx);
+}
+TEST_CASE("hw pins: dw256_q4 TX duty", "[dw256_q4]") {
+    check_pins("dw256_q4", hw::Direction::tx);
+}
+TEST_CASE("hw pins: dw256_q4 RX duty", "[dw256_q4]") {
+    check_pins("dw256_q4", hw::Direction::rx);
+}
+TEST_CASE("hw pins: dw512_q4 TX duty", "[dw512_q4]") {
+    check_pins("dw512_q4", hw::Direction::tx);
+}
+TEST_CASE("hw pins: dw512_q4 RX duty", "[dw512_q4]") {
+    check_pins("dw512_q4", hw::Direction::rx);
+}
 
-TEST_CASE("hw pins: the table pins every cell of every shipped configuration, each pin run standing for the "
-          "benchmark's") {
+TEST_CASE(
+    "hw pins: the table pins every cell of every shipped configuration, each pin run standing for the "
+    "benchmark's") {
     auto const pins = load_pins();
     auto const configs = shipped_configs();
     REQUIRE(configs.size() >= 5);
@@ -135,9 +157,10 @@ TEST_CASE("hw pins: docs/performance.md shows the table's benchmark figures") {
     } catch (std::invalid_argument const& e) {
         FAIL(fmt::format("{}: {}", NICSIM_PERFORMANCE_DOC, e.what()));
     }
-    INFO(fmt::format("the generated table in {} differs from {}: run `{}` (or `hw_duty_pins docs` to rewrite the docs "
-                     "from the table alone)",
-                     NICSIM_PERFORMANCE_DOC, NICSIM_HW_PINS_TABLE, perf::regen_command));
+    INFO(
+        fmt::format("the generated table in {} differs from {}: run `{}` (or `hw_duty_pins docs` to rewrite the docs "
+                    "from the table alone)",
+                    NICSIM_PERFORMANCE_DOC, NICSIM_HW_PINS_TABLE, perf::regen_command));
     CHECK(shown == perf::render_docs_table(load_pins()));
 }
 
@@ -150,7 +173,11 @@ TEST_CASE("hw pins: a pin fails on a drop and on a rise beyond the margin, namin
     pin.bench_frames = 32767;
     pin.bench_duty = 0.8;
     auto measured = [](std::uint64_t beats, std::uint64_t cycles) {
-        return hw::Result{.window_cycles = cycles, .beats = beats, .bytes = beats * 64, .frames = beats, .lanes = 64,
+        return hw::Result{.window_cycles = cycles,
+                          .beats = beats,
+                          .bytes = beats * 64,
+                          .frames = beats,
+                          .lanes = 64,
                           .absorbed = false};
     };
     CHECK_FALSE(perf::check_pin(pin, measured(800, 1000), "hw_efficiency_bench"));
@@ -193,7 +220,9 @@ TEST_CASE("hw pins: a malformed table line is refused with its file, line and wh
     CHECK(refused(good + "dw64_q4\tboth\t64\t0\t512\t128\t0.8\t32767\t0.8\tno\n") ==
           "t.tsv:2: direction 'both' is not tx or rx");
     CHECK(refused("dw64_q4\ttx\t64\t0\t512\t128\t0.8x\t32767\t0.8\tno\n") == "t.tsv:1: duty '0.8x' is not a number");
-    CHECK(refused("dw64_q4\ttx\t64\t0\t512\t512\t0.8\t32767\t0.8\tno\n").rfind("t.tsv:1: frames 512 and warmup 512", 0) == 0);
+    CHECK(
+        refused("dw64_q4\ttx\t64\t0\t512\t512\t0.8\t32767\t0.8\tno\n").rfind("t.tsv:1: frames 512 and warmup 512", 0) ==
+        0);
     CHECK(refused("dw64_q4\ttx\t64\t0\t512\t128\t1.5\t32767\t0.8\tno\n") == "t.tsv:1: duty 1.5 is not in (0, 1]");
     CHECK(refused("q4\ttx\t64\t0\t512\t128\t0.8\t32767\t0.8\tno\n") ==
           "t.tsv:1: 'q4' is not a configuration name dw<DATA_WIDTH>_q<NUM_QUEUES>");

@@ -32,7 +32,9 @@ fs::path fresh_dir(std::string const& name) {
     return d;
 }
 
-void write_file(fs::path const& p, std::string const& text) { std::ofstream(p, std::ios::binary) << text; }
+void write_file(fs::path const& p, std::string const& text) {
+    std::ofstream(p, std::ios::binary) << text;
+}
 
 std::string slurp(fs::path const& p) {
     std::ifstream in(p, std::ios::binary);
@@ -103,7 +105,8 @@ std::string plan_of(std::vector<std::tuple<std::string, std::string, std::string
 }
 
 std::string junit_listing(fs::path const& junit) {
-    auto const e = nicsim::test::run_command(fmt::format("'{}' '{}' '{}'", NICSIM_PYTHON3, CHECK_JUNIT_PY, junit.string()));
+    auto const e =
+        nicsim::test::run_command(fmt::format("'{}' '{}' '{}'", NICSIM_PYTHON3, CHECK_JUNIT_PY, junit.string()));
     INFO(e.output);
     REQUIRE(e.status == 0);
     return e.output;
@@ -126,12 +129,15 @@ std::vector<std::string> lines_of(std::string const& text) {
 
 }  // namespace
 
-TEST_CASE("a plan whose runs pass, fail and are refused: exit 1, JUnit and summary name each, the replay reproduces the failure",
-          "[dw64_q4][dw64_q1]") {
+TEST_CASE(
+    "a plan whose runs pass, fail and are refused: exit 1, JUnit and summary name each, the replay reproduces the "
+    "failure",
+    "[dw64_q4][dw64_q1]") {
     auto const dir = fresh_dir("verdicts");
-    write_file(dir / "plan.toml", plan_of({{"passes", "--packets 20", "seeds = 2"},
-                                          {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"},
-                                          {"refused", "--config dw64_q1 --queues 4 --packets 10", "seeds = 1"}}));
+    write_file(dir / "plan.toml",
+               plan_of({{"passes", "--packets 20", "seeds = 2"},
+                        {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"},
+                        {"refused", "--config dw64_q1 --queues 4 --packets 10", "seeds = 1"}}));
     auto const e = regress(dir, "plan.toml -j 2 --out out2");
     INFO(e.output);
     CHECK(e.status == 1);
@@ -144,7 +150,8 @@ TEST_CASE("a plan whose runs pass, fail and are refused: exit 1, JUnit and summa
     CHECK(failed["seed"] == 33);
     CHECK(failed["status"] == "failed");
     auto const run_json = read_json(dir / "out2" / failed["dir"].get<std::string>() / "run.json");
-    std::string const failure = run_json["failure"].get<std::string>().substr(0, run_json["failure"].get<std::string>().find('\n'));
+    std::string const failure =
+        run_json["failure"].get<std::string>().substr(0, run_json["failure"].get<std::string>().find('\n'));
     CHECK(failure.find("ordering violation") != std::string::npos);
     CHECK(failed["reason"] == failure);
     CHECK(fs::exists(dir / "out2" / failed["waves"].get<std::string>()));  // the run's own failure trace
@@ -160,15 +167,15 @@ TEST_CASE("a plan whose runs pass, fail and are refused: exit 1, JUnit and summa
     CHECK(junit.find("suite passes tests=2 failures=0 errors=0 skipped=0") != std::string::npos);
     CHECK(junit.find("suite fails tests=1 failures=1 errors=0 skipped=0") != std::string::npos);
     CHECK(junit.find("suite refused tests=1 failures=0 errors=1 skipped=0") != std::string::npos);
-    CHECK(junit.find("case fails | run 0 seed 33 | failure | failed | " + failure + " | replay: " +
-                     failed["replay_command"].get<std::string>() + "\\nwaves: ") != std::string::npos);
+    CHECK(junit.find("case fails | run 0 seed 33 | failure | failed | " + failure +
+                     " | replay: " + failed["replay_command"].get<std::string>() + "\\nwaves: ") != std::string::npos);
     CHECK(junit.find("case refused | run 0 seed ") != std::string::npos);
 
     // The replay command, as printed, reproduces the failure.
     std::string replay = failed["replay_command"];
     REQUIRE(replay.rfind("nicsim run ", 0) == 0);
-    auto const again = nicsim::test::run_command(fmt::format("cd '{}' && '{}' {} --no-failure-trace", dir.string(), NICSIM_BIN,
-                                                             replay.substr(std::string("nicsim ").size())));
+    auto const again = nicsim::test::run_command(fmt::format("cd '{}' && '{}' {} --no-failure-trace", dir.string(),
+                                                             NICSIM_BIN, replay.substr(std::string("nicsim ").size())));
     CHECK(again.status == 1);
     CHECK(again.output.find(failure) != std::string::npos);
 
@@ -200,8 +207,9 @@ TEST_CASE("a plan whose runs pass, fail and are refused: exit 1, JUnit and summa
 TEST_CASE("report.html: the table, the failure's replay and links to its files, rendered by headless Chromium",
           "[dw64_q4]") {
     auto const dir = fresh_dir("html");
-    write_file(dir / "plan.toml", plan_of({{"passes", "--packets 20", "seeds = 2"},
-                                          {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"}}));
+    write_file(dir / "plan.toml",
+               plan_of({{"passes", "--packets 20", "seeds = 2"},
+                        {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"}}));
     auto const e = regress(dir, "plan.toml -j 2 --out out");
     INFO(e.output);
     REQUIRE(e.status == 1);
@@ -257,8 +265,8 @@ TEST_CASE("report.html: the table, the failure's replay and links to its files, 
     std::smatch m;
     REQUIRE(std::regex_search(png, m, std::regex(R"(png 1280x(\d+) colors=(\d+) non_white=([0-9.]+))")));
     CHECK(std::stoi(m[1]) >= 1000);
-    CHECK(std::stoi(m[2]) >= 500);     // text, bars and boxes in colour: a blank or unstyled page has far fewer
-    CHECK(std::stod(m[3]) >= 0.10);    // a blank page is all white
+    CHECK(std::stoi(m[2]) >= 500);   // text, bars and boxes in colour: a blank or unstyled page has far fewer
+    CHECK(std::stod(m[3]) >= 0.10);  // a blank page is all white
     auto const dom = report_listing(fmt::format("report '{}' --base '{}'", (dir / "dom.html").string(), out.string()));
     auto const without_script_line = [](std::string const& text) {
         auto lines = lines_of(text);
@@ -273,8 +281,8 @@ TEST_CASE("a crash and a hang past --timeout are failed runs with their reason, 
     auto const dir = fresh_dir("crash");
     auto const fake = fake_nicsim(dir);
     write_file(dir / "plan.toml", plan_of({{"ok", "--packets 1", "seeds = 1"},
-                                          {"crash", "--packets 3", "seeds = 1"},
-                                          {"hang", "--packets 4", "seeds = 1"}}));
+                                           {"crash", "--packets 3", "seeds = 1"},
+                                           {"hang", "--packets 4", "seeds = 1"}}));
     auto const e = regress(dir, fmt::format("plan.toml --nicsim {} --timeout 1 -j 3", fake.string()));
     INFO(e.output);
     CHECK(e.status == 1);
@@ -284,7 +292,8 @@ TEST_CASE("a crash and a hang past --timeout are failed runs with their reason, 
     CHECK(s["runs"][1]["status"] == "failed");
     CHECK(s["runs"][1]["failure_kind"] == "signal");
     CHECK(s["runs"][1]["signal"] == "SIGSEGV");
-    CHECK(s["runs"][1]["reason"].get<std::string>().rfind("killed by SIGSEGV (last output: fake nicsim run: packets 3", 0) == 0);
+    CHECK(s["runs"][1]["reason"].get<std::string>().rfind("killed by SIGSEGV (last output: fake nicsim run: packets 3",
+                                                          0) == 0);
     CHECK(s["runs"][2]["status"] == "failed");
     CHECK(s["runs"][2]["failure_kind"] == "timeout");
     CHECK(s["runs"][2]["reason"] == "timeout: still running after the limit of 1 s (its process group was ended)");
@@ -300,7 +309,8 @@ TEST_CASE("Ctrl-C stops launching, ends the runs in flight and writes a partial 
     auto const fake = fake_nicsim(dir);
     // The first run sends SIGINT to the regression itself: the interrupt comes while a run is in
     // flight and the others wait, with no timing in the test.
-    write_file(dir / "plan.toml", plan_of({{"interrupts", "--packets 5", "seeds = 3"}, {"later", "--packets 1", "seeds = 2"}}));
+    write_file(dir / "plan.toml",
+               plan_of({{"interrupts", "--packets 5", "seeds = 3"}, {"later", "--packets 1", "seeds = 2"}}));
     auto const e = regress(dir, fmt::format("plan.toml --nicsim {} -j 1", fake.string()));
     INFO(e.output);
     CHECK(e.status == 130);
@@ -322,15 +332,16 @@ TEST_CASE("which runs: --fail-fast stops at the first failure, --group, --filter
     auto const dir = fresh_dir("select");
     auto const fake = fake_nicsim(dir);
     write_file(dir / "plan.toml", plan_of({{"a-pass", "--packets 1", "seeds = 2"},
-                                          {"b-fail", "--packets 2", "seeds = 3"},
-                                          {"c-pass", "--packets 1", "seed_list = [5, 6]"}},
-                                         "[groups]\nquick = [\"c-pass\", \"a-pass\"]\n"));
+                                           {"b-fail", "--packets 2", "seeds = 3"},
+                                           {"c-pass", "--packets 1", "seed_list = [5, 6]"}},
+                                          "[groups]\nquick = [\"c-pass\", \"a-pass\"]\n"));
     auto const nicsim = fmt::format("--nicsim {}", fake.string());
     auto const seeds_of = [&](std::string const& out) {
         std::vector<std::string> seeds;
         auto const summary = read_json(dir / out / "summary.json");
         for (auto const& r : summary["runs"])
-            seeds.push_back(fmt::format("{}:{}", r["scenario"].get<std::string>(), r["seed_string"].get<std::string>()));
+            seeds.push_back(
+                fmt::format("{}:{}", r["scenario"].get<std::string>(), r["seed_string"].get<std::string>()));
         return seeds;
     };
     SECTION("--fail-fast") {
@@ -358,7 +369,8 @@ TEST_CASE("which runs: --fail-fast stops at the first failure, --group, --filter
     }
     SECTION("the same seed base gives the same seeds; another gives others") {
         CHECK(regress(dir, fmt::format("plan.toml {} --filter a-pass --seed-base 7 --out s1", nicsim)).status == 0);
-        CHECK(regress(dir, fmt::format("plan.toml {} --filter a-pass --seed-base 7 --out s2 -j 1", nicsim)).status == 0);
+        CHECK(regress(dir, fmt::format("plan.toml {} --filter a-pass --seed-base 7 --out s2 -j 1", nicsim)).status ==
+              0);
         CHECK(regress(dir, fmt::format("plan.toml {} --filter a-pass --seed-base 8 --out s3", nicsim)).status == 0);
         CHECK(seeds_of("s1") == seeds_of("s2"));
         CHECK(seeds_of("s1") != seeds_of("s3"));
@@ -377,15 +389,19 @@ TEST_CASE("bad input is one line and exit status 2, nothing run") {
         CHECK_FALSE(fs::exists(dir / "regress-out" / "runs"));
     };
     write_file(dir / "syntax.toml", "[[scenario]]\nname = \"a\"\noptions = [\"--packets\" \"5\"]\n");
-    write_file(dir / "unknown-option.toml", plan_of({{"ok", "--packets 5", "seeds = 1"}, {"typo", "--packets 5 --stal 10", "seeds = 2"}}));
-    write_file(dir / "unknown-member.toml", plan_of({{"ok", "--packets 5", "seeds = 1"}}, "[groups]\nsmoke = [\"ok\", \"gone\"]\n"));
+    write_file(dir / "unknown-option.toml",
+               plan_of({{"ok", "--packets 5", "seeds = 1"}, {"typo", "--packets 5 --stal 10", "seeds = 2"}}));
+    write_file(dir / "unknown-member.toml",
+               plan_of({{"ok", "--packets 5", "seeds = 1"}}, "[groups]\nsmoke = [\"ok\", \"gone\"]\n"));
     auto const syntax = regress(dir, "syntax.toml");
     CHECK(syntax.status == 2);
     CHECK(one_line(syntax));
     CHECK(std::regex_search(syntax.output, std::regex("^nicsim regress: syntax\\.toml:3: ")));
-    check("unknown-option.toml", "unknown-option.toml:8: scenario 'typo': --stal: unknown option (nicsim run --help lists them)");
+    check("unknown-option.toml",
+          "unknown-option.toml:8: scenario 'typo': --stal: unknown option (nicsim run --help lists them)");
     check("unknown-member.toml", "unknown-member.toml:7: group 'smoke': no scenario 'gone' in the plan");
-    check("unknown-option.toml --group x", "unknown-option.toml:8: scenario 'typo': --stal: unknown option (nicsim run --help lists them)");
+    check("unknown-option.toml --group x",
+          "unknown-option.toml:8: scenario 'typo': --stal: unknown option (nicsim run --help lists them)");
     check("unknown-member.toml --bogus", "--bogus: unknown option (nicsim regress --help lists them)");
     check("none.toml", "none.toml: cannot read the plan (no such file)");
     check("", "missing PLAN (a TOML file; nicsim regress --help)");
@@ -394,37 +410,44 @@ TEST_CASE("bad input is one line and exit status 2, nothing run") {
     check("unknown-member.toml --slurm-partition debug", "--slurm-partition: only with --backend slurm");
     check("unknown-member.toml --backend slurm --slurm-throttle 0", "--slurm-throttle: 0 is not in 1..1000000");
     write_file(dir / "coverage-dir.toml", plan_of({{"mine", "--packets 5 --coverage-dir here", "seeds = 1"}}));
-    check("coverage-dir.toml", "coverage-dir.toml:3: scenario 'mine': --coverage-dir is the regression's own (nicsim regress "
-                               "--coverage: each run writes its coverage in its folder)");
+    check("coverage-dir.toml",
+          "coverage-dir.toml:3: scenario 'mine': --coverage-dir is the regression's own (nicsim regress "
+          "--coverage: each run writes its coverage in its folder)");
 #ifndef NICSIM_COVERAGE
     // Coverage needs a coverage build: said before anything runs, by the regression and by a run.
-    check("unknown-member.toml --coverage", "--coverage: this nicsim is not a coverage build, its runs would count nothing "
-                                            "(build one: tools/coverage, or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
+    check("unknown-member.toml --coverage",
+          "--coverage: this nicsim is not a coverage build, its runs would count nothing "
+          "(build one: tools/coverage, or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)");
     {
-        auto const e = nicsim::test::run_command(fmt::format("cd '{}' && '{}' run --packets 5 --coverage-dir cov", dir.string(), NICSIM_BIN));
+        auto const e = nicsim::test::run_command(
+            fmt::format("cd '{}' && '{}' run --packets 5 --coverage-dir cov", dir.string(), NICSIM_BIN));
         INFO(e.output);
         CHECK(e.status == 2);
-        CHECK(e.output == "nicsim run: --coverage-dir: this build counts no coverage (build the coverage flavour: tools/coverage, "
-                          "or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)\n");
+        CHECK(e.output ==
+              "nicsim run: --coverage-dir: this build counts no coverage (build the coverage flavour: tools/coverage, "
+              "or cmake -DNICSIM_COVERAGE=ON in a build folder of its own)\n");
         CHECK_FALSE(fs::exists(dir / "cov"));
     }
 #endif
     {  // no Slurm here: what is missing and how to get it
-        auto const e = nicsim::test::run_command(
-            fmt::format("cd '{}' && PATH=/nonexistent '{}' regress unknown-member.toml --backend slurm", dir.string(), NICSIM_BIN));
+        auto const e = nicsim::test::run_command(fmt::format(
+            "cd '{}' && PATH=/nonexistent '{}' regress unknown-member.toml --backend slurm", dir.string(), NICSIM_BIN));
         INFO(e.output);
         CHECK(e.status == 2);
-        CHECK(e.output == "nicsim regress: --backend slurm: no sbatch on PATH (Slurm's client commands: install "
-                          "slurm-client and point SLURM_CONF at the cluster, or start a one-node Slurm here: "
-                          "tools/slurm-local start)\n");
+        CHECK(e.output ==
+              "nicsim regress: --backend slurm: no sbatch on PATH (Slurm's client commands: install "
+              "slurm-client and point SLURM_CONF at the cluster, or start a one-node Slurm here: "
+              "tools/slurm-local start)\n");
     }
     write_file(dir / "ok.toml", plan_of({{"ok", "--packets 5", "seeds = 1"}}, "[groups]\nsmoke = [\"ok\"]\n"));
     check("ok.toml --group nightly", "--group: no group 'nightly' in ok.toml (it has smoke)");
-    check("ok.toml --filter '('", "--filter: '(' is not a regular expression (Mismatched '(' and ')' in regular expression)");
+    check("ok.toml --filter '('",
+          "--filter: '(' is not a regular expression (Mismatched '(' and ')' in regular expression)");
     fs::create_directories(dir / "mine");
     write_file(dir / "mine" / "notes.txt", "keep me\n");
-    check("ok.toml --out mine", "--out mine: not empty and not a regression's output folder (no .nicsim-regress); choose "
-                                "another or empty it");
+    check("ok.toml --out mine",
+          "--out mine: not empty and not a regression's output folder (no .nicsim-regress); choose "
+          "another or empty it");
     CHECK(slurp(dir / "mine" / "notes.txt") == "keep me\n");
 }
 
@@ -447,9 +470,9 @@ std::vector<std::string> run_figures(fs::path const& out) {
                                   j.value("tx_packets", json()).dump(), j.value("rx_packets", json()).dump(),
                                   j.value("passed", json()).dump());
         }
-        lines.push_back(fmt::format("{} run {} seed {}: {} ({}) {}", r["scenario"].get<std::string>(), r["index"].dump(),
-                                    r["seed_string"].get<std::string>(), r["status"].get<std::string>(),
-                                    r["reason"].dump(), figures));
+        lines.push_back(fmt::format("{} run {} seed {}: {} ({}) {}", r["scenario"].get<std::string>(),
+                                    r["index"].dump(), r["seed_string"].get<std::string>(),
+                                    r["status"].get<std::string>(), r["reason"].dump(), figures));
     }
     return lines;
 }
@@ -468,14 +491,16 @@ std::string slurm_job_of(fs::path const& out) {
 
 }  // namespace
 
-TEST_CASE("the CI plan through Slurm: the same runs, verdicts and per-run figures as the local backend", "[slurm][dw64_q4][dw64_q1]") {
+TEST_CASE("the CI plan through Slurm: the same runs, verdicts and per-run figures as the local backend",
+          "[slurm][dw64_q4][dw64_q1]") {
     auto const dir = fresh_dir("slurm-ci");
     auto const plan = fs::path(NICSIM_PLANS_DIR) / "ci.toml";
     auto const local = regress(dir, fmt::format("'{}' -j 2 --out local", plan.string()));
     INFO(local.output);
     REQUIRE(local.status == 0);
     // Two runs per array task, one at a time: 5 tasks on the node's CPUs.
-    auto const slurm = regress(dir, fmt::format("'{}' --backend slurm --slurm-runs-per-task 2 --slurm-throttle 4 --out slurm", plan.string()));
+    auto const slurm = regress(
+        dir, fmt::format("'{}' --backend slurm --slurm-runs-per-task 2 --slurm-throttle 4 --out slurm", plan.string()));
     INFO(slurm.output);
     CHECK(slurm.status == 0);
     CHECK(slurm.output.find("nicsim regress: 9 runs: 9 passed, 0 failed, 0 refused, 0 not run") != std::string::npos);
@@ -487,16 +512,19 @@ TEST_CASE("the CI plan through Slurm: the same runs, verdicts and per-run figure
           report_listing(fmt::format("report '{}'", (dir / "local" / "report.html").string())));
     // The array: 5 tasks, each logged its shard.
     for (int t = 0; t < 4; ++t)
-        CHECK(slurp(dir / "slurm" / "slurm" / "logs" / fmt::format("task-{}.out", t)).find(fmt::format("task {}: 2 of 2 outcomes written", t)) !=
-              std::string::npos);
-    CHECK(slurp(dir / "slurm" / "slurm" / "logs" / "task-4.out").find("task 4: 1 of 1 outcomes written") != std::string::npos);
+        CHECK(slurp(dir / "slurm" / "slurm" / "logs" / fmt::format("task-{}.out", t))
+                  .find(fmt::format("task {}: 2 of 2 outcomes written", t)) != std::string::npos);
+    CHECK(slurp(dir / "slurm" / "slurm" / "logs" / "task-4.out").find("task 4: 1 of 1 outcomes written") !=
+          std::string::npos);
 }
 
-TEST_CASE("through Slurm: a failure and a refusal are reported as locally, and --rerun-failed reruns them on Slurm", "[slurm][dw64_q4][dw64_q1]") {
+TEST_CASE("through Slurm: a failure and a refusal are reported as locally, and --rerun-failed reruns them on Slurm",
+          "[slurm][dw64_q4][dw64_q1]") {
     auto const dir = fresh_dir("slurm-verdicts");
-    write_file(dir / "plan.toml", plan_of({{"passes", "--packets 20", "seeds = 2"},
-                                          {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"},
-                                          {"refused", "--config dw64_q1 --queues 4 --packets 10", "seeds = 1"}}));
+    write_file(dir / "plan.toml",
+               plan_of({{"passes", "--packets 20", "seeds = 2"},
+                        {"fails", "--packets 20 --memory-order weak --barrier-bug no-barriers", "seed_list = [33]"},
+                        {"refused", "--config dw64_q1 --queues 4 --packets 10", "seeds = 1"}}));
     auto const local = regress(dir, "plan.toml -j 2 --out local");
     CHECK(local.status == 1);
     auto const slurm = regress(dir, "plan.toml --backend slurm -j 2 --out slurm");
@@ -506,7 +534,8 @@ TEST_CASE("through Slurm: a failure and a refusal are reported as locally, and -
     CHECK(comparable(dir / "slurm").dump(1) == comparable(dir / "local").dump(1));
     auto const s = read_json(dir / "slurm" / "summary.json");
     CHECK(s["runs"][2]["status"] == "failed");
-    CHECK(fs::exists(dir / "slurm" / s["runs"][2]["waves"].get<std::string>()));  // the failure's waves, written by the task
+    CHECK(fs::exists(dir / "slurm" /
+                     s["runs"][2]["waves"].get<std::string>()));  // the failure's waves, written by the task
     auto const rerun = regress(dir, "plan.toml --backend slurm --rerun-failed slurm --out rerun");
     INFO(rerun.output);
     CHECK(rerun.status == 1);
@@ -517,14 +546,18 @@ TEST_CASE("through Slurm: a failure and a refusal are reported as locally, and -
     CHECK(r["runs"][1]["status"] == "refused");
 }
 
-TEST_CASE("through Slurm: a crash, a hang past --timeout and an array task that dies are failed runs with their reason, none lost", "[slurm]") {
+TEST_CASE(
+    "through Slurm: a crash, a hang past --timeout and an array task that dies are failed runs with their reason, none "
+    "lost",
+    "[slurm]") {
     auto const dir = fresh_dir("slurm-crash");
     auto const fake = fake_nicsim(dir);
     write_file(dir / "plan.toml", plan_of({{"ok", "--packets 1", "seeds = 2"},
-                                          {"crash", "--packets 3", "seeds = 1"},
-                                          {"hang", "--packets 4", "seeds = 1"},
-                                          {"task-dies", "--packets 6", "seeds = 1"}}));
-    auto const e = regress(dir, fmt::format("plan.toml --backend slurm --slurm-runs-per-task 1 --nicsim {} --timeout 1", fake.string()));
+                                           {"crash", "--packets 3", "seeds = 1"},
+                                           {"hang", "--packets 4", "seeds = 1"},
+                                           {"task-dies", "--packets 6", "seeds = 1"}}));
+    auto const e = regress(
+        dir, fmt::format("plan.toml --backend slurm --slurm-runs-per-task 1 --nicsim {} --timeout 1", fake.string()));
     INFO(e.output);
     CHECK(e.status == 1);
     auto const s = read_json(dir / "regress-out" / "summary.json");
@@ -532,39 +565,46 @@ TEST_CASE("through Slurm: a crash, a hang past --timeout and an array task that 
     CHECK(s["runs"][0]["status"] == "passed");
     CHECK(s["runs"][1]["status"] == "passed");
     CHECK(s["runs"][2]["failure_kind"] == "signal");
-    CHECK(s["runs"][2]["reason"].get<std::string>().rfind("killed by SIGSEGV (last output: fake nicsim run: packets 3", 0) == 0);
+    CHECK(s["runs"][2]["reason"].get<std::string>().rfind("killed by SIGSEGV (last output: fake nicsim run: packets 3",
+                                                          0) == 0);
     CHECK(s["runs"][3]["failure_kind"] == "timeout");
     CHECK(s["runs"][3]["reason"] == "timeout: still running after the limit of 1 s (its process group was ended)");
     // Task 4 (one run per task) was killed under its run: no outcome file; squeue says it ended.
     CHECK(s["runs"][4]["status"] == "failed");
     CHECK(s["runs"][4]["failure_kind"] == "lost");
     auto const job = slurm_job_of(dir / "regress-out");
-    CHECK(s["runs"][4]["reason"].get<std::string>().rfind(fmt::format("Slurm array task {}_4 ended (FAILED) without reporting this run (its log: ", job), 0) == 0);
-    CHECK(junit_listing(dir / "regress-out" / "junit.xml").find("| failure | lost | Slurm array task") != std::string::npos);
+    CHECK(s["runs"][4]["reason"].get<std::string>().rfind(
+              fmt::format("Slurm array task {}_4 ended (FAILED) without reporting this run (its log: ", job), 0) == 0);
+    CHECK(junit_listing(dir / "regress-out" / "junit.xml").find("| failure | lost | Slurm array task") !=
+          std::string::npos);
 }
 
 TEST_CASE("through Slurm: sbatch refusing the job is exit 2 with sbatch's own message", "[slurm]") {
     auto const dir = fresh_dir("slurm-refused");
     auto const fake = fake_nicsim(dir);
     write_file(dir / "plan.toml", plan_of({{"ok", "--packets 1", "seeds = 2"}}));
-    auto const e = regress(dir, fmt::format("plan.toml --backend slurm --nicsim {} --slurm-partition nosuch", fake.string()));
+    auto const e =
+        regress(dir, fmt::format("plan.toml --backend slurm --nicsim {} --slurm-partition nosuch", fake.string()));
     INFO(e.output);
     CHECK(e.status == 2);
     CHECK(std::count(e.output.begin(), e.output.end(), '\n') == 2);  // the header line, then the error
-    CHECK(e.output.find("\nnicsim regress: sbatch refused the job: sbatch: error: invalid partition specified: nosuch\n") !=
+    CHECK(e.output.find(
+              "\nnicsim regress: sbatch refused the job: sbatch: error: invalid partition specified: nosuch\n") !=
           std::string::npos);
 }
 
 TEST_CASE("through Slurm: Ctrl-C cancels the job and writes a partial report, every run accounted for", "[slurm]") {
     auto const dir = fresh_dir("slurm-sigint");
     auto const fake = fake_nicsim(dir);
-    write_file(dir / "plan.toml", plan_of({{"quick", "--packets 1", "seeds = 1"}, {"hangs", "--packets 7", "seeds = 3"}}));
+    write_file(dir / "plan.toml",
+               plan_of({{"quick", "--packets 1", "seeds = 1"}, {"hangs", "--packets 7", "seeds = 3"}}));
     // The regression in the background; SIGINT once a run says it started (a bounded wait for that file).
-    auto const e = nicsim::test::run_command(fmt::format(
-        "cd '{}' && {{ '{}' regress plan.toml --backend slurm --nicsim {} --slurm-runs-per-task 4 > log.txt 2>&1 & pid=$!; "
-        "i=0; while [ ! -e started ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
-        "kill -INT $pid; wait $pid; echo \"status $?\"; }}",
-        dir.string(), NICSIM_BIN, fake.string()));
+    auto const e = nicsim::test::run_command(
+        fmt::format("cd '{}' && {{ '{}' regress plan.toml --backend slurm --nicsim {} --slurm-runs-per-task 4 > "
+                    "log.txt 2>&1 & pid=$!; "
+                    "i=0; while [ ! -e started ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
+                    "kill -INT $pid; wait $pid; echo \"status $?\"; }}",
+                    dir.string(), NICSIM_BIN, fake.string()));
     INFO(e.output << slurp(dir / "log.txt"));
     CHECK(fs::exists(dir / "started"));
     CHECK(e.output == "status 130\n");
@@ -577,8 +617,10 @@ TEST_CASE("through Slurm: Ctrl-C cancels the job and writes a partial report, ev
     // ended them, a bounded wait).
     auto const job = slurm_job_of(dir / "regress-out");
     auto const q = nicsim::test::run_command(fmt::format(
-        "i=0; while [ -n \"$(squeue --noheader --array --jobs={0} --states=PENDING,RUNNING,COMPLETING --format=%T)\" ] && "
-        "[ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; squeue --noheader --array --jobs={0} --states=all --format=%T", job));
+        "i=0; while [ -n \"$(squeue --noheader --array --jobs={0} --states=PENDING,RUNNING,COMPLETING --format=%T)\" ] "
+        "&& "
+        "[ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; squeue --noheader --array --jobs={0} --states=all --format=%T",
+        job));
     INFO(q.output);
     CHECK(q.output.find("RUNNING") == std::string::npos);
     CHECK(q.output.find("PENDING") == std::string::npos);

@@ -46,7 +46,9 @@ json read_json(fs::path const& p) {
     return json::parse(in);
 }
 
-Exec shell(std::string const& command) { return nicsim::test::run_command(command); }
+Exec shell(std::string const& command) {
+    return nicsim::test::run_command(command);
+}
 
 /// The plan these tests run: NICSIM_COVERAGE_TEST_PLAN (e.g. the smoke plan), else the CI plan.
 fs::path test_plan() {
@@ -88,7 +90,8 @@ void check_coverage_output(fs::path const& out) {
         INFO(d);
         CHECK(fs::is_regular_file(d / "coverage" / "rtl.dat"));
         std::size_t gcda = 0;
-        for (auto const& e : fs::recursive_directory_iterator(d / "coverage" / "gcov")) gcda += e.path().extension() == ".gcda";
+        for (auto const& e : fs::recursive_directory_iterator(d / "coverage" / "gcov"))
+            gcda += e.path().extension() == ".gcda";
         CHECK(gcda > 10);
         dats += fmt::format(" '{}'", (d / "coverage" / "rtl.dat").string());
     }
@@ -120,7 +123,8 @@ void check_coverage_output(fs::path const& out) {
     CHECK(hit > total / 2);
     CHECK(code["rtl"]["toggle"]["hit"].get<std::uint64_t>() > 0);
     // The RTL line points counted here are those of rtl/ in the merged file (grep the .dat: one point per line).
-    auto const grep = shell(fmt::format("grep -a -c -E \"^C '.f.[^']*/rtl/[^']*page.v_(line|branch)/\" '{}'", (cov / "rtl.dat").string()));
+    auto const grep = shell(
+        fmt::format("grep -a -c -E \"^C '.f.[^']*/rtl/[^']*page.v_(line|branch)/\" '{}'", (cov / "rtl.dat").string()));
     CHECK(std::stoull(grep.output) == total);
     // C++: our sources only, in the folders the nicsim program is made of.
     auto const cpp = slurp(cov / "cpp.info");
@@ -141,8 +145,10 @@ void check_coverage_output(fs::path const& out) {
     std::vector<std::string> zero;
     std::size_t points_hit = 0;
     for (auto const& [name, count] : contract["hits"].items()) {
-        if (count == 0) zero.push_back(name);
-        else ++points_hit;
+        if (count == 0)
+            zero.push_back(name);
+        else
+            ++points_hit;
     }
     CHECK(contract["never_hit"] == json(zero));
     CHECK(contract["hit"] == points_hit);
@@ -155,30 +161,37 @@ void check_coverage_output(fs::path const& out) {
 
 }  // namespace
 
-TEST_CASE("nicsim run --coverage-dir: the model's counts and this process's C++ counts in the folder, a failed run's too",
-          "[coverage][dw64_q4]") {
+TEST_CASE(
+    "nicsim run --coverage-dir: the model's counts and this process's C++ counts in the folder, a failed run's too",
+    "[coverage][dw64_q4]") {
     auto const dir = fresh_dir("run");
-    auto const ok = shell(fmt::format("cd '{}' && '{}' run --packets 20 --seed 3 --coverage-dir cov", dir.string(), NICSIM_BIN));
+    auto const ok =
+        shell(fmt::format("cd '{}' && '{}' run --packets 20 --seed 3 --coverage-dir cov", dir.string(), NICSIM_BIN));
     INFO(ok.output);
     REQUIRE(ok.status == 0);
     CHECK(slurp(dir / "cov" / "rtl.dat").rfind("# SystemC::Coverage-3\n", 0) == 0);
-    CHECK(fs::exists(dir / "cov" / "gcov" / "testbench" / "nicsim" / "CMakeFiles" / "nicsim_command.dir" / "command.cpp.gcda"));
+    CHECK(fs::exists(dir / "cov" / "gcov" / "testbench" / "nicsim" / "CMakeFiles" / "nicsim_command.dir" /
+                     "command.cpp.gcda"));
     // A run that fails (a driver without its barriers on a weakly ordered host) writes its counts as well.
-    auto const bad = shell(fmt::format("cd '{}' && '{}' run --packets 20 --seed 33 --memory-order weak --barrier-bug "
-                                       "no-barriers --no-failure-trace --coverage-dir bad",
-                                       dir.string(), NICSIM_BIN));
+    auto const bad =
+        shell(fmt::format("cd '{}' && '{}' run --packets 20 --seed 33 --memory-order weak --barrier-bug "
+                          "no-barriers --no-failure-trace --coverage-dir bad",
+                          dir.string(), NICSIM_BIN));
     INFO(bad.output);
     CHECK(bad.status == 1);
     CHECK(fs::file_size(dir / "bad" / "rtl.dat") > 1000);
     CHECK(fs::exists(dir / "bad" / "gcov"));
     // An unwritable folder is refused before the run.
-    auto const refused = shell(fmt::format("cd '{}' && '{}' run --packets 20 --coverage-dir /proc/nope", dir.string(), NICSIM_BIN));
+    auto const refused =
+        shell(fmt::format("cd '{}' && '{}' run --packets 20 --coverage-dir /proc/nope", dir.string(), NICSIM_BIN));
     CHECK(refused.status == 2);
     CHECK(refused.output.rfind("nicsim run: --coverage-dir /proc/nope: cannot create the folder: ", 0) == 0);
 }
 
-TEST_CASE("nicsim regress --coverage, locally: each run's counts in its folder, merged as the tools merge them, the "
-          "figures in every report", "[coverage][dw64_q4][dw64_q1]") {
+TEST_CASE(
+    "nicsim regress --coverage, locally: each run's counts in its folder, merged as the tools merge them, the "
+    "figures in every report",
+    "[coverage][dw64_q4][dw64_q1]") {
     auto const dir = fresh_dir("local");
     auto const local = regress(dir, "out", "-j 2");
     INFO(local.output);
@@ -195,11 +208,13 @@ TEST_CASE("nicsim regress --coverage: a merge tool that fails is one line naming
     // A genhtml that fails as a broken installation would.
     std::ofstream(dir / "bin" / "genhtml") << "#!/bin/sh\necho 'genhtml: ERROR: cannot write the report' >&2\nexit 3\n";
     fs::permissions(dir / "bin" / "genhtml", fs::perms::owner_all);
-    auto const e = shell(fmt::format("cd '{}' && PATH='{}':\"$PATH\" '{}' regress '{}' --coverage --filter '^loopback$' --seeds 1 --out out",
-                                     dir.string(), (dir / "bin").string(), NICSIM_BIN, (fs::path(NICSIM_PLANS_DIR) / "ci.toml").string()));
+    auto const e = shell(fmt::format(
+        "cd '{}' && PATH='{}':\"$PATH\" '{}' regress '{}' --coverage --filter '^loopback$' --seeds 1 --out out",
+        dir.string(), (dir / "bin").string(), NICSIM_BIN, (fs::path(NICSIM_PLANS_DIR) / "ci.toml").string()));
     INFO(e.output);
     CHECK(e.status == 2);  // every run passed, but an output is missing
-    CHECK(e.output.find("nicsim regress: coverage: genhtml failed: genhtml: ERROR: cannot write the report\n") != std::string::npos);
+    CHECK(e.output.find("nicsim regress: coverage: genhtml failed: genhtml: ERROR: cannot write the report\n") !=
+          std::string::npos);
     auto const s = read_json(dir / "out" / "summary.json");
     CHECK(s["totals"]["passed"] == 1);
     CHECK(s["code_coverage"]["errors"][0] == "genhtml failed: genhtml: ERROR: cannot write the report");

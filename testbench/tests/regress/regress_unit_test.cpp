@@ -60,7 +60,9 @@ PlanContext context() {
     return c;
 }
 
-Plan parse(std::string const& text) { return parse_plan(text, "plan.toml", "/plans", context()); }
+Plan parse(std::string const& text) {
+    return parse_plan(text, "plan.toml", "/plans", context());
+}
 
 /// The PlanError message parse() throws on `text` ("" if none).
 std::string plan_error(std::string const& text) {
@@ -121,7 +123,9 @@ TEST_CASE("a malformed plan names the file, the line and what was expected") {
         CHECK(plan_error("[[scenario]]\nname = \"a\"\n[scenarios]\n") ==
               "plan.toml:3: unknown key 'scenarios' (expected [[scenario]], [groups] or timeout)");
     }
-    SECTION("no scenario") { CHECK(plan_error("timeout = 3\n") == "plan.toml:1: the plan has no [[scenario]]"); }
+    SECTION("no scenario") {
+        CHECK(plan_error("timeout = 3\n") == "plan.toml:1: the plan has no [[scenario]]");
+    }
     SECTION("a scenario without a name, or with one that cannot name a folder") {
         CHECK(plan_error("[[scenario]]\nseeds = 2\n") == "plan.toml:1: a [[scenario]] needs name = \"...\"");
         CHECK(plan_error("[[scenario]]\nname = \"../up\"\n").find("plan.toml:2: scenario name '../up'") == 0);
@@ -155,20 +159,22 @@ TEST_CASE("a scenario's options are checked by nicsim run's own parser and the b
           "plan.toml:3: scenario 'a': --bogus: unknown option (nicsim run --help lists them)");
     CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--config dw512_q4\"\n") ==
           "plan.toml:3: scenario 'a': --config: no configuration 'dw512_q4' in this build (dw64_q1, dw64_q4)");
-    CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--fault nope\"\n").find("plan.toml:3: scenario 'a': --fault nope: no fault kind 'nope'") == 0);
+    CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--fault nope\"\n")
+              .find("plan.toml:3: scenario 'a': --fault nope: no fault kind 'nope'") == 0);
     CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--packets 13\"\n") ==
           "plan.toml:3: scenario 'a': --packets: 13 is unlucky");
     SECTION("the regression's own options are refused") {
         CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--seed 4\"\n") ==
               "plan.toml:3: scenario 'a': --seed is not allowed: use seeds = N or seed_list = [..]");
-        CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--json=x.json\"\n").find("--json and --failure-trace-dir") !=
-              std::string::npos);
+        CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--json=x.json\"\n")
+                  .find("--json and --failure-trace-dir") != std::string::npos);
     }
     SECTION("output files are relative (each run's folder); a relative pcap input is the plan's folder's") {
         CHECK(plan_error("[[scenario]]\nname = \"a\"\noptions = \"--trace /tmp/a.fst\"\n") ==
               "plan.toml:3: scenario 'a': --trace /tmp/a.fst: an output file must be a relative path (every run "
               "writes it in its own folder)");
-        auto const plan = parse("[[scenario]]\nname = \"a\"\noptions = \"--mode pcap --pcap-in ../in/f.pcap --trace a.fst\"\n");
+        auto const plan =
+            parse("[[scenario]]\nname = \"a\"\noptions = \"--mode pcap --pcap-in ../in/f.pcap --trace a.fst\"\n");
         CHECK(plan.scenarios[0].options ==
               std::vector<std::string>{"--mode", "pcap", "--pcap-in", "/in/f.pcap", "--trace", "a.fst"});
     }
@@ -176,7 +182,8 @@ TEST_CASE("a scenario's options are checked by nicsim run's own parser and the b
 
 TEST_CASE("load_plan names a file it cannot read") {
     auto const dir = fresh_dir("load");
-    CHECK_THROWS_WITH(load_plan(dir / "none.toml", context()), (dir / "none.toml").string() + ": cannot read the plan (no such file)");
+    CHECK_THROWS_WITH(load_plan(dir / "none.toml", context()),
+                      (dir / "none.toml").string() + ": cannot read the plan (no such file)");
     write_file(dir / "p.toml", "[[scenario]]\nname = \"x\"\nseeds = 2\n");
     CHECK(load_plan(dir / "p.toml", context()).scenarios.at(0).seed_count == 2);
 }
@@ -254,7 +261,8 @@ LaunchOutcome exited(int code) {
 }  // namespace
 
 TEST_CASE("a run's verdict comes from its exit status and its run.json") {
-    std::string const passed_json = R"({"passed": true, "failure": "", "replay_command": "nicsim run --packets 10 --seed 42",
+    std::string const passed_json =
+        R"({"passed": true, "failure": "", "replay_command": "nicsim run --packets 10 --seed 42",
         "failure_trace": null, "cycles": 1000, "tx_packets": 10, "rx_packets": 10, "tx_gbit_per_second": 3.5,
         "rx_gbit_per_second": 3.25, "sim_cycles_per_second": 2e6, "packets_per_second": 4e3, "clock_hz": 250000000,
         "tx_latency_cycles": {"count": 10, "p50": 400, "p99": 900, "max": 950},
@@ -393,10 +401,12 @@ TEST_CASE("a summary gives back its failed and refused runs (--rerun-failed)") {
 
 TEST_CASE("junit.xml: a suite per scenario, a case per run, failures and errors escaped") {
     auto const xml = junit_xml(sample_regression());
-    CHECK(xml.find("<testsuites name=\"nicsim regress p.toml\" tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\"") !=
-          std::string::npos);
+    CHECK(
+        xml.find("<testsuites name=\"nicsim regress p.toml\" tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\"") !=
+        std::string::npos);
     CHECK(xml.find("<testsuite name=\"good\" tests=\"1\" failures=\"0\"") != std::string::npos);
-    CHECK(xml.find("<failure message=\"lost 1 &lt;frame&gt; &amp; &quot;more&quot;\" type=\"failed\">") != std::string::npos);
+    CHECK(xml.find("<failure message=\"lost 1 &lt;frame&gt; &amp; &quot;more&quot;\" type=\"failed\">") !=
+          std::string::npos);
     CHECK(xml.find("<error message=\"nicsim run: --queues: 4 is not in 1..1\" type=\"refused\">") != std::string::npos);
     CHECK(xml.find("<system-out>replay: nicsim run --seed 10&#10;") != std::string::npos);
     auto const text = format_report(sample_regression(), "out");
@@ -465,7 +475,8 @@ std::size_t occurrences(std::string const& text, std::string const& what) {
 TEST_CASE("report.html: totals, a row per scenario, each failure with its replay and links, nothing unescaped") {
     auto const html = html_report(hostile_regression());
     // Header and totals.
-    CHECK(html.find("<h1>nicsim regress <span class=\"plan\">plans/&lt;b&gt;night&lt;/b&gt;.toml</span></h1>") != std::string::npos);
+    CHECK(html.find("<h1>nicsim regress <span class=\"plan\">plans/&lt;b&gt;night&lt;/b&gt;.toml</span></h1>") !=
+          std::string::npos);
     CHECK(html.find("<p class=\"verdict bad\">1 failed, 1 refused, 1 not run of 4 runs</p>") != std::string::npos);
     CHECK(html.find("<div class=\"total failed\"><b>1</b><span>failed</span></div>") != std::string::npos);
     CHECK(html.find("<div class=\"total passed\"><b>1</b><span>passed</span></div>") != std::string::npos);
@@ -473,23 +484,26 @@ TEST_CASE("report.html: totals, a row per scenario, each failure with its replay
     CHECK(html.find("filter <code>&quot;&#39;&amp;&lt;</code>") != std::string::npos);
     CHECK(html.find("Stopped early: interrupted by SIGINT.") != std::string::npos);
     // The table: runs, passed, failed, refused, not run, TX, RX, latency, clock per scenario.
-    CHECK(html.find("<tr class=\"ok\" data-scenario=\"good\"><td>good</td><td>1</td><td class=\"passed\">1</td>"
-                    "<td class=\"failed zero\">0</td><td class=\"refused zero\">0</td><td class=\"not-run zero\">0</td>"
-                    "<td data-sort=\"2\">2.00</td><td data-sort=\"3\">3.00</td><td data-sort=\"107519\">400 / 107,519</td>"
-                    "<td data-sort=\"700\">300 / 700</td><td>250</td>") != std::string::npos);
+    CHECK(html.find(
+              "<tr class=\"ok\" data-scenario=\"good\"><td>good</td><td>1</td><td class=\"passed\">1</td>"
+              "<td class=\"failed zero\">0</td><td class=\"refused zero\">0</td><td class=\"not-run zero\">0</td>"
+              "<td data-sort=\"2\">2.00</td><td data-sort=\"3\">3.00</td><td data-sort=\"107519\">400 / 107,519</td>"
+              "<td data-sort=\"700\">300 / 700</td><td>250</td>") != std::string::npos);
     CHECK(html.find("<tr class=\"bad\" data-scenario=\"bad\"><td><a href=\"#run-bad-0\">bad</a></td><td>2</td>"
                     "<td class=\"passed\">0</td><td class=\"failed some\">1</td><td class=\"refused some\">1</td>"
                     "<td class=\"not-run zero\">0</td>") != std::string::npos);
-    CHECK(html.find("<tr class=\"stopped\" data-scenario=\"late\"><td>late</td><td>1</td><td class=\"passed\">0</td>"
-                    "<td class=\"failed zero\">0</td><td class=\"refused zero\">0</td><td class=\"not-run some\">1</td>") !=
+    CHECK(html.find(
+              "<tr class=\"stopped\" data-scenario=\"late\"><td>late</td><td>1</td><td class=\"passed\">0</td>"
+              "<td class=\"failed zero\">0</td><td class=\"refused zero\">0</td><td class=\"not-run some\">1</td>") !=
           std::string::npos);
     CHECK(html.find("<tfoot><tr><td>all 3 scenarios</td><td>4</td><td class=\"passed\">1</td>") != std::string::npos);
     // The failure and the refusal: reason, replay, links relative to the output folder.
     CHECK(html.find("<article class=\"failure\" id=\"run-bad-0\">") != std::string::npos);
-    CHECK(html.find("<p class=\"reason\">&lt;script&gt;alert(&#39;reason&#39;)&lt;/script&gt; &amp; &quot;more&quot;</p>") !=
+    CHECK(html.find(
+              "<p class=\"reason\">&lt;script&gt;alert(&#39;reason&#39;)&lt;/script&gt; &amp; &quot;more&quot;</p>") !=
           std::string::npos);
-    CHECK(html.find("<pre class=\"replay\">nicsim run --pcap-in &#39;&lt;img src=x onerror=alert(1)&gt;.pcap&#39; --seed 11</pre>") !=
-          std::string::npos);
+    CHECK(html.find("<pre class=\"replay\">nicsim run --pcap-in &#39;&lt;img src=x onerror=alert(1)&gt;.pcap&#39; "
+                    "--seed 11</pre>") != std::string::npos);
     CHECK(html.find("<a href=\"runs/bad/run0-seed11/run.fst\">run.fst</a>") != std::string::npos);
     CHECK(html.find("<a href=\"runs/bad/run0-seed11/run.gtkw\">run.gtkw</a>") != std::string::npos);
     CHECK(html.find("<a href=\"runs/bad/run0-seed11/output.txt\">output.txt</a>") != std::string::npos);
@@ -517,12 +531,14 @@ TEST_CASE("report.html: a throughput, a TX and an RX latency chart, each with on
     CHECK(occurrences(html, "<svg class=\"chart\"") == 3);
     CHECK(occurrences(html, "</svg>") == 3);
     CHECK(occurrences(html, "<g class=\"row\"") == 3 * reg.scenarios.size());
-    for (auto const& name : reg.scenarios) CHECK(occurrences(html, fmt::format("<g class=\"row\" data-scenario=\"{}\">", name)) == 3);
+    for (auto const& name : reg.scenarios)
+        CHECK(occurrences(html, fmt::format("<g class=\"row\" data-scenario=\"{}\">", name)) == 3);
     CHECK(html.find("Gbit/s at the scenario&#39;s clock") != std::string::npos);
     CHECK(html.find("clock cycles (bar: mean") != std::string::npos);
     // Each bar says its figures: bad's two runs at 2 Gbit/s, good's TX p99 of 107,519 cycles (grouped).
     CHECK(html.find("<title>TX: mean 2.00, least 2.00, greatest 2.00 over 2 run(s)</title>") != std::string::npos);
-    CHECK(html.find("<title>p99: mean 107,519, least 107,519, greatest 107,519 over 1 run(s)</title>") != std::string::npos);
+    CHECK(html.find("<title>p99: mean 107,519, least 107,519, greatest 107,519 over 1 run(s)</title>") !=
+          std::string::npos);
     // late has no figures in any chart, bad none of latency.
     CHECK(occurrences(html, "no figures: no run of it reported any") == 5);
 }
@@ -533,11 +549,13 @@ TEST_CASE("report.html is the same for the same runs but for its timing figures"
     reg.started = "2030-01-01 00:00:00 +0000";
     reg.wall_seconds = 999;
     reg.jobs = 7;
-    for (auto& r : reg.runs) r.wall_seconds *= 3, r.cpu_seconds *= 5, r.cycles_per_second *= 3, r.packets_per_second += 7;
+    for (auto& r : reg.runs)
+        r.wall_seconds *= 3, r.cpu_seconds *= 5, r.cycles_per_second *= 3, r.packets_per_second += 7;
     auto const second = html_report(reg);
     CHECK(first != second);
     auto const without_timing = [](std::string const& s) {
-        return std::regex_replace(s, std::regex(R"(<span class="timing">[^<]*</span>)"), "<span class=\"timing\"></span>");
+        return std::regex_replace(s, std::regex(R"(<span class="timing">[^<]*</span>)"),
+                                  "<span class=\"timing\"></span>");
     };
     CHECK(without_timing(first) == without_timing(second));
 }
@@ -573,9 +591,9 @@ std::vector<LaunchJob> shell_jobs(fs::path const& dir, std::vector<std::string> 
 
 TEST_CASE("the local launcher: exit statuses, signals, output in the run's folder, a time-out ends the group") {
     auto const dir = fresh_dir("launch");
-    auto const jobs = shell_jobs(dir, {"echo hello; echo oops >&2; pwd; exit 3", "kill -SEGV $$",
-                                       "sleep 60 & wait", "exit 0"},
-                                 /*timeout=*/1.0);
+    auto const jobs =
+        shell_jobs(dir, {"echo hello; echo oops >&2; pwd; exit 3", "kill -SEGV $$", "sleep 60 & wait", "exit 0"},
+                   /*timeout=*/1.0);
     Collector c;
     LocalLaunchOptions o;
     o.jobs = 2;
@@ -707,18 +725,22 @@ TEST_CASE("slurm outcome files: each way a run ends reads back as written, names
     CHECK_FALSE(outcome_id_of(".17.json.tmp-abc").has_value());
     CHECK_FALSE(outcome_id_of("x.json").has_value());
     CHECK_FALSE(outcome_id_of(".json").has_value());
-    CHECK_THROWS_WITH(parse_outcome("{\"format\": \"nicsim-regress-outcome 1\", \"id\": 1, \"end\": \"vanished\", "
-                                    "\"exit_status\": 0, \"signal\": 0, \"wall_seconds\": 0, \"cpu_seconds\": 0, \"detail\": \"\"}",
-                                    "o/1.json"),
-                      "o/1.json: unknown end 'vanished'");
+    CHECK_THROWS_WITH(
+        parse_outcome("{\"format\": \"nicsim-regress-outcome 1\", \"id\": 1, \"end\": \"vanished\", "
+                      "\"exit_status\": 0, \"signal\": 0, \"wall_seconds\": 0, \"cpu_seconds\": 0, \"detail\": \"\"}",
+                      "o/1.json"),
+        "o/1.json: unknown end 'vanished'");
 }
 
 TEST_CASE("slurm: the sbatch command line from the options, a run timeout gives the tasks a time limit") {
     SlurmOptions o;
     o.out_dir = "/shared/out";
     o.jobs_per_task = 2;
-    auto const base = std::vector<std::string>{"--parsable", "--job-name=nicsim-regress", "--array=0-9%64",
-                                               "--cpus-per-task=2", "--output=/shared/out/slurm/logs/task-%a.out",
+    auto const base = std::vector<std::string>{"--parsable",
+                                               "--job-name=nicsim-regress",
+                                               "--array=0-9%64",
+                                               "--cpus-per-task=2",
+                                               "--output=/shared/out/slurm/logs/task-%a.out",
                                                "--chdir=/shared/out"};
     auto with = [&](std::vector<std::string> tail) {
         auto a = base;
@@ -755,14 +777,15 @@ TEST_CASE("slurm: the sbatch command line from the options, a run timeout gives 
 
 // ---------------------------------------------------------------------------------------- coverage
 
-TEST_CASE("contract coverage: hits are summed over the runs, a point missing from a run counts 0, a run "
-          "without the object adds nothing") {
+TEST_CASE(
+    "contract coverage: hits are summed over the runs, a point missing from a run counts 0, a run "
+    "without the object adds nothing") {
     ContractCoverage c;
     std::string problem;
-    CHECK(add_contract_coverage(c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 2, "rx.ring.full": 0}}})",
-                                problem));
-    CHECK(add_contract_coverage(c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 3, "irq.timer": 1}}})",
-                                problem));
+    CHECK(add_contract_coverage(
+        c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 2, "rx.ring.full": 0}}})", problem));
+    CHECK(add_contract_coverage(
+        c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 3, "irq.timer": 1}}})", problem));
     CHECK(add_contract_coverage(c, R"({"passed": true})", problem));  // an older nicsim: nothing
     CHECK(c.runs == 2);
     REQUIRE(c.hits.size() == 3);
@@ -774,10 +797,9 @@ TEST_CASE("contract coverage: hits are summed over the runs, a point missing fro
 }
 
 TEST_CASE("contract coverage: the same runs in any order give the same sums") {
-    std::vector<std::string> const runs = {
-        R"({"contract_coverage": {"points": {"a": 1, "b": 0, "c": 7}}})",
-        R"({"contract_coverage": {"points": {"a": 0, "b": 0, "d": 2}}})",
-        R"({"contract_coverage": {"points": {"c": 1}}})"};
+    std::vector<std::string> const runs = {R"({"contract_coverage": {"points": {"a": 1, "b": 0, "c": 7}}})",
+                                           R"({"contract_coverage": {"points": {"a": 0, "b": 0, "d": 2}}})",
+                                           R"({"contract_coverage": {"points": {"c": 1}}})"};
     ContractCoverage forward, backward;
     std::string problem;
     for (auto const& r : runs) REQUIRE(add_contract_coverage(forward, r, problem));
@@ -806,7 +828,10 @@ namespace {
 /// One point of Verilator's coverage data, as its writer puts it.
 std::string dat_point(std::string const& file, int line, std::string const& page, std::uint64_t count,
                       std::string const& linescov = "") {
-    std::string keys = fmt::format("\x01" "f\x02{}\x01l\x02{}\x01page\x02{}\x01o\x02x", file, line, page);  // \x01f is one byte
+    std::string keys = fmt::format(
+        "\x01"
+        "f\x02{}\x01l\x02{}\x01page\x02{}\x01o\x02x",
+        file, line, page);  // \x01f is one byte
     if (!linescov.empty()) keys += fmt::format("\x01S\x02{}", linescov);
     return fmt::format("C '{}' {}\n", keys, count);
 }
@@ -814,16 +839,12 @@ std::string dat_point(std::string const& file, int line, std::string const& page
 }  // namespace
 
 TEST_CASE("RTL coverage figures: points per kind and file, uncovered lines as ranges, the checkers left out") {
-    std::string const dat = "# SystemC::Coverage-3\n" +
-                            dat_point("/src/rtl/a.sv", 10, "v_line/a", 4, "10-12") +
-                            dat_point("/src/rtl/a.sv", 20, "v_line/a", 0, "20-22") +
-                            dat_point("/src/rtl/a.sv", 23, "v_branch/a", 0) +
-                            dat_point("/src/rtl/a.sv", 30, "v_branch/a", 0, "30,32") +
-                            dat_point("/src/rtl/a.sv", 5, "v_toggle/a", 1) +
-                            dat_point("/src/rtl/a.sv", 5, "v_toggle/a", 0) +
-                            dat_point("/src/rtl/b.sv", 7, "v_user/b", 9) +
-                            dat_point("/src/rtl/b.sv", 8, "v_line/b", 1) +
-                            dat_point("/src/testbench/checkers/c.sv", 3, "v_line/c", 0);
+    std::string const dat =
+        "# SystemC::Coverage-3\n" + dat_point("/src/rtl/a.sv", 10, "v_line/a", 4, "10-12") +
+        dat_point("/src/rtl/a.sv", 20, "v_line/a", 0, "20-22") + dat_point("/src/rtl/a.sv", 23, "v_branch/a", 0) +
+        dat_point("/src/rtl/a.sv", 30, "v_branch/a", 0, "30,32") + dat_point("/src/rtl/a.sv", 5, "v_toggle/a", 1) +
+        dat_point("/src/rtl/a.sv", 5, "v_toggle/a", 0) + dat_point("/src/rtl/b.sv", 7, "v_user/b", 9) +
+        dat_point("/src/rtl/b.sv", 8, "v_line/b", 1) + dat_point("/src/testbench/checkers/c.sv", 3, "v_line/c", 0);
     CodeCoverage c;
     add_rtl_figures(dat, "/src", c);
     REQUIRE(c.rtl_files.size() == 2);
@@ -847,14 +868,15 @@ TEST_CASE("RTL coverage figures: points per kind and file, uncovered lines as ra
 }
 
 TEST_CASE("C++ coverage figures: lines per top-level folder of the source tree, each line once") {
-    std::string const info = "TN:\nSF:/src/driver/a.cpp\nDA:1,3\nDA:2,0\nDA:3,1\nLF:3\nLH:2\nend_of_record\n"
-                             "SF:/src/driver/sub/b.cpp\nDA:5,0\nDA:5,2\nend_of_record\n"
-                             "SF:/src/ringlib/src/c.cpp\nDA:9,0\nend_of_record\n";
+    std::string const info =
+        "TN:\nSF:/src/driver/a.cpp\nDA:1,3\nDA:2,0\nDA:3,1\nLF:3\nLH:2\nend_of_record\n"
+        "SF:/src/driver/sub/b.cpp\nDA:5,0\nDA:5,2\nend_of_record\n"
+        "SF:/src/ringlib/src/c.cpp\nDA:9,0\nend_of_record\n";
     CodeCoverage c;
     add_cpp_figures(info, "/src", c);
     REQUIRE(c.cpp_folders.size() == 2);
     CHECK(c.cpp_folders[0].folder == "driver");
-    CHECK(c.cpp_folders[0].lines.hit == 3);    // lines 1 and 3 of a.cpp, line 5 of b.cpp (hit by one instance)
+    CHECK(c.cpp_folders[0].lines.hit == 3);  // lines 1 and 3 of a.cpp, line 5 of b.cpp (hit by one instance)
     CHECK(c.cpp_folders[0].lines.total == 4);
     CHECK(c.cpp_folders[1].folder == "ringlib");
     CHECK(c.cpp_folders[1].lines.hit == 0);
@@ -862,8 +884,9 @@ TEST_CASE("C++ coverage figures: lines per top-level folder of the source tree, 
     CHECK(c.cpp_lines.total == 5);
 }
 
-TEST_CASE("coverage in the reports: summary.json, the text table and report.html carry the figures and the "
-          "never-hit points first") {
+TEST_CASE(
+    "coverage in the reports: summary.json, the text table and report.html carry the figures and the "
+    "never-hit points first") {
     Regression r;
     r.plan = "p.toml";
     r.scenarios = {"s"};
@@ -873,12 +896,13 @@ TEST_CASE("coverage in the reports: summary.json, the text table and report.html
     run.status = RunStatus::passed;
     r.runs = {run};
     std::string problem;
-    REQUIRE(add_contract_coverage(r.contract, R"({"contract_coverage": {"points": {"z.hit": 4, "a.never": 0, "<b>": 0}}})",
-                                  problem));
+    REQUIRE(add_contract_coverage(
+        r.contract, R"({"contract_coverage": {"points": {"z.hit": 4, "a.never": 0, "<b>": 0}}})", problem));
     r.code.requested = true;
     r.code.runs = 1;
-    add_rtl_figures(dat_point("/src/rtl/a.sv", 20, "v_line/a", 0, "20-22") + dat_point("/src/rtl/a.sv", 9, "v_line/a", 2),
-                    "/src", r.code);
+    add_rtl_figures(
+        dat_point("/src/rtl/a.sv", 20, "v_line/a", 0, "20-22") + dat_point("/src/rtl/a.sv", 9, "v_line/a", 2), "/src",
+        r.code);
     r.code.errors = {"genhtml failed: genhtml: ERROR: no valid records"};
 
     auto const j = nlohmann::json::parse(summary_json(r));
@@ -892,7 +916,8 @@ TEST_CASE("coverage in the reports: summary.json, the text table and report.html
 
     auto const text = format_report(r, "out");
     CHECK(text.find("RTL line points 50.0% (1/2)") != std::string::npos);
-    CHECK(text.find("contract coverage: 1 of 3 points hit over 1 run(s); never hit: <b>, a.never") != std::string::npos);
+    CHECK(text.find("contract coverage: 1 of 3 points hit over 1 run(s); never hit: <b>, a.never") !=
+          std::string::npos);
     CHECK(text.find("coverage not complete: genhtml failed") != std::string::npos);
 
     auto const html = html_report(r);
@@ -912,6 +937,7 @@ TEST_CASE("coverage in the reports: summary.json, the text table and report.html
     auto const plain_json = nlohmann::json::parse(summary_json(plain));
     CHECK(plain_json["code_coverage"].is_null());
     CHECK(plain_json["contract_coverage"]["runs"] == 0);
-    CHECK(html_report(plain).find("Not collected: run the regression with <code>--coverage</code>") != std::string::npos);
+    CHECK(html_report(plain).find("Not collected: run the regression with <code>--coverage</code>") !=
+          std::string::npos);
     CHECK(format_report(plain, "out").find("contract coverage: no run reported contract points") != std::string::npos);
 }

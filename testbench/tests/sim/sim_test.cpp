@@ -116,7 +116,8 @@ TEST_CASE("a blocking MMIO read costs cycles, a write is posted") {
     CHECK(read_cycles >= mc.request_latency_cycles + mc.response_latency_cycles + 2);
 
     std::uint64_t const before_writes = kernel.cycle();
-    for (std::uint16_t i = 0; i < 8; ++i) bus.write32(static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * i), 0x1000u + i);
+    for (std::uint16_t i = 0; i < 8; ++i)
+        bus.write32(static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * i), 0x1000u + i);
     CHECK(kernel.cycle() == before_writes);  // posted: no cycle passed
     CHECK(bus.master().pending() == 8);
 
@@ -127,10 +128,11 @@ TEST_CASE("a blocking MMIO read costs cycles, a write is posted") {
     CHECK(ordered_cycles > read_cycles);
     CHECK(bus.master().idle());
 
-    fmt::print("[sim] {}: MMIO read {} cycles alone ({} + {} of round trip); behind 8 posted writes {} cycles "
-               "({:.1f} per write)\n",
-               dut->config().name, read_cycles, mc.request_latency_cycles, mc.response_latency_cycles,
-               ordered_cycles, static_cast<double>(ordered_cycles - read_cycles) / 8.0);
+    fmt::print(
+        "[sim] {}: MMIO read {} cycles alone ({} + {} of round trip); behind 8 posted writes {} cycles "
+        "({:.1f} per write)\n",
+        dut->config().name, read_cycles, mc.request_latency_cycles, mc.response_latency_cycles, ordered_cycles,
+        static_cast<double>(ordered_cycles - read_cycles) / 8.0);
 
     // without the round trip: the cost of the AXI4-Lite handshakes alone
     bus.config().response_latency_cycles = 0;
@@ -151,7 +153,8 @@ TEST_CASE("an MMIO read behind a full queue of posted writes waits for room, lik
     auto& bus = host.mmio;
     std::size_t const capacity = bus.master().config().queue_capacity;
     for (std::size_t i = 0; i < capacity + 8; ++i)
-        bus.write32(static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * (i % 8)), 0x2000u + static_cast<std::uint32_t>(i));
+        bus.write32(static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * (i % 8)),
+                    0x2000u + static_cast<std::uint32_t>(i));
     CHECK(bus.master().full());
     CHECK(bus.stats().write_stall_cycles > 0);  // the last writes waited for room
     std::uint64_t const before = kernel.cycle();
@@ -234,8 +237,10 @@ ReplayResult random_register_run(std::string const& config, std::uint64_t seed) 
     for (int op = 0; op < 200; ++op) {
         auto const word = static_cast<std::uint16_t>(rng() % 10);
         auto const offset = static_cast<std::uint16_t>(ct::REG_RSS_KEY0 + 4 * word);
-        if (rng() % 3 == 0) r.values_read.push_back(host.mmio.read32(offset));
-        else host.mmio.write32(offset, static_cast<std::uint32_t>(rng()));
+        if (rng() % 3 == 0)
+            r.values_read.push_back(host.mmio.read32(offset));
+        else
+            host.mmio.write32(offset, static_cast<std::uint32_t>(rng()));
         kernel.step(rng() % 4);
     }
     host.mmio.flush();

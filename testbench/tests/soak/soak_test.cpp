@@ -72,7 +72,8 @@ void soak(std::uint64_t packets, std::uint64_t seed) {
     std::vector<RssSample> samples;
     CoSimulation sim(s);
     sim.on_progress([&](Progress const& p) {
-        double const f = p.packets_total ? static_cast<double>(p.packets_done) / static_cast<double>(p.packets_total) : 0;
+        double const f =
+            p.packets_total ? static_cast<double>(p.packets_done) / static_cast<double>(p.packets_total) : 0;
         samples.push_back({f, memory_bytes()});
     });
     RunSummary const r = sim.run();
@@ -97,7 +98,8 @@ void soak(std::uint64_t packets, std::uint64_t seed) {
     std::string const figures = fmt::format(
         "soak: {} packets, {} cycles, {:.1f} s wall, RSS {:.1f} MiB at 25% -> {:.1f} MiB at the end; faults {}; "
         "ring errors {}; dropped {}; TX returned unsent {}; TX duplicates {}",
-        packets, r.cycles, r.wall_seconds, static_cast<double>(at25) / 1048576.0, static_cast<double>(at_end) / 1048576.0,
+        packets, r.cycles, r.wall_seconds, static_cast<double>(at25) / 1048576.0,
+        static_cast<double>(at_end) / 1048576.0,
         [&] {
             std::uint64_t n = 0;
             for (auto const& [k, v] : r.faults_injected) n += v;
@@ -111,6 +113,10 @@ void soak(std::uint64_t packets, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("soak 100000 packets with every fault, random stalls and latencies") { soak(100'000, 20261124); }
+TEST_CASE("soak 100000 packets with every fault, random stalls and latencies") {
+    soak(100'000, 20261124);
+}
 
-TEST_CASE("soak 10000000 packets (documented long run)", "[.soak-long]") { soak(10'000'000, 20261125); }
+TEST_CASE("soak 10000000 packets (documented long run)", "[.soak-long]") {
+    soak(10'000'000, 20261125);
+}

@@ -31,10 +31,14 @@ namespace fs = std::filesystem;
 struct Draw {
     std::mt19937_64 rng;
     explicit Draw(std::uint64_t seed) : rng(seed * 0x9e3779b97f4a7c15ull + 1) {}
-    std::uint64_t in(std::uint64_t lo, std::uint64_t hi) { return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng); }
+    std::uint64_t in(std::uint64_t lo, std::uint64_t hi) {
+        return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng);
+    }
     bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
     template <class T>
-    T const& pick(std::vector<T> const& v) { return v[in(0, v.size() - 1)]; }
+    T const& pick(std::vector<T> const& v) {
+        return v[in(0, v.size() - 1)];
+    }
     /// A stall percentage: often none, often light, sometimes heavy up to 99.
     std::uint64_t stall() {
         switch (in(0, 3)) {
@@ -120,10 +124,11 @@ std::string draw_run(std::uint64_t seed, bool full_range) {
     a.push_back(fmt::format("--packets {}", packets));
 
     static std::vector<std::string> const kinds = {
-        "dma-desc-read", "dma-data-read", "dma-rx-write",  "dma-cpl-write", "tx-zero-len",  "tx-len-over",
-        "tx-chain-long", "tx-no-eop",     "rx-runt",       "rx-oversize",   "rx-bad",       "rx-starve",
+        "dma-desc-read",  "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over",
+        "tx-chain-long",  "tx-no-eop",     "rx-runt",      "rx-oversize",   "rx-bad",      "rx-starve",
         "doorbell-range", "reg-undefined", "reg-readonly", "queue-reset",   "cancel"};
-    for (std::uint64_t n = d.in(0, 3); n > 0; --n) a.push_back(fmt::format("--fault {}", draw_fault(d, d.pick(kinds), queues, packets)));
+    for (std::uint64_t n = d.in(0, 3); n > 0; --n)
+        a.push_back(fmt::format("--fault {}", draw_fault(d, d.pick(kinds), queues, packets)));
     a.push_back(fmt::format("--seed {}", seed));
 
     std::string line;
@@ -154,10 +159,18 @@ std::uint64_t env_or(char const* name, std::uint64_t fallback) {
 }  // namespace
 
 // Fixed seeds in CI, four per test case so that ctest runs them in parallel.
-TEST_CASE("seeds 1-4 pass or are refused with exit 2") { for (std::uint64_t s = 1; s <= 4; ++s) stress_run(s, false); }
-TEST_CASE("seeds 5-8 pass or are refused with exit 2") { for (std::uint64_t s = 5; s <= 8; ++s) stress_run(s, false); }
-TEST_CASE("seeds 9-12 pass or are refused with exit 2") { for (std::uint64_t s = 9; s <= 12; ++s) stress_run(s, false); }
-TEST_CASE("seeds 13-16 pass or are refused with exit 2") { for (std::uint64_t s = 13; s <= 16; ++s) stress_run(s, false); }
+TEST_CASE("seeds 1-4 pass or are refused with exit 2") {
+    for (std::uint64_t s = 1; s <= 4; ++s) stress_run(s, false);
+}
+TEST_CASE("seeds 5-8 pass or are refused with exit 2") {
+    for (std::uint64_t s = 5; s <= 8; ++s) stress_run(s, false);
+}
+TEST_CASE("seeds 9-12 pass or are refused with exit 2") {
+    for (std::uint64_t s = 9; s <= 12; ++s) stress_run(s, false);
+}
+TEST_CASE("seeds 13-16 pass or are refused with exit 2") {
+    for (std::uint64_t s = 13; s <= 16; ++s) stress_run(s, false);
+}
 
 TEST_CASE("the long mode (NICSIM_STRESS_RUNS seeds from NICSIM_STRESS_SEED)", "[.stress-long]") {
     std::uint64_t const first = env_or("NICSIM_STRESS_SEED", 1000), runs = env_or("NICSIM_STRESS_RUNS", 200);

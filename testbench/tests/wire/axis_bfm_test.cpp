@@ -105,8 +105,7 @@ TEMPLATE_TEST_CASE("axis source and sink carry frames byte-exact through a veril
                 REQUIRE(out.first_beat_cycle.has_value());
                 REQUIRE(*got.first_beat_cycle > *out.first_beat_cycle);  // the FIFO takes a cycle
                 REQUIRE(*got.last_beat_cycle >= *got.first_beat_cycle);
-                if (i > 0)
-                    REQUIRE(*out.first_beat_cycle >= *src.sent()[i - 1].last_beat_cycle + 1 + scfg.ifg_cycles);
+                if (i > 0) REQUIRE(*out.first_beat_cycle >= *src.sent()[i - 1].last_beat_cycle + 1 + scfg.ifg_cycles);
             }
         }
     }
@@ -205,22 +204,34 @@ TEST_CASE("axis sink checker names each broken rule", "[axis][checker]") {
     SECTION("tkeep zero") {
         bfm::AxisSink snk(h.port(), rng);
         h.beat(1, 0x00, true);
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::keep_zero);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::keep_zero);
     }
     SECTION("tkeep with a hole") {
         bfm::AxisSink snk(h.port(), rng);
         h.beat(1, 0x05, true);
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::keep_not_contiguous);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::keep_not_contiguous);
     }
     SECTION("tkeep not starting at lane 0") {
         bfm::AxisSink snk(h.port(), rng);
         h.beat(1, 0xF0, true);
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::keep_not_contiguous);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::keep_not_contiguous);
     }
     SECTION("partial tkeep before the last beat") {
         bfm::AxisSink snk(h.port(), rng);
         h.beat(1, 0x0F, false);
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::keep_partial_not_last);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::keep_partial_not_last);
     }
     SECTION("tdata changed while stalled") {
         bfm::AxisSink snk(h.port(), rng, stall);
@@ -228,7 +239,10 @@ TEST_CASE("axis sink checker names each broken rule", "[axis][checker]") {
         snk.drive();
         snk.observe();
         h.tdata = 2;
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::payload_changed_stalled);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::payload_changed_stalled);
     }
     SECTION("tlast changed while stalled") {
         bfm::AxisSink snk(h.port(), rng, stall);
@@ -236,7 +250,10 @@ TEST_CASE("axis sink checker names each broken rule", "[axis][checker]") {
         snk.drive();
         snk.observe();
         h.tlast = 1;
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::payload_changed_stalled);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::payload_changed_stalled);
     }
     SECTION("tvalid dropped while stalled") {
         bfm::AxisSink snk(h.port(), rng, stall);
@@ -244,13 +261,19 @@ TEST_CASE("axis sink checker names each broken rule", "[axis][checker]") {
         snk.drive();
         snk.observe();
         h.tvalid = 0;
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::valid_dropped_stalled);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::valid_dropped_stalled);
     }
     SECTION("tvalid during reset") {
         bfm::AxisSink snk(h.port(), rng);
         h.rst_n = 0;
         h.beat(1, 0xFF, true);
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::valid_in_reset);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::valid_in_reset);
     }
     SECTION("tvalid in the first cycle after reset") {
         bfm::AxisSink snk(h.port(), rng);
@@ -259,7 +282,10 @@ TEST_CASE("axis sink checker names each broken rule", "[axis][checker]") {
         snk.observe();
         h.rst_n = 1;
         h.beat(1, 0xFF, true);
-        CHECK(rule_of([&] { snk.drive(); snk.observe(); }) == bfm::AxisRule::valid_in_reset);
+        CHECK(rule_of([&] {
+                  snk.drive();
+                  snk.observe();
+              }) == bfm::AxisRule::valid_in_reset);
     }
     SECTION("the checker can be switched off") {
         bfm::AxisSinkConfig off;

@@ -29,7 +29,9 @@ Bytes slurp(std::filesystem::path const& p) {
     return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-bool has_tool(char const* path) { return std::string(path).size() > 0; }
+bool has_tool(char const* path) {
+    return std::string(path).size() > 0;
+}
 
 struct Written {
     std::vector<Frame> tx, rx;  // with first_beat_cycle
@@ -62,8 +64,8 @@ void write_all(PcapWriter& w, Written const& t) {
 
 std::string tshark(std::filesystem::path const& p, std::string const& fields) {
     int status = 0;
-    auto out = wiretest::run_command(fmt::format("'{}' -r '{}' -T fields -E separator=, {} 2>/dev/null",
-                                                 NICSIM_TSHARK, p.string(), fields), status);
+    auto out = wiretest::run_command(
+        fmt::format("'{}' -r '{}' -T fields -E separator=, {} 2>/dev/null", NICSIM_TSHARK, p.string(), fields), status);
     REQUIRE(status == 0);
     return out;
 }
@@ -138,7 +140,9 @@ TEST_CASE("tshark reads our pcap and pcapng files", "[pcap][tshark]") {
 
 TEST_CASE("frames from a foreign writer (text2pcap) read back byte-exact", "[pcap][text2pcap]") {
     if (!has_tool(NICSIM_TEXT2PCAP)) {
-        FAIL("text2pcap not found: tools/install-deps installs it (Debian package wireshark-common, a dependency of tshark)");
+        FAIL(
+            "text2pcap not found: tools/install-deps installs it (Debian package wireshark-common, a dependency of "
+            "tshark)");
     }
     NICSIM_REPLAY_INFO();
     auto rng = test_rng(0x7E27);
@@ -161,8 +165,9 @@ TEST_CASE("frames from a foreign writer (text2pcap) read back byte-exact", "[pca
         INFO(format);
         auto const path = temp_file("t2p", "." + format);
         int status = 0;
-        wiretest::run_command(fmt::format("'{}' -q -F {} '{}' '{}' 2>&1", NICSIM_TEXT2PCAP, format, dump.string(),
-                                          path.string()), status);
+        wiretest::run_command(
+            fmt::format("'{}' -q -F {} '{}' '{}' 2>&1", NICSIM_TEXT2PCAP, format, dump.string(), path.string()),
+            status);
         REQUIRE(status == 0);
         auto const cap = read_pcap(path);
         CHECK(cap.format == (format == "pcap" ? PcapFormat::pcap : PcapFormat::pcapng));
@@ -252,7 +257,8 @@ TEST_CASE("malformed capture files give errors naming file, offset and problem",
                Catch::Contains("at byte offset 0x18: record 1: 200 bytes, longer than the capture's snap length 128"));
     Bytes bad_fraction = big_endian_pcap();
     bad_fraction[28] = 0, bad_fraction[29] = 0x0F, bad_fraction[30] = 0x42, bad_fraction[31] = 0x40;  // 1'000'000 us
-    CHECK_THAT(error_of(bad_fraction), Catch::Contains("at byte offset 0x18: record 1: time stamp fraction out of range"));
+    CHECK_THAT(error_of(bad_fraction),
+               Catch::Contains("at byte offset 0x18: record 1: time stamp fraction out of range"));
 
     // pcapng: a section header alone has no interface, which libpcap refuses.
     Bytes shb;
@@ -263,7 +269,8 @@ TEST_CASE("malformed capture files give errors naming file, offset and problem",
     le32(shb, 0xFFFFFFFF);
     le32(shb, 0xFFFFFFFF);
     le32(shb, 28);
-    CHECK_THAT(error_of(shb), Catch::Contains("at byte offset 0x0: the capture file has no Interface Description Blocks"));
+    CHECK_THAT(error_of(shb),
+               Catch::Contains("at byte offset 0x0: the capture file has no Interface Description Blocks"));
     Bytes ng = shb;  // and an Ethernet interface: an empty capture
     le32(ng, 1);
     le32(ng, 20);

@@ -28,8 +28,11 @@ struct TwoFifos {
     bfm::AxisSink wire_tx, host_rx;
 
     explicit TwoFifos(std::mt19937_64& r)
-        : rng(r), host_tx(NICSIM_AXIS_PORT(*tx, s_axis), r), wire_rx(NICSIM_AXIS_PORT(*rx, s_axis), r),
-          wire_tx(NICSIM_AXIS_PORT(*tx, m_axis), r), host_rx(NICSIM_AXIS_PORT(*rx, m_axis), r) {
+        : rng(r),
+          host_tx(NICSIM_AXIS_PORT(*tx, s_axis), r),
+          wire_rx(NICSIM_AXIS_PORT(*rx, s_axis), r),
+          wire_tx(NICSIM_AXIS_PORT(*tx, m_axis), r),
+          host_rx(NICSIM_AXIS_PORT(*rx, m_axis), r) {
         for (auto* m : {tx.get(), rx.get()}) {
             m->rst_n = 0;
             for (int i = 0; i < 2; ++i) m->clk = 1, m->eval(), m->clk = 0, m->eval();

@@ -12,8 +12,8 @@
 
 using namespace nicsim;
 using namespace nicsim::scoreboard;
-using wire::Frame;
 using nicsim::wiretest::test_rng;
+using wire::Frame;
 
 namespace {
 
@@ -130,8 +130,8 @@ TEST_CASE("scoreboard: reordering within a queue fails", "[scoreboard]") {
     sb.tx_seen(b);
     sb.tx_seen(a);
     auto const e = all_errors(sb);
-    CHECK_THAT(e, Catch::Contains("out of order") && Catch::Contains(wire::to_string(*a.tag)) &&
-                      Catch::Contains("queue 2"));
+    CHECK_THAT(
+        e, Catch::Contains("out of order") && Catch::Contains(wire::to_string(*a.tag)) && Catch::Contains("queue 2"));
     CHECK_FALSE(sb.passed());
 }
 
@@ -212,7 +212,8 @@ TEST_CASE("scoreboard: wrong queue, wrong verdict, wrong hash", "[scoreboard]") 
                       Catch::Contains("RSS hash"));
 }
 
-TEST_CASE("scoreboard: a dropped frame is settled once a later frame of its queue arrives, its bytes freed", "[scoreboard]") {
+TEST_CASE("scoreboard: a dropped frame is settled once a later frame of its queue arrives, its bytes freed",
+          "[scoreboard]") {
     // Drops are reported as counts; the books must not keep every dropped frame until the end (a
     // 10,000,000-frame soak drops tens of thousands).
     Fixture fx;
@@ -224,7 +225,7 @@ TEST_CASE("scoreboard: a dropped frame is settled once a later frame of its queu
     CHECK(sb.frames_held() == 1000);
     for (std::size_t i = 0; i < rx.size(); ++i)
         if (i % 10 != 9) sb.rx_delivered(deliver(rx[i], sb.rss()));  // 9, 19, ..., 999 never arrive
-    CHECK(sb.frames_held() == 1);  // #999: no later frame came, it may still arrive
+    CHECK(sb.frames_held() == 1);                                    // #999: no later frame came, it may still arrive
     sb.nic_dropped(0, DropReason::no_buffer, 100);
     auto const s = sb.finish();
     INFO(all_errors(sb));
@@ -239,8 +240,8 @@ TEST_CASE("scoreboard: a dropped frame is settled once a later frame of its queu
             if (i % 10 != 9) short_by_one.rx_delivered(deliver(rx[i], short_by_one.rss()));
         short_by_one.nic_dropped(0, DropReason::no_buffer, 99);
         CHECK(short_by_one.finish().lost == 1);
-        CHECK_THAT(all_errors(short_by_one), Catch::Contains("1 RX frame(s) lost") &&
-                                                  Catch::Contains(wire::to_string(*rx[9].tag)));
+        CHECK_THAT(all_errors(short_by_one),
+                   Catch::Contains("1 RX frame(s) lost") && Catch::Contains(wire::to_string(*rx[9].tag)));
     }
 }
 
@@ -391,7 +392,8 @@ TEST_CASE("scoreboard: TX frames returned unsent are accounted per queue", "[sco
     }
 }
 
-TEST_CASE("scoreboard: 200,000 untagged frames each way take constant time per frame and bounded memory", "[scoreboard]") {
+TEST_CASE("scoreboard: 200,000 untagged frames each way take constant time per frame and bounded memory",
+          "[scoreboard]") {
     // Foreign traffic (a real stack over TAP) runs for millions of frames: finding an untagged
     // frame must not scan the books, and accounted-for frames must be forgotten. With a scan over
     // every frame ever seen this took tens of minutes; it takes well under a second.
@@ -423,7 +425,9 @@ TEST_CASE("scoreboard: 200,000 untagged frames each way take constant time per f
     CHECK(sb.frames_held() == 0);
 }
 
-TEST_CASE("scoreboard: byte-identical untagged frames posted 3 times pass when received 3 times; a 4th is one duplicate", "[scoreboard]") {
+TEST_CASE(
+    "scoreboard: byte-identical untagged frames posted 3 times pass when received 3 times; a 4th is one duplicate",
+    "[scoreboard]") {
     // Real traffic repeats frames (duplicate ACKs, repeated solicitations): only a frame received
     // more often than it was sent is a duplicate.
     Frame const x = foreign_frame(7, 90), y = foreign_frame(8, 64);
@@ -455,7 +459,8 @@ TEST_CASE("scoreboard: byte-identical untagged frames posted 3 times pass when r
     }
 }
 
-TEST_CASE("scoreboard: an untagged frame on the wrong queue, corrupt, or never sent is named as before", "[scoreboard]") {
+TEST_CASE("scoreboard: an untagged frame on the wrong queue, corrupt, or never sent is named as before",
+          "[scoreboard]") {
     Frame const x = foreign_frame(1, 80), z = foreign_frame(2, 70);
     Scoreboard sb("foreign");
     SECTION("wrong queue") {
@@ -503,8 +508,9 @@ TEST_CASE("scoreboard: an untagged frame settled missing that arrives late is ou
         auto const s = sb.finish();
         CHECK(s.lost == 0);
         CHECK(s.rx_undelivered == 0);
-        CHECK(sb.errors() == std::vector<std::string>{"late: RX untagged frame (100 bytes) on queue 0: out of order (it "
-                                                      "is #0 in its queue, but #1 came already)"});
+        CHECK(sb.errors() ==
+              std::vector<std::string>{"late: RX untagged frame (100 bytes) on queue 0: out of order (it "
+                                       "is #0 in its queue, but #1 came already)"});
     }
     SECTION("posted twice, both late: the older first, then a third one matches nothing") {
         sb.tx_posted(2, a);

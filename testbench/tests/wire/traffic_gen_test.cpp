@@ -98,8 +98,10 @@ TEST_CASE("generated frames have correct checksums, decodable tags and the asked
         } else {
             ++v6;
         }
-        if (v.layout.l4 == model::L4::tcp) ++tcp;
-        else ++udp;
+        if (v.layout.l4 == model::L4::tcp)
+            ++tcp;
+        else
+            ++udp;
         REQUIRE(f.gen.has_value());
         REQUIRE(f.gen->expect_ip == v.ip);
         REQUIRE(f.gen->expect_l4 == v.l4);
@@ -139,8 +141,9 @@ TEST_CASE("broken checksums on request: the reference calls them bad and records
     for (int i = 0; i < 2000; ++i) {
         auto const f = gen.next();
         auto const v = model::verify_checksums(f.bytes);
-        REQUIRE(v.ip == (f.gen->broken_ip_csum ? CsumVerdict::bad
-                         : v.layout.l3 == model::L3::ipv4 ? CsumVerdict::good : CsumVerdict::not_checked));
+        REQUIRE(v.ip == (f.gen->broken_ip_csum            ? CsumVerdict::bad
+                         : v.layout.l3 == model::L3::ipv4 ? CsumVerdict::good
+                                                          : CsumVerdict::not_checked));
         REQUIRE(v.l4 == (f.gen->broken_l4_csum ? CsumVerdict::bad : CsumVerdict::good));
         REQUIRE(f.gen->expect_ip == v.ip);
         REQUIRE(f.gen->expect_l4 == v.l4);

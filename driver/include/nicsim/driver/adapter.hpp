@@ -42,13 +42,13 @@ namespace nicsim::driver {
 inline constexpr std::uint32_t kMinRxFrameBytes = 60;
 
 struct AdapterConfig {
-    std::uint32_t queues_in_use = 1;               // queue pairs the driver runs (<= NUM_QUEUES)
-    std::uint32_t expected_data_width_bits = 64;   // DATA_WIDTH of the NIC this driver is built for
-    std::uint32_t tx_ring_log2 = 8;                // hardware TX descriptor/completion ring entries
-    std::uint32_t rx_ring_log2 = 8;                // hardware RX descriptor/completion ring entries
-    std::uint16_t irq_holdoff_cycles = 0;          // IRQ_MOD_CYCLES
-    std::uint16_t irq_packet_threshold = 1;        // IRQ_MOD_PKTS
-    bool rss_enabled = true;                       // with one queue in use RSS stays off
+    std::uint32_t queues_in_use = 1;              // queue pairs the driver runs (<= NUM_QUEUES)
+    std::uint32_t expected_data_width_bits = 64;  // DATA_WIDTH of the NIC this driver is built for
+    std::uint32_t tx_ring_log2 = 8;               // hardware TX descriptor/completion ring entries
+    std::uint32_t rx_ring_log2 = 8;               // hardware RX descriptor/completion ring entries
+    std::uint16_t irq_holdoff_cycles = 0;         // IRQ_MOD_CYCLES
+    std::uint16_t irq_packet_threshold = 1;       // IRQ_MOD_PKTS
+    bool rss_enabled = true;                      // with one queue in use RSS stays off
     std::array<std::uint8_t, contract::RSS_KEY_BYTES> rss_key = default_rss_key();
     // Error recovery, requested resets and cancel wait for the ring to be idle (RING_STATUS.IDLE)
     // before they read what it did; a ring still busy after this many reads is a DriverError.
@@ -77,16 +77,16 @@ public:
 };
 
 struct QueueStats {
-    std::uint64_t tx_packets = 0;            // completed by the hardware
+    std::uint64_t tx_packets = 0;  // completed by the hardware
     std::uint64_t tx_bytes = 0;
-    std::uint64_t tx_ignored = 0;            // Ignore packets completed without hardware
-    std::uint64_t tx_unsupported = 0;        // LSO requested or too many fragments: returned unsent
-    std::uint64_t tx_vlan_not_inserted = 0;  // 802.1Q insertion requested: sent as is (no such offload)
-    std::uint64_t tx_cancelled = 0;          // returned unsent because the queue was cancelled
-    std::uint64_t tx_dropped_by_error = 0;   // the packet a descriptor error named, returned unsent
+    std::uint64_t tx_ignored = 0;                  // Ignore packets completed without hardware
+    std::uint64_t tx_unsupported = 0;              // LSO requested or too many fragments: returned unsent
+    std::uint64_t tx_vlan_not_inserted = 0;        // 802.1Q insertion requested: sent as is (no such offload)
+    std::uint64_t tx_cancelled = 0;                // returned unsent because the queue was cancelled
+    std::uint64_t tx_dropped_by_error = 0;         // the packet a descriptor error named, returned unsent
     std::uint64_t tx_sent_without_completion = 0;  // left on the wire (RING_TAKEN) but its completion was
                                                    // lost (completion write error): returned as sent
-    std::uint64_t tx_reposted = 0;           // packets posted again after a ring reset
+    std::uint64_t tx_reposted = 0;                 // packets posted again after a ring reset
     std::uint64_t rx_packets = 0;
     std::uint64_t rx_bytes = 0;
     std::uint64_t rx_bad_frames = 0;         // CPL_BAD_FRAME: buffers returned, no packet
@@ -99,12 +99,12 @@ struct QueueStats {
     std::uint64_t tx_descriptor_faults = 0;  // malformed chains written on purpose (DriverFaults)
     std::uint64_t tx_resets = 0;             // requested ring resets (request_ring_reset) carried out
     std::uint64_t rx_resets = 0;
-    std::uint64_t rx_buffers_reposted = 0;   // buffers posted again after a ring reset
-    std::uint64_t tx_errors = 0;             // TX ring entered error (each one recovered)
+    std::uint64_t rx_buffers_reposted = 0;  // buffers posted again after a ring reset
+    std::uint64_t tx_errors = 0;            // TX ring entered error (each one recovered)
     std::uint64_t rx_errors = 0;
     std::array<std::uint64_t, 256> errors_by_code{};  // indexed by err_e
-    std::uint64_t interrupts = 0;            // ISR calls that found a cause
-    std::uint64_t tx_notifications = 0;      // NetTxQueueNotifyMoreCompletedPacketsAvailable calls
+    std::uint64_t interrupts = 0;                     // ISR calls that found a cause
+    std::uint64_t tx_notifications = 0;               // NetTxQueueNotifyMoreCompletedPacketsAvailable calls
     std::uint64_t rx_notifications = 0;
 };
 

@@ -49,13 +49,11 @@ public:
 /// Costs what the memcpy and fences cost, nothing more.
 class DirectHostMemoryAccess final : public HostMemoryAccess {
 public:
-    void store(void* destination, void const* source, std::size_t size_bytes) override
-    {
+    void store(void* destination, void const* source, std::size_t size_bytes) override {
         std::memcpy(destination, source, size_bytes);
     }
     void zero(void* destination, std::size_t size_bytes) override { std::memset(destination, 0, size_bytes); }
-    void load(void* destination, void const* source, std::size_t size_bytes) override
-    {
+    void load(void* destination, void const* source, std::size_t size_bytes) override {
         std::memcpy(destination, source, size_bytes);
     }
     void write_barrier() override { std::atomic_thread_fence(std::memory_order_release); }

@@ -33,8 +33,7 @@ NicIdentity read_identity(RegisterBus& bus);
 
 /// The smallest RING_SIZE_LOG2 a NIC of `data_width_bits` accepts: a descriptor ring covers at
 /// least one data beat (docs/contract.md, Queues and rings): 1 up to 256 bits, 2 at 512 bits.
-constexpr std::uint32_t min_ring_log2(std::uint32_t data_width_bits) noexcept
-{
+constexpr std::uint32_t min_ring_log2(std::uint32_t data_width_bits) noexcept {
     std::uint32_t log2 = 1;
     while ((static_cast<std::uint32_t>(contract::DESC_BYTES) << log2) < data_width_bits / 8) {
         ++log2;
@@ -43,8 +42,7 @@ constexpr std::uint32_t min_ring_log2(std::uint32_t data_width_bits) noexcept
 }
 /// The alignment a descriptor ring's base needs on a NIC of `data_width_bits`: a data beat, and at
 /// least RING_BASE_ALIGN_BYTES.
-constexpr std::uint32_t descriptor_ring_alignment(std::uint32_t data_width_bits) noexcept
-{
+constexpr std::uint32_t descriptor_ring_alignment(std::uint32_t data_width_bits) noexcept {
     auto const minimum = static_cast<std::uint32_t>(contract::RING_BASE_ALIGN_BYTES);
     return data_width_bits / 8 > minimum ? data_width_bits / 8 : minimum;
 }

@@ -13,8 +13,7 @@ namespace nicsim::driver {
 
 class DescriptorRingSpace {
 public:
-    explicit DescriptorRingSpace(std::uint32_t entries) : entries_(entries), mask_(entries - 1)
-    {
+    explicit DescriptorRingSpace(std::uint32_t entries) : entries_(entries), mask_(entries - 1) {
         if (entries < 2 || (entries & mask_) != 0) {
             throw std::invalid_argument("descriptor ring size must be a power of two >= 2");
         }
@@ -28,22 +27,19 @@ public:
     std::uint32_t produce_index() const noexcept { return produced_; }
     /// Ring index of the oldest entry the hardware has not given back.
     std::uint32_t consume_index() const noexcept { return consumed_; }
-    std::uint32_t index_after(std::uint32_t index, std::uint32_t count) const noexcept
-    {
+    std::uint32_t index_after(std::uint32_t index, std::uint32_t count) const noexcept {
         return (index + count) & mask_;
     }
 
     /// Claims `count` entries; throws if they do not fit (callers check free() first).
-    void produce(std::uint32_t count)
-    {
+    void produce(std::uint32_t count) {
         if (count > free()) {
             throw std::logic_error("descriptor ring overfilled: the driver posted more than it had space for");
         }
         produced_ = index_after(produced_, count);
     }
     /// Gives back `count` entries the hardware completed.
-    void consume(std::uint32_t count)
-    {
+    void consume(std::uint32_t count) {
         if (count > outstanding()) {
             throw std::logic_error("descriptor ring underflow: more entries completed than were posted");
         }

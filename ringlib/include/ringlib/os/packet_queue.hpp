@@ -39,8 +39,8 @@ namespace ringlib::os {
 
 /// Options every queue has; the defaults are what a correctness run wants.
 struct QueueOptions {
-    bool verifier_enabled = true;           // benchmarks may turn it off
-    std::uint32_t stop_poll_limit = 1000;   // EvtAdvance calls allowed after EvtCancel
+    bool verifier_enabled = true;             // benchmarks may turn it off
+    std::uint32_t stop_poll_limit = 1000;     // EvtAdvance calls allowed after EvtCancel
     std::uint32_t stall_detection_polls = 2;  // consecutive polls without progress before a stall is declared
 };
 
@@ -93,9 +93,9 @@ public:
     OccupancyCounters const& occupancy() const noexcept { return occupancy_; }
     RingVerifier& verifier() noexcept { return *verifier_; }
 
-    void start();         // EvtStart; Created -> Polling
-    QueueState poll();    // one OS step (see the class comment)
-    QueueState stop();    // EvtCancel; -> Stopping (or Stopped at once if already drained)
+    void start();       // EvtStart; Created -> Polling
+    QueueState poll();  // one OS step (see the class comment)
+    QueueState stop();  // EvtCancel; -> Stopping (or Stopped at once if already drained)
 
     /// "tx0: packet ring Begin=.. Next=.. End=.. OSReserved0=.. (of N); fragment ring ..."
     std::string describe() const;

@@ -62,8 +62,7 @@ public:
     NET_RING& operator*() const noexcept { return *ring_; }
     std::size_t storage_bytes() const noexcept { return storage_bytes_; }
 
-    unsigned char* element(std::uint32_t index) const noexcept
-    {
+    unsigned char* element(std::uint32_t index) const noexcept {
         return ring_->Buffer + static_cast<std::size_t>(index) * ring_->ElementStride;
     }
 

@@ -36,8 +36,8 @@ struct RxExtensionSet {
 struct RxQueueConfig {
     std::uint32_t queue_id = 0;
     std::string name = "rx0";
-    std::uint32_t packet_ring_size = 64;     // power of two, 2..65536
-    std::uint32_t fragment_ring_size = 256;  // power of two, 2..65536, independent of the packet ring
+    std::uint32_t packet_ring_size = 64;         // power of two, 2..65536
+    std::uint32_t fragment_ring_size = 256;      // power of two, 2..65536, independent of the packet ring
     std::uint32_t buffer_capacity_bytes = 2048;  // NET_FRAGMENT Capacity, backfill included
     std::uint32_t backfill_offset_bytes = 0;     // NET_FRAGMENT Offset of an empty buffer (< 1024)
     std::uint32_t buffer_alignment_bytes = 64;

@@ -17,7 +17,9 @@
 namespace nicsim::wire {
 
 /// sc_fifo<T> needs operator<< (sc_fifo::print, dump); found by ADL next to Frame.
-inline std::ostream& operator<<(std::ostream& os, Frame const& f) { return os << describe(f); }
+inline std::ostream& operator<<(std::ostream& os, Frame const& f) {
+    return os << describe(f);
+}
 
 }  // namespace nicsim::wire
 

@@ -56,7 +56,7 @@ struct InjectedError {
 struct HostMemoryStats {
     std::uint64_t reads = 0, writes = 0;  // b_transport calls served OK
     std::uint64_t read_bytes = 0, write_bytes = 0;
-    std::uint64_t errors = 0;             // answered with an error
+    std::uint64_t errors = 0;  // answered with an error
 };
 
 class HostMemoryTarget : public sc_core::sc_module {

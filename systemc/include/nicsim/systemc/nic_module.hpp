@@ -68,9 +68,9 @@
 namespace nicsim::systemc {
 
 struct NicModuleConfig {
-    std::size_t max_reads_in_flight = 16;   // AR accepted before their last R beat
-    std::size_t max_writes_in_flight = 16;  // AW accepted before their B
-    std::size_t transport_threads = 4;      // per direction: DMA b_transport calls that may wait at once
+    std::size_t max_reads_in_flight = 16;            // AR accepted before their last R beat
+    std::size_t max_writes_in_flight = 16;           // AW accepted before their B
+    std::size_t transport_threads = 4;               // per direction: DMA b_transport calls that may wait at once
     std::uint64_t register_timeout_cycles = 10'000;  // an AXI4-Lite access not answered by then
                                                      // is an SC_REPORT_ERROR (never a hang)
 };
@@ -79,7 +79,7 @@ struct NicModuleConfig {
 struct NicModuleStats {
     std::uint64_t cycles = 0;  // rising clk edges seen
     std::uint64_t register_accesses = 0;
-    std::uint64_t dma_read_bursts = 0;   // b_transport calls
+    std::uint64_t dma_read_bursts = 0;  // b_transport calls
     std::uint64_t dma_write_bursts = 0;
     std::uint64_t dma_error_responses = 0;
     std::uint64_t rx_frames = 0;  // taken from rx_in and fully accepted by the RTL
@@ -121,7 +121,7 @@ public:
     std::size_t tx_partial_bytes() const noexcept { return tx_in_frame_ ? tx_frame_.bytes.size() : 0; }
 
 private:
-    struct Pins;          // the verilated model and the signals on its ports (nic_module.cpp)
+    struct Pins;  // the verilated model and the signals on its ports (nic_module.cpp)
     struct ReadBurst;
     struct WriteBurst;
     struct WriteBeat;
@@ -155,7 +155,7 @@ private:
     // DMA: bursts in acceptance order until their last R beat / B.
     std::deque<std::shared_ptr<ReadBurst>> reads_;
     std::deque<std::shared_ptr<ReadBurst>> reads_to_transport_;
-    std::shared_ptr<ReadBurst> r_current_;  // the burst whose beats are on R
+    std::shared_ptr<ReadBurst> r_current_;            // the burst whose beats are on R
     std::deque<std::shared_ptr<WriteBurst>> writes_;  // AW accepted, until B
     std::deque<std::shared_ptr<WriteBurst>> writes_to_transport_;
     std::vector<WriteBeat> w_unmatched_;  // W beats not yet given to a burst (W may lead AW)
