@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/common/scratch_files.hpp"
 #include "fst/fst_file.hpp"
 #include "nicsim/command.hpp"
 #include "tests/common/run_command.hpp"
@@ -40,18 +41,9 @@ inline std::string nicsim_bin() {
 }
 
 inline fs::path fresh_dir(std::string const& name) {
-    auto const d = fs::temp_directory_path() / fmt::format("nicsim_bad_input_{}", ::getpid()) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return nicsim::test::fresh_dir("bad_input", name);
 }
-
-inline std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using nicsim::test::slurp;
 
 inline std::vector<std::string> entries(fs::path const& dir) {
     std::vector<std::string> out;

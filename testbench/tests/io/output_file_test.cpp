@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/common/scratch_files.hpp"
 #include "io/output_file.hpp"
 
 namespace fs = std::filesystem;
@@ -29,18 +30,9 @@ using nicsim::io::write_output_file;
 namespace {
 
 fs::path fresh_dir(std::string const& name) {
-    auto const d = fs::temp_directory_path() / fmt::format("nicsim_output_file_{}", ::getpid()) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return nicsim::test::fresh_dir("output_file", name);
 }
-
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using nicsim::test::slurp;
 
 /// Names in `dir` (temporaries included: they start with '.').
 std::vector<std::string> entries(fs::path const& dir) {

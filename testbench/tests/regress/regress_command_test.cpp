@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/common/scratch_files.hpp"
 #include "tests/common/run_command.hpp"
 
 namespace fs = std::filesystem;
@@ -26,21 +27,12 @@ namespace {
 using Exec = nicsim::test::CommandResult;
 
 fs::path fresh_dir(std::string const& name) {
-    auto const d = fs::temp_directory_path() / fmt::format("nicsim_regress_test_{}", ::getpid()) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return nicsim::test::fresh_dir("regress_test", name);
 }
+using nicsim::test::slurp;
 
 void write_file(fs::path const& p, std::string const& text) {
     std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 json read_json(fs::path const& p) {

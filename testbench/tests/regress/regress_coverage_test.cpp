@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "tests/common/scratch_files.hpp"
 #include "tests/common/run_command.hpp"
 
 namespace fs = std::filesystem;
@@ -27,18 +28,9 @@ namespace {
 using Exec = nicsim::test::CommandResult;
 
 fs::path fresh_dir(std::string const& name) {
-    auto const d = fs::temp_directory_path() / fmt::format("nicsim_regress_coverage_{}", ::getpid()) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return nicsim::test::fresh_dir("regress_coverage", name);
 }
-
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using nicsim::test::slurp;
 
 json read_json(fs::path const& p) {
     std::ifstream in(p);

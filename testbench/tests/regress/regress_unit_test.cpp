@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "tests/common/scratch_files.hpp"
 #include "cosim/workload.hpp"
 #include "nicsim/regress/coverage.hpp"
 #include "nicsim/regress/html_report.hpp"
@@ -33,21 +34,12 @@ using namespace nicsim::regress;
 namespace {
 
 fs::path fresh_dir(std::string const& name) {
-    auto const d = fs::temp_directory_path() / fmt::format("nicsim_regress_unit_{}", ::getpid()) / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
+    return nicsim::test::fresh_dir("regress_unit", name);
 }
+using nicsim::test::slurp;
 
 void write_file(fs::path const& p, std::string const& text) {
     std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 PlanContext context() {
