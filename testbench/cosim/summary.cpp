@@ -320,12 +320,12 @@ std::string to_json(RunSummary const& s, RunRecord const& record) {
     j["rx_gbit_per_second"] = reported(s.rx_gbit_per_second);
     j["tx_latency_cycles"] = latency_json(s.tx_latency);
     j["rx_latency_cycles"] = latency_json(s.rx_latency);
-    j["wall_seconds"] = reported(s.wall_seconds);
-    j["packets_per_second"] = reported(s.packets_per_second);
-    j["sim_cycles_per_second"] = reported(s.sim_cycles_per_second);
     // Every point of the model, hit or not, so that a regression can list what no run hit.
     j["contract_coverage"] = nullptr;
     if (s.contract_coverage) j["contract_coverage"]["points"] = *s.contract_coverage;
+    j["wall_seconds"] = reported(s.wall_seconds);
+    j["packets_per_second"] = reported(s.packets_per_second);
+    j["sim_cycles_per_second"] = reported(s.sim_cycles_per_second);
     if (s.mode == Mode::tap) {
         auto const& t = s.tap;
         Json tj;

@@ -330,6 +330,7 @@ TEST_CASE("the JSON summary parses back with every value: 64-bit seed, escaped t
     CHECK(j.at("sim_cycles_per_second") == 0.0);     // infinity
     CHECK(j.at("packets_per_second") == 1234570.0);  // 6 significant digits, as the report always gave
     CHECK(j.at("nicsim_version") == "0.1.0-test");
+    CHECK(j.at("contract_coverage").is_null());  // not collected: null, never an empty set of points
     CHECK(j.at("failure_trace").at("gtkw") == "/tmp/f.gtkw");
     CHECK(j.at("scenario").at("seed").get<std::uint64_t>() == s.seed);
     CHECK(j.at("scenario").at("pcap_in") == "in \"x\".pcap");
