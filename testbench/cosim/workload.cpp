@@ -78,6 +78,13 @@ void validate(Scenario const& sc) {
                                         sc.min_size, sc.max_size, wire::kMinFrameBytes, c::MAX_FRAME_BYTES));
     if (sc.ring_size < 2 || sc.ring_size > 65536 || !std::has_single_bit(sc.ring_size))
         throw ScenarioError(fmt::format("--ring-size: {} is not a power of two in 2..65536", sc.ring_size));
+    // docs/contract.md, Interrupts: with MOD_CYCLES 0 an unreached threshold waits for more
+    // completions, so the last ones of a burst would never be reported and the queue would stall.
+    if (sc.irq_packets > 1 && sc.irq_holdoff_cycles == 0)
+        throw ScenarioError(
+            fmt::format("--irq-moderation: {}:0 (an interrupt per {} completions and no holdoff timer) "
+                        "leaves the last completions of a burst unreported: give a timer, {}:C with C > 0",
+                        sc.irq_packets, sc.irq_packets, sc.irq_packets));
     if (sc.mem_latency_min > sc.mem_latency_max)
         throw ScenarioError(fmt::format("--mem-latency: {}:{} has min > max", sc.mem_latency_min, sc.mem_latency_max));
     for (double p : {sc.mem_stall_percent, sc.tx_stall_percent, sc.rx_stall_percent})

@@ -236,7 +236,9 @@ bool add_contract_coverage(ContractCoverage& c, std::string_view run_json, std::
         return false;
     }
     auto const it = j.find("contract_coverage");
-    if (it == j.end()) return true;  // a run from a nicsim without contract coverage
+    // A run from a nicsim without contract coverage, or one that did not collect it (the SystemC top,
+    // --no-ownership-monitor: null) contributes nothing.
+    if (it == j.end() || it->is_null()) return true;
     auto const points = it->is_object() ? it->find("points") : it->end();
     if (points == it->end() || !points->is_object()) {
         problem = "\"contract_coverage\" has no \"points\" object";

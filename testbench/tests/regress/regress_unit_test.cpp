@@ -779,6 +779,8 @@ TEST_CASE(
     CHECK(add_contract_coverage(
         c, R"({"passed": true, "contract_coverage": {"points": {"tx.ring.wrap": 3, "irq.timer": 1}}})", problem));
     CHECK(add_contract_coverage(c, R"({"passed": true})", problem));  // an older nicsim: nothing
+    CHECK(add_contract_coverage(c, R"({"passed": true, "contract_coverage": null})", problem));  // not collected
+    CHECK(problem.empty());
     CHECK(c.runs == 2);
     REQUIRE(c.hits.size() == 3);
     CHECK(c.hits.at("tx.ring.wrap") == 5);
