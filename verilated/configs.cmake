@@ -57,7 +57,13 @@ endif()
 set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "")
 
 # NICSIM_COVERAGE: what every configuration counts (the model writes it: `nicsim run --coverage-dir`).
-set(NICSIM_DUT_COVERAGE_ARGS --coverage-line --coverage-toggle --coverage-user)
+# NICSIM_COVERAGE_TOGGLE OFF leaves toggle coverage out: runs about ten times faster, for line
+# coverage of a large plan (docs/coverage.md, "Cost").
+option(NICSIM_COVERAGE_TOGGLE "Coverage build: count toggle coverage in the models too" ON)
+set(NICSIM_DUT_COVERAGE_ARGS --coverage-line --coverage-user)
+if(NICSIM_COVERAGE_TOGGLE)
+  list(APPEND NICSIM_DUT_COVERAGE_ARGS --coverage-toggle)
+endif()
 
 # Lint one configuration unless its command and sources are unchanged since the last clean
 # check. Sets <ok_var> TRUE/FALSE in the caller's scope.

@@ -17,13 +17,13 @@ namespace {
 namespace c = nicsim::contract;
 
 constexpr std::array<char const*, kFaultKinds> kNames = {
-    "dma-desc-read",  "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over",
-    "tx-chain-long",  "tx-no-eop",     "rx-runt",      "rx-oversize",   "rx-bad",      "rx-starve",
-    "doorbell-range", "reg-undefined", "reg-readonly", "queue-reset",   "cancel"};
+    "dma-desc-read", "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over", "tx-chain-long",
+    "tx-no-eop",     "rx-runt",       "rx-oversize",  "rx-bad",        "rx-bad-csum", "rx-starve",   "doorbell-range",
+    "reg-undefined", "reg-readonly",  "queue-reset",  "ring-config",   "rx-desc-bad", "cancel"};
 
 bool has_direction(FaultKind k) {
     return k == FaultKind::dma_desc_read || k == FaultKind::dma_cpl_write || k == FaultKind::doorbell_range ||
-           k == FaultKind::queue_reset;
+           k == FaultKind::queue_reset || k == FaultKind::ring_config;
 }
 
 std::uint64_t parse_number(std::string_view spec, std::string_view key, std::string_view v) {
@@ -122,12 +122,13 @@ std::vector<FaultSpec> soak_faults() {
     // Rates per TX frame (wire kinds: per RX frame). Ring-stopping faults are rarer than frame
     // damage: each costs a recovery (MMIO reads, a quiet wait) and, on RX, the frames in flight.
     std::vector<std::pair<FaultKind, double>> const rates = {
-        {FaultKind::dma_desc_read, 2e-4},  {FaultKind::dma_data_read, 2e-4}, {FaultKind::dma_rx_write, 2e-4},
-        {FaultKind::dma_cpl_write, 2e-4},  {FaultKind::tx_zero_len, 2e-4},   {FaultKind::tx_len_over, 2e-4},
-        {FaultKind::tx_chain_long, 2e-4},  {FaultKind::tx_no_eop, 5e-5},     {FaultKind::rx_runt, 2e-3},
-        {FaultKind::rx_oversize, 5e-4},    {FaultKind::rx_bad, 2e-3},        {FaultKind::rx_starve, 1e-4},
-        {FaultKind::doorbell_range, 1e-4}, {FaultKind::reg_undefined, 2e-4}, {FaultKind::reg_readonly, 2e-4},
-        {FaultKind::queue_reset, 1e-4},
+        {FaultKind::dma_desc_read, 2e-4}, {FaultKind::dma_data_read, 2e-4},  {FaultKind::dma_rx_write, 2e-4},
+        {FaultKind::dma_cpl_write, 2e-4}, {FaultKind::tx_zero_len, 2e-4},    {FaultKind::tx_len_over, 2e-4},
+        {FaultKind::tx_chain_long, 2e-4}, {FaultKind::tx_no_eop, 5e-5},      {FaultKind::rx_runt, 2e-3},
+        {FaultKind::rx_oversize, 5e-4},   {FaultKind::rx_bad, 2e-3},         {FaultKind::rx_bad_csum, 2e-3},
+        {FaultKind::rx_starve, 1e-4},     {FaultKind::doorbell_range, 1e-4}, {FaultKind::reg_undefined, 2e-4},
+        {FaultKind::reg_readonly, 2e-4},  {FaultKind::queue_reset, 1e-4},    {FaultKind::ring_config, 1e-4},
+        {FaultKind::rx_desc_bad, 1e-4},
     };
     std::vector<FaultSpec> out;
     for (auto const& [k, r] : rates) {

@@ -35,14 +35,17 @@ enum class FaultKind : std::uint8_t {
     rx_runt,         // the wire peer cuts a frame below 60 bytes
     rx_oversize,     // ... makes a frame longer than MAX_FRAME_BYTES
     rx_bad,          // ... marks a frame bad (tuser)
+    rx_bad_csum,     // ... spoils an IPv4 header or TCP/UDP checksum (delivered, reported bad)
     rx_starve,       // the OS gives the queue's RX buffers back late (none posted for a while)
     doorbell_range,  // RING_PROD written with the ring size
     reg_undefined,   // writes (and a read) to undefined register addresses
     reg_readonly,    // writes to read-only registers
     queue_reset,     // the driver resets the queue's rings in the middle of traffic
+    ring_config,     // ... and enables the ring again with RING_SIZE_LOG2 0 (its next enable is good)
+    rx_desc_bad,     // the driver posts one RX buffer whose address is not RX_BUF_ALIGN_BYTES aligned
     cancel,          // the OS cancels every queue in the middle of traffic (ends the run)
 };
-inline constexpr std::size_t kFaultKinds = 17;
+inline constexpr std::size_t kFaultKinds = 20;
 char const* to_string(FaultKind k);
 /// Every kind's spec name, for --help and error messages.
 std::string fault_kind_names();

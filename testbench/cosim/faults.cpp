@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "cosim/cosim.hpp"
+#include "model/checksum.hpp"
 #include "wire/frame.hpp"
 
 namespace nicsim::cosim {
@@ -16,7 +18,8 @@ namespace {
 namespace c = nicsim::contract;
 
 bool is_wire_kind(FaultKind k) {
-    return k == FaultKind::rx_runt || k == FaultKind::rx_oversize || k == FaultKind::rx_bad;
+    return k == FaultKind::rx_runt || k == FaultKind::rx_oversize || k == FaultKind::rx_bad ||
+           k == FaultKind::rx_bad_csum;
 }
 
 std::optional<c::err_e> error_of(FaultKind k) {
@@ -29,6 +32,8 @@ std::optional<c::err_e> error_of(FaultKind k) {
     case FaultKind::tx_len_over: return c::err_e::ERR_DESC_LEN_OVER;
     case FaultKind::tx_chain_long: return c::err_e::ERR_DESC_CHAIN_LONG;
     case FaultKind::doorbell_range: return c::err_e::ERR_DOORBELL_RANGE;
+    case FaultKind::ring_config: return c::err_e::ERR_RING_CONFIG;
+    case FaultKind::rx_desc_bad: return c::err_e::ERR_RX_DESC_BAD;
     default: return std::nullopt;
     }
 }
@@ -108,6 +113,9 @@ std::map<std::string, std::uint64_t> FaultInjector::not_fired() const {
         if (s.next < s.points.size()) out[to_string(s.spec)] += s.points.size() - s.next;
     // Fired, but what they strike never came by.
     for (auto const& a : armed_) ++out[to_string(a.kind)];
+    for (auto const& a : armed_config_) ++out[to_string(a.kind)];
+    auto const rx_desc_waiting = armed_rx_desc_.size() + bad_rx_descriptors_.size();  // not posted, or not read
+    if (rx_desc_waiting) out[to_string(FaultKind::rx_desc_bad)] += rx_desc_waiting;
     for (auto const& queue : pending_desc_)
         for (FaultKind k : queue) ++out[to_string(k)];
     for (auto const& [key, k] : desc_faults_)
@@ -144,12 +152,14 @@ void FaultInjector::on_rx_frame(wire::Frame& f) {
         if (s.spec.rate > 0 && is_wire_kind(s.spec.kind) &&
             std::uniform_real_distribution<double>(0, 1)(rng_) < s.spec.rate)
             ++pending_wire_[s.spec.kind];
-    for (FaultKind k : {FaultKind::rx_runt, FaultKind::rx_oversize, FaultKind::rx_bad}) {
+    for (FaultKind k : {FaultKind::rx_runt, FaultKind::rx_oversize, FaultKind::rx_bad, FaultKind::rx_bad_csum}) {
         auto it = pending_wire_.find(k);
         if (it == pending_wire_.end() || it->second == 0) continue;
+        if (k == FaultKind::rx_bad_csum && !spoil_checksum(f)) continue;  // no checksum here: the next frame
         --it->second;
         if (!f.tag) f.tag = wire::decode_tag(f.bytes);  // the frame is still known once damaged
         switch (k) {
+        case FaultKind::rx_bad_csum: break;  // spoiled above
         case FaultKind::rx_runt:
             f.bytes.resize(std::uniform_int_distribution<std::size_t>(14, driver::kMinRxFrameBytes - 1)(rng_));
             break;
@@ -163,6 +173,55 @@ void FaultInjector::on_rx_frame(wire::Frame& f) {
         count(k);
         return;  // one damage per frame
     }
+}
+
+std::uint32_t FaultInjector::on_register_write(std::uint16_t offset, std::uint32_t value) {
+    for (auto it = armed_config_.begin(); it != armed_config_.end(); ++it) {
+        if (offset != c::queue_reg(it->queue, it->tx ? c::QREG_TX : c::QREG_RX, c::RING_SIZE_LOG2)) continue;
+        armed_config_.erase(it);
+        count(FaultKind::ring_config);
+        return 0;  // RING_SIZE_LOG2 must be 1..MAX_RING_LOG2: the enabling write that follows is refused
+    }
+    return value;
+}
+
+bool FaultInjector::on_ring_store(void const* destination, void const* source, std::size_t size_bytes,
+                                  std::array<std::uint8_t, c::rx_desc_t::bytes>& replacement) {
+    if (armed_rx_desc_.empty() || size_bytes != c::rx_desc_t::bytes || !adapter_) return false;
+    std::uint64_t const address = hw_.arena().to_logical(destination);
+    auto const in_rx_ring = [&](unsigned queue) {
+        auto const ring = adapter_->rx_ring(queue);
+        return overlaps(address, address + size_bytes, ring.descriptor_base,
+                        std::uint64_t{ring.entries} * c::DESC_BYTES);
+    };
+    for (auto it = armed_rx_desc_.begin(); it != armed_rx_desc_.end(); ++it) {
+        bool hit = false;
+        for (unsigned queue = 0; queue < queues_ && !hit; ++queue) hit = (!*it || **it == queue) && in_rx_ring(queue);
+        if (!hit) continue;
+        std::memcpy(replacement.data(), source, replacement.size());
+        auto descriptor = c::rx_desc_t::decode(replacement);
+        descriptor.addr += static_cast<std::uint64_t>(c::RX_BUF_ALIGN_BYTES) / 2;  // the NIC must not write there
+        replacement = descriptor.encode();
+        armed_rx_desc_.erase(it);
+        bad_rx_descriptors_.push_back(address);  // counted when the NIC reads it
+        return true;
+    }
+    return false;
+}
+
+bool FaultInjector::spoil_checksum(wire::Frame& f) {
+    // Injections alternate between the IPv4 header's checksum and the TCP/UDP one; a frame
+    // without the sum whose turn it is waits for the next. Flipping bits 0 and 8 turns any 16-bit
+    // value into one that is not its one's complement twin (0x0000 / 0xFFFF), so the sum no
+    // longer checks; a UDP field of 0 ("no checksum") becomes one to check.
+    auto const layout = model::parse_frame(f.bytes);
+    bool const ip_turn = fired_[FaultKind::rx_bad_csum] % 2 == 0;
+    if (ip_turn ? layout.l3 != model::L3::ipv4 : layout.l4 == model::L4::other) return false;
+    std::size_t const at = ip_turn ? layout.l3_offset + model::kIpv4ChecksumOffset
+                                   : layout.l4_offset + model::l4_checksum_offset(layout.l4);
+    f.bytes[at] ^= 0x01;
+    f.bytes[at + 1] ^= 0x01;
+    return true;
 }
 
 bool FaultInjector::rx_starved(unsigned queue) const {
@@ -240,13 +299,22 @@ void FaultInjector::fire(FaultSpec const& spec) {
         count(spec.kind);
         break;
     }
+    case FaultKind::ring_config:  // counted when the driver's RING_SIZE_LOG2 write is changed
+        armed_config_.push_back({spec.kind, q, tx});
+        adapter_->request_ring_reset(q, tx, !tx);
+        adapter_->run_dpc();
+        break;
+    case FaultKind::rx_desc_bad:  // no queue= : whichever RX ring the driver posts to next
+        armed_rx_desc_.push_back(spec.queue ? std::optional<unsigned>(q) : std::nullopt);
+        break;
     case FaultKind::cancel:
         cancel_due_ = true;
         count(spec.kind);
         break;
     case FaultKind::rx_runt:
     case FaultKind::rx_oversize:
-    case FaultKind::rx_bad: break;  // on the wire (on_rx_frame)
+    case FaultKind::rx_bad:
+    case FaultKind::rx_bad_csum: break;  // on the wire (on_rx_frame)
     }
 }
 
@@ -271,6 +339,14 @@ bool FaultInjector::in_any_ring(std::uint64_t lo, std::uint64_t hi, bool complet
 }
 
 bool FaultInjector::dma_hook(bool write, std::uint64_t lo, std::uint64_t hi) {
+    if (!write && !bad_rx_descriptors_.empty()) {  // rx-desc-bad takes effect when the NIC reads it
+        auto const read = std::find_if(bad_rx_descriptors_.begin(), bad_rx_descriptors_.end(),
+                                       [&](std::uint64_t at) { return overlaps(lo, hi, at, c::rx_desc_t::bytes); });
+        if (read != bad_rx_descriptors_.end()) {
+            bad_rx_descriptors_.erase(read);
+            count(FaultKind::rx_desc_bad);
+        }
+    }
     if (armed_.empty() || !adapter_) return false;
     for (auto it = armed_.begin(); it != armed_.end(); ++it) {
         auto const ring = it->tx ? adapter_->tx_ring(it->queue) : adapter_->rx_ring(it->queue);

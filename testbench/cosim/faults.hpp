@@ -5,7 +5,8 @@
 // at the level the contract allows: DMA error responses from host memory (one burst per
 // injection), malformed TX descriptors written by the driver (DriverFaults), damaged frames from
 // the wire peer, RX starvation (the OS stops returning buffers), register writes the NIC must
-// refuse, doorbells past the ring, queue resets and the adapter's cancel. It keeps the books the
+// refuse, doorbells past the ring, queue resets, ring configurations and RX buffers the NIC must
+// refuse (FaultyDriverPlatform) and the adapter's cancel. It keeps the books the
 // workload needs to account for every frame: which TX frames must come back unsent, which RX
 // frames must be dropped, which ring error codes are expected and how many.
 //
@@ -23,6 +24,8 @@
 
 #include <nic_contract.hpp>
 #include <nicsim/driver/adapter.hpp>
+#include <nicsim/driver/host_memory_access.hpp>
+#include <nicsim/driver/register_bus.hpp>
 
 #include "cosim/fault_spec.hpp"
 #include "cosim/platform.hpp"
@@ -49,6 +52,14 @@ public:
     /// A frame went to TX queue `queue` as its frame `frame_id`: the drop reason if it must
     /// come back unsent.
     std::optional<scoreboard::DropReason> on_tx_submitted(unsigned queue, std::uint64_t frame_id);
+    /// The driver writes `value` to register `offset`: the value that reaches the NIC (ring-config
+    /// turns the awaited RING_SIZE_LOG2 write into 0).
+    std::uint32_t on_register_write(std::uint16_t offset, std::uint32_t value);
+    /// The driver stores `size_bytes` at `destination` of ring memory: true if rx-desc-bad changed
+    /// them (into `replacement`) because it is the RX descriptor the injection waits for. The
+    /// injection takes effect (is counted) when the NIC reads that descriptor.
+    bool on_ring_store(void const* destination, void const* source, std::size_t size_bytes,
+                       std::array<std::uint8_t, contract::rx_desc_t::bytes>& replacement);
     /// A frame is about to go on the RX wire: damaged here by the wire kinds.
     void on_rx_frame(wire::Frame& f);
     /// Between cycles: injections whose time came.
@@ -85,6 +96,7 @@ private:
     bool dma_hook(bool write, std::uint64_t lo, std::uint64_t hi);
     bool in_any_ring(std::uint64_t lo, std::uint64_t hi, bool completions) const;
     void count(FaultKind k);
+    bool spoil_checksum(wire::Frame& f);
     void probe_refused(bool write, std::uint16_t offset, std::uint32_t value, char const* what);
 
     std::vector<Schedule> schedules_;
@@ -93,8 +105,11 @@ private:
     std::uint32_t hw_tx_entries_;
     Platform& hw_;
     driver::Adapter* adapter_ = nullptr;
-    std::vector<Armed> armed_;                                             // one-shot DMA faults
-    std::vector<std::vector<FaultKind>> pending_desc_;                     // per queue: next frame's fault
+    std::vector<Armed> armed_;                            // one-shot DMA faults
+    std::vector<Armed> armed_config_;                     // ring-config: the next RING_SIZE_LOG2 write
+    std::vector<std::optional<unsigned>> armed_rx_desc_;  // rx-desc-bad: the next RX descriptor (of the queue)
+    std::vector<std::uint64_t> bad_rx_descriptors_;       // rx-desc-bad: posted, the NIC has not read them yet
+    std::vector<std::vector<FaultKind>> pending_desc_;    // per queue: next frame's fault
     std::map<std::pair<unsigned, std::uint64_t>, FaultKind> desc_faults_;  // (queue, frame id)
     std::set<std::pair<unsigned, std::uint64_t>> desc_applied_;
     std::map<FaultKind, std::uint64_t> pending_wire_;
@@ -104,6 +119,40 @@ private:
     std::map<FaultKind, std::uint64_t> fired_;
     std::uint64_t register_refusals_ = 0;
     std::vector<std::string> problems_;
+};
+
+/// The driver's platform (its registers and its ring memory) with the injector in the way: every
+/// access passes through unchanged except the register write or descriptor store a ring-config
+/// or rx-desc-bad injection waits for. A test-only seam: the driver itself has no such switch.
+class FaultyDriverPlatform final : public driver::RegisterBus, public driver::HostMemoryAccess {
+public:
+    FaultyDriverPlatform(driver::RegisterBus& registers, driver::HostMemoryAccess& memory, FaultInjector& faults)
+        : registers_(registers), memory_(memory), faults_(faults) {}
+
+    void write32(std::uint16_t offset, std::uint32_t value) override {
+        registers_.write32(offset, faults_.on_register_write(offset, value));
+    }
+    std::uint32_t read32(std::uint16_t offset) override { return registers_.read32(offset); }
+
+    void store(void* destination, void const* source, std::size_t size_bytes) override {
+        std::array<std::uint8_t, contract::rx_desc_t::bytes> replacement;
+        if (faults_.on_ring_store(destination, source, size_bytes, replacement))
+            memory_.store(destination, replacement.data(), replacement.size());
+        else
+            memory_.store(destination, source, size_bytes);
+    }
+    void zero(void* destination, std::size_t size_bytes) override { memory_.zero(destination, size_bytes); }
+    void load(void* destination, void const* source, std::size_t size_bytes) override {
+        memory_.load(destination, source, size_bytes);
+    }
+    void write_barrier() override { memory_.write_barrier(); }
+    void read_barrier() override { memory_.read_barrier(); }
+    void memory_barrier() override { memory_.memory_barrier(); }
+
+private:
+    driver::RegisterBus& registers_;
+    driver::HostMemoryAccess& memory_;
+    FaultInjector& faults_;
 };
 
 /// An RxWire that lets the injector damage each frame on its way to the wire.

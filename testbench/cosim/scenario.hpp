@@ -11,6 +11,7 @@
 #include <nicsim/driver/driver_faults.hpp>
 
 #include "cosim/barrier_bug.hpp"
+#include "cosim/csum_sums.hpp"
 #include "cosim/fault_spec.hpp"
 #include "host/memory_order_mode.hpp"
 #include "wire/traffic_gen.hpp"
@@ -74,12 +75,13 @@ struct Scenario {
     // Flight recorder (sim/flight_recorder.hpp): trace_path holds the last this many cycles (0:
     // off, the trace window applies); SIGUSR1 writes them to numbered files beside it at once.
     std::uint64_t waves_ring_cycles = 0;
-    std::uint64_t clock_hz = 250'000'000;    // for throughput and pcap time stamps
-    bool rss = true;                         // RSS over the queues in use (when more than one)
-    double csum_offload_fraction = 0.5;      // of TX IP frames: checksums zeroed, NIC inserts them
-    std::uint32_t tx_fragment_bytes = 0;     // OS TX fragment buffer; 0: chosen so frames of
-                                             // max_size take up to 4 fragments (>= 256 bytes)
-    std::uint32_t wire_latency_cycles = 16;  // loopback: TX last beat -> RX first beat
+    std::uint64_t clock_hz = 250'000'000;         // for throughput and pcap time stamps
+    bool rss = true;                              // RSS over the queues in use (when more than one)
+    double csum_offload_fraction = 0.5;           // of TX IP frames: checksums zeroed, NIC inserts them
+    CsumSums csum_offload_sums = CsumSums::both;  // which of them such a frame asks for
+    std::uint32_t tx_fragment_bytes = 0;          // OS TX fragment buffer; 0: chosen so frames of
+                                                  // max_size take up to 4 fragments (>= 256 bytes)
+    std::uint32_t wire_latency_cycles = 16;       // loopback: TX last beat -> RX first beat
     // Progress: called every progress_interval_cycles (0 = never) and once at the end.
     std::uint64_t progress_interval_cycles = 0;
     // Views (testbench/monitor/README.md).

@@ -82,6 +82,7 @@ Json scenario_object(Scenario const& s) {
     j["clock_hz"] = s.clock_hz;
     j["rss"] = s.rss;
     j["csum_offload_percent"] = reported(s.csum_offload_fraction * 100);
+    j["csum_offload_sums"] = to_string(s.csum_offload_sums);
     j["tx_fragment_bytes"] = s.tx_fragment_bytes;
     j["rx_buffer_bytes"] = s.rx_buffer_bytes;
     j["trace"] = s.trace_path;
@@ -404,6 +405,8 @@ std::string replay_command(Scenario const& s) {
     if (!s.rss) o += " --no-rss";
     if (s.csum_offload_fraction != d.csum_offload_fraction)
         o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
+    if (s.csum_offload_sums != d.csum_offload_sums)
+        o += fmt::format(" --csum-offload-sums {}", to_string(s.csum_offload_sums));
     if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
     if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
     if (!s.trace_path.empty()) {

@@ -230,6 +230,7 @@ struct Workload::Impl {
     wire::PcapCapture pcap_in;
     scoreboard::Scoreboard board;
     std::unique_ptr<MisplacedBarriers> misplaced_barriers;  // Scenario::barrier_bug
+    std::unique_ptr<FaultyDriverPlatform> faulty_platform;  // Scenario::faults
     std::unique_ptr<driver::Adapter> adapter;
     std::vector<std::unique_ptr<ringlib::os::TxQueue>> txq;
     std::vector<std::unique_ptr<ringlib::os::RxQueue>> rxq;
@@ -501,12 +502,20 @@ struct Workload::Impl {
             ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
                 return faults->tx_descriptor_fault(q, seq);
             };
+        // The driver's platform, with the test-only seams a scenario asks for wrapped around it.
+        driver::RegisterBus* registers = &hw.registers();
+        driver::HostMemoryAccess* memory = &hw.host_memory();
         if (sc.barrier_bug != BarrierBug::none) {
-            misplaced_barriers = std::make_unique<MisplacedBarriers>(hw.registers(), hw.host_memory(), sc.barrier_bug);
-            adapter = std::make_unique<driver::Adapter>(*misplaced_barriers, *misplaced_barriers, hw.arena(), ac);
-        } else {
-            adapter = std::make_unique<driver::Adapter>(hw.registers(), hw.host_memory(), hw.arena(), ac);
+            misplaced_barriers = std::make_unique<MisplacedBarriers>(*registers, *memory, sc.barrier_bug);
+            registers = misplaced_barriers.get();
+            memory = misplaced_barriers.get();
         }
+        if (faults) {
+            faulty_platform = std::make_unique<FaultyDriverPlatform>(*registers, *memory, *faults);
+            registers = faulty_platform.get();
+            memory = faulty_platform.get();
+        }
+        adapter = std::make_unique<driver::Adapter>(*registers, *memory, hw.arena(), ac);
         adapter->start();
         hw.set_interrupt_handlers(
             [this](unsigned queue, bool error) {
@@ -640,13 +649,36 @@ struct Workload::Impl {
                 q = static_cast<unsigned>((ip ? f.gen->flow_idx : tx_generated) % queues);
             }
             f.tx_queue = static_cast<std::uint16_t>(q);
-            model::FrameLayout const lay = model::parse_frame(f.bytes);
-            bool const offload = lay.l3 != model::L3::other && lay.l4 != model::L4::other &&
-                                 bfm::unit_draw(tx_rng) < sc.csum_offload_fraction;
-            pending[q].push_back({std::move(f), offload, offload});
+            auto const [offload_ip, offload_l4] = choose_csum_offload(model::parse_frame(f.bytes));
+            pending[q].push_back({std::move(f), offload_ip, offload_l4});
             ++tx_generated;
             ++queued;
         }
+    }
+
+    /// Which checksums the OS asks the NIC for in a frame of this layout (none: it fills them).
+    /// The default (both) draws exactly as it always did, so its runs repeat cycle for cycle.
+    std::pair<bool, bool> choose_csum_offload(model::FrameLayout const& lay) {
+        bool const has_ip = lay.l3 == model::L3::ipv4, has_l4 = lay.l4 != model::L4::other;
+        switch (sc.csum_offload_sums) {
+        case CsumSums::both: {
+            bool const offload =
+                lay.l3 != model::L3::other && has_l4 && bfm::unit_draw(tx_rng) < sc.csum_offload_fraction;
+            return {offload, offload};
+        }
+        case CsumSums::ip: return {has_ip && bfm::unit_draw(tx_rng) < sc.csum_offload_fraction, false};
+        case CsumSums::l4: return {false, has_l4 && bfm::unit_draw(tx_rng) < sc.csum_offload_fraction};
+        case CsumSums::mixed: {
+            if (!(has_ip || has_l4) || bfm::unit_draw(tx_rng) >= sc.csum_offload_fraction) return {false, false};
+            if (!has_ip || !has_l4) return {has_ip, has_l4};
+            switch (std::uniform_int_distribution<int>(0, 2)(tx_rng)) {
+            case 0: return {true, false};
+            case 1: return {false, true};
+            default: return {true, true};
+            }
+        }
+        }
+        return {false, false};
     }
 
     void submit_tx() {

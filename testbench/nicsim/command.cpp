@@ -98,6 +98,8 @@ std::string run_usage() {
         "  --pcap-out FILE      write every wire frame of both directions (.pcapng: with direction; else .pcap)\n"
         "  --csum-offload P     percent of TX IP frames sent with zeroed checksums and checksum offload\n"
         "                       requested (default 50)\n"
+        "  --csum-offload-sums S  which sums such a frame asks for: both (default; IPv6: TCP/UDP), ip (IPv4\n"
+        "                       header), l4 (TCP/UDP) or mixed (one of the three per frame)\n"
         "  --no-rss             every RX frame to queue 0 (default: RSS over the queues in use)\n"
         "NIC and host:\n"
         "  --top T              hardware top: cpp (default: the C++ testbench) or systemc (the SystemC/TLM-2.0\n"

@@ -186,6 +186,11 @@ RunOptions parse_run_options(std::span<std::string const> args, std::span<std::s
             s.clock_hz = static_cast<std::uint64_t>(parse_double(opt, value(), 1, 100'000) * 1e6);
         } else if (opt == "--csum-offload") {
             s.csum_offload_fraction = parse_double(opt, value(), 0, 100) / 100.0;
+        } else if (opt == "--csum-offload-sums") {
+            auto const v = value();
+            auto const sums = cosim::csum_sums_named(v);
+            if (!sums) throw UsageError(fmt::format("--csum-offload-sums: '{}' is not both, ip, l4 or mixed", v));
+            s.csum_offload_sums = *sums;
         } else if (opt == "--no-rss") {
             flag();
             s.rss = false;

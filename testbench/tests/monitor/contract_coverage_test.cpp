@@ -157,3 +157,31 @@ TEST_CASE("faults raise their error code, the driver recovers, and the fault cou
     CHECK(p.at("tx.ring.idle_awaited") >= 2);
     CHECK(p.at("error.dma_data_read.raised") == 0);
 }
+
+TEST_CASE("checksum offload sums (--csum-offload-sums): each sum asked alone or together reaches its own offload point",
+          "[dw64_q4]") {
+    Scenario s;
+    s.packets = 400;
+    s.seed = 5;
+    s.csum_offload_fraction = 1.0;
+    SECTION("both, the default: never one sum alone") {
+        auto const p = run(s, "coverage_offload_both");
+        INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
+        CHECK(p.at("tx.offload.ip+tcp") + p.at("tx.offload.ip+udp") > 0);
+        CHECK(p.at("tx.offload.ip") == 0);
+        CHECK(p.at("tx.offload.tcp4") == 0);
+        CHECK(p.at("tx.offload.udp4") == 0);
+    }
+    SECTION("mixed: the IPv4 header's alone, the TCP/UDP one alone, and both") {
+        s.csum_offload_sums = nicsim::cosim::CsumSums::mixed;
+        nicsim::cosim::RunSummary summary;
+        auto const p = run(s, "coverage_offload_mixed", &summary);
+        INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
+        for (char const* point : {"tx.offload.ip", "tx.offload.tcp4", "tx.offload.udp4", "tx.offload.ip+tcp",
+                                  "tx.offload.ip+udp", "tx.offload.tcp6", "tx.offload.udp6"}) {
+            INFO(point);
+            CHECK(p.at(point) > 0);
+        }
+        CHECK(summary.tx_packets == s.packets);  // the scoreboard checked every sum the NIC inserted
+    }
+}

@@ -183,7 +183,7 @@ TEST_CASE(
 TEST_CASE(
     "nicsim regress --coverage, locally: each run's counts in its folder, merged as the tools merge them, the "
     "figures in every report",
-    "[coverage][dw64_q4][dw64_q1]") {
+    "[coverage][dw64_q4]") {
     auto const dir = fresh_dir("local");
     auto const local = regress(dir, "out", "-j 2");
     INFO(local.output);
@@ -194,7 +194,7 @@ TEST_CASE(
 }
 
 TEST_CASE("nicsim regress --coverage: a merge tool that fails is one line naming it, the verdicts are still written",
-          "[coverage][dw64_q4][dw64_q1]") {
+          "[coverage][dw64_q4]") {
     auto const dir = fresh_dir("tool-fails");
     fs::create_directories(dir / "bin");
     // A genhtml that fails as a broken installation would.
@@ -216,7 +216,7 @@ TEST_CASE("nicsim regress --coverage: a merge tool that fails is one line naming
 }
 
 TEST_CASE("nicsim regress --coverage through Slurm merges the same counts as locally for the same seeds",
-          "[slurm][coverage][dw64_q4][dw64_q1]") {
+          "[slurm][coverage][dw64_q4]") {
     auto const dir = fresh_dir("slurm");
     auto const local = regress(dir, "local", "-j 2");
     INFO(local.output);
