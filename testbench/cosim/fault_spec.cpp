@@ -19,7 +19,7 @@ namespace c = nicsim::contract;
 constexpr std::array<char const*, kFaultKinds> kNames = {
     "dma-desc-read", "dma-data-read", "dma-rx-write", "dma-cpl-write", "tx-zero-len", "tx-len-over", "tx-chain-long",
     "tx-no-eop",     "rx-runt",       "rx-oversize",  "rx-bad",        "rx-bad-csum", "rx-starve",   "doorbell-range",
-    "reg-undefined", "reg-readonly",  "queue-reset",  "ring-config",   "rx-desc-bad", "cancel"};
+    "reg-undefined", "reg-readonly",  "reg-readback", "queue-reset",   "ring-config", "rx-desc-bad", "cancel"};
 
 bool has_direction(FaultKind k) {
     return k == FaultKind::dma_desc_read || k == FaultKind::dma_cpl_write || k == FaultKind::doorbell_range ||
@@ -127,8 +127,8 @@ std::vector<FaultSpec> soak_faults() {
         {FaultKind::tx_chain_long, 2e-4}, {FaultKind::tx_no_eop, 5e-5},      {FaultKind::rx_runt, 2e-3},
         {FaultKind::rx_oversize, 5e-4},   {FaultKind::rx_bad, 2e-3},         {FaultKind::rx_bad_csum, 2e-3},
         {FaultKind::rx_starve, 1e-4},     {FaultKind::doorbell_range, 1e-4}, {FaultKind::reg_undefined, 2e-4},
-        {FaultKind::reg_readonly, 2e-4},  {FaultKind::queue_reset, 1e-4},    {FaultKind::ring_config, 1e-4},
-        {FaultKind::rx_desc_bad, 1e-4},
+        {FaultKind::reg_readonly, 2e-4},  {FaultKind::reg_readback, 2e-4},   {FaultKind::queue_reset, 1e-4},
+        {FaultKind::ring_config, 1e-4},   {FaultKind::rx_desc_bad, 1e-4},
     };
     std::vector<FaultSpec> out;
     for (auto const& [k, r] : rates) {

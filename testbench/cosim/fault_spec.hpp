@@ -40,12 +40,13 @@ enum class FaultKind : std::uint8_t {
     doorbell_range,  // RING_PROD written with the ring size
     reg_undefined,   // writes (and a read) to undefined register addresses
     reg_readonly,    // writes to read-only registers
+    reg_readback,    // reads of every register, each RW one checked against what the driver wrote
     queue_reset,     // the driver resets the queue's rings in the middle of traffic
     ring_config,     // ... and enables the ring again with RING_SIZE_LOG2 0 (its next enable is good)
     rx_desc_bad,     // the driver posts one RX buffer whose address is not RX_BUF_ALIGN_BYTES aligned
     cancel,          // the OS cancels every queue in the middle of traffic (ends the run)
 };
-inline constexpr std::size_t kFaultKinds = 20;
+inline constexpr std::size_t kFaultKinds = 21;
 char const* to_string(FaultKind k);
 /// Every kind's spec name, for --help and error messages.
 std::string fault_kind_names();

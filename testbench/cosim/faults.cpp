@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -292,6 +293,10 @@ void FaultInjector::fire(FaultSpec const& spec) {
         count(spec.kind);
         break;
     }
+    case FaultKind::reg_readback:
+        read_back_registers();
+        count(spec.kind);
+        break;
     case FaultKind::queue_reset: {
         bool const both = !spec.tx;
         adapter_->request_ring_reset(q, both || tx, both || !tx);
@@ -315,6 +320,74 @@ void FaultInjector::fire(FaultSpec const& spec) {
     case FaultKind::rx_oversize:
     case FaultKind::rx_bad:
     case FaultKind::rx_bad_csum: break;  // on the wire (on_rx_frame)
+    }
+}
+
+void FaultInjector::read_back_registers() {
+    auto const read = [this](std::uint16_t offset, std::string const& what) -> std::optional<std::uint32_t> {
+        auto const r = hw_.probe_register(false, offset, 0);
+        if (r.resp == 0) return r.data;
+        problems_.push_back(fmt::format(
+            "reg-readback: read of {} ({:#06x}) answered response {}, the contract says OKAY", what, offset, r.resp));
+        return std::nullopt;
+    };
+    auto const expect = [&](std::uint16_t offset, std::uint32_t wrote, std::string const& what) {
+        if (auto const v = read(offset, what); v && *v != wrote)
+            problems_.push_back(
+                fmt::format("reg-readback: {} ({:#06x}) reads {:#x}, the driver wrote {:#x}", what, offset, *v, wrote));
+    };
+    auto const& config = adapter_->config();
+    expect(c::REG_CTRL, config.rss_enabled && queues_ > 1 ? 1 : 0, "REG_CTRL");
+    expect(c::REG_ERR_IRQ_EN, 1, "REG_ERR_IRQ_EN");
+    read(c::REG_ERR_QUEUES, "REG_ERR_QUEUES");
+    read(c::REG_STATUS, "REG_STATUS");
+    for (unsigned w = 0; w < c::RSS_KEY_BYTES / 4; ++w) {  // key byte 0 in [31:24] of word 0
+        std::uint32_t word = 0;
+        for (unsigned b = 0; b < 4; ++b) word = (word << 8) | config.rss_key[4 * w + b];
+        expect(static_cast<std::uint16_t>(c::REG_RSS_KEY0 + 4 * w), word, fmt::format("REG_RSS_KEY{}", w));
+    }
+    for (unsigned i = 0; i < c::RSS_TABLE_ENTRIES; ++i) {
+        auto const offset = static_cast<std::uint16_t>(c::REG_RSS_TABLE0 + 4 * i);
+        if (auto const v = read(offset, fmt::format("REG_RSS_TABLE{}", i)); v && *v >= queues_)
+            problems_.push_back(
+                fmt::format("reg-readback: REG_RSS_TABLE{} reads {}, not a queue in use (0..{})", i, *v, queues_ - 1));
+    }
+    for (unsigned q = 0; q < queues_; ++q) {
+        for (bool const tx : {true, false}) {
+            auto const ring = tx ? adapter_->tx_ring(q) : adapter_->rx_ring(q);
+            auto const block = tx ? c::QREG_TX : c::QREG_RX;
+            auto const reg = [&](std::uint8_t offset) { return c::queue_reg(q, block, offset); };
+            std::string const name = fmt::format("{}{} ", tx ? "tx" : "rx", q);
+            // A ring in error (or refused its enable: ring-config) keeps what the NIC made of it.
+            auto const error = read(reg(c::RING_ERR), name + "RING_ERR");
+            if (error && *error == 0 && !ring.error_pending) {
+                expect(reg(c::RING_BASE_LO), static_cast<std::uint32_t>(ring.descriptor_base), name + "RING_BASE_LO");
+                expect(reg(c::RING_BASE_HI), static_cast<std::uint32_t>(ring.descriptor_base >> 32),
+                       name + "RING_BASE_HI");
+                expect(reg(c::RING_CPL_BASE_LO), static_cast<std::uint32_t>(ring.completion_base),
+                       name + "RING_CPL_BASE_LO");
+                expect(reg(c::RING_CPL_BASE_HI), static_cast<std::uint32_t>(ring.completion_base >> 32),
+                       name + "RING_CPL_BASE_HI");
+                expect(reg(c::RING_SIZE_LOG2), static_cast<std::uint32_t>(std::countr_zero(ring.entries)),
+                       name + "RING_SIZE_LOG2");
+                if (!cancel_due_) expect(reg(c::RING_CTRL), 1, name + "RING_CTRL");  // enabled
+            }
+            for (auto const& [offset, what] : {std::pair{c::RING_PROD, "RING_PROD"},
+                                               {c::RING_CONS, "RING_CONS"},
+                                               {c::RING_STAT_PKTS, "RING_STAT_PKTS"},
+                                               {c::RING_STAT_BYTES, "RING_STAT_BYTES"},
+                                               {c::RING_STAT_DROPS, "RING_STAT_DROPS"},
+                                               {c::RING_STAT_ERRS, "RING_STAT_ERRS"},
+                                               {c::RING_STATUS, "RING_STATUS"},
+                                               {c::RING_TAKEN, "RING_TAKEN"}})
+                read(reg(offset), name + what);
+        }
+        auto const irq = [&](std::uint8_t offset) { return c::queue_reg(q, c::QREG_IRQ, offset); };
+        std::string const name = fmt::format("irq{} ", q);
+        expect(irq(c::IRQ_MOD_CYCLES), config.irq_holdoff_cycles, name + "IRQ_MOD_CYCLES");
+        expect(irq(c::IRQ_MOD_PKTS), config.irq_packet_threshold, name + "IRQ_MOD_PKTS");
+        read(irq(c::IRQ_ARM), name + "IRQ_ARM");
+        read(irq(c::IRQ_CAUSE), name + "IRQ_CAUSE");
     }
 }
 

@@ -97,6 +97,7 @@ private:
     bool in_any_ring(std::uint64_t lo, std::uint64_t hi, bool completions) const;
     void count(FaultKind k);
     bool spoil_checksum(wire::Frame& f);
+    void read_back_registers();
     void probe_refused(bool write, std::uint16_t offset, std::uint32_t value, char const* what);
 
     std::vector<Schedule> schedules_;

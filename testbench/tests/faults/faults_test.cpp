@@ -273,6 +273,17 @@ TEST_CASE("Register writes to read-only registers are refused with SLVERR and ch
     CHECK(r.rx_packets == kPackets);
 }
 
+TEST_CASE("Register readback: every register answers, each one the driver wrote reads back its value") {
+    auto const r = run_fault(with_fault("reg-readback:count=3"));  // run_fault: a wrong value fails the run
+    CHECK(at(r.faults_injected, "reg-readback") == 3);
+    CHECK(r.ring_errors == 0);
+    CHECK(r.expected_errors == 0);
+    CHECK(r.rx_packets == kPackets);
+    CHECK(r.tx_packets == kPackets);
+    REQUIRE(r.contract_coverage.has_value());
+    CHECK(at(*r.contract_coverage, "register.read_refused") == 0);
+}
+
 // ---- queue reset ----
 
 TEST_CASE("Queue reset in the middle of traffic: both rings reset, TX resent, the other queues intact") {
