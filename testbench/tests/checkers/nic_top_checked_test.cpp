@@ -1,19 +1,19 @@
-// nic_top (DATA_WIDTH 64, NUM_QUEUES 1) with every protocol checker bound into it by
-// testbench/checkers/nic_top_checkers.sv: reset, register reads and writes through the
-// AXI4-Lite master BFM, idle DMA and stream ports. No checker may fire.
+// nic_top with every protocol checker bound into it by testbench/checkers/nic_top_checkers.sv
+// (the co-simulation's dw64_q1 model: DATA_WIDTH 64, NUM_QUEUES 1): reset, register reads and
+// writes through the AXI4-Lite master BFM, idle DMA and stream ports. No checker may fire.
 #include <cstdint>
 #include <random>
 #include <string>
 
 #include <catch2/catch.hpp>
 
-#include "Vcheckers_nic_top_model.h"
+#include "Vnic_dw64_q1.h"
 #include "bfm/axil_blocking.hpp"
 #include "bfm/axil_master_bfm.hpp"
 #include "checkers/assertions.hpp"
 
 TEST_CASE("nic_top with checkers bound: reset and register accesses are silent", "[nic_top]") {
-    Vcheckers_nic_top_model top;
+    Vnic_dw64_q1 top;
     std::mt19937_64 rng(7);
     std::uint64_t cycles = 0;
     nicsim::bfm::AxilMasterConfig config;
@@ -64,7 +64,7 @@ TEST_CASE("nic_top with checkers bound: reset and register accesses are silent",
 }
 
 TEST_CASE("nic_top with checkers bound: a bound checker stops the run", "[nic_top]") {
-    Vcheckers_nic_top_model top;
+    Vnic_dw64_q1 top;
     top.rst_n = 0;
     top.clk = 0;
     top.eval();
