@@ -14,26 +14,18 @@
 
 #include <cstdint>
 
-#include <nicsim/driver/host_memory_access.hpp>
-#include <nicsim/driver/register_bus.hpp>
-
 #include "cosim/barrier_bug.hpp"
+#include "cosim/driver_platform_decorator.hpp"
 
 namespace nicsim::cosim {
 
 /// The driver's platform with its barriers misplaced as `bug` says; everything else passes through.
-class MisplacedBarriers final : public driver::RegisterBus, public driver::HostMemoryAccess {
+class MisplacedBarriers final : public DriverPlatformDecorator {
 public:
     MisplacedBarriers(driver::RegisterBus& registers, driver::HostMemoryAccess& memory, BarrierBug bug)
-        : registers_(registers), memory_(memory), bug_(bug) {}
+        : DriverPlatformDecorator(registers, memory), bug_(bug) {}
 
     void write32(std::uint16_t offset, std::uint32_t value) override;
-    std::uint32_t read32(std::uint16_t offset) override { return registers_.read32(offset); }
-
-    void store(void* destination, void const* source, std::size_t size_bytes) override {
-        memory_.store(destination, source, size_bytes);
-    }
-    void zero(void* destination, std::size_t size_bytes) override { memory_.zero(destination, size_bytes); }
     void load(void* destination, void const* source, std::size_t size_bytes) override;
     void write_barrier() override;
     void read_barrier() override;
@@ -43,8 +35,6 @@ public:
     std::uint64_t barriers_misplaced() const noexcept { return misplaced_; }
 
 private:
-    driver::RegisterBus& registers_;
-    driver::HostMemoryAccess& memory_;
     BarrierBug bug_;
     bool write_barrier_owed_ = false;  // doorbell_before_write_barrier: issue after the next MMIO write
     bool read_barrier_owed_ = false;   // fields_before_read_barrier: issue after the next load

@@ -24,9 +24,8 @@
 
 #include <nic_contract.hpp>
 #include <nicsim/driver/adapter.hpp>
-#include <nicsim/driver/host_memory_access.hpp>
-#include <nicsim/driver/register_bus.hpp>
 
+#include "cosim/driver_platform_decorator.hpp"
 #include "cosim/fault_spec.hpp"
 #include "cosim/platform.hpp"
 #include "scoreboard/scoreboard.hpp"
@@ -125,16 +124,14 @@ private:
 /// The driver's platform (its registers and its ring memory) with the injector in the way: every
 /// access passes through unchanged except the register write or descriptor store a ring-config
 /// or rx-desc-bad injection waits for. A test-only seam: the driver itself has no such switch.
-class FaultyDriverPlatform final : public driver::RegisterBus, public driver::HostMemoryAccess {
+class FaultyDriverPlatform final : public DriverPlatformDecorator {
 public:
     FaultyDriverPlatform(driver::RegisterBus& registers, driver::HostMemoryAccess& memory, FaultInjector& faults)
-        : registers_(registers), memory_(memory), faults_(faults) {}
+        : DriverPlatformDecorator(registers, memory), faults_(faults) {}
 
     void write32(std::uint16_t offset, std::uint32_t value) override {
         registers_.write32(offset, faults_.on_register_write(offset, value));
     }
-    std::uint32_t read32(std::uint16_t offset) override { return registers_.read32(offset); }
-
     void store(void* destination, void const* source, std::size_t size_bytes) override {
         std::array<std::uint8_t, contract::rx_desc_t::bytes> replacement;
         if (faults_.on_ring_store(destination, source, size_bytes, replacement))
@@ -142,17 +139,8 @@ public:
         else
             memory_.store(destination, source, size_bytes);
     }
-    void zero(void* destination, std::size_t size_bytes) override { memory_.zero(destination, size_bytes); }
-    void load(void* destination, void const* source, std::size_t size_bytes) override {
-        memory_.load(destination, source, size_bytes);
-    }
-    void write_barrier() override { memory_.write_barrier(); }
-    void read_barrier() override { memory_.read_barrier(); }
-    void memory_barrier() override { memory_.memory_barrier(); }
 
 private:
-    driver::RegisterBus& registers_;
-    driver::HostMemoryAccess& memory_;
     FaultInjector& faults_;
 };
 
