@@ -104,100 +104,188 @@ module axi4_master_checker #(
   wire ar_fire = arvalid && arready;
   wire r_fire  = rvalid && rready;
 
-  // Properties below use only ports (and functions of them), never nets of this module: the
-  // operands of a property are sampled by Verilator 5.006 at the start of eval(), before nets
-  // derived from inputs are recomputed, so a net would be one eval stale when a harness changes inputs
-  // in the same eval as the rising edge. Immediate assertions in always_ff see settled values.
+  // Every rule is an immediate assertion in always_ff, so it sees the values settled at the edge,
+  // one block per channel, against registers of the last edge shared by its rules: no $past
+  // (each is a register of its own, copied every cycle) and no concurrent assertion (Verilator
+  // 5.006 copies every sampled operand at the start of each eval()). A channel with valid low
+  // and nothing waiting costs its guard.
+  logic rst_n_q;  // rst_n at the last edge
+  initial rst_n_q = 1'b0;
+  always_ff @(posedge clk) rst_n_q <= rst_n;
 
-  // ------------------------------------------------------------------------------------------
-  // Reset: no valid while rst_n is low, nor at the first rising edge after it went high.
-  // ------------------------------------------------------------------------------------------
-  aw_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !awvalid)
-    else fail($sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, awvalid, rst_n, $past(rst_n)));
-  w_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !wvalid)
-    else fail($sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, wvalid, rst_n, $past(rst_n)));
-  b_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !bvalid)
-    else fail($sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, bvalid, rst_n, $past(rst_n)));
-  ar_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !arvalid)
-    else fail($sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, arvalid, rst_n, $past(rst_n)));
-  r_reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !rvalid)
-    else fail($sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, rvalid, rst_n, $past(rst_n)));
+  // Per channel: reset (no valid while rst_n is low, nor at the first rising edge after it went
+  // high); handshake (once valid is high it stays high, with its payload unchanged, until ready;
+  // the payload rule only looks at cycles where valid is still high, so a dropped valid is
+  // reported once, by the valid rule); on AW and AR the burst attributes whenever AxVALID is
+  // high: INCR only (any AxLEN 0..255 is legal for INCR), AxSIZE at most the bus width, never
+  // crossing a 4 KiB boundary.
 
-  // ------------------------------------------------------------------------------------------
-  // Handshake: once valid is high it stays high, with its payload unchanged, until ready.
-  // (The payload rule only looks at cycles where valid is still high, so a dropped valid is
-  // reported once, by the valid rule.)
-  // ------------------------------------------------------------------------------------------
-  aw_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                    $past(rst_n && awvalid && !awready) |-> awvalid)
-    else fail($sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
-                        cycle_q, awvalid, awready, $past(awid), $past(awaddr)));
-  aw_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                      $past(rst_n && awvalid && !awready) && awvalid |-> $stable({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot}))
-    else fail($sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
-                        cycle_q, $past(awid), awid, $past(awaddr), awaddr, $past(awlen), awlen, $past(awsize), awsize,
-                        $past(awburst), awburst, $past(awlock), awlock, $past(awcache), awcache, $past(awprot), awprot));
-  w_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                   $past(rst_n && wvalid && !wready) |-> wvalid)
-    else fail($sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
-                        cycle_q, wvalid, wready, $past(wlast)));
-  w_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                     $past(rst_n && wvalid && !wready) && wvalid |-> $stable({wdata, wstrb, wlast}))
-    else fail($sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
-                        cycle_q, $past(wdata), wdata, $past(wstrb), wstrb, $past(wlast), wlast));
-  b_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                   $past(rst_n && bvalid && !bready) |-> bvalid)
-    else fail($sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
-                        cycle_q, bvalid, bready, $past(bid)));
-  b_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                     $past(rst_n && bvalid && !bready) && bvalid |-> $stable({bid, bresp}))
-    else fail($sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
-                        cycle_q, $past(bid), bid, $past(bresp), bresp));
-  ar_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                    $past(rst_n && arvalid && !arready) |-> arvalid)
-    else fail($sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
-                        cycle_q, arvalid, arready, $past(arid), $past(araddr)));
-  ar_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                      $past(rst_n && arvalid && !arready) && arvalid |-> $stable({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot}))
-    else fail($sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
-                        cycle_q, $past(arid), arid, $past(araddr), araddr, $past(arlen), arlen, $past(arsize), arsize,
-                        $past(arburst), arburst, $past(arlock), arlock, $past(arcache), arcache, $past(arprot), arprot));
-  r_valid_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                   $past(rst_n && rvalid && !rready) |-> rvalid)
-    else fail($sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
-                        cycle_q, rvalid, rready, $past(rid)));
-  r_payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                     $past(rst_n && rvalid && !rready) && rvalid |-> $stable({rid, rdata, rresp, rlast}))
-    else fail($sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
-                        cycle_q, $past(rid), rid, $past(rdata), rdata, $past(rresp), rresp, $past(rlast), rlast));
+  // ---- AW ----
+  logic aw_stalled_q;  // at the last edge, out of reset, awvalid waited for awready
+  logic [ID_WIDTH-1:0] awid_q;
+  logic [ADDR_WIDTH-1:0] awaddr_q;
+  logic [7:0] awlen_q;
+  logic [2:0] awsize_q;
+  logic [1:0] awburst_q;
+  logic awlock_q;
+  logic [3:0] awcache_q;
+  logic [2:0] awprot_q;
+  initial aw_stalled_q = 1'b0;
 
-  // ------------------------------------------------------------------------------------------
-  // Burst attributes, checked whenever AxVALID is high: INCR only (any AxLEN 0..255 is legal for
-  // INCR), AxSIZE at most the bus width, never crossing a 4 KiB boundary.
-  // ------------------------------------------------------------------------------------------
-  aw_burst_type: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awburst == BURST_INCR)
-    else fail($sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
-                        cycle_q, awburst, awid, awaddr, awlen));
-  aw_size: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> awsize <= 3'(MAX_SIZE))
-    else fail($sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
-                        cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr));
-  aw_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) awvalid |-> !crosses_4k(awaddr[11:0], awlen, awsize))
-    else fail($sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
-                        cycle_q, awaddr, awlen, awsize));
-  ar_burst_type: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arburst == BURST_INCR)
-    else fail($sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
-                        cycle_q, arburst, arid, araddr, arlen));
-  ar_size: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> arsize <= 3'(MAX_SIZE))
-    else fail($sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
-                        cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr));
-  ar_cross_4k: assert property (@(posedge clk) disable iff (!rst_n) arvalid |-> !crosses_4k(araddr[11:0], arlen, arsize))
-    else fail($sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
-                        cycle_q, araddr, arlen, arsize));
+  always_ff @(posedge clk) begin
+    aw_stalled_q <= rst_n && awvalid && !awready;
+    if (awvalid && !awready) {awid_q, awaddr_q, awlen_q, awsize_q, awburst_q, awlock_q, awcache_q, awprot_q} <= {awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot};
+    if (awvalid || aw_stalled_q) begin
+      aw_reset_valid: assert (!(awvalid && (!rst_n || !rst_n_q)))
+        else fail($sformatf("[axi4.aw.reset_valid] port=%m cycle=%0d side=master awvalid=%b rst_n=%b past_rst_n=%b",
+                            cycle_q, awvalid, rst_n, rst_n_q));
+      if (rst_n && aw_stalled_q) begin
+        aw_valid_stable: assert (awvalid)
+          else fail($sformatf("[axi4.aw.valid_stable] port=%m cycle=%0d side=master awvalid=1->%b awready=%b awid=%h awaddr=%h",
+                              cycle_q, awvalid, awready, awid_q, awaddr_q));
+        if (awvalid) begin
+          aw_payload_stable: assert ({awid, awaddr, awlen, awsize, awburst, awlock, awcache, awprot} == {awid_q, awaddr_q, awlen_q, awsize_q, awburst_q, awlock_q, awcache_q, awprot_q})
+            else fail($sformatf("[axi4.aw.payload_stable] port=%m cycle=%0d side=master awid=%h->%h awaddr=%h->%h awlen=%0d->%0d awsize=%0d->%0d awburst=%0d->%0d awlock=%b->%b awcache=%h->%h awprot=%h->%h",
+                                cycle_q, awid_q, awid, awaddr_q, awaddr, awlen_q, awlen, awsize_q, awsize, awburst_q, awburst, awlock_q, awlock, awcache_q, awcache, awprot_q, awprot));
+        end
+      end
+      if (rst_n && awvalid) begin
+        aw_burst_type: assert (awburst == BURST_INCR)
+          else fail($sformatf("[axi4.aw.burst_type] port=%m cycle=%0d side=master awburst=%0d (only INCR=1) awid=%h awaddr=%h awlen=%0d",
+                              cycle_q, awburst, awid, awaddr, awlen));
+        aw_size: assert (awsize <= 3'(MAX_SIZE))
+          else fail($sformatf("[axi4.aw.size] port=%m cycle=%0d side=master awsize=%0d max=%0d (DATA_WIDTH=%0d) awid=%h awaddr=%h",
+                              cycle_q, awsize, MAX_SIZE, DATA_WIDTH, awid, awaddr));
+        aw_cross_4k: assert (!crosses_4k(awaddr[11:0], awlen, awsize))
+          else fail($sformatf("[axi4.aw.cross_4k] port=%m cycle=%0d side=master awaddr=%h awlen=%0d awsize=%0d: burst crosses a 4 KiB boundary",
+                              cycle_q, awaddr, awlen, awsize));
+      end
+    end
+  end
+
+  // ---- W ----
+  logic w_stalled_q;  // at the last edge, out of reset, wvalid waited for wready
+  logic [DATA_WIDTH-1:0] wdata_q;
+  logic [DATA_WIDTH/8-1:0] wstrb_q;
+  logic wlast_q;
+  initial w_stalled_q = 1'b0;
+
+  always_ff @(posedge clk) begin
+    w_stalled_q <= rst_n && wvalid && !wready;
+    if (wvalid && !wready) {wdata_q, wstrb_q, wlast_q} <= {wdata, wstrb, wlast};
+    if (wvalid || w_stalled_q) begin
+      w_reset_valid: assert (!(wvalid && (!rst_n || !rst_n_q)))
+        else fail($sformatf("[axi4.w.reset_valid] port=%m cycle=%0d side=master wvalid=%b rst_n=%b past_rst_n=%b",
+                            cycle_q, wvalid, rst_n, rst_n_q));
+      if (rst_n && w_stalled_q) begin
+        w_valid_stable: assert (wvalid)
+          else fail($sformatf("[axi4.w.valid_stable] port=%m cycle=%0d side=master wvalid=1->%b wready=%b wlast=%b",
+                              cycle_q, wvalid, wready, wlast_q));
+        if (wvalid) begin
+          w_payload_stable: assert ({wdata, wstrb, wlast} == {wdata_q, wstrb_q, wlast_q})
+            else fail($sformatf("[axi4.w.payload_stable] port=%m cycle=%0d side=master wdata=%h->%h wstrb=%h->%h wlast=%b->%b",
+                                cycle_q, wdata_q, wdata, wstrb_q, wstrb, wlast_q, wlast));
+        end
+      end
+    end
+  end
+
+  // ---- B ----
+  logic b_stalled_q;  // at the last edge, out of reset, bvalid waited for bready
+  logic [ID_WIDTH-1:0] bid_q;
+  logic [1:0] bresp_q;
+  initial b_stalled_q = 1'b0;
+
+  always_ff @(posedge clk) begin
+    b_stalled_q <= rst_n && bvalid && !bready;
+    if (bvalid && !bready) {bid_q, bresp_q} <= {bid, bresp};
+    if (bvalid || b_stalled_q) begin
+      b_reset_valid: assert (!(bvalid && (!rst_n || !rst_n_q)))
+        else fail($sformatf("[axi4.b.reset_valid] port=%m cycle=%0d side=slave bvalid=%b rst_n=%b past_rst_n=%b",
+                            cycle_q, bvalid, rst_n, rst_n_q));
+      if (rst_n && b_stalled_q) begin
+        b_valid_stable: assert (bvalid)
+          else fail($sformatf("[axi4.b.valid_stable] port=%m cycle=%0d side=slave bvalid=1->%b bready=%b bid=%h",
+                              cycle_q, bvalid, bready, bid_q));
+        if (bvalid) begin
+          b_payload_stable: assert ({bid, bresp} == {bid_q, bresp_q})
+            else fail($sformatf("[axi4.b.payload_stable] port=%m cycle=%0d side=slave bid=%h->%h bresp=%0d->%0d",
+                                cycle_q, bid_q, bid, bresp_q, bresp));
+        end
+      end
+    end
+  end
+
+  // ---- AR ----
+  logic ar_stalled_q;  // at the last edge, out of reset, arvalid waited for arready
+  logic [ID_WIDTH-1:0] arid_q;
+  logic [ADDR_WIDTH-1:0] araddr_q;
+  logic [7:0] arlen_q;
+  logic [2:0] arsize_q;
+  logic [1:0] arburst_q;
+  logic arlock_q;
+  logic [3:0] arcache_q;
+  logic [2:0] arprot_q;
+  initial ar_stalled_q = 1'b0;
+
+  always_ff @(posedge clk) begin
+    ar_stalled_q <= rst_n && arvalid && !arready;
+    if (arvalid && !arready) {arid_q, araddr_q, arlen_q, arsize_q, arburst_q, arlock_q, arcache_q, arprot_q} <= {arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot};
+    if (arvalid || ar_stalled_q) begin
+      ar_reset_valid: assert (!(arvalid && (!rst_n || !rst_n_q)))
+        else fail($sformatf("[axi4.ar.reset_valid] port=%m cycle=%0d side=master arvalid=%b rst_n=%b past_rst_n=%b",
+                            cycle_q, arvalid, rst_n, rst_n_q));
+      if (rst_n && ar_stalled_q) begin
+        ar_valid_stable: assert (arvalid)
+          else fail($sformatf("[axi4.ar.valid_stable] port=%m cycle=%0d side=master arvalid=1->%b arready=%b arid=%h araddr=%h",
+                              cycle_q, arvalid, arready, arid_q, araddr_q));
+        if (arvalid) begin
+          ar_payload_stable: assert ({arid, araddr, arlen, arsize, arburst, arlock, arcache, arprot} == {arid_q, araddr_q, arlen_q, arsize_q, arburst_q, arlock_q, arcache_q, arprot_q})
+            else fail($sformatf("[axi4.ar.payload_stable] port=%m cycle=%0d side=master arid=%h->%h araddr=%h->%h arlen=%0d->%0d arsize=%0d->%0d arburst=%0d->%0d arlock=%b->%b arcache=%h->%h arprot=%h->%h",
+                                cycle_q, arid_q, arid, araddr_q, araddr, arlen_q, arlen, arsize_q, arsize, arburst_q, arburst, arlock_q, arlock, arcache_q, arcache, arprot_q, arprot));
+        end
+      end
+      if (rst_n && arvalid) begin
+        ar_burst_type: assert (arburst == BURST_INCR)
+          else fail($sformatf("[axi4.ar.burst_type] port=%m cycle=%0d side=master arburst=%0d (only INCR=1) arid=%h araddr=%h arlen=%0d",
+                              cycle_q, arburst, arid, araddr, arlen));
+        ar_size: assert (arsize <= 3'(MAX_SIZE))
+          else fail($sformatf("[axi4.ar.size] port=%m cycle=%0d side=master arsize=%0d max=%0d (DATA_WIDTH=%0d) arid=%h araddr=%h",
+                              cycle_q, arsize, MAX_SIZE, DATA_WIDTH, arid, araddr));
+        ar_cross_4k: assert (!crosses_4k(araddr[11:0], arlen, arsize))
+          else fail($sformatf("[axi4.ar.cross_4k] port=%m cycle=%0d side=master araddr=%h arlen=%0d arsize=%0d: burst crosses a 4 KiB boundary",
+                              cycle_q, araddr, arlen, arsize));
+      end
+    end
+  end
+
+  // ---- R ----
+  logic r_stalled_q;  // at the last edge, out of reset, rvalid waited for rready
+  logic [ID_WIDTH-1:0] rid_q;
+  logic [DATA_WIDTH-1:0] rdata_q;
+  logic [1:0] rresp_q;
+  logic rlast_q;
+  initial r_stalled_q = 1'b0;
+
+  always_ff @(posedge clk) begin
+    r_stalled_q <= rst_n && rvalid && !rready;
+    if (rvalid && !rready) {rid_q, rdata_q, rresp_q, rlast_q} <= {rid, rdata, rresp, rlast};
+    if (rvalid || r_stalled_q) begin
+      r_reset_valid: assert (!(rvalid && (!rst_n || !rst_n_q)))
+        else fail($sformatf("[axi4.r.reset_valid] port=%m cycle=%0d side=slave rvalid=%b rst_n=%b past_rst_n=%b",
+                            cycle_q, rvalid, rst_n, rst_n_q));
+      if (rst_n && r_stalled_q) begin
+        r_valid_stable: assert (rvalid)
+          else fail($sformatf("[axi4.r.valid_stable] port=%m cycle=%0d side=slave rvalid=1->%b rready=%b rid=%h",
+                              cycle_q, rvalid, rready, rid_q));
+        if (rvalid) begin
+          r_payload_stable: assert ({rid, rdata, rresp, rlast} == {rid_q, rdata_q, rresp_q, rlast_q})
+            else fail($sformatf("[axi4.r.payload_stable] port=%m cycle=%0d side=slave rid=%h->%h rdata=%h->%h rresp=%0d->%0d rlast=%b->%b",
+                                cycle_q, rid_q, rid, rdata_q, rdata, rresp_q, rresp, rlast_q, rlast));
+        end
+      end
+    end
+  end
 
   // ------------------------------------------------------------------------------------------
   // Reads: per ID, a FIFO of the ARLENs of outstanding bursts and the beat count of the oldest.

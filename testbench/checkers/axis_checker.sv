@@ -43,32 +43,58 @@ module axis_checker #(
 
   wire fire = tvalid && tready;
 
-  // Properties use only ports, never nets of this module (see axi4_master_checker.sv: Verilator
-  // 5.006 samples property operands before input-derived nets settle). Contiguous from lane 0:
-  // tkeep of the form 0..01..1, i.e. (tkeep & (tkeep + 1)) == 0.
+  // Every rule is an immediate assertion in always_ff (values as settled at the edge), against
+  // registers of the last edge: no $past (each is a register copied every cycle) and no
+  // concurrent assertion (Verilator copies every sampled operand at the start of each eval()).
+  // A cycle with tvalid low and nothing waiting costs the guard.
+  logic                    rst_n_q;      // rst_n at the last edge
+  logic                    stalled_q;    // at the last edge, out of reset, tvalid waited for tready
+  logic [DATA_WIDTH-1:0]   tdata_q;      // the payload that waited (captured only while it waits)
+  logic [DATA_WIDTH/8-1:0] tkeep_q;
+  logic                    tlast_q;
+  logic [USER_WIDTH-1:0]   tuser_q;
+  initial rst_n_q = 1'b0;
+  initial stalled_q = 1'b0;
 
-  reset_valid: assert property (@(posedge clk) (!rst_n || !$past(rst_n)) |-> !tvalid)
-    else fail($sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
-                        cycle_q, tvalid, rst_n, $past(rst_n)));
+  always_ff @(posedge clk) begin
+    rst_n_q   <= rst_n;
+    stalled_q <= rst_n && tvalid && !tready;
+    if (tvalid && !tready) {tdata_q, tkeep_q, tlast_q, tuser_q} <= {tdata, tkeep, tlast, tuser};
+  end
 
-  valid_stable: assert property (@(posedge clk) disable iff (!rst_n) $past(rst_n && tvalid && !tready) |-> tvalid)
-    else fail($sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
-                        cycle_q, tvalid, tready, $past(tlast)));
-  payload_stable: assert property (@(posedge clk) disable iff (!rst_n)
-                                   $past(rst_n && tvalid && !tready) && tvalid |-> $stable({tdata, tkeep, tlast, tuser}))
-    else fail($sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
-                        cycle_q, $past(tdata), tdata, $past(tkeep), tkeep, $past(tlast), tlast, $past(tuser), tuser));
-
-  tkeep_zero: assert property (@(posedge clk) disable iff (!rst_n) tvalid |-> tkeep != '0)
-    else fail($sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
-                        cycle_q, tkeep, tlast));
-  tkeep_contiguous: assert property (@(posedge clk) disable iff (!rst_n) tvalid && tkeep != '0 |-> (tkeep & (tkeep + 1'b1)) == '0)
-    else fail($sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
-                        cycle_q, tkeep, tlast));
-  tkeep_full: assert property (@(posedge clk) disable iff (!rst_n)
-                               tvalid && !tlast && tkeep != '0 && (tkeep & (tkeep + 1'b1)) == '0 |-> &tkeep)
-    else fail($sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
-                        cycle_q, tkeep));
+  // Contiguous from lane 0: tkeep of the form 0..01..1, i.e. (tkeep & (tkeep + 1)) == 0.
+  always_ff @(posedge clk) begin
+    if (tvalid || stalled_q) begin
+      reset_valid: assert (!(tvalid && (!rst_n || !rst_n_q)))
+        else fail($sformatf("[axis.reset_valid] port=%m cycle=%0d side=source tvalid=%b rst_n=%b past_rst_n=%b",
+                            cycle_q, tvalid, rst_n, rst_n_q));
+      if (rst_n && stalled_q) begin
+        valid_stable: assert (tvalid)
+          else fail($sformatf("[axis.valid_stable] port=%m cycle=%0d side=source tvalid=1->%b tready=%b tlast=%b",
+                              cycle_q, tvalid, tready, tlast_q));
+        if (tvalid) begin
+          payload_stable: assert ({tdata, tkeep, tlast, tuser} == {tdata_q, tkeep_q, tlast_q, tuser_q})
+            else fail($sformatf("[axis.payload_stable] port=%m cycle=%0d side=source tdata=%h->%h tkeep=%h->%h tlast=%b->%b tuser=%h->%h",
+                                cycle_q, tdata_q, tdata, tkeep_q, tkeep, tlast_q, tlast, tuser_q, tuser));
+        end
+      end
+      if (rst_n && tvalid) begin
+        tkeep_zero: assert (tkeep != '0)
+          else fail($sformatf("[axis.tkeep_zero] port=%m cycle=%0d side=source tkeep=%h tlast=%b: a beat with no byte",
+                              cycle_q, tkeep, tlast));
+        if (tkeep != '0) begin
+          tkeep_contiguous: assert ((tkeep & (tkeep + 1'b1)) == '0)
+            else fail($sformatf("[axis.tkeep_contiguous] port=%m cycle=%0d side=source tkeep=%h tlast=%b: bytes must be contiguous from lane 0",
+                                cycle_q, tkeep, tlast));
+          if (!tlast && (tkeep & (tkeep + 1'b1)) == '0) begin
+            tkeep_full: assert (&tkeep)
+              else fail($sformatf("[axis.tkeep_full] port=%m cycle=%0d side=source tkeep=%h tlast=0: only the last beat of a frame may be partial",
+                                  cycle_q, tkeep));
+          end
+        end
+      end
+    end
+  end
 
   // ---- frame length ----
   logic [31:0] bytes_q;   // bytes of the current frame accepted so far
