@@ -92,6 +92,11 @@ public:
 
     /// Evaluate the model with its current inputs.
     virtual void eval() = 0;
+    /// One rising clock edge with the current inputs, clk already high: what "clk = 0, eval(),
+    /// clk = 1, eval()" does, in one evaluation where the model allows it. The clock-low state is
+    /// never settled, so nothing may sample it (the kernel uses the two evaluations while a trace
+    /// is open).
+    virtual void eval_rising_edge() = 0;
     /// Run final blocks (end of simulation); called by the destructor if not called before.
     virtual void finalize() = 0;
 

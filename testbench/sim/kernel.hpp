@@ -5,7 +5,8 @@
 //   1. every agent's drive(), in registration order: compute next inputs from the model's
 //      current outputs (no agent reads a value another agent wrote in this phase);
 //   2. clk = 0, eval (settles the new inputs; trace sample at 10*c), clk = 1, eval (the rising
-//      edge; trace sample at 10*c + 5); cycle() becomes c + 1;
+//      edge; trace sample at 10*c + 5); cycle() becomes c + 1. Without a trace open, the two are
+//      one Dut::eval_rising_edge() (nothing samples the clock-low state then; same behaviour);
 //   3. every agent's observe(): record the handshakes of that edge;
 //   4. watchdog and cycle limit checks;
 //   5. "software" (between-cycle hooks: interrupt delivery, the driver) runs, unless this step
@@ -27,7 +28,7 @@
 // the window tracing costs two compares per cycle.
 //
 // Cost: the per-cycle path allocates nothing, takes one virtual call per agent and phase it
-// takes part in (Agent::drives(), observes()) and two evals.
+// takes part in (Agent::drives(), observes()) and one evaluation (two while tracing).
 #pragma once
 
 #include <cstdint>
@@ -190,12 +191,17 @@ private:
     void edge() {
         if (cycle_ == trace_open_cycle_) [[unlikely]]
             open_trace_window();
-        clk_.set(0);
-        dut_.eval();
-        dut_.dump(cycle_ * trace_period);
-        clk_.set(1);
-        dut_.eval();
-        dut_.dump(cycle_ * trace_period + trace_period / 2);
+        if (dut_.tracing()) [[unlikely]] {
+            clk_.set(0);
+            dut_.eval();
+            dut_.dump(cycle_ * trace_period);
+            clk_.set(1);
+            dut_.eval();
+            dut_.dump(cycle_ * trace_period + trace_period / 2);
+        } else {
+            clk_.set(1);
+            dut_.eval_rising_edge();
+        }
         if (cycle_ == trace_close_cycle_) [[unlikely]]
             close_trace_window();
         ++cycle_;
