@@ -12,7 +12,7 @@
 #include <memory>
 #include <type_traits>
 
-#include "random.hpp"
+#include "tests/common/random.hpp"
 #include "verilated.h"
 
 namespace nicsim::rtltest {

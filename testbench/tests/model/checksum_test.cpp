@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "frames.hpp"
-#include "random.hpp"
+#include "tests/common/random.hpp"
 #include "model/checksum.hpp"
 
 using namespace nicsim::rtltest;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "frames.hpp"
-#include "random.hpp"
+#include "tests/common/random.hpp"
 #include "model/toeplitz.hpp"
 
 using namespace nicsim::rtltest;
