@@ -1,4 +1,4 @@
-// ringlib/sections.hpp must compile on its own, twice, with nothing but -I ringlib/include (the
-// build's standalone check globs *.h only, so the .hpp gets its own).
+// ringlib/sections.hpp must compile on its own, twice, with nothing but ringlib's include folders
+// (-I ringlib/include -I ringlib/extras; the build's standalone check globs include/*.h only).
 #include <ringlib/sections.hpp>
 #include <ringlib/sections.hpp>  // and twice
