@@ -6,7 +6,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -96,10 +95,8 @@ GtkwResult write_gtkw(FstFile const& file, GtkwOptions const& o) {
         for (auto const* e : members) placed.insert(e->signal);
         if (!members.empty()) groups.emplace_back((closed ? "+" : "-") + std::move(title), std::move(members));
     };
-    for (auto const& g : nic_top_groups()) {
-        std::regex const re{std::string(g.pattern)};
-        take(std::string(g.title), g.closed, [&](Entry const& e) { return std::regex_match(e.rel, re); });
-    }
+    for (auto const& g : nic_top_groups())
+        take(std::string(g.title), g.closed, [&](Entry const& e) { return g.claims(e.rel); });
     take("other ports", false,
          [](Entry const& e) { return e.rel.find('.') == std::string::npos && !e.signal->direction.empty(); });
     take("state and enum registers", false, [&](Entry const& e) { return enum_for(*e.signal, o.enums) != nullptr; });

@@ -1,8 +1,10 @@
 // The one list of what the GTKWave layout shows and how signals map to RTL enums.
 //
-// Patterns are ECMAScript regexes over a signal's name relative to the top instance scope
-// (`s_axil_awvalid`, `tx.fetch_q[2]`); the generator only ever places signals that exist in the
-// FST and match, so a pattern that matches nothing in some configuration costs nothing.
+// Every rule lists signal names as Verilator writes them into the trace: the name inside one
+// instance, without an array element's index (`fetch_q` is every `fetch_q[i]`), either exact or a
+// glob (`s_axil_*`, glob_match() of lib/select.hpp). No regex, so each name can be checked on its
+// own: the `waves nicsim: layout` tests record nic_top and fail when a name matches no signal,
+// which is how an RTL rename shows up instead of a group quietly going empty.
 #pragma once
 
 #include <span>
@@ -12,10 +14,23 @@
 
 namespace nicsim::waves {
 
+// `name` without the index of an array element: `fetch_q[2]` -> `fetch_q`.
+std::string_view without_array_index(std::string_view name);
+
+// Whether the layout name `pattern` (exact or a glob) names the signal `name` of an instance.
+bool layout_name_matches(std::string_view pattern, std::string_view name);
+
+// The space-separated names of a rule, one by one.
+std::vector<std::string_view> split_names(std::string_view names);
+
 struct GroupRule {
     std::string_view title;
-    std::string_view pattern;  // regex over the name relative to the top scope, fully matched
-    bool closed = false;       // collapsed when GTKWave opens the layout
+    std::string_view instance;  // below the top instance: "" its own signals, "tx" the TX engine's
+    std::string_view names;     // signal names in `instance`, separated by spaces
+    bool closed = false;        // collapsed when GTKWave opens the layout
+
+    // Whether the signal named `relative` (below the top instance: `tx.fetch_q[2]`) belongs here.
+    bool claims(std::string_view relative) const;
 };
 
 // nic_top interfaces in block-diagram order, then per-queue state inside the engines. Signals of
@@ -23,8 +38,11 @@ struct GroupRule {
 std::span<const GroupRule> nic_top_groups();
 
 struct EnumRule {
-    std::string_view pattern;    // regex over the base name (last component), fully matched
+    std::string_view names;      // signal names in any instance, separated by spaces
     std::string_view enum_type;  // RTL enum type name, e.g. "err_e"
+
+    // Whether the signal whose last name component is `base_name` holds this enum.
+    bool claims(std::string_view base_name) const;
 };
 
 // Registers that hold an enum value in plain `logic` (the dumper cannot know their type).

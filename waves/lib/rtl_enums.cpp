@@ -201,15 +201,8 @@ const EnumType* enum_for(Signal const& signal, std::span<const EnumType> enums) 
         for (auto const& e : enums)
             if (e.name == t) return &e;
     }
-    static const std::vector<std::regex> compiled = [] {
-        std::vector<std::regex> v;
-        for (auto const& rule : enum_rules()) v.emplace_back(std::string(rule.pattern));
-        return v;
-    }();
-    std::string const base(signal.base_name());
-    for (std::size_t i = 0; i < enum_rules().size(); ++i) {
-        auto const& rule = enum_rules()[i];
-        if (!std::regex_match(base, compiled[i])) continue;
+    for (auto const& rule : enum_rules()) {
+        if (!rule.claims(signal.base_name())) continue;
         for (auto const& e : enums)
             if (e.name == rule.enum_type && e.width == signal.width) return &e;
     }

@@ -9,6 +9,7 @@
 
 #include "demo_run.hpp"
 #include "lib/gtkw.hpp"
+#include "lib/nic_layout.hpp"
 #include "lib/rtl_enums.hpp"
 
 using namespace nicsim::waves;
@@ -160,6 +161,32 @@ TEST_CASE("the .gtkw names only signals of the FST and groups them and wires the
     CHECK(state.find("\n0 ST_IDLE\n1 ST_LOAD\n2 ST_SEND\n3 ST_DONE\n") != std::string::npos);
     std::string const err = slurp(t::work_dir() / "demo.err_e.filter");
     CHECK(err.find("\n01 ERR_DESC_ZERO_LEN\n") != std::string::npos);
+}
+
+TEST_CASE("layout names match a signal inside its instance, every element of an array, globs too") {
+    CHECK(without_array_index("fetch_q[2]") == "fetch_q");
+    CHECK(without_array_index("m[1][0]") == "m");
+    CHECK(without_array_index("fetch_q") == "fetch_q");
+    CHECK(without_array_index("odd[x]") == "odd[x]");
+    CHECK(without_array_index("odd[]") == "odd[]");
+    CHECK(layout_name_matches("fetch_q", "fetch_q[15]"));
+    CHECK(layout_name_matches("s_axil_*", "s_axil_awvalid"));
+    CHECK_FALSE(layout_name_matches("err_q", "perr_q"));
+    CHECK(split_names(" clk  rst_n ") == std::vector<std::string_view>{"clk", "rst_n"});
+
+    GroupRule const tx{"TX", "tx", "fetch_q tx_err_*"};
+    CHECK(tx.claims("tx.fetch_q[0]"));
+    CHECK(tx.claims("tx.tx_err_code"));
+    CHECK_FALSE(tx.claims("fetch_q"));  // the same name in another instance
+    CHECK_FALSE(tx.claims("rx.fetch_q[0]"));
+    CHECK_FALSE(tx.claims("tx.u_tags.fetch_q"));  // nor below it
+    GroupRule const ports{"ports", "", "clk"};
+    CHECK(ports.claims("clk"));
+    CHECK_FALSE(ports.claims("tx.clk"));
+    EnumRule const err{"*_err_code code_q", "err_e"};
+    CHECK(err.claims("tx_err_code"));
+    CHECK(err.claims("code_q[3]"));
+    CHECK_FALSE(err.claims("ecode_q[3]"));
 }
 
 TEST_CASE("nic_top's interface groups take their signals by name") {
