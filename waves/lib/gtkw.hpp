@@ -19,7 +19,7 @@ namespace nicsim::waves {
 
 struct GtkwOptions {
     std::filesystem::path save_file;            // OUT.gtkw; filters go next to it
-    std::vector<EnumType> enums;                // parse_enum_dir(rtl/) (+ test RTL)
+    std::vector<EnumType> enums;                // contract_enums() (+ --rtl, --rtl-file)
     std::optional<CycleClock> clock;            // for the marker, start time and zoom
     std::optional<std::uint64_t> marker_cycle;  // needs `clock`
     std::string top_scope;                      // "" = find_top_scope()

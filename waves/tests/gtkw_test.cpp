@@ -25,8 +25,9 @@ std::string slurp(fs::path const& p) {
     return ss.str();
 }
 
+// As nicsim-waves has them for the demo: the contract's, built in, and the demo's own file.
 std::vector<EnumType> demo_enums() {
-    auto enums = parse_enum_dir(NICSIM_RTL_DIR);
+    auto enums = contract_enums();
     for (auto& e : parse_enum_dir(NICSIM_WAVES_TEST_DIR)) enums.push_back(std::move(e));
     return enums;
 }

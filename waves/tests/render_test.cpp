@@ -21,8 +21,9 @@ std::vector<std::string> names(std::vector<const Signal*> const& sigs) {
     return out;
 }
 
+// As nicsim-waves has them for the demo: the contract's, built in, and the demo's own file.
 std::vector<EnumType> demo_enums() {
-    auto enums = parse_enum_dir(NICSIM_RTL_DIR);
+    auto enums = contract_enums();
     for (auto& e : parse_enum_dir(NICSIM_WAVES_TEST_DIR)) enums.push_back(std::move(e));
     return enums;
 }
