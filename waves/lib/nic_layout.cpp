@@ -20,16 +20,17 @@ constexpr std::array<GroupRule, 13> groups{{
     {"TX stream (m_axis_tx)", top_instance, "m_axis_tx_*"},
     {"RX stream (s_axis_rx)", top_instance, "s_axis_rx_*"},
     {"interrupts", top_instance, "irq_*"},
-    {"TX engine: queues", "tx", "txq_enable txq_reset txq_prod txq_cons txq_in_error fetch_q code_q err_q pend_q cur_q",
-     true},
+    {"TX engine: queues", "tx",
+     "txq_enable txq_reset txq_prod txq_cons txq_in_error txq_idle fetch_q code_q err_q pend_q cur_q", true},
     {"TX engine: packet in flight", "tx",
      "pkt_open_q pkt_kill_q pkt_q_q pkt_len_q pkt_frags_q rreq_valid_q rreq_addr_q rreq_len_q", true},
-    {"TX engine: events", "tx", "tx_pkt_* tx_err_*", true},
+    {"TX engine: events", "tx", "tx_pkt_* tx_err_* tx_sent_*", true},
     {"RX engine: queues", "rx",
-     "rxq_enable rxq_reset rxq_prod rxq_cons rxq_in_error gen_q err_q epend_q ecode_q cidx_q phase_q cons_q", true},
+     "rxq_enable rxq_reset rxq_prod rxq_cons rxq_in_error rxq_idle gen_q err_q epend_q ecode_q cidx_q phase_q cons_q",
+     true},
     {"RX engine: frame in flight", "rx",
-     "dstate_q cur_q rem_q nbuf_q first_buf_q dreq_valid_q dreq_addr_q dreq_len_q wv_q waddr_q", true},
-    {"RX engine: events", "rx", "rx_pkt_* rx_err_* rx_drop_* rx_bad_*", true},
+     "rx_idle dstate_q cur_q rem_q nbuf_q first_buf_q dreq_valid_q dreq_addr_q dreq_len_q wv_q waddr_q", true},
+    {"RX engine: events", "rx", "rx_pkt_* rx_err_* rx_drop_* rx_bad_* rx_taken_*", true},
 }};
 
 // cpl_status_e and csum_verdict_e live only in fields of packed structs (rx_cpl_t), which the
