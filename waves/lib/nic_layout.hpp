@@ -3,7 +3,7 @@
 // Every rule lists signal names as Verilator writes them into the trace: the name inside one
 // instance, without an array element's index (`fetch_q` is every `fetch_q[i]`), either exact or a
 // glob (`s_axil_*`, glob_match() of lib/select.hpp). No regex, so each name can be checked on its
-// own: the `waves nicsim: layout` tests record nic_top and fail when a name matches no signal,
+// own: the `waves nicsim:layout:` tests record nic_top and fail when a name matches no signal,
 // which is how an RTL rename shows up instead of a group quietly going empty.
 #pragma once
 
