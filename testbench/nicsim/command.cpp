@@ -12,6 +12,7 @@
 #include "dut/dut.hpp"
 #include "cosim/stop_request.hpp"
 #include "cosim/workload.hpp"
+#include "command_line/command_line.hpp"
 #include "io/output_file.hpp"
 #include "fst/fst_file.hpp"
 #include "lib/command.hpp"  // waves
@@ -26,41 +27,43 @@ namespace nicsim::cli {
 
 namespace {
 
-/// A ", "-separated list broken into lines of at most `width` columns, each continuation line
-/// indented by `indent` spaces (the help text's value column).
-std::string wrap_list(std::string const& list, std::size_t indent, std::size_t width) {
-    std::string out, line;
-    std::size_t pos = 0;
-    while (pos <= list.size()) {
-        std::size_t const comma = list.find(", ", pos);
-        std::string const item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos) +
-                                 (comma == std::string::npos ? "" : ",");
-        if (!line.empty() && indent + line.size() + 1 + item.size() > width) {
-            out += line + "\n" + std::string(indent, ' ');
-            line.clear();
-        }
-        line += (line.empty() ? "" : " ") + item;
-        if (comma == std::string::npos) break;
-        pos = comma + 2;
+namespace cl = command_line;
+
+/// `nicsim`'s own command line: -h/--help, then a command, whose words are left as given to the
+/// command's own parser (a CLI11 prefix command: parsing stops at the first word that is not
+/// one of its options).
+class MainCommandLine {
+public:
+    MainCommandLine() {
+        cl::prepare(app_, "<command> [options]", 15);
+        app_.prefix_command();
+        cl::add_help_flag(app_, help_)->group("options");
     }
-    return out + line;
-}
+
+    /// The command and its words, or std::nullopt after -h/--help. Throws CLI::ParseError.
+    std::optional<std::vector<std::string>> parse(std::span<std::string const> args) {
+        cl::parse(app_, args);
+        if (help_) return std::nullopt;
+        return app_.remaining();
+    }
+    std::string help() const { return app_.help(); }
+
+private:
+    CLI::App app_{
+        "commands:\n"
+        "  run      run one co-simulation: the driver posts and drains packets through ringlib's\n"
+        "           net rings into the verilated NIC; every packet is accounted for (nicsim run --help)\n"
+        "  regress  run a plan of scenarios, each over many seeds, every run its own process; JUnit XML,\n"
+        "           a JSON roll-up and the replay command of every failure (nicsim regress --help)\n"
+        "  waves    look at an FST trace in the terminal or write a GTKWave layout (nicsim waves --help)",
+        "nicsim"};
+    bool help_ = false;
+};
 
 }  // namespace
 
 std::string main_usage() {
-    return "usage: nicsim <command> [options]\n"
-           "\n"
-           "commands:\n"
-           "  run      run one co-simulation: the driver posts and drains packets through ringlib's\n"
-           "           net rings into the verilated NIC; every packet is accounted for (nicsim run --help)\n"
-           "  regress  run a plan of scenarios, each over many seeds, every run its own process; JUnit XML,\n"
-           "           a JSON roll-up and the replay command of every failure (nicsim regress --help)\n"
-           "  waves    look at an FST trace in the terminal or write a GTKWave layout (nicsim waves --help)\n"
-           "\n"
-           "  -h, --help   this text\n"
-           "\n" +
-           run_usage();
+    return MainCommandLine().help() + "\n" + run_usage();
 }
 
 #ifdef NICSIM_SYSTEMC_TOP_CONFIG
@@ -70,120 +73,7 @@ constexpr char const* kSystemcTopConfig = "not in this build";
 #endif
 
 std::string run_usage() {
-    std::string configs;
-    for (auto const& n : dut::dut_config_names()) configs += (configs.empty() ? "" : ", ") + n;
-    return fmt::format(
-        "usage: nicsim run [options]\n"
-        "\n"
-        "Runs one co-simulation and prints its summary. Options take a value as '--opt V' or '--opt=V'.\n"
-        "\n"
-        "traffic:\n"
-        "  --packets N          TX frames the OS sends (default 2000); in generate mode as many frames again\n"
-        "                       come in from the wire\n"
-        "  --min-size B         smallest frame, bytes without FCS (default 60, at least 60)\n"
-        "  --max-size B         largest frame (default 1514, at most the NIC's MAX_FRAME_BYTES 9216)\n"
-        "  --imix               sizes 60/590/1514 in 7:4:1 instead of uniform min..max\n"
-        "  --mode M             loopback (default: every TX frame comes back as RX), generate (RX frames from\n"
-        "                       a traffic generator, TX frames go to the wire), pcap (RX frames replayed\n"
-        "                       from --pcap-in), tap (a real network stack: the OS's traffic from a TAP\n"
-        "                       device, the wire another one; runs until --duration or SIGINT/SIGTERM)\n"
-        "  --tap-host NAME      tap mode: the OS side's TAP device (default nsim0)\n"
-        "  --tap-wire NAME      tap mode: the link partner's TAP device (default nsimwire0)\n"
-        "  --host-netns NS      tap mode: create the host device in network namespace NS (ip netns add NS)\n"
-        "  --wire-netns NS      tap mode: create the wire device in network namespace NS\n"
-        "  --tap-mtu N          tap mode: MTU of both devices (default: the NIC's largest frame less 14)\n"
-        "  --duration S         tap mode: end the traffic after S wall seconds (default: at SIGINT/SIGTERM)\n"
-        "  --pcap-in FILE       pcap/pcapng file replayed into RX (--mode pcap); records under 60 bytes are\n"
-        "                       padded to 60, empty ones or longer than the NIC's largest frame refused\n"
-        "  --pcap-out FILE      write every wire frame of both directions (.pcapng: with direction; else .pcap)\n"
-        "  --csum-offload P     percent of TX IP frames sent with zeroed checksums and checksum offload\n"
-        "                       requested (default 50)\n"
-        "  --csum-offload-sums S  which sums such a frame asks for: both (default; IPv6: TCP/UDP), ip (IPv4\n"
-        "                       header), l4 (TCP/UDP) or mixed (one of the three per frame)\n"
-        "  --no-rss             every RX frame to queue 0 (default: RSS over the queues in use)\n"
-        "NIC and host:\n"
-        "  --top T              hardware top: cpp (default: the C++ testbench) or systemc (the SystemC/TLM-2.0\n"
-        "                       module in a SystemC platform; configuration {}; no --mem-stall, no --trace;\n"
-        "                       --tx-stall/--rx-stall hold whole frames)\n"
-        "  --config NAME        NIC configuration (default dw64_q4; in this build: {})\n"
-        "  --queues Q           queue pairs in use, 1..NUM_QUEUES of the configuration (default: all)\n"
-        "  --ring-size N        OS packet ring and hardware ring entries, power of two 2..65536 (default\n"
-        "                       256; a hardware ring is never smaller than one maximal packet needs)\n"
-        "  --tx-fragment-bytes B  OS TX fragment buffer size (default: max-size/4, at least 256)\n"
-        "  --irq-moderation P:C   interrupt moderation of every queue: an interrupt per P completions\n"
-        "                       (IRQ_MOD_PKTS, 0 or 1 = each) or C cycles after the first (IRQ_MOD_CYCLES,\n"
-        "                       0 = no timer) (default 1:0)\n"
-        "  --mem-latency MIN:MAX  host memory latency in cycles, uniform (default 0:0; 'N' = N:N)\n"
-        "  --stall P            percent of cycles each bus model stalls: host memory (every AXI4 channel),\n"
-        "                       TX wire sink (tready) and RX wire source (tvalid) (default 0)\n"
-        "  --mem-stall P, --tx-stall P, --rx-stall P   the same per bus\n"
-        "  --memory-order O     host memory ordering: strong (default: every CPU store visible at once) or\n"
-        "                       weak (a CPU store reaches the NIC only after the driver's write barrier or\n"
-        "                       a bounded random delay, MMIO writes do not wait for it, completion fields\n"
-        "                       loaded before a read barrier may be stale; a missing barrier fails the run\n"
-        "                       naming rule, ring and cycle: docs/contract.md, Ordering rules)\n"
-        "faults (docs/faults.md: what each does and the outcome the run checks):\n"
-        "  --fault SPEC         inject a fault, repeatable. SPEC is KIND[:key=value,...] with KIND one of\n"
-        "                       {}\n"
-        "                       and keys queue=Q, dir=tx|rx, at=N (after N TX frames; default a third of\n"
-        "                       the run), count=K, every=E (frames apart), rate=P (per frame instead of\n"
-        "                       at/count), cycles=C (rx-starve). Example: --fault dma-desc-read:queue=1,at=100\n"
-        "  --soak               every fault kind at random (the soak's mix), and unless given:\n"
-        "                       --mem-latency 0:500 --stall 10 --memory-order weak\n"
-        "  --barrier-bug KIND   a driver with its barriers misplaced on purpose, to see the ordering checks\n"
-        "                       catch it (weak order) or miss it (strong); KIND one of\n"
-        "                       {}\n"
-        "  --rx-buffer B        OS RX buffer bytes, multiple of 64 in 128..65536 (default 2048)\n"
-        "  --hang-check N       reset a TX ring whose frames saw no completion for N cycles (0 = off;\n"
-        "                       default 40000, raised to what the stalls, latency and frame sizes make\n"
-        "                       normal: docs/faults.md, \"Heavy back-pressure\")\n"
-        "  --watchdog N         fail when no packet moved for N cycles (default 200000, raised likewise)\n"
-        "run:\n"
-        "  --seed S             random seed (default: a random one, printed); the seed replays the run\n"
-        "  --max-cycles N       fail after exactly N cycles (default 1000000 + per packet 20000, or four\n"
-        "                       times a maximal frame's time through the slowest stalled bus if longer)\n"
-        "  --clock-mhz F        clock frequency for throughput and pcap time stamps (default 250)\n"
-        "  --json FILE          write the summary as JSON, with the options and the replay command\n"
-        "waves:\n"
-        "  --trace FILE         FST waveform of the run (open with nicsim waves or GTKWave), and its GTKWave\n"
-        "                       layout next to it (FILE's stem .gtkw)\n"
-        "  --trace-window S:E   trace only cycles S..E ('S:' from S to the end, ':E' from 0): the file is\n"
-        "                       opened at cycle S and closed after cycle E, so the rest runs at full speed\n"
-        "  --trace-depth N      dump N scope levels ($dumpvars): 1 the model's ports, 2 and nic_top's own\n"
-        "                       signals, 3 and its engines'; below each --trace-scope when given (default: all)\n"
-        "  --trace-scope S      dump only scope S and below (dotted, e.g. nic_top.nic_top.tx); repeatable\n"
-        "  --trace-threads N    FST writer threads the model was verilated with (0, 1 or 2); an error if\n"
-        "                       this build differs (NICSIM_DUT_TRACE_THREADS)\n"
-        "  --waves-ring N       flight recorder: --trace FILE holds the last N cycles of the run (written at\n"
-        "                       the end, a failure included); SIGUSR1 writes them at once to FILE.usr1-K.fst\n"
-        "                       and the run goes on (tap mode: the moment something went wrong)\n"
-        "  --failure-trace-cycles N  on failure, replay the same seed with a trace of the N cycles up to\n"
-        "                       the failing one (default 4000) and write NAME.fst + NAME.gtkw (marker at the\n"
-        "                       failure) next to the --json file (NAME its stem), else ./nicsim-failure-SEED\n"
-        "  --failure-trace-dir DIR   put those files in DIR instead\n"
-        "  --no-failure-trace   do not replay a failed run\n"
-        "  --timeline FILE      packet timeline as Chrome/Perfetto trace JSON (open in ui.perfetto.dev): per\n"
-        "                       packet the cycles of OS hand-off, descriptor post, doorbell, descriptor fetch,\n"
-        "                       data read, wire beats, completion write and drain (testbench/monitor/README.md)\n"
-        "  --timeline-csv FILE  the same timeline, one CSV row per packet\n"
-        "  --no-ownership-monitor  do not check DMA accesses against the ownership contract (benchmarks;\n"
-        "                       by default a violation stops the run naming the address, owner and cycle)\n"
-        "coverage (a coverage build only: tools/coverage, docs/coverage.md):\n"
-        "  --coverage-dir DIR   at the end, whatever the verdict, write the model's RTL coverage (line, toggle,\n"
-        "                       user) to DIR/rtl.dat and, at exit, this process's C++ counts (gcov) under\n"
-        "                       DIR/gcov/ (emptied first); DIR is created if missing\n"
-        "  -h, --help           this text\n"
-        "\n"
-        "On a terminal a progress line shows TX frames completed and RX frames accounted for, each of\n"
-        "what the run waits for, cycles and rate; otherwise nothing is printed until the summary.\n"
-        "Exit status: 0 the run passed (scoreboard passed, lost 0, no verifier, protocol, ownership or\n"
-        "ordering violation);\n"
-        "1 the run failed (the summary says why, with the command that replays it); 2 a bad option or\n"
-        "value, or an unreadable/unwritable file (one line naming it), nothing run; 130/143 ended by\n"
-        "SIGINT/SIGTERM (the outputs are written). Output files replace a regular file only once complete;\n"
-        "devices (/dev/null) are written in place.\n",
-        kSystemcTopConfig, configs, wrap_list(cosim::fault_kind_names(), 23, 100),
-        wrap_list(cosim::barrier_bug_names(), 23, 100));
+    return run_usage(dut::dut_config_names(), kSystemcTopConfig);
 }
 
 namespace {
@@ -481,23 +371,34 @@ void stop_runs_on_signals() {
     ::sigaction(SIGUSR1, &waves, nullptr);
 }
 
-int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress) {
-    if (args.empty()) {
-        err << "nicsim: missing command (run, regress or waves; nicsim --help)\n";
+int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress,
+                       OnSignal on_signal) {
+    std::optional<std::vector<std::string>> words;
+    try {
+        words = MainCommandLine().parse(args);
+    } catch (CLI::ParseError const& e) {
+        err << "nicsim: " << cosim::one_line(e.what()) << "\n";
         return 2;
     }
-    std::string const& cmd = args[0];
-    auto const rest = args.subspan(1);
-    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    if (!words || (!words->empty() && words->front() == "help")) {
         out << main_usage();
         return 0;
     }
-    if (cmd == "run") return run_command(rest, out, err, progress);
+    if (words->empty()) {
+        err << "nicsim: missing command (run, regress or waves; nicsim --help)\n";
+        return 2;
+    }
+    std::string const& cmd = words->front();
+    auto const rest = std::span<std::string const>(*words).subspan(1);
+    if (cmd == "run") {
+        if (on_signal == OnSignal::stop_run) stop_runs_on_signals();
+        return run_command(rest, out, err, progress);
+    }
     if (cmd == "regress") return regress::run_regress_command(rest, out, err, regress_environment(progress));
     // Hidden: what each array task of `nicsim regress --backend slurm` runs (regress/shard.hpp).
     if (cmd == "regress-shard") return regress::run_regress_shard_command(rest, out, err);
     if (cmd == "waves") return waves::run_waves_command("nicsim waves", rest, out, err);
-    err << fmt::format("nicsim: {}: unknown command (run, regress or waves; nicsim --help)\n", cmd);
+    err << fmt::format("nicsim: {}: unknown command (run, regress or waves; nicsim --help)\n", cosim::one_line(cmd));
     return 2;
 }
 

@@ -26,11 +26,16 @@ std::string run_usage();
 
 /// From now on SIGINT and SIGTERM end a running `nicsim run` cleanly at its next cycle
 /// (cosim/stop_request.hpp): summary, JSON, trace and pcap written, exit status 128 + signal
-/// (130, 143). A second signal ends the process at once. For main(), before `run`.
+/// (130, 143). A second signal ends the process at once.
 void stop_runs_on_signals();
+
+/// What SIGINT and SIGTERM do to `nicsim run`: what they do to this process (tests), or
+/// stop_runs_on_signals() (main()).
+enum class OnSignal { default_action, stop_run };
 
 /// The whole command on `args` (without the program name). `progress`: show the progress line
 /// (the caller passes isatty(stdout)).
-int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress);
+int run_nicsim_command(std::span<std::string const> args, std::ostream& out, std::ostream& err, bool progress,
+                       OnSignal on_signal = OnSignal::default_action);
 
 }  // namespace nicsim::cli

@@ -8,7 +8,7 @@
 #include "nicsim/command.hpp"
 
 int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty() && args[0] == "run") nicsim::cli::stop_runs_on_signals();  // Ctrl-C: end cleanly
-    return nicsim::cli::run_nicsim_command(args, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0);
+    std::vector<std::string> const args(argv + 1, argv + argc);
+    return nicsim::cli::run_nicsim_command(args, std::cout, std::cerr, isatty(STDOUT_FILENO) != 0,
+                                           nicsim::cli::OnSignal::stop_run);  // Ctrl-C ends a run cleanly
 }

@@ -2,7 +2,8 @@
 // cosim::Scenario and what the command does around the run), or throws UsageError naming the
 // option or value in one line. It only parses and checks: nothing is opened or simulated, so the
 // fuzz target fuzz/run_options calls it on any argument list. The configurations a build has are
-// passed in (dut::dut_config_names()), so the parser needs no verilated model.
+// passed in (dut::dut_config_names()), so the parser needs no verilated model. The options are a
+// CLI11 app (run_options.cpp), which also writes the help text, run_usage().
 #pragma once
 
 #include <cstdint>
@@ -37,7 +38,12 @@ public:
     explicit UsageError(std::string_view what) : std::runtime_error(cosim::one_line(what)) {}
 };
 
-/// `configs`: the NIC configurations --config may name.
+/// `configs`: the NIC configurations --config may name. -h/--help sets RunOptions::help; the
+/// rules between options are checked all the same.
 RunOptions parse_run_options(std::span<std::string const> args, std::span<std::string const> configs);
+
+/// The help text of `nicsim run`: `configs` as for parse_run_options, and the configuration the
+/// SystemC top runs (or why there is none) for --top.
+std::string run_usage(std::span<std::string const> configs, std::string_view systemc_top_config);
 
 }  // namespace nicsim::cli
