@@ -1,6 +1,7 @@
 // `nicsim regress`: see regress_command.hpp and docs/regress.md.
 #include "nicsim/regress/regress_command.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -17,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "command_line/command_line.hpp"
 #include "io/output_file.hpp"
 #include "nicsim/regress/coverage.hpp"
 #include "nicsim/regress/html_report.hpp"
@@ -31,59 +33,18 @@ namespace nicsim::regress {
 
 namespace fs = std::filesystem;
 
-std::string regress_usage() {
-    return fmt::format(
-        "usage: nicsim regress PLAN [options]\n"
-        "\n"
-        "Runs every seed of every scenario of PLAN (a TOML file: docs/regress.md), each run a `nicsim run`\n"
-        "process of its own, and writes junit.xml, summary.json and each run's folder (run.json, output.txt,\n"
-        "the waves of a failure) under --out. Options take a value as '--opt V' or '--opt=V'.\n"
-        "\n"
-        "  --group G          only the scenarios of group G of the plan\n"
-        "  --filter REGEX     only scenarios whose name REGEX matches (ECMAScript, anywhere in the name)\n"
-        "  --seeds N          N runs of every scenario (default: the plan's seeds = N, or its seed_list)\n"
-        "  --seed-base S      run i of scenario X gets a seed derived from S, X and i (default 1); a\n"
-        "                     seed_list's seeds are used as listed\n"
-        "  -j, --jobs N       runs at once (default: the cores, {} here)\n"
-        "  --out DIR          output folder (default ./regress-out); an earlier regression's output is\n"
-        "                     replaced, any other non-empty folder refused\n"
-        "  --fail-fast        stop at the first run that fails or is refused: no run starts after it,\n"
-        "                     runs in flight are ended (listed as not run); exit status 1\n"
-        "  --rerun-failed DIR only the runs that failed or were refused in the regression whose output is\n"
-        "                     DIR (same scenarios, run numbers and seeds; options as PLAN says now)\n"
-        "  --timeout S        a run still going after S seconds is ended and failed (\"timeout\");\n"
-        "                     default: the plan's timeout = S, else none\n"
-        "  --nicsim PATH      the program each run executes (default: this nicsim)\n"
-        "  --backend B        where runs execute: local (default: -j child processes here) or slurm (one\n"
-        "                     Slurm job array; --out and this nicsim on a filesystem the nodes share)\n"
-        "  --coverage         every run writes its RTL and C++ coverage in its folder; at the end they are\n"
-        "                     merged into OUT/coverage/ (rtl.dat, rtl.info, cpp.info, html/) and summed up in\n"
-        "                     the reports (a coverage build only: tools/coverage; docs/coverage.md)\n"
-        "\n"
-        "With --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1):\n"
-        "  --slurm-partition P    sbatch --partition=P\n"
-        "  --slurm-time T         sbatch --time=T per array task (default: from the run timeout)\n"
-        "  --slurm-mem M          sbatch --mem=M\n"
-        "  --slurm-account A      sbatch --account=A\n"
-        "  --slurm-throttle N     array tasks running at once (--array=0-K%N; default 64)\n"
-        "  --slurm-runs-per-task N  runs per array task (default: runs / 1000, at least 10)\n"
-        "  --slurm-option ARG     ARG passed to sbatch as is (repeat it: --slurm-option=--qos=low)\n"
-        "  --slurm-wait-limit S   the job not done S seconds after submission is cancelled, its runs\n"
-        "                         left failed (default: no limit)\n"
-        "  -h, --help         this text\n"
-        "\n"
-        "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
-        "folder (one line naming it), nothing run; 130/143 stopped by SIGINT/SIGTERM: the runs in flight\n"
-        "were ended, the report lists every run not done as not run.\n",
-        std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-}
-
 namespace {
+
+namespace cl = command_line;
 
 class UsageError : public std::runtime_error {
 public:
     explicit UsageError(std::string_view what) : std::runtime_error(cosim::one_line(what)) {}
 };
+
+unsigned processors() {
+    return static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+}
 
 struct Options {
     std::string plan;
@@ -91,7 +52,7 @@ struct Options {
     std::string filter;
     std::optional<std::uint64_t> seeds;
     std::uint64_t seed_base = 1;
-    unsigned jobs = static_cast<unsigned>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    unsigned jobs = processors();
     std::string out = "regress-out";
     bool fail_fast = false;
     std::string rerun_failed;
@@ -99,120 +60,202 @@ struct Options {
     std::string nicsim;
     std::string backend = "local";
     bool coverage = false;
-    bool jobs_given = false;
     SlurmOptions slurm;
-    std::string first_slurm_option;  // the first --slurm-* given (refused without --backend slurm)
     bool help = false;
 };
 
-std::uint64_t parse_uint(std::string const& opt, std::string const& v, std::uint64_t lo, std::uint64_t hi) {
-    std::uint64_t x = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (v.empty() || ec != std::errc() || p != v.data() + v.size())
-        throw UsageError(fmt::format("{}: '{}' is not a non-negative integer", opt, v));
-    if (x < lo || x > hi) throw UsageError(fmt::format("{}: {} is not in {}..{}", opt, v, lo, hi));
-    return x;
-}
-
-Options parse_options(std::span<std::string const> args) {
-    Options o;
-    std::vector<std::string> positional;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string opt = args[i];
-        std::optional<std::string> inline_value;
-        if (auto eq = opt.find('='); opt.rfind("--", 0) == 0 && eq != std::string::npos) {
-            inline_value = opt.substr(eq + 1);
-            opt = opt.substr(0, eq);
-        } else if (opt.rfind("-j", 0) == 0 && opt.size() > 2) {
-            inline_value = opt.substr(2);
-            opt = "-j";
-        }
-        auto flag = [&] {
-            if (inline_value) throw UsageError(fmt::format("{}: takes no value", opt));
-        };
-        auto value = [&]() -> std::string {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= args.size()) throw UsageError(fmt::format("{}: missing value", opt));
-            return args[++i];
-        };
-        auto non_empty = [&](std::string v) {
-            if (v.empty()) throw UsageError(fmt::format("{}: empty", opt));
-            return v;
-        };
-        if (opt == "-h" || opt == "--help") {
-            flag();
-            o.help = true;
-        } else if (opt == "--group") {
-            o.group = non_empty(value());
-        } else if (opt == "--filter") {
-            o.filter = non_empty(value());
-        } else if (opt == "--seeds") {
-            o.seeds = parse_uint(opt, value(), 1, 1'000'000);
-        } else if (opt == "--seed-base") {
-            o.seed_base = parse_uint(opt, value(), 0, ~std::uint64_t{0});
-        } else if (opt == "-j" || opt == "--jobs") {
-            o.jobs = static_cast<unsigned>(parse_uint(opt, value(), 1, 4096));
-            o.jobs_given = true;
-        } else if (opt == "--out") {
-            o.out = non_empty(value());
-        } else if (opt == "--fail-fast") {
-            flag();
-            o.fail_fast = true;
-        } else if (opt == "--rerun-failed") {
-            o.rerun_failed = non_empty(value());
-        } else if (opt == "--timeout") {
-            auto const v = value();
+/// --timeout: seconds in (0, 10000000], rewritten exactly for CLI11 (cl::number_in).
+CLI::Validator timeout_seconds() {
+    return CLI::Validator(
+        [](std::string& v) {
             double t = 0;
             auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
             if (v.empty() || ec != std::errc() || p != v.data() + v.size() || !(t > 0) || t > 1e7)
-                throw UsageError(fmt::format("--timeout: '{}' is not a number of seconds in (0, 10000000]", v));
-            o.timeout_seconds = t;
-        } else if (opt == "--nicsim") {
-            o.nicsim = non_empty(value());
-        } else if (opt == "--coverage") {
-            flag();
-            o.coverage = true;
-        } else if (opt == "--backend") {
-            o.backend = value();
-            if (o.backend != "local" && o.backend != "slurm")
-                throw UsageError(fmt::format("--backend: '{}' is not local or slurm", o.backend));
-        } else if (opt.rfind("--slurm-", 0) == 0) {
-            if (o.first_slurm_option.empty()) o.first_slurm_option = opt;
-            if (opt == "--slurm-partition") {
-                o.slurm.partition = non_empty(value());
-            } else if (opt == "--slurm-time") {
-                o.slurm.time = non_empty(value());
-            } else if (opt == "--slurm-mem") {
-                o.slurm.mem = non_empty(value());
-            } else if (opt == "--slurm-account") {
-                o.slurm.account = non_empty(value());
-            } else if (opt == "--slurm-throttle") {
-                o.slurm.throttle = static_cast<unsigned>(parse_uint(opt, value(), 1, 1'000'000));
-            } else if (opt == "--slurm-runs-per-task") {
-                o.slurm.runs_per_task = parse_uint(opt, value(), 1, 1'000'000);
-            } else if (opt == "--slurm-option") {
-                o.slurm.sbatch_options.push_back(non_empty(value()));
-            } else if (opt == "--slurm-wait-limit") {
-                o.slurm.wait_limit_seconds = static_cast<double>(parse_uint(opt, value(), 1, 100'000'000));
-            } else {
-                throw UsageError(fmt::format("{}: unknown option (nicsim regress --help lists them)", opt));
-            }
-        } else if (opt.size() > 1 && opt[0] == '-') {
-            throw UsageError(fmt::format("{}: unknown option (nicsim regress --help lists them)", opt));
-        } else {
-            positional.push_back(args[i]);
-        }
-    }
-    if (o.help) return o;
-    if (o.backend != "slurm" && !o.first_slurm_option.empty())
-        throw UsageError(fmt::format("{}: only with --backend slurm", o.first_slurm_option));
-    if (o.backend == "slurm" && !o.jobs_given) o.jobs = 1;  // per array task: one CPU each by default
-    if (positional.empty()) throw UsageError("missing PLAN (a TOML file; nicsim regress --help)");
-    if (positional.size() > 1)
-        throw UsageError(fmt::format("{}: one PLAN only (already given: {})", positional[1], positional[0]));
-    o.plan = positional[0];
-    return o;
+                return fmt::format("'{}' is not a number of seconds in (0, 10000000]", v);
+            v = fmt::format("{:a}", t);
+            return std::string();
+        },
+        "");
 }
+
+/// `nicsim regress`'s command line: its options bound to an Options, and parse(), which applies
+/// the rules between options that CLI11 does not express.
+class RegressCommandLine {
+public:
+    RegressCommandLine();
+    RegressCommandLine(RegressCommandLine const&) = delete;  // the options hold pointers into this object
+    RegressCommandLine& operator=(RegressCommandLine const&) = delete;
+
+    Options parse(std::span<std::string const> args);
+    std::string help() const { return app_.help(); }
+
+private:
+    void add_regression_options(CLI::App& group);
+    void add_slurm_options(CLI::App& group);
+    std::string first_slurm_option() const;
+
+    CLI::App app_{
+        "Runs every seed of every scenario of PLAN (a TOML file: docs/regress.md), each run a `nicsim run`\n"
+        "process of its own, and writes junit.xml, summary.json and each run's folder (run.json, output.txt,\n"
+        "the waves of a failure) under --out. Options take a value as '--opt V' or '--opt=V'.",
+        "nicsim regress"};
+    Options o_;
+    std::vector<std::string> plans_;  // more than one is refused, naming the second
+    CLI::Option* jobs_ = nullptr;
+    std::vector<CLI::Option const*> slurm_options_;  // each needs --backend slurm
+};
+
+RegressCommandLine::RegressCommandLine() {
+    cl::prepare(app_, "PLAN [options]", 21);
+    app_.footer(
+        "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
+        "folder (one line naming it), nothing run; 130/143 stopped by SIGINT/SIGTERM: the runs in flight\n"
+        "were ended, the report lists every run not done as not run.");
+    app_.add_option("PLAN", plans_, "the plan: a TOML file (docs/regress.md)");
+    add_regression_options(*app_.add_option_group("the regression"));
+    add_slurm_options(*app_.add_option_group(
+        "with --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1)"));
+}
+
+void RegressCommandLine::add_regression_options(CLI::App& group) {
+    group.add_option("--group", o_.group, "only the scenarios of group G of the plan")
+        ->type_name("G")
+        ->check(cl::not_empty("empty"));
+    group
+        .add_option("--filter", o_.filter, "only scenarios whose name REGEX matches (ECMAScript, anywhere in the name)")
+        ->type_name("REGEX")
+        ->check(cl::not_empty("empty"));
+    group
+        .add_option_function<std::uint64_t>(
+            "--seeds", [this](std::uint64_t n) { o_.seeds = n; },
+            "N runs of every scenario (default: the plan's seeds = N, or its seed_list)")
+        ->type_name("N")
+        ->transform(cl::whole_number_in(1, 1'000'000));
+    group
+        .add_option("--seed-base", o_.seed_base,
+                    "run i of scenario X gets a seed derived from S, X and i (default 1); a\n"
+                    "seed_list's seeds are used as listed")
+        ->type_name("S")
+        ->transform(cl::whole_number_in(0, ~std::uint64_t{0}));
+    jobs_ =
+        group.add_option("-j,--jobs", o_.jobs, fmt::format("runs at once (default: the cores, {} here)", processors()))
+            ->type_name("N")
+            ->transform(cl::whole_number_in(1, 4096));
+    group
+        .add_option("--out", o_.out,
+                    "output folder (default ./regress-out); an earlier regression's output is\n"
+                    "replaced, any other non-empty folder refused")
+        ->type_name("DIR")
+        ->check(cl::not_empty("empty"));
+    group
+        .add_flag("--fail-fast", o_.fail_fast,
+                  "stop at the first run that fails or is refused: no run starts after it,\n"
+                  "runs in flight are ended (listed as not run); exit status 1")
+        ->check(cl::no_value());
+    group
+        .add_option("--rerun-failed", o_.rerun_failed,
+                    "only the runs that failed or were refused in the regression whose output is\n"
+                    "DIR (same scenarios, run numbers and seeds; options as PLAN says now)")
+        ->type_name("DIR")
+        ->check(cl::not_empty("empty"));
+    group
+        .add_option_function<double>(
+            "--timeout", [this](double seconds) { o_.timeout_seconds = seconds; },
+            "a run still going after S seconds is ended and failed (\"timeout\");\n"
+            "default: the plan's timeout = S, else none")
+        ->type_name("S")
+        ->transform(timeout_seconds());
+    group.add_option("--nicsim", o_.nicsim, "the program each run executes (default: this nicsim)")
+        ->type_name("PATH")
+        ->check(cl::not_empty("empty"));
+    group
+        .add_option("--backend", o_.backend,
+                    "where runs execute: local (default: -j child processes here) or slurm (one\n"
+                    "Slurm job array; --out and this nicsim on a filesystem the nodes share)")
+        ->type_name("B")
+        ->check(cl::one_of({"local", "slurm"}));
+    group
+        .add_flag("--coverage", o_.coverage,
+                  "every run writes its RTL and C++ coverage in its folder; at the end they are\n"
+                  "merged into OUT/coverage/ (rtl.dat, rtl.info, cpp.info, html/) and summed up in\n"
+                  "the reports (a coverage build only: tools/coverage; docs/coverage.md)")
+        ->check(cl::no_value());
+    cl::add_help_flag(group, o_.help);
+}
+
+void RegressCommandLine::add_slurm_options(CLI::App& group) {
+    auto& slurm = o_.slurm;
+    auto const word = [&](char const* name, std::string& target, char const* value, char const* description) {
+        slurm_options_.push_back(
+            group.add_option(name, target, description)->type_name(value)->check(cl::not_empty("empty")));
+    };
+    word("--slurm-partition", slurm.partition, "P", "sbatch --partition=P");
+    word("--slurm-time", slurm.time, "T", "sbatch --time=T per array task (default: from the run timeout)");
+    word("--slurm-mem", slurm.mem, "M", "sbatch --mem=M");
+    word("--slurm-account", slurm.account, "A", "sbatch --account=A");
+    slurm_options_.push_back(
+        group.add_option("--slurm-throttle", slurm.throttle, "array tasks running at once (--array=0-K%N; default 64)")
+            ->type_name("N")
+            ->transform(cl::whole_number_in(1, 1'000'000)));
+    slurm_options_.push_back(group
+                                 .add_option("--slurm-runs-per-task", slurm.runs_per_task,
+                                             "runs per array task (default: runs / 1000, at least 10)")
+                                 ->type_name("N")
+                                 ->transform(cl::whole_number_in(1, 1'000'000)));
+    slurm_options_.push_back(group
+                                 .add_option("--slurm-option", slurm.sbatch_options,
+                                             "ARG passed to sbatch as is (repeat it: --slurm-option=--qos=low)")
+                                 ->type_name("ARG")
+                                 ->allow_extra_args(false)  // one ARG per --slurm-option
+                                 ->check(cl::not_empty("empty")));
+    slurm_options_.push_back(
+        group
+            .add_option_function<std::uint64_t>(
+                "--slurm-wait-limit",
+                [&slurm](std::uint64_t seconds) { slurm.wait_limit_seconds = static_cast<double>(seconds); },
+                "the job not done S seconds after submission is cancelled, its runs\n"
+                "left failed (default: no limit)")
+            ->type_name("S")
+            ->transform(cl::whole_number_in(1, 100'000'000)));
+}
+
+Options RegressCommandLine::parse(std::span<std::string const> args) {
+    try {
+        cl::parse(app_, args);
+    } catch (CLI::ParseError const& e) {
+        throw UsageError(e.what());
+    }
+    if (auto const word = cl::first_unexpected(app_))
+        throw UsageError(fmt::format("{}: unknown option (nicsim regress --help lists them)", *word));
+    if (o_.help) return o_;
+    if (auto const slurm_option = first_slurm_option(); o_.backend != "slurm" && !slurm_option.empty())
+        throw UsageError(fmt::format("{}: only with --backend slurm", slurm_option));
+    if (o_.backend == "slurm" && jobs_->count() == 0) o_.jobs = 1;  // per array task: one CPU each by default
+    if (plans_.empty()) throw UsageError("missing PLAN (a TOML file; nicsim regress --help)");
+    if (plans_.size() > 1) throw UsageError(fmt::format("{}: one PLAN only (already given: {})", plans_[1], plans_[0]));
+    o_.plan = plans_[0];
+    return o_;
+}
+
+/// The --slurm-* option given first on the command line, or "".
+std::string RegressCommandLine::first_slurm_option() const {
+    for (auto const* option : app_.parse_order())
+        if (std::find(slurm_options_.begin(), slurm_options_.end(), option) != slurm_options_.end())
+            return option->get_name();
+    return "";
+}
+
+Options parse_options(std::span<std::string const> args) {
+    return RegressCommandLine().parse(args);
+}
+
+}  // namespace
+
+std::string regress_usage() {
+    return RegressCommandLine().help();
+}
+
+namespace {
 
 /// The scenarios to run, in plan order: all, or --group's, narrowed by --filter.
 std::vector<PlanScenario const*> select_scenarios(Plan const& plan, Options const& o) {

@@ -397,7 +397,7 @@ TEST_CASE("bad input is one line and exit status 2, nothing run") {
     check("unknown-member.toml --bogus", "--bogus: unknown option (nicsim regress --help lists them)");
     check("none.toml", "none.toml: cannot read the plan (no such file)");
     check("", "missing PLAN (a TOML file; nicsim regress --help)");
-    check("unknown-member.toml -j 0", "-j: 0 is not in 1..4096");
+    check("unknown-member.toml -j 0", "--jobs: 0 is not in 1..4096");
     check("unknown-member.toml --backend lsf", "--backend: 'lsf' is not local or slurm");
     check("unknown-member.toml --slurm-partition debug", "--slurm-partition: only with --backend slurm");
     check("unknown-member.toml --backend slurm --slurm-throttle 0", "--slurm-throttle: 0 is not in 1..1000000");
