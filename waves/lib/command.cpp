@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
+#include "command_line/command_line.hpp"
 #include "fst/fst_file.hpp"
 #include "lib/cycles.hpp"
 #include "lib/gtkw.hpp"
@@ -39,107 +39,166 @@ struct Options {
     RenderOptions render;
 };
 
-std::uint64_t number(std::string const& opt, std::string const& text) {
-    std::uint64_t v = 0;
-    auto const* end = text.data() + text.size();
-    auto const [ptr, ec] = std::from_chars(text.data(), end, v);
-    if (text.empty() || ec != std::errc() || ptr != end)
-        throw UsageError(fmt::format("option '{}': '{}' is not a non-negative integer", opt, text));
-    return v;
+namespace cl = command_line;
+
+constexpr std::uint64_t kNoLimit = ~std::uint64_t{0};
+
+CLI::Validator period_at_least_one() {
+    return CLI::Validator(
+        [](std::string const& v) { return v == "0" ? std::string("the period must be at least 1") : std::string(); },
+        "");
 }
 
-Options parse(std::span<const std::string> args) {
-    Options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string arg = args[i];
-        if (arg.size() < 2 || arg[0] != '-' || arg == "--") {
-            if (arg == "--") {
-                for (++i; i < args.size(); ++i) (o.file.empty() ? o.file : o.patterns.emplace_back()) = args[i];
-                break;
-            }
-            if (o.file.empty()) {
-                o.file = arg;
-            } else {
-                o.patterns.push_back(arg);
-            }
-            continue;
-        }
-        std::optional<std::string> inline_value;
-        if (auto const eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        auto value = [&]() -> std::string {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= args.size()) throw UsageError(fmt::format("option '{}' needs a value", arg));
-            return args[++i];
-        };
-        auto flag = [&] {
-            if (inline_value) throw UsageError(fmt::format("option '{}' takes no value", arg));
-        };
-        if (arg == "--help" || arg == "-h") {
-            flag();
-            o.help = true;
-        } else if (arg == "--regex" || arg == "-E") {
-            flag();
-            o.kind = PatternKind::regex;
-        } else if (arg == "--table") {
-            flag();
-            o.table = true;
-        } else if (arg == "--around")
-            o.around = number(arg, value());
-        else if (arg == "--before")
-            o.before = number(arg, value());
-        else if (arg == "--after")
-            o.after = number(arg, value());
-        else if (arg == "--from")
-            o.from = number(arg, value());
-        else if (arg == "--to")
-            o.to = number(arg, value());
-        else if (arg == "--period") {
-            o.period = number(arg, value());
-            if (*o.period == 0) throw UsageError("option '--period': the period must be at least 1");
-        } else if (arg == "--marker")
-            o.marker = number(arg, value());
-        else if (arg == "--width") {
-            auto const w = number(arg, value());
-            if (w < 2 || w > 64) throw UsageError(fmt::format("option '--width': {} is not in 2..64", w));
-            o.render.cycle_width = static_cast<unsigned>(w);
-        } else if (arg == "--style") {
-            auto const s = value();
-            if (s == "blocks")
-                o.render.style = WaveStyle::blocks;
-            else if (s == "lines")
-                o.render.style = WaveStyle::lines;
-            else
-                throw UsageError(fmt::format("option '--style': '{}' is not blocks or lines", s));
-        } else if (arg == "--list")
-            o.list = value();
-        else if (arg == "--gtkw")
-            o.gtkw = value();
-        else if (arg == "--check-gtkw")
-            o.check_gtkw = value();
-        else if (arg == "--clock")
-            o.clock = value();
-        else if (arg == "--rtl")
-            o.rtl = value();
-        else if (arg == "--rtl-file")
-            o.extra_rtl.push_back(value());
-        else if (arg == "--top")
-            o.top = value();
-        else
-            throw UsageError(fmt::format("unknown option '{}'", arg));
+/// The command line of the waves tool: its options bound to an Options, and parse(), which
+/// applies the rules between options that CLI11 does not express.
+class WavesCommandLine {
+public:
+    explicit WavesCommandLine(std::string_view program);
+    WavesCommandLine(WavesCommandLine const&) = delete;  // the options hold pointers into this object
+    WavesCommandLine& operator=(WavesCommandLine const&) = delete;
+
+    Options parse(std::span<const std::string> args);
+    std::string help() const { return app_.help(); }
+
+private:
+    void add_window_options(CLI::App& group);
+    void add_view_options(CLI::App& group);
+    void add_gtkw_options(CLI::App& group);
+    void check_window() const;
+    /// A cycle number option into `target`.
+    CLI::Option* add_cycle(CLI::App& group, std::string name, std::optional<std::uint64_t>& target,
+                           std::string value_name, std::string description);
+
+    CLI::App app_;
+    Options o_;
+};
+
+WavesCommandLine::WavesCommandLine(std::string_view program)
+    : app_(R"(Shows chosen signals of an FST dump around a cycle, in the terminal, and writes GTKWave layouts.
+PATTERN selects signals by full dotted name (TOP.nic_top.m_axis_tx_tvalid): a glob ('*' any
+run of characters, dots included; '?' one character; [abc] a class) matched against the whole
+name, or with --regex an ECMAScript regex found anywhere in it. Without a PATTERN (and without
+--list, --gtkw, --check-gtkw) the key handshakes of the top instance are shown: every bus's
+valid/ready/last and the interrupts, as the failure report of nicsim run prints them.)",
+           std::string(program)) {
+    cl::prepare(app_, "FILE.fst [PATTERN...] [options]", 22);
+    app_.footer(R"(Exit status: 0 done; 1 nothing matches, a window holds no cycle or a layout names missing signals;
+2 a bad option or value, or a file that cannot be used (an FST file missing, not FST, cut short
+or damaged: the message names the byte offset; an --rtl-file or --check-gtkw file missing or not
+a regular file).)");
+    app_.add_option("FILE", o_.file, "the FST dump");
+    app_.add_option("PATTERN", o_.patterns, "signals to show");
+    add_window_options(*app_.add_option_group("Window (cycle c is the rising clock edge at time phase + c * period)"));
+    add_view_options(*app_.add_option_group("View"));
+    add_gtkw_options(*app_.add_option_group("GTKWave"));
+}
+
+CLI::Option* WavesCommandLine::add_cycle(CLI::App& group, std::string name, std::optional<std::uint64_t>& target,
+                                         std::string value_name, std::string description) {
+    return group
+        .add_option_function<std::uint64_t>(
+            std::move(name), [&target](std::uint64_t cycle) { target = cycle; }, std::move(description))
+        ->type_name(std::move(value_name))
+        ->transform(cl::whole_number_in(0, kNoLimit));
+}
+
+void WavesCommandLine::add_window_options(CLI::App& group) {
+    add_cycle(group, "--around", o_.around, "CYCLE", "centre the view on CYCLE and mark it");
+    add_cycle(group, "--before", o_.before, "N", "cycles shown before --around (default 10)");
+    add_cycle(group, "--after", o_.after, "N", "cycles shown after --around (default 10)");
+    add_cycle(group, "--from", o_.from, "CYCLE", "first cycle shown (default: the first in the dump)");
+    add_cycle(group, "--to", o_.to, "CYCLE", "last cycle shown (default: --from + 20)");
+    group
+        .add_option("--clock", o_.clock,
+                    "clock signal to measure the period from (default: the shallowest 1-bit\n"
+                    "signal named clk or clock)")
+        ->type_name("NAME");
+    add_cycle(group, "--period", o_.period, "TIME", "time units per cycle, phase 0 (skips the clock measurement)")
+        ->check(period_at_least_one());
+}
+
+void WavesCommandLine::add_view_options(CLI::App& group) {
+    group.add_flag("--table", o_.table, "one row per cycle, one column per signal, instead of the waveform")
+        ->check(cl::no_value());
+    group
+        .add_option_function<unsigned>(
+            "--width", [this](unsigned width) { o_.render.cycle_width = width; },
+            "characters per cycle in the waveform, 2..64 (default 4)")
+        ->type_name("N")
+        ->transform(cl::whole_number_in(2, 64));
+    group
+        .add_option_function<std::string>(
+            "--style",
+            [this](std::string const& style) {
+                o_.render.style = style == "blocks" ? WaveStyle::blocks : WaveStyle::lines;
+            },
+            "blocks (▁▔, default) or lines (_‾)")
+        ->type_name("STYLE")
+        ->check(cl::one_of({"blocks", "lines"}));
+    group
+        .add_flag_callback(
+            "-E,--regex", [this] { o_.kind = PatternKind::regex; }, "patterns are regexes instead of globs")
+        ->check(cl::no_value());
+    group
+        .add_option_function<std::string>(
+            "--list", [this](std::string const& pattern) { o_.list = pattern; },
+            "list matching signals (name, width, type, direction, enum) and exit")
+        ->type_name("PATTERN");
+    cl::add_help_flag(group, o_.help);
+}
+
+void WavesCommandLine::add_gtkw_options(CLI::App& group) {
+    group
+        .add_option_function<std::string>(
+            "--gtkw", [this](std::string const& path) { o_.gtkw = path; },
+            "write a save file for FILE.fst: nic_top signals grouped by interface,\n"
+            "buses in hex, enum registers by name through translate filter files\n"
+            "written next to OUT.gtkw; open with: gtkwave FILE.fst OUT.gtkw")
+        ->type_name("OUT.gtkw");
+    add_cycle(group, "--marker", o_.marker, "CYCLE",
+              "marker at CYCLE in the save file and the view (default: --around)");
+    group
+        .add_option_function<std::string>(
+            "--check-gtkw", [this](std::string const& path) { o_.check_gtkw = path; },
+            "check that every signal FILE.gtkw names exists in FILE.fst (exit 1 and\n"
+            "list the missing ones if not)")
+        ->type_name("FILE");
+    group
+        .add_option("--rtl", o_.rtl,
+                    "an RTL folder whose typedef enums become filters too (the contract's\n"
+                    "enums, those of rtl/nic_pkg.sv, are built in)")
+        ->type_name("DIR");
+    group.add_option("--rtl-file", o_.extra_rtl, "one more .sv file to take enums from (repeatable)")
+        ->type_name("FILE")
+        ->allow_extra_args(false);  // one file per --rtl-file
+    group
+        .add_option("--top", o_.top,
+                    "top instance scope for the groups (default: the shallowest scope below\n"
+                    "the root that holds a clk, e.g. TOP.nic_top)")
+        ->type_name("SCOPE");
+}
+
+Options WavesCommandLine::parse(std::span<const std::string> args) {
+    try {
+        cl::parse(app_, args);
+    } catch (CLI::ParseError const& e) {
+        throw UsageError(e.what());
     }
-    if (o.help) return o;
-    if (o.file.empty()) throw UsageError("no FST file given");
-    if (o.around && (o.from || o.to)) throw UsageError("options '--around' and '--from'/'--to' cannot be combined");
-    if ((o.before || o.after) && !o.around)
-        throw UsageError(fmt::format("option '{}' needs '--around'", o.before ? "--before" : "--after"));
-    if (o.from && o.to && *o.from > *o.to)
-        throw UsageError(fmt::format("option '--from' ({}) is after '--to' ({})", *o.from, *o.to));
-    if (!o.rtl.empty() && !std::filesystem::is_directory(o.rtl))
-        throw UsageError(fmt::format("option '--rtl': '{}' is not a folder", o.rtl));
-    return o;
+    if (auto const word = cl::first_unexpected(app_)) throw UsageError(fmt::format("unknown option '{}'", *word));
+    if (o_.help) return o_;
+    if (o_.file.empty()) throw UsageError("no FST file given");
+    check_window();
+    if (!o_.rtl.empty() && !std::filesystem::is_directory(o_.rtl))
+        throw UsageError(fmt::format("option '--rtl': '{}' is not a folder", o_.rtl));
+    return o_;
+}
+
+void WavesCommandLine::check_window() const {
+    if (o_.around && (o_.from || o_.to)) throw UsageError("options '--around' and '--from'/'--to' cannot be combined");
+    if ((o_.before || o_.after) && !o_.around)
+        throw UsageError(fmt::format("option '{}' needs '--around'", o_.before ? "--before" : "--after"));
+    if (o_.from && o_.to && *o_.from > *o_.to)
+        throw UsageError(fmt::format("option '--from' ({}) is after '--to' ({})", *o_.from, *o_.to));
 }
 
 std::vector<EnumType> load_enums(Options const& o) {
@@ -242,61 +301,15 @@ int run(std::string_view program, Options const& o, std::ostream& out) {
 
 }  // namespace
 
-std::string waves_usage(std::string_view p) {
-    return fmt::format(R"(usage: {0} FILE.fst [PATTERN...] [options]
-
-Shows chosen signals of an FST dump around a cycle, in the terminal, and writes GTKWave layouts.
-PATTERN selects signals by full dotted name (TOP.nic_top.m_axis_tx_tvalid): a glob ('*' any
-run of characters, dots included; '?' one character; [abc] a class) matched against the whole
-name, or with --regex an ECMAScript regex found anywhere in it. Without a PATTERN (and without
---list, --gtkw, --check-gtkw) the key handshakes of the top instance are shown: every bus's
-valid/ready/last and the interrupts, as the failure report of nicsim run prints them.
-
-Window (cycle c is the rising clock edge at time phase + c * period):
-  --around CYCLE      centre the view on CYCLE and mark it
-  --before N          cycles shown before --around (default 10)
-  --after N           cycles shown after --around (default 10)
-  --from CYCLE        first cycle shown (default: the first in the dump)
-  --to CYCLE          last cycle shown (default: --from + 20)
-  --clock NAME        clock signal to measure the period from (default: the shallowest 1-bit
-                      signal named clk or clock)
-  --period TIME       time units per cycle, phase 0 (skips the clock measurement)
-
-View:
-  --table             one row per cycle, one column per signal, instead of the waveform
-  --width N           characters per cycle in the waveform, 2..64 (default 4)
-  --style STYLE       blocks (▁▔, default) or lines (_‾)
-  --regex, -E         patterns are regexes instead of globs
-  --list PATTERN      list matching signals (name, width, type, direction, enum) and exit
-
-GTKWave:
-  --gtkw OUT.gtkw     write a save file for FILE.fst: nic_top signals grouped by interface,
-                      buses in hex, enum registers by name through translate filter files
-                      written next to OUT.gtkw; open with: gtkwave FILE.fst OUT.gtkw
-  --marker CYCLE      marker at CYCLE in the save file and the view (default: --around)
-  --check-gtkw FILE   check that every signal FILE.gtkw names exists in FILE.fst (exit 1 and
-                      list the missing ones if not)
-  --rtl DIR           an RTL folder whose typedef enums become filters too (the contract's
-                      enums, those of rtl/nic_pkg.sv, are built in)
-  --rtl-file FILE     one more .sv file to take enums from (repeatable)
-  --top SCOPE         top instance scope for the groups (default: the shallowest scope below
-                      the root that holds a clk, e.g. TOP.nic_top)
-
-  --help, -h          this text
-
-Exit status: 0 done; 1 nothing matches, a window holds no cycle or a layout names missing signals;
-2 a bad option or value, or a file that cannot be used (an FST file missing, not FST, cut short
-or damaged: the message names the byte offset; an --rtl-file or --check-gtkw file missing or not
-a regular file).
-)",
-                       p);
+std::string waves_usage(std::string_view program) {
+    return WavesCommandLine(program).help();
 }
 
 int run_waves_command(std::string_view program, std::span<const std::string> args, std::ostream& out,
                       std::ostream& err) {
     Options o;
     try {
-        o = parse(args);
+        o = WavesCommandLine(program).parse(args);
     } catch (UsageError const& e) {
         err << fmt::format("{}: {} (see --help)\n", program, e.what());
         return 2;

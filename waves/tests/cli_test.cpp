@@ -51,10 +51,11 @@ TEST_CASE("a bad option or value gives one line naming it and exit status 2") {
     struct Case {
         std::string args, names;
     };
-    for (auto const& c : {Case{"--bogus", "'--bogus'"}, Case{"--before abc --around 3", "'abc'"},
-                          Case{"--around", "'--around' needs a value"}, Case{"--width 1 x", "'--width'"},
-                          Case{"--style fancy x", "'fancy'"}, Case{"--around 5 --from 2 x", "'--around'"},
-                          Case{"", "no FST file"}, Case{"--regex '(' ", "bad regex"}}) {
+    for (auto const& c :
+         {Case{"--bogus", "'--bogus'"}, Case{"--before abc --around 3", "'abc'"},
+          Case{"--around", "--around: 1 required CYCLE missing"}, Case{"--width 1 x", "--width: 1 is not in 2..64"},
+          Case{"--style fancy x", "'fancy'"}, Case{"--around 5 --from 2 x", "'--around'"}, Case{"", "no FST file"},
+          Case{"--regex '(' ", "bad regex"}}) {
         auto const args = c.args.find("FST") == std::string::npos && c.args.rfind("--regex", 0) == 0
                               ? fmt::format("{} {}", fst(), c.args)
                               : c.args;
