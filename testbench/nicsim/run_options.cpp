@@ -207,6 +207,7 @@ private:
     CLI::Option *stall_option_ = nullptr, *mem_stall_option_ = nullptr, *tx_stall_option_ = nullptr;
     CLI::Option *rx_stall_option_ = nullptr, *trace_window_ = nullptr;
     std::vector<CLI::Option const*> tap_options_;  // each needs --mode tap
+    CLI::App* traffic_ = nullptr;                  // the group of the tap options, which keeps their order
 };
 
 RunCommandLine::RunCommandLine(BuildFacts const& build) {
@@ -220,7 +221,8 @@ RunCommandLine::RunCommandLine(BuildFacts const& build) {
         "value, or an unreadable/unwritable file (one line naming it), nothing run; 130/143 ended by\n"
         "SIGINT/SIGTERM (the outputs are written). Output files replace a regular file only once complete;\n"
         "devices (/dev/null) are written in place.");
-    add_traffic_options(*app_.add_option_group("traffic"));
+    traffic_ = app_.add_option_group("traffic");
+    add_traffic_options(*traffic_);
     add_nic_options(*app_.add_option_group("NIC and host"), build);
     add_fault_options(*app_.add_option_group("faults (docs/faults.md: what each does and the outcome the run checks)"));
     add_run_options(*app_.add_option_group("run"));
@@ -280,7 +282,8 @@ void RunCommandLine::add_traffic_options(CLI::App& group) {
         ->check(file_name());
     group
         .add_option("--pcap-out", s_.pcap_out,
-                    "write every wire frame of both directions (.pcapng: with direction; else .pcap)")
+                    "write every wire frame of both directions (.pcapng: with direction;\n"
+                    "else .pcap)")
         ->type_name("FILE")
         ->check(file_name());
     group
@@ -306,9 +309,9 @@ void RunCommandLine::add_traffic_options(CLI::App& group) {
 void RunCommandLine::add_nic_options(CLI::App& group, BuildFacts const& build) {
     group
         .add_option("--top", s_.top,
-                    fmt::format("hardware top: cpp (default: the C++ testbench) or systemc (the SystemC/TLM-2.0\n"
-                                "module in a SystemC platform; configuration {}; no --mem-stall, no --trace;\n"
-                                "--tx-stall/--rx-stall hold whole frames)",
+                    fmt::format("hardware top: cpp (default: the C++ testbench) or systemc (the\n"
+                                "SystemC/TLM-2.0 module in a SystemC platform; configuration {};\n"
+                                "no --mem-stall, no --trace; --tx-stall/--rx-stall hold whole frames)",
                                 build.systemc_top_config))
         ->type_name("T")
         ->check(cl::one_of({"cpp", "systemc"}));
@@ -372,7 +375,8 @@ void RunCommandLine::add_fault_options(CLI::App& group) {
                                   "{}\n"
                                   "and keys queue=Q, dir=tx|rx, at=N (after N TX frames; default a third of\n"
                                   "the run), count=K, every=E (frames apart), rate=P (per frame instead of\n"
-                                  "at/count), cycles=C (rx-starve). Example: --fault dma-desc-read:queue=1,at=100",
+                                  "at/count), cycles=C (rx-starve). Example:\n"
+                                  "--fault dma-desc-read:queue=1,at=100",
                                   wrap_list(cosim::fault_kind_names(), kDescriptionColumn, kHelpWidth)))
         ->type_name("SPEC")
         // parse_fault's ScenarioError names the option and the spec itself: parse() passes it on.
@@ -452,7 +456,8 @@ void RunCommandLine::add_waves_options(CLI::App& group) {
     group
         .add_option("--trace-depth", s_.trace_depth,
                     "dump N scope levels ($dumpvars): 1 the model's ports, 2 and nic_top's own\n"
-                    "signals, 3 and its engines'; below each --trace-scope when given (default: all)")
+                    "signals, 3 and its engines'; below each --trace-scope when given\n"
+                    "(default: all)")
         ->type_name("N")
         ->transform(cl::whole_number_in(1, 1000));
     group
@@ -492,8 +497,9 @@ void RunCommandLine::add_waves_options(CLI::App& group) {
     group
         .add_option("--timeline", s_.timeline_json,
                     "packet timeline as Chrome/Perfetto trace JSON (open in ui.perfetto.dev): per\n"
-                    "packet the cycles of OS hand-off, descriptor post, doorbell, descriptor fetch,\n"
-                    "data read, wire beats, completion write and drain (testbench/monitor/README.md)")
+                    "packet the cycles of OS hand-off, descriptor post, doorbell, descriptor\n"
+                    "fetch, data read, wire beats, completion write and drain\n"
+                    "(testbench/monitor/README.md)")
         ->type_name("FILE")
         ->check(file_name());
     group.add_option("--timeline-csv", s_.timeline_csv, "the same timeline, one CSV row per packet")
@@ -510,9 +516,9 @@ void RunCommandLine::add_waves_options(CLI::App& group) {
 void RunCommandLine::add_coverage_options(CLI::App& group) {
     group
         .add_option("--coverage-dir", o_.coverage_dir,
-                    "at the end, whatever the verdict, write the model's RTL coverage (line, toggle,\n"
-                    "user) to DIR/rtl.dat and, at exit, this process's C++ counts (gcov) under\n"
-                    "DIR/gcov/ (emptied first); DIR is created if missing")
+                    "at the end, whatever the verdict, write the model's RTL coverage (line,\n"
+                    "toggle, user) to DIR/rtl.dat and, at exit, this process's C++ counts (gcov)\n"
+                    "under DIR/gcov/ (emptied first); DIR is created if missing")
         ->type_name("DIR")
         ->check(cl::not_empty("empty"));
 }
@@ -587,9 +593,10 @@ void RunCommandLine::settle_tap_mode() {
     o_.failure_trace = false;  // the kernel's traffic cannot be replayed
 }
 
-/// The tap option given first on the command line, or "".
+/// The tap option given first on the command line, or "". (CLI11 keeps the order in which an
+/// option group's options were given in the group.)
 std::string RunCommandLine::first_tap_option() const {
-    for (auto const* option : app_.parse_order())
+    for (auto const* option : traffic_->parse_order())
         if (std::find(tap_options_.begin(), tap_options_.end(), option) != tap_options_.end())
             return option->get_name();
     return "";

@@ -103,6 +103,7 @@ private:
     std::vector<std::string> plans_;  // more than one is refused, naming the second
     CLI::Option* jobs_ = nullptr;
     std::vector<CLI::Option const*> slurm_options_;  // each needs --backend slurm
+    CLI::App* slurm_group_ = nullptr;                // their group, which keeps the order they were given in
 };
 
 RegressCommandLine::RegressCommandLine() {
@@ -113,8 +114,9 @@ RegressCommandLine::RegressCommandLine() {
         "were ended, the report lists every run not done as not run.");
     app_.add_option("PLAN", plans_, "the plan: a TOML file (docs/regress.md)");
     add_regression_options(*app_.add_option_group("the regression"));
-    add_slurm_options(*app_.add_option_group(
-        "with --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1)"));
+    slurm_group_ = app_.add_option_group(
+        "with --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1)");
+    add_slurm_options(*slurm_group_);
 }
 
 void RegressCommandLine::add_regression_options(CLI::App& group) {
@@ -237,9 +239,10 @@ Options RegressCommandLine::parse(std::span<std::string const> args) {
     return o_;
 }
 
-/// The --slurm-* option given first on the command line, or "".
+/// The --slurm-* option given first on the command line, or "". (CLI11 keeps the order in which an
+/// option group's options were given in the group.)
 std::string RegressCommandLine::first_slurm_option() const {
-    for (auto const* option : app_.parse_order())
+    for (auto const* option : slurm_group_->parse_order())
         if (std::find(slurm_options_.begin(), slurm_options_.end(), option) != slurm_options_.end())
             return option->get_name();
     return "";
