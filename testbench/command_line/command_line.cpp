@@ -125,6 +125,14 @@ std::string HelpFormatter::make_section(std::string const& title,
     return text;
 }
 
+std::string HelpFormatter::make_option(CLI::Option const* option, bool positional) const {
+    std::string const name = "  " + make_option_name(option, positional) + make_option_opts(option);
+    std::string const column(column_width_, ' ');
+    std::string text = name.size() + 2 <= column_width_ ? name + column.substr(name.size()) : name + "\n" + column;
+    for (char const c : make_option_desc(option)) text += c == '\n' ? "\n" + column : std::string(1, c);
+    return text + "\n";
+}
+
 std::string HelpFormatter::make_option_name(CLI::Option const* option, bool) const {
     std::vector<std::string> names;
     for (auto const& name : option->get_snames()) names.push_back("-" + name);
@@ -133,7 +141,8 @@ std::string HelpFormatter::make_option_name(CLI::Option const* option, bool) con
 }
 
 std::string HelpFormatter::make_option_opts(CLI::Option const* option) const {
-    return option->get_type_size() == 0 ? "" : " " + option->get_type_name();
+    auto const value = option->get_type_name();  // a flag has none
+    return option->get_type_size() == 0 || value.empty() ? "" : " " + value;
 }
 
 }  // namespace nicsim::command_line

@@ -65,13 +65,15 @@ void parse(CLI::App& app, std::span<std::string const> args);
 std::optional<std::string> first_unexpected(CLI::App const& app);
 
 /// The help text: the usage line, the description, each option group under its name, then the
-/// footer. An option's line is "  -s, --long VALUE   description" (VALUE: its type name), a
-/// description's own line breaks continued in the description column.
+/// footer. An option's line is "  -s, --long VALUE   description" (VALUE: its type name), the
+/// description in its column (on the next line after a name too long for two spaces before it),
+/// its own line breaks continued there.
 class HelpFormatter : public CLI::Formatter {
 public:
     HelpFormatter(std::string operands, std::size_t column);
 
     std::string make_help(CLI::App const* app, std::string name, CLI::AppFormatMode mode) const override;
+    std::string make_option(CLI::Option const* option, bool positional) const override;
     std::string make_option_name(CLI::Option const* option, bool positional) const override;
     std::string make_option_opts(CLI::Option const* option) const override;
 

@@ -310,8 +310,8 @@ void RunCommandLine::add_nic_options(CLI::App& group, BuildFacts const& build) {
     group
         .add_option("--top", s_.top,
                     fmt::format("hardware top: cpp (default: the C++ testbench) or systemc (the\n"
-                                "SystemC/TLM-2.0 module in a SystemC platform; configuration {};\n"
-                                "no --mem-stall, no --trace; --tx-stall/--rx-stall hold whole frames)",
+                                "SystemC/TLM-2.0 module in a SystemC platform; no --mem-stall, no --trace;\n"
+                                "--tx-stall/--rx-stall hold whole frames; configuration {})",
                                 build.systemc_top_config))
         ->type_name("T")
         ->check(cl::one_of({"cpp", "systemc"}));

@@ -105,7 +105,7 @@ TEST_CASE("the rules between options hold, -h/--help given or not") {
 
 TEST_CASE("the help text lists every option in its section, within 100 columns") {
     std::vector<std::string> const configs = {"dw64_q4"};
-    auto const help = nicsim::cli::run_usage(configs, "dw64_q4");
+    auto const help = nicsim::cli::run_usage(configs, "not in this build");  // the longest it says
     CHECK(help.rfind("usage: nicsim run [options]\n", 0) == 0);
     for (auto const* section : {"\ntraffic:\n", "\nNIC and host:\n", "\nfaults (docs/faults.md", "\nrun:\n",
                                 "\nwaves:\n", "\ncoverage (a coverage build only"})
