@@ -88,6 +88,16 @@ CLI::Option* add_help_flag(CLI::App& group, bool& help) {
     return group.add_flag("-h,--help", help, "this text")->check(no_value());
 }
 
+CLI::Option* add_word_list(CLI::App& app, std::string name, std::vector<std::string>& words, std::string description) {
+    // Not a list that takes extra words (those get split): one that still expects more words
+    // than a command line holds, so each operand is added to it on its own. With the last-value
+    // policy (prepare()) nothing then asks for that many.
+    constexpr int kMoreWordsThanAnyCommandLine = 1 << 24;
+    return app.add_option(std::move(name), words, std::move(description))
+        ->expected(kMoreWordsThanAnyCommandLine)
+        ->allow_extra_args(false);
+}
+
 void parse(CLI::App& app, std::span<std::string const> args) {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes the last word first
     app.parse(reversed);

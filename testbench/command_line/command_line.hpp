@@ -58,6 +58,11 @@ void prepare(CLI::App& app, std::string operands, std::size_t column);
 /// -h/--help into `help` ("this text"), in `group` (the command's app or one of its option groups).
 CLI::Option* add_help_flag(CLI::App& group, bool& help);
 
+/// A positional list of `words`: every operand left after the single ones, each word taken as
+/// given. (CLI11's own positional list reads a whole word in brackets, "[a,b]", as the words a and
+/// b: a glob's character class or a regex would be lost.)
+CLI::Option* add_word_list(CLI::App& app, std::string name, std::vector<std::string>& words, std::string description);
+
 /// Parses `args` (the words after the command's name) into `app`. Throws CLI::ParseError.
 void parse(CLI::App& app, std::span<std::string const> args);
 

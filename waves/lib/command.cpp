@@ -87,7 +87,7 @@ valid/ready/last and the interrupts, as the failure report of nicsim run prints 
 or damaged: the message names the byte offset; an --rtl-file or --check-gtkw file missing or not
 a regular file).)");
     app_.add_option("FILE", o_.file, "the FST dump");
-    app_.add_option("PATTERN", o_.patterns, "signals to show");
+    cl::add_word_list(app_, "PATTERN", o_.patterns, "signals to show");
     add_window_options(*app_.add_option_group("Window (cycle c is the rising clock edge at time phase + c * period)"));
     add_view_options(*app_.add_option_group("View"));
     add_gtkw_options(*app_.add_option_group("GTKWave"));
