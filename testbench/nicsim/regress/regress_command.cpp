@@ -112,7 +112,7 @@ RegressCommandLine::RegressCommandLine() {
         "Exit status: 0 every run passed; 1 a run failed or was refused; 2 a bad option, plan or output\n"
         "folder (one line naming it), nothing run; 130/143 stopped by SIGINT/SIGTERM: the runs in flight\n"
         "were ended, the report lists every run not done as not run.");
-    app_.add_option("PLAN", plans_, "the plan: a TOML file (docs/regress.md)");
+    cl::add_word_list(app_, "PLAN", plans_, "the plan: a TOML file (docs/regress.md)");
     add_regression_options(*app_.add_option_group("the regression"));
     slurm_group_ = app_.add_option_group(
         "with --backend slurm (-j N: runs at once in each array task, its --cpus-per-task; default 1)");
