@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "command_line/command_line.hpp"
 #include "cosim/scenario_error.hpp"
 #include "io/output_file.hpp"
 #include "nicsim/regress/interrupt_watch.hpp"
@@ -224,13 +225,19 @@ private:
 }  // namespace
 
 int run_regress_shard_command(std::span<std::string const> args, std::ostream& out, std::ostream& err) {
-    if (args.size() != 2) {
+    CLI::App app{"", "nicsim regress-shard"};
+    std::string shard_dir, task;
+    app.add_option("SHARD_DIR", shard_dir)->required();
+    app.add_option("TASK", task)->required();
+    try {
+        command_line::parse(app, args);
+    } catch (CLI::ParseError const&) {  // a word missing or too many, or --help: said the same way
         err << "nicsim regress-shard: usage: nicsim regress-shard SHARD_DIR TASK (run by nicsim regress --backend "
                "slurm's array tasks)\n";
         return 2;
     }
     Shard shard;
-    auto const file = fs::path(args[0]) / fmt::format("{}.json", args[1]);
+    auto const file = fs::path(shard_dir) / fmt::format("{}.json", task);
     try {
         shard = parse_shard(read_file(file), file.string());
     } catch (std::runtime_error const& e) {
