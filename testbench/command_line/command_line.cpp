@@ -99,6 +99,12 @@ CLI::Option* add_word_list(CLI::App& app, std::string name, std::vector<std::str
 }
 
 void parse(CLI::App& app, std::span<std::string const> args) {
+    for (auto const& word : args) {
+        if (word == "--") break;
+        // CLI11 reads "--opt=" as "--opt" whose value is still to come: it would take the next word.
+        if (word.size() > 3 && word.starts_with("--") && word.find('=') == word.size() - 1)
+            throw CLI::ValidationError(word.substr(0, word.size() - 1), "no value after '='");
+    }
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes the last word first
     app.parse(reversed);
 }

@@ -63,7 +63,8 @@ CLI::Option* add_help_flag(CLI::App& group, bool& help);
 /// b: a glob's character class or a regex would be lost.)
 CLI::Option* add_word_list(CLI::App& app, std::string name, std::vector<std::string>& words, std::string description);
 
-/// Parses `args` (the words after the command's name) into `app`. Throws CLI::ParseError.
+/// Parses `args` (the words after the command's name) into `app`. Throws CLI::ParseError; an option
+/// written "--opt=" with nothing after the '=' is refused ("--opt: no value after '='").
 void parse(CLI::App& app, std::span<std::string const> args);
 
 /// The first word `app` took for no option and no operand: an unknown option or a stray word.

@@ -82,6 +82,8 @@ TEST_CASE("a bad value or word is refused in one line naming the option and the 
         {{"--trace-window", "7"}, "--trace-window: '7' is not START:END"},
         {{"--json", ""}, "--json: needs a file name (got '')"},
         {{"--imix=1"}, "--imix: takes no value"},
+        {{"--json=", "--packets", "5"}, "--json: no value after '='"},
+        {{"--packets=", "5"}, "--packets: no value after '='"},
         {{"--bogus", "3"}, "--bogus: unknown option (nicsim run --help lists them)"},
         {{"stray"}, "stray: unknown option (nicsim run --help lists them)"},
     };
