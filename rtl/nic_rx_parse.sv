@@ -62,6 +62,8 @@ module nic_rx_parse #(
   localparam int BL        = $clog2(B);
   localparam int NBW       = BL + 1;                     // 0..B
   localparam int HDR_BYTES = 96;                         // covers 18 + 60 + 14 header bytes
+  localparam int HDR_BEATS = (HDR_BYTES + B - 1) / B;    // beats that carry header bytes
+  localparam int HDR_LAST  = HDR_BYTES - (HDR_BEATS - 1) * B;  // header bytes in the last of them
   localparam int MAXB      = nic_pkg::MAX_FRAME_BYTES;
   localparam int DDEPTH    = 2 ** $clog2(FIFO_BYTES / B);
   localparam int MW        = 4 + 128;
@@ -427,13 +429,20 @@ module nic_rx_parse #(
         nb      = nb_of(s_axis_rx_tkeep);
         first_q <= s_axis_rx_tlast;
         off_q   <= s_axis_rx_tlast ? 16'd0 : (kept ? off_q + {{(16-NBW){1'b0}}, nb} : off_q);
-        if (kept) begin
-          for (int i = 0; i < HDR_BYTES; i++) begin
-            if ({16'd0, beat_idx} == i / B) begin
-              hdr_q[i*8 +: 8] <= s_axis_rx_tdata[(i % B)*8 +: 8];
+        // Header bytes of this beat go to their place; the first beat of a frame clears the rest.
+        // Per beat, not per byte, and nothing once the frame is past its header.
+        if (kept && (first_q || {16'd0, beat_idx} < HDR_BEATS)) begin
+          for (int k = 0; k < HDR_BEATS - 1; k++) begin
+            if ({16'd0, beat_idx} == k) begin
+              hdr_q[k*B*8 +: B*8] <= s_axis_rx_tdata;
             end else if (first_q) begin
-              hdr_q[i*8 +: 8] <= 8'd0;
+              hdr_q[k*B*8 +: B*8] <= '0;
             end
+          end
+          if ({16'd0, beat_idx} == HDR_BEATS - 1) begin
+            hdr_q[(HDR_BEATS-1)*B*8 +: HDR_LAST*8] <= s_axis_rx_tdata[0 +: HDR_LAST*8];
+          end else if (first_q) begin
+            hdr_q[(HDR_BEATS-1)*B*8 +: HDR_LAST*8] <= '0;
           end
         end
       end

@@ -41,7 +41,7 @@ module nic_tx_csum #(
   logic [B-1:0] m_ip, m_addr, m_l4;
   logic [15:0]  s_ip, s_addr, s_l4;
   logic [15:0]  tot_ip, tot_addr, tot_l4, l4_sum, l4_len, l4_val;
-  logic [15:0]  base, off, l3, l4, ip_end, addr_lo, addr_hi, l4_fld, rel;
+  logic [15:0]  base, l3, l4, ip_end, addr_lo, addr_hi, l4_fld, rel;
   logic [15:0]  len_at, rel_hi, rel_lo, ip_len, l4_end;
   logic [7:0]   len_hi, len_lo;
   logic [3:0]   ihl;
@@ -55,6 +55,24 @@ module nic_tx_csum #(
     .data(beat_data), .mask(m_addr), .sum(s_addr));
   nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_l4 (
     .data(beat_data), .mask(m_l4), .sum(s_l4));
+
+  // Lanes of the beat whose packet offset (first + lane) is at or above x. first + lane never
+  // wraps (a packet is at most MAX_FRAME_BYTES), so the lanes are a run from lane x - first up:
+  // masks by shifting instead of a compare per lane.
+  function automatic logic [B-1:0] lanes_from(input logic [15:0] x, input logic [15:0] first);
+    logic [15:0] d;
+    d = x - first;
+    if (x <= first) lanes_from = '1;
+    else if ({16'd0, d} >= B) lanes_from = '0;
+    else lanes_from = {B{1'b1}} << d[LW-1:0];
+  endfunction
+
+  // The lane whose packet offset is x, if the beat has it.
+  function automatic logic [B-1:0] lane_at(input logic [15:0] x, input logic [15:0] first);
+    logic [15:0] d;
+    d = x - first;
+    lane_at = (x >= first && {16'd0, d} < B) ? {{(B-1){1'b0}}, 1'b1} << d[LW-1:0] : '0;
+  endfunction
 
   // State only (beat_here, not beat_valid): evaluated once per cycle, and only with a beat.
   always_comb begin
@@ -83,18 +101,17 @@ module nic_tx_csum #(
     ip_len = {len_hi, len_lo};
     l4_end = cfg.l3_ipv6 ? l3 + 16'd40 + ip_len : l3 + ip_len;
 
-    off    = base;
     m_ip   = '0;
     m_addr = '0;
     m_l4   = '0;
     if (beat_here) begin
-      for (int i = 0; i < B; i++) begin
-        off       = base + i[15:0];
-        m_ip[i]   = beat_keep[i] && off >= l3 && off < ip_end &&
-                    off != l3 + 16'd10 && off != l3 + 16'd11;
-        m_addr[i] = beat_keep[i] && off >= addr_lo && off < addr_hi;
-        m_l4[i]   = beat_keep[i] && off >= l4 && off < l4_end && off != l4_fld && off != l4_fld + 16'd1;
-      end
+      // IP header without its checksum field; the pseudo header's addresses; the L4 segment
+      // without its checksum field.
+      m_ip   = beat_keep & lanes_from(l3, base) & ~lanes_from(ip_end, base)
+               & ~lane_at(l3 + 16'd10, base) & ~lane_at(l3 + 16'd11, base);
+      m_addr = beat_keep & lanes_from(addr_lo, base) & ~lanes_from(addr_hi, base);
+      m_l4   = beat_keep & lanes_from(l4, base) & ~lanes_from(l4_end, base)
+               & ~lane_at(l4_fld, base) & ~lane_at(l4_fld + 16'd1, base);
     end
   end
 
