@@ -149,6 +149,7 @@ function(_nicsim_dut_models)
     if(NICSIM_DUT_TRACE_THREADS GREATER 0)
       set(trace_threads TRACE_THREADS ${NICSIM_DUT_TRACE_THREADS})
     endif()
+    nicsim_verilate_on_configure(nicsim_models Vnic_${cfg} ${sources})
     verilate(nicsim_models TRACE_FST ${trace_threads}
       PREFIX Vnic_${cfg}
       TOP_MODULE nic_top

@@ -30,9 +30,9 @@
 #   // fifo_test.cpp
 #   #include "Vrtl_fifo_model.h"
 #
-# Note: verilate() runs Verilator once at configure time to learn the generated file names
-# (and again at build time whenever a source changes), so a lint error in a block shows up as
-# a configure error naming the Verilator command and its output.
+# Note: verilate() runs Verilator at configure time to learn the generated file names, and
+# nicsim_verilate_on_configure() makes an RTL edit re-run configure and Verilator with it, so a
+# lint error in a block shows up as a configure error naming the Verilator command and its output.
 include_guard(GLOBAL)
 
 find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
@@ -84,6 +84,28 @@ function(nicsim_unsanitized_trace_sources target)
   endif()
 endfunction()
 
+# Call before verilate(<target> PREFIX <prefix> SOURCES <sources>...). verilate() learns the names
+# of the generated files when CMake configures and re-runs Verilator at build time when a source
+# changes; an RTL edit that changes which files Verilator writes (a constant pool appears, a file
+# splits) then fails that build with the old list, and only the next configure reads the new one.
+# So an edit re-runs configure first (the sources are configure dependencies), and configure
+# re-runs Verilator when a source is newer than its last run: verilate() compares the command
+# with the one it saved in verilator_args.txt, and finds it outdated when that file is gone.
+function(nicsim_verilate_on_configure target prefix)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ARGN})
+  get_target_property(binary_dir ${target} BINARY_DIR)
+  set(saved_command "${binary_dir}/CMakeFiles/${target}.dir/${prefix}.dir/verilator_args.txt")
+  if(NOT EXISTS "${saved_command}")
+    return()
+  endif()
+  foreach(src IN LISTS ARGN)
+    if("${src}" IS_NEWER_THAN "${saved_command}")
+      file(REMOVE "${saved_command}")
+      return()
+    endif()
+  endforeach()
+endfunction()
+
 function(nicsim_verilate_block target)
   cmake_parse_arguments(NVB "TRACE_FST" "TOP" "SOURCES;PARAMS;ARGS" ${ARGN})
   if(NVB_UNPARSED_ARGUMENTS)
@@ -118,6 +140,7 @@ function(nicsim_verilate_block target)
   endif()
 
   add_library(${target} STATIC)
+  nicsim_verilate_on_configure(${target} ${prefix} ${sources})
   verilate(${target} ${trace_opt}
     PREFIX ${prefix}
     TOP_MODULE ${NVB_TOP}

@@ -75,6 +75,7 @@ function(_nicsim_systemc_model)
 
   find_package(verilator REQUIRED HINTS $ENV{VERILATOR_ROOT})
   add_library(nicsim_sc_model STATIC)
+  nicsim_verilate_on_configure(nicsim_sc_model Vnic_sc_${cfg} ${sources})
   verilate(nicsim_sc_model SYSTEMC
     PREFIX Vnic_sc_${cfg}
     TOP_MODULE nic_top
