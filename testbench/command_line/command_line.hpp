@@ -64,7 +64,9 @@ CLI::Option* add_help_flag(CLI::App& group, bool& help);
 CLI::Option* add_word_list(CLI::App& app, std::string name, std::vector<std::string>& words, std::string description);
 
 /// Parses `args` (the words after the command's name) into `app`. Throws CLI::ParseError; an option
-/// written "--opt=" with nothing after the '=' is refused ("--opt: no value after '='").
+/// written "--opt=" with nothing after the '=' is refused ("--opt: no value after '='"). An empty
+/// word that is no option's value reaches `app` as '' (two quotes): CLI11 2.1.2 loops forever on
+/// an empty word it cannot place.
 void parse(CLI::App& app, std::span<std::string const> args);
 
 /// The first word `app` took for no option and no operand: an unknown option or a stray word.

@@ -84,6 +84,10 @@ TEST_CASE("a bad value or word is refused in one line naming the option and the 
         {{"--imix=1"}, "--imix: takes no value"},
         {{"--json=", "--packets", "5"}, "--json: no value after '='"},
         {{"--packets=", "5"}, "--packets: no value after '='"},
+        {{"--packets", "5", ""}, "'': unknown option (nicsim run --help lists them)"},
+        {{"", "--help"}, "'': unknown option (nicsim run --help lists them)"},
+        {{"--imix", "", "--seed", "2"}, "'': unknown option (nicsim run --help lists them)"},
+        {{"--seed", "2", "--", ""}, "'': unknown option (nicsim run --help lists them)"},
         {{"--bogus", "3"}, "--bogus: unknown option (nicsim run --help lists them)"},
         {{"stray"}, "stray: unknown option (nicsim run --help lists them)"},
     };
