@@ -1,6 +1,7 @@
 // The shared pieces of the CLI11 command lines: see command_line.hpp.
 #include "command_line/command_line.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <memory>
@@ -101,26 +102,29 @@ CLI::Option* add_word_list(CLI::App& app, std::string name, std::vector<std::str
 void parse(CLI::App& app, std::span<std::string const> args) {
     std::vector<std::string> words(args.begin(), args.end());
     bool options_end = false;  // after "--": operands only
-    bool value_due = false;    // the word before is an option that takes the next word as its value
+    int values_due = 0;        // words still owed, as given, to the option before them (as CLI11 reads them)
     for (auto& word : words) {
+        if (values_due > 0) {
+            --values_due;
+            continue;
+        }
         if (!options_end && word == "--") {
             options_end = true;
             continue;
         }
-        bool const operand = options_end || (!value_due && (word.empty() || word[0] != '-'));
+        bool const operand = options_end || word.empty() || word[0] != '-';
         // CLI11 2.1.2 takes an empty word that is no option's value for the name of an option group
         // (they have none) and never returns. It goes on as '' (two quotes): refused by name as an
         // unknown word, or read as the (nonexistent) operand it is.
-        if (word.empty() && operand) word = "''";
+        if (word.empty()) word = "''";
         if (operand && app.get_prefix_command()) break;  // the words from here are the command's own
-        value_due = false;
-        if (operand || word.size() < 2 || word[0] != '-') continue;
+        if (operand || word.size() < 2) continue;
         // CLI11 reads "--opt=" as "--opt" whose value is still to come: it would take the next word.
         if (word.size() > 3 && word.starts_with("--") && word.find('=') == word.size() - 1)
             throw CLI::ValidationError(word.substr(0, word.size() - 1), "no value after '='");
         if (word.find('=') == std::string::npos) {
             CLI::Option const* option = app.get_option_no_throw(word);
-            value_due = option != nullptr && option->get_items_expected_min() > 0;
+            values_due = option != nullptr ? std::max(option->get_items_expected_min(), 0) : 0;
         }
     }
     std::vector<std::string> reversed(words.rbegin(), words.rend());  // CLI11 takes the last word first

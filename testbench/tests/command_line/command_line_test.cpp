@@ -88,6 +88,7 @@ TEST_CASE("a bad value or word is refused in one line naming the option and the 
         {{"", "--help"}, "'': unknown option (nicsim run --help lists them)"},
         {{"--imix", "", "--seed", "2"}, "'': unknown option (nicsim run --help lists them)"},
         {{"--seed", "2", "--", ""}, "'': unknown option (nicsim run --help lists them)"},
+        {{"--json", "--seed", ""}, "'': unknown option (nicsim run --help lists them)"},  // --json took --seed
         {{"--bogus", "3"}, "--bogus: unknown option (nicsim run --help lists them)"},
         {{"stray"}, "stray: unknown option (nicsim run --help lists them)"},
     };
