@@ -119,6 +119,11 @@ void parse(CLI::App& app, std::span<std::string const> args) {
         if (word.empty()) word = "''";
         if (operand && app.get_prefix_command()) break;  // the words from here are the command's own
         if (operand || word.size() < 2) continue;
+        // CLI11 splits a cluster of short options letter by letter and gives back the rest with a
+        // '-' in front: "-h-" becomes "-h" and "--", which ends the options, and the empty words
+        // after it loop as above. No nicsim option is a '-' after a letter: refused here.
+        if (word[1] != '-' && word.find('-', 1) != std::string::npos)
+            throw CLI::ValidationError(word, "not an option (a '-' after a short option's letter)");
         // CLI11 reads "--opt=" as "--opt" whose value is still to come: it would take the next word.
         if (word.size() > 3 && word.starts_with("--") && word.find('=') == word.size() - 1)
             throw CLI::ValidationError(word.substr(0, word.size() - 1), "no value after '='");

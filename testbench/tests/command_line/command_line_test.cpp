@@ -89,6 +89,7 @@ TEST_CASE("a bad value or word is refused in one line naming the option and the 
         {{"--imix", "", "--seed", "2"}, "'': unknown option (nicsim run --help lists them)"},
         {{"--seed", "2", "--", ""}, "'': unknown option (nicsim run --help lists them)"},
         {{"--json", "--seed", ""}, "'': unknown option (nicsim run --help lists them)"},  // --json took --seed
+        {{"-h-", "--seed", "", "-t"}, "-h-: not an option (a '-' after a short option's letter)"},
         {{"--bogus", "3"}, "--bogus: unknown option (nicsim run --help lists them)"},
         {{"stray"}, "stray: unknown option (nicsim run --help lists them)"},
     };
