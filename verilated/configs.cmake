@@ -159,15 +159,9 @@ function(_nicsim_dut_models)
     list(APPEND built ${cfg})
   endforeach()
 
-  # verilate() adds the runtime to the target on every call; keep the one shared copy instead.
-  get_target_property(srcs nicsim_models SOURCES)
-  list(FILTER srcs EXCLUDE REGEX "^${VERILATOR_ROOT}/include/.*\\.cpp$")
-  set_property(TARGET nicsim_models PROPERTY SOURCES ${srcs})
-  target_link_libraries(nicsim_models PUBLIC nicsim_verilated_runtime nicsim::checkers)
-  nicsim_unsanitized_trace_sources(nicsim_models)
-  # Generated headers are not ours: code including them must not see their warnings.
-  get_target_property(incs nicsim_models INTERFACE_INCLUDE_DIRECTORIES)
-  set_property(TARGET nicsim_models APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
+  list(TRANSFORM built PREPEND Vnic_ OUTPUT_VARIABLE prefixes)
+  nicsim_finish_model_library(nicsim_models ${prefixes})
+  target_link_libraries(nicsim_models PUBLIC nicsim::checkers)
   set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "${built}")
   # The same sources for verilated/systemc.cmake (the SystemC model of one configuration).
   set_property(GLOBAL PROPERTY NICSIM_DUT_SOURCES "${sources}")

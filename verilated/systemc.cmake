@@ -82,15 +82,8 @@ function(_nicsim_systemc_model)
     SOURCES ${sources}
     VERILATOR_ARGS ${args}
     OPT_SLOW -O1)
-  # One shared runtime (see the header of this file), not verilate()'s private copy.
-  get_target_property(srcs nicsim_sc_model SOURCES)
-  list(FILTER srcs EXCLUDE REGEX "^${VERILATOR_ROOT}/include/.*\\.cpp$")
-  set_property(TARGET nicsim_sc_model PROPERTY SOURCES ${srcs})
-  target_link_libraries(nicsim_sc_model PUBLIC nicsim_verilated_runtime nicsim::checkers
-                                               nicsim::systemc_lib)
-  # Generated headers are not ours: code including them must not see their warnings.
-  get_target_property(incs nicsim_sc_model INTERFACE_INCLUDE_DIRECTORIES)
-  set_property(TARGET nicsim_sc_model APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${incs})
+  nicsim_finish_model_library(nicsim_sc_model Vnic_sc_${cfg})
+  target_link_libraries(nicsim_sc_model PUBLIC nicsim::checkers nicsim::systemc_lib)
 
   set(NICSIM_SC_MODEL_CLASS Vnic_sc_${cfg} CACHE INTERNAL "class of the SystemC NIC model")
   set(NICSIM_SC_DATA_WIDTH ${width} CACHE INTERNAL "DATA_WIDTH of the SystemC NIC model")
