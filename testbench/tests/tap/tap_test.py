@@ -364,13 +364,16 @@ def tcp_transfer(link, size, port=5201):
 def ping(link, namespace, target, count, extra=()):
     # -w: wait for all `count` replies (up to 60 s). With -W alone, once a reply has come ping
     # waits only two round trips for the rest, and a loaded machine delays the last replies more.
+    # With -w ping goes on sending (every 10 ms) until `count` replies are in, so a loaded machine
+    # sends one or two more and quits with those still on their way: at least `count` replies is
+    # the pass. Frames lost in the NIC or at the devices are the summary's to catch (check_summary).
     output = run(in_netns(namespace, ["ping", "-q", "-c", str(count), "-i", "0.01", "-w", "60"] +
                           list(extra) + [target]), timeout=120, check_status=False)
     match = re.search(r"(\d+) packets transmitted, (\d+) received", output)
     check(match is not None, f"ping {target}: no statistics line in: {output}")
     sent, received = int(match.group(1)), int(match.group(2))
-    check(sent == count and received == count,
-          f"ping {target}: {sent} sent, {received} received, expected {count} and 0% loss")
+    check(received >= count and sent >= received,
+          f"ping {target}: {sent} sent, {received} received, expected {count} replies or more")
     return output
 
 
