@@ -7,10 +7,10 @@
 
 #include <string>
 
+#include "../e2e/run_traced.hpp"
 #include "cosim/cosim.hpp"
 #include "cosim/faults.hpp"
 #include "tests/common/clean_run.hpp"
-#include "tests/e2e/run_traced.hpp"
 
 using nicsim::cosim::parse_fault;
 using nicsim::cosim::RunSummary;
