@@ -1,4 +1,4 @@
-// OutputFile (testbench/io/output_file.hpp): what happens to every kind of path an output
+// OutputFile (testbench/io/include/io/output_file.hpp): what happens to every kind of path an output
 // option can be given. Each test works in its own fresh directory under the temp folder.
 #include <catch2/catch.hpp>
 
