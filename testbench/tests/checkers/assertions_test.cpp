@@ -1,4 +1,4 @@
-// Tests of the C++ glue (testbench/checkers/assertions.hpp): message parsing, the default
+// Tests of the C++ glue (testbench/checkers/include/checkers/assertions.hpp): message parsing, the default
 // throw-from-eval mode and the record mode.
 #include <catch2/catch.hpp>
 
