@@ -1,4 +1,4 @@
-// Fuzz target: the pcap/pcapng reader (testbench/wire/pcap.hpp) through its public entry point,
+// Fuzz target: the pcap/pcapng reader (testbench/wire/include/wire/pcap.hpp) through its public entry point,
 // read_pcap(path), then what `nicsim run --mode pcap` does next (prepare_for_replay, frames_of).
 // It opens a file by name, as `nicsim run` does; under it libpcap reads the records (see pcap.hpp).
 //

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "cosim/cosim.hpp"
+#include "frame/frame.hpp"
 #include "model/checksum.hpp"
-#include "wire/frame.hpp"
 
 namespace nicsim::cosim {
 

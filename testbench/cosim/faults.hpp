@@ -28,8 +28,8 @@
 #include "cosim/driver_platform_decorator.hpp"
 #include "cosim/fault_spec.hpp"
 #include "cosim/platform.hpp"
+#include "frame/rx_wire.hpp"
 #include "scoreboard/scoreboard.hpp"
-#include "wire/rx_wire.hpp"
 
 namespace nicsim::cosim {
 

@@ -17,9 +17,9 @@
 #include <ringlib/dma_arena.hpp>
 
 #include "dut/dut.hpp"
-#include "wire/frame.hpp"
+#include "frame/frame.hpp"
+#include "frame/rx_wire.hpp"
 #include "wire/peers.hpp"
-#include "wire/rx_wire.hpp"
 
 namespace nicsim::cosim {
 

@@ -26,8 +26,8 @@
 
 #include "bfm/axi4_slave_mem.hpp"
 #include "bfm/axil_master_bfm.hpp"
+#include "bfm/axis_port.hpp"
 #include "bfm/sig_ref.hpp"
-#include "wire/axis_port.hpp"
 
 namespace nicsim::dut {
 

@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "frame/frame.hpp"
 #include "io/output_file.hpp"
 #include "nic_contract.hpp"
-#include "wire/frame.hpp"
 
 namespace nicsim::monitor {
 

@@ -9,7 +9,7 @@
 //       record), drain (the OS completion).
 //   RX: buffer post and doorbell (of its first buffer), descriptor fetch, first and last beat on
 //       s_axis_rx, data write (first AW, last write response), completion write, OS delivery.
-// Packets are named by the tag every generated frame carries (wire/frame.hpp): the hardware's
+// Packets are named by the tag every generated frame carries (frame/frame.hpp): the hardware's
 // view (ring slots, from the OwnershipMonitor's contract events) is tied to a frame by reading
 // the packet's bytes from host memory when its descriptors are published (TX) or completed (RX).
 // Untagged frames (a foreign pcap) appear with the events that name them directly only.

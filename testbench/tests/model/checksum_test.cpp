@@ -1,4 +1,4 @@
-// The checksum reference (testbench/model/checksum.hpp) on known data: RFC 1071's worked example,
+// The checksum reference (testbench/model/include/model/checksum.hpp) on known data: RFC 1071's worked example,
 // a textbook IPv4 header, and frames whose TCP/UDP/IPv4 checksums were confirmed by Wireshark
 // (tshark reported every one "Good" when this test was written).
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// The Toeplitz reference (testbench/model/toeplitz.hpp): the verification-suite example the brief
+// The Toeplitz reference (testbench/model/include/model/toeplitz.hpp): the verification-suite example the brief
 // quotes, the tuple builders' byte order, frame tuple extraction, and the hash's linearity.
 #include <catch2/catch.hpp>
 

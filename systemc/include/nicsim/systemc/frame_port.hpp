@@ -12,7 +12,7 @@
 
 #include <systemc>
 
-#include "wire/frame.hpp"
+#include "frame/frame.hpp"
 
 namespace nicsim::wire {
 

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "frame/frame.hpp"
 #include "model/toeplitz.hpp"
-#include "wire/frame.hpp"
 
 namespace nicsim::wire {
 

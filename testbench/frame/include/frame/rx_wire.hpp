@@ -1,4 +1,4 @@
-// RxWire: the far end's view of the NIC's receive wire at frame level. A wire peer (peers.hpp)
+// RxWire: the far end's view of the NIC's receive wire at frame level. A wire peer (wire/peers.hpp)
 // puts frames on it; a hardware top carries them into the NIC: the C++ top's AxisSource beats
 // them onto s_axis_rx, the SystemC top hands them to the module's frame port. Peers are written
 // once against this interface and run on either top.
@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "wire/frame.hpp"
+#include "frame/frame.hpp"
 
 namespace nicsim::wire {
 

@@ -34,11 +34,11 @@
 
 #include <fmt/format.h>
 
+#include "bfm/axis_port.hpp"
 #include "bfm/pause.hpp"
 #include "bfm/sig_ref.hpp"
-#include "wire/axis_port.hpp"
-#include "wire/frame.hpp"
-#include "wire/rx_wire.hpp"
+#include "frame/frame.hpp"
+#include "frame/rx_wire.hpp"
 
 namespace nicsim::bfm {
 

@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "wire/frame.hpp"
+#include "frame/frame.hpp"
 
 namespace nicsim::wire {
 

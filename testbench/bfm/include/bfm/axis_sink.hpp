@@ -31,10 +31,10 @@
 
 #include <fmt/format.h>
 
+#include "bfm/axis_port.hpp"
 #include "bfm/pause.hpp"
 #include "bfm/sig_ref.hpp"
-#include "wire/axis_port.hpp"
-#include "wire/frame.hpp"
+#include "frame/frame.hpp"
 
 namespace nicsim::bfm {
 

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "frame/rx_wire.hpp"
 #include "wire/pcap.hpp"
-#include "wire/rx_wire.hpp"
 #include "wire/traffic_gen.hpp"
 
 namespace nicsim::wire {

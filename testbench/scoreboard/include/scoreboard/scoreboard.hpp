@@ -48,9 +48,9 @@
 #include <utility>
 #include <vector>
 
+#include "frame/frame.hpp"
 #include "model/checksum.hpp"
 #include "model/toeplitz.hpp"
-#include "wire/frame.hpp"
 
 namespace nicsim::scoreboard {
 
