@@ -2,8 +2,8 @@
 // (descriptor and completion rings), and the barriers that order those accesses. It sits beside
 // RegisterBus: RegisterBus is the NIC's registers, this is host memory. The driver makes every
 // access to ring memory through it; the testbench implements it with a weakly ordered host model
-// (testbench/host/memory_order.hpp), a real port would use plain loads, stores and the platform's
-// barriers, which is what DirectHostMemoryAccess does.
+// (testbench/host/include/host/memory_order.hpp), a real port would use plain loads, stores and the
+// platform's barriers, which is what DirectHostMemoryAccess does.
 //
 // The ordering model the driver is written against (docs/contract.md, Ordering rules):
 //  - store: a CPU store may become visible to the NIC's DMA reads later than program order says,

@@ -4,7 +4,8 @@
 // - One contiguous region of size_bytes (4 KiB-aligned), known to software as a
 //   ringlib::DmaArena (virtual = the region's bytes, logical = logical_base) and served on
 //   `socket` at logical_base. A byte written by the OS side, the driver or the NIC is the same
-//   byte for the other two, with no copy (as testbench/host/host_memory.hpp does for the C++ top).
+//   byte for the other two, with no copy (as testbench/host/include/host/host_memory.hpp does for
+//   the C++ top).
 // - b_transport: reads and writes of any length and alignment inside the region, honouring byte
 //   enables (a pattern repeated when shorter than the data, per TLM-2.0), streaming width equal
 //   to the length. It never waits: it adds read_latency / write_latency to the annotated delay
@@ -16,9 +17,9 @@
 //   DMI is not offered, so every NIC access pays its latency and can be observed.
 // - on_transport, when set, sees every b_transport after it was served (status set), with the
 //   simulated time of the call and the delay it returned.
-// - view, when set (a weakly ordered host: testbench/host/memory_order.hpp), sees every
-//   b_transport it serves: before a write's bytes land, and after a read's bytes were copied (it
-//   may change them: CPU stores not yet visible to the NIC). transport_dbg bypasses it.
+// - view, when set (a weakly ordered host: testbench/host/include/host/memory_order.hpp), sees
+//   every b_transport it serves: before a write's bytes land, and after a read's bytes were copied
+//   (it may change them: CPU stores not yet visible to the NIC). transport_dbg bypasses it.
 #pragma once
 
 #include <cstddef>
