@@ -6,7 +6,7 @@
 // Each point is declared once at time 0 with its number and name (nicsim_contract_cover_declare)
 // and counted by number (nicsim_contract_cover) at every clock edge where it holds, per queue. The DPI-C functions live
 // in testbench/checkers/contract_cover.cpp; the co-simulation adds the counts to its contract
-// coverage (testbench/monitor/contract_coverage.hpp). Counting, not asserting: nothing here can
+// coverage (monitor/contract_coverage.hpp). Counting, not asserting: nothing here can
 // stop a run, and nothing is evaluated in a cycle without a register write, an event or a firing.
 `default_nettype none
 

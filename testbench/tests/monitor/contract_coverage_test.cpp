@@ -1,6 +1,6 @@
-// Contract coverage (testbench/monitor/contract_coverage.hpp, docs/coverage.md): the documented
-// model is the counted one, and real runs hit exactly the points their scenario exercises, with
-// counts that agree with the run's own accounting.
+// Contract coverage (testbench/monitor/include/monitor/contract_coverage.hpp, docs/coverage.md):
+// the documented model is the counted one, and real runs hit exactly the points their scenario
+// exercises, with counts that agree with the run's own accounting.
 #include <catch2/catch.hpp>
 
 #include <fstream>
