@@ -1,4 +1,4 @@
-// Fuzz target: the `--fault SPEC` parser (testbench/cosim/fault_spec.hpp), on the input as a spec.
+// Fuzz target: the `--fault SPEC` parser (testbench/cosim/include/cosim/fault_spec.hpp), on the input as a spec.
 //
 // Promises checked for any input: a FaultSpec, or ScenarioError (one line, "--fault ...") and
 // nothing else; and a spec parsed is written back (to_string, the replay command's form) as
