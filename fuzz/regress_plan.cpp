@@ -1,4 +1,4 @@
-// Fuzz target: the plan reader of `nicsim regress` (testbench/nicsim/regress/plan.hpp), on the
+// Fuzz target: the plan reader of `nicsim regress` (app/include/nicsim/regress/plan.hpp), on the
 // input as the text of a plan file.
 //
 // Promises checked for any input: a Plan, or PlanError (one line, "fuzz.toml:LINE: ...") and

@@ -1,4 +1,4 @@
-// Fuzz target: the `nicsim run` option parser (testbench/nicsim/run_options.hpp), on the input
+// Fuzz target: the `nicsim run` option parser (app/include/nicsim/run_options.hpp), on the input
 // as an argument list: arguments separated by NUL bytes (as the kernel hands argv over).
 //
 // Promises checked for any input: RunOptions, or UsageError (one line) and nothing else; and

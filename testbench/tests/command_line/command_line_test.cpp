@@ -1,4 +1,4 @@
-// `nicsim run`'s command line (testbench/nicsim/run_options.hpp, a CLI11 app) without a
+// `nicsim run`'s command line (app/include/nicsim/run_options.hpp, a CLI11 app) without a
 // simulation: values in both spellings and in decimal whatever CLI11 alone would make of them,
 // repeated options, flags, unknown words, the rules between options, and the generated help.
 #include <catch2/catch.hpp>

@@ -166,8 +166,7 @@ TEST_CASE(
     INFO(ok.output);
     REQUIRE(ok.status == 0);
     CHECK(slurp(dir / "cov" / "rtl.dat").rfind("# SystemC::Coverage-3\n", 0) == 0);
-    CHECK(fs::exists(dir / "cov" / "gcov" / "testbench" / "nicsim" / "CMakeFiles" / "nicsim_command.dir" /
-                     "command.cpp.gcda"));
+    CHECK(fs::exists(dir / "cov" / "gcov" / "app" / "CMakeFiles" / "nicsim_command.dir" / "command.cpp.gcda"));
     // A run that fails (a driver without its barriers on a weakly ordered host) writes its counts as well.
     auto const bad =
         shell(fmt::format("cd '{}' && '{}' run --packets 20 --seed 33 --memory-order weak --barrier-bug "

@@ -1,5 +1,5 @@
 // Scenario: everything a co-simulation run is told (cosim.hpp runs one; `nicsim run` options fill
-// one, testbench/nicsim/run_options.hpp). A plain struct with defaults, kept apart from the
+// one, app/include/nicsim/run_options.hpp). A plain struct with defaults, kept apart from the
 // co-simulation so that the option parser builds without it.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The `nicsim` command (testbench/nicsim/main.cpp is only a shell around run_nicsim_command).
+// The `nicsim` command (app/main.cpp is only a shell around run_nicsim_command).
 //
 //   nicsim run [options]      one co-simulation (cosim::CoSimulation); nicsim run --help
 //   nicsim waves ...          the waves tool (waves/lib/command.hpp)
