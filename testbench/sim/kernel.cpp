@@ -4,18 +4,15 @@
 
 namespace nicsim::sim {
 
-Kernel::Kernel(dut::Dut& dut, KernelConfig config)
-    : dut_(dut),
-      cfg_(config),
-      rng_(config.seed),
-      clk_(dut.ports().clk),
-      rst_n_(dut.ports().rst_n),
-      inputs_(dut.ports().inputs()) {
-    clk_.set(0);
-    rst_n_.set(0);
-    for (auto& in : inputs_) in.set(0);
-    dut_.eval();
+namespace {
+std::vector<bfm::SigRef> idle(std::vector<bfm::SigRef> inputs) {
+    for (auto& in : inputs) in.set(0);
+    return inputs;
 }
+}  // namespace
+
+Kernel::Kernel(dut::Dut& dut, KernelConfig config)
+    : dut_(dut), cfg_(config), rng_(config.seed), inputs_(idle(dut.ports().inputs())), clock_(dut) {}
 
 void Kernel::reset() {
     reset(cfg_.reset_cycles);
@@ -25,7 +22,7 @@ void Kernel::set_trace_window(TraceWindow window) {
     if (window.first_cycle > window.last_cycle)
         throw std::invalid_argument(fmt::format("trace window {}:{}: the first cycle is after the last",
                                                 window.first_cycle, window.last_cycle));
-    if (window.first_cycle < cycle_)
+    if (window.first_cycle < cycle())
         throw std::invalid_argument(fmt::format("trace window {}:{}: cycle {} has already been simulated",
                                                 window.first_cycle, window.last_cycle, window.first_cycle));
     if (dut_.tracing()) throw std::invalid_argument("trace window: a trace is already open");
@@ -59,10 +56,11 @@ bool Kernel::end_trace_window() {
 }
 
 void Kernel::reset(std::uint32_t cycles) {
+    // Clock::reset, through the kernel's edge (a trace window may open or close in reset).
     for (auto& in : inputs_) in.set(0);
-    rst_n_.set(0);
+    dut_.set_reset_n(false);
     for (std::uint32_t i = 0; i < cycles; ++i) edge();
-    rst_n_.set(1);
+    dut_.set_reset_n(true);
     for (Agent* a : agents_) a->reset();
     report_progress();
 }
@@ -78,7 +76,7 @@ std::string Kernel::diagnosis() const {
     std::string out = fmt::format(
         "  {} at cycle {}, seed {}, last progress (a packet moved or a register read "
         "was answered) at cycle {} ({} cycles ago)\n",
-        dut_.config().name, cycle_, cfg_.seed, last_progress_cycle_, cycle_ - last_progress_cycle_);
+        dut_.config().name, cycle(), cfg_.seed, last_progress_cycle_, cycle() - last_progress_cycle_);
     for (auto const& d : diagnostics_) {
         std::string text;
         try {
@@ -101,13 +99,13 @@ std::string Kernel::diagnosis() const {
 void Kernel::watchdog_expired() {
     throw WatchdogExpired(fmt::format("watchdog: no progress for {} cycles (progress: a packet moved or a register "
                                       "read was answered; cycle {}, seed {})",
-                                      cycle_ - last_progress_cycle_, cycle_, cfg_.seed),
+                                      cycle() - last_progress_cycle_, cycle(), cfg_.seed),
                           diagnosis());
 }
 
 void Kernel::cycle_limit_reached() {
     throw CycleLimitReached(
-        fmt::format("the run reached its cycle limit {} (cycle {}, seed {})", cfg_.max_cycles, cycle_, cfg_.seed),
+        fmt::format("the run reached its cycle limit {} (cycle {}, seed {})", cfg_.max_cycles, cycle(), cfg_.seed),
         diagnosis());
 }
 

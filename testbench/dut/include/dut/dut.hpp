@@ -7,8 +7,9 @@
 // Contract:
 // - ports() binds every nic_top port as a SigRef, grouped per interface; the SigRefs stay valid
 //   for the Dut's life. BFMs bind to these, never to the model class.
-// - eval() evaluates the model with the current inputs (no time passes). Clocking is the
-//   kernel's job (sim/kernel.hpp): it toggles ports().clk and calls eval().
+// - A Dut is a sim::ClockedModel (sim/clock.hpp): eval() evaluates the model with the current
+//   inputs (no time passes); set_clock() and set_reset_n() drive ports().clk and rst_n. Clocking
+//   is the kernel's job (sim/kernel.hpp), through sim::Clock like every other model.
 // - Tracing is compiled into every configuration but off until open_trace(); dump(time) is a
 //   no-op while no trace is open, so the per-cycle path pays one branch for it. TraceOptions
 //   limit what is dumped (Verilator's $dumpvars filter: scopes and depth); which cycles are dumped
@@ -28,6 +29,7 @@
 #include "bfm/axil_master_bfm.hpp"
 #include "bfm/axis_port.hpp"
 #include "bfm/sig_ref.hpp"
+#include "sim/clock.hpp"
 
 namespace nicsim::dut {
 
@@ -76,7 +78,7 @@ struct DutConfig {
     unsigned data_bytes() const noexcept { return data_width_bits / 8; }
 };
 
-class Dut {
+class Dut : public sim::ClockedModel {
 public:
     virtual ~Dut() = default;
     Dut(Dut const&) = delete;
@@ -90,13 +92,11 @@ public:
     /// BFMs bind it: its signals, the reset, and this configuration's bytes per beat.
     bfm::AxisPort stream_port(AxisPort const& stream, char const* name) const;
 
-    /// Evaluate the model with its current inputs.
-    virtual void eval() = 0;
-    /// One rising clock edge with the current inputs, clk already high: what "clk = 0, eval(),
-    /// clk = 1, eval()" does, in one evaluation where the model allows it. The clock-low state is
-    /// never settled, so nothing may sample it (the kernel uses the two evaluations while a trace
-    /// is open).
-    virtual void eval_rising_edge() = 0;
+    // ClockedModel: eval() and eval_rising_edge() (one evaluation where the model allows it) are
+    // DutModel's, as is the trace behind tracing() and dump().
+    void set_clock(bool high) final { ports_.clk.set(high); }
+    void set_reset_n(bool high) final { ports_.rst_n.set(high); }
+
     /// Run final blocks (end of simulation); called by the destructor if not called before.
     virtual void finalize() = 0;
 
@@ -110,7 +110,6 @@ public:
     /// Threads the FST writer uses besides the caller's, as the model was verilated
     /// (`--trace-threads`: 0 = none, 1 = the FST writer's own thread, 2 = and trace offloading).
     virtual unsigned trace_threads() const = 0;
-    bool tracing() const noexcept { return tracing_; }
 
     /// Whether this model counts RTL coverage (line, toggle and user points: a NICSIM_COVERAGE
     /// build; docs/coverage.md).
@@ -125,17 +124,11 @@ public:
     /// verilator_coverage merges and exports), replacing the file. Throws std::logic_error in a build
     /// that does not count coverage, std::runtime_error naming the file when it cannot be written.
     virtual void write_coverage(std::string const& path) = 0;
-    /// Record the current values at `time` (trace time units) if a trace is open.
-    void dump(std::uint64_t time) {
-        if (tracing_) dump_now(time);
-    }
 
 protected:
     Dut() = default;
-    virtual void dump_now(std::uint64_t time) = 0;
     DutConfig config_;
     DutPorts ports_;
-    bool tracing_ = false;
 };
 
 /// Names of every configuration built into this binary, in build order.

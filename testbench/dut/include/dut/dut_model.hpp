@@ -66,13 +66,12 @@ public:
         // settles first (Verilator's "ico" region runs before the clocked regions), then the edge.
         // Another Verilator names the member otherwise: then the two evaluations it replaces.
         if constexpr (requires { model_->rootp->__Vtrigrprev__TOP__clk; }) {
-            model_->rootp->__Vtrigrprev__TOP__clk = 0;
-        } else {
-            model_->clk = 0;
-            eval();
             model_->clk = 1;
+            model_->rootp->__Vtrigrprev__TOP__clk = 0;
+            eval();
+        } else {
+            ClockedModel::eval_rising_edge();
         }
-        eval();
     }
     void finalize() override {
         use_verilated_context(context_.get());

@@ -4,9 +4,10 @@
 // One cycle (step()):
 //   1. every agent's drive(), in registration order: compute next inputs from the model's
 //      current outputs (no agent reads a value another agent wrote in this phase);
-//   2. clk = 0, eval (settles the new inputs; trace sample at 10*c), clk = 1, eval (the rising
-//      edge; trace sample at 10*c + 5); cycle() becomes c + 1. Without a trace open, the two are
-//      one Dut::eval_rising_edge() (nothing samples the clock-low state then; same behaviour);
+//   2. the rising edge, by the Clock every model is clocked with (sim/clock.hpp): clk = 0, eval
+//      (settles the new inputs; trace sample at 10*c), clk = 1, eval (the edge; trace sample at
+//      10*c + 5); cycle() becomes c + 1. Without a trace open, the two are one
+//      Dut::eval_rising_edge() (nothing samples the clock-low state then; same behaviour);
 //   3. every agent's observe(): record the handshakes of that edge;
 //   4. watchdog and cycle limit checks;
 //   5. "software" (between-cycle hooks: interrupt delivery, the driver) runs, unless this step
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "dut/dut.hpp"
+#include "sim/clock.hpp"
 
 namespace nicsim::sim {
 
@@ -95,8 +97,9 @@ struct TraceWindow {
     std::uint64_t first_cycle = 0;
     std::uint64_t last_cycle = kEnd;  // kEnd: until the run ends (the owner closes the trace)
     dut::TraceOptions options;
-    // Called once the file is closed at last_cycle (not by end_trace_window()); it may set the
-    // next window (the flight recorder's segments, sim/flight_recorder.hpp).
+    // Called once the file is closed after last_cycle's edge (cycle() is last_cycle + 1; not by
+    // end_trace_window()); it may set the next window (the flight recorder's segments,
+    // sim/flight_recorder.hpp).
     std::function<void()> on_closed;
 };
 
@@ -111,7 +114,7 @@ public:
     std::mt19937_64& rng() noexcept { return rng_; }
     std::uint64_t seed() const noexcept { return cfg_.seed; }
     /// Rising edges so far (reset cycles included).
-    std::uint64_t cycle() const noexcept { return cycle_; }
+    std::uint64_t cycle() const noexcept { return clock_.cycle(); }
 
     /// Register an agent (not owned; it must outlive the kernel's use). Drive and observe run in
     /// registration order.
@@ -132,7 +135,7 @@ public:
         diagnostics_.push_back({std::move(name), std::move(describe)});
     }
     /// Something made progress: restarts the watchdog.
-    void report_progress() noexcept { last_progress_cycle_ = cycle_; }
+    void report_progress() noexcept { last_progress_cycle_ = cycle(); }
     std::uint64_t last_progress_cycle() const noexcept { return last_progress_cycle_; }
 
     /// rst_n low for `cycles` (config().reset_cycles by default) with every input idle (zero)
@@ -178,7 +181,7 @@ public:
     std::string diagnosis() const;
 
     /// Trace time of cycle c's rising edge is c * trace_period + trace_period / 2.
-    static constexpr std::uint64_t trace_period = 10;
+    static constexpr std::uint64_t trace_period = Clock::trace_period;
 
 private:
     template <class Bfm>
@@ -189,22 +192,12 @@ private:
     };
 
     void edge() {
-        if (cycle_ == trace_open_cycle_) [[unlikely]]
+        std::uint64_t const c = clock_.cycle();
+        if (c == trace_open_cycle_) [[unlikely]]
             open_trace_window();
-        if (dut_.tracing()) [[unlikely]] {
-            clk_.set(0);
-            dut_.eval();
-            dut_.dump(cycle_ * trace_period);
-            clk_.set(1);
-            dut_.eval();
-            dut_.dump(cycle_ * trace_period + trace_period / 2);
-        } else {
-            clk_.set(1);
-            dut_.eval_rising_edge();
-        }
-        if (cycle_ == trace_close_cycle_) [[unlikely]]
+        clock_.edge();
+        if (c == trace_close_cycle_) [[unlikely]]
             close_trace_window();
-        ++cycle_;
     }
     void open_trace_window();
     void close_trace_window();
@@ -215,14 +208,13 @@ private:
     dut::Dut& dut_;
     KernelConfig cfg_;
     std::mt19937_64 rng_;
-    bfm::SigRef clk_, rst_n_;
-    std::vector<bfm::SigRef> inputs_;
+    std::vector<bfm::SigRef> inputs_;  // idle (zero) before clock_ powers the model on
+    Clock clock_;
     std::vector<Agent*> agents_;
     std::vector<Agent*> drivers_, observers_;  // of agents_, those taking part in each phase
     std::vector<std::unique_ptr<Agent>> owned_agents_;
     std::vector<std::function<void()>> hooks_;
     std::vector<Diagnostic> diagnostics_;
-    std::uint64_t cycle_ = 0;
     std::uint64_t last_progress_cycle_ = 0;
     int software_depth_ = 0;
     TraceWindow trace_window_;
@@ -258,24 +250,24 @@ inline void Kernel::step() {
     for (Agent* a : drivers_) a->drive();
     edge();
     for (Agent* a : observers_) a->observe();
-    if (cfg_.watchdog_cycles != 0 && cycle_ - last_progress_cycle_ >= cfg_.watchdog_cycles) [[unlikely]]
+    if (cfg_.watchdog_cycles != 0 && cycle() - last_progress_cycle_ >= cfg_.watchdog_cycles) [[unlikely]]
         watchdog_expired();
-    if (cfg_.max_cycles != 0 && cycle_ >= cfg_.max_cycles) [[unlikely]]
+    if (cfg_.max_cycles != 0 && cycle() >= cfg_.max_cycles) [[unlikely]]
         cycle_limit_reached();
     if (software_depth_ == 0 && !hooks_.empty()) run_software();
 }
 
 template <class Done>
 std::uint64_t Kernel::run_until(Done&& done, std::uint64_t limit_cycles, std::string_view what) {
-    std::uint64_t const start = cycle_;
+    std::uint64_t const start = cycle();
     while (!done()) {
-        if (cycle_ - start >= limit_cycles)
+        if (cycle() - start >= limit_cycles)
             throw CycleLimitReached(std::string("gave up waiting for ") + std::string(what) + " after " +
                                         std::to_string(limit_cycles) + " cycles",
                                     diagnosis());
         step();
     }
-    return cycle_ - start;
+    return cycle() - start;
 }
 
 }  // namespace nicsim::sim
