@@ -125,7 +125,8 @@ TEMPLATE_TEST_CASE("fifo comes out of reset empty", "", FifoW8D2, FifoW72D16) {
     REQUIRE(h->count == TestType::kDepth);
     REQUIRE_FALSE(h->s_ready);
     h->s_valid = 0;
-    h.reset();
+    h.reset(2);
+    h.settle();
     REQUIRE(h->count == 0);
     REQUIRE_FALSE(h->m_valid);
     REQUIRE(h->s_ready);

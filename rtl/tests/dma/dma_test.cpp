@@ -23,7 +23,7 @@
 #include "Vrtl_dma_w512.h"
 #include "Vrtl_dma_w64.h"
 #include "bfm/axi4_slave_mem.hpp"
-#include "verilated.h"
+#include "sim/verilated_model.hpp"
 
 namespace {
 
@@ -112,8 +112,7 @@ public:
         std::uint64_t responses = 0;
     };
 
-    DmaBench(Scenario const& sc, std::uint64_t seed)
-        : sc_(sc), rng_(seed), top_(std::make_unique<Model>(&ctx_)), read_image_(read_size) {
+    DmaBench(Scenario const& sc, std::uint64_t seed) : sc_(sc), rng_(seed), read_image_(read_size) {
         for (auto& b : read_image_) b = static_cast<std::uint8_t>(rng_());
         mem_.map(read_base, read_image_);
         for (int c = 0; c < n_clients; ++c) {
@@ -152,15 +151,8 @@ public:
     }
 
     void reset() {
-        top_->rst_n = 0;
-        for (int i = 0; i < 4; ++i) {
-            top_->clk = 1;
-            top_->eval();
-            top_->clk = 0;
-            top_->eval();
-        }
-        top_->rst_n = 1;
-        top_->eval();
+        top_.reset(reset_cycles);
+        top_.settle();
     }
 
     // One clock: every model drives, the edge, every model observes.
@@ -168,14 +160,10 @@ public:
         axi_->drive();
         for (auto& c : rd_) drive(c);
         for (auto& c : wr_) drive(c);
-        top_->clk = 1;
-        top_->eval();
+        top_.edge();
         axi_->observe();
         for (auto& c : rd_) observe(c);
         for (auto& c : wr_) observe(c);
-        top_->clk = 0;
-        top_->eval();
-        ++cycle_;
     }
 
     bool done() const {
@@ -187,7 +175,7 @@ public:
     }
 
     std::string state() const {
-        std::string s = fmt::format("cycle {}, BFM reads in flight {}, writes in flight {}\n", cycle_,
+        std::string s = fmt::format("cycle {}, BFM reads in flight {}, writes in flight {}\n", cycle(),
                                     axi_->reads_in_flight(), axi_->writes_in_flight());
         for (auto const& c : rd_)
             s += fmt::format("  rd client {}: {} to issue, {} in flight (front got {}/{} beats)\n", c.idx,
@@ -201,7 +189,7 @@ public:
 
     void run(std::uint64_t max_cycles) {
         while (!done()) {
-            if (cycle_ >= max_cycles) FAIL("no progress: hang after " << max_cycles << " cycles\n" << state());
+            if (cycle() >= max_cycles) FAIL("no progress: hang after " << max_cycles << " cycles\n" << state());
             tick();
         }
         for (int i = 0; i < 8; ++i) tick();  // stray responses would show up here
@@ -234,7 +222,7 @@ public:
     }
 
     Axi4SlaveMem<B>& axi() { return *axi_; }
-    std::uint64_t cycle() const { return cycle_; }
+    std::uint64_t cycle() const { return top_.cycle() - reset_cycles; }  // since reset
     std::uint64_t total_read_beats() const {
         std::uint64_t n = 0;
         for (auto const& c : rd_) n += c.beats_seen;
@@ -336,7 +324,7 @@ private:
             FAIL(
                 fmt::format("read client {} request {:#x}+{} beat {}/{} at cycle {}: last {} err {}, expected "
                             "last {} err {}",
-                            c.idx, r.addr, r.len, r.got, r.beats, cycle_, c.s_last, c.s_err, want_last, want_err));
+                            c.idx, r.addr, r.len, r.got, r.beats, cycle(), c.s_last, c.s_err, want_last, want_err));
         if (!want_err) {
             for (std::size_t lane = 0; lane < B; ++lane) {
                 auto const a = beat_addr + lane;
@@ -398,10 +386,10 @@ private:
             std::size_t later_beats = 0;
             for (std::size_t i = 1; i < c.waiting.size(); ++i) later_beats += c.waiting[i].beats;
             if (c.beats.size() > later_beats || c.s_resp_err != w.expect_err)
-                FAIL(
-                    fmt::format("write client {} request {:#x}+{} response at cycle {}: err {} (expected {}), "
-                                "{} beats unsent ({} belong to later requests)",
-                                c.idx, w.addr, w.len, cycle_, c.s_resp_err, w.expect_err, c.beats.size(), later_beats));
+                FAIL(fmt::format(
+                    "write client {} request {:#x}+{} response at cycle {}: err {} (expected {}), "
+                    "{} beats unsent ({} belong to later requests)",
+                    c.idx, w.addr, w.len, cycle(), c.s_resp_err, w.expect_err, c.beats.size(), later_beats));
             c.waiting.pop_front();
             ++c.responses;
         }
@@ -438,8 +426,8 @@ private:
 
     Scenario sc_;
     std::mt19937_64 rng_;
-    VerilatedContext ctx_;
-    std::unique_ptr<Model> top_;
+    static constexpr std::uint64_t reset_cycles = 4;
+    nicsim::sim::ModelBench<Model> top_;
     SparseMemory mem_;
     std::vector<std::uint8_t> read_image_;
     std::vector<std::vector<std::uint8_t>> shadow_;
@@ -449,7 +437,6 @@ private:
     ReadClient rd_[n_clients];
     WriteClient wr_[n_clients];
     PauseGenerator pause_{0.0};
-    std::uint64_t cycle_ = 0;
 
 public:
     void set_client_stall(double p) { pause_.set_probability(p); }

@@ -5,6 +5,8 @@
 #include "bfm/axil_blocking.hpp"
 #include "bfm/axil_master_bfm.hpp"
 #include "nic_contract.hpp"
+#include "sim/signal_access.hpp"
+#include "sim/verilated_model.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -19,6 +21,7 @@ using nicsim::bfm::AxilBlocking;
 using nicsim::bfm::AxilMasterBfm;
 using nicsim::bfm::AxilMasterConfig;
 using nicsim::bfm::AxilWriteOptions;
+using nicsim::sim::get_bits;
 
 namespace {
 
@@ -41,10 +44,11 @@ AxilMasterConfig overlapping_writes() {
 
 struct RegsBench {
     Vrtl_regs_model m;
+    nicsim::sim::VerilatedModel<Vrtl_regs_model> clocked{m};
+    nicsim::sim::Clock clock{clocked};
     std::mt19937_64 rng;
     AxilMasterBfm bfm;
     AxilBlocking axil;
-    std::uint64_t cycle = 0;
     std::vector<unsigned> irq_count = std::vector<unsigned>(kQueues, 0);
     std::vector<std::uint64_t> irq_cycle = std::vector<std::uint64_t>(kQueues, 0);  // last pulse
     unsigned irq_error_count = 0;
@@ -66,21 +70,18 @@ struct RegsBench {
 
     void tick() {
         bfm.drive();
-        m.clk = 0;
-        m.eval();
+        clock.settle();
         for (unsigned q = 0; q < kQueues; ++q) {
             if ((m.irq_queue >> q) & 1u) {
                 ++irq_count[q];
-                irq_cycle[q] = cycle;
+                irq_cycle[q] = clock.cycle();
             }
             tx_reset_count[q] += (m.txq_reset >> q) & 1u;
             rx_reset_count[q] += (m.rxq_reset >> q) & 1u;
         }
         irq_error_count += m.irq_error;
-        m.clk = 1;
-        m.eval();
+        clock.edge();
         bfm.observe();
-        ++cycle;
     }
     void ticks(unsigned n) {
         for (unsigned i = 0; i < n; ++i) tick();
@@ -129,11 +130,6 @@ std::uint16_t rxr(unsigned q, std::uint8_t reg) {
 }
 std::uint16_t irqr(unsigned q, std::uint8_t reg) {
     return c::queue_reg(q, c::QREG_IRQ, reg);
-}
-
-template <class W>
-std::uint64_t lane64(const W& wide, unsigned q) {
-    return static_cast<std::uint64_t>(wide[2 * q + 1]) << 32 | wide[2 * q];
 }
 
 // Every (address, register) of the map as instantiated with kQueues queues.
@@ -299,10 +295,10 @@ TEST_CASE("ring registers drive the engine outputs of their own ring only") {
     b.tick();
     for (unsigned q = 0; q < kQueues; ++q) {
         INFO(fmt::format("queue {}", q));
-        CHECK(lane64(b.m.txq_base, q) == (std::uint64_t{0xA0 + q} << 32 | 0x1000 * (q + 1)));
-        CHECK(lane64(b.m.txq_cpl_base, q) == (std::uint64_t{0xB0 + q} << 32 | 0x2000 * (q + 1)));
-        CHECK(lane64(b.m.rxq_base, q) == (std::uint64_t{0xC0 + q} << 32 | 0x3000 * (q + 1)));
-        CHECK(lane64(b.m.rxq_cpl_base, q) == (std::uint64_t{0xD0 + q} << 32 | 0x4000 * (q + 1)));
+        CHECK(get_bits(b.m.txq_base, 64 * q, 64) == (std::uint64_t{0xA0 + q} << 32 | 0x1000 * (q + 1)));
+        CHECK(get_bits(b.m.txq_cpl_base, 64 * q, 64) == (std::uint64_t{0xB0 + q} << 32 | 0x2000 * (q + 1)));
+        CHECK(get_bits(b.m.rxq_base, 64 * q, 64) == (std::uint64_t{0xC0 + q} << 32 | 0x3000 * (q + 1)));
+        CHECK(get_bits(b.m.rxq_cpl_base, 64 * q, 64) == (std::uint64_t{0xD0 + q} << 32 | 0x4000 * (q + 1)));
         CHECK(((b.m.txq_size_log2 >> (5 * q)) & 31u) == 1 + q);
         CHECK(((b.m.rxq_size_log2 >> (5 * q)) & 31u) == 16 - q);
     }
@@ -424,12 +420,11 @@ TEST_CASE("RSS: table values >= NUM_QUEUES are SLVERR - key and table reach the 
     CHECK(b.m.rss_enable == 1);
     // key byte k is byte k of the key words in big-endian order, at rss_key[319-8k -: 8]
     for (unsigned k = 0; k < 40; ++k) {
-        const unsigned bit = 319 - 8 * k - 7;
-        const unsigned byte = (b.m.rss_key[bit / 32] >> (bit % 32)) & 0xFF;
+        const auto byte = get_bits(b.m.rss_key, 319 - 8 * k - 7, 8);
         INFO(fmt::format("key byte {}", k));
         CHECK(byte == k + 1);
     }
-    auto entry = [&](unsigned e) { return (b.m.rss_table[e / 8] >> (4 * (e % 8))) & 0xF; };
+    auto entry = [&](unsigned e) { return get_bits(b.m.rss_table, 4 * e, 4); };
     CHECK(entry(0) == 1);
     CHECK(entry(5) == 3);
     CHECK(entry(127) == 2);
@@ -625,7 +620,7 @@ TEST_CASE("interrupt: an armed queue fires two cycles after the completion event
     RegsBench b;
     b.wr(irqr(2, c::IRQ_ARM), 1);
     CHECK(b.rd(irqr(2, c::IRQ_ARM)) == 1);
-    const auto event_cycle = b.cycle;
+    const auto event_cycle = b.clock.cycle();
     b.rx_pkt(2, 64);
     b.ticks(4);
     REQUIRE(b.irq_count[2] == 1);
@@ -681,7 +676,7 @@ TEST_CASE("interrupt: MOD_CYCLES fires a threshold that is not reached - that ma
     b.wr(irqr(1, c::IRQ_MOD_PKTS), 50);
     b.wr(irqr(1, c::IRQ_MOD_CYCLES), holdoff);
     b.wr(irqr(1, c::IRQ_ARM), 1);
-    const auto event_cycle = b.cycle;
+    const auto event_cycle = b.clock.cycle();
     b.tx_pkt(1, 64);
     b.ticks(holdoff + 5);
     REQUIRE(b.irq_count[1] == 1);

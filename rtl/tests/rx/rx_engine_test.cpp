@@ -21,7 +21,6 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <type_traits>
 #include <vector>
 
 #include "model/checksum.hpp"
@@ -32,7 +31,8 @@
 #include "Vrtl_rx_engine_w512_q4.h"
 #include "Vrtl_rx_engine_w64_q1.h"
 #include "Vrtl_rx_engine_w64_q4.h"
-#include "verilated.h"
+#include "sim/signal_access.hpp"
+#include "sim/verilated_model.hpp"
 
 namespace {
 
@@ -46,50 +46,10 @@ constexpr std::size_t kMaxFrame = 9216;
 constexpr unsigned kCplBatch = 8;  // nic_rx_engine CPL_BATCH
 constexpr u8 kErrDescRead = 0x05, kErrDataWrite = 0x07, kErrCplWrite = 0x08, kErrDescBad = 0x09;
 
-// ---- access to Verilator port types of any width ----
-template <class T>
-void set_bits(T& sig, unsigned lsb, unsigned width, u64 v) {
-    if constexpr (std::is_integral_v<T>) {
-        const u64 mask = width >= 64 ? ~u64{0} : ((u64{1} << width) - 1);
-        u64 cur = static_cast<u64>(sig);
-        cur = (cur & ~(mask << lsb)) | ((v & mask) << lsb);
-        sig = static_cast<T>(cur);
-    } else {
-        for (unsigned i = 0; i < width; ++i) {
-            const unsigned b = lsb + i;
-            const u32 bit = u32{1} << (b % 32);
-            if ((v >> i) & 1u) {
-                sig[b / 32] |= bit;
-            } else {
-                sig[b / 32] &= ~bit;
-            }
-        }
-    }
-}
-
-template <class T>
-u64 get_bits(const T& sig, unsigned lsb, unsigned width) {
-    if constexpr (std::is_integral_v<T>) {
-        const u64 mask = width >= 64 ? ~u64{0} : ((u64{1} << width) - 1);
-        return (static_cast<u64>(sig) >> lsb) & mask;
-    } else {
-        u64 v = 0;
-        for (unsigned i = 0; i < width; ++i) {
-            const unsigned b = lsb + i;
-            v |= u64{(sig[b / 32] >> (b % 32)) & 1u} << i;
-        }
-        return v;
-    }
-}
-
-template <class T>
-void set_bytes(T& sig, unsigned nbytes, const u8* src) {
-    for (unsigned i = 0; i < nbytes; ++i) set_bits(sig, i * 8, 8, src[i]);
-}
-template <class T>
-u8 get_byte(const T& sig, unsigned i) {
-    return static_cast<u8>(get_bits(sig, i * 8, 8));
-}
+using nicsim::sim::get_bits;
+using nicsim::sim::get_byte;
+using nicsim::sim::set_bits;
+using nicsim::sim::set_bytes;
 
 u16 be16(const Bytes& f, std::size_t at) {
     return static_cast<u16>((at + 1 < f.size()) ? (f[at] << 8 | f[at + 1]) : 0);
@@ -347,14 +307,12 @@ public:
     };
 
     std::mt19937_64 rng;
-    std::unique_ptr<VerilatedContext> ctx;
-    std::unique_ptr<V> top;
+    nicsim::sim::ModelBench<V> top;
     std::vector<u8> mem = std::vector<u8>(24u << 20, 0);
     std::array<Queue, NQ> q{};
     RssConfig rss;
     Latency lat;
     std::vector<ErrRange> err_ranges;
-    u64 cycle = 0;
 
     std::vector<Frame> frames;
     std::size_t tx_next = 0, tx_byte = 0;  // AXI-Stream source position
@@ -373,17 +331,14 @@ public:
     u64 beats_in = 0, last_beat_cycle = 0, first_cpl_req_cycle = 0;
     bool cpl_req_seen = false;
 
-    explicit Harness(u64 seed) : rng(seed), ctx(new VerilatedContext), top(new V(ctx.get())) {
+    explicit Harness(u64 seed) : rng(seed) {
         for (unsigned e = 0; e < 128; ++e) rss.table[e] = static_cast<u8>(e % NQ);
         for (unsigned i = 0; i < NQ; ++i) {
             q[i].base = kDescBase + i * 0x8000;
             q[i].cpl_base = kCplBase + i * 0x8000;
         }
-        top->rst_n = 0;
-        top->clk = 0;
         drive_config();
-        for (int i = 0; i < 5; ++i) tick();
-        top->rst_n = 1;
+        top.reset(5);
     }
 
     bool chance(unsigned pct) { return rng() % 100 < pct; }
@@ -457,13 +412,7 @@ public:
         for (unsigned e = 0; e < 128; ++e) set_bits(top->rss_table, e * 4, 4, rss.table[e]);
     }
 
-    void tick() {
-        top->clk = 1;
-        top->eval();
-        top->clk = 0;
-        top->eval();
-        ++cycle;
-    }
+    u64 cycle() const { return top.cycle(); }
 
     // one clock cycle of every model
     void step() {
@@ -477,14 +426,14 @@ public:
             const std::size_t n = std::min<std::size_t>(B, f.size() - tx_byte);
             u8 beat[64] = {};
             std::copy_n(f.begin() + static_cast<std::ptrdiff_t>(tx_byte), n, beat);
-            set_bytes(top->s_axis_rx_tdata, B, beat);
+            set_bytes(top->s_axis_rx_tdata, std::span<const u8>(beat, B));
             for (unsigned i = 0; i < B; ++i) set_bits(top->s_axis_rx_tkeep, i, 1, i < n);
             top->s_axis_rx_tlast = tx_byte + n == f.size();
             top->s_axis_rx_tuser = frames[tx_next].spec.tuser && tx_byte + n == f.size();
         }
         // descriptor reads
         top->desc_rd_req_ready = chance(lat.ready_pct);
-        const bool rd_have = !rd_reqs.empty() && rd_reqs.front().ready_at <= cycle && chance(lat.valid_pct);
+        const bool rd_have = !rd_reqs.empty() && rd_reqs.front().ready_at <= cycle() && chance(lat.valid_pct);
         top->desc_rd_resp_valid = rd_have;
         u32 rd_beats = 0;
         if (rd_have) {
@@ -493,7 +442,7 @@ public:
             const u64 beat_addr = (r.addr / B) * B + u64{rd_beat} * B;
             u8 beat[64];
             for (unsigned i = 0; i < B; ++i) beat[i] = mem[beat_addr + i];
-            set_bytes(top->desc_rd_resp_data, B, beat);
+            set_bytes(top->desc_rd_resp_data, std::span<const u8>(beat, B));
             top->desc_rd_resp_last = rd_beat + 1 == rd_beats;
             top->desc_rd_resp_err = in_err_range(beat_addr, B);
         }
@@ -503,7 +452,7 @@ public:
         top->cpl_wr_req_ready = chance(lat.ready_pct) && chance(cpl_ready_pct);
         top->cpl_wr_data_ready = !cpl_port.reqs.empty() && chance(lat.ready_pct) && chance(cpl_ready_pct);
         if (shared_w) {
-            top->eval();
+            top.settle();
             // one W beat per cycle for both ports: the data port's ready only when the completion
             // port's beat does not go; alternate when both have beats to send
             const bool dv = top->data_wr_data_ready && top->data_wr_data_valid;
@@ -518,13 +467,13 @@ public:
                 top->cpl_wr_data_ready = 0;
             }
         }
-        auto resp_due = [&](WrPort& p) { return !p.resps.empty() && p.resps.front().first <= cycle; };
+        auto resp_due = [&](WrPort& p) { return !p.resps.empty() && p.resps.front().first <= cycle(); };
         top->data_wr_resp_valid = resp_due(data_port);
         top->data_wr_resp_err = resp_due(data_port) && data_port.resps.front().second;
         top->cpl_wr_resp_valid = resp_due(cpl_port);
         top->cpl_wr_resp_err = resp_due(cpl_port) && cpl_port.resps.front().second;
 
-        top->eval();
+        top.settle();
 
         // ---- phase 2: sample handshakes ----
         const bool rx_fire = top->s_axis_rx_tvalid && top->s_axis_rx_tready;
@@ -566,14 +515,14 @@ public:
         for (unsigned i = 0; i < NQ; ++i) cons[i] = static_cast<u32>(get_bits(top->rxq_cons, i * 16, 16));
         if (cq_fire && !cpl_req_seen) {
             cpl_req_seen = true;
-            first_cpl_req_cycle = cycle;
+            first_cpl_req_cycle = cycle();
         }
         if (top->cpl_wr_req_valid && !cpl_req_seen) {
             cpl_req_seen = true;
-            first_cpl_req_cycle = cycle;
+            first_cpl_req_cycle = cycle();
         }
 
-        tick();
+        top.edge();
         for (auto& p : reset_pulse) p = 0;
 
         // ---- phase 3: update models ----
@@ -582,14 +531,14 @@ public:
             const std::size_t n = std::min<std::size_t>(B, frames[tx_next].spec.bytes.size() - tx_byte);
             tx_byte += n;
             if (tx_byte == frames[tx_next].spec.bytes.size()) {
-                last_beat_cycle = cycle - 1;
+                last_beat_cycle = cycle() - 1;
                 ++tx_next;
                 tx_byte = 0;
             }
         }
         if (rdq_fire) {
             const unsigned l = lat.min_cycles + static_cast<unsigned>(rng() % (lat.max_cycles - lat.min_cycles + 1));
-            rd_reqs.push_back({rdq_addr, rdq_len, cycle + l});
+            rd_reqs.push_back({rdq_addr, rdq_len, cycle() + l});
             check_desc_read(rdq_addr, rdq_len);
         }
         if (rdr_fire) {
@@ -674,7 +623,7 @@ public:
         REQUIRE(last == (r.beat == r.beats_left));
         if (last) {
             const unsigned l = lat.min_cycles + static_cast<unsigned>(rng() % (lat.max_cycles - lat.min_cycles + 1));
-            const u64 due = std::max(cycle + l, p.resps.empty() ? 0 : p.resps.back().first);
+            const u64 due = std::max(cycle() + l, p.resps.empty() ? 0 : p.resps.back().first);
             p.resps.push_back({due, in_err_range(r.addr, r.len)});
             p.reqs.pop_front();
         }
@@ -787,11 +736,11 @@ public:
     }
 
     void run_until_idle(u64 max_cycles) {
-        const u64 end = cycle + max_cycles;
-        while (!idle() && cycle < end) step();
+        const u64 end = cycle() + max_cycles;
+        while (!idle() && cycle() < end) step();
         // let the last write responses (and so rxq_cons and the events) come back
-        while (cycle < end && (!data_port.reqs.empty() || !data_port.resps.empty() || !cpl_port.reqs.empty() ||
-                               !cpl_port.resps.empty() || !rd_reqs.empty()))
+        while (cycle() < end && (!data_port.reqs.empty() || !data_port.resps.empty() || !cpl_port.reqs.empty() ||
+                                 !cpl_port.resps.empty() || !rd_reqs.empty()))
             step();
         for (int i = 0; i < 20; ++i) step();
     }
@@ -1072,9 +1021,9 @@ double measure_duty(std::size_t size, unsigned mem_lat, bool shared_w, u64* drop
     const int n = size <= 256 ? 1600 : 200;
     for (int i = 0; i < n; ++i) h.add_frame(random_frame(h.rng, size));
     while (h.tx_next < static_cast<std::size_t>(n / 4)) h.step();
-    const u64 c0 = h.cycle, b0 = h.beats_in;
+    const u64 c0 = h.cycle(), b0 = h.beats_in;
     while (h.tx_next < static_cast<std::size_t>(3 * n / 4)) h.step();
-    const double duty = double(h.beats_in - b0) / double(h.cycle - c0);
+    const double duty = double(h.beats_in - b0) / double(h.cycle() - c0);
     h.run_until_idle(2'000'000);
     check_all_accounted(h);
     if (drops) *drops = h.q[0].drops;
@@ -1148,13 +1097,13 @@ TEMPLATE_TEST_CASE("descriptor prefetch keeps several reads in flight and hides 
     u64 c0 = 0, b0 = 0;
     while (h.tx_next < 900) {
         if (h.tx_next < 300) {
-            c0 = h.cycle;
+            c0 = h.cycle();
             b0 = h.beats_in;
         }
         h.step();
         max_reads = std::max(max_reads, h.rd_reqs.size());
     }
-    const double duty = double(h.beats_in - b0) / double(h.cycle - c0);
+    const double duty = double(h.beats_in - b0) / double(h.cycle() - c0);
     h.run_until_idle(2'000'000);
     check_all_accounted(h);
     u64 drops = 0;

@@ -15,7 +15,6 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -25,66 +24,17 @@
 #include "Vrtl_tx_w512_q4.h"
 #include "Vrtl_tx_w64_q1.h"
 #include "Vrtl_tx_w64_q4.h"
-#include "verilated.h"
+#include "sim/signal_access.hpp"
+#include "sim/verilated_model.hpp"
 
 namespace {
 
-// ---- port access, whatever Verilator made of the width ----
-template <class T>
-void put_bytes(T& port, const std::uint8_t* b, std::size_t n) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{b[i]} << (8 * i);
-    port = static_cast<T>(v);
-}
-template <std::size_t W>
-void put_bytes(VlWide<W>& port, const std::uint8_t* b, std::size_t n) {
-    for (std::size_t w = 0; w < W; ++w) {
-        std::uint32_t v = 0;
-        for (std::size_t k = 0; k < 4 && 4 * w + k < n; ++k) v |= std::uint32_t{b[4 * w + k]} << (8 * k);
-        port[w] = v;
-    }
-}
-template <class T>
-void get_bytes(const T& port, std::uint8_t* b, std::size_t n) {
-    const auto v = static_cast<std::uint64_t>(port);
-    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(v >> (8 * i));
-}
-template <std::size_t W>
-void get_bytes(const VlWide<W>& port, std::uint8_t* b, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(port[i / 4] >> (8 * (i % 4)));
-}
-template <class T>
-void put_u(T& port, unsigned idx, unsigned bits, std::uint64_t v) {  // field idx of width bits
-    const std::uint64_t mask = bits == 64 ? ~0ull : ((1ull << bits) - 1);
-    auto cur = static_cast<std::uint64_t>(port);
-    cur = (cur & ~(mask << (idx * bits))) | ((v & mask) << (idx * bits));
-    port = static_cast<T>(cur);
-}
-template <std::size_t W>
-void put_u(VlWide<W>& port, unsigned idx, unsigned bits, std::uint64_t v) {
-    for (unsigned i = 0; i < bits; ++i) {
-        const unsigned bit = idx * bits + i;
-        const std::uint32_t m = 1u << (bit % 32);
-        if ((v >> i) & 1)
-            port[bit / 32] |= m;
-        else
-            port[bit / 32] &= ~m;
-    }
-}
-template <class T>
-std::uint64_t get_u(const T& port, unsigned idx, unsigned bits) {
-    const std::uint64_t mask = bits == 64 ? ~0ull : ((1ull << bits) - 1);
-    return (static_cast<std::uint64_t>(port) >> (idx * bits)) & mask;
-}
-template <std::size_t W>
-std::uint64_t get_u(const VlWide<W>& port, unsigned idx, unsigned bits) {
-    std::uint64_t v = 0;
-    for (unsigned i = 0; i < bits; ++i) {
-        const unsigned bit = idx * bits + i;
-        v |= std::uint64_t{(port[bit / 32] >> (bit % 32)) & 1u} << i;
-    }
-    return v;
-}
+using nicsim::sim::get_bit;
+using nicsim::sim::get_bits;
+using nicsim::sim::get_bytes;
+using nicsim::sim::set_bit;
+using nicsim::sim::set_bits;
+using nicsim::sim::set_bytes;
 
 // ---- reference checksums (RFC 1071) ----
 std::uint16_t ones_sum(const std::uint8_t* p, std::size_t n, std::uint32_t acc = 0) {
@@ -191,13 +141,9 @@ public:
     static constexpr int B = DW / 8;
 
     Harness(std::uint64_t seed, Knobs k) : rng_(seed), k_(k), mem_(kMemBytes) {
-        ctx_ = std::make_unique<VerilatedContext>();
-        m_ = std::make_unique<M>(ctx_.get());
         for (auto& b : mem_) b = static_cast<std::uint8_t>(rng_());
-        m_->clk = 0;
-        m_->rst_n = 0;
         drive();
-        for (int i = 0; i < 4; ++i) tick();
+        for (int i = 0; i < 4; ++i) tick();  // in reset since the model was built
         m_->rst_n = 1;
     }
     ~Harness() { m_->final(); }
@@ -343,7 +289,7 @@ public:
     bool has_hidden(int qi) const { return !hidden_[qi].empty(); }
     std::uint16_t prod_reg(int qi) const { return prod_reg_[qi]; }
     std::uint16_t hw_cons(int qi) const {
-        return static_cast<std::uint16_t>(get_u(m_->txq_cons, static_cast<unsigned>(qi), 16));
+        return static_cast<std::uint16_t>(get_bits(m_->txq_cons, 16 * static_cast<unsigned>(qi), 16));
     }
 
     void reset_queue(int qi, unsigned new_size_log2) {
@@ -377,7 +323,7 @@ public:
         wr_err_.clear();
     }
     std::uint8_t* mem(std::uint64_t a) { return &mem_[a]; }
-    std::uint64_t cycle() const { return cycle_; }
+    std::uint64_t cycle() const { return m_.cycle(); }
     const Stats& stats() const { return st_; }
     bool idle() const {
         return rd_[0].empty() && rd_[1].empty() && wr_.empty() && wr_resp_.empty() && !m_->m_axis_tx_tvalid;
@@ -386,13 +332,9 @@ public:
     // Runs one clock cycle: drive inputs, settle, observe handshakes, edge, update models.
     void tick() {
         drive();
-        m_->clk = 0;
-        m_->eval();
+        m_.settle();
         observe();
-        m_->clk = 1;
-        m_->eval();
-        ctx_->timeInc(1);
-        ++cycle_;
+        m_.edge();
     }
 
     // Runs until pred() or the cycle budget is spent; returns pred().
@@ -406,7 +348,7 @@ public:
 
     bool all_done(int qi) const { return qs_[qi].posted.empty(); }
     // txq_idle[qi]: nothing of the queue in flight in the engine.
-    bool queue_idle(int qi) const { return ((get_u(m_->txq_idle, 0, NQ) >> qi) & 1u) != 0; }
+    bool queue_idle(int qi) const { return get_bit(m_->txq_idle, static_cast<unsigned>(qi)); }
 
     std::vector<std::string> errors;  // scoreboard / protocol failures
 
@@ -471,7 +413,7 @@ private:
     }
 
     void fail(std::string s) {
-        if (errors.size() < 20) errors.push_back(fmt::format("cycle {}: {}", cycle_, s));
+        if (errors.size() < 20) errors.push_back(fmt::format("cycle {}: {}", cycle(), s));
     }
 
     // Inputs for this cycle (from state only).
@@ -479,13 +421,13 @@ private:
         auto& m = *m_;
         for (int qi = 0; qi < NQ; ++qi) {
             const auto& s = qs_[qi];
-            put_u(m.txq_base, qi, 64, s.ring);
-            put_u(m.txq_cpl_base, qi, 64, s.cpl_ring);
-            put_u(m.txq_size_log2, qi, 5, s.size_log2);
-            put_u(m.txq_enable, qi, 1, s.enable);
-            put_u(m.txq_prod, qi, 16, prod_reg_[qi]);
-            put_u(m.txq_in_error, qi, 1, in_error_reg_[qi]);
-            put_u(m.txq_reset, qi, 1, (reset_pulse_ >> qi) & 1);
+            set_bits(m.txq_base, 64 * qi, 64, s.ring);
+            set_bits(m.txq_cpl_base, 64 * qi, 64, s.cpl_ring);
+            set_bits(m.txq_size_log2, 5 * qi, 5, s.size_log2);
+            set_bit(m.txq_enable, qi, s.enable);
+            set_bits(m.txq_prod, 16 * qi, 16, prod_reg_[qi]);
+            set_bit(m.txq_in_error, qi, in_error_reg_[qi]);
+            set_bit(m.txq_reset, qi, (reset_pulse_ >> qi) & 1);
         }
         // DMA read clients.
         drive_rd(0, m.desc_rd_req_ready, m.desc_rd_resp_valid, m.desc_rd_resp_data, m.desc_rd_resp_last,
@@ -496,7 +438,7 @@ private:
         m.cpl_wr_req_ready = pct(k_.req_ready_pct);
         m.cpl_wr_data_ready =
             !wr_.empty() && wr_.front().got < wr_.front().beats && wr_data_accept_started(pct(k_.wr_data_ready_pct));
-        m.cpl_wr_resp_valid = !wr_resp_.empty() && wr_resp_.front().at <= cycle_;
+        m.cpl_wr_resp_valid = !wr_resp_.empty() && wr_resp_.front().at <= cycle();
         m.cpl_wr_resp_err = m.cpl_wr_resp_valid && wr_resp_.front().err;
         m.m_axis_tx_tready = pct(k_.tready_pct);
     }
@@ -507,7 +449,7 @@ private:
         req_ready = pct(k_.req_ready_pct);
         auto& qd = rd_[c];
         if (!rd_presenting_[c]) {
-            rd_presenting_[c] = !qd.empty() && qd.front().ready_at <= cycle_ && pct(k_.resp_valid_pct);
+            rd_presenting_[c] = !qd.empty() && qd.front().ready_at <= cycle() && pct(k_.resp_valid_pct);
         }
         resp_valid = rd_presenting_[c];
         if (rd_presenting_[c]) {
@@ -519,7 +461,7 @@ private:
                 beat[i] = (a >= r.addr && a < r.addr + r.len && !r.err) ? mem_[a]
                                                                         : static_cast<std::uint8_t>(0xA5 ^ i ^ r.sent);
             }
-            put_bytes(resp_data, beat, B);
+            set_bytes(resp_data, beat);
             resp_last = r.sent + 1 == r.beats;
             resp_err = r.err;
         } else {
@@ -543,13 +485,13 @@ private:
         check_req(2, m.cpl_wr_req_valid, m.cpl_wr_req_ready, m.cpl_wr_req_addr, m.cpl_wr_req_len);
 
         if (m.desc_rd_req_valid && m.desc_rd_req_ready) {
-            if (!st_.first_desc_req_cycle) st_.first_desc_req_cycle = cycle_;
+            if (!st_.first_desc_req_cycle) st_.first_desc_req_cycle = cycle();
             if (m.desc_rd_req_len % 16 != 0 || m.desc_rd_req_len == 0 || m.desc_rd_req_len > 128)
                 fail(fmt::format("descriptor read of {} bytes", m.desc_rd_req_len));
             accept_rd(0, m.desc_rd_req_addr, m.desc_rd_req_len);
         }
         if (m.data_rd_req_valid && m.data_rd_req_ready) {
-            if (!st_.first_data_req_cycle) st_.first_data_req_cycle = cycle_;
+            if (!st_.first_data_req_cycle) st_.first_data_req_cycle = cycle();
             accept_rd(1, m.data_rd_req_addr, m.data_rd_req_len);
         }
         for (int c = 0; c < 2; ++c) st_.max_rd_outstanding[c] = std::max(st_.max_rd_outstanding[c], rd_[c].size());
@@ -557,7 +499,7 @@ private:
             const bool v = c == 0 ? m.desc_rd_resp_valid : m.data_rd_resp_valid;
             const bool r = c == 0 ? m.desc_rd_resp_ready : m.data_rd_resp_ready;
             if (v && r) {
-                if (c == 0 && !st_.first_desc_resp_cycle) st_.first_desc_resp_cycle = cycle_;
+                if (c == 0 && !st_.first_desc_resp_cycle) st_.first_desc_resp_cycle = cycle();
                 auto& f = rd_[c].front();
                 if (++f.sent == f.beats) rd_[c].pop_front();
                 rd_presenting_[c] = false;
@@ -566,7 +508,7 @@ private:
 
         // Completion writes.
         if (m.cpl_wr_req_valid && m.cpl_wr_req_ready) {
-            if (!st_.first_cpl_req_cycle) st_.first_cpl_req_cycle = cycle_;
+            if (!st_.first_cpl_req_cycle) st_.first_cpl_req_cycle = cycle();
             if (m.cpl_wr_req_len != 16) fail(fmt::format("completion write of {} bytes", m.cpl_wr_req_len));
             const std::uint64_t a = m.cpl_wr_req_addr;
             const std::uint32_t beats = static_cast<std::uint32_t>(((a % B) + m.cpl_wr_req_len + B - 1) / B);
@@ -575,8 +517,8 @@ private:
         if (m.cpl_wr_data_valid && m.cpl_wr_data_ready) {
             auto& w = wr_.front();
             std::uint8_t beat[B];
-            get_bytes(m.cpl_wr_data, beat, B);
-            const std::uint64_t strb = get_u(m.cpl_wr_data_strb, 0, B);
+            get_bytes(m.cpl_wr_data, beat);
+            const std::uint64_t strb = get_bits(m.cpl_wr_data_strb, 0, B);
             const std::uint64_t base = (w.addr & ~std::uint64_t(B - 1)) + std::uint64_t{w.got} * B;
             for (int i = 0; i < B; ++i) {
                 const std::uint64_t a = base + static_cast<std::uint64_t>(i);
@@ -586,7 +528,7 @@ private:
             }
             if (static_cast<bool>(m.cpl_wr_data_last) != (w.got + 1 == w.beats)) fail("completion wlast wrong");
             if (++w.got == w.beats) {
-                wr_resp_.push_back({cycle_ + 1 + static_cast<std::uint64_t>(latency()), w.err});
+                wr_resp_.push_back({cycle() + 1 + static_cast<std::uint64_t>(latency()), w.err});
                 wr_.pop_front();
             }
         }
@@ -640,14 +582,14 @@ private:
         }
         const std::uint32_t beats = static_cast<std::uint32_t>(((addr % B) + len + B - 1) / B);
         rd_[c].push_back(
-            {addr, len, cycle_ + 1 + static_cast<std::uint64_t>(latency()), beats, 0, rd_error(addr, len)});
+            {addr, len, cycle() + 1 + static_cast<std::uint64_t>(latency()), beats, 0, rd_error(addr, len)});
     }
 
     void check_axis() {
         auto& m = *m_;
         std::uint8_t data[B];
-        get_bytes(m.m_axis_tx_tdata, data, B);
-        const std::uint64_t keep = get_u(m.m_axis_tx_tkeep, 0, B);
+        get_bytes(m.m_axis_tx_tdata, data);
+        const std::uint64_t keep = get_bits(m.m_axis_tx_tkeep, 0, B);
         if (axis_hold_) {
             if (!m.m_axis_tx_tvalid)
                 fail("tvalid dropped under back-pressure");
@@ -665,7 +607,7 @@ private:
             return;
         }
         st_.wire_beats++;
-        last_valid_cycle_ = cycle_;
+        last_valid_cycle_ = cycle();
         const bool last = m.m_axis_tx_tlast;
         // tkeep contiguous from lane 0; all ones unless last.
         const std::uint64_t full = B == 64 ? ~0ull : ((1ull << B) - 1);
@@ -675,7 +617,7 @@ private:
             if ((keep >> i) & 1) frame_.push_back(data[i]);
         in_frame_ = !last;
         if (last) {
-            if (!st_.first_last_beat_cycle) st_.first_last_beat_cycle = cycle_;
+            if (!st_.first_last_beat_cycle) st_.first_last_beat_cycle = cycle();
             on_frame(std::move(frame_));
             frame_.clear();
         }
@@ -759,7 +701,7 @@ private:
         if (bytes != p.frame.size())
             fail(fmt::format("queue {}: completion event bytes {} vs {}", qi, bytes, p.frame.size()));
         const std::uint16_t next = static_cast<std::uint16_t>((p.last_desc + 1) & (s.size() - 1));
-        const auto cons = static_cast<std::uint16_t>(get_u(m_->txq_cons, static_cast<unsigned>(qi), 16));
+        const auto cons = static_cast<std::uint16_t>(get_bits(m_->txq_cons, 16 * static_cast<unsigned>(qi), 16));
         if (cons != next) fail(fmt::format("queue {}: txq_cons {} expected {}", qi, cons, next));
         // The completion record, byte-exact.
         const std::uint64_t a = s.cpl_ring + 16ull * s.cpl_slot;
@@ -788,9 +730,7 @@ private:
     std::mt19937_64 rng_;
     Knobs k_;
     std::vector<std::uint8_t> mem_;
-    std::unique_ptr<VerilatedContext> ctx_;
-    std::unique_ptr<M> m_;
-    std::uint64_t cycle_ = 0;
+    nicsim::sim::ModelBench<M> m_;
     QueueState qs_[NQ];
     std::uint16_t prod_reg_[NQ] = {};
     std::vector<Hidden> hidden_[NQ];
