@@ -86,9 +86,9 @@ void set_r(M& m, unsigned id, std::uint64_t data, bool last, unsigned resp = 0) 
 /// a whole burst), interleaved read IDs and bursts ending exactly at a 4 KiB boundary.
 /// The checker must stay silent; ends with everything idle and nothing outstanding.
 void legal_prefix(Bench<M>& b) {
-    M& m = *b.m;
+    M& m = *b;
     idle(m);
-    b.reset();
+    b.reset(3);
     b.edge();  // first edge after reset: nothing valid
     // write, ID 1, 2 beats ending at 0x1000; W beat 0 accepted before the AW
     set_aw(m, {1, 0xFF0, 1});
@@ -178,7 +178,7 @@ std::vector<Channel<M>> channels() {
 TEST_CASE("axi4: legal sequence is silent", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);
-    CHECK(b.cycle >= 20);
+    CHECK(b.cycle() >= 20);
 }
 
 TEST_CASE("axi4.<ch>.reset_valid fires for valid in reset and at the first edge after it", "[axi4]") {
@@ -197,12 +197,12 @@ TEST_CASE("axi4.aw.burst_type and axi4.ar.burst_type fire on a non-INCR burst", 
     Bench<M> b;
     legal_prefix(b);
     SECTION("aw") {
-        set_aw(*b.m, {0, 0x100, 1, 3, 0});  // FIXED
-        expect_fires("axi4.aw.burst_type", b.cycle, [&] { b.edge(); });
+        set_aw(*b, {0, 0x100, 1, 3, 0});  // FIXED
+        expect_fires("axi4.aw.burst_type", b.cycle(), [&] { b.edge(); });
     }
     SECTION("ar") {
-        set_ar(*b.m, {0, 0x100, 1, 3, 2});  // WRAP
-        expect_fires("axi4.ar.burst_type", b.cycle, [&] { b.edge(); });
+        set_ar(*b, {0, 0x100, 1, 3, 2});  // WRAP
+        expect_fires("axi4.ar.burst_type", b.cycle(), [&] { b.edge(); });
     }
 }
 
@@ -210,15 +210,15 @@ TEST_CASE("axi4.aw.size and axi4.ar.size fire on AxSIZE wider than the bus", "[a
     Bench<M> b;
     legal_prefix(b);
     SECTION("aw") {
-        set_aw(*b.m, {0, 0x100, 0, 2});  // narrower is legal
-        b.m->awready = 1;
+        set_aw(*b, {0, 0x100, 0, 2});  // narrower is legal
+        b->awready = 1;
         b.edge();
-        set_aw(*b.m, {0, 0x100, 0, 4});
-        expect_fires("axi4.aw.size", b.cycle, [&] { b.edge(); });
+        set_aw(*b, {0, 0x100, 0, 4});
+        expect_fires("axi4.aw.size", b.cycle(), [&] { b.edge(); });
     }
     SECTION("ar") {
-        set_ar(*b.m, {0, 0x100, 0, 4});
-        expect_fires("axi4.ar.size", b.cycle, [&] { b.edge(); });
+        set_ar(*b, {0, 0x100, 0, 4});
+        expect_fires("axi4.ar.size", b.cycle(), [&] { b.edge(); });
     }
 }
 
@@ -226,29 +226,29 @@ TEST_CASE("axi4.aw.cross_4k and axi4.ar.cross_4k fire on a burst crossing 4 KiB"
     Bench<M> b;
     legal_prefix(b);
     SECTION("aw") {
-        set_aw(*b.m, {0, 0x1F00, 31});  // ends exactly at 0x2000: legal
-        b.m->awready = 1;
+        set_aw(*b, {0, 0x1F00, 31});  // ends exactly at 0x2000: legal
+        b->awready = 1;
         b.edge();
-        set_aw(*b.m, {0, 0x1FF8, 1});
-        expect_fires("axi4.aw.cross_4k", b.cycle, [&] { b.edge(); });
+        set_aw(*b, {0, 0x1FF8, 1});
+        expect_fires("axi4.aw.cross_4k", b.cycle(), [&] { b.edge(); });
     }
     SECTION("ar") {
-        set_ar(*b.m, {0, 0x1F00, 32});
-        expect_fires("axi4.ar.cross_4k", b.cycle, [&] { b.edge(); });
+        set_ar(*b, {0, 0x1F00, 32});
+        expect_fires("axi4.ar.cross_4k", b.cycle(), [&] { b.edge(); });
     }
     SECTION("ar, unaligned start counts from the aligned address") {
-        set_ar(*b.m, {0, 0x1FFC, 0, 3});  // 0x1FF8..0x1FFF: legal
-        b.m->arready = 1;
+        set_ar(*b, {0, 0x1FFC, 0, 3});  // 0x1FF8..0x1FFF: legal
+        b->arready = 1;
         b.edge();
-        set_ar(*b.m, {0, 0x1FFC, 1, 3});  // 0x1FF8..0x2007
-        expect_fires("axi4.ar.cross_4k", b.cycle, [&] { b.edge(); });
+        set_ar(*b, {0, 0x1FFC, 1, 3});  // 0x1FF8..0x2007
+        expect_fires("axi4.ar.cross_4k", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axi4.w.wlast fires when WLAST is not on beat AWLEN", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     m.awready = 1;
     m.wready = 1;
     SECTION("early") {
@@ -258,7 +258,7 @@ TEST_CASE("axi4.w.wlast fires when WLAST is not on beat AWLEN", "[axi4]") {
         set_w(m, 1, false);
         b.edge();
         set_w(m, 2, true);
-        expect_fires("axi4.w.wlast", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.w.wlast", b.cycle(), [&] { b.edge(); });
     }
     SECTION("missing") {
         set_aw(m, {0, 0x100, 1});
@@ -266,7 +266,7 @@ TEST_CASE("axi4.w.wlast fires when WLAST is not on beat AWLEN", "[axi4]") {
         b.edge();
         m.awvalid = 0;
         set_w(m, 2, false);
-        expect_fires("axi4.w.wlast", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.w.wlast", b.cycle(), [&] { b.edge(); });
     }
     SECTION("a whole W burst before its AW, with the wrong length") {
         set_w(m, 1, false);
@@ -275,30 +275,30 @@ TEST_CASE("axi4.w.wlast fires when WLAST is not on beat AWLEN", "[axi4]") {
         b.edge();  // 3 beats, no AW yet: nothing to compare with
         m.wvalid = 0;
         set_aw(m, {0, 0x100, 1});  // 2 beats
-        expect_fires("axi4.w.wlast", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.w.wlast", b.cycle(), [&] { b.edge(); });
     }
     SECTION("more than 256 beats before any AW") {
         set_w(m, 1, false);
         b.edges(255);
-        expect_fires("axi4.w.wlast", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.w.wlast", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axi4.w.ahead_of_aw fires when W leads AW by more than one burst", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);  // includes W one burst ahead
-    M& m = *b.m;
+    M& m = *b;
     m.wready = 1;
     set_w(m, 1, true);
     b.edge();
     set_w(m, 2, false);
-    expect_fires("axi4.w.ahead_of_aw", b.cycle, [&] { b.edge(); });
+    expect_fires("axi4.w.ahead_of_aw", b.cycle(), [&] { b.edge(); });
 }
 
 TEST_CASE("axi4.r.unexpected fires on R for an ID with nothing outstanding", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     m.arready = 1;
     m.rready = 1;
     SECTION("other ID outstanding") {
@@ -306,12 +306,12 @@ TEST_CASE("axi4.r.unexpected fires on R for an ID with nothing outstanding", "[a
         b.edge();
         m.arvalid = 0;
         set_r(m, 2, 0, true);
-        expect_fires("axi4.r.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.r.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("R in the same cycle as its AR") {
         set_ar(m, {1, 0x100, 0});
         set_r(m, 1, 0, true);
-        expect_fires("axi4.r.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.r.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("one burst answered twice") {
         set_ar(m, {1, 0x100, 0});
@@ -319,14 +319,14 @@ TEST_CASE("axi4.r.unexpected fires on R for an ID with nothing outstanding", "[a
         m.arvalid = 0;
         set_r(m, 1, 0, true);
         b.edge();
-        expect_fires("axi4.r.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.r.unexpected", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axi4.r.rlast fires when RLAST is not on beat ARLEN of that ID", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     m.arready = 1;
     m.rready = 1;
     SECTION("early") {
@@ -334,7 +334,7 @@ TEST_CASE("axi4.r.rlast fires when RLAST is not on beat ARLEN of that ID", "[axi
         b.edge();
         m.arvalid = 0;
         set_r(m, 1, 0, true);
-        expect_fires("axi4.r.rlast", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.r.rlast", b.cycle(), [&] { b.edge(); });
     }
     SECTION("per ID, interleaved") {
         set_ar(m, {1, 0x100, 0});
@@ -347,20 +347,20 @@ TEST_CASE("axi4.r.rlast fires when RLAST is not on beat ARLEN of that ID", "[axi
         set_r(m, 1, 0, true);
         b.edge();
         set_r(m, 2, 0, false);  // beat 1 of ARLEN 1 without RLAST
-        expect_fires("axi4.r.rlast", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.r.rlast", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axi4.b.unexpected fires on B without a completed write of that ID", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     m.awready = 1;
     m.wready = 1;
     m.bready = 1;
     SECTION("nothing outstanding") {
         set_b(m, 0);
-        expect_fires("axi4.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("AW accepted, last W beat not yet") {
         set_aw(m, {1, 0x100, 1});
@@ -369,7 +369,7 @@ TEST_CASE("axi4.b.unexpected fires on B without a completed write of that ID", "
         m.awvalid = 0;
         m.wvalid = 0;
         set_b(m, 1);
-        expect_fires("axi4.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("wrong ID") {
         set_aw(m, {1, 0x100, 0});
@@ -378,25 +378,25 @@ TEST_CASE("axi4.b.unexpected fires on B without a completed write of that ID", "
         m.awvalid = 0;
         m.wvalid = 0;
         set_b(m, 2);
-        expect_fires("axi4.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axi4.capacity fires past the checker's tracking limits", "[axi4]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     SECTION("reads per ID (MAX_OUTSTANDING 4)") {
         m.arready = 1;
         set_ar(m, {1, 0x100, 0});
         b.edges(4);
-        expect_fires("axi4.capacity", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.capacity", b.cycle(), [&] { b.edge(); });
     }
     SECTION("AWs waiting for W (W_QUEUE_DEPTH 4)") {
         m.awready = 1;
         set_aw(m, {1, 0x100, 0});
         b.edges(4);
-        expect_fires("axi4.capacity", b.cycle, [&] { b.edge(); });
+        expect_fires("axi4.capacity", b.cycle(), [&] { b.edge(); });
     }
 }
 
@@ -404,9 +404,9 @@ TEST_CASE("axi4.capacity fires past the checker's tracking limits", "[axi4]") {
 TEST_CASE("axi4: random legal traffic is silent", "[axi4]") {
     std::mt19937_64 rng(GENERATE(1u, 2u, 3u));
     Bench<M> b;
-    M& m = *b.m;
+    M& m = *b;
     idle(m);
-    b.reset();
+    b.reset(3);
     b.edge();
     auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
     auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };

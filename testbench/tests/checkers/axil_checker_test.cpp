@@ -50,9 +50,9 @@ void set_r(M& m, std::uint32_t data, unsigned resp = 0) {
 /// Reset, then legal writes (AW before W, W before AW, both together) and reads with stalls and
 /// SLVERR/DECERR answers. Ends idle with nothing outstanding.
 void legal_prefix(Bench<M>& b) {
-    M& m = *b.m;
+    M& m = *b;
     idle(m);
-    b.reset();
+    b.reset(3);
     b.edge();
     // AW and W together, AW stalled one cycle
     set_aw(m, 0x10);
@@ -139,7 +139,7 @@ std::vector<Channel<M>> channels() {
 TEST_CASE("axil: legal sequence is silent", "[axil]") {
     Bench<M> b;
     legal_prefix(b);
-    CHECK(b.cycle > 15);
+    CHECK(b.cycle() > 15);
 }
 
 TEST_CASE("axil.<ch>.reset_valid fires for valid in reset and at the first edge after it", "[axil]") {
@@ -157,39 +157,39 @@ TEST_CASE("axil.<ch>.payload_stable fires when the payload changes before ready"
 TEST_CASE("axil.b.resp and axil.r.resp fire on EXOKAY", "[axil]") {
     Bench<M> b;
     legal_prefix(b);  // OKAY, SLVERR, DECERR answers
-    M& m = *b.m;
+    M& m = *b;
     SECTION("b") {
         set_b(m, 1);
-        expect_fires("axil.b.resp", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.b.resp", b.cycle(), [&] { b.edge(); });
     }
     SECTION("r") {
         set_r(m, 0, 1);
-        expect_fires("axil.r.resp", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.r.resp", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axil.b.unexpected fires on B without an accepted AW and W", "[axil]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     m.awready = m.wready = m.bready = 1;
     SECTION("nothing outstanding") {
         set_b(m);
-        expect_fires("axil.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("AW without W") {
         set_aw(m, 0x10);
         b.edge();
         m.awvalid = 0;
         set_b(m);
-        expect_fires("axil.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("W without AW") {
         set_w(m, 0x10);
         b.edge();
         m.wvalid = 0;
         set_b(m);
-        expect_fires("axil.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("two B for one write") {
         set_aw(m, 0x10);
@@ -198,24 +198,24 @@ TEST_CASE("axil.b.unexpected fires on B without an accepted AW and W", "[axil]")
         m.awvalid = m.wvalid = 0;
         set_b(m);
         b.edge();
-        expect_fires("axil.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("B in the same cycle as its AW and W") {
         set_aw(m, 0x10);
         set_w(m, 1);
         set_b(m);
-        expect_fires("axil.b.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.b.unexpected", b.cycle(), [&] { b.edge(); });
     }
 }
 
 TEST_CASE("axil.r.unexpected fires on R without an accepted AR", "[axil]") {
     Bench<M> b;
     legal_prefix(b);
-    M& m = *b.m;
+    M& m = *b;
     m.arready = m.rready = 1;
     SECTION("nothing outstanding") {
         set_r(m, 5);
-        expect_fires("axil.r.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.r.unexpected", b.cycle(), [&] { b.edge(); });
     }
     SECTION("two R for one read") {
         set_ar(m, 0x10);
@@ -223,7 +223,7 @@ TEST_CASE("axil.r.unexpected fires on R without an accepted AR", "[axil]") {
         m.arvalid = 0;
         set_r(m, 5);
         b.edge();
-        expect_fires("axil.r.unexpected", b.cycle, [&] { b.edge(); });
+        expect_fires("axil.r.unexpected", b.cycle(), [&] { b.edge(); });
     }
 }
 
@@ -231,9 +231,9 @@ TEST_CASE("axil: random legal traffic is silent", "[axil]") {
     std::mt19937_64 rng(GENERATE(1u, 2u));
     auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
     Bench<M> b;
-    M& m = *b.m;
+    M& m = *b;
     idle(m);
-    b.reset();
+    b.reset(3);
     b.edge();
     unsigned aw_pend = 0, w_pend = 0, ar_pend = 0, writes = 0, reads = 0;
     for (int c = 0; c < 3000; ++c) {

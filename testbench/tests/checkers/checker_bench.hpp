@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,38 +11,17 @@
 #include <catch2/catch.hpp>
 
 #include "checkers/assertions.hpp"
+#include "sim/verilated_model.hpp"
 
 namespace nicsim::checkers::test {
 
-/// One model, clocked from C++. `cycle` is the index of the next rising edge, which is what the
-/// checkers report (their counter starts at 0 at the first edge and is never reset).
+/// One checker model, clocked by the Clock every model is clocked with (sim/clock.hpp): inputs
+/// set before edge() are sampled at its rising edge. cycle() is the index of the next rising edge,
+/// which is what the checkers report (their counter starts at 0 at the first edge and is never
+/// reset). The model runs in the thread's default context, which RecordViolations acts on.
 template <class Model>
-struct Bench {
-    std::unique_ptr<Model> m = std::make_unique<Model>();
-    std::uint64_t cycle = 0;
-
-    Bench() {
-        m->clk = 0;
-        m->rst_n = 0;
-        m->eval();
-    }
-    /// One rising and one falling edge; inputs set before the call are sampled at the rising one.
-    void edge() {
-        m->clk = 1;
-        m->eval();
-        m->clk = 0;
-        m->eval();
-        ++cycle;
-    }
-    void edges(unsigned n) {
-        for (unsigned i = 0; i < n; ++i) edge();
-    }
-    /// Reset low for `n` edges, then high (the next edge is the first after reset).
-    void reset(unsigned n = 3) {
-        m->rst_n = 0;
-        edges(n);
-        m->rst_n = 1;
-    }
+struct Bench : sim::ModelBench<Model> {
+    Bench() : sim::ModelBench<Model>(sim::Context::thread_default) {}
 };
 
 /// Runs `step` (which must clock the model) and expects it to throw ProtocolViolation for
@@ -87,17 +65,17 @@ void check_reset_valid(std::string_view protocol, std::vector<Channel<Model>> co
         DYNAMIC_SECTION(rule << " during reset") {
             Bench<Model> b;
             legal_prefix(b);
-            b.m->rst_n = 0;
+            b->rst_n = 0;
             b.edge();
-            ch.raise(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
+            ch.raise(*b);
+            expect_fires(rule, b.cycle(), [&] { b.edge(); });
         }
         DYNAMIC_SECTION(rule << " first edge after reset") {
             Bench<Model> b;
             legal_prefix(b);
             b.reset(2);
-            ch.raise(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
+            ch.raise(*b);
+            expect_fires(rule, b.cycle(), [&] { b.edge(); });
         }
     }
 }
@@ -113,10 +91,10 @@ void check_held_until_ready(std::string_view protocol, char const* rule_name,
         DYNAMIC_SECTION(rule) {
             Bench<Model> b;
             legal_prefix(b);
-            ch.raise(*b.m);
+            ch.raise(*b);
             b.edges(2);  // waiting is legal
-            (ch.*violate)(*b.m);
-            expect_fires(rule, b.cycle, [&] { b.edge(); });
+            (ch.*violate)(*b);
+            expect_fires(rule, b.cycle(), [&] { b.edge(); });
         }
     }
 }

@@ -11,11 +11,15 @@
 #include "bfm/axil_blocking.hpp"
 #include "bfm/axil_master_bfm.hpp"
 #include "checkers/assertions.hpp"
+#include "sim/verilated_model.hpp"
+
+using nicsim::sim::Context;
+using nicsim::sim::ModelBench;
 
 TEST_CASE("nic_top with checkers bound: reset and register accesses are silent", "[nic_top]") {
-    Vnic_dw64_q1 top;
+    ModelBench<Vnic_dw64_q1> bench(Context::thread_default);
+    Vnic_dw64_q1& top = *bench;
     std::mt19937_64 rng(7);
-    std::uint64_t cycles = 0;
     nicsim::bfm::AxilMasterConfig config;
     config.writes_in_flight = nicsim::bfm::AxilMasterBfm::max_writes_in_flight;  // AW/W overlap earlier B
     config.bready_pause.set_probability(0.3);
@@ -32,19 +36,14 @@ TEST_CASE("nic_top with checkers bound: reset and register accesses are silent",
         top.m_axis_tx_tready = 1;
         top.s_axis_rx_tvalid = 0;
         master.drive();
-        top.clk = 0;
-        top.eval();
-        top.clk = 1;
-        top.eval();
+        bench.edge();
         master.observe();
-        ++cycles;
         REQUIRE_FALSE(top.m_axi_awvalid);
         REQUIRE_FALSE(top.m_axi_arvalid);
     };
     nicsim::bfm::AxilBlocking axil(master, tick);
 
-    top.rst_n = 0;
-    for (int i = 0; i < 5; ++i) tick();
+    for (int i = 0; i < 5; ++i) tick();  // in reset since the model was built
     top.rst_n = 1;
     for (int i = 0; i < 3; ++i) tick();
 
@@ -60,32 +59,20 @@ TEST_CASE("nic_top with checkers bound: reset and register accesses are silent",
     axil.flush();
     for (int i = 0; i < 20; ++i) tick();
     CHECK(nicsim::checkers::violation_count() == 0);
-    CHECK(cycles > 50);
+    CHECK(bench.cycle() > 50);
 }
 
 TEST_CASE("nic_top with checkers bound: a bound checker stops the run", "[nic_top]") {
-    Vnic_dw64_q1 top;
-    top.rst_n = 0;
-    top.clk = 0;
-    top.eval();
-    std::uint64_t cycle = 0;
-    auto edge = [&] {
-        top.clk = 1;
-        top.eval();
-        top.clk = 0;
-        top.eval();
-        ++cycle;
-    };
-    edge();
-    edge();
-    top.m_axi_rvalid = 1;  // the host memory answers during reset
+    ModelBench<Vnic_dw64_q1> top(Context::thread_default);  // in reset since it was built
+    top.edges(2);
+    top->m_axi_rvalid = 1;  // the host memory answers during reset
     try {
-        edge();
+        top.edge();
         FAIL("no violation");
     } catch (nicsim::checkers::ProtocolViolation const& v) {
         CHECK(v.rule() == "axi4.r.reset_valid");
         CHECK(v.port() == "TOP.nic_top.chk_m_axi.r_reset_valid");
-        CHECK(v.cycle() == cycle);
+        CHECK(v.cycle() == top.cycle());
         CHECK(v.message().find("side=slave") != std::string::npos);
     }
 }
