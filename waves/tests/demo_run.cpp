@@ -6,6 +6,7 @@
 #include <string>
 
 #include "Vwaves_demo_model.h"
+#include "sim/verilated_model.hpp"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -29,24 +30,23 @@ DemoRun run() {
     auto ctx = std::make_unique<VerilatedContext>();
     ctx->traceEverOn(true);
     auto top = std::make_unique<Vwaves_demo_model>(ctx.get());
+    sim::VerilatedModel<Vwaves_demo_model> clocked(*top);
+    sim::Clock clock(clocked);  // traces cycle c at c * demo_period (clock low), + demo_phase (edge)
+    static_assert(sim::Clock::trace_period == demo_period && demo_phase == demo_period / 2);
     auto fst = std::make_unique<VerilatedFstC>();
     top->trace(fst.get(), 99);
     fst->open(r.fst.c_str());
+    clocked.trace_into(fst.get());
     for (int c = 0; c < demo_cycles; ++c) {
         // Stimulus: reset for two cycles, then a word every fifth cycle; the word at cycle 17 is 0.
         DemoCycle d;
         d.rst_n = c >= 2;
         d.in_valid = d.rst_n && c % 5 == 2;
         d.in_data = d.in_valid ? static_cast<std::uint8_t>(c == 17 ? 0 : c * 3) : 0;
-        top->clk = 0;
         top->rst_n = d.rst_n;
         top->in_valid = d.in_valid;
         top->in_data = d.in_data;
-        top->eval();
-        fst->dump(static_cast<std::uint64_t>(c) * demo_period);
-        top->clk = 1;
-        top->eval();
-        fst->dump(static_cast<std::uint64_t>(c) * demo_period + demo_phase);
+        clock.edge();
         d.out_valid = top->out_valid;
         d.out_data = top->out_data;
         d.err_code = top->err_code;

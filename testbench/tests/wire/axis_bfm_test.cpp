@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,34 +11,21 @@
 #include "Vtb_wire_axis_fifo_w64.h"
 #include "bfm/axis_sink.hpp"
 #include "bfm/axis_source.hpp"
+#include "sim/verilated_model.hpp"
 #include "test_util.hpp"
-#include "verilated.h"
 
 using namespace nicsim;
 using nicsim::wiretest::test_rng;
 
 namespace {
 
+/// The FIFO out of reset (three cycles) and settled; clocked by the Clock of every model
+/// (sim/clock.hpp): BFMs drive, settle(), BFMs sample, edge(), BFMs observe.
 template <class Model>
-struct FifoBench {
-    VerilatedContext ctx;
-    std::unique_ptr<Model> m = std::make_unique<Model>(&ctx);
-
+struct FifoBench : sim::ModelBench<Model> {
     FifoBench() {
-        m->rst_n = 0;
-        for (int i = 0; i < 3; ++i) edge();
-        m->rst_n = 1;
-        settle();
-    }
-    void settle() {
-        m->clk = 0;
-        m->eval();
-    }
-    void edge() {
-        m->clk = 1;
-        m->eval();
-        m->clk = 0;
-        m->eval();
+        this->reset(3);
+        this->settle();
     }
 };
 
@@ -68,8 +54,8 @@ TEMPLATE_TEST_CASE("axis source and sink carry frames byte-exact through a veril
             scfg.ifg_cycles = static_cast<std::uint32_t>(bfm::range_draw(rng, 0, 3));
             bfm::AxisSinkConfig kcfg;
             kcfg.pause.set_probability(p_snk);
-            bfm::AxisSource src(NICSIM_AXIS_PORT(*b.m, s_axis), rng, scfg);
-            bfm::AxisSink snk(NICSIM_AXIS_PORT(*b.m, m_axis), rng, kcfg);
+            bfm::AxisSource src(NICSIM_AXIS_PORT(*b, s_axis), rng, scfg);
+            bfm::AxisSink snk(NICSIM_AXIS_PORT(*b, m_axis), rng, kcfg);
             REQUIRE(src.lanes() == TestType::kLanes);
 
             std::vector<wire::Frame> sent;
@@ -116,8 +102,8 @@ TEST_CASE("axis source keeps frames apart by the inter-frame gap and not before 
     FifoBench<Vtb_wire_axis_fifo_w64> b;
     bfm::AxisSourceConfig scfg;
     scfg.ifg_cycles = 5;
-    bfm::AxisSource src(NICSIM_AXIS_PORT(*b.m, s_axis), rng, scfg);
-    bfm::AxisSink snk(NICSIM_AXIS_PORT(*b.m, m_axis), rng);
+    bfm::AxisSource src(NICSIM_AXIS_PORT(*b, s_axis), rng, scfg);
+    bfm::AxisSink snk(NICSIM_AXIS_PORT(*b, m_axis), rng);
     wire::Frame f;
     f.bytes.assign(20, 0xAB);  // 3 beats
     src.send(f, 10);

@@ -3,14 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <memory>
 
 #include "Vtb_wire_axis_fifo_w64.h"
 #include "bfm/axis_sink.hpp"
 #include "bfm/axis_source.hpp"
 #include "scoreboard/scoreboard.hpp"
+#include "sim/verilated_model.hpp"
 #include "test_util.hpp"
-#include "verilated.h"
 #include "wire/peers.hpp"
 
 using namespace nicsim;
@@ -20,9 +19,7 @@ namespace {
 
 // "host" source -> tx fifo -> wire sink (m_axis_tx side); peer -> rx source -> rx fifo -> "host" sink.
 struct TwoFifos {
-    VerilatedContext ctx;
-    std::unique_ptr<Vtb_wire_axis_fifo_w64> tx = std::make_unique<Vtb_wire_axis_fifo_w64>(&ctx);
-    std::unique_ptr<Vtb_wire_axis_fifo_w64> rx = std::make_unique<Vtb_wire_axis_fifo_w64>(&ctx);
+    sim::ModelBench<Vtb_wire_axis_fifo_w64> tx, rx;
     std::mt19937_64& rng;
     bfm::AxisSource host_tx, wire_rx;
     bfm::AxisSink wire_tx, host_rx;
@@ -33,11 +30,9 @@ struct TwoFifos {
           wire_rx(NICSIM_AXIS_PORT(*rx, s_axis), r),
           wire_tx(NICSIM_AXIS_PORT(*tx, m_axis), r),
           host_rx(NICSIM_AXIS_PORT(*rx, m_axis), r) {
-        for (auto* m : {tx.get(), rx.get()}) {
-            m->rst_n = 0;
-            for (int i = 0; i < 2; ++i) m->clk = 1, m->eval(), m->clk = 0, m->eval();
-            m->rst_n = 1;
-            m->eval();
+        for (auto* m : {&tx, &rx}) {
+            m->reset(2);
+            m->settle();
         }
         wire_tx.config().pause.set_probability(0.2);
         host_rx.config().pause.set_probability(0.2);
@@ -47,10 +42,10 @@ struct TwoFifos {
         peer.tick(wire_rx.cycle());
         for (auto* s : {&host_tx, &wire_rx}) s->drive();
         for (auto* s : {&wire_tx, &host_rx}) s->drive();
-        for (auto* m : {tx.get(), rx.get()}) m->clk = 0, m->eval();
+        for (auto* m : {&tx, &rx}) m->settle();
         for (auto* s : {&host_tx, &wire_rx}) s->sample();
         for (auto* s : {&wire_tx, &host_rx}) s->sample();
-        for (auto* m : {tx.get(), rx.get()}) m->clk = 1, m->eval(), m->clk = 0, m->eval();
+        for (auto* m : {&tx, &rx}) m->edge();
         for (auto* s : {&host_tx, &wire_rx}) s->observe();
         for (auto* s : {&wire_tx, &host_rx}) s->observe();
     }
