@@ -553,29 +553,22 @@ TEST_CASE("a stalled R response holds its data - random ready stalls lose nothin
     b.m.s_axil_arvalid = 1;
     b.m.s_axil_araddr = c::REG_RSS_KEY0 + 8;
     b.m.s_axil_rready = 0;
-    b.m.clk = 0;
-    b.m.eval();
+    b.clock.settle();
     REQUIRE(b.m.s_axil_arready == 1);
-    b.m.clk = 1;
-    b.m.eval();
+    b.clock.edge();
     b.m.s_axil_arvalid = 0;
     for (int i = 0; i < 10; ++i) {
-        b.m.clk = 0;
-        b.m.eval();
+        b.clock.settle();
         CHECK(b.m.s_axil_rvalid == 1);
         CHECK(b.m.s_axil_rdata == 0xCAFEF00D);
         CHECK(b.m.s_axil_arready == 0);
-        b.m.clk = 1;
-        b.m.eval();
+        b.clock.edge();
     }
     b.m.s_axil_rready = 1;
-    b.m.clk = 0;
-    b.m.eval();
-    b.m.clk = 1;
-    b.m.eval();
+    b.clock.settle();
+    b.clock.edge();
     b.m.s_axil_rready = 0;
-    b.m.clk = 0;
-    b.m.eval();
+    b.clock.settle();
     CHECK(b.m.s_axil_rvalid == 0);
 
     const auto seed = seed_from_env();
