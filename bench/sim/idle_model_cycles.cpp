@@ -30,8 +30,7 @@ constexpr char const* kUsage = "idle_model_cycles --config NAME --cycles N [--tw
             p.clk.set(1);
             dut.eval();
         } else {
-            p.clk.set(1);
-            dut.eval_rising_edge();
+            dut.eval_rising_edge();  // sets clk high itself
         }
     }
 }
