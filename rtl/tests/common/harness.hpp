@@ -1,5 +1,5 @@
 // The common-block unit tests' bench: a block on its own, clocked by the Clock every model is
-// clocked with (what a cycle is, settle() and edge(): testbench/sim/clock.hpp), its ports read and
+// clocked with (what a cycle is, settle() and edge(): testbench/sim/include/sim/clock.hpp), its ports read and
 // written with sim/signal_access.hpp. Combinational blocks are evaluated without one.
 #pragma once
 
