@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cosim/scenario_error.hpp"
-#include "nicsim/regress/program.hpp"
+#include "program.hpp"
 
 namespace nicsim::regress {
 

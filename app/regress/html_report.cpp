@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "nicsim/regress/rollup.hpp"
+#include "rollup.hpp"
 
 namespace nicsim::regress {
 

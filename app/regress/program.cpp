@@ -1,5 +1,5 @@
 // run_program: see program.hpp.
-#include "nicsim/regress/program.hpp"
+#include "program.hpp"
 
 #include <cerrno>
 #include <chrono>

@@ -1,5 +1,5 @@
 // The progress of a regression: see progress.hpp.
-#include "nicsim/regress/progress.hpp"
+#include "progress.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 #include "nicsim/regress/report.hpp"
 #include "nicsim/regress/html_report.hpp"
 
-#include "nicsim/regress/rollup.hpp"
+#include "rollup.hpp"
 
 #include <algorithm>
 #include <cmath>

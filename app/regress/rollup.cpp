@@ -1,5 +1,5 @@
 // The roll-up of a regression's runs: see rollup.hpp.
-#include "nicsim/regress/rollup.hpp"
+#include "rollup.hpp"
 
 #include "nicsim/regress/report.hpp"
 

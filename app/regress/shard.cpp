@@ -16,7 +16,7 @@
 #include "command_line/command_line.hpp"
 #include "cosim/scenario_error.hpp"
 #include "io/output_file.hpp"
-#include "nicsim/regress/interrupt_watch.hpp"
+#include "interrupt_watch.hpp"
 #include "nicsim/regress/local_launcher.hpp"
 #include "nicsim/regress/run_result.hpp"
 

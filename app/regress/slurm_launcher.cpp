@@ -22,7 +22,7 @@
 
 #include <fmt/format.h>
 
-#include "nicsim/regress/program.hpp"
+#include "program.hpp"
 #include "nicsim/regress/run_result.hpp"
 #include "nicsim/regress/shard.hpp"
 #include "cosim/scenario_error.hpp"

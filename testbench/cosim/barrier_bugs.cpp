@@ -1,5 +1,5 @@
 // Barrier bugs: see barrier_bugs.hpp.
-#include "cosim/barrier_bugs.hpp"
+#include "barrier_bugs.hpp"
 
 namespace nicsim::cosim {
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <ringlib/os/packet_queue.hpp>
 
-#include "cosim/cpp_top.hpp"
+#include "cpp_top.hpp"
 #include "cosim/workload.hpp"
 #include "monitor/contract_coverage.hpp"
 #include "monitor/ownership_monitor.hpp"

@@ -1,5 +1,5 @@
 // CppTop: see cpp_top.hpp.
-#include "cosim/cpp_top.hpp"
+#include "cpp_top.hpp"
 
 #include "cosim/stop_request.hpp"
 #include "cosim/workload.hpp"

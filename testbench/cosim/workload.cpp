@@ -1,7 +1,7 @@
 // Workload: see workload.hpp.
 #include "cosim/workload.hpp"
 
-#include "cosim/latency_histogram.hpp"
+#include "latency_histogram.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -23,7 +23,7 @@
 #include <ringlib/verifier.hpp>
 
 #include "bfm/axi4_slave_mem.hpp"
-#include "cosim/barrier_bugs.hpp"
+#include "barrier_bugs.hpp"
 #include "cosim/faults.hpp"
 #include "cosim/stop_request.hpp"
 #include "bfm/axis_source.hpp"
