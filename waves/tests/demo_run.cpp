@@ -6,7 +6,7 @@
 #include <string>
 
 #include "Vwaves_demo_model.h"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 

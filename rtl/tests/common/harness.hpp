@@ -1,12 +1,12 @@
 // The common-block unit tests' bench: a block on its own, clocked by the Clock every model is
-// clocked with (what a cycle is, settle() and edge(): testbench/sim/include/sim/clock.hpp), its ports read and
-// written with sim/signal_access.hpp. Combinational blocks are evaluated without one.
+// clocked with (what a cycle is, settle() and edge(): testbench/clock/include/clock/clock.hpp), its ports read and
+// written with clock/signal_access.hpp. Combinational blocks are evaluated without one.
 #pragma once
 
 #include <catch2/catch.hpp>
 
-#include "sim/signal_access.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/signal_access.hpp"
+#include "clock/verilated_model.hpp"
 #include "tests/common/random.hpp"
 
 namespace nicsim::rtltest {

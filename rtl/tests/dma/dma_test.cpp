@@ -23,7 +23,7 @@
 #include "Vrtl_dma_w512.h"
 #include "Vrtl_dma_w64.h"
 #include "bfm/axi4_slave_mem.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // nic_irq on its own: arming, one-shot firing, moderation.
 #include "Vrtl_irq_model.h"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -5,8 +5,8 @@
 #include "bfm/axil_blocking.hpp"
 #include "bfm/axil_master_bfm.hpp"
 #include "nic_contract.hpp"
-#include "sim/signal_access.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/signal_access.hpp"
+#include "clock/verilated_model.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>

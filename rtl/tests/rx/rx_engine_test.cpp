@@ -31,8 +31,8 @@
 #include "Vrtl_rx_engine_w512_q4.h"
 #include "Vrtl_rx_engine_w64_q1.h"
 #include "Vrtl_rx_engine_w64_q4.h"
-#include "sim/signal_access.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/signal_access.hpp"
+#include "clock/verilated_model.hpp"
 
 namespace {
 

@@ -24,8 +24,8 @@
 #include "Vrtl_tx_w512_q4.h"
 #include "Vrtl_tx_w64_q1.h"
 #include "Vrtl_tx_w64_q4.h"
-#include "sim/signal_access.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/signal_access.hpp"
+#include "clock/verilated_model.hpp"
 
 namespace {
 

@@ -11,11 +11,11 @@
 #include <catch2/catch.hpp>
 
 #include "checkers/assertions.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 
 namespace nicsim::checkers::test {
 
-/// One checker model, clocked by the Clock every model is clocked with (sim/clock.hpp): inputs
+/// One checker model, clocked by the Clock every model is clocked with (clock/clock.hpp): inputs
 /// set before edge() are sampled at its rising edge. cycle() is the index of the next rising edge,
 /// which is what the checkers report (their counter starts at 0 at the first edge and is never
 /// reset). The model runs in the thread's default context, which RecordViolations acts on.

@@ -11,7 +11,7 @@
 #include "bfm/axil_blocking.hpp"
 #include "bfm/axil_master_bfm.hpp"
 #include "checkers/assertions.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 
 using nicsim::sim::Context;
 using nicsim::sim::ModelBench;

@@ -11,7 +11,7 @@
 #include "Vtb_wire_axis_fifo_w64.h"
 #include "bfm/axis_sink.hpp"
 #include "bfm/axis_source.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 #include "test_util.hpp"
 
 using namespace nicsim;
@@ -20,7 +20,7 @@ using nicsim::wiretest::test_rng;
 namespace {
 
 /// The FIFO out of reset (three cycles) and settled; clocked by the Clock of every model
-/// (sim/clock.hpp): BFMs drive, settle(), BFMs sample, edge(), BFMs observe.
+/// (clock/clock.hpp): BFMs drive, settle(), BFMs sample, edge(), BFMs observe.
 template <class Model>
 struct FifoBench : sim::ModelBench<Model> {
     FifoBench() {

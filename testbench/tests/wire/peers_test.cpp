@@ -8,7 +8,7 @@
 #include "bfm/axis_sink.hpp"
 #include "bfm/axis_source.hpp"
 #include "scoreboard/scoreboard.hpp"
-#include "sim/verilated_model.hpp"
+#include "clock/verilated_model.hpp"
 #include "test_util.hpp"
 #include "wire/peers.hpp"
 

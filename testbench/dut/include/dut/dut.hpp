@@ -7,7 +7,7 @@
 // Contract:
 // - ports() binds every nic_top port as a SigRef, grouped per interface; the SigRefs stay valid
 //   for the Dut's life. BFMs bind to these, never to the model class.
-// - A Dut is a sim::ClockedModel (sim/clock.hpp): eval() evaluates the model with the current
+// - A Dut is a sim::ClockedModel (clock/clock.hpp): eval() evaluates the model with the current
 //   inputs (no time passes); set_clock() and set_reset_n() drive ports().clk and rst_n. Clocking
 //   is the kernel's job (sim/kernel.hpp), through sim::Clock like every other model.
 // - Tracing is compiled into every configuration but off until open_trace(); dump(time) is a
@@ -29,7 +29,7 @@
 #include "bfm/axil_master_bfm.hpp"
 #include "bfm/axis_port.hpp"
 #include "bfm/sig_ref.hpp"
-#include "sim/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace nicsim::dut {
 

@@ -4,7 +4,7 @@
 // One cycle (step()):
 //   1. every agent's drive(), in registration order: compute next inputs from the model's
 //      current outputs (no agent reads a value another agent wrote in this phase);
-//   2. the rising edge, by the Clock every model is clocked with (sim/clock.hpp): clk = 0, eval
+//   2. the rising edge, by the Clock every model is clocked with (clock/clock.hpp): clk = 0, eval
 //      (settles the new inputs; trace sample at 10*c), clk = 1, eval (the edge; trace sample at
 //      10*c + 5); cycle() becomes c + 1. Without a trace open, the two are one
 //      Dut::eval_rising_edge() (nothing samples the clock-low state then; same behaviour);
@@ -43,7 +43,7 @@
 #include <vector>
 
 #include "dut/dut.hpp"
-#include "sim/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace nicsim::sim {
 

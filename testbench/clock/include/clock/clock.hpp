@@ -1,6 +1,6 @@
 // Clock: the one definition of a clock cycle for every model nicsim simulates: the whole NIC under
 // the kernel (sim/kernel.hpp clocks its Dut through a Clock), the RTL blocks and the protocol
-// checkers in their unit tests (sim/verilated_model.hpp adapts any verilated class). README.md in
+// checkers in their unit tests (clock/verilated_model.hpp adapts any verilated class). README.md in
 // this folder, "Clocking", says why it is this way.
 //
 // One cycle c: the inputs are set (by the caller, or the kernel's agents); optionally settle(),

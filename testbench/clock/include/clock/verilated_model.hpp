@@ -1,5 +1,5 @@
 // VerilatedModel<Model>: any verilated class with the inputs clk and rst_n as a ClockedModel, so
-// that the one Clock (sim/clock.hpp) clocks it. ModelBench<Model>: such a model owned and clocked
+// that the one Clock (clock/clock.hpp) clocks it. ModelBench<Model>: such a model owned and clocked
 // from C++, what a block or checker unit test holds. Include it where the model's library is
 // linked (it brings verilated.h).
 #pragma once
@@ -10,7 +10,7 @@
 
 #include <verilated.h>
 
-#include "sim/clock.hpp"
+#include "clock/clock.hpp"
 
 namespace nicsim::sim {
 
