@@ -15,7 +15,7 @@
 #include "command_line/command_line.hpp"
 #include "io/output_file.hpp"
 #include "fst/fst_file.hpp"
-#include "lib/command.hpp"  // waves
+#include "waves/command.hpp"  // waves
 #include "nicsim/regress/regress_command.hpp"
 #include "nicsim/regress/shard.hpp"
 #include "replay/failure_waves.hpp"

@@ -12,7 +12,7 @@
 
 #include "fst/fst_file.hpp"
 #include "fuzz_support.hpp"
-#include "lib/command.hpp"
+#include "waves/command.hpp"
 
 namespace {
 

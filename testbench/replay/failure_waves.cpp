@@ -7,11 +7,11 @@
 #include <fmt/format.h>
 
 #include "fst/fst_file.hpp"
-#include "lib/cycles.hpp"
-#include "lib/gtkw.hpp"
-#include "lib/nic_layout.hpp"
-#include "lib/render.hpp"
-#include "lib/rtl_enums.hpp"
+#include "waves/cycles.hpp"
+#include "waves/gtkw.hpp"
+#include "waves/nic_layout.hpp"
+#include "waves/render.hpp"
+#include "waves/rtl_enums.hpp"
 #include "sim/kernel.hpp"
 
 namespace nicsim::replay {

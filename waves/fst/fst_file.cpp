@@ -24,7 +24,7 @@
 #include <system_error>
 #include <unordered_map>
 
-#include "fst/isolated_call.hpp"
+#include "isolated_call.hpp"
 #include "fstapi.h"
 
 namespace nicsim::waves {

@@ -1,5 +1,5 @@
 // run_isolated(): see isolated_call.hpp.
-#include "fst/isolated_call.hpp"
+#include "isolated_call.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

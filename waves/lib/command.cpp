@@ -1,4 +1,4 @@
-#include "lib/command.hpp"
+#include "waves/command.hpp"
 
 #include <fmt/format.h>
 
@@ -8,13 +8,13 @@
 
 #include "command_line/command_line.hpp"
 #include "fst/fst_file.hpp"
-#include "lib/cycles.hpp"
-#include "lib/gtkw.hpp"
-#include "lib/input_file.hpp"
-#include "lib/nic_layout.hpp"
-#include "lib/render.hpp"
-#include "lib/rtl_enums.hpp"
-#include "lib/select.hpp"
+#include "waves/cycles.hpp"
+#include "waves/gtkw.hpp"
+#include "input_file.hpp"
+#include "waves/nic_layout.hpp"
+#include "waves/render.hpp"
+#include "waves/rtl_enums.hpp"
+#include "waves/select.hpp"
 
 namespace nicsim::waves {
 

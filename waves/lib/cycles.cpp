@@ -1,4 +1,4 @@
-#include "lib/cycles.hpp"
+#include "waves/cycles.hpp"
 
 #include <fmt/format.h>
 

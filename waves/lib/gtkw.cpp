@@ -1,4 +1,4 @@
-#include "lib/gtkw.hpp"
+#include "waves/gtkw.hpp"
 
 #include <fmt/format.h>
 
@@ -11,8 +11,8 @@
 #include <stdexcept>
 
 #include "io/output_file.hpp"
-#include "lib/input_file.hpp"
-#include "lib/nic_layout.hpp"
+#include "input_file.hpp"
+#include "waves/nic_layout.hpp"
 
 namespace nicsim::waves {
 

@@ -1,4 +1,4 @@
-#include "lib/input_file.hpp"
+#include "input_file.hpp"
 
 #include <fmt/format.h>
 

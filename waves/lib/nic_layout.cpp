@@ -1,10 +1,10 @@
-#include "lib/nic_layout.hpp"
+#include "waves/nic_layout.hpp"
 
 #include <algorithm>
 #include <array>
 #include <utility>
 
-#include "lib/select.hpp"
+#include "waves/select.hpp"
 
 namespace nicsim::waves {
 

@@ -1,4 +1,4 @@
-#include "lib/render.hpp"
+#include "waves/render.hpp"
 
 #include <fmt/format.h>
 

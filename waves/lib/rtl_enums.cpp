@@ -1,4 +1,4 @@
-#include "lib/rtl_enums.hpp"
+#include "waves/rtl_enums.hpp"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "lib/input_file.hpp"
-#include "lib/nic_layout.hpp"
+#include "input_file.hpp"
+#include "waves/nic_layout.hpp"
 #include "nic_contract.hpp"
 
 namespace nicsim::waves {

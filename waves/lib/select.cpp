@@ -1,4 +1,4 @@
-#include "lib/select.hpp"
+#include "waves/select.hpp"
 
 #include <fmt/format.h>
 

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include "demo_run.hpp"
-#include "lib/command.hpp"
+#include "waves/command.hpp"
 
 namespace t = nicsim::waves::test;
 

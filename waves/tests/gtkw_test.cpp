@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "demo_run.hpp"
-#include "lib/gtkw.hpp"
-#include "lib/nic_layout.hpp"
-#include "lib/rtl_enums.hpp"
+#include "waves/gtkw.hpp"
+#include "waves/nic_layout.hpp"
+#include "waves/rtl_enums.hpp"
 
 using namespace nicsim::waves;
 namespace t = nicsim::waves::test;

@@ -13,9 +13,9 @@
 
 #include "dut/dut.hpp"
 #include "fst/fst_file.hpp"
-#include "lib/gtkw.hpp"
-#include "lib/nic_layout.hpp"
-#include "lib/rtl_enums.hpp"
+#include "waves/gtkw.hpp"
+#include "waves/nic_layout.hpp"
+#include "waves/rtl_enums.hpp"
 #include "sim/kernel.hpp"
 
 namespace fs = std::filesystem;

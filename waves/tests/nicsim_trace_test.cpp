@@ -22,7 +22,7 @@
 #include "dut/dut.hpp"
 #include "fst/fst_file.hpp"
 #include "host/host.hpp"
-#include "lib/gtkw.hpp"
+#include "waves/gtkw.hpp"
 #include "replay/failure_waves.hpp"
 #include "sim/kernel.hpp"
 #include "tests/common/run_command.hpp"

@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "demo_run.hpp"
-#include "lib/cycles.hpp"
-#include "lib/render.hpp"
-#include "lib/rtl_enums.hpp"
-#include "lib/select.hpp"
+#include "waves/cycles.hpp"
+#include "waves/render.hpp"
+#include "waves/rtl_enums.hpp"
+#include "waves/select.hpp"
 
 using namespace nicsim::waves;
 namespace t = nicsim::waves::test;

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "fst/fst_file.hpp"
-#include "lib/cycles.hpp"
-#include "lib/rtl_enums.hpp"
+#include "waves/cycles.hpp"
+#include "waves/rtl_enums.hpp"
 
 namespace nicsim::waves {
 
