@@ -18,6 +18,7 @@
 #include "waves/command.hpp"  // waves
 #include "nicsim/regress/regress_command.hpp"
 #include "nicsim/regress/shard.hpp"
+#include "nicsim/scenario_flags.hpp"
 #include "replay/failure_waves.hpp"
 #ifdef NICSIM_SYSTEMC_TOP_CONFIG
 #include "systemc_top.hpp"
@@ -203,7 +204,8 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             systemc::check_systemc_scenario(o.scenario);
             run = [&] { return systemc::run_on_systemc_top(o.scenario, progress); };
 #else
-            throw cosim::ScenarioError("--top systemc: this build has no SystemC top (no SystemC model was built)");
+            throw cosim::ScenarioError(
+                {cosim::ScenarioField::top, " systemc: this build has no SystemC top (no SystemC model was built)"});
 #endif
         } else {
             sim = std::make_unique<cosim::CoSimulation>(o.scenario);
@@ -225,7 +227,7 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             run = [&] { return sim->run(); };
         }
     } catch (cosim::ScenarioError const& e) {
-        err << "nicsim run: " << e.what() << "\n";
+        err << "nicsim run: " << scenario_message(e) << "\n";
         return 2;
     }
     out << fmt::format("nicsim run: seed {} (replay: {})\n", o.scenario.seed, cosim::replay_command(o.scenario));
@@ -234,7 +236,7 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
     try {
         r = run();
     } catch (cosim::ScenarioError const& e) {  // the SystemC top checks its part of the scenario here
-        err << "nicsim run: " << e.what() << "\n";
+        err << "nicsim run: " << scenario_message(e) << "\n";
         return 2;
     }
     if (show_progress) out << "\r\033[K";
@@ -343,11 +345,16 @@ regress::CommandEnvironment regress_environment(bool terminal) {
     regress::CommandEnvironment env;
     env.plan_context.configs = dut::dut_config_names();
     env.plan_context.check = [](RunOptions const& o) {
+        try {
 #ifndef NICSIM_SYSTEMC_TOP_CONFIG
-        if (o.scenario.top == "systemc")
-            throw cosim::ScenarioError("--top systemc: this build has no SystemC top (no SystemC model was built)");
+            if (o.scenario.top == "systemc")
+                throw cosim::ScenarioError({cosim::ScenarioField::top,
+                                            " systemc: this build has no SystemC top (no SystemC model was built)"});
 #endif
-        cosim::validate(o.scenario);
+            cosim::validate(o.scenario);
+        } catch (cosim::ScenarioError const& e) {
+            throw std::runtime_error(scenario_message(e));  // the plan's error, in nicsim run's words
+        }
     };
     std::error_code ec;
     env.self_path = std::filesystem::read_symlink("/proc/self/exe", ec).string();

@@ -14,6 +14,7 @@
 #include <nic_contract.hpp>
 
 #include "command_line/command_line.hpp"
+#include "nicsim/scenario_flags.hpp"
 
 namespace nicsim::cli {
 
@@ -379,7 +380,7 @@ void RunCommandLine::add_fault_options(CLI::App& group) {
                                   "--fault dma-desc-read:queue=1,at=100",
                                   wrap_list(cosim::fault_kind_names(), kDescriptionColumn, kHelpWidth)))
         ->type_name("SPEC")
-        // parse_fault's ScenarioError names the option and the spec itself: parse() passes it on.
+        // parse_fault's ScenarioError names the field and the spec: parse() says it with the option.
         ->each([this](std::string const& spec) { s_.faults.push_back(cosim::parse_fault(spec)); });
     group
         .add_flag("--soak", soak_,
@@ -529,7 +530,7 @@ RunOptions RunCommandLine::parse(std::span<std::string const> args) {
     } catch (CLI::ParseError const& e) {
         throw UsageError(e.what());
     } catch (cosim::ScenarioError const& e) {  // a --fault spec
-        throw UsageError(e.what());
+        throw UsageError(scenario_message(e));
     }
     if (auto const word = cl::first_unexpected(app_))
         throw UsageError(fmt::format("{}: unknown option (nicsim run --help lists them)", *word));

@@ -1,6 +1,6 @@
 // Fuzz target: the `--fault SPEC` parser (testbench/cosim/include/cosim/fault_spec.hpp), on the input as a spec.
 //
-// Promises checked for any input: a FaultSpec, or ScenarioError (one line, "--fault ...") and
+// Promises checked for any input: a FaultSpec, or ScenarioError (one line, "faults SPEC: ...") and
 // nothing else; and a spec parsed is written back (to_string, the replay command's form) as
 // text that parses to the same spec and is written back the same.
 #include <string>
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     } catch (nicsim::cosim::ScenarioError const& e) {
         std::string const what = e.what();
         FUZZ_CHECK(nicsim::fuzz::one_line(what), what);
-        FUZZ_CHECK(what.rfind("--fault ", 0) == 0, what);
+        FUZZ_CHECK(what.rfind("faults ", 0) == 0, what);  // the field, and the spec quoted
         return 0;
     }
     std::string const text = nicsim::cosim::to_string(parsed);

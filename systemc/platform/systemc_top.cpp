@@ -150,7 +150,8 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
 
     explicit Impl(cosim::Scenario const& s) : sc(s), rng(s.seed) {
         if (g_top_built || sc_core::sc_get_status() != sc_core::SC_ELABORATION)
-            throw cosim::ScenarioError("--top systemc: one SystemC top per process (SystemC elaborates once)");
+            throw cosim::ScenarioError(
+                {cosim::ScenarioField::top, " systemc: one SystemC top per process (SystemC elaborates once)"});
         check_systemc_scenario(s);
         g_top_built = true;
         setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
@@ -316,17 +317,22 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
 
 void check_systemc_scenario(cosim::Scenario const& s) {
     if (s.config != NicModule::config_name)
-        throw cosim::ScenarioError(fmt::format(
-            "--config {}: the SystemC top is built for {} only (cmake -DNICSIM_SYSTEMC_CONFIG=... picks it)", s.config,
-            NicModule::config_name));
-    if (s.mem_stall_percent > 0)
         throw cosim::ScenarioError(
-            "--mem-stall: AXI channel stalls are not modelled by the SystemC top "
-            "(its DMA is transaction-level: use --mem-latency)");
-    if (!s.trace_path.empty()) throw cosim::ScenarioError("--trace: the SystemC top does not write waves");
+            {cosim::ScenarioField::config,
+             fmt::format(" {}: the SystemC top is built for {} only (cmake -DNICSIM_SYSTEMC_CONFIG=... picks it)",
+                         s.config, NicModule::config_name)});
+    if (s.mem_stall_percent > 0)
+        throw cosim::ScenarioError({cosim::ScenarioField::mem_stall_percent,
+                                    ": AXI channel stalls are not modelled by the SystemC top "
+                                    "(its DMA is transaction-level: use ",
+                                    cosim::ScenarioField::mem_latency, ")"});
+    if (!s.trace_path.empty())
+        throw cosim::ScenarioError({cosim::ScenarioField::trace_path, ": the SystemC top does not write waves"});
     if (!s.timeline_json.empty() || !s.timeline_csv.empty())
-        throw cosim::ScenarioError("--timeline: the packet timeline watches the C++ top's ports (not the SystemC top)");
-    if (!s.faults.empty()) throw cosim::ScenarioError("--fault: the SystemC top has no fault injection");
+        throw cosim::ScenarioError({cosim::ScenarioField::timeline,
+                                    ": the packet timeline watches the C++ top's ports (not the SystemC top)"});
+    if (!s.faults.empty())
+        throw cosim::ScenarioError({cosim::ScenarioField::faults, ": the SystemC top has no fault injection"});
 }
 
 SystemcTop::SystemcTop(cosim::Scenario const& scenario) : impl_(std::make_unique<Impl>(scenario)) {}

@@ -72,7 +72,7 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Throws ScenarioError naming the option when the scenario asks for what this top does not model.
+/// Throws ScenarioError naming the scenario field when the scenario asks for what this top does not model.
 void check_systemc_scenario(cosim::Scenario const& scenario);
 
 /// A whole run on the SystemC top: validate, SystemcTop + cosim::Workload, run. Throws

@@ -38,10 +38,9 @@ struct CoSimulation::Impl {
 
     static void check_top(Scenario const& s) {
         if (s.top != "cpp")
-            throw ScenarioError(
-                fmt::format("--top {}: CoSimulation is the C++ top (the SystemC top runs through "
-                            "nicsim::systemc::run_on_systemc_top)",
-                            s.top));
+            throw ScenarioError({ScenarioField::top, fmt::format(" {}: CoSimulation is the C++ top (the SystemC top "
+                                                                 "runs through nicsim::systemc::run_on_systemc_top)",
+                                                                 s.top)});
     }
 
     // The monitor watches the DUT's ports after the host's bus models drive them; the timeline

@@ -32,14 +32,14 @@ private:
 CppTop::CppTop(Scenario const& sc) {
     auto const names = dut::dut_config_names();
     if (std::find(names.begin(), names.end(), sc.config) == names.end())
-        throw ScenarioError(fmt::format("--config: no configuration '{}' in this build (built: {})", sc.config,
-                                        fmt::join(names, ", ")));
+        throw ScenarioError({ScenarioField::config, fmt::format(": no configuration '{}' in this build (built: {})",
+                                                                sc.config, fmt::join(names, ", "))});
     dut_ = dut::make_dut(sc.config);
     if (sc.trace_threads && *sc.trace_threads != dut_->trace_threads())
         throw ScenarioError(
-            fmt::format("--trace-threads: {} is not what {} was verilated with ({}; see "
-                        "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
-                        *sc.trace_threads, sc.config, dut_->trace_threads()));
+            {ScenarioField::trace_threads, fmt::format(": {} is not what {} was verilated with ({}; see "
+                                                       "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
+                                                       *sc.trace_threads, sc.config, dut_->trace_threads())});
 
     sim::KernelConfig kc;
     kc.seed = sc.seed;
@@ -56,7 +56,7 @@ CppTop::CppTop(Scenario const& sc) {
         try {
             trace_out_ = std::make_unique<io::OutputFile>(sc.trace_path, io::OutputOptions{.regular_only = true});
         } catch (io::OutputFileError const& e) {
-            throw ScenarioError(fmt::format("--trace {}", e.what()));
+            throw ScenarioError({ScenarioField::trace_path, fmt::format(" {}", e.what())});
         }
         if (sc.waves_ring_cycles) {
             // Segments beside the output, hidden and named after it and this process.
@@ -81,7 +81,7 @@ CppTop::CppTop(Scenario const& sc) {
         try {
             kernel_->set_trace_window(std::move(w));
         } catch (std::invalid_argument const& e) {
-            throw ScenarioError(fmt::format("--trace-window: {}", e.what()));
+            throw ScenarioError({ScenarioField::trace_window, fmt::format(": {}", e.what())});
         }
     }
 

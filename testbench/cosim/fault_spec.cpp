@@ -26,11 +26,16 @@ bool has_direction(FaultKind k) {
            k == FaultKind::queue_reset || k == FaultKind::ring_config;
 }
 
+/// A spec refused: "faults SPEC: why" (`nicsim run` says "--fault SPEC: why").
+ScenarioError bad_spec(std::string_view spec, std::string_view why) {
+    return ScenarioError({ScenarioField::faults, fmt::format(" {}{}", spec, why)});
+}
+
 std::uint64_t parse_number(std::string_view spec, std::string_view key, std::string_view v) {
     std::uint64_t n = 0;
     auto const [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc{} || p != v.data() + v.size())
-        throw ScenarioError(fmt::format("--fault {}: {}={} is not a whole number", spec, key, v));
+        throw bad_spec(spec, fmt::format(": {}={} is not a whole number", key, v));
     return n;
 }
 
@@ -50,7 +55,7 @@ FaultSpec parse_fault(std::string_view spec) {
     std::string_view const kind = spec.substr(0, colon);
     auto const it = std::find(kNames.begin(), kNames.end(), kind);
     if (it == kNames.end())
-        throw ScenarioError(fmt::format("--fault {}: no fault kind '{}' (kinds: {})", spec, kind, fault_kind_names()));
+        throw bad_spec(spec, fmt::format(": no fault kind '{}' (kinds: {})", kind, fault_kind_names()));
     f.kind = static_cast<FaultKind>(it - kNames.begin());
     std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
     bool timed = false;
@@ -59,49 +64,44 @@ FaultSpec parse_fault(std::string_view spec) {
         std::string_view const item = rest.substr(0, comma);
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
         auto const eq = item.find('=');
-        if (eq == std::string_view::npos)
-            throw ScenarioError(fmt::format("--fault {}: '{}' is not key=value", spec, item));
+        if (eq == std::string_view::npos) throw bad_spec(spec, fmt::format(": '{}' is not key=value", item));
         std::string_view const key = item.substr(0, eq), value = item.substr(eq + 1);
         if (key == "queue") {
             std::uint64_t const queue = parse_number(spec, key, value);
             if (queue >= c::MAX_QUEUES)
-                throw ScenarioError(fmt::format("--fault {}: queue={} is not below {}", spec, value, c::MAX_QUEUES));
+                throw bad_spec(spec, fmt::format(": queue={} is not below {}", value, c::MAX_QUEUES));
             f.queue = static_cast<unsigned>(queue);
         } else if (key == "dir") {
-            if (value != "tx" && value != "rx")
-                throw ScenarioError(fmt::format("--fault {}: dir={} is not tx or rx", spec, value));
-            if (!has_direction(f.kind)) throw ScenarioError(fmt::format("--fault {}: {} has no dir", spec, kind));
+            if (value != "tx" && value != "rx") throw bad_spec(spec, fmt::format(": dir={} is not tx or rx", value));
+            if (!has_direction(f.kind)) throw bad_spec(spec, fmt::format(": {} has no dir", kind));
             f.tx = value == "tx";
         } else if (key == "at") {
             f.at = parse_number(spec, key, value);
             timed = true;
         } else if (key == "count") {
             f.count = parse_number(spec, key, value);
-            if (f.count == 0) throw ScenarioError(fmt::format("--fault {}: count=0 injects nothing", spec));
+            if (f.count == 0) throw bad_spec(spec, ": count=0 injects nothing");
             timed = true;
         } else if (key == "every") {
             f.every = parse_number(spec, key, value);
-            if (*f.every == 0) throw ScenarioError(fmt::format("--fault {}: every=0 is not a distance", spec));
+            if (*f.every == 0) throw bad_spec(spec, ": every=0 is not a distance");
             timed = true;
         } else if (key == "rate") {
             std::string const v(value);
             char* end = nullptr;
             f.rate = std::strtod(v.c_str(), &end);
             if (v.empty() || *end != '\0' || !(f.rate > 0 && f.rate <= 1))
-                throw ScenarioError(fmt::format("--fault {}: rate={} is not a probability in (0, 1]", spec, value));
+                throw bad_spec(spec, fmt::format(": rate={} is not a probability in (0, 1]", value));
         } else if (key == "cycles") {
-            if (f.kind != FaultKind::rx_starve)
-                throw ScenarioError(fmt::format("--fault {}: cycles= is only for rx-starve", spec));
+            if (f.kind != FaultKind::rx_starve) throw bad_spec(spec, ": cycles= is only for rx-starve");
             f.cycles = parse_number(spec, key, value);
         } else {
-            throw ScenarioError(
-                fmt::format("--fault {}: unknown key '{}' (queue, dir, at, count, every, rate, cycles)", spec, key));
+            throw bad_spec(spec, fmt::format(": unknown key '{}' (queue, dir, at, count, every, rate, cycles)", key));
         }
     }
-    if (f.rate > 0 && timed)
-        throw ScenarioError(fmt::format("--fault {}: rate= excludes at=, count= and every=", spec));
+    if (f.rate > 0 && timed) throw bad_spec(spec, ": rate= excludes at=, count= and every=");
     if (f.kind == FaultKind::cancel && (f.rate > 0 || f.count != 1))
-        throw ScenarioError(fmt::format("--fault {}: cancel happens once (at=N only)", spec));
+        throw bad_spec(spec, ": cancel happens once (at=N only)");
     return f;
 }
 

@@ -66,16 +66,16 @@ FaultInjector::FaultInjector(std::vector<FaultSpec> specs, std::uint64_t seed, s
       pending_desc_(queues),
       starved_until_(queues, 0) {
     if (!specs.empty() && !hw.supports_faults())
-        throw ScenarioError("--fault: this hardware top has no fault injection");
+        throw ScenarioError({ScenarioField::faults, ": this hardware top has no fault injection"});
     for (auto& f : specs) {
         if (f.queue && *f.queue >= queues)
-            throw ScenarioError(
-                fmt::format("--fault {}: queue={} is not in use (queues 0..{})", to_string(f), *f.queue, queues - 1));
+            throw ScenarioError({ScenarioField::faults, fmt::format(" {}: queue={} is not in use (queues 0..{})",
+                                                                    to_string(f), *f.queue, queues - 1)});
         if (f.kind == FaultKind::tx_chain_long && hw_tx_ring_entries <= static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
-            throw ScenarioError(
-                fmt::format("--fault {}: a chain of {} descriptors needs TX rings of more than {} entries "
-                            "(--ring-size)",
-                            to_string(f), c::MAX_TX_FRAGS, c::MAX_TX_FRAGS));
+            throw ScenarioError({ScenarioField::faults,
+                                 fmt::format(" {}: a chain of {} descriptors needs TX rings of more than {} entries (",
+                                             to_string(f), c::MAX_TX_FRAGS, c::MAX_TX_FRAGS),
+                                 ScenarioField::ring_size, ")"});
         Schedule s{f, {}, 0, 0};
         if (f.rate == 0) {
             std::uint64_t const at = f.at.value_or(std::max<std::uint64_t>(1, packets / 3));

@@ -71,41 +71,52 @@ model::CsumVerdict verdict_of(unsigned eval) {
 
 void validate(Scenario const& sc) {
     if (sc.top != "cpp" && sc.top != "systemc")
-        throw ScenarioError(fmt::format("--top: '{}' is not cpp or systemc", sc.top));
+        throw ScenarioError({ScenarioField::top, fmt::format(": '{}' is not cpp or systemc", sc.top)});
     if (!sc.sizes && (sc.min_size < wire::kMinFrameBytes ||
                       sc.max_size > static_cast<std::size_t>(c::MAX_FRAME_BYTES) || sc.min_size > sc.max_size))
-        throw ScenarioError(fmt::format("--min-size/--max-size: {}..{} bytes is not within {}..{} (min <= max)",
-                                        sc.min_size, sc.max_size, wire::kMinFrameBytes, c::MAX_FRAME_BYTES));
+        throw ScenarioError(
+            {ScenarioField::frame_sizes, fmt::format(": {}..{} bytes is not within {}..{} (min <= max)", sc.min_size,
+                                                     sc.max_size, wire::kMinFrameBytes, c::MAX_FRAME_BYTES)});
     if (sc.ring_size < 2 || sc.ring_size > 65536 || !std::has_single_bit(sc.ring_size))
-        throw ScenarioError(fmt::format("--ring-size: {} is not a power of two in 2..65536", sc.ring_size));
+        throw ScenarioError(
+            {ScenarioField::ring_size, fmt::format(": {} is not a power of two in 2..65536", sc.ring_size)});
     // docs/contract.md, Interrupts: with MOD_CYCLES 0 an unreached threshold waits for more
     // completions, so the last ones of a burst would never be reported and the queue would stall.
     if (sc.irq_packets > 1 && sc.irq_holdoff_cycles == 0)
         throw ScenarioError(
-            fmt::format("--irq-moderation: {}:0 (an interrupt per {} completions and no holdoff timer) "
-                        "leaves the last completions of a burst unreported: give a timer, {}:C with C > 0",
-                        sc.irq_packets, sc.irq_packets, sc.irq_packets));
+            {ScenarioField::irq_moderation,
+             fmt::format(": {}:0 (an interrupt per {} completions and no holdoff timer) "
+                         "leaves the last completions of a burst unreported: give a timer, {}:C with C > 0",
+                         sc.irq_packets, sc.irq_packets, sc.irq_packets)});
     if (sc.mem_latency_min > sc.mem_latency_max)
-        throw ScenarioError(fmt::format("--mem-latency: {}:{} has min > max", sc.mem_latency_min, sc.mem_latency_max));
-    for (double p : {sc.mem_stall_percent, sc.tx_stall_percent, sc.rx_stall_percent})
-        if (!(p >= 0 && p < 100)) throw ScenarioError(fmt::format("--stall: {} is not a percentage in 0..99", p));
-    if (sc.mode == Mode::pcap && sc.pcap_in.empty()) throw ScenarioError("--mode pcap needs --pcap-in FILE");
-    if (sc.mode != Mode::pcap && !sc.pcap_in.empty()) throw ScenarioError("--pcap-in is only for --mode pcap");
+        throw ScenarioError(
+            {ScenarioField::mem_latency, fmt::format(": {}:{} has min > max", sc.mem_latency_min, sc.mem_latency_max)});
+    for (auto const& [field, p] : {std::pair{ScenarioField::mem_stall_percent, sc.mem_stall_percent},
+                                   {ScenarioField::tx_stall_percent, sc.tx_stall_percent},
+                                   {ScenarioField::rx_stall_percent, sc.rx_stall_percent}})
+        if (!(p >= 0 && p < 100)) throw ScenarioError({field, fmt::format(": {} is not a percentage in 0..99", p)});
+    if (sc.mode == Mode::pcap && sc.pcap_in.empty())
+        throw ScenarioError({ScenarioField::mode, " pcap needs ", ScenarioField::pcap_in, " FILE"});
+    if (sc.mode != Mode::pcap && !sc.pcap_in.empty())
+        throw ScenarioError({ScenarioField::pcap_in, " is only for ", ScenarioField::mode, " pcap"});
     if (sc.mode == Mode::tap && !sc.faults.empty())
-        throw ScenarioError("--fault: not with --mode tap (a fault's outcome is checked against known traffic)");
-    if (sc.mode == Mode::tap && sc.top != "cpp") throw ScenarioError("--mode tap: runs on the C++ top (--top cpp)");
+        throw ScenarioError({ScenarioField::faults, ": not with ", ScenarioField::mode,
+                             " tap (a fault's outcome is checked against known traffic)"});
+    if (sc.mode == Mode::tap && sc.top != "cpp")
+        throw ScenarioError({ScenarioField::mode, " tap: runs on the C++ top (", ScenarioField::top, " cpp)"});
     if (sc.rx_buffer_bytes < 128 || sc.rx_buffer_bytes > 65536 || sc.rx_buffer_bytes % c::RX_BUF_ALIGN_BYTES != 0)
-        throw ScenarioError(fmt::format("--rx-buffer: {} bytes is not a multiple of {} in 128..65536",
-                                        sc.rx_buffer_bytes, c::RX_BUF_ALIGN_BYTES));
+        throw ScenarioError(
+            {ScenarioField::rx_buffer_bytes, fmt::format(": {} bytes is not a multiple of {} in 128..65536",
+                                                         sc.rx_buffer_bytes, c::RX_BUF_ALIGN_BYTES)});
     int cancels = 0;
     for (auto const& f : sc.faults) cancels += f.kind == FaultKind::cancel;
-    if (cancels > 1) throw ScenarioError("--fault cancel: at most one cancel per run");
+    if (cancels > 1) throw ScenarioError({ScenarioField::faults, " cancel: at most one cancel per run"});
     bool const open_chain = std::any_of(sc.faults.begin(), sc.faults.end(),
                                         [](FaultSpec const& f) { return f.kind == FaultKind::tx_no_eop; });
     if (open_chain && sc.hang_check_cycles == std::uint64_t{0})
-        throw ScenarioError(
-            "--fault tx-no-eop needs the hang check (--hang-check 0 turns it off): only its reset "
-            "ends the ring's wait for the rest of the chain");
+        throw ScenarioError({ScenarioField::faults, " tx-no-eop needs the hang check (",
+                             ScenarioField::hang_check_cycles,
+                             " 0 turns it off): only its reset ends the ring's wait for the rest of the chain"});
 }
 
 namespace {
@@ -154,8 +165,9 @@ RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
         static_cast<std::uint32_t>((max_frame + p.tx_fragment_bytes - 1) / p.tx_fragment_bytes);
     if (frags_max > static_cast<std::uint32_t>(c::MAX_TX_FRAGS))
         throw ScenarioError(
-            fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
-                        p.tx_fragment_bytes, max_frame, frags_max, c::MAX_TX_FRAGS));
+            ScenarioField::tx_fragment_bytes,
+            {fmt::format("TX fragment size {} bytes: a {}-byte frame needs {} fragments (> MAX_TX_FRAGS {})",
+                         p.tx_fragment_bytes, max_frame, frags_max, c::MAX_TX_FRAGS)});
     bool const oversize_faults = std::any_of(sc.faults.begin(), sc.faults.end(),
                                              [](FaultSpec const& f) { return f.kind == FaultKind::rx_oversize; });
     std::size_t const max_rx_frame = oversize_faults ? static_cast<std::size_t>(c::MAX_FRAME_BYTES) : max_frame;
@@ -187,10 +199,12 @@ RingPlan plan_rings(Scenario const& sc, dut::DutConfig const& cfg) {
     std::uint64_t const needed = queues * per_queue / 4 * 5 + (8u << 20);
     p.host_memory_bytes = std::max<std::uint64_t>(kDefaultHostMemoryBytes, (needed + (1u << 20) - 1) >> 20 << 20);
     if (p.host_memory_bytes > kMaxHostMemoryBytes)
-        throw ScenarioError(fmt::format(
-            "--ring-size {} with --rx-buffer {} on {} queue pair(s) needs {} MiB of host memory for buffers, more than "
-            "the limit of {} MiB: use smaller rings, smaller RX buffers or fewer --queues",
-            sc.ring_size, sc.rx_buffer_bytes, queues, p.host_memory_bytes >> 20, kMaxHostMemoryBytes >> 20));
+        throw ScenarioError(
+            {ScenarioField::ring_size, fmt::format(" {} with ", sc.ring_size), ScenarioField::rx_buffer_bytes,
+             fmt::format(" {} on {} queue pair(s) needs {} MiB of host memory for buffers, more "
+                         "than the limit of {} MiB: use smaller rings, smaller RX buffers or fewer ",
+                         sc.rx_buffer_bytes, queues, p.host_memory_bytes >> 20, kMaxHostMemoryBytes >> 20),
+             ScenarioField::queues});
     return p;
 }
 
@@ -304,16 +318,16 @@ struct Workload::Impl {
                 out.rx_padded =
                     wire::prepare_for_replay(pcap_in, sc.pcap_in, static_cast<std::size_t>(c::MAX_FRAME_BYTES));
             } catch (wire::PcapError const& e) {
-                throw ScenarioError(fmt::format("--pcap-in: {}", e.what()));
+                throw ScenarioError({ScenarioField::pcap_in, fmt::format(": {}", e.what())});
             } catch (std::exception const& e) {
-                throw ScenarioError(fmt::format("--pcap-in {}: {}", sc.pcap_in, e.what()));
+                throw ScenarioError({ScenarioField::pcap_in, fmt::format(" {}: {}", sc.pcap_in, e.what())});
             }
         }
         auto const& cfg = hw.config();
         queues = sc.queues == 0 ? cfg.num_queues : sc.queues;
         if (queues < 1 || queues > cfg.num_queues)
-            throw ScenarioError(
-                fmt::format("--queues: {} is not in 1..{} (NUM_QUEUES of {})", sc.queues, cfg.num_queues, sc.config));
+            throw ScenarioError({ScenarioField::queues, fmt::format(": {} is not in 1..{} (NUM_QUEUES of {})",
+                                                                    sc.queues, cfg.num_queues, sc.config)});
         limits = run_limits(sc, cfg.data_bytes(), queues);
         if (!sc.max_cycles) limits.max_cycles += 20'000 * pcap_in.packets.size();
         if (sc.mode == Mode::tap && !sc.max_cycles) limits.max_cycles = ~std::uint64_t{0};  // ends on a signal
@@ -380,7 +394,7 @@ struct Workload::Impl {
             try {
                 tap_link = std::make_unique<tap::TapLink>(to);
             } catch (tap::TapError const& e) {
-                throw ScenarioError(fmt::format("--mode tap: {}", e.what()));
+                throw ScenarioError({ScenarioField::mode, fmt::format(" tap: {}", e.what())});
             }
             auto p = std::make_unique<tap::TapWirePeer>(rx_wire, *tap_link);
             tap_peer = p.get();
@@ -402,7 +416,7 @@ struct Workload::Impl {
             try {
                 pcap_out = std::make_unique<wire::PcapWriter>(sc.pcap_out, po);
             } catch (std::exception const& e) {
-                throw ScenarioError(fmt::format("--pcap-out {}: {}", sc.pcap_out, e.what()));
+                throw ScenarioError({ScenarioField::pcap_out, fmt::format(" {}: {}", sc.pcap_out, e.what())});
             }
         }
 

@@ -62,7 +62,8 @@ struct FaultSpec {
     std::uint64_t cycles = 20'000;
 };
 
-/// Parses a spec; throws ScenarioError "--fault SPEC: why" naming the bad part.
+/// Parses a spec; throws ScenarioError about ScenarioField::faults, "faults SPEC: why" naming the
+/// bad part (`nicsim run` says "--fault SPEC: why").
 FaultSpec parse_fault(std::string_view spec);
 /// The spec again, in the form parse_fault reads (replay commands).
 std::string to_string(FaultSpec const& f);

@@ -26,7 +26,7 @@ class Adapter;
 
 namespace nicsim::cosim {
 
-/// Checks the parts of a scenario every top shares; throws ScenarioError naming the option.
+/// Checks the parts of a scenario every top shares; throws ScenarioError naming the field(s).
 void validate(Scenario const& s);
 
 /// The ring and buffer sizes of a scenario's OS queues and hardware rings (README: --ring-size)
@@ -46,7 +46,7 @@ inline constexpr std::uint64_t kDefaultHostMemoryBytes = 64u << 20;
 /// The most host memory a run may take (it is allocated and zeroed whole).
 inline constexpr std::uint64_t kMaxHostMemoryBytes = std::uint64_t{4} << 30;
 /// Throws ScenarioError when a maximal frame needs more TX fragments than the NIC takes, or the
-/// rings more host memory than kMaxHostMemoryBytes (naming the options and the limit).
+/// rings more host memory than kMaxHostMemoryBytes (naming the fields and the limit).
 RingPlan plan_rings(Scenario const& s, dut::DutConfig const& config);
 
 /// The time limits of a run, scaled to what its scenario makes normal: with heavy back-pressure,
