@@ -62,7 +62,7 @@ struct Scenario {
                                            // frame's time, RunLimits::frame_cycles, if longer)
     // Cycles without a packet event before the run is declared stuck (0 = off). Unset: the
     // default, raised to what the scenario's stalls, latency and frame sizes make normal
-    // (run_limits, workload.hpp); set: exactly that.
+    // (run_limits, scenario_rules.hpp); set: exactly that.
     std::optional<std::uint64_t> watchdog_cycles;
     // FST trace: cycles trace_first_cycle..trace_last_cycle (default: the whole run) into
     // trace_path ("" = none); the file is opened at the first cycle and closed after the last.
