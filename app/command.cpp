@@ -82,13 +82,13 @@ namespace {
 /// Each --trace-scope must name a scope of the model: a throwaway trace of only that scope (at
 /// --trace-depth) must hold a signal. Costs one model instance and a few small files.
 void check_trace_scopes(cosim::Scenario const& s) {
-    if (s.trace_scopes.empty()) return;
+    if (s.trace.scopes.empty()) return;
     auto dut = dut::make_dut(s.config);
     auto const probe = std::filesystem::temp_directory_path() / fmt::format("nicsim_scope_probe_{}.fst", ::getpid());
-    for (auto const& scope : s.trace_scopes) {
+    for (auto const& scope : s.trace.scopes) {
         dut::TraceOptions t;
         t.scopes = {scope};
-        t.depth = s.trace_depth;
+        t.depth = s.trace.depth;
         dut->open_trace(probe.string(), t);
         dut->dump(0);
         dut->close_trace();
@@ -104,7 +104,7 @@ void check_trace_scopes(cosim::Scenario const& s) {
         if (signals == 0)
             throw UsageError(
                 fmt::format("--trace-scope: '{}' holds no signal of {}{} (scopes look like {}.{}, {}.{}.tx)", scope,
-                            s.config, s.trace_depth ? fmt::format(" within --trace-depth {}", s.trace_depth) : "",
+                            s.config, s.trace.depth ? fmt::format(" within --trace-depth {}", s.trace.depth) : "",
                             dut->root_scope(), "nic_top", dut->root_scope(), "nic_top"));
     }
 }
@@ -163,10 +163,10 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         io::OutputOptions options;
     };
     Output const outputs[] = {{o.json_path, "--json", {}},
-                              {o.scenario.pcap_out, "--pcap-out", {}},
-                              {o.scenario.trace_path, "--trace", {.regular_only = true}},
-                              {o.scenario.timeline_json, "--timeline", {}},
-                              {o.scenario.timeline_csv, "--timeline-csv", {}}};
+                              {o.scenario.views.pcap_out, "--pcap-out", {}},
+                              {o.scenario.trace.path, "--trace", {.regular_only = true}},
+                              {o.scenario.views.timeline_json, "--timeline", {}},
+                              {o.scenario.views.timeline_csv, "--timeline-csv", {}}};
     for (auto const& output : outputs) {
         if (output.path.empty()) continue;
         try {
@@ -183,7 +183,7 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         err << "nicsim run: " << e.what() << "\n";
         return 2;
     }
-    if (show_progress) o.scenario.progress_interval_cycles = 20'000;
+    if (show_progress) o.scenario.views.progress_interval_cycles = 20'000;
     std::function<void(cosim::Progress const&)> progress;
     if (show_progress) {
         progress = [&out](cosim::Progress const& p) {
@@ -210,9 +210,9 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         } else {
             sim = std::make_unique<cosim::CoSimulation>(o.scenario);
             if (progress) sim->on_progress(progress);
-            if (o.scenario.mode == cosim::Mode::tap) {
+            if (o.scenario.traffic.mode == cosim::Mode::tap) {
                 // Scripts wait for this line before they address the devices and send traffic.
-                sim->on_started([&out, &tap = o.scenario.tap] {
+                sim->on_started([&out, &tap = o.scenario.traffic.tap] {
                     auto where = [](std::string const& dev, std::string const& ns) {
                         return ns.empty() ? dev : fmt::format("{} (netns {})", dev, ns);
                     };
@@ -277,8 +277,8 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
         std::filesystem::path gtkw = std::filesystem::path(r.trace_file).replace_extension(".gtkw");
         if (gtkw == std::filesystem::path(r.trace_file)) gtkw += ".gtkw";
         std::optional<std::uint64_t> marker;
-        if (!r.passed && o.scenario.trace_first_cycle <= r.failure_cycle &&
-            r.failure_cycle <= o.scenario.trace_last_cycle)
+        if (!r.passed && o.scenario.trace.first_cycle <= r.failure_cycle &&
+            r.failure_cycle <= o.scenario.trace.last_cycle)
             marker = r.failure_cycle;
         try {
             auto const layout = replay::write_trace_layout(r.trace_file, gtkw, marker);
@@ -303,9 +303,9 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             cosim::signal_name(r.interrupted_by), r.failure_cycle);
         return finish(128 + r.interrupted_by);
     }
-    if (!o.scenario.trace_path.empty() && r.trace_file.empty() && r.output_errors.empty())
+    if (!o.scenario.trace.path.empty() && r.trace_file.empty() && r.output_errors.empty())
         out << fmt::format("trace: the run ended at cycle {} before the trace window opened: {} was not written\n",
-                           r.cycles, o.scenario.trace_path);
+                           r.cycles, o.scenario.trace.path);
     if (!r.passed) {
         out << fmt::format("FAILED at cycle {} (seed {}). Replay with: {}\n", r.failure_cycle, r.seed,
                            cosim::replay_command(o.scenario));
@@ -320,7 +320,7 @@ int run_command(std::span<std::string const> args, std::ostream& out, std::ostre
             fo.name = !o.json_path.empty() ? json_path.stem().string() : fmt::format("nicsim-failure-{}", r.seed);
             fo.cycles = o.failure_trace_cycles;
             cosim::Scenario sc = o.scenario;
-            sc.progress_interval_cycles = 0;
+            sc.views.progress_interval_cycles = 0;
             try {
                 auto const ft = replay::trace_failure(sc, r, fo);
                 out << ft.report;

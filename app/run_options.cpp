@@ -143,26 +143,27 @@ void read_latency_range(std::string const& v, cosim::Scenario& s) {
         return static_cast<std::uint32_t>(cl::read_whole_number(t, 0, 100'000));
     };
     auto const [min, max] = split_at_colon(v);
-    s.mem_latency_min = cycles(min);
-    s.mem_latency_max = v.find(':') == std::string::npos ? s.mem_latency_min : cycles(max);
-    if (s.mem_latency_min > s.mem_latency_max) throw CLI::ValidationError(fmt::format("{} has MIN > MAX", v));
+    s.platform.mem_latency_min = cycles(min);
+    s.platform.mem_latency_max = v.find(':') == std::string::npos ? s.platform.mem_latency_min : cycles(max);
+    if (s.platform.mem_latency_min > s.platform.mem_latency_max)
+        throw CLI::ValidationError(fmt::format("{} has MIN > MAX", v));
 }
 
 /// --irq-moderation: "PACKETS:CYCLES", each 0..65535.
 void read_irq_moderation(std::string const& v, cosim::Scenario& s) {
     if (v.find(':') == std::string::npos) throw CLI::ValidationError(fmt::format("'{}' is not PACKETS:CYCLES", v));
     auto const [packets, cycles] = split_at_colon(v);
-    s.irq_packets = static_cast<std::uint16_t>(cl::read_whole_number(packets, 0, 65535));
-    s.irq_holdoff_cycles = static_cast<std::uint16_t>(cl::read_whole_number(cycles, 0, 65535));
+    s.platform.irq_packets = static_cast<std::uint16_t>(cl::read_whole_number(packets, 0, 65535));
+    s.platform.irq_holdoff_cycles = static_cast<std::uint16_t>(cl::read_whole_number(cycles, 0, 65535));
 }
 
 /// --trace-window: "START:END" cycles; "START:" to the end, ":END" from cycle 0.
 void read_trace_window(std::string const& v, cosim::Scenario& s) {
     if (v.find(':') == std::string::npos) throw CLI::ValidationError(fmt::format("'{}' is not START:END", v));
     auto const [first, last] = split_at_colon(v);
-    s.trace_first_cycle = first.empty() ? 0 : cl::read_whole_number(first, 0, kNoLimit - 1);
-    s.trace_last_cycle = last.empty() ? kNoLimit : cl::read_whole_number(last, 0, kNoLimit - 1);
-    if (s.trace_first_cycle > s.trace_last_cycle) throw CLI::ValidationError(fmt::format("{} has START > END", v));
+    s.trace.first_cycle = first.empty() ? 0 : cl::read_whole_number(first, 0, kNoLimit - 1);
+    s.trace.last_cycle = last.empty() ? kNoLimit : cl::read_whole_number(last, 0, kNoLimit - 1);
+    if (s.trace.first_cycle > s.trace.last_cycle) throw CLI::ValidationError(fmt::format("{} has START > END", v));
 }
 
 /// What the help text says about this build.
@@ -233,21 +234,23 @@ RunCommandLine::RunCommandLine(BuildFacts const& build) {
 
 void RunCommandLine::add_traffic_options(CLI::App& group) {
     packets_ = group
-                   .add_option("--packets", s_.packets,
+                   .add_option("--packets", s_.traffic.packets,
                                "TX frames the OS sends (default 2000); in generate mode as many frames again\n"
                                "come in from the wire")
                    ->type_name("N")
                    ->transform(cl::whole_number_in(0, 100'000'000));
-    group.add_option("--min-size", s_.min_size, "smallest frame, bytes without FCS (default 60, at least 60)")
+    group.add_option("--min-size", s_.traffic.min_size, "smallest frame, bytes without FCS (default 60, at least 60)")
         ->type_name("B")
         ->transform(cl::whole_number_in(wire::kMinFrameBytes, contract::MAX_FRAME_BYTES));
-    group.add_option("--max-size", s_.max_size, "largest frame (default 1514, at most the NIC's MAX_FRAME_BYTES 9216)")
+    group
+        .add_option("--max-size", s_.traffic.max_size,
+                    "largest frame (default 1514, at most the NIC's MAX_FRAME_BYTES 9216)")
         ->type_name("B")
         ->transform(cl::whole_number_in(wire::kMinFrameBytes, contract::MAX_FRAME_BYTES));
     group.add_flag("--imix", imix_, "sizes 60/590/1514 in 7:4:1 instead of uniform min..max")->check(cl::no_value());
     group
         .add_option_function<std::string>(
-            "--mode", [this](std::string const& v) { s_.mode = mode_named(v); },
+            "--mode", [this](std::string const& v) { s_.traffic.mode = mode_named(v); },
             "loopback (default: every TX frame comes back as RX), generate (RX frames from\n"
             "a traffic generator, TX frames go to the wire), pcap (RX frames replayed\n"
             "from --pcap-in), tap (a real network stack: the OS's traffic from a TAP\n"
@@ -259,51 +262,54 @@ void RunCommandLine::add_traffic_options(CLI::App& group) {
                                    ->type_name(value)
                                    ->check(cl::not_empty("needs a name (got '')")));
     };
-    tap_name("--tap-host", s_.tap.host, "NAME", "tap mode: the OS side's TAP device (default nsim0)");
-    tap_name("--tap-wire", s_.tap.wire, "NAME", "tap mode: the link partner's TAP device (default nsimwire0)");
-    tap_name("--host-netns", s_.tap.host_netns, "NS",
+    tap_name("--tap-host", s_.traffic.tap.host, "NAME", "tap mode: the OS side's TAP device (default nsim0)");
+    tap_name("--tap-wire", s_.traffic.tap.wire, "NAME", "tap mode: the link partner's TAP device (default nsimwire0)");
+    tap_name("--host-netns", s_.traffic.tap.host_netns, "NS",
              "tap mode: create the host device in network namespace NS (ip netns add NS)");
-    tap_name("--wire-netns", s_.tap.wire_netns, "NS", "tap mode: create the wire device in network namespace NS");
+    tap_name("--wire-netns", s_.traffic.tap.wire_netns, "NS",
+             "tap mode: create the wire device in network namespace NS");
     tap_options_.push_back(group
-                               .add_option("--tap-mtu", s_.tap.mtu,
+                               .add_option("--tap-mtu", s_.traffic.tap.mtu,
                                            "tap mode: MTU of both devices (default: the NIC's largest frame less 14)")
                                ->type_name("N")
                                ->transform(cl::whole_number_in(68, 65535)));
     tap_options_.push_back(
         group
-            .add_option("--duration", s_.tap.duration_seconds,
+            .add_option("--duration", s_.traffic.tap.duration_seconds,
                         "tap mode: end the traffic after S wall seconds (default: at SIGINT/SIGTERM)")
             ->type_name("S")
             ->transform(cl::number_in(0.001, 1e7)));
     group
-        .add_option("--pcap-in", s_.pcap_in,
+        .add_option("--pcap-in", s_.traffic.pcap_in,
                     "pcap/pcapng file replayed into RX (--mode pcap); records under 60 bytes are\n"
                     "padded to 60, empty ones or longer than the NIC's largest frame refused")
         ->type_name("FILE")
         ->check(file_name());
     group
-        .add_option("--pcap-out", s_.pcap_out,
+        .add_option("--pcap-out", s_.views.pcap_out,
                     "write every wire frame of both directions (.pcapng: with direction;\n"
                     "else .pcap)")
         ->type_name("FILE")
         ->check(file_name());
     group
         .add_option_function<double>(
-            "--csum-offload", [this](double percent) { s_.csum_offload_fraction = percent / 100.0; },
+            "--csum-offload", [this](double percent) { s_.traffic.csum_offload_fraction = percent / 100.0; },
             "percent of TX IP frames sent with zeroed checksums and checksum offload\n"
             "requested (default 50)")
         ->type_name("P")
         ->transform(cl::number_in(0, 100));
     group
         .add_option_function<std::string>(
-            "--csum-offload-sums", [this](std::string const& v) { s_.csum_offload_sums = *cosim::csum_sums_named(v); },
+            "--csum-offload-sums",
+            [this](std::string const& v) { s_.traffic.csum_offload_sums = *cosim::csum_sums_named(v); },
             "which sums such a frame asks for: both (default; IPv6: TCP/UDP), ip (IPv4\n"
             "header), l4 (TCP/UDP) or mixed (one of the three per frame)")
         ->type_name("S")
         ->check(cl::one_of({"both", "ip", "l4", "mixed"}));
     group
         .add_flag_callback(
-            "--no-rss", [this] { s_.rss = false; }, "every RX frame to queue 0 (default: RSS over the queues in use)")
+            "--no-rss", [this] { s_.platform.rss = false; },
+            "every RX frame to queue 0 (default: RSS over the queues in use)")
         ->check(cl::no_value());
 }
 
@@ -322,18 +328,20 @@ void RunCommandLine::add_nic_options(CLI::App& group, BuildFacts const& build) {
             fmt::format("NIC configuration (default dw64_q4; in this build: {})", fmt::join(build.configs, ", ")))
         ->type_name("NAME")
         ->check(configuration_of(build.configs));
-    group.add_option("--queues", s_.queues, "queue pairs in use, 1..NUM_QUEUES of the configuration (default: all)")
+    group
+        .add_option("--queues", s_.platform.queues,
+                    "queue pairs in use, 1..NUM_QUEUES of the configuration (default: all)")
         ->type_name("Q")
         ->transform(cl::whole_number_in(1, 16));
     group
-        .add_option("--ring-size", s_.ring_size,
+        .add_option("--ring-size", s_.platform.ring_size,
                     "OS packet ring and hardware ring entries, power of two 2..65536 (default\n"
                     "256; a hardware ring is never smaller than one maximal packet needs)")
         ->type_name("N")
         ->transform(cl::whole_number_in(2, 65536))
         ->check(power_of_two());
     group
-        .add_option("--tx-fragment-bytes", s_.tx_fragment_bytes,
+        .add_option("--tx-fragment-bytes", s_.platform.tx_fragment_bytes,
                     "OS TX fragment buffer size (default: max-size/4, at least 256)")
         ->type_name("B")
         ->transform(cl::whole_number_in(64, 65536));
@@ -357,17 +365,17 @@ void RunCommandLine::add_nic_options(CLI::App& group, BuildFacts const& build) {
     mem_stall_option_ = stall("--mem-stall", mem_stall_, "the same for host memory only (default: --stall)");
     tx_stall_option_ = stall("--tx-stall", tx_stall_, "the same for the TX wire sink only (default: --stall)");
     rx_stall_option_ = stall("--rx-stall", rx_stall_, "the same for the RX wire source only (default: --stall)");
-    memory_order_ =
-        group
-            .add_option_function<std::string>(
-                "--memory-order", [this](std::string const& v) { s_.memory_order = *host::memory_order_named(v); },
-                "host memory ordering: strong (default: every CPU store visible at once) or\n"
-                "weak (a CPU store reaches the NIC only after the driver's write barrier or\n"
-                "a bounded random delay, MMIO writes do not wait for it, completion fields\n"
-                "loaded before a read barrier may be stale; a missing barrier fails the run\n"
-                "naming rule, ring and cycle: docs/contract.md, Ordering rules)")
-            ->type_name("O")
-            ->check(cl::one_of({"strong", "weak"}));
+    memory_order_ = group
+                        .add_option_function<std::string>(
+                            "--memory-order",
+                            [this](std::string const& v) { s_.platform.memory_order = *host::memory_order_named(v); },
+                            "host memory ordering: strong (default: every CPU store visible at once) or\n"
+                            "weak (a CPU store reaches the NIC only after the driver's write barrier or\n"
+                            "a bounded random delay, MMIO writes do not wait for it, completion fields\n"
+                            "loaded before a read barrier may be stale; a missing barrier fails the run\n"
+                            "naming rule, ring and cycle: docs/contract.md, Ordering rules)")
+                        ->type_name("O")
+                        ->check(cl::one_of({"strong", "weak"}));
 }
 
 void RunCommandLine::add_fault_options(CLI::App& group) {
@@ -397,14 +405,14 @@ void RunCommandLine::add_fault_options(CLI::App& group) {
         ->type_name("KIND")
         ->check(barrier_bug_name());
     group
-        .add_option("--rx-buffer", s_.rx_buffer_bytes,
+        .add_option("--rx-buffer", s_.platform.rx_buffer_bytes,
                     "OS RX buffer bytes, multiple of 64 in 128..65536 (default 2048)")
         ->type_name("B")
         ->transform(cl::whole_number_in(128, 65536))
         ->check(multiple_of_64());
     group
         .add_option_function<std::uint64_t>(
-            "--hang-check", [this](std::uint64_t cycles) { s_.hang_check_cycles = cycles; },
+            "--hang-check", [this](std::uint64_t cycles) { s_.checks.hang_check_cycles = cycles; },
             "reset a TX ring whose frames saw no completion for N cycles (0 = off;\n"
             "default 40000, raised to what the stalls, latency and frame sizes make\n"
             "normal: docs/faults.md, \"Heavy back-pressure\")")
@@ -412,7 +420,7 @@ void RunCommandLine::add_fault_options(CLI::App& group) {
         ->transform(cl::whole_number_in(0, kNoLimit));
     group
         .add_option_function<std::uint64_t>(
-            "--watchdog", [this](std::uint64_t cycles) { s_.watchdog_cycles = cycles; },
+            "--watchdog", [this](std::uint64_t cycles) { s_.checks.watchdog_cycles = cycles; },
             "fail when no packet moved for N cycles (default 200000, raised likewise)")
         ->type_name("N")
         ->transform(cl::whole_number_in(1, kNoLimit));
@@ -424,14 +432,14 @@ void RunCommandLine::add_run_options(CLI::App& group) {
             ->type_name("S")
             ->transform(cl::whole_number_in(0, kNoLimit));
     group
-        .add_option("--max-cycles", s_.max_cycles,
+        .add_option("--max-cycles", s_.checks.max_cycles,
                     "fail after exactly N cycles (default 1000000 + per packet 20000, or four\n"
                     "times a maximal frame's time through the slowest stalled bus if longer)")
         ->type_name("N")
         ->transform(cl::whole_number_in(1, kNoLimit));
     group
         .add_option_function<double>(
-            "--clock-mhz", [this](double mhz) { s_.clock_hz = static_cast<std::uint64_t>(mhz * 1e6); },
+            "--clock-mhz", [this](double mhz) { s_.platform.clock_hz = static_cast<std::uint64_t>(mhz * 1e6); },
             "clock frequency for throughput and pcap time stamps (default 250)")
         ->type_name("F")
         ->transform(cl::number_in(1, 100'000));
@@ -443,7 +451,7 @@ void RunCommandLine::add_run_options(CLI::App& group) {
 
 void RunCommandLine::add_waves_options(CLI::App& group) {
     group
-        .add_option("--trace", s_.trace_path,
+        .add_option("--trace", s_.trace.path,
                     "FST waveform of the run (open with nicsim waves or GTKWave), and its GTKWave\n"
                     "layout next to it (FILE's stem .gtkw)")
         ->type_name("FILE")
@@ -455,27 +463,27 @@ void RunCommandLine::add_waves_options(CLI::App& group) {
                         ->type_name("S:E")
                         ->each([this](std::string const& v) { read_trace_window(v, s_); });
     group
-        .add_option("--trace-depth", s_.trace_depth,
+        .add_option("--trace-depth", s_.trace.depth,
                     "dump N scope levels ($dumpvars): 1 the model's ports, 2 and nic_top's own\n"
                     "signals, 3 and its engines'; below each --trace-scope when given\n"
                     "(default: all)")
         ->type_name("N")
         ->transform(cl::whole_number_in(1, 1000));
     group
-        .add_option("--trace-scope", s_.trace_scopes,
+        .add_option("--trace-scope", s_.trace.scopes,
                     "dump only scope S and below (dotted, e.g. nic_top.nic_top.tx); repeatable")
         ->type_name("S")
         ->allow_extra_args(false)  // one scope per --trace-scope
         ->check(dotted_scope_name());
     group
         .add_option_function<unsigned>(
-            "--trace-threads", [this](unsigned threads) { s_.trace_threads = threads; },
+            "--trace-threads", [this](unsigned threads) { s_.trace.threads = threads; },
             "FST writer threads the model was verilated with (0, 1 or 2); an error if\n"
             "this build differs (NICSIM_DUT_TRACE_THREADS)")
         ->type_name("N")
         ->transform(cl::whole_number_in(0, 2));
     group
-        .add_option("--waves-ring", s_.waves_ring_cycles,
+        .add_option("--waves-ring", s_.trace.ring_cycles,
                     "flight recorder: --trace FILE holds the last N cycles of the run (written at\n"
                     "the end, a failure included); SIGUSR1 writes them at once to FILE.usr1-K.fst\n"
                     "and the run goes on (tap mode: the moment something went wrong)")
@@ -496,19 +504,19 @@ void RunCommandLine::add_waves_options(CLI::App& group) {
             "--no-failure-trace", [this] { o_.failure_trace = false; }, "do not replay a failed run")
         ->check(cl::no_value());
     group
-        .add_option("--timeline", s_.timeline_json,
+        .add_option("--timeline", s_.views.timeline_json,
                     "packet timeline as Chrome/Perfetto trace JSON (open in ui.perfetto.dev): per\n"
                     "packet the cycles of OS hand-off, descriptor post, doorbell, descriptor\n"
                     "fetch, data read, wire beats, completion write and drain\n"
                     "(testbench/monitor/README.md)")
         ->type_name("FILE")
         ->check(file_name());
-    group.add_option("--timeline-csv", s_.timeline_csv, "the same timeline, one CSV row per packet")
+    group.add_option("--timeline-csv", s_.views.timeline_csv, "the same timeline, one CSV row per packet")
         ->type_name("FILE")
         ->check(file_name());
     group
         .add_flag_callback(
-            "--no-ownership-monitor", [this] { s_.ownership_monitor = false; },
+            "--no-ownership-monitor", [this] { s_.checks.ownership_monitor = false; },
             "do not check DMA accesses against the ownership contract (benchmarks;\n"
             "by default a violation stops the run naming the address, owner and cycle)")
         ->check(cl::no_value());
@@ -535,46 +543,49 @@ RunOptions RunCommandLine::parse(std::span<std::string const> args) {
     if (auto const word = cl::first_unexpected(app_))
         throw UsageError(fmt::format("{}: unknown option (nicsim run --help lists them)", *word));
     o_.seed_given = given(seed_);
-    if (s_.min_size > s_.max_size)
-        throw UsageError(fmt::format("--min-size: {} is larger than --max-size {}", s_.min_size, s_.max_size));
+    if (s_.traffic.min_size > s_.traffic.max_size)
+        throw UsageError(
+            fmt::format("--min-size: {} is larger than --max-size {}", s_.traffic.min_size, s_.traffic.max_size));
     apply_shorthands();
     check_trace_options();
     check_mode_options();
-    if (s_.mode == cosim::Mode::tap) settle_tap_mode();
+    if (s_.traffic.mode == cosim::Mode::tap) settle_tap_mode();
     return o_;
 }
 
 void RunCommandLine::apply_shorthands() {
-    if (imix_) s_.sizes = wire::SizeDist::imix();
+    if (imix_) s_.traffic.sizes = wire::SizeDist::imix();
     if (soak_) {
         for (auto const& f : cosim::soak_faults()) s_.faults.push_back(f);
-        if (!given(latency_)) s_.mem_latency_min = 0, s_.mem_latency_max = 500;
-        if (!given(memory_order_)) s_.memory_order = host::MemoryOrder::weak;
+        if (!given(latency_)) s_.platform.mem_latency_min = 0, s_.platform.mem_latency_max = 500;
+        if (!given(memory_order_)) s_.platform.memory_order = host::MemoryOrder::weak;
         if (!given(stall_option_)) stall_ = 10;
     }
     // Each bus's own percent, else --stall's.
-    s_.mem_stall_percent = given(mem_stall_option_) ? mem_stall_ : stall_;
-    s_.tx_stall_percent = given(tx_stall_option_) ? tx_stall_ : stall_;
-    s_.rx_stall_percent = given(rx_stall_option_) ? rx_stall_ : stall_;
+    s_.platform.mem_stall_percent = given(mem_stall_option_) ? mem_stall_ : stall_;
+    s_.platform.tx_stall_percent = given(tx_stall_option_) ? tx_stall_ : stall_;
+    s_.platform.rx_stall_percent = given(rx_stall_option_) ? rx_stall_ : stall_;
 }
 
 void RunCommandLine::check_trace_options() const {
     bool const window_given = given(trace_window_);
-    if (s_.trace_path.empty()) {
+    if (s_.trace.path.empty()) {
         if (window_given) throw UsageError("--trace-window: needs --trace FILE");
-        if (s_.trace_depth) throw UsageError("--trace-depth: needs --trace FILE");
-        if (!s_.trace_scopes.empty()) throw UsageError("--trace-scope: needs --trace FILE");
-        if (s_.waves_ring_cycles) throw UsageError("--waves-ring: needs --trace FILE (where the last cycles go)");
+        if (s_.trace.depth) throw UsageError("--trace-depth: needs --trace FILE");
+        if (!s_.trace.scopes.empty()) throw UsageError("--trace-scope: needs --trace FILE");
+        if (s_.trace.ring_cycles) throw UsageError("--waves-ring: needs --trace FILE (where the last cycles go)");
     }
-    if (s_.waves_ring_cycles && window_given)
+    if (s_.trace.ring_cycles && window_given)
         throw UsageError("--waves-ring: not with --trace-window (the ring keeps the last cycles, whatever they are)");
-    if (s_.waves_ring_cycles && s_.top != "cpp") throw UsageError("--waves-ring: runs on the C++ top (--top cpp)");
+    if (s_.trace.ring_cycles && s_.top != "cpp") throw UsageError("--waves-ring: runs on the C++ top (--top cpp)");
 }
 
 void RunCommandLine::check_mode_options() const {
-    if (s_.mode == cosim::Mode::pcap && s_.pcap_in.empty()) throw UsageError("--mode pcap: needs --pcap-in FILE");
-    if (s_.mode != cosim::Mode::pcap && !s_.pcap_in.empty()) throw UsageError("--pcap-in: only with --mode pcap");
-    if (s_.mode == cosim::Mode::tap) return;
+    if (s_.traffic.mode == cosim::Mode::pcap && s_.traffic.pcap_in.empty())
+        throw UsageError("--mode pcap: needs --pcap-in FILE");
+    if (s_.traffic.mode != cosim::Mode::pcap && !s_.traffic.pcap_in.empty())
+        throw UsageError("--pcap-in: only with --mode pcap");
+    if (s_.traffic.mode == cosim::Mode::tap) return;
     if (auto const tap_option = first_tap_option(); !tap_option.empty())
         throw UsageError(fmt::format("{}: only with --mode tap", tap_option));
 }
@@ -587,10 +598,10 @@ void RunCommandLine::settle_tap_mode() {
             "or a signal ends it)");
     if (soak_ || !s_.faults.empty()) throw UsageError("--fault/--soak: not with --mode tap");
     if (s_.top != "cpp") throw UsageError("--mode tap: runs on the C++ top (--top cpp)");
-    s_.packets = 0;
+    s_.traffic.packets = 0;
     // Frames of any size the kernel may send: up to the NIC's largest (tap/tap_link.hpp).
-    s_.min_size = wire::kMinFrameBytes;
-    s_.max_size = contract::MAX_FRAME_BYTES;
+    s_.traffic.min_size = wire::kMinFrameBytes;
+    s_.traffic.max_size = contract::MAX_FRAME_BYTES;
     o_.failure_trace = false;  // the kernel's traffic cannot be replayed
 }
 

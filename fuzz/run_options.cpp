@@ -34,17 +34,20 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         return 0;
     }
     auto const& s = o.scenario;
-    FUZZ_CHECK(s.min_size <= s.max_size, std::to_string(s.min_size) + " > " + std::to_string(s.max_size));
-    FUZZ_CHECK(s.min_size >= 60 && s.max_size <= 9216, std::to_string(s.max_size));
-    FUZZ_CHECK(s.queues <= 16, std::to_string(s.queues));
-    FUZZ_CHECK(std::has_single_bit(s.ring_size), std::to_string(s.ring_size));
-    FUZZ_CHECK(s.rx_buffer_bytes >= 128 && s.rx_buffer_bytes % 64 == 0, std::to_string(s.rx_buffer_bytes));
-    FUZZ_CHECK(s.mem_latency_min <= s.mem_latency_max, std::to_string(s.mem_latency_min));
-    FUZZ_CHECK(s.trace_first_cycle <= s.trace_last_cycle, std::to_string(s.trace_first_cycle));
-    FUZZ_CHECK(!s.trace_path.empty() || (s.trace_depth == 0 && s.trace_scopes.empty()),
+    FUZZ_CHECK(s.traffic.min_size <= s.traffic.max_size,
+               std::to_string(s.traffic.min_size) + " > " + std::to_string(s.traffic.max_size));
+    FUZZ_CHECK(s.traffic.min_size >= 60 && s.traffic.max_size <= 9216, std::to_string(s.traffic.max_size));
+    FUZZ_CHECK(s.platform.queues <= 16, std::to_string(s.platform.queues));
+    FUZZ_CHECK(std::has_single_bit(s.platform.ring_size), std::to_string(s.platform.ring_size));
+    FUZZ_CHECK(s.platform.rx_buffer_bytes >= 128 && s.platform.rx_buffer_bytes % 64 == 0,
+               std::to_string(s.platform.rx_buffer_bytes));
+    FUZZ_CHECK(s.platform.mem_latency_min <= s.platform.mem_latency_max, std::to_string(s.platform.mem_latency_min));
+    FUZZ_CHECK(s.trace.first_cycle <= s.trace.last_cycle, std::to_string(s.trace.first_cycle));
+    FUZZ_CHECK(!s.trace.path.empty() || (s.trace.depth == 0 && s.trace.scopes.empty()),
                "trace options without --trace");
-    FUZZ_CHECK((s.mode == nicsim::cosim::Mode::pcap) == !s.pcap_in.empty(), "--mode pcap and --pcap-in disagree");
-    for (double p : {s.mem_stall_percent, s.tx_stall_percent, s.rx_stall_percent})
+    FUZZ_CHECK((s.traffic.mode == nicsim::cosim::Mode::pcap) == !s.traffic.pcap_in.empty(),
+               "--mode pcap and --pcap-in disagree");
+    for (double p : {s.platform.mem_stall_percent, s.platform.tx_stall_percent, s.platform.rx_stall_percent})
         FUZZ_CHECK(p >= 0 && p <= 99, std::to_string(p));
     for (auto const& f : s.faults) FUZZ_CHECK(f.count >= 1 && f.rate >= 0 && f.rate <= 1, nicsim::cosim::to_string(f));
     return 0;

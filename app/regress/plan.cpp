@@ -115,16 +115,16 @@ void check_options(Reader const& r, toml::node const& node, PlanScenario& sc, fs
                                  "writes its coverage in its folder)",
                                  where));
     auto const& s = o.scenario;
-    for (auto const& [option, file] : {std::pair{"--trace", s.trace_path},
-                                       {"--pcap-out", s.pcap_out},
-                                       {"--timeline", s.timeline_json},
-                                       {"--timeline-csv", s.timeline_csv}})
+    for (auto const& [option, file] : {std::pair{"--trace", s.trace.path},
+                                       {"--pcap-out", s.views.pcap_out},
+                                       {"--timeline", s.views.timeline_json},
+                                       {"--timeline-csv", s.views.timeline_csv}})
         if (!file.empty() && fs::path(file).is_absolute())
             r.fail(node, fmt::format("{}: {} {}: an output file must be a relative path (every run writes it in its "
                                      "own folder)",
                                      where, option, file));
-    if (!s.pcap_in.empty() && fs::path(s.pcap_in).is_relative()) {
-        auto const absolute = fs::absolute(base_dir / s.pcap_in).lexically_normal().string();
+    if (!s.traffic.pcap_in.empty() && fs::path(s.traffic.pcap_in).is_relative()) {
+        auto const absolute = fs::absolute(base_dir / s.traffic.pcap_in).lexically_normal().string();
         for (std::size_t i = 0; i < sc.options.size(); ++i) {
             if (sc.options[i] == "--pcap-in" && i + 1 < sc.options.size())
                 sc.options[++i] = absolute;

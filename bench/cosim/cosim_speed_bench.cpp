@@ -86,10 +86,10 @@ struct CosimSample {
 CosimSample run_cosim(std::string const& config, Options const& o) {
     nicsim::cosim::Scenario s;
     s.config = config;
-    s.packets = o.packets;
+    s.traffic.packets = o.packets;
     s.seed = o.seed;
-    s.min_size = 60;
-    s.max_size = 1514;
+    s.traffic.min_size = 60;
+    s.traffic.max_size = 1514;
     nicsim::cosim::CoSimulation sim(s);
     auto const r = sim.run();
     if (!r.passed) {

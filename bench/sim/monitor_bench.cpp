@@ -1,6 +1,6 @@
 // monitor_bench: the co-simulation's cost of the always-on ownership monitor (testbench/monitor).
 // The default scenario (`nicsim run --packets N`, loopback, dw64_q4 or the first configuration
-// built) with the monitor on and off (Scenario::ownership_monitor, --no-ownership-monitor),
+// built) with the monitor on and off (Scenario::checks.ownership_monitor, --no-ownership-monitor),
 // alternating run by run; the monitor is passive, so both simulate the same cycles.
 //   build/bench/sim/monitor_bench [--packets N] [--repetitions R]
 #include <cstdlib>
@@ -25,12 +25,12 @@ int main(int argc, char** argv) {
     auto const env = hb::environment(argc, argv);
     nicsim::cosim::Scenario s;
     s.config = NICSIM_BENCH_CONFIG;
-    s.packets = packets;
+    s.traffic.packets = packets;
     s.seed = 11;
     std::uint64_t cycles[2] = {0, 0};
     auto run = [&](bool monitor) {
         nicsim::cosim::Scenario sc = s;
-        sc.ownership_monitor = monitor;
+        sc.checks.ownership_monitor = monitor;
         nicsim::cosim::CoSimulation sim(sc);
         auto const r = sim.run();
         if (!r.passed) {

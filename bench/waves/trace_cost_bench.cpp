@@ -55,13 +55,14 @@ RunSummary run(Scenario const& s) {
 
 /// Packets for a default loopback run of about `cycles` cycles (one calibration run).
 std::uint64_t packets_for(Scenario s, std::uint64_t cycles) {
-    s.packets = 200;
+    s.traffic.packets = 200;
     for (int pass = 0; pass < 2; ++pass) {  // bring-up costs a fixed number of cycles: refine once
         RunSummary const r = run(s);
-        double const per_packet = static_cast<double>(r.cycles) / static_cast<double>(s.packets);
-        s.packets = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(cycles) / per_packet));
+        double const per_packet = static_cast<double>(r.cycles) / static_cast<double>(s.traffic.packets);
+        s.traffic.packets =
+            std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(cycles) / per_packet));
     }
-    return s.packets;
+    return s.traffic.packets;
 }
 
 }  // namespace
@@ -103,27 +104,27 @@ int main(int argc, char** argv) {
 
     // ---- part 1: full trace vs none ----
     Scenario shortrun = base;
-    shortrun.packets = packets_for(base, full_cycles);
+    shortrun.traffic.packets = packets_for(base, full_cycles);
     std::uint64_t const short_cycles = run(shortrun).cycles;
     Scenario full = shortrun;
-    full.trace_path = (dir / "full.fst").string();
+    full.trace.path = (dir / "full.fst").string();
     std::vector<hb::Variant> part1{{"no trace", [&] { run(shortrun); }}, {"full trace", [&] { run(full); }}};
     auto const r1 = hb::run_alternating(
         part1, {.repetitions = reps, .passes_per_sample = 1, .warmup_passes = 0, .items_per_pass = short_cycles});
-    auto const full_bytes = fs::file_size(full.trace_path);
+    auto const full_bytes = fs::file_size(full.trace.path);
 
     // ---- part 2: a window in a long run ----
     Scenario longrun = base;
-    longrun.packets = packets_for(base, long_cycles);
+    longrun.traffic.packets = packets_for(base, long_cycles);
     std::uint64_t const long_run_cycles = run(longrun).cycles;
     Scenario windowed = longrun;
-    windowed.trace_path = (dir / "window.fst").string();
-    windowed.trace_first_cycle = long_run_cycles / 2;
-    windowed.trace_last_cycle = long_run_cycles / 2 + window - 1;
+    windowed.trace.path = (dir / "window.fst").string();
+    windowed.trace.first_cycle = long_run_cycles / 2;
+    windowed.trace.last_cycle = long_run_cycles / 2 + window - 1;
     std::vector<hb::Variant> part2{{"no trace", [&] { run(longrun); }}, {"window", [&] { run(windowed); }}};
     auto const r2 = hb::run_alternating(
         part2, {.repetitions = reps, .passes_per_sample = 1, .warmup_passes = 0, .items_per_pass = long_run_cycles});
-    auto const window_bytes = fs::file_size(windowed.trace_path);
+    auto const window_bytes = fs::file_size(windowed.trace.path);
 
     auto mcps = [](hb::Result const& r) { return 1e3 / r.median_ns_per_item; };  // M cycles/s
     fmt::print(
@@ -132,12 +133,14 @@ int main(int argc, char** argv) {
         config, threads, reps);
     fmt::print("| run | variant | cycles | M cycles/s (median) | / no trace (paired median) | FST size |\n");
     fmt::print("|---|---|---|---|---|---|\n");
-    fmt::print("| {} packets | no trace | {} | {:.3f} | 1.00 | - |\n", shortrun.packets, short_cycles, mcps(r1[0]));
-    fmt::print("| {} packets | full trace | {} | {:.3f} | {:.2f} | {:.1f} MB |\n", shortrun.packets, short_cycles,
-               mcps(r1[1]), hb::paired_ratio(r1[1], r1[0]), static_cast<double>(full_bytes) / 1e6);
-    fmt::print("| {} packets | no trace | {} | {:.3f} | 1.00 | - |\n", longrun.packets, long_run_cycles, mcps(r2[0]));
-    fmt::print("| {} packets | window {}:{} | {} | {:.3f} | {:.3f} | {:.1f} MB |\n", longrun.packets,
-               windowed.trace_first_cycle, windowed.trace_last_cycle, long_run_cycles, mcps(r2[1]),
+    fmt::print("| {} packets | no trace | {} | {:.3f} | 1.00 | - |\n", shortrun.traffic.packets, short_cycles,
+               mcps(r1[0]));
+    fmt::print("| {} packets | full trace | {} | {:.3f} | {:.2f} | {:.1f} MB |\n", shortrun.traffic.packets,
+               short_cycles, mcps(r1[1]), hb::paired_ratio(r1[1], r1[0]), static_cast<double>(full_bytes) / 1e6);
+    fmt::print("| {} packets | no trace | {} | {:.3f} | 1.00 | - |\n", longrun.traffic.packets, long_run_cycles,
+               mcps(r2[0]));
+    fmt::print("| {} packets | window {}:{} | {} | {:.3f} | {:.3f} | {:.1f} MB |\n", longrun.traffic.packets,
+               windowed.trace.first_cycle, windowed.trace.last_cycle, long_run_cycles, mcps(r2[1]),
                hb::paired_ratio(r2[1], r2[0]), static_cast<double>(window_bytes) / 1e6);
     double const wratio = hb::paired_ratio(r2[1], r2[0]);
     fmt::print("\nwindowed trace costs {:.1f}% over no trace ({} the 10% bound)\n", (wratio - 1) * 100,

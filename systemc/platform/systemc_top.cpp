@@ -139,7 +139,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     cosim::RegisterStats reg_stats;
     std::string posted_write_error;
     driver::DirectHostMemoryAccess direct_memory;
-    std::unique_ptr<host::WeakOrdering> ordering;  // Scenario::memory_order weak
+    std::unique_ptr<host::WeakOrdering> ordering;  // Scenario::platform.memory_order weak
 
     // RX wire
     std::deque<std::pair<wire::Frame, std::uint64_t>> rx_queue;  // frame, not before cycle
@@ -158,19 +158,21 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         cfg.name = NicModule::config_name;
         cfg.data_width_bits = NicModule::data_width;
         cfg.num_queues = NicModule::num_queues;
-        watchdog_cycles = cosim::run_limits(s, cfg.data_bytes(), s.queues ? s.queues : cfg.num_queues).watchdog_cycles;
-        period = sc_time(1e12 / static_cast<double>(s.clock_hz), sc_core::SC_PS);
+        watchdog_cycles = cosim::run_limits(s, cfg.data_bytes(), s.platform.queues ? s.platform.queues : cfg.num_queues)
+                              .watchdog_cycles;
+        period = sc_time(1e12 / static_cast<double>(s.platform.clock_hz), sc_core::SC_PS);
 
         HostMemoryTargetConfig hc;
         hc.size_bytes = cosim::plan_rings(s, cfg).host_memory_bytes;  // what the scenario's rings take
         p = std::make_unique<ScPlatform>("nicsim", period, hc);
-        if (s.mem_latency_max > 0) {
+        if (s.platform.mem_latency_max > 0) {
             p->host.latency = [this](tlm::tlm_generic_payload const&) {
-                std::uniform_int_distribution<std::uint32_t> d(sc.mem_latency_min, sc.mem_latency_max);
+                std::uniform_int_distribution<std::uint32_t> d(sc.platform.mem_latency_min,
+                                                               sc.platform.mem_latency_max);
                 return static_cast<double>(d(rng)) * period;
             };
         }
-        if (s.memory_order == host::MemoryOrder::weak) {
+        if (s.platform.memory_order == host::MemoryOrder::weak) {
             // No ownership monitor here: hazards are described by the model (rule, address, values, cycle).
             ordering = std::make_unique<host::WeakOrdering>(
                 p->host.bytes(p->host.logical_base(), p->host.size_bytes()).data(), p->host.logical_base(),
@@ -196,7 +198,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
         if (rx_queue.empty() || rx_pushed != p->nic.stats().rx_frames || !p->rst_n.read()) return;
         std::uint64_t const c = now_cycle();
         if (c < rx_next_start || c < rx_queue.front().second) return;
-        if (draw_stall(sc.rx_stall_percent)) return;
+        if (draw_stall(sc.platform.rx_stall_percent)) return;
         if (!p->rx_fifo.nb_write(std::move(rx_queue.front().first)))
             throw std::logic_error("SystemcTop: RX fifo full with no frame in progress");
         rx_queue.pop_front();
@@ -204,7 +206,7 @@ struct SystemcTop::Impl : driver::RegisterBus, wire::RxWire {
     }
 
     void drain_tx() {
-        if (draw_stall(sc.tx_stall_percent)) return;
+        if (draw_stall(sc.platform.tx_stall_percent)) return;
         wire::Frame f;
         while (p->tx_fifo.nb_read(f))
             for (auto& cb : tx_cbs) cb(f);
@@ -321,14 +323,14 @@ void check_systemc_scenario(cosim::Scenario const& s) {
             {cosim::ScenarioField::config,
              fmt::format(" {}: the SystemC top is built for {} only (cmake -DNICSIM_SYSTEMC_CONFIG=... picks it)",
                          s.config, NicModule::config_name)});
-    if (s.mem_stall_percent > 0)
+    if (s.platform.mem_stall_percent > 0)
         throw cosim::ScenarioError({cosim::ScenarioField::mem_stall_percent,
                                     ": AXI channel stalls are not modelled by the SystemC top "
                                     "(its DMA is transaction-level: use ",
                                     cosim::ScenarioField::mem_latency, ")"});
-    if (!s.trace_path.empty())
+    if (!s.trace.path.empty())
         throw cosim::ScenarioError({cosim::ScenarioField::trace_path, ": the SystemC top does not write waves"});
-    if (!s.timeline_json.empty() || !s.timeline_csv.empty())
+    if (!s.views.timeline_json.empty() || !s.views.timeline_csv.empty())
         throw cosim::ScenarioError({cosim::ScenarioField::timeline,
                                     ": the packet timeline watches the C++ top's ports (not the SystemC top)"});
     if (!s.faults.empty())

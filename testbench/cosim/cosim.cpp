@@ -47,11 +47,11 @@ struct CoSimulation::Impl {
     // adds the software's and the wire's events (a monitor that only watches, when
     // --no-ownership-monitor asked for a timeline).
     void attach_views() {
-        bool const want_timeline = !sc.timeline_json.empty() || !sc.timeline_csv.empty();
-        if (!sc.ownership_monitor && !want_timeline) return;
+        bool const want_timeline = !sc.views.timeline_json.empty() || !sc.views.timeline_csv.empty();
+        if (!sc.checks.ownership_monitor && !want_timeline) return;
         auto& mem = top.host().memory;
         monitor::OwnershipMonitorConfig mc;
-        mc.throw_on_violation = sc.ownership_monitor;
+        mc.throw_on_violation = sc.checks.ownership_monitor;
         ownership = std::make_unique<monitor::OwnershipMonitor>(top.kernel(), top.dut(), mem.memory(),
                                                                 mem.logical_base(), mem.size_bytes(), mc);
         // Weak ordering: the monitor names the ring and slot of every hazard (else the model's own words).
@@ -62,7 +62,7 @@ struct CoSimulation::Impl {
                                                                top.dut().ports().s_axil,
                                                                top.dut().config().data_bytes(), fault_kinds);
         if (!want_timeline) return;
-        timeline = std::make_unique<monitor::PacketTimeline>(*ownership, mem.memory(), sc.clock_hz);
+        timeline = std::make_unique<monitor::PacketTimeline>(*ownership, mem.memory(), sc.platform.clock_hz);
         top.host().mmio.on_write = [this](std::uint16_t offset, std::uint32_t value) {
             timeline->register_write_issued(offset, value, top.cycle());
         };
@@ -94,7 +94,7 @@ struct CoSimulation::Impl {
         r.trace_file = top.trace_file();
         r.waves_ring_dumps = top.waves_ring_dumps();
         if (!top.trace_error().empty()) r.output_errors.push_back(top.trace_error());
-        if (ownership && sc.ownership_monitor) r.ownership_violations = ownership->violations();
+        if (ownership && sc.checks.ownership_monitor) r.ownership_violations = ownership->violations();
         if (coverage) {
             workload.for_each_os_queue([&](ringlib::os::PacketQueue const& q) {
                 coverage->add_os_queue(q.kind() == ringlib::QueueKind::Tx, q.transitions(), q.occupancy());
@@ -112,8 +112,8 @@ struct CoSimulation::Impl {
                     r.output_errors.push_back(fmt::format("{} {}", option, e.what()));
                 }
             };
-            write("--timeline", sc.timeline_json, "");
-            write("--timeline-csv", "", sc.timeline_csv);
+            write("--timeline", sc.views.timeline_json, "");
+            write("--timeline-csv", "", sc.views.timeline_csv);
         }
         return r;
     }

@@ -35,49 +35,50 @@ CppTop::CppTop(Scenario const& sc) {
         throw ScenarioError({ScenarioField::config, fmt::format(": no configuration '{}' in this build (built: {})",
                                                                 sc.config, fmt::join(names, ", "))});
     dut_ = dut::make_dut(sc.config);
-    if (sc.trace_threads && *sc.trace_threads != dut_->trace_threads())
+    if (sc.trace.threads && *sc.trace.threads != dut_->trace_threads())
         throw ScenarioError(
             {ScenarioField::trace_threads, fmt::format(": {} is not what {} was verilated with ({}; see "
                                                        "NICSIM_DUT_TRACE_THREADS in verilated/configs.cmake)",
-                                                       *sc.trace_threads, sc.config, dut_->trace_threads())});
+                                                       *sc.trace.threads, sc.config, dut_->trace_threads())});
 
     sim::KernelConfig kc;
     kc.seed = sc.seed;
     // Progress (a packet, an MMIO read) must come within the watchdog the scenario makes normal.
     kc.watchdog_cycles =
-        run_limits(sc, dut_->config().data_bytes(), sc.queues ? sc.queues : dut_->config().num_queues).watchdog_cycles;
+        run_limits(sc, dut_->config().data_bytes(), sc.platform.queues ? sc.platform.queues : dut_->config().num_queues)
+            .watchdog_cycles;
     // The kernel checks the limit after every cycle, inside blocking register reads too: the run
     // simulates at most --max-cycles cycles, exactly (the workload's own check runs between
     // cycles only, and guards the default limit).
-    kc.max_cycles = sc.max_cycles;
+    kc.max_cycles = sc.checks.max_cycles;
     kernel_ = std::make_unique<sim::Kernel>(*dut_, kc);
-    if (!sc.trace_path.empty()) {
-        trace_path_ = sc.trace_path;
+    if (!sc.trace.path.empty()) {
+        trace_path_ = sc.trace.path;
         try {
-            trace_out_ = std::make_unique<io::OutputFile>(sc.trace_path, io::OutputOptions{.regular_only = true});
+            trace_out_ = std::make_unique<io::OutputFile>(sc.trace.path, io::OutputOptions{.regular_only = true});
         } catch (io::OutputFileError const& e) {
             throw ScenarioError({ScenarioField::trace_path, fmt::format(" {}", e.what())});
         }
-        if (sc.waves_ring_cycles) {
+        if (sc.trace.ring_cycles) {
             // Segments beside the output, hidden and named after it and this process.
             std::filesystem::path stem =
                 trace_out_->write_path().parent_path() /
-                fmt::format(".{}.ring-{}", std::filesystem::path(sc.trace_path).filename().string(), ::getpid());
-            recorder_ = std::make_unique<sim::FlightRecorder>(*kernel_, stem, sc.waves_ring_cycles,
-                                                              dut::TraceOptions{sc.trace_scopes, sc.trace_depth});
+                fmt::format(".{}.ring-{}", std::filesystem::path(sc.trace.path).filename().string(), ::getpid());
+            recorder_ = std::make_unique<sim::FlightRecorder>(*kernel_, stem, sc.trace.ring_cycles,
+                                                              dut::TraceOptions{sc.trace.scopes, sc.trace.depth});
             kernel_->add_between_cycles([this] {
                 if (take_waves_request()) [[unlikely]]
                     write_requested_waves();
             });
         }
     }
-    if (!sc.trace_path.empty() && !sc.waves_ring_cycles) {
+    if (!sc.trace.path.empty() && !sc.trace.ring_cycles) {
         sim::TraceWindow w;
         w.path = trace_out_->write_path().string();
-        w.first_cycle = sc.trace_first_cycle;
-        w.last_cycle = sc.trace_last_cycle;
-        w.options.depth = sc.trace_depth;
-        w.options.scopes = sc.trace_scopes;
+        w.first_cycle = sc.trace.first_cycle;
+        w.last_cycle = sc.trace.last_cycle;
+        w.options.depth = sc.trace.depth;
+        w.options.scopes = sc.trace.scopes;
         try {
             kernel_->set_trace_window(std::move(w));
         } catch (std::invalid_argument const& e) {
@@ -89,11 +90,11 @@ CppTop::CppTop(Scenario const& sc) {
     kernel_->add_agent(*ticker_);
     auto& ports = dut_->ports();
     bfm::AxisSourceConfig src_cfg;
-    src_cfg.pause.set_probability(sc.rx_stall_percent / 100.0);
+    src_cfg.pause.set_probability(sc.platform.rx_stall_percent / 100.0);
     rx_src_ =
         std::make_unique<bfm::AxisSource>(dut_->stream_port(ports.s_axis_rx, "s_axis_rx"), kernel_->rng(), src_cfg);
     bfm::AxisSinkConfig sink_cfg;
-    sink_cfg.pause.set_probability(sc.tx_stall_percent / 100.0);
+    sink_cfg.pause.set_probability(sc.platform.tx_stall_percent / 100.0);
     tx_sink_ =
         std::make_unique<bfm::AxisSink>(dut_->stream_port(ports.m_axis_tx, "m_axis_tx"), kernel_->rng(), sink_cfg);
     rx_src_->keep_sent(false);
@@ -103,11 +104,11 @@ CppTop::CppTop(Scenario const& sc) {
 
     host::HostConfig hc;
     hc.memory.size_bytes = plan_rings(sc, dut_->config()).host_memory_bytes;  // what the scenario's rings take
-    hc.memory.axi.read_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
-    hc.memory.axi.write_latency = bfm::Latency::uniform(sc.mem_latency_min, sc.mem_latency_max);
-    hc.memory.axi.set_all_pauses(sc.mem_stall_percent / 100.0);
+    hc.memory.axi.read_latency = bfm::Latency::uniform(sc.platform.mem_latency_min, sc.platform.mem_latency_max);
+    hc.memory.axi.write_latency = bfm::Latency::uniform(sc.platform.mem_latency_min, sc.platform.mem_latency_max);
+    hc.memory.axi.set_all_pauses(sc.platform.mem_stall_percent / 100.0);
     hc.mmio.throw_on_error = true;
-    hc.memory.memory_order = sc.memory_order;
+    hc.memory.memory_order = sc.platform.memory_order;
     hc.memory.ordering_seed = traffic_seed(sc.seed, 2);
     host_ = std::make_unique<host::Host>(*kernel_, hc);
 }

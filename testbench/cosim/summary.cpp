@@ -54,47 +54,47 @@ Json scenario_object(Scenario const& s) {
     j["config"] = s.config;
     j["seed"] = s.seed;
     j["seed_string"] = std::to_string(s.seed);
-    j["mode"] = to_string(s.mode);
-    j["packets"] = s.packets;
-    j["sizes"] = s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix ? "imix" : "uniform";
-    j["min_size"] = s.sizes ? s.sizes->min_bytes() : s.min_size;
-    j["max_size"] = s.sizes ? s.sizes->max_bytes() : s.max_size;
-    j["queues"] = s.queues;
-    j["pcap_in"] = s.pcap_in;
-    j["pcap_out"] = s.pcap_out;
-    j["tap"]["host"] = s.tap.host;
-    j["tap"]["wire"] = s.tap.wire;
-    j["tap"]["host_netns"] = s.tap.host_netns;
-    j["tap"]["wire_netns"] = s.tap.wire_netns;
-    j["tap"]["mtu"] = s.tap.mtu;
-    j["tap"]["duration_seconds"] = reported(s.tap.duration_seconds);
-    j["mem_latency_min"] = s.mem_latency_min;
-    j["mem_latency_max"] = s.mem_latency_max;
-    j["mem_stall_percent"] = reported(s.mem_stall_percent);
-    j["tx_stall_percent"] = reported(s.tx_stall_percent);
-    j["rx_stall_percent"] = reported(s.rx_stall_percent);
-    j["ring_size"] = s.ring_size;
-    j["irq_packets"] = s.irq_packets;
-    j["irq_holdoff_cycles"] = s.irq_holdoff_cycles;
-    j["max_cycles"] = s.max_cycles;
-    j["watchdog_cycles"] = or_null(s.watchdog_cycles);  // null: the default, scaled (RunSummary limits)
-    j["hang_check_cycles"] = or_null(s.hang_check_cycles);
-    j["clock_hz"] = s.clock_hz;
-    j["rss"] = s.rss;
-    j["csum_offload_percent"] = reported(s.csum_offload_fraction * 100);
-    j["csum_offload_sums"] = to_string(s.csum_offload_sums);
-    j["tx_fragment_bytes"] = s.tx_fragment_bytes;
-    j["rx_buffer_bytes"] = s.rx_buffer_bytes;
-    j["trace"] = s.trace_path;
-    j["trace_first_cycle"] = s.trace_first_cycle;
-    j["trace_last_cycle"] = s.trace_last_cycle == ~std::uint64_t{0} ? Json(nullptr) : Json(s.trace_last_cycle);
-    j["trace_depth"] = s.trace_depth;
-    j["trace_scopes"] = s.trace_scopes;
-    j["waves_ring_cycles"] = s.waves_ring_cycles;
-    j["timeline"] = s.timeline_json;
-    j["timeline_csv"] = s.timeline_csv;
-    j["ownership_monitor"] = s.ownership_monitor;
-    j["memory_order"] = host::to_string(s.memory_order);
+    j["mode"] = to_string(s.traffic.mode);
+    j["packets"] = s.traffic.packets;
+    j["sizes"] = s.traffic.sizes && s.traffic.sizes->kind() == wire::SizeDist::Kind::imix ? "imix" : "uniform";
+    j["min_size"] = s.traffic.sizes ? s.traffic.sizes->min_bytes() : s.traffic.min_size;
+    j["max_size"] = s.traffic.sizes ? s.traffic.sizes->max_bytes() : s.traffic.max_size;
+    j["queues"] = s.platform.queues;
+    j["pcap_in"] = s.traffic.pcap_in;
+    j["pcap_out"] = s.views.pcap_out;
+    j["tap"]["host"] = s.traffic.tap.host;
+    j["tap"]["wire"] = s.traffic.tap.wire;
+    j["tap"]["host_netns"] = s.traffic.tap.host_netns;
+    j["tap"]["wire_netns"] = s.traffic.tap.wire_netns;
+    j["tap"]["mtu"] = s.traffic.tap.mtu;
+    j["tap"]["duration_seconds"] = reported(s.traffic.tap.duration_seconds);
+    j["mem_latency_min"] = s.platform.mem_latency_min;
+    j["mem_latency_max"] = s.platform.mem_latency_max;
+    j["mem_stall_percent"] = reported(s.platform.mem_stall_percent);
+    j["tx_stall_percent"] = reported(s.platform.tx_stall_percent);
+    j["rx_stall_percent"] = reported(s.platform.rx_stall_percent);
+    j["ring_size"] = s.platform.ring_size;
+    j["irq_packets"] = s.platform.irq_packets;
+    j["irq_holdoff_cycles"] = s.platform.irq_holdoff_cycles;
+    j["max_cycles"] = s.checks.max_cycles;
+    j["watchdog_cycles"] = or_null(s.checks.watchdog_cycles);  // null: the default, scaled (RunSummary limits)
+    j["hang_check_cycles"] = or_null(s.checks.hang_check_cycles);
+    j["clock_hz"] = s.platform.clock_hz;
+    j["rss"] = s.platform.rss;
+    j["csum_offload_percent"] = reported(s.traffic.csum_offload_fraction * 100);
+    j["csum_offload_sums"] = to_string(s.traffic.csum_offload_sums);
+    j["tx_fragment_bytes"] = s.platform.tx_fragment_bytes;
+    j["rx_buffer_bytes"] = s.platform.rx_buffer_bytes;
+    j["trace"] = s.trace.path;
+    j["trace_first_cycle"] = s.trace.first_cycle;
+    j["trace_last_cycle"] = s.trace.last_cycle == ~std::uint64_t{0} ? Json(nullptr) : Json(s.trace.last_cycle);
+    j["trace_depth"] = s.trace.depth;
+    j["trace_scopes"] = s.trace.scopes;
+    j["waves_ring_cycles"] = s.trace.ring_cycles;
+    j["timeline"] = s.views.timeline_json;
+    j["timeline_csv"] = s.views.timeline_csv;
+    j["ownership_monitor"] = s.checks.ownership_monitor;
+    j["memory_order"] = host::to_string(s.platform.memory_order);
     j["barrier_bug"] = to_string(s.barrier_bug);
     Json faults = Json::array();
     for (auto const& f : s.faults) faults.push_back(to_string(f));
@@ -369,65 +369,71 @@ std::string replay_command(Scenario const& s) {
     std::string o = "nicsim run";
     if (s.top != d.top) o += " --top " + s.top;
     if (s.config != d.config) o += " --config " + s.config;
-    if (s.mode != d.mode) o += fmt::format(" --mode {}", to_string(s.mode));
-    if (s.mode == Mode::tap) {
-        if (s.tap.host != d.tap.host) o += " --tap-host " + q(s.tap.host);
-        if (s.tap.wire != d.tap.wire) o += " --tap-wire " + q(s.tap.wire);
-        if (!s.tap.host_netns.empty()) o += " --host-netns " + q(s.tap.host_netns);
-        if (!s.tap.wire_netns.empty()) o += " --wire-netns " + q(s.tap.wire_netns);
-        if (s.tap.mtu) o += fmt::format(" --tap-mtu {}", s.tap.mtu);
-        if (s.tap.duration_seconds) o += fmt::format(" --duration {:g}", s.tap.duration_seconds);
+    if (s.traffic.mode != d.traffic.mode) o += fmt::format(" --mode {}", to_string(s.traffic.mode));
+    if (s.traffic.mode == Mode::tap) {
+        if (s.traffic.tap.host != d.traffic.tap.host) o += " --tap-host " + q(s.traffic.tap.host);
+        if (s.traffic.tap.wire != d.traffic.tap.wire) o += " --tap-wire " + q(s.traffic.tap.wire);
+        if (!s.traffic.tap.host_netns.empty()) o += " --host-netns " + q(s.traffic.tap.host_netns);
+        if (!s.traffic.tap.wire_netns.empty()) o += " --wire-netns " + q(s.traffic.tap.wire_netns);
+        if (s.traffic.tap.mtu) o += fmt::format(" --tap-mtu {}", s.traffic.tap.mtu);
+        if (s.traffic.tap.duration_seconds) o += fmt::format(" --duration {:g}", s.traffic.tap.duration_seconds);
     } else {
-        o += fmt::format(" --packets {}", s.packets);
-        if (s.sizes && s.sizes->kind() == wire::SizeDist::Kind::imix)
+        o += fmt::format(" --packets {}", s.traffic.packets);
+        if (s.traffic.sizes && s.traffic.sizes->kind() == wire::SizeDist::Kind::imix)
             o += " --imix";
-        else if (s.sizes)
-            o += fmt::format(" --min-size {} --max-size {}", s.sizes->min_bytes(), s.sizes->max_bytes());
-        else if (s.min_size != d.min_size || s.max_size != d.max_size)
-            o += fmt::format(" --min-size {} --max-size {}", s.min_size, s.max_size);
+        else if (s.traffic.sizes)
+            o +=
+                fmt::format(" --min-size {} --max-size {}", s.traffic.sizes->min_bytes(), s.traffic.sizes->max_bytes());
+        else if (s.traffic.min_size != d.traffic.min_size || s.traffic.max_size != d.traffic.max_size)
+            o += fmt::format(" --min-size {} --max-size {}", s.traffic.min_size, s.traffic.max_size);
     }
-    if (s.queues) o += fmt::format(" --queues {}", s.queues);
-    if (!s.pcap_in.empty()) o += " --pcap-in " + q(s.pcap_in);
-    if (!s.pcap_out.empty()) o += " --pcap-out " + q(s.pcap_out);
-    if (s.mem_latency_min || s.mem_latency_max)
-        o += fmt::format(" --mem-latency {}:{}", s.mem_latency_min, s.mem_latency_max);
-    if (s.mem_stall_percent || s.tx_stall_percent || s.rx_stall_percent) {
-        if (s.mem_stall_percent == s.tx_stall_percent && s.tx_stall_percent == s.rx_stall_percent)
-            o += fmt::format(" --stall {:g}", s.mem_stall_percent);
+    if (s.platform.queues) o += fmt::format(" --queues {}", s.platform.queues);
+    if (!s.traffic.pcap_in.empty()) o += " --pcap-in " + q(s.traffic.pcap_in);
+    if (!s.views.pcap_out.empty()) o += " --pcap-out " + q(s.views.pcap_out);
+    if (s.platform.mem_latency_min || s.platform.mem_latency_max)
+        o += fmt::format(" --mem-latency {}:{}", s.platform.mem_latency_min, s.platform.mem_latency_max);
+    if (s.platform.mem_stall_percent || s.platform.tx_stall_percent || s.platform.rx_stall_percent) {
+        if (s.platform.mem_stall_percent == s.platform.tx_stall_percent &&
+            s.platform.tx_stall_percent == s.platform.rx_stall_percent)
+            o += fmt::format(" --stall {:g}", s.platform.mem_stall_percent);
         else
-            o += fmt::format(" --mem-stall {:g} --tx-stall {:g} --rx-stall {:g}", s.mem_stall_percent,
-                             s.tx_stall_percent, s.rx_stall_percent);
+            o += fmt::format(" --mem-stall {:g} --tx-stall {:g} --rx-stall {:g}", s.platform.mem_stall_percent,
+                             s.platform.tx_stall_percent, s.platform.rx_stall_percent);
     }
-    if (s.ring_size != d.ring_size) o += fmt::format(" --ring-size {}", s.ring_size);
-    if (s.irq_packets != d.irq_packets || s.irq_holdoff_cycles != d.irq_holdoff_cycles)
-        o += fmt::format(" --irq-moderation {}:{}", s.irq_packets, s.irq_holdoff_cycles);
-    if (s.max_cycles) o += fmt::format(" --max-cycles {}", s.max_cycles);
-    if (!s.rss) o += " --no-rss";
-    if (s.csum_offload_fraction != d.csum_offload_fraction)
-        o += fmt::format(" --csum-offload {:g}", s.csum_offload_fraction * 100);
-    if (s.csum_offload_sums != d.csum_offload_sums)
-        o += fmt::format(" --csum-offload-sums {}", to_string(s.csum_offload_sums));
-    if (s.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.tx_fragment_bytes);
-    if (s.clock_hz != d.clock_hz) o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.clock_hz) / 1e6);
-    if (!s.trace_path.empty()) {
-        o += " --trace " + q(s.trace_path);
-        if (s.trace_first_cycle != d.trace_first_cycle || s.trace_last_cycle != d.trace_last_cycle)
-            o += s.trace_last_cycle == d.trace_last_cycle
-                     ? fmt::format(" --trace-window {}:", s.trace_first_cycle)
-                     : fmt::format(" --trace-window {}:{}", s.trace_first_cycle, s.trace_last_cycle);
-        if (s.trace_depth) o += fmt::format(" --trace-depth {}", s.trace_depth);
-        for (auto const& scope : s.trace_scopes) o += " --trace-scope " + q(scope);
-        if (s.trace_threads) o += fmt::format(" --trace-threads {}", *s.trace_threads);
-        if (s.waves_ring_cycles) o += fmt::format(" --waves-ring {}", s.waves_ring_cycles);
+    if (s.platform.ring_size != d.platform.ring_size) o += fmt::format(" --ring-size {}", s.platform.ring_size);
+    if (s.platform.irq_packets != d.platform.irq_packets ||
+        s.platform.irq_holdoff_cycles != d.platform.irq_holdoff_cycles)
+        o += fmt::format(" --irq-moderation {}:{}", s.platform.irq_packets, s.platform.irq_holdoff_cycles);
+    if (s.checks.max_cycles) o += fmt::format(" --max-cycles {}", s.checks.max_cycles);
+    if (!s.platform.rss) o += " --no-rss";
+    if (s.traffic.csum_offload_fraction != d.traffic.csum_offload_fraction)
+        o += fmt::format(" --csum-offload {:g}", s.traffic.csum_offload_fraction * 100);
+    if (s.traffic.csum_offload_sums != d.traffic.csum_offload_sums)
+        o += fmt::format(" --csum-offload-sums {}", to_string(s.traffic.csum_offload_sums));
+    if (s.platform.tx_fragment_bytes) o += fmt::format(" --tx-fragment-bytes {}", s.platform.tx_fragment_bytes);
+    if (s.platform.clock_hz != d.platform.clock_hz)
+        o += fmt::format(" --clock-mhz {:g}", static_cast<double>(s.platform.clock_hz) / 1e6);
+    if (!s.trace.path.empty()) {
+        o += " --trace " + q(s.trace.path);
+        if (s.trace.first_cycle != d.trace.first_cycle || s.trace.last_cycle != d.trace.last_cycle)
+            o += s.trace.last_cycle == d.trace.last_cycle
+                     ? fmt::format(" --trace-window {}:", s.trace.first_cycle)
+                     : fmt::format(" --trace-window {}:{}", s.trace.first_cycle, s.trace.last_cycle);
+        if (s.trace.depth) o += fmt::format(" --trace-depth {}", s.trace.depth);
+        for (auto const& scope : s.trace.scopes) o += " --trace-scope " + q(scope);
+        if (s.trace.threads) o += fmt::format(" --trace-threads {}", *s.trace.threads);
+        if (s.trace.ring_cycles) o += fmt::format(" --waves-ring {}", s.trace.ring_cycles);
     }
-    if (!s.ownership_monitor) o += " --no-ownership-monitor";
-    if (s.memory_order != d.memory_order) o += fmt::format(" --memory-order {}", host::to_string(s.memory_order));
+    if (!s.checks.ownership_monitor) o += " --no-ownership-monitor";
+    if (s.platform.memory_order != d.platform.memory_order)
+        o += fmt::format(" --memory-order {}", host::to_string(s.platform.memory_order));
     if (s.barrier_bug != d.barrier_bug) o += fmt::format(" --barrier-bug {}", to_string(s.barrier_bug));
-    if (!s.timeline_json.empty()) o += " --timeline " + q(s.timeline_json);
-    if (!s.timeline_csv.empty()) o += " --timeline-csv " + q(s.timeline_csv);
-    if (s.rx_buffer_bytes != d.rx_buffer_bytes) o += fmt::format(" --rx-buffer {}", s.rx_buffer_bytes);
-    if (s.hang_check_cycles) o += fmt::format(" --hang-check {}", *s.hang_check_cycles);
-    if (s.watchdog_cycles) o += fmt::format(" --watchdog {}", *s.watchdog_cycles);
+    if (!s.views.timeline_json.empty()) o += " --timeline " + q(s.views.timeline_json);
+    if (!s.views.timeline_csv.empty()) o += " --timeline-csv " + q(s.views.timeline_csv);
+    if (s.platform.rx_buffer_bytes != d.platform.rx_buffer_bytes)
+        o += fmt::format(" --rx-buffer {}", s.platform.rx_buffer_bytes);
+    if (s.checks.hang_check_cycles) o += fmt::format(" --hang-check {}", *s.checks.hang_check_cycles);
+    if (s.checks.watchdog_cycles) o += fmt::format(" --watchdog {}", *s.checks.watchdog_cycles);
     for (auto const& f : s.faults) o += " --fault " + q(to_string(f));
     o += fmt::format(" --seed {}", s.seed);
     return o;

@@ -181,25 +181,26 @@ struct Workload::Impl {
     }
 
     void build() {
-        if (sc.mode == Mode::pcap) {
+        if (sc.traffic.mode == Mode::pcap) {
             try {
-                pcap_in = wire::read_pcap(sc.pcap_in);
+                pcap_in = wire::read_pcap(sc.traffic.pcap_in);
                 out.rx_padded =
-                    wire::prepare_for_replay(pcap_in, sc.pcap_in, static_cast<std::size_t>(c::MAX_FRAME_BYTES));
+                    wire::prepare_for_replay(pcap_in, sc.traffic.pcap_in, static_cast<std::size_t>(c::MAX_FRAME_BYTES));
             } catch (wire::PcapError const& e) {
                 throw ScenarioError({ScenarioField::pcap_in, fmt::format(": {}", e.what())});
             } catch (std::exception const& e) {
-                throw ScenarioError({ScenarioField::pcap_in, fmt::format(" {}: {}", sc.pcap_in, e.what())});
+                throw ScenarioError({ScenarioField::pcap_in, fmt::format(" {}: {}", sc.traffic.pcap_in, e.what())});
             }
         }
         auto const& cfg = hw.config();
-        queues = sc.queues == 0 ? cfg.num_queues : sc.queues;
+        queues = sc.platform.queues == 0 ? cfg.num_queues : sc.platform.queues;
         if (queues < 1 || queues > cfg.num_queues)
             throw ScenarioError({ScenarioField::queues, fmt::format(": {} is not in 1..{} (NUM_QUEUES of {})",
-                                                                    sc.queues, cfg.num_queues, sc.config)});
+                                                                    sc.platform.queues, cfg.num_queues, sc.config)});
         limits = run_limits(sc, cfg.data_bytes(), queues);
-        if (!sc.max_cycles) limits.max_cycles += 20'000 * pcap_in.packets.size();
-        if (sc.mode == Mode::tap && !sc.max_cycles) limits.max_cycles = ~std::uint64_t{0};  // ends on a signal
+        if (!sc.checks.max_cycles) limits.max_cycles += 20'000 * pcap_in.packets.size();
+        if (sc.traffic.mode == Mode::tap && !sc.checks.max_cycles)
+            limits.max_cycles = ~std::uint64_t{0};  // ends on a signal
 
         RingPlan const rings = plan_rings(sc, cfg);
         frag_bytes = rings.tx_fragment_bytes;
@@ -213,7 +214,7 @@ struct Workload::Impl {
         std::uint32_t const ifg = static_cast<std::uint32_t>(std::max<std::size_t>(1, 20 / cfg.data_bytes()));
         hw.rx_wire().set_inter_frame_gap(ifg);
         if (!sc.faults.empty()) {
-            faults = std::make_unique<FaultInjector>(sc.faults, traffic_seed(sc.seed, 2), sc.packets, queues,
+            faults = std::make_unique<FaultInjector>(sc.faults, traffic_seed(sc.seed, 2), sc.traffic.packets, queues,
                                                      1u << hw_tx_log2, hw);
             faulty_wire = std::make_unique<FaultyRxWire>(hw.rx_wire(), *faults);
             for (auto r :
@@ -230,35 +231,36 @@ struct Workload::Impl {
         // Traffic.
         wire::TrafficConfig tc;
         tc.stream_id = 0;
-        tc.sizes = sc.sizes ? *sc.sizes : wire::SizeDist::uniform(sc.min_size, sc.max_size);
+        tc.sizes =
+            sc.traffic.sizes ? *sc.traffic.sizes : wire::SizeDist::uniform(sc.traffic.min_size, sc.traffic.max_size);
         tx_gen = std::make_unique<wire::TrafficGenerator>(tc, tx_rng);
         pending.resize(queues);
         submit_cycle.resize(queues);
-        rss_on = sc.rss && queues > 1;
+        rss_on = sc.platform.rss && queues > 1;
         board.set_rss(rss_on ? scoreboard::RssConfig::spread(static_cast<std::uint16_t>(queues))
                              : scoreboard::RssConfig{});
         board.expect_drops(scoreboard::DropReason::no_buffer);  // the wire cannot wait for a slow host
 
-        switch (sc.mode) {
+        switch (sc.traffic.mode) {
         case Mode::loopback:
-            peer = std::make_unique<wire::LoopbackPeer>(rx_wire, sc.wire_latency_cycles, ifg);
-            rx_expected_total = sc.packets;
+            peer = std::make_unique<wire::LoopbackPeer>(rx_wire, sc.platform.wire_latency_cycles, ifg);
+            rx_expected_total = sc.traffic.packets;
             break;
         case Mode::generate: {
             wire::TrafficConfig rc = tc;
             rc.stream_id = 1;
             rx_gen = std::make_unique<wire::TrafficGenerator>(rc, rx_rng);
-            peer = std::make_unique<wire::GeneratorPeer>(rx_wire, *rx_gen, sc.packets);
-            rx_expected_total = sc.packets;
+            peer = std::make_unique<wire::GeneratorPeer>(rx_wire, *rx_gen, sc.traffic.packets);
+            rx_expected_total = sc.traffic.packets;
             break;
         }
         case Mode::tap: {
             tap::TapLinkOptions to;
-            to.host_name = sc.tap.host;
-            to.wire_name = sc.tap.wire;
-            to.host_netns = sc.tap.host_netns;
-            to.wire_netns = sc.tap.wire_netns;
-            to.mtu = sc.tap.mtu;
+            to.host_name = sc.traffic.tap.host;
+            to.wire_name = sc.traffic.tap.wire;
+            to.host_netns = sc.traffic.tap.host_netns;
+            to.wire_netns = sc.traffic.tap.wire_netns;
+            to.mtu = sc.traffic.tap.mtu;
             to.max_frame_bytes = static_cast<std::size_t>(c::MAX_FRAME_BYTES);
             try {
                 tap_link = std::make_unique<tap::TapLink>(to);
@@ -279,13 +281,13 @@ struct Workload::Impl {
             rx_expected_total = pcap_in.packets.size();
             break;
         }
-        if (!sc.pcap_out.empty()) {
+        if (!sc.views.pcap_out.empty()) {
             wire::PcapWriterOptions po;
-            po.clock_hz = sc.clock_hz;
+            po.clock_hz = sc.platform.clock_hz;
             try {
-                pcap_out = std::make_unique<wire::PcapWriter>(sc.pcap_out, po);
+                pcap_out = std::make_unique<wire::PcapWriter>(sc.views.pcap_out, po);
             } catch (std::exception const& e) {
-                throw ScenarioError({ScenarioField::pcap_out, fmt::format(" {}: {}", sc.pcap_out, e.what())});
+                throw ScenarioError({ScenarioField::pcap_out, fmt::format(" {}: {}", sc.views.pcap_out, e.what())});
             }
         }
 
@@ -329,8 +331,9 @@ struct Workload::Impl {
                 "TX generated {} submitted {} completed {} seen {} of {}; RX put {} delivered {} "
                 "dropped {} of {}; wire: RX source pending {}, TX sink partial {} bytes; last activity "
                 "cycle {} ({})",
-                tx_generated, tx_submitted, tx_completed, tx_seen, sc.packets, rx_put, rx_delivered, total_drops(),
-                rx_expected_total, hw.rx_wire().pending(), hw.tx_partial_bytes(), last_activity, last_activity_what);
+                tx_generated, tx_submitted, tx_completed, tx_seen, sc.traffic.packets, rx_put, rx_delivered,
+                total_drops(), rx_expected_total, hw.rx_wire().pending(), hw.tx_partial_bytes(), last_activity,
+                last_activity_what);
         });
     }
 
@@ -372,9 +375,9 @@ struct Workload::Impl {
         ac.expected_data_width_bits = hw.config().data_width_bits;
         ac.tx_ring_log2 = hw_tx_log2;
         ac.rx_ring_log2 = hw_rx_log2;
-        ac.rss_enabled = sc.rss;
-        ac.irq_packet_threshold = sc.irq_packets;
-        ac.irq_holdoff_cycles = sc.irq_holdoff_cycles;
+        ac.rss_enabled = sc.platform.rss;
+        ac.irq_packet_threshold = sc.platform.irq_packets;
+        ac.irq_holdoff_cycles = sc.platform.irq_holdoff_cycles;
         ac.faults = sc.driver_faults;
         // A ring drains (and goes idle) as slowly as the scenario's back-pressure lets it: give the
         // driver's wait as long as the watchdog gives a packet (a read takes several cycles).
@@ -419,7 +422,7 @@ struct Workload::Impl {
             tcfg.fragment_buffer_bytes = frag_bytes;
             tcfg.max_fragments_per_packet = static_cast<std::uint32_t>(c::MAX_TX_FRAGS);
             tcfg.extensions.lso = false;  // this NIC has no segmentation offload: never advertised
-            if (sc.memory_order == host::MemoryOrder::weak) {
+            if (sc.platform.memory_order == host::MemoryOrder::weak) {
                 // The OS's frame copies are CPU stores too: the driver's barrier must cover them.
                 tcfg.store_frame_bytes = [&memory = hw.host_memory()](void* to, void const* from, std::size_t n) {
                     memory.store(to, from, n);
@@ -450,7 +453,7 @@ struct Workload::Impl {
             rcfg.name = fmt::format("rx{}", q);
             rcfg.packet_ring_size = os_ring;
             rcfg.fragment_ring_size = rx_frag_ring;
-            rcfg.buffer_capacity_bytes = sc.rx_buffer_bytes;
+            rcfg.buffer_capacity_bytes = sc.platform.rx_buffer_bytes;
             auto rx = ringlib::os::RxQueue::create(rcfg, hw.arena(), adapter->handle(), driver::EvtCreateRxQueue);
             rx->on_frame([this, q](ringlib::os::RxFrame&& f) { delivered(q, std::move(f)); });
             tx->start();
@@ -524,7 +527,7 @@ struct Workload::Impl {
         if (tap_link) return take_host_frames();
         std::size_t queued = 0;
         for (auto const& p : pending) queued += p.size();
-        while (tx_generated < sc.packets && queued < 4 * queues) {
+        while (tx_generated < sc.traffic.packets && queued < 4 * queues) {
             wire::Frame f = tx_gen->next();
             unsigned q = 0;
             if (queues > 1) {
@@ -543,16 +546,17 @@ struct Workload::Impl {
     /// The default (both) draws exactly as it always did, so its runs repeat cycle for cycle.
     std::pair<bool, bool> choose_csum_offload(model::FrameLayout const& lay) {
         bool const has_ip = lay.l3 == model::L3::ipv4, has_l4 = lay.l4 != model::L4::other;
-        switch (sc.csum_offload_sums) {
+        switch (sc.traffic.csum_offload_sums) {
         case CsumSums::both: {
             bool const offload =
-                lay.l3 != model::L3::other && has_l4 && bfm::unit_draw(tx_rng) < sc.csum_offload_fraction;
+                lay.l3 != model::L3::other && has_l4 && bfm::unit_draw(tx_rng) < sc.traffic.csum_offload_fraction;
             return {offload, offload};
         }
-        case CsumSums::ip: return {has_ip && bfm::unit_draw(tx_rng) < sc.csum_offload_fraction, false};
-        case CsumSums::l4: return {false, has_l4 && bfm::unit_draw(tx_rng) < sc.csum_offload_fraction};
+        case CsumSums::ip: return {has_ip && bfm::unit_draw(tx_rng) < sc.traffic.csum_offload_fraction, false};
+        case CsumSums::l4: return {false, has_l4 && bfm::unit_draw(tx_rng) < sc.traffic.csum_offload_fraction};
         case CsumSums::mixed: {
-            if (!(has_ip || has_l4) || bfm::unit_draw(tx_rng) >= sc.csum_offload_fraction) return {false, false};
+            if (!(has_ip || has_l4) || bfm::unit_draw(tx_rng) >= sc.traffic.csum_offload_fraction)
+                return {false, false};
             if (!has_ip || !has_l4) return {has_ip, has_l4};
             switch (std::uniform_int_distribution<int>(0, 2)(tx_rng)) {
             case 0: return {true, false};
@@ -691,7 +695,7 @@ struct Workload::Impl {
     }
 
     /// TX frames the run sends: the scenario's, or in tap mode those taken from the host device.
-    std::uint64_t tx_total() const { return tap_link ? tx_generated : sc.packets; }
+    std::uint64_t tx_total() const { return tap_link ? tx_generated : sc.traffic.packets; }
     bool tx_done() const {
         std::uint64_t const total = tx_total();
         return (!tap_link || tap_draining) && tx_submitted == total && tx_completed == total &&
@@ -703,7 +707,9 @@ struct Workload::Impl {
         if (!tx_done() || !rx_wire_done()) return false;
         // Loopback: every frame the NIC sent comes back (frames returned unsent do not, and a frame
         // sent twice comes back twice).
-        std::uint64_t const expect = sc.mode == Mode::loopback ? tx_seen : tap_link ? rx_put : rx_expected_total;
+        std::uint64_t const expect = sc.traffic.mode == Mode::loopback ? tx_seen
+                                     : tap_link                        ? rx_put
+                                                                       : rx_expected_total;
         return rx_put == expect && (rx_accounted() >= rx_put || rx_books_final);
     }
 
@@ -716,8 +722,9 @@ struct Workload::Impl {
         last_activity = hw.cycle();  // the drain's own watchdog period starts now
     }
     bool tap_duration_over() const {
-        return sc.tap.duration_seconds > 0 &&
-               std::chrono::duration<double>(Clock::now() - tap_traffic_start).count() >= sc.tap.duration_seconds;
+        return sc.traffic.tap.duration_seconds > 0 &&
+               std::chrono::duration<double>(Clock::now() - tap_traffic_start).count() >=
+                   sc.traffic.tap.duration_seconds;
     }
     /// Tap mode: nothing waits or moves anywhere (no frame pending or in flight, wire ports idle,
     /// the NIC holds no RX frame, the driver owes the OS nothing): time can stop until a device
@@ -735,7 +742,7 @@ struct Workload::Impl {
     }
     void tap_wait_for_traffic() {
         while (!stop_requested() && !tap_duration_over())
-            if (tap_link->wait_for_traffic(kTapPollMilliseconds, sc.clock_hz)) break;
+            if (tap_link->wait_for_traffic(kTapPollMilliseconds, sc.platform.clock_hz)) break;
         tap_next_host_read = 0;
         tap_peer->wake();
         last_activity = hw.cycle();
@@ -785,8 +792,8 @@ struct Workload::Impl {
             hw.cycle() - last_activity > kQuietBeforeStatusRead &&
             hw.cycle() - last_stat_read_cycle > kQuietBeforeStatusRead)
             settle_rx_books();
-        if (sc.progress_interval_cycles && progress_cb && hw.cycle() >= next_progress) {
-            next_progress = hw.cycle() + sc.progress_interval_cycles;
+        if (sc.views.progress_interval_cycles && progress_cb && hw.cycle() >= next_progress) {
+            next_progress = hw.cycle() + sc.views.progress_interval_cycles;
             progress_cb(progress());
         }
     }
@@ -799,7 +806,7 @@ struct Workload::Impl {
         p.tx_done = tx_completed;
         p.tx_total = tx_total();
         p.rx_done = rx_accounted();
-        p.rx_total = sc.mode == Mode::loopback ? sc.packets : tap_link ? rx_put : rx_expected_total;
+        p.rx_total = sc.traffic.mode == Mode::loopback ? sc.traffic.packets : tap_link ? rx_put : rx_expected_total;
         p.packets_done = p.tx_done + p.rx_done;
         p.packets_total = p.tx_total + p.rx_total;
         p.cycles = hw.cycle();
@@ -829,9 +836,9 @@ struct Workload::Impl {
         out.num_queues = cfg.num_queues;
         out.queues = queues;
         out.seed = sc.seed;
-        out.mode = sc.mode;
-        out.clock_hz = sc.clock_hz;
-        out.memory_order = sc.memory_order;
+        out.mode = sc.traffic.mode;
+        out.clock_hz = sc.platform.clock_hz;
+        out.memory_order = sc.platform.memory_order;
         out.per_queue.assign(queues, {});
         std::string failure;
         bool model_usable = true;
@@ -932,8 +939,8 @@ struct Workload::Impl {
         out.hang_check_cycles = limits.hang_check_cycles;
         out.watchdog_cycles = limits.watchdog_cycles;
         out.max_cycles = limits.max_cycles;
-        out.limits_raised = (!sc.hang_check_cycles && limits.hang_check_cycles > kDefaultHangCheckCycles) ||
-                            (!sc.watchdog_cycles && limits.watchdog_cycles > kDefaultWatchdogCycles);
+        out.limits_raised = (!sc.checks.hang_check_cycles && limits.hang_check_cycles > kDefaultHangCheckCycles) ||
+                            (!sc.checks.watchdog_cycles && limits.watchdog_cycles > kDefaultWatchdogCycles);
         scoreboard::Summary const sb = board.finish();
         out.cycles = hw.cycle();
         // From the first frame to the last accounted for (none accounted: the traffic took no time).
@@ -1004,7 +1011,7 @@ struct Workload::Impl {
         out.sim_cycles_per_second = wall > 0 ? static_cast<double>(out.cycles) / wall : 0;
         out.packets_per_second = wall > 0 ? static_cast<double>(out.tx_packets + out.rx_packets) / wall : 0;
         if (out.traffic_cycles) {
-            double const secs = static_cast<double>(out.traffic_cycles) / static_cast<double>(sc.clock_hz);
+            double const secs = static_cast<double>(out.traffic_cycles) / static_cast<double>(sc.platform.clock_hz);
             out.tx_gbit_per_second = static_cast<double>(out.tx_bytes) * 8 / secs / 1e9;
             out.rx_gbit_per_second = static_cast<double>(out.rx_bytes) * 8 / secs / 1e9;
         }

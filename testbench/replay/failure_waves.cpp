@@ -25,7 +25,7 @@ std::vector<std::string> key_handshake_signals() {
 namespace {
 
 bool window_holds(cosim::Scenario const& s, std::uint64_t cycle) {
-    return !s.trace_path.empty() && s.trace_first_cycle <= cycle && cycle <= s.trace_last_cycle;
+    return !s.trace.path.empty() && s.trace.first_cycle <= cycle && cycle <= s.trace.last_cycle;
 }
 
 /// The contract's enums (built in), and those of `rtl_dir` when one is given.
@@ -80,7 +80,7 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
     if (!failed.trace_file.empty() && window_holds(scenario, fail)) {
         // The run traced the failing cycle itself: lay that file out, rerun nothing.
         ft.fst = failed.trace_file;
-        ft.first_cycle = scenario.trace_first_cycle;
+        ft.first_cycle = scenario.trace.first_cycle;
         ft.last_cycle = fail;
     } else {
         std::error_code ec;
@@ -91,11 +91,11 @@ FailureTrace trace_failure(cosim::Scenario const& scenario, cosim::RunSummary co
         ft.first_cycle = fail >= o.cycles - 1 ? fail - (o.cycles - 1) : 0;
         ft.last_cycle = fail;
         cosim::Scenario again = scenario;  // same seed, same everything: the same run
-        again.trace_path = ft.fst.string();
-        again.trace_first_cycle = ft.first_cycle;
-        again.trace_last_cycle = ft.last_cycle;
-        again.pcap_out.clear();  // the failed run wrote it already
-        again.progress_interval_cycles = 0;
+        again.trace.path = ft.fst.string();
+        again.trace.first_cycle = ft.first_cycle;
+        again.trace.last_cycle = ft.last_cycle;
+        again.views.pcap_out.clear();  // the failed run wrote it already
+        again.views.progress_interval_cycles = 0;
         cosim::CoSimulation sim(again);
         ft.replay = sim.run();
         ft.replayed = true;

@@ -60,9 +60,9 @@ inline Exec exec(std::string const& cmd) {
 nicsim::cosim::Scenario cycle_limited() {
     nicsim::cosim::Scenario s;
     s.config = first_config();
-    s.packets = 100;
+    s.traffic.packets = 100;
     s.seed = 5;
-    s.max_cycles = 12'000;
+    s.checks.max_cycles = 12'000;
     return s;
 }
 

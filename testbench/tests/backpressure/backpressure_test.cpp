@@ -22,13 +22,13 @@ namespace {
 /// on a weakly ordered host (like every co-simulation test).
 Scenario jumbo(std::uint64_t packets, double stall, std::uint64_t seed = 1) {
     Scenario s;
-    s.memory_order = nicsim::host::MemoryOrder::weak;
+    s.platform.memory_order = nicsim::host::MemoryOrder::weak;
     s.config = "dw64_q4";
-    s.packets = packets;
+    s.traffic.packets = packets;
     s.seed = seed;
-    s.min_size = 9000;
-    s.max_size = 9216;
-    s.mem_stall_percent = s.tx_stall_percent = s.rx_stall_percent = stall;
+    s.traffic.min_size = 9000;
+    s.traffic.max_size = 9216;
+    s.platform.mem_stall_percent = s.platform.tx_stall_percent = s.platform.rx_stall_percent = stall;
     return s;
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("jumbo frames at 90% stall: the last frames, still being written, are 
     // Before: the run settled after 2,000 quiet cycles and called a frame lost whose completion
     // came 11,000 cycles later.
     Scenario s = jumbo(8, 90);
-    s.hang_check_cycles = 0;
+    s.checks.hang_check_cycles = 0;
     auto const r = run(s);
     CHECK(r.rx_packets == 8);
     CHECK(r.dropped == 0);
@@ -75,9 +75,9 @@ TEST_CASE("99% stall with the hang check on: the run ends on its own") {
     // its cycle limit.
     Scenario s;
     s.config = "dw64_q4";
-    s.packets = 12;
+    s.traffic.packets = 12;
     s.seed = 9;
-    s.mem_stall_percent = s.tx_stall_percent = s.rx_stall_percent = 99;
+    s.platform.mem_stall_percent = s.platform.tx_stall_percent = s.platform.rx_stall_percent = 99;
     auto const r = run(s);
     CHECK(r.hang_resets == 0);
     CHECK(r.rx_packets == 12);
@@ -87,7 +87,7 @@ TEST_CASE("a ring reset while jumbo frames wait on a stalled wire: every frame s
     // Before: the driver took a stable RING_CONS for quiet, reset the ring with packets still in
     // the NIC's FIFO, and posted them again: 7 frames went out twice (accepted by an allowance).
     Scenario s = jumbo(16, 0);
-    s.tx_stall_percent = 80;
+    s.platform.tx_stall_percent = 80;
     s.faults.push_back(parse_fault("queue-reset:queue=1,at=6"));
     auto const r = run(s);
     CHECK(r.queue_resets == 2);
@@ -99,7 +99,7 @@ TEST_CASE("a lost TX completion under back-pressure: the frame returns as sent, 
     // Before: the frames whose completion was lost were posted again (duplicates), and the hang
     // check reset the slow rings until the run hit its cycle limit.
     Scenario s = jumbo(16, 0);
-    s.tx_stall_percent = 90;
+    s.platform.tx_stall_percent = 90;
     s.faults.push_back(parse_fault("dma-cpl-write:queue=0,dir=tx,at=4"));
     auto const r = run(s);
     CHECK(r.ring_errors == 1);
@@ -132,9 +132,9 @@ TEST_CASE("a frame the driver swallows is lost, even next to a ring reset") {
     // RING_TAKEN) and the driver report covers a frame, per queue.
     Scenario s;
     s.config = "dw64_q4";
-    s.packets = 60;
+    s.traffic.packets = 60;
     s.seed = 3;
-    s.rss = false;  // every RX frame to queue 0, where the driver swallows its 20th
+    s.platform.rss = false;  // every RX frame to queue 0, where the driver swallows its 20th
     s.faults.push_back(parse_fault("queue-reset:queue=0,at=30"));
     s.driver_faults.rx_swallows_frame = 20;
     nicsim::cosim::CoSimulation sim(s);
@@ -156,16 +156,16 @@ TEST_CASE("an RX completion taken before the rest of its burst has landed: its b
     // completes it, when the driver can first see it.
     Scenario s;
     s.config = "dw128_q4";
-    s.mode = nicsim::cosim::Mode::generate;
-    s.packets = 103;
-    s.min_size = 4426;
-    s.max_size = 6658;
-    s.queues = 2;
-    s.mem_latency_min = 1752;
-    s.mem_latency_max = 1835;
-    s.mem_stall_percent = 96;
-    s.rx_stall_percent = 95;
-    s.csum_offload_fraction = 0.82;
+    s.traffic.mode = nicsim::cosim::Mode::generate;
+    s.traffic.packets = 103;
+    s.traffic.min_size = 4426;
+    s.traffic.max_size = 6658;
+    s.platform.queues = 2;
+    s.platform.mem_latency_min = 1752;
+    s.platform.mem_latency_max = 1835;
+    s.platform.mem_stall_percent = 96;
+    s.platform.rx_stall_percent = 95;
+    s.traffic.csum_offload_fraction = 0.82;
     s.seed = 2079;
     auto const traced = run_checked(s);
     REQUIRE(traced.ownership);

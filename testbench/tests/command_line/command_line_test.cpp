@@ -31,37 +31,37 @@ std::string refusal(std::vector<std::string> const& args) {
 }  // namespace
 
 TEST_CASE("a value is taken as '--opt V' and as '--opt=V', numbers in decimal and exact") {
-    CHECK(parsed({"--packets", "7"}).scenario.packets == 7);
-    CHECK(parsed({"--packets=7"}).scenario.packets == 7);
-    CHECK(parsed({"--packets", "010"}).scenario.packets == 10);  // CLI11 alone reads integers with base 0
+    CHECK(parsed({"--packets", "7"}).scenario.traffic.packets == 7);
+    CHECK(parsed({"--packets=7"}).scenario.traffic.packets == 7);
+    CHECK(parsed({"--packets", "010"}).scenario.traffic.packets == 10);  // CLI11 alone reads integers with base 0
     CHECK(parsed({"--seed=18446744073709551615"}).scenario.seed == ~std::uint64_t{0});
-    CHECK(parsed({"--clock-mhz", "312.5"}).scenario.clock_hz == 312'500'000);
-    CHECK(parsed({"--csum-offload", "0.1"}).scenario.csum_offload_fraction == 0.1 / 100.0);
+    CHECK(parsed({"--clock-mhz", "312.5"}).scenario.platform.clock_hz == 312'500'000);
+    CHECK(parsed({"--csum-offload", "0.1"}).scenario.traffic.csum_offload_fraction == 0.1 / 100.0);
     CHECK(parsed({"--fault=rx-bad:count=2"}).scenario.faults.size() == 1);
     auto const latency = parsed({"--mem-latency=4:9"}).scenario;
-    CHECK(latency.mem_latency_min == 4);
-    CHECK(latency.mem_latency_max == 9);
+    CHECK(latency.platform.mem_latency_min == 4);
+    CHECK(latency.platform.mem_latency_max == 9);
 }
 
 TEST_CASE("an option given twice keeps its last value; a repeatable one keeps every value") {
-    CHECK(parsed({"--packets", "5", "--packets", "6"}).scenario.packets == 6);
+    CHECK(parsed({"--packets", "5", "--packets", "6"}).scenario.traffic.packets == 6);
     auto const s = parsed({"--trace", "t.fst", "--trace-scope", "a.b", "--trace-scope=c", "--fault", "rx-bad",
                            "--fault", "dma-desc-read:queue=1"})
                        .scenario;
-    CHECK(s.trace_scopes == std::vector<std::string>{"a.b", "c"});
+    CHECK(s.trace.scopes == std::vector<std::string>{"a.b", "c"});
     CHECK(s.faults.size() == 2);
 }
 
 TEST_CASE("each bus's stall percent defaults to --stall's, and --soak fills in only what is not given") {
     auto const s = parsed({"--stall", "5", "--tx-stall", "7"}).scenario;
-    CHECK(s.mem_stall_percent == 5);
-    CHECK(s.tx_stall_percent == 7);
-    CHECK(s.rx_stall_percent == 5);
+    CHECK(s.platform.mem_stall_percent == 5);
+    CHECK(s.platform.tx_stall_percent == 7);
+    CHECK(s.platform.rx_stall_percent == 5);
     auto const soak = parsed({"--soak", "--mem-latency", "3"}).scenario;
-    CHECK(soak.mem_latency_min == 3);
-    CHECK(soak.mem_latency_max == 3);
-    CHECK(soak.mem_stall_percent == 10);
-    CHECK(soak.memory_order == nicsim::host::MemoryOrder::weak);
+    CHECK(soak.platform.mem_latency_min == 3);
+    CHECK(soak.platform.mem_latency_max == 3);
+    CHECK(soak.platform.mem_stall_percent == 10);
+    CHECK(soak.platform.memory_order == nicsim::host::MemoryOrder::weak);
     CHECK_FALSE(soak.faults.empty());
 }
 

@@ -43,10 +43,10 @@ bool has_config(std::string const& name) {
 Scenario small(std::string config = "dw64_q4", std::uint64_t packets = 200, std::uint64_t seed = 1) {
     Scenario s;
     s.config = std::move(config);
-    s.packets = packets;
+    s.traffic.packets = packets;
     s.seed = seed;
-    s.watchdog_cycles = 50'000;
-    s.memory_order = nicsim::host::MemoryOrder::weak;
+    s.checks.watchdog_cycles = 50'000;
+    s.platform.memory_order = nicsim::host::MemoryOrder::weak;
     return s;
 }
 
@@ -86,8 +86,8 @@ TEST_CASE("loopback 200 mixed-size packets on dw64_q4") {
 
 TEST_CASE("jumbo frames span several TX fragments and RX buffers") {
     auto s = small("dw64_q4", 40, 14);
-    s.min_size = 5000;
-    s.max_size = 9216;
+    s.traffic.min_size = 5000;
+    s.traffic.max_size = 9216;
     auto const r = run_checked(s);
     CHECK(r.rx_packets == 40);
     CHECK(r.rx_multi_buffer == 40);
@@ -103,9 +103,9 @@ TEST_CASE("loopback on dw64_q1", "[dw64_q1]") {
 
 TEST_CASE("multi-fragment TX packets") {
     auto s = small("dw64_q4", 150, 3);
-    s.min_size = 600;
-    s.max_size = 1514;
-    s.tx_fragment_bytes = 256;  // 3..6 fragments per frame
+    s.traffic.min_size = 600;
+    s.traffic.max_size = 1514;
+    s.platform.tx_fragment_bytes = 256;  // 3..6 fragments per frame
     auto const r = run_checked(s);
     CHECK(r.tx_multi_fragment == 150);
     CHECK(r.tx_packets == 150);
@@ -115,7 +115,7 @@ TEST_CASE("checksum offload verdicts") {
     // Every TX IP frame leaves the OS with zeroed checksums; the scoreboard expects the bytes the
     // NIC must insert, and on RX the NIC's verdicts (good) as the reference computes them.
     auto s = small("dw64_q4", 200, 4);
-    s.csum_offload_fraction = 1.0;
+    s.traffic.csum_offload_fraction = 1.0;
     auto const r = run_checked(s);
     CHECK(r.tx_offloaded > 150);
     CHECK(r.rx_packets == 200);
@@ -123,7 +123,7 @@ TEST_CASE("checksum offload verdicts") {
 
 TEST_CASE("ring size 2") {
     auto s = small("dw64_q4", 120, 5);
-    s.ring_size = 2;
+    s.platform.ring_size = 2;
     auto const r = run_checked(s);
     CHECK(r.tx_packets == 120);
     CHECK(r.rx_packets + r.dropped == 120);
@@ -131,16 +131,16 @@ TEST_CASE("ring size 2") {
 
 TEST_CASE("memory latency 200 cycles") {
     auto s = small("dw64_q4", 200, 6);
-    s.mem_latency_min = s.mem_latency_max = 200;
+    s.platform.mem_latency_min = s.platform.mem_latency_max = 200;
     auto const r = run_checked(s);
     CHECK(r.tx_packets == 200);
 }
 
 TEST_CASE("heavy stalls on every bus") {
     auto s = small("dw64_q4", 150, 7);
-    s.mem_stall_percent = s.tx_stall_percent = s.rx_stall_percent = 50;
-    s.mem_latency_min = 0;
-    s.mem_latency_max = 50;
+    s.platform.mem_stall_percent = s.platform.tx_stall_percent = s.platform.rx_stall_percent = 50;
+    s.platform.mem_latency_min = 0;
+    s.platform.mem_latency_max = 50;
     auto const r = run_checked(s);
     CHECK(r.tx_packets == 150);
 }
@@ -157,9 +157,9 @@ TEST_CASE("ring size 2 on dw512_q4: hardware rings hold at least one data beat o
     // now asks for whole beats; the co-simulation sizes the hardware rings so, the OS rings stay 2.
     REQUIRE(has_config("dw512_q4"));
     auto s = small("dw512_q4", 60, 9);
-    s.ring_size = 2;
-    s.queues = 1;
-    s.tx_stall_percent = 94;
+    s.platform.ring_size = 2;
+    s.platform.queues = 1;
+    s.platform.tx_stall_percent = 94;
     auto const r = run_checked(s);
     CHECK(r.tx_packets == 60);
     CHECK(r.rx_packets + r.dropped == 60);
@@ -176,7 +176,7 @@ TEST_CASE("loopback on dw128_q4", "[dw128_q4]") {
 
 TEST_CASE("RSS spreads generated RX traffic over 4 queues") {
     auto s = small("dw64_q4", 200, 9);
-    s.mode = Mode::generate;
+    s.traffic.mode = Mode::generate;
     auto const r = run_checked(s);
     REQUIRE(r.per_queue.size() == 4);
     for (auto const& q : r.per_queue) CHECK(q.rx_packets > 0);
@@ -187,7 +187,7 @@ TEST_CASE("RSS spreads generated RX traffic over 4 queues") {
 TEST_CASE("pcap out read back by our reader and by tshark") {
     auto const path = temp_path("run.pcapng");
     auto s = small("dw64_q4", 60, 10);
-    s.pcap_out = path.string();
+    s.views.pcap_out = path.string();
     auto const r = run_checked(s);
     auto const cap = nicsim::wire::read_pcap(path);
     CHECK(cap.packets.size() == r.tx_packets + r.rx_injected);
@@ -208,12 +208,12 @@ TEST_CASE("pcap replay into RX") {
     auto const in = temp_path("in.pcap");
     {
         auto s = small("dw64_q4", 40, 11);
-        s.pcap_out = in.string();
+        s.views.pcap_out = in.string();
         run_checked(s);
     }
     auto s = small("dw64_q4", 0, 12);
-    s.mode = Mode::pcap;
-    s.pcap_in = in.string();
+    s.traffic.mode = Mode::pcap;
+    s.traffic.pcap_in = in.string();
     auto const r = run_checked(s);
     CHECK(r.rx_injected == 80);
 }
@@ -303,9 +303,9 @@ TEST_CASE("the JSON summary parses back with every value: 64-bit seed, escaped t
     s.tx_latency = {10, 1, 2, 3};
     nicsim::cosim::Scenario sc;
     sc.seed = s.seed;
-    sc.pcap_in = "in \"x\".pcap";
-    sc.trace_last_cycle = 99;
-    sc.watchdog_cycles = 5000;
+    sc.traffic.pcap_in = "in \"x\".pcap";
+    sc.trace.last_cycle = 99;
+    sc.checks.watchdog_cycles = 5000;
     nicsim::cosim::RunRecord const record{&sc, "0.1.0-test", "/tmp/f.fst", "/tmp/f.gtkw"};
     std::string const text = nicsim::cosim::to_json(s, record);
     INFO(text);
@@ -355,7 +355,7 @@ TEST_CASE("the JSON summary parses back with every value: 64-bit seed, escaped t
 
 TEST_CASE("ring size 4096") {
     auto s = small("dw64_q4", 300, 16);
-    s.ring_size = 4096;
+    s.platform.ring_size = 4096;
     auto const r = run_checked(s);
     CHECK(r.tx_packets == 300);
     CHECK(r.rx_packets == 300);
@@ -364,8 +364,8 @@ TEST_CASE("ring size 4096") {
 
 TEST_CASE("memory latency random 0..500 cycles") {
     auto s = small("dw64_q4", 200, 17);
-    s.mem_latency_min = 0;
-    s.mem_latency_max = 500;
+    s.platform.mem_latency_min = 0;
+    s.platform.mem_latency_max = 500;
     auto const r = run_checked(s);
     CHECK(r.tx_packets == 200);
     CHECK(r.rx_packets + r.dropped == 200);
@@ -374,9 +374,9 @@ TEST_CASE("memory latency random 0..500 cycles") {
 TEST_CASE("9018-byte and odd jumbo frames in MAX_TX_FRAGS fragments") {
     // 576-byte fragments: a 9018-byte frame takes 16 = MAX_TX_FRAGS descriptors.
     auto s = small("dw64_q4", 40, 18);
-    s.min_size = 8641;  // > 15 fragments' worth: every frame takes all 16
-    s.max_size = 9018;
-    s.tx_fragment_bytes = 576;
+    s.traffic.min_size = 8641;  // > 15 fragments' worth: every frame takes all 16
+    s.traffic.max_size = 9018;
+    s.platform.tx_fragment_bytes = 576;
     auto const r = run_checked(s);
     CHECK(r.tx_multi_fragment == 40);
     CHECK(r.rx_packets == 40);
@@ -390,7 +390,7 @@ TEST_CASE("cancel in the middle of traffic returns every TX and RX packet") {
     // came back (sent, or returned unsent as cancelled) and every RX frame put on the wire was
     // delivered or counted as dropped, and ringlib's stop saw every packet and fragment returned.
     auto s = small("dw64_q4", 400, 19);
-    s.ring_size = 32;
+    s.platform.ring_size = 32;
     s.faults.push_back(nicsim::cosim::parse_fault("cancel:at=200"));
     auto const r = run_checked(s);
     CHECK(r.faults_injected.at("cancel") == 1);
@@ -414,7 +414,7 @@ using nicsim::host::MemoryOrder;
 Scenario with_barrier_bug(BarrierBug bug, MemoryOrder order, std::uint64_t seed) {
     auto s = small("dw64_q4", 60, seed);
     s.barrier_bug = bug;
-    s.memory_order = order;
+    s.platform.memory_order = order;
     return s;
 }
 

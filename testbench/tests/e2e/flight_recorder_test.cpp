@@ -33,9 +33,9 @@ fs::path fresh_dir(std::string const& name) {
 
 Scenario small_run(std::uint64_t seed) {
     Scenario s;
-    s.packets = 120;
+    s.traffic.packets = 120;
     s.seed = seed;
-    s.trace_depth = 2;  // the ports and nic_top's own signals: enough to compare, quick to write
+    s.trace.depth = 2;  // the ports and nic_top's own signals: enough to compare, quick to write
     return s;
 }
 
@@ -68,11 +68,11 @@ void check_same_values(FstFile const& full, FstFile const& ring, std::uint64_t f
 /// A full trace of the run `seed` in dir/full.fst: what the recorder's files are compared with.
 RunSummary run_full_trace(fs::path const& dir, std::uint64_t seed) {
     Scenario full = small_run(seed);
-    full.trace_path = (dir / "full.fst").string();
+    full.trace.path = (dir / "full.fst").string();
     RunSummary r = CoSimulation(full).run();
     INFO(nicsim::cosim::format_summary(r) << "replay: " << nicsim::cosim::replay_command(full));
     REQUIRE(r.passed);
-    REQUIRE(r.trace_file == full.trace_path);
+    REQUIRE(r.trace_file == full.trace.path);
     return r;
 }
 
@@ -91,16 +91,16 @@ TEST_CASE("flight recorder: --waves-ring N leaves exactly the last N cycles, equ
     RunSummary const a = run_full_trace(dir, seed);
 
     Scenario ring = small_run(seed);
-    ring.trace_path = (dir / "ring.fst").string();
-    ring.waves_ring_cycles = ring_cycles;
+    ring.trace.path = (dir / "ring.fst").string();
+    ring.trace.ring_cycles = ring_cycles;
     RunSummary const b = CoSimulation(ring).run();
     INFO(nicsim::cosim::format_summary(b) << "replay: " << nicsim::cosim::replay_command(ring));
     REQUIRE(b.passed);
     REQUIRE(b.cycles == a.cycles);  // the recorder does not change the run
-    REQUIRE(b.trace_file == ring.trace_path);
+    REQUIRE(b.trace_file == ring.trace.path);
     REQUIRE(b.cycles > 3 * ring_cycles);  // several segments came and went
 
-    FstFile const f(a.trace_file), r(ring.trace_path);
+    FstFile const f(a.trace_file), r(ring.trace.path);
     std::uint64_t const last = b.cycles - 1, first = b.cycles - ring_cycles;
     CHECK(r.start_time() == first * kPeriod);
     CHECK(r.end_time() == last * kPeriod + kPeriod / 2);
@@ -115,9 +115,9 @@ TEST_CASE("flight recorder: a request (SIGUSR1) writes the cycles up to it and t
     RunSummary const a = run_full_trace(dir, seed);
 
     Scenario ring = small_run(seed);
-    ring.trace_path = (dir / "ring.fst").string();
-    ring.waves_ring_cycles = ring_cycles;
-    ring.progress_interval_cycles = 1000;
+    ring.trace.path = (dir / "ring.fst").string();
+    ring.trace.ring_cycles = ring_cycles;
+    ring.views.progress_interval_cycles = 1000;
     CoSimulation sim(ring);
     bool requested = false;
     sim.on_progress([&](nicsim::cosim::Progress const& p) {
@@ -136,7 +136,7 @@ TEST_CASE("flight recorder: a request (SIGUSR1) writes the cycles up to it and t
     CHECK(dump.last_cycle >= 12'000);
     CHECK(dump.last_cycle < b.cycles - ring_cycles);  // written mid-run, long before the end
 
-    FstFile const f(a.trace_file), d(dump.path), r(ring.trace_path);
+    FstFile const f(a.trace_file), d(dump.path), r(ring.trace.path);
     check_same_values(f, d, dump.first_cycle, dump.last_cycle);
     // After the request the recorder went on: the end-of-run file is the last N cycles again.
     check_same_values(f, r, b.cycles - ring_cycles, b.cycles - 1);

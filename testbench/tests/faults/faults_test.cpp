@@ -28,10 +28,10 @@ constexpr std::uint64_t kPackets = 300;
 Scenario with_fault(std::string const& spec, std::uint64_t seed = 3) {
     Scenario s;
     s.config = "dw64_q4";
-    s.packets = kPackets;
+    s.traffic.packets = kPackets;
     s.seed = seed;
-    s.watchdog_cycles = 60'000;
-    s.memory_order = nicsim::host::MemoryOrder::weak;  // the fault tests run on a weakly ordered host
+    s.checks.watchdog_cycles = 60'000;
+    s.platform.memory_order = nicsim::host::MemoryOrder::weak;  // the fault tests run on a weakly ordered host
     s.faults.push_back(parse_fault(spec));
     return s;
 }
@@ -222,7 +222,7 @@ TEST_CASE("RX frames with a spoiled checksum are delivered, their completions sa
 
 TEST_CASE("RX starvation: the starved queue drops for want of buffers, counted exactly, the others are intact") {
     auto s = with_fault("rx-starve:queue=1,at=40,cycles=20000");
-    s.ring_size = 16;
+    s.platform.ring_size = 16;
     auto const r = run_fault(s);
     CHECK(at(r.drops, "no_buffer") > 0);
     CHECK(r.dropped == at(r.drops, "no_buffer"));
@@ -233,9 +233,9 @@ TEST_CASE("RX starvation: the starved queue drops for want of buffers, counted e
 
 TEST_CASE("RX buffers smaller than the frames: frames span several buffers, all delivered") {
     Scenario s;
-    s.packets = kPackets;
+    s.traffic.packets = kPackets;
     s.seed = 4;
-    s.rx_buffer_bytes = 128;
+    s.platform.rx_buffer_bytes = 128;
     auto const r = run_fault(s);
     CHECK(r.rx_packets == kPackets);
     CHECK(r.rx_multi_buffer > kPackets / 2);
@@ -320,7 +320,7 @@ TEST_CASE("RX ring enabled with a bad size: that queue recovers, the others are 
 
 TEST_CASE("RX buffer not aligned: the ring stops before writing it, recovers, the others are intact") {
     Scenario s = with_fault("rx-desc-bad:queue=2,at=100");
-    s.ring_size = 32;  // the NIC reaches the next buffer posted (the bad one) within the run
+    s.platform.ring_size = 32;  // the NIC reaches the next buffer posted (the bad one) within the run
     auto const r = run_fault(s);
     check_one_error(r, "ERR_RX_DESC_BAD");
     CHECK(at(r.faults_injected, "rx-desc-bad") == 1);
@@ -366,12 +366,12 @@ namespace {
 void check_tx_descriptor_read_error_on_wide_nic(std::string const& config) {
     Scenario s = with_fault("dma-desc-read:queue=0,dir=tx,at=17", 1022);
     s.config = config;
-    s.packets = 60;
-    s.queues = 1;
-    s.ring_size = 64;
-    s.sizes = nicsim::wire::SizeDist::imix();
-    s.mem_stall_percent = 90;
-    s.watchdog_cycles.reset();  // scaled to the stalls
+    s.traffic.packets = 60;
+    s.platform.queues = 1;
+    s.platform.ring_size = 64;
+    s.traffic.sizes = nicsim::wire::SizeDist::imix();
+    s.platform.mem_stall_percent = 90;
+    s.checks.watchdog_cycles.reset();  // scaled to the stalls
     auto const r = run_fault(s);
     check_one_error(r, "ERR_DMA_DESC_READ");
     CHECK(r.tx_packets == 60);
@@ -391,9 +391,9 @@ TEST_CASE("DMA error on a TX descriptor read at 512 bits, under heavy stalls", "
 
 TEST_CASE("A broken driver is caught by the ring verifier with rule, ring and index, and the run fails cleanly") {
     Scenario s;
-    s.packets = 100;
+    s.traffic.packets = 100;
     s.seed = 5;
-    s.memory_order = nicsim::host::MemoryOrder::weak;
+    s.platform.memory_order = nicsim::host::MemoryOrder::weak;
     s.driver_faults.rx_leaves_layout_unwritten = true;
     CoSimulation sim(s);
     RunSummary const r = sim.run();

@@ -29,12 +29,12 @@ cosim::Scenario base(std::string config, std::uint64_t packets, std::size_t byte
     cosim::Scenario s;
     s.config = std::move(config);
     s.seed = 1;
-    s.queues = 1;
-    s.packets = packets;
-    s.min_size = s.max_size = bytes;
-    s.ring_size = 16;
-    s.csum_offload_fraction = 0;
-    s.watchdog_cycles = 20'000;
+    s.platform.queues = 1;
+    s.traffic.packets = packets;
+    s.traffic.min_size = s.traffic.max_size = bytes;
+    s.platform.ring_size = 16;
+    s.traffic.csum_offload_fraction = 0;
+    s.checks.watchdog_cycles = 20'000;
     return s;
 }
 
@@ -59,19 +59,19 @@ std::vector<GoldenScenario> make_scenarios() {
     GoldenScenario frag =
         golden("multi_fragment", "two 200-byte frames in three TX fragments each (96-byte buffers), checksum offload",
                base("dw64_q1", 2, 200));
-    frag.scenario.tx_fragment_bytes = 96;
-    frag.scenario.csum_offload_fraction = 1.0;
+    frag.scenario.platform.tx_fragment_bytes = 96;
+    frag.scenario.traffic.csum_offload_fraction = 1.0;
     v.push_back(std::move(frag));
 
     GoldenScenario wrap = golden("ring_wrap", "six 60-byte frames through 4-entry rings: indices and phases wrap",
                                  base("dw64_q1", 6, 60));
-    wrap.scenario.ring_size = 4;
+    wrap.scenario.platform.ring_size = 4;
     v.push_back(std::move(wrap));
 
     GoldenScenario mq = golden("multi_queue_rss", "four frames of 60..100 bytes over four queues, RSS spreading RX",
                                base("dw64_q4", 4, 60));
-    mq.scenario.queues = 4;
-    mq.scenario.max_size = 100;
+    mq.scenario.platform.queues = 4;
+    mq.scenario.traffic.max_size = 100;
     v.push_back(std::move(mq));
 
     GoldenScenario desc = golden(

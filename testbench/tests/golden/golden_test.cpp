@@ -195,7 +195,7 @@ TEST_CASE("weak ordering: a correct driver gives every golden scenario its golde
         std::string const golden = read_file(golden_dir / (strong.name + ".trace"));
         REQUIRE(std::regex_search(golden, golden_end, std::regex("# end: ([0-9]+) lines, hash ([0-9a-f]+)")));
         GoldenScenario weak = strong;
-        weak.scenario.memory_order = nicsim::host::MemoryOrder::weak;
+        weak.scenario.platform.memory_order = nicsim::host::MemoryOrder::weak;
         INFO(strong.name << ": " << nicsim::cosim::replay_command(weak.scenario));
         auto const run = nicsim::golden::run_golden(weak);
         CHECK(run.summary.ordering_violations == 0);

@@ -79,7 +79,7 @@ Points run(Scenario const& s, std::string const& name, nicsim::cosim::RunSummary
 
 TEST_CASE("docs/coverage.md lists exactly the model's points", "[dw64_q4]") {
     Scenario s;
-    s.packets = 50;
+    s.traffic.packets = 50;
     s.seed = 1;
     auto const counted = run(s, "coverage_docs");
     std::set<std::string> model;
@@ -99,9 +99,9 @@ TEST_CASE("docs/coverage.md lists exactly the model's points", "[dw64_q4]") {
 TEST_CASE("a loopback run on small rings wraps both rings, flips the phase and agrees with the run's counts",
           "[dw64_q4]") {
     Scenario s;
-    s.packets = 400;
+    s.traffic.packets = 400;
     s.seed = 2;
-    s.ring_size = 8;
+    s.platform.ring_size = 8;
     nicsim::cosim::RunSummary summary;
     auto const p = run(s, "coverage_small_rings", &summary);
     INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
@@ -125,10 +125,10 @@ TEST_CASE("a loopback run on small rings wraps both rings, flips the phase and a
 
 TEST_CASE("interrupt moderation fires by packet count and by the holdoff timer, never per completion", "[dw64_q4]") {
     Scenario s;
-    s.packets = 600;
+    s.traffic.packets = 600;
     s.seed = 3;
-    s.irq_packets = 8;
-    s.irq_holdoff_cycles = 300;
+    s.platform.irq_packets = 8;
+    s.platform.irq_holdoff_cycles = 300;
     auto const p = run(s, "coverage_moderation");
     INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
     CHECK(p.at("irq.moderation.packets") > 0);
@@ -140,9 +140,9 @@ TEST_CASE("interrupt moderation fires by packet count and by the holdoff timer, 
 
 TEST_CASE("faults raise their error code, the driver recovers, and the fault counts as handled", "[dw64_q4]") {
     Scenario s;
-    s.packets = 1500;
+    s.traffic.packets = 1500;
     s.seed = 4;
-    s.memory_order = nicsim::host::MemoryOrder::weak;
+    s.platform.memory_order = nicsim::host::MemoryOrder::weak;
     s.faults.push_back(nicsim::cosim::parse_fault("dma-desc-read:queue=1,dir=tx,at=60"));
     s.faults.push_back(nicsim::cosim::parse_fault("tx-zero-len:queue=2,at=50"));
     auto const p = run(s, "coverage_faults");
@@ -161,9 +161,9 @@ TEST_CASE("faults raise their error code, the driver recovers, and the fault cou
 TEST_CASE("checksum offload sums (--csum-offload-sums): each sum asked alone or together reaches its own offload point",
           "[dw64_q4]") {
     Scenario s;
-    s.packets = 400;
+    s.traffic.packets = 400;
     s.seed = 5;
-    s.csum_offload_fraction = 1.0;
+    s.traffic.csum_offload_fraction = 1.0;
     SECTION("both, the default: never one sum alone") {
         auto const p = run(s, "coverage_offload_both");
         INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
@@ -173,7 +173,7 @@ TEST_CASE("checksum offload sums (--csum-offload-sums): each sum asked alone or 
         CHECK(p.at("tx.offload.udp4") == 0);
     }
     SECTION("mixed: the IPv4 header's alone, the TCP/UDP one alone, and both") {
-        s.csum_offload_sums = nicsim::cosim::CsumSums::mixed;
+        s.traffic.csum_offload_sums = nicsim::cosim::CsumSums::mixed;
         nicsim::cosim::RunSummary summary;
         auto const p = run(s, "coverage_offload_mixed", &summary);
         INFO("seed " << s.seed << "; replay: " << nicsim::cosim::replay_command(s));
@@ -182,6 +182,6 @@ TEST_CASE("checksum offload sums (--csum-offload-sums): each sum asked alone or 
             INFO(point);
             CHECK(p.at(point) > 0);
         }
-        CHECK(summary.tx_packets == s.packets);  // the scoreboard checked every sum the NIC inserted
+        CHECK(summary.tx_packets == s.traffic.packets);  // the scoreboard checked every sum the NIC inserted
     }
 }

@@ -33,12 +33,12 @@ constexpr std::uint32_t id_tx_cpl = 0, id_rx_data = 1, id_rx_cpl = 2;  // and of
 Scenario small() {
     Scenario s;
     s.config = "dw64_q4";
-    s.queues = 1;  // every ring is queue 0's: the faults below name it
-    s.packets = 40;
-    s.min_size = 200;
-    s.max_size = 600;
+    s.platform.queues = 1;  // every ring is queue 0's: the faults below name it
+    s.traffic.packets = 40;
+    s.traffic.min_size = 200;
+    s.traffic.max_size = 600;
     s.seed = 7;
-    s.watchdog_cycles = 50'000;
+    s.checks.watchdog_cycles = 50'000;
     return s;
 }
 
@@ -201,7 +201,7 @@ TEST_CASE("a completion with the wrong phase after a wrap stops the run") {
     // 16-entry rings: the second pass over the TX completion ring expects phase 0; the fault
     // flips the first completion of that pass back to 1.
     Scenario s = small();
-    s.ring_size = 16;
+    s.platform.ring_size = 16;
     BusFault f;
     f.kind = BusFault::Kind::completion_phase;
     f.id = id_tx_cpl;
@@ -216,7 +216,7 @@ TEST_CASE("rings reset and recovered after DMA errors keep the monitor quiet") {
     // Host memory answers some bursts with SLVERR: rings enter ERR_DMA_*, the driver resets,
     // reprograms (the other completion ring) and reposts. Accesses under way at the reset drain.
     Scenario s = small();
-    s.packets = 150;
+    s.traffic.packets = 150;
     CoSimulation sim(s);
     sim.on_started([&sim] { sim.host().memory.dma().config().error_probability = 0.002; });
     RunSummary const r = sim.run();

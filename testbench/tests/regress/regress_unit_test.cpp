@@ -47,7 +47,7 @@ PlanContext context() {
     c.configs = {"dw64_q1", "dw64_q4"};
     // Stands in for cosim::validate: the plan reader must pass on whatever it says.
     c.check = [](nicsim::cli::RunOptions const& o) {
-        if (o.scenario.packets == 13) throw std::runtime_error("--packets: 13 is unlucky");
+        if (o.scenario.traffic.packets == 13) throw std::runtime_error("--packets: 13 is unlucky");
     };
     return c;
 }

@@ -55,14 +55,14 @@ TEST_CASE("every scenario field has its nicsim run option, and its own name with
 
 TEST_CASE("a message naming two fields names both, in the scenario's words or the options'") {
     ScenarioError const e({ScenarioField::mode, " pcap needs ", ScenarioField::pcap_in, " FILE"});
-    CHECK(std::string(e.what()) == "mode pcap needs pcap_in FILE");
+    CHECK(std::string(e.what()) == "traffic.mode pcap needs traffic.pcap_in FILE");
     CHECK(nicsim::cli::scenario_message(e) == "--mode pcap needs --pcap-in FILE");
     CHECK(e.fields() == std::vector{ScenarioField::mode, ScenarioField::pcap_in});
     ScenarioError const about(ScenarioField::tx_fragment_bytes, {"TX fragment size 64 bytes: too small"});
     CHECK(std::string(about.what()) == "TX fragment size 64 bytes: too small");
     CHECK(about.fields() == std::vector{ScenarioField::tx_fragment_bytes});
     ScenarioError const quoted({ScenarioField::pcap_in, " a\nb: unreadable"});  // one line, both ways
-    CHECK(std::string(quoted.what()) == "pcap_in a\\x0ab: unreadable");
+    CHECK(std::string(quoted.what()) == "traffic.pcap_in a\\x0ab: unreadable");
     CHECK(nicsim::cli::scenario_message(quoted) == "--pcap-in a\\x0ab: unreadable");
 }
 
@@ -77,37 +77,39 @@ TEST_CASE("validate's refusals name scenario fields, never an option, and nicsim
     Case const cases[] = {
         {"top", [](auto& s) { s.top = "verilog"; }, "top: 'verilog' is not cpp or systemc",
          "--top: 'verilog' is not cpp or systemc"},
-        {"ring", [](auto& s) { s.ring_size = 3; }, "ring_size: 3 is not a power of two in 2..65536",
+        {"ring", [](auto& s) { s.platform.ring_size = 3; }, "platform.ring_size: 3 is not a power of two in 2..65536",
          "--ring-size: 3 is not a power of two in 2..65536"},
-        {"pcap", [](auto& s) { s.mode = Mode::pcap; }, "mode pcap needs pcap_in FILE",
+        {"pcap", [](auto& s) { s.traffic.mode = Mode::pcap; }, "traffic.mode pcap needs traffic.pcap_in FILE",
          "--mode pcap needs --pcap-in FILE"},
-        {"pcap_in", [](auto& s) { s.pcap_in = "x.pcap"; }, "pcap_in is only for mode pcap",
+        {"pcap_in", [](auto& s) { s.traffic.pcap_in = "x.pcap"; }, "traffic.pcap_in is only for traffic.mode pcap",
          "--pcap-in is only for --mode pcap"},
-        {"stall", [](auto& s) { s.tx_stall_percent = 100; }, "tx_stall_percent: 100 is not a percentage in 0..99",
-         "--tx-stall: 100 is not a percentage in 0..99"},
-        {"latency", [](auto& s) { s.mem_latency_min = 9, s.mem_latency_max = 3; },
-         "mem_latency_min:mem_latency_max: 9:3 has min > max", "--mem-latency: 9:3 has min > max"},
+        {"stall", [](auto& s) { s.platform.tx_stall_percent = 100; },
+         "platform.tx_stall_percent: 100 is not a percentage in 0..99", "--tx-stall: 100 is not a percentage in 0..99"},
+        {"latency", [](auto& s) { s.platform.mem_latency_min = 9, s.platform.mem_latency_max = 3; },
+         "platform.mem_latency_min:mem_latency_max: 9:3 has min > max", "--mem-latency: 9:3 has min > max"},
         {"tap top",
          [](auto& s) {
-             s.mode = Mode::tap;
+             s.traffic.mode = Mode::tap;
              s.top = "systemc";
          },
-         "mode tap: runs on the C++ top (top cpp)", "--mode tap: runs on the C++ top (--top cpp)"},
+         "traffic.mode tap: runs on the C++ top (top cpp)", "--mode tap: runs on the C++ top (--top cpp)"},
         {"no-eop",
          [](auto& s) {
              s.faults.push_back(nicsim::cosim::parse_fault("tx-no-eop"));
-             s.hang_check_cycles = 0;
+             s.checks.hang_check_cycles = 0;
          },
-         "faults tx-no-eop needs the hang check (hang_check_cycles 0 turns it off): only its reset ends the ring's "
+         "faults tx-no-eop needs the hang check (checks.hang_check_cycles 0 turns it off): only its reset ends the "
+         "ring's "
          "wait for the rest of the chain",
          "--fault tx-no-eop needs the hang check (--hang-check 0 turns it off): only its reset ends the ring's wait "
          "for the rest of the chain"},
         {"irq",
          [](auto& s) {
-             s.irq_packets = 16;
-             s.irq_holdoff_cycles = 0;
+             s.platform.irq_packets = 16;
+             s.platform.irq_holdoff_cycles = 0;
          },
-         "irq_packets:irq_holdoff_cycles: 16:0 (an interrupt per 16 completions and no holdoff timer) leaves the last "
+         "platform.irq_packets:irq_holdoff_cycles: 16:0 (an interrupt per 16 completions and no holdoff timer) leaves "
+         "the last "
          "completions of a burst unreported: give a timer, 16:C with C > 0",
          "--irq-moderation: 16:0 (an interrupt per 16 completions and no holdoff timer) leaves the last completions "
          "of a burst unreported: give a timer, 16:C with C > 0"},

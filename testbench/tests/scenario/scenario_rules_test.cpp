@@ -31,8 +31,8 @@ std::optional<ScenarioField> refused_for(Scenario const& s) {
 
 Scenario with_ring(std::uint32_t ring_size, std::uint32_t rx_buffer_bytes = 2048) {
     Scenario s;
-    s.ring_size = ring_size;
-    s.rx_buffer_bytes = rx_buffer_bytes;
+    s.platform.ring_size = ring_size;
+    s.platform.rx_buffer_bytes = rx_buffer_bytes;
     return s;
 }
 
@@ -99,7 +99,7 @@ TEST_CASE("the largest rings stop at a net ring's 65536 entries and at the host 
         FAIL("65536 rings of 64 KiB buffers fit");
     } catch (ScenarioError const& e) {
         CHECK(e.fields().front() == ScenarioField::ring_size);
-        CHECK(std::string(e.what()).find("rx_buffer_bytes 65536 on 4 queue pair(s)") != std::string::npos);
+        CHECK(std::string(e.what()).find("platform.rx_buffer_bytes 65536 on 4 queue pair(s)") != std::string::npos);
     }
 }
 
@@ -112,15 +112,15 @@ TEST_CASE("RX buffers are planned for the largest frame the scenario sends, or a
 
 TEST_CASE("a TX fragment too small for the largest frame is refused") {
     Scenario s;
-    s.tx_fragment_bytes = 64;
-    s.max_size = 9000;
+    s.platform.tx_fragment_bytes = 64;
+    s.traffic.max_size = 9000;
     try {
         nicsim::cosim::plan_rings(s, kDw64Q4);
         FAIL("141 fragments accepted");
     } catch (ScenarioError const& e) {
         CHECK(e.fields().front() == ScenarioField::tx_fragment_bytes);
     }
-    s.tx_fragment_bytes = 576;  // 9000 bytes in 16 = MAX_TX_FRAGS
+    s.platform.tx_fragment_bytes = 576;  // 9000 bytes in 16 = MAX_TX_FRAGS
     CHECK(nicsim::cosim::plan_rings(s, kDw64Q4).tx_fragment_bytes == 576);
 }
 
@@ -132,10 +132,10 @@ TEST_CASE("run limits: the defaults, raised by latency, stalls and frame size, a
     CHECK(base.max_cycles == 1'000'000 + 2000 * 20'000);
 
     Scenario slow;
-    slow.mem_latency_min = 500;
-    slow.mem_latency_max = 500;
-    slow.tx_stall_percent = 90;
-    slow.max_size = 9216;
+    slow.platform.mem_latency_min = 500;
+    slow.platform.mem_latency_max = 500;
+    slow.platform.tx_stall_percent = 90;
+    slow.traffic.max_size = 9216;
     auto const raised = nicsim::cosim::run_limits(slow, 8, 4);
     CHECK(raised.frame_cycles > 10 * base.frame_cycles);
     CHECK(raised.hang_check_cycles > base.hang_check_cycles);
@@ -144,12 +144,12 @@ TEST_CASE("run limits: the defaults, raised by latency, stalls and frame size, a
     CHECK(raised.max_cycles == 1'000'000 + 2000 * 4 * raised.frame_cycles);
 
     Scenario latency_only;
-    latency_only.mem_latency_max = 1000;
+    latency_only.platform.mem_latency_max = 1000;
     CHECK(nicsim::cosim::run_limits(latency_only, 8, 4).frame_cycles == base.frame_cycles + 2000);
 
-    slow.hang_check_cycles = 0;  // off stays off
-    slow.watchdog_cycles = 5;
-    slow.max_cycles = 77;
+    slow.checks.hang_check_cycles = 0;  // off stays off
+    slow.checks.watchdog_cycles = 5;
+    slow.checks.max_cycles = 77;
     auto const kept = nicsim::cosim::run_limits(slow, 8, 4);
     CHECK(kept.hang_check_cycles == 0);
     CHECK(kept.watchdog_cycles == 5);

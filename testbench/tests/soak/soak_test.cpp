@@ -61,14 +61,14 @@ void soak(std::uint64_t packets, std::uint64_t seed) {
     if (char const* env = std::getenv("NICSIM_SOAK_PACKETS")) packets = std::strtoull(env, nullptr, 10);
     Scenario s;
     s.config = "dw64_q4";
-    s.packets = packets;
+    s.traffic.packets = packets;
     s.seed = seed;
     s.faults = nicsim::cosim::soak_faults();
-    s.memory_order = nicsim::host::MemoryOrder::weak;  // a missing barrier anywhere in the mix fails the soak
-    s.mem_latency_min = 0;
-    s.mem_latency_max = 500;
-    s.mem_stall_percent = s.tx_stall_percent = s.rx_stall_percent = 10;
-    s.progress_interval_cycles = 200'000;
+    s.platform.memory_order = nicsim::host::MemoryOrder::weak;  // a missing barrier anywhere in the mix fails the soak
+    s.platform.mem_latency_min = 0;
+    s.platform.mem_latency_max = 500;
+    s.platform.mem_stall_percent = s.platform.tx_stall_percent = s.platform.rx_stall_percent = 10;
+    s.views.progress_interval_cycles = 200'000;
     std::vector<RssSample> samples;
     CoSimulation sim(s);
     sim.on_progress([&](Progress const& p) {

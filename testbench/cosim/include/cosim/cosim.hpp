@@ -9,7 +9,7 @@
 // stopped (cancel, drain, EvtStop) and the adapter.
 //
 //   nicsim::cosim::Scenario s;             // plain struct: config, seed, packets, sizes, mode...
-//   s.packets = 200;
+//   s.traffic.packets = 200;
 //   nicsim::cosim::CoSimulation sim(s);    // throws ScenarioError for a bad scenario / input file
 //   nicsim::cosim::RunSummary r = sim.run();
 //   fmt::print("{}", format_summary(r));   // r.passed: scoreboard passed, lost == 0, no violation
@@ -20,9 +20,9 @@
 // Monitors and tests reach the parts through kernel(), dut(), host() (valid from construction)
 // and adapter() (once started); on_started() runs once the adapter is up and the RX rings have
 // buffers, before the first frame. The ownership monitor (testbench/monitor) is attached from
-// construction unless Scenario::ownership_monitor is off; a violation stops the run (failure
+// construction unless Scenario::checks.ownership_monitor is off; a violation stops the run (failure
 // names the access, the owner and the cycle; RunSummary::ownership_violations counts it).
-// With Scenario::memory_order weak (what the e2e, fault and soak tests run; host/memory_order.hpp)
+// With Scenario::platform.memory_order weak (what the e2e, fault and soak tests run; host/memory_order.hpp)
 // a driver barrier missing or misplaced makes the NIC or the driver see stale memory, and the run
 // stops with an ordering violation naming the rule, the ring and the cycle (the monitor explains
 // it; RunSummary::ordering_violations counts it). Strong, the default, models no reordering.
@@ -67,7 +67,7 @@ struct Progress {
     std::uint64_t packets_done = 0;   // tx_done + rx_done
     std::uint64_t packets_total = 0;  // tx_total + rx_total
     std::uint64_t tx_done = 0;        // TX frames completed to the OS
-    std::uint64_t tx_total = 0;       // TX frames the run sends (Scenario::packets)
+    std::uint64_t tx_total = 0;       // TX frames the run sends (Scenario::traffic.packets)
     std::uint64_t rx_done = 0;        // RX frames delivered or dropped
     std::uint64_t rx_total = 0;       // RX frames the run waits for
     std::uint64_t cycles = 0;
@@ -161,7 +161,7 @@ struct RunSummary {
     LatencyStats rx_latency;  // first beat on the RX wire -> OS RX delivery
     // trace
     std::vector<WavesDump> waves_ring_dumps;  // --waves-ring files written on SIGUSR1
-    std::string trace_file;                   // the FST written (Scenario::trace_path), "" if the run
+    std::string trace_file;                   // the FST written (Scenario::trace.path), "" if the run
                                               // never reached the window (or there was none)
     // outputs (--trace, --pcap-out, --timeline, --timeline-csv) that could not be written, one
     // line each naming the option and the file; they do not change the verdict
@@ -184,7 +184,7 @@ public:
     CoSimulation& operator=(CoSimulation const&) = delete;
 
     Scenario const& scenario() const noexcept;
-    /// Called with progress (see Scenario::progress_interval_cycles).
+    /// Called with progress (see Scenario::views.progress_interval_cycles).
     void on_progress(std::function<void(Progress const&)> cb);
     /// Called once, after bring-up and before the first frame.
     void on_started(std::function<void()> cb);
@@ -194,9 +194,9 @@ public:
     host::Host& host() noexcept;
     /// The driver's adapter once started (from on_started on), else nullptr.
     driver::Adapter* adapter() noexcept;
-    /// The ownership monitor (nullptr when Scenario::ownership_monitor is off and no timeline).
+    /// The ownership monitor (nullptr when Scenario::checks.ownership_monitor is off and no timeline).
     monitor::OwnershipMonitor* ownership_monitor() noexcept;
-    /// The packet timeline (nullptr unless Scenario::timeline_json or timeline_csv is set).
+    /// The packet timeline (nullptr unless Scenario::views.timeline_json or timeline_csv is set).
     monitor::PacketTimeline* timeline() noexcept;
     /// Runs to the end; never throws for a failing run (the summary says why).
     RunSummary run();

@@ -2,9 +2,9 @@
 //
 // The library speaks of a scenario's fields, not of the command line that may have filled them:
 // an error carries the fields it is about (ScenarioField) and a message whose words may name
-// fields. what() names them as the Scenario does ("ring_size: 3 is not a power of two in
-// 2..65536"); render() names them however the caller wants (app/ gives `nicsim run`'s options:
-// "--ring-size: 3 is ...").
+// fields. what() names them by their path in the Scenario ("platform.ring_size: 3 is not a power
+// of two in 2..65536"); render() names them however the caller wants (app/ gives `nicsim run`'s
+// options: "--ring-size: 3 is ...").
 #pragma once
 
 #include <cstddef>
@@ -37,34 +37,34 @@ inline std::string one_line(std::string_view text) {
 }
 
 /// What a ScenarioError can be about: a field of Scenario, or a pair of fields set together
-/// (min_size/max_size, irq_packets:irq_holdoff_cycles, ...). A new value needs its name in
+/// (traffic.min_size/max_size, platform.irq_packets:irq_holdoff_cycles, ...). A new value needs its name in
 /// scenario_field_name and its option in app/'s table (a test checks both).
 enum class ScenarioField : std::uint8_t {
     top,
     config,
     queues,
-    frame_sizes,  // min_size/max_size
+    frame_sizes,  // traffic.min_size/max_size
     mode,
     pcap_in,
     pcap_out,
-    mem_latency,  // mem_latency_min:mem_latency_max
+    mem_latency,  // platform.mem_latency_min:mem_latency_max
     mem_stall_percent,
     tx_stall_percent,
     rx_stall_percent,
     ring_size,
     tx_fragment_bytes,
-    irq_moderation,  // irq_packets:irq_holdoff_cycles
+    irq_moderation,  // platform.irq_packets:irq_holdoff_cycles
     rx_buffer_bytes,
     hang_check_cycles,
     faults,
     trace_path,
-    trace_window,  // trace_first_cycle:trace_last_cycle
+    trace_window,  // trace.first_cycle:last_cycle
     trace_threads,
-    timeline,  // timeline_json/timeline_csv
+    timeline,  // views.timeline_json/timeline_csv
 };
 inline constexpr std::size_t kScenarioFields = static_cast<std::size_t>(ScenarioField::timeline) + 1;
 
-/// The field as Scenario spells it (its path from the Scenario, e.g. "ring_size").
+/// The field as Scenario spells it: its path from the Scenario, e.g. "platform.ring_size".
 char const* scenario_field_name(ScenarioField f);
 
 /// A bad scenario or an unusable input: names the field(s) and what is wrong with them, in one

@@ -18,7 +18,7 @@ void validate(Scenario const& s);
 /// The ring and buffer sizes of a scenario's OS queues and hardware rings (README: --ring-size)
 /// and the host memory they take, so that a top sizes its DMA memory from the scenario.
 struct RingPlan {
-    std::uint32_t os_ring = 0;                     // OS packet rings (Scenario::ring_size)
+    std::uint32_t os_ring = 0;                     // OS packet rings (Scenario::platform.ring_size)
     std::uint32_t tx_fragment_ring = 0;            // OS fragment rings: os_ring * fragments of a maximal
     std::uint32_t rx_fragment_ring = 0;            //   frame, at most kMaxNetRingEntries
     std::uint32_t tx_fragment_bytes = 0;           // OS TX fragment buffer size
@@ -44,7 +44,7 @@ struct RunLimits {
                                           // a memory round trip each way
     std::uint64_t hang_check_cycles = 0;  // the OS's TX hang check (0 = off)
     std::uint64_t watchdog_cycles = 0;    // no packet event for this long fails the run (0 = off)
-    std::uint64_t max_cycles = 0;         // the whole run (Scenario::max_cycles, or the default)
+    std::uint64_t max_cycles = 0;         // the whole run (Scenario::checks.max_cycles, or the default)
 };
 RunLimits run_limits(Scenario const& s, unsigned data_bytes, unsigned queues);
 

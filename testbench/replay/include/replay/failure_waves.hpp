@@ -5,7 +5,7 @@
 //   <dir>/<name>.gtkw   GTKWave layout (waves/lib/gtkw.hpp) with a marker at the failing cycle,
 //                       plus its translate filter files (<name>.<enum>.filter)
 // and renders the key handshakes around the failing cycle as a terminal waveform, for CI logs.
-// If the failed run already traced the failing cycle (Scenario::trace_path with a window that
+// If the failed run already traced the failing cycle (Scenario::trace.path with a window that
 // holds it), that file is used and nothing is rerun.
 //
 //   auto ft = nicsim::replay::trace_failure(scenario, summary, {.dir = "out", .name = "run"});
