@@ -8,16 +8,6 @@ namespace nicsim::driver {
 
 namespace c = nicsim::contract;
 
-char const* to_string(TxDescriptorFault f) noexcept {
-    switch (f) {
-    case TxDescriptorFault::none: return "none";
-    case TxDescriptorFault::zero_length: return "zero_length";
-    case TxDescriptorFault::length_over_max: return "length_over_max";
-    case TxDescriptorFault::chain_too_long: return "chain_too_long";
-    case TxDescriptorFault::no_end_of_packet: return "no_end_of_packet";
-    }
-    return "?";
-}
 using detail::QueuePair;
 
 std::array<std::uint8_t, contract::RSS_KEY_BYTES> AdapterConfig::default_rss_key() noexcept {

@@ -3,6 +3,7 @@
 // interrupt, queue_create.
 #pragma once
 
+#include "datapath_hooks.hpp"
 #include "queue_pair.hpp"
 
 namespace nicsim::driver::detail {
@@ -10,9 +11,10 @@ namespace nicsim::driver::detail {
 // tx_post.cpp
 bool TxPacketGoesToHardware(NET_PACKET const* packet) noexcept;
 void TxPostPackets(TxState& tx);
-/// Writes the packet's descriptors (malformed as `fault` says: fault injection).
-std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets,
-                                      TxDescriptorFault fault = TxDescriptorFault::none);
+/// The packet's descriptors (FragmentCount <= MAX_TX_FRAGS), not yet written.
+TxChain TxChainFor(TxState const& tx, NET_RING_PACKET_ITERATOR const* packets);
+/// Writes `chain` at the ring's produce index and accounts for its descriptors.
+void TxWriteChain(TxState& tx, TxChain const& chain);
 // tx_drain.cpp
 void TxCompletePackets(TxState& tx);
 /// Returns the next `sent_without_completion` in-flight packets as sent (ring idle, after

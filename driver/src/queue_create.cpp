@@ -156,9 +156,11 @@ void EvtTxStart(NETPACKETQUEUE queue) {
     restart_ring(tx.adapter->bus(), tx.adapter->memory(), tx.pair->tx);
     tx.pair->tx.error_pending = false;
     tx.pair->tx.reset_requested = false;
-    tx.pair->tx.chain_left_open = false;
     tx.pair->tx.recoveries_without_progress = 0;
     tx.cancelled = false;
+    if (DatapathHooks* const hooks = HooksOf(*tx.adapter); hooks != nullptr) {
+        hooks->tx_ring_fresh(tx.pair->index);
+    }
 }
 
 void EvtRxStart(NETPACKETQUEUE queue) {
@@ -168,6 +170,9 @@ void EvtRxStart(NETPACKETQUEUE queue) {
     rx.pair->rx.reset_requested = false;
     rx.pair->rx.recoveries_without_progress = 0;
     rx.cancelled = false;
+    if (DatapathHooks* const hooks = HooksOf(*rx.adapter); hooks != nullptr) {
+        hooks->rx_queue_started(rx.pair->index);
+    }
 }
 
 void EvtTxStop(NETPACKETQUEUE queue) {

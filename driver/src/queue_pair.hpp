@@ -32,10 +32,8 @@ struct HwRing {
     std::uint32_t completion_head = 0;
     bool completion_phase = true;  // the contract's phase starts at 1 and flips at each wrap
 
-    bool error_pending = false;     // set by the ISR/DPC, handled by the queue's next Advance
-    bool reset_requested = false;   // Adapter::request_ring_reset, handled by the queue's next Advance
-    bool chain_left_open = false;   // TX: an injected no_end_of_packet chain; nothing more is posted
-    std::uint64_t first_posts = 0;  // TX: packets posted for the first time (fault injection's sequence)
+    bool error_pending = false;    // set by the ISR/DPC, handled by the queue's next Advance
+    bool reset_requested = false;  // Adapter::request_ring_reset, handled by the queue's next Advance
     // Completions read since the ring's last reset, modulo 2^32 like RING_TAKEN: once the ring is
     // idle, RING_TAKEN - this = packets the NIC took and the driver found no completion for.
     std::uint32_t completions_since_reset = 0;
@@ -65,9 +63,6 @@ struct TxState {
     NET_EXTENSION logical_address{};
     bool active = false;
     bool cancelled = false;
-    // Fault injection: the malformed chain each packet slot was first posted with, so that a
-    // packet posted again after a ring reset is malformed the same way (by packet ring index).
-    std::vector<TxDescriptorFault> injected;
 };
 
 /// What the driver remembers of each posted RX buffer, by hardware ring slot.
@@ -86,8 +81,7 @@ struct RxState {
     NET_EXTENSION ieee8021q{};
     NET_EXTENSION virtual_address{};
     NET_EXTENSION logical_address{};
-    std::vector<RxSlot> slots;      // one per hardware ring entry
-    std::uint64_t good_frames = 0;  // completed good frames seen (DriverFaults::rx_swallows_frame)
+    std::vector<RxSlot> slots;  // one per hardware ring entry
     bool active = false;
     bool cancelled = false;
 };

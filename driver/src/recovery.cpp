@@ -30,8 +30,7 @@
 //
 // A requested reset (Adapter::request_ring_reset: the OS's hang check, a test) takes the same path
 // without an error to read: the ring is first disabled so that it fetches nothing new, then it
-// sends (and completes) what it already fetched and goes idle; nothing is dropped or sent twice,
-// and an injected open chain (DriverFaults) is forgotten: its packet is posted again whole.
+// sends (and completes) what it already fetched and goes idle; nothing is dropped or sent twice.
 //
 // Waiting is synchronous (MMIO reads inside Advance), as long as the NIC needs to drain the ring
 // under the platform's back-pressure; a ring that never goes idle is a DriverError.
@@ -122,18 +121,16 @@ NET_PACKET* TxPacketNamedByDescriptorError(TxState& tx, c::err_e error) {
 }
 
 bool TxRepostInFlightPackets(TxState& tx) {
+    DatapathHooks* const hooks = HooksOf(*tx.adapter);
     bool posted = false;
     NET_RING_PACKET_ITERATOR packets = NetRingGetDrainPackets(tx.rings);
     for (; NetPacketIteratorHasAny(&packets); NetPacketIteratorAdvance(&packets)) {
         if (TxPacketGoesToHardware(NetPacketIteratorGetPacket(&packets))) {
-            // An injected malformed chain stays malformed (the hardware must still refuse it);
-            // an open chain is posted whole: that is what the reset was for.
-            UINT32 const index = NetPacketIteratorGetIndex(&packets);
-            TxDescriptorFault fault = index < tx.injected.size() ? tx.injected[index] : TxDescriptorFault::none;
-            if (fault == TxDescriptorFault::no_end_of_packet) {
-                fault = TxDescriptorFault::none;
+            TxChain chain = TxChainFor(tx, &packets);
+            if (hooks != nullptr) {
+                hooks->tx_repost(tx.pair->index, NetPacketIteratorGetIndex(&packets), chain);
             }
-            TxPostPacketDescriptors(tx, &packets, fault);
+            TxWriteChain(tx, chain);
             ++tx.pair->stats.tx_reposted;
             posted = true;
         }
@@ -232,7 +229,9 @@ void TxResetRing(TxState& tx) {
     TxReturnFinishedPackets(tx);
     restart_ring(adapter.bus(), adapter.memory(), ring);
     ring.error_pending = false;  // the reset cleared any error too
-    ring.chain_left_open = false;
+    if (DatapathHooks* const hooks = HooksOf(adapter); hooks != nullptr) {
+        hooks->tx_ring_fresh(ring.queue);
+    }
     if (TxRepostInFlightPackets(tx)) {
         ring_doorbell(adapter.bus(), adapter.memory(), ring);
     }

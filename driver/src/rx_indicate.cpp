@@ -53,7 +53,8 @@ void RxDescribePacket(RxState& rx, c::rx_cpl_t const& completion, NET_RING_PACKE
     NET_PACKET* packet = NetPacketIteratorGetPacket(packets);
     packet->FragmentIndex = first_fragment;
     packet->FragmentCount = completion.buf_count;
-    if (!rx.adapter->config().faults.rx_leaves_layout_unwritten) {
+    if (DatapathHooks* const hooks = HooksOf(*rx.adapter);
+        hooks == nullptr || hooks->rx_writes_layout(rx.pair->index)) {
         packet->Layout = rx_layout_from(completion);
     }
     if (rx.checksum.Enabled) {
@@ -81,6 +82,7 @@ void RxCountDroppedFrame(QueueStats& stats, c::cpl_status_e status) {
 void RxIndicateReceives(RxState& rx) {
     HwRing& ring = rx.pair->rx;
     QueueStats& stats = rx.pair->stats;
+    DatapathHooks* const hooks = HooksOf(*rx.adapter);
     NET_RING_PACKET_ITERATOR packets = NetRingGetAllPackets(rx.rings);
     NET_RING_FRAGMENT_ITERATOR fragments = NetRingGetDrainFragments(rx.rings);
     while (true) {
@@ -91,18 +93,14 @@ void RxIndicateReceives(RxState& rx) {
         RxCheckCompletionMatchesRing(rx, *completion, &fragments);
         bool const runt = completion->status == c::cpl_status_e::CPL_OK && completion->len < kMinRxFrameBytes;
         bool const good = completion->status == c::cpl_status_e::CPL_OK && !runt;
-        std::uint64_t const swallow = rx.adapter->config().faults.rx_swallows_frame;
-        if (good && swallow != 0 && ring.queue == 0 && rx.good_frames + 1 == swallow) {
-            // DriverFaults: the buffers go back, the frame vanishes uncounted.
-            ++rx.good_frames;
+        if (good && hooks != nullptr && hooks->rx_drops_good_frame(ring.queue, NetPacketIteratorHasAny(&packets))) {
             for (std::uint32_t i = 0; i < completion->buf_count; ++i) {
-                NetFragmentIteratorAdvance(&fragments);
+                NetFragmentIteratorAdvance(&fragments);  // the buffers go back, the frame is not indicated
             }
         } else if (good) {
             if (!NetPacketIteratorHasAny(&packets)) {
                 break;  // no packet slot left: the frame waits for the OS to give some back
             }
-            ++rx.good_frames;
             UINT32 const first_fragment = NetFragmentIteratorGetIndex(&fragments);
             RxDescribeFragments(rx, *completion, &fragments);
             RxDescribePacket(rx, *completion, &packets, first_fragment);

@@ -44,8 +44,9 @@ bool TxTakeCompletion(TxState& tx, NET_PACKET const* packet) {
 
 // The fragment ring's BeginIndex follows the returned packets, or the OS runs out of fragments.
 void TxReturnFragments(TxState& tx, NET_RING_PACKET_ITERATOR const* packets) {
+    DatapathHooks* const hooks = HooksOf(*tx.adapter);
     if (NetPacketIteratorGetPacket(packets)->FragmentCount == 0 ||
-        tx.adapter->config().faults.tx_forgets_fragment_begin) {
+        (hooks != nullptr && !hooks->tx_returns_fragments(tx.pair->index))) {
         return;
     }
     NET_RING_FRAGMENT_ITERATOR fragments = NetPacketIteratorGetFragments(packets);

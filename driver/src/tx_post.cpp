@@ -51,21 +51,14 @@ void TxAdvanceFragmentNext(TxState& tx, NET_RING_PACKET_ITERATOR const* packets)
 
 }  // namespace
 
-std::uint32_t TxDescriptorsFor(NET_PACKET const* packet, TxDescriptorFault fault) noexcept {
-    return fault == TxDescriptorFault::chain_too_long ? static_cast<std::uint32_t>(c::MAX_TX_FRAGS)
-                                                      : packet->FragmentCount;
-}
-
-std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR const* packets, TxDescriptorFault fault) {
-    HwRing& ring = tx.pair->tx;
-    HostMemoryAccess& memory = tx.adapter->memory();
+TxChain TxChainFor(TxState const& tx, NET_RING_PACKET_ITERATOR const* packets) {
     UINT32 const packet_index = NetPacketIteratorGetIndex(packets);
     NET_PACKET const* packet = NetPacketIteratorGetPacket(packets);
     NET_PACKET_CHECKSUM const* checksum =
         tx.checksum.Enabled ? NetExtensionGetPacketChecksum(&tx.checksum, packet_index) : nullptr;
     TxOffload const offload = tx_offload_for(*packet, checksum);
 
-    std::uint32_t written = 0;
+    TxChain chain;
     NET_RING_FRAGMENT_ITERATOR fragments = NetPacketIteratorGetFragments(packets);
     while (NetFragmentIteratorHasAny(&fragments)) {
         UINT32 const fragment_index = NetFragmentIteratorGetIndex(&fragments);
@@ -75,40 +68,26 @@ std::uint32_t TxPostPacketDescriptors(TxState& tx, NET_RING_PACKET_ITERATOR cons
             fragment->Offset;
         NetFragmentIteratorAdvance(&fragments);
         bool const last = !NetFragmentIteratorHasAny(&fragments);
-        bool const end_of_packet =
-            last && fault != TxDescriptorFault::chain_too_long && fault != TxDescriptorFault::no_end_of_packet;
-        auto length = static_cast<std::uint32_t>(fragment->ValidLength);
-        if (fault == TxDescriptorFault::chain_too_long) {
-            // Short enough that the whole chain stays within MAX_FRAME_BYTES: its length is
-            // the only rule it breaks (ERR_DESC_CHAIN_LONG, never ERR_DESC_LEN_OVER first).
-            length = std::min(length, static_cast<std::uint32_t>(c::MAX_FRAME_BYTES / c::MAX_TX_FRAGS));
-        }
-        if (written == 0 && fault == TxDescriptorFault::zero_length) {
-            length = 0;
-        } else if (written == 0 && fault == TxDescriptorFault::length_over_max) {
-            length = static_cast<std::uint32_t>(c::MAX_FRAME_BYTES) + 1;
-        }
-        auto const descriptor = make_tx_descriptor(address, length, end_of_packet, written == 0 ? &offload : nullptr);
-        store_descriptor(memory, ring.descriptor_slot(ring.space.produce_index()), descriptor);
+        chain.descriptors[chain.count] = make_tx_descriptor(address, static_cast<std::uint32_t>(fragment->ValidLength),
+                                                            last, chain.count == 0 ? &offload : nullptr);
+        ++chain.count;
+    }
+    return chain;
+}
+
+void TxWriteChain(TxState& tx, TxChain const& chain) {
+    HwRing& ring = tx.pair->tx;
+    for (std::uint32_t i = 0; i < chain.count; ++i) {
+        store_descriptor(tx.adapter->memory(), ring.descriptor_slot(ring.space.produce_index()), chain.descriptors[i]);
         ring.space.produce(1);
-        ++written;
-        // A chain too long: the last fragment's descriptor again (no eop) up to MAX_TX_FRAGS.
-        while (last && written < TxDescriptorsFor(packet, fault)) {
-            store_descriptor(memory, ring.descriptor_slot(ring.space.produce_index()), descriptor);
-            ring.space.produce(1);
-            ++written;
-        }
     }
-    if (fault == TxDescriptorFault::no_end_of_packet) {
-        ring.chain_left_open = true;
-    }
-    return written;
 }
 
 void TxPostPackets(TxState& tx) {
     HwRing& ring = tx.pair->tx;
     QueueStats& stats = tx.pair->stats;
     std::uint32_t const max_descriptors = TxMaxDescriptorsPerPacket(ring);
+    DatapathHooks* const hooks = HooksOf(*tx.adapter);
     bool posted = false;
 
     NET_RING_PACKET_ITERATOR packets = NetRingGetPostPackets(tx.rings);
@@ -125,29 +104,21 @@ void TxPostPackets(TxState& tx) {
             // The NIC has no segmentation offload and no descriptor chains past MAX_TX_FRAGS.
             TxMarkCompletedInSoftware(packet);
             ++stats.tx_unsupported;
-        } else if (ring.chain_left_open) {
-            break;  // an injected open chain: this broken driver never publishes anything more
         } else {
-            TxDescriptorFault fault = TxDescriptorFault::none;
-            auto const& inject = tx.adapter->config().faults.tx_descriptor_fault;
-            if (inject) {
-                fault = inject(ring.queue, ring.first_posts);
+            TxChain chain = TxChainFor(tx, &packets);
+            if (hooks != nullptr && !hooks->tx_first_post(ring.queue, chain)) {
+                break;  // held back by the installed hooks (datapath_hooks.hpp)
             }
-            if (TxDescriptorsFor(packet, fault) > ring.space.free()) {
-                break;  // the hardware ring is full: the rest waits for completions (asked again then)
+            if (chain.count > ring.space.free()) {
+                break;  // the hardware ring is full: the rest waits for completions
             }
             if (TxPacketAsksForVlanInsertion(tx, packet_index)) {
                 ++stats.tx_vlan_not_inserted;  // no tag insertion offload: the frame goes as the OS built it
             }
-            if (fault != TxDescriptorFault::none) {
-                ++stats.tx_descriptor_faults;
+            if (hooks != nullptr) {
+                hooks->tx_first_posted(ring.queue, packet_index);
             }
-            if (inject) {
-                tx.injected.resize(NetRingCollectionGetPacketRing(tx.rings)->NumberOfElements);
-                tx.injected[packet_index] = fault;
-            }
-            TxPostPacketDescriptors(tx, &packets, fault);
-            ++ring.first_posts;
+            TxWriteChain(tx, chain);
             posted = true;
         }
         TxAdvanceFragmentNext(tx, &packets);

@@ -5,6 +5,7 @@
 #include "adapter_rig.hpp"
 
 #include <nicsim/driver/adapter.hpp>
+#include <nicsim/driver/fault_injection.hpp>
 
 #include <ringlib/os/rx_queue.hpp>
 
@@ -13,9 +14,11 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <stdexcept>
 #include <vector>
 
 using namespace nicsim::driver;
+using namespace nicsim::driver::fault_injection;
 namespace c = nicsim::contract;
 
 namespace {
@@ -24,14 +27,17 @@ struct RxRig : drivertest::AdapterRig {
     std::unique_ptr<ringlib::os::RxQueue> rx;
     std::vector<ringlib::os::RxFrame> frames;
 
-    static AdapterConfig rig_config(DriverFaults faults) {
+    static AdapterConfig rig_config() {
         AdapterConfig config;
         config.rx_ring_log2 = 4;  // 16 entries: 15 buffers at most
-        config.faults = faults;
         return config;
     }
 
-    explicit RxRig(DriverFaults faults = {}) : AdapterRig(0x2'0000'0000ull, rig_config(faults)) {
+    /// A broken driver when `faults` asks for anything (fault_injection.hpp).
+    explicit RxRig(DriverFaults faults = {}) : AdapterRig(0x2'0000'0000ull, rig_config()) {
+        if (faults.any()) {
+            install(adapter, std::move(faults));
+        }
         ringlib::os::RxQueueConfig rx_config;
         rx_config.packet_ring_size = 8;
         rx_config.fragment_ring_size = 32;
@@ -202,4 +208,31 @@ TEST_CASE("the rx_leaves_layout_unwritten fault is caught by the ring verifier")
     rig.rx->poll();
     rig.receive(frame_of(100), 0, 1, 0);
     CHECK_THROWS_AS(rig.rx->poll(), ringlib::VerifierViolation);
+}
+
+TEST_CASE("the rx_swallows_frame fault consumes queue 0's Nth good frame without indicating or counting it") {
+    DriverFaults faults;
+    faults.rx_swallows_frame = 2;
+    RxRig rig(faults);
+    rig.rx->poll();
+    for (std::uint16_t i = 0; i < 3; ++i) {
+        rig.receive(frame_of(100 + i), i, 1, i);
+    }
+    rig.rx->poll();
+    REQUIRE(rig.frames.size() == 2);
+    CHECK(rig.frames[0].bytes == frame_of(100));
+    CHECK(rig.frames[1].bytes == frame_of(102));
+    CHECK(rig.adapter.stats(0).rx_packets == 2);
+    CHECK(rig.adapter.stats(0).rx_bad_frames + rig.adapter.stats(0).rx_runts == 0);
+    rig.rx->poll();                                                        // the three buffers came back: posted again
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 2);  // (15 + 3) & 15
+}
+
+TEST_CASE("fault injection installs once per adapter") {
+    RxRig rig;
+    DriverFaults faults;
+    faults.rx_leaves_layout_unwritten = true;
+    auto const& books = install(rig.adapter, faults);
+    CHECK(books.tx_descriptor_faults.size() == rig.adapter.config().queues_in_use);
+    CHECK_THROWS_AS(install(rig.adapter, faults), std::logic_error);
 }

@@ -4,6 +4,7 @@
 #include "adapter_rig.hpp"
 
 #include <nicsim/driver/adapter.hpp>
+#include <nicsim/driver/fault_injection.hpp>
 
 #include <ringlib/os/errors.hpp>
 #include <ringlib/os/tx_queue.hpp>
@@ -11,9 +12,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <utility>
 #include <vector>
 
 using namespace nicsim::driver;
+using namespace nicsim::driver::fault_injection;
 namespace c = nicsim::contract;
 
 namespace {
@@ -23,14 +26,20 @@ struct TxRig : drivertest::AdapterRig {
     std::vector<ringlib::os::TxCompletion> completions;
     std::uint32_t completions_written = 0;
 
-    static AdapterConfig rig_config(DriverFaults faults) {
+    FaultBooks const* fault_books = nullptr;
+
+    static AdapterConfig rig_config(std::uint32_t tx_ring_log2) {
         AdapterConfig config;
-        config.tx_ring_log2 = 3;  // 8 entries: 7 descriptors at most
-        config.faults = faults;
+        config.tx_ring_log2 = tx_ring_log2;  // by default 8 entries: 7 descriptors at most
         return config;
     }
 
-    explicit TxRig(DriverFaults faults = {}) : AdapterRig(0x3'0000'0000ull, rig_config(faults)) {
+    /// A broken driver when `faults` asks for anything (fault_injection.hpp).
+    explicit TxRig(DriverFaults faults = {}, std::uint32_t tx_ring_log2 = 3)
+        : AdapterRig(0x3'0000'0000ull, rig_config(tx_ring_log2)) {
+        if (faults.any()) {
+            fault_books = &install(adapter, std::move(faults));
+        }
         ringlib::os::TxQueueConfig tx_config;
         tx_config.packet_ring_size = 16;
         tx_config.fragment_ring_size = 32;
@@ -266,6 +275,91 @@ TEST_CASE("the tx_forgets_fragment_begin fault stalls the OS queue") {
         }
     };
     CHECK_THROWS_AS(run(), ringlib::os::QueueStall);
+}
+
+namespace {
+
+/// Faults that write `fault` for the first packet posted to TX ring 0 and nothing else.
+DriverFaults first_packet(TxDescriptorFault fault) {
+    DriverFaults faults;
+    faults.tx_descriptor_fault = [fault](std::uint32_t queue, std::uint64_t post_sequence) {
+        return queue == 0 && post_sequence == 0 ? fault : TxDescriptorFault::none;
+    };
+    return faults;
+}
+
+/// The OS's hang check: a requested reset of TX ring 0, carried out at the queue's next Advance.
+void reset_tx_ring(TxRig& rig) {
+    rig.adapter.request_ring_reset(0, true, false);
+    rig.adapter.run_dpc();
+    rig.tx->poll();
+}
+
+}  // namespace
+
+TEST_CASE("a zero_length or length_over_max chain breaks the first descriptor only, and is counted") {
+    auto const [fault, length] = GENERATE(std::pair{TxDescriptorFault::zero_length, 0},
+                                          std::pair{TxDescriptorFault::length_over_max, c::MAX_FRAME_BYTES + 1});
+    INFO(to_string(fault));
+    TxRig rig(first_packet(fault));
+    rig.tx->submit(udp_frame(1200));  // descriptors 0..2
+    rig.tx->submit(udp_frame(100));   // descriptor 3, as built
+    rig.tx->poll();
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 4);
+    CHECK(rig.descriptor(0).len == length);
+    CHECK(rig.descriptor(1).len == 512);
+    CHECK(rig.descriptor(2).eop);
+    CHECK(rig.descriptor(3).len == 100);
+    CHECK(rig.descriptor(3).eop);
+    CHECK(rig.fault_books->tx_descriptor_faults[0] == 1);
+    CHECK(rig.adapter.stats(0).tx_packets == 0);
+
+    SECTION("a requested reset posts it again as malformed (the hardware must still refuse it)") {
+        reset_tx_ring(rig);  // the NIC took neither packet (RING_TAKEN 0): both posted again
+        CHECK(rig.adapter.stats(0).tx_reposted == 2);
+        CHECK(rig.descriptor(0).len == length);
+        CHECK(rig.descriptor(3).len == 100);
+        CHECK(rig.fault_books->tx_descriptor_faults[0] == 1);  // a repost is not a new fault
+    }
+}
+
+TEST_CASE("a chain_too_long chain takes MAX_TX_FRAGS descriptors on the ring, none with end of packet") {
+    TxRig rig(first_packet(TxDescriptorFault::chain_too_long), 5);  // 32 entries: room for 16
+    rig.tx->submit(udp_frame(1200));                                // 3 fragments: 512, 512, 176
+    rig.tx->submit(udp_frame(100));
+    rig.tx->poll();
+    auto const chain = static_cast<std::uint32_t>(c::MAX_TX_FRAGS);
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == chain + 1);
+    for (std::uint32_t slot = 0; slot < chain; ++slot) {
+        INFO("descriptor " << slot);
+        CHECK_FALSE(rig.descriptor(slot).eop);
+        CHECK(rig.descriptor(slot).len <= c::MAX_FRAME_BYTES / c::MAX_TX_FRAGS);
+    }
+    CHECK(rig.descriptor(chain - 1).len == 176);  // the last fragment's descriptor again
+    CHECK(rig.descriptor(chain).eop);             // the next packet, as built
+    CHECK(rig.adapter.tx_ring(0).outstanding == chain + 1);
+    CHECK(rig.fault_books->tx_descriptor_faults[0] == 1);
+}
+
+TEST_CASE("a no_end_of_packet chain holds the ring until a requested reset posts its packet whole") {
+    TxRig rig(first_packet(TxDescriptorFault::no_end_of_packet));
+    rig.tx->submit(udp_frame(1200));  // descriptors 0..2, the last without eop
+    rig.tx->submit(udp_frame(100));   // waits behind the open chain
+    rig.tx->poll();
+    rig.tx->poll();
+    CHECK(rig.platform.writes_to(rig.prod_register()).size() == 1);
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 3);
+    CHECK_FALSE(rig.descriptor(2).eop);
+    CHECK(rig.adapter.tx_ring(0).outstanding == 3);
+
+    reset_tx_ring(rig);
+    CHECK(rig.adapter.stats(0).tx_resets == 1);
+    CHECK(rig.adapter.stats(0).tx_reposted == 1);
+    CHECK(rig.descriptor(2).eop);  // posted again whole, from slot 0 of the reset ring
+    CHECK(rig.descriptor(3).eop);  // and the packet behind it posted at last
+    CHECK(rig.descriptor(3).len == 100);
+    CHECK(rig.platform.writes_to(rig.prod_register()).back().value == 4);
+    CHECK(rig.fault_books->tx_descriptor_faults[0] == 1);
 }
 
 TEST_CASE("arming a sleeping TX queue never clears an interrupt cause") {

@@ -14,6 +14,8 @@
 
 namespace nicsim::cosim {
 
+using driver::fault_injection::TxDescriptorFault;
+
 namespace {
 
 namespace c = nicsim::contract;
@@ -39,13 +41,13 @@ std::optional<c::err_e> error_of(FaultKind k) {
     }
 }
 
-driver::TxDescriptorFault descriptor_fault_of(FaultKind k) {
+TxDescriptorFault descriptor_fault_of(FaultKind k) {
     switch (k) {
-    case FaultKind::tx_zero_len: return driver::TxDescriptorFault::zero_length;
-    case FaultKind::tx_len_over: return driver::TxDescriptorFault::length_over_max;
-    case FaultKind::tx_chain_long: return driver::TxDescriptorFault::chain_too_long;
-    case FaultKind::tx_no_eop: return driver::TxDescriptorFault::no_end_of_packet;
-    default: return driver::TxDescriptorFault::none;
+    case FaultKind::tx_zero_len: return TxDescriptorFault::zero_length;
+    case FaultKind::tx_len_over: return TxDescriptorFault::length_over_max;
+    case FaultKind::tx_chain_long: return TxDescriptorFault::chain_too_long;
+    case FaultKind::tx_no_eop: return TxDescriptorFault::no_end_of_packet;
+    default: return TxDescriptorFault::none;
     }
 }
 
@@ -126,10 +128,10 @@ std::map<std::string, std::uint64_t> FaultInjector::not_fired() const {
     return out;
 }
 
-driver::TxDescriptorFault FaultInjector::tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence) {
+TxDescriptorFault FaultInjector::tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence) {
     auto const key = std::make_pair(queue, post_sequence);
     auto const it = desc_faults_.find(key);
-    if (it == desc_faults_.end()) return driver::TxDescriptorFault::none;
+    if (it == desc_faults_.end()) return TxDescriptorFault::none;
     if (desc_applied_.insert(key).second) count(it->second);
     return descriptor_fault_of(it->second);
 }

@@ -17,6 +17,7 @@
 
 #include <nic_contract.hpp>
 #include <nicsim/driver/adapter.hpp>
+#include <nicsim/driver/fault_injection.hpp>
 #include <ringlib/os/errors.hpp>
 #include <ringlib/os/rx_queue.hpp>
 #include <ringlib/os/tx_queue.hpp>
@@ -378,14 +379,14 @@ struct Workload::Impl {
         ac.rss_enabled = sc.platform.rss;
         ac.irq_packet_threshold = sc.platform.irq_packets;
         ac.irq_holdoff_cycles = sc.platform.irq_holdoff_cycles;
-        ac.faults = sc.driver_faults;
         // A ring drains (and goes idle) as slowly as the scenario's back-pressure lets it: give the
         // driver's wait as long as the watchdog gives a packet (a read takes several cycles).
         if (limits.watchdog_cycles)
             ac.idle_wait_max_reads = static_cast<std::uint32_t>(
                 std::clamp<std::uint64_t>(limits.watchdog_cycles / 4, 4096, ~std::uint32_t{0}));
+        driver::fault_injection::DriverFaults driver_faults = sc.driver_faults;
         if (faults)
-            ac.faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
+            driver_faults.tx_descriptor_fault = [this](std::uint32_t q, std::uint64_t seq) {
                 return faults->tx_descriptor_fault(q, seq);
             };
         // The driver's platform, with the test-only seams a scenario asks for wrapped around it.
@@ -402,6 +403,7 @@ struct Workload::Impl {
             memory = faulty_platform.get();
         }
         adapter = std::make_unique<driver::Adapter>(*registers, *memory, hw.arena(), ac);
+        if (driver_faults.any()) driver::fault_injection::install(*adapter, std::move(driver_faults));
         adapter->start();
         hw.set_interrupt_handlers(
             [this](unsigned queue, bool error) {

@@ -19,7 +19,6 @@
 // Everything the device reads or writes (descriptor and completion rings) comes from `arena`.
 #pragma once
 
-#include <nicsim/driver/driver_faults.hpp>
 #include <nicsim/driver/host_memory_access.hpp>
 #include <nicsim/driver/identity.hpp>
 #include <nicsim/driver/register_bus.hpp>
@@ -30,7 +29,6 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -57,7 +55,6 @@ struct AdapterConfig {
     std::uint32_t idle_wait_max_reads = 1'000'000;
     // A ring that errors again this many times without completing anything in between is given up.
     std::uint32_t max_recoveries_without_progress = 3;
-    DriverFaults faults{};
 
     /// The widely published RSS verification key (40 bytes).
     static std::array<std::uint8_t, contract::RSS_KEY_BYTES> default_rss_key() noexcept;
@@ -89,15 +86,14 @@ struct QueueStats {
     std::uint64_t tx_reposted = 0;                 // packets posted again after a ring reset
     std::uint64_t rx_packets = 0;
     std::uint64_t rx_bytes = 0;
-    std::uint64_t rx_bad_frames = 0;         // CPL_BAD_FRAME: buffers returned, no packet
-    std::uint64_t rx_truncated = 0;          // CPL_TRUNCATED: buffers returned, no packet
-    std::uint64_t rx_runts = 0;              // shorter than kMinRxFrameBytes: buffers returned, no packet
-    std::uint64_t rx_reset_drops = 0;        // frames the NIC took (RING_TAKEN) that reached no OS packet
-                                             // because the ring was reset or stopped in error
-    std::uint64_t rx_cancel_drops = 0;       // frames the NIC took that reached no OS packet because
-                                             // the queue was cancelled
-    std::uint64_t tx_descriptor_faults = 0;  // malformed chains written on purpose (DriverFaults)
-    std::uint64_t tx_resets = 0;             // requested ring resets (request_ring_reset) carried out
+    std::uint64_t rx_bad_frames = 0;    // CPL_BAD_FRAME: buffers returned, no packet
+    std::uint64_t rx_truncated = 0;     // CPL_TRUNCATED: buffers returned, no packet
+    std::uint64_t rx_runts = 0;         // shorter than kMinRxFrameBytes: buffers returned, no packet
+    std::uint64_t rx_reset_drops = 0;   // frames the NIC took (RING_TAKEN) that reached no OS packet
+                                        // because the ring was reset or stopped in error
+    std::uint64_t rx_cancel_drops = 0;  // frames the NIC took that reached no OS packet because
+                                        // the queue was cancelled
+    std::uint64_t tx_resets = 0;        // requested ring resets (request_ring_reset) carried out
     std::uint64_t rx_resets = 0;
     std::uint64_t rx_buffers_reposted = 0;  // buffers posted again after a ring reset
     std::uint64_t tx_errors = 0;            // TX ring entered error (each one recovered)
@@ -124,7 +120,9 @@ struct HwRingInfo {
 
 namespace detail {
 struct QueuePair;
-}
+class DatapathHooks;  // src/datapath_hooks.hpp: test code's seam; a product driver has none
+struct DatapathHooksAccess;
+}  // namespace detail
 
 class Adapter {
 public:
@@ -183,6 +181,8 @@ private:
     NicIdentity identity_{};
     std::vector<std::unique_ptr<detail::QueuePair>> pairs_;
     bool started_ = false;
+    friend struct detail::DatapathHooksAccess;
+    std::unique_ptr<detail::DatapathHooks> hooks_;
 };
 
 /// EVT_NET_ADAPTER_CREATE_TXQUEUE / _RXQUEUE: pass these to TxQueue::create / RxQueue::create

@@ -3,7 +3,7 @@
 // A FaultSpec names one fault, where it strikes and how often; `nicsim run --fault SPEC` parses
 // one (parse_fault), Scenario::faults holds them. The FaultInjector carries them out during a run
 // at the level the contract allows: DMA error responses from host memory (one burst per
-// injection), malformed TX descriptors written by the driver (DriverFaults), damaged frames from
+// injection), malformed TX descriptors written by the driver (driver/fault_injection), damaged frames from
 // the wire peer, RX starvation (the OS stops returning buffers), register writes the NIC must
 // refuse, doorbells past the ring, queue resets, ring configurations and RX buffers the NIC must
 // refuse (FaultyDriverPlatform) and the adapter's cancel. It keeps the books the
@@ -24,6 +24,7 @@
 
 #include <nic_contract.hpp>
 #include <nicsim/driver/adapter.hpp>
+#include <nicsim/driver/fault_injection/driver_faults.hpp>
 
 #include "cosim/driver_platform_decorator.hpp"
 #include "cosim/fault_spec.hpp"
@@ -45,8 +46,8 @@ public:
     /// At the start of traffic (the adapter up, RX buffers posted, the wire about to start): no
     /// injection happens before (tick() waits for it), DMA faults find the rings through it.
     void attach(driver::Adapter& adapter);
-    /// DriverFaults::tx_descriptor_fault.
-    driver::TxDescriptorFault tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence);
+    /// DriverFaults::tx_descriptor_fault (nicsim::driver::fault_injection).
+    driver::fault_injection::TxDescriptorFault tx_descriptor_fault(unsigned queue, std::uint64_t post_sequence);
 
     /// A frame went to TX queue `queue` as its frame `frame_id`: the drop reason if it must
     /// come back unsent.

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <nicsim/driver/driver_faults.hpp>
+#include <nicsim/driver/fault_injection/driver_faults.hpp>
 
 #include "cosim/barrier_bug.hpp"
 #include "cosim/csum_sums.hpp"
@@ -127,8 +127,8 @@ struct Scenario {
     // What is broken on purpose. Faults (docs/faults.md): each injected as its spec says, each
     // outcome accounted for.
     std::vector<FaultSpec> faults;
-    // A deliberately broken driver (nicsim::driver::DriverFaults): the ring verifier must catch it.
-    driver::DriverFaults driver_faults;
+    // A deliberately broken driver (nicsim::driver::fault_injection): the ring verifier must catch it.
+    driver::fault_injection::DriverFaults driver_faults;
     // A driver whose barriers are misplaced on purpose (barrier_bugs.hpp): weak ordering must catch it.
     BarrierBug barrier_bug = BarrierBug::none;
 };
