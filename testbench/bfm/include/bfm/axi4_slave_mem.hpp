@@ -41,6 +41,7 @@
 #include <fmt/format.h>
 
 #include "dma_memory_view.hpp"
+#include "latency.hpp"
 #include "pause.hpp"
 #include "sig_ref.hpp"
 #include "sparse_memory.hpp"
@@ -106,14 +107,6 @@ struct Axi4Port {
         if constexpr (requires { t.m_axi_arprot; }) p.arprot = t.m_axi_arprot;
         return p;
     }
-};
-
-/// A latency in cycles: fixed (min == max) or uniform in [min, max].
-struct Latency {
-    std::uint32_t min_cycles = 0;
-    std::uint32_t max_cycles = 0;
-    static Latency fixed(std::uint32_t cycles) { return {cycles, cycles}; }
-    static Latency uniform(std::uint32_t lo, std::uint32_t hi) { return {lo, hi}; }
 };
 
 /// Bursts overlapping [begin, end) are answered with `resp`.
