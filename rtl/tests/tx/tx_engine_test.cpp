@@ -2,7 +2,8 @@
 //  - the register block (ring configuration, doorbells, resets, in_error following tx_err),
 //  - a driver that posts packets (random sizes, 1..16 fragments at random byte alignments,
 //    optional IPv4/IPv6 + TCP/UDP checksum requests) and checks completions in host memory,
-//  - the DMA client ports, served from a C++ memory with random latency and stalls,
+//  - the DMA client ports, served by the nic_dma client bus model (bfm::DmaClientMemory) from the
+//    harness's memory with random latency and stalls; it checks the engine's side of the interface,
 //  - the wire, with random back-pressure and AXI-Stream rule checks.
 // Frames carry their identity in the destination MAC: byte 0 queue, bytes 1..4 sequence,
 // byte 5 epoch (bumped by each queue reset), so the scoreboard knows what to expect.
@@ -24,6 +25,7 @@
 #include "Vrtl_tx_w512_q4.h"
 #include "Vrtl_tx_w64_q1.h"
 #include "Vrtl_tx_w64_q4.h"
+#include "bfm/dma_client_memory.hpp"
 #include "clock/signal_access.hpp"
 #include "clock/verilated_model.hpp"
 
@@ -34,7 +36,6 @@ using nicsim::sim::get_bits;
 using nicsim::sim::get_bytes;
 using nicsim::sim::set_bit;
 using nicsim::sim::set_bits;
-using nicsim::sim::set_bytes;
 
 // ---- reference checksums (RFC 1071) ----
 std::uint16_t ones_sum(const std::uint8_t* p, std::size_t n, std::uint32_t acc = 0) {
@@ -88,10 +89,18 @@ struct Knobs {
     int tready_pct = 100;  // wire back-pressure
 };
 
-struct Range {
-    std::uint64_t lo, hi;
-    bool hits(std::uint64_t a, std::uint64_t n) const { return a < hi && a + n > lo; }
-};
+// The DMA knobs as the bus model takes them: a latency per request, stall probabilities per channel.
+nicsim::bfm::DmaClientConfig dma_config(const Knobs& k, bool write) {
+    nicsim::bfm::DmaClientConfig c;
+    c.latency =
+        nicsim::bfm::Latency::uniform(static_cast<std::uint32_t>(k.lat_min), static_cast<std::uint32_t>(k.lat_max));
+    c.req_pause.set_probability((100 - k.req_ready_pct) / 100.0);
+    c.data_pause.set_probability((100 - (write ? k.wr_data_ready_pct : k.resp_valid_pct)) / 100.0);
+    c.exact_strobes = true;  // a completion write strobes its 16 bytes, no more, no less
+    return c;
+}
+
+using Range = nicsim::bfm::AddressRange;
 
 struct Frag {
     std::uint64_t addr;
@@ -142,7 +151,24 @@ public:
 
     Harness(std::uint64_t seed, Knobs k) : rng_(seed), k_(k), mem_(kMemBytes) {
         for (auto& b : mem_) b = static_cast<std::uint8_t>(rng_());
-        drive();
+        host_.map(0, mem_);
+        desc_ = &dma_.add_read_client("desc_rd", nicsim::bfm::DmaReadPort::of_desc_rd(*m_), dma_config(k, false));
+        data_ = &dma_.add_read_client("data_rd", nicsim::bfm::DmaReadPort::of_data_rd(*m_), dma_config(k, false));
+        cpl_ = &dma_.add_write_client("cpl_wr", nicsim::bfm::DmaWritePort::of_cpl_wr(*m_), dma_config(k, true));
+        desc_->on_request = [this](const nicsim::bfm::DmaRequest& r) {
+            if (!st_.first_desc_req_cycle) st_.first_desc_req_cycle = r.accept_cycle;
+            if (r.len % 16 != 0 || r.len == 0 || r.len > 128) fail(fmt::format("descriptor read of {} bytes", r.len));
+        };
+        desc_->on_done = [this](const nicsim::bfm::DmaRequest& r) {
+            if (!st_.first_desc_resp_cycle) st_.first_desc_resp_cycle = r.first_beat_cycle;
+        };
+        data_->on_request = [this](const nicsim::bfm::DmaRequest& r) {
+            if (!st_.first_data_req_cycle) st_.first_data_req_cycle = r.accept_cycle;
+        };
+        cpl_->on_request = [this](const nicsim::bfm::DmaRequest& r) {
+            if (!st_.first_cpl_req_cycle) st_.first_cpl_req_cycle = r.accept_cycle;
+            if (r.len != 16) fail(fmt::format("completion write of {} bytes", r.len));
+        };
         for (int i = 0; i < 4; ++i) tick();  // in reset since the model was built
         m_->rst_n = 1;
     }
@@ -310,29 +336,34 @@ public:
         configure(qi, new_size_log2, true);
     }
 
-    void set_knobs(Knobs k) { k_ = k; }
     // Makes what follows repeatable: the harness's random stream and data buffer alignment.
     void reseed(std::uint64_t seed) {
         rng_.seed(seed);
         data_next_ = (data_next_ + 4095) & ~std::uint64_t{4095};
     }
-    void add_rd_error(Range r) { rd_err_.push_back(r); }
-    void add_wr_error(Range r) { wr_err_.push_back(r); }
+    // Reads (descriptors and data) or writes (completions) overlapping r are answered with an error.
+    void add_rd_error(Range r) {
+        desc_->config().error_ranges.push_back(r);
+        data_->config().error_ranges.push_back(r);
+    }
+    void add_wr_error(Range r) { cpl_->config().error_ranges.push_back(r); }
     void clear_errors() {
-        rd_err_.clear();
-        wr_err_.clear();
+        for (auto* c : {desc_, data_, cpl_}) c->config().error_ranges.clear();
     }
     std::uint8_t* mem(std::uint64_t a) { return &mem_[a]; }
     std::uint64_t cycle() const { return m_.cycle(); }
-    const Stats& stats() const { return st_; }
-    bool idle() const {
-        return rd_[0].empty() && rd_[1].empty() && wr_.empty() && wr_resp_.empty() && !m_->m_axis_tx_tvalid;
+    Stats stats() const {
+        Stats s = st_;
+        s.max_rd_outstanding[0] = desc_->stats().max_in_flight;
+        s.max_rd_outstanding[1] = data_->stats().max_in_flight;
+        return s;
     }
 
-    // Runs one clock cycle: drive inputs, settle, observe handshakes, edge, update models.
+    // Runs one clock cycle: drive inputs, settle, observe handshakes (the bus model's first), edge.
     void tick() {
         drive();
         m_.settle();
+        dma_.sample();
         observe();
         m_.edge();
     }
@@ -353,22 +384,6 @@ public:
     std::vector<std::string> errors;  // scoreboard / protocol failures
 
 private:
-    struct RdReq {
-        std::uint64_t addr;
-        std::uint32_t len;
-        std::uint64_t ready_at;
-        std::uint32_t beats, sent = 0;
-        bool err;
-    };
-    struct WrReq {
-        std::uint64_t addr;
-        std::uint32_t len, beats, got = 0;
-        bool err;
-    };
-    struct WrResp {
-        std::uint64_t at;
-        bool err;
-    };
     struct Hidden {
         std::uint64_t addr;
         std::uint8_t bytes[16];
@@ -400,17 +415,6 @@ private:
         return v;
     }
     bool pct(int p) { return static_cast<int>(rng_() % 100) < p; }
-    int latency() { return k_.lat_min + static_cast<int>(rng_() % static_cast<unsigned>(k_.lat_max - k_.lat_min + 1)); }
-    bool rd_error(std::uint64_t a, std::uint64_t n) const {
-        for (const auto& r : rd_err_)
-            if (r.hits(a, n)) return true;
-        return false;
-    }
-    bool wr_error(std::uint64_t a, std::uint64_t n) const {
-        for (const auto& r : wr_err_)
-            if (r.hits(a, n)) return true;
-        return false;
-    }
 
     void fail(std::string s) {
         if (errors.size() < 20) errors.push_back(fmt::format("cycle {}: {}", cycle(), s));
@@ -429,48 +433,13 @@ private:
             set_bit(m.txq_in_error, qi, in_error_reg_[qi]);
             set_bit(m.txq_reset, qi, (reset_pulse_ >> qi) & 1);
         }
-        // DMA read clients.
-        drive_rd(0, m.desc_rd_req_ready, m.desc_rd_resp_valid, m.desc_rd_resp_data, m.desc_rd_resp_last,
-                 m.desc_rd_resp_err);
-        drive_rd(1, m.data_rd_req_ready, m.data_rd_resp_valid, m.data_rd_resp_data, m.data_rd_resp_last,
-                 m.data_rd_resp_err);
-        // Write client.
-        m.cpl_wr_req_ready = pct(k_.req_ready_pct);
-        m.cpl_wr_data_ready =
-            !wr_.empty() && wr_.front().got < wr_.front().beats && wr_data_accept_started(pct(k_.wr_data_ready_pct));
-        m.cpl_wr_resp_valid = !wr_resp_.empty() && wr_resp_.front().at <= cycle();
-        m.cpl_wr_resp_err = m.cpl_wr_resp_valid && wr_resp_.front().err;
+        // The DMA client ports.
+        dma_.drive();
         m.m_axis_tx_tready = pct(k_.tready_pct);
     }
-    bool wr_data_accept_started(bool r) { return r; }
 
-    template <class DT>
-    void drive_rd(int c, CData& req_ready, CData& resp_valid, DT& resp_data, CData& resp_last, CData& resp_err) {
-        req_ready = pct(k_.req_ready_pct);
-        auto& qd = rd_[c];
-        if (!rd_presenting_[c]) {
-            rd_presenting_[c] = !qd.empty() && qd.front().ready_at <= cycle() && pct(k_.resp_valid_pct);
-        }
-        resp_valid = rd_presenting_[c];
-        if (rd_presenting_[c]) {
-            const auto& r = qd.front();
-            const std::uint64_t base = (r.addr & ~std::uint64_t(B - 1)) + std::uint64_t{r.sent} * B;
-            std::uint8_t beat[B];
-            for (int i = 0; i < B; ++i) {
-                const std::uint64_t a = base + static_cast<std::uint64_t>(i);
-                beat[i] = (a >= r.addr && a < r.addr + r.len && !r.err) ? mem_[a]
-                                                                        : static_cast<std::uint8_t>(0xA5 ^ i ^ r.sent);
-            }
-            set_bytes(resp_data, beat);
-            resp_last = r.sent + 1 == r.beats;
-            resp_err = r.err;
-        } else {
-            resp_last = 0;
-            resp_err = 0;
-        }
-    }
-
-    // Handshakes of this cycle (inputs and outputs settled, before the edge).
+    // Handshakes of this cycle (inputs and outputs settled, before the edge), after the bus
+    // model's: completions it wrote this cycle are in memory.
     void observe() {
         auto& m = *m_;
         const std::uint32_t reset_now = reset_pulse_;
@@ -478,61 +447,6 @@ private:
         for (int qi = 0; qi < NQ; ++qi) {
             if ((reset_now >> qi) & 1) in_error_reg_[qi] = false;
         }
-
-        // Request channels: valid must hold and payload stay stable until ready.
-        check_req(0, m.desc_rd_req_valid, m.desc_rd_req_ready, m.desc_rd_req_addr, m.desc_rd_req_len);
-        check_req(1, m.data_rd_req_valid, m.data_rd_req_ready, m.data_rd_req_addr, m.data_rd_req_len);
-        check_req(2, m.cpl_wr_req_valid, m.cpl_wr_req_ready, m.cpl_wr_req_addr, m.cpl_wr_req_len);
-
-        if (m.desc_rd_req_valid && m.desc_rd_req_ready) {
-            if (!st_.first_desc_req_cycle) st_.first_desc_req_cycle = cycle();
-            if (m.desc_rd_req_len % 16 != 0 || m.desc_rd_req_len == 0 || m.desc_rd_req_len > 128)
-                fail(fmt::format("descriptor read of {} bytes", m.desc_rd_req_len));
-            accept_rd(0, m.desc_rd_req_addr, m.desc_rd_req_len);
-        }
-        if (m.data_rd_req_valid && m.data_rd_req_ready) {
-            if (!st_.first_data_req_cycle) st_.first_data_req_cycle = cycle();
-            accept_rd(1, m.data_rd_req_addr, m.data_rd_req_len);
-        }
-        for (int c = 0; c < 2; ++c) st_.max_rd_outstanding[c] = std::max(st_.max_rd_outstanding[c], rd_[c].size());
-        for (int c = 0; c < 2; ++c) {
-            const bool v = c == 0 ? m.desc_rd_resp_valid : m.data_rd_resp_valid;
-            const bool r = c == 0 ? m.desc_rd_resp_ready : m.data_rd_resp_ready;
-            if (v && r) {
-                if (c == 0 && !st_.first_desc_resp_cycle) st_.first_desc_resp_cycle = cycle();
-                auto& f = rd_[c].front();
-                if (++f.sent == f.beats) rd_[c].pop_front();
-                rd_presenting_[c] = false;
-            }
-        }
-
-        // Completion writes.
-        if (m.cpl_wr_req_valid && m.cpl_wr_req_ready) {
-            if (!st_.first_cpl_req_cycle) st_.first_cpl_req_cycle = cycle();
-            if (m.cpl_wr_req_len != 16) fail(fmt::format("completion write of {} bytes", m.cpl_wr_req_len));
-            const std::uint64_t a = m.cpl_wr_req_addr;
-            const std::uint32_t beats = static_cast<std::uint32_t>(((a % B) + m.cpl_wr_req_len + B - 1) / B);
-            wr_.push_back({a, m.cpl_wr_req_len, beats, 0, wr_error(a, m.cpl_wr_req_len)});
-        }
-        if (m.cpl_wr_data_valid && m.cpl_wr_data_ready) {
-            auto& w = wr_.front();
-            std::uint8_t beat[B];
-            get_bytes(m.cpl_wr_data, beat);
-            const std::uint64_t strb = get_bits(m.cpl_wr_data_strb, 0, B);
-            const std::uint64_t base = (w.addr & ~std::uint64_t(B - 1)) + std::uint64_t{w.got} * B;
-            for (int i = 0; i < B; ++i) {
-                const std::uint64_t a = base + static_cast<std::uint64_t>(i);
-                const bool in = a >= w.addr && a < w.addr + w.len;
-                if (((strb >> i) & 1) != in) fail(fmt::format("completion strobe lane {} wrong", i));
-                if (((strb >> i) & 1) && !w.err) mem_[a] = beat[i];
-            }
-            if (static_cast<bool>(m.cpl_wr_data_last) != (w.got + 1 == w.beats)) fail("completion wlast wrong");
-            if (++w.got == w.beats) {
-                wr_resp_.push_back({cycle() + 1 + static_cast<std::uint64_t>(latency()), w.err});
-                wr_.pop_front();
-            }
-        }
-        if (m.cpl_wr_resp_valid) wr_resp_.pop_front();
 
         // Wire.
         check_axis();
@@ -559,30 +473,6 @@ private:
             else
                 qs_[m.tx_sent_queue].sent_reports++;
         }
-    }
-
-    template <class A, class L>
-    void check_req(int ch, CData valid, CData ready, A addr, L len) {
-        auto& h = req_hold_[ch];
-        if (h.pending) {
-            if (!valid)
-                fail(fmt::format("request channel {} dropped valid before ready", ch));
-            else if (h.addr != addr || h.len != len)
-                fail(fmt::format("request channel {} payload changed", ch));
-        }
-        h.pending = valid && !ready;
-        h.addr = addr;
-        h.len = len;
-    }
-
-    void accept_rd(int c, std::uint64_t addr, std::uint32_t len) {
-        if (len == 0) {
-            fail("zero-length read");
-            return;
-        }
-        const std::uint32_t beats = static_cast<std::uint32_t>(((addr % B) + len + B - 1) / B);
-        rd_[c].push_back(
-            {addr, len, cycle() + 1 + static_cast<std::uint64_t>(latency()), beats, 0, rd_error(addr, len)});
     }
 
     void check_axis() {
@@ -722,26 +612,21 @@ private:
         s.posted.pop_front();
     }
 
-    struct Hold {
-        bool pending = false;
-        std::uint64_t addr = 0, len = 0;
-    };
-
     std::mt19937_64 rng_;
     Knobs k_;
     std::vector<std::uint8_t> mem_;
     nicsim::sim::ModelBench<M> m_;
+    // The DMA side: the harness's memory as host memory, the engine's three client ports on it.
+    nicsim::bfm::SparseMemory host_;
+    nicsim::bfm::DmaClientMemory<B> dma_{host_, rng_};
+    typename nicsim::bfm::DmaClientMemory<B>::Client* desc_ = nullptr;
+    typename nicsim::bfm::DmaClientMemory<B>::Client* data_ = nullptr;
+    typename nicsim::bfm::DmaClientMemory<B>::Client* cpl_ = nullptr;
     QueueState qs_[NQ];
     std::uint16_t prod_reg_[NQ] = {};
     std::vector<Hidden> hidden_[NQ];
     bool in_error_reg_[NQ] = {};
     std::uint32_t reset_pulse_ = 0;
-    std::deque<RdReq> rd_[2];
-    bool rd_presenting_[2] = {false, false};
-    std::deque<WrReq> wr_;
-    std::deque<WrResp> wr_resp_;
-    std::vector<Range> rd_err_, wr_err_;
-    Hold req_hold_[3];
     bool axis_hold_ = false, axis_last_ = false, in_frame_ = false, last_beat_taken_ = false;
     std::uint8_t axis_data_[B] = {};
     std::uint64_t axis_keep_ = 0, last_valid_cycle_ = 0, engine_bubbles_ = 0;
