@@ -3,9 +3,10 @@
 // updates its state from the sampled handshakes.
 //  - registers: per-queue ring configuration, doorbells, enables, reset pulses; rxq_in_error is
 //    set on an rx_err event and cleared by reset, like nic_regs does;
-//  - DMA: the three client ports served from a flat host memory with a random latency per request
-//    and random ready/valid stalls; write data is only taken for requests already accepted;
-//    address ranges can be made to answer with errors;
+//  - DMA: the three client ports served by the nic_dma client bus model (bfm::DmaClientMemory)
+//    from a flat host memory with a random latency per request and random ready/valid stalls;
+//    write data is only taken for requests already accepted; address ranges can be made to
+//    answer with errors; the model checks the engine's side of the interface;
 //  - wire: random Ethernet/VLAN/IPv4/IPv6/TCP/UDP frames with random gaps;
 //  - driver: posts buffers (one fixed buffer per ring slot), polls the completion ring by phase,
 //    checks each completion field by field and the frame bytes in its buffers, then reposts.
@@ -31,6 +32,7 @@
 #include "Vrtl_rx_engine_w512_q4.h"
 #include "Vrtl_rx_engine_w64_q1.h"
 #include "Vrtl_rx_engine_w64_q4.h"
+#include "bfm/dma_client_memory.hpp"
 #include "clock/signal_access.hpp"
 #include "clock/verilated_model.hpp"
 
@@ -47,7 +49,6 @@ constexpr unsigned kCplBatch = 8;  // nic_rx_engine CPL_BATCH
 constexpr u8 kErrDescRead = 0x05, kErrDataWrite = 0x07, kErrCplWrite = 0x08, kErrDescBad = 0x09;
 
 using nicsim::sim::get_bits;
-using nicsim::sim::get_byte;
 using nicsim::sim::set_bits;
 using nicsim::sim::set_bytes;
 
@@ -252,9 +253,7 @@ struct Latency {
     unsigned valid_pct = 100;  // read response beat valid probability
 };
 
-struct ErrRange {
-    u64 lo = 0, hi = 0;
-};
+using ErrRange = nicsim::bfm::AddressRange;  // {first byte, end}
 
 template <class V, unsigned DW, unsigned NQ>
 class Harness {
@@ -290,25 +289,16 @@ public:
         bool written = false, dropped = false, completed = false;
     };
 
-    struct RdReq {
-        u64 addr;
-        u32 len;
-        u64 ready_at;
-    };
-    struct WrReq {
-        u64 addr;
-        u32 len;
-        u32 beats_left;
-        u32 beat;
-    };
-    struct WrPort {
-        std::deque<WrReq> reqs;                  // accepted, data pending (front receives data)
-        std::deque<std::pair<u64, bool>> resps;  // (due cycle, error)
-    };
+    using Dma = nicsim::bfm::DmaClientMemory<B>;
 
     std::mt19937_64 rng;
     nicsim::sim::ModelBench<V> top;
     std::vector<u8> mem = std::vector<u8>(24u << 20, 0);
+    nicsim::bfm::SparseMemory host;  // `mem`, mapped at address 0
+    Dma dma{host, rng};              // the engine's three DMA client ports
+    typename Dma::Client* desc_rd = nullptr;
+    typename Dma::Client* data_wr = nullptr;
+    typename Dma::Client* cpl_wr = nullptr;
     std::array<Queue, NQ> q{};
     RssConfig rss;
     Latency lat;
@@ -318,16 +308,12 @@ public:
     std::size_t tx_next = 0, tx_byte = 0;  // AXI-Stream source position
     unsigned gap_pct = 0;                  // percent of cycles without tvalid
 
-    std::deque<RdReq> rd_reqs;
-    u32 rd_beat = 0;
-    WrPort data_port, cpl_port;
     std::array<u32, NQ> reset_pulse{};
 
     // measurements
     u64 cpl_writes = 0, cpl_records = 0;  // completion write requests, records they carried
     unsigned cpl_ready_pct = 100;         // extra ready probability of the completion port, percent
     bool shared_w = false;                // data and completion beats share one W channel (like nic_dma)
-    bool w_turn = false;                  // shared_w: round-robin between the two ports
     u64 beats_in = 0, last_beat_cycle = 0, first_cpl_req_cycle = 0;
     bool cpl_req_seen = false;
 
@@ -337,8 +323,16 @@ public:
             q[i].base = kDescBase + i * 0x8000;
             q[i].cpl_base = kCplBase + i * 0x8000;
         }
+        host.map(0, mem);
+        desc_rd = &dma.add_read_client("desc_rd", nicsim::bfm::DmaReadPort::of_desc_rd(*top));
+        data_wr = &dma.add_write_client("data_wr", nicsim::bfm::DmaWritePort::of_data_wr(*top));
+        cpl_wr = &dma.add_write_client("cpl_wr", nicsim::bfm::DmaWritePort::of_cpl_wr(*top));
+        desc_rd->on_request = [this](const nicsim::bfm::DmaRequest& r) { check_desc_read(r.addr, r.len); };
+        data_wr->on_request = [this](const nicsim::bfm::DmaRequest& r) { on_data_request(r.addr, r.len); };
+        cpl_wr->on_request = [this](const nicsim::bfm::DmaRequest& r) { check_cpl_write(r.addr, r.len); };
         drive_config();
         top.reset(5);
+        dma.set_cycle(top.cycle());
     }
 
     bool chance(unsigned pct) { return rng() % 100 < pct; }
@@ -391,10 +385,20 @@ public:
         frames.push_back(std::move(fr));
     }
 
-    bool in_err_range(u64 a, u64 len) const {
-        for (const auto& r : err_ranges)
-            if (a < r.hi && a + len > r.lo) return true;
-        return false;
+    // The knobs above, as the bus model takes them (tests change them between cycles).
+    void apply_dma_knobs() {
+        const double ready = lat.ready_pct / 100.0, cpl_ready = ready * cpl_ready_pct / 100.0;
+        for (auto* c : {desc_rd, data_wr, cpl_wr}) {
+            auto& k = c->config();
+            k.latency = nicsim::bfm::Latency::uniform(lat.min_cycles, lat.max_cycles);
+            k.error_ranges = err_ranges;
+            k.exact_strobes = true;  // data and completion writes strobe exactly their bytes
+            k.req_pause.set_probability(1.0 - (c == cpl_wr ? cpl_ready : ready));
+            k.data_pause.set_probability(1.0 - (c == cpl_wr    ? cpl_ready
+                                                : c == data_wr ? ready
+                                                               : lat.valid_pct / 100.0));
+        }
+        dma.config().shared_write_data = shared_w;
     }
 
     void drive_config() {
@@ -431,77 +435,16 @@ public:
             top->s_axis_rx_tlast = tx_byte + n == f.size();
             top->s_axis_rx_tuser = frames[tx_next].spec.tuser && tx_byte + n == f.size();
         }
-        // descriptor reads
-        top->desc_rd_req_ready = chance(lat.ready_pct);
-        const bool rd_have = !rd_reqs.empty() && rd_reqs.front().ready_at <= cycle() && chance(lat.valid_pct);
-        top->desc_rd_resp_valid = rd_have;
-        u32 rd_beats = 0;
-        if (rd_have) {
-            const RdReq& r = rd_reqs.front();
-            rd_beats = static_cast<u32>((r.addr % B + r.len + B - 1) / B);
-            const u64 beat_addr = (r.addr / B) * B + u64{rd_beat} * B;
-            u8 beat[64];
-            for (unsigned i = 0; i < B; ++i) beat[i] = mem[beat_addr + i];
-            set_bytes(top->desc_rd_resp_data, std::span<const u8>(beat, B));
-            top->desc_rd_resp_last = rd_beat + 1 == rd_beats;
-            top->desc_rd_resp_err = in_err_range(beat_addr, B);
-        }
-        // writes
-        top->data_wr_req_ready = chance(lat.ready_pct);
-        top->data_wr_data_ready = !data_port.reqs.empty() && chance(lat.ready_pct);
-        top->cpl_wr_req_ready = chance(lat.ready_pct) && chance(cpl_ready_pct);
-        top->cpl_wr_data_ready = !cpl_port.reqs.empty() && chance(lat.ready_pct) && chance(cpl_ready_pct);
-        if (shared_w) {
-            top.settle();
-            // one W beat per cycle for both ports: the data port's ready only when the completion
-            // port's beat does not go; alternate when both have beats to send
-            const bool dv = top->data_wr_data_ready && top->data_wr_data_valid;
-            const bool cv = top->cpl_wr_data_ready && top->cpl_wr_data_valid;
-            if (dv && cv) {
-                top->data_wr_data_ready = w_turn;
-                top->cpl_wr_data_ready = !w_turn;
-                w_turn = !w_turn;
-            } else if (cv) {
-                top->data_wr_data_ready = 0;
-            } else if (dv) {
-                top->cpl_wr_data_ready = 0;
-            }
-        }
-        auto resp_due = [&](WrPort& p) { return !p.resps.empty() && p.resps.front().first <= cycle(); };
-        top->data_wr_resp_valid = resp_due(data_port);
-        top->data_wr_resp_err = resp_due(data_port) && data_port.resps.front().second;
-        top->cpl_wr_resp_valid = resp_due(cpl_port);
-        top->cpl_wr_resp_err = resp_due(cpl_port) && cpl_port.resps.front().second;
+        // DMA client ports
+        apply_dma_knobs();
+        dma.drive();
 
         top.settle();
 
-        // ---- phase 2: sample handshakes ----
+        // ---- phase 2: sample handshakes (the bus model's first: it writes memory and calls
+        // check_desc_read, on_data_request, check_cpl_write) ----
+        dma.sample();
         const bool rx_fire = top->s_axis_rx_tvalid && top->s_axis_rx_tready;
-        const bool rdq_fire = top->desc_rd_req_valid && top->desc_rd_req_ready;
-        const u64 rdq_addr = top->desc_rd_req_addr;
-        const u32 rdq_len = top->desc_rd_req_len;
-        const bool rdr_fire = top->desc_rd_resp_valid && top->desc_rd_resp_ready;
-        const bool dq_fire = top->data_wr_req_valid && top->data_wr_req_ready;
-        const u64 dq_addr = top->data_wr_req_addr;
-        const u32 dq_len = top->data_wr_req_len;
-        const bool dd_fire = top->data_wr_data_valid && top->data_wr_data_ready;
-        u8 dd[64], ds[64];
-        for (unsigned i = 0; i < B; ++i) {
-            dd[i] = get_byte(top->data_wr_data, i);
-            ds[i] = static_cast<u8>(get_bits(top->data_wr_data_strb, i, 1));
-        }
-        const bool dd_last = top->data_wr_data_last;
-        const bool cq_fire = top->cpl_wr_req_valid && top->cpl_wr_req_ready;
-        const u64 cq_addr = top->cpl_wr_req_addr;
-        const u32 cq_len = top->cpl_wr_req_len;
-        const bool cd_fire = top->cpl_wr_data_valid && top->cpl_wr_data_ready;
-        u8 cd[64], cs[64];
-        for (unsigned i = 0; i < B; ++i) {
-            cd[i] = get_byte(top->cpl_wr_data, i);
-            cs[i] = static_cast<u8>(get_bits(top->cpl_wr_data_strb, i, 1));
-        }
-        const bool cd_last = top->cpl_wr_data_last;
-        const bool dresp = top->data_wr_resp_valid, cresp = top->cpl_wr_resp_valid;
         const bool drop = top->rx_drop_valid;
         const unsigned drop_q = top->rx_drop_queue;
         const bool err = top->rx_err_valid;
@@ -513,10 +456,6 @@ public:
         const unsigned taken_q = top->rx_taken_queue;
         std::array<u32, NQ> cons{};
         for (unsigned i = 0; i < NQ; ++i) cons[i] = static_cast<u32>(get_bits(top->rxq_cons, i * 16, 16));
-        if (cq_fire && !cpl_req_seen) {
-            cpl_req_seen = true;
-            first_cpl_req_cycle = cycle();
-        }
         if (top->cpl_wr_req_valid && !cpl_req_seen) {
             cpl_req_seen = true;
             first_cpl_req_cycle = cycle();
@@ -536,29 +475,6 @@ public:
                 tx_byte = 0;
             }
         }
-        if (rdq_fire) {
-            const unsigned l = lat.min_cycles + static_cast<unsigned>(rng() % (lat.max_cycles - lat.min_cycles + 1));
-            rd_reqs.push_back({rdq_addr, rdq_len, cycle() + l});
-            check_desc_read(rdq_addr, rdq_len);
-        }
-        if (rdr_fire) {
-            if (++rd_beat == rd_beats) {
-                rd_beat = 0;
-                rd_reqs.pop_front();
-            }
-        }
-        if (dq_fire) {
-            data_port.reqs.push_back({dq_addr, dq_len, static_cast<u32>((dq_addr % B + dq_len + B - 1) / B), 0});
-            on_data_request(dq_addr, dq_len);
-        }
-        if (dd_fire) write_beat(data_port, dd, ds, dd_last);
-        if (cq_fire) {
-            check_cpl_write(cq_addr, cq_len);
-            cpl_port.reqs.push_back({cq_addr, cq_len, static_cast<u32>((cq_addr % B + cq_len + B - 1) / B), 0});
-        }
-        if (cd_fire) write_beat(cpl_port, cd, cs, cd_last);
-        if (dresp) data_port.resps.pop_front();
-        if (cresp) cpl_port.resps.pop_front();
         if (drop) on_drop(drop_q);
         if (taken) {
             INFO(fmt::format("taken report for queue {} of {}", taken_q, NQ));
@@ -606,27 +522,6 @@ public:
         REQUIRE(ok);
         REQUIRE(len % 16 == 0);
         REQUIRE(addr % 16 == 0);
-    }
-
-    void write_beat(WrPort& p, const u8* data, const u8* strb, bool last) {
-        REQUIRE(!p.reqs.empty());
-        WrReq& r = p.reqs.front();
-        const u64 beat_addr = (r.addr / B) * B + u64{r.beat} * B;
-        for (unsigned i = 0; i < B; ++i) {
-            if (!strb[i]) continue;
-            const u64 a = beat_addr + i;
-            INFO(fmt::format("write beat {} of {:#x}+{} strobes byte {:#x}", r.beat, r.addr, r.len, a));
-            REQUIRE((a >= r.addr && a < r.addr + r.len));
-            if (!in_err_range(r.addr, r.len)) mem[a] = data[i];
-        }
-        ++r.beat;
-        REQUIRE(last == (r.beat == r.beats_left));
-        if (last) {
-            const unsigned l = lat.min_cycles + static_cast<unsigned>(rng() % (lat.max_cycles - lat.min_cycles + 1));
-            const u64 due = std::max(cycle() + l, p.resps.empty() ? 0 : p.resps.back().first);
-            p.resps.push_back({due, in_err_range(r.addr, r.len)});
-            p.reqs.pop_front();
-        }
     }
 
     // dispatch checker, per queue (frames stay in order per queue): a data request either
@@ -738,11 +633,11 @@ public:
     void run_until_idle(u64 max_cycles) {
         const u64 end = cycle() + max_cycles;
         while (!idle() && cycle() < end) step();
-        // let the last write responses (and so rxq_cons and the events) come back
-        while (cycle() < end && (!data_port.reqs.empty() || !data_port.resps.empty() || !cpl_port.reqs.empty() ||
-                                 !cpl_port.resps.empty() || !rd_reqs.empty()))
-            step();
-        for (int i = 0; i < 20; ++i) step();
+        // let the last write responses (and so rxq_cons and the events) come back, and the
+        // descriptor reads of the buffers reposted last: 20 cycles in a row with nothing in flight
+        // (a fixed 20 cycles after the DMA drained was too short when such a read started late)
+        for (unsigned quiet = 0; quiet < 20 && cycle() < end; step())
+            quiet = dma.idle() && engine_idle() ? quiet + 1 : 0;
     }
 };
 
@@ -1101,7 +996,7 @@ TEMPLATE_TEST_CASE("descriptor prefetch keeps several reads in flight and hides 
             b0 = h.beats_in;
         }
         h.step();
-        max_reads = std::max(max_reads, h.rd_reqs.size());
+        max_reads = std::max(max_reads, h.desc_rd->in_flight());
     }
     const double duty = double(h.beats_in - b0) / double(h.cycle() - c0);
     h.run_until_idle(2'000'000);
