@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "cosim/cosim.hpp"
+
 namespace nicsim::cosim {
 
 class LatencyHistogram {
@@ -60,5 +62,15 @@ private:
     std::array<std::uint64_t, kBuckets> counts_{};
     std::uint64_t count_ = 0, max_ = 0;
 };
+
+/// The summary's figures of a histogram.
+inline LatencyStats latency_of(LatencyHistogram const& h) {
+    LatencyStats s;
+    s.count = h.count();
+    s.p50 = h.quantile(0.50);
+    s.p99 = h.quantile(0.99);
+    s.max = h.max();
+    return s;
+}
 
 }  // namespace nicsim::cosim

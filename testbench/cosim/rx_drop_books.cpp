@@ -1,0 +1,55 @@
+// RxDropBooks: see rx_drop_books.hpp.
+#include "rx_drop_books.hpp"
+
+#include <nic_contract.hpp>
+#include <nicsim/driver/adapter.hpp>
+
+namespace nicsim::cosim {
+
+namespace c = nicsim::contract;
+
+void RxDropBooks::collect_driver_drops() {
+    for (unsigned q = 0; q < os_.queues(); ++q) {
+        auto const& st = os_.adapter().stats(q);
+        report(q, scoreboard::DropReason::bad_frame, st.rx_bad_frames);
+        report(q, scoreboard::DropReason::oversize, st.rx_truncated);
+        report(q, scoreboard::DropReason::runt, st.rx_runts);
+        report(q, scoreboard::DropReason::ring_reset, st.rx_reset_drops);
+        report(q, scoreboard::DropReason::cancelled, st.rx_cancel_drops);
+    }
+}
+
+void RxDropBooks::read_hw_drops() {
+    for (unsigned q = 0; q < os_.queues(); ++q)
+        report(q, scoreboard::DropReason::no_buffer,
+               hw_.registers().read32(c::queue_reg(q, c::QREG_RX, c::RING_STAT_DROPS)));
+    last_stat_read_cycle_ = hw_.cycle();
+}
+
+bool RxDropBooks::nic_rx_idle() {
+    last_stat_read_cycle_ = hw_.cycle();
+    return c::REG_STATUS_RX_IDLE.get(hw_.registers().read32(c::REG_STATUS)) != 0;
+}
+
+void RxDropBooks::settle() {
+    if (!nic_rx_idle() || os_.driver_rx_pending()) return;
+    read_hw_drops();
+    collect_driver_drops();
+    if (accounted() < state_.rx_put) final_ = true;
+}
+
+void RxDropBooks::report(unsigned q, scoreboard::DropReason r, std::uint64_t total) {
+    auto& seen = reported_[{q, r}];
+    if (total > seen) {
+        board_.nic_dropped(static_cast<std::uint16_t>(q), r, total - seen);
+        seen = total;
+        state_.activity(hw_, "RX drop");
+    }
+}
+
+void RxDropBooks::add_to(RunSummary& out) const {
+    for (auto const& [key, n] : reported_)
+        if (key.first < out.per_queue.size()) out.per_queue[key.first].rx_dropped += n;
+}
+
+}  // namespace nicsim::cosim
