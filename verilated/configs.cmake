@@ -7,7 +7,12 @@
 # Produces:
 #   nicsim_models        STATIC library: one verilated nic_top per configuration (model class
 #                        Vnic_<name>, header "Vnic_<name>.h"), FST tracing compiled in (off until
-#                        a run opens a trace file), linked once against nicsim_verilated_runtime.
+#                        a run opens a trace file), linked once against nicsim_verilated_runtime;
+#                        and for each configuration of NICSIM_DUT_UNTRACED_CONFIGS a second model
+#                        verilated without tracing (Vnic_<name>_untraced), for runs that open no
+#                        trace.
+#   global property NICSIM_DUT_UNTRACED_BUILT
+#                        the configurations that have the untraced model too.
 #   global property NICSIM_DUT_CONFIGS_BUILT
 #                        the configurations actually in nicsim_models; testbench/dut generates one
 #                        adapter per entry. Empty when a configuration does not verilate cleanly
@@ -42,6 +47,23 @@ get_property(_nicsim_known GLOBAL PROPERTY NICSIM_DUT_CONFIGS_KNOWN)
 set(NICSIM_DUT_CONFIGS "${_nicsim_known}"
     CACHE STRING "NIC configurations (dw<DATA_WIDTH>_q<NUM_QUEUES>) built into nicsim_models")
 
+# A model verilated with --trace-fst costs about a tenth more per cycle even while no trace is open:
+# Verilator keeps every traced signal as a variable of its own (one store per combinational
+# signal that would otherwise be folded into the expressions that read it) and flags activity for
+# the trace. The configurations listed here get a second model without tracing, which
+# dut::make_dut(name, Tracing::never) returns: the co-simulation takes it whenever the run opens
+# no trace (docs/performance.md, "The untraced model"). Each costs one more model to compile; the
+# default is the configuration of the default run. Entries not in NICSIM_DUT_CONFIGS are ignored
+# (a build trimmed to other configurations builds none). A coverage build has none by default:
+# its runs count coverage in the traced model.
+if(NICSIM_COVERAGE)
+  set(_nicsim_untraced_default "")
+else()
+  set(_nicsim_untraced_default "dw64_q4")
+endif()
+set(NICSIM_DUT_UNTRACED_CONFIGS "${_nicsim_untraced_default}" CACHE STRING
+    "NIC configurations that also get a model without FST tracing, for runs that open no trace")
+
 set(NICSIM_DUT_EXTRA_VERILATOR_ARGS "" CACHE STRING
     "local experiments only: extra Verilator arguments for the nic_top configurations")
 
@@ -55,6 +77,7 @@ if(NOT NICSIM_DUT_TRACE_THREADS MATCHES "^[012]$")
 endif()
 
 set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "")
+set_property(GLOBAL PROPERTY NICSIM_DUT_UNTRACED_BUILT "")
 
 # NICSIM_COVERAGE: what every configuration counts (the model writes it: `nicsim run --coverage-dir`).
 # NICSIM_COVERAGE_TOGGLE OFF leaves toggle coverage out: runs about ten times faster, for line
@@ -158,11 +181,30 @@ function(_nicsim_dut_models)
       OPT_SLOW -O1 ${opt_fast})
     list(APPEND built ${cfg})
   endforeach()
-
   list(TRANSFORM built PREPEND Vnic_ OUTPUT_VARIABLE prefixes)
+
+  # The untraced twins: the same sources and arguments, no TRACE_FST (no lint of their own: the
+  # traced model's check above covers the same command without --trace-fst).
+  set(untraced)
+  foreach(cfg IN LISTS NICSIM_DUT_UNTRACED_CONFIGS)
+    if(NOT cfg IN_LIST built OR cfg IN_LIST untraced)
+      continue()
+    endif()
+    nicsim_verilate_on_configure(nicsim_models Vnic_${cfg}_untraced ${sources})
+    verilate(nicsim_models
+      PREFIX Vnic_${cfg}_untraced
+      TOP_MODULE nic_top
+      SOURCES ${sources}
+      VERILATOR_ARGS ${args_${cfg}}
+      OPT_SLOW -O1 ${opt_fast})
+    list(APPEND untraced ${cfg})
+    list(APPEND prefixes Vnic_${cfg}_untraced)
+  endforeach()
+
   nicsim_finish_model_library(nicsim_models ${prefixes})
   target_link_libraries(nicsim_models PUBLIC nicsim::checkers)
   set_property(GLOBAL PROPERTY NICSIM_DUT_CONFIGS_BUILT "${built}")
+  set_property(GLOBAL PROPERTY NICSIM_DUT_UNTRACED_BUILT "${untraced}")
   # The same sources for verilated/systemc.cmake (the SystemC model of one configuration).
   set_property(GLOBAL PROPERTY NICSIM_DUT_SOURCES "${sources}")
 endfunction()

@@ -1,6 +1,8 @@
 // The reference point of the speed benchmarks: a verilated nic_top configuration clocked bare,
 // out of reset with every input idle (the TX stream ready), through the Dut interface and
-// nothing else. Returns simulated cycles per wall second over `cycles` cycles.
+// nothing else. Returns simulated cycles per wall second over `cycles` cycles. By default the
+// model a run without waves uses (the untraced one where the build has it); the SystemC top's
+// bench asks for the traced one, as its own model is.
 #pragma once
 
 #include <chrono>
@@ -11,8 +13,9 @@
 
 namespace nicsim::bench {
 
-[[gnu::noinline]] inline double bare_model_cycles_per_second(std::string const& config, std::uint64_t cycles) {
-    auto dut = dut::make_dut(config);
+[[gnu::noinline]] inline double bare_model_cycles_per_second(std::string const& config, std::uint64_t cycles,
+                                                             dut::Tracing tracing = dut::Tracing::never) {
+    auto dut = dut::make_dut(config, tracing);
     auto& p = dut->ports();
     for (auto& in : p.inputs()) in.set(0);
     p.rst_n.set(0);

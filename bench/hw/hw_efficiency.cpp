@@ -58,7 +58,7 @@ class Bench {
 public:
     Bench(std::string const& config, std::uint32_t latency, std::size_t memory_bytes, std::uint64_t seed,
           std::string const& trace_path)
-        : dut_(dut::make_dut(config)),
+        : dut_(dut::make_dut(config, trace_path.empty() ? dut::Tracing::never : dut::Tracing::possible)),
           kernel_(*dut_, sim::KernelConfig{.seed = seed, .watchdog_cycles = 0}),
           lanes_(dut_->config().data_bytes()) {
         auto& ports = dut_->ports();

@@ -1,11 +1,13 @@
 // idle_model_cycles: clocks one verilated nic_top configuration out of reset for N cycles with
 // every input idle (the TX stream ready), one evaluation per cycle like the kernel without a trace
 // (Dut::eval_rising_edge; --two-evals: clk low then high, each evaluated), and nothing else.
+// The model is the one a run without waves uses: the untraced one where the build has it
+// (dut::Tracing::never); --traced measures the model with tracing compiled in.
 // It exists to be measured from outside: bench/instructions-per-cycle runs it under callgrind
 // twice (N and 2N cycles) and divides the difference, so start-up cancels; bench/compare-builds
 // runs it from two builds in turn and compares the wall-clock rate it prints.
 //
-//   idle_model_cycles --config dw64_q4 --cycles N [--two-evals]
+//   idle_model_cycles --config dw64_q4 --cycles N [--two-evals] [--traced]
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -19,7 +21,7 @@
 
 namespace {
 
-constexpr char const* kUsage = "idle_model_cycles --config NAME --cycles N [--two-evals]";
+constexpr char const* kUsage = "idle_model_cycles --config NAME --cycles N [--two-evals] [--traced]";
 
 [[gnu::noinline]] void idle_cycles(nicsim::dut::Dut& dut, std::uint64_t cycles, bool two_evals) {
     auto& p = dut.ports();
@@ -42,9 +44,13 @@ int main(int argc, char** argv) {
     std::string config = "dw64_q4";
     std::uint64_t cycles = 10'000;
     bool two_evals = false;
+    bool traced = false;
     for (int i = 1; i < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--two-evals")) {
-            two_evals = true;
+        bool* const flag = !std::strcmp(argv[i], "--two-evals") ? &two_evals
+                           : !std::strcmp(argv[i], "--traced")  ? &traced
+                                                                : nullptr;
+        if (flag) {
+            *flag = true;
             --i;  // takes no value
             continue;
         }
@@ -61,7 +67,7 @@ int main(int argc, char** argv) {
         nb::usage_error(
             "idle_model_cycles", kUsage,
             fmt::format("--config: no configuration '{}' in this build (built: {})", config, fmt::join(names, ", ")));
-    auto dut = nicsim::dut::make_dut(config);
+    auto dut = nicsim::dut::make_dut(config, traced ? nicsim::dut::Tracing::possible : nicsim::dut::Tracing::never);
     auto& p = dut->ports();
     for (auto& in : p.inputs()) in.set(0);
     p.rst_n.set(0);
@@ -71,7 +77,8 @@ int main(int argc, char** argv) {
     auto const t0 = std::chrono::steady_clock::now();
     idle_cycles(*dut, cycles, two_evals);
     double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    fmt::print("simulation: {} cycles (idle {} after reset, {} per cycle), {:.0f} cycles/s\n", cycles + 16, config,
-               two_evals ? "two evaluations" : "one evaluation", static_cast<double>(cycles) / seconds);
+    fmt::print("simulation: {} cycles (idle {} {} model after reset, {} per cycle), {:.0f} cycles/s\n", cycles + 16,
+               config, dut->can_trace() ? "traced" : "untraced", two_evals ? "two evaluations" : "one evaluation",
+               static_cast<double>(cycles) / seconds);
     return 0;
 }

@@ -194,8 +194,8 @@ int sc_main(int argc, char* argv[]) {
     for (int r = 0; r < o.repetitions; ++r) {
         double const a = run_idle(argv[0], true, o.idle_cycles);
         double const b = run_idle(argv[0], false, o.idle_cycles);
-        double const c =
-            nicsim::bench::bare_model_cycles_per_second(nicsim::systemc::NicModule::config_name, o.idle_cycles);
+        double const c = nicsim::bench::bare_model_cycles_per_second(nicsim::systemc::NicModule::config_name,
+                                                                     o.idle_cycles, nicsim::dut::Tracing::possible);
         per_cycle.push_back(a);
         at_once.push_back(b);
         bare.push_back(c);

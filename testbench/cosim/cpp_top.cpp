@@ -34,7 +34,8 @@ CppTop::CppTop(Scenario const& sc) {
     if (std::find(names.begin(), names.end(), sc.config) == names.end())
         throw ScenarioError({ScenarioField::config, fmt::format(": no configuration '{}' in this build (built: {})",
                                                                 sc.config, fmt::join(names, ", "))});
-    dut_ = dut::make_dut(sc.config);
+    // A run that writes no waves takes the untraced model where the build has one (dut.hpp).
+    dut_ = dut::make_dut(sc.config, sc.trace.path.empty() ? dut::Tracing::never : dut::Tracing::possible);
     if (sc.trace.threads && *sc.trace.threads != dut_->trace_threads())
         throw ScenarioError(
             {ScenarioField::trace_threads, fmt::format(": {} is not what {} was verilated with ({}; see "

@@ -99,9 +99,17 @@ std::vector<std::string> dut_config_names() {
     return names;
 }
 
-std::unique_ptr<Dut> make_dut(std::string_view name) {
+std::vector<std::string> untraced_config_names() {
+    std::vector<std::string> names;
     for (auto const& entry : config_table())
-        if (entry.name == name) return entry.make();
+        if (entry.make_untraced) names.emplace_back(entry.name);
+    return names;
+}
+
+std::unique_ptr<Dut> make_dut(std::string_view name, Tracing tracing) {
+    for (auto const& entry : config_table())
+        if (entry.name == name)
+            return tracing == Tracing::never && entry.make_untraced ? entry.make_untraced() : entry.make();
     auto const names = dut_config_names();
     throw std::invalid_argument(fmt::format(
         "no NIC configuration named '{}'; this build has: {}", name,

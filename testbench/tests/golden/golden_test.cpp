@@ -3,6 +3,7 @@
 //   the failure names the first divergent line and cycle with context and the regenerate command;
 // - one file per scenario, none stale, each small;
 // - the same seed twice in a row gives the identical trace;
+// - the untraced model (NICSIM_DUT_UNTRACED_CONFIGS) gives the traced model's trace;
 // - a Debug build (-O0, asserts on) of the same sources gives the same trace hashes as this build;
 // - each scenario's run takes its pinned cycle count (golden_cycles.tsv) within the margin, and
 //   every scenario has exactly one pin.
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "cosim/cosim.hpp"
 #include "dut/dut.hpp"
@@ -180,6 +182,49 @@ TEST_CASE("determinism: the same seed twice in a row gives the identical trace",
         fmt::print(stderr, "the second run differs from the first:\n{}", *diff);
         FAIL("the same seed gave two different traces (first divergent line and context above)");
     }
+}
+
+TEST_CASE("the untraced model: the traced model's transactions, cycle for cycle, and no trace") {
+    // A run without waves takes the model verilated without tracing (dut.hpp); the same scenario
+    // with an FST file open runs the traced one. Both must record the same handshakes.
+    std::vector<std::string> expected;
+    for (std::string_view rest = NICSIM_EXPECT_UNTRACED; !rest.empty();) {
+        auto const end = std::min(rest.find(';'), rest.size());
+        if (end) expected.emplace_back(rest.substr(0, end));
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
+    auto const untraced = nicsim::dut::untraced_config_names();
+    CHECK(untraced == expected);  // what the build configured (NICSIM_DUT_UNTRACED_BUILT)
+    fs::path const fst = fs::temp_directory_path() / fmt::format("nicsim_golden_traced_{}.fst", ::getpid());
+    std::size_t compared = 0;
+    for (auto const& config : untraced) {
+        CHECK_FALSE(nicsim::dut::make_dut(config, nicsim::dut::Tracing::never)->can_trace());
+        CHECK(nicsim::dut::make_dut(config, nicsim::dut::Tracing::possible)->can_trace());
+        CHECK_THROWS_WITH(nicsim::dut::make_dut(config, nicsim::dut::Tracing::never)->open_trace(fst.string()),
+                          Catch::Contains("untraced model"));
+        for (auto const& g : nicsim::golden::golden_scenarios()) {
+            if (g.scenario.config != config) continue;
+            GoldenScenario traced = g;
+            traced.scenario.trace.path = fst.string();
+            INFO(g.name << ": " << nicsim::cosim::replay_command(g.scenario));
+            auto const without_waves = nicsim::golden::run_golden(g);
+            auto const with_waves = nicsim::golden::run_golden(traced);
+            CHECK(fs::file_size(fst) > 0);  // the traced run really wrote waves
+            CHECK(without_waves.hash == with_waves.hash);
+            CHECK(without_waves.summary.cycles == with_waves.summary.cycles);
+            // The header names the scenario, --trace included; every other line must be the same.
+            auto const body = [](std::string trace) {
+                auto const at = trace.find("\n# scenario: ");
+                if (at != std::string::npos) trace.erase(at, trace.find('\n', at + 1) - at);
+                return trace;
+            };
+            if (auto const diff = nicsim::golden::compare_traces(body(with_waves.trace), body(without_waves.trace)))
+                FAIL("the untraced model's trace differs from the traced model's:\n" << *diff);
+            ++compared;
+        }
+    }
+    fs::remove(fst);
+    CHECK(compared >= untraced.size());  // a golden scenario for every configuration with an untraced model
 }
 
 TEST_CASE("weak ordering: a correct driver gives every golden scenario its golden transactions") {

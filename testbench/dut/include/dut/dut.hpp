@@ -10,10 +10,14 @@
 // - A Dut is a sim::ClockedModel (clock/clock.hpp): eval() evaluates the model with the current
 //   inputs (no time passes); set_clock() and set_reset_n() drive ports().clk and rst_n. Clocking
 //   is the kernel's job (sim/kernel.hpp), through sim::Clock like every other model.
-// - Tracing is compiled into every configuration but off until open_trace(); dump(time) is a
-//   no-op while no trace is open, so the per-cycle path pays one branch for it. TraceOptions
+// - Every configuration has a model with tracing compiled in, off until open_trace(); dump(time)
+//   is a no-op while no trace is open, so the per-cycle path pays one branch for it. TraceOptions
 //   limit what is dumped (Verilator's $dumpvars filter: scopes and depth); which cycles are dumped
-//   is the kernel's business (sim::Kernel::set_trace_window).
+//   is the kernel's business (sim::Kernel::set_trace_window). Compiled-in tracing still costs
+//   about a tenth of every cycle, so the configurations of NICSIM_DUT_UNTRACED_CONFIGS also have a
+//   model without it: make_dut(name, Tracing::never) returns that one where it exists (can_trace()
+//   false: open_trace() throws). Both are verilated from the same RTL with the same arguments and
+//   behave the same cycle for cycle (golden_test: "the untraced model ...").
 // - A Dut owns its VerilatedContext: two Duts (even of different configurations) coexist in one
 //   process and never share state.
 #pragma once
@@ -101,12 +105,15 @@ public:
     virtual void finalize() = 0;
 
     /// Start writing an FST file (closes one already open); the first dump() holds every value.
-    /// Throws std::runtime_error naming the file if it cannot be opened.
+    /// Throws std::runtime_error naming the file if it cannot be opened, std::logic_error on a
+    /// model built without tracing (can_trace() false).
     virtual void open_trace(std::string const& path, TraceOptions const& options = {}) = 0;
     /// Finish the file (a no-op when none is open).
     virtual void close_trace() = 0;
     /// The root scope of every traced name (the model instance's name).
     virtual std::string root_scope() const = 0;
+    /// Whether open_trace() can work: false for an untraced model (make_dut(name, Tracing::never)).
+    virtual bool can_trace() const noexcept = 0;
     /// Threads the FST writer uses besides the caller's, as the model was verilated
     /// (`--trace-threads`: 0 = none, 1 = the FST writer's own thread, 2 = and trace offloading).
     virtual unsigned trace_threads() const = 0;
@@ -133,8 +140,18 @@ protected:
 
 /// Names of every configuration built into this binary, in build order.
 std::vector<std::string> dut_config_names();
+/// Whether the caller may open a trace on the model it asks make_dut() for.
+enum class Tracing {
+    possible,  ///< the model with FST tracing compiled in (every configuration has one)
+    never,     ///< the untraced model where the build has one (fewer instructions per cycle), else the traced one
+};
+
 /// A fresh model of configuration `name`; throws std::invalid_argument naming the valid
 /// configurations when there is none of that name.
-std::unique_ptr<Dut> make_dut(std::string_view name);
+std::unique_ptr<Dut> make_dut(std::string_view name, Tracing tracing = Tracing::possible);
+
+/// Names of the configurations that have an untraced model in this binary (a subset of
+/// dut_config_names(), NICSIM_DUT_UNTRACED_CONFIGS).
+std::vector<std::string> untraced_config_names();
 
 }  // namespace nicsim::dut

@@ -30,13 +30,19 @@ __attribute__((noinline, no_sanitize("null"))) inline void use_verilated_context
     Verilated::threadContextp(context);
 }
 
+/// Whether Model was verilated with FST tracing (an untraced model has no trace()).
+template <class Model>
+concept TracedModel = requires(Model& model, VerilatedFstC* fst) {
+    model.trace(fst, 0);
+};
+
 template <class Model>
 class DutModel final : public Dut {
 public:
     DutModel(std::string name, unsigned data_width_bits, unsigned num_queues)
         : context_(std::make_unique<VerilatedContext>()) {
         config_ = DutConfig{std::move(name), data_width_bits, num_queues};
-        context_->traceEverOn(true);    // must precede the model; costs nothing while no trace is open
+        if constexpr (TracedModel<Model>) context_->traceEverOn(true);  // must precede the model
         context_->fatalOnError(false);  // an assertion failure throws (see eval()), not abort()
         use_verilated_context(context_.get());
         model_ = std::make_unique<Model>(context_.get(), "nic_top");
@@ -79,28 +85,16 @@ public:
         finalized_ = true;
     }
 
+    bool can_trace() const noexcept override { return TracedModel<Model>; }
     void open_trace(std::string const& path, TraceOptions const& options) override {
-        use_verilated_context(context_.get());
-        close_trace();
-        fst_ = std::make_unique<VerilatedFstC>();
-        // The filter is Verilator's $dumpvars (VerilatedFstC::dumpvars, read when open() declares
-        // the signals); the `levels` argument of Model::trace() is ignored by Verilator 5.
-        int const levels = options.depth > 0 ? options.depth : kAllLevels;
-        if (!options.scopes.empty()) {
-            for (auto const& scope : options.scopes) fst_->dumpvars(levels, scope);
-        } else if (options.depth > 0) {
-            fst_->dumpvars(levels, root_scope());
+        if constexpr (TracedModel<Model>) {
+            open_traced(path, options);
+        } else {
+            throw std::logic_error(
+                fmt::format("{}: cannot trace to '{}': this is the untraced model "
+                            "(make_dut(name, Tracing::never)); ask for Tracing::possible",
+                            config_.name, path));
         }
-        // A filtered dump always holds the root clk: the waves tools count cycles from it, and
-        // Verilator 5.006 crashes in dump() when a filter enables no signal at all.
-        if (!options.scopes.empty() || options.depth > 0) fst_->dumpvars(1, root_scope() + ".clk");
-        model_->trace(fst_.get(), levels);
-        fst_->open(path.c_str());
-        if (!fst_->isOpen()) {
-            fst_.reset();
-            throw std::runtime_error(fmt::format("{}: cannot open trace file '{}'", config_.name, path));
-        }
-        tracing_ = true;
     }
     void close_trace() override {
         if (fst_) fst_->close();
@@ -123,14 +117,42 @@ public:
         return model_->name();
     }
     unsigned trace_threads() const override {
-        auto const c = model_->traceConfig();
-        return c->m_useOffloading ? 2u : c->m_useFstWriterThread ? 1u : 0u;
+        if constexpr (TracedModel<Model>) {
+            auto const c = model_->traceConfig();
+            return c->m_useOffloading ? 2u : c->m_useFstWriterThread ? 1u : 0u;
+        } else {
+            return 0;
+        }
     }
 
 private:
     static constexpr int kAllLevels = 1 << 20;
     void dump_now(std::uint64_t time) override {
         fst_->dump(time);
+    }
+
+    void open_traced(std::string const& path, TraceOptions const& options) {
+        use_verilated_context(context_.get());
+        close_trace();
+        fst_ = std::make_unique<VerilatedFstC>();
+        // The filter is Verilator's $dumpvars (VerilatedFstC::dumpvars, read when open() declares
+        // the signals); the `levels` argument of Model::trace() is ignored by Verilator 5.
+        int const levels = options.depth > 0 ? options.depth : kAllLevels;
+        if (!options.scopes.empty()) {
+            for (auto const& scope : options.scopes) fst_->dumpvars(levels, scope);
+        } else if (options.depth > 0) {
+            fst_->dumpvars(levels, root_scope());
+        }
+        // A filtered dump always holds the root clk: the waves tools count cycles from it, and
+        // Verilator 5.006 crashes in dump() when a filter enables no signal at all.
+        if (!options.scopes.empty() || options.depth > 0) fst_->dumpvars(1, root_scope() + ".clk");
+        model_->trace(fst_.get(), levels);
+        fst_->open(path.c_str());
+        if (!fst_->isOpen()) {
+            fst_.reset();
+            throw std::runtime_error(fmt::format("{}: cannot open trace file '{}'", config_.name, path));
+        }
+        tracing_ = true;
     }
 
     void bind(Model& m) {

@@ -13,7 +13,8 @@ namespace nicsim::dut {
 
 struct ConfigEntry {
     std::string_view name;
-    std::unique_ptr<Dut> (*make)();
+    std::unique_ptr<Dut> (*make)();           // the model with FST tracing
+    std::unique_ptr<Dut> (*make_untraced)();  // the model without (NICSIM_DUT_UNTRACED_CONFIGS), or nullptr
 };
 
 std::span<ConfigEntry const> config_table();
