@@ -1,4 +1,7 @@
-// The single Catch2 main (CMake target nicsim_catch_main) linked into every Catch2 test executable,
-// except systemc_tests, which has its own (systemc/tests/one_process_per_test_main.cpp).
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+// The main() of every Catch2 test executable (CMake target nicsim_catch_main) except systemc_tests,
+// which has its own; Catch2 itself is in nicsim_catch_session (catch_session.cpp).
+#include "catch_session.hpp"
+
+int main(int argc, char* argv[]) {
+    return nicsim::test::run_catch(argc, argv);
+}
