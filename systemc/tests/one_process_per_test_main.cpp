@@ -9,7 +9,7 @@
 //   reported: `./systemc_tests` works.
 // - With a test spec, tags or listing options it is plain Catch2 (one process): give one test
 //   case name, or the second test case fails on elaboration, saying why.
-// (nicsim::test::run_catch_one_process_per_test, tools/catch_session.hpp.)
+// (nicsim::test::run_catch_one_process_per_test, tools/catch/catch_session.hpp.)
 //
 // libsystemc provides main() and calls sc_main(), so Catch2 runs from here.
 #include <systemc>  // declares sc_main extern "C"
