@@ -18,7 +18,7 @@
 //
 // Parse pipeline (one beat per cycle, never stalls):
 //   accept: beat -> data FIFO, header bytes 0..HDR_BYTES-1 captured into hdr_q;
-//   S1 -> S2: header fields decoded from hdr_q (which already holds the S1 beat);
+//   S1 -> S2: header fields decoded from hdr_q (which already holds the S1 beat), in header beats;
 //   S2: running ones'-complement sum; the sum up to the end of the IP datagram is taken in the beat
 //       that holds its last byte (the IP length field always arrives in an earlier or the same beat);
 //   S3: verdicts, lengths, types, RSS tuple;  S4: Toeplitz hash, RSS table, metadata push.
@@ -136,13 +136,19 @@ module nic_rx_parse #(
   logic [15:0]  w16;
   logic [36*8-1:0] tuple;
 
-  // Only the S2 load (s1_valid_q) reads the decode: an empty S1 skips it (simulation time).
+  // Only the S2 load of a header beat reads the decode. Past the header nothing it reads changes
+  // (hdr_q is full, and every s1_n_q compare is against an offset inside it), so the f_*_q
+  // registers keep what the frame's last header beat decoded and later beats skip the decode
+  // (simulation time: most beats of a long frame).
+  logic s1_in_header;
+  assign s1_in_header = s1_start_q < 16'(HDR_BYTES);
+
   always_comb begin
     logic [60*8-1:0] h3;  // the L3 header (block local)
     et0 = '0; vlan = 1'b0; et = '0; l3_off = '0; h3 = '0; ver = '0; ihl = '0; is4 = 1'b0; is6 = 1'b0;
     l3len = '0; l4_off = '0; ip_end = '0; ip_end_known = 1'b0; proto = '0; frag = 1'b0; h4 = '0;
     udp_zero = 1'b0; seg_len = '0; pacc = '0; iacc = '0; lacc = '0; w16 = '0; tuple = '0;
-    if (s1_valid_q) begin
+    if (s1_valid_q && s1_in_header) begin
       et0  = {hdr_q[12*8 +: 8], hdr_q[13*8 +: 8]};
       vlan = (et0 == 16'h8100) && (s1_n_q >= 16'd18);
       et   = vlan ? {hdr_q[16*8 +: 8], hdr_q[17*8 +: 8]} : et0;
@@ -365,6 +371,8 @@ module nic_rx_parse #(
       s2_last_q  <= s1_last_q;
       s2_user_q  <= s1_user_q;
       s2_disc_q  <= s1_disc_q;
+    end
+    if (s1_valid_q && s1_in_header) begin
       f_vlan_q      <= vlan;
       f_is4_q       <= is4;
       f_is6_q       <= is6;
