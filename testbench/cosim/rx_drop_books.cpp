@@ -39,17 +39,19 @@ void RxDropBooks::settle() {
 }
 
 void RxDropBooks::report(unsigned q, scoreboard::DropReason r, std::uint64_t total) {
-    auto& seen = reported_[{q, r}];
+    if (q >= reported_.size()) reported_.resize(q + 1, {});
+    auto& seen = reported_[q][static_cast<std::size_t>(r)];
     if (total > seen) {
         board_.nic_dropped(static_cast<std::uint16_t>(q), r, total - seen);
+        total_ += total - seen;
         seen = total;
         state_.activity(hw_, "RX drop");
     }
 }
 
 void RxDropBooks::add_to(RunSummary& out) const {
-    for (auto const& [key, n] : reported_)
-        if (key.first < out.per_queue.size()) out.per_queue[key.first].rx_dropped += n;
+    for (std::size_t q = 0; q < reported_.size() && q < out.per_queue.size(); ++q)
+        for (auto const n : reported_[q]) out.per_queue[q].rx_dropped += n;
 }
 
 }  // namespace nicsim::cosim
