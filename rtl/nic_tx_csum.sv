@@ -6,7 +6,8 @@
 // must not depend on the sink's ready: it gates the per-lane work, so idle cycles cost nothing);
 // beat_valid says it is taken (beat_valid implies beat_here). While the offered beat is the last
 // (beat_here && beat_last) ip_csum and l4_csum hold the field values to insert (combinational,
-// including that beat); otherwise they are meaningless.
+// including that beat) if cfg asks for them (ip_en, l4_en); otherwise they are meaningless (a
+// sum nobody asked for is not computed: simulation time).
 // IPv4 header: IHL*4 bytes at l3_off (IHL from the byte at l3_off), its checksum field counted as
 // zero. TCP/UDP: l4_off to the end of the IP packet (l3_off + the IPv4 total length, or l3_off +
 // 40 + the IPv6 payload length, read from the header as it goes by), checksum field (+16 TCP, +6
@@ -45,9 +46,6 @@ module nic_tx_csum #(
   logic [15:0]  len_at, rel_hi, rel_lo, ip_len, l4_end;
   logic [7:0]   len_hi, len_lo;
   logic [3:0]   ihl;
-  logic         unused_cfg;
-
-  assign unused_cfg = ^{cfg.ip_en, cfg.l4_en};  // the output stage uses these
 
   nic_csum_beat #(.DATA_WIDTH(DATA_WIDTH)) u_sum_ip (
     .data(beat_data), .mask(m_ip), .sum(s_ip));
@@ -104,11 +102,13 @@ module nic_tx_csum #(
     m_ip   = '0;
     m_addr = '0;
     m_l4   = '0;
-    if (beat_here) begin
-      // IP header without its checksum field; the pseudo header's addresses; the L4 segment
-      // without its checksum field.
+    // IP header without its checksum field; the pseudo header's addresses; the L4 segment
+    // without its checksum field.
+    if (beat_here && cfg.ip_en) begin
       m_ip   = beat_keep & lanes_from(l3, base) & ~lanes_from(ip_end, base)
                & ~lane_at(l3 + 16'd10, base) & ~lane_at(l3 + 16'd11, base);
+    end
+    if (beat_here && cfg.l4_en) begin
       m_addr = beat_keep & lanes_from(addr_lo, base) & ~lanes_from(addr_hi, base);
       m_l4   = beat_keep & lanes_from(l4, base) & ~lanes_from(l4_end, base)
                & ~lane_at(l4_fld, base) & ~lane_at(l4_fld + 16'd1, base);
