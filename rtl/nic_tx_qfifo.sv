@@ -50,10 +50,11 @@ module nic_tx_qfifo #(
   logic [DEPTH-1:0] kmem;                       // s_kill of each entry
   /*verilator coverage_on*/
   logic [AW:0]      wr_q, rd_q;
-  logic [AW:0]      held_q [NUM_QUEUES];        // entries of queue q held
-  logic [AW:0]      dead_q [NUM_QUEUES];        // how many of the oldest of them are killed
-  logic [15:0]      dead_nz;                    // bit q: dead_q[q] != 0 (16 bits: m_queue indexes it)
-  logic [NUM_QUEUES-1:0] held_nz;               // bit q: held_q[q] != 0
+  localparam int CW = AW + 1;                   // width of a count of entries
+  logic [NUM_QUEUES*CW-1:0] held_q;             // [q*CW +: CW]: entries of queue q held
+  logic [NUM_QUEUES*CW-1:0] dead_q;             // [q*CW +: CW]: how many of the oldest are killed
+  logic [15:0]      dead_nz;                    // bit q: dead_q[q*CW +: CW] != 0 (16 bits: m_queue indexes it)
+  logic [NUM_QUEUES-1:0] held_nz;               // bit q: held_q[q*CW +: CW] != 0
   logic             push, pop;
 
   // Outputs depend on state only (no path from s_* or kill to m_* or s_ready).
@@ -93,27 +94,25 @@ module nic_tx_qfifo #(
       rd_q    <= '0;
       dead_nz <= '0;
       held_nz <= '0;
-      for (int q = 0; q < NUM_QUEUES; q++) begin
-        held_q[q] <= '0;
-        dead_q[q] <= '0;
-      end
+      held_q  <= '0;
+      dead_q  <= '0;
     end else begin
       if (push) wr_q <= wr_q + 1'b1;
       if (pop)  rd_q <= rd_q + 1'b1;
       if (push || pop || kill != '0) begin
         for (int q = 0; q < NUM_QUEUES; q++) begin
-          held_q[q] <= held_after(held_q[q], push && {28'd0, s_queue} == q,
+          held_q[q*CW +: CW] <= held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
                                   pop && {28'd0, m_queue} == q);
-          held_nz[q] <= (held_after(held_q[q], push && {28'd0, s_queue} == q,
+          held_nz[q] <= (held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
                                     pop && {28'd0, m_queue} == q) != '0);
           if (kill[q]) begin
-            dead_q[q]  <= held_after(held_q[q], push && {28'd0, s_queue} == q,
+            dead_q[q*CW +: CW]  <= held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
                                      pop && {28'd0, m_queue} == q);
-            dead_nz[q] <= (held_after(held_q[q], push && {28'd0, s_queue} == q,
+            dead_nz[q] <= (held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
                                       pop && {28'd0, m_queue} == q) != '0);
-          end else if (pop && {28'd0, m_queue} == q && dead_q[q] != '0) begin
-            dead_q[q]  <= dead_q[q] - 1'b1;
-            dead_nz[q] <= (dead_q[q] != {{AW{1'b0}}, 1'b1});
+          end else if (pop && {28'd0, m_queue} == q && dead_q[q*CW +: CW] != '0) begin
+            dead_q[q*CW +: CW]  <= dead_q[q*CW +: CW] - 1'b1;
+            dead_nz[q] <= (dead_q[q*CW +: CW] != {{AW{1'b0}}, 1'b1});
           end
         end
       end
