@@ -61,26 +61,23 @@ module nic_byte_packer #(
 
   // The residue followed by the chunk's bytes (moved down to lane 0, zero above) make a window
   // of 2B lanes; returns its upper half if hi, else its lower half. Computed on the edge only,
-  // in the cycles a chunk is taken.
+  // in the cycles a chunk is taken, and in B lanes: the lower half is the chunk moved up by the
+  // residue's lanes over the residue, the upper half what that move pushed out of it.
   function automatic logic [DATA_WIDTH-1:0] window_of(input logic hi,
                                                         input logic [DATA_WIDTH-1:0] data,
                                                         input logic [LW-1:0] first,
                                                         input logic [LW:0] bytes,
                                                         input logic [DATA_WIDTH-1:0] res,
                                                         input logic [LW-1:0] cnt);
-    logic [DATA_WIDTH-1:0]   chunk;
-    logic [31:0]             bytes_ext;
-    logic [2*DATA_WIDTH-1:0] window;
-    chunk     = data >> {first, 3'b000};
-    bytes_ext = {{(31 - LW){1'b0}}, bytes};
-    for (int l = 0; l < B; l++) begin
-      if (!(l < bytes_ext)) begin
-        chunk[8*l +: 8] = 8'd0;
-      end
+    logic [DATA_WIDTH-1:0] chunk;
+    chunk = (data >> {first, 3'b000}) & ~({DATA_WIDTH{1'b1}} << {bytes, 3'b000});
+    if (!hi) begin
+      window_of = (chunk << {cnt, 3'b000}) | res;
+    end else if (cnt == '0) begin
+      window_of = '0;
+    end else begin
+      window_of = chunk >> (DATA_WIDTH - 8 * {{(32 - LW){1'b0}}, cnt});
     end
-    window    = {{DATA_WIDTH{1'b0}}, chunk} << {cnt, 3'b000};
-    window    = window | {{DATA_WIDTH{1'b0}}, res};
-    window_of = hi ? window[2*DATA_WIDTH-1:DATA_WIDTH] : window[DATA_WIDTH-1:0];
   endfunction
 
   // Handshake only; the datapath runs on the edge.
