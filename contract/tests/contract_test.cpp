@@ -78,7 +78,9 @@ TEST_CASE("random descriptors and completions survive encode/decode - reserved b
 // The definition of little-endian bit addressing, one bit at a time: what put_bits and get_bits,
 // which move a byte's share of a field at a time, must agree with.
 namespace {
-bool bit_at(std::array<std::uint8_t, 16> const& raw, unsigned bit) { return ((raw[bit / 8] >> (bit % 8)) & 1u) != 0; }
+bool bit_at(std::array<std::uint8_t, 16> const& raw, unsigned bit) {
+    return ((raw[bit / 8] >> (bit % 8)) & 1u) != 0;
+}
 }  // namespace
 
 TEST_CASE("put_bits and get_bits agree with bit-by-bit addressing for every field position and width") {
