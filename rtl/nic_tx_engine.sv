@@ -161,7 +161,7 @@ module nic_tx_engine #(
   // Per-queue state
   // ------------------------------------------------------------------------------------------
   logic [15:0] fetch_q [NQ];
-  logic [NQ*8-1:0] code_q;     // queue q's error code at [q*8 +: 8]
+  logic [7:0]  code_q [NQ];
   logic [NQ-1:0] err_q, pend_q;
   logic [NQ-1:0] stopped, eligible, kill;
   logic          kill_cur, stop_cur, elig_cur;   // bit cur_q of kill, stopped, eligible
@@ -876,14 +876,16 @@ module nic_tx_engine #(
     if (rep[4]) begin
       errq_q <= rep[3:0];
       for (int q = 0; q < NQ; q++) begin
-        if ({28'd0, rep[3:0]} == q) errc_q <= code_q[q*8 +: 8];
+        if ({28'd0, rep[3:0]} == q) errc_q <= code_q[q];
       end
     end
     if (!rst_n) begin
       err_q  <= '0;
       pend_q <= '0;
       errv_q <= 1'b0;
-      code_q <= '0;
+      for (int q = 0; q < NQ; q++) begin
+        code_q[q] <= '0;
+      end
     end else begin
       errv_q <= rep[4];
       if (err_ev || rep[4]) begin
@@ -891,13 +893,13 @@ module nic_tx_engine #(
           if (txq_reset[q]) begin
             err_q[q]  <= 1'b0;
             pend_q[q] <= 1'b0;
-            code_q[q*8 +: 8] <= nic_pkg::ERR_NONE;
+            code_q[q] <= nic_pkg::ERR_NONE;
           end else begin
             if (!err_q[q] && err_hit(q, e1_valid, e1_q, e2_valid, e2_q, e3_valid, e3_q,
                                      e4_valid, e4_q)) begin
               err_q[q]  <= 1'b1;
               pend_q[q] <= !txq_in_error[q];
-              code_q[q*8 +: 8] <= err_code(q, e1_valid, e1_q, e2_valid, e2_q, e2_code, e3_valid, e3_q,
+              code_q[q] <= err_code(q, e1_valid, e1_q, e2_valid, e2_q, e2_code, e3_valid, e3_q,
                                     e4_valid, e4_q);
             end
             // The queue reported this cycle (never one being reset).
