@@ -142,21 +142,55 @@ unsigned cpu_seconds_for(fs::path const& path) {
     return 30 + static_cast<unsigned>(ec ? 0 : bytes >> 20);
 }
 
-// run_isolated, with "cannot start a process" and a malformed record as FstErrors naming the file.
-std::optional<IsolatedFailure> isolated(fs::path const& path, std::function<void(RecordSink&)> const& work,
+// The block the reader process was in, and what it was doing there. Reading values, that is the
+// block of the last time it reported (or of `from` when none came yet).
+struct Whereabouts {
+    FstBlockInfo const* block = nullptr;
+    std::string doing;
+};
+
+Whereabouts whereabouts(FstStructure const& st, Progress const& progress, std::uint64_t from) {
+    Whereabouts w;
+    std::optional<std::uint64_t> last_time;
+    if (progress.has_time) last_time = progress.last_time.load();
+    switch (progress.phase.load()) {
+    case Phase::opening:
+        w.block = &st.blocks.front();
+        w.doing = "opening it (its header, geometry and dump-on/off blocks)";
+        break;
+    case Phase::hierarchy:
+        w.block = st.first_block({FST_BL_HIER, FST_BL_HIER_LZ4, FST_BL_HIER_LZ4DUO});
+        w.doing = fmt::format("reading its hierarchy block at byte {}", w.block->offset);
+        break;
+    case Phase::values:
+        w.block = st.value_block_at(last_time.value_or(from));
+        w.doing = fmt::format("reading value changes {} in the value-change block at byte {} (times {}..{})",
+                              last_time ? fmt::format("after time {}", *last_time) : fmt::format("from time {}", from),
+                              w.block->offset, w.block->begin_time, w.block->end_time);
+        break;
+    }
+    return w;
+}
+
+// run_isolated, with "cannot start a process" and a malformed record as FstErrors naming the file
+// (and, for the record, the block the reader was in: fstapi read damage there as garbage).
+std::optional<IsolatedFailure> isolated(fs::path const& path, FstStructure const& st, Progress const& progress,
+                                        std::uint64_t from, std::function<void(RecordSink&)> const& work,
                                         std::function<void(std::string_view)> const& on_record) {
     try {
         return run_isolated(work, on_record, cpu_seconds_for(path));
     } catch (std::system_error const& e) {
         throw FstError(fmt::format("{}: cannot start the process that reads it: {}", path.string(), e.what()));
     } catch (MalformedRecord const&) {
-        throw FstError(fmt::format("{}: damaged FST file: the FST library's process sent back what it read garbled",
-                                   path.string()));
+        auto const w = whereabouts(st, progress, from);
+        throw FstError(
+            fmt::format("{}: damaged FST file at byte {}{}: the FST library's process sent back garbled "
+                        "records {}",
+                        path.string(), w.block->offset, st.gzip_wrapped ? " of the gzip-unpacked data" : "", w.doing));
     }
 }
 
-// The reader process failed: name the block it was in. Reading values, that is the block of the
-// last time it reported (or of `from` when none came yet).
+// The reader process failed: name the block it was in.
 [[noreturn]] void throw_damaged(fs::path const& path, FstStructure const& st, IsolatedFailure const& f,
                                 Progress const& progress, std::uint64_t from) {
     // Signals a crash does not send: the reader was stopped from outside (the OOM killer, a user).
@@ -165,28 +199,9 @@ std::optional<IsolatedFailure> isolated(fs::path const& path, std::function<void
             fmt::format("{}: reading it was stopped: the process running the FST library {} (from outside: "
                         "out of memory, or a user)",
                         path.string(), f.how));
-    FstBlockInfo const* block = nullptr;
-    std::string doing;
-    std::optional<std::uint64_t> last_time;
-    if (progress.has_time) last_time = progress.last_time.load();
-    switch (progress.phase.load()) {
-    case Phase::opening:
-        block = &st.blocks.front();
-        doing = "opening it (its header, geometry and dump-on/off blocks)";
-        break;
-    case Phase::hierarchy:
-        block = st.first_block({FST_BL_HIER, FST_BL_HIER_LZ4, FST_BL_HIER_LZ4DUO});
-        doing = fmt::format("reading its hierarchy block at byte {}", block->offset);
-        break;
-    case Phase::values:
-        block = st.value_block_at(last_time.value_or(from));
-        doing = fmt::format("reading value changes {} in the value-change block at byte {} (times {}..{})",
-                            last_time ? fmt::format("after time {}", *last_time) : fmt::format("from time {}", from),
-                            block->offset, block->begin_time, block->end_time);
-        break;
-    }
+    auto const w = whereabouts(st, progress, from);
     throw FstError(fmt::format("{}: damaged FST file at byte {}{}: the FST library {} {}{}", path.string(),
-                               block->offset, st.gzip_wrapped ? " of the gzip-unpacked data" : "", f.how, doing,
+                               w.block->offset, st.gzip_wrapped ? " of the gzip-unpacked data" : "", f.how, w.doing,
                                f.said.empty() ? "" : fmt::format(" (it said: {})", f.said)));
 }
 
@@ -398,7 +413,7 @@ FstFile::FstFile(fs::path path) : path_(std::move(path)), structure_(check_fst_s
         }
     };
     auto const failure = isolated(
-        path_,
+        path_, structure_, *progress, 0,
         [&](RecordSink& out) {
             Reader r = open_in_child(path_, out, *progress, Phase::hierarchy);
             if (r) send_hierarchy(r.get(), out);
@@ -540,7 +555,7 @@ std::vector<Trace> FstFile::read(std::span<const Signal* const> signals, std::ui
         }
     };
     auto const failure = isolated(
-        path_,
+        path_, structure_, *progress, from,
         [&](RecordSink& out) {
             Reader r = open_in_child(path_, out, *progress, Phase::values);
             if (!r) return;
