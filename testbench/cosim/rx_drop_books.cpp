@@ -9,8 +9,14 @@ namespace nicsim::cosim {
 namespace c = nicsim::contract;
 
 void RxDropBooks::collect_driver_drops() {
+    if (driver_drops_seen_.size() < os_.queues()) driver_drops_seen_.resize(os_.queues(), 0);
     for (unsigned q = 0; q < os_.queues(); ++q) {
         auto const& st = os_.adapter().stats(q);
+        // The counters only grow: an unchanged sum means nothing new for this queue.
+        std::uint64_t const sum =
+            st.rx_bad_frames + st.rx_truncated + st.rx_runts + st.rx_reset_drops + st.rx_cancel_drops;
+        if (sum == driver_drops_seen_[q]) continue;
+        driver_drops_seen_[q] = sum;
         report(q, scoreboard::DropReason::bad_frame, st.rx_bad_frames);
         report(q, scoreboard::DropReason::oversize, st.rx_truncated);
         report(q, scoreboard::DropReason::runt, st.rx_runts);
