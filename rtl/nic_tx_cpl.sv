@@ -71,7 +71,7 @@ module nic_tx_cpl #(
   logic [$clog2(WRITES):0] fl_count;
 
   // Per-queue state (cons_q flattened: it is the txq_cons output).
-  logic [15:0] cpl_idx_q [NUM_QUEUES];
+  logic [NUM_QUEUES*16-1:0] cpl_idx_q;  // queue q's next completion slot at [q*16 +: 16]
   logic [NUM_QUEUES*16-1:0] cons_q;
   logic [NUM_QUEUES-1:0] phase_q;
 
@@ -125,7 +125,7 @@ module nic_tx_cpl #(
         if ({28'd0, jf_queue} == q) begin
           base  = txq_cpl_base[q*64 +: 64];
           slog2 = txq_size_log2[q*5 +: 5];
-          idx   = cpl_idx_q[q];
+          idx   = cpl_idx_q[q*16 +: 16];
         end
       end
       rec.last_desc  = jf_data.last_desc;
@@ -222,9 +222,7 @@ module nic_tx_cpl #(
       pkt_valid_q <= 1'b0;
       phase_q     <= '1;
       cons_q      <= '0;
-      for (int q = 0; q < NUM_QUEUES; q++) begin
-        cpl_idx_q[q] <= '0;
-      end
+      cpl_idx_q   <= '0;
     end else begin
       if (start) begin
         req_valid_q <= 1'b1;
@@ -241,12 +239,12 @@ module nic_tx_cpl #(
       if (start || resp_ok || txq_reset != '0) begin
         for (int q = 0; q < NUM_QUEUES; q++) begin
           if (txq_reset[q]) begin
-            cpl_idx_q[q]          <= '0;
+            cpl_idx_q[q*16 +: 16] <= '0;
             cons_q[q*16 +: 16]    <= '0;
             phase_q[q]            <= 1'b1;
           end else begin
             if (start && {28'd0, jf_queue} == q) begin
-              cpl_idx_q[q] <= next_idx;
+              cpl_idx_q[q*16 +: 16] <= next_idx;
               if (next_idx == 16'd0) phase_q[q] <= !phase_q[q];
             end
             if (resp_ok && {28'd0, fl_queue} == q) cons_q[q*16 +: 16] <= fl_data.next_cons;
