@@ -53,8 +53,8 @@ module nic_tx_qfifo #(
   localparam int CW = AW + 1;                   // width of a count of entries
   logic [NUM_QUEUES*CW-1:0] held_q;             // [q*CW +: CW]: entries of queue q held
   logic [NUM_QUEUES*CW-1:0] dead_q;             // [q*CW +: CW]: how many of the oldest are killed
-  logic [15:0]      dead_nz;                    // bit q: dead_q[q*CW +: CW] != 0 (16 bits: m_queue indexes it)
-  logic [NUM_QUEUES-1:0] held_nz;               // bit q: held_q[q*CW +: CW] != 0
+  logic [15:0]      dead_nz;                    // bit q: queue q's dead count != 0 (m_queue indexes it)
+  logic [NUM_QUEUES-1:0] held_nz;               // bit q: queue q's held count != 0
   logic             push, pop;
 
   // Outputs depend on state only (no path from s_* or kill to m_* or s_ready).
@@ -82,10 +82,17 @@ module nic_tx_qfifo #(
     end
   end
 
-  // Entries of a queue held after an edge that pushes (in) and pops (out) one of its entries.
-  function automatic logic [AW:0] held_after(input logic [AW:0] count_now, input logic in,
-                                             input logic out);
-    held_after = count_now + {{AW{1'b0}}, in} - {{AW{1'b0}}, out};
+  // Queue q's counts (q < NUM_QUEUES), and how many entries of it it holds after this edge's
+  // push and pop.
+  function automatic logic [AW:0] held_of(input int q);
+    held_of = held_q[q*CW +: CW];
+  endfunction
+  function automatic logic [AW:0] dead_of(input int q);
+    dead_of = dead_q[q*CW +: CW];
+  endfunction
+  function automatic logic [AW:0] held_next(input int q);
+    held_next = held_of(q) + {{AW{1'b0}}, push && {28'd0, s_queue} == q}
+                - {{AW{1'b0}}, pop && {28'd0, m_queue} == q};
   endfunction
 
   always_ff @(posedge clk) begin
@@ -101,18 +108,14 @@ module nic_tx_qfifo #(
       if (pop)  rd_q <= rd_q + 1'b1;
       if (push || pop || kill != '0) begin
         for (int q = 0; q < NUM_QUEUES; q++) begin
-          held_q[q*CW +: CW] <= held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
-                                  pop && {28'd0, m_queue} == q);
-          held_nz[q] <= (held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
-                                    pop && {28'd0, m_queue} == q) != '0);
+          held_q[q*CW +: CW] <= held_next(q);
+          held_nz[q]         <= (held_next(q) != '0);
           if (kill[q]) begin
-            dead_q[q*CW +: CW]  <= held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
-                                     pop && {28'd0, m_queue} == q);
-            dead_nz[q] <= (held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
-                                      pop && {28'd0, m_queue} == q) != '0);
-          end else if (pop && {28'd0, m_queue} == q && dead_q[q*CW +: CW] != '0) begin
-            dead_q[q*CW +: CW]  <= dead_q[q*CW +: CW] - 1'b1;
-            dead_nz[q] <= (dead_q[q*CW +: CW] != {{AW{1'b0}}, 1'b1});
+            dead_q[q*CW +: CW] <= held_next(q);
+            dead_nz[q]         <= (held_next(q) != '0);
+          end else if (pop && {28'd0, m_queue} == q && dead_of(q) != '0) begin
+            dead_q[q*CW +: CW] <= dead_of(q) - 1'b1;
+            dead_nz[q]         <= (dead_of(q) != {{AW{1'b0}}, 1'b1});
           end
         end
       end
