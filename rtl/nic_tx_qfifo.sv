@@ -82,17 +82,10 @@ module nic_tx_qfifo #(
     end
   end
 
-  // Queue q's counts (q < NUM_QUEUES), and how many entries of it it holds after this edge's
-  // push and pop.
-  function automatic logic [AW:0] held_of(input int q);
-    held_of = held_q[q*CW +: CW];
-  endfunction
-  function automatic logic [AW:0] dead_of(input int q);
-    dead_of = dead_q[q*CW +: CW];
-  endfunction
-  function automatic logic [AW:0] held_next(input int q);
-    held_next = held_of(q) + {{AW{1'b0}}, push && {28'd0, s_queue} == q}
-                - {{AW{1'b0}}, pop && {28'd0, m_queue} == q};
+  // Entries of a queue held after an edge that pushes (in) and pops (out) one of its entries.
+  function automatic logic [AW:0] held_after(input logic [AW:0] count_now, input logic in,
+                                             input logic out);
+    held_after = count_now + {{AW{1'b0}}, in} - {{AW{1'b0}}, out};
   endfunction
 
   always_ff @(posedge clk) begin
@@ -108,14 +101,18 @@ module nic_tx_qfifo #(
       if (pop)  rd_q <= rd_q + 1'b1;
       if (push || pop || kill != '0) begin
         for (int q = 0; q < NUM_QUEUES; q++) begin
-          held_q[q*CW +: CW] <= held_next(q);
-          held_nz[q]         <= (held_next(q) != '0);
+          held_q[q*CW +: CW] <= held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
+                                           pop && {28'd0, m_queue} == q);
+          held_nz[q] <= (held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
+                                    pop && {28'd0, m_queue} == q) != '0);
           if (kill[q]) begin
-            dead_q[q*CW +: CW] <= held_next(q);
-            dead_nz[q]         <= (held_next(q) != '0);
-          end else if (pop && {28'd0, m_queue} == q && dead_of(q) != '0) begin
-            dead_q[q*CW +: CW] <= dead_of(q) - 1'b1;
-            dead_nz[q]         <= (dead_of(q) != {{AW{1'b0}}, 1'b1});
+            dead_q[q*CW +: CW] <= held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
+                                             pop && {28'd0, m_queue} == q);
+            dead_nz[q] <= (held_after(held_q[q*CW +: CW], push && {28'd0, s_queue} == q,
+                                      pop && {28'd0, m_queue} == q) != '0);
+          end else if (pop && {28'd0, m_queue} == q && dead_q[q*CW +: CW] != '0) begin
+            dead_q[q*CW +: CW] <= dead_q[q*CW +: CW] - 1'b1;
+            dead_nz[q] <= (dead_q[q*CW +: CW] != {{AW{1'b0}}, 1'b1});
           end
         end
       end
