@@ -1,6 +1,9 @@
 // RxDropBooks: see rx_drop_books.hpp.
 #include "rx_drop_books.hpp"
 
+#include <array>
+#include <utility>
+
 #include <nic_contract.hpp>
 #include <nicsim/driver/adapter.hpp>
 
@@ -9,19 +12,25 @@ namespace nicsim::cosim {
 namespace c = nicsim::contract;
 
 void RxDropBooks::collect_driver_drops() {
-    if (driver_drops_seen_.size() < os_.queues()) driver_drops_seen_.resize(os_.queues(), 0);
+    using scoreboard::DropReason;
+    if (reported_.size() < os_.queues()) reported_.resize(os_.queues(), {});
     for (unsigned q = 0; q < os_.queues(); ++q) {
         auto const& st = os_.adapter().stats(q);
-        // The counters only grow: an unchanged sum means nothing new for this queue.
-        std::uint64_t const sum =
-            st.rx_bad_frames + st.rx_truncated + st.rx_runts + st.rx_reset_drops + st.rx_cancel_drops;
-        if (sum == driver_drops_seen_[q]) continue;
-        driver_drops_seen_[q] = sum;
-        report(q, scoreboard::DropReason::bad_frame, st.rx_bad_frames);
-        report(q, scoreboard::DropReason::oversize, st.rx_truncated);
-        report(q, scoreboard::DropReason::runt, st.rx_runts);
-        report(q, scoreboard::DropReason::ring_reset, st.rx_reset_drops);
-        report(q, scoreboard::DropReason::cancelled, st.rx_cancel_drops);
+        std::array<std::pair<DropReason, std::uint64_t>, 5> const counters{{
+            {DropReason::bad_frame, st.rx_bad_frames},
+            {DropReason::oversize, st.rx_truncated},
+            {DropReason::runt, st.rx_runts},
+            {DropReason::ring_reset, st.rx_reset_drops},
+            {DropReason::cancelled, st.rx_cancel_drops},
+        }};
+        // The counters only grow: when they sum to what was reported of them, nothing is new.
+        std::uint64_t now = 0, seen = 0;
+        for (auto const& [reason, count] : counters) {
+            now += count;
+            seen += reported_[q][static_cast<std::size_t>(reason)];
+        }
+        if (now == seen) continue;
+        for (auto const& [reason, count] : counters) report(q, reason, count);
     }
 }
 

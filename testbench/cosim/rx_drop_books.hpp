@@ -56,7 +56,6 @@ private:
     // (read every cycle: an array, not a map), and their sum.
     std::vector<std::array<std::uint64_t, scoreboard::kDropReasons>> reported_;
     std::uint64_t total_ = 0;
-    std::vector<std::uint64_t> driver_drops_seen_;  // per queue: the driver's five counters' sum
     std::uint64_t last_stat_read_cycle_ = 0;
     bool final_ = false;  // the NIC holds no RX frame and every counter was read after that
 };
