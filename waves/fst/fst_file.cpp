@@ -172,6 +172,13 @@ Whereabouts whereabouts(FstStructure const& st, Progress const& progress, std::u
     return w;
 }
 
+// "PATH: damaged FST file at byte N[ of the gzip-unpacked data]": the start of every message about
+// damage the reader process ran into.
+std::string damaged_at(fs::path const& path, FstStructure const& st, Whereabouts const& w) {
+    return fmt::format("{}: damaged FST file at byte {}{}", path.string(), w.block->offset,
+                       st.gzip_wrapped ? " of the gzip-unpacked data" : "");
+}
+
 // run_isolated, with "cannot start a process" and a malformed record as FstErrors naming the file
 // (and, for the record, the block the reader was in: fstapi read damage there as garbage).
 std::optional<IsolatedFailure> isolated(fs::path const& path, FstStructure const& st, Progress const& progress,
@@ -183,10 +190,8 @@ std::optional<IsolatedFailure> isolated(fs::path const& path, FstStructure const
         throw FstError(fmt::format("{}: cannot start the process that reads it: {}", path.string(), e.what()));
     } catch (MalformedRecord const&) {
         auto const w = whereabouts(st, progress, from);
-        throw FstError(
-            fmt::format("{}: damaged FST file at byte {}{}: the FST library's process sent back garbled "
-                        "records {}",
-                        path.string(), w.block->offset, st.gzip_wrapped ? " of the gzip-unpacked data" : "", w.doing));
+        throw FstError(fmt::format("{}: the FST library's process sent back garbled records {}",
+                                   damaged_at(path, st, w), w.doing));
     }
 }
 
@@ -200,8 +205,7 @@ std::optional<IsolatedFailure> isolated(fs::path const& path, FstStructure const
                         "out of memory, or a user)",
                         path.string(), f.how));
     auto const w = whereabouts(st, progress, from);
-    throw FstError(fmt::format("{}: damaged FST file at byte {}{}: the FST library {} {}{}", path.string(),
-                               w.block->offset, st.gzip_wrapped ? " of the gzip-unpacked data" : "", f.how, w.doing,
+    throw FstError(fmt::format("{}: the FST library {} {}{}", damaged_at(path, st, w), f.how, w.doing,
                                f.said.empty() ? "" : fmt::format(" (it said: {})", f.said)));
 }
 
