@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include "elapsed.hpp"
+
 namespace nicsim::regress {
 
 namespace {
@@ -38,10 +40,6 @@ struct Running {
 /// pidfd_open(2) by its system call: glibc 2.36's <sys/pidfd.h> lacks the C linkage C++ needs.
 int open_pidfd(pid_t pid) {
     return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-}
-
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
 class LocalLauncher final : public Launcher {

@@ -15,19 +15,11 @@
 
 #include <fmt/format.h>
 
+#include "elapsed.hpp"
+
 extern char** environ;
 
 namespace nicsim::regress {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-}  // namespace
 
 ProgramResult run_program(std::vector<std::string> const& argv, double limit_seconds) {
     ProgramResult result;
@@ -61,7 +53,7 @@ ProgramResult run_program(std::vector<std::string> const& argv, double limit_sec
         ::close(err_pipe[0]);
         return result;
     }
-    auto const start = Clock::now();
+    auto const start = std::chrono::steady_clock::now();
     pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
     std::string* sinks[2] = {&result.out, &result.err};
     int open_count = 2;

@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "elapsed.hpp"
 #include "program.hpp"
 #include "nicsim/regress/run_result.hpp"
 #include "nicsim/regress/shard.hpp"
@@ -36,10 +37,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 /// 'word' for sh, whatever it holds.
 std::string shell_quote(std::string const& word) {

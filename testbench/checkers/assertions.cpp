@@ -13,8 +13,8 @@ namespace {
 
 std::atomic<OnViolation> g_mode{OnViolation::throw_at_eval};
 std::atomic<std::uint64_t> g_count{0};
-std::mutex g_mutex;
-std::vector<std::string> g_recorded;  // guarded by g_mutex
+std::mutex g_recorded_mutex;
+std::vector<std::string> g_recorded;  // guarded by g_recorded_mutex
 
 std::string_view field_after(std::string_view message, std::string_view key) {
     auto pos = message.find(key);
@@ -56,19 +56,19 @@ OnViolation on_violation() {
 }
 
 std::vector<std::string> recorded_violations() {
-    std::lock_guard lock(g_mutex);
+    std::lock_guard lock(g_recorded_mutex);
     return g_recorded;
 }
 
 void clear_recorded_violations() {
-    std::lock_guard lock(g_mutex);
+    std::lock_guard lock(g_recorded_mutex);
     g_recorded.clear();
 }
 
 void throw_if_violated() {
     std::vector<std::string> messages;
     {
-        std::lock_guard lock(g_mutex);
+        std::lock_guard lock(g_recorded_mutex);
         messages.swap(g_recorded);
     }
     if (!messages.empty()) throw ProtocolViolation(std::move(messages));
@@ -98,6 +98,6 @@ extern "C" void nicsim_checker_violation(const char* message) {
     ++g_count;
     std::string text = message ? message : "";
     if (g_mode == OnViolation::throw_at_eval) throw ProtocolViolation({std::move(text)});
-    std::lock_guard lock(g_mutex);
+    std::lock_guard lock(g_recorded_mutex);
     g_recorded.push_back(std::move(text));
 }

@@ -15,13 +15,13 @@ namespace {
 // Counting is one relaxed increment (it happens inside the model's evaluation); naming, at time 0,
 // takes the lock.
 std::array<std::atomic<std::uint64_t>, kMaxRtlCoverPoints> g_hits{};
-std::mutex g_mutex;
-std::array<std::string, kMaxRtlCoverPoints> g_names;  // guarded by g_mutex; "" = not declared
+std::mutex g_names_mutex;
+std::array<std::string, kMaxRtlCoverPoints> g_names;  // guarded by g_names_mutex; "" = not declared
 
 }  // namespace
 
 std::map<std::string, std::uint64_t> rtl_cover_counts() {
-    std::lock_guard lock(g_mutex);
+    std::lock_guard lock(g_names_mutex);
     std::map<std::string, std::uint64_t> counts;
     for (std::size_t i = 0; i < kMaxRtlCoverPoints; ++i)
         if (!g_names[i].empty()) counts.emplace(g_names[i], g_hits[i].load(std::memory_order_relaxed));
@@ -37,7 +37,7 @@ extern "C" void nicsim_contract_cover_declare(unsigned point, char const* name) 
     if (point >= kMaxRtlCoverPoints)
         throw std::logic_error(fmt::format("RTL cover point {} ({}) is past the {} the checkers have room for", point,
                                            name, kMaxRtlCoverPoints));
-    std::lock_guard lock(g_mutex);
+    std::lock_guard lock(g_names_mutex);
     if (!g_names[point].empty() && g_names[point] != name)
         throw std::logic_error(
             fmt::format("RTL cover point {} declared as '{}' and as '{}'", point, g_names[point], name));

@@ -25,19 +25,13 @@
 #include <unordered_map>
 
 #include "isolated_call.hpp"
+#include "fst_reader.hpp"
 #include "fstapi.h"
 
 namespace nicsim::waves {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct ReaderCloser {
-    void operator()(void* ctx) const {
-        if (ctx != nullptr) fstReaderClose(ctx);
-    }
-};
-using Reader = std::unique_ptr<void, ReaderCloser>;
 
 // One record to the parent.
 class RecordBuilder {
@@ -210,8 +204,8 @@ std::optional<IsolatedFailure> isolated(fs::path const& path, FstStructure const
 }
 
 // In the reader process: open the file, or say that fstapi refused it.
-Reader open_in_child(fs::path const& path, RecordSink& out, Progress& progress, Phase next) {
-    Reader r(fstReaderOpen(path.c_str()));
+FstReader open_in_child(fs::path const& path, RecordSink& out, Progress& progress, Phase next) {
+    FstReader r(fstReaderOpen(path.c_str()));
     if (!r) {
         RecordBuilder('N').send(out);
         return r;
@@ -419,7 +413,7 @@ FstFile::FstFile(fs::path path) : path_(std::move(path)), structure_(check_fst_s
     auto const failure = isolated(
         path_, structure_, *progress, 0,
         [&](RecordSink& out) {
-            Reader r = open_in_child(path_, out, *progress, Phase::hierarchy);
+            FstReader r = open_in_child(path_, out, *progress, Phase::hierarchy);
             if (r) send_hierarchy(r.get(), out);
         },
         on_record);
@@ -561,7 +555,7 @@ std::vector<Trace> FstFile::read(std::span<const Signal* const> signals, std::ui
     auto const failure = isolated(
         path_, structure_, *progress, from,
         [&](RecordSink& out) {
-            Reader r = open_in_child(path_, out, *progress, Phase::values);
+            FstReader r = open_in_child(path_, out, *progress, Phase::values);
             if (!r) return;
             void* ctx = r.get();
             fstReaderClrFacProcessMaskAll(ctx);

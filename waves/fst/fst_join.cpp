@@ -8,19 +8,15 @@
 
 #include <fmt/format.h>
 
+#include "fst_reader.hpp"
 #include "fstapi.h"
 
 namespace nicsim::waves {
 
 namespace {
 
-struct ReaderCloser {
-    void operator()(void* ctx) const noexcept { fstReaderClose(ctx); }
-};
-using ReaderHandle = std::unique_ptr<void, ReaderCloser>;
-
-ReaderHandle open_reader(std::filesystem::path const& path) {
-    ReaderHandle r(fstReaderOpen(path.c_str()));
+FstReader open_reader(std::filesystem::path const& path) {
+    FstReader r(fstReaderOpen(path.c_str()));
     if (!r) throw FstError(fmt::format("{}: not a readable FST file", path.string()));
     return r;
 }
@@ -101,7 +97,7 @@ void on_change(void* user, std::uint64_t time, fstHandle handle, unsigned char c
 void join_fst_segments(std::span<std::filesystem::path const> segments, std::uint64_t from_time,
                        std::filesystem::path const& out) {
     if (segments.empty()) throw FstError(fmt::format("{}: no trace segment to write", out.string()));
-    ReaderHandle first = open_reader(segments.front());
+    FstReader first = open_reader(segments.front());
     void* writer = fstWriterCreate(out.c_str(), 1);
     if (!writer) throw FstError(fmt::format("{}: cannot create the FST file", out.string()));
     fstWriterSetTimescale(writer, fstReaderGetTimescale(first.get()));
@@ -114,7 +110,7 @@ void join_fst_segments(std::span<std::filesystem::path const> segments, std::uin
     copier.handle_of = &handle_of;
     copier.from_time = from_time;
     for (auto const& path : segments) {
-        ReaderHandle r = open_reader(path);
+        FstReader r = open_reader(path);
         if (fstReaderGetMaxHandle(r.get()) + 1 != handle_of.size()) {
             fstWriterClose(writer);
             throw FstError(fmt::format("{}: its signals differ from {}'s: not a segment of the same trace",
