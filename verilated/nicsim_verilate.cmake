@@ -127,6 +127,8 @@ function(_nicsim_compile_model_as_units target prefix)
     set_source_files_properties("${unit}" PROPERTIES COMPILE_FLAGS "${flags_${key}}"
                                 COMPILE_OPTIONS "${options_${key}}" OBJECT_DEPENDS "${files_${key}}")
   endforeach()
+  # Units already; CMake's unity build (CMAKE_UNITY_BUILD, tools/run) must not merge the flag sets.
+  set_target_properties(${target} PROPERTIES UNITY_BUILD OFF)
 endfunction()
 
 # After the verilate() calls of a model library: the shared runtime in place of the copy verilate()

@@ -35,10 +35,9 @@ include_guard(GLOBAL)
 set(NICSIM_SYSTEMC_CONFIG "dw64_q4" CACHE STRING
     "NIC configuration (dw<DATA_WIDTH>_q<NUM_QUEUES>) verilated for the SystemC top")
 
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(SystemC REQUIRED IMPORTED_TARGET systemc)
-
 function(_nicsim_systemc_lib)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(SystemC REQUIRED IMPORTED_TARGET GLOBAL systemc)
   find_library(_nicsim_libsystemc NAMES systemc HINTS ${SystemC_LIBRARY_DIRS} REQUIRED)
   file(STRINGS ${_nicsim_libsystemc} api REGEX "sc_api_version_[0-9_]+cxx[0-9]+L" LIMIT_COUNT 1)
   if(NOT api MATCHES "sc_api_version_[0-9_]+cxx([0-9]+L)")
